@@ -1,0 +1,5 @@
+/**
+ * @module
+ * `@intersoc/bus` (in progress).
+ */
+export {};

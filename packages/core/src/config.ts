@@ -1,0 +1,90 @@
+/**
+ * @module
+ * The node's configuration schema with safe defaults. Loading (file + environment) happens in
+ * the app; this module only defines and validates the shape.
+ */
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+
+/** Configuration schema; every field has a default, so `{}` is a valid configuration. */
+export const ConfigSchema = z
+  .object({
+    /** Data directory (SQLite files, keys). */
+    data: z.string().min(1).default('./data'),
+    http: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: port.default(8080),
+        /** Largest accepted request body, bytes. */
+        bodyLimit: z
+          .number()
+          .int()
+          .positive()
+          .default(32 * 1024 * 1024),
+      })
+      .prefault({}),
+    syslog: z
+      .object({
+        enabled: z.boolean().default(true),
+        host: z.string().default('127.0.0.1'),
+        /** Unprivileged defaults; 514 needs root. 0 picks a free port. */
+        udpPort: port.default(5514),
+        tcpPort: port.default(5514),
+        /** Largest syslog message accepted on TCP (octet-counted or newline framed). */
+        maxMessageBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(1024 * 1024),
+      })
+      .prefault({}),
+    ingest: z
+      .object({
+        /** Records longer than this are dead-lettered, not parsed. */
+        maxRecordBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(1024 * 1024),
+        /** Events queued between sources and the pipeline before backpressure applies. */
+        queueCapacity: z.number().int().positive().default(50_000),
+        /** Events per pipeline batch. */
+        batchSize: z.number().int().positive().default(2_000),
+        /** Parser worker threads; 0 parses on the main thread. Default: cores - 1, at least 1. */
+        workers: z.number().int().min(0).max(64).optional(),
+        /** Tenant for sources that do not name one. */
+        defaultTenant: z.string().default('default'),
+      })
+      .prefault({}),
+    storage: z
+      .object({
+        /** Events per compressed block. */
+        blockEvents: z.number().int().min(16).max(65_536).default(2_048),
+        /** Days of events kept per tenant (0 keeps forever). */
+        retentionDays: z.number().int().min(0).default(30),
+        /** Stored bytes per tenant before the oldest partitions go (0 = no limit). */
+        retentionMaxBytes: z.number().int().min(0).default(0),
+      })
+      .prefault({}),
+    auth: z
+      .object({
+        sessionTtlSeconds: z
+          .number()
+          .int()
+          .positive()
+          .default(8 * 3600),
+      })
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .prefault({}),
+  })
+  .strict();
+
+/** Validated configuration. */
+export type Config = z.infer<typeof ConfigSchema>;
+/** Configuration as written in a file (every field optional). */
+export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -1,0 +1,34 @@
+/**
+ * @module
+ * Deterministic ids. Re-ingesting the same record from the same source yields the same id,
+ * so retries and replays are idempotent.
+ */
+import { createHash } from 'node:crypto';
+
+/**
+ * Id of an event: 128 bits of SHA-256 over tenant, source key and the record, as 32 hex chars.
+ * `sourceKey` identifies the stream and the record's position in it where that is stable
+ * (file path and byte offset); for network sources it is the listener and peer.
+ */
+export function eventId(tenant: string, sourceKey: string, record: string): string {
+  return createHash('sha256')
+    .update(tenant)
+    .update('\0')
+    .update(sourceKey)
+    .update('\0')
+    .update(record)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** Id over any list of parts, 32 hex chars. Parts are separated so ('ab','c') != ('a','bc'). */
+export function stableId(...parts: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\0');
+  return h.digest('hex').slice(0, 32);
+}
+
+/** A random opaque id (tokens, sessions), 32 hex chars. */
+export function randomId(): string {
+  return crypto.randomUUID().replaceAll('-', '');
+}

@@ -1,0 +1,5 @@
+/**
+ * @module
+ * `@intersoc/cti` (in progress).
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * @module
+ * `@intersoc/detect` (in progress).
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * @module
+ * `@intersoc/evtx` (in progress).
+ */
+export {};

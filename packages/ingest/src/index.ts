@@ -1,0 +1,5 @@
+/**
+ * @module
+ * `@intersoc/ingest` (in progress).
+ */
+export {};

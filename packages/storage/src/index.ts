@@ -1,0 +1,5 @@
+/**
+ * @module
+ * `@intersoc/storage` (in progress).
+ */
+export {};
