@@ -14,7 +14,7 @@ const program = new Command('intersoc')
 
 /** Registers every subcommand; each module adds itself to the program. */
 async function main(argv: readonly string[]): Promise<void> {
-  const modules = await Promise.all([import('./commands/version.js')]);
+  const modules = await Promise.all([import('./commands/version.js'), import('./commands/bench.js')]);
   for (const m of modules) m.register(program);
   await program.parseAsync(argv as string[]);
 }

@@ -1,5 +1,10 @@
 /**
  * @module
- * `@intersoc/storage` (in progress).
+ * `@intersoc/storage`: store interfaces and their SQLite implementations. Each domain keeps its
+ * own tables but opens databases and runs migrations through here, so a PostgreSQL
+ * implementation can later replace the SQLite one behind the same interfaces.
  */
-export {};
+
+// sqlite plumbing
+export { migrate, openDatabase } from './sqlite/database.js';
+export type { OpenOptions, SqliteDb } from './sqlite/database.js';
