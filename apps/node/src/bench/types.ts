@@ -47,7 +47,15 @@ export interface BenchModule {
 }
 
 /** Builds a result with ratio and cores filled in. */
-export function benchResult(fields: Omit<BenchResult, 'ratio' | 'cores'> & { readonly cores?: number }): BenchResult {
+export function benchResult(fields: BenchFields): BenchResult {
   const ratio = fields.baseline_value > 0 ? fields.value / fields.baseline_value : 0;
-  return { cores: availableParallelism(), ...fields, ratio: Math.round(ratio * 1000) / 1000 };
+  return {
+    ...fields.extra,
+    name: fields.name,
+    unit: fields.unit,
+    value: fields.value,
+    baseline_value: fields.baseline_value,
+    ratio: Math.round(ratio * 1000) / 1000,
+    cores: fields.cores ?? availableParallelism(),
+  };
 }
