@@ -6,5 +6,5 @@
  */
 
 // sqlite plumbing
-export { migrate, openDatabase } from './sqlite/database.js';
+export { migrate, NODE_DB_FILE, openDatabase } from './sqlite/database.js';
 export type { OpenOptions, SqliteDb } from './sqlite/database.js';

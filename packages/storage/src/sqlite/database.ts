@@ -62,3 +62,6 @@ export function migrate(db: SqliteDb, name: string, steps: readonly string[]): v
     })();
   });
 }
+
+/** File name of the node's main database inside `--data` (auth, audit, alerts, CTI, rules). */
+export const NODE_DB_FILE = 'intersoc.db';
