@@ -3,6 +3,9 @@
  * Entry of the `intersoc` CLI: one program, one subcommand per file under `commands/`.
  * Errors go to stderr with a non-zero exit code; `--json` gives machine-readable output.
  */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { toAppError } from '@intersoc/core';
 
@@ -12,10 +15,23 @@ const program = new Command('intersoc')
   .showHelpAfterError()
   .exitOverride();
 
-/** Registers every subcommand; each module adds itself to the program. */
+interface CommandModule {
+  register(program: Command): void;
+}
+
+/**
+ * Registers every subcommand: each `commands/<name>.js` module exports `register`. Discovering
+ * them keeps this file stable as features add commands.
+ */
 async function main(argv: readonly string[]): Promise<void> {
-  const modules = await Promise.all([import('./commands/version.js'), import('./commands/bench.js')]);
-  for (const m of modules) m.register(program);
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.js') && !f.endsWith('.test.js'))
+    .sort();
+  const modules = await Promise.all(
+    files.map((f) => import(pathToFileURL(path.join(dir, f)).href) as Promise<Partial<CommandModule>>),
+  );
+  for (const m of modules) m.register?.(program);
   await program.parseAsync(argv as string[]);
 }
 

@@ -2,15 +2,32 @@
  * @module
  * `intersoc bench NAME [--json]`: runs one benchmark module from `bench/` (or `all`).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { AppError } from '@intersoc/core';
 import type { BenchModule, BenchResult } from '../bench/types.js';
 
-/** Benchmarks by name; each loads lazily so one benchmark's dependencies never slow another. */
-export const BENCHMARKS: Readonly<Record<string, () => Promise<BenchModule>>> = {};
+const BENCH_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bench');
+
+/**
+ * Benchmark names: every `bench/<name>.js` that is not the contract file. Each module loads
+ * lazily, so one benchmark's dependencies never slow another.
+ */
+export function benchmarkNames(): string[] {
+  if (!existsSync(BENCH_DIR)) return [];
+  return readdirSync(BENCH_DIR)
+    .filter((f) => f.endsWith('.js') && !f.endsWith('.test.js') && f !== 'types.js' && !f.startsWith('_'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+}
+
+async function loadBenchmark(name: string): Promise<BenchModule> {
+  const mod = (await import(pathToFileURL(path.join(BENCH_DIR, `${name}.js`)).href)) as { bench?: BenchModule };
+  if (!mod.bench) throw new AppError('INTERNAL', `bench/${name}.js does not export "bench"`);
+  return mod.bench;
+}
 
 /** Where the shared corpora are: $INTERSOC_CORPORA, else ../shared/corpora beside the repository. */
 export function corporaDir(): string {
@@ -24,18 +41,18 @@ export function corporaDir(): string {
 export function register(program: Command): void {
   program
     .command('bench')
-    .description(`run a benchmark: ${Object.keys(BENCHMARKS).join(', ') || '(none yet)'} or all`)
+    .description(`run a benchmark: ${benchmarkNames().join(', ') || '(none yet)'} or all`)
     .argument('<name>', 'benchmark name, or "all"')
     .option('--json', 'print one JSON object per benchmark')
     .option('--quick', 'small input, for smoke runs')
     .action(async (name: string, opts: { json?: boolean; quick?: boolean }) => {
-      const names = name === 'all' ? Object.keys(BENCHMARKS) : [name];
+      const known = benchmarkNames();
+      const names = name === 'all' ? known : [name];
       const corpora = corporaDir();
       for (const n of names) {
-        const load = BENCHMARKS[n];
-        if (!load) throw new AppError('NOT_FOUND', `no benchmark "${n}"; have: ${Object.keys(BENCHMARKS).join(', ')}`);
+        if (!known.includes(n)) throw new AppError('NOT_FOUND', `no benchmark "${n}"; have: ${known.join(', ')}`);
         if (!existsSync(corpora)) process.stderr.write(`bench ${n}: corpora not found at ${corpora}\n`);
-        const mod = await load();
+        const mod = await loadBenchmark(n);
         const result: BenchResult = await mod.run({
           quick: opts.quick === true,
           corpora,
