@@ -8,3 +8,27 @@
 // sqlite plumbing
 export { migrate, NODE_DB_FILE, openDatabase } from './sqlite/database.js';
 export type { OpenOptions, SqliteDb } from './sqlite/database.js';
+
+// events, alerts and dead letters
+export { decodeBlock, encodeBlock } from './events/block.js';
+export type { BlockEvent, EncodedBlock } from './events/block.js';
+export { EVENTS_DB_FILE } from './events/schema.js';
+export { eventDoc, openEventReader, SqliteEventReader } from './events/reader.js';
+export { openEventWriter, SqliteEventWriter } from './events/writer.js';
+export type {
+  DeadLetter,
+  DeadLetterView,
+  EventHydrator,
+  EventReader,
+  EventWriter,
+  RetentionPolicy,
+  SearchPage,
+  SearchRequest,
+  StoreStats,
+  WriteBatch,
+  WriteResult,
+} from './events/types.js';
+
+// the search language
+export { compileQuery, globMatch, parseQuery } from './query/index.js';
+export type { Predicate, QueryDoc, QueryNode } from './query/index.js';

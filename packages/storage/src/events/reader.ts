@@ -1,0 +1,324 @@
+/**
+ * @module
+ * The read side of the event database: search with the query language, cursor pagination,
+ * lookups by id, dead letters and statistics. Readers open their own connection; in WAL mode
+ * they never block the writer. Every method takes the caller's context and reads only its tenant.
+ */
+import { AppError, type Alert, type AuthContext, type FieldValue, type SocEvent } from '@intersoc/core';
+import { compileQuery, type Predicate, type QueryDoc } from '../query/evaluate.js';
+import { parseQuery } from '../query/parse.js';
+import { indexTerms, toFtsMatch } from '../query/prune.js';
+import { flattenForQuery } from './alert-doc.js';
+import { openDatabase, type SqliteDb } from '../sqlite/database.js';
+import { decodeBlock, type BlockEvent } from './block.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { idTable, migrateEvents } from './schema.js';
+import type { DeadLetterView, EventHydrator, EventReader, SearchPage, SearchRequest, StoreStats } from './types.js';
+
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 10_000;
+/** Blocks decoded per search call before it returns a partial page with a cursor. */
+const BLOCK_BUDGET = 4_000;
+
+interface BlockRow {
+  id: number;
+  t_max: number;
+  codec: number;
+  data: Uint8Array;
+  indexed: number;
+}
+
+/** Opens the event database for reading (creating the schema if the file is new). */
+export function openEventReader(file: string, hydrator: EventHydrator): SqliteEventReader {
+  const db = openDatabase(file);
+  migrateEvents(db);
+  return new SqliteEventReader(db, hydrator);
+}
+
+/** The query document of an event: envelope pseudo-fields (`_id`, `_label`, ...), ECS, originals. */
+export function eventDoc(e: SocEvent): QueryDoc {
+  const ecs = e.ecs as Record<string, FieldValue | undefined>;
+  return {
+    get(field) {
+      switch (field) {
+        case '_id':
+          return e.id;
+        case '_label':
+          return e.label;
+        case '_format':
+          return e.source.format;
+        case '_source':
+          return e.source.name;
+        case '_kind':
+          return e.source.kind;
+        default:
+          return ecs[field] ?? e.fields[field];
+      }
+    },
+    *values() {
+      yield* Object.values(e.ecs);
+      yield* Object.values(e.fields);
+    },
+  };
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) throw new AppError('VALIDATION', 'limit must be a positive integer');
+  return Math.min(limit, MAX_LIMIT);
+}
+
+/** SQLite implementation of the read side. */
+export class SqliteEventReader implements EventReader {
+  constructor(
+    readonly db: SqliteDb,
+    private readonly hydrator: EventHydrator,
+  ) {}
+
+  /** Builds a full event from a stored one. */
+  toEvent(tenant: string, b: BlockEvent): SocEvent {
+    let derived: ReturnType<EventHydrator['hydrate']>;
+    try {
+      derived = this.hydrator.hydrate(b);
+    } catch {
+      derived = { fields: {}, ecs: {} };
+    }
+    const e: SocEvent = {
+      id: b.id,
+      time: b.time,
+      ingested: b.ingested,
+      tenant,
+      source: b.source,
+      raw: b.raw,
+      fields: derived.fields,
+      ecs: derived.ecs,
+    };
+    return b.label === undefined ? e : { ...e, label: b.label };
+  }
+
+  searchEvents(ctx: AuthContext, req: SearchRequest): SearchPage<SocEvent> {
+    const limit = clampLimit(req.limit);
+    const tree = parseQuery(req.q);
+    const pred: Predicate = compileQuery(tree);
+    const plan = indexTerms(tree);
+    const from = req.from ?? Number.MIN_SAFE_INTEGER;
+    const to = req.to ?? Number.MAX_SAFE_INTEGER;
+    const cur = req.cursor === undefined ? undefined : decodeCursor(req.cursor);
+    const candidates = plan === undefined ? undefined : this.blocksWithTerms(toFtsMatch(plan));
+
+    const rows = this.db
+      .prepare(
+        `SELECT id, t_max, codec, data, indexed FROM blocks
+         WHERE tenant = ? AND t_max >= ? AND t_min <= ? AND (t_max < ? OR (t_max = ? AND id <= ?))
+         ORDER BY t_max DESC, id DESC`,
+      )
+      .iterate(
+        ctx.tenant,
+        from,
+        to,
+        cur?.tMax ?? Number.MAX_SAFE_INTEGER,
+        cur?.tMax ?? Number.MAX_SAFE_INTEGER,
+        cur?.block ?? Number.MAX_SAFE_INTEGER,
+      ) as IterableIterator<BlockRow>;
+
+    const items: SocEvent[] = [];
+    let scannedBlocks = 0;
+    let scannedEvents = 0;
+    let prunedBlocks = 0;
+    let next: string | undefined;
+    for (const row of rows) {
+      if (candidates && row.indexed === 1 && !candidates.has(row.id)) {
+        prunedBlocks++;
+        continue;
+      }
+      if (scannedBlocks >= BLOCK_BUDGET) {
+        // Bounded work per call: hand back what we have and where to resume.
+        next = encodeCursor({ tMax: row.t_max, block: row.id, skip: 0 });
+        break;
+      }
+      scannedBlocks++;
+      const matches: SocEvent[] = [];
+      for (const b of decodeBlock(row.codec, row.data)) {
+        if (b.time < from || b.time > to) continue;
+        scannedEvents++;
+        const e = this.toEvent(ctx.tenant, b);
+        if (pred(eventDoc(e))) matches.push(e);
+      }
+      matches.sort((a, b) => b.time - a.time || (a.id < b.id ? -1 : 1));
+      const skip = cur && row.id === cur.block && row.t_max === cur.tMax ? cur.skip : 0;
+      const room = limit - items.length;
+      const page = matches.slice(skip, skip + room);
+      items.push(...page);
+      if (items.length >= limit) {
+        const consumed = skip + page.length;
+        // Resume inside this block if it has more matches, otherwise at the next block.
+        // Block ids are integers, so `id - 0.5` resumes strictly after this block.
+        next =
+          consumed < matches.length
+            ? encodeCursor({ tMax: row.t_max, block: row.id, skip: consumed })
+            : encodeCursor({ tMax: row.t_max, block: row.id - 0.5, skip: 0 });
+        break;
+      }
+    }
+    return { items, ...(next === undefined ? {} : { next }), scannedBlocks, scannedEvents, prunedBlocks };
+  }
+
+  private blocksWithTerms(match: string): Set<number> | undefined {
+    try {
+      return new Set(
+        (
+          this.db.prepare('SELECT rowid AS id FROM block_terms WHERE block_terms MATCH ?').all(match) as {
+            id: number;
+          }[]
+        ).map((r) => r.id),
+      );
+    } catch {
+      // A term FTS5 cannot parse just disables pruning; the scan stays exact.
+      return undefined;
+    }
+  }
+
+  getEvent(ctx: AuthContext, id: string): SocEvent | undefined {
+    if (!/^[0-9a-f]{32}$/.test(id)) return undefined;
+    const key = Buffer.from(id, 'hex');
+    const days = this.db.prepare('SELECT day FROM partitions WHERE tenant = ? ORDER BY day DESC').all(ctx.tenant) as {
+      day: number;
+    }[];
+    for (const { day } of days) {
+      const hit = this.db.prepare(`SELECT block, seq FROM ${idTable(ctx.tenant, day)} WHERE id = ?`).get(key) as
+        { block: number; seq: number } | undefined;
+      if (!hit) continue;
+      const row = this.db
+        .prepare('SELECT codec, data FROM blocks WHERE id = ? AND tenant = ?')
+        .get(hit.block, ctx.tenant) as BlockRow | undefined;
+      const b = row && decodeBlock(row.codec, row.data)[hit.seq];
+      return b && b.id === id ? this.toEvent(ctx.tenant, b) : undefined;
+    }
+    return undefined;
+  }
+
+  searchAlerts(ctx: AuthContext, req: SearchRequest): SearchPage<Alert> {
+    const limit = clampLimit(req.limit);
+    const pred = compileQuery(parseQuery(req.q));
+    const cur = req.cursor === undefined ? undefined : decodeCursor(req.cursor);
+    const rows = this.db
+      .prepare(
+        `SELECT id, time, doc FROM alerts WHERE tenant = ? AND time >= ? AND time <= ?
+         AND (time < ? OR (time = ? AND id < ?)) ORDER BY time DESC, id DESC`,
+      )
+      .iterate(
+        ctx.tenant,
+        req.from ?? Number.MIN_SAFE_INTEGER,
+        req.to ?? Number.MAX_SAFE_INTEGER,
+        cur?.tMax ?? Number.MAX_SAFE_INTEGER,
+        cur?.tMax ?? Number.MAX_SAFE_INTEGER,
+        cur?.id ?? '\uffff',
+      ) as IterableIterator<{ id: string; time: number; doc: string }>;
+    const items: Alert[] = [];
+    let scanned = 0;
+    let next: string | undefined;
+    for (const r of rows) {
+      scanned++;
+      const a = JSON.parse(r.doc) as Alert;
+      if (!pred(flattenForQuery(a))) continue;
+      items.push(a);
+      if (items.length >= limit) {
+        next = encodeCursor({ tMax: r.time, block: 0, skip: 0, id: r.id });
+        break;
+      }
+    }
+    return {
+      items,
+      ...(next === undefined ? {} : { next }),
+      scannedBlocks: 0,
+      scannedEvents: scanned,
+      prunedBlocks: 0,
+    };
+  }
+
+  getAlert(ctx: AuthContext, id: string): Alert | undefined {
+    const r = this.db.prepare('SELECT doc FROM alerts WHERE id = ? AND tenant = ?').get(id, ctx.tenant) as
+      { doc: string } | undefined;
+    return r ? (JSON.parse(r.doc) as Alert) : undefined;
+  }
+
+  listDeadLetters(ctx: AuthContext, req: { limit?: number; cursor?: string }): SearchPage<DeadLetterView> {
+    const limit = clampLimit(req.limit);
+    const before = req.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(req.cursor).block;
+    const rows = this.db
+      .prepare(
+        'SELECT id, time, source, reason, raw, offset FROM dead_letters WHERE tenant = ? AND id < ? ORDER BY id DESC LIMIT ?',
+      )
+      .all(ctx.tenant, before, limit + 1) as {
+      id: number;
+      time: number;
+      source: string;
+      reason: string;
+      raw: Uint8Array;
+      offset: number | null;
+    }[];
+    const items = rows.slice(0, limit).map((r) => {
+      const raw = Buffer.from(r.raw);
+      const v: DeadLetterView = {
+        id: r.id,
+        time: r.time,
+        source: JSON.parse(r.source) as DeadLetterView['source'],
+        reason: r.reason,
+        raw: raw.toString('utf8'),
+        rawBase64: raw.toString('base64'),
+      };
+      return r.offset === null ? v : { ...v, offset: r.offset };
+    });
+    const last = items[items.length - 1];
+    const next = rows.length > limit && last ? encodeCursor({ tMax: 0, block: last.id, skip: 0 }) : undefined;
+    return {
+      items,
+      ...(next === undefined ? {} : { next }),
+      scannedBlocks: 0,
+      scannedEvents: rows.length,
+      prunedBlocks: 0,
+    };
+  }
+
+  stats(ctx: AuthContext): StoreStats {
+    const b = this.db
+      .prepare(
+        `SELECT COUNT(*) AS blocks, COALESCE(SUM(count), 0) AS events, COALESCE(SUM(length(data)), 0) AS stored,
+                COALESCE(SUM(raw_bytes), 0) AS raw, COUNT(DISTINCT day) AS days, MIN(t_min) AS tmin, MAX(t_max) AS tmax,
+                COALESCE(SUM(indexed = 0), 0) AS unindexed
+         FROM blocks WHERE tenant = ?`,
+      )
+      .get(ctx.tenant) as {
+      blocks: number;
+      events: number;
+      stored: number;
+      raw: number;
+      days: number;
+      tmin: number | null;
+      tmax: number | null;
+      unindexed: number;
+    };
+    const alerts = (
+      this.db.prepare('SELECT COUNT(*) AS n FROM alerts WHERE tenant = ?').get(ctx.tenant) as { n: number }
+    ).n;
+    const dead = (
+      this.db.prepare('SELECT COUNT(*) AS n FROM dead_letters WHERE tenant = ?').get(ctx.tenant) as { n: number }
+    ).n;
+    return {
+      events: b.events,
+      blocks: b.blocks,
+      storedBytes: b.stored,
+      rawBytes: b.raw,
+      days: b.days,
+      alerts,
+      deadLetters: dead,
+      unindexedBlocks: b.unindexed,
+      ...(b.tmin === null ? {} : { tMin: b.tmin }),
+      ...(b.tmax === null ? {} : { tMax: b.tmax }),
+    };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

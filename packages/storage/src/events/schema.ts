@@ -1,0 +1,65 @@
+/**
+ * @module
+ * Schema of the event database (`events.db`, separate from the node's main database so the
+ * write-heavy event path never contends with auth, CTI or case data).
+ *
+ * - `blocks`: one row per compressed block of one tenant and day (the partition key).
+ * - `ids_<tenant>_<day>`: event id → (block, position), one table per partition, so dedup
+ *   lookups stay in a small B-tree and retention drops whole tables instead of deleting rows.
+ * - `block_terms`: a contentless FTS5 index with one document per block (its distinct tokens),
+ *   built in the background; search uses it only to skip blocks that cannot match.
+ */
+import { migrate, type SqliteDb } from '../sqlite/database.js';
+
+/** File name of the event database inside the data directory. */
+export const EVENTS_DB_FILE = 'events.db';
+
+const STEPS = [
+  `CREATE TABLE blocks (
+     id INTEGER PRIMARY KEY,
+     tenant TEXT NOT NULL,
+     day INTEGER NOT NULL,
+     t_min INTEGER NOT NULL,
+     t_max INTEGER NOT NULL,
+     count INTEGER NOT NULL,
+     raw_bytes INTEGER NOT NULL,
+     codec INTEGER NOT NULL,
+     data BLOB NOT NULL,
+     indexed INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX blocks_by_time ON blocks (tenant, t_max, id);
+   CREATE INDEX blocks_by_day ON blocks (tenant, day);
+   CREATE INDEX blocks_unindexed ON blocks (indexed) WHERE indexed = 0;
+   CREATE TABLE partitions (tenant TEXT NOT NULL, day INTEGER NOT NULL, PRIMARY KEY (tenant, day)) WITHOUT ROWID;
+   CREATE VIRTUAL TABLE block_terms USING fts5(terms, content='', contentless_delete=1, detail='none', tokenize="unicode61 tokenchars '_'");
+   CREATE TABLE alerts (
+     id TEXT PRIMARY KEY,
+     tenant TEXT NOT NULL,
+     time INTEGER NOT NULL,
+     created INTEGER NOT NULL,
+     severity TEXT NOT NULL,
+     rule_id TEXT NOT NULL,
+     doc TEXT NOT NULL
+   );
+   CREATE INDEX alerts_by_time ON alerts (tenant, time, id);
+   CREATE TABLE dead_letters (
+     id INTEGER PRIMARY KEY,
+     tenant TEXT NOT NULL,
+     time INTEGER NOT NULL,
+     source TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     raw BLOB NOT NULL,
+     offset INTEGER
+   );
+   CREATE INDEX dead_letters_by_tenant ON dead_letters (tenant, id);`,
+];
+
+/** Creates or upgrades the event schema. */
+export function migrateEvents(db: SqliteDb): void {
+  migrate(db, 'events', STEPS);
+}
+
+/** Quoted name of a partition's id table. Tenant names are slugs (see TENANT_PATTERN). */
+export function idTable(tenant: string, day: number): string {
+  return `"ids_${tenant.replaceAll('"', '')}_${day}"`;
+}

@@ -1,0 +1,205 @@
+/**
+ * @module
+ * The single writer of the event database. It runs one transaction per pipeline batch:
+ * dedup ids per partition, insert blocks, alerts and dead letters. It is meant to live on its
+ * own thread so large commits never stall the event loop that serves sockets and the API.
+ */
+import { dayOf } from '@intersoc/core';
+import type { Statement } from 'better-sqlite3';
+import { openDatabase, type SqliteDb } from '../sqlite/database.js';
+import { decodeBlock, encodeBlock, type EncodedBlock } from './block.js';
+import { addBlockTerms } from './terms.js';
+import { idTable, migrateEvents } from './schema.js';
+import type { EventHydrator, EventWriter, RetentionPolicy, WriteBatch, WriteResult } from './types.js';
+
+/** Opens the event database for writing (creating it when needed). */
+export function openEventWriter(file: string, hydrator: EventHydrator): SqliteEventWriter {
+  const db = openDatabase(file);
+  // Must precede table creation to take effect; lets retention hand pages back to the OS.
+  db.pragma('auto_vacuum = INCREMENTAL');
+  migrateEvents(db);
+  return new SqliteEventWriter(db, hydrator);
+}
+
+/** SQLite implementation of the write side. */
+export class SqliteEventWriter implements EventWriter {
+  private nextBlock: number;
+  private readonly insertId = new Map<string, Statement>();
+  private readonly knownPartitions = new Set<string>();
+  private readonly insertBlock: Statement;
+  private readonly insertAlert: Statement;
+  private readonly insertDead: Statement;
+  private readonly insertPartition: Statement;
+  readonly write: (batch: WriteBatch) => WriteResult;
+
+  constructor(
+    readonly db: SqliteDb,
+    private readonly hydrator: EventHydrator,
+  ) {
+    this.nextBlock = ((db.prepare('SELECT MAX(id) AS m FROM blocks').get() as { m: number | null }).m ?? 0) + 1;
+    this.insertBlock = db.prepare(
+      'INSERT INTO blocks (id, tenant, day, t_min, t_max, count, raw_bytes, codec, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.insertAlert = db.prepare(
+      'INSERT OR IGNORE INTO alerts (id, tenant, time, created, severity, rule_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.insertDead = db.prepare(
+      'INSERT INTO dead_letters (tenant, time, source, reason, raw, offset) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.insertPartition = db.prepare('INSERT OR IGNORE INTO partitions (tenant, day) VALUES (?, ?)');
+    for (const r of db.prepare('SELECT tenant, day FROM partitions').all() as { tenant: string; day: number }[]) {
+      this.knownPartitions.add(`${r.tenant}\0${r.day}`);
+    }
+    this.write = db.transaction((batch: WriteBatch) => this.writeInTx(batch));
+  }
+
+  private idStatement(tenant: string, day: number): Statement {
+    const key = `${tenant}\0${day}`;
+    let st = this.insertId.get(key);
+    if (!st) {
+      if (!this.knownPartitions.has(key)) {
+        this.db.exec(
+          `CREATE TABLE IF NOT EXISTS ${idTable(tenant, day)} (id BLOB PRIMARY KEY, block INTEGER NOT NULL, seq INTEGER NOT NULL) WITHOUT ROWID`,
+        );
+        this.insertPartition.run(tenant, day);
+        this.knownPartitions.add(key);
+      }
+      st = this.db.prepare(`INSERT OR IGNORE INTO ${idTable(tenant, day)} (id, block, seq) VALUES (?, ?, ?)`);
+      this.insertId.set(key, st);
+    }
+    return st;
+  }
+
+  private writeInTx(batch: WriteBatch): WriteResult {
+    let events = 0;
+    let duplicates = 0;
+    let blocks = 0;
+    for (const block of batch.blocks) {
+      const r = this.writeBlock(block);
+      events += r.stored;
+      duplicates += r.dups;
+      if (r.stored > 0) blocks++;
+    }
+    let alerts = 0;
+    for (const a of batch.alerts)
+      alerts += this.insertAlert.run(
+        a.id,
+        a.tenant,
+        a.time,
+        a.created,
+        a.severity,
+        a.detector.ruleId,
+        JSON.stringify(a),
+      ).changes;
+    for (const d of batch.deadLetters) {
+      this.insertDead.run(d.tenant, d.time, JSON.stringify(d.source), d.reason, d.raw, d.offset ?? null);
+    }
+    return { events, duplicates, alerts, deadLetters: batch.deadLetters.length, blocks };
+  }
+
+  private writeBlock(block: EncodedBlock): { stored: number; dups: number } {
+    const ins = this.idStatement(block.tenant, block.day);
+    const id = this.nextBlock;
+    const dupSeqs: number[] = [];
+    for (let i = 0; i < block.count; i++) {
+      if (ins.run(block.ids.subarray(i * 16, i * 16 + 16), id, i).changes === 0) dupSeqs.push(i);
+    }
+    if (dupSeqs.length === block.count) return { stored: 0, dups: block.count };
+    let toStore = block;
+    if (dupSeqs.length > 0) {
+      // Partly seen before (an overlapping replay): drop the duplicates and re-number positions.
+      const skip = new Set(dupSeqs);
+      const kept = decodeBlock(block.codec, block.data).filter((_, i) => !skip.has(i));
+      toStore = encodeBlock(block.tenant, block.day, kept);
+      const fix = this.db.prepare(`UPDATE ${idTable(block.tenant, block.day)} SET seq = ? WHERE id = ?`);
+      kept.forEach((e, seq) => fix.run(seq, Buffer.from(e.id, 'hex')));
+    }
+    this.insertBlock.run(
+      id,
+      toStore.tenant,
+      toStore.day,
+      toStore.tMin,
+      toStore.tMax,
+      toStore.count,
+      toStore.rawBytes,
+      toStore.codec,
+      toStore.data,
+    );
+    this.nextBlock++;
+    return { stored: toStore.count, dups: dupSeqs.length };
+  }
+
+  indexPending(maxBlocks: number): number {
+    const rows = this.db.prepare('SELECT id, codec, data FROM blocks WHERE indexed = 0 LIMIT ?').all(maxBlocks) as {
+      id: number;
+      codec: number;
+      data: Uint8Array;
+    }[];
+    const ins = this.db.prepare('INSERT INTO block_terms (rowid, terms) VALUES (?, ?)');
+    const mark = this.db.prepare('UPDATE blocks SET indexed = 1 WHERE id = ?');
+    for (const r of rows) {
+      const terms = addBlockTerms(decodeBlock(r.codec, r.data), this.hydrator);
+      this.db.transaction(() => {
+        ins.run(r.id, terms);
+        mark.run(r.id);
+      })();
+    }
+    return rows.length;
+  }
+
+  applyRetention(
+    tenant: string,
+    policy: RetentionPolicy,
+    now: number,
+  ): { deletedBlocks: number; deletedEvents: number } {
+    const days = (
+      this.db.prepare('SELECT day FROM partitions WHERE tenant = ? ORDER BY day').all(tenant) as { day: number }[]
+    ).map((r) => r.day);
+    const drop = new Set<number>();
+    if (policy.maxAgeDays > 0) {
+      const cutoff = dayOf(now) - policy.maxAgeDays;
+      for (const d of days) if (d < cutoff) drop.add(d);
+    }
+    if (policy.maxBytes > 0) {
+      const sizes = this.db
+        .prepare('SELECT day, SUM(length(data)) AS b FROM blocks WHERE tenant = ? GROUP BY day ORDER BY day')
+        .all(tenant) as { day: number; b: number }[];
+      let total = sizes.reduce((a, s) => a + s.b, 0);
+      for (const s of sizes) {
+        if (total <= policy.maxBytes) break;
+        if (!drop.has(s.day)) drop.add(s.day);
+        total -= s.b;
+      }
+    }
+    let deletedBlocks = 0;
+    let deletedEvents = 0;
+    const delTerms = this.db.prepare('DELETE FROM block_terms WHERE rowid = ?');
+    this.db.transaction(() => {
+      for (const day of drop) {
+        const blocks = this.db
+          .prepare('SELECT id, count, indexed FROM blocks WHERE tenant = ? AND day = ?')
+          .all(tenant, day) as { id: number; count: number; indexed: number }[];
+        for (const b of blocks) {
+          if (b.indexed) delTerms.run(b.id);
+          deletedEvents += b.count;
+        }
+        deletedBlocks += this.db.prepare('DELETE FROM blocks WHERE tenant = ? AND day = ?').run(tenant, day).changes;
+        this.db.exec(`DROP TABLE IF EXISTS ${idTable(tenant, day)}`);
+        this.db.prepare('DELETE FROM partitions WHERE tenant = ? AND day = ?').run(tenant, day);
+        this.insertId.delete(`${tenant}\0${day}`);
+        this.knownPartitions.delete(`${tenant}\0${day}`);
+      }
+    })();
+    if (drop.size > 0) this.db.pragma('incremental_vacuum');
+    return { deletedBlocks, deletedEvents };
+  }
+
+  /** Deletes alerts of a tenant older than `before` (alerts follow the event retention age). */
+  deleteAlertsBefore(tenant: string, before: number): number {
+    return this.db.prepare('DELETE FROM alerts WHERE tenant = ? AND time < ?').run(tenant, before).changes;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

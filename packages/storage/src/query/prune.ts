@@ -1,0 +1,59 @@
+/**
+ * @module
+ * Derives, from a query tree, a boolean plan over index terms that every matching event's block
+ * must satisfy. It is conservative: `undefined` means "cannot prune, scan everything".
+ */
+import type { QueryNode } from './ast.js';
+import { isToken, requiredTerms } from './tokens.js';
+
+/** A term plan: AND/OR of exact and prefix terms. */
+export type TermPlan =
+  | { readonly op: 'and' | 'or'; readonly children: readonly TermPlan[] }
+  | { readonly op: 'term'; readonly term: string; readonly prefix: boolean };
+
+/** The plan implied by `node`, or undefined when the node can match blocks without any term. */
+export function indexTerms(node: QueryNode): TermPlan | undefined {
+  switch (node.type) {
+    case 'all':
+    case 'not':
+      // A negation can match blocks lacking a term, so it never narrows the candidate set.
+      return undefined;
+    case 'and': {
+      const kids = node.children.map(indexTerms).filter((k): k is TermPlan => k !== undefined);
+      if (kids.length === 0) return undefined;
+      return kids.length === 1 ? kids[0] : { op: 'and', children: kids };
+    }
+    case 'or': {
+      const kids = node.children.map(indexTerms);
+      if (kids.some((k) => k === undefined)) return undefined;
+      return { op: 'or', children: kids as TermPlan[] };
+    }
+    case 'term': {
+      const m = node.match;
+      let terms: { exact: string[]; prefix: string[] };
+      if (m.kind === 'text') {
+        // A field value must equal the text and a bare word must equal a token (both anchored);
+        // phrases and paths in full text match inside a value, so their edge tokens may be partial.
+        const anchored = node.field !== undefined || (!m.quoted && isToken(m.value));
+        terms = requiredTerms(m.value, anchored);
+      } else if (m.kind === 'wildcard') {
+        // Wildcards match whole values or whole tokens, so the pattern's start is anchored.
+        terms = requiredTerms(m.pattern, true);
+      } else {
+        return undefined;
+      }
+      const kids: TermPlan[] = [
+        ...terms.exact.map((term) => ({ op: 'term', term, prefix: false }) as const),
+        ...terms.prefix.map((term) => ({ op: 'term', term, prefix: true }) as const),
+      ];
+      if (kids.length === 0) return undefined;
+      return kids.length === 1 ? kids[0] : { op: 'and', children: kids };
+    }
+  }
+}
+
+/** Renders a plan as an FTS5 MATCH expression. */
+export function toFtsMatch(plan: TermPlan): string {
+  if (plan.op === 'term') return plan.prefix ? `"${plan.term}"*` : `"${plan.term}"`;
+  return `(${plan.children.map(toFtsMatch).join(plan.op === 'and' ? ' AND ' : ' OR ')})`;
+}
