@@ -1,5 +1,7 @@
 /**
  * @module
- * `@intersoc/bus` (in progress).
+ * `@intersoc/bus`: bounded queues and the stage-to-stage bus (in-process now, NATS JetStream later).
  */
-export {};
+export { InProcessBus, subjectMatches } from './bus.js';
+export type { Bus, Subscription } from './bus.js';
+export { BoundedQueue } from './queue.js';
