@@ -1,5 +1,95 @@
 /**
  * @module
- * `@intersoc/cti` (in progress).
+ * `@intersoc/cti`: threat intelligence for INTERSOC. STIX 2.1 objects, validation and
+ * deterministic SCO ids; STIX patterning (parser, validator, matcher over observed-data and
+ * events); indicator compilation and lifecycle; TLP and other taxonomies.
  */
-export {};
+
+// STIX objects, vocabulary and ids
+export type * from './stix/types.js';
+export {
+  COMMON_REQUIRED,
+  HASH_FORMATS,
+  ID_CONTRIBUTING,
+  idType,
+  META_TYPES,
+  REF_TARGETS,
+  REQUIRED_PROPS,
+  SCO_TYPES,
+  SDO_TYPES,
+  SRO_TYPES,
+  stixCategory,
+} from './stix/vocab.js';
+export type { StixCategory } from './stix/vocab.js';
+export { canonicalJson, idContributingProperties, scoId, STIX_SCO_NAMESPACE } from './stix/sco-id.js';
+
+// STIX validation
+export { loadStixSchemas } from './stix/schema-validator.js';
+export type { SchemaValidator, StixIssue } from './stix/schema-validator.js';
+export { checkRules, selectorResolves } from './stix/rules.js';
+export { validateStix } from './stix/validate.js';
+export type { StixValidation, ValidateOptions } from './stix/validate.js';
+export { stixFiles, validateFiles } from './stix/validate-files.js';
+export type { FileValidation } from './stix/validate-files.js';
+export {
+  buildIncident,
+  checkIncidentCore,
+  INCIDENT_CORE_EXTENSION_DEFINITION,
+  INCIDENT_CORE_EXTENSION_ID,
+  INCIDENT_DETERMINATIONS,
+  INCIDENT_INVESTIGATION_STATUSES,
+  incidentCoreOf,
+} from './stix/incident-extension.js';
+export type { IncidentCore, IncidentInput, IncidentScore } from './stix/incident-extension.js';
+
+// STIX patterning
+export type * from './pattern/ast.js';
+export { comparisons, isValidPattern, parsePattern } from './pattern/parser.js';
+export type { ParseOptions } from './pattern/parser.js';
+export { matchesObservation, matchPattern } from './pattern/matcher.js';
+export type { MatchOptions, MatchResult } from './pattern/matcher.js';
+export { observationOf, observationsFromObjects } from './pattern/observation.js';
+export type { Observation, ObservedObject } from './pattern/observation.js';
+export { EVENT_OBJECT_TYPE, eventToObservables, observationFromEvent, SCO_TO_ECS } from './pattern/ecs-mapping.js';
+
+// indicators
+export type * from './indicators/types.js';
+export {
+  formatIPv4,
+  formatIPv6,
+  maskV4,
+  maskV6,
+  networkContains,
+  networkEquals,
+  parseIPv4,
+  parseIPv6,
+  parseNetwork,
+} from './indicators/ip.js';
+export type { Network } from './indicators/ip.js';
+export {
+  hashAlgorithm,
+  normaliseDomain,
+  normaliseEmail,
+  normaliseIp,
+  normaliseUrl,
+  normaliseValue,
+} from './indicators/normalise.js';
+export { indicatorsFromStix, reducePattern, stixIndicatorMeta } from './indicators/from-stix.js';
+export type { SimpleComparison } from './indicators/from-stix.js';
+export { decayScore, DEFAULT_DECAY, inactiveReason } from './indicators/decay.js';
+export type { DecayModel, Lifecycle } from './indicators/decay.js';
+
+// taxonomies
+export {
+  normaliseTlp,
+  OPENCTI_AMBER_STRICT_ID,
+  strictestTlp,
+  TLP_LEVELS,
+  TLP_V1_MARKINGS,
+  TLP_V2_EXTENSION_ID,
+  TLP_V2_MARKINGS,
+  tlpAllows,
+  tlpMarkingDefinition,
+  tlpTag,
+} from './taxonomies/tlp.js';
+export type { TlpLevel } from './taxonomies/tlp.js';

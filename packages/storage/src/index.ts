@@ -32,3 +32,35 @@ export type {
 // the search language
 export { compileQuery, globMatch, parseQuery } from './query/index.js';
 export type { Predicate, QueryDoc, QueryNode } from './query/index.js';
+
+// identity and audit (tenants, users, API tokens, sessions, hash-chained audit log)
+export { actAs, isOperator, requireAdmin, requireOperator } from './auth/access.js';
+export { AUDIT_GENESIS_HASH, auditEntryHash, SqliteAuditStore } from './auth/sqlite-audit.js';
+export { openSqliteAuthStores } from './auth/sqlite-auth-stores.js';
+export { SqliteSessionStore } from './auth/sqlite-sessions.js';
+export { SqliteTenantStore } from './auth/sqlite-tenants.js';
+export { SqliteTokenStore } from './auth/sqlite-tokens.js';
+export { SqliteUserStore } from './auth/sqlite-users.js';
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, USER_NAME_PATTERN } from './auth/types.js';
+export type {
+  ApiToken,
+  AuditEntry,
+  AuditInput,
+  AuditOutcome,
+  AuditPage,
+  AuditStore,
+  AuditVerification,
+  AuthStores,
+  JsonValue,
+  NewToken,
+  NewUser,
+  ResolvedIdentity,
+  Session,
+  SessionStore,
+  Tenant,
+  TenantStore,
+  TokenStore,
+  User,
+  UserPatch,
+  UserStore,
+} from './auth/types.js';

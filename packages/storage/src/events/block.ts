@@ -123,7 +123,11 @@ export function encodeBlock(tenant: string, day: number, events: readonly BlockE
     count: n,
     rawBytes: plain.length,
     codec: CODEC_BROTLI,
-    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    // The payload must own its ArrayBuffer: the pipeline transfers it between threads.
+    data:
+      data.byteOffset === 0 && data.byteLength === data.buffer.byteLength
+        ? new Uint8Array(data.buffer)
+        : new Uint8Array(data),
     ids: Buffer.from(h.ids, 'hex'),
   };
 }

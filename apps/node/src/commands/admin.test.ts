@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { Command } from 'commander';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isAppError } from '@intersoc/core';
+import { NODE_DB_FILE, openDatabase, openSqliteAuthStores } from '@intersoc/storage';
+import { durationSeconds, register } from './admin.js';
+import type { AdminIo } from './admin.js';
+
+const PASSWORD = 'a long enough passphrase';
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'intersoc-admin-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `intersoc admin ...` in-process with the given standard input; returns what it printed. */
+async function admin(args: string[], stdin = ''): Promise<{ stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const chunks = { out: '', err: '' };
+  stdout.on('data', (c: Buffer) => (chunks.out += c.toString()));
+  stderr.on('data', (c: Buffer) => (chunks.err += c.toString()));
+  const io: AdminIo = { stdin: Readable.from([Buffer.from(stdin)]), stdout, stderr };
+  const program = new Command('intersoc').exitOverride();
+  register(program, io);
+  await program.parseAsync(['node', 'intersoc', 'admin', ...args, '--data', dir]);
+  return { stdout: chunks.out, stderr: chunks.err };
+}
+
+async function fails(args: string[], stdin = ''): Promise<string> {
+  const err = await admin(args, stdin).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return isAppError(err) ? err.code : String(err);
+}
+
+describe('intersoc admin', () => {
+  it('creates a tenant, an admin with a password from stdin, and a token printed once', async () => {
+    expect((await admin(['tenant', 'add', 'acme', '--display-name', 'ACME'])).stdout).toBe('tenant acme created\n');
+    const user = await admin(
+      ['user', 'add', 'alice', '--role', 'admin', '--tenant', 'acme', '--json'],
+      `${PASSWORD}\n`,
+    );
+    expect(JSON.parse(user.stdout)).toMatchObject({ tenant: 'acme', name: 'alice', role: 'admin', hasPassword: true });
+    expect(user.stdout + user.stderr).not.toContain(PASSWORD);
+
+    const token = await admin([
+      'token',
+      'add',
+      '--user',
+      'alice',
+      '--tenant',
+      'acme',
+      '--name',
+      'ci',
+      '--expires-in',
+      '30d',
+    ]);
+    const secret = token.stdout.trim();
+    expect(secret).toMatch(/^ist_[A-Za-z0-9_-]{43}$/);
+    expect(token.stderr).toMatch(/not shown again/);
+    const list = await admin(['token', 'list', '--tenant', 'acme', '--json']);
+    expect(list.stdout).not.toContain(secret);
+    expect(JSON.parse(list.stdout).items[0]).toMatchObject({ user: 'alice', name: 'ci', revoked: null });
+
+    const db = openDatabase(path.join(dir, NODE_DB_FILE));
+    try {
+      const stores = openSqliteAuthStores(db);
+      expect(await stores.tokens.resolve(secret)).toMatchObject({ tenant: 'acme', user: 'alice', role: 'admin' });
+      expect((await stores.users.verifyPassword('acme', 'alice', PASSWORD))?.name).toBe('alice');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('lists, changes roles, disables users and revokes tokens', async () => {
+    await admin(['user', 'add', 'root', '--role', 'admin'], `${PASSWORD}\n`);
+    await admin(['user', 'add', 'svc', '--role', 'analyst', '--no-password']);
+    expect((await admin(['user', 'list'])).stdout).toMatch(/svc\s+analyst\s+enabled\s+no/);
+    expect((await admin(['user', 'set-role', 'svc', 'viewer', '--json'])).stdout).toContain('"role":"viewer"');
+    const id = JSON.parse((await admin(['token', 'add', '--user', 'svc', '--json'])).stdout).token.id as string;
+    expect((await admin(['token', 'revoke', id])).stdout).toBe(`token ${id} revoked\n`);
+    expect((await admin(['user', 'disable', 'svc'])).stdout).toBe('user svc disabled\n');
+    expect(await fails(['user', 'disable', 'root'])).toBe('CONFLICT');
+    await admin(['user', 'passwd', 'root'], `${PASSWORD} v2\n`);
+  });
+
+  it('refuses bad input with AppErrors', async () => {
+    expect(await fails(['user', 'add', 'bob', '--role', 'king'], `${PASSWORD}\n`)).toBe('VALIDATION');
+    expect(await fails(['user', 'add', 'bob', '--role', 'viewer'], '')).toBe('VALIDATION');
+    expect(await fails(['user', 'add', 'bob', '--role', 'viewer'], 'short\n')).toBe('VALIDATION');
+    expect(await fails(['user', 'add', 'bob', '--role', 'viewer', '--tenant', 'nosuch'], `${PASSWORD}\n`)).toBe(
+      'NOT_FOUND',
+    );
+    expect(await fails(['tenant', 'add', 'Bad Name'])).toBe('VALIDATION');
+    expect(await fails(['token', 'add', '--user', 'ghost'])).toBe('NOT_FOUND');
+    expect(await fails(['tenant', 'disable', 'default'])).toBe('CONFLICT');
+    expect(() => durationSeconds('5s')).toThrow(/at least 60/);
+    expect(durationSeconds('2w')).toBe(1_209_600);
+  });
+
+  it('audits every change, including failures, and verifies the chains', async () => {
+    await admin(['tenant', 'add', 'acme']);
+    await admin(['user', 'add', 'alice', '--role', 'admin', '--tenant', 'acme'], `${PASSWORD}\n`);
+    await fails(['user', 'add', 'alice', '--role', 'admin', '--tenant', 'acme'], `${PASSWORD}\n`);
+    const log = JSON.parse((await admin(['audit', 'list', '--tenant', 'acme', '--json'])).stdout) as {
+      items: { action: string; outcome: string; actor: string; details: Record<string, unknown> }[];
+    };
+    expect(log.items.map((e) => `${e.action}:${e.outcome}`)).toEqual(['user.create:failure', 'user.create:success']);
+    expect(log.items[0]?.details).toMatchObject({ via: 'cli', error: 'CONFLICT' });
+    expect(JSON.stringify(log)).not.toContain(PASSWORD);
+    const verify = await admin(['audit', 'verify', '--json']);
+    expect(JSON.parse(verify.stdout).items.map((r: { tenant: string; ok: boolean }) => `${r.tenant}:${r.ok}`)).toEqual([
+      'acme:true',
+      'default:true',
+    ]);
+
+    const db = openDatabase(path.join(dir, NODE_DB_FILE));
+    db.exec(
+      "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET outcome = 'success' WHERE tenant = 'acme' AND seq = 2",
+    );
+    db.close();
+    expect(await fails(['audit', 'verify'])).toBe('STORAGE');
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * @module
+ * Starts the pipeline from a node configuration: one place that turns config into pipeline
+ * options, for `serve`, `ingest`, `demo` and the benchmarks.
+ */
+import type { Alert, Config } from '@intersoc/core';
+import { Pipeline } from '../pipeline/pipeline.js';
+
+/** Detector kinds the node enables by default. */
+export const DEFAULT_DETECTORS: readonly string[] = ['sigma', 'ioc'];
+
+/** Starts a pipeline over `config.data`. */
+export function startPipeline(
+  config: Config,
+  o: {
+    workers: number;
+    detectors?: readonly string[];
+    onAlerts?: (a: readonly Alert[]) => void;
+    onError?: (m: string) => void;
+    idleFlushMs?: number;
+  },
+): Promise<Pipeline> {
+  return Pipeline.start({
+    dataDir: config.data,
+    workers: o.workers,
+    blockEvents: config.storage.blockEvents,
+    maxRecordBytes: config.ingest.maxRecordBytes,
+    maxInflightBytes: 16 * 1024 * 1024,
+    detectors: { dataDir: config.data, kinds: o.detectors ?? DEFAULT_DETECTORS },
+    idleFlushMs: o.idleFlushMs ?? 500,
+    ...(o.onAlerts ? { onAlerts: o.onAlerts } : {}),
+    ...(o.onError ? { onError: o.onError } : {}),
+  });
+}

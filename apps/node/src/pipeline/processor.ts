@@ -1,0 +1,361 @@
+/**
+ * @module
+ * The parse → normalise → detect → block stage, as plain code: parse workers run it, and so
+ * does the main thread in single-core mode. Input is raw bytes (or pre-framed records); output
+ * goes to a sink as encoded blocks, alerts and dead letters. A malformed record becomes a dead
+ * letter with its reason; nothing else about the stream is lost.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import path from 'node:path';
+import { createGunzip } from 'node:zlib';
+import {
+  eventId,
+  stableId,
+  type Alert,
+  type AlertDraft,
+  type Detector,
+  type EventSource,
+  type FormatPlugin,
+  type ParseResult,
+  type RecordParser,
+  type SocEvent,
+} from '@intersoc/core';
+import type { DeadLetter, EncodedBlock } from '@intersoc/storage';
+import {
+  chooseFramer,
+  createJsonFramer,
+  createLineFramer,
+  detectFormat,
+  getFormat,
+  type Framer,
+  type FrameItem,
+} from '@intersoc/ingest';
+import { BlockBuilder } from './block-builder.js';
+import type { ChunkMessage, FileMessage, ParseCounters, RecordsMessage } from './protocol.js';
+
+/** What the stage hands on. */
+export interface StageOutput {
+  readonly blocks: EncodedBlock[];
+  readonly alerts: Alert[];
+  readonly deadLetters: DeadLetter[];
+}
+
+/** Options of the stage. */
+export interface ProcessorOptions {
+  readonly blockEvents: number;
+  readonly maxRecordBytes: number;
+  readonly detectors: readonly Detector[];
+  /** Called whenever blocks, alerts or dead letters are ready. */
+  readonly sink: (out: StageOutput) => void | Promise<void>;
+  /** Reports a detector failure (the events are kept). */
+  readonly onDetectorError?: (detector: string, err: unknown) => void;
+}
+
+interface StreamState {
+  plugin: FormatPlugin | undefined;
+  parser: RecordParser | undefined;
+  framer: Framer | undefined;
+  /** Header lines of stateful formats, kept so stored records can be re-parsed on read. */
+  context: string[];
+  contextText: string | undefined;
+}
+
+const MAX_CONTEXT_LINES = 32;
+const SAMPLE_BYTES = 64 * 1024;
+const FILE_CHUNK = 1024 * 1024;
+
+/** Fresh zeroed counters. */
+export function zeroCounters(): ParseCounters {
+  return { records: 0, events: 0, deadLetters: 0, skipped: 0, alerts: 0, bytes: 0 };
+}
+
+/** The parse/normalise/detect/block stage for one thread. */
+export class Processor {
+  private readonly streams = new Map<string, StreamState>();
+  private readonly builder: BlockBuilder;
+  private events: SocEvent[] = [];
+  private dead: DeadLetter[] = [];
+
+  constructor(private readonly opts: ProcessorOptions) {
+    this.builder = new BlockBuilder(opts.blockEvents);
+  }
+
+  /** Events held in unfinished blocks. */
+  get pending(): number {
+    return this.builder.pending;
+  }
+
+  /** Processes bytes of a network or HTTP stream. */
+  async chunk(m: ChunkMessage): Promise<ParseCounters> {
+    const c = zeroCounters();
+    c.bytes = m.bytes.length;
+    let st = this.streams.get(m.stream);
+    if (!st) {
+      st = this.openStream(m.format, m.bytes, m.source.name);
+      this.streams.set(m.stream, st);
+    }
+    // Network records have no stable position, so the id covers the listener, peer and record;
+    // HTTP bodies are replayable, so their offsets are part of the key.
+    const keyBase = `${m.source.kind}:${m.source.name}:${m.source.peer ?? ''}`;
+    const withOffset = m.source.kind === 'http';
+    const source: EventSource = st.plugin ? { ...m.source, format: st.plugin.name } : m.source;
+    const handle = (r: FrameItem): void =>
+      this.record(c, m.tenant, source, st, r, withOffset ? `${keyBase}:${m.stream}:${r.offset}` : keyBase, undefined);
+    if (m.whole) {
+      handle(wholeRecord(Buffer.from(m.bytes).toString('utf8')));
+    } else if (st.framer) {
+      for (const r of st.framer.push(m.bytes)) handle(r);
+      if (m.end) for (const r of st.framer.end()) handle(r);
+    } else {
+      this.deadLetter(c, m.tenant, source, `no parser for format ${m.format ?? '(auto)'}`, m.bytes, 0);
+    }
+    if (m.end) this.streams.delete(m.stream);
+    await this.detectAndEmit(c);
+    return c;
+  }
+
+  /** Processes pre-framed records (simulator, replays). */
+  async records(m: RecordsMessage): Promise<ParseCounters> {
+    const c = zeroCounters();
+    const states = new Map<string, StreamState>();
+    for (const r of m.records) {
+      if (r.error !== undefined) {
+        c.records++;
+        this.deadLetter(c, m.tenant, r.source, r.error, Buffer.from(r.record), 0);
+        continue;
+      }
+      // Network listeners leave the format empty: a syslog port carries plain syslog, CEF and
+      // LEEF from different devices, so each record is detected on its own.
+      const format = r.format || detectFormat(r.record, r.source.name)?.name || '';
+      let st = states.get(format);
+      if (!st) {
+        st = this.openStream(format || undefined, Buffer.from(r.record), r.source.name);
+        states.set(format, st);
+      }
+      c.bytes += r.record.length;
+      const source =
+        st.plugin && r.source.format !== st.plugin.name ? { ...r.source, format: st.plugin.name } : r.source;
+      this.record(c, m.tenant, source, st, wholeRecord(r.record), r.key, r.label);
+    }
+    await this.detectAndEmit(c);
+    return c;
+  }
+
+  /** Reads and processes a whole file (gzip transparently), streaming. */
+  async file(m: FileMessage, onProgress: (bytes: number, total: number) => void): Promise<ParseCounters> {
+    const c = zeroCounters();
+    const abs = path.resolve(m.path);
+    const total = statSync(abs).size;
+    const gz = abs.endsWith('.gz');
+    const input = createReadStream(abs, { highWaterMark: FILE_CHUNK });
+    const stream = gz ? input.pipe(createGunzip()) : input;
+    let st: StreamState | undefined;
+    let source: EventSource = { format: m.format ?? '', kind: 'file', name: abs };
+    const binary: Buffer[] = [];
+    let lastReport = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (!st) {
+        st = this.openStream(m.format, chunk, abs.replace(/\.gz$/, ''));
+        source = { ...source, format: st.plugin?.name ?? 'unknown' };
+      }
+      if (st.plugin?.framing === 'binary') {
+        binary.push(chunk);
+      } else if (st.framer) {
+        for (const r of st.framer.push(chunk))
+          this.record(c, m.tenant, source, st, r, `file:${abs}:${r.offset}`, m.label);
+      } else {
+        this.deadLetter(c, m.tenant, source, `cannot detect the format of ${abs}`, chunk.subarray(0, 4096), 0);
+        break;
+      }
+      c.bytes += chunk.length;
+      if (this.events.length >= this.opts.blockEvents) await this.detectAndEmit(c);
+      if (input.bytesRead - lastReport > 4 * FILE_CHUNK) {
+        lastReport = input.bytesRead;
+        onProgress(input.bytesRead, total);
+      }
+    }
+    if (st?.framer)
+      for (const r of st.framer.end()) this.record(c, m.tenant, source, st, r, `file:${abs}:${r.offset}`, m.label);
+    if (st?.plugin?.framing === 'binary' && st.plugin.openBinary) {
+      const decoder = st.plugin.openBinary({ name: abs });
+      let i = 0;
+      for (const res of decoder.decode(Buffer.concat(binary))) {
+        this.result(c, m.tenant, source, res, '', `file:${abs}:#${i++}`, m.label, undefined);
+      }
+    }
+    onProgress(input.bytesRead, total);
+    await this.detectAndEmit(c);
+    return c;
+  }
+
+  /** Encodes all open blocks and hands them on. */
+  async flush(): Promise<void> {
+    await this.detectAndEmit(zeroCounters());
+    const blocks = this.builder.flush();
+    if (blocks.length > 0) await this.opts.sink({ blocks, alerts: [], deadLetters: [] });
+  }
+
+  private openStream(format: string | undefined, first: Uint8Array, name: string): StreamState {
+    let plugin: FormatPlugin | undefined;
+    if (format) {
+      plugin = getFormat(format);
+    } else {
+      plugin = detectFormat(first.subarray(0, SAMPLE_BYTES), name);
+    }
+    const st: StreamState = { plugin, parser: undefined, framer: undefined, context: [], contextText: undefined };
+    if (plugin && plugin.framing !== 'binary' && plugin.open) {
+      st.parser = plugin.open({ name });
+      const o = { maxRecordBytes: this.opts.maxRecordBytes };
+      // NDJSON gets the fast line framer even for json-framed formats (see chooseFramer).
+      st.framer = chooseFramer(plugin.framing, first) === 'json' ? createJsonFramer(o) : createLineFramer(o);
+    }
+    return st;
+  }
+
+  private record(
+    c: ParseCounters,
+    tenant: string,
+    source: EventSource,
+    st: StreamState,
+    r: FrameItem,
+    key: string,
+    label: string | undefined,
+  ): void {
+    c.records++;
+    if (!r.ok) {
+      this.deadLetter(c, tenant, source, r.reason, Buffer.from(r.raw), r.offset);
+      return;
+    }
+    if (!st.parser) {
+      this.deadLetter(c, tenant, source, 'no parser for this stream', Buffer.from(r.text), r.offset);
+      return;
+    }
+    let res: ParseResult;
+    try {
+      res = st.parser.parse(r.text);
+    } catch (err) {
+      // Parsers return results; a throw is a parser bug, and still must not lose the stream.
+      res = { ok: false, reason: `parser error: ${(err as Error).message}` };
+    }
+    this.result(c, tenant, source, res, r.text, key, label, st, r.offset);
+  }
+
+  private result(
+    c: ParseCounters,
+    tenant: string,
+    source: EventSource,
+    res: ParseResult,
+    text: string,
+    key: string,
+    label: string | undefined,
+    st: StreamState | undefined,
+    offset = 0,
+  ): void {
+    if (res.ok === 'skip') {
+      c.skipped++;
+      if (st && st.context.length < MAX_CONTEXT_LINES) {
+        st.context.push(text);
+        st.contextText = st.context.join('\n');
+      }
+      return;
+    }
+    if (!res.ok) {
+      this.deadLetter(c, tenant, source, res.reason, Buffer.from(text), offset);
+      return;
+    }
+    const p = res.value;
+    const raw = p.raw ?? text;
+    const now = Date.now();
+    const e: SocEvent & { context?: string } = {
+      id: eventId(tenant, key, raw),
+      time: p.time ?? now,
+      ingested: now,
+      tenant,
+      source,
+      raw,
+      fields: p.fields,
+      ecs: p.ecs,
+      ...((label ?? p.label) ? { label: (label ?? p.label) as string } : {}),
+      ...(st?.contextText ? { context: st.contextText } : {}),
+    };
+    this.events.push(e);
+    c.events++;
+  }
+
+  private deadLetter(
+    c: ParseCounters,
+    tenant: string,
+    source: EventSource,
+    reason: string,
+    raw: Uint8Array,
+    offset: number,
+  ): void {
+    c.deadLetters++;
+    this.dead.push({
+      tenant,
+      time: Date.now(),
+      source,
+      reason,
+      raw: raw.length > this.opts.maxRecordBytes ? raw.subarray(0, this.opts.maxRecordBytes) : raw,
+      offset,
+    });
+  }
+
+  /** Runs detectors over the parsed events, adds them to blocks, and emits what is ready. */
+  private async detectAndEmit(c: ParseCounters): Promise<void> {
+    const events = this.events;
+    this.events = [];
+    const alerts: Alert[] = [];
+    // Detectors see one tenant at a time, so alerts can never mix tenants' events.
+    for (const [tenant, group] of groupByTenant(events)) {
+      for (const d of this.opts.detectors) {
+        let drafts: readonly AlertDraft[];
+        try {
+          drafts = await d.detect(group);
+        } catch (err) {
+          this.opts.onDetectorError?.(d.id, err);
+          continue;
+        }
+        for (const a of drafts) alerts.push(toAlert(tenant, a));
+      }
+    }
+    c.alerts += alerts.length;
+    const blocks: EncodedBlock[] = [];
+    for (const e of events as (SocEvent & { context?: string })[]) {
+      const b = this.builder.add(e.tenant, {
+        id: e.id,
+        time: e.time,
+        ingested: e.ingested,
+        source: e.source,
+        raw: e.raw,
+        ...(e.label ? { label: e.label } : {}),
+        ...(e.context ? { context: e.context } : {}),
+      });
+      if (b) blocks.push(b);
+    }
+    const dead = this.dead;
+    this.dead = [];
+    if (blocks.length > 0 || alerts.length > 0 || dead.length > 0)
+      await this.opts.sink({ blocks, alerts, deadLetters: dead });
+  }
+}
+
+/** An alert from a draft: deterministic id so replays do not duplicate alerts. */
+export function toAlert(tenant: string, d: AlertDraft): Alert {
+  return { ...d, id: stableId(tenant, d.detector.kind, d.detector.ruleId, ...d.eventIds), tenant, created: Date.now() };
+}
+
+function groupByTenant(events: readonly SocEvent[]): Map<string, SocEvent[]> {
+  const out = new Map<string, SocEvent[]>();
+  for (const e of events) {
+    const g = out.get(e.tenant);
+    if (g) g.push(e);
+    else out.set(e.tenant, [e]);
+  }
+  return out;
+}
+
+/** A record that needs no framing (datagram, pre-framed record). */
+function wholeRecord(text: string): FrameItem {
+  return { ok: true, text, offset: 0, bytes: Buffer.byteLength(text), invalidUtf8: false };
+}

@@ -1,0 +1,74 @@
+/**
+ * @module
+ * Entry of the writer thread: owns the event database's single writer connection, commits one
+ * transaction per incoming batch, and builds the block term index when it has nothing else to do.
+ * Keeping commits here keeps them off the main event loop (sockets, API).
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { openEventWriter } from '@intersoc/storage';
+import { createHydrator } from './hydrator.js';
+import type { FromWriter, WriteMessage } from './protocol.js';
+
+/** Data the main thread passes when starting the writer. */
+export interface WriterInit {
+  readonly file: string;
+  /** One port per parse worker; index = worker id. */
+  readonly ports: readonly MessagePort[];
+  /** Blocks indexed per idle step. */
+  readonly indexStep: number;
+}
+
+if (parentPort) {
+  const init = workerData as WriterInit;
+  const main = parentPort;
+  const writer = openEventWriter(init.file, createHydrator());
+  let idleTimer: NodeJS.Timeout | undefined;
+
+  const scheduleIndex = (): void => {
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = setTimeout(indexStep, 50);
+  };
+  const indexStep = (): void => {
+    idleTimer = undefined;
+    try {
+      const n = writer.indexPending(init.indexStep);
+      if (n > 0) {
+        const pending = (writer.db.prepare('SELECT COUNT(*) AS n FROM blocks WHERE indexed = 0').get() as { n: number })
+          .n;
+        main.postMessage({ type: 'indexed', blocks: n, pending } satisfies FromWriter);
+        if (pending > 0) setImmediate(indexStep);
+      }
+    } catch (err) {
+      main.postMessage({ type: 'error', message: `indexer: ${(err as Error).message}` } satisfies FromWriter);
+    }
+  };
+
+  init.ports.forEach((port) => {
+    port.on('message', (m: WriteMessage) => {
+      try {
+        const result = writer.write(m);
+        const done: FromWriter = { type: 'written', from: m.from, result, tokens: m.tokens };
+        port.postMessage(done);
+        main.postMessage(done);
+      } catch (err) {
+        // A failed commit is reported loudly; the worker's batch is not acknowledged as written.
+        main.postMessage({ type: 'error', message: `write: ${(err as Error).message}` } satisfies FromWriter);
+      }
+      scheduleIndex();
+    });
+  });
+  main.on('message', (m: { type: string; tenant?: string; policy?: { maxAgeDays: number; maxBytes: number } }) => {
+    if (m.type === 'retention' && m.tenant && m.policy) {
+      const r = writer.applyRetention(m.tenant, m.policy, Date.now());
+      main.postMessage({ type: 'retained', tenant: m.tenant, ...r });
+    } else if (m.type === 'index-now') {
+      indexStep();
+      main.postMessage({ type: 'index-done' });
+    } else if (m.type === 'close') {
+      if (idleTimer) clearTimeout(idleTimer);
+      writer.close();
+      process.exit(0);
+    }
+  });
+  main.postMessage({ type: 'ready' });
+}

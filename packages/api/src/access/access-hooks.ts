@@ -1,0 +1,56 @@
+/**
+ * @module
+ * Enforces `config.access` on every route: refuses to register a route without it (or a
+ * mutating route without `config.audit`), authenticates before the body is read, and checks
+ * the caller's roles.
+ */
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '@intersoc/core';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { ApiApp } from '../internal/app-types.js';
+import { setAuth } from './request-state.js';
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Installs the route checks and the authentication hook. Call before routes are registered. */
+export function installAccess(app: ApiApp, authenticator: Authenticator): void {
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat();
+    const config = route.config;
+    if (config?.access === undefined) {
+      throw new Error(`${methods.join(',')} ${route.url}: every route must declare config.access`);
+    }
+    if (methods.some((m) => MUTATING.has(m)) && config.audit === undefined) {
+      throw new Error(`${methods.join(',')} ${route.url}: every mutating route must declare config.audit`);
+    }
+  });
+
+  // onRequest runs before the body is read, so an unauthenticated upload is refused unread.
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    if (request.is404) return;
+    const access = request.routeOptions.config.access;
+    if (access === undefined || access === 'public') return;
+    const result = await authenticator.check({
+      authorization: request.headers.authorization,
+      cookie: request.headers.cookie,
+      ip: request.ip,
+    });
+    if (!result.ok) {
+      if (result.reason === 'throttled') {
+        throw new AppError('RATE_LIMITED', 'too many failed logins; retry later', {
+          details: { retryAfterSeconds: result.retryAfterSeconds },
+        });
+      }
+      throw new AppError(
+        'UNAUTHENTICATED',
+        result.reason === 'missing'
+          ? 'authentication required: send Authorization: Bearer <token>'
+          : 'invalid, expired or revoked credentials',
+      );
+    }
+    setAuth(request, result.ctx, result.credential);
+    if (!result.ctx.roles.some((r) => access.includes(r))) {
+      throw new AppError('FORBIDDEN', `requires role ${access.join(' or ')}`);
+    }
+  });
+}

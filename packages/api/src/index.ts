@@ -1,0 +1,55 @@
+/**
+ * @module
+ * `@intersoc/api`: the node's HTTP API on Fastify 5. Authentication (API tokens, password
+ * logins and sessions, HTTP Basic), roles and tenant scoping on every route, a hash-chained
+ * audit entry for every mutating call, OpenAPI 3.1 at `/api/docs`, `/api/health` and `/metrics`.
+ * Event routes call the service interfaces in `services.ts`, which the node implements.
+ */
+
+// application
+export { apiOptionsFromConfig, buildApi } from './build-api.js';
+export type { ApiDeps, ApiOptions, BuiltApi, RouteInfo } from './build-api.js';
+
+// authentication
+export { createAuthenticator, splitAccount } from './auth/authenticator.js';
+export type { AuthCheck, Authenticator, Credentials } from './auth/authenticator.js';
+export { ACCOUNT_THROTTLE, IP_THROTTLE, LoginThrottle } from './auth/login-throttle.js';
+export type { LoginThrottleOptions, ThrottleDecision, ThrottleKeys, ThrottlePolicy } from './auth/login-throttle.js';
+export { SESSION_COOKIE } from './auth/cookies.js';
+export { ANY_ROLE } from './access/request-state.js';
+export type { RouteAccess } from './access/request-state.js';
+
+// errors
+export { ErrorBodySchema, HTTP_STATUS, toHttpError, toRequestError } from './errors/error-table.js';
+export type { ErrorBody, HttpError } from './errors/error-table.js';
+
+// logging
+export { createLogger, LOG_REDACT_PATHS } from './logging/logger.js';
+export type { LoggerOptions } from './logging/logger.js';
+
+// services the node implements, and their HTTP shapes
+export {
+  AlertQuerySchema,
+  AlertSchema,
+  DeadLetterQuerySchema,
+  DeadLetterSchema,
+  EventQuerySchema,
+  IngestQuerySchema,
+  IngestResultSchema,
+  pageSchema,
+  SocEventSchema,
+  TimeParam,
+} from './services.js';
+export type {
+  AlertSearch,
+  DeadLetter,
+  DeadLetterSearch,
+  EventSearch,
+  HealthCheck,
+  HealthProbe,
+  IngestOptions,
+  IngestResult,
+  IngestService,
+  Page,
+  SearchService,
+} from './services.js';

@@ -1,0 +1,78 @@
+/**
+ * @module
+ * Tables of the identity and audit stores in the node database. Append-only: add steps, never
+ * edit one that has shipped.
+ */
+
+/** Migration set name in `schema_migrations`. */
+export const AUTH_MIGRATION_SET = 'auth';
+
+/** Steps of the `auth` migration set. */
+export const AUTH_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE tenants (
+    name TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT OR IGNORE INTO tenants (name, display_name, created) VALUES ('default', 'Default', unixepoch() * 1000);
+
+  CREATE TABLE users (
+    tenant TEXT NOT NULL REFERENCES tenants(name),
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'analyst', 'viewer', 'partner')),
+    password_hash TEXT,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    PRIMARY KEY (tenant, name)
+  );
+
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    user TEXT NOT NULL,
+    name TEXT NOT NULL,
+    hash BLOB NOT NULL UNIQUE,
+    created INTEGER NOT NULL,
+    expires INTEGER,
+    last_used INTEGER,
+    revoked INTEGER,
+    FOREIGN KEY (tenant, user) REFERENCES users(tenant, name)
+  );
+  CREATE INDEX api_tokens_owner ON api_tokens (tenant, user);
+
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    hash BLOB NOT NULL UNIQUE,
+    tenant TEXT NOT NULL,
+    user TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    expires INTEGER NOT NULL,
+    FOREIGN KEY (tenant, user) REFERENCES users(tenant, name)
+  );
+  CREATE INDEX sessions_expires ON sessions (expires);
+
+  CREATE TABLE audit_log (
+    tenant TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    time INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    actor_tenant TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT,
+    outcome TEXT NOT NULL,
+    status INTEGER,
+    request_id TEXT,
+    details TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (tenant, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX audit_log_action ON audit_log (tenant, action, seq);
+  -- The log is append-only for everyone using the store; verify() catches those who bypass it.
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+  `,
+];

@@ -1,0 +1,197 @@
+/**
+ * @module
+ * SQLite audit log: append-only and hash-chained, one chain per tenant so that a tenant's admin
+ * can verify their own chain without reading anyone else's entries. Each entry's hash covers
+ * the previous hash and a canonical JSON of the entry, so editing, removing or reordering any
+ * entry breaks every later link.
+ */
+import { createHash } from 'node:crypto';
+import type { AuthContext } from '@intersoc/core';
+import type { SqliteDb } from '../sqlite/database.js';
+import { canonicalJson } from './internal/canonical-json.js';
+import type {
+  AuditEntry,
+  AuditInput,
+  AuditOutcome,
+  AuditPage,
+  AuditStore,
+  AuditVerification,
+  JsonValue,
+} from './types.js';
+
+/** `prevHash` of the first entry of every chain. */
+export const AUDIT_GENESIS_HASH = '0'.repeat(64);
+
+interface AuditRow {
+  tenant: string;
+  seq: number;
+  time: number;
+  actor: string;
+  actor_tenant: string;
+  action: string;
+  target: string | null;
+  outcome: AuditOutcome;
+  status: number | null;
+  request_id: string | null;
+  details: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Keys whose values never enter the log, whatever a caller passes: defence in depth. */
+const SECRET_KEY = /pass(word|phrase)?|secret|authorization|cookie|^token$|credential/i;
+
+function scrub(value: JsonValue): JsonValue {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return (value as readonly JsonValue[]).map(scrub);
+  const out: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(value as Record<string, JsonValue>)) {
+    // Only text can hold a secret; a flag such as `passwordChanged: true` stays readable.
+    out[k] = SECRET_KEY.test(k) && typeof v === 'string' ? '[redacted]' : scrub(v);
+  }
+  return out;
+}
+
+/** The hash of an entry: SHA-256 over the previous hash, a newline and the entry's canonical JSON. */
+export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
+  const { prevHash, ...body } = entry;
+  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(body)).digest('hex');
+}
+
+function toEntry(r: AuditRow): AuditEntry {
+  return {
+    tenant: r.tenant,
+    seq: r.seq,
+    time: r.time,
+    actor: r.actor,
+    actorTenant: r.actor_tenant,
+    action: r.action,
+    target: r.target,
+    outcome: r.outcome,
+    status: r.status,
+    requestId: r.request_id,
+    details: r.details === null ? null : (JSON.parse(r.details) as Record<string, JsonValue>),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+/** The audit log in the node database. */
+export class SqliteAuditStore implements AuditStore {
+  readonly #db: SqliteDb;
+
+  constructor(db: SqliteDb) {
+    this.#db = db;
+  }
+
+  async append(input: AuditInput): Promise<AuditEntry> {
+    const details = input.details === undefined ? null : (scrub(input.details) as Record<string, JsonValue>);
+    const write = this.#db.transaction((): AuditEntry => {
+      const last = this.#db
+        .prepare('SELECT seq, hash FROM audit_log WHERE tenant = ? ORDER BY seq DESC LIMIT 1')
+        .get(input.tenant) as { seq: number; hash: string } | undefined;
+      const unhashed: Omit<AuditEntry, 'hash'> = {
+        tenant: input.tenant,
+        seq: (last?.seq ?? 0) + 1,
+        time: input.time ?? Date.now(),
+        actor: input.actor,
+        actorTenant: input.actorTenant,
+        action: input.action,
+        target: input.target ?? null,
+        outcome: input.outcome,
+        status: input.status ?? null,
+        requestId: input.requestId ?? null,
+        details,
+        prevHash: last?.hash ?? AUDIT_GENESIS_HASH,
+      };
+      const entry: AuditEntry = { ...unhashed, hash: auditEntryHash(unhashed) };
+      this.#db
+        .prepare(
+          `INSERT INTO audit_log (tenant, seq, time, actor, actor_tenant, action, target, outcome, status, request_id,
+             details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          entry.tenant,
+          entry.seq,
+          entry.time,
+          entry.actor,
+          entry.actorTenant,
+          entry.action,
+          entry.target,
+          entry.outcome,
+          entry.status,
+          entry.requestId,
+          details === null ? null : canonicalJson(details),
+          entry.prevHash,
+          entry.hash,
+        );
+      return entry;
+    });
+    // IMMEDIATE takes the write lock before reading the chain head, so two processes (the
+    // server and the CLI) cannot both extend the same head.
+    return write.immediate();
+  }
+
+  async list(
+    ctx: AuthContext,
+    query: {
+      readonly limit?: number;
+      readonly before?: number;
+      readonly action?: string;
+      readonly actor?: string;
+    } = {},
+  ): Promise<AuditPage> {
+    const limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), 1000);
+    const where = ['tenant = ?'];
+    const args: (string | number)[] = [ctx.tenant];
+    if (query.before !== undefined) {
+      where.push('seq < ?');
+      args.push(query.before);
+    }
+    if (query.action !== undefined) {
+      where.push('action = ?');
+      args.push(query.action);
+    }
+    if (query.actor !== undefined) {
+      where.push('actor = ?');
+      args.push(query.actor);
+    }
+    const rows = this.#db
+      .prepare(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`)
+      .all(...args, limit + 1) as AuditRow[];
+    const items = rows.slice(0, limit).map(toEntry);
+    const last = items[items.length - 1];
+    return rows.length > limit && last ? { items, nextBefore: last.seq } : { items };
+  }
+
+  async verify(ctx: AuthContext): Promise<AuditVerification> {
+    let prev = AUDIT_GENESIS_HASH;
+    let expectedSeq = 1;
+    let entries = 0;
+    const broken = (seq: number, reason: string): AuditVerification => ({
+      tenant: ctx.tenant,
+      ok: false,
+      entries,
+      head: prev,
+      brokenAt: seq,
+      reason,
+    });
+    const rows = this.#db.prepare('SELECT * FROM audit_log WHERE tenant = ? ORDER BY seq').iterate(ctx.tenant);
+    for (const row of rows as Iterable<AuditRow>) {
+      let entry: AuditEntry;
+      try {
+        entry = toEntry(row);
+      } catch {
+        return broken(row.seq, 'entry details are not valid JSON');
+      }
+      if (entry.seq !== expectedSeq) return broken(expectedSeq, `entry ${expectedSeq} is missing`);
+      if (entry.prevHash !== prev) return broken(entry.seq, 'previous-hash link does not match');
+      const { hash, ...unhashed } = entry;
+      if (auditEntryHash(unhashed) !== hash) return broken(entry.seq, 'entry content does not match its hash');
+      prev = hash;
+      expectedSeq += 1;
+      entries += 1;
+    }
+    return { tenant: ctx.tenant, ok: true, entries, head: prev };
+  }
+}

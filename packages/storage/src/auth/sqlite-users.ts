@@ -1,0 +1,151 @@
+/**
+ * @module
+ * SQLite user store: users of one tenant, scrypt password hashes, and the rule that a tenant
+ * keeps at least one enabled admin once it has one.
+ */
+import { AppError, ROLES } from '@intersoc/core';
+import type { AuthContext, Role } from '@intersoc/core';
+import type { SqliteDb } from '../sqlite/database.js';
+import { requireAdmin } from './access.js';
+import { hashPassword, verifyPassword } from './internal/secrets.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, USER_NAME_PATTERN } from './types.js';
+import type { NewUser, User, UserPatch, UserStore } from './types.js';
+
+interface UserRow {
+  tenant: string;
+  name: string;
+  role: Role;
+  password_hash: string | null;
+  disabled: number;
+  created: number;
+  updated: number;
+}
+
+function toUser(r: UserRow): User {
+  return {
+    tenant: r.tenant,
+    name: r.name,
+    role: r.role,
+    disabled: r.disabled !== 0,
+    hasPassword: r.password_hash !== null,
+    created: r.created,
+    updated: r.updated,
+  };
+}
+
+function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+    throw new AppError(
+      'VALIDATION',
+      `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`,
+      { details: { field: 'password' } },
+    );
+  }
+}
+
+function checkRole(role: string): void {
+  if (!ROLES.includes(role as Role)) {
+    throw new AppError('VALIDATION', `role must be one of ${ROLES.join(', ')}`, { details: { field: 'role' } });
+  }
+}
+
+/** Users in the node database. */
+export class SqliteUserStore implements UserStore {
+  readonly #db: SqliteDb;
+
+  constructor(db: SqliteDb) {
+    this.#db = db;
+  }
+
+  /** Reads a user without access checks, for the token and session stores. */
+  find(tenant: string, name: string): User | undefined {
+    const row = this.#row(tenant, name);
+    return row && toUser(row);
+  }
+
+  #row(tenant: string, name: string): UserRow | undefined {
+    return this.#db.prepare('SELECT * FROM users WHERE tenant = ? AND name = ?').get(tenant, name) as
+      UserRow | undefined;
+  }
+
+  async list(ctx: AuthContext): Promise<User[]> {
+    const rows = this.#db.prepare('SELECT * FROM users WHERE tenant = ? ORDER BY name').all(ctx.tenant) as UserRow[];
+    return rows.map(toUser);
+  }
+
+  async get(ctx: AuthContext, name: string): Promise<User | undefined> {
+    return this.find(ctx.tenant, name);
+  }
+
+  async create(ctx: AuthContext, input: NewUser): Promise<User> {
+    requireAdmin(ctx);
+    if (!USER_NAME_PATTERN.test(input.name)) {
+      throw new AppError('VALIDATION', `user name must match ${String(USER_NAME_PATTERN)}`, {
+        details: { field: 'name' },
+      });
+    }
+    checkRole(input.role);
+    if (input.password !== undefined) checkPassword(input.password);
+    const tenant = this.#db.prepare('SELECT disabled FROM tenants WHERE name = ?').get(ctx.tenant) as
+      { disabled: number } | undefined;
+    if (!tenant) throw new AppError('NOT_FOUND', `no tenant ${ctx.tenant}`);
+    const hash = input.password === undefined ? null : await hashPassword(input.password);
+    const now = Date.now();
+    const res = this.#db
+      .prepare(
+        'INSERT OR IGNORE INTO users (tenant, name, role, password_hash, created, updated) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(ctx.tenant, input.name, input.role, hash, now, now);
+    if (res.changes === 0) throw new AppError('CONFLICT', `user ${input.name} already exists in ${ctx.tenant}`);
+    return this.find(ctx.tenant, input.name) as User;
+  }
+
+  async update(ctx: AuthContext, name: string, patch: UserPatch): Promise<User> {
+    requireAdmin(ctx);
+    if (patch.role !== undefined) checkRole(patch.role);
+    if (patch.password !== undefined) checkPassword(patch.password);
+    const hash = patch.password === undefined ? undefined : await hashPassword(patch.password);
+    // Read, check and write in one immediate transaction so two admins cannot both demote
+    // each other and leave the tenant without one.
+    const apply = this.#db.transaction(() => {
+      const current = this.#row(ctx.tenant, name);
+      if (!current) throw new AppError('NOT_FOUND', `no user ${name} in ${ctx.tenant}`);
+      const role = patch.role ?? current.role;
+      const disabled = patch.disabled ?? current.disabled !== 0;
+      const losesAdmin = current.role === 'admin' && current.disabled === 0 && (role !== 'admin' || disabled);
+      if (losesAdmin) {
+        const admins = this.#db
+          .prepare("SELECT count(*) AS n FROM users WHERE tenant = ? AND role = 'admin' AND disabled = 0")
+          .get(ctx.tenant) as { n: number };
+        if (admins.n <= 1) {
+          throw new AppError('CONFLICT', `${name} is the last enabled admin of ${ctx.tenant}`);
+        }
+      }
+      this.#db
+        .prepare(
+          'UPDATE users SET role = ?, disabled = ?, password_hash = ?, updated = ? WHERE tenant = ? AND name = ?',
+        )
+        .run(role, disabled ? 1 : 0, hash ?? current.password_hash, Date.now(), ctx.tenant, name);
+      if (disabled || hash !== undefined) {
+        // A disabled user or a changed password ends existing sessions.
+        this.#db.prepare('DELETE FROM sessions WHERE tenant = ? AND user = ?').run(ctx.tenant, name);
+      }
+    });
+    apply.immediate();
+    return this.find(ctx.tenant, name) as User;
+  }
+
+  async verifyPassword(tenant: string, name: string, password: string): Promise<User | undefined> {
+    const row =
+      password.length <= MAX_PASSWORD_LENGTH
+        ? (this.#db
+            .prepare(
+              `SELECT u.* FROM users u JOIN tenants t ON t.name = u.tenant
+               WHERE u.tenant = ? AND u.name = ? AND u.disabled = 0 AND t.disabled = 0`,
+            )
+            .get(tenant, name) as UserRow | undefined)
+        : undefined;
+    const ok = await verifyPassword(password.slice(0, MAX_PASSWORD_LENGTH), row?.password_hash ?? undefined);
+    return ok && row ? toUser(row) : undefined;
+  }
+}
