@@ -11,7 +11,13 @@ export { readEvtx, readEvtxBuffer } from './reader/index.js';
 export type { ByteSource } from './reader/index.js';
 export { evtxInfo } from './info/index.js';
 export { listEvtxFiles, readEvtxDirectory, readEvtxDirectoryJson } from './directory/index.js';
-export type { DirectoryItem, DirectoryJsonItem, DirectoryOptions, EvtxJsonItem, EvtxJsonRecord } from './directory/index.js';
+export type {
+  DirectoryItem,
+  DirectoryJsonItem,
+  DirectoryOptions,
+  EvtxJsonItem,
+  EvtxJsonRecord,
+} from './directory/index.js';
 
 // format constants
 export { FILE_MAGIC as EVTX_MAGIC } from './internal/headers.js';

@@ -54,7 +54,11 @@ export interface TechniqueCarrier {
   readonly format: SimFormat;
   /** Log stream suffix as in `SimRecord.source` (e.g. `sysmon`, `security`, `conn`). */
   readonly log: string;
-  /** Windows event ids or auditd record types / syslog programs that carry the evidence. */
+  /**
+   * What carries the evidence in that log: Windows event ids, auditd record types, syslog
+   * programs, Zeek conn responder ports (`dynamic` for RPC ports above 49151), DNS query types
+   * or HTTP methods.
+   */
   readonly events: readonly (number | string)[];
 }
 

@@ -83,23 +83,30 @@ async function dump(io: EvtxIo, target: string, flags: ReadFlags): Promise<void>
   const out = new Out(io.stdout);
   let records = 0;
   let problems = 0;
-  const items: AsyncIterable<{ file: string; item: EvtxItem }> =
+  // A directory is decoded on worker threads, which hand over ready JSON text.
+  type Line =
+    { file: string; json: string; problem?: undefined } | { file: string; json?: undefined; problem: EvtxProblem };
+  const items: AsyncIterable<Line> =
     kind === 'dir'
-      ? readEvtxDirectory(target, {
-          ...options,
-          ...(flags.workers === undefined ? {} : { workers: Number(flags.workers) }),
-        })
+      ? (async function* () {
+          const workers = flags.workers === undefined ? {} : { workers: Number(flags.workers) };
+          for await (const { file, item } of readEvtxDirectoryJson(target, { ...options, ...workers })) {
+            yield item.ok ? { file, json: item.record.json } : { file, problem: item };
+          }
+        })()
       : (async function* () {
-          for await (const item of readEvtx(target, options)) yield { file: target, item };
+          for await (const item of readEvtx(target, options)) {
+            yield item.ok ? { file: target, json: JSON.stringify(item.record.event) } : { file: target, problem: item };
+          }
         })();
-  for await (const { file, item } of items) {
+  for await (const line of items) {
     if (out.closed) break;
-    if (item.ok) {
+    if (line.problem === undefined) {
       records++;
-      await out.line(JSON.stringify(item.record.event));
+      await out.line(line.json);
     } else {
       problems++;
-      io.stderr.write(problemLine(file, problem));
+      io.stderr.write(problemLine(line.file, line.problem));
     }
   }
   await out.flush();

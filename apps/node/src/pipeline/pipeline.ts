@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { EVENTS_DB_FILE, openEventWriter, type SqliteEventWriter, type WriteResult } from '@intersoc/storage';
-import type { Alert } from '@intersoc/core';
+import { AppError, type Alert } from '@intersoc/core';
 import type { RecordSink } from '@intersoc/ingest';
 import type { DetectorSpec } from './detectors.js';
 import { loadDetectors } from './detectors.js';
@@ -235,10 +235,20 @@ export class Pipeline {
   }
 
   /** Submits a stream chunk, waiting for credit (TCP, HTTP). Resolves when it is parsed. */
-  async submitChunk(c: ChunkInput): Promise<ParseCounters> {
+  async submitChunk(c: ChunkInput, timeoutMs?: number): Promise<ParseCounters> {
     if (this.inline) return this.runInline(() => this.inline!.proc.chunk({ type: 'chunk', seq: 0, ...c }));
     const lane = this.laneFor(c.whole ? undefined : c.stream);
-    while (!this.hasCredit(lane, c.bytes.length)) await new Promise<void>((r) => this.creditWaiters.push(r));
+    const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
+    while (!this.hasCredit(lane, c.bytes.length)) {
+      if (Date.now() >= deadline) {
+        this.streamLane.delete(c.stream);
+        throw new AppError('BACKPRESSURE', 'the pipeline is full; retry later', { details: { retryAfterSeconds: 5 } });
+      }
+      await new Promise<void>((r) => {
+        this.creditWaiters.push(r);
+        if (deadline !== Infinity) setTimeout(r, Math.max(0, deadline - Date.now()));
+      });
+    }
     const done = this.send(lane, { type: 'chunk', seq: ++this.seq, ...c }, c.bytes.length);
     if (c.end) this.streamLane.delete(c.stream);
     return done;

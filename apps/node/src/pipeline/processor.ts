@@ -94,13 +94,12 @@ export class Processor {
       st = this.openStream(m.format, m.bytes, m.source.name);
       this.streams.set(m.stream, st);
     }
-    // Network records have no stable position, so the id covers the listener, peer and record;
-    // HTTP bodies are replayable, so their offsets are part of the key.
-    const keyBase = `${m.source.kind}:${m.source.name}:${m.source.peer ?? ''}`;
     const withOffset = m.source.kind === 'http';
+    const keyBase = idKeyBase(m.source);
     const source: EventSource = st.plugin ? { ...m.source, format: st.plugin.name } : m.source;
+    // For HTTP the per-request stream key is random, so it stays out of the id: a retried body gives the same ids.
     const handle = (r: FrameItem): void =>
-      this.record(c, m.tenant, source, st, r, withOffset ? `${keyBase}:${m.stream}:${r.offset}` : keyBase, undefined);
+      this.record(c, m.tenant, source, st, r, withOffset ? `${keyBase}:${r.offset}` : keyBase, undefined);
     if (m.whole) {
       handle(wholeRecord(Buffer.from(m.bytes).toString('utf8')));
     } else if (st.framer) {
@@ -358,4 +357,12 @@ function groupByTenant(events: readonly SocEvent[]): Map<string, SocEvent[]> {
 /** A record that needs no framing (datagram, pre-framed record). */
 function wholeRecord(text: string): FrameItem {
   return { ok: true, text, offset: 0, bytes: Buffer.byteLength(text), invalidUtf8: false };
+}
+
+/**
+ * Id key of a stream's records. Network records have no stable position, so the id covers the
+ * listener, peer and record; HTTP bodies are replayable, so their offsets are added per record.
+ */
+function idKeyBase(s: EventSource): string {
+  return s.kind === 'http' ? `http:${s.name}` : `${s.kind}:${s.name}:${s.peer ?? ''}`;
 }

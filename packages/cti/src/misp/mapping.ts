@@ -13,7 +13,7 @@
  * | url, uri, link | url value |
  * | email, email-src, email-dst, email-subject | email-addr value; email-message from_ref/to_refs/subject |
  * | md5 … sha512, ssdeep, tlsh, imphash, filename\|<hash>, malware-sample | file hashes (+ name) |
- * | filename, size-in-bytes, mime-type | file name / size / mime_type |
+ * | filename | file name |
  * | regkey, regkey\|value | windows-registry-key key (+ values[*].data) |
  * | mutex, mac-address, AS, port, user-agent, http-method | mutex, mac-addr, autonomous-system, network-traffic |
  * | x509-fingerprint-md5/sha1/sha256 | x509-certificate hashes |
@@ -67,8 +67,6 @@ function build(): Record<string, readonly MispPart[]> {
     'email-dst': [p('email-message', 'to_refs[*].value')],
     'email-subject': [p('email-message', 'subject')],
     filename: [p('file', 'name')],
-    'size-in-bytes': [p('file', 'size', true)],
-    'mime-type': [p('file', 'mime_type')],
     'malware-sample': [p('file', 'name'), p('file', "hashes.'MD5'")],
     regkey: [p('windows-registry-key', 'key')],
     'regkey|value': [p('windows-registry-key', 'key'), p('windows-registry-key', 'values[*].data')],
@@ -108,7 +106,8 @@ export function partSteps(part: MispPart): readonly PathStep[] {
   const key = `${part.obj}:${part.path}`;
   let steps = stepCache.get(key);
   if (!steps) {
-    const r = parsePattern(`[${part.obj === 'ip' ? 'ipv4-addr' : part.obj}:${part.path} = 'x']`);
+    // MATCHES keeps the hash-format check of the parser out of the way of the dummy literal.
+    const r = parsePattern(`[${part.obj === 'ip' ? 'ipv4-addr' : part.obj}:${part.path} MATCHES 'x']`);
     if (!r.ok || r.value.root.kind !== 'observation' || r.value.root.comparison.kind !== 'comparison') {
       throw new Error(`bad MISP mapping path ${key}`);
     }

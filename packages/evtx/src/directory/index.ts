@@ -89,7 +89,7 @@ function readerOptions(o: DirectoryOptions): EvtxOptions {
  * for await (const { file, item } of readEvtxDirectory('/cases/42/logs')) if (item.ok) index(file, item.record);
  */
 export async function* readEvtxDirectory(dir: string, options: DirectoryOptions = {}): AsyncGenerator<DirectoryItem> {
-  yield* (walk(dir, options, false) as AsyncGenerator<DirectoryItem>);
+  yield* walk(dir, options, false) as AsyncGenerator<DirectoryItem>;
 }
 
 /**
@@ -98,11 +98,18 @@ export async function* readEvtxDirectory(dir: string, options: DirectoryOptions 
  * @example
  * for await (const { item } of readEvtxDirectoryJson(dir)) if (item.ok) out.write(item.record.json + '\n');
  */
-export async function* readEvtxDirectoryJson(dir: string, options: DirectoryOptions = {}): AsyncGenerator<DirectoryJsonItem> {
-  yield* (walk(dir, options, true) as AsyncGenerator<DirectoryJsonItem>);
+export async function* readEvtxDirectoryJson(
+  dir: string,
+  options: DirectoryOptions = {},
+): AsyncGenerator<DirectoryJsonItem> {
+  yield* walk(dir, options, true) as AsyncGenerator<DirectoryJsonItem>;
 }
 
-async function* walk(dir: string, options: DirectoryOptions, json: boolean): AsyncGenerator<DirectoryItem | DirectoryJsonItem> {
+async function* walk(
+  dir: string,
+  options: DirectoryOptions,
+  json: boolean,
+): AsyncGenerator<DirectoryItem | DirectoryJsonItem> {
   const files = await listEvtxFiles(dir, options.recursive ?? true);
   const opts = readerOptions(options);
   const script = workerScript();
@@ -111,10 +118,15 @@ async function* walk(dir: string, options: DirectoryOptions, json: boolean): Asy
     for (const file of files) {
       try {
         for await (const item of readEvtx(file, opts)) {
-          yield json ? ({ file, item: asJson(item) } satisfies DirectoryJsonItem) : ({ file, item } satisfies DirectoryItem);
+          yield json
+            ? ({ file, item: asJson(item) } satisfies DirectoryJsonItem)
+            : ({ file, item } satisfies DirectoryItem);
         }
       } catch (err) {
-        yield { file, item: { ok: false, chunk: -1, offset: 0, reason: err instanceof Error ? err.message : String(err) } };
+        yield {
+          file,
+          item: { ok: false, chunk: -1, offset: 0, reason: err instanceof Error ? err.message : String(err) },
+        };
       }
     }
     return;

@@ -8,7 +8,8 @@ import type { TechniqueInfo } from '../types.js';
 
 const SYSMON_PROC = { format: 'windows', log: 'sysmon', events: [1] } as const;
 const SEC_PROC = { format: 'windows', log: 'security', events: [4688] } as const;
-const AUDIT_EXEC = { format: 'auditd', log: 'auditd', events: ['SYSCALL', 'EXECVE', 'PROCTITLE'] } as const;
+const EXEC_RECORDS = ['SYSCALL', 'EXECVE', 'CWD', 'PATH', 'PROCTITLE'] as const;
+const AUDIT_EXEC = { format: 'auditd', log: 'auditd', events: EXEC_RECORDS } as const;
 
 /** Every technique the simulator labels records with. */
 export const TECHNIQUES: readonly TechniqueInfo[] = [
@@ -19,8 +20,22 @@ export const TECHNIQUES: readonly TechniqueInfo[] = [
     carriers: [
       { format: 'windows', log: 'security', events: [4625, 4624, 4672, 4634] },
       { format: 'windows', log: 'sysmon', events: [3] },
-      { format: 'syslog', log: 'syslog', events: ['sshd'] },
-      { format: 'auditd', log: 'auditd', events: ['USER_AUTH', 'USER_LOGIN', 'USER_ACCT', 'CRED_ACQ', 'USER_START'] },
+      { format: 'syslog', log: 'syslog', events: ['sshd', 'systemd-logind'] },
+      {
+        format: 'auditd',
+        log: 'auditd',
+        events: [
+          'USER_AUTH',
+          'USER_LOGIN',
+          'USER_ACCT',
+          'CRED_ACQ',
+          'LOGIN',
+          'USER_START',
+          'USER_END',
+          'CRED_DISP',
+          ...EXEC_RECORDS,
+        ],
+      },
       { format: 'zeek', log: 'conn', events: [3389, 22] },
     ],
     description:
@@ -72,7 +87,7 @@ export const TECHNIQUES: readonly TechniqueInfo[] = [
     carriers: [
       { format: 'windows', log: 'sysmon', events: [1, 3] },
       { format: 'windows', log: 'security', events: [4624, 4672, 4688] },
-      { format: 'zeek', log: 'conn', events: [135] },
+      { format: 'zeek', log: 'conn', events: [135, 'dynamic', 80] },
       { format: 'zeek', log: 'http', events: ['GET'] },
     ],
     description: 'wmic /node: process call create; on the target WmiPrvSE.exe starts encoded PowerShell.',
@@ -93,7 +108,12 @@ export const TECHNIQUES: readonly TechniqueInfo[] = [
     name: 'Scheduled Task/Job: Cron',
     tactics: ['execution', 'persistence', 'privilege-escalation'],
     carriers: [
-      AUDIT_EXEC,
+      {
+        format: 'auditd',
+        log: 'auditd',
+        events: [...EXEC_RECORDS, 'USER_ACCT', 'CRED_ACQ', 'LOGIN', 'USER_START', 'CRED_DISP', 'USER_END'],
+      },
+      { format: 'zeek', log: 'conn', events: [80] },
       { format: 'syslog', log: 'syslog', events: ['crontab', 'cron', 'CRON'] },
       { format: 'zeek', log: 'http', events: ['GET'] },
     ],
@@ -114,7 +134,7 @@ export const TECHNIQUES: readonly TechniqueInfo[] = [
     carriers: [
       { format: 'windows', log: 'security', events: [4720, 4722, 4732, 4688] },
       SYSMON_PROC,
-      { format: 'auditd', log: 'auditd', events: ['ADD_USER', 'ADD_GROUP', 'USER_CMD', 'EXECVE'] },
+      { format: 'auditd', log: 'auditd', events: ['ADD_USER', 'ADD_GROUP', 'USER_CMD', ...EXEC_RECORDS] },
       { format: 'syslog', log: 'syslog', events: ['useradd', 'sudo'] },
     ],
     description: 'net user /add plus net localgroup administrators on Windows; sudo useradd on Linux.',
@@ -132,7 +152,8 @@ export const TECHNIQUES: readonly TechniqueInfo[] = [
     tactics: ['exfiltration'],
     carriers: [
       { format: 'windows', log: 'sysmon', events: [1, 3, 22] },
-      { format: 'zeek', log: 'conn', events: [22] },
+      SEC_PROC,
+      { format: 'zeek', log: 'conn', events: [22, 53] },
       { format: 'zeek', log: 'dns', events: ['A'] },
       AUDIT_EXEC,
     ],
@@ -154,7 +175,7 @@ export const TECHNIQUES: readonly TechniqueInfo[] = [
     tactics: ['command-and-control'],
     carriers: [
       { format: 'windows', log: 'sysmon', events: [3, 22] },
-      { format: 'zeek', log: 'conn', events: [443] },
+      { format: 'zeek', log: 'conn', events: [443, 53] },
       { format: 'zeek', log: 'dns', events: ['A'] },
     ],
     description: 'Implant check-ins every minute (±20 % jitter) to one external address over TLS.',
@@ -167,6 +188,7 @@ export const TECHNIQUES: readonly TechniqueInfo[] = [
       SYSMON_PROC,
       SEC_PROC,
       { format: 'windows', log: 'sysmon', events: [3, 11] },
+      { format: 'zeek', log: 'conn', events: [80] },
       { format: 'zeek', log: 'http', events: ['GET'] },
     ],
     description: 'powershell -nop -w hidden -enc (download cradle) spawned by Word, fetching and starting an implant.',

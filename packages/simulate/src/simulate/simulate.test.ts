@@ -28,6 +28,22 @@ function isPrivateIp(ip: string): boolean {
   return ip.startsWith('10.') || ip.startsWith('192.168.') || ip.startsWith('127.');
 }
 
+/** The carrier key of a record: `<log>:<event id | audit type | program | port | qtype | method>`. */
+function carrierKey(r: SimRecord): string {
+  const log = r.source.split('/')[2] ?? '';
+  if (r.format === 'windows') return `${log}:${String((JSON.parse(r.record) as { EventID: number }).EventID)}`;
+  if (r.format === 'auditd') return `${log}:${r.record.slice(5, r.record.indexOf(' '))}`;
+  if (r.format === 'syslog') return `${log}:${r.record.split(' ')[3] ?? ''}`;
+  const o = JSON.parse(r.record) as Record<string, string | number>;
+  if (log === 'conn') return `${log}:${Number(o['id.resp_p']) > 49151 ? 'dynamic' : String(o['id.resp_p'])}`;
+  return `${log}:${String(log === 'dns' ? o['qtype_name'] : o['method'])}`;
+}
+
+function listedCarriers(id: string): Set<string> {
+  const t = TECHNIQUES.find((x) => x.id === id);
+  return new Set((t?.carriers ?? []).flatMap((c) => c.events.map((e) => `${c.log}:${String(e)}`)));
+}
+
 describe('simulate: determinism', () => {
   it('gives byte-identical output for the same seed and options', () => {
     const a = digest(simulate({ seed: 42, hours: 6, start: START }));
@@ -108,6 +124,16 @@ describe('simulate: a default 24-hour run', () => {
       if (story?.techniques.includes(r.label) !== true) stray.add(`${r.scenario} ${r.label}`);
     }
     expect([...stray]).toEqual([]);
+  });
+
+  it('puts each technique only where its catalogue entry says', () => {
+    const unlisted = new Set<string>();
+    for (const r of records) {
+      if (r.label === 'benign') continue;
+      const key = carrierKey(r);
+      if (!listedCarriers(r.label).has(key)) unlisted.add(`${r.label} ${key}`);
+    }
+    expect([...unlisted]).toEqual([]);
   });
 
   it('names sources demo/<host>/<log> and uses all four formats from several hosts', () => {
@@ -290,6 +316,19 @@ describe('simulate: window and options', () => {
     }
     expect(stories.size).toBe(2 * SCENARIOS.length);
     expect(stories.has('ssh-intrusion#2')).toBe(true);
+  });
+
+  it('shows every catalogued carrier of every technique over a few runs', () => {
+    const seen = new Set<string>();
+    for (const seed of [1, 2, 3]) {
+      for (const r of simulate({ seed, hours: 24, start: START, intensity: 0.2 })) {
+        if (r.label !== 'benign') seen.add(`${r.label} ${carrierKey(r)}`);
+      }
+    }
+    const missing = TECHNIQUES.flatMap((t) =>
+      [...listedCarriers(t.id)].filter((k) => !seen.has(`${t.id} ${k}`)).map((k) => `${t.id} ${k}`),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('scales the estate with hosts and the background with intensity', () => {

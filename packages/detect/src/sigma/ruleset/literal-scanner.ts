@@ -19,6 +19,8 @@ export class LiteralScanner {
   private readonly next: Int32Array;
   private readonly entryLiteral: Int32Array;
   private readonly entryOffset: Int32Array;
+  /** Gram hash of each entry: most slot hits are collisions, rejected without a string compare. */
+  private readonly entryHash: Int32Array;
   private readonly short: readonly number[];
 
   constructor(literals: readonly string[]) {
@@ -39,12 +41,13 @@ export class LiteralScanner {
     });
     this.short = short;
     let size = 16;
-    while (size < long.length * 4) size *= 2;
+    while (size < long.length * 8) size *= 2;
     this.mask = size - 1;
     this.heads = new Int32Array(size).fill(-1);
     this.next = new Int32Array(long.length);
     this.entryLiteral = new Int32Array(long.length);
     this.entryOffset = new Int32Array(long.length);
+    this.entryHash = new Int32Array(long.length);
     long.forEach((litIndex, e) => {
       const lit = literals[litIndex] as string;
       let bestOffset = 0;
@@ -56,7 +59,9 @@ export class LiteralScanner {
           bestOffset = o;
         }
       }
-      const slot = mix(gramHash(lit, bestOffset)) & this.mask;
+      const gram = gramHash(lit, bestOffset);
+      const slot = mix(gram) & this.mask;
+      this.entryHash[e] = gram;
       this.entryLiteral[e] = litIndex;
       this.entryOffset[e] = bestOffset;
       this.next[e] = this.heads[slot] as number;
@@ -81,6 +86,10 @@ export class LiteralScanner {
     for (let i = 0; ; i++) {
       let e = heads[mix(h) & mask] as number;
       while (e >= 0) {
+        if (this.entryHash[e] !== h) {
+          e = this.next[e] as number;
+          continue;
+        }
         const start = i - (this.entryOffset[e] as number);
         const lit = this.entryLiteral[e] as number;
         if (start >= 0 && c < cap && text.startsWith(this.literals[lit] as string, start)) out[c++] = lit;

@@ -53,71 +53,126 @@ class Bucket {
   private readonly always: Uint8Array;
   private readonly stamp: Uint32Array;
   private epoch = 0;
-  private readonly perField: { field: string; scanner: LiteralScanner; targets: number[][] }[] = [];
-  private readonly anyField: { scanner: LiteralScanner; targets: number[][] } | undefined;
+  /** One scanner over every literal of the bucket; each field is scanned once. */
+  private readonly scanner: LiteralScanner | undefined;
+  /** field → literal index → variants needing that literal in that field. */
+  private readonly fieldTargets = new Map<string, (number[] | undefined)[]>();
+  /** literal index → variants needing it in any field (keyword search). */
+  private readonly anyTargets: (number[] | undefined)[] | undefined;
   private readonly seenRule: Uint32Array;
+  /** Indexes of variants without a prefilter requirement. */
+  private readonly alwaysList: readonly number[];
+  /** Scratch list of candidate variants of the current event. */
+  private candidates: number[] = [];
+  private overflow = false;
 
   constructor(variants: readonly IndexedVariant[], ruleCount: number) {
     this.variants = variants;
     this.always = new Uint8Array(variants.length);
     this.stamp = new Uint32Array(variants.length);
     this.seenRule = new Uint32Array(ruleCount);
-    const byField = new Map<string, Map<string, number[]>>();
+    const literalIndex = new Map<string, number>();
+    const targets = new Map<string, Map<number, number[]>>();
     variants.forEach((v, i) => {
       if (v.req === undefined) {
         this.always[i] = 1;
         return;
       }
       for (const need of v.req) {
-        let lits = byField.get(need.field);
-        if (!lits) byField.set(need.field, (lits = new Map()));
-        const targets = lits.get(need.lit);
-        if (targets) {
-          if (targets[targets.length - 1] !== i) targets.push(i);
-        } else lits.set(need.lit, [i]);
+        let li = literalIndex.get(need.lit);
+        if (li === undefined) literalIndex.set(need.lit, (li = literalIndex.size));
+        let byLit = targets.get(need.field);
+        if (!byLit) targets.set(need.field, (byLit = new Map()));
+        const list = byLit.get(li);
+        if (!list) byLit.set(li, [i]);
+        else if (list[list.length - 1] !== i) list.push(i);
       }
     });
-    for (const [field, lits] of byField) {
-      const entry = { scanner: new LiteralScanner([...lits.keys()]), targets: [...lits.values()] };
-      if (field === '*') this.anyField = entry;
-      else this.perField.push({ field, ...entry });
+    if (literalIndex.size > 0) this.scanner = new LiteralScanner([...literalIndex.keys()]);
+    this.alwaysList = variants.map((_, i) => i).filter((i) => this.always[i] === 1);
+    const dense = (m: Map<number, number[]>): (number[] | undefined)[] => {
+      const arr = new Array<number[] | undefined>(literalIndex.size);
+      for (const [li, list] of m) arr[li] = list;
+      return arr;
+    };
+    for (const [field, m] of targets) {
+      if (field === '*') this.anyTargets = dense(m);
+      else this.fieldTargets.set(field, dense(m));
     }
+  }
+
+  private mark(field: string, found: Int32Array, n: number, epoch: number): void {
+    const own = this.fieldTargets.get(field);
+    const any = this.anyTargets;
+    const stamp = this.stamp;
+    if (n === found.length) {
+      // A full buffer means literals may have been missed: evaluate everything rather than guess.
+      this.overflow = true;
+      return;
+    }
+    const cand = this.candidates;
+    for (let k = 0; k < n; k++) {
+      const li = found[k] as number;
+      const a = own?.[li];
+      if (a)
+        for (const vi of a)
+          if (stamp[vi] !== epoch) {
+            stamp[vi] = epoch;
+            cand.push(vi);
+          }
+      const b = any?.[li];
+      if (b)
+        for (const vi of b)
+          if (stamp[vi] !== epoch) {
+            stamp[vi] = epoch;
+            cand.push(vi);
+          }
+    }
+  }
+
+  private scanField(ev: EventView, field: string, epoch: number): void {
+    const v = ev.lower(field);
+    if (v === undefined || v === null) return;
+    const scanner = this.scanner as LiteralScanner;
+    const found = FOUND;
+    let n = 0;
+    if (typeof v === 'string') n = scanner.scan(v, found, 0);
+    else for (const text of v) n = scanner.scan(text, found, n);
+    if (n > 0) this.mark(field, found, n, epoch);
   }
 
   /** Rules of this bucket that match the event, in rule order. */
   match(ev: EventView, out: CompiledRule[]): void {
     const epoch = ++this.epoch;
     const stamp = this.stamp;
-    const found = FOUND;
-    for (const { field, scanner, targets } of this.perField) {
-      const v = ev.lower(field);
-      if (v === undefined || v === null) continue;
-      let n = 0;
-      if (typeof v === 'string') n = scanner.scan(v, found, 0);
-      else for (const text of v) n = scanner.scan(text, found, n);
-      for (let k = 0; k < n; k++) for (const vi of targets[found[k] as number] as number[]) stamp[vi] = epoch;
-      // A full buffer means literals may have been missed: evaluate everything rather than guess.
-      if (n === found.length) stamp.fill(epoch);
-    }
-    const any = this.anyField;
-    if (any) {
-      for (const name of ev.fieldNames()) {
-        let n = 0;
-        for (const text of values(ev.lower(name))) n = any.scanner.scan(text, found, n);
-        for (let k = 0; k < n; k++) for (const vi of any.targets[found[k] as number] as number[]) stamp[vi] = epoch;
-        if (n === found.length) stamp.fill(epoch);
+    if (this.scanner) {
+      if (this.anyTargets) {
+        // Keyword literals may be in any field: scan every field once.
+        for (const name of ev.fieldNames()) this.scanField(ev, name, epoch);
+        for (const field of this.fieldTargets.keys()) if (!(field in ev.fields)) this.scanField(ev, field, epoch);
+      } else {
+        for (const field of this.fieldTargets.keys()) this.scanField(ev, field, epoch);
       }
     }
     const variants = this.variants;
-    const always = this.always;
-    for (let i = 0; i < variants.length; i++) {
-      if (always[i] === 0 && stamp[i] !== epoch) continue;
+    let order: readonly number[];
+    if (this.overflow) {
+      order = variants.map((_, k) => k);
+    } else {
+      const cand = this.candidates;
+      for (const k of this.alwaysList) cand.push(k);
+      // Rule order keeps output deterministic; candidate lists are short.
+      order = cand.length > 1 ? cand.sort((a, b) => a - b) : cand;
+    }
+    for (const i of order) {
       const v = variants[i] as IndexedVariant;
       if (this.seenRule[v.ruleOrder] === epoch) continue;
       if (!whenHolds(v.when, ev) || !v.test(ev)) continue;
       this.seenRule[v.ruleOrder] = epoch;
       out.push(v.rule);
     }
+    this.candidates = [];
+    this.overflow = false;
   }
 
   get size(): number {

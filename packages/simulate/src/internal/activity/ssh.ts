@@ -1,7 +1,7 @@
 /**
  * @module
- * Linux session bundles as sshd, PAM, systemd-logind, sudo and cron write them to syslog and
- * auditd: successful and failed SSH logins, logouts, sudo commands and cron job runs.
+ * Linux session bundles as sshd, PAM, systemd-logind and sudo write them to syslog and
+ * auditd: successful and failed SSH logins, logouts and commands (with or without sudo).
  */
 import type { Ctx } from '../engine/scheduler.js';
 import { exec, FACILITY, keyFingerprint, newPid, pam, SEVERITY, syslog, type Identity } from '../linux/actions.js';

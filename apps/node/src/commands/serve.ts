@@ -1,0 +1,41 @@
+/**
+ * @module
+ * `intersoc serve`: runs the node (API, syslog listeners, pipeline) until SIGINT/SIGTERM.
+ */
+import type { Command } from 'commander';
+import { configFor, intArg, type DataFlags } from '../node/options.js';
+import { startNode } from '../node/server.js';
+
+interface ServeFlags extends DataFlags {
+  readonly host?: string;
+  readonly port?: string;
+  readonly demo?: boolean;
+}
+
+/** Adds the `serve` subcommand. */
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('run the node: HTTP API, syslog UDP/TCP listeners and the pipeline')
+    .option('--data <dir>', 'node data directory (default ./data)')
+    .option('--config <file>', 'configuration file (JSON)')
+    .option('--host <host>', 'HTTP listen address (default 127.0.0.1)')
+    .option('--port <n>', 'HTTP port (default 8080)')
+    .option('--demo', 'load demo data on an empty node without asking')
+    .action(async (flags: ServeFlags) => {
+      const http: { host?: string; port?: number } = {};
+      if (flags.host) http.host = flags.host;
+      if (flags.port !== undefined) http.port = intArg('port', flags.port, 8080);
+      const config = configFor(flags, { overrides: { http } });
+      const node = await startNode(config, { offerDemo: true, ...(flags.demo ? { demo: true } : {}) });
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.stderr.write('shutting down: flushing the pipeline...\n');
+          resolve();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await node.close();
+    });
+}

@@ -1,0 +1,170 @@
+/**
+ * @module
+ * `intersoc serve`: composes the node. Pipeline (parse workers + writer thread), syslog
+ * listeners, the HTTP API with its stores, metrics, periodic retention, the first-start
+ * operator account and demo offer, and a graceful shutdown that loses nothing queued.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { DEFAULT_TENANT, systemContext, type Config } from '@intersoc/core';
+import { apiOptionsFromConfig, buildApi, createLogger } from '@intersoc/api';
+import { startTcpSource, startUdpSource, type RunningSource } from '@intersoc/ingest';
+import {
+  EVENTS_DB_FILE,
+  NODE_DB_FILE,
+  openDatabase,
+  openEventReader,
+  openSqliteAuthStores,
+  type AuthStores,
+} from '@intersoc/storage';
+import { createHydrator } from '../pipeline/hydrator.js';
+import { runDemo } from './demo.js';
+import { registerPipelineMetrics } from './metrics.js';
+import { workerCount } from './options.js';
+import { ingestService, searchService } from './services.js';
+import { startPipeline } from './start-pipeline.js';
+
+/** A running node. */
+export interface RunningNode {
+  readonly url: string;
+  readonly sources: readonly RunningSource[];
+  close(): Promise<void>;
+}
+
+/** Options of `startNode` beyond the configuration. */
+export interface NodeOptions {
+  /** Ask on a terminal whether to load demo data when the store is empty. */
+  readonly offerDemo?: boolean;
+  /** Load demo data without asking when the store is empty. */
+  readonly demo?: boolean;
+  /** Where banner lines go (stderr by default). */
+  readonly say?: (line: string) => void;
+}
+
+const RETENTION_EVERY_MS = 3_600_000;
+
+/** Creates the operator account on a node without users, and returns its one-time password. */
+async function ensureOperator(stores: AuthStores): Promise<string | undefined> {
+  const ctx = systemContext(DEFAULT_TENANT);
+  if ((await stores.users.list(ctx)).length > 0) return undefined;
+  const password = randomBytes(18).toString('base64url');
+  await stores.users.create(ctx, { name: 'admin', role: 'admin', password });
+  return password;
+}
+
+/** Starts the node described by `config`. */
+export async function startNode(config: Config, o: NodeOptions = {}): Promise<RunningNode> {
+  const say = o.say ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const logger = createLogger({ level: config.log.level });
+  const db = openDatabase(path.join(config.data, NODE_DB_FILE));
+  const stores = openSqliteAuthStores(db);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'intersoc_process_' });
+
+  const pipeline = await startPipeline(config, {
+    workers: workerCount(config),
+    onError: (m) => logger.error({ stage: 'pipeline' }, m),
+  });
+  const reader = openEventReader(path.join(config.data, EVENTS_DB_FILE), createHydrator());
+  const sources: RunningSource[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    if (config.syslog.enabled) {
+      const base = { host: config.syslog.host, tenant: config.ingest.defaultTenant };
+      sources.push(await startUdpSource({ ...base, port: config.syslog.udpPort }, pipeline.asSink()));
+      sources.push(
+        await startTcpSource(
+          { ...base, port: config.syslog.tcpPort, maxMessageBytes: config.syslog.maxMessageBytes },
+          pipeline.asSink(),
+        ),
+      );
+    }
+    registerPipelineMetrics(registry, pipeline, () => sources);
+    const { app } = await buildApi({
+      stores,
+      services: { ingest: ingestService(pipeline), search: searchService(reader) },
+      registry,
+      logger,
+      options: apiOptionsFromConfig(config),
+      health: async () => ({
+        pipeline:
+          pipeline.stats.inflightBytes > 0 && sources.length === 0
+            ? { status: 'degraded', detail: 'no sources' }
+            : { status: 'ok' },
+        events: (() => {
+          try {
+            reader.db.prepare('SELECT 1').get();
+            return { status: 'ok' as const };
+          } catch (err) {
+            return { status: 'down' as const, detail: (err as Error).message };
+          }
+        })(),
+      }),
+    });
+    await app.listen({ host: config.http.host, port: config.http.port });
+    closers.push(() => app.close());
+    const addr = app.server.address();
+    const url = `http://${config.http.host}:${typeof addr === 'object' && addr ? addr.port : config.http.port}`;
+
+    const retention = setInterval(() => {
+      void (async () => {
+        for (const t of await stores.tenants.list(systemContext(DEFAULT_TENANT))) {
+          await pipeline.retention(t.name, {
+            maxAgeDays: config.storage.retentionDays,
+            maxBytes: config.storage.retentionMaxBytes,
+          });
+        }
+      })().catch((err: unknown) => logger.error({ err }, 'retention failed'));
+    }, RETENTION_EVERY_MS);
+    retention.unref();
+
+    const password = await ensureOperator(stores);
+    say(`INTERSOC node listening on ${url} (API docs: ${url}/api/docs)`);
+    for (const s of sources) say(`  syslog ${s.name}`);
+    say(`  data: ${path.resolve(config.data)}`);
+    if (password) {
+      say(`  first start: created operator "admin" in tenant "${DEFAULT_TENANT}" with password: ${password}`);
+      say('  (shown once; change it with: intersoc admin user passwd admin)');
+    }
+    if (reader.stats(systemContext(config.ingest.defaultTenant)).events === 0) {
+      let load = o.demo === true;
+      if (!load && o.offerDemo && process.stdin.isTTY) {
+        const rl = createInterface({ input: process.stdin, output: process.stderr });
+        const answer = await rl.question(
+          'The node has no events yet. Load 24 h of simulated attack telemetry (intersoc demo)? [Y/n] ',
+        );
+        rl.close();
+        load = !/^n/i.test(answer.trim());
+      } else if (!load) {
+        say('  no events yet: run `bin/intersoc demo` for 24 h of simulated, labelled attack telemetry');
+      }
+      if (load) {
+        const s = await runDemo(pipeline, { tenant: config.ingest.defaultTenant, hours: 24, seed: 1 });
+        say(
+          `  demo: ${s.records} events ingested (${Object.keys(s.byLabel).length - 1} attack techniques mixed into benign activity)`,
+        );
+      }
+    }
+    return {
+      url,
+      sources,
+      close: async () => {
+        clearInterval(retention);
+        for (const c of closers.reverse()) await c();
+        for (const s of sources) await s.close();
+        await pipeline.close();
+        reader.close();
+        db.close();
+      },
+    };
+  } catch (err) {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+    for (const s of sources) await s.close().catch(() => undefined);
+    await pipeline.close().catch(() => undefined);
+    reader.close();
+    db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * @module
+ * The node's implementations of the API's service interfaces: ingest goes through the pipeline,
+ * search and lookups read the event store. Shapes are adapted here, in one place.
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError, SEVERITIES, type AuthContext } from '@intersoc/core';
+import { getFormat } from '@intersoc/ingest';
+import type { SqliteEventReader } from '@intersoc/storage';
+import type { IngestService, SearchService } from '@intersoc/api';
+import type { Pipeline } from '../pipeline/pipeline.js';
+
+/** How long an HTTP ingest may wait for pipeline room before it is told to retry. */
+const INGEST_WAIT_MS = 10_000;
+
+/** Ingest over HTTP: the body is one stream, framed and parsed in a worker. */
+export function ingestService(pipeline: Pipeline): IngestService {
+  return {
+    async ingest(ctx: AuthContext, body, opts) {
+      if (opts.format !== undefined && getFormat(opts.format) === undefined) {
+        throw new AppError('UNSUPPORTED', `unknown format "${opts.format}"`);
+      }
+      const c = await pipeline.submitChunk(
+        {
+          stream: `http:${randomUUID()}`,
+          tenant: ctx.tenant,
+          source: { format: opts.format ?? '', kind: 'http', name: 'api', ...(opts.peer ? { peer: opts.peer } : {}) },
+          ...(opts.format ? { format: opts.format } : {}),
+          bytes: body,
+          whole: false,
+          end: true,
+        },
+        INGEST_WAIT_MS,
+      );
+      return { accepted: c.events, rejected: c.deadLetters, deadLettered: c.deadLetters };
+    },
+  };
+}
+
+/** Search, lookups and dead letters from the event store. */
+export function searchService(reader: SqliteEventReader): SearchService {
+  return {
+    async searchEvents(ctx, q) {
+      const page = reader.searchEvents(ctx, q);
+      return { items: page.items, ...(page.next ? { nextCursor: page.next } : {}) };
+    },
+    async getEvent(ctx, id) {
+      return reader.getEvent(ctx, id);
+    },
+    async searchAlerts(ctx, q) {
+      // A minimum severity is the disjunction of the severities at or above it.
+      const min = q.minSeverity === undefined ? -1 : SEVERITIES.indexOf(q.minSeverity);
+      const sev =
+        min <= 0
+          ? ''
+          : `(${SEVERITIES.slice(min)
+              .map((s) => `severity:${s}`)
+              .join(' OR ')})`;
+      const query = [q.q.trim() === '' ? '' : `(${q.q})`, sev].filter(Boolean).join(' AND ');
+      const page = reader.searchAlerts(ctx, { ...q, q: query });
+      return { items: page.items, ...(page.next ? { nextCursor: page.next } : {}) };
+    },
+    async listDeadLetters(ctx, q) {
+      const page = reader.listDeadLetters(ctx, { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
+      const items = page.items
+        .filter((d) => (q.from === undefined || d.time >= q.from) && (q.to === undefined || d.time <= q.to))
+        .map((d) => ({
+          id: String(d.id),
+          time: d.time,
+          source: d.source,
+          reason: d.reason,
+          raw: Buffer.from(d.rawBase64, 'base64'),
+          ...(d.offset === undefined ? {} : { offset: d.offset }),
+        }));
+      return { items, ...(page.next ? { nextCursor: page.next } : {}) };
+    },
+  };
+}
