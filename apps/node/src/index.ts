@@ -1,1 +1,13 @@
-export {};
+/**
+ * @module
+ * `@intersoc/node`: the node as a library, for embedding and end-to-end tests. The CLI
+ * (`bin/intersoc`) is built on the same functions.
+ */
+export { loadConfig } from './config.js';
+export { startNode } from './node/server.js';
+export type { NodeOptions, RunningNode } from './node/server.js';
+export { startPipeline } from './node/start-pipeline.js';
+export { runDemo } from './node/demo.js';
+export type { DemoOptions, DemoSummary } from './node/demo.js';
+export { Pipeline } from './pipeline/pipeline.js';
+export type { PipelineOptions, PipelineStats } from './pipeline/pipeline.js';
