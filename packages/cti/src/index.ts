@@ -93,3 +93,91 @@ export {
   tlpTag,
 } from './taxonomies/tlp.js';
 export type { TlpLevel } from './taxonomies/tlp.js';
+export { formatMachineTag, parseMachineTag } from './taxonomies/machine-tag.js';
+export type { MachineTag } from './taxonomies/machine-tag.js';
+export { TaxonomyRegistry, TaxonomySchema } from './taxonomies/registry.js';
+export type { TagMeaning, Taxonomy } from './taxonomies/registry.js';
+export { confidenceFromTags, confidenceOfTag, PAP_LEVELS, papLevel } from './taxonomies/semantics.js';
+export type { PapLevel } from './taxonomies/semantics.js';
+
+// indicator text recognition
+export { extractObservables, inferObservable, refang } from './indicators/infer.js';
+
+// store
+export type {
+  CtiPage,
+  CtiQuery,
+  CtiStore,
+  Provenance,
+  PutOutcome,
+  SharingPolicy,
+  StoredObject,
+  VersionSelector,
+} from './store/types.js';
+export { DEFAULT_SHARING_POLICY, isPartner, readCeiling, requireWriter, tlpReadable } from './store/policy.js';
+export { openSqliteCtiStore, SqliteCtiStore, versionOf } from './store/sqlite-store.js';
+export type { SqliteCtiStoreOptions } from './store/sqlite-store.js';
+
+// MISP
+export type * from './misp/types.js';
+export {
+  MispAttributeSchema,
+  MispEventSchema,
+  MispGalaxySchema,
+  MispObjectSchema,
+  MispSightingSchema,
+  MispTagSchema,
+} from './misp/types.js';
+export { parseMispEvent, parseMispEvents } from './misp/parse.js';
+export { MISP_TYPE_MAP } from './misp/mapping.js';
+export type { MispPart } from './misp/mapping.js';
+export { attributePattern, mispToStix } from './misp/to-stix.js';
+export { stixToMisp } from './misp/from-stix.js';
+export { indicatorsFromMisp } from './misp/indicators.js';
+export type { MispIndicatorOptions } from './misp/indicators.js';
+export {
+  csvFeedIndicators,
+  FeedHashes,
+  feedReader,
+  freetextFeedIndicators,
+  ManifestSchema,
+  openMispFeed,
+} from './misp/feeds.js';
+export type { CsvFeedOptions, FeedManifest, FeedReader, MispFeed } from './misp/feeds.js';
+export { loadWarninglists, WarninglistIndex, WarninglistSchema } from './misp/warninglists.js';
+export type { Warninglist } from './misp/warninglists.js';
+
+// TAXII 2.1
+export {
+  acceptsTaxii21,
+  isTaxii21,
+  parseMediaType,
+  parseTaxiiTimestamp,
+  STIX_MEDIA_TYPE,
+  TAXII_MEDIA_TYPE,
+  taxiiTimestamp,
+} from './taxii/media.js';
+export type { MediaType, TaxiiError } from './taxii/media.js';
+export { openSqliteTaxiiBackend, SqliteTaxiiBackend } from './taxii/backend.js';
+export type {
+  AddOutcome,
+  ApiRootInfo,
+  CollectionAcl,
+  ObjectFilter,
+  TaxiiBackend,
+  TaxiiCollection,
+  TaxiiRecord,
+} from './taxii/backend.js';
+export { collectionAccess, taxiiServer } from './taxii/server.js';
+export type { TaxiiServerOptions } from './taxii/server.js';
+export { CollectionSchema, filterQuery, memoryCursors, StatusSchema, TaxiiClient } from './taxii/client.js';
+export type {
+  TaxiiApiRoot,
+  TaxiiCollectionInfo,
+  TaxiiCredentials,
+  TaxiiCursorStore,
+  TaxiiDiscovery,
+  TaxiiFilters,
+  TaxiiPage,
+  TaxiiStatus,
+} from './taxii/client.js';

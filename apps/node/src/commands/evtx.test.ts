@@ -38,6 +38,14 @@ describe('intersoc evtx', () => {
     expect(isAppError(err, 'NOT_FOUND')).toBe(true);
   });
 
+  it('rejects a bad worker count', async () => {
+    const err = await evtx(['dump', dir, '--workers', 'many']).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isAppError(err, 'VALIDATION')).toBe(true);
+  });
+
   it('reports a file that is not EVTX on stderr, with no records', async () => {
     const junk = path.join(dir, 'junk.evtx');
     writeFileSync(junk, Buffer.alloc(5000, 7));

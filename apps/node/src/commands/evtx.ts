@@ -31,6 +31,13 @@ function readerOptions(flags: ReadFlags): EvtxOptions {
   return { trim: flags.trim !== false, checksums: flags.checksums !== false, carve: flags.carve === true };
 }
 
+function workerCount(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 256)
+    throw new AppError('VALIDATION', `--workers must be an integer from 0 to 256, got ${text}`);
+  return n;
+}
+
 function checkPath(p: string): 'file' | 'dir' {
   if (!existsSync(p)) throw new AppError('NOT_FOUND', `no such file or directory: ${p}`);
   return statSync(p).isDirectory() ? 'dir' : 'file';
@@ -89,7 +96,7 @@ async function dump(io: EvtxIo, target: string, flags: ReadFlags): Promise<void>
   const items: AsyncIterable<Line> =
     kind === 'dir'
       ? (async function* () {
-          const workers = flags.workers === undefined ? {} : { workers: Number(flags.workers) };
+          const workers = flags.workers === undefined ? {} : { workers: workerCount(flags.workers) };
           for await (const { file, item } of readEvtxDirectoryJson(target, { ...options, ...workers })) {
             yield item.ok ? { file, json: item.record.json } : { file, problem: item };
           }

@@ -26,9 +26,15 @@ describe.skipIf(!existsSync(feedDir))('MISP feed fixture (corpus)', () => {
     const events = await feed.events();
     const wl = new WarninglistIndex(loadWarninglists(corpusDir('cti', 'misp-warninglists', 'lists')));
     const suppressed: string[] = [];
-    const inds = events.flatMap((e) => indicatorsFromMisp(e, { warninglists: wl, source: 'feed:fixture', onSuppressed: (a) => suppressed.push(a.value) }));
+    const inds = events.flatMap((e) =>
+      indicatorsFromMisp(e, {
+        warninglists: wl,
+        source: 'feed:fixture',
+        onSuppressed: (a) => suppressed.push(a.value),
+      }),
+    );
     expect(inds.length).toBeGreaterThan(5);
-    expect([...new Set(inds.map((i) => i.kind))].sort()).toContain("hash");
+    expect([...new Set(inds.map((i) => i.kind))].sort()).toContain('hash');
     expect(inds.every((i) => i.source === 'feed:fixture')).toBe(true);
     expect(inds.some((i) => i.kind === 'hash' && i.value === '0749bae92ca336a02c83d126e04ec628')).toBe(true);
   });
@@ -54,7 +60,8 @@ describe('CSV and free-text feeds', () => {
     ]);
   });
   it('extracts defanged observables from free text', () => {
-    const text = '# comment\nC2 at hxxp://bad[.]example/x and 203.0.113.0/24, mail admin[@]evil[.]example\nhash 44d88612fea8a8f36de82e1278abb02f';
+    const text =
+      '# comment\nC2 at hxxp://bad[.]example/x and 203.0.113.0/24, mail admin[@]evil[.]example\nhash 44d88612fea8a8f36de82e1278abb02f';
     expect(freetextFeedIndicators(text, 'blog').map((i) => [i.kind, i.value])).toEqual([
       ['url', 'http://bad.example/x'],
       ['ip', '203.0.113.0/24'],

@@ -60,7 +60,8 @@ export interface MispFeed {
 export async function openMispFeed(source: string | FeedReader): Promise<MispFeed> {
   const read = typeof source === 'string' ? feedReader(source) : source;
   const parsed = ManifestSchema.safeParse(JSON.parse((await read('manifest.json')).toString('utf8')));
-  if (!parsed.success) throw new AppError('VALIDATION', `feed manifest: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new AppError('VALIDATION', `feed manifest: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   const manifest = parsed.data;
   const event = async (uuid: string): Promise<MispEvent> => {
     if (!/^[0-9a-f-]{36}$/i.test(uuid)) throw new AppError('BAD_REQUEST', `not an event uuid: ${uuid}`);

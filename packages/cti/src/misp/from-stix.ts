@@ -84,7 +84,10 @@ function foreignIndicator(pattern: string): { type: string; value: string } {
         return { type: 'email', value: one.value };
       case 'hash': {
         const alg = hashAlgorithm(one.value);
-        return { type: alg === 'MD5' ? 'md5' : alg === 'SHA-1' ? 'sha1' : alg === 'SHA-512' ? 'sha512' : 'sha256', value: one.value };
+        return {
+          type: alg === 'MD5' ? 'md5' : alg === 'SHA-1' ? 'sha1' : alg === 'SHA-512' ? 'sha512' : 'sha256',
+          value: one.value,
+        };
       }
       default:
         break;
@@ -136,11 +139,19 @@ export function stixToMisp(input: unknown): MispEvent[] {
   collect(input);
   const byId = new Map(objects.map((o) => [String(o['id']), o]));
   const reports = objects.filter((o) => o['type'] === 'report');
-  const groups = reports.length > 0 ? reports.map((r) => ({ report: r as Obj | undefined, refs: (r['object_refs'] as string[]) ?? [] })) : [{ report: undefined, refs: objects.map((o) => String(o['id'])) }];
+  const groups =
+    reports.length > 0
+      ? reports.map((r) => ({ report: r as Obj | undefined, refs: (r['object_refs'] as string[]) ?? [] }))
+      : [{ report: undefined, refs: objects.map((o) => String(o['id'])) }];
   return groups.map(({ report, refs }) => eventOf(report, refs, byId, objects));
 }
 
-function eventOf(report: Obj | undefined, refs: readonly string[], byId: ReadonlyMap<string, Obj>, all: readonly Obj[]): MispEvent {
+function eventOf(
+  report: Obj | undefined,
+  refs: readonly string[],
+  byId: ReadonlyMap<string, Obj>,
+  all: readonly Obj[],
+): MispEvent {
   const attrs: MispAttribute[] = [];
   const mispObjects: MispObject[] = [];
   const galaxies = new Map<string, MispGalaxy>();
@@ -184,7 +195,11 @@ function eventOf(report: Obj | undefined, refs: readonly string[], byId: Readonl
     }
     if (typeof o['x_misp_galaxy_type'] === 'string') {
       const gt = o['x_misp_galaxy_type'];
-      const g = galaxies.get(gt) ?? { type: gt, name: typeof o['x_misp_galaxy_name'] === 'string' ? o['x_misp_galaxy_name'] : gt, GalaxyCluster: [] };
+      const g = galaxies.get(gt) ?? {
+        type: gt,
+        name: typeof o['x_misp_galaxy_name'] === 'string' ? o['x_misp_galaxy_name'] : gt,
+        GalaxyCluster: [],
+      };
       const labels = (o['labels'] as string[] | undefined) ?? [];
       g.GalaxyCluster.push({
         uuid: uuidOf(o['id']),
@@ -192,7 +207,9 @@ function eventOf(report: Obj | undefined, refs: readonly string[], byId: Readonl
         value: String(o['name']),
         ...(labels[0] ? { tag_name: labels[0] } : {}),
         ...(typeof o['description'] === 'string' ? { description: o['description'] } : {}),
-        ...(o['x_misp_meta'] && typeof o['x_misp_meta'] === 'object' ? { meta: o['x_misp_meta'] as Record<string, unknown> } : {}),
+        ...(o['x_misp_meta'] && typeof o['x_misp_meta'] === 'object'
+          ? { meta: o['x_misp_meta'] as Record<string, unknown> }
+          : {}),
       });
       galaxies.set(gt, g);
     }
@@ -211,7 +228,8 @@ function eventOf(report: Obj | undefined, refs: readonly string[], byId: Readonl
   }
   const labels = Array.isArray(report?.['labels']) ? (report['labels'] as string[]) : [];
   const event: Record<string, unknown> = {
-    uuid: typeof report?.['x_misp_uuid'] === 'string' ? report['x_misp_uuid'] : report ? uuidOf(report['id']) : undefined,
+    uuid:
+      typeof report?.['x_misp_uuid'] === 'string' ? report['x_misp_uuid'] : report ? uuidOf(report['id']) : undefined,
     info: typeof report?.['name'] === 'string' ? report['name'] : 'STIX import',
     Tag: labels.map((name) => ({ name })),
     Attribute: attrs,
@@ -219,7 +237,8 @@ function eventOf(report: Obj | undefined, refs: readonly string[], byId: Readonl
   };
   if (typeof report?.['x_misp_date'] === 'string') event['date'] = report['x_misp_date'];
   else if (typeof report?.['published'] === 'string') event['date'] = report['published'].slice(0, 10);
-  if (report?.['x_misp_threat_level_id'] !== undefined) event['threat_level_id'] = String(report['x_misp_threat_level_id']);
+  if (report?.['x_misp_threat_level_id'] !== undefined)
+    event['threat_level_id'] = String(report['x_misp_threat_level_id']);
   if (report?.['x_misp_analysis'] !== undefined) event['analysis'] = String(report['x_misp_analysis']);
   const ts = seconds(report?.['modified']);
   if (ts) event['timestamp'] = ts;

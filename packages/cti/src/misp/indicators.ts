@@ -58,7 +58,10 @@ function techniquesOf(tags: readonly MispTag[]): string[] {
 export function indicatorsFromMisp(event: MispEvent, options: MispIndicatorOptions = {}): SimpleIndicator[] {
   const eventTags = event.Tag ?? [];
   const eventTlp = eventTags.map((t) => normaliseTlp(t.name)).find((l) => l !== undefined);
-  const eventTechniques = techniquesOf([...eventTags, ...(event.Galaxy ?? []).flatMap((g) => g.GalaxyCluster.map((c) => ({ name: c.tag_name ?? '' })))]);
+  const eventTechniques = techniquesOf([
+    ...eventTags,
+    ...(event.Galaxy ?? []).flatMap((g) => g.GalaxyCluster.map((c) => ({ name: c.tag_name ?? '' }))),
+  ]);
   const out: SimpleIndicator[] = [];
   const all = [...event.Attribute, ...event.Object.flatMap((o) => o.Attribute)];
   for (const [i, attr] of all.entries()) {

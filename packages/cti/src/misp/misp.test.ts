@@ -16,13 +16,20 @@ const fixtures = existsSync(dir)
         path.join(dir, 'pymisp-tests', 'mispevent_testfiles', f),
       ),
       ...readdirSync(path.join(dir, 'feed-fixture')).map((f) => path.join(dir, 'feed-fixture', f)),
-    ].filter((f) => f.endsWith('.json') && !/manifest|sharing_groups|search_index|stix2|galaxy\.json|sighting\.json|malware_exist/.test(f))
+    ].filter(
+      (f) =>
+        f.endsWith('.json') &&
+        !/manifest|sharing_groups|search_index|stix2|galaxy\.json|sighting\.json|malware_exist/.test(f),
+    )
   : [];
 
 /** What a round trip must keep: value, type and tags of every attribute (top level and in objects). */
 function signature(e: MispEvent): string[] {
   const one = (a: MispAttribute, where: string) =>
-    `${where}|${a.type}|${a.value}|${(a.Tag ?? []).map((t) => t.name).sort().join(',')}`;
+    `${where}|${a.type}|${a.value}|${(a.Tag ?? [])
+      .map((t) => t.name)
+      .sort()
+      .join(',')}`;
   return [
     ...e.Attribute.map((a) => one(a, 'event')),
     ...e.Object.flatMap((o) => o.Attribute.map((a) => one(a, `object:${o.name}`))),
@@ -54,7 +61,10 @@ describe('MISP mapping', () => {
       `[file:name = 'a.exe' AND file:hashes.'SHA-256' = '${'ab'.repeat(32)}']`,
     );
     expect(attributePattern('ip-dst|port', '2001:db8::1|443')).toBe(
-      "[ipv6-addr:dst_ref.value = '2001:db8::1' AND network-traffic:dst_port = 443]".replace('ipv6-addr:dst_ref', 'network-traffic:dst_ref'),
+      "[ipv6-addr:dst_ref.value = '2001:db8::1' AND network-traffic:dst_port = 443]".replace(
+        'ipv6-addr:dst_ref',
+        'network-traffic:dst_ref',
+      ),
     );
     expect(attributePattern('regkey', 'HKLM\\Run')).toBe("[windows-registry-key:key = 'HKLM\\\\Run']");
     expect(attributePattern('text', 'x')).toBeUndefined();
@@ -66,9 +76,29 @@ describe('MISP mapping', () => {
       date: '2024-01-02',
       Tag: [{ name: 'tlp:amber' }, { name: 'misp-galaxy:threat-actor="Sofacy"' }],
       Attribute: [
-        { uuid: '5a3c2fcd-0000-4000-8000-000000000001', type: 'ip-dst', category: 'Network activity', value: '198.51.100.1', to_ids: true, Sighting: [{ type: '0', date_sighting: '1700000000' }] },
-        { uuid: '5a3c2fcd-0000-4000-8000-000000000002', type: 'domain|ip', category: 'Network activity', value: 'a.example|203.0.113.9', to_ids: false, Tag: [{ name: 'PAP:AMBER' }] },
-        { uuid: '5a3c2fcd-0000-4000-8000-000000000003', type: 'text', category: 'Other', value: 'free text', to_ids: false },
+        {
+          uuid: '5a3c2fcd-0000-4000-8000-000000000001',
+          type: 'ip-dst',
+          category: 'Network activity',
+          value: '198.51.100.1',
+          to_ids: true,
+          Sighting: [{ type: '0', date_sighting: '1700000000' }],
+        },
+        {
+          uuid: '5a3c2fcd-0000-4000-8000-000000000002',
+          type: 'domain|ip',
+          category: 'Network activity',
+          value: 'a.example|203.0.113.9',
+          to_ids: false,
+          Tag: [{ name: 'PAP:AMBER' }],
+        },
+        {
+          uuid: '5a3c2fcd-0000-4000-8000-000000000003',
+          type: 'text',
+          category: 'Other',
+          value: 'free text',
+          to_ids: false,
+        },
       ],
       Object: [
         {
@@ -76,19 +106,48 @@ describe('MISP mapping', () => {
           name: 'file',
           'meta-category': 'file',
           Attribute: [
-            { type: 'filename', object_relation: 'filename', value: 'x.dll', to_ids: true, category: 'Payload delivery' },
-            { type: 'size-in-bytes', object_relation: 'size-in-bytes', value: '1024', to_ids: false, category: 'Other' },
+            {
+              type: 'filename',
+              object_relation: 'filename',
+              value: 'x.dll',
+              to_ids: true,
+              category: 'Payload delivery',
+            },
+            {
+              type: 'size-in-bytes',
+              object_relation: 'size-in-bytes',
+              value: '1024',
+              to_ids: false,
+              category: 'Other',
+            },
           ],
         },
       ],
-      Galaxy: [{ type: 'threat-actor', name: 'Threat Actor', GalaxyCluster: [{ value: 'Sofacy', tag_name: 'misp-galaxy:threat-actor="Sofacy"' }] }],
+      Galaxy: [
+        {
+          type: 'threat-actor',
+          name: 'Threat Actor',
+          GalaxyCluster: [{ value: 'Sofacy', tag_name: 'misp-galaxy:threat-actor="Sofacy"' }],
+        },
+      ],
     };
     const parsed = parseMispEvents({ Event: event });
     if (!parsed.ok) throw new Error(parsed.reason);
     const bundle = mispToStix(parsed.value[0] as MispEvent);
     expect(validateStix(bundle).errors).toEqual([]);
     const types = bundle.objects.map((o) => o['type']);
-    expect(types).toEqual(expect.arrayContaining(['report', 'indicator', 'observed-data', 'x-misp-attribute', 'x-misp-object', 'threat-actor', 'sighting', 'marking-definition']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'report',
+        'indicator',
+        'observed-data',
+        'x-misp-attribute',
+        'x-misp-object',
+        'threat-actor',
+        'sighting',
+        'marking-definition',
+      ]),
+    );
     const report = bundle.objects[0] as Record<string, unknown>;
     expect(report['object_marking_refs']).toEqual(['marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421']);
     const [back] = stixToMisp(bundle);

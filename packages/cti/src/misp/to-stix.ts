@@ -168,7 +168,8 @@ function setPath(root: Obj, steps: readonly PathStep[], value: unknown): void {
     }
     const refType = REF_OBJECT[step.key];
     if (refType) {
-      const type = refType === 'ip' ? (typeof value === 'string' && value.includes(':') ? 'ipv6-addr' : 'ipv4-addr') : refType;
+      const type =
+        refType === 'ip' ? (typeof value === 'string' && value.includes(':') ? 'ipv6-addr' : 'ipv4-addr') : refType;
       const target: Obj = { type };
       if (step.key.endsWith('_refs')) cur[step.key] = [target];
       else cur[step.key] = target;
@@ -187,7 +188,6 @@ function setPath(root: Obj, steps: readonly PathStep[], value: unknown): void {
     cur[step.key] = child;
     cur = child;
   }
-
 }
 
 function misp(attr: MispAttribute): Obj {
@@ -203,7 +203,11 @@ function convertAttribute(attr: MispAttribute, seed: string, ctx: Ctx, objectUui
   const value = attr.value;
   const tags = tagNames(attr.Tag);
   const modified = iso(attr.timestamp, ctx.created);
-  const base: Obj = { ...common(ctx, tags, modified), ...misp(attr), ...(objectUuid ? { x_misp_object_uuid: objectUuid } : {}) };
+  const base: Obj = {
+    ...common(ctx, tags, modified),
+    ...misp(attr),
+    ...(objectUuid ? { x_misp_object_uuid: objectUuid } : {}),
+  };
   const pattern = attributePattern(attr.type, value);
   let o: Obj;
   if (attr.to_ids === true && pattern) {
@@ -316,9 +320,7 @@ export function mispToStix(event: MispEvent): { type: 'bundle'; id: string; obje
   const seed = event.uuid ?? `${event.info}/${event.date ?? ''}`;
   const created = iso(event.timestamp, event.date ? `${event.date}T00:00:00.000Z` : '1970-01-01T00:00:00.000Z');
   const ctx: Ctx = { out: [], created, createdBy: undefined, markings: new Set<TlpLevel>(), scos: new Map() };
-  const orgId = event.Orgc?.name
-    ? stixId('identity', event.Orgc.uuid, `org/${event.Orgc.name}`)
-    : undefined;
+  const orgId = event.Orgc?.name ? stixId('identity', event.Orgc.uuid, `org/${event.Orgc.name}`) : undefined;
   const ctxWithOrg: Ctx = { ...ctx, createdBy: orgId };
   if (orgId) {
     ctx.out.push({

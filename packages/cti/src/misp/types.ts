@@ -7,7 +7,9 @@
 import { z } from 'zod';
 
 const str = z.union([z.string(), z.number()]).transform((v) => String(v));
-const bool = z.union([z.boolean(), z.string(), z.number()]).transform((v) => v === true || v === 1 || v === '1' || v === 'true');
+const bool = z
+  .union([z.boolean(), z.string(), z.number()])
+  .transform((v) => v === true || v === 1 || v === '1' || v === 'true');
 
 /** A tag. */
 export const MispTagSchema = z.looseObject({ name: z.string(), colour: z.string().optional() });

@@ -36,7 +36,8 @@ function hostOf(value: string): string {
 }
 
 function compile(list: Warninglist): Compiled {
-  const types = list.matching_attributes && list.matching_attributes.length > 0 ? new Set(list.matching_attributes) : undefined;
+  const types =
+    list.matching_attributes && list.matching_attributes.length > 0 ? new Set(list.matching_attributes) : undefined;
   const name = list.name;
   switch (list.type) {
     case 'string': {

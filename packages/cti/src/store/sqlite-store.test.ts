@@ -23,7 +23,9 @@ const ind = (n: number, modified: string, markings?: string[]) => ({
 describe('SqliteCtiStore', () => {
   it('keeps every version and returns the latest by default', () => {
     const s = openSqliteCtiStore(':memory:');
-    const r = s.put(analyst, [ind(1, '2024-01-01T00:00:00.000Z'), ind(1, '2024-02-01T00:00:00.000Z')], { source: 'local' });
+    const r = s.put(analyst, [ind(1, '2024-01-01T00:00:00.000Z'), ind(1, '2024-02-01T00:00:00.000Z')], {
+      source: 'local',
+    });
     expect(r.map((x) => x.status)).toEqual(['added', 'added']);
     expect(s.put(analyst, [ind(1, '2024-01-01T00:00:00.000Z')], { source: 'local' })[0]?.status).toBe('duplicate');
     expect(s.get(analyst, ind(1, '').id).map((o) => o.version)).toEqual(['2024-02-01T00:00:00.000Z']);
@@ -64,7 +66,11 @@ describe('SqliteCtiStore', () => {
   });
   it('pages with a cursor and revokes by adding a version', () => {
     const s = openSqliteCtiStore(':memory:', { now: () => Date.parse('2024-06-01T00:00:00Z') });
-    s.put(analyst, [1, 2, 3].map((n) => ind(n, '2024-01-01T00:00:00.000Z')), { source: 'taxii', via: 'peer' });
+    s.put(
+      analyst,
+      [1, 2, 3].map((n) => ind(n, '2024-01-01T00:00:00.000Z')),
+      { source: 'taxii', via: 'peer' },
+    );
     const p1 = s.query(analyst, { limit: 2 });
     expect(p1.objects).toHaveLength(2);
     const p2 = s.query(analyst, { limit: 2, ...(p1.next ? { after: p1.next } : {}) });

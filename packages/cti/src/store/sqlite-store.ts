@@ -115,7 +115,8 @@ export class SqliteCtiStore implements CtiStore {
           continue;
         }
         const markings = Array.isArray(o['object_marking_refs']) ? (o['object_marking_refs'] as string[]) : [];
-        const tlp = o['type'] === 'marking-definition' ? (normaliseTlp(o) ?? strictestTlp(markings)) : strictestTlp(markings);
+        const tlp =
+          o['type'] === 'marking-definition' ? (normaliseTlp(o) ?? strictestTlp(markings)) : strictestTlp(markings);
         const r = insert.run(
           ctx.tenant,
           id,
@@ -196,7 +197,9 @@ export class SqliteCtiStore implements CtiStore {
     const r =
       version === undefined
         ? this.db.prepare('DELETE FROM cti_objects WHERE tenant = ? AND id = ?').run(ctx.tenant, id)
-        : this.db.prepare('DELETE FROM cti_objects WHERE tenant = ? AND id = ? AND version = ?').run(ctx.tenant, id, version);
+        : this.db
+            .prepare('DELETE FROM cti_objects WHERE tenant = ? AND id = ? AND version = ?')
+            .run(ctx.tenant, id, version);
     return r.changes;
   }
 
@@ -213,7 +216,9 @@ export class SqliteCtiStore implements CtiStore {
 
   count(ctx: AuthContext): number {
     const vis = this.visibility(ctx);
-    const r = this.db.prepare(`SELECT COUNT(*) AS n FROM cti_objects WHERE ${vis.sql}`).get(...vis.params) as { n: number };
+    const r = this.db.prepare(`SELECT COUNT(*) AS n FROM cti_objects WHERE ${vis.sql}`).get(...vis.params) as {
+      n: number;
+    };
     return r.n;
   }
 

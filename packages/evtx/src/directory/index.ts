@@ -113,7 +113,9 @@ async function* walk(
   const files = await listEvtxFiles(dir, options.recursive ?? true);
   const opts = readerOptions(options);
   const script = workerScript();
-  const wanted = Math.min(files.length, Math.max(0, options.workers ?? availableParallelism()));
+  const asked = options.workers;
+  const workers = asked !== undefined && Number.isInteger(asked) && asked >= 0 ? asked : availableParallelism();
+  const wanted = Math.min(files.length, workers);
   if (wanted === 0 || script === undefined) {
     for (const file of files) {
       try {

@@ -40,6 +40,8 @@ const TOK_FRAGMENT = 0x0f;
 export class ChunkParser {
   private readonly names = new Map<number, string>();
   private readonly templates = new Map<number, Template>();
+  /** Templates that failed to compile, so records using them fail fast instead of re-parsing. */
+  private readonly broken = new Map<number, string>();
   private readonly compiling = new Set<number>();
   /** Position after the last parse, for callers that need to know where it stopped. */
   pos = 0;
@@ -256,6 +258,8 @@ export class ChunkParser {
   template(offset: number, depth: number): Template {
     const cached = this.templates.get(offset);
     if (cached !== undefined) return cached;
+    const broken = this.broken.get(offset);
+    if (broken !== undefined) throw new MalformedError(broken);
     if (this.compiling.has(offset)) this.fail('template refers to itself', offset);
     const b = this.buf;
     if (offset < 0 || offset + 24 > b.length) this.fail(`template offset ${offset} outside the chunk`, offset);
@@ -269,6 +273,9 @@ export class ChunkParser {
       const template: Template = { offset, nodes };
       this.templates.set(offset, template);
       return template;
+    } catch (err) {
+      if (err instanceof MalformedError) this.broken.set(offset, `template at ${offset}: ${err.message}`);
+      throw err;
     } finally {
       this.compiling.delete(offset);
     }

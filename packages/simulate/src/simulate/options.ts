@@ -17,7 +17,8 @@ export const SimulateOptionsSchema = z
       .number()
       .positive()
       .max(24 * 366),
-    start: z.number().int().min(0).max(8.64e15).optional(),
+    /** Epoch ms; fractions (e.g. from `now - hours * 3.6e6`) are floored. */
+    start: z.number().min(0).max(8.64e15).optional(),
     hosts: z.number().int().min(4).max(250).optional(),
     users: z.number().int().min(2).max(1000).optional(),
     intensity: z.number().positive().max(100).optional(),

@@ -174,7 +174,7 @@ export function simulate(options: SimulateOptions): Generator<SimRecord, void, v
   if (!parsed.ok) throw new AppError('VALIDATION', `invalid simulation options: ${parsed.reason}`);
   const o = parsed.value;
   const window = Math.round(o.hours * HOURS);
-  const start = o.start ?? Math.floor((Date.now() - window) / 1000) * 1000;
+  const start = o.start === undefined ? Math.floor((Date.now() - window) / 1000) * 1000 : Math.floor(o.start);
   const world = buildWorld(
     new Rng(o.seed, 'world'),
     o.hosts ?? SIMULATE_DEFAULTS.hosts,

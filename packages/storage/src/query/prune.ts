@@ -29,6 +29,8 @@ export function indexTerms(node: QueryNode): TermPlan | undefined {
       return { op: 'or', children: kids as TermPlan[] };
     }
     case 'term': {
+      // Envelope pseudo-fields (`_id`, `_label`, ...) are not in the term index.
+      if (node.field?.startsWith('_')) return undefined;
       const m = node.match;
       let terms: { exact: string[]; prefix: string[] };
       if (m.kind === 'text') {

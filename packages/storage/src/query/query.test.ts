@@ -82,6 +82,8 @@ describe('index pruning plan', () => {
     expect(plan('a OR NOT b')).toBeUndefined();
     expect(plan('a NOT b')).toBe('"a"');
     expect(plan('(a OR b) c')).toBe('(("a" OR "b") AND "c")');
+    expect(plan('_label:T1003.001')).toBeUndefined();
+    expect(plan('_label:T1003.001 AND lsass')).toBe('"lsass"');
   });
 });
 

@@ -15,8 +15,8 @@ export interface LiteralNeed {
 /** At least one of these literals must occur; undefined = no requirement could be proven. */
 export type Requirement = readonly LiteralNeed[] | undefined;
 
-/** Shortest literal the prefilter indexes. Shorter ones give no requirement. */
-export const MIN_LITERAL = 4;
+/** Shortest literal the prefilter indexes (single characters are found through a bitmap). */
+export const MIN_LITERAL = 1;
 
 // Fragments that occur in most Windows events: literals made only of them prefilter poorly.
 const COMMON = [

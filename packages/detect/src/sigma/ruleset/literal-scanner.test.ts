@@ -10,7 +10,7 @@ function found(scanner: LiteralScanner, text: string): string[] {
 
 describe('LiteralScanner', () => {
   it('finds exactly the literals that occur', () => {
-    const lits = ['mimikatz', '\\temp\\', 'sekurlsa::', 'abc', 'ab', '.exe', 'xx.exe'];
+    const lits = ['mimikatz', '\\temp\\', 'sekurlsa::', 'abc', 'ab', '.exe', 'xx.exe', '`', '\u{1F525}'];
     const s = new LiteralScanner(lits);
     expect(found(s, 'c:\\temp\\mimikatz.exe sekurlsa::logonpasswords')).toEqual([
       'mimikatz',
@@ -20,6 +20,7 @@ describe('LiteralScanner', () => {
     ]);
     expect(found(s, 'ab')).toEqual(['ab']);
     expect(found(s, 'nothing')).toEqual([]);
+    expect(found(s, 'i`e`x \u{1F525}')).toEqual(['`', '\u{1F525}']);
     expect(found(s, 'xx.exe')).toEqual(['.exe', 'xx.exe']);
   });
 
@@ -31,7 +32,7 @@ describe('LiteralScanner', () => {
     };
     const alphabet = 'abcd\\.-';
     const word = (len: number) => Array.from({ length: len }, () => alphabet[rnd(alphabet.length)]).join('');
-    const lits = [...new Set(Array.from({ length: 300 }, () => word(2 + rnd(8))))];
+    const lits = [...new Set(Array.from({ length: 300 }, () => word(1 + rnd(9))))];
     const s = new LiteralScanner(lits);
     for (let k = 0; k < 200; k++) {
       const text = word(rnd(120));

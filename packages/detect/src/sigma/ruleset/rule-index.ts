@@ -101,6 +101,16 @@ class Bucket {
     }
   }
 
+  private nextEpoch(): number {
+    if (this.epoch >= 0xfffffff0) {
+      // Stamps are 32-bit: start over long before they wrap.
+      this.epoch = 0;
+      this.stamp.fill(0);
+      this.seenRule.fill(0);
+    }
+    return ++this.epoch;
+  }
+
   private mark(field: string, found: Int32Array, n: number, epoch: number): void {
     const own = this.fieldTargets.get(field);
     const any = this.anyTargets;
@@ -143,8 +153,7 @@ class Bucket {
 
   /** Rules of this bucket that match the event, in rule order. */
   match(ev: EventView, out: CompiledRule[]): void {
-    const epoch = ++this.epoch;
-    const stamp = this.stamp;
+    const epoch = this.nextEpoch();
     if (this.scanner) {
       if (this.anyTargets) {
         // Keyword literals may be in any field: scan every field once.

@@ -10,7 +10,7 @@ import type { EcsFields, FlatFields, FormatPlugin, ParsedRecord, RecordParser, R
 import { parseTime } from '@intersoc/core';
 import { putEcs, toInt, transportName } from '../../internal/ecs.js';
 import type { EcsBuilder } from '../../internal/ecs.js';
-import { flattenValue, isObject, newFlattenState, own, parseJson } from '../../internal/fields.js';
+import { flattenOwned, isObject, newFlattenState, own, parseJson } from '../../internal/fields.js';
 import { isBlank, firstNonSpace } from '../../internal/text.js';
 import { parsed, rejected, SKIP } from '../../internal/record.js';
 import { looksLikeSuricata, parseSuricataObject } from '../suricata/index.js';
@@ -49,22 +49,25 @@ function labelOf(v: unknown): string | undefined {
   return v;
 }
 
-/** Parses one generic JSON object (no hand-off to specific formats). */
+/**
+ * Parses one generic JSON object (no hand-off to specific formats). The object becomes the
+ * record's fields and is flattened in place: pass a copy to keep the original.
+ */
 export function parseJsonObject(obj: Record<string, unknown>): Result<ParsedRecord> {
-  const fields: FlatFields = {};
-  flattenValue(fields, obj, '', 0, newFlattenState());
+  const label = labelOf(own(obj, 'label'));
+  const fields = flattenOwned(obj, newFlattenState());
   const ecs = projectCommon(fields);
   let time: number | undefined;
   for (let i = 0; i < TIME_KEYS.length && time === undefined; i++) {
     const v = fields[TIME_KEYS[i] as string];
     if (typeof v === 'string' || typeof v === 'number') time = parseTime(v);
   }
-  return parsed(fields, ecs, time, labelOf(own(obj, 'label')));
+  return parsed(fields, ecs, time, label);
 }
 
 /**
  * Parses one JSON value: Windows events, Suricata EVE and Zeek JSON go to their parsers, other
- * objects are parsed generically; non-objects are rejected.
+ * objects are parsed generically; non-objects are rejected. Objects are reused as the fields.
  */
 export function parseJsonValue(value: unknown): Result<ParsedRecord> {
   if (!isObject(value)) {

@@ -8,7 +8,7 @@ import type { FormatPlugin, ParsedRecord, RecordParser, Result } from '@intersoc
 import { parseTime } from '@intersoc/core';
 import { cleanIp, putEcs, toInt, toPort, transportName } from '../../internal/ecs.js';
 import type { EcsBuilder } from '../../internal/ecs.js';
-import { flattenValue, isObject, newFlattenState, parseJson } from '../../internal/fields.js';
+import { flattenOwned, isObject, newFlattenState, parseJson } from '../../internal/fields.js';
 import { parsed, rejected, SKIP } from '../../internal/record.js';
 import { isBlank, sampleLines } from '../../internal/text.js';
 import type { FlatFields } from '@intersoc/core';
@@ -41,25 +41,27 @@ export function looksLikeSuricata(o: Record<string, unknown>): boolean {
   );
 }
 
-/** Parses one EVE object. */
+/** Parses one EVE object; the object is reused (flattened in place) as the record's fields. */
 export function parseSuricataObject(o: Record<string, unknown>): Result<ParsedRecord> {
   const type = o['event_type'];
   if (typeof type !== 'string') return rejected(FORMAT, 'no event_type');
-  const fields: FlatFields = {};
-  flattenValue(fields, o, '', 0, newFlattenState());
+  const host = o['host'];
+  const timestamp = o['timestamp'];
+  const fields = flattenOwned(o, newFlattenState());
   const ecs: EcsBuilder = {};
   ecs['event.action'] = type;
   const category = CATEGORY.get(type);
   if (category !== undefined) ecs['event.category'] = category;
-  putEcs(ecs, 'host.name', typeof o['host'] === 'string' ? o['host'] : undefined);
-  putEcs(ecs, 'source.ip', cleanIp(o['src_ip']));
-  putEcs(ecs, 'source.port', toPort(o['src_port']));
-  putEcs(ecs, 'destination.ip', cleanIp(o['dest_ip']));
-  putEcs(ecs, 'destination.port', toPort(o['dest_port']));
-  putEcs(ecs, 'network.transport', transportName(o['proto']));
-  putEcs(ecs, 'network.protocol', typeof o['app_proto'] === 'string' ? o['app_proto'].toLowerCase() : undefined);
+  putEcs(ecs, 'host.name', typeof host === 'string' ? host : undefined);
+  putEcs(ecs, 'source.ip', cleanIp(fields['src_ip']));
+  putEcs(ecs, 'source.port', toPort(fields['src_port']));
+  putEcs(ecs, 'destination.ip', cleanIp(fields['dest_ip']));
+  putEcs(ecs, 'destination.port', toPort(fields['dest_port']));
+  putEcs(ecs, 'network.transport', transportName(fields['proto']));
+  const app = fields['app_proto'];
+  putEcs(ecs, 'network.protocol', typeof app === 'string' ? app.toLowerCase() : undefined);
   byType(ecs, fields, type);
-  return parsed(fields, ecs, parseTime(o['timestamp']));
+  return parsed(fields, ecs, parseTime(timestamp));
 }
 
 function byType(ecs: EcsBuilder, f: FlatFields, type: string): void {

@@ -3,6 +3,8 @@
  * Winlogbeat (6.x `event_data`, 7.x+ `winlog.*`) and NXLog flat JSON to the same field names the
  * nested evtx_dump shape gives: collector-specific spellings (`Hostname`, `computer_name`,
  * `SourceName`, `log_name`, `RecordNumber`, ...) are renamed, event data is lifted to the top.
+ * The parsed object is reused as the fields (renamed and flattened in place): copying a wide
+ * record costs about as much as parsing it.
  */
 import type { FieldValue, FlatFields } from '@intersoc/core';
 import { decimal, flattenValue, isObject, newFlattenState, own, setField, toScalar } from '../../internal/fields.js';
@@ -55,14 +57,24 @@ const WINLOG = new Map<string, string>([
   ['related_activity_id', 'Correlation_RelatedActivityID'],
 ]);
 
-/** Canonical fields whose nested form is an integer. */
-const INTEGER_FIELDS = new Set([
-  'EventID',
-  'EventRecordID',
-  'Execution_ProcessID',
-  'Execution_ThreadID',
-  'Version',
-  'Task',
+/** How a canonical field's value is normalised. */
+const enum Norm {
+  None,
+  Channel,
+  Integer,
+  Level,
+}
+
+/** Canonical fields whose value is normalised (the nested form has integers, canonical channels). */
+const NORMALISED = new Map<string, Norm>([
+  ['Channel', Norm.Channel],
+  ['EventID', Norm.Integer],
+  ['EventRecordID', Norm.Integer],
+  ['Execution_ProcessID', Norm.Integer],
+  ['Execution_ThreadID', Norm.Integer],
+  ['Version', Norm.Integer],
+  ['Task', Norm.Integer],
+  ['Level', Norm.Level],
 ]);
 
 const LEVEL_NAMES = new Map<string, number>([
@@ -75,66 +87,88 @@ const LEVEL_NAMES = new Map<string, number>([
   ['verbose', 5],
 ]);
 
-/** Flattens a flat Windows record. `truncated` is set when flattening limits cut data off. */
+/**
+ * Renames and flattens a flat Windows record in place and returns it as the fields. The caller
+ * must own `obj` (e.g. it comes straight from JSON.parse). `truncated` is set when flattening
+ * limits cut nested data off.
+ */
 export function flattenFlat(obj: Record<string, unknown>): { fields: FlatFields; truncated: boolean } {
-  const out: FlatFields = {};
+  const out = obj as FlatFields;
   const st = newFlattenState();
-  let eventData: Record<string, unknown> | undefined;
-  let userData: Record<string, unknown> | undefined;
-  let hostText: string | undefined;
+  let containers: Record<string, unknown>[] | undefined;
   const keys = Object.keys(obj);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;
     const v = obj[k];
     const alias = ALIASES.get(k);
-    if (alias !== undefined) {
+    // The first spelling present wins; a losing spelling keeps its own name (handled below).
+    if (alias !== undefined && !Object.prototype.hasOwnProperty.call(obj, alias)) {
+      delete obj[k];
       putCanonical(out, alias, v, st);
-    } else if (k === 'event_data' || k === 'EventData') {
-      if (isObject(v)) eventData = v;
-      else flattenValue(out, v, k, 0, st);
-    } else if (k === 'user_data' || k === 'UserData') {
-      if (isObject(v)) userData = v;
-      else flattenValue(out, v, k, 0, st);
-    } else if (k === 'winlog' && isObject(v)) {
-      flattenWinlog(out, v, st);
-    } else if (v === null || typeof v !== 'object') {
-      if (k === 'Channel' && typeof v === 'string') out['Channel'] = canonicalChannel(v);
-      else if (INTEGER_FIELDS.has(k)) out[k] = integer(v);
-      else if (k === 'Level') out['Level'] = level(v);
-      else setField(out, k, toScalar(v));
-      if (k === 'host' && typeof v === 'string') hostText = v;
+      continue;
+    }
+    if (v === null || typeof v !== 'object') {
+      const norm = NORMALISED.get(k);
+      if (norm !== undefined) out[k] = normalise(norm, v);
+      else if (typeof v === 'number' && !Number.isFinite(v)) out[k] = String(v);
+      continue;
+    }
+    if (Array.isArray(v)) {
+      delete obj[k];
+      flattenValue(out, v, k, 1, st);
+    } else if (k === 'event_data' || k === 'EventData' || k === 'user_data' || k === 'UserData') {
+      delete obj[k];
+      (containers ??= []).push(v as Record<string, unknown>);
+    } else if (k === 'winlog') {
+      delete obj[k];
+      containers = flattenWinlog(out, v as Record<string, unknown>, st, containers);
     } else {
+      delete obj[k];
       flattenValue(out, v, k, 1, st);
     }
   }
-  if (eventData !== undefined) lift(out, eventData, st);
-  if (userData !== undefined) lift(out, userData, st);
+  if (containers !== undefined) for (const c of containers) lift(out, c, st);
   // NXLog's `host` is the collector; it stands for the computer only when nothing better exists.
   if (out['Computer'] === undefined) {
-    const hostName = hostText ?? out['host.name'];
-    if (typeof hostName === 'string') out['Computer'] = hostName;
+    const host = out['host'] ?? out['host.name'];
+    if (typeof host === 'string') out['Computer'] = host;
   }
   if (out['TimeCreated'] === undefined) {
-    const ts = obj['@timestamp'];
+    const ts = out['@timestamp'];
     if (typeof ts === 'string') out['TimeCreated'] = ts;
   }
   return { fields: out, truncated: st.truncated };
 }
 
+function normalise(norm: Norm, v: unknown): FieldValue {
+  switch (norm) {
+    case Norm.Channel:
+      return typeof v === 'string' ? canonicalChannel(v) : toScalar(v);
+    case Norm.Integer:
+      return integer(v);
+    case Norm.Level:
+      return level(v);
+    case Norm.None:
+      return toScalar(v);
+  }
+}
+
 function putCanonical(out: FlatFields, name: string, v: unknown, st: FlattenState): void {
-  // The first spelling wins: a record with both `Hostname` and `computer_name` keeps the first.
   if (Object.prototype.hasOwnProperty.call(out, name)) return;
   if (v !== null && typeof v === 'object') {
     flattenValue(out, v, name, 1, st);
     return;
   }
-  if (name === 'Channel' && typeof v === 'string') out[name] = canonicalChannel(v);
-  else if (INTEGER_FIELDS.has(name)) out[name] = integer(v);
-  else if (name === 'Level') out[name] = level(v);
-  else out[name] = toScalar(v);
+  out[name] = normalise(NORMALISED.get(name) ?? Norm.None, v);
 }
 
-function flattenWinlog(out: FlatFields, w: Record<string, unknown>, st: FlattenState): void {
+function flattenWinlog(
+  out: FlatFields,
+  w: Record<string, unknown>,
+  st: FlattenState,
+  containers: Record<string, unknown>[] | undefined,
+): Record<string, unknown>[] | undefined {
+  let lifted = containers;
   const keys = Object.keys(w);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;
@@ -143,7 +177,7 @@ function flattenWinlog(out: FlatFields, w: Record<string, unknown>, st: FlattenS
     if (name !== undefined) {
       putCanonical(out, name, v, st);
     } else if ((k === 'event_data' || k === 'user_data') && isObject(v)) {
-      lift(out, v, st);
+      (lifted ??= []).push(v);
     } else if (k === 'process' && isObject(v)) {
       const pid = own(v, 'pid');
       if (pid !== undefined) putCanonical(out, 'Execution_ProcessID', pid, st);
@@ -158,6 +192,7 @@ function flattenWinlog(out: FlatFields, w: Record<string, unknown>, st: FlattenS
       flattenValue(out, v, 'winlog.' + k, 1, st);
     }
   }
+  return lifted;
 }
 
 /** Event data members become top-level fields unless a System field already has the name. */

@@ -32,7 +32,10 @@ export function parseWindowsNested(obj: unknown): Result<ParsedRecord> {
   return parsed(fields, windowsEcs(fields), timeOf(fields['TimeCreated']));
 }
 
-/** Parses a flat Winlogbeat/NXLog event object. */
+/**
+ * Parses a flat Winlogbeat/NXLog event object. The object becomes the record's fields and is
+ * modified in place (renamed, flattened): pass a copy to keep the original.
+ */
 export function parseWindowsFlat(obj: unknown): Result<ParsedRecord> {
   if (!isObject(obj)) return rejected(FORMAT, 'record is not a JSON object');
   const { fields } = flattenFlat(obj);
@@ -44,7 +47,7 @@ export function parseWindowsFlat(obj: unknown): Result<ParsedRecord> {
   return parsed(fields, windowsEcs(fields), time);
 }
 
-/** Parses a Windows event object of either shape. */
+/** Parses a Windows event object of either shape (a flat object is reused, see `parseWindowsFlat`). */
 export function parseWindowsObject(obj: unknown): Result<ParsedRecord> {
   if (isObject(obj) && (isObject(own(obj, 'Event')) || isObject(own(obj, 'System')))) return parseWindowsNested(obj);
   return parseWindowsFlat(obj);

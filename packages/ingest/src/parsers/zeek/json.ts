@@ -5,7 +5,7 @@
  */
 import type { FlatFields, ParsedRecord, Result } from '@intersoc/core';
 import { parseTime } from '@intersoc/core';
-import { flattenValue, newFlattenState } from '../../internal/fields.js';
+import { flattenOwned, newFlattenState } from '../../internal/fields.js';
 import { parsed, rejected } from '../../internal/record.js';
 import { zeekEcs } from './ecs.js';
 
@@ -14,13 +14,12 @@ export function looksLikeZeekJson(o: Record<string, unknown>): boolean {
   return o['ts'] !== undefined && (typeof o['uid'] === 'string' || typeof o['_path'] === 'string' || 'id.orig_h' in o);
 }
 
-/** Parses one Zeek JSON object; `path` (from the stream name) is used when the record has no `_path`. */
+/** Parses one Zeek JSON object (reused as the fields); `path` (from the stream name) is used when the record has no `_path`. */
 export function parseZeekObject(o: Record<string, unknown>, path: string | undefined): Result<ParsedRecord> {
   const ts = o['ts'];
   if (ts === undefined) return rejected('zeek', 'no ts field');
-  const fields: FlatFields = {};
-  flattenValue(fields, o, '', 0, newFlattenState());
   const own = o['_path'];
+  const fields: FlatFields = flattenOwned(o, newFlattenState());
   const logPath = typeof own === 'string' ? own : path;
   if (logPath !== undefined && fields['_path'] === undefined) fields['_path'] = logPath;
   return parsed(fields, zeekEcs(fields, logPath), parseTime(ts));
