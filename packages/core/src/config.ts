@@ -65,6 +65,18 @@ export const ConfigSchema = z
         retentionDays: z.number().int().min(0).default(30),
         /** Stored bytes per tenant before the oldest partitions go (0 = no limit). */
         retentionMaxBytes: z.number().int().min(0).default(0),
+        /** Per-tenant overrides of the two retention settings above. */
+        tenants: z
+          .record(
+            z.string(),
+            z
+              .object({
+                retentionDays: z.number().int().min(0).optional(),
+                retentionMaxBytes: z.number().int().min(0).optional(),
+              })
+              .strict(),
+          )
+          .default({}),
       })
       .prefault({}),
     auth: z
@@ -88,3 +100,12 @@ export const ConfigSchema = z
 export type Config = z.infer<typeof ConfigSchema>;
 /** Configuration as written in a file (every field optional). */
 export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** The retention policy of one tenant: its override, else the node default. */
+export function retentionFor(config: Config, tenant: string): { maxAgeDays: number; maxBytes: number } {
+  const o = config.storage.tenants[tenant];
+  return {
+    maxAgeDays: o?.retentionDays ?? config.storage.retentionDays,
+    maxBytes: o?.retentionMaxBytes ?? config.storage.retentionMaxBytes,
+  };
+}

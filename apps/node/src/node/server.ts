@@ -8,8 +8,9 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { DEFAULT_TENANT, systemContext, type Config } from '@intersoc/core';
+import { DEFAULT_TENANT, retentionFor, systemContext, type Config } from '@intersoc/core';
 import { apiOptionsFromConfig, buildApi, createLogger } from '@intersoc/api';
+import { InProcessBus, type Bus } from '@intersoc/bus';
 import { startTcpSource, startUdpSource, type RunningSource } from '@intersoc/ingest';
 import {
   EVENTS_DB_FILE,
@@ -29,6 +30,8 @@ import { startPipeline } from './start-pipeline.js';
 /** A running node. */
 export interface RunningNode {
   readonly url: string;
+  /** Stage bus: `alerts.<tenant>` carries every committed alert. */
+  readonly bus: Bus;
   readonly sources: readonly RunningSource[];
   close(): Promise<void>;
 }
@@ -63,9 +66,14 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'intersoc_process_' });
 
+  // Committed alerts are published per tenant (`alerts.<tenant>`) for live consumers.
+  const bus = new InProcessBus();
   const pipeline = await startPipeline(config, {
     workers: workerCount(config),
     onError: (m) => logger.error({ stage: 'pipeline' }, m),
+    onAlerts: (alerts) => {
+      for (const a of alerts) void bus.publish(`alerts.${a.tenant}`, a);
+    },
   });
   const reader = openEventReader(path.join(config.data, EVENTS_DB_FILE), createHydrator());
   const sources: RunningSource[] = [];
@@ -149,12 +157,14 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
     }
     return {
       url,
+      bus,
       sources,
       close: async () => {
         clearInterval(retention);
         for (const c of closers.reverse()) await c();
         for (const s of sources) await s.close();
         await pipeline.close();
+        await bus.close();
         reader.close();
         db.close();
       },

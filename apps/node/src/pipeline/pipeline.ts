@@ -165,6 +165,8 @@ export class Pipeline {
           w.resolve();
         }
       }
+    } else if (m.type === 'alerts') {
+      this.opts.onAlerts?.(m.alerts);
     } else if (m.type === 'indexed') {
       this.stats.pendingIndexBlocks = m.pending;
     } else if (m.type === 'error') {

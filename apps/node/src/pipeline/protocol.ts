@@ -71,7 +71,6 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly seq: number; readonly bytes: number; readonly total: number }
   /** A work item failed as a whole (unreadable file); nothing else is lost. */
   | { readonly type: 'error'; readonly seq: number; readonly message: string }
-  | { readonly type: 'alerts'; readonly alerts: readonly Alert[] }
   | { readonly type: 'ready' };
 
 /** Worker → writer. */
@@ -95,4 +94,5 @@ export type FromWriter =
       readonly tokens: readonly number[];
     }
   | { readonly type: 'indexed'; readonly blocks: number; readonly pending: number }
+  | { readonly type: 'alerts'; readonly alerts: readonly Alert[] }
   | { readonly type: 'error'; readonly message: string };

@@ -50,6 +50,8 @@ if (parentPort) {
         const done: FromWriter = { type: 'written', from: m.from, result, tokens: m.tokens };
         port.postMessage(done);
         main.postMessage(done);
+        // Committed alerts go on to the main thread's bus (dashboard, correlation).
+        if (m.alerts.length > 0) main.postMessage({ type: 'alerts', alerts: m.alerts } satisfies FromWriter);
       } catch (err) {
         // A failed commit is reported loudly; the worker's batch is not acknowledged as written.
         main.postMessage({ type: 'error', message: `write: ${(err as Error).message}` } satisfies FromWriter);

@@ -97,6 +97,9 @@ export function encodeBlock(tenant: string, day: number, events: readonly BlockE
   const idParts = new Array<string>(n);
   let tMin = Number.POSITIVE_INFINITY;
   let tMax = Number.NEGATIVE_INFINITY;
+  // Consecutive events usually share one source object: skip the keyed lookup for those.
+  let lastSource: EventSource | undefined;
+  let lastSi = -1;
   for (let i = 0; i < n; i++) {
     const e = events[i] as BlockEvent;
     idParts[i] = e.id;
@@ -105,7 +108,11 @@ export function encodeBlock(tenant: string, day: number, events: readonly BlockE
     if (e.time < tMin) tMin = e.time;
     if (e.time > tMax) tMax = e.time;
     const s = e.source;
-    h.si[i] = intern(h.src, srcMap, `${s.format}\0${s.kind}\0${s.name}\0${s.peer ?? ''}`, s);
+    if (s !== lastSource) {
+      lastSource = s;
+      lastSi = intern(h.src, srcMap, `${s.format}\0${s.kind}\0${s.name}\0${s.peer ?? ''}`, s);
+    }
+    h.si[i] = lastSi;
     h.li[i] = e.label === undefined ? -1 : intern(h.lab, labMap, e.label, e.label);
     h.ci[i] = e.context === undefined ? -1 : intern(h.ctx, ctxMap, e.context, e.context);
     h.len[i] = e.raw.length;
