@@ -119,10 +119,7 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
     const retention = setInterval(() => {
       void (async () => {
         for (const t of await stores.tenants.list(systemContext(DEFAULT_TENANT))) {
-          await pipeline.retention(t.name, {
-            maxAgeDays: config.storage.retentionDays,
-            maxBytes: config.storage.retentionMaxBytes,
-          });
+          await pipeline.retention(t.name, retentionFor(config, t.name));
         }
       })().catch((err: unknown) => logger.error({ err }, 'retention failed'));
     }, RETENTION_EVERY_MS);
