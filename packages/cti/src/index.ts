@@ -181,3 +181,7 @@ export type {
   TaxiiPage,
   TaxiiStatus,
 } from './taxii/client.js';
+
+// loading indicators from files
+export { loadIndicators } from './indicators/load.js';
+export type { LoadIndicatorsOptions } from './indicators/load.js';

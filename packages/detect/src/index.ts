@@ -56,3 +56,8 @@ export { SqliteStateStore } from './sigma/correlation/sqlite-store.js';
 export { correlationAlert, fieldValueOf, ruleAlert, SigmaDetector } from './sigma/detector/sigma-detector.js';
 export type { SigmaDetectorOptions } from './sigma/detector/sigma-detector.js';
 export { eventEntities } from './sigma/detector/entities.js';
+export { csvRow, Hunt, TIMELINE_COLUMNS } from './sigma/hunt/timeline.js';
+export type { HuntRecord, HuntSummary, TimelineRow } from './sigma/hunt/timeline.js';
+export { starterPackDir } from './sigma/loader/starter-pack.js';
+export { loadRuleSet, parsePlaceholders } from './sigma/loader/load-rule-set.js';
+export type { LoadedRuleSet, LoadRuleSetOptions } from './sigma/loader/load-rule-set.js';

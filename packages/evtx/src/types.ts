@@ -19,7 +19,10 @@ export interface EvtxRecord {
   readonly chunk: number;
   /** File offset of the record. */
   readonly offset: number;
-  /** Set when the record was recovered from slack space beyond the chunk's used area. */
+  /**
+   * Set when the record was found by searching for record signatures: in slack space beyond the
+   * chunk's used area (`carve` option), or in a chunk whose header is gone.
+   */
   readonly carved?: true;
 }
 
@@ -66,6 +69,7 @@ export interface EvtxChunkInfo {
   readonly firstRecordId: number;
   readonly lastRecordId: number;
   readonly templates: number;
+  /** Every problem found in the chunk, including those not listed as items. */
   readonly problems: readonly string[];
 }
 

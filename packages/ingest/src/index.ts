@@ -44,3 +44,6 @@ export type {
   TcpOptions,
   UdpOptions,
 } from './sources/index.js';
+
+// binary EVTX (streaming)
+export { evtxFormat, evtxParseResults } from './parsers/evtx/index.js';

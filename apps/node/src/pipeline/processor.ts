@@ -26,6 +26,7 @@ import {
   createJsonFramer,
   createLineFramer,
   detectFormat,
+  evtxParseResults,
   getFormat,
   type Framer,
   type FrameItem,
@@ -157,7 +158,18 @@ export class Processor {
         st = this.openStream(m.format, chunk, abs.replace(/\.gz$/, ''));
         source = { ...source, format: st.plugin?.name ?? 'unknown' };
       }
-      if (st.plugin?.framing === 'binary') {
+      if (st.plugin?.name === 'evtx') {
+        // EVTX streams from the file itself, a chunk at a time (and handles .evtx.gz).
+        input.destroy();
+        let i = 0;
+        for await (const res of evtxParseResults(abs)) {
+          c.records++;
+          this.result(c, m.tenant, source, res, '', `file:${abs}:#${i++}`, m.label, undefined);
+          if (this.events.length >= this.opts.blockEvents) await this.detectAndEmit(c);
+        }
+        c.bytes = total;
+        break;
+      } else if (st.plugin?.framing === 'binary') {
         binary.push(chunk);
       } else if (st.framer) {
         for (const r of st.framer.push(chunk))

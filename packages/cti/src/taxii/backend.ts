@@ -108,6 +108,13 @@ const MIGRATIONS = [
    CREATE TABLE taxii_status (api_root TEXT NOT NULL, id TEXT NOT NULL, created INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (api_root, id));`,
 ];
 
+/** The statement methods used here. */
+interface Stmt {
+  run(...params: unknown[]): { changes: number };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
 interface ObjRow {
   seq: number;
   id: string;
@@ -131,6 +138,18 @@ export function openSqliteTaxiiBackend(db: string | SqliteDb, roots: readonly Ap
 /** SQLite implementation. */
 export class SqliteTaxiiBackend implements TaxiiBackend {
   private lastAdded = 0;
+  private readonly statements = new Map<string, Stmt>();
+
+  /** A prepared statement, compiled once per SQL text (preparing costs more than running). */
+  private stmt(sql: string): Stmt {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql) as unknown as Stmt;
+      if (this.statements.size > 500) this.statements.clear();
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
 
   constructor(readonly db: SqliteDb) {
     const r = db.prepare('SELECT MAX(date_added) AS m FROM taxii_objects').get() as { m: number | null };
@@ -139,16 +158,14 @@ export class SqliteTaxiiBackend implements TaxiiBackend {
 
   /** Creates or updates an API root. */
   putApiRoot(r: ApiRootInfo): void {
-    this.db
-      .prepare(
-        'INSERT OR REPLACE INTO taxii_api_roots (name, title, description, max_content_length) VALUES (?, ?, ?, ?)',
-      )
-      .run(r.name, r.title, r.description ?? null, r.maxContentLength);
+    this.stmt(
+      'INSERT OR REPLACE INTO taxii_api_roots (name, title, description, max_content_length) VALUES (?, ?, ?, ?)',
+    ).run(r.name, r.title, r.description ?? null, r.maxContentLength);
   }
 
   apiRoots(): ApiRootInfo[] {
     return (
-      this.db.prepare('SELECT * FROM taxii_api_roots ORDER BY name').all() as {
+      this.stmt('SELECT * FROM taxii_api_roots ORDER BY name').all() as {
         name: string;
         title: string;
         description: string | null;
@@ -163,32 +180,32 @@ export class SqliteTaxiiBackend implements TaxiiBackend {
   }
 
   collections(apiRoot: string): TaxiiCollection[] {
-    return (
-      this.db.prepare('SELECT * FROM taxii_collections WHERE api_root = ? ORDER BY id').all(apiRoot) as CollRow[]
-    ).map(toCollection);
+    return (this.stmt('SELECT * FROM taxii_collections WHERE api_root = ? ORDER BY id').all(apiRoot) as CollRow[]).map(
+      toCollection,
+    );
   }
 
   collection(apiRoot: string, id: string): TaxiiCollection | undefined {
-    const r = this.db
-      .prepare('SELECT * FROM taxii_collections WHERE api_root = ? AND (id = ? OR alias = ?)')
-      .get(apiRoot, id, id) as CollRow | undefined;
+    const r = this.stmt('SELECT * FROM taxii_collections WHERE api_root = ? AND (id = ? OR alias = ?)').get(
+      apiRoot,
+      id,
+      id,
+    ) as CollRow | undefined;
     return r ? toCollection(r) : undefined;
   }
 
   putCollection(c: TaxiiCollection): void {
-    this.db
-      .prepare(
-        'INSERT OR REPLACE INTO taxii_collections (api_root, id, title, description, alias, media_types, acl) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        c.apiRoot,
-        c.id,
-        c.title,
-        c.description ?? null,
-        c.alias ?? null,
-        JSON.stringify(c.mediaTypes),
-        JSON.stringify(c.acl),
-      );
+    this.stmt(
+      'INSERT OR REPLACE INTO taxii_collections (api_root, id, title, description, alias, media_types, acl) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      c.apiRoot,
+      c.id,
+      c.title,
+      c.description ?? null,
+      c.alias ?? null,
+      JSON.stringify(c.mediaTypes),
+      JSON.stringify(c.acl),
+    );
   }
 
   /** Next strictly increasing date_added in microseconds. */
@@ -199,11 +216,11 @@ export class SqliteTaxiiBackend implements TaxiiBackend {
   }
 
   addObjects(apiRoot: string, collection: string, objects: readonly Readonly<Record<string, unknown>>[]): AddOutcome[] {
-    const insert = this.db.prepare(
+    const insert = this.stmt(
       `INSERT OR IGNORE INTO taxii_objects (api_root, collection, id, version, type, spec_version, date_added, tlp, json)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const exists = this.db.prepare(
+    const exists = this.stmt(
       'SELECT 1 FROM taxii_objects WHERE api_root = ? AND collection = ? AND id = ? AND (version = ? OR ? = 1) LIMIT 1',
     );
     const out: AddOutcome[] = [];
@@ -266,11 +283,9 @@ export class SqliteTaxiiBackend implements TaxiiBackend {
       where.push('seq > ?');
       params.push(f.afterSeq);
     }
-    const rows = this.db
-      .prepare(
-        `SELECT seq, id, version, type, spec_version, date_added, tlp, json FROM taxii_objects WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
-      )
-      .all(...params, f.limit + 1) as ObjRow[];
+    const rows = this.stmt(
+      `SELECT seq, id, version, type, spec_version, date_added, tlp, json FROM taxii_objects WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
+    ).all(...params, f.limit + 1) as ObjRow[];
     return rows.map((r) => ({
       seq: r.seq,
       id: r.id,
@@ -291,25 +306,30 @@ export class SqliteTaxiiBackend implements TaxiiBackend {
         )
         .run(apiRoot, collection, id, ...versions).changes;
     }
-    return this.db
-      .prepare('DELETE FROM taxii_objects WHERE api_root = ? AND collection = ? AND id = ?')
-      .run(apiRoot, collection, id).changes;
+    return this.stmt('DELETE FROM taxii_objects WHERE api_root = ? AND collection = ? AND id = ?').run(
+      apiRoot,
+      collection,
+      id,
+    ).changes;
   }
 
   saveStatus(apiRoot: string, status: Readonly<Record<string, unknown>>): void {
-    this.db
-      .prepare('INSERT OR REPLACE INTO taxii_status (api_root, id, created, json) VALUES (?, ?, ?, ?)')
-      .run(apiRoot, String(status['id'] ?? randomUUID()), Date.now(), JSON.stringify(status));
+    this.stmt('INSERT OR REPLACE INTO taxii_status (api_root, id, created, json) VALUES (?, ?, ?, ?)').run(
+      apiRoot,
+      String(status['id'] ?? randomUUID()),
+      Date.now(),
+      JSON.stringify(status),
+    );
   }
 
   status(apiRoot: string, id: string): Record<string, unknown> | undefined {
-    const r = this.db.prepare('SELECT json FROM taxii_status WHERE api_root = ? AND id = ?').get(apiRoot, id) as
+    const r = this.stmt('SELECT json FROM taxii_status WHERE api_root = ? AND id = ?').get(apiRoot, id) as
       { json: string } | undefined;
     return r ? (JSON.parse(r.json) as Record<string, unknown>) : undefined;
   }
 
   pruneStatus(maxAgeMs: number): number {
-    return this.db.prepare('DELETE FROM taxii_status WHERE created < ?').run(Date.now() - maxAgeMs).changes;
+    return this.stmt('DELETE FROM taxii_status WHERE created < ?').run(Date.now() - maxAgeMs).changes;
   }
 }
 

@@ -196,7 +196,7 @@ export class IocDetector implements Detector {
     const ind = index.get(ordinal);
     const entities: Entity[] = [{ type: entityType(kind), value, ...(ROLE[field] ? { role: ROLE[field] } : {}) }];
     addContextEntities(event, entities);
-    const title = ind.name ?? `${kind} indicator ${kind === 'hash' ? value : ind.value}`;
+    const title = ind.name ?? `${kind} indicator ${ind.value || value}`;
     return {
       time: event.time,
       detector: { kind: 'ioc', ruleId: ind.id, ruleTitle: title },

@@ -4,7 +4,7 @@
  * their items back in batches, within the credit the main thread grants.
  */
 import { parentPort } from 'node:worker_threads';
-import { readEvtx } from '../reader/index.js';
+import { readEvtx, readEvtxFileSync } from '../reader/index.js';
 import type { EvtxItem } from '../types.js';
 import { asJson, BATCH, CREDIT } from './protocol.js';
 import type { EvtxJsonItem, FromWorker, ToWorker } from './protocol.js';
@@ -25,7 +25,10 @@ async function readFile(job: Extract<ToWorker, { type: 'file' }>): Promise<void>
   const { file, options, json } = job;
   let batch: (EvtxItem | EvtxJsonItem)[] = [];
   try {
-    for await (const item of readEvtx(file, options)) {
+    // Blocking reads suit a worker; gzip files go through the streaming reader.
+    const items: Iterable<EvtxItem> | AsyncIterable<EvtxItem> =
+      readEvtxFileSync(file, options) ?? readEvtx(file, options);
+    for await (const item of items) {
       batch.push(json ? asJson(item) : item);
       if (batch.length >= BATCH) {
         await waitForCredit();

@@ -104,27 +104,29 @@ export class ChunkDecoder {
       };
     };
 
-    if (!hasMagic(chunk, 0, CHUNK_MAGIC)) {
-      if (allZero(chunk)) {
-        info('empty', 0, 0, 0, 0, 0);
-        return;
-      }
-      const p = problem(0, chunk.length < 8 ? `truncated chunk of ${chunk.length} bytes` : 'no chunk signature');
-      if (p) yield p;
-      if (!opts.carve || chunk.length < RECORDS_START) {
-        info('unreadable', 0, 0, 0, 0, 0);
-        return;
-      }
+    // Without its signature the header cannot be trusted, but the records may be intact: they are
+    // then recovered by their own signatures, quietly, like slack space.
+    const headerless = !hasMagic(chunk, 0, CHUNK_MAGIC);
+    if (headerless && allZero(chunk)) {
+      info('empty', 0, 0, 0, 0, 0);
+      return;
     }
-    let limit = chunk.length;
-    let declared = 0;
-    let headerOk = false;
     if (chunk.length < RECORDS_START) {
-      const p = problem(0, `truncated chunk header (${chunk.length} bytes)`);
+      const p = problem(
+        0,
+        headerless ? `truncated chunk of ${chunk.length} bytes` : `truncated chunk header (${chunk.length} bytes)`,
+      );
       if (p) yield p;
       info('unreadable', 0, 0, 0, 0, 0);
       return;
     }
+    if (headerless) {
+      const p = problem(0, 'no chunk signature');
+      if (p) yield p;
+    }
+    let limit = chunk.length;
+    let declared = 0;
+    let headerOk = false;
     if (hasMagic(chunk, 0, CHUNK_MAGIC)) {
       const h = parseChunkHeader(chunk);
       headerOk = true;
@@ -157,10 +159,11 @@ export class ChunkDecoder {
     let decoded = 0;
     let first = 0;
     let last = 0;
-    let p = RECORDS_START;
+    let p = headerless ? chunk.indexOf(RECORD_MAGIC, RECORDS_START) : RECORDS_START;
     let lastId = -1;
-    let carving = false;
+    let carving = headerless;
     for (;;) {
+      if (p < 0) break;
       if (p >= limit) {
         // Past the used area: follow records that continue the id sequence (written after a
         // stale header), then carve what is left if asked to.

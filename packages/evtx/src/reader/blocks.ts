@@ -5,7 +5,7 @@
  * Plain files are read with positional reads; gzip input (detected by its magic bytes, e.g.
  * `.evtx.gz`) and arbitrary async byte iterables are re-blocked as they arrive.
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -82,6 +82,45 @@ async function* fileBlocks(path: string): AsyncGenerator<Block | ReadFailure> {
     }
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * Reads a plain file block by block with blocking positional reads: for worker threads, where
+ * blocking costs nothing and saves a thread-pool round trip per block.
+ */
+export function* fileBlocksSync(path: string): Generator<Block> {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK_SIZE);
+    let offset = 0;
+    let want = HEADER_BLOCK;
+    for (;;) {
+      let fill = 0;
+      while (fill < want) {
+        const n = readSync(fd, buf, fill, want - fill, offset + fill);
+        if (n === 0) break;
+        fill += n;
+      }
+      if (fill === 0) return;
+      yield { bytes: buf.subarray(0, fill), offset };
+      if (fill < want) return;
+      offset += fill;
+      want = CHUNK_SIZE;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** True when the file at `path` starts with the gzip magic bytes (blocking). */
+export function isGzipFileSync(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === GZIP[0] && head[1] === GZIP[1];
+  } finally {
+    closeSync(fd);
   }
 }
 

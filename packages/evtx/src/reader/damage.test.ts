@@ -166,6 +166,17 @@ describe('damaged input', () => {
     expect(problems).toEqual([{ ok: false, chunk: 1, offset: HEADER + CHUNK, reason: 'no chunk signature' }]);
   });
 
+  it('recovers the records of a chunk whose header is destroyed, by their signatures', () => {
+    const { file } = build(2, 10);
+    file.fill(0xee, HEADER, HEADER + 128);
+    const items = [...readEvtxBuffer(file)];
+    const { ids, problems } = split(items);
+    expect(ids).toEqual(range(1, 20));
+    expect(problems).toEqual([{ ok: false, chunk: 0, offset: HEADER, reason: 'no chunk signature' }]);
+    const flagged = items.filter((i) => i.ok && i.record.carved === true).map((i) => i.ok && i.record.recordId);
+    expect(flagged).toEqual(range(1, 10));
+  });
+
   it('reports a broken file header and still reads the chunks', () => {
     const { file } = build(1, 3);
     file.write('XXXX', 0, 'latin1');

@@ -10,7 +10,7 @@ import { ChunkDecoder } from '../internal/chunk.js';
 import type { ChunkOptions } from '../internal/chunk.js';
 import { CHUNK_SIZE, HEADER_BLOCK, parseFileHeader } from '../internal/headers.js';
 import type { FileHeader } from '../internal/headers.js';
-import { blocksOf, ReadFailure } from './blocks.js';
+import { blocksOf, fileBlocksSync, isGzipFileSync, ReadFailure } from './blocks.js';
 import type { ByteSource } from './blocks.js';
 
 export type { ByteSource };
@@ -120,4 +120,21 @@ export async function* walkEvtx(source: ByteSource, walker: EvtxWalker): AsyncGe
     yield* walker.block(block.bytes, block.offset);
   }
   if (!any) yield { ok: false, chunk: -1, offset: 0, reason: 'empty input' };
+}
+
+/**
+ * Reads a plain (not gzip) EVTX file with blocking reads, chunk by chunk. Meant for worker
+ * threads; returns undefined for gzip files, which need the streaming reader.
+ */
+export function readEvtxFileSync(path: string, options?: EvtxOptions): Generator<EvtxItem> | undefined {
+  if (isGzipFileSync(path)) return undefined;
+  return (function* () {
+    const walker = new EvtxWalker(chunkOptions(options));
+    let any = false;
+    for (const block of fileBlocksSync(path)) {
+      any = true;
+      yield* walker.block(block.bytes, block.offset);
+    }
+    if (!any) yield { ok: false, chunk: -1, offset: 0, reason: 'empty input' };
+  })();
 }

@@ -9,6 +9,7 @@ import type { FormatPlugin } from '@intersoc/core';
 import { auditdFormat } from '../parsers/auditd/index.js';
 import { cefFormat } from '../parsers/cef/index.js';
 import { cicFlowFormat } from '../parsers/cic-flow/index.js';
+import { evtxFormat } from '../parsers/evtx/index.js';
 import { jsonFormat } from '../parsers/json/index.js';
 import { leefFormat } from '../parsers/leef/index.js';
 import { suricataFormat } from '../parsers/suricata/index.js';
@@ -17,6 +18,7 @@ import { windowsFormat } from '../parsers/windows/index.js';
 import { zeekFormat } from '../parsers/zeek/index.js';
 
 const formats: FormatPlugin[] = [
+  evtxFormat,
   windowsFormat,
   suricataFormat,
   zeekFormat,

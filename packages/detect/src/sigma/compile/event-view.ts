@@ -31,7 +31,6 @@ export class EventView {
   readonly ecs: EcsFields | undefined;
   readonly format: string;
   private lowerCache: Map<string, FieldStrings> | undefined;
-  private textCache: Map<string, FieldStrings> | undefined;
 
   constructor(input: SigmaEventInput) {
     this.fields = input.fields;
@@ -55,14 +54,9 @@ export class EventView {
 
   /** The field's string form (numbers and booleans as text, arrays element-wise). */
   text(name: string): FieldStrings {
-    let cache = this.textCache;
-    if (cache === undefined) cache = this.textCache = new Map();
-    const hit = cache.get(name);
-    if (hit !== undefined || cache.has(name)) return hit;
     const raw = this.raw(name);
-    const v = raw === undefined ? undefined : toText(raw);
-    cache.set(name, v);
-    return v;
+    if (raw === undefined || typeof raw === 'string') return raw;
+    return toText(raw);
   }
 
   /** The field's lower-cased string form, computed once per event. */
@@ -70,8 +64,10 @@ export class EventView {
     let cache = this.lowerCache;
     if (cache === undefined) cache = this.lowerCache = new Map();
     const hit = cache.get(name);
-    if (hit !== undefined || cache.has(name)) return hit;
+    if (hit !== undefined) return hit;
     const t = this.text(name);
+    // Absent fields are not cached: looking them up again is as cheap as a cache hit.
+    if (t === undefined) return t;
     const v =
       t === undefined || t === null ? t : typeof t === 'string' ? t.toLowerCase() : t.map((x) => x.toLowerCase());
     cache.set(name, v);

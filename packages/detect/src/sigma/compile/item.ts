@@ -11,7 +11,14 @@ import { compileGlob, type StringTest } from '../values/glob.js';
 import type { ModifiedValues, TimePart, TypedValue } from '../values/modifiers.js';
 import { hasWildcards, plainText, type SigmaString } from '../values/sigma-string.js';
 import type { EventView, FieldStrings } from './event-view.js';
-import { MIN_LITERAL, requireAll, requireAny, type LiteralNeed, type Requirement } from './requirements.js';
+import {
+  MIN_LITERAL,
+  requireAll,
+  requireAny,
+  usableLiteral,
+  type LiteralNeed,
+  type Requirement,
+} from './requirements.js';
 
 /** A compiled predicate. */
 export type Predicate = (ev: EventView) => boolean;
@@ -124,12 +131,15 @@ function lowerParts(s: SigmaString): SigmaString['parts'] {
 
 /** Longest literal of a value (case-folded), if long enough to index. */
 function valueLiteral(v: TypedValue, cased: boolean): string[] | undefined {
-  if (v.t === 're') return requiredRegexLiterals(v.pattern, MIN_LITERAL);
+  if (v.t === 're') {
+    const lits = requiredRegexLiterals(v.pattern, MIN_LITERAL);
+    return lits?.every(usableLiteral) ? lits : undefined;
+  }
   if (v.t !== 'str') return undefined;
   let best = '';
   for (const p of v.s.parts) if (typeof p === 'string' && p.length > best.length) best = p;
   // Case-sensitive values fold the same way only for ASCII.
-  if (best.length < MIN_LITERAL || (cased && /[^\x00-\x7f]/.test(best))) return undefined;
+  if (!usableLiteral(best) || (cased && /[^\x00-\x7f]/.test(best))) return undefined;
   return [best.toLowerCase()];
 }
 

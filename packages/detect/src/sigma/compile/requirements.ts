@@ -43,6 +43,15 @@ const COMMON = [
   'cmd.exe',
 ];
 
+// Single characters common in event text select nothing; only rare ones are worth indexing.
+const COMMON_CHAR = /^[\p{L}\p{N}\s\\./:_,;'"()=\-]$/u;
+
+/** True when the prefilter can use the literal. */
+export function usableLiteral(lit: string): boolean {
+  if (lit.length === 0) return false;
+  return lit.length > 1 || !COMMON_CHAR.test(lit) || lit.charCodeAt(0) > 0x7f;
+}
+
 /** Estimated cost of scanning for a literal: long, uncommon literals are cheap (selective). */
 export function literalCost(lit: string): number {
   for (const c of COMMON) if (c.includes(lit)) return 1;

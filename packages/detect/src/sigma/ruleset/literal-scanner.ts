@@ -23,9 +23,12 @@ export class LiteralScanner {
   private readonly entryOffset: Int32Array;
   /** Gram hash of each entry: most slot hits are collisions, rejected without a string compare. */
   private readonly entryHash: Int32Array;
-  /** Short literals (2-3 characters) by their first two characters. */
-  private pairs: Map<number, number[]> | undefined;
-  private pairBits: Uint32Array | undefined;
+  /** Short literals (2-3 characters), chained by a hash of their first two characters. */
+  private readonly pairMask: number;
+  private readonly pairHeads: Int32Array;
+  private readonly pairNext: Int32Array;
+  private readonly pairKeyOf: Int32Array;
+  private readonly pairLiteral: Int32Array;
   /** Single-character literals by character. */
   private singles: Map<number, number> | undefined;
   private singleBits: Uint32Array | undefined;
@@ -38,6 +41,7 @@ export class LiteralScanner {
     this.seen = new Uint32Array(literals.length);
     const gramCount = new Map<number, number>();
     const long: number[] = [];
+    const short: number[] = [];
     literals.forEach((lit, i) => {
       if (lit.length === 1) {
         const code = lit.charCodeAt(0);
@@ -45,14 +49,7 @@ export class LiteralScanner {
         this.singleBits ??= new Uint32Array(2048);
         this.singleBits[code >>> 5] = (this.singleBits[code >>> 5] as number) | (1 << (code & 31));
       } else if (lit.length < GRAM) {
-        const key = pairKey(lit, 0);
-        const list = (this.pairs ??= new Map()).get(key);
-        if (list) list.push(i);
-        else this.pairs.set(key, [i]);
-        // A bitmap over the second character rejects most positions without a map lookup.
-        const c1 = lit.charCodeAt(1);
-        this.pairBits ??= new Uint32Array(2048);
-        this.pairBits[c1 >>> 5] = (this.pairBits[c1 >>> 5] as number) | (1 << (c1 & 31));
+        short.push(i);
       } else if (lit.length >= GRAM) {
         long.push(i);
         for (let o = 0; o + GRAM <= lit.length; o++) {
@@ -60,6 +57,21 @@ export class LiteralScanner {
           gramCount.set(h, (gramCount.get(h) ?? 0) + 1);
         }
       }
+    });
+    let pairSize = 16;
+    while (pairSize < short.length * 8) pairSize *= 2;
+    this.pairMask = pairSize - 1;
+    this.pairHeads = new Int32Array(short.length > 0 ? pairSize : 0).fill(-1);
+    this.pairNext = new Int32Array(short.length);
+    this.pairKeyOf = new Int32Array(short.length);
+    this.pairLiteral = new Int32Array(short.length);
+    short.forEach((litIndex, e) => {
+      const key = pairKey(literals[litIndex] as string, 0);
+      const slot = mix(key) & this.pairMask;
+      this.pairKeyOf[e] = key;
+      this.pairLiteral[e] = litIndex;
+      this.pairNext[e] = this.pairHeads[slot] as number;
+      this.pairHeads[slot] = e;
     });
     let size = 16;
     while (size < long.length * 8) size *= 2;
@@ -105,61 +117,63 @@ export class LiteralScanner {
     let c = count;
     const cap = out.length;
     const n = text.length;
-    if (this.singles || this.pairs) {
-      const singleBits = this.singleBits;
-      const pairBits = this.pairBits;
-      for (let i = 0; i < n; i++) {
-        const code = text.charCodeAt(i);
-        if (singleBits && ((singleBits[code >>> 5] as number) & (1 << (code & 31))) !== 0) {
-          const lit = this.singles?.get(code);
-          if (lit !== undefined && seen[lit] !== id && c < cap) {
-            seen[lit] = id;
-            out[c++] = lit;
-          }
-        }
-        if (pairBits && i > 0 && ((pairBits[code >>> 5] as number) & (1 << (code & 31))) !== 0) {
-          const list = this.pairs?.get(((text.charCodeAt(i - 1) << 16) | code) >>> 0);
-          if (list) {
-            for (const lit of list) {
-              if (seen[lit] === id || c >= cap) continue;
-              const s = literals[lit] as string;
-              if (s.length === 2 || text.charCodeAt(i + 1) === s.charCodeAt(2)) {
-                seen[lit] = id;
-                out[c++] = lit;
-              }
-            }
-          }
-        }
-      }
-    }
-    if (n < GRAM || this.next.length === 0) return c;
+    const singleBits = this.singleBits;
+    const hasPairs = this.pairNext.length > 0;
+    const hasLong = this.next.length > 0 && n >= GRAM;
     const heads = this.heads;
     const mask = this.mask;
     const entryHash = this.entryHash;
+    const pairHeads = this.pairHeads;
+    const pairMask = this.pairMask;
+    // One pass: single characters, 2-character keys and the rolling 4-gram hash of the gram
+    // ending at each position.
     let h = 0;
-    for (let i = 0; i < GRAM; i++) h = (Math.imul(h, BASE) + text.charCodeAt(i)) | 0;
-    for (let i = 0; ; i++) {
-      let e = heads[mix(h) & mask] as number;
-      while (e >= 0) {
-        if (entryHash[e] === h) {
-          const lit = this.entryLiteral[e] as number;
-          const start = i - (this.entryOffset[e] as number);
-          if (seen[lit] !== id && start >= 0 && c < cap && text.startsWith(literals[lit] as string, start)) {
+    let prev = -1;
+    for (let i = 0; i < n; i++) {
+      const code = text.charCodeAt(i);
+      if (singleBits !== undefined && ((singleBits[code >>> 5] as number) & (1 << (code & 31))) !== 0) {
+        const lit = this.singles?.get(code);
+        if (lit !== undefined && seen[lit] !== id && c < cap) {
+          seen[lit] = id;
+          out[c++] = lit;
+        }
+      }
+      if (hasPairs && prev >= 0) {
+        const key = (prev << 16) | code;
+        for (let e = pairHeads[mix(key) & pairMask] as number; e >= 0; e = this.pairNext[e] as number) {
+          if (this.pairKeyOf[e] !== key) continue;
+          const lit = this.pairLiteral[e] as number;
+          const s = literals[lit] as string;
+          if (seen[lit] !== id && c < cap && (s.length === 2 || text.charCodeAt(i + 1) === s.charCodeAt(2))) {
             seen[lit] = id;
             out[c++] = lit;
           }
         }
-        e = this.next[e] as number;
       }
-      if (i + GRAM >= n) break;
-      h = (Math.imul(h - Math.imul(text.charCodeAt(i), BASE_POW), BASE) + text.charCodeAt(i + GRAM)) | 0;
+      prev = code;
+      if (!hasLong) continue;
+      h =
+        i < GRAM
+          ? (Math.imul(h, BASE) + code) | 0
+          : (Math.imul(h - Math.imul(text.charCodeAt(i - GRAM), BASE_POW), BASE) + code) | 0;
+      if (i < GRAM - 1) continue;
+      const at = i - GRAM + 1;
+      for (let e = heads[mix(h) & mask] as number; e >= 0; e = this.next[e] as number) {
+        if (entryHash[e] !== h) continue;
+        const lit = this.entryLiteral[e] as number;
+        const start = at - (this.entryOffset[e] as number);
+        if (seen[lit] !== id && start >= 0 && c < cap && text.startsWith(literals[lit] as string, start)) {
+          seen[lit] = id;
+          out[c++] = lit;
+        }
+      }
     }
     return c;
   }
 }
 
 function pairKey(s: string, at: number): number {
-  return ((s.charCodeAt(at) << 16) | s.charCodeAt(at + 1)) >>> 0;
+  return (s.charCodeAt(at) << 16) | s.charCodeAt(at + 1);
 }
 
 function gramHash(s: string, at: number): number {

@@ -59,6 +59,9 @@ class Bucket {
   private readonly fieldTargets = new Map<string, (number[] | undefined)[]>();
   /** literal index → variants needing it in any field (keyword search). */
   private readonly anyTargets: (number[] | undefined)[] | undefined;
+  /** Only the keyword literals, for the fields no field-bound literal needs. */
+  private readonly keywordScanner: LiteralScanner | undefined;
+  private keywordLiteralIndex: Int32Array = new Int32Array(0);
   private readonly seenRule: Uint32Array;
   /** Indexes of variants without a prefilter requirement. */
   private readonly alwaysList: readonly number[];
@@ -98,6 +101,13 @@ class Bucket {
     for (const [field, m] of targets) {
       if (field === '*') this.anyTargets = dense(m);
       else this.fieldTargets.set(field, dense(m));
+    }
+    const keyword = targets.get('*');
+    if (keyword) {
+      const all = [...literalIndex.keys()];
+      const ids = [...keyword.keys()];
+      this.keywordScanner = new LiteralScanner(ids.map((i) => all[i] as string));
+      this.keywordLiteralIndex = Int32Array.from(ids);
     }
   }
 
@@ -140,27 +150,27 @@ class Bucket {
     }
   }
 
-  private scanField(ev: EventView, field: string, epoch: number): void {
+  private scanField(ev: EventView, field: string, epoch: number, keywordsOnly = false): void {
     const v = ev.lower(field);
     if (v === undefined || v === null) return;
-    const scanner = this.scanner as LiteralScanner;
+    const scanner = (keywordsOnly ? this.keywordScanner : this.scanner) as LiteralScanner;
     const found = FOUND;
     let n = 0;
     if (typeof v === 'string') n = scanner.scan(v, found, 0);
     else for (const text of v) n = scanner.scan(text, found, n);
-    if (n > 0) this.mark(field, found, n, epoch);
+    if (n === 0) return;
+    if (keywordsOnly) for (let k = 0; k < n; k++) found[k] = this.keywordLiteralIndex[found[k] as number] as number;
+    this.mark(field, found, n, epoch);
   }
 
   /** Rules of this bucket that match the event, in rule order. */
   match(ev: EventView, out: CompiledRule[]): void {
     const epoch = this.nextEpoch();
     if (this.scanner) {
-      if (this.anyTargets) {
-        // Keyword literals may be in any field: scan every field once.
-        for (const name of ev.fieldNames()) this.scanField(ev, name, epoch);
-        for (const field of this.fieldTargets.keys()) if (!(field in ev.fields)) this.scanField(ev, field, epoch);
-      } else {
-        for (const field of this.fieldTargets.keys()) this.scanField(ev, field, epoch);
+      for (const field of this.fieldTargets.keys()) this.scanField(ev, field, epoch);
+      if (this.keywordScanner) {
+        // Keyword literals may be in any field: the other fields get the (small) keyword scanner.
+        for (const name of ev.fieldNames()) if (!this.fieldTargets.has(name)) this.scanField(ev, name, epoch, true);
       }
     }
     const variants = this.variants;
@@ -246,10 +256,11 @@ export class RuleIndex {
 
   /** Rules matching the event. */
   match(ev: EventView): CompiledRule[] {
+    // Raw values key the bucket cache; case variants of one channel just get separate entries.
     let sig = '';
     for (const f of this.dispatch) {
-      const v = ev.lower(f);
-      sig += `${v === undefined ? '\u0002' : v === null ? '\u0003' : typeof v === 'string' ? v : v.join('\u0004')}\u0000`;
+      const v = ev.raw(f);
+      sig += `${v === undefined ? '\u0002' : v === null ? '\u0003' : typeof v === 'object' ? v.join('\u0004') : String(v)}\u0000`;
     }
     let bucket = this.buckets.get(sig);
     if (!bucket) {

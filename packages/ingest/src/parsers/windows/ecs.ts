@@ -244,8 +244,9 @@ function pick(v: unknown): string | undefined {
 
 /** The rest of the line from `start`, trimmed. */
 function lineAt(text: string, start: number): string {
-  let end = start;
-  while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+  let end = text.indexOf('\n', start);
+  if (end < 0) end = text.length;
+  // trim() also drops the CR of a CRLF line end.
   return text.slice(start, end).trim();
 }
 

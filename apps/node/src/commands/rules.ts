@@ -1,0 +1,183 @@
+/**
+ * @module
+ * `intersoc rules`: Sigma rule management.
+ * - `rules check DIR... [--json]`: loads rule trees and reports loaded/rejected documents with reasons;
+ * - `rules add PATH`: validates a rule tree and installs it as a pack under `<data>/rules/<tenant>/`;
+ * - `rules list`: the installed packs and the tuning;
+ * - `rules enable|disable ID`, `rules level ID LEVEL`: tuning stored as data (`tuning.json`).
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { AppError, SEVERITIES, TENANT_PATTERN, type Severity } from '@intersoc/core';
+import { loadRuleSet, starterPackDir, type RuleTuning } from '@intersoc/detect';
+
+interface CommonOpts {
+  mapping?: string[];
+  placeholders?: string;
+}
+
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
+}
+
+/** `<data>/rules/<tenant>`, validated. */
+export function rulesHome(data: string, tenant: string): string {
+  if (!TENANT_PATTERN.test(tenant)) throw new AppError('BAD_REQUEST', `invalid tenant "${tenant}"`);
+  return path.join(data, 'rules', tenant);
+}
+
+/** Reads a tenant's tuning (empty when none). */
+export function readTuning(home: string): RuleTuning {
+  const file = path.join(home, 'tuning.json');
+  if (!existsSync(file)) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as RuleTuning;
+  } catch (err) {
+    throw new AppError('CONFIG', `cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+function writeTuning(home: string, tuning: RuleTuning): void {
+  mkdirSync(home, { recursive: true });
+  writeFileSync(path.join(home, 'tuning.json'), `${JSON.stringify(tuning, null, 2)}\n`);
+}
+
+/** Rule folders of a tenant: the starter pack and every installed pack. */
+export function tenantRulePaths(data: string, tenant: string): string[] {
+  const packs = path.join(rulesHome(data, tenant), 'packs');
+  const installed = existsSync(packs)
+    ? readdirSync(packs)
+        .sort()
+        .map((p) => path.join(packs, p))
+    : [];
+  return [starterPackDir(), ...installed];
+}
+
+function checkPaths(paths: string[], opts: CommonOpts) {
+  for (const p of paths) if (!existsSync(p)) throw new AppError('NOT_FOUND', `no such file or folder: ${p}`);
+  return loadRuleSet(paths, {
+    ...(opts.mapping?.length ? { mappings: opts.mapping } : {}),
+    ...(opts.placeholders ? { placeholdersFile: opts.placeholders } : {}),
+  });
+}
+
+/** Adds the `rules` subcommands. */
+export function register(program: Command): void {
+  const rules = program.command('rules').description('manage Sigma rules: check, add, list, enable, disable, level');
+
+  rules
+    .command('check')
+    .description('load Sigma rule trees and report loaded and rejected documents')
+    .argument('<paths...>', 'rule folders or files')
+    .option('--json', 'machine-readable output')
+    .option('--mapping <file>', 'extra logsource mapping file or folder (repeatable)', collect, [])
+    .option('--placeholders <file>', 'YAML map of placeholder values')
+    .action((paths: string[], opts: CommonOpts & { json?: boolean }) => {
+      const r = checkPaths(paths, opts);
+      const rejected = r.allRejected.map((x) => ({ path: x.path, title: x.title, reason: x.reason }));
+      const report = { documents: r.tree.documents, loaded: r.tree.documents - rejected.length, rejected };
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+        return;
+      }
+      process.stdout.write(
+        `${report.documents} documents: ${report.loaded} loaded, ${rejected.length} rejected, ${r.tree.warnings.length} with metadata warnings\n`,
+      );
+      for (const x of rejected)
+        process.stdout.write(`  rejected ${x.path}${x.title ? ` (${x.title})` : ''}: ${x.reason}\n`);
+    });
+
+  rules
+    .command('add')
+    .description('validate a rule tree and install it as a rule pack')
+    .argument('<path>', 'rule folder or file (e.g. a SigmaHQ checkout)')
+    .option('--data <dir>', 'data directory', process.env['INTERSOC_DATA'] ?? './data')
+    .option('--tenant <tenant>', 'tenant the pack is for', 'default')
+    .option('--name <name>', 'pack name (default: the folder name)')
+    .option('--json', 'machine-readable output')
+    .action((src: string, opts: { data: string; tenant: string; name?: string; json?: boolean }) => {
+      const r = checkPaths([src], {});
+      const name = (opts.name ?? path.basename(path.resolve(src)).replace(/\.ya?ml$/i, '')).replace(/[^\w.-]/g, '_');
+      const dest = path.join(rulesHome(opts.data, opts.tenant), 'packs', name);
+      if (existsSync(dest))
+        throw new AppError('CONFIG', `pack "${name}" already exists at ${dest}; remove it or pass --name`);
+      mkdirSync(path.dirname(dest), { recursive: true });
+      // Only rule files are copied: a repository checkout carries much else.
+      cpSync(src, statSync(src).isFile() ? path.join(dest, path.basename(src)) : dest, {
+        recursive: true,
+        filter: (p) => statSync(p).isDirectory() || /\.ya?ml$/i.test(p),
+      });
+      const out = {
+        pack: name,
+        path: dest,
+        documents: r.tree.documents,
+        loaded: r.tree.documents - r.allRejected.length,
+        rejected: r.allRejected.length,
+      };
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify(out)}\n`
+          : `installed pack ${name}: ${out.loaded} of ${out.documents} documents load (${out.rejected} rejected)\n`,
+      );
+    });
+
+  rules
+    .command('list')
+    .description('list rule packs and tuning of a tenant')
+    .option('--data <dir>', 'data directory', process.env['INTERSOC_DATA'] ?? './data')
+    .option('--tenant <tenant>', 'tenant', 'default')
+    .option('--json', 'machine-readable output')
+    .action((opts: { data: string; tenant: string; json?: boolean }) => {
+      const home = rulesHome(opts.data, opts.tenant);
+      const tuning = readTuning(home);
+      const paths = tenantRulePaths(opts.data, opts.tenant);
+      const r = loadRuleSet(paths, { tuning });
+      const out = {
+        packs: paths,
+        rules: r.ruleSet.rules.length,
+        correlations: r.ruleSet.correlations.length,
+        rejected: r.allRejected.length,
+        tuning,
+      };
+      if (opts.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+      else {
+        process.stdout.write(`${out.rules} rules, ${out.correlations} correlations, ${out.rejected} rejected\n`);
+        for (const p of paths) process.stdout.write(`  pack ${p}\n`);
+        for (const d of tuning.disabled ?? []) process.stdout.write(`  disabled ${d}\n`);
+        for (const [id, lvl] of Object.entries(tuning.levels ?? {})) process.stdout.write(`  level ${id} ${lvl}\n`);
+      }
+    });
+
+  const tune = (
+    name: string,
+    description: string,
+    apply: (t: RuleTuning, id: string, level?: string) => RuleTuning,
+    level = false,
+  ) => {
+    const c = rules
+      .command(name)
+      .description(description)
+      .argument('<id>', 'rule id (or title:<title> for rules without id)');
+    if (level) c.argument('<level>', SEVERITIES.join('|'));
+    c.option('--data <dir>', 'data directory', process.env['INTERSOC_DATA'] ?? './data')
+      .option('--tenant <tenant>', 'tenant', 'default')
+      .action((id: string, ...rest: unknown[]) => {
+        const lvl = level ? (rest[0] as string) : undefined;
+        const opts = (level ? rest[1] : rest[0]) as { data: string; tenant: string };
+        if (lvl !== undefined && !SEVERITIES.includes(lvl as Severity))
+          throw new AppError('BAD_REQUEST', `level must be one of ${SEVERITIES.join(', ')}`);
+        const home = rulesHome(opts.data, opts.tenant);
+        writeTuning(home, apply(readTuning(home), id, lvl));
+        process.stdout.write(`${name} ${id}${lvl ? ` ${lvl}` : ''} (tenant ${opts.tenant})\n`);
+      });
+  };
+  tune('disable', 'switch a rule off', (t, id) => ({ ...t, disabled: [...new Set([...(t.disabled ?? []), id])] }));
+  tune('enable', 'switch a rule back on', (t, id) => ({ ...t, disabled: (t.disabled ?? []).filter((d) => d !== id) }));
+  tune(
+    'level',
+    'override the level of a rule',
+    (t, id, lvl) => ({ ...t, levels: { ...t.levels, [id]: lvl as Severity } }),
+    true,
+  );
+}
