@@ -25,9 +25,13 @@ interface CommandModule {
  */
 async function main(argv: readonly string[]): Promise<void> {
   const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
-  const files = readdirSync(dir)
+  const all = readdirSync(dir)
     .filter((f) => f.endsWith('.js') && !f.endsWith('.test.js'))
     .sort();
+  // Commands live in `commands/<name>.js`: running one loads only its module (and its
+  // dependencies), which keeps start-up short. Help and unknown names load them all.
+  const wanted = `${argv[2] ?? ''}.js`;
+  const files = all.includes(wanted) ? [wanted] : all;
   const modules = await Promise.all(
     files.map((f) => import(pathToFileURL(path.join(dir, f)).href) as Promise<Partial<CommandModule>>),
   );

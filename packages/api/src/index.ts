@@ -10,6 +10,12 @@
 export { apiOptionsFromConfig, buildApi } from './build-api.js';
 export type { ApiDeps, ApiOptions, BuiltApi, RouteInfo } from './build-api.js';
 
+// dashboard routes and the web app
+export { registerDashboardRoutes } from './dashboard/register.js';
+export type { DashboardServices } from './dashboard/register.js';
+export { registerWebApp } from './web/plugin.js';
+export type { WebAppOptions } from './web/plugin.js';
+
 // authentication
 export { createAuthenticator, splitAccount } from './auth/authenticator.js';
 export type { AuthCheck, Authenticator, Credentials } from './auth/authenticator.js';
@@ -41,15 +47,43 @@ export {
   TimeParam,
 } from './services.js';
 export type {
+  AlertFeed,
   AlertSearch,
+  AlertState,
+  AlertStatus,
+  AlertTriageService,
+  CountedKey,
   DeadLetter,
   DeadLetterSearch,
   EventSearch,
+  FieldInfo,
   HealthCheck,
   HealthProbe,
+  Histogram,
   IngestOptions,
   IngestResult,
   IngestService,
+  IntelGraph,
+  IntelImportResult,
+  IntelObject,
+  IntelSearch,
+  IntelService,
+  NodeStatus,
+  NodeStatusService,
+  Overview,
+  OverviewService,
   Page,
+  RateSample,
+  RuleCatalogue,
+  RuleInfo,
+  RuleRejection,
+  RuleService,
+  RuleTuneRequest,
   SearchService,
+  SocNetwork,
+  SocNetworkService,
+  TechniqueCoverage,
+  TriagedAlert,
+  TriageSearch,
+  WindowQuery,
 } from './services.js';

@@ -12,7 +12,6 @@ export { IpIndex } from './ioc/ip-index.js';
 export { buildSighting } from './ioc/sighting.js';
 export type { SightingInput } from './ioc/sighting.js';
 
-
 // Sigma rules (sigma/)
 export { parseSigmaText, parseTimespan } from './sigma/parse/documents.js';
 export type {

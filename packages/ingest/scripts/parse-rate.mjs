@@ -37,7 +37,9 @@ for (let i = 0; lines.length < maxLines; i++) {
   if (!added) break;
 }
 const bytes = lines.reduce((a, l) => a + Buffer.byteLength(l), 0);
-console.log(`${lines.length} mordor lines from ${perFile.length} datasets, ${Math.round(bytes / lines.length)} bytes/line avg`);
+console.log(
+  `${lines.length} mordor lines from ${perFile.length} datasets, ${Math.round(bytes / lines.length)} bytes/line avg`,
+);
 
 const win = windowsFormat.open({});
 const json = jsonFormat.open({});

@@ -28,6 +28,26 @@ export type {
   WriteBatch,
   WriteResult,
 } from './events/types.js';
+export { ALERT_STATUSES, SqliteAlertTriage } from './events/alert-triage.js';
+export type {
+  AlertState,
+  AlertStatus,
+  StatusChange,
+  StatusChangeResult,
+  TriagedAlert,
+  TriagePage,
+  TriageQuery,
+} from './events/alert-triage.js';
+export {
+  alertAggregates,
+  alertRuleCounts,
+  alertTechniqueCounts,
+  arrivalMark,
+  arrivalsSince,
+  bucketWidth,
+  eventHistogram,
+} from './events/aggregate.js';
+export type { AlertAggregates, Arrivals, BucketWindow, EventHistogram, TopEntry } from './events/aggregate.js';
 
 // the search language
 export { compileQuery, globMatch, parseQuery } from './query/index.js';

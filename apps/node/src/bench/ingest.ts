@@ -96,13 +96,25 @@ export const bench: BenchModule = {
       files.push(f);
     }
     try {
-      const baseline = parseRate(lines);
-      o.log(`JSON.parse: ${Math.round(baseline)} events/s`);
+      // Alternate baseline and measured runs and keep the best of each, so a burst of load from
+      // elsewhere on the machine hits both sides instead of skewing the ratio.
+      const rounds = o.quick ? 1 : 2;
+      let baseline = 0;
       const peak1 = { rss: 0 };
-      const one = await run(o, files, lines.length, 0, peak1);
+      let one: Record<string, number> = {};
+      for (let r = 0; r < rounds; r++) {
+        baseline = Math.max(baseline, parseRate(lines));
+        o.log(`JSON.parse: ${Math.round(baseline)} events/s (best so far)`);
+        const run1 = await run(o, files, lines.length, 0, peak1);
+        if ((run1['eps'] as number) > (one['eps'] ?? 0)) one = run1;
+      }
       const cores = availableParallelism();
       const peakN = { rss: 0 };
-      const all = await run(o, files, lines.length, cores, peakN);
+      let all: Record<string, number> = {};
+      for (let r = 0; r < rounds; r++) {
+        const runN = await run(o, files, lines.length, cores, peakN);
+        if ((runN['eps'] as number) > (all['eps'] ?? 0)) all = runN;
+      }
       return benchResult({
         name: 'ingest',
         unit: 'events/s',

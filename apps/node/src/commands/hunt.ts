@@ -21,8 +21,9 @@ interface HuntOpts {
   json?: boolean;
 }
 
+/** Repeatable option values; a comma also separates values (`--rules a,b`). */
 function collect(v: string, prev: string[]): string[] {
-  return [...prev, v];
+  return [...prev, ...v.split(',').filter((x) => x !== '')];
 }
 
 /** Files below the paths (folders are walked; hidden entries skipped). */
@@ -98,7 +99,7 @@ export function register(program: Command): void {
     .command('hunt')
     .description('run Sigma rules over log files and write a timeline')
     .argument('<paths...>', 'log files or folders (JSON, JSONL, .gz, ...)')
-    .requiredOption('--rules <dir>', 'rule folder or file (repeatable)', collect, [])
+    .requiredOption('--rules <dir>', 'rule folder or file (repeatable, or comma-separated)', collect, [])
     .option('--output <file>', 'timeline file (default: stdout)')
     .option('--format <format>', 'timeline format: jsonl or csv (default: csv for *.csv, else jsonl)')
     .option('--input-format <format>', 'input format name (default: auto-detected per file)')

@@ -21,6 +21,7 @@ import {
   type AuthStores,
 } from '@intersoc/storage';
 import { createHydrator } from '../pipeline/hydrator.js';
+import { attachDashboard } from './dashboard/attach.js';
 import { runDemo } from './demo.js';
 import { registerPipelineMetrics } from './metrics.js';
 import { workerCount } from './options.js';
@@ -111,6 +112,20 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
         })(),
       }),
     });
+    // The dashboard: its API routes and the web app, on the same port as the API.
+    const dashboard = attachDashboard(app, {
+      config,
+      db,
+      stores,
+      reader,
+      search: searchService(reader),
+      bus,
+      stats: pipeline.stats,
+      workers: workerCount(config),
+      sources: () => sources,
+      onError: (err) => logger.warn({ err }, 'dashboard'),
+    });
+    closers.push(async () => dashboard.close());
     await app.listen({ host: config.http.host, port: config.http.port });
     closers.push(() => app.close());
     const addr = app.server.address();

@@ -76,3 +76,12 @@ export function searchService(reader: SqliteEventReader): SearchService {
     },
   };
 }
+
+// Dashboard services (analyst triage, live alerts, overview, rules, intelligence, node status).
+export { alertFeed, triageService } from './dashboard/triage.js';
+export { overviewService, RateSampler } from './dashboard/overview.js';
+export type { OverviewDeps } from './dashboard/overview.js';
+export { detectionFields, ruleService } from './dashboard/rules.js';
+export { intelObject, intelService } from './dashboard/intel.js';
+export { nodeStatusService } from './dashboard/node-status.js';
+export type { NodeStatusDeps } from './dashboard/node-status.js';

@@ -52,6 +52,9 @@ export interface ProcessorOptions {
   readonly onDetectorError?: (detector: string, err: unknown) => void;
 }
 
+/** A parsed event plus what its block needs beyond the envelope. */
+type PendingEvent = SocEvent & { context?: string; rawBytes?: Uint8Array };
+
 interface StreamState {
   plugin: FormatPlugin | undefined;
   parser: RecordParser | undefined;
@@ -74,7 +77,7 @@ export function zeroCounters(): ParseCounters {
 export class Processor {
   private readonly streams = new Map<string, StreamState>();
   private readonly builder: BlockBuilder;
-  private events: SocEvent[] = [];
+  private events: PendingEvent[] = [];
   private dead: DeadLetter[] = [];
 
   constructor(private readonly opts: ProcessorOptions) {
@@ -248,7 +251,7 @@ export class Processor {
       // Parsers return results; a throw is a parser bug, and still must not lose the stream.
       res = { ok: false, reason: `parser error: ${(err as Error).message}` };
     }
-    this.result(c, tenant, source, res, r.text, key, label, st, r.offset);
+    this.result(c, tenant, source, res, r.text, key, label, st, r.offset, r.data);
   }
 
   private result(
@@ -261,6 +264,7 @@ export class Processor {
     label: string | undefined,
     st: StreamState | undefined,
     offset = 0,
+    data?: Uint8Array,
   ): void {
     if (res.ok === 'skip') {
       c.skipped++;
@@ -277,7 +281,7 @@ export class Processor {
     const p = res.value;
     const raw = p.raw ?? text;
     const now = Date.now();
-    const e: SocEvent & { context?: string } = {
+    const e: PendingEvent = {
       id: eventId(tenant, key, raw),
       time: p.time ?? now,
       ingested: now,
@@ -288,6 +292,8 @@ export class Processor {
       ecs: p.ecs,
       ...((label ?? p.label) ? { label: (label ?? p.label) as string } : {}),
       ...(st?.contextText ? { context: st.contextText } : {}),
+      // The framed bytes, when the record is stored as received: saves re-encoding it.
+      ...(data !== undefined && p.raw === undefined ? { rawBytes: data } : {}),
     };
     this.events.push(e);
     c.events++;
@@ -332,7 +338,7 @@ export class Processor {
     }
     c.alerts += alerts.length;
     const blocks: EncodedBlock[] = [];
-    for (const e of events as (SocEvent & { context?: string })[]) {
+    for (const e of events as PendingEvent[]) {
       // Keep only what a block stores, so the parsed fields can die young instead of being
       // promoted while the block fills (old-generation GC is the expensive kind).
       const be: { -readonly [K in keyof BlockEvent]: BlockEvent[K] } = {
@@ -344,6 +350,7 @@ export class Processor {
       };
       if (e.label !== undefined) be.label = e.label;
       if (e.context !== undefined) be.context = e.context;
+      if (e.rawBytes !== undefined) be.rawBytes = e.rawBytes;
       const b = this.builder.add(e.tenant, be);
       if (b) blocks.push(b);
     }

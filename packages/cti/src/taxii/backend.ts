@@ -63,8 +63,8 @@ export interface ObjectFilter {
   readonly specVersions?: readonly string[];
   /** Epoch microseconds, exclusive. */
   readonly addedAfter?: number;
-  /** Only records after this sequence (paging). */
-  readonly afterSeq?: number;
+  /** Only records after this position in (date_added, seq) order (paging). */
+  readonly after?: { readonly dateAdded: number; readonly seq: number };
   /** TLP levels readable ('' = unmarked); undefined = all. */
   readonly tlps?: readonly string[];
   readonly limit: number;
@@ -83,7 +83,16 @@ export interface TaxiiBackend {
   collections(apiRoot: string): TaxiiCollection[];
   collection(apiRoot: string, id: string): TaxiiCollection | undefined;
   putCollection(c: TaxiiCollection): void;
-  addObjects(apiRoot: string, collection: string, objects: readonly Readonly<Record<string, unknown>>[]): AddOutcome[];
+  /**
+   * Adds objects; `dateAdded` (epoch µs per object) imports records with their original
+   * date_added, e.g. when migrating a collection; by default the node's clock is used.
+   */
+  addObjects(
+    apiRoot: string,
+    collection: string,
+    objects: readonly Readonly<Record<string, unknown>>[],
+    dateAdded?: readonly (number | undefined)[],
+  ): AddOutcome[];
   /** Returns up to `limit + 1` records so callers know whether more follow. */
   queryObjects(apiRoot: string, collection: string, f: ObjectFilter): TaxiiRecord[];
   deleteObject(apiRoot: string, collection: string, id: string, versions?: readonly string[]): number;
@@ -215,7 +224,12 @@ export class SqliteTaxiiBackend implements TaxiiBackend {
     return this.lastAdded;
   }
 
-  addObjects(apiRoot: string, collection: string, objects: readonly Readonly<Record<string, unknown>>[]): AddOutcome[] {
+  addObjects(
+    apiRoot: string,
+    collection: string,
+    objects: readonly Readonly<Record<string, unknown>>[],
+    dateAdded?: readonly (number | undefined)[],
+  ): AddOutcome[] {
     const insert = this.stmt(
       `INSERT OR IGNORE INTO taxii_objects (api_root, collection, id, version, type, spec_version, date_added, tlp, json)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -225,15 +239,17 @@ export class SqliteTaxiiBackend implements TaxiiBackend {
     );
     const out: AddOutcome[] = [];
     this.db.transaction(() => {
-      for (const o of objects) {
+      objects.forEach((o, i) => {
         const id = String(o['id']);
         const stamp = o['modified'] ?? o['created'];
         // SCOs without created/modified have a single version; a repeat is the same object.
         if (typeof stamp !== 'string' && exists.get(apiRoot, collection, id, '', 1)) {
           out.push({ id, version: '', added: false });
-          continue;
+          return;
         }
-        const added = this.nextAdded();
+        const given = dateAdded?.[i];
+        const added = given ?? this.nextAdded();
+        if (given !== undefined) this.lastAdded = Math.max(this.lastAdded, given);
         const version = typeof stamp === 'string' ? stamp : taxiiTimestamp(added);
         const markings = Array.isArray(o['object_marking_refs']) ? (o['object_marking_refs'] as string[]) : [];
         const r = insert.run(
@@ -242,13 +258,13 @@ export class SqliteTaxiiBackend implements TaxiiBackend {
           id,
           version,
           String(o['type']),
-          typeof o['spec_version'] === 'string' ? o['spec_version'] : '2.1',
+          specVersionOf(o),
           added,
           strictestTlp(markings) ?? '',
           JSON.stringify(o),
         );
         out.push({ id, version, added: r.changes > 0 });
-      }
+      });
     })();
     return out;
   }
@@ -279,12 +295,13 @@ export class SqliteTaxiiBackend implements TaxiiBackend {
       where.push('date_added > ?');
       params.push(f.addedAfter);
     }
-    if (f.afterSeq !== undefined) {
-      where.push('seq > ?');
-      params.push(f.afterSeq);
+    if (f.after !== undefined) {
+      // A row-value comparison lets SQLite range-scan the (collection, date_added) index.
+      where.push('(date_added, seq) > (?, ?)');
+      params.push(f.after.dateAdded, f.after.seq);
     }
     const rows = this.stmt(
-      `SELECT seq, id, version, type, spec_version, date_added, tlp, json FROM taxii_objects WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
+      `SELECT seq, id, version, type, spec_version, date_added, tlp, json FROM taxii_objects WHERE ${where.join(' AND ')} ORDER BY date_added, seq LIMIT ?`,
     ).all(...params, f.limit + 1) as ObjRow[];
     return rows.map((r) => ({
       seq: r.seq,
@@ -331,6 +348,12 @@ export class SqliteTaxiiBackend implements TaxiiBackend {
   pruneStatus(maxAgeMs: number): number {
     return this.stmt('DELETE FROM taxii_status WHERE created < ?').run(Date.now() - maxAgeMs).changes;
   }
+}
+
+/** STIX 2.0 objects have no spec_version; 2.1 SCOs may omit it but also have no `created`. */
+function specVersionOf(o: Readonly<Record<string, unknown>>): string {
+  if (typeof o['spec_version'] === 'string') return o['spec_version'];
+  return o['created'] !== undefined ? '2.0' : '2.1';
 }
 
 interface CollRow {

@@ -263,12 +263,11 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
       .digest('base64url')
       .slice(0, 16);
     const next = one(q, 'next');
-    let afterSeq: number | undefined;
+    let after: ObjectFilter['after'];
     if (next !== undefined) {
-      const [seqText, h] = next.split('.');
-      if (!seqText || h !== hash || !/^[0-9a-z]+$/.test(seqText))
-        throw new HttpError(400, 'next does not belong to this query');
-      afterSeq = parseInt(seqText, 36);
+      const m = /^([0-9a-z]+)-([0-9a-z]+)\.(.+)$/.exec(next);
+      if (!m || m[3] !== hash) throw new HttpError(400, 'next does not belong to this query');
+      after = { dateAdded: parseInt(m[1] as string, 36), seq: parseInt(m[2] as string, 36) };
     }
     const f: ObjectFilter = {
       limit,
@@ -277,7 +276,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
       ...(types ? { types } : {}),
       ...(specVersions ? { specVersions } : {}),
       ...(addedAfter === undefined ? {} : { addedAfter }),
-      ...(afterSeq === undefined ? {} : { afterSeq }),
+      ...(after === undefined ? {} : { after }),
       ...(tlps ? { tlps } : {}),
     };
     return { f, hash };
@@ -292,7 +291,11 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
       void reply.header('X-TAXII-Date-Added-First', taxiiTimestamp(first.dateAdded));
       void reply.header('X-TAXII-Date-Added-Last', taxiiTimestamp(last.dateAdded));
     }
-    return { shown, more, next: more && last ? `${last.seq.toString(36)}.${hash}` : undefined };
+    return {
+      shown,
+      more,
+      next: more && last ? `${last.dateAdded.toString(36)}-${last.seq.toString(36)}.${hash}` : undefined,
+    };
   };
 
   app.get<{ Params: { root: string; cid: string }; Querystring: Query }>(
@@ -323,7 +326,8 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
                 id: r.id,
                 date_added: taxiiTimestamp(r.dateAdded),
                 version: r.version,
-                media_type: STIX_MEDIA_TYPE,
+                media_type:
+                  r.specVersion === '2.1' ? STIX_MEDIA_TYPE : `application/stix+json;version=${r.specVersion}`,
               })),
             }
           : {}),
@@ -337,7 +341,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
       const c = collectionFor(req, req.params.root, req.params.cid, 'read');
       const { f, hash } = filterOf(req.query, readableTlps(auth(req), c), { ids: [req.params.oid] });
       const rows = backend.queryObjects(c.apiRoot, c.id, f);
-      if (rows.length === 0 && f.afterSeq === undefined && f.addedAfter === undefined) {
+      if (rows.length === 0 && f.after === undefined && f.addedAfter === undefined) {
         const any = backend.queryObjects(c.apiRoot, c.id, {
           ids: [req.params.oid],
           versions: 'all',
@@ -359,7 +363,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
       const q: Query = { ...req.query, 'match[version]': 'all' };
       const { f, hash } = filterOf(q, readableTlps(auth(req), c), { ids: [req.params.oid] });
       const rows = backend.queryObjects(c.apiRoot, c.id, f);
-      if (rows.length === 0 && f.afterSeq === undefined && f.addedAfter === undefined)
+      if (rows.length === 0 && f.after === undefined && f.addedAfter === undefined)
         throw new HttpError(404, 'Unknown object');
       const p = page(reply, rows, f, hash);
       return send(reply, {

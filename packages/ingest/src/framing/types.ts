@@ -14,6 +14,11 @@ export interface Frame {
   /** Length of the record in bytes (without its delimiter). */
   readonly bytes: number;
   readonly invalidUtf8: boolean;
+  /**
+   * The record's bytes, as a view of the pushed chunk (no copy), when the framer can give one.
+   * Stores keep these instead of re-encoding `text`. Valid while the caller leaves the chunk intact.
+   */
+  readonly data?: Uint8Array;
 }
 
 /** A framing problem: the bytes are not a record the framer can hand on. */

@@ -25,7 +25,20 @@ const SAMPLES: [string, string, string?][] = [
 describe('format registry', () => {
   it('lists every plug-in once and finds them by name', () => {
     const names = FORMATS.map((f) => f.name);
-    expect(names).toEqual(['windows', 'suricata', 'zeek', 'cic-flow', 'cef', 'leef', 'auditd', 'syslog', 'json']);
+    // Binary plug-ins (the lead registers `evtx`) come first, then the text formats, generic JSON last.
+    const binary = FORMATS.filter((f) => f.magic !== undefined).map((f) => f.name);
+    expect(names.slice(0, binary.length)).toEqual(binary);
+    expect(names.slice(binary.length)).toEqual([
+      'windows',
+      'suricata',
+      'zeek',
+      'cic-flow',
+      'cef',
+      'leef',
+      'auditd',
+      'syslog',
+      'json',
+    ]);
     expect(new Set(names).size).toBe(names.length);
     for (const n of names) expect(getFormat(n)?.name).toBe(n);
     expect(getFormat('nope')).toBeUndefined();
@@ -50,6 +63,7 @@ describe('format registry', () => {
     };
     registerFormat(magic);
     expect(FORMATS[0]?.name).toBe('test-magic');
+    expect(FORMATS.find((f) => f.name === 'evtx')?.magic).toBeDefined();
     expect(detectFormat(Buffer.from('MAGIC\0{"EventID":1,"Channel":"x"}'))?.name).toBe('test-magic');
     expect(detectFormat('{"EventID":1,"Channel":"x"}')?.name).toBe('windows');
     registerFormat({ ...magic });

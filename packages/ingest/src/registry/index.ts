@@ -2,8 +2,8 @@
  * @module
  * The format registry: every plug-in, lookup by name, and auto-detection. Binary formats are
  * recognised by their magic bytes first; text formats then score the sample (and file name) and
- * the best score wins, ties going to the earlier, more specific plug-in. The lead registers the
- * binary `evtx` plug-in with `registerFormat`.
+ * the best score wins, ties going to the earlier, more specific plug-in. More plug-ins can be
+ * added at run time with `registerFormat`.
  */
 import type { FormatPlugin } from '@intersoc/core';
 import { auditdFormat } from '../parsers/auditd/index.js';

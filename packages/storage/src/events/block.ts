@@ -4,9 +4,11 @@
  * tenant and one day: one row per block instead of one per event keeps SQLite's per-row cost off
  * the hot path, and compressing similar records together shrinks them 10-40x.
  *
- * Payload layout (before compression): one JSON header line, then the raw records concatenated.
- * The header carries the envelope columns (ids, times, sources, labels, stream contexts) and
- * the length of each raw record in UTF-16 code units, so decoding is one string slice per event.
+ * Payload layout (before compression): one JSON header line, then the raw records' UTF-8 bytes
+ * concatenated. The header carries the envelope columns (ids, times, sources, labels, stream
+ * contexts) and each record's byte length. Records are copied and decoded one at a time: joining
+ * them into one string would make the whole block a slow two-byte string as soon as a single
+ * record holds a non-ASCII character.
  */
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import type { EventSource } from '@intersoc/core';
@@ -24,6 +26,11 @@ export interface BlockEvent {
    * Stored once per distinct value in the block.
    */
   readonly context?: string;
+  /**
+   * The record's UTF-8 bytes when the caller already has them (a view of the framed input): the
+   * encoder copies them instead of re-encoding `raw`. Never set on decoded events.
+   */
+  readonly rawBytes?: Uint8Array;
 }
 
 /** A block ready for the store: compressed payload plus the columns the store indexes. */
@@ -93,7 +100,9 @@ export function encodeBlock(tenant: string, day: number, events: readonly BlockE
   const srcMap = new Map<string, number>();
   const labMap = new Map<string, number>();
   const ctxMap = new Map<string, number>();
-  const raws = new Array<string>(n);
+  // parts[0] is the header line; parts[i + 1] the bytes of record i.
+  const parts = new Array<Uint8Array>(n + 1);
+  let bodyBytes = 0;
   const idParts = new Array<string>(n);
   let tMin = Number.POSITIVE_INFINITY;
   let tMax = Number.NEGATIVE_INFINITY;
@@ -115,12 +124,15 @@ export function encodeBlock(tenant: string, day: number, events: readonly BlockE
     h.si[i] = lastSi;
     h.li[i] = e.label === undefined ? -1 : intern(h.lab, labMap, e.label, e.label);
     h.ci[i] = e.context === undefined ? -1 : intern(h.ctx, ctxMap, e.context, e.context);
-    h.len[i] = e.raw.length;
-    raws[i] = e.raw;
+    const bytes = e.rawBytes ?? Buffer.from(e.raw, 'utf8');
+    h.len[i] = bytes.length;
+    bodyBytes += bytes.length;
+    parts[i + 1] = bytes;
   }
   h.ids = idParts.join('');
-  const text = `${JSON.stringify(h)}\n${raws.join('')}`;
-  const plain = Buffer.from(text, 'utf8');
+  const head = Buffer.from(`${JSON.stringify(h)}\n`, 'utf8');
+  parts[0] = head;
+  const plain = Buffer.concat(parts, head.length + bodyBytes);
   const data = brotliCompressSync(plain, BROTLI_OPTS);
   return {
     tenant,
@@ -142,9 +154,9 @@ export function encodeBlock(tenant: string, day: number, events: readonly BlockE
 /** Decodes a block payload back into its events (in block order). */
 export function decodeBlock(codec: number, data: Uint8Array): BlockEvent[] {
   if (codec !== CODEC_BROTLI) throw new Error(`unknown block codec ${codec}`);
-  const text = brotliDecompressSync(data).toString('utf8');
-  const nl = text.indexOf('\n');
-  const h = JSON.parse(text.slice(0, nl)) as Header;
+  const plain = brotliDecompressSync(data);
+  const nl = plain.indexOf(10);
+  const h = JSON.parse(plain.toString('utf8', 0, nl)) as Header;
   const out = new Array<BlockEvent>(h.t.length);
   let pos = nl + 1;
   for (let i = 0; i < h.t.length; i++) {
@@ -156,7 +168,7 @@ export function decodeBlock(codec: number, data: Uint8Array): BlockEvent[] {
       time: h.t[i] as number,
       ingested: h.ing[i] as number,
       source: h.src[h.si[i] as number] as EventSource,
-      raw: text.slice(pos, pos + len),
+      raw: plain.toString('utf8', pos, pos + len),
     };
     if (li >= 0) e.label = h.lab[li] as string;
     if (ci >= 0) e.context = h.ctx[ci] as string;

@@ -4,10 +4,9 @@
  * rules, correlation rules and filters. Every document is validated against its schema and
  * either parsed or rejected with a specific reason; nothing is compiled here.
  */
-import { parseAllDocuments, type Document } from 'yaml';
 import { type Result, type Severity, fail, ok } from '@intersoc/core';
 import { parseDetection, type DetectionSource } from '../compile/detection.js';
-import { toRuleNode } from './yaml-nodes.js';
+import { loadYamlDocuments, toPlain, toRuleNode } from './yaml-nodes.js';
 import { validateDocument, type DocumentKind } from './validate.js';
 
 /** Where a document came from. */
@@ -109,35 +108,24 @@ export type DocumentResult =
 
 /** Parses every document of a YAML text. */
 export function parseSigmaText(text: string, path: string): DocumentResult[] {
-  let docs: Document.Parsed[];
-  try {
-    docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
-  } catch (err) {
-    return [{ ok: false, rejection: { path, index: 0, title: '', reason: `YAML: ${(err as Error).message}` } }];
-  }
-  if (!Array.isArray(docs))
-    return [{ ok: false, rejection: { path, index: 0, title: '', reason: 'YAML: not a document stream' } }];
+  const loaded = loadYamlDocuments(text);
+  if (!loaded.ok) return [{ ok: false, rejection: { path, index: 0, title: '', reason: loaded.reason } }];
   const out: DocumentResult[] = [];
   // Sigma v1 collections (`action: global`) spread one rule over several documents.
-  const collection = docs.some(
-    (d) =>
-      d.errors.length === 0 &&
-      isObject(d.contents?.toJSON()) &&
-      (d.contents?.toJSON() as Record<string, unknown>)['action'] !== undefined,
-  );
-  docs.forEach((d, index) => {
-    if (d.contents === null && d.errors.length === 0) return; // empty document, e.g. a trailing `---`
+  const collection = loaded.value.some((d) => isObject(d) && d['action'] !== undefined);
+  loaded.value.forEach((doc, index) => {
+    if (doc === null || doc === undefined) return; // empty document, e.g. a trailing `---`
     if (collection) {
       out.push(
         reject(
           { path, index },
-          d.errors.length === 0 ? d.toJS() : undefined,
+          toPlain(doc),
           'part of an obsolete Sigma v1 rule collection (action: global/reset/repeat): rewrite as separate rules',
         ),
       );
       return;
     }
-    out.push(parseOne(d, { path, index }));
+    out.push(parseOne(doc, { path, index }));
   });
   return out;
 }
@@ -153,16 +141,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function parseOne(d: Document.Parsed, origin: DocumentOrigin): DocumentResult {
-  const firstError = d.errors[0];
-  if (firstError) return reject(origin, undefined, `YAML: ${firstError.message.split('\n')[0] ?? ''}`);
-  let raw: unknown;
-  try {
-    raw = d.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    return reject(origin, undefined, `YAML: ${(err as Error).message}`);
-  }
-  if (!isObject(raw)) return reject(origin, raw, 'document is not a YAML map');
+function parseOne(doc: unknown, origin: DocumentOrigin): DocumentResult {
+  const raw = toPlain(doc);
+  if (!isObject(raw) || !isObject(doc)) return reject(origin, raw, 'document is not a YAML map');
   if ('action' in raw) return reject(origin, raw, `obsolete Sigma v1 collection action "${String(raw['action'])}"`);
   const kind: DocumentKind | undefined =
     'correlation' in raw ? 'correlation' : 'filter' in raw ? 'filter' : 'detection' in raw ? 'rule' : undefined;
@@ -178,7 +159,7 @@ function parseOne(d: Document.Parsed, origin: DocumentOrigin): DocumentResult {
   const meta = parseMeta(raw);
   switch (kind) {
     case 'rule': {
-      const det = toRuleNode(d.get('detection', true), d);
+      const det = toRuleNode(doc['detection']);
       if (!det.ok) return reject(origin, raw, det.reason);
       const detection = parseDetection(det.value);
       if (!detection.ok) return reject(origin, raw, detection.reason);
@@ -189,7 +170,7 @@ function parseOne(d: Document.Parsed, origin: DocumentOrigin): DocumentResult {
       };
     }
     case 'filter': {
-      const r = parseFilter(d, raw, origin, meta);
+      const r = parseFilter(doc, raw, origin, meta);
       return r.ok ? { ok: true, doc: r.value, warnings } : reject(origin, raw, r.reason);
     }
     case 'correlation': {
@@ -248,13 +229,12 @@ function parseLogsource(v: unknown): Logsource {
 }
 
 function parseFilter(
-  d: Document.Parsed,
+  doc: Record<string, unknown>,
   raw: Record<string, unknown>,
   origin: DocumentOrigin,
   meta: SigmaMeta,
 ): Result<FilterDocument> {
-  const f = d.get('filter', true);
-  const node = toRuleNode(f, d);
+  const node = toRuleNode(doc['filter']);
   if (!node.ok) return node;
   if (node.value.kind !== 'map') return fail('filter must be a map');
   // The filter section is a detection whose `rules` entry names the rules it applies to.

@@ -21,6 +21,10 @@ export class LiteralScanner {
   private readonly next: Int32Array;
   private readonly entryLiteral: Int32Array;
   private readonly entryOffset: Int32Array;
+  /** One bit per slot of `heads`: a small table that stays in cache and rejects most positions. */
+  private readonly slotBits: Uint32Array;
+  /** Bits of the first characters of short literals, checked before their table. */
+  private readonly pairFirstBits: Uint32Array;
   /** Gram hash of each entry: most slot hits are collisions, rejected without a string compare. */
   private readonly entryHash: Int32Array;
   /** Short literals (2-3 characters), chained by a hash of their first two characters. */
@@ -65,7 +69,10 @@ export class LiteralScanner {
     this.pairNext = new Int32Array(short.length);
     this.pairKeyOf = new Int32Array(short.length);
     this.pairLiteral = new Int32Array(short.length);
+    this.pairFirstBits = new Uint32Array(2048);
     short.forEach((litIndex, e) => {
+      const first = (literals[litIndex] as string).charCodeAt(0);
+      this.pairFirstBits[first >>> 5] = (this.pairFirstBits[first >>> 5] as number) | (1 << (first & 31));
       const key = pairKey(literals[litIndex] as string, 0);
       const slot = mix(key) & this.pairMask;
       this.pairKeyOf[e] = key;
@@ -77,6 +84,7 @@ export class LiteralScanner {
     while (size < long.length * 8) size *= 2;
     this.mask = size - 1;
     this.heads = new Int32Array(size).fill(-1);
+    this.slotBits = new Uint32Array(Math.max(1, size >>> 5));
     this.next = new Int32Array(long.length);
     this.entryLiteral = new Int32Array(long.length);
     this.entryOffset = new Int32Array(long.length);
@@ -99,6 +107,7 @@ export class LiteralScanner {
       this.entryOffset[e] = bestOffset;
       this.next[e] = this.heads[slot] as number;
       this.heads[slot] = e;
+      this.slotBits[slot >>> 5] = (this.slotBits[slot >>> 5] as number) | (1 << (slot & 31));
     });
   }
 
@@ -125,6 +134,8 @@ export class LiteralScanner {
     const entryHash = this.entryHash;
     const pairHeads = this.pairHeads;
     const pairMask = this.pairMask;
+    const pairFirst = this.pairFirstBits;
+    const slotBits = this.slotBits;
     // One pass: single characters, 2-character keys and the rolling 4-gram hash of the gram
     // ending at each position.
     let h = 0;
@@ -138,7 +149,7 @@ export class LiteralScanner {
           out[c++] = lit;
         }
       }
-      if (hasPairs && prev >= 0) {
+      if (hasPairs && prev >= 0 && ((pairFirst[prev >>> 5] as number) & (1 << (prev & 31))) !== 0) {
         const key = (prev << 16) | code;
         for (let e = pairHeads[mix(key) & pairMask] as number; e >= 0; e = this.pairNext[e] as number) {
           if (this.pairKeyOf[e] !== key) continue;
@@ -157,8 +168,10 @@ export class LiteralScanner {
           ? (Math.imul(h, BASE) + code) | 0
           : (Math.imul(h - Math.imul(text.charCodeAt(i - GRAM), BASE_POW), BASE) + code) | 0;
       if (i < GRAM - 1) continue;
+      const slot = mix(h) & mask;
+      if (((slotBits[slot >>> 5] as number) & (1 << (slot & 31))) === 0) continue;
       const at = i - GRAM + 1;
-      for (let e = heads[mix(h) & mask] as number; e >= 0; e = this.next[e] as number) {
+      for (let e = heads[slot] as number; e >= 0; e = this.next[e] as number) {
         if (entryHash[e] !== h) continue;
         const lit = this.entryLiteral[e] as number;
         const start = at - (this.entryOffset[e] as number);

@@ -124,6 +124,7 @@ export function buildRuleSet(documents: readonly SigmaDocument[], options: RuleS
   const rejected: Rejection[] = [];
   const disabled: string[] = [];
   const seenKeys = new Set<string>();
+  const logsourceCache = new Map<string, ReturnType<typeof resolveLogsource>>();
   const compiledRules: {
     rule: CompiledRule;
     doc: RuleDocument;
@@ -144,7 +145,9 @@ export function buildRuleSet(documents: readonly SigmaDocument[], options: RuleS
     const doc = applyFilters(doc0, filters);
     const variants: Omit<IndexedVariant, 'order' | 'rule' | 'ruleOrder'>[] = [];
     let failure: string | undefined;
-    const lsVariants = resolveLogsource(doc.logsource, mapping);
+    const lsKey = `${doc.logsource.category ?? ''}\u0000${doc.logsource.product ?? ''}\u0000${doc.logsource.service ?? ''}`;
+    let lsVariants = logsourceCache.get(lsKey);
+    if (!lsVariants) logsourceCache.set(lsKey, (lsVariants = resolveLogsource(doc.logsource, mapping)));
     for (const ls of lsVariants) {
       const c = compileDetection(doc.detection, {
         placeholders,

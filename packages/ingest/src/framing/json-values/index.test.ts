@@ -70,6 +70,11 @@ describe('JSON value framer', () => {
     expect(texts(run('"open'))).toEqual(['ERR unterminated JSON string at end of input']);
   });
 
+  it('gives each value its bytes as a view', () => {
+    const [item] = run('  {"é":1}  ', 3);
+    expect(item?.ok === true && Buffer.from(item.data ?? []).toString('utf8')).toBe('{"é":1}');
+  });
+
   it('flags invalid UTF-8 inside a value', () => {
     const [item] = run(Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]));
     expect(item).toMatchObject({ ok: true, invalidUtf8: true, text: '{"a":"\uFFFD("}' });

@@ -89,7 +89,14 @@ export function createJsonFramer(options: JsonFramerOptions = {}): Framer {
       discarding = false;
     } else {
       const { text, invalid } = decodeUtf8(buf, valueStart, end);
-      out.push({ ok: true, text, offset: valueOffset, bytes: end - valueStart, invalidUtf8: invalid });
+      out.push({
+        ok: true,
+        text,
+        offset: valueOffset,
+        bytes: end - valueStart,
+        invalidUtf8: invalid,
+        data: buf.subarray(valueStart, end),
+      });
     }
     mode = Mode.Top;
     depth = 0;

@@ -12,11 +12,16 @@ function run(chunks: (string | Buffer)[], max?: number): FrameItem[] {
 
 describe('line framer', () => {
   it('splits on LF and CRLF with byte offsets, skipping empty lines, keeping the unterminated last line', () => {
-    expect(run(['a\r\nbb\n\nccc'])).toEqual([
+    expect(run(['a\r\nbb\n\nccc'])).toMatchObject([
       { ok: true, text: 'a', offset: 0, bytes: 1, invalidUtf8: false },
       { ok: true, text: 'bb', offset: 3, bytes: 2, invalidUtf8: false },
       { ok: true, text: 'ccc', offset: 7, bytes: 3, invalidUtf8: false },
     ]);
+  });
+
+  it('gives each record its bytes as a view', () => {
+    const [a] = run(['héllo\n']);
+    expect(a?.ok === true && Buffer.from(a.data ?? []).toString('utf8')).toBe('héllo');
   });
 
   it('decodes multi-byte characters split across chunks, with byte offsets', () => {

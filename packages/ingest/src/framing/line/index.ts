@@ -36,7 +36,7 @@ export function createLineFramer(options: LineFramerOptions = {}): Framer {
     if (e > start && buf[e - 1] === 13) e--;
     if (e === start) return;
     const { text, invalid } = decodeUtf8(buf, start, e);
-    out.push({ ok: true, text, offset, bytes: e - start, invalidUtf8: invalid });
+    out.push({ ok: true, text, offset, bytes: e - start, invalidUtf8: invalid, data: buf.subarray(start, e) });
   }
 
   function oversize(out: FrameItem[], buf: Buffer, start: number, offset: number): void {

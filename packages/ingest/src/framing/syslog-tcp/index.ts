@@ -38,7 +38,14 @@ export function createSyslogFramer(options: SyslogFramerOptions = {}): Framer {
     if (e > start && buf[e - 1] === 13) e--;
     if (e === start) return;
     const { text, invalid } = decodeUtf8(buf, start, e);
-    out.push({ ok: true, text, offset: base + start, bytes: e - start, invalidUtf8: invalid });
+    out.push({
+      ok: true,
+      text,
+      offset: base + start,
+      bytes: e - start,
+      invalidUtf8: invalid,
+      data: buf.subarray(start, e),
+    });
   }
 
   function problem(out: FrameItem[], reason: string, start: number): void {

@@ -6,7 +6,7 @@
  * Projection: source/destination ip and port, transport, forward/backward bytes, duration.
  */
 import type { FieldValue, FlatFields, FormatPlugin, OpenOptions, ParseResult, RecordParser } from '@intersoc/core';
-import { parseTime } from '@intersoc/core';
+import { eventTime } from '../../internal/time.js';
 import { splitCsv } from '../../internal/csv.js';
 import { cleanIp, putEcs, toPort, transportName } from '../../internal/ecs.js';
 import type { EcsBuilder } from '../../internal/ecs.js';
@@ -75,7 +75,7 @@ export function openCicFlow(_options: OpenOptions = {}): RecordParser {
         const value: FieldValue = col.text ? raw : numeric(raw);
         setField(fields, col.name, value);
         if (col.ecs === undefined) continue;
-        if (col.ecs === 'time') time = parseTime(raw);
+        if (col.ecs === 'time') time = eventTime(raw);
         else if (col.ecs === 'source.ip' || col.ecs === 'destination.ip') putEcs(ecs, col.ecs, cleanIp(raw));
         else if (col.ecs === 'source.port' || col.ecs === 'destination.port') putEcs(ecs, col.ecs, toPort(raw));
         else if (col.ecs === 'network.transport') putEcs(ecs, col.ecs, transportName(raw));

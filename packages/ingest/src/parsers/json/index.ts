@@ -7,7 +7,7 @@
  * their field names.
  */
 import type { EcsFields, FlatFields, FormatPlugin, ParsedRecord, RecordParser, Result } from '@intersoc/core';
-import { parseTime } from '@intersoc/core';
+import { eventTime } from '../../internal/time.js';
 import { putEcs, toInt, transportName } from '../../internal/ecs.js';
 import type { EcsBuilder } from '../../internal/ecs.js';
 import { flattenOwned, isObject, newFlattenState, own, parseJson } from '../../internal/fields.js';
@@ -60,7 +60,7 @@ export function parseJsonObject(obj: Record<string, unknown>): Result<ParsedReco
   let time: number | undefined;
   for (let i = 0; i < TIME_KEYS.length && time === undefined; i++) {
     const v = fields[TIME_KEYS[i] as string];
-    if (typeof v === 'string' || typeof v === 'number') time = parseTime(v);
+    if (typeof v === 'string' || typeof v === 'number') time = eventTime(v);
   }
   return parsed(fields, ecs, time, label);
 }

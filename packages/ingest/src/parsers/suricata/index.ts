@@ -5,7 +5,7 @@
  * duration, DNS query, HTTP URL/method/status/user agent, file names and hashes).
  */
 import type { FormatPlugin, ParsedRecord, RecordParser, Result } from '@intersoc/core';
-import { parseTime } from '@intersoc/core';
+import { eventTime } from '../../internal/time.js';
 import { cleanIp, putEcs, toInt, toPort, transportName } from '../../internal/ecs.js';
 import type { EcsBuilder } from '../../internal/ecs.js';
 import { flattenOwned, isObject, newFlattenState, parseJson } from '../../internal/fields.js';
@@ -61,7 +61,7 @@ export function parseSuricataObject(o: Record<string, unknown>): Result<ParsedRe
   const app = fields['app_proto'];
   putEcs(ecs, 'network.protocol', typeof app === 'string' ? app.toLowerCase() : undefined);
   byType(ecs, fields, type);
-  return parsed(fields, ecs, parseTime(timestamp));
+  return parsed(fields, ecs, eventTime(timestamp));
 }
 
 function byType(ecs: EcsBuilder, f: FlatFields, type: string): void {
@@ -69,8 +69,8 @@ function byType(ecs: EcsBuilder, f: FlatFields, type: string): void {
   putEcs(ecs, 'event.severity', toInt(f['alert.severity']));
   putEcs(ecs, 'source.bytes', toInt(f['flow.bytes_toserver']));
   putEcs(ecs, 'destination.bytes', toInt(f['flow.bytes_toclient']));
-  const start = parseTime(f['flow.start'] ?? f['netflow.start']);
-  const end = parseTime(f['flow.end'] ?? f['netflow.end']);
+  const start = eventTime(f['flow.start'] ?? f['netflow.start']);
+  const end = eventTime(f['flow.end'] ?? f['netflow.end']);
   if (start !== undefined && end !== undefined && end >= start) ecs['event.duration'] = (end - start) * 1e6;
   if (type === 'dns') {
     putEcs(ecs, 'dns.question.name', f['dns.rrname'] ?? f['dns.queries.0.rrname']);

@@ -77,6 +77,19 @@ const NORMALISED = new Map<string, Norm>([
   ['Level', Norm.Level],
 ]);
 
+/** What to do with a top-level key: rename it (alias) and/or normalise its value. */
+interface Action {
+  readonly rename: string | undefined;
+  readonly norm: Norm;
+}
+
+const ACTIONS: ReadonlyMap<string, Action> = (() => {
+  const m = new Map<string, Action>();
+  for (const [name, norm] of NORMALISED) m.set(name, { rename: undefined, norm });
+  for (const [alias, name] of ALIASES) m.set(alias, { rename: name, norm: NORMALISED.get(name) ?? Norm.None });
+  return m;
+})();
+
 const LEVEL_NAMES = new Map<string, number>([
   ['critical', 1],
   ['error', 2],
@@ -100,17 +113,23 @@ export function flattenFlat(obj: Record<string, unknown>): { fields: FlatFields;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;
     const v = obj[k];
-    const alias = ALIASES.get(k);
-    // The first spelling present wins; a losing spelling keeps its own name (handled below).
-    if (alias !== undefined && !Object.prototype.hasOwnProperty.call(obj, alias)) {
-      delete obj[k];
-      putCanonical(out, alias, v, st);
-      continue;
+    // One map lookup per key: most keys are neither aliases nor normalised.
+    const action = ACTIONS.get(k);
+    if (action !== undefined) {
+      const alias = action.rename;
+      // The first spelling present wins; a losing spelling keeps its own name.
+      if (alias !== undefined && !Object.prototype.hasOwnProperty.call(obj, alias)) {
+        delete obj[k];
+        putCanonical(out, alias, v, st);
+        continue;
+      }
+      if (alias === undefined && (v === null || typeof v !== 'object')) {
+        out[k] = normalise(action.norm, v);
+        continue;
+      }
     }
     if (v === null || typeof v !== 'object') {
-      const norm = NORMALISED.get(k);
-      if (norm !== undefined) out[k] = normalise(norm, v);
-      else if (typeof v === 'number' && !Number.isFinite(v)) out[k] = String(v);
+      if (typeof v === 'number' && !Number.isFinite(v)) out[k] = String(v);
       continue;
     }
     if (Array.isArray(v)) {

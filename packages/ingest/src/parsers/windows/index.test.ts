@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkHostile } from '../../internal/hostile.js';
 import { parseWindowsFlat, parseWindowsNested, parseWindowsObject, windowsFormat } from './index.js';
 
 const SYSMON_NESTED = {
@@ -382,6 +383,18 @@ describe('windows: plug-in', () => {
     expect(p.parse('\uFFFD\uFFFD{').ok).toBe(false);
     expect(p.parse('x'.repeat(1 << 20)).ok).toBe(false);
     expect(p.parse('{"EventID": 2, "Channel": "Security"}').ok).toBe(true);
+  });
+
+  it('passes the shared hostile-input check for both shapes', () => {
+    expect(checkHostile(windowsFormat, JSON.stringify(SYSMON_NXLOG))).toEqual([]);
+    expect(checkHostile(windowsFormat, JSON.stringify(SYSMON_NESTED))).toEqual([]);
+  });
+
+  it('reuses a flat object as the fields, renaming collector spellings in place', () => {
+    const obj: Record<string, unknown> = { Hostname: 'h', EventID: '7', Channel: 'System', nested: { a: 1 } };
+    const r = parseWindowsFlat(obj);
+    expect(r.ok && r.value.fields).toBe(obj);
+    expect(obj).toEqual({ Computer: 'h', EventID: 7, Channel: 'System', 'nested.a': 1 });
   });
 
   it('detects nested and flat Windows JSON but not other JSON', () => {

@@ -7,7 +7,7 @@
  * - Winlogbeat/NXLog flat JSON, whose field names vary by collector and year.
  */
 import type { FormatPlugin, ParsedRecord, RecordParser, Result } from '@intersoc/core';
-import { parseTime } from '@intersoc/core';
+import { eventTime } from '../../internal/time.js';
 import { isObject, own, parseJson } from '../../internal/fields.js';
 import { parsed, rejected, SKIP } from '../../internal/record.js';
 import { firstNonSpace, isBlank } from '../../internal/text.js';
@@ -54,7 +54,7 @@ export function parseWindowsObject(obj: unknown): Result<ParsedRecord> {
 }
 
 function timeOf(v: unknown): number | undefined {
-  return typeof v === 'string' || typeof v === 'number' ? parseTime(v) : undefined;
+  return typeof v === 'string' || typeof v === 'number' ? eventTime(v) : undefined;
 }
 
 /** Opens a parser for one stream of Windows JSON records (one JSON object per framed record). */

@@ -4,7 +4,7 @@
  * epoch seconds or ISO-8601, sets as arrays, and the log path in `_path` or the file name.
  */
 import type { FlatFields, ParsedRecord, Result } from '@intersoc/core';
-import { parseTime } from '@intersoc/core';
+import { eventTime } from '../../internal/time.js';
 import { flattenOwned, newFlattenState } from '../../internal/fields.js';
 import { parsed, rejected } from '../../internal/record.js';
 import { zeekEcs } from './ecs.js';
@@ -22,5 +22,5 @@ export function parseZeekObject(o: Record<string, unknown>, path: string | undef
   const fields: FlatFields = flattenOwned(o, newFlattenState());
   const logPath = typeof own === 'string' ? own : path;
   if (logPath !== undefined && fields['_path'] === undefined) fields['_path'] = logPath;
-  return parsed(fields, zeekEcs(fields, logPath), parseTime(ts));
+  return parsed(fields, zeekEcs(fields, logPath), eventTime(ts));
 }

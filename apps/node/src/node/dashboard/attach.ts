@@ -1,0 +1,89 @@
+/**
+ * @module
+ * Adds the dashboard to a node's API: builds the dashboard services over the node's stores,
+ * pipeline and bus, registers their routes, and serves the built web app (`@intersoc/web`) on
+ * the same port.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { DEFAULT_TENANT, systemContext, type Config } from '@intersoc/core';
+import { registerDashboardRoutes, registerWebApp, type SearchService } from '@intersoc/api';
+import type { Bus } from '@intersoc/bus';
+import { openSqliteCtiStore } from '@intersoc/cti';
+import type { RunningSource } from '@intersoc/ingest';
+import { SqliteAlertTriage, type AuthStores, type SqliteDb, type SqliteEventReader } from '@intersoc/storage';
+import type { PipelineStats } from '../../pipeline/pipeline.js';
+import { intelService } from './intel.js';
+import { nodeStatusService } from './node-status.js';
+import { overviewService, RateSampler } from './overview.js';
+import { ruleService } from './rules.js';
+import { alertFeed, triageService } from './triage.js';
+
+/** Bytes a parse worker may have queued (the pipeline's `maxInflightBytes`, see start-pipeline.ts). */
+const WORKER_CREDIT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Folder of the built dashboard: `INTERSOC_WEB_ROOT`, else `dist/` of the `@intersoc/web`
+ * workspace package, else the same folder found from this file in a source checkout.
+ */
+export function webRoot(): string {
+  const fromEnv = process.env['INTERSOC_WEB_ROOT'];
+  if (fromEnv) return path.resolve(fromEnv);
+  try {
+    const pkg = createRequire(import.meta.url).resolve('@intersoc/web/package.json');
+    return path.join(path.dirname(pkg), 'dist');
+  } catch {
+    return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../packages/web/dist');
+  }
+}
+
+/** What the dashboard is built from. */
+export interface DashboardWiring {
+  readonly config: Config;
+  readonly db: SqliteDb;
+  readonly stores: AuthStores;
+  readonly reader: SqliteEventReader;
+  readonly search: SearchService;
+  readonly bus: Bus;
+  readonly stats: PipelineStats;
+  readonly workers: number;
+  readonly sources: () => readonly RunningSource[];
+  readonly onError: (err: unknown) => void;
+}
+
+/** Registers the dashboard's routes and app on `app`; returns what to stop on close. */
+export function attachDashboard(app: FastifyInstance, w: DashboardWiring): { files: number; close(): void } {
+  const triage = new SqliteAlertTriage(w.reader.db);
+  const sampler = new RateSampler(w.reader, async () =>
+    (await w.stores.tenants.list(systemContext(DEFAULT_TENANT))).map((t) => t.name),
+  );
+  sampler.start(w.onError);
+  const cti = openSqliteCtiStore(w.db);
+  const rules = ruleService({ data: w.config.data, reader: w.reader });
+  const udpDropped = (): number =>
+    w.stats.udpDropped + w.sources().reduce((a, s) => a + (s.name.startsWith('udp') ? s.counters.dropped : 0), 0);
+  registerDashboardRoutes(app, {
+    search: w.search,
+    triage: triageService(triage),
+    feed: alertFeed(w.bus),
+    overview: overviewService({ reader: w.reader, triage, sampler, dropped: udpDropped }),
+    rules,
+    intel: intelService(cti),
+    node: nodeStatusService({
+      config: w.config,
+      reader: w.reader,
+      stats: w.stats,
+      workers: w.workers,
+      maxInflightBytes: WORKER_CREDIT_BYTES,
+      sources: w.sources,
+      started: Date.now(),
+    }),
+  });
+  const root = webRoot();
+  const { files } = registerWebApp(app, { root });
+  if (!existsSync(path.join(root, 'index.html'))) w.onError(new Error(`dashboard not built (no ${root}/index.html)`));
+  return { files, close: () => sampler.stop() };
+}

@@ -1,0 +1,53 @@
+/**
+ * @module
+ * The view registry. A view is a path prefix, a title, a nav group and a lazily loaded
+ * component; adding a view (incidents, cases, playbooks ...) is one entry here and one file in
+ * `views/`. Navigation, shortcuts, titles and code splitting all follow from this list.
+ */
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+
+/** What every view receives. */
+export interface ViewProps {
+  /** Path segments after the view's prefix (`/alerts/abc` → `['abc']`). */
+  readonly params: readonly string[];
+}
+
+/** One view. */
+export interface ViewDef {
+  readonly id: string;
+  /** Path prefix; `/` matches only the root. */
+  readonly path: string;
+  readonly title: string;
+  readonly group: 'Monitor' | 'Detect' | 'Intelligence' | 'Node';
+  /** Key pressed after `g` to jump here. */
+  readonly key: string;
+  readonly component: LazyExoticComponent<ComponentType<ViewProps>>;
+}
+
+/** Every view, in navigation order. */
+export const VIEWS: readonly ViewDef[] = [
+  { id: 'overview', path: '/', title: 'Overview', group: 'Monitor', key: 'o', component: lazy(() => import('../views/overview')) },
+  { id: 'alerts', path: '/alerts', title: 'Alerts', group: 'Monitor', key: 'a', component: lazy(() => import('../views/alerts')) },
+  { id: 'search', path: '/search', title: 'Event search', group: 'Monitor', key: 's', component: lazy(() => import('../views/search')) },
+  { id: 'rules', path: '/rules', title: 'Rules', group: 'Detect', key: 'r', component: lazy(() => import('../views/rules')) },
+  { id: 'attack', path: '/attack', title: 'ATT&CK matrix', group: 'Detect', key: 'm', component: lazy(() => import('../views/attack')) },
+  { id: 'intel', path: '/intel', title: 'Threat intelligence', group: 'Intelligence', key: 'i', component: lazy(() => import('../views/intel')) },
+  { id: 'network', path: '/network', title: 'SOC network', group: 'Intelligence', key: 'n', component: lazy(() => import('../views/network')) },
+  { id: 'health', path: '/health', title: 'Health', group: 'Node', key: 'h', component: lazy(() => import('../views/health')) },
+];
+
+/** The view for a path and the segments after its prefix. */
+export function matchView(path: string): { view: ViewDef; params: string[] } | undefined {
+  const clean = path.replace(/\/+$/, '') || '/';
+  for (const view of VIEWS) {
+    if (view.path === '/') {
+      if (clean === '/') return { view, params: [] };
+      continue;
+    }
+    if (clean === view.path || clean.startsWith(`${view.path}/`)) {
+      const rest = clean.slice(view.path.length).split('/').filter(Boolean).map(decodeURIComponent);
+      return { view, params: rest };
+    }
+  }
+  return undefined;
+}
