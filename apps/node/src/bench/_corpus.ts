@@ -21,10 +21,20 @@ export function mordorLines(corpora: string, max: number): string[] {
   for (const f of files) {
     const text = gunzipSync(readFileSync(path.join(dir, f))).toString('utf8');
     for (const line of text.split('\n')) {
-      if (line.length === 0) continue;
+      // A few datasets hold pretty-printed JSON; keep whole one-line records only.
+      if (line.length === 0 || line[0] !== '{' || !isJson(line)) continue;
       out.push(line);
       if (out.length >= max) return out;
     }
   }
   return out;
+}
+
+function isJson(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -33,6 +33,8 @@ export interface RunningNode {
   readonly url: string;
   /** Stage bus: `alerts.<tenant>` carries every committed alert. */
   readonly bus: Bus;
+  /** Rebuilds the detectors in every pipeline thread (after rule or indicator changes). */
+  reloadDetectors(): Promise<void>;
   readonly sources: readonly RunningSource[];
   close(): Promise<void>;
 }
@@ -171,6 +173,7 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
       url,
       bus,
       sources,
+      reloadDetectors: () => pipeline.reloadDetectors(),
       close: async () => {
         clearInterval(retention);
         for (const c of closers.reverse()) await c();

@@ -113,6 +113,13 @@ if (parentPort) {
         // Nothing was pending: still send the token through the writer so the flush completes in order.
         if (pendingTokens.length > 0) await sink({ blocks: [], alerts: [], deadLetters: [] });
         return;
+      case 'reload': {
+        // Build first, then swap: events keep flowing through the old detectors meanwhile.
+        const next = await loadDetectors(init.detectors);
+        for (const d of proc.setDetectors(next)) await d.close?.();
+        main.postMessage({ type: 'reloaded', token: m.token, detectors: next.length } satisfies FromWorker);
+        return;
+      }
       case 'close':
         if (idle) clearTimeout(idle);
         await proc.flush();

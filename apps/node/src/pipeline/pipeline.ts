@@ -337,6 +337,33 @@ export class Pipeline {
     await done;
   }
 
+  /**
+   * Rebuilds every thread's detectors from their spec (after rules or indicators changed).
+   * Resolves when all threads run the new set; events are never paused or dropped meanwhile.
+   */
+  async reloadDetectors(): Promise<void> {
+    if (this.inline) {
+      const next = await loadDetectors(this.opts.detectors);
+      for (const d of this.inline.proc.setDetectors(next)) await d.close?.();
+      return;
+    }
+    const token = ++this.token;
+    await Promise.all(
+      this.lanes.map(async (l) => {
+        const done = new Promise<void>((resolve) => {
+          const on = (m: FromWorker): void => {
+            if (m.type !== 'reloaded' || m.token !== token) return;
+            l.worker.off('message', on);
+            resolve();
+          };
+          l.worker.on('message', on);
+        });
+        l.worker.postMessage({ type: 'reload', token } satisfies ToWorker);
+        await done;
+      }),
+    );
+  }
+
   /** Builds the term index for every unindexed block now (benchmarks, tests). */
   async indexAll(): Promise<void> {
     if (this.inline) {

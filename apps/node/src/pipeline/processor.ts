@@ -45,6 +45,7 @@ export interface StageOutput {
 export interface ProcessorOptions {
   readonly blockEvents: number;
   readonly maxRecordBytes: number;
+  /** Initial detectors; `setDetectors` swaps them between batches (hot reload). */
   readonly detectors: readonly Detector[];
   /** Called whenever blocks, alerts or dead letters are ready. */
   readonly sink: (out: StageOutput) => void | Promise<void>;
@@ -78,10 +79,22 @@ export class Processor {
   private readonly streams = new Map<string, StreamState>();
   private readonly builder: BlockBuilder;
   private events: PendingEvent[] = [];
+  private detectors: readonly Detector[];
   private dead: DeadLetter[] = [];
 
   constructor(private readonly opts: ProcessorOptions) {
     this.builder = new BlockBuilder(opts.blockEvents);
+    this.detectors = opts.detectors;
+  }
+
+  /**
+   * Replaces the detectors. Takes effect at the next batch boundary, so no batch is seen by a
+   * mix of old and new detectors and no event is dropped. Returns the previous ones to close.
+   */
+  setDetectors(next: readonly Detector[]): readonly Detector[] {
+    const prev = this.detectors;
+    this.detectors = next;
+    return prev;
   }
 
   /** Events held in unfinished blocks. */
@@ -325,7 +338,7 @@ export class Processor {
     const alerts: Alert[] = [];
     // Detectors see one tenant at a time, so alerts can never mix tenants' events.
     for (const [tenant, group] of groupByTenant(events)) {
-      for (const d of this.opts.detectors) {
+      for (const d of this.detectors) {
         let drafts: readonly AlertDraft[];
         try {
           drafts = await d.detect(group);

@@ -50,8 +50,15 @@ export interface FlushMessage {
   readonly token: number;
 }
 
+/** Rebuild the detectors (rules or indicators changed); acknowledged with `reloaded`. */
+export interface ReloadMessage {
+  readonly type: 'reload';
+  readonly token: number;
+}
+
 /** Main → worker. */
-export type ToWorker = ChunkMessage | FileMessage | RecordsMessage | FlushMessage | { readonly type: 'close' };
+export type ToWorker =
+  ChunkMessage | FileMessage | RecordsMessage | FlushMessage | ReloadMessage | { readonly type: 'close' };
 
 /** Counters a worker reports with each acknowledgement. */
 export interface ParseCounters {
@@ -71,6 +78,7 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly seq: number; readonly bytes: number; readonly total: number }
   /** A work item failed as a whole (unreadable file); nothing else is lost. */
   | { readonly type: 'error'; readonly seq: number; readonly message: string }
+  | { readonly type: 'reloaded'; readonly token: number; readonly detectors: number }
   | { readonly type: 'ready' };
 
 /** Worker → writer. */
