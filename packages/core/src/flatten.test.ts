@@ -19,6 +19,13 @@ describe('flattenInto', () => {
     expect(flattenInto(out2, wide, '', { maxDepth: 8, maxFields: 100 })).toBe(false);
     expect(Object.keys(out2)).toHaveLength(100);
   });
+  it('keeps __proto__ keys as plain fields without touching the prototype', () => {
+    const out: FlatFields = {};
+    flattenInto(out, JSON.parse('{"__proto__":{"polluted":1},"a":{"__proto__":2}}'));
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out).sort()).toEqual(['__proto__.polluted', 'a.__proto__']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
   it('renders field text as search compares it', () => {
     expect(fieldText(4688)).toBe('4688');
     expect(fieldText(['a', 1])).toBe('a,1');

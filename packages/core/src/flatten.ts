@@ -40,19 +40,19 @@ function walk(st: WalkState, value: unknown, key: string, depth: number): boolea
   if (value === null || typeof value !== 'object') {
     if (st.count >= limits.maxFields) return false;
     st.count++;
-    out[key] = toScalar(value);
+    put(out, key, toScalar(value));
     return true;
   }
   if (depth >= limits.maxDepth) {
     // Serialising the remainder could itself overflow the stack; the raw record keeps it all.
-    out[key] = '[nested too deep]';
+    put(out, key, '[nested too deep]');
     return false;
   }
   let complete = true;
   if (Array.isArray(value)) {
     if (value.every((v) => v === null || typeof v !== 'object')) {
       st.count++;
-      out[key] = value.map(toScalar) as FieldValue;
+      put(out, key, value.map(toScalar) as FieldValue);
       return true;
     }
     value.forEach((v, i) => {
@@ -77,4 +77,11 @@ export function fieldText(v: FieldValue | undefined): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (Array.isArray(v)) return v.map((x) => (x === null ? '' : String(x))).join(',');
   return String(v);
+}
+
+/** Sets a field; `__proto__` becomes an own property instead of replacing the prototype. */
+function put(out: FlatFields, key: string, value: FieldValue): void {
+  if (key === '__proto__')
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }

@@ -125,6 +125,7 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
       stats: pipeline.stats,
       workers: workerCount(config),
       sources: () => sources,
+      reloadDetectors: () => pipeline.reloadDetectors(),
       onError: (err) => logger.warn({ err }, 'dashboard'),
     });
     closers.push(async () => dashboard.close());

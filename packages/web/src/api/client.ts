@@ -71,7 +71,11 @@ export function apiUrl(path: string, query: Query = {}): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-async function request<T>(method: string, path: string, o: { query?: Query; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+async function request<T>(
+  method: string,
+  path: string,
+  o: { query?: Query; body?: unknown; signal?: AbortSignal } = {},
+): Promise<T> {
   let res: Response;
   try {
     res = await fetch(apiUrl(path, o.query), {
@@ -97,9 +101,16 @@ async function request<T>(method: string, path: string, o: { query?: Query; body
     body = undefined;
   }
   if (!res.ok) {
-    const e = (body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined)?.error;
-    if (res.status === 401 && !path.startsWith('/api/auth/login')) window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
-    throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `${res.status} ${res.statusText}`, e?.details);
+    const e = (body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined)
+      ?.error;
+    if (res.status === 401 && !path.startsWith('/api/auth/login'))
+      window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
+    throw new ApiError(
+      res.status,
+      e?.code ?? `HTTP_${res.status}`,
+      e?.message ?? `${res.status} ${res.statusText}`,
+      e?.details,
+    );
   }
   return body as T;
 }
@@ -122,7 +133,15 @@ export const api = {
     request<Overview>('GET', '/api/overview', { query: q, ...o }),
 
   alerts: (
-    q: { q?: string; from?: number; to?: number; status?: readonly AlertStatus[]; minSeverity?: Severity; limit?: number; cursor?: string },
+    q: {
+      q?: string;
+      from?: number;
+      to?: number;
+      status?: readonly AlertStatus[];
+      minSeverity?: Severity;
+      limit?: number;
+      cursor?: string;
+    },
     o: Signal = {},
   ) => request<Page<TriagedAlert>>('GET', '/api/triage/alerts', { query: q, ...o }),
   alert: (id: string, o: Signal = {}) => request<AlertDetail>('GET', `/api/triage/alerts/${encodeURIComponent(id)}`, o),
@@ -135,8 +154,10 @@ export const api = {
     request<Histogram>('GET', '/api/events/histogram', { query: q, ...o }),
   fields: (q: { sample?: number } = {}, o: Signal = {}) =>
     request<{ fields: FieldInfo[] }>('GET', '/api/events/fields', { query: q, ...o }),
-  exportUrl: (q: { q: string; from?: number; to?: number; format: 'ndjson' | 'csv'; max?: number }) => apiUrl('/api/events/export', q),
-  deadLetters: (q: { limit?: number } = {}, o: Signal = {}) => request<Page<DeadLetter>>('GET', '/api/dead-letters', { query: q, ...o }),
+  exportUrl: (q: { q: string; from?: number; to?: number; format: 'ndjson' | 'csv'; max?: number }) =>
+    apiUrl('/api/events/export', q),
+  deadLetters: (q: { limit?: number } = {}, o: Signal = {}) =>
+    request<Page<DeadLetter>>('GET', '/api/dead-letters', { query: q, ...o }),
 
   rules: (o: Signal = {}) => request<RuleCatalogue>('GET', '/api/rules', o),
   tuneRule: (key: string, b: { enabled?: boolean; level?: Severity | null }) =>
@@ -145,7 +166,8 @@ export const api = {
 
   intel: (q: { q?: string; type?: readonly string[]; limit?: number; cursor?: string }, o: Signal = {}) =>
     request<Page<IntelObject>>('GET', '/api/intel/objects', { query: q, ...o }),
-  intelGraph: (id: string, o: Signal = {}) => request<IntelGraph>('GET', `/api/intel/objects/${encodeURIComponent(id)}`, o),
+  intelGraph: (id: string, o: Signal = {}) =>
+    request<IntelGraph>('GET', `/api/intel/objects/${encodeURIComponent(id)}`, o),
   intelImport: (format: 'stix' | 'misp', doc: unknown) =>
     request<IntelImportResult>('POST', '/api/intel/import', { query: { format }, body: doc }),
   intelExportUrl: (format: 'stix' | 'misp', ids?: readonly string[]) => apiUrl('/api/intel/export', { format, ids }),

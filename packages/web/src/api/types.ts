@@ -37,7 +37,12 @@ export interface Alert {
   readonly tenant: string;
   readonly created: number;
   readonly time: number;
-  readonly detector: { readonly kind: string; readonly ruleId: string; readonly ruleTitle: string; readonly ruleVersion?: string };
+  readonly detector: {
+    readonly kind: string;
+    readonly ruleId: string;
+    readonly ruleTitle: string;
+    readonly ruleVersion?: string;
+  };
   readonly severity: Severity;
   readonly tactics: readonly string[];
   readonly techniques: readonly string[];
@@ -102,7 +107,12 @@ export interface RuleInfo {
 
 export interface RuleCatalogue {
   readonly rules: readonly RuleInfo[];
-  readonly rejected: readonly { readonly path: string; readonly title: string; readonly id?: string; readonly reason: string }[];
+  readonly rejected: readonly {
+    readonly path: string;
+    readonly title: string;
+    readonly id?: string;
+    readonly reason: string;
+  }[];
   readonly packs: readonly string[];
 }
 
@@ -126,7 +136,12 @@ export interface Overview {
   readonly rate: readonly { readonly t: number; readonly events: number; readonly deadLetters: number }[];
   readonly events: readonly number[];
   readonly alertsBySeverity: readonly Readonly<Record<Severity, number>>[];
-  readonly alerts: { readonly total: number; readonly new: number; readonly acknowledged: number; readonly closed: number };
+  readonly alerts: {
+    readonly total: number;
+    readonly new: number;
+    readonly acknowledged: number;
+    readonly closed: number;
+  };
   readonly topRules: readonly CountedKey[];
   readonly topTechniques: readonly CountedKey[];
   readonly topHosts: readonly CountedKey[];
@@ -193,19 +208,53 @@ export interface IntelImportResult {
 export interface SocNetwork {
   readonly configured: boolean;
   readonly detail?: string;
-  readonly peers: readonly { readonly id: string; readonly name: string; readonly trust: number; readonly status: string }[];
-  readonly exchanges: readonly { readonly peer: string; readonly direction: 'sent' | 'received'; readonly objects: number; readonly time: number }[];
-  readonly quarantined: readonly { readonly peer: string; readonly id: string; readonly reason: string; readonly time: number }[];
-  readonly sightings: readonly { readonly peer: string; readonly indicator: string; readonly count: number; readonly last: number }[];
+  readonly peers: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly trust: number;
+    readonly status: string;
+  }[];
+  readonly exchanges: readonly {
+    readonly peer: string;
+    readonly direction: 'sent' | 'received';
+    readonly objects: number;
+    readonly time: number;
+  }[];
+  readonly quarantined: readonly {
+    readonly peer: string;
+    readonly id: string;
+    readonly reason: string;
+    readonly time: number;
+  }[];
+  readonly sightings: readonly {
+    readonly peer: string;
+    readonly indicator: string;
+    readonly count: number;
+    readonly last: number;
+  }[];
 }
 
 export interface NodeStatus {
   readonly generated: number;
   readonly uptimeSeconds: number;
-  readonly stages: readonly { readonly name: string; readonly status: 'ok' | 'degraded' | 'down'; readonly detail: string }[];
-  readonly queues: readonly { readonly name: string; readonly depth: number; readonly capacity?: number; readonly unit: string }[];
+  readonly stages: readonly {
+    readonly name: string;
+    readonly status: 'ok' | 'degraded' | 'down';
+    readonly detail: string;
+  }[];
+  readonly queues: readonly {
+    readonly name: string;
+    readonly depth: number;
+    readonly capacity?: number;
+    readonly unit: string;
+  }[];
   readonly counters: Readonly<Record<string, number>>;
-  readonly sources: readonly { readonly name: string; readonly address: string; readonly received: number; readonly dropped: number }[];
+  readonly sources: readonly {
+    readonly name: string;
+    readonly address: string;
+    readonly received: number;
+    readonly dropped: number;
+  }[];
   readonly storage: {
     readonly events: number;
     readonly blocks: number;

@@ -244,7 +244,10 @@ export function App(): ReactNode {
     return (
       <main id="main" className="main state state-empty">
         <h1>Partner account</h1>
-        <p>Partner SOCs exchange intelligence through TAXII and federation; the dashboard is for this node&apos;s own analysts.</p>
+        <p>
+          Partner SOCs exchange intelligence through TAXII and federation; the dashboard is for this node&apos;s own
+          analysts.
+        </p>
       </main>
     );
   }

@@ -4,7 +4,16 @@
  * `Link` that keeps normal link behaviour (open in new tab, copy address). Views read their
  * state from the URL, so every screen can be bookmarked and survives a reload.
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type AnchorHTMLAttributes, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type AnchorHTMLAttributes,
+  type ReactNode,
+} from 'react';
 
 /** The current location. */
 export interface Location {

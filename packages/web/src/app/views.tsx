@@ -26,14 +26,70 @@ export interface ViewDef {
 
 /** Every view, in navigation order. */
 export const VIEWS: readonly ViewDef[] = [
-  { id: 'overview', path: '/', title: 'Overview', group: 'Monitor', key: 'o', component: lazy(() => import('../views/overview')) },
-  { id: 'alerts', path: '/alerts', title: 'Alerts', group: 'Monitor', key: 'a', component: lazy(() => import('../views/alerts')) },
-  { id: 'search', path: '/search', title: 'Event search', group: 'Monitor', key: 's', component: lazy(() => import('../views/search')) },
-  { id: 'rules', path: '/rules', title: 'Rules', group: 'Detect', key: 'r', component: lazy(() => import('../views/rules')) },
-  { id: 'attack', path: '/attack', title: 'ATT&CK matrix', group: 'Detect', key: 'm', component: lazy(() => import('../views/attack')) },
-  { id: 'intel', path: '/intel', title: 'Threat intelligence', group: 'Intelligence', key: 'i', component: lazy(() => import('../views/intel')) },
-  { id: 'network', path: '/network', title: 'SOC network', group: 'Intelligence', key: 'n', component: lazy(() => import('../views/network')) },
-  { id: 'health', path: '/health', title: 'Health', group: 'Node', key: 'h', component: lazy(() => import('../views/health')) },
+  {
+    id: 'overview',
+    path: '/',
+    title: 'Overview',
+    group: 'Monitor',
+    key: 'o',
+    component: lazy(() => import('../views/overview')),
+  },
+  {
+    id: 'alerts',
+    path: '/alerts',
+    title: 'Alerts',
+    group: 'Monitor',
+    key: 'a',
+    component: lazy(() => import('../views/alerts')),
+  },
+  {
+    id: 'search',
+    path: '/search',
+    title: 'Event search',
+    group: 'Monitor',
+    key: 's',
+    component: lazy(() => import('../views/search')),
+  },
+  {
+    id: 'rules',
+    path: '/rules',
+    title: 'Rules',
+    group: 'Detect',
+    key: 'r',
+    component: lazy(() => import('../views/rules')),
+  },
+  {
+    id: 'attack',
+    path: '/attack',
+    title: 'ATT&CK matrix',
+    group: 'Detect',
+    key: 'm',
+    component: lazy(() => import('../views/attack')),
+  },
+  {
+    id: 'intel',
+    path: '/intel',
+    title: 'Threat intelligence',
+    group: 'Intelligence',
+    key: 'i',
+    component: lazy(() => import('../views/intel')),
+  },
+  {
+    id: 'network',
+    path: '/network',
+    title: 'SOC network',
+    group: 'Intelligence',
+    key: 'n',
+    component: lazy(() => import('../views/network')),
+  },
+  {
+    id: 'health',
+    path: '/health',
+    title: 'Health',
+    group: 'Node',
+    key: 'h',
+    component: lazy(() => import('../views/health')),
+  },
 ];
 
 /** The view for a path and the segments after its prefix. */

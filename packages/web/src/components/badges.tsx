@@ -24,12 +24,19 @@ export function SeverityBadge(props: { severity: Severity }): ReactNode {
   );
 }
 
-const STATUS_LABEL: Readonly<Record<AlertStatus, string>> = { new: 'New', acknowledged: 'Acknowledged', closed: 'Closed' };
+const STATUS_LABEL: Readonly<Record<AlertStatus, string>> = {
+  new: 'New',
+  acknowledged: 'Acknowledged',
+  closed: 'Closed',
+};
 
 /** Triage state badge. */
 export function StatusBadge(props: { status: AlertStatus; reason?: string | undefined }): ReactNode {
   return (
-    <span className={`badge status status-${props.status}`} title={props.reason ? `${props.status}: ${props.reason}` : props.status}>
+    <span
+      className={`badge status status-${props.status}`}
+      title={props.reason ? `${props.status}: ${props.reason}` : props.status}
+    >
       {STATUS_LABEL[props.status]}
     </span>
   );

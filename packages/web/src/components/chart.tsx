@@ -10,7 +10,16 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { cssVar } from '../app/theme';
 
-echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, AriaComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  DataZoomComponent,
+  AriaComponent,
+  CanvasRenderer,
+]);
 
 /** Colours of the current theme, read from the CSS variables. */
 export interface ChartColors {

@@ -6,7 +6,12 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 
 /** The dialog; rendered open while mounted. */
-export function Dialog(props: { title: string; onClose: () => void; children: ReactNode; footer?: ReactNode }): ReactNode {
+export function Dialog(props: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  footer?: ReactNode;
+}): ReactNode {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;

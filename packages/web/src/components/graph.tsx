@@ -36,7 +36,14 @@ const KIND_VARS: Readonly<Record<string, string>> = {
 };
 
 /** The graph. */
-export function Graph(props: { nodes: readonly GraphNode[]; edges: readonly GraphEdge[]; height: number; label: string; onSelect?: (id: string) => void; theme: string }): ReactNode {
+export function Graph(props: {
+  nodes: readonly GraphNode[];
+  edges: readonly GraphEdge[];
+  height: number;
+  label: string;
+  onSelect?: (id: string) => void;
+  theme: string;
+}): ReactNode {
   const box = useRef<HTMLDivElement>(null);
   const select = useRef(props.onSelect);
   select.current = props.onSelect;
@@ -70,7 +77,10 @@ export function Graph(props: { nodes: readonly GraphNode[]; edges: readonly Grap
             height: 22,
           },
         },
-        { selector: 'node.focus', style: { width: 32, height: 32, 'border-width': 3, 'border-color': cssVar('--accent') } },
+        {
+          selector: 'node.focus',
+          style: { width: 32, height: 32, 'border-width': 3, 'border-color': cssVar('--accent') },
+        },
         {
           selector: 'edge',
           style: {

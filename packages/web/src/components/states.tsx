@@ -33,7 +33,8 @@ export function Empty(props: { title: string; children?: ReactNode; action?: Rea
 function explain(err: Error): { title: string; text: string } {
   if (err instanceof ApiError) {
     if (err.status === 0) return { title: 'The node is not answering', text: err.message };
-    if (err.status === 403) return { title: 'Not allowed', text: `${err.message}. Ask an admin of your tenant for access.` };
+    if (err.status === 403)
+      return { title: 'Not allowed', text: `${err.message}. Ask an admin of your tenant for access.` };
     if (err.status === 404) return { title: 'Not found', text: err.message };
     if (err.status === 400) return { title: 'The request was not accepted', text: err.message };
     return { title: `The node answered ${err.status}`, text: `${err.code}: ${err.message}` };
@@ -65,7 +66,8 @@ export function Async<T>(props: {
 }): ReactNode {
   const { data, error, loading, reload } = props.state;
   if (error && data === undefined) return <ErrorState error={error} retry={() => reload()} />;
-  if (data === undefined || (loading && data === undefined)) return <Loading {...(props.label ? { label: props.label } : {})} />;
+  if (data === undefined || (loading && data === undefined))
+    return <Loading {...(props.label ? { label: props.label } : {})} />;
   return (
     <>
       {error && (

@@ -131,7 +131,9 @@ export function VirtualTable<R>(p: VirtualTableProps<R>): ReactNode {
               key={c.key}
               role="columnheader"
               className={`vtable-th ${c.className ?? ''}`}
-              aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : c.sort ? 'none' : undefined}
+              aria-sort={
+                sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : c.sort ? 'none' : undefined
+              }
             >
               {c.sort && p.onSort ? (
                 <button type="button" className="th-sort" onClick={() => p.onSort?.(c.sort ?? c.key)}>

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { AlertStatus, Severity, TriagedAlert } from '../api/types';
 import { applyStatus, groupAlerts, mergeLive, queueRows, sortAlerts } from './alerts';
 
-function row(id: string, time: number, severity: Severity, rule: string, host: string, status: AlertStatus = 'new'): TriagedAlert {
+function row(
+  id: string,
+  time: number,
+  severity: Severity,
+  rule: string,
+  host: string,
+  status: AlertStatus = 'new',
+): TriagedAlert {
   return {
     alert: {
       id,
@@ -13,7 +20,10 @@ function row(id: string, time: number, severity: Severity, rule: string, host: s
       severity,
       tactics: [],
       techniques: [],
-      entities: [{ type: 'host', value: host }, { type: 'user', value: 'u' }],
+      entities: [
+        { type: 'host', value: host },
+        { type: 'user', value: 'u' },
+      ],
       eventIds: [],
       summary: id,
     },
@@ -49,14 +59,24 @@ describe('alert queue logic', () => {
 
   it('flattens groups into table rows, expanding only the open ones', () => {
     const flat = queueRows(rows, 'host', new Set(['web1']));
-    expect(flat.map((r) => (r.kind === 'group' ? `[${r.group.key}]` : r.row.alert.id))).toEqual(['[dc1]', '[web1]', 'a', 'd']);
+    expect(flat.map((r) => (r.kind === 'group' ? `[${r.group.key}]` : r.row.alert.id))).toEqual([
+      '[dc1]',
+      '[web1]',
+      'a',
+      'd',
+    ]);
     expect(queueRows(rows, 'none', new Set())).toHaveLength(4);
   });
 
   it('merges live alerts on top without duplicates and applies status changes', () => {
     const merged = mergeLive(rows, [row('e', 9, 'medium', 'New', 'x'), row('b', 5, 'critical', 'LSASS access', 'dc1')]);
     expect(merged.map((r) => r.alert.id)).toEqual(['e', 'a', 'b', 'c', 'd']);
-    const changed = applyStatus(merged, new Set(['a', 'e']), { status: 'closed', reason: 'fp', by: 'ann', changed: 10 });
+    const changed = applyStatus(merged, new Set(['a', 'e']), {
+      status: 'closed',
+      reason: 'fp',
+      by: 'ann',
+      changed: 10,
+    });
     expect(changed.filter((r) => r.state.status === 'closed').map((r) => r.alert.id)).toEqual(['e', 'a', 'd']);
     expect(changed.find((r) => r.alert.id === 'a')?.state.reason).toBe('fp');
   });

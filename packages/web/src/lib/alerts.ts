@@ -47,7 +47,9 @@ export function sortAlerts(rows: readonly TriagedAlert[], key: AlertSortKey, dir
   const sign = dir === 'asc' ? 1 : -1;
   return [...rows].sort(
     (a, b) =>
-      sign * compare(a, b, key) || b.alert.time - a.alert.time || (a.alert.id < b.alert.id ? -1 : a.alert.id > b.alert.id ? 1 : 0),
+      sign * compare(a, b, key) ||
+      b.alert.time - a.alert.time ||
+      (a.alert.id < b.alert.id ? -1 : a.alert.id > b.alert.id ? 1 : 0),
   );
 }
 
@@ -84,10 +86,20 @@ export function groupAlerts(rows: readonly TriagedAlert[], by: Exclude<AlertGrou
       latest = Math.max(latest, r.alert.time);
       if (r.state.status === 'new') fresh++;
     }
-    out.push({ key, label: g.label, rows: g.rows, maxSeverity: SEVERITIES[max] ?? 'informational', newCount: fresh, latest });
+    out.push({
+      key,
+      label: g.label,
+      rows: g.rows,
+      maxSeverity: SEVERITIES[max] ?? 'informational',
+      newCount: fresh,
+      latest,
+    });
   }
   return out.sort(
-    (a, b) => severityRank(b.maxSeverity) - severityRank(a.maxSeverity) || b.latest - a.latest || a.label.localeCompare(b.label),
+    (a, b) =>
+      severityRank(b.maxSeverity) - severityRank(a.maxSeverity) ||
+      b.latest - a.latest ||
+      a.label.localeCompare(b.label),
   );
 }
 
@@ -97,11 +109,7 @@ export type QueueRow =
   | { readonly kind: 'alert'; readonly row: TriagedAlert; readonly depth: 0 | 1 };
 
 /** The rows to display: flat, or group headers each followed by its alerts when expanded. */
-export function queueRows(
-  rows: readonly TriagedAlert[],
-  by: AlertGrouping,
-  expanded: ReadonlySet<string>,
-): QueueRow[] {
+export function queueRows(rows: readonly TriagedAlert[], by: AlertGrouping, expanded: ReadonlySet<string>): QueueRow[] {
   if (by === 'none') return rows.map((row) => ({ kind: 'alert', row, depth: 0 }));
   const out: QueueRow[] = [];
   for (const group of groupAlerts(rows, by)) {

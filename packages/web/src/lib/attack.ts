@@ -70,7 +70,10 @@ function titleOf(tactic: string): string {
  * Known tactics keep kill-chain order; others follow, and techniques without a tactic go last.
  * Columns without techniques are kept so the matrix shape stays familiar.
  */
-export function buildMatrix(techniques: readonly TechniqueCoverage[]): { columns: MatrixColumn[]; summary: MatrixSummary } {
+export function buildMatrix(techniques: readonly TechniqueCoverage[]): {
+  columns: MatrixColumn[];
+  summary: MatrixSummary;
+} {
   const maxAlerts = Math.max(1, ...techniques.map((t) => t.alerts));
   const byTactic = new Map<string, MatrixCell[]>(TACTICS.map((t) => [t.name, []]));
   let covered = 0;

@@ -7,13 +7,23 @@ import { tlpBadge } from './tlp';
 
 describe('matched field highlighting', () => {
   it('matches rule fields by name, last segment and ECS projection', () => {
-    const keys = ['EventData.CommandLine', 'process.command_line', 'host.name', 'Image', 'EventID', 'event.code', 'Other'];
-    expect([...matchedFields(keys, ['CommandLine|contains', 'EventID'].map((f) => f.split('|')[0]!))].sort()).toEqual([
+    const keys = [
       'EventData.CommandLine',
+      'process.command_line',
+      'host.name',
+      'Image',
       'EventID',
       'event.code',
-      'process.command_line',
-    ]);
+      'Other',
+    ];
+    expect(
+      [
+        ...matchedFields(
+          keys,
+          ['CommandLine|contains', 'EventID'].map((f) => f.split('|')[0]!),
+        ),
+      ].sort(),
+    ).toEqual(['EventData.CommandLine', 'EventID', 'event.code', 'process.command_line']);
     expect(matchedFields(keys, []).size).toBe(0);
     expect(eventIdsQuery(['ab', 'cd'])).toBe('_id:ab OR _id:cd');
   });
@@ -50,7 +60,11 @@ describe('time ranges', () => {
   it('round-trips presets and absolute ranges through the URL', () => {
     const fallback = { kind: 'relative', preset: '24h' } as const;
     expect(decodeRange('7d', fallback)).toEqual({ kind: 'relative', preset: '7d' });
-    expect(decodeRange(encodeRange({ kind: 'absolute', from: 5, to: 9 }), fallback)).toEqual({ kind: 'absolute', from: 5, to: 9 });
+    expect(decodeRange(encodeRange({ kind: 'absolute', from: 5, to: 9 }), fallback)).toEqual({
+      kind: 'absolute',
+      from: 5,
+      to: 9,
+    });
     expect(decodeRange('9~5', fallback)).toBe(fallback);
     expect(decodeRange('bogus', fallback)).toBe(fallback);
     expect(resolveRange({ kind: 'relative', preset: '1h' }, 10_000_000)).toEqual({ from: 6_400_000, to: 10_000_000 });

@@ -52,7 +52,10 @@ export function complete(text: string, caret: number, fields: readonly FieldInfo
   const colon = token.indexOf(':');
   if (colon > 0) {
     const field = token.slice(0, colon);
-    const prefix = token.slice(colon + 1).replace(/^"/, '').toLowerCase();
+    const prefix = token
+      .slice(colon + 1)
+      .replace(/^"/, '')
+      .toLowerCase();
     const info = fields.find((f) => f.name.toLowerCase() === field.toLowerCase());
     const items = (info?.values ?? [])
       .filter((v) => v.toLowerCase().includes(prefix) && v.toLowerCase() !== prefix)

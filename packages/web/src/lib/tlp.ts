@@ -18,7 +18,12 @@ const BADGES: Readonly<Record<string, TlpBadge>> = {
   white: { label: 'TLP:CLEAR', fg: '#FFFFFF', bg: '#000000', meaning: 'may be shared publicly' },
   green: { label: 'TLP:GREEN', fg: '#33FF00', bg: '#000000', meaning: 'community-wide sharing' },
   amber: { label: 'TLP:AMBER', fg: '#FFC000', bg: '#000000', meaning: 'organisation and its clients, need to know' },
-  'amber+strict': { label: 'TLP:AMBER+STRICT', fg: '#FFC000', bg: '#000000', meaning: 'organisation only, need to know' },
+  'amber+strict': {
+    label: 'TLP:AMBER+STRICT',
+    fg: '#FFC000',
+    bg: '#000000',
+    meaning: 'organisation only, need to know',
+  },
   red: { label: 'TLP:RED', fg: '#FF2B2B', bg: '#000000', meaning: 'named recipients only' },
 };
 

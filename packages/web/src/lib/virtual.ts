@@ -89,12 +89,7 @@ export class RowLayout {
 }
 
 /** The row index keyboard navigation moves to, clamped to the table. */
-export function moveIndex(
-  current: number,
-  key: string,
-  count: number,
-  pageRows: number,
-): number | undefined {
+export function moveIndex(current: number, key: string, count: number, pageRows: number): number | undefined {
   if (count === 0) return undefined;
   const clamp = (i: number): number => Math.max(0, Math.min(count - 1, i));
   switch (key) {

@@ -57,7 +57,9 @@ function EventCard(props: { event: SocEvent; ruleFields: readonly string[]; inde
         {e.source.peer ? ` (${e.source.peer})` : ''}
       </h3>
       <p className="muted small">
-        {matched > 0 ? `${matched} field${matched === 1 ? '' : 's'} the rule tests are highlighted.` : 'The rule names no field of this record.'}{' '}
+        {matched > 0
+          ? `${matched} field${matched === 1 ? '' : 's'} the rule tests are highlighted.`
+          : 'The rule names no field of this record.'}{' '}
         <span className="mono">{e.id}</span>
         {e.label ? ` · simulated: ${e.label}` : ''}
       </p>
@@ -115,26 +117,48 @@ function Body(props: { d: AlertDetail; reload: () => void }): ReactNode {
       </div>
       <p className="muted">
         {formatTime(a.time)} · {a.detector.kind} detector · raised {formatTime(a.created)}
-        {d.state.by ? ` · ${d.state.status} by ${d.state.by}${d.state.changed ? ` at ${formatTime(d.state.changed)}` : ''}` : ''}
+        {d.state.by
+          ? ` · ${d.state.status} by ${d.state.by}${d.state.changed ? ` at ${formatTime(d.state.changed)}` : ''}`
+          : ''}
         {d.state.reason ? ` — “${d.state.reason}”` : ''}
       </p>
       <div className="actionbar">
         {canWrite ? (
           <>
-            <button type="button" className="btn" disabled={d.state.status === 'acknowledged'} onClick={() => setDialog('acknowledged')}>
+            <button
+              type="button"
+              className="btn"
+              disabled={d.state.status === 'acknowledged'}
+              onClick={() => setDialog('acknowledged')}
+            >
               Acknowledge
             </button>
-            <button type="button" className="btn btn-danger" disabled={d.state.status === 'closed'} onClick={() => setDialog('closed')}>
+            <button
+              type="button"
+              className="btn btn-danger"
+              disabled={d.state.status === 'closed'}
+              onClick={() => setDialog('closed')}
+            >
               Close…
             </button>
-            <button type="button" className="btn btn-ghost" disabled={d.state.status === 'new'} onClick={() => void set('new')}>
+            <button
+              type="button"
+              className="btn btn-ghost"
+              disabled={d.state.status === 'new'}
+              onClick={() => void set('new')}
+            >
               Reopen
             </button>
           </>
         ) : (
           <span className="muted small">Read-only: viewers cannot change alerts.</span>
         )}
-        <button type="button" className="btn btn-primary" disabled={a.eventIds.length === 0} onClick={() => navigate(searchHref)}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={a.eventIds.length === 0}
+          onClick={() => navigate(searchHref)}
+        >
           Open {a.eventIds.length} event{a.eventIds.length === 1 ? '' : 's'} in search
         </button>
         {message && (
@@ -154,8 +178,18 @@ function Body(props: { d: AlertDetail; reload: () => void }): ReactNode {
             <ul className="chips">
               {a.entities.map((en) => (
                 <li key={`${en.type}:${en.value}:${en.role ?? ''}`}>
-                  <Link className="chip" to={href('/search', { q: `${ENTITY_FIELD[en.type] ?? en.type}:${quoteValue(en.value)}`, range: '7d' })}>
-                    <span className="muted">{en.type}{en.role ? ` (${en.role})` : ''}</span> {en.value}
+                  <Link
+                    className="chip"
+                    to={href('/search', {
+                      q: `${ENTITY_FIELD[en.type] ?? en.type}:${quoteValue(en.value)}`,
+                      range: '7d',
+                    })}
+                  >
+                    <span className="muted">
+                      {en.type}
+                      {en.role ? ` (${en.role})` : ''}
+                    </span>{' '}
+                    {en.value}
                   </Link>
                 </li>
               ))}
@@ -190,11 +224,17 @@ function Body(props: { d: AlertDetail; reload: () => void }): ReactNode {
             <>
               <p>
                 <Link to={href('/rules', { key: d.rule.key })}>{d.rule.title}</Link> · level {d.rule.level}
-                {d.rule.status ? ` · ${d.rule.status}` : ''} · {d.rule.enabled ? 'enabled' : 'disabled'} · {d.rule.hits} hits
+                {d.rule.status ? ` · ${d.rule.status}` : ''} · {d.rule.enabled ? 'enabled' : 'disabled'} · {d.rule.hits}{' '}
+                hits
               </p>
               {d.rule.description && <p className="muted">{d.rule.description}</p>}
               <p className="small">
-                Fields tested: {d.rule.fields.length ? <span className="mono">{d.rule.fields.join(', ')}</span> : <span className="muted">none (keywords)</span>}
+                Fields tested:{' '}
+                {d.rule.fields.length ? (
+                  <span className="mono">{d.rule.fields.join(', ')}</span>
+                ) : (
+                  <span className="muted">none (keywords)</span>
+                )}
               </p>
             </>
           ) : (
@@ -208,7 +248,10 @@ function Body(props: { d: AlertDetail; reload: () => void }): ReactNode {
       <h2 className="section-title">
         Matched events ({d.events.length}
         {d.missingEvents > 0 ? `, ${d.missingEvents} no longer stored` : ''}
-        {a.eventIds.length > d.events.length + d.missingEvents ? `, first ${d.events.length + d.missingEvents} of ${a.eventIds.length}` : ''})
+        {a.eventIds.length > d.events.length + d.missingEvents
+          ? `, first ${d.events.length + d.missingEvents} of ${a.eventIds.length}`
+          : ''}
+        )
       </h2>
       {d.events.map((e, i) => (
         <EventCard key={e.id} event={e} index={i} ruleFields={d.rule?.fields ?? []} />

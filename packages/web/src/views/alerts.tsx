@@ -28,7 +28,7 @@ import {
   type SortDir,
 } from '../lib/alerts';
 import { clip, formatTime } from '../lib/format';
-import { decodeRange, encodeRange, RANGE_PRESETS, rangeLabel, resolveRange, type RangePreset } from '../lib/time-range';
+import { decodeRange, RANGE_PRESETS, rangeLabel, resolveRange, type RangePreset } from '../lib/time-range';
 import AlertDetailView from './alert-detail';
 import { ReasonDialog } from './reason-dialog';
 
@@ -44,7 +44,9 @@ interface Filters {
 }
 
 function readFilters(query: URLSearchParams): Filters {
-  const st = (query.get('status') ?? 'new,acknowledged').split(',').filter((s): s is AlertStatus => (ALERT_STATUSES as readonly string[]).includes(s));
+  const st = (query.get('status') ?? 'new,acknowledged')
+    .split(',')
+    .filter((s): s is AlertStatus => (ALERT_STATUSES as readonly string[]).includes(s));
   const min = query.get('min') ?? '';
   const group = query.get('group');
   return {
@@ -190,7 +192,14 @@ function AlertQueue(): ReactNode {
         const r = await api.setStatus({ ids: ids.slice(i, i + 10_000), status, ...(reason ? { reason } : {}) });
         updated += r.updated;
       }
-      setRows((r) => applyStatus(r, new Set(ids), { status, ...(reason ? { reason } : {}), by: me?.user ?? '', changed: Date.now() }));
+      setRows((r) =>
+        applyStatus(r, new Set(ids), {
+          status,
+          ...(reason ? { reason } : {}),
+          by: me?.user ?? '',
+          changed: Date.now(),
+        }),
+      );
       setSelected(new Set());
       setNotice(`${updated} alert${updated === 1 ? '' : 's'} ${status === 'new' ? 'reopened' : status}.`);
     } catch (err) {
@@ -198,7 +207,8 @@ function AlertQueue(): ReactNode {
     }
   };
 
-  const idsOf = (r: QueueRow): string[] => (r.kind === 'group' ? r.group.rows.map((x) => x.alert.id) : [r.row.alert.id]);
+  const idsOf = (r: QueueRow): string[] =>
+    r.kind === 'group' ? r.group.rows.map((x) => x.alert.id) : [r.row.alert.id];
   const columns: Column<QueueRow>[] = [
     {
       key: 'sel',
@@ -218,7 +228,11 @@ function AlertQueue(): ReactNode {
           <input
             type="checkbox"
             tabIndex={-1}
-            aria-label={r.kind === 'group' ? `Select the ${ids.length} alerts of ${r.group.label}` : `Select alert ${r.row.alert.summary}`}
+            aria-label={
+              r.kind === 'group'
+                ? `Select the ${ids.length} alerts of ${r.group.label}`
+                : `Select alert ${r.row.alert.summary}`
+            }
             checked={on}
             onChange={() => toggle(ids)}
             onClick={(e) => e.stopPropagation()}
@@ -233,7 +247,13 @@ function AlertQueue(): ReactNode {
       width: '160px',
       render: (r) =>
         r.kind === 'group' ? (
-          <button type="button" className="group-toggle" tabIndex={-1} aria-expanded={r.expanded} onClick={() => toggleGroup(r.group.key)}>
+          <button
+            type="button"
+            className="group-toggle"
+            tabIndex={-1}
+            aria-expanded={r.expanded}
+            onClick={() => toggleGroup(r.group.key)}
+          >
             <span aria-hidden="true">{r.expanded ? '▾' : '▸'}</span> {r.group.rows.length} alerts
           </button>
         ) : (
@@ -273,14 +293,36 @@ function AlertQueue(): ReactNode {
           </span>
         ),
     },
-    { key: 'host', header: 'Host', sort: 'host', width: '140px', render: (r) => (r.kind === 'alert' ? <span className="clip">{hostsOf(r.row).join(', ')}</span> : null) },
-    { key: 'user', header: 'User', width: '120px', render: (r) => (r.kind === 'alert' ? <span className="clip">{usersOf(r.row).join(', ')}</span> : null) },
-    { key: 'tech', header: 'ATT&CK', width: '110px', render: (r) => (r.kind === 'alert' ? <span className="clip mono small">{r.row.alert.techniques.join(' ')}</span> : null) },
+    {
+      key: 'host',
+      header: 'Host',
+      sort: 'host',
+      width: '140px',
+      render: (r) => (r.kind === 'alert' ? <span className="clip">{hostsOf(r.row).join(', ')}</span> : null),
+    },
+    {
+      key: 'user',
+      header: 'User',
+      width: '120px',
+      render: (r) => (r.kind === 'alert' ? <span className="clip">{usersOf(r.row).join(', ')}</span> : null),
+    },
+    {
+      key: 'tech',
+      header: 'ATT&CK',
+      width: '110px',
+      render: (r) =>
+        r.kind === 'alert' ? <span className="clip mono small">{r.row.alert.techniques.join(' ')}</span> : null,
+    },
     {
       key: 'summary',
       header: 'Summary',
       width: 'minmax(240px, 2fr)',
-      render: (r) => (r.kind === 'alert' ? <span className="clip" title={r.row.alert.summary}>{clip(r.row.alert.summary, 300)}</span> : null),
+      render: (r) =>
+        r.kind === 'alert' ? (
+          <span className="clip" title={r.row.alert.summary}>
+            {clip(r.row.alert.summary, 300)}
+          </span>
+        ) : null,
     },
   ];
 
@@ -333,7 +375,11 @@ function AlertQueue(): ReactNode {
                 type="checkbox"
                 checked={filters.statuses.includes(s)}
                 onChange={() =>
-                  setFilters({ statuses: filters.statuses.includes(s) ? filters.statuses.filter((x) => x !== s) : [...filters.statuses, s] })
+                  setFilters({
+                    statuses: filters.statuses.includes(s)
+                      ? filters.statuses.filter((x) => x !== s)
+                      : [...filters.statuses, s],
+                  })
                 }
               />
               {s}
@@ -360,7 +406,9 @@ function AlertQueue(): ReactNode {
               </option>
             ))}
             {!(RANGE_PRESETS as readonly string[]).includes(filters.range) && (
-              <option value={filters.range}>{rangeLabel(decodeRange(filters.range, { kind: 'relative', preset: '7d' }))}</option>
+              <option value={filters.range}>
+                {rangeLabel(decodeRange(filters.range, { kind: 'relative', preset: '7d' }))}
+              </option>
             )}
           </select>
         </label>
@@ -374,16 +422,35 @@ function AlertQueue(): ReactNode {
         </label>
       </form>
       <div className="actionbar" aria-label="Bulk actions">
-        <span>{selectedCount > 0 ? `${selectedCount.toLocaleString('en-US')} selected` : 'Select alerts with the checkboxes or x'}</span>
+        <span>
+          {selectedCount > 0
+            ? `${selectedCount.toLocaleString('en-US')} selected`
+            : 'Select alerts with the checkboxes or x'}
+        </span>
         {canWrite ? (
           <>
-            <button type="button" className="btn" disabled={selectedCount === 0} onClick={() => setDialog('acknowledged')}>
+            <button
+              type="button"
+              className="btn"
+              disabled={selectedCount === 0}
+              onClick={() => setDialog('acknowledged')}
+            >
               Acknowledge
             </button>
-            <button type="button" className="btn btn-danger" disabled={selectedCount === 0} onClick={() => setDialog('closed')}>
+            <button
+              type="button"
+              className="btn btn-danger"
+              disabled={selectedCount === 0}
+              onClick={() => setDialog('closed')}
+            >
               Close…
             </button>
-            <button type="button" className="btn btn-ghost" disabled={selectedCount === 0} onClick={() => void change('new')}>
+            <button
+              type="button"
+              className="btn btn-ghost"
+              disabled={selectedCount === 0}
+              onClick={() => void change('new')}
+            >
               Reopen
             </button>
           </>
@@ -415,11 +482,21 @@ function AlertQueue(): ReactNode {
           onActive={setActive}
           sort={sort}
           onSort={(k) =>
-            setSort((s) => (s.key === k ? { key: s.key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key: k as AlertSortKey, dir: k === 'rule' || k === 'host' ? 'asc' : 'desc' }))
+            setSort((s) =>
+              s.key === k
+                ? { key: s.key, dir: s.dir === 'asc' ? 'desc' : 'asc' }
+                : { key: k as AlertSortKey, dir: k === 'rule' || k === 'host' ? 'asc' : 'desc' },
+            )
           }
           isSelected={(r) => idsOf(r).every((i) => selected.has(i))}
-          rowClass={(r) => (r.kind === 'group' ? 'row-group' : `${fresh.has(r.row.alert.id) ? 'row-fresh' : ''} ${r.row.state.status === 'closed' ? 'row-closed' : ''}`)}
-          onOpen={(r) => (r.kind === 'group' ? toggleGroup(r.group.key) : navigate(`/alerts/${encodeURIComponent(r.row.alert.id)}`))}
+          rowClass={(r) =>
+            r.kind === 'group'
+              ? 'row-group'
+              : `${fresh.has(r.row.alert.id) ? 'row-fresh' : ''} ${r.row.state.status === 'closed' ? 'row-closed' : ''}`
+          }
+          onOpen={(r) =>
+            r.kind === 'group' ? toggleGroup(r.group.key) : navigate(`/alerts/${encodeURIComponent(r.row.alert.id)}`)
+          }
           onKey={(e, r) => {
             if (e.key === 'x' || e.key === ' ') {
               toggle(idsOf(r));

@@ -66,11 +66,13 @@ export default function AttackView(_props: ViewProps): ReactNode {
               <p>
                 <strong>{matrix.summary.covered}</strong> techniques covered by enabled rules ·{' '}
                 <strong>{matrix.summary.observed}</strong> observed in alerts ·{' '}
-                <strong className={matrix.summary.gaps > 0 ? 'text-danger' : ''}>{matrix.summary.gaps}</strong> observed without an enabled rule
+                <strong className={matrix.summary.gaps > 0 ? 'text-danger' : ''}>{matrix.summary.gaps}</strong> observed
+                without an enabled rule
               </p>
               <ul className="legend" aria-label="Legend">
                 <li>
-                  <span className="cell-swatch cell-detected" aria-hidden="true" /> covered and observed (darker: more alerts)
+                  <span className="cell-swatch cell-detected" aria-hidden="true" /> covered and observed (darker: more
+                  alerts)
                 </li>
                 <li>
                   <span className="cell-swatch cell-covered" aria-hidden="true" /> covered, not observed
@@ -85,11 +87,19 @@ export default function AttackView(_props: ViewProps): ReactNode {
                     {pick.id} {pick.name ?? ''}
                   </h2>
                   <p>
-                    {pick.rules} enabled rule{pick.rules === 1 ? '' : 's'} · {formatCount(pick.alerts)} alert{pick.alerts === 1 ? '' : 's'} · tactics:{' '}
-                    {pick.tactics.join(', ') || '—'}
+                    {pick.rules} enabled rule{pick.rules === 1 ? '' : 's'} · {formatCount(pick.alerts)} alert
+                    {pick.alerts === 1 ? '' : 's'} · tactics: {pick.tactics.join(', ') || '—'}
                   </p>
                   <p className="links">
-                    <Link to={href('/alerts', { q: `technique:${pick.id}`, status: 'new,acknowledged,closed', range: 'all' })}>Alerts with this technique</Link>
+                    <Link
+                      to={href('/alerts', {
+                        q: `technique:${pick.id}`,
+                        status: 'new,acknowledged,closed',
+                        range: 'all',
+                      })}
+                    >
+                      Alerts with this technique
+                    </Link>
                     <Link to={href('/rules')}>Rules</Link>
                     <a href={techniqueUrl(pick.id)} target="_blank" rel="noreferrer noopener">
                       ATT&amp;CK page<span className="sr-only"> (opens a new tab)</span>
@@ -99,7 +109,11 @@ export default function AttackView(_props: ViewProps): ReactNode {
               )}
               <div className="matrix" role="region" aria-label="ATT&CK matrix" tabIndex={0}>
                 {matrix.columns.map((col) => (
-                  <section key={col.tactic} className="matrix-col" aria-label={`${col.title}: ${col.cells.length} techniques`}>
+                  <section
+                    key={col.tactic}
+                    className="matrix-col"
+                    aria-label={`${col.title}: ${col.cells.length} techniques`}
+                  >
                     <h2 className="matrix-head">
                       {col.title}
                       <span className="muted small"> {col.cells.length}</span>

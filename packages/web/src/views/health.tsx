@@ -75,7 +75,14 @@ function Body(props: { s: NodeStatus; h: Health | undefined }): ReactNode {
                   </span>
                 </div>
                 {pct !== undefined && (
-                  <div className="meter" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct)} aria-label={`${q.name} fill`}>
+                  <div
+                    className="meter"
+                    role="meter"
+                    aria-valuemin={0}
+                    aria-valuemax={100}
+                    aria-valuenow={Math.round(pct)}
+                    aria-label={`${q.name} fill`}
+                  >
                     <span style={{ width: `${pct}%` }} />
                   </div>
                 )}
@@ -107,7 +114,8 @@ function Body(props: { s: NodeStatus; h: Health | undefined }): ReactNode {
               <tr>
                 <th>Stored size</th>
                 <td className="num">
-                  {formatBytes(s.storage.storedBytes)} ({formatBytes(s.storage.rawBytes)} raw{ratio > 0 ? `, ${ratio.toFixed(1)}× compression` : ''})
+                  {formatBytes(s.storage.storedBytes)} ({formatBytes(s.storage.rawBytes)} raw
+                  {ratio > 0 ? `, ${ratio.toFixed(1)}× compression` : ''})
                 </td>
               </tr>
               <tr>
@@ -129,7 +137,8 @@ function Body(props: { s: NodeStatus; h: Health | undefined }): ReactNode {
               <tr>
                 <th>Oldest / newest event</th>
                 <td>
-                  {s.storage.oldest ? formatTime(s.storage.oldest) : '—'} / {s.storage.newest ? formatTime(s.storage.newest) : '—'}
+                  {s.storage.oldest ? formatTime(s.storage.oldest) : '—'} /{' '}
+                  {s.storage.newest ? formatTime(s.storage.newest) : '—'}
                 </td>
               </tr>
               {Object.entries(s.storage.files ?? {}).map(([f, b]) => (
@@ -144,9 +153,12 @@ function Body(props: { s: NodeStatus; h: Health | undefined }): ReactNode {
         <section className="panel">
           <h2 className="panel-title">Retention</h2>
           <p>
-            Events are kept {s.retention.maxAgeDays > 0 ? `for ${s.retention.maxAgeDays} days` : 'without an age limit'} and{' '}
-            {s.retention.maxBytes > 0 ? `up to ${formatBytes(s.retention.maxBytes)} compressed` : 'without a size limit'}; the oldest days go
-            first. Retention runs hourly.
+            Events are kept {s.retention.maxAgeDays > 0 ? `for ${s.retention.maxAgeDays} days` : 'without an age limit'}{' '}
+            and{' '}
+            {s.retention.maxBytes > 0
+              ? `up to ${formatBytes(s.retention.maxBytes)} compressed`
+              : 'without a size limit'}
+            ; the oldest days go first. Retention runs hourly.
           </p>
           <h3 className="subhead">Sources</h3>
           {s.sources.length === 0 ? (

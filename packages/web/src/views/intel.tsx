@@ -67,7 +67,14 @@ function Detail(props: { g: IntelGraph; onPick: (id: string) => void }): ReactNo
       {typeof o.object['description'] === 'string' && <p>{o.object['description']}</p>}
       {g.nodes.length > 0 ? (
         <>
-          <Graph nodes={nodes} edges={edges} height={280} label={`Relationship graph of ${nameOf(o)} with ${g.nodes.length} related objects`} onSelect={props.onPick} theme={theme} />
+          <Graph
+            nodes={nodes}
+            edges={edges}
+            height={280}
+            label={`Relationship graph of ${nameOf(o)} with ${g.nodes.length} related objects`}
+            onSelect={props.onPick}
+            theme={theme}
+          />
           <h3 className="subhead">Related ({g.edges.length})</h3>
           <ul className="plain related">
             {g.edges.map((e, i) => {
@@ -149,7 +156,13 @@ function ImportPanel(props: { onDone: (r: IntelImportResult) => void }): ReactNo
         </label>
         <label className="field">
           <span>…or paste JSON</span>
-          <textarea rows={4} value={text} onChange={(e) => setText(e.target.value)} className="mono" name="bundle-text" />
+          <textarea
+            rows={4}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            className="mono"
+            name="bundle-text"
+          />
         </label>
         <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void submit()}>
           {busy ? 'Importing…' : 'Import'}
@@ -173,18 +186,43 @@ export default function IntelView(_props: ViewProps): ReactNode {
   const picked = location.query.get('id') ?? undefined;
   const [draft, setDraft] = useState(q);
   const [active, setActive] = useState(0);
-  const list = useAsync((signal) => api.intel({ q, ...(type ? { type: [type] } : {}), limit: 1000 }, { signal }), [q, type]);
-  const graph = useAsync((signal) => (picked ? api.intelGraph(picked, { signal }) : Promise.resolve(undefined)), [picked]);
+  const list = useAsync(
+    (signal) => api.intel({ q, ...(type ? { type: [type] } : {}), limit: 1000 }, { signal }),
+    [q, type],
+  );
+  const graph = useAsync(
+    (signal) => (picked ? api.intelGraph(picked, { signal }) : Promise.resolve(undefined)),
+    [picked],
+  );
   const set = (p: { q?: string; type?: string; id?: string | undefined }): void =>
     navigate(href('/intel', { q: p.q ?? q, type: p.type ?? type, id: 'id' in p ? p.id : picked }), { replace: true });
 
   const columns: Column<IntelObject>[] = [
     { key: 'type', header: 'Type', width: '130px', render: (o) => <span className="tag">{o.type}</span> },
-    { key: 'name', header: 'Name / pattern', width: 'minmax(260px, 2fr)', render: (o) => <span className="clip mono small" title={nameOf(o)}>{nameOf(o)}</span> },
+    {
+      key: 'name',
+      header: 'Name / pattern',
+      width: 'minmax(260px, 2fr)',
+      render: (o) => (
+        <span className="clip mono small" title={nameOf(o)}>
+          {nameOf(o)}
+        </span>
+      ),
+    },
     { key: 'tlp', header: 'TLP', width: '150px', render: (o) => <TlpBadge tlp={o.tlp} /> },
     { key: 'src', header: 'Source', width: '100px', render: (o) => <span className="muted">{o.source}</span> },
-    { key: 'added', header: 'Stored', width: '160px', render: (o) => <span className="nowrap">{formatTime(o.added)}</span> },
-    { key: 'rev', header: '', width: '80px', render: (o) => (o.revoked ? <span className="badge badge-muted">revoked</span> : null) },
+    {
+      key: 'added',
+      header: 'Stored',
+      width: '160px',
+      render: (o) => <span className="nowrap">{formatTime(o.added)}</span>,
+    },
+    {
+      key: 'rev',
+      header: '',
+      width: '80px',
+      render: (o) => (o.revoked ? <span className="badge badge-muted">revoked</span> : null),
+    },
   ];
 
   return (
@@ -200,7 +238,11 @@ export default function IntelView(_props: ViewProps): ReactNode {
           </a>
         </div>
       </div>
-      {canWrite ? <ImportPanel onDone={() => list.reload()} /> : <p className="muted small">Read-only: viewers cannot import intelligence.</p>}
+      {canWrite ? (
+        <ImportPanel onDone={() => list.reload()} />
+      ) : (
+        <p className="muted small">Read-only: viewers cannot import intelligence.</p>
+      )}
       <form
         className="toolbar"
         role="search"
@@ -212,7 +254,13 @@ export default function IntelView(_props: ViewProps): ReactNode {
       >
         <label className="field field-grow">
           <span className="sr-only">Search intelligence</span>
-          <input data-search-input type="search" value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="name, value, pattern, id or label" />
+          <input
+            data-search-input
+            type="search"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            placeholder="name, value, pattern, id or label"
+          />
         </label>
         <label className="inline-field">
           <span className="muted">Type</span>
@@ -247,7 +295,9 @@ export default function IntelView(_props: ViewProps): ReactNode {
                 rowClass={(o) => (o.id === picked ? 'row-picked' : '')}
                 empty={
                   <Empty title={q || type ? 'Nothing matches' : 'No intelligence stored yet'}>
-                    {q || type ? 'Try another term or type.' : 'Import a STIX bundle or a MISP event, or pull a TAXII collection with bin/intersoc taxii pull.'}
+                    {q || type
+                      ? 'Try another term or type.'
+                      : 'Import a STIX bundle or a MISP event, or pull a TAXII collection with bin/intersoc taxii pull.'}
                   </Empty>
                 }
               />
@@ -261,7 +311,8 @@ export default function IntelView(_props: ViewProps): ReactNode {
             </Async>
           ) : (
             <p className="muted small">
-              Select an object to see its relationships. <Link to={href('/intel', { type: 'indicator' })}>Show indicators</Link>
+              Select an object to see its relationships.{' '}
+              <Link to={href('/intel', { type: 'indicator' })}>Show indicators</Link>
             </p>
           )}
         </aside>

@@ -39,7 +39,11 @@ export default function LoginView(): ReactNode {
 
   return (
     <main id="main" className="login">
-      <form className="login-card" onSubmit={(e) => void submit(e)} aria-describedby={error ? 'login-error' : undefined}>
+      <form
+        className="login-card"
+        onSubmit={(e) => void submit(e)}
+        aria-describedby={error ? 'login-error' : undefined}
+      >
         <div className="brand brand-large">
           <img src="/favicon.svg" alt="" width="32" height="32" />
           <h1>INTERSOC</h1>
@@ -47,11 +51,24 @@ export default function LoginView(): ReactNode {
         <p className="muted">Sign in to the SOC node.</p>
         <label className="field">
           <span>Tenant</span>
-          <input name="tenant" value={tenant} onChange={(e) => setTenant(e.target.value)} autoComplete="organization" required />
+          <input
+            name="tenant"
+            value={tenant}
+            onChange={(e) => setTenant(e.target.value)}
+            autoComplete="organization"
+            required
+          />
         </label>
         <label className="field">
           <span>User name</span>
-          <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" required autoFocus />
+          <input
+            name="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoComplete="username"
+            required
+            autoFocus
+          />
         </label>
         <label className="field">
           <span>Password</span>

@@ -18,7 +18,10 @@ function Configured(props: { n: SocNetwork }): ReactNode {
   const { n } = props;
   const theme = useThemeName();
   const nodes = useMemo(
-    () => [{ id: 'self', label: 'this node', kind: 'peer', focus: true }, ...n.peers.map((p) => ({ id: p.id, label: `${p.name} (trust ${p.trust})`, kind: 'peer' }))],
+    () => [
+      { id: 'self', label: 'this node', kind: 'peer', focus: true },
+      ...n.peers.map((p) => ({ id: p.id, label: `${p.name} (trust ${p.trust})`, kind: 'peer' })),
+    ],
     [n],
   );
   const edges = useMemo(() => n.peers.map((p) => ({ source: 'self', target: p.id, label: p.status })), [n]);
@@ -26,7 +29,13 @@ function Configured(props: { n: SocNetwork }): ReactNode {
     <>
       <section className="panel">
         <h2 className="panel-title">Peers</h2>
-        <Graph nodes={nodes} edges={edges} height={260} label={`Peer graph with ${n.peers.length} peers`} theme={theme} />
+        <Graph
+          nodes={nodes}
+          edges={edges}
+          height={260}
+          label={`Peer graph with ${n.peers.length} peers`}
+          theme={theme}
+        />
         <table className="table">
           <thead>
             <tr>
@@ -52,7 +61,8 @@ function Configured(props: { n: SocNetwork }): ReactNode {
           <ul className="plain">
             {n.exchanges.map((x, i) => (
               <li key={i}>
-                {formatTime(x.time)} · {x.direction} {x.objects} objects {x.direction === 'sent' ? 'to' : 'from'} {x.peer}
+                {formatTime(x.time)} · {x.direction} {x.objects} objects {x.direction === 'sent' ? 'to' : 'from'}{' '}
+                {x.peer}
               </li>
             ))}
           </ul>
@@ -98,8 +108,9 @@ export default function NetworkView(_props: ViewProps): ReactNode {
             <Empty title="Peering is not configured">
               <p>{n.detail ?? 'This node has no federation peers yet.'}</p>
               <p>
-                Once federation is set up, this view shows the peers graph with their trust, what was shared and received and
-                when, items quarantined or rejected with their reasons, and sightings of our indicators at peers.
+                Once federation is set up, this view shows the peers graph with their trust, what was shared and
+                received and when, items quarantined or rejected with their reasons, and sightings of our indicators at
+                peers.
               </p>
             </Empty>
           )

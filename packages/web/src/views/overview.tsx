@@ -32,7 +32,12 @@ function axisTimes(o: Overview): string[] {
   });
 }
 
-function TopList(props: { title: string; items: readonly CountedKey[]; link: (k: CountedKey) => string; empty: string }): ReactNode {
+function TopList(props: {
+  title: string;
+  items: readonly CountedKey[];
+  link: (k: CountedKey) => string;
+  empty: string;
+}): ReactNode {
   const max = Math.max(1, ...props.items.map((i) => i.count));
   return (
     <section className="panel">
@@ -75,8 +80,18 @@ function Body(props: { o: Overview; theme: string }): ReactNode {
     () => ({
       ...baseOption(c),
       legend: { top: 0, textStyle: { color: c.text } },
-      xAxis: { type: 'category', data: labels, axisLine: { lineStyle: { color: c.grid } }, axisLabel: { color: c.muted } },
-      yAxis: { type: 'value', minInterval: 1, splitLine: { lineStyle: { color: c.grid } }, axisLabel: { color: c.muted } },
+      xAxis: {
+        type: 'category',
+        data: labels,
+        axisLine: { lineStyle: { color: c.grid } },
+        axisLabel: { color: c.muted },
+      },
+      yAxis: {
+        type: 'value',
+        minInterval: 1,
+        splitLine: { lineStyle: { color: c.grid } },
+        axisLabel: { color: c.muted },
+      },
       series: [...SEVERITIES].reverse().map((s) => ({
         name: s,
         type: 'bar',
@@ -90,7 +105,12 @@ function Body(props: { o: Overview; theme: string }): ReactNode {
   const eventsOption = useMemo(
     () => ({
       ...baseOption(c),
-      xAxis: { type: 'category', data: labels, axisLine: { lineStyle: { color: c.grid } }, axisLabel: { color: c.muted } },
+      xAxis: {
+        type: 'category',
+        data: labels,
+        axisLine: { lineStyle: { color: c.grid } },
+        axisLabel: { color: c.muted },
+      },
       yAxis: { type: 'value', splitLine: { lineStyle: { color: c.grid } }, axisLabel: { color: c.muted } },
       series: [{ name: 'events', type: 'bar', itemStyle: { color: c.accent }, data: o.events }],
     }),
@@ -108,8 +128,21 @@ function Body(props: { o: Overview; theme: string }): ReactNode {
       },
       yAxis: { type: 'value', splitLine: { lineStyle: { color: c.grid } }, axisLabel: { color: c.muted } },
       series: [
-        { name: 'events/s', type: 'line', showSymbol: false, areaStyle: { opacity: 0.15 }, itemStyle: { color: c.accent }, data: o.rate.map((r) => Number(r.events.toFixed(2))) },
-        { name: 'dead letters/s', type: 'line', showSymbol: false, itemStyle: { color: c.severity.high }, data: o.rate.map((r) => Number(r.deadLetters.toFixed(2))) },
+        {
+          name: 'events/s',
+          type: 'line',
+          showSymbol: false,
+          areaStyle: { opacity: 0.15 },
+          itemStyle: { color: c.accent },
+          data: o.rate.map((r) => Number(r.events.toFixed(2))),
+        },
+        {
+          name: 'dead letters/s',
+          type: 'line',
+          showSymbol: false,
+          itemStyle: { color: c.severity.high },
+          data: o.rate.map((r) => Number(r.deadLetters.toFixed(2))),
+        },
       ],
     }),
     [o, c],
@@ -121,8 +154,20 @@ function Body(props: { o: Overview; theme: string }): ReactNode {
   return (
     <>
       <div className="kpis">
-        <Kpi label="Events per second" value={formatRate(current)} hint={o.rate.length > 0 ? `peak ${formatRate(peak)} in the last ${Math.round((o.rate.length * 5) / 60)} min` : 'measuring…'} />
-        <Kpi label="Events in window" value={formatCount(eventsTotal)} hint={`${formatCount(o.ingest.storedEvents)} stored in total`} />
+        <Kpi
+          label="Events per second"
+          value={formatRate(current)}
+          hint={
+            o.rate.length > 0
+              ? `peak ${formatRate(peak)} in the last ${Math.round((o.rate.length * 5) / 60)} min`
+              : 'measuring…'
+          }
+        />
+        <Kpi
+          label="Events in window"
+          value={formatCount(eventsTotal)}
+          hint={`${formatCount(o.ingest.storedEvents)} stored in total`}
+        />
         <Kpi
           label="Alerts in window"
           value={formatCount(o.alerts.total)}
@@ -152,7 +197,9 @@ function Body(props: { o: Overview; theme: string }): ReactNode {
         <section className="panel">
           <h2 className="panel-title">Alerts by severity</h2>
           {o.alerts.total === 0 ? (
-            <Empty title="No alerts in this window">Detections appear here as rules and indicators match incoming events.</Empty>
+            <Empty title="No alerts in this window">
+              Detections appear here as rules and indicators match incoming events.
+            </Empty>
           ) : (
             <Chart option={severityOption} height={240} summary={`Alerts by severity over time: ${sevSummary}`} />
           )}
@@ -164,23 +211,53 @@ function Body(props: { o: Overview; theme: string }): ReactNode {
               Send syslog to the node, POST to <code>/api/ingest</code>, or run <code>bin/intersoc demo</code>.
             </Empty>
           ) : (
-            <Chart option={eventsOption} height={240} summary={`Events over time: ${eventsTotal} events in ${o.events.length} buckets`} />
+            <Chart
+              option={eventsOption}
+              height={240}
+              summary={`Events over time: ${eventsTotal} events in ${o.events.length} buckets`}
+            />
           )}
         </section>
       </div>
       <section className="panel">
         <h2 className="panel-title">Ingest rate (live)</h2>
         {o.rate.length < 2 ? (
-          <p className="muted small">The node samples the rate every 5 seconds; the chart fills in as samples arrive.</p>
+          <p className="muted small">
+            The node samples the rate every 5 seconds; the chart fills in as samples arrive.
+          </p>
         ) : (
-          <Chart option={rateOption} height={160} summary={`Events per second, now ${formatRate(current)}, peak ${formatRate(peak)}`} />
+          <Chart
+            option={rateOption}
+            height={160}
+            summary={`Events per second, now ${formatRate(current)}, peak ${formatRate(peak)}`}
+          />
         )}
       </section>
       <div className="grid-4">
-        <TopList title="Top rules" items={o.topRules} empty="No rule fired in this window." link={(i) => href('/alerts', { q: `rule_id:${quoteValue(i.key)}` })} />
-        <TopList title="Top ATT&CK techniques" items={o.topTechniques} empty="No technique observed." link={(i) => href('/alerts', { q: `technique:${quoteValue(i.key)}` })} />
-        <TopList title="Top hosts" items={o.topHosts} empty="No host named in alerts." link={(i) => href('/alerts', { q: `host:${quoteValue(i.key)}` })} />
-        <TopList title="Top users" items={o.topUsers} empty="No user named in alerts." link={(i) => href('/alerts', { q: `user:${quoteValue(i.key)}` })} />
+        <TopList
+          title="Top rules"
+          items={o.topRules}
+          empty="No rule fired in this window."
+          link={(i) => href('/alerts', { q: `rule_id:${quoteValue(i.key)}` })}
+        />
+        <TopList
+          title="Top ATT&CK techniques"
+          items={o.topTechniques}
+          empty="No technique observed."
+          link={(i) => href('/alerts', { q: `technique:${quoteValue(i.key)}` })}
+        />
+        <TopList
+          title="Top hosts"
+          items={o.topHosts}
+          empty="No host named in alerts."
+          link={(i) => href('/alerts', { q: `host:${quoteValue(i.key)}` })}
+        />
+        <TopList
+          title="Top users"
+          items={o.topUsers}
+          empty="No user named in alerts."
+          link={(i) => href('/alerts', { q: `user:${quoteValue(i.key)}` })}
+        />
       </div>
       {canWrite && <DeadLetters />}
     </>
@@ -195,7 +272,9 @@ function DeadLetters(): ReactNode {
       <Async state={state} label="Loading dead letters…">
         {(page) =>
           page.items.length === 0 ? (
-            <p className="muted small">No record has been refused. Malformed input would be kept here with its reason.</p>
+            <p className="muted small">
+              No record has been refused. Malformed input would be kept here with its reason.
+            </p>
           ) : (
             <table className="table">
               <thead>

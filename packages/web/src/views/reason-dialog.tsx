@@ -7,7 +7,12 @@ import { useState, type ReactNode } from 'react';
 import type { AlertStatus } from '../api/types';
 import { Dialog } from '../components/dialog';
 
-const COMMON = ['False positive', 'Benign: expected administrative activity', 'Duplicate of another alert', 'Resolved: contained and remediated'];
+const COMMON = [
+  'False positive',
+  'Benign: expected administrative activity',
+  'Duplicate of another alert',
+  'Resolved: contained and remediated',
+];
 
 /** The dialog. */
 export function ReasonDialog(props: {
@@ -29,7 +34,12 @@ export function ReasonDialog(props: {
           <button type="button" className="btn btn-ghost" onClick={props.onCancel}>
             Cancel
           </button>
-          <button type="button" className={`btn ${closing ? 'btn-danger' : 'btn-primary'}`} disabled={!ok} onClick={() => props.onConfirm(reason.trim())}>
+          <button
+            type="button"
+            className={`btn ${closing ? 'btn-danger' : 'btn-primary'}`}
+            disabled={!ok}
+            onClick={() => props.onConfirm(reason.trim())}
+          >
             {verb}
           </button>
         </>
@@ -37,7 +47,14 @@ export function ReasonDialog(props: {
     >
       <label className="field">
         <span>Reason{closing ? ' (required)' : ' (optional)'}</span>
-        <textarea name="reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} required={closing} autoFocus />
+        <textarea
+          name="reason"
+          rows={3}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          required={closing}
+          autoFocus
+        />
       </label>
       <div className="chips" role="group" aria-label="Common reasons">
         {COMMON.map((c) => (

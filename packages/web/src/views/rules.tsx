@@ -33,7 +33,11 @@ function RuleDetail(props: { rule: RuleInfo }): ReactNode {
           </tr>
           <tr>
             <th>Log source</th>
-            <td className="mono">{Object.entries(r.logsource).map(([k, v]) => `${k}: ${v}`).join(', ') || '—'}</td>
+            <td className="mono">
+              {Object.entries(r.logsource)
+                .map(([k, v]) => `${k}: ${v}`)
+                .join(', ') || '—'}
+            </td>
           </tr>
           <tr>
             <th>Fields tested</th>
@@ -41,9 +45,7 @@ function RuleDetail(props: { rule: RuleInfo }): ReactNode {
           </tr>
           <tr>
             <th>ATT&amp;CK</th>
-            <td>
-              {[...r.tactics, ...r.techniques].join(', ') || '—'}
-            </td>
+            <td>{[...r.tactics, ...r.techniques].join(', ') || '—'}</td>
           </tr>
           <tr>
             <th>Pack</th>
@@ -79,7 +81,13 @@ function RuleDetail(props: { rule: RuleInfo }): ReactNode {
           )}
         </tbody>
       </table>
-      {r.hits > 0 && <Link to={href('/alerts', { q: `rule_id:${quoteValue(r.key)}`, status: 'new,acknowledged,closed', range: 'all' })}>Show its {formatCount(r.hits)} alerts</Link>}
+      {r.hits > 0 && (
+        <Link
+          to={href('/alerts', { q: `rule_id:${quoteValue(r.key)}`, status: 'new,acknowledged,closed', range: 'all' })}
+        >
+          Show its {formatCount(r.hits)} alerts
+        </Link>
+      )}
     </section>
   );
 }
@@ -158,7 +166,9 @@ function Body(props: { cat: RuleCatalogue; onChange: (r: RuleInfo) => void }): R
             tabIndex={-1}
             aria-label={`Level of ${r.title}`}
             value={r.level}
-            onChange={(e) => void tune(r, { level: e.target.value === r.ruleLevel ? null : (e.target.value as Severity) })}
+            onChange={(e) =>
+              void tune(r, { level: e.target.value === r.ruleLevel ? null : (e.target.value as Severity) })
+            }
             onClick={(e) => e.stopPropagation()}
           >
             {SEVERITIES.map((s) => (
@@ -172,10 +182,25 @@ function Body(props: { cat: RuleCatalogue; onChange: (r: RuleInfo) => void }): R
           <SeverityBadge severity={r.level} />
         ),
     },
-    { key: 'status', header: 'Status', width: '110px', render: (r) => <span className="muted">{r.status ?? '—'}</span> },
-    { key: 'tech', header: 'ATT&CK', width: '150px', render: (r) => <span className="clip mono small">{r.techniques.join(' ')}</span> },
+    {
+      key: 'status',
+      header: 'Status',
+      width: '110px',
+      render: (r) => <span className="muted">{r.status ?? '—'}</span>,
+    },
+    {
+      key: 'tech',
+      header: 'ATT&CK',
+      width: '150px',
+      render: (r) => <span className="clip mono small">{r.techniques.join(' ')}</span>,
+    },
     { key: 'hits', header: 'Hits', width: '80px', className: 'num', render: (r) => formatCount(r.hits) },
-    { key: 'last', header: 'Last hit', width: '110px', render: (r) => <span className="muted small">{r.lastHit ? formatAgo(r.lastHit, Date.now()) : '—'}</span> },
+    {
+      key: 'last',
+      header: 'Last hit',
+      width: '110px',
+      render: (r) => <span className="muted small">{r.lastHit ? formatAgo(r.lastHit, Date.now()) : '—'}</span>,
+    },
     { key: 'pack', header: 'Pack', width: '110px', render: (r) => <span className="clip muted small">{r.pack}</span> },
   ];
 
@@ -188,10 +213,22 @@ function Body(props: { cat: RuleCatalogue; onChange: (r: RuleInfo) => void }): R
         {cat.rejected.length} document{cat.rejected.length === 1 ? '' : 's'} rejected
       </p>
       <div className="tabs" role="tablist" aria-label="Rules">
-        <button type="button" role="tab" aria-selected={tab === 'rules'} className="tab" onClick={() => setTab('rules')}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'rules'}
+          className="tab"
+          onClick={() => setTab('rules')}
+        >
           Rules
         </button>
-        <button type="button" role="tab" aria-selected={tab === 'rejected'} className="tab" onClick={() => setTab('rejected')}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'rejected'}
+          className="tab"
+          onClick={() => setTab('rejected')}
+        >
           Rejected ({cat.rejected.length})
         </button>
       </div>
@@ -202,7 +239,9 @@ function Body(props: { cat: RuleCatalogue; onChange: (r: RuleInfo) => void }): R
       )}
       {tab === 'rejected' ? (
         cat.rejected.length === 0 ? (
-          <Empty title="Every rule document loaded">Documents with syntax the engine does not support would be listed here with the reason.</Empty>
+          <Empty title="Every rule document loaded">
+            Documents with syntax the engine does not support would be listed here with the reason.
+          </Empty>
         ) : (
           <table className="table">
             <thead>
@@ -229,7 +268,13 @@ function Body(props: { cat: RuleCatalogue; onChange: (r: RuleInfo) => void }): R
             <div className="toolbar">
               <label className="field field-grow">
                 <span className="sr-only">Filter rules</span>
-                <input data-search-input type="search" placeholder="Filter by title, id or technique" value={text} onChange={(e) => setText(e.target.value)} />
+                <input
+                  data-search-input
+                  type="search"
+                  placeholder="Filter by title, id or technique"
+                  value={text}
+                  onChange={(e) => setText(e.target.value)}
+                />
               </label>
               <label className="inline-field">
                 <span className="muted">Show</span>
@@ -273,7 +318,13 @@ function Body(props: { cat: RuleCatalogue; onChange: (r: RuleInfo) => void }): R
               }
             />
           </div>
-          <aside className="split-side">{selected ? <RuleDetail rule={selected} /> : <p className="muted small">Select a rule to see its details. Space switches it on or off.</p>}</aside>
+          <aside className="split-side">
+            {selected ? (
+              <RuleDetail rule={selected} />
+            ) : (
+              <p className="muted small">Select a rule to see its details. Space switches it on or off.</p>
+            )}
+          </aside>
         </div>
       )}
     </>

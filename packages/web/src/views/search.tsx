@@ -57,17 +57,18 @@ function Expanded(props: { e: SocEvent }): ReactNode {
         </h3>
         <table className="table fields">
           <tbody>
-            {[...Object.entries(e.ecs).map(([k, v]) => [k, fieldText(v), 'ECS'] as const), ...Object.entries(e.fields).map(([k, v]) => [k, fieldText(v), ''] as const)].map(
-              ([k, v, tag]) => (
-                <tr key={`${tag}:${k}`}>
-                  <th scope="row" className="mono">
-                    {k}
-                    {tag && <span className="tag">{tag}</span>}
-                  </th>
-                  <td className="mono wrap">{v}</td>
-                </tr>
-              ),
-            )}
+            {[
+              ...Object.entries(e.ecs).map(([k, v]) => [k, fieldText(v), 'ECS'] as const),
+              ...Object.entries(e.fields).map(([k, v]) => [k, fieldText(v), ''] as const),
+            ].map(([k, v, tag]) => (
+              <tr key={`${tag}:${k}`}>
+                <th scope="row" className="mono">
+                  {k}
+                  {tag && <span className="tag">{tag}</span>}
+                </th>
+                <td className="mono wrap">{v}</td>
+              </tr>
+            ))}
           </tbody>
         </table>
       </div>
@@ -126,7 +127,8 @@ function RangePicker(props: { range: TimeRange; onChange: (r: TimeRange) => void
             onClick={() => {
               const f = fromLocalInput(from);
               const t = fromLocalInput(to);
-              if (f !== undefined && t !== undefined && f <= t) props.onChange({ kind: 'absolute', from: f, to: t + 59_999 });
+              if (f !== undefined && t !== undefined && f <= t)
+                props.onChange({ kind: 'absolute', from: f, to: t + 59_999 });
             }}
           >
             Apply
@@ -212,7 +214,8 @@ export default function SearchView(_props: ViewProps): ReactNode {
       });
   }, [cursor, q, range, bounds]);
 
-  const go = (nextQ: string, nextRange: TimeRange): void => navigate(href('/search', { q: nextQ, range: encodeRange(nextRange) }));
+  const go = (nextQ: string, nextRange: TimeRange): void =>
+    navigate(href('/search', { q: nextQ, range: encodeRange(nextRange) }));
 
   const histOption = useMemo(() => {
     if (!hist) return undefined;
@@ -230,7 +233,12 @@ export default function SearchView(_props: ViewProps): ReactNode {
         axisLabel: { color: c.muted },
         axisLine: { lineStyle: { color: c.grid } },
       },
-      yAxis: { type: 'value', minInterval: 1, splitLine: { lineStyle: { color: c.grid } }, axisLabel: { color: c.muted } },
+      yAxis: {
+        type: 'value',
+        minInterval: 1,
+        splitLine: { lineStyle: { color: c.grid } },
+        axisLabel: { color: c.muted },
+      },
       series: [{ type: 'bar', name: 'events', itemStyle: { color: c.accent }, data: hist.counts }],
     };
   }, [hist, theme]);
@@ -246,12 +254,37 @@ export default function SearchView(_props: ViewProps): ReactNode {
         </span>
       ),
     },
-    { key: 'time', header: 'Time', width: '160px', render: (e) => <span className="nowrap">{formatTime(e.time)}</span> },
-    { key: 'host', header: 'Host', width: '140px', render: (e) => <span className="clip">{fieldText(e.ecs['host.name'])}</span> },
-    { key: 'user', header: 'User', width: '120px', render: (e) => <span className="clip">{fieldText(e.ecs['user.name'])}</span> },
-    { key: 'code', header: 'Event', width: '90px', render: (e) => <span className="clip mono">{fieldText(e.ecs['event.code'])}</span> },
+    {
+      key: 'time',
+      header: 'Time',
+      width: '160px',
+      render: (e) => <span className="nowrap">{formatTime(e.time)}</span>,
+    },
+    {
+      key: 'host',
+      header: 'Host',
+      width: '140px',
+      render: (e) => <span className="clip">{fieldText(e.ecs['host.name'])}</span>,
+    },
+    {
+      key: 'user',
+      header: 'User',
+      width: '120px',
+      render: (e) => <span className="clip">{fieldText(e.ecs['user.name'])}</span>,
+    },
+    {
+      key: 'code',
+      header: 'Event',
+      width: '90px',
+      render: (e) => <span className="clip mono">{fieldText(e.ecs['event.code'])}</span>,
+    },
     { key: 'fmt', header: 'Format', width: '90px', render: (e) => <span className="clip">{e.source.format}</span> },
-    { key: 'msg', header: 'Record', width: 'minmax(300px, 1fr)', render: (e) => <span className="clip mono small">{clip(summaryOf(e), 400)}</span> },
+    {
+      key: 'msg',
+      header: 'Record',
+      width: 'minmax(300px, 1fr)',
+      render: (e) => <span className="clip mono small">{clip(summaryOf(e), 400)}</span>,
+    },
   ];
 
   const toggle = (id: string): void =>
@@ -328,7 +361,8 @@ export default function SearchView(_props: ViewProps): ReactNode {
             )}
           </section>
           <p className="muted small" role="status">
-            {rows.length.toLocaleString('en-US')} shown{cursor ? ', scroll for more' : ''} · Enter or double-click a row to expand its raw record
+            {rows.length.toLocaleString('en-US')} shown{cursor ? ', scroll for more' : ''} · Enter or double-click a row
+            to expand its raw record
           </p>
           <VirtualTable
             label="Search results"
@@ -343,7 +377,8 @@ export default function SearchView(_props: ViewProps): ReactNode {
             onNearEnd={loadMore}
             empty={
               <Empty title="No events match">
-                Try a wider time range or fewer terms. Field names autocomplete as you type; values are case-insensitive.
+                Try a wider time range or fewer terms. Field names autocomplete as you type; values are
+                case-insensitive.
               </Empty>
             }
           />

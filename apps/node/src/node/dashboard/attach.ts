@@ -51,6 +51,8 @@ export interface DashboardWiring {
   readonly stats: PipelineStats;
   readonly workers: number;
   readonly sources: () => readonly RunningSource[];
+  /** Rebuilds the pipeline's detectors after rules or indicators changed. */
+  readonly reloadDetectors: () => Promise<void>;
   readonly onError: (err: unknown) => void;
 }
 
@@ -62,7 +64,9 @@ export function attachDashboard(app: FastifyInstance, w: DashboardWiring): { fil
   );
   sampler.start(w.onError);
   const cti = openSqliteCtiStore(w.db);
-  const rules = ruleService({ data: w.config.data, reader: w.reader });
+  // A failed reload must not fail the change that caused it: the change is stored either way.
+  const reload = (): Promise<void> => w.reloadDetectors().catch(w.onError);
+  const rules = ruleService({ data: w.config.data, reader: w.reader, onChange: reload });
   const udpDropped = (): number =>
     w.stats.udpDropped + w.sources().reduce((a, s) => a + (s.name.startsWith('udp') ? s.counters.dropped : 0), 0);
   registerDashboardRoutes(app, {
@@ -71,7 +75,7 @@ export function attachDashboard(app: FastifyInstance, w: DashboardWiring): { fil
     feed: alertFeed(w.bus),
     overview: overviewService({ reader: w.reader, triage, sampler, dropped: udpDropped }),
     rules,
-    intel: intelService(cti),
+    intel: intelService(cti, reload),
     node: nodeStatusService({
       config: w.config,
       reader: w.reader,

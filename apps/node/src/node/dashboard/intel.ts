@@ -98,7 +98,15 @@ function counts(
 }
 
 /** The intelligence service over a CTI store. */
-export function intelService(store: CtiStore): IntelService {
+export function intelService(
+  store: CtiStore,
+  /** Called after an import added objects, so indicator matching picks them up (hot reload). */
+  onChange?: () => Promise<void>,
+): IntelService {
+  const changed = async (r: IntelImportResult): Promise<IntelImportResult> => {
+    if (r.added > 0) await onChange?.();
+    return r;
+  };
   const latest = (ctx: AuthContext, ids: readonly string[]): StoredObject[] => {
     const out: StoredObject[] = [];
     for (let i = 0; i < ids.length; i += 500) {
@@ -167,7 +175,7 @@ export function intelService(store: CtiStore): IntelService {
         const events = parseMispEvents(doc);
         if (!events.ok) throw new AppError('VALIDATION', `not a MISP event: ${events.reason}`);
         const objects = events.value.flatMap((e) => mispToStix(e).objects);
-        return counts(store.put(ctx, objects, { source: 'misp', via: 'dashboard import' }), []);
+        return changed(counts(store.put(ctx, objects, { source: 'misp', via: 'dashboard import' }), []));
       }
       const d = doc as { type?: unknown; objects?: unknown; id?: unknown };
       let objects: unknown[];
@@ -179,7 +187,7 @@ export function intelService(store: CtiStore): IntelService {
       } else {
         throw new AppError('VALIDATION', 'expected a STIX 2.1 bundle (type "bundle") or one STIX object');
       }
-      return counts(store.put(ctx, objects, { source: 'local', via: 'dashboard import' }), []);
+      return changed(counts(store.put(ctx, objects, { source: 'local', via: 'dashboard import' }), []));
     },
 
     async export(ctx, format, ids) {

@@ -50,7 +50,12 @@ function keyOf(d: SigmaDocument): string {
 }
 
 /** The rule service of a node data directory. */
-export function ruleService(d: { readonly data: string; readonly reader: SqliteEventReader }): RuleService {
+export function ruleService(d: {
+  readonly data: string;
+  readonly reader: SqliteEventReader;
+  /** Called after tuning changed, so running detectors pick it up (hot reload). */
+  readonly onChange?: () => Promise<void>;
+}): RuleService {
   const cache = new Map<string, Loaded>();
   const starter = path.resolve(starterPackDir());
 
@@ -175,6 +180,7 @@ export function ruleService(d: { readonly data: string; readonly reader: SqliteE
       if (change.level === null) delete levels[key];
       else if (change.level !== undefined) levels[key] = change.level;
       writeTuning(ctx.tenant, { ...tuning, disabled, levels });
+      await d.onChange?.();
       const updated = catalogue(ctx).rules.find((r) => r.key === key);
       if (!updated) throw new AppError('INTERNAL', `rule ${key} vanished while tuning`);
       return updated;

@@ -26,6 +26,8 @@ export interface IndexedVariant {
 const EXISTS = '\u0001exists';
 const ANY = '*';
 const MAX_BUCKETS = 4096;
+/** Buckets with at most this many variants evaluate them all instead of scanning literals. */
+const SCAN_THRESHOLD = 12;
 /** Scratch buffer for found literal indexes (the engine is single-threaded per instance). */
 const FOUND = new Int32Array(8192);
 
@@ -67,6 +69,7 @@ class Bucket {
   private readonly alwaysList: readonly number[];
   /** Scratch list of candidate variants of the current event. */
   private candidates: number[] = [];
+  private readonly allOrder: readonly number[];
   private overflow = false;
 
   constructor(variants: readonly IndexedVariant[], ruleCount: number) {
@@ -93,6 +96,7 @@ class Bucket {
     });
     if (literalIndex.size > 0) this.scanner = new LiteralScanner([...literalIndex.keys()]);
     this.alwaysList = variants.map((_, i) => i).filter((i) => this.always[i] === 1);
+    this.allOrder = variants.map((_, i) => i);
     const dense = (m: Map<number, number[]>): (number[] | undefined)[] => {
       const arr = new Array<number[] | undefined>(literalIndex.size);
       for (const [li, list] of m) arr[li] = list;
@@ -166,7 +170,8 @@ class Bucket {
   /** Rules of this bucket that match the event, in rule order. */
   match(ev: EventView, out: CompiledRule[]): void {
     const epoch = this.nextEpoch();
-    if (this.scanner) {
+    // Scanning costs about as much as evaluating a handful of rules: small buckets skip it.
+    if (this.scanner && this.variants.length > SCAN_THRESHOLD) {
       for (const field of this.fieldTargets.keys()) this.scanField(ev, field, epoch);
       if (this.keywordScanner) {
         // Keyword literals may be in any field: the other fields get the (small) keyword scanner.
@@ -177,6 +182,8 @@ class Bucket {
     let order: readonly number[];
     if (this.overflow) {
       order = variants.map((_, k) => k);
+    } else if (this.variants.length <= SCAN_THRESHOLD) {
+      order = this.allOrder;
     } else {
       const cand = this.candidates;
       for (const k of this.alwaysList) cand.push(k);
