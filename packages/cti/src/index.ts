@@ -169,7 +169,7 @@ export type {
   TaxiiRecord,
 } from './taxii/backend.js';
 export { collectionAccess, taxiiServer } from './taxii/server.js';
-export type { TaxiiServerOptions } from './taxii/server.js';
+export type { TaxiiAuthRequest, TaxiiServerOptions } from './taxii/server.js';
 export { CollectionSchema, filterQuery, memoryCursors, StatusSchema, TaxiiClient } from './taxii/client.js';
 export type {
   TaxiiApiRoot,

@@ -99,13 +99,14 @@ export function register(program: Command): void {
     .command('hunt')
     .description('run Sigma rules over log files and write a timeline')
     .argument('<paths...>', 'log files or folders (JSON, JSONL, .gz, ...)')
-    .requiredOption('--rules <dir>', 'rule folder or file (repeatable, or comma-separated)', collect, [])
+    .option('--rules <dir>', 'rule folder or file (required; repeatable, or comma-separated)', collect, [])
     .option('--output <file>', 'timeline file (default: stdout)')
     .option('--format <format>', 'timeline format: jsonl or csv (default: csv for *.csv, else jsonl)')
     .option('--input-format <format>', 'input format name (default: auto-detected per file)')
     .option('--mapping <file>', 'extra logsource mapping file or folder (repeatable)', collect, [])
     .option('--placeholders <file>', 'YAML map of placeholder values')
     .action(async (paths: string[], opts: HuntOpts) => {
+      if (opts.rules.length === 0) throw new AppError('BAD_REQUEST', '--rules names no rule folder');
       const format = opts.format ?? (opts.output?.endsWith('.csv') ? 'csv' : 'jsonl');
       if (format !== 'jsonl' && format !== 'csv') throw new AppError('BAD_REQUEST', '--format must be jsonl or csv');
       const started = Date.now();

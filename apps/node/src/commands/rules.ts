@@ -6,11 +6,12 @@
  * - `rules list`: the installed packs and the tuning;
  * - `rules enable|disable ID`, `rules level ID LEVEL`: tuning stored as data (`tuning.json`).
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { AppError, SEVERITIES, TENANT_PATTERN, type Severity } from '@intersoc/core';
-import { loadRuleSet, starterPackDir, type RuleTuning } from '@intersoc/detect';
+import { AppError, SEVERITIES, type Severity } from '@intersoc/core';
+import { loadRuleSet, type RuleTuning } from '@intersoc/detect';
+import { readTuning, rulesHome, tenantRulePaths, writeTuning } from '../node/rules.js';
 
 interface CommonOpts {
   mapping?: string[];
@@ -19,39 +20,6 @@ interface CommonOpts {
 
 function collect(v: string, prev: string[]): string[] {
   return [...prev, v];
-}
-
-/** `<data>/rules/<tenant>`, validated. */
-export function rulesHome(data: string, tenant: string): string {
-  if (!TENANT_PATTERN.test(tenant)) throw new AppError('BAD_REQUEST', `invalid tenant "${tenant}"`);
-  return path.join(data, 'rules', tenant);
-}
-
-/** Reads a tenant's tuning (empty when none). */
-export function readTuning(home: string): RuleTuning {
-  const file = path.join(home, 'tuning.json');
-  if (!existsSync(file)) return {};
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as RuleTuning;
-  } catch (err) {
-    throw new AppError('CONFIG', `cannot read ${file}: ${(err as Error).message}`);
-  }
-}
-
-function writeTuning(home: string, tuning: RuleTuning): void {
-  mkdirSync(home, { recursive: true });
-  writeFileSync(path.join(home, 'tuning.json'), `${JSON.stringify(tuning, null, 2)}\n`);
-}
-
-/** Rule folders of a tenant: the starter pack and every installed pack. */
-export function tenantRulePaths(data: string, tenant: string): string[] {
-  const packs = path.join(rulesHome(data, tenant), 'packs');
-  const installed = existsSync(packs)
-    ? readdirSync(packs)
-        .sort()
-        .map((p) => path.join(packs, p))
-    : [];
-  return [starterPackDir(), ...installed];
 }
 
 function checkPaths(paths: string[], opts: CommonOpts) {

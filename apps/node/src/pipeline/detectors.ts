@@ -3,7 +3,9 @@
  * Builds the detectors every parse thread runs, from a serialisable spec (workers cannot be
  * handed live objects). New detector kinds register here.
  */
+import path from 'node:path';
 import type { Detector } from '@intersoc/core';
+import type { SigmaCorrelator } from '@intersoc/detect';
 
 /** Which detectors to run, and where their rules and indicators live. */
 export interface DetectorSpec {
@@ -11,6 +13,11 @@ export interface DetectorSpec {
   readonly dataDir: string;
   /** Detector kinds to enable, e.g. `sigma`, `ioc`. */
   readonly kinds: readonly string[];
+  /**
+   * True when several threads detect: stateful parts (Sigma correlations) then run once, in the
+   * correlation stage on the writer thread, instead of inside each detector.
+   */
+  readonly externalCorrelation?: boolean;
 }
 
 /** Creates the detectors named in `spec`. */
@@ -24,4 +31,39 @@ export async function loadDetectors(spec: DetectorSpec): Promise<Detector[]> {
 }
 
 /** Detector factories by kind; each loads its package lazily. */
-const FACTORIES: Record<string, (spec: DetectorSpec) => Promise<Detector[]>> = {};
+const FACTORIES: Record<string, (spec: DetectorSpec) => Promise<Detector[]>> = {
+  sigma: async (spec) => {
+    const [{ SigmaDetector, SqliteStateStore }, { loadNodeRuleSets }] = await Promise.all([
+      import('@intersoc/detect'),
+      import('../node/rules.js'),
+    ]);
+    const sets = loadNodeRuleSets(spec.dataDir);
+    const d = new SigmaDetector({
+      ruleSet: sets.fallback,
+      ...(spec.externalCorrelation
+        ? { external: true }
+        : { store: new SqliteStateStore(path.join(spec.dataDir, SIGMA_STATE_FILE)) }),
+    });
+    for (const [tenant, set] of sets.tenants) d.setRuleSet(set, tenant);
+    return [d];
+  },
+};
+
+/** Where Sigma correlation windows persist, so they survive a restart. */
+export const SIGMA_STATE_FILE = 'sigma-state.db';
+
+/** The correlation stage's state for externally correlated detectors (see `SigmaCorrelator`). */
+export async function loadCorrelator(spec: DetectorSpec): Promise<SigmaCorrelator | undefined> {
+  if (!spec.kinds.includes('sigma')) return undefined;
+  const [{ SigmaCorrelator, SqliteStateStore }, { loadNodeRuleSets }] = await Promise.all([
+    import('@intersoc/detect'),
+    import('../node/rules.js'),
+  ]);
+  const sets = loadNodeRuleSets(spec.dataDir);
+  const c = new SigmaCorrelator({
+    ruleSet: sets.fallback,
+    store: new SqliteStateStore(path.join(spec.dataDir, SIGMA_STATE_FILE)),
+  });
+  for (const [tenant, set] of sets.tenants) c.setRuleSet(set, tenant);
+  return c;
+}

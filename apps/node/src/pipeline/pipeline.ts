@@ -109,10 +109,13 @@ export class Pipeline {
 
   private async startThreads(): Promise<void> {
     const channels = Array.from({ length: this.opts.workers }, () => new MessageChannel());
+    // Several threads detect: correlations move to the writer thread's correlation stage.
+    const detectors: DetectorSpec = { ...this.opts.detectors, externalCorrelation: true };
     const writerInit: WriterInit = {
       file: path.join(this.opts.dataDir, EVENTS_DB_FILE),
       ports: channels.map((c) => c.port1),
       indexStep: 8,
+      detectors,
     };
     this.writerThread = new Worker(workerUrl(import.meta.url, 'writer-thread'), {
       workerData: writerInit,
@@ -128,7 +131,7 @@ export class Pipeline {
           writer: ch.port2,
           blockEvents: this.opts.blockEvents,
           maxRecordBytes: this.opts.maxRecordBytes,
-          detectors: this.opts.detectors,
+          detectors,
           idleFlushMs: this.opts.idleFlushMs,
         };
         const worker = new Worker(workerUrl(import.meta.url, 'parse-worker'), {
@@ -348,6 +351,7 @@ export class Pipeline {
       return;
     }
     const token = ++this.token;
+    this.writerThread?.postMessage({ type: 'reload' });
     await Promise.all(
       this.lanes.map(async (l) => {
         const done = new Promise<void>((resolve) => {

@@ -21,6 +21,7 @@ import {
   type SocEvent,
 } from '@intersoc/core';
 import type { BlockEvent, DeadLetter, EncodedBlock } from '@intersoc/storage';
+import type { SigmaFeedItem } from '@intersoc/detect';
 import {
   chooseFramer,
   createJsonFramer,
@@ -39,6 +40,8 @@ export interface StageOutput {
   readonly blocks: EncodedBlock[];
   readonly alerts: Alert[];
   readonly deadLetters: DeadLetter[];
+  /** Matches for the correlation stage (when detectors correlate externally). */
+  readonly feed?: SigmaFeedItem[];
 }
 
 /** Options of the stage. */
@@ -349,6 +352,8 @@ export class Processor {
         for (const a of drafts) alerts.push(toAlert(tenant, a));
       }
     }
+    const feed: SigmaFeedItem[] = [];
+    for (const d of this.detectors) if (hasFeed(d)) feed.push(...d.takeFeed());
     c.alerts += alerts.length;
     const blocks: EncodedBlock[] = [];
     for (const e of events as PendingEvent[]) {
@@ -369,8 +374,9 @@ export class Processor {
     }
     const dead = this.dead;
     this.dead = [];
-    if (blocks.length > 0 || alerts.length > 0 || dead.length > 0)
-      await this.opts.sink({ blocks, alerts, deadLetters: dead });
+    if (blocks.length > 0 || alerts.length > 0 || dead.length > 0 || feed.length > 0) {
+      await this.opts.sink({ blocks, alerts, deadLetters: dead, ...(feed.length > 0 ? { feed } : {}) });
+    }
   }
 }
 
@@ -400,4 +406,8 @@ function wholeRecord(text: string): FrameItem {
  */
 function idKeyBase(s: EventSource): string {
   return s.kind === 'http' ? `http:${s.name}` : `${s.kind}:${s.name}:${s.peer ?? ''}`;
+}
+
+function hasFeed(d: Detector): d is Detector & { takeFeed(): SigmaFeedItem[] } {
+  return typeof (d as { takeFeed?: unknown }).takeFeed === 'function';
 }

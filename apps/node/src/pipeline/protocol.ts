@@ -8,6 +8,7 @@
 import type { Alert, EventSource } from '@intersoc/core';
 import type { DeadLetter, EncodedBlock, WriteResult } from '@intersoc/storage';
 import type { SourceRecord } from '@intersoc/ingest';
+import type { SigmaFeedItem } from '@intersoc/detect';
 
 /** Bytes of one stream (TCP connection, HTTP body, UDP datagram). */
 export interface ChunkMessage {
@@ -87,6 +88,8 @@ export interface WriteMessage {
   readonly blocks: readonly EncodedBlock[];
   readonly alerts: readonly Alert[];
   readonly deadLetters: readonly DeadLetter[];
+  /** Matches for the correlation stage on the writer thread. */
+  readonly feed?: readonly SigmaFeedItem[];
   /** Flush tokens completed by this write. */
   readonly tokens: readonly number[];
   /** Id of the sending worker, for its acknowledgement. */

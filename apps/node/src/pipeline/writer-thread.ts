@@ -6,7 +6,9 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openEventWriter } from '@intersoc/storage';
+import { loadCorrelator, type DetectorSpec } from './detectors.js';
 import { createHydrator } from './hydrator.js';
+import { toAlert } from './processor.js';
 import type { FromWriter, WriteMessage } from './protocol.js';
 
 /** Data the main thread passes when starting the writer. */
@@ -16,12 +18,16 @@ export interface WriterInit {
   readonly ports: readonly MessagePort[];
   /** Blocks indexed per idle step. */
   readonly indexStep: number;
+  /** Detectors of the parse threads, for the correlation stage's rules. */
+  readonly detectors: DetectorSpec;
 }
 
 if (parentPort) {
   const init = workerData as WriterInit;
   const main = parentPort;
   const writer = openEventWriter(init.file, createHydrator());
+  // The correlation stage: one instance sees every thread's matches, so windows are complete.
+  let correlator = await loadCorrelator(init.detectors);
   let idleTimer: NodeJS.Timeout | undefined;
 
   const scheduleIndex = (): void => {
@@ -46,12 +52,16 @@ if (parentPort) {
   init.ports.forEach((port) => {
     port.on('message', (m: WriteMessage) => {
       try {
-        const result = writer.write(m);
+        const alerts =
+          m.feed && correlator
+            ? [...m.alerts, ...correlator.push(m.feed).map((h) => toAlert(h.tenant, h.alert))]
+            : m.alerts;
+        const result = writer.write({ ...m, alerts });
         const done: FromWriter = { type: 'written', from: m.from, result, tokens: m.tokens };
         port.postMessage(done);
         main.postMessage(done);
         // Committed alerts go on to the main thread's bus (dashboard, correlation).
-        if (m.alerts.length > 0) main.postMessage({ type: 'alerts', alerts: m.alerts } satisfies FromWriter);
+        if (alerts.length > 0) main.postMessage({ type: 'alerts', alerts } satisfies FromWriter);
       } catch (err) {
         // A failed commit is reported loudly; the worker's batch is not acknowledged as written.
         main.postMessage({ type: 'error', message: `write: ${(err as Error).message}` } satisfies FromWriter);
@@ -66,7 +76,13 @@ if (parentPort) {
     } else if (m.type === 'index-now') {
       indexStep();
       main.postMessage({ type: 'index-done' });
+    } else if (m.type === 'reload') {
+      void loadCorrelator(init.detectors).then((next) => {
+        correlator?.close();
+        correlator = next;
+      });
     } else if (m.type === 'close') {
+      correlator?.close();
       if (idleTimer) clearTimeout(idleTimer);
       writer.close();
       process.exit(0);

@@ -75,6 +75,8 @@ export interface AddOutcome {
   readonly id: string;
   readonly version: string;
   readonly added: boolean;
+  /** Why the object was refused (reported as a failure in the status resource). */
+  readonly error?: string;
 }
 
 /** Storage of the TAXII server. */

@@ -20,11 +20,22 @@ import {
   taxiiTimestamp,
 } from './media.js';
 
+/** What `authenticate` sees of a request (signature schemes need the method and target too). */
+export interface TaxiiAuthRequest {
+  readonly authorization?: string;
+  readonly method?: string;
+  /** Path and query as requested. */
+  readonly url?: string;
+}
+
 /** Options of the plugin. */
 export interface TaxiiServerOptions {
   readonly backend: TaxiiBackend;
-  /** Resolves the caller from the Authorization header; undefined means 401. */
-  authenticate(req: { authorization?: string }): Promise<AuthContext | undefined>;
+  /**
+   * Resolves the caller from the request; undefined means 401. An error it throws with a
+   * `statusCode` (e.g. 429) is answered with that status.
+   */
+  authenticate(req: TaxiiAuthRequest): Promise<AuthContext | undefined>;
   readonly title?: string;
   readonly description?: string;
   readonly contact?: string;
@@ -36,6 +47,18 @@ export interface TaxiiServerOptions {
   readonly statusRetentionMs?: number;
   /** Overrides the default permission model. */
   readonly access?: (ctx: AuthContext, c: TaxiiCollection) => { read: boolean; write: boolean };
+  /**
+   * Overrides the TLP levels a caller reads in a collection ('' = unmarked; undefined = all;
+   * `default` = the default ceiling), e.g. for collections whose content a sharing policy
+   * already selected per recipient.
+   */
+  readonly readableTlps?: (ctx: AuthContext, c: TaxiiCollection) => readonly string[] | undefined | 'default';
+  /** Checks a request body against its credentials (e.g. a signed digest); a reason means 401. */
+  readonly checkBody?: (req: TaxiiAuthRequest, raw: string) => string | undefined;
+  /** Largest body read at all, bytes (default 1 GiB; API roots' max_content_length still applies). */
+  readonly bodyLimit?: number;
+  /** Route config the host application requires on every route (e.g. access declarations). */
+  readonly routeConfig?: (method: string) => Record<string, unknown>;
 }
 
 /** Read and write rights of a caller on a collection under the default model. */
@@ -64,6 +87,14 @@ class HttpError extends Error {
 
 const ctxOf = new WeakMap<FastifyRequest, AuthContext>();
 
+function authRequest(req: FastifyRequest): TaxiiAuthRequest {
+  return {
+    ...(req.headers.authorization === undefined ? {} : { authorization: req.headers.authorization }),
+    method: req.method,
+    url: req.url,
+  };
+}
+
 type Query = Record<string, string | string[] | undefined>;
 
 function one(q: Query, k: string): string | undefined {
@@ -88,7 +119,12 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
   // Absolute URLs of API roots are built from the request's host and the plugin's mount prefix.
   const base = (req: FastifyRequest): string => `${req.protocol}://${req.host}${app.prefix}/`;
 
-  const parse = (_req: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void): void => {
+  const parse = (req: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void): void => {
+    const refused = opts.checkBody?.(authRequest(req), body);
+    if (refused !== undefined) {
+      done(new HttpError(401, 'Body does not match its credentials', refused));
+      return;
+    }
     try {
       done(null, body === '' ? undefined : JSON.parse(body));
     } catch {
@@ -97,7 +133,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
   };
   app.addContentTypeParser(
     ['application/taxii+json', 'application/stix+json'],
-    { parseAs: 'string', bodyLimit: 1 << 30 },
+    { parseAs: 'string', bodyLimit: opts.bodyLimit ?? 1 << 30 },
     parse,
   );
 
@@ -122,10 +158,11 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
       .send(Buffer.from(JSON.stringify(body)));
   });
 
+  // Declared on each route, not in an onRoute hook: the host's own onRoute checks run first.
+  const cfg = (method: string) => (opts.routeConfig ? { config: opts.routeConfig(method) } : {});
+
   app.addHook('onRequest', async (req) => {
-    const ctx = await opts.authenticate(
-      req.headers.authorization === undefined ? {} : { authorization: req.headers.authorization },
-    );
+    const ctx = await opts.authenticate(authRequest(req));
     if (!ctx) throw new HttpError(401, 'Authentication required');
     ctxOf.set(req, ctx);
     if (!acceptsTaxii21(req.headers.accept))
@@ -163,7 +200,11 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
     if (!a[need]) throw new HttpError(403, `Collection not ${need === 'read' ? 'readable' : 'writable'}`);
     return c;
   };
-  const readableTlps = (ctx: AuthContext, c: TaxiiCollection): string[] | undefined => {
+  const readableTlps = (ctx: AuthContext, c: TaxiiCollection): readonly string[] | undefined => {
+    if (opts.readableTlps) {
+      const chosen = opts.readableTlps(ctx, c);
+      if (chosen !== 'default') return chosen;
+    }
     if (ctx.tenant === c.acl.tenant && !isPartner(ctx)) return undefined;
     const ceiling: TlpLevel = c.acl.maxTlp && tlpAllows('amber', c.acl.maxTlp) ? c.acl.maxTlp : 'amber';
     const levels: string[] = TLP_LEVELS.filter((l) => tlpAllows(ceiling, l));
@@ -172,7 +213,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
     return levels;
   };
 
-  app.get('/', async (req, reply) => {
+  app.get('/', cfg('GET'), async (req, reply) => {
     const roots = backend.apiRoots();
     const b = base(req);
     return send(reply, {
@@ -184,7 +225,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
     });
   });
 
-  app.get<{ Params: { root: string } }>('/:root/', async (req, reply) => {
+  app.get<{ Params: { root: string } }>('/:root/', cfg('GET'), async (req, reply) => {
     const r = rootOf(req.params.root);
     return send(reply, {
       title: r.title,
@@ -194,7 +235,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
     });
   });
 
-  app.get<{ Params: { root: string; id: string } }>('/:root/status/:id/', async (req, reply) => {
+  app.get<{ Params: { root: string; id: string } }>('/:root/status/:id/', cfg('GET'), async (req, reply) => {
     rootOf(req.params.root);
     const s = backend.status(req.params.root, req.params.id);
     if (!s) throw new HttpError(404, 'Unknown status');
@@ -211,7 +252,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
     media_types: c.mediaTypes,
   });
 
-  app.get<{ Params: { root: string } }>('/:root/collections/', async (req, reply) => {
+  app.get<{ Params: { root: string } }>('/:root/collections/', cfg('GET'), async (req, reply) => {
     rootOf(req.params.root);
     const ctx = auth(req);
     const cs = backend
@@ -222,7 +263,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
     return send(reply, cs.length > 0 ? { collections: cs } : {});
   });
 
-  app.get<{ Params: { root: string; cid: string } }>('/:root/collections/:cid/', async (req, reply) => {
+  app.get<{ Params: { root: string; cid: string } }>('/:root/collections/:cid/', cfg('GET'), async (req, reply) => {
     rootOf(req.params.root);
     const c = backend.collection(req.params.root, req.params.cid);
     const a = c ? access(auth(req), c) : undefined;
@@ -233,7 +274,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
   /** Builds the filter of a GET from its query, checking the `next` token. */
   const filterOf = (
     q: Query,
-    tlps: string[] | undefined,
+    tlps: readonly string[] | undefined,
     extra: { ids?: string[] } = {},
   ): { f: ObjectFilter; hash: string } => {
     const limitText = one(q, 'limit');
@@ -300,6 +341,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
 
   app.get<{ Params: { root: string; cid: string }; Querystring: Query }>(
     '/:root/collections/:cid/objects/',
+    cfg('GET'),
     async (req, reply) => {
       const c = collectionFor(req, req.params.root, req.params.cid, 'read');
       const { f, hash } = filterOf(req.query, readableTlps(auth(req), c));
@@ -313,6 +355,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
 
   app.get<{ Params: { root: string; cid: string }; Querystring: Query }>(
     '/:root/collections/:cid/manifest/',
+    cfg('GET'),
     async (req, reply) => {
       const c = collectionFor(req, req.params.root, req.params.cid, 'read');
       const { f, hash } = filterOf(req.query, readableTlps(auth(req), c));
@@ -337,6 +380,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
 
   app.get<{ Params: { root: string; cid: string; oid: string }; Querystring: Query }>(
     '/:root/collections/:cid/objects/:oid/',
+    cfg('GET'),
     async (req, reply) => {
       const c = collectionFor(req, req.params.root, req.params.cid, 'read');
       const { f, hash } = filterOf(req.query, readableTlps(auth(req), c), { ids: [req.params.oid] });
@@ -358,6 +402,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
 
   app.get<{ Params: { root: string; cid: string; oid: string }; Querystring: Query }>(
     '/:root/collections/:cid/objects/:oid/versions/',
+    cfg('GET'),
     async (req, reply) => {
       const c = collectionFor(req, req.params.root, req.params.cid, 'read');
       const q: Query = { ...req.query, 'match[version]': 'all' };
@@ -376,6 +421,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
 
   app.delete<{ Params: { root: string; cid: string; oid: string }; Querystring: Query }>(
     '/:root/collections/:cid/objects/:oid/',
+    cfg('DELETE'),
     async (req, reply) => {
       const c = collectionFor(req, req.params.root, req.params.cid, 'write');
       if (!access(auth(req), c).read) throw new HttpError(403, 'Collection not readable');
@@ -386,46 +432,55 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
     },
   );
 
-  app.post<{ Params: { root: string; cid: string } }>('/:root/collections/:cid/objects/', async (req, reply) => {
-    rootOf(req.params.root);
-    const c = collectionFor(req, req.params.root, req.params.cid, 'write');
-    if (!isTaxii21(req.headers['content-type']))
-      throw new HttpError(415, 'Unsupported media type', `use Content-Type: ${TAXII_MEDIA_TYPE}`);
-    const body = req.body as { objects?: unknown } | undefined;
-    if (!body || typeof body !== 'object' || Array.isArray(body) || !Array.isArray(body.objects) || 'type' in body) {
-      throw new HttpError(422, 'Not an envelope', 'POST an envelope: {"objects": [...]}');
-    }
-    const requestTimestamp = taxiiTimestamp(Date.now() * 1000);
-    const valid: Record<string, unknown>[] = [];
-    const failures: { id: string; version?: string; message: string }[] = [];
-    for (const o of body.objects as unknown[]) {
-      const obj = o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : undefined;
-      if (!obj || typeof obj['id'] !== 'string' || typeof obj['type'] !== 'string') {
-        failures.push({ id: String(obj?.['id'] ?? ''), message: 'not a STIX object (needs type and id)' });
-        continue;
+  app.post<{ Params: { root: string; cid: string } }>(
+    '/:root/collections/:cid/objects/',
+    cfg('POST'),
+    async (req, reply) => {
+      rootOf(req.params.root);
+      const c = collectionFor(req, req.params.root, req.params.cid, 'write');
+      if (!isTaxii21(req.headers['content-type']))
+        throw new HttpError(415, 'Unsupported media type', `use Content-Type: ${TAXII_MEDIA_TYPE}`);
+      const body = req.body as { objects?: unknown } | undefined;
+      if (!body || typeof body !== 'object' || Array.isArray(body) || !Array.isArray(body.objects) || 'type' in body) {
+        throw new HttpError(422, 'Not an envelope', 'POST an envelope: {"objects": [...]}');
       }
-      valid.push(obj);
-    }
-    const outcomes = backend.addObjects(c.apiRoot, c.id, valid);
-    const successes = outcomes.map((r) => ({
-      id: r.id,
-      version: r.version,
-      message: r.added ? `added to collection ${c.id}` : 'already present',
-    }));
-    const status = {
-      id: randomUUID(),
-      status: 'complete',
-      request_timestamp: requestTimestamp,
-      total_count: successes.length + failures.length,
-      success_count: successes.length,
-      successes,
-      failure_count: failures.length,
-      failures,
-      pending_count: 0,
-      pendings: [],
-    };
-    backend.pruneStatus(opts.statusRetentionMs ?? 86_400_000);
-    backend.saveStatus(c.apiRoot, status);
-    return send(reply, status, 202);
-  });
+      const requestTimestamp = taxiiTimestamp(Date.now() * 1000);
+      const valid: Record<string, unknown>[] = [];
+      const failures: { id: string; version?: string; message: string }[] = [];
+      for (const o of body.objects as unknown[]) {
+        const obj = o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : undefined;
+        if (!obj || typeof obj['id'] !== 'string' || typeof obj['type'] !== 'string') {
+          failures.push({ id: String(obj?.['id'] ?? ''), message: 'not a STIX object (needs type and id)' });
+          continue;
+        }
+        valid.push(obj);
+      }
+      const outcomes = backend.addObjects(c.apiRoot, c.id, valid);
+      for (const r of outcomes)
+        if (r.error !== undefined)
+          failures.push({ id: r.id, ...(r.version ? { version: r.version } : {}), message: r.error });
+      const successes = outcomes
+        .filter((r) => r.error === undefined)
+        .map((r) => ({
+          id: r.id,
+          version: r.version,
+          message: r.added ? `added to collection ${c.id}` : 'already present',
+        }));
+      const status = {
+        id: randomUUID(),
+        status: 'complete',
+        request_timestamp: requestTimestamp,
+        total_count: successes.length + failures.length,
+        success_count: successes.length,
+        successes,
+        failure_count: failures.length,
+        failures,
+        pending_count: 0,
+        pendings: [],
+      };
+      backend.pruneStatus(opts.statusRetentionMs ?? 86_400_000);
+      backend.saveStatus(c.apiRoot, status);
+      return send(reply, status, 202);
+    },
+  );
 }

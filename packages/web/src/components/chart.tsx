@@ -92,5 +92,10 @@ export function Chart(props: {
     chart.current?.setOption(props.option, true);
   }, [props.option]);
 
-  return <div ref={box} className="chart" style={{ height: props.height }} role="img" aria-label={props.summary} />;
+  // ECharts labels its own element with a generated description; the wrapper carries ours.
+  return (
+    <div className="chart" role="img" aria-label={props.summary}>
+      <div ref={box} style={{ height: props.height }} aria-hidden="true" />
+    </div>
+  );
 }

@@ -98,6 +98,9 @@ export function Graph(props: {
       ],
       layout: { name: props.nodes.length > 1 ? 'cose' : 'grid', animate: false, padding: 24 },
       wheelSensitivity: 0.3,
+      // A graph of two nodes would otherwise be zoomed to fill the box.
+      maxZoom: 1.3,
+      minZoom: 0.2,
     });
     cy.on('tap', 'node', (e) => select.current?.(String(e.target.id())));
     return () => cy.destroy();

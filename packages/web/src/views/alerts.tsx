@@ -244,7 +244,7 @@ function AlertQueue(): ReactNode {
       key: 'time',
       header: 'Time',
       sort: 'time',
-      width: '160px',
+      width: '150px',
       render: (r) =>
         r.kind === 'group' ? (
           <button
@@ -264,14 +264,14 @@ function AlertQueue(): ReactNode {
       key: 'sev',
       header: 'Severity',
       sort: 'severity',
-      width: '96px',
+      width: '88px',
       render: (r) => <SeverityBadge severity={r.kind === 'group' ? r.group.maxSeverity : r.row.alert.severity} />,
     },
     {
       key: 'status',
       header: 'State',
       sort: 'status',
-      width: '124px',
+      width: '116px',
       render: (r) =>
         r.kind === 'group' ? (
           <span className="muted small">{r.group.newCount} new</span>
@@ -283,7 +283,7 @@ function AlertQueue(): ReactNode {
       key: 'rule',
       header: 'Rule',
       sort: 'rule',
-      width: 'minmax(200px, 1.3fr)',
+      width: 'minmax(170px, 1.3fr)',
       render: (r) =>
         r.kind === 'group' ? (
           <strong className="clip">{r.group.label}</strong>
@@ -297,26 +297,26 @@ function AlertQueue(): ReactNode {
       key: 'host',
       header: 'Host',
       sort: 'host',
-      width: '140px',
+      width: '130px',
       render: (r) => (r.kind === 'alert' ? <span className="clip">{hostsOf(r.row).join(', ')}</span> : null),
     },
     {
       key: 'user',
       header: 'User',
-      width: '120px',
+      width: '110px',
       render: (r) => (r.kind === 'alert' ? <span className="clip">{usersOf(r.row).join(', ')}</span> : null),
     },
     {
       key: 'tech',
       header: 'ATT&CK',
-      width: '110px',
+      width: '100px',
       render: (r) =>
         r.kind === 'alert' ? <span className="clip mono small">{r.row.alert.techniques.join(' ')}</span> : null,
     },
     {
       key: 'summary',
       header: 'Summary',
-      width: 'minmax(240px, 2fr)',
+      width: 'minmax(180px, 2fr)',
       render: (r) =>
         r.kind === 'alert' ? (
           <span className="clip" title={r.row.alert.summary}>

@@ -37,6 +37,11 @@ function nameOf(o: IntelObject): string {
   return o.name ?? o.pattern ?? o.id;
 }
 
+/** Name for the table's name column: the name, or nothing when the pattern column shows it. */
+function titleOf(o: IntelObject): string {
+  return o.name ?? (o.pattern ? '' : o.id);
+}
+
 function Detail(props: { g: IntelGraph; onPick: (id: string) => void }): ReactNode {
   const theme = useThemeName();
   const { g } = props;
@@ -198,30 +203,35 @@ export default function IntelView(_props: ViewProps): ReactNode {
     navigate(href('/intel', { q: p.q ?? q, type: p.type ?? type, id: 'id' in p ? p.id : picked }), { replace: true });
 
   const columns: Column<IntelObject>[] = [
-    { key: 'type', header: 'Type', width: '130px', render: (o) => <span className="tag">{o.type}</span> },
+    { key: 'type', header: 'Type', width: '110px', render: (o) => <span className="tag">{o.type}</span> },
     {
       key: 'name',
-      header: 'Name / pattern',
-      width: 'minmax(260px, 2fr)',
+      header: 'Name',
+      width: 'minmax(200px, 1.5fr)',
       render: (o) => (
-        <span className="clip mono small" title={nameOf(o)}>
-          {nameOf(o)}
+        <span className="clip" title={nameOf(o)}>
+          {titleOf(o)}
+          {o.revoked && <span className="tag">revoked</span>}
         </span>
       ),
     },
-    { key: 'tlp', header: 'TLP', width: '150px', render: (o) => <TlpBadge tlp={o.tlp} /> },
-    { key: 'src', header: 'Source', width: '100px', render: (o) => <span className="muted">{o.source}</span> },
+    {
+      key: 'pattern',
+      header: 'Pattern / value',
+      width: 'minmax(200px, 1.5fr)',
+      render: (o) => (
+        <span className="clip mono small" title={o.pattern}>
+          {o.pattern ?? (typeof o.object['value'] === 'string' ? o.object['value'] : '')}
+        </span>
+      ),
+    },
+    { key: 'tlp', header: 'TLP', width: '136px', render: (o) => <TlpBadge tlp={o.tlp} /> },
+    { key: 'src', header: 'Source', width: '80px', render: (o) => <span className="muted">{o.source}</span> },
     {
       key: 'added',
       header: 'Stored',
-      width: '160px',
+      width: '150px',
       render: (o) => <span className="nowrap">{formatTime(o.added)}</span>,
-    },
-    {
-      key: 'rev',
-      header: '',
-      width: '80px',
-      render: (o) => (o.revoked ? <span className="badge badge-muted">revoked</span> : null),
     },
   ];
 

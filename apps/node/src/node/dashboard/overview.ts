@@ -6,6 +6,7 @@
  */
 import { DEFAULT_TENANT, systemContext, type AuthContext } from '@intersoc/core';
 import type { FieldInfo, OverviewService, RateSample } from '@intersoc/api';
+import { techniqueById } from '@intersoc/simulate';
 import {
   alertAggregates,
   arrivalMark,
@@ -144,7 +145,11 @@ export function overviewService(d: OverviewDeps): OverviewService {
         alertsBySeverity: agg.bySeverity,
         alerts: { total: agg.total, ...states },
         topRules: agg.topRules,
-        topTechniques: agg.topTechniques,
+        // Technique names come from the simulator's ATT&CK catalogue where it knows them.
+        topTechniques: agg.topTechniques.map((t) => {
+          const name = techniqueById(t.key)?.name;
+          return name === undefined ? t : { ...t, label: `${t.key} ${name}` };
+        }),
         topHosts: agg.topHosts,
         topUsers: agg.topUsers,
         ingest: {

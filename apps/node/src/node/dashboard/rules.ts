@@ -11,7 +11,7 @@ import type { RuleCatalogue, RuleInfo, RuleService, TechniqueCoverage } from '@i
 import { loadRuleSet, starterPackDir, type LoadedRuleSet, type RuleTuning, type SigmaDocument } from '@intersoc/detect';
 import { techniqueById } from '@intersoc/simulate';
 import { alertRuleCounts, alertTechniqueCounts, type SqliteEventReader } from '@intersoc/storage';
-import { readTuning, rulesHome, tenantRulePaths } from '../../commands/rules.js';
+import { readTuning, rulesHome, tenantRulePaths } from '../rules.js';
 
 /** Field names a detection tests: map keys without their `|modifiers`, at any depth. */
 export function detectionFields(detection: unknown): string[] {

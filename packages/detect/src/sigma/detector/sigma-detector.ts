@@ -20,6 +20,25 @@ export interface SigmaDetectorOptions {
   readonly ruleSet?: SigmaRuleSet;
   /** Where correlation windows persist; in memory by default. */
   readonly store?: CorrelationStateStore;
+  /**
+   * Leave correlations to a separate stage (`SigmaCorrelator`): matches that feed a correlation
+   * are queued for `takeFeed()` instead of being correlated here. Needed when several pipeline
+   * threads each see part of a tenant's events, since a correlation must see all of them.
+   */
+  readonly external?: boolean;
+}
+
+/** A base-rule match a correlation consumes, as handed from a detect thread to the correlator. */
+export interface SigmaFeedItem {
+  readonly tenant: string;
+  /** Key of the matched rule. */
+  readonly source: string;
+  readonly time: number;
+  readonly eventIds: readonly string[];
+  /** The event's fields, so group-by and value fields can be read on the other side. */
+  readonly fields: SocEvent['fields'];
+  readonly ecs: SocEvent['ecs'];
+  readonly format: string;
 }
 
 const SUMMARY_FIELDS = [
@@ -111,11 +130,21 @@ export class SigmaDetector implements Detector {
   private readonly engines = new Map<string, { set: SigmaRuleSet; engine: CorrelationEngine }>();
   private readonly store: CorrelationStateStore;
   private fallback: SigmaRuleSet | undefined;
+  private readonly external: boolean;
+  private feed: SigmaFeedItem[] = [];
 
   constructor(options: SigmaDetectorOptions = {}) {
     this.id = options.id ?? 'sigma:default';
     this.fallback = options.ruleSet;
     this.store = options.store ?? new MemoryStateStore();
+    this.external = options.external === true;
+  }
+
+  /** Matches queued for the correlation stage since the last call (external mode). */
+  takeFeed(): SigmaFeedItem[] {
+    const out = this.feed;
+    this.feed = [];
+    return out;
   }
 
   /**
@@ -154,7 +183,8 @@ export class SigmaDetector implements Detector {
     for (const [tenant, list] of byTenant) {
       const set = this.sets.get(tenant) ?? this.fallback;
       if (!set) continue;
-      const engine = set.correlations.length > 0 ? this.engineFor(tenant, set) : undefined;
+      const engine = set.correlations.length > 0 && !this.external ? this.engineFor(tenant, set) : undefined;
+      const feeds = this.external && set.correlations.length > 0 ? set.correlationSources : undefined;
       for (const event of list) {
         let view: EventView;
         let matches: CompiledRule[];
@@ -166,6 +196,17 @@ export class SigmaDetector implements Detector {
         }
         for (const rule of matches) {
           if (rule.alert) out.push(ruleAlert(rule, event, view));
+          if (feeds?.has(rule.key)) {
+            this.feed.push({
+              tenant,
+              source: rule.key,
+              time: event.time,
+              eventIds: [event.id],
+              fields: event.fields,
+              ecs: event.ecs,
+              format: event.source.format,
+            });
+          }
           if (engine?.consumes(rule.key)) {
             for (const hit of engine.push({
               source: rule.key,

@@ -62,6 +62,8 @@ function intersect(
 export class SigmaRuleSet {
   readonly rules: readonly CompiledRule[];
   readonly correlations: readonly CompiledCorrelation[];
+  /** Keys of the rules some correlation consumes. */
+  readonly correlationSources: ReadonlySet<string>;
   private readonly index: RuleIndex;
   private readonly variantCount: number;
 
@@ -74,6 +76,7 @@ export class SigmaRuleSet {
   ) {
     this.rules = rules;
     this.correlations = correlations;
+    this.correlationSources = new Set(correlations.flatMap((c) => c.refs));
     this.index = index;
     this.variantCount = variantCount;
   }

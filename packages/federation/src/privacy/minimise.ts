@@ -1,0 +1,299 @@
+/**
+ * @module
+ * Data minimisation before anything leaves the node. Observables (SCOs), sightings and incidents
+ * are rewritten field by field under a per-field policy: personal data (internal addresses, user
+ * names, email addresses, internal host names) is pseudonymised or removed, internal bookkeeping
+ * properties are dropped, free text is scrubbed, references to removed or renamed objects are
+ * rewritten, and whatever is no longer valid STIX afterwards is withheld. Indicators travel as
+ * they are (they describe the adversary), except that one naming an internal address or host is
+ * withheld: it would describe the victim.
+ */
+import { checkRules, scoId } from '@intersoc/cti';
+import { InternalScope, type PersonalKind } from './classify.js';
+import type { Pseudonymiser } from './pseudonymise.js';
+
+/** What to do with a field. */
+export type FieldAction = 'keep' | 'pseudonymise' | 'remove';
+
+/** The privacy policy. */
+export interface PrivacyPolicy {
+  /** Action per kind of personal data. */
+  readonly kinds: Readonly<Record<PersonalKind, FieldAction>>;
+  /** Free text (descriptions, names, subjects) of sightings, incidents, notes and observables. */
+  readonly freeText: 'keep' | 'scrub' | 'remove';
+  /** Overrides per `<type>.<property>` (e.g. `user-account.display_name`). */
+  readonly fields: Readonly<Record<string, FieldAction>>;
+  readonly internalNetworks?: readonly string[];
+  readonly internalSuffixes?: readonly string[];
+}
+
+/** Default: pseudonymise every kind of personal data, scrub free text. */
+export const DEFAULT_PRIVACY_POLICY: PrivacyPolicy = {
+  kinds: { 'internal-ip': 'pseudonymise', username: 'pseudonymise', email: 'pseudonymise', hostname: 'pseudonymise' },
+  freeText: 'scrub',
+  fields: {},
+};
+
+/** Outcome of minimising a batch. */
+export interface Minimised {
+  readonly objects: Record<string, unknown>[];
+  readonly withheld: { readonly id: string; readonly reason: string }[];
+  /** Values pseudonymised and fields removed. */
+  readonly pseudonymised: number;
+  readonly removed: number;
+}
+
+/** Properties kept only inside the node. */
+const INTERNAL_PROPERTIES = ['x_intersoc_event_ids', 'x_intersoc_indicator_ref'];
+/** Free-text properties, by type ('*' = any type this module rewrites). */
+const FREE_TEXT = ['description', 'name', 'subject', 'body', 'content', 'abstract'];
+/** Types whose free text is personal-data prone (observables are handled field by field). */
+const TEXT_TYPES = new Set(['sighting', 'incident', 'note', 'observed-data', 'opinion', 'email-message']);
+
+/** Rewrites objects for sharing. */
+export class Minimiser {
+  private readonly scope: InternalScope;
+
+  constructor(
+    private readonly policy: PrivacyPolicy = DEFAULT_PRIVACY_POLICY,
+    private readonly pseudonymiser?: Pseudonymiser,
+  ) {
+    this.scope = new InternalScope(policy.internalNetworks, policy.internalSuffixes);
+  }
+
+  /** True for an internal address. */
+  isInternalIp(v: string): boolean {
+    return this.scope.isInternalIp(v);
+  }
+
+  /** True for an internal host name. */
+  isInternalHost(v: string): boolean {
+    return this.scope.isInternalHost(v);
+  }
+
+  /** The action for one field, degraded to `remove` when pseudonymising is impossible (no key). */
+  private action(type: string, prop: string, kind: PersonalKind): FieldAction {
+    const a = this.policy.fields[`${type}.${prop}`] ?? this.policy.kinds[kind];
+    return a === 'pseudonymise' && !this.pseudonymiser ? 'remove' : a;
+  }
+
+  /** Pseudonym or undefined (= remove) for a value under the field's action. */
+  private rewrite(type: string, prop: string, kind: PersonalKind, value: string, n: Counters): string | undefined {
+    const a = this.action(type, prop, kind);
+    if (a === 'keep') return value;
+    if (a === 'remove' || !this.pseudonymiser) {
+      n.removed++;
+      return undefined;
+    }
+    n.pseudonymised++;
+    return this.pseudonymiser.pseudonym(kind, value);
+  }
+
+  /** A context entity (`{type, value, role}`) as it may leave, or undefined. */
+  entity(e: { type: string; value: string; role?: string }, n: Counters = counters()): typeof e | undefined {
+    const kind: PersonalKind | undefined =
+      e.type === 'host'
+        ? 'hostname'
+        : e.type === 'user'
+          ? 'username'
+          : e.type === 'ip' && this.scope.isInternalIp(e.value)
+            ? 'internal-ip'
+            : e.type === 'domain' && this.scope.isInternalHost(e.value)
+              ? 'hostname'
+              : undefined;
+    if (!kind) return e;
+    const v = this.rewrite('x-intersoc-context', e.type, kind, e.value, n);
+    return v === undefined ? undefined : { ...e, value: v };
+  }
+
+  /** Scrubs internal addresses, emails and internal host names out of text. */
+  scrub(text: string, n: Counters = counters()): string {
+    let out = text.replace(EMAIL, (m) => this.rewrite('text', 'email', 'email', m, n) ?? '[email removed]');
+    out = out.replace(IPV4, (m) =>
+      this.scope.isInternalIp(m) ? (this.rewrite('text', 'ip', 'internal-ip', m, n) ?? '[address removed]') : m,
+    );
+    out = out.replace(HOST, (m) =>
+      m.includes('.') && this.scope.isInternalHost(m) && !m.endsWith('.invalid')
+        ? (this.rewrite('text', 'host', 'hostname', m, n) ?? '[host removed]')
+        : m,
+    );
+    return out;
+  }
+
+  /** Minimises a batch (objects may reference each other). */
+  minimise(input: readonly Readonly<Record<string, unknown>>[]): Minimised {
+    const n = counters();
+    const renamed = new Map<string, string | null>();
+    const withheld: { id: string; reason: string }[] = [];
+    const firstPass: Record<string, unknown>[] = [];
+    for (const original of input) {
+      const id = String(original['id'] ?? '');
+      const r = this.object(original, n);
+      if (typeof r === 'string') {
+        withheld.push({ id, reason: r });
+        renamed.set(id, null);
+        continue;
+      }
+      if (r['id'] !== id) renamed.set(id, r['id'] as string);
+      firstPass.push(r);
+    }
+    const objects: Record<string, unknown>[] = [];
+    for (const o of firstPass) {
+      const fixed = renamed.size > 0 ? remapRefs(o, renamed) : o;
+      const issues = checkRules(fixed);
+      if (issues.length > 0) {
+        withheld.push({
+          id: String(o['id']),
+          reason: `not valid after minimisation: ${issues[0]?.path}: ${issues[0]?.message}`,
+        });
+        continue;
+      }
+      objects.push(fixed);
+    }
+    return { objects, withheld, pseudonymised: n.pseudonymised, removed: n.removed };
+  }
+
+  /** One object rewritten, or the reason it is withheld. */
+  private object(o: Readonly<Record<string, unknown>>, n: Counters): Record<string, unknown> | string {
+    const type = String(o['type'] ?? '');
+    const out: Record<string, unknown> = { ...o };
+    for (const p of INTERNAL_PROPERTIES) {
+      if (p in out) {
+        delete out[p];
+        n.removed++;
+      }
+    }
+    switch (type) {
+      case 'indicator': {
+        const pattern = typeof o['pattern'] === 'string' ? o['pattern'] : '';
+        for (const lit of pattern.matchAll(/'((?:[^'\\]|\\.)*)'/g)) {
+          const v = lit[1] as string;
+          if (this.scope.isInternalIp(v.split('/')[0] as string) && this.action(type, 'pattern', 'internal-ip') !== 'keep')
+            return `indicator names an internal address (${v})`;
+          if (/^[a-z0-9.-]+$/i.test(v) && v.includes('.') && this.scope.isInternalHost(v))
+            if (this.action(type, 'pattern', 'hostname') !== 'keep') return `indicator names an internal host (${v})`;
+        }
+        return out;
+      }
+      case 'ipv4-addr':
+      case 'ipv6-addr': {
+        const value = String(o['value'] ?? '');
+        if (!this.scope.isInternalIp(value)) return out;
+        const v = this.rewrite(type, 'value', 'internal-ip', value, n);
+        if (v === undefined) return 'internal address removed';
+        // A pseudonymous address is IPv6 whatever the original family.
+        const pseud: Record<string, unknown> = { type: 'ipv6-addr', spec_version: '2.1', value: v };
+        if (o['object_marking_refs']) pseud['object_marking_refs'] = o['object_marking_refs'];
+        return { ...pseud, id: scoId('ipv6-addr', { value: v }) };
+      }
+      case 'domain-name': {
+        const value = String(o['value'] ?? '');
+        if (!this.scope.isInternalHost(value)) return out;
+        const v = this.rewrite(type, 'value', 'hostname', value, n);
+        if (v === undefined) return 'internal host name removed';
+        out['value'] = v;
+        out['id'] = scoId('domain-name', { value: v });
+        return out;
+      }
+      case 'user-account': {
+        for (const prop of ['account_login', 'user_id', 'display_name']) {
+          const value = out[prop];
+          if (typeof value !== 'string') continue;
+          const v = this.rewrite(type, prop, 'username', value, n);
+          if (v === undefined) delete out[prop];
+          else out[prop] = v;
+        }
+        if ('credential' in out) {
+          delete out['credential'];
+          n.removed++;
+        }
+        if (out['account_login'] === undefined && out['user_id'] === undefined) return 'user account removed';
+        out['id'] = scoId('user-account', out);
+        return out;
+      }
+      case 'email-addr': {
+        const value = String(o['value'] ?? '');
+        const v = this.rewrite(type, 'value', 'email', value, n);
+        if (v === undefined) return 'email address removed';
+        out['value'] = v;
+        if (typeof out['display_name'] === 'string') {
+          const d = this.rewrite(type, 'display_name', 'username', out['display_name'], n);
+          if (d === undefined) delete out['display_name'];
+          else out['display_name'] = d;
+        }
+        out['id'] = scoId('email-addr', { value: v });
+        return out;
+      }
+      case 'sighting': {
+        const ctx = out['x_intersoc_context'];
+        if (Array.isArray(ctx)) {
+          out['x_intersoc_context'] = ctx
+            .filter((e): e is { type: string; value: string; role?: string } => isEntity(e))
+            .map((e) => this.entity(e, n))
+            .filter((e) => e !== undefined);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    if (TEXT_TYPES.has(type)) this.text(type, out, n);
+    if (type === 'email-message' && 'additional_header_fields' in out) {
+      delete out['additional_header_fields'];
+      n.removed++;
+    }
+    return out;
+  }
+
+  private text(type: string, out: Record<string, unknown>, n: Counters): void {
+    for (const prop of FREE_TEXT) {
+      const v = out[prop];
+      if (typeof v !== 'string') continue;
+      const mode = this.policy.fields[`${type}.${prop}`] ?? this.policy.freeText;
+      if (mode === 'keep') continue;
+      // `name` is required on some types: scrubbed rather than removed.
+      if (mode === 'remove' && prop !== 'name') {
+        delete out[prop];
+        n.removed++;
+      } else out[prop] = this.scrub(v, n);
+    }
+  }
+}
+
+/** Counters of changes. */
+export interface Counters {
+  pseudonymised: number;
+  removed: number;
+}
+
+function counters(): Counters {
+  return { pseudonymised: 0, removed: 0 };
+}
+
+function isEntity(e: unknown): boolean {
+  const x = e as { type?: unknown; value?: unknown } | null;
+  return !!x && typeof x.type === 'string' && typeof x.value === 'string';
+}
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+const IPV4 = /\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b/g;
+const HOST = /\b[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})+\b/g;
+
+/** Rewrites `*_ref` and `*_refs` properties after objects were renamed or removed. */
+function remapRefs(o: Record<string, unknown>, renamed: ReadonlyMap<string, string | null>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...o };
+  for (const [k, v] of Object.entries(o)) {
+    if (k.endsWith('_ref') && typeof v === 'string' && renamed.has(v)) {
+      const to = renamed.get(v);
+      if (to) out[k] = to;
+      else delete out[k];
+    } else if (k.endsWith('_refs') && Array.isArray(v)) {
+      const mapped = v
+        .map((x) => (typeof x === 'string' && renamed.has(x) ? renamed.get(x) : x))
+        .filter((x) => x !== null && x !== undefined);
+      if (mapped.length > 0) out[k] = mapped;
+      else delete out[k];
+    }
+  }
+  return out;
+}

@@ -1,0 +1,115 @@
+/**
+ * @module
+ * Signing batches of objects for one or more recipients: the originator's first hop (with the
+ * sharing terms) or a relay's hop. The Merkle tree is built once per batch; only the statement
+ * (which names the recipient) is signed per recipient.
+ */
+import { randomBytes } from 'node:crypto';
+import { canonicalJson } from '@intersoc/cti';
+import type { NodeKeys } from '../identity/identity.js';
+import { b64u, fromB64u, sha256 } from '../internal/bytes.js';
+import { signBytes } from '../internal/keys.js';
+import type { SharingTerms } from '../policy/terms.js';
+import { auditPath, buildTree, leafHash } from './merkle.js';
+import { PROVENANCE_PROPERTY, STATEMENT_CONTEXT, statementOf, type Hop } from './provenance.js';
+
+/** One object to sign: its core (no chain) and, for relays, the chain it arrived with. */
+export interface AttestItem {
+  readonly core: Readonly<Record<string, unknown>>;
+  readonly chain?: readonly Hop[];
+  /** SHA-256 of the core's canonical JSON, when already known (verification computed it). */
+  readonly digest?: Buffer;
+}
+
+/** Options of a batch. */
+export interface AttestOptions {
+  /** Sharing terms: required for originals, absent for relays. */
+  readonly terms?: SharingTerms;
+  /** Lifetime of the attestation, seconds. */
+  readonly ttlSeconds: number;
+  /** An analyst's explicit send. */
+  readonly explicit?: boolean;
+  readonly now?: () => number;
+}
+
+/** SHA-256 of an object's canonical JSON. */
+export function coreDigest(core: Readonly<Record<string, unknown>>): Buffer {
+  return sha256(canonicalJson(core));
+}
+
+/** The leaf of an object in a hop. */
+export function hopLeaf(salt: Uint8Array, digest: Uint8Array, previous?: Hop): Buffer {
+  if (!previous) return leafHash(salt, digest);
+  return leafHash(salt, digest, fromB64u(previous.g) ?? Buffer.alloc(0));
+}
+
+/**
+ * A signed batch. `for(to)` returns the objects with their chain extended by a hop addressed to
+ * `to`: every recipient gets its own signature over the same tree.
+ */
+export class SignedBatch {
+  private readonly salts: Buffer[];
+  private readonly paths: string[][];
+  private readonly root: string;
+  private readonly t: number;
+  private readonly x: number;
+
+  constructor(
+    private readonly keys: NodeKeys,
+    private readonly items: readonly AttestItem[],
+    private readonly options: AttestOptions,
+  ) {
+    this.salts = items.map(() => randomBytes(16));
+    const leaves = items.map((it, i) => {
+      const digest = it.digest ?? coreDigest(it.core);
+      return hopLeaf(this.salts[i] as Buffer, digest, it.chain?.[it.chain.length - 1]);
+    });
+    const tree = buildTree(leaves);
+    this.root = b64u(tree.root);
+    this.paths = items.map((_, i) => auditPath(tree, i).map((b) => b64u(b)));
+    const now = Math.floor((options.now ?? Date.now)() / 1000);
+    this.t = now;
+    // A relay cannot extend the originator's expiry.
+    const originExpiry = Math.min(...items.map((it) => it.chain?.[0]?.x ?? Number.POSITIVE_INFINITY));
+    this.x = Math.min(now + options.ttlSeconds, originExpiry);
+  }
+
+  /** The batch's objects (all, or those at `indices`) addressed to `to`, in input order. */
+  for(to: string, indices?: readonly number[]): Record<string, unknown>[] {
+    const id = this.keys.identity;
+    const origin = this.items[0]?.chain === undefined;
+    const hopBase = {
+      n: id.nodeId,
+      pk: id.publicKey,
+      to,
+      t: this.t,
+      x: this.x,
+      r: this.root,
+      c: this.items.length,
+      ...(this.options.explicit ? { e: true as const } : {}),
+      ...(origin && this.options.terms ? { terms: this.options.terms } : {}),
+    };
+    const statement = statementOf({ ...hopBase, i: 0, p: [], s: '', g: '' }, origin ? 0 : 1);
+    const g = signBytes(this.keys.privateKey, STATEMENT_CONTEXT + canonicalJson(statement));
+    return (indices ?? this.items.map((_, i) => i)).map((i) => {
+      const it = this.items[i] as AttestItem;
+      const hop: Hop = { ...hopBase, i, p: this.paths[i] as string[], s: b64u(this.salts[i] as Buffer), g };
+      return { ...it.core, [PROVENANCE_PROPERTY]: { v: 1, chain: [...(it.chain ?? []), hop] } };
+    });
+  }
+}
+
+/**
+ * Signs a batch. Originals (no `chain`) need `terms`; relayed items must all carry a chain.
+ *
+ * @example
+ * const batch = attest(keys, [{ core: indicator }], { terms, ttlSeconds: 30 * 86400 });
+ * const forPeer = batch.for(peerNodeId);
+ */
+export function attest(keys: NodeKeys, items: readonly AttestItem[], options: AttestOptions): SignedBatch {
+  if (items.length === 0) throw new Error('nothing to sign');
+  const relays = items.filter((it) => it.chain !== undefined).length;
+  if (relays !== 0 && relays !== items.length) throw new Error('a batch is either original or relayed');
+  if (relays === 0 && !options.terms) throw new Error('original objects need sharing terms');
+  return new SignedBatch(keys, items, options);
+}

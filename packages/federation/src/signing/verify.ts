@@ -1,0 +1,146 @@
+/**
+ * @module
+ * Verification of received objects: the chain's shape (originator first, each hop addressed to
+ * the next signer, the last to this node and signed by the peer that delivered it), keys (node
+ * id = key fingerprint; pinned keys of known peers; revoked keys refused), times (not signed in
+ * the future, not expired, a relay never outliving the originator) and every signature and audit
+ * path. Returns a reason instead of throwing: a bad object is data to log, not a crash.
+ */
+import { fail, ok, type Result } from '@intersoc/core';
+import { canonicalJson } from '@intersoc/cti';
+import { fingerprint } from '../identity/identity.js';
+import { fromB64u } from '../internal/bytes.js';
+import { verifyBytes } from '../internal/keys.js';
+import { coreDigest, hopLeaf } from './attest.js';
+import { MerkleVerifier } from './merkle.js';
+import { ProvenanceSchema, splitProvenance, STATEMENT_CONTEXT, statementOf, type Hop } from './provenance.js';
+import type { SharingTerms } from '../policy/terms.js';
+
+/** What the verifier knows about a node. */
+export interface KnownKey {
+  readonly publicKey: string;
+  readonly revoked: boolean;
+}
+
+/** Options of the verifier. */
+export interface VerifierOptions {
+  /** This node's id: the last hop must be addressed to it. */
+  readonly me: string;
+  /** Pinned key of a node id (peers, and nodes revoked earlier); undefined when unknown. */
+  readonly keyOf: (nodeId: string) => KnownKey | undefined;
+  readonly now?: () => number;
+  /** Tolerated clock difference, seconds (default 300). */
+  readonly skewSeconds?: number;
+  /** Longest attestation lifetime accepted, seconds (default 400 days). */
+  readonly maxTtlSeconds?: number;
+  /** Most transfers accepted (default 8). */
+  readonly maxHops?: number;
+}
+
+/** A verified object. */
+export interface VerifiedObject {
+  /** The object without its chain. */
+  readonly core: Record<string, unknown>;
+  readonly chain: readonly Hop[];
+  /** The originator's node id. */
+  readonly origin: string;
+  readonly terms: SharingTerms;
+  /** SHA-256 of the core's canonical JSON. */
+  readonly digest: Buffer;
+}
+
+/** Why an object was refused: a stable code and a human message. */
+export interface Rejection {
+  readonly code: 'unsigned' | 'malformed' | 'bad-signature' | 'expired' | 'revoked' | 'misaddressed' | 'chain';
+  readonly message: string;
+}
+
+/** Verifies objects against their provenance chains. */
+export class ChainVerifier {
+  private readonly merkle = new MerkleVerifier();
+  /** Statement text of each signature already verified. */
+  private readonly statements = new Map<string, string>();
+  private readonly fingerprints = new Map<string, string>();
+
+  constructor(private readonly options: VerifierOptions) {}
+
+  /** Verifies one object delivered by `sender`. */
+  verify(input: unknown, sender: string): Result<VerifiedObject, Rejection> {
+    if (!input || typeof input !== 'object' || Array.isArray(input))
+      return fail({ code: 'malformed', message: 'not a JSON object' });
+    const { core, provenance } = splitProvenance(input as Record<string, unknown>);
+    if (provenance === undefined) return fail({ code: 'unsigned', message: 'no x_intersoc_provenance' });
+    const parsed = ProvenanceSchema.safeParse(provenance);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      return fail({ code: 'malformed', message: `provenance ${i ? `${i.path.join('.')}: ${i.message}` : ''}` });
+    }
+    const chain = parsed.data.chain;
+    const o = this.options;
+    if (chain.length > (o.maxHops ?? 8)) return fail({ code: 'chain', message: `more than ${o.maxHops ?? 8} hops` });
+    const now = Math.floor((o.now ?? Date.now)() / 1000);
+    const skew = o.skewSeconds ?? 300;
+    const maxTtl = o.maxTtlSeconds ?? 400 * 86_400;
+    const first = chain[0] as Hop;
+    const last = chain[chain.length - 1] as Hop;
+    if (!first.terms) return fail({ code: 'chain', message: 'the originator hop carries no sharing terms' });
+    if (last.to !== o.me) return fail({ code: 'misaddressed', message: `addressed to ${last.to}, not this node` });
+    if (last.n !== sender)
+      return fail({ code: 'chain', message: `last hop signed by ${last.n}, but delivered by ${sender}` });
+    const seen = new Set<string>();
+    for (let j = 0; j < chain.length; j++) {
+      const hop = chain[j] as Hop;
+      if (j > 0 && hop.terms) return fail({ code: 'chain', message: `hop ${j}: only the originator sets terms` });
+      if (seen.has(hop.n)) return fail({ code: 'chain', message: `hop ${j}: ${hop.n} appears twice` });
+      seen.add(hop.n);
+      if (j < chain.length - 1 && hop.to !== (chain[j + 1] as Hop).n)
+        return fail({ code: 'chain', message: `hop ${j} is addressed to ${hop.to}, not the next signer` });
+      if (this.fingerprint(hop.pk) !== hop.n)
+        return fail({ code: 'chain', message: `hop ${j}: node id is not the key's fingerprint` });
+      const known = o.keyOf(hop.n);
+      if (known?.revoked) return fail({ code: 'revoked', message: `hop ${j}: key of ${hop.n} is revoked` });
+      if (known && known.publicKey !== hop.pk)
+        return fail({ code: 'bad-signature', message: `hop ${j}: key differs from the pinned key of ${hop.n}` });
+      if (hop.t > now + skew) return fail({ code: 'chain', message: `hop ${j}: signed in the future` });
+      if (hop.x <= now) return fail({ code: 'expired', message: `hop ${j}: attestation expired` });
+      if (hop.x - hop.t > maxTtl) return fail({ code: 'chain', message: `hop ${j}: lifetime too long` });
+      if (j > 0 && hop.x > first.x) return fail({ code: 'chain', message: `hop ${j}: outlives the originator` });
+    }
+    const digest = coreDigest(core);
+    for (let j = 0; j < chain.length; j++) {
+      const hop = chain[j] as Hop;
+      if (!this.signatureValid(hop, j))
+        return fail({ code: 'bad-signature', message: `hop ${j}: signature does not verify` });
+      const salt = fromB64u(hop.s) as Buffer;
+      const leaf = hopLeaf(salt, digest, j > 0 ? chain[j - 1] : undefined);
+      const root = fromB64u(hop.r) as Buffer;
+      const path = hop.p.map((p) => fromB64u(p) as Buffer);
+      if (!this.merkle.verify(root, hop.c, leaf, hop.i, path))
+        return fail({ code: 'bad-signature', message: `hop ${j}: object is not covered by the signed root` });
+    }
+    return ok({ core, chain, origin: first.n, terms: first.terms, digest });
+  }
+
+  private fingerprint(pk: string): string | undefined {
+    let f = this.fingerprints.get(pk);
+    if (f === undefined) {
+      try {
+        f = fingerprint(pk);
+      } catch {
+        return undefined;
+      }
+      if (this.fingerprints.size > 10_000) this.fingerprints.clear();
+      this.fingerprints.set(pk, f);
+    }
+    return f;
+  }
+
+  private signatureValid(hop: Hop, index: number): boolean {
+    const text = STATEMENT_CONTEXT + canonicalJson(statementOf(hop, index));
+    if (this.statements.get(hop.g) === text) return true;
+    if (!verifyBytes(hop.pk, text, hop.g)) return false;
+    if (this.statements.size > 100_000) this.statements.clear();
+    this.statements.set(hop.g, text);
+    return true;
+  }
+}

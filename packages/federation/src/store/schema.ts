@@ -1,0 +1,56 @@
+/**
+ * @module
+ * Tables of the federation in the node database (migration set `federation`): peers and their
+ * trust, community keys, sharing groups, the share ledger, the decision journal, sync cursors,
+ * request nonces, rejections, per-peer reports of received objects, analyst review of
+ * quarantined intelligence, exchanges, sightings (local and returned), and lookup tags.
+ */
+import { migrate, type SqliteDb } from '@intersoc/storage';
+
+const MIGRATIONS = [
+  `CREATE TABLE fed_peers (
+     node_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, name TEXT NOT NULL, sector TEXT NOT NULL,
+     country TEXT NOT NULL, communities TEXT NOT NULL, endpoint TEXT, reliability TEXT NOT NULL,
+     confirmations INTEGER NOT NULL DEFAULT 0, false_positives INTEGER NOT NULL DEFAULT 0,
+     status TEXT NOT NULL, added INTEGER NOT NULL, changed INTEGER NOT NULL,
+     last_contact INTEGER, last_error TEXT);
+   CREATE TABLE fed_communities (name TEXT PRIMARY KEY, key TEXT NOT NULL, added INTEGER NOT NULL);
+   CREATE TABLE fed_groups (name TEXT PRIMARY KEY, members TEXT NOT NULL, changed INTEGER NOT NULL);
+   CREATE TABLE fed_ledger (
+     tenant TEXT NOT NULL, id TEXT NOT NULL, version TEXT NOT NULL, terms TEXT NOT NULL,
+     explicit INTEGER NOT NULL, time INTEGER NOT NULL, PRIMARY KEY (tenant, id, version));
+   CREATE TABLE fed_decisions (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, run TEXT NOT NULL, tenant TEXT NOT NULL,
+     object_id TEXT NOT NULL, version TEXT NOT NULL, peer TEXT NOT NULL, allowed INTEGER NOT NULL,
+     reason TEXT NOT NULL, tlp TEXT NOT NULL, distribution TEXT NOT NULL, hops INTEGER NOT NULL);
+   CREATE INDEX fed_decisions_run ON fed_decisions (run);
+   CREATE TABLE fed_cursors (peer TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (peer, kind));
+   CREATE TABLE fed_nonces (peer TEXT NOT NULL, nonce TEXT NOT NULL, expires INTEGER NOT NULL, PRIMARY KEY (peer, nonce));
+   CREATE TABLE fed_rejections (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, peer TEXT NOT NULL, object_id TEXT NOT NULL,
+     code TEXT NOT NULL, reason TEXT NOT NULL);
+   CREATE TABLE fed_reports (
+     tenant TEXT NOT NULL, object_id TEXT NOT NULL, version TEXT NOT NULL, origin TEXT NOT NULL, sender TEXT NOT NULL,
+     confidence INTEGER, hops INTEGER NOT NULL, value_key TEXT NOT NULL, received INTEGER NOT NULL,
+     PRIMARY KEY (tenant, object_id, version, origin, sender));
+   CREATE INDEX fed_reports_key ON fed_reports (tenant, value_key);
+   CREATE TABLE fed_review (
+     tenant TEXT NOT NULL, object_id TEXT NOT NULL, decision TEXT NOT NULL, by TEXT NOT NULL, time INTEGER NOT NULL,
+     PRIMARY KEY (tenant, object_id));
+   CREATE TABLE fed_exchanges (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, peer TEXT NOT NULL, direction TEXT NOT NULL,
+     mode TEXT NOT NULL, objects INTEGER NOT NULL, rejected INTEGER NOT NULL);
+   CREATE TABLE fed_landed (
+     tenant TEXT NOT NULL, indicator TEXT NOT NULL, peer TEXT NOT NULL, count INTEGER NOT NULL,
+     first INTEGER NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (tenant, indicator, peer));
+   CREATE TABLE fed_local_sightings (
+     tenant TEXT NOT NULL, indicator TEXT NOT NULL, origin TEXT NOT NULL, via TEXT NOT NULL, count INTEGER NOT NULL,
+     first INTEGER NOT NULL, last INTEGER NOT NULL, context TEXT NOT NULL, dirty INTEGER NOT NULL,
+     PRIMARY KEY (tenant, indicator));
+   CREATE TABLE fed_lookup_tags (input TEXT PRIMARY KEY, tag BLOB NOT NULL);`,
+];
+
+/** Creates or upgrades the federation tables. */
+export function migrateFederation(db: SqliteDb): void {
+  migrate(db, 'federation', MIGRATIONS);
+}

@@ -1,0 +1,100 @@
+/**
+ * @module
+ * What the federation's parts share: identity, settings, stores, and the node's hooks.
+ */
+import { AppError, requireRole, type AuthContext } from '@intersoc/core';
+import type { CtiStore, SqliteTaxiiBackend } from '@intersoc/cti';
+import type { AuditStore, JsonValue, SqliteDb } from '@intersoc/storage';
+import type { FederationConfig } from '../config/config.js';
+import type { NodeKeys } from '../identity/identity.js';
+import { DEFAULT_PRIVACY_POLICY, Minimiser, type PrivacyPolicy } from '../privacy/minimise.js';
+import { Pseudonymiser } from '../privacy/pseudonymise.js';
+import type { Journal } from '../store/journal.js';
+import type { PeerStore } from '../store/peers.js';
+
+/** Log levels of the federation's log hook. */
+export type LogLevel = 'info' | 'warn' | 'error';
+
+/** Dependencies of the federation. */
+export interface FederationDeps {
+  readonly keys: NodeKeys;
+  readonly config: FederationConfig;
+  /** The node database (federation tables; the CTI store and TAXII backend may share it). */
+  readonly db: SqliteDb;
+  readonly cti: CtiStore;
+  /** The TAXII backend holding the per-peer collections. */
+  readonly taxii: SqliteTaxiiBackend;
+  /** Hash-chained audit log for share runs, receipts and peer changes. */
+  readonly audit?: AuditStore;
+  readonly fetch?: typeof fetch;
+  readonly now?: () => number;
+  /** Called (at most once per receipt or change) when a tenant's indicators changed. */
+  readonly onIntelChanged?: (tenant: string) => void;
+  readonly log?: (level: LogLevel, message: string, details?: Record<string, unknown>) => void;
+}
+
+/** The shared context. */
+export interface FedContext extends FederationDeps {
+  readonly peers: PeerStore;
+  readonly journal: Journal;
+  readonly now: () => number;
+  readonly me: string;
+}
+
+/** Throws unless the caller acts for the federation's tenant with one of the roles. */
+export function requireFederationRole(fx: FedContext, ctx: AuthContext, roles: readonly ('admin' | 'analyst' | 'viewer')[]): void {
+  if (ctx.tenant !== fx.config.tenant)
+    throw new AppError('FORBIDDEN', `federation acts for tenant "${fx.config.tenant}", not "${ctx.tenant}"`);
+  requireRole(ctx, roles);
+}
+
+/** The privacy policy from the settings. */
+export function privacyPolicy(fx: FedContext): PrivacyPolicy {
+  const p = fx.config.privacy;
+  return {
+    ...DEFAULT_PRIVACY_POLICY,
+    kinds: p.kinds,
+    freeText: p.freeText,
+    fields: p.fields,
+    ...(p.internalNetworks ? { internalNetworks: p.internalNetworks } : {}),
+    ...(p.internalSuffixes ? { internalSuffixes: p.internalSuffixes } : {}),
+  };
+}
+
+/**
+ * The minimiser for outgoing objects: pseudonyms under the configured community's key, else
+ * the first of the node's communities that has a key; without a key, personal data is removed.
+ */
+export function minimiserFor(fx: FedContext): Minimiser {
+  const names = fx.config.privacy.community ? [fx.config.privacy.community] : fx.keys.identity.communities;
+  for (const name of names) {
+    const key = fx.journal.communityKey(name);
+    if (key) return new Minimiser(privacyPolicy(fx), new Pseudonymiser(key, name));
+  }
+  return new Minimiser(privacyPolicy(fx));
+}
+
+/** Appends an audit entry; a failing audit store is logged, never fatal to the exchange. */
+export function audit(
+  fx: FedContext,
+  e: {
+    action: string;
+    actor: string;
+    outcome: 'success' | 'failure' | 'denied';
+    target?: string;
+    details?: Record<string, JsonValue>;
+  },
+): void {
+  if (!fx.audit) return;
+  fx.audit
+    .append({
+      tenant: fx.config.tenant,
+      actor: e.actor,
+      actorTenant: fx.config.tenant,
+      action: e.action,
+      outcome: e.outcome,
+      ...(e.target === undefined ? {} : { target: e.target }),
+      ...(e.details === undefined ? {} : { details: e.details }),
+    })
+    .catch((err: unknown) => fx.log?.('error', 'audit append failed', { err: String(err) }));
+}

@@ -1,0 +1,206 @@
+/**
+ * @module
+ * The receiving side: every object a peer delivers (pushed into its inbox or pulled from its
+ * outbox) is verified (chain, keys, times, signatures), checked against the originator's terms
+ * (a sender that breaks the policy is refused and reported), stored once in the CTI store with
+ * its provenance, recorded as a report for trust-weighted fusion, and relayed onwards when the
+ * policy allows. Refusals are logged with their reason; nothing is thrown for bad input.
+ */
+import { systemContext } from '@intersoc/core';
+import type { AddOutcome } from '@intersoc/cti';
+import { indicatorsFromStix, strictestTlp } from '@intersoc/cti';
+import { decide } from '../policy/policy.js';
+import { ChainVerifier, type VerifiedObject } from '../signing/verify.js';
+import { readIntelState, recordReports, type ReportInput } from '../store/intel-state.js';
+import type { Peer } from '../store/peers.js';
+import { recordLanded } from '../store/sightings.js';
+import { audit, type FedContext } from './context.js';
+import { place } from './share.js';
+
+/** Most objects taken from one request. */
+export const MAX_OBJECTS_PER_REQUEST = 20_000;
+
+/** Verifier bound to the peer registry (revocation is read at every call). */
+export function verifierFor(fx: FedContext): ChainVerifier {
+  return new ChainVerifier({
+    me: fx.me,
+    keyOf: (id) => {
+      const p = fx.peers.get(id);
+      return p ? { publicKey: p.publicKey, revoked: p.status !== 'active' } : undefined;
+    },
+    now: fx.now,
+    skewSeconds: fx.config.clockSkewSeconds,
+    maxTtlSeconds: 400 * 86_400,
+    maxHops: fx.config.maxHops + 1,
+  });
+}
+
+/** Counts of one receipt. */
+export interface ReceiveSummary {
+  readonly added: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+  readonly relayed: number;
+}
+
+/** Receives objects from a peer; one outcome per input object, in order. */
+export function receive(
+  fx: FedContext,
+  verifier: ChainVerifier,
+  sender: Peer,
+  objects: readonly unknown[],
+  mode: 'push' | 'pull',
+): { outcomes: AddOutcome[]; summary: ReceiveSummary } {
+  const tenant = fx.config.tenant;
+  const ctx = systemContext(tenant);
+  const outcomes: AddOutcome[] = new Array<AddOutcome>(objects.length);
+  const verified: { at: number; v: VerifiedObject; raw: Record<string, unknown> }[] = [];
+  const me = { nodeId: fx.me, communities: fx.keys.identity.communities, active: true };
+  let rejected = 0;
+  const refuse = (at: number, id: string, version: string, code: string, reason: string): void => {
+    outcomes[at] = { id, version, added: false, error: `${code}: ${reason}` };
+    fx.journal.reject(sender.nodeId, id, code, reason);
+    rejected++;
+  };
+
+  objects.forEach((o, at) => {
+    const obj = o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : undefined;
+    const id = typeof obj?.['id'] === 'string' ? obj['id'] : '';
+    const version = versionOf(obj ?? {});
+    if (at >= MAX_OBJECTS_PER_REQUEST) return refuse(at, id, version, 'limit', 'too many objects in one request');
+    const r = verifier.verify(o, sender.nodeId);
+    if (!r.ok) return refuse(at, id, version, r.reason.code, r.reason.message);
+    const v = r.value;
+    const last = v.chain[v.chain.length - 1];
+    const markings = Array.isArray(v.core['object_marking_refs']) ? (v.core['object_marking_refs'] as string[]) : [];
+    // The receiver checks it was entitled: a sender that breaks the policy is refused.
+    const d = decide({
+      tlp: strictestTlp(markings),
+      terms: v.terms,
+      hops: v.chain.length - 1,
+      holders: v.chain.slice(0, -1).map((h) => h.n),
+      recipient: me,
+      explicit: last?.e === true,
+      unmarkedTlp: fx.config.unmarkedTlp,
+    });
+    if (!d.allow) return refuse(at, id, version, 'policy', `sender broke the sharing policy: ${d.reason}`);
+    verified.push({ at, v, raw: obj as Record<string, unknown> });
+  });
+
+  // Store per originator, so the provenance of each row names it.
+  const byOrigin = new Map<string, typeof verified>();
+  for (const x of verified) {
+    const list = byOrigin.get(x.v.origin) ?? [];
+    list.push(x);
+    byOrigin.set(x.v.origin, list);
+  }
+  const fresh: typeof verified = [];
+  let added = 0;
+  let duplicates = 0;
+  const newSightings = new Set<string>();
+  for (const [origin, list] of byOrigin) {
+    for (const x of list)
+      if (x.v.core['type'] === 'sighting' && fx.cti.get(ctx, String(x.v.core['id']), 'all').length === 0)
+        newSightings.add(String(x.v.core['id']));
+    const put = fx.cti.put(
+      ctx,
+      list.map((x) => x.raw),
+      { source: `peer:${origin}`, via: `peer:${sender.nodeId}` },
+    );
+    put.forEach((p, i) => {
+      const x = list[i] as (typeof verified)[number];
+      if (p.status === 'rejected') {
+        refuse(x.at, p.id, p.version, 'schema', p.reason ?? 'invalid STIX');
+        return;
+      }
+      outcomes[x.at] = { id: p.id, version: p.version, added: p.status === 'added' };
+      if (p.status === 'added') {
+        added++;
+        fresh.push(x);
+      } else duplicates++;
+    });
+  }
+
+  // Reports for fusion, keyed by indicator value where the pattern is one simple value.
+  const keys = valueKeys(fresh.map((x) => x.v.core));
+  const reports: ReportInput[] = fresh.map((x) => ({
+    tenant,
+    objectId: String(x.v.core['id']),
+    version: versionOf(x.v.core),
+    origin: x.v.origin,
+    sender: sender.nodeId,
+    confidence: typeof x.v.core['confidence'] === 'number' ? x.v.core['confidence'] : undefined,
+    hops: x.v.chain.length,
+    valueKey: keys.get(String(x.v.core['id'])) ?? `id:${String(x.v.core['id'])}`,
+  }));
+  if (reports.length > 0) recordReports(fx.db, reports, fx.now());
+
+  // Sightings of what this node shared: where its intelligence landed; others confirm their originator.
+  for (const x of fresh) {
+    const c = x.v.core;
+    if (c['type'] !== 'sighting' || typeof c['sighting_of_ref'] !== 'string') continue;
+    const of = c['sighting_of_ref'];
+    if (fx.journal.isShared(tenant, of)) {
+      recordLanded(fx.db, tenant, {
+        indicator: of,
+        peer: x.v.origin,
+        count: typeof c['count'] === 'number' ? c['count'] : 1,
+        first: Date.parse(String(c['first_seen'] ?? c['created'])) || fx.now(),
+        last: Date.parse(String(c['last_seen'] ?? c['modified'])) || fx.now(),
+      });
+    } else if (newSightings.has(String(c['id']))) {
+      const reporters = fx.db
+        .prepare('SELECT DISTINCT origin FROM fed_reports WHERE tenant = ? AND object_id = ?')
+        .all(tenant, of) as { origin: string }[];
+      for (const r of reporters)
+        if (r.origin !== x.v.origin && fx.peers.get(r.origin)?.status === 'active')
+          fx.peers.feedback(r.origin, 'confirmation');
+    }
+  }
+
+  // Relay onwards what the policy allows, except what waits in quarantine.
+  let relayed = 0;
+  if (fx.config.autoRelay && fresh.length > 0) {
+    const state = readIntelState(fx.db, tenant, fx.config.quarantine, [...new Set(reports.map((r) => r.valueKey))]);
+    const others = fx.peers.active().filter((p) => p.nodeId !== sender.nodeId);
+    const relayable = fresh.filter((x) => state.get(String(x.v.core['id']))?.quarantined !== true);
+    if (others.length > 0 && relayable.length > 0) {
+      const r = place(
+        fx,
+        relayable.map((x) => ({ kind: 'relay' as const, core: x.v.core, chain: x.v.chain, digest: x.v.digest })),
+        { actor: 'system', explicit: false, peers: others, ledger: false, action: 'federation.relay' },
+      );
+      relayed = Object.values(r.queued).reduce((a, b) => a + b, 0);
+    }
+  }
+
+  fx.journal.exchange({ peer: sender.nodeId, direction: 'received', mode, objects: added, rejected });
+  fx.peers.contact(sender.nodeId);
+  if (objects.length > 0)
+    audit(fx, {
+      action: 'federation.receive',
+      actor: `peer:${sender.nodeId}`,
+      outcome: rejected > 0 ? 'failure' : 'success',
+      target: sender.nodeId,
+      details: { mode, objects: objects.length, added, duplicates, rejected, relayed },
+    });
+  if (fresh.some((x) => x.v.core['type'] === 'indicator')) fx.onIntelChanged?.(tenant);
+  return { outcomes, summary: { added, duplicates, rejected, relayed } };
+}
+
+function versionOf(o: Readonly<Record<string, unknown>>): string {
+  const v = o['modified'] ?? o['created'];
+  return typeof v === 'string' ? v : '';
+}
+
+/** Fusion keys of indicators that reduce to exactly one simple value. */
+export function valueKeys(cores: readonly Readonly<Record<string, unknown>>[]): Map<string, string> {
+  const indicators = cores.filter((c) => c['type'] === 'indicator');
+  const out = new Map<string, string>();
+  if (indicators.length === 0) return out;
+  const set = indicatorsFromStix(indicators);
+  const count = new Map<string, number>();
+  for (const s of set.simple) count.set(s.id, (count.get(s.id) ?? 0) + 1);
+  for (const s of set.simple) if (count.get(s.id) === 1) out.set(s.id, `${s.kind}:${s.value}`);
+  return out;
+}
