@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { ConfigSchema, systemContext } from '@intersoc/core';
 import { EVENTS_DB_FILE, openEventReader } from '@intersoc/storage';
 import { runDemo } from '../node/demo.js';
