@@ -47,6 +47,8 @@ const FACTORIES: Record<string, (spec: DetectorSpec) => Promise<Detector[]>> = {
     for (const [tenant, set] of sets.tenants) d.setRuleSet(set, tenant);
     return [d];
   },
+  // Indicators of each tenant's CTI store, with peers' trust-weighted confidence.
+  ioc: async (spec) => (await import('./ioc-factory.js')).iocDetectors(spec),
 };
 
 /** Where Sigma correlation windows persist, so they survive a restart. */

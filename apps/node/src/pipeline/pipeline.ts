@@ -49,6 +49,9 @@ export interface PipelineStats {
 /** A stream chunk as sources submit it. */
 export type ChunkInput = Omit<ChunkMessage, 'type' | 'seq'>;
 
+/** Young-generation size of parse workers, MB. */
+const PARSE_WORKER_YOUNG_MB = 64;
+
 interface Lane {
   worker: Worker;
   inflight: number;
@@ -137,6 +140,9 @@ export class Pipeline {
         const worker = new Worker(workerUrl(import.meta.url, 'parse-worker'), {
           workerData: init,
           transferList: [ch.port2],
+          // Parsed events are short-lived: a larger young generation lets them die in scavenges
+          // instead of being promoted (old-space collection dominated parse-worker profiles).
+          resourceLimits: { maxYoungGenerationSizeMb: PARSE_WORKER_YOUNG_MB },
         });
         worker.on('message', (m: FromWorker) => this.onWorkerMessage(m));
         worker.on('error', (err) => this.opts.onError?.(`parse worker ${id}: ${err.message}`));

@@ -69,6 +69,12 @@ interface StreamState {
 }
 
 const MAX_CONTEXT_LINES = 32;
+/**
+ * Events parsed before detection runs and the parsed objects are dropped. Small enough that the
+ * parsed fields die in the young generation instead of being promoted (old-space GC dominated
+ * the profile at 2,048), large enough to amortise a detector call.
+ */
+const DETECT_BATCH = 256;
 const SAMPLE_BYTES = 64 * 1024;
 const FILE_CHUNK = 1024 * 1024;
 
@@ -184,7 +190,7 @@ export class Processor {
         for await (const res of evtxParseResults(abs)) {
           c.records++;
           this.result(c, m.tenant, source, res, '', `file:${abs}:#${i++}`, m.label, undefined);
-          if (this.events.length >= this.opts.blockEvents) await this.detectAndEmit(c);
+          if (this.events.length >= DETECT_BATCH) await this.detectAndEmit(c);
         }
         c.bytes = total;
         break;
@@ -198,7 +204,7 @@ export class Processor {
         break;
       }
       c.bytes += chunk.length;
-      if (this.events.length >= this.opts.blockEvents) await this.detectAndEmit(c);
+      if (this.events.length >= DETECT_BATCH) await this.detectAndEmit(c);
       if (input.bytesRead - lastReport > 4 * FILE_CHUNK) {
         lastReport = input.bytesRead;
         onProgress(input.bytesRead, total);
@@ -297,7 +303,9 @@ export class Processor {
     const p = res.value;
     const raw = p.raw ?? text;
     const now = Date.now();
-    const e: PendingEvent = {
+    // One object with a fixed shape per event: optional parts are assigned, not spread, because
+    // spreading allocates a temporary object per event on the hottest path.
+    const e: { -readonly [K in keyof PendingEvent]: PendingEvent[K] } = {
       id: eventId(tenant, key, raw),
       time: p.time ?? now,
       ingested: now,
@@ -306,11 +314,12 @@ export class Processor {
       raw,
       fields: p.fields,
       ecs: p.ecs,
-      ...((label ?? p.label) ? { label: (label ?? p.label) as string } : {}),
-      ...(st?.contextText ? { context: st.contextText } : {}),
-      // The framed bytes, when the record is stored as received: saves re-encoding it.
-      ...(data !== undefined && p.raw === undefined ? { rawBytes: data } : {}),
     };
+    const lab = label ?? p.label;
+    if (lab) e.label = lab;
+    if (st?.contextText) e.context = st.contextText;
+    // The framed bytes, when the record is stored as received: saves re-encoding it.
+    if (data !== undefined && p.raw === undefined) e.rawBytes = data;
     this.events.push(e);
     c.events++;
   }

@@ -22,6 +22,12 @@ export interface WriterInit {
   readonly detectors: DetectorSpec;
 }
 
+/**
+ * Quiet time before the term index is built. The index only prunes searches (a block is searchable
+ * by scan once committed), so it waits for a lull instead of taking CPU from a sustained ingest.
+ */
+const INDEX_IDLE_MS = 2_000;
+
 if (parentPort) {
   const init = workerData as WriterInit;
   const main = parentPort;
@@ -32,7 +38,7 @@ if (parentPort) {
 
   const scheduleIndex = (): void => {
     if (idleTimer) clearTimeout(idleTimer);
-    idleTimer = setTimeout(indexStep, 50);
+    idleTimer = setTimeout(indexStep, INDEX_IDLE_MS);
   };
   const indexStep = (): void => {
     idleTimer = undefined;

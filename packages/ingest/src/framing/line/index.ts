@@ -51,24 +51,47 @@ export function createLineFramer(options: LineFramerOptions = {}): Framer {
   return {
     push(chunk) {
       const out: FrameItem[] = [];
-      const incoming = asBuffer(chunk);
-      if (incoming.length === 0) return out;
-      const buf = pending === undefined ? incoming : Buffer.concat([pending, incoming]);
-      const base = pendingOffset;
+      const buf = asBuffer(chunk);
+      if (buf.length === 0) return out;
+      /** Stream offset of buf[0]. */
+      const base = pendingOffset + (pending?.length ?? 0);
       let start = 0;
+      if (pending !== undefined || skipping) {
+        // Finish the record carried over from the previous chunk. Only its own bytes are
+        // copied: concatenating the whole new chunk would copy every byte of the stream.
+        const nl = buf.indexOf(10);
+        if (nl < 0) {
+          if (skipping) {
+            pendingOffset = base + buf.length;
+          } else if ((pending as Buffer).length + buf.length > max) {
+            oversize(out, Buffer.concat([pending as Buffer, buf.subarray(0, EXCERPT_BYTES)]), 0, pendingOffset);
+            skipping = true;
+            pending = undefined;
+            pendingOffset = base + buf.length;
+          } else {
+            pending = Buffer.concat([pending as Buffer, buf]);
+          }
+          return out;
+        }
+        if (skipping) {
+          skipping = false;
+        } else {
+          const head = Buffer.concat([pending as Buffer, buf.subarray(0, nl)]);
+          if (head.length - (head[head.length - 1] === 13 ? 1 : 0) > max) oversize(out, head, 0, pendingOffset);
+          else emit(out, head, 0, head.length, pendingOffset);
+        }
+        pending = undefined;
+        start = nl + 1;
+      }
       for (;;) {
         const nl = buf.indexOf(10, start);
         if (nl < 0) break;
-        if (skipping) skipping = false;
-        else if (nl - start - (buf[nl - 1] === 13 ? 1 : 0) > max) oversize(out, buf, start, base + start);
+        if (nl - start - (buf[nl - 1] === 13 ? 1 : 0) > max) oversize(out, buf, start, base + start);
         else emit(out, buf, start, nl, base + start);
         start = nl + 1;
       }
       const rest = buf.length - start;
-      if (skipping) {
-        pending = undefined;
-        pendingOffset = base + buf.length;
-      } else if (rest > max) {
+      if (rest > max) {
         oversize(out, buf, start, base + start);
         skipping = true;
         pending = undefined;

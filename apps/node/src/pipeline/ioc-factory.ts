@@ -1,0 +1,140 @@
+/**
+ * @module
+ * The `ioc` detector kind: indicator matching against each tenant's CTI store. One detector
+ * dispatches every batch (always one tenant's events) to that tenant's `IocDetector`, built from
+ * its active indicators; indicators received from peers count with their trust-weighted, fused
+ * confidence, and those in quarantine (or rejected by an analyst) stay out. Rebuilt on reload,
+ * which the node triggers (debounced) whenever indicators change.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { systemContext, type AlertDraft, type Detector, type SocEvent } from '@intersoc/core';
+import { indicatorsFromStix, openSqliteCtiStore } from '@intersoc/cti';
+import { IocDetector, IocIndex } from '@intersoc/detect';
+import {
+  federationDir,
+  loadFederationConfig,
+  NodeIdentitySchema,
+  readIntelState,
+  stixIdentityId,
+  type IntelState,
+} from '@intersoc/federation';
+import { NODE_DB_FILE, openDatabase, type SqliteDb } from '@intersoc/storage';
+import type { DetectorSpec } from './detectors.js';
+
+/** Indicators read per page from the store. */
+const PAGE = 5000;
+
+/** True when a table exists (the federation's tables exist only once it ran). */
+function hasTable(db: SqliteDb, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/** The node's STIX identity, for sightings, when it has a federation identity. */
+function nodeIdentity(dataDir: string): string | undefined {
+  const file = path.join(federationDir(dataDir), 'identity.json');
+  if (!existsSync(file)) return undefined;
+  const parsed = NodeIdentitySchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  return parsed.success ? stixIdentityId(parsed.data.nodeId) : undefined;
+}
+
+/** Builds the detector of one tenant; undefined when it has no active indicator. */
+export function buildTenantDetector(
+  db: SqliteDb,
+  tenant: string,
+  o: { identity?: string; state?: ReadonlyMap<string, IntelState> } = {},
+): IocDetector | undefined {
+  const store = openSqliteCtiStore(db);
+  const ctx = systemContext(tenant);
+  const objects: Readonly<Record<string, unknown>>[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = store.query(ctx, {
+      types: ['indicator'],
+      includeRevoked: false,
+      limit: PAGE,
+      ...(after === undefined ? {} : { after }),
+    });
+    for (const s of page.objects) {
+      const st = o.state?.get(s.id);
+      if (st?.quarantined) continue;
+      objects.push(st ? { ...s.object, confidence: Math.round(st.confidence) } : s.object);
+    }
+    if (!page.next) break;
+    after = page.next;
+  }
+  if (objects.length === 0) return undefined;
+  const set = indicatorsFromStix(objects);
+  const index = new IocIndex();
+  for (const s of set.simple) index.add(s);
+  return new IocDetector({
+    index,
+    patterns: set.patterns,
+    name: tenant,
+    ...(o.identity === undefined ? {} : { identity: o.identity }),
+  });
+}
+
+/** Dispatches batches to per-tenant indicator detectors. */
+export class TenantIocDetector implements Detector {
+  readonly kind = 'ioc';
+  readonly id = 'ioc:cti-store';
+  private readonly byTenant = new Map<string, IocDetector | undefined>();
+
+  constructor(
+    private readonly build: (tenant: string) => IocDetector | undefined,
+    private readonly release: () => void = () => undefined,
+  ) {}
+
+  /** Closes the store connection it read from. */
+  close(): void {
+    this.byTenant.clear();
+    this.release();
+  }
+
+  /** Builds a tenant's detector now (at load, so the first batch does not wait). */
+  warm(tenant: string): void {
+    this.byTenant.set(tenant, this.build(tenant));
+  }
+
+  detect(events: readonly SocEvent[]): readonly AlertDraft[] {
+    const tenant = events[0]?.tenant;
+    if (tenant === undefined) return [];
+    if (!this.byTenant.has(tenant)) this.warm(tenant);
+    return this.byTenant.get(tenant)?.detect(events) ?? [];
+  }
+}
+
+/** The factory behind the `ioc` kind. */
+export async function iocDetectors(spec: DetectorSpec): Promise<Detector[]> {
+  const file = path.join(spec.dataDir, NODE_DB_FILE);
+  if (!existsSync(file)) return [];
+  const db = openDatabase(file);
+  const identity = nodeIdentity(spec.dataDir);
+  const fedTenant = (() => {
+    try {
+      return loadFederationConfig(spec.dataDir);
+    } catch {
+      return undefined;
+    }
+  })();
+  const build = (tenant: string): IocDetector | undefined => {
+    if (!hasTable(db, 'cti_objects')) return undefined;
+    const state =
+      fedTenant && tenant === fedTenant.tenant && hasTable(db, 'fed_reports')
+        ? readIntelState(db, tenant, fedTenant.quarantine)
+        : undefined;
+    return buildTenantDetector(db, tenant, {
+      ...(identity === undefined ? {} : { identity }),
+      ...(state === undefined ? {} : { state }),
+    });
+  };
+  const detector = new TenantIocDetector(build, () => db.close());
+  if (hasTable(db, 'cti_objects')) {
+    const tenants = db.prepare("SELECT DISTINCT tenant FROM cti_objects WHERE type = 'indicator'").all() as {
+      tenant: string;
+    }[];
+    for (const t of tenants) detector.warm(t.tenant);
+  }
+  return [detector];
+}
