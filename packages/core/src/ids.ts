@@ -10,9 +10,13 @@ import { createHash, hash } from 'node:crypto';
  * `sourceKey` identifies the stream and the record's position in it where that is stable
  * (file path and byte offset); for network sources it is the listener and peer.
  */
-export function eventId(tenant: string, sourceKey: string, record: string): string {
-  // One-shot hashing of a joined string is ~2.5x faster than incremental updates on this hot path.
-  return hash('sha256', `${tenant}\0${sourceKey}\0${record}`, 'hex').slice(0, 32);
+export function eventId(tenant: string, sourceKey: string, record: string | Uint8Array): string {
+  if (typeof record === 'string') {
+    // One-shot hashing of a joined string beats incremental updates for short records.
+    return hash('sha256', `${tenant}\0${sourceKey}\0${record}`, 'hex').slice(0, 32);
+  }
+  // The record's UTF-8 bytes give the same id as its text, without encoding the text again.
+  return createHash('sha256').update(`${tenant}\0${sourceKey}\0`).update(record).digest('hex').slice(0, 32);
 }
 
 /** Id over any list of parts, 32 hex chars. Parts are separated so ('ab','c') != ('a','bc'). */

@@ -306,7 +306,7 @@ export class Processor {
     // One object with a fixed shape per event: optional parts are assigned, not spread, because
     // spreading allocates a temporary object per event on the hottest path.
     const e: { -readonly [K in keyof PendingEvent]: PendingEvent[K] } = {
-      id: eventId(tenant, key, raw),
+      id: eventId(tenant, key, data !== undefined && p.raw === undefined ? data : raw),
       time: p.time ?? now,
       ingested: now,
       tenant,
@@ -373,7 +373,8 @@ export class Processor {
         time: e.time,
         ingested: e.ingested,
         source: e.source,
-        raw: e.raw,
+        // With the framed bytes at hand the block needs no text: dropping it lets the string die young.
+        raw: e.rawBytes === undefined ? e.raw : '',
       };
       if (e.label !== undefined) be.label = e.label;
       if (e.context !== undefined) be.context = e.context;

@@ -70,6 +70,23 @@ const BROTLI_OPTS = {
   params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT },
 };
 
+/**
+ * A reused buffer for the uncompressed payload: it only lives until the synchronous compression
+ * below returns, and a fresh multi-megabyte buffer per block cost more (allocation and page faults)
+ * than the copy itself.
+ */
+let scratch = Buffer.allocUnsafe(0);
+
+function assemble(parts: readonly Uint8Array[], total: number): Buffer {
+  if (scratch.length < total) scratch = Buffer.allocUnsafe(Math.max(total, scratch.length * 2, 1 << 20));
+  let off = 0;
+  for (const p of parts) {
+    scratch.set(p, off);
+    off += p.length;
+  }
+  return scratch.subarray(0, total);
+}
+
 /** Index of `value` in `dict`, adding it when new; `map` makes lookups O(1). */
 function intern<T>(dict: T[], map: Map<string, number>, key: string, value: T): number {
   let i = map.get(key);
@@ -132,7 +149,7 @@ export function encodeBlock(tenant: string, day: number, events: readonly BlockE
   h.ids = idParts.join('');
   const head = Buffer.from(`${JSON.stringify(h)}\n`, 'utf8');
   parts[0] = head;
-  const plain = Buffer.concat(parts, head.length + bodyBytes);
+  const plain = assemble(parts, head.length + bodyBytes);
   const data = brotliCompressSync(plain, BROTLI_OPTS);
   return {
     tenant,
