@@ -3,6 +3,7 @@
  * figures agree with search, autocomplete fields, export, rules and coverage, intelligence
  * import, node status per tenant, and the live alert stream from the node's bus.
  */
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '@intersoc/core';
 import { PASSWORD, startDemoNode, USERS, type DemoNode } from './harness.js';
@@ -60,6 +61,40 @@ afterAll(async () => {
 });
 
 describe('dashboard API on a demo node', () => {
+  it('documents every dashboard route with its roles in a valid OpenAPI 3.1 description', async () => {
+    const doc = (await (await fetch(`${n.node.url}/api/docs`)).json()) as {
+      paths: Record<string, Record<string, { 'x-intersoc-roles'?: unknown }>>;
+    };
+    const result = await new Validator().validate(doc as unknown as Record<string, unknown>);
+    expect(result.errors ?? []).toEqual([]);
+    const mine = [
+      '/api/triage/alerts',
+      '/api/triage/alerts/{id}',
+      '/api/triage/alerts/status',
+      '/api/alerts/stream',
+      '/api/overview',
+      '/api/events/histogram',
+      '/api/events/fields',
+      '/api/events/export',
+      '/api/rules',
+      '/api/rules/{key}',
+      '/api/attack/coverage',
+      '/api/intel/objects',
+      '/api/intel/objects/{id}',
+      '/api/intel/import',
+      '/api/intel/export',
+      '/api/soc-network',
+      '/api/node/status',
+    ];
+    for (const p of mine) {
+      const ops = Object.values(doc.paths[p] ?? {});
+      expect(ops.length, p).toBeGreaterThan(0);
+      for (const op of ops) expect(op['x-intersoc-roles'], p).toBeDefined();
+    }
+    // The app shell is public and hidden from the API description.
+    expect(Object.keys(doc.paths).filter((p) => !p.startsWith('/api') && p !== '/metrics')).toEqual([]);
+  });
+
   it('overview and histogram counts agree with a paged search', async () => {
     const to = Date.now();
     const from = to - 86_400_000;

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { shot, startWebHarness, type WebHarness } from './harness.js';
 
 let h: WebHarness;
@@ -17,6 +17,13 @@ beforeAll(async () => {
   h = await startWebHarness();
   analyst = await h.login('analyst');
 }, 240_000);
+
+afterEach(async (ctx) => {
+  // A failed step leaves the analyst's page as it was, for CI to keep.
+  if (ctx.task.result?.state === 'fail' && analyst && !analyst.isClosed()) {
+    await shot(analyst, `failed-${ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
+  }
+});
 
 afterAll(async () => {
   await h?.close();
@@ -93,16 +100,18 @@ describe('analyst dashboard in Chromium', () => {
 
   it('opens an alert, highlights the matched fields and jumps to its events', async () => {
     const page = analyst;
-    const row = page.locator('.row-fresh').first();
+    const row = page.locator('.row-fresh', { hasText: 'Account Discovery With Whoami' }).first();
     await row.click();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Account Discovery With Whoami', level: 1 }).waitFor();
     expect(page.url()).toMatch(/\/alerts\/[^/]+$/);
+    await page.getByRole('heading', { name: /^Matched events \(1/ }).waitFor();
+    await page.getByRole('heading', { name: 'Rule', exact: true }).waitFor();
     const marked = page.locator('tr.matched');
     await marked.first().waitFor();
     const matchedFields = await marked.locator('th').allInnerTexts();
     expect(matchedFields.join(' ')).toMatch(/Image|CommandLine|command_line|executable/);
-    await page.getByRole('link', { name: 'T1033' }).waitFor();
+    await page.getByRole('link', { name: 'T1033', exact: true }).waitFor();
     await shot(page, 'alert-detail');
     await page.getByRole('button', { name: /Open 1 event in search/ }).click();
     await page.getByRole('heading', { name: 'Event search', level: 1 }).waitFor();
@@ -115,7 +124,9 @@ describe('analyst dashboard in Chromium', () => {
 
   it('acknowledges and closes alerts in bulk with a reason', async () => {
     const page = analyst;
-    await page.goto(`${h.node.url}/alerts?group=rule`);
+    // The queue is virtualised: filter to the rule so its group is in view.
+    const q = encodeURIComponent('rule:"Account Discovery With Whoami"');
+    await page.goto(`${h.node.url}/alerts?group=rule&q=${q}`);
     const grid = page.getByRole('grid', { name: 'Alert queue' });
     const group = grid.getByRole('row').filter({ hasText: 'Account Discovery With Whoami' }).first();
     await group.waitFor();
@@ -194,6 +205,17 @@ describe('analyst dashboard in Chromium', () => {
       disabled: string[];
     };
     expect(tuning.disabled).toContain(whoami?.key);
+    // The running detectors reloaded: a new whoami on a fresh host is stored but raises nothing.
+    const host = `QUIET-${Date.now().toString(36).toUpperCase()}`;
+    await ingest(page, whoamiRecord(host), 'windows');
+    for (let i = 0; ; i++) {
+      const found = await page.request.get(`${h.node.url}/api/events?q=${encodeURIComponent(`host.name:${host}`)}`);
+      if (((await found.json()) as { items: unknown[] }).items.length > 0) break;
+      if (i > 100) throw new Error('the ingested event never became searchable');
+      await page.waitForTimeout(200);
+    }
+    const quiet = await page.request.get(`${h.node.url}/api/triage/alerts?q=${encodeURIComponent(`host:${host}`)}`);
+    expect(((await quiet.json()) as { items: unknown[] }).items).toEqual([]);
     await page.getByRole('row').filter({ hasText: 'Account Discovery With Whoami' }).click();
     await page.getByRole('region', { name: /Rule Account Discovery With Whoami/ }).waitFor();
     await shot(page, 'rules');
@@ -245,7 +267,10 @@ describe('analyst dashboard in Chromium', () => {
     await page.getByText('3 added, 0 already known, 0 rejected').waitFor();
     await page.getByPlaceholder('name, value, pattern, id or label').fill('command-and-control');
     await page.keyboard.press('Enter');
+    await page.waitForURL(/q=command-and-control/);
     const grid = page.getByRole('grid', { name: 'Intelligence objects' });
+    // The unfiltered list (with the malware and the relationship) gives way to the search result.
+    await grid.getByRole('row').filter({ hasText: 'E2E implant' }).waitFor({ state: 'detached' });
     const row = grid.getByRole('row').filter({ hasText: 'E2E command-and-control address' });
     await row.waitFor();
     expect(await grid.getByRole('row').count()).toBe(2);

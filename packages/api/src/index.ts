@@ -14,7 +14,47 @@ export type { ApiDeps, ApiOptions, BuiltApi, RouteInfo } from './build-api.js';
 export { registerDashboardRoutes } from './dashboard/register.js';
 export type { DashboardServices } from './dashboard/register.js';
 export { registerWebApp } from './web/plugin.js';
+
+// federation routes
+export { registerFederationRoutes } from './federation/routes.js';
 export type { WebAppOptions } from './web/plugin.js';
+
+// incidents and cases
+export { registerIncidentRoutes } from './incidents/routes.js';
+export { registerCaseRoutes } from './cases/routes.js';
+export type {
+  AssetInputView,
+  AssetView,
+  IncidentAlertView,
+  IncidentBrief,
+  IncidentCountsView,
+  IncidentView,
+} from './incidents/schemas.js';
+export type {
+  AttachmentView,
+  CaseDetailView,
+  CaseView,
+  CommentView,
+  DeadlineView,
+  HistoryEntryView,
+  NoteView,
+  ObservableView,
+  RuleFeedbackView,
+  SuggestionView,
+  TaskView,
+  TemplateView,
+  TenantMetricsView,
+  TimelineEntryView,
+} from './cases/schemas.js';
+export type {
+  CaseApiService,
+  CaseCreateRequest,
+  CaseSearch,
+  CaseTransitionRequest,
+  CaseUpdateRequest,
+  IncidentApiService,
+  IncidentSearch,
+} from './services.js';
 
 // authentication
 export { createAuthenticator, splitAccount } from './auth/authenticator.js';
@@ -56,6 +96,19 @@ export type {
   DeadLetter,
   DeadLetterSearch,
   EventSearch,
+  FederationDecision,
+  FederationHop,
+  FederationLanded,
+  FederationLookupAnswer,
+  FederationNodeView,
+  FederationPeerView,
+  FederationProvenance,
+  FederationQuarantined,
+  FederationRejection,
+  FederationService,
+  FederationShareRequest,
+  FederationShareResult,
+  FederationSyncResult,
   FieldInfo,
   HealthCheck,
   HealthProbe,

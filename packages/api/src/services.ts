@@ -7,6 +7,30 @@
 import { z } from 'zod';
 import { parseTime, SEVERITIES } from '@intersoc/core';
 import type { Alert, AuthContext, Severity, SocEvent } from '@intersoc/core';
+import type {
+  AssetInputView,
+  AssetView,
+  IncidentAlertView,
+  IncidentBrief,
+  IncidentCountsView,
+  IncidentView,
+} from './incidents/schemas.js';
+import type {
+  AttachmentView,
+  CaseDetailView,
+  CaseView,
+  CommentView,
+  DeadlineView,
+  HistoryEntryView,
+  NoteView,
+  ObservableView,
+  RuleFeedbackView,
+  SuggestionView,
+  TaskView,
+  TemplateView,
+  TenantMetricsView,
+  TimelineEntryView,
+} from './cases/schemas.js';
 
 /** Counts of one ingest call. */
 export interface IngestResult {
@@ -518,7 +542,7 @@ export interface SocNetwork {
     readonly peer: string;
     readonly id: string;
     readonly reason: string;
-    readonly time: number;
+    readonly time?: number;
   }[];
   readonly sightings: readonly {
     readonly peer: string;
@@ -575,4 +599,350 @@ export interface NodeStatus {
 /** Node health details for the dashboard. */
 export interface NodeStatusService {
   status(ctx: AuthContext): Promise<NodeStatus>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Federation (interconnected SOCs): peers, sharing, sync, quarantine, feedback, private lookups.
+// Acts for the node's federation tenant only; other tenants get FORBIDDEN.
+
+/** A peer as the API shows it. */
+export interface FederationPeerView {
+  readonly nodeId: string;
+  readonly name: string;
+  readonly sector: string;
+  readonly country: string;
+  readonly communities: readonly string[];
+  readonly endpoint?: string;
+  /** Admiralty grade set by the operator (A–F). */
+  readonly reliability: string;
+  /** Trust in [0, 1]. */
+  readonly trust: number;
+  readonly status: string;
+  readonly confirmations: number;
+  readonly falsePositives: number;
+  readonly lastContact?: number;
+  readonly lastError?: string;
+}
+
+/** This node's federation identity; `card` is what peers need (exchanged out of band). */
+export interface FederationNodeView {
+  readonly nodeId: string;
+  readonly name: string;
+  readonly sector: string;
+  readonly country: string;
+  readonly communities: readonly string[];
+  readonly endpoint?: string;
+  readonly publicKey: string;
+  readonly tenant: string;
+  readonly card: Readonly<Record<string, unknown>>;
+}
+
+/** What to share and under which terms. */
+export interface FederationShareRequest {
+  readonly ids?: readonly string[];
+  readonly types?: readonly string[];
+  readonly distribution?: 'organisation' | 'community' | 'connected' | 'all' | 'group';
+  readonly tlp?: 'clear' | 'green' | 'amber' | 'amber+strict' | 'red';
+  readonly recipients?: readonly string[];
+  readonly group?: string;
+  readonly pap?: 'clear' | 'green' | 'amber' | 'red';
+  readonly explicit?: boolean;
+}
+
+/** Outcome of a share. */
+export interface FederationShareResult {
+  readonly run: string;
+  readonly objects: number;
+  readonly withheld: readonly { readonly id: string; readonly reason: string }[];
+  readonly queued: Readonly<Record<string, number>>;
+  readonly decisions: number;
+  readonly denied: number;
+}
+
+/** Outcome of a sync round with one peer. */
+export interface FederationSyncResult {
+  readonly peer: string;
+  readonly pushed: number;
+  readonly pulled: { readonly added: number; readonly duplicates: number; readonly rejected: number };
+  readonly error?: string;
+}
+
+/** A received object waiting for review. */
+export interface FederationQuarantined {
+  readonly id: string;
+  readonly type: string;
+  readonly name?: string;
+  readonly confidence: number;
+  readonly reporters: readonly string[];
+}
+
+/** One peer's answer to a private lookup. */
+export interface FederationLookupAnswer {
+  readonly peer: string;
+  readonly name: string;
+  readonly seen?: boolean;
+  readonly error?: string;
+}
+
+/** A sighting a peer returned about what this node shared. */
+export interface FederationLanded {
+  readonly indicator: string;
+  readonly peer: string;
+  readonly count: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+/** A refused request or object, with its reason. */
+export interface FederationRejection {
+  readonly time: number;
+  readonly peer: string;
+  readonly objectId: string;
+  readonly code: string;
+  readonly reason: string;
+}
+
+/** A sharing-policy decision. */
+export interface FederationDecision {
+  readonly time: number;
+  readonly run: string;
+  readonly objectId: string;
+  readonly version: string;
+  readonly peer: string;
+  readonly allowed: boolean;
+  readonly reason: string;
+  readonly tlp: string;
+  readonly distribution: string;
+  readonly hops: number;
+}
+
+/** One hop of a provenance chain: who signed, for whom, when, and (originator only) the terms. */
+export interface FederationHop {
+  readonly node: string;
+  readonly to: string;
+  readonly signed: number;
+  readonly expires: number;
+  readonly explicit: boolean;
+  readonly terms?: Readonly<Record<string, unknown>>;
+}
+
+/** The provenance of a received object version. */
+export interface FederationProvenance {
+  readonly id: string;
+  readonly version: string;
+  readonly origin: string;
+  readonly chain: readonly FederationHop[];
+}
+
+/** The federation, as the API drives it. */
+export interface FederationService {
+  node(ctx: AuthContext): Promise<FederationNodeView>;
+  peers(ctx: AuthContext): Promise<readonly FederationPeerView[]>;
+  addPeer(
+    ctx: AuthContext,
+    card: unknown,
+    o: { readonly reliability?: string; readonly communities?: readonly string[]; readonly endpoint?: string },
+  ): Promise<FederationPeerView>;
+  removePeer(ctx: AuthContext, nodeId: string): Promise<boolean>;
+  revokePeer(ctx: AuthContext, nodeId: string): Promise<FederationPeerView>;
+  setReliability(ctx: AuthContext, nodeId: string, reliability: string): Promise<FederationPeerView>;
+  share(ctx: AuthContext, req: FederationShareRequest): Promise<FederationShareResult>;
+  sync(ctx: AuthContext): Promise<readonly FederationSyncResult[]>;
+  quarantine(ctx: AuthContext): Promise<readonly FederationQuarantined[]>;
+  review(ctx: AuthContext, id: string, decision: 'released' | 'rejected'): Promise<void>;
+  feedback(
+    ctx: AuthContext,
+    indicator: string,
+    verdict: 'confirmed' | 'false-positive',
+  ): Promise<{ readonly peers: readonly string[] }>;
+  lookup(
+    ctx: AuthContext,
+    kind: 'ip' | 'domain' | 'url' | 'email' | 'hash',
+    value: string,
+  ): Promise<readonly FederationLookupAnswer[]>;
+  sightings(ctx: AuthContext): Promise<readonly FederationLanded[]>;
+  rejections(ctx: AuthContext, limit: number): Promise<readonly FederationRejection[]>;
+  decisions(
+    ctx: AuthContext,
+    q: { readonly peer?: string; readonly objectId?: string; readonly limit: number },
+  ): Promise<readonly FederationDecision[]>;
+  /** The provenance chain of a received object (undefined for the node's own objects). */
+  provenance(ctx: AuthContext, id: string): Promise<FederationProvenance | undefined>;
+  groups(ctx: AuthContext): Promise<readonly { readonly name: string; readonly members: readonly string[] }[]>;
+  setGroup(ctx: AuthContext, name: string, members: readonly string[]): Promise<void>;
+  setCommunityKey(
+    ctx: AuthContext,
+    name: string,
+    keyHex?: string,
+  ): Promise<{ readonly name: string; readonly key: string }>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incidents and cases. Each method takes the caller's context and acts within `ctx.tenant`;
+// the implementations check roles (viewers read, analysts work, admins configure).
+
+/** A filtered listing of incidents, most recent activity first. */
+export interface IncidentSearch {
+  readonly statuses?: readonly ('open' | 'case' | 'closed' | 'merged')[];
+  readonly minSeverity?: Severity;
+  readonly q?: string;
+  readonly from?: number;
+  readonly to?: number;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** Incidents built from alerts, and the asset inventory that weighs them. */
+export interface IncidentApiService {
+  list(ctx: AuthContext, query: IncidentSearch): Promise<Page<IncidentBrief>>;
+  /** Undefined when the caller's tenant has no such incident. */
+  get(ctx: AuthContext, id: string): Promise<IncidentView | undefined>;
+  alerts(ctx: AuthContext, id: string): Promise<readonly IncidentAlertView[]>;
+  counts(ctx: AuthContext): Promise<IncidentCountsView>;
+  /** Dismisses (`closed`) or reopens (`open`) incidents outside a case. */
+  setStatus(ctx: AuthContext, ids: readonly string[], status: 'open' | 'closed'): Promise<{ readonly updated: number }>;
+  /** Moves alerts into a new incident; both halves are summarised again. */
+  split(
+    ctx: AuthContext,
+    id: string,
+    alertIds: readonly string[],
+  ): Promise<{ readonly kept: IncidentView; readonly split: IncidentView }>;
+  assets(
+    ctx: AuthContext,
+    query: { readonly kind?: 'host' | 'user'; readonly q?: string },
+  ): Promise<readonly AssetView[]>;
+  putAssets(ctx: AuthContext, assets: readonly AssetInputView[]): Promise<number>;
+  removeAsset(ctx: AuthContext, kind: 'host' | 'user', name: string): Promise<boolean>;
+}
+
+/** A filtered listing of cases, newest first. */
+export interface CaseSearch {
+  readonly statuses?: readonly CaseView['status'][];
+  readonly assignee?: string;
+  readonly q?: string;
+  readonly significant?: boolean;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** Fields a case is opened with. */
+export interface CaseCreateRequest {
+  readonly title?: string;
+  readonly description?: string;
+  readonly incidents?: readonly string[];
+  readonly severity?: Severity;
+  readonly tlp?: CaseView['tlp'];
+  readonly pap?: CaseView['pap'];
+  readonly assignee?: string;
+  readonly tags?: readonly string[];
+  readonly template?: string;
+}
+
+/** Fields an update may change; `assignee: null` unassigns. */
+export interface CaseUpdateRequest {
+  readonly title?: string;
+  readonly description?: string;
+  readonly severity?: Severity;
+  readonly tlp?: CaseView['tlp'];
+  readonly pap?: CaseView['pap'];
+  readonly assignee?: string | null;
+  readonly tags?: readonly string[];
+  readonly significant?: boolean;
+  readonly awareAt?: number;
+  readonly timeZone?: string;
+}
+
+/** A status change. */
+export interface CaseTransitionRequest {
+  readonly status: CaseView['status'];
+  readonly resolution?: NonNullable<CaseView['resolution']>;
+  readonly duplicateOf?: string;
+  readonly reason?: string;
+}
+
+/** Cases: workflow, tasks, observables, comments, attachments, timeline, NIS2, metrics, feedback. */
+export interface CaseApiService {
+  list(ctx: AuthContext, query: CaseSearch): Promise<Page<CaseView>>;
+  detail(ctx: AuthContext, id: string): Promise<CaseDetailView | undefined>;
+  create(ctx: AuthContext, req: CaseCreateRequest): Promise<CaseView>;
+  update(ctx: AuthContext, id: string, req: CaseUpdateRequest): Promise<CaseView>;
+  transition(ctx: AuthContext, id: string, req: CaseTransitionRequest): Promise<CaseView>;
+  addIncidents(ctx: AuthContext, id: string, incidents: readonly string[]): Promise<CaseView>;
+  addTask(
+    ctx: AuthContext,
+    id: string,
+    task: {
+      readonly title: string;
+      readonly group?: string;
+      readonly description?: string;
+      readonly assignee?: string;
+    },
+  ): Promise<TaskView>;
+  updateTask(
+    ctx: AuthContext,
+    id: string,
+    taskId: string,
+    patch: { readonly status?: TaskView['status']; readonly assignee?: string; readonly title?: string },
+  ): Promise<TaskView>;
+  applyTemplate(ctx: AuthContext, id: string, key?: string): Promise<readonly TaskView[]>;
+  addObservable(
+    ctx: AuthContext,
+    id: string,
+    o: {
+      readonly kind: ObservableView['kind'];
+      readonly value: string;
+      readonly ioc?: boolean;
+      readonly tlp?: CaseView['tlp'];
+      readonly tags?: readonly string[];
+    },
+  ): Promise<ObservableView>;
+  updateObservable(
+    ctx: AuthContext,
+    id: string,
+    obsId: string,
+    patch: { readonly ioc?: boolean; readonly tags?: readonly string[]; readonly tlp?: CaseView['tlp'] },
+  ): Promise<ObservableView>;
+  removeObservable(ctx: AuthContext, id: string, obsId: string): Promise<void>;
+  enrichObservables(ctx: AuthContext, id: string): Promise<readonly ObservableView[]>;
+  addComment(ctx: AuthContext, id: string, text: string): Promise<CommentView>;
+  addAttachment(
+    ctx: AuthContext,
+    id: string,
+    a: { readonly name: string; readonly contentType?: string; readonly data: Buffer },
+  ): Promise<AttachmentView>;
+  attachment(
+    ctx: AuthContext,
+    id: string,
+    attId: string,
+  ): Promise<{ readonly meta: AttachmentView; readonly data: Buffer }>;
+  timeline(ctx: AuthContext, id: string): Promise<readonly TimelineEntryView[]>;
+  annotate(
+    ctx: AuthContext,
+    id: string,
+    note: { readonly time: number; readonly text: string; readonly ref?: string },
+  ): Promise<NoteView>;
+  removeNote(ctx: AuthContext, id: string, noteId: string): Promise<void>;
+  history(ctx: AuthContext, id: string): Promise<readonly HistoryEntryView[]>;
+  deadlines(ctx: AuthContext, id: string): Promise<readonly DeadlineView[]>;
+  /** Deadlines of all significant cases that are due soon or overdue. */
+  dueDeadlines(ctx: AuthContext): Promise<readonly { readonly case: CaseView; readonly deadline: DeadlineView }[]>;
+  /** A NIS2 report draft, as JSON or as a STIX 2.1 bundle. */
+  report(
+    ctx: AuthContext,
+    id: string,
+    kind: DeadlineView['kind'],
+    format: 'json' | 'stix',
+  ): Promise<Readonly<Record<string, unknown>>>;
+  submitReport(ctx: AuthContext, id: string, kind: DeadlineView['kind'], at?: number): Promise<CaseView>;
+  metrics(
+    ctx: AuthContext,
+    window: { readonly from: number; readonly to: number; readonly buckets: number },
+  ): Promise<TenantMetricsView>;
+  templates(ctx: AuthContext): Promise<readonly TemplateView[]>;
+  putTemplate(ctx: AuthContext, template: TemplateView): Promise<void>;
+  deleteTemplate(ctx: AuthContext, key: string): Promise<boolean>;
+  ruleFeedback(ctx: AuthContext): Promise<readonly RuleFeedbackView[]>;
+  suggestions(ctx: AuthContext, status?: SuggestionView['status']): Promise<readonly SuggestionView[]>;
+  /** Accepts or dismisses a suggestion; accepting a rule-level one tunes the rule. */
+  decideSuggestion(ctx: AuthContext, id: string, accept: boolean): Promise<SuggestionView>;
 }

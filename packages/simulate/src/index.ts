@@ -7,7 +7,7 @@
  */
 
 // generation
-export { simulate } from './simulate/simulate.js';
+export { simulate, simulation } from './simulate/simulate.js';
 export { parseSimulateOptions, SIMULATE_DEFAULTS, SimulateOptionsSchema } from './simulate/options.js';
 export { summary } from './summary/summary.js';
 export type { SimSummary } from './summary/summary.js';
@@ -18,4 +18,17 @@ export { SCENARIOS, scenarioKind } from './catalogue/scenarios.js';
 
 // types
 export { BENIGN, SIM_FORMATS } from './types.js';
-export type { ScenarioInfo, SimFormat, SimRecord, SimulateOptions, TechniqueCarrier, TechniqueInfo } from './types.js';
+export type {
+  ScenarioInfo,
+  SimAccount,
+  SimChain,
+  SimEstate,
+  SimFormat,
+  SimHost,
+  SimRecord,
+  SimTruth,
+  SimulateOptions,
+  Simulation,
+  TechniqueCarrier,
+  TechniqueInfo,
+} from './types.js';

@@ -86,3 +86,61 @@ export interface ScenarioInfo {
   /** Formats the story leaves traces in. */
   readonly formats: readonly SimFormat[];
 }
+
+/** One attack chain (story instance) as it was simulated: the ground truth an incident is scored against. */
+export interface SimChain {
+  /** Story instance, `<scenario id>#<n>`. */
+  readonly id: string;
+  /** Hosts that logged the chain's records or whose addresses its network records carry. */
+  readonly hosts: readonly string[];
+  /** Accounts the chain used. */
+  readonly users: readonly string[];
+  /** ATT&CK techniques of its records. */
+  readonly techniques: readonly string[];
+  /** First and last record, ISO-8601. */
+  readonly start: string;
+  readonly end: string;
+}
+
+/** Ground truth of a run. */
+export interface SimTruth {
+  readonly chains: readonly SimChain[];
+}
+
+/** A simulated host, for an asset inventory. */
+export interface SimHost {
+  readonly name: string;
+  readonly fqdn?: string;
+  readonly ip: string;
+  readonly os: 'windows' | 'linux';
+  /** `domain-controller`, `file-server`, `workstation`, `web-server`, `database-server`, `app-server`. */
+  readonly role: string;
+  /** How much the host matters: domain controllers most, workstations least. */
+  readonly criticality: 'low' | 'medium' | 'high' | 'critical';
+  readonly owner?: string;
+}
+
+/** A simulated account. */
+export interface SimAccount {
+  readonly name: string;
+  readonly domain: string;
+  readonly admin: boolean;
+}
+
+/** The simulated estate. */
+export interface SimEstate {
+  readonly dnsDomain: string;
+  readonly hosts: readonly SimHost[];
+  readonly accounts: readonly SimAccount[];
+  /** The network sensor (its records are about other hosts). */
+  readonly sensor: string;
+}
+
+/** A run with its ground truth. */
+export interface Simulation {
+  /** The records, in time order (as `simulate` yields them). */
+  readonly records: Generator<SimRecord, void, void>;
+  /** Chains seen so far; complete once `records` is exhausted. */
+  truth(): SimTruth;
+  readonly estate: SimEstate;
+}

@@ -3,15 +3,24 @@
  * `intersoc demo`: generates labelled attack-and-background telemetry with the simulator and
  * ingests it, so a fresh node has something real to show.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { systemContext } from '@intersoc/core';
+import { SqliteAssetStore } from '@intersoc/correlate';
+import type { SimTruth } from '@intersoc/simulate';
+import { NODE_DB_FILE, openDatabase } from '@intersoc/storage';
 import { configFor, dataOptions, intArg, tenantArg, workerCount, type DataFlags } from '../node/options.js';
 import { runDemo } from '../node/demo.js';
+import { estateAssets } from '../node/incidents/estate.js';
+import { withIncidents } from '../node/incidents/offline.js';
 import { startPipeline } from '../node/start-pipeline.js';
 
 interface DemoFlags extends DataFlags {
   readonly hours?: string;
   readonly seed?: string;
   readonly tenant?: string;
+  readonly truth?: string;
 }
 
 /** Adds the `demo` subcommand. */
@@ -22,7 +31,8 @@ export function register(program: Command): void {
       .description('generate and ingest labelled demo telemetry (attacks mixed into benign activity)')
       .option('--hours <h>', 'hours of activity to simulate', '24')
       .option('--seed <n>', 'random seed (same seed, same data)', '1')
-      .option('--tenant <name>', 'tenant to ingest into'),
+      .option('--tenant <name>', 'tenant to ingest into')
+      .option('--truth <file>', 'also write the ground truth of the simulated attack chains (JSON)'),
   ).action(async (flags: DemoFlags) => {
     const config = configFor(flags);
     const tenant = tenantArg(flags.tenant, config);
@@ -33,9 +43,29 @@ export function register(program: Command): void {
       onError: (m) => process.stderr.write(`intersoc: ${m}\n`),
     });
     try {
-      const s = await runDemo(pipeline, { tenant, hours, seed: intArg('seed', flags.seed, 1) });
+      let truth: SimTruth | undefined;
+      const s = await runDemo(pipeline, {
+        tenant,
+        hours,
+        seed: intArg('seed', flags.seed, 1),
+        // The simulated estate goes into the asset inventory, so incidents know its hosts.
+        onEstate: (estate) => {
+          const db = openDatabase(path.join(config.data, NODE_DB_FILE));
+          try {
+            new SqliteAssetStore(db).upsert(systemContext(tenant), estateAssets(estate));
+          } finally {
+            db.close();
+          }
+        },
+        onTruth: (t) => {
+          truth = t;
+        },
+      });
+      if (flags.truth && truth) writeFileSync(flags.truth, `${JSON.stringify(truth, null, 2)}\n`);
+      const incidents = withIncidents(config, ({ stage }) => stage.incidents.counts(systemContext(tenant)).total);
       const out = {
         ...s,
+        incidents,
         stored: pipeline.stats.stored.events,
         duplicates: pipeline.stats.stored.duplicates,
         alerts: pipeline.stats.stored.alerts,
@@ -46,7 +76,7 @@ export function register(program: Command): void {
         const attacks = Object.entries(s.byLabel).filter(([l]) => l !== 'benign');
         process.stdout.write(
           `demo: ${s.records} events over ${hours} h into tenant "${tenant}" (${out.stored} new, ${out.duplicates} duplicates, ` +
-            `${out.deadLetters} dead letters, ${out.alerts} alerts)\n` +
+            `${out.deadLetters} dead letters, ${out.alerts} alerts, ${incidents} incidents)\n` +
             `  benign: ${s.byLabel['benign'] ?? 0}; attack techniques: ${attacks.map(([l, c]) => `${l}×${c}`).join(', ')}\n`,
         );
       }

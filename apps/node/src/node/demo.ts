@@ -3,7 +3,7 @@
  * Feeds the attack simulator's labelled telemetry through the pipeline (used by `intersoc demo`
  * and by the first start of `intersoc serve`).
  */
-import { simulate, type SimRecord } from '@intersoc/simulate';
+import { simulation, type SimEstate, type SimRecord, type SimTruth } from '@intersoc/simulate';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { RecordsMessage } from '../pipeline/protocol.js';
 
@@ -15,6 +15,10 @@ export interface DemoOptions {
   /** End of the simulated window, epoch ms (default now). */
   readonly end?: number;
   readonly onProgress?: (records: number) => void;
+  /** Receives the simulated estate before anything is ingested (for the asset inventory). */
+  readonly onEstate?: (estate: SimEstate) => void;
+  /** Receives the ground truth of the simulated attack chains and the estate, once all is ingested. */
+  readonly onTruth?: (truth: SimTruth, estate: SimEstate) => void;
 }
 
 /** Counts of a demo run. */
@@ -43,7 +47,9 @@ export async function runDemo(pipeline: Pipeline, o: DemoOptions): Promise<DemoS
     await pipeline.submitRecords(o.tenant, out);
     o.onProgress?.(n);
   };
-  for (const r of simulate({ seed: o.seed, hours: o.hours, start }) as Iterable<SimRecord>) {
+  const run = simulation({ seed: o.seed, hours: o.hours, start });
+  o.onEstate?.(run.estate);
+  for (const r of run.records as Iterable<SimRecord>) {
     byLabel[r.label] = (byLabel[r.label] ?? 0) + 1;
     byFormat[r.format] = (byFormat[r.format] ?? 0) + 1;
     batch.push({
@@ -59,5 +65,6 @@ export async function runDemo(pipeline: Pipeline, o: DemoOptions): Promise<DemoS
   }
   await send();
   await pipeline.flush();
+  o.onTruth?.(run.truth(), run.estate);
   return { records: n, byLabel, byFormat, start, end };
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { DEFAULT_TENANT, retentionFor, systemContext, type Config } from '@intersoc/core';
-import { apiOptionsFromConfig, buildApi, createLogger } from '@intersoc/api';
+import { apiOptionsFromConfig, buildApi, createLogger, registerFederationRoutes } from '@intersoc/api';
 import { InProcessBus, type Bus } from '@intersoc/bus';
 import { startTcpSource, startUdpSource, type RunningSource } from '@intersoc/ingest';
 import {
@@ -22,7 +22,10 @@ import {
 } from '@intersoc/storage';
 import { createHydrator } from '../pipeline/hydrator.js';
 import { attachDashboard } from './dashboard/attach.js';
+import { attachIncidents } from './incidents/attach.js';
+import { estateAssets } from './incidents/estate.js';
 import { runDemo } from './demo.js';
+import { attachFederation } from './federation.js';
 import { registerPipelineMetrics } from './metrics.js';
 import { workerCount } from './options.js';
 import { ingestService, searchService } from './services.js';
@@ -93,7 +96,7 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
       );
     }
     registerPipelineMetrics(registry, pipeline, () => sources);
-    const { app } = await buildApi({
+    const { app, authenticator } = await buildApi({
       stores,
       services: { ingest: ingestService(pipeline), search: searchService(reader) },
       registry,
@@ -114,6 +117,18 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
         })(),
       }),
     });
+    // TAXII 2.1 at /taxii2/ and the federation between nodes (peers, sharing, sync, lookups).
+    const federation = await attachFederation(app, {
+      config,
+      db,
+      stores,
+      bus,
+      authenticate: (c) => authenticator.authenticate(c),
+      reloadDetectors: () => pipeline.reloadDetectors(),
+      log: (level, message, details) => logger[level]({ stage: 'federation', ...details }, message),
+    });
+    closers.push(() => federation.close());
+    if (federation.service) registerFederationRoutes(app, { federation: federation.service });
     // The dashboard: its API routes and the web app, on the same port as the API.
     const dashboard = attachDashboard(app, {
       config,
@@ -126,9 +141,25 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
       workers: workerCount(config),
       sources: () => sources,
       reloadDetectors: () => pipeline.reloadDetectors(),
+      federation: federation.service,
       onError: (err) => logger.warn({ err }, 'dashboard'),
     });
     closers.push(async () => dashboard.close());
+    // Incidents and cases: the incident stage woken by `alerts.*`, case management, NIS2 warnings.
+    const incidents = attachIncidents(app, {
+      config,
+      db,
+      reader,
+      bus,
+      reloadDetectors: () => pipeline.reloadDetectors(),
+      onError: (err) => logger.warn({ err }, 'incidents'),
+      onDeadline: (d) =>
+        logger.warn(
+          { stage: 'nis2', case: d.case.id, report: d.deadline.kind, due: d.deadline.dueLocal },
+          `NIS2 ${d.deadline.kind} of case #${d.case.number} is ${d.deadline.state}`,
+        ),
+    });
+    closers.push(async () => incidents.close());
     await app.listen({ host: config.http.host, port: config.http.port });
     closers.push(() => app.close());
     const addr = app.server.address();
@@ -145,6 +176,7 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
 
     const password = await ensureOperator(stores);
     say(`INTERSOC node listening on ${url} (API docs: ${url}/api/docs)`);
+    say(`  dashboard: ${url}/${dashboard.files > 0 ? '' : ' (not built: run npm run build)'}`);
     for (const s of sources) say(`  syslog ${s.name}`);
     say(`  data: ${path.resolve(config.data)}`);
     if (password) {
@@ -164,7 +196,14 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
         say('  no events yet: run `bin/intersoc demo` for 24 h of simulated, labelled attack telemetry');
       }
       if (load) {
-        const s = await runDemo(pipeline, { tenant: config.ingest.defaultTenant, hours: 24, seed: 1 });
+        const s = await runDemo(pipeline, {
+          tenant: config.ingest.defaultTenant,
+          hours: 24,
+          seed: 1,
+          // The demo's estate goes into the inventory first, so incidents know its hosts.
+          onEstate: (estate) =>
+            incidents.stage.assets.upsert(systemContext(config.ingest.defaultTenant), estateAssets(estate)),
+        });
         say(
           `  demo: ${s.records} events ingested (${Object.keys(s.byLabel).length - 1} attack techniques mixed into benign activity)`,
         );

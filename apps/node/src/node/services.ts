@@ -83,5 +83,6 @@ export { overviewService, RateSampler } from './dashboard/overview.js';
 export type { OverviewDeps } from './dashboard/overview.js';
 export { detectionFields, ruleService } from './dashboard/rules.js';
 export { intelObject, intelService } from './dashboard/intel.js';
+export { socNetworkService } from './dashboard/network.js';
 export { nodeStatusService } from './dashboard/node-status.js';
 export type { NodeStatusDeps } from './dashboard/node-status.js';

@@ -75,6 +75,8 @@ const MAX_CONTEXT_LINES = 32;
  * the profile at 2,048), large enough to amortise a detector call.
  */
 const DETECT_BATCH = 256;
+/** Longest an alert waits for the partial block of its events before that block is cut short. */
+const ALERT_HOLD_MS = 1_000;
 const SAMPLE_BYTES = 64 * 1024;
 const FILE_CHUNK = 1024 * 1024;
 
@@ -88,6 +90,9 @@ export class Processor {
   private readonly streams = new Map<string, StreamState>();
   private readonly builder: BlockBuilder;
   private events: PendingEvent[] = [];
+  /** Alerts whose events still sit in unfinished blocks. */
+  private held: Alert[] = [];
+  private heldSince = 0;
   private detectors: readonly Detector[];
   private dead: DeadLetter[] = [];
 
@@ -224,11 +229,13 @@ export class Processor {
     return c;
   }
 
-  /** Encodes all open blocks and hands them on. */
+  /** Encodes all open blocks and hands them on, with the alerts that waited for them. */
   async flush(): Promise<void> {
     await this.detectAndEmit(zeroCounters());
     const blocks = this.builder.flush();
-    if (blocks.length > 0) await this.opts.sink({ blocks, alerts: [], deadLetters: [] });
+    const alerts = this.held;
+    this.held = [];
+    if (blocks.length > 0 || alerts.length > 0) await this.opts.sink({ blocks, alerts, deadLetters: [] });
   }
 
   private openStream(format: string | undefined, first: Uint8Array, name: string): StreamState {
@@ -384,8 +391,23 @@ export class Processor {
     }
     const dead = this.dead;
     this.dead = [];
-    if (blocks.length > 0 || alerts.length > 0 || dead.length > 0 || feed.length > 0) {
-      await this.opts.sink({ blocks, alerts, deadLetters: dead, ...(feed.length > 0 ? { feed } : {}) });
+    // An alert is committed with (or after) the block of its events, so whoever reads the alert
+    // can open its events. Held alerts wait for their partial blocks at most ALERT_HOLD_MS.
+    if (alerts.length > 0) {
+      if (this.held.length === 0) this.heldSince = Date.now();
+      this.held.push(...alerts);
+    }
+    let out: Alert[] = [];
+    if (this.held.length > 0) {
+      if (this.builder.pending > 0 && Date.now() - this.heldSince >= ALERT_HOLD_MS)
+        blocks.push(...this.builder.flush());
+      if (this.builder.pending === 0) {
+        out = this.held;
+        this.held = [];
+      }
+    }
+    if (blocks.length > 0 || out.length > 0 || dead.length > 0 || feed.length > 0) {
+      await this.opts.sink({ blocks, alerts: out, deadLetters: dead, ...(feed.length > 0 ? { feed } : {}) });
     }
   }
 }

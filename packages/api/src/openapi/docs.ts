@@ -19,7 +19,8 @@ const transform: SwaggerTransform = (input) => {
   };
   const config = (input.route.config ?? {}) as { access?: RouteAccess; rawBody?: readonly string[] };
   const access = config.access;
-  if (out.schema['hide'] === true) return out;
+  // Routes mounted by plug-ins without a zod schema (TAXII speaks its own spec) pass unchanged.
+  if ((out.schema as Record<string, unknown> | undefined) === undefined || out.schema['hide'] === true) return out;
   const schema: Record<string, unknown> = { ...out.schema };
   if (access === 'public') {
     schema['security'] = [];

@@ -28,7 +28,7 @@ export const SocNetworkSchema = z
       )
       .readonly(),
     quarantined: z
-      .array(z.object({ peer: z.string(), id: z.string(), reason: z.string(), time: z.number() }))
+      .array(z.object({ peer: z.string(), id: z.string(), reason: z.string(), time: z.number().optional() }))
       .readonly(),
     sightings: z
       .array(z.object({ peer: z.string(), indicator: z.string(), count: z.number().int(), last: z.number() }))

@@ -91,7 +91,12 @@ export function registerTriageRoutes(
         response: {
           200: TriagedAlertSchema.extend({
             events: z.array(SocEventSchema).readonly(),
-            missingEvents: z.number().int().describe('event ids no longer stored (retention)'),
+            missingEvents: z
+              .number()
+              .int()
+              .describe(
+                'events not found: not committed yet (a fresh alert can precede its block) or removed by retention',
+              ),
             rule: RuleInfoSchema.optional(),
           }),
           ...ERROR_RESPONSES,

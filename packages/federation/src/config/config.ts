@@ -62,10 +62,12 @@ export const FederationConfigSchema = z
     privacy: z
       .object({
         kinds: z
-          .object(Object.fromEntries(PERSONAL_KINDS.map((k) => [k, Action.default('pseudonymise')])) as Record<
-            (typeof PERSONAL_KINDS)[number],
-            z.ZodDefault<typeof Action>
-          >)
+          .object(
+            Object.fromEntries(PERSONAL_KINDS.map((k) => [k, Action.default('pseudonymise')])) as Record<
+              (typeof PERSONAL_KINDS)[number],
+              z.ZodDefault<typeof Action>
+            >,
+          )
           .prefault({}),
         freeText: z.enum(['keep', 'scrub', 'remove']).default('scrub'),
         fields: z.record(z.string(), Action).default({}),

@@ -85,7 +85,8 @@ export class LookupService {
         limit: 5000,
         ...(after === undefined ? {} : { after }),
       });
-      for (const o of page.objects) if (!o.provenance.source.startsWith('peer:')) own.push(o.object as Record<string, unknown>);
+      for (const o of page.objects)
+        if (!o.provenance.source.startsWith('peer:')) own.push(o.object as Record<string, unknown>);
       if (!page.next) break;
       after = page.next;
     }
@@ -165,9 +166,13 @@ export class LookupService {
           );
           const set = await client.json<PublishedSet>('GET', '/federation/v1/lookup/set');
           const q = blindInputs([input]);
-          const ev = await client.json<{ evaluated: string[]; proof: string }>('POST', '/federation/v1/lookup/evaluate', {
-            blinded: q.blinded.map((b) => b64u(b)),
-          });
+          const ev = await client.json<{ evaluated: string[]; proof: string }>(
+            'POST',
+            '/federation/v1/lookup/evaluate',
+            {
+              blinded: q.blinded.map((b) => b64u(b)),
+            },
+          );
           const key = fromB64u(set.public_key);
           const proof = fromB64u(ev.proof);
           if (!key || !proof) throw new Error('malformed answer');

@@ -90,9 +90,9 @@ describe('MISP distribution', () => {
 
 describe('peers', () => {
   it('never sends to revoked peers or back to a holder', () => {
-    expect(allowed(input('clear', { distribution: 'all' }, { recipient: { nodeId: P, communities: [], active: false } }))).toBe(
-      false,
-    );
+    expect(
+      allowed(input('clear', { distribution: 'all' }, { recipient: { nodeId: P, communities: [], active: false } })),
+    ).toBe(false);
     expect(allowed(input('clear', { distribution: 'all' }, { holders: [ORIGIN, P] }))).toBe(false);
   });
 });

@@ -126,8 +126,11 @@ export class Minimiser {
     const renamed = new Map<string, string | null>();
     const withheld: { id: string; reason: string }[] = [];
     const firstPass: Record<string, unknown>[] = [];
+    // Objects this pass leaves as they were need no new validation (the store validated them).
+    const changed = new Set<Record<string, unknown>>();
     for (const original of input) {
       const id = String(original['id'] ?? '');
+      const before = n.pseudonymised + n.removed;
       const r = this.object(original, n);
       if (typeof r === 'string') {
         withheld.push({ id, reason: r });
@@ -135,11 +138,16 @@ export class Minimiser {
         continue;
       }
       if (r['id'] !== id) renamed.set(id, r['id'] as string);
+      if (n.pseudonymised + n.removed !== before) changed.add(r);
       firstPass.push(r);
     }
     const objects: Record<string, unknown>[] = [];
     for (const o of firstPass) {
       const fixed = renamed.size > 0 ? remapRefs(o, renamed) : o;
+      if (fixed === o && !changed.has(o)) {
+        objects.push(o);
+        continue;
+      }
       const issues = checkRules(fixed);
       if (issues.length > 0) {
         withheld.push({
@@ -168,7 +176,10 @@ export class Minimiser {
         const pattern = typeof o['pattern'] === 'string' ? o['pattern'] : '';
         for (const lit of pattern.matchAll(/'((?:[^'\\]|\\.)*)'/g)) {
           const v = lit[1] as string;
-          if (this.scope.isInternalIp(v.split('/')[0] as string) && this.action(type, 'pattern', 'internal-ip') !== 'keep')
+          if (
+            this.scope.isInternalIp(v.split('/')[0] as string) &&
+            this.action(type, 'pattern', 'internal-ip') !== 'keep'
+          )
             return `indicator names an internal address (${v})`;
           if (/^[a-z0-9.-]+$/i.test(v) && v.includes('.') && this.scope.isInternalHost(v))
             if (this.action(type, 'pattern', 'hostname') !== 'keep') return `indicator names an internal host (${v})`;
@@ -281,6 +292,12 @@ const HOST = /\b[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})+\b/g;
 
 /** Rewrites `*_ref` and `*_refs` properties after objects were renamed or removed. */
 function remapRefs(o: Record<string, unknown>, renamed: ReadonlyMap<string, string | null>): Record<string, unknown> {
+  const touches = Object.entries(o).some(
+    ([k, v]) =>
+      (k.endsWith('_ref') && typeof v === 'string' && renamed.has(v)) ||
+      (k.endsWith('_refs') && Array.isArray(v) && v.some((x) => typeof x === 'string' && renamed.has(x))),
+  );
+  if (!touches) return o;
   const out: Record<string, unknown> = { ...o };
   for (const [k, v] of Object.entries(o)) {
     if (k.endsWith('_ref') && typeof v === 'string' && renamed.has(v)) {

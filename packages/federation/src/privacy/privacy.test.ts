@@ -10,7 +10,12 @@ const p = new Pseudonymiser(key, 'energy');
 const m = new Minimiser(DEFAULT_PRIVACY_POLICY, p);
 
 const ip = (v: string) => ({ type: 'ipv4-addr', spec_version: '2.1', id: scoId('ipv4-addr', { value: v }), value: v });
-const host = (v: string) => ({ type: 'domain-name', spec_version: '2.1', id: scoId('domain-name', { value: v }), value: v });
+const host = (v: string) => ({
+  type: 'domain-name',
+  spec_version: '2.1',
+  id: scoId('domain-name', { value: v }),
+  value: v,
+});
 const user = (login: string) => ({
   type: 'user-account',
   spec_version: '2.1',
@@ -19,14 +24,19 @@ const user = (login: string) => ({
   display_name: 'Alice Martin',
   credential: 'hunter2',
 });
-const email = (v: string) => ({ type: 'email-addr', spec_version: '2.1', id: scoId('email-addr', { value: v }), value: v });
+const email = (v: string) => ({
+  type: 'email-addr',
+  spec_version: '2.1',
+  id: scoId('email-addr', { value: v }),
+  value: v,
+});
 
 describe('internal scope', () => {
   const s = new InternalScope();
   it('recognises internal addresses and host names', () => {
-    expect(['10.1.2.3', '172.20.0.1', '192.168.1.1', '127.0.0.1', 'fd00::1', 'fe80::1'].map((v) => s.isInternalIp(v))).toEqual(
-      [true, true, true, true, true, true],
-    );
+    expect(
+      ['10.1.2.3', '172.20.0.1', '192.168.1.1', '127.0.0.1', 'fd00::1', 'fe80::1'].map((v) => s.isInternalIp(v)),
+    ).toEqual([true, true, true, true, true, true]);
     expect(['8.8.8.8', '198.51.100.7', '2001:db8::1'].some((v) => s.isInternalIp(v))).toBe(false);
     expect(['ws-042', 'dc01.corp', 'nas.home.arpa', 'srv.intranet'].every((v) => s.isInternalHost(v))).toBe(true);
     expect(['evil.example', 'www.google.com', '10.0.0.1'].some((v) => s.isInternalHost(v))).toBe(false);
@@ -68,7 +78,8 @@ describe('minimisation', () => {
     const r = m.minimise([ip('10.0.0.5'), ip('198.51.100.7'), traffic, user('alice'), host('ws-1.corp'), observed]);
     expect(r.withheld).toEqual([]);
     const text = JSON.stringify(r.objects);
-    for (const secret of ['10.0.0.5', 'alice', 'Alice Martin', 'hunter2', 'ws-1.corp']) expect(text).not.toContain(secret);
+    for (const secret of ['10.0.0.5', 'alice', 'Alice Martin', 'hunter2', 'ws-1.corp'])
+      expect(text).not.toContain(secret);
     expect(text).toContain('198.51.100.7');
     const nt = r.objects.find((o) => o['type'] === 'network-traffic')!;
     const pseudIp = r.objects.find((o) => String(o['value']).startsWith('fd1e:'))!;

@@ -25,7 +25,9 @@ export class Pseudonymiser {
 
   /** The HMAC of a normalised value of a kind, as hex. */
   private mac(kind: PersonalKind, value: string): string {
-    return createHmac('sha256', this.key).update(`${kind}\0${normalise(kind, value)}`).digest('hex');
+    return createHmac('sha256', this.key)
+      .update(`${kind}\0${normalise(kind, value)}`)
+      .digest('hex');
   }
 
   /** The pseudonym of a value. */

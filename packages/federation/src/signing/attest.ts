@@ -11,7 +11,14 @@ import { b64u, fromB64u, sha256 } from '../internal/bytes.js';
 import { signBytes } from '../internal/keys.js';
 import type { SharingTerms } from '../policy/terms.js';
 import { auditPath, buildTree, leafHash } from './merkle.js';
-import { PROVENANCE_PROPERTY, STATEMENT_CONTEXT, statementOf, type Hop } from './provenance.js';
+import {
+  encodeHop,
+  encodeProvenance,
+  PROVENANCE_PROPERTY,
+  STATEMENT_CONTEXT,
+  statementOf,
+  type Hop,
+} from './provenance.js';
 
 /** One object to sign: its core (no chain) and, for relays, the chain it arrived with. */
 export interface AttestItem {
@@ -49,7 +56,8 @@ export function hopLeaf(salt: Uint8Array, digest: Uint8Array, previous?: Hop): B
  */
 export class SignedBatch {
   private readonly salts: Buffer[];
-  private readonly paths: string[][];
+  private readonly saltText: string[];
+  private readonly paths: string[];
   private readonly root: string;
   private readonly t: number;
   private readonly x: number;
@@ -59,14 +67,16 @@ export class SignedBatch {
     private readonly items: readonly AttestItem[],
     private readonly options: AttestOptions,
   ) {
-    this.salts = items.map(() => randomBytes(16));
+    const pool = randomBytes(16 * items.length);
+    this.salts = items.map((_, i) => pool.subarray(16 * i, 16 * i + 16));
+    this.saltText = this.salts.map((x) => b64u(x));
     const leaves = items.map((it, i) => {
       const digest = it.digest ?? coreDigest(it.core);
       return hopLeaf(this.salts[i] as Buffer, digest, it.chain?.[it.chain.length - 1]);
     });
     const tree = buildTree(leaves);
     this.root = b64u(tree.root);
-    this.paths = items.map((_, i) => auditPath(tree, i).map((b) => b64u(b)));
+    this.paths = items.map((_, i) => b64u(Buffer.concat(auditPath(tree, i))));
     const now = Math.floor((options.now ?? Date.now)() / 1000);
     this.t = now;
     // A relay cannot extend the originator's expiry.
@@ -89,13 +99,39 @@ export class SignedBatch {
       ...(this.options.explicit ? { e: true as const } : {}),
       ...(origin && this.options.terms ? { terms: this.options.terms } : {}),
     };
-    const statement = statementOf({ ...hopBase, i: 0, p: [], s: '', g: '' }, origin ? 0 : 1);
+    const statement = statementOf({ ...hopBase, i: 0, p: '', s: '', g: '' }, origin ? 0 : 1);
     const g = signBytes(this.keys.privateKey, STATEMENT_CONTEXT + canonicalJson(statement));
+    // The wire text of the hop: the fields every object of the batch shares are encoded once.
+    const head = encodeHop({ ...hopBase, i: 0, p: '', s: '', g })
+      .split('.')
+      .slice(0, 7)
+      .join('.');
+    const tail = this.options.explicit ? 'e' : '';
+    const terms = origin ? this.options.terms : undefined;
     return (indices ?? this.items.map((_, i) => i)).map((i) => {
       const it = this.items[i] as AttestItem;
-      const hop: Hop = { ...hopBase, i, p: this.paths[i] as string[], s: b64u(this.salts[i] as Buffer), g };
-      return { ...it.core, [PROVENANCE_PROPERTY]: { v: 1, chain: [...(it.chain ?? []), hop] } };
+      const hop = `${head}.${i.toString(36)}.${this.saltText[i] as string}.${g}.${this.paths[i] as string}.${tail}`;
+      const prev = this.previous(i);
+      const out: Record<string, unknown> = {};
+      for (const k in it.core) out[k] = it.core[k];
+      out[PROVENANCE_PROPERTY] = prev
+        ? { ...prev, chain: [...prev.chain, hop] }
+        : terms
+          ? { v: 1, terms, chain: [hop] }
+          : { v: 1, chain: [hop] };
+      return out;
     });
+  }
+
+  private readonly wire = new Map<number, ReturnType<typeof encodeProvenance>>();
+
+  /** The wire form of an item's previous chain (encoded once, whatever the recipients). */
+  private previous(i: number): ReturnType<typeof encodeProvenance> | undefined {
+    const chain = this.items[i]?.chain;
+    if (!chain) return undefined;
+    let w = this.wire.get(i);
+    if (!w) this.wire.set(i, (w = encodeProvenance(chain)));
+    return w;
   }
 }
 

@@ -47,7 +47,8 @@ describe('Merkle trees', () => {
     const d = leaves(37);
     const tree = buildTree(d);
     const v = new MerkleVerifier();
-    for (let i = 0; i < d.length; i++) expect(v.verify(tree.root, 37, d[i] as Buffer, i, auditPath(tree, i))).toBe(true);
+    for (let i = 0; i < d.length; i++)
+      expect(v.verify(tree.root, 37, d[i] as Buffer, i, auditPath(tree, i))).toBe(true);
     // A forged leaf with a real path must still fail, even with every interior node remembered.
     const forged = leafHash(Buffer.from('forged'));
     for (let i = 0; i < d.length; i++) expect(v.verify(tree.root, 37, forged, i, auditPath(tree, i))).toBe(false);

@@ -10,16 +10,30 @@
 import { hash } from 'node:crypto';
 import { sameBytes } from '../internal/bytes.js';
 
-const LEAF = Buffer.from([0]);
-const NODE = Buffer.from([1]);
+// Inputs are assembled in one reused buffer: these run for every object, and allocating a
+// fresh buffer per hash showed up as garbage-collection time.
+let scratch = Buffer.allocUnsafe(256);
+
+function hashParts(prefix: number, parts: readonly Uint8Array[]): Buffer {
+  let len = 1;
+  for (const p of parts) len += p.length;
+  if (len > scratch.length) scratch = Buffer.allocUnsafe(Math.max(len, scratch.length * 2));
+  scratch[0] = prefix;
+  let at = 1;
+  for (const p of parts) {
+    scratch.set(p, at);
+    at += p.length;
+  }
+  return hash('sha256', scratch.subarray(0, len), 'buffer');
+}
 
 /** Hash of a leaf from its parts (concatenated after the 0x00 prefix). */
 export function leafHash(...parts: readonly Uint8Array[]): Buffer {
-  return hash('sha256', Buffer.concat([LEAF, ...parts]), 'buffer');
+  return hashParts(0, parts);
 }
 
 function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return hash('sha256', Buffer.concat([NODE, left, right]), 'buffer');
+  return hashParts(1, [left, right]);
 }
 
 /** A built tree: its root and every level (level 0 = leaves). */
@@ -103,9 +117,19 @@ export function rootFromPath(
 export class MerkleVerifier {
   private readonly proven = new Map<string, Map<string, Buffer>>();
 
-  /** True when `leaf` at `index` lies in the tree of `size` leaves with `root`. */
-  verify(root: Buffer, size: number, leaf: Buffer, index: number, path: readonly Uint8Array[]): boolean {
-    const key = `${root.toString('base64url')}:${size}`;
+  /**
+   * True when `leaf` at `index` lies in the tree of `size` leaves with `root`. `rootKey` names
+   * the root (its base64url text) so callers that have it need not encode it again.
+   */
+  verify(
+    root: Buffer,
+    size: number,
+    leaf: Buffer,
+    index: number,
+    path: readonly Uint8Array[],
+    rootKey = root.toString('base64url'),
+  ): boolean {
+    const key = `${rootKey}:${size}`;
     let nodes = this.proven.get(key);
     let shortcut = false;
     const seen: [string, Buffer][] = [];

@@ -7,54 +7,186 @@
  * `SHA-256(0x00 || salt || SHA-256(RFC 8785 JSON of the object without the chain) [|| previous
  * signature])`. The salt keeps sibling hashes in audit paths from revealing anything about
  * objects the recipient does not get.
+ *
+ * On the wire a hop is one compact string (fields joined by `.`, numbers in base 36, the audit
+ * path as one base64url run of 32-byte hashes): `{ "v": 1, "terms": {...}, "chain": ["…", …] }`.
+ * A chain rides on every shared object, so its size and parse cost matter as much as the
+ * object's own.
  */
-import { z } from 'zod';
-import { NODE_ID_PATTERN } from '../identity/identity.js';
 import { SharingTermsSchema, type SharingTerms } from '../policy/terms.js';
 
 /** The property that carries the chain. */
 export const PROVENANCE_PROPERTY = 'x_intersoc_provenance';
 
-const B64 = (len: number) => z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${len}}$`));
-
 /** One hop of the chain. */
-export const HopSchema = z
-  .object({
-    /** Signer's node id. */
-    n: z.string().regex(NODE_ID_PATTERN),
-    /** Signer's raw Ed25519 public key (its fingerprint must be `n`). */
-    pk: B64(43),
-    /** Recipient's node id. */
-    to: z.string().regex(NODE_ID_PATTERN),
-    /** Signed at, epoch seconds. */
-    t: z.number().int().nonnegative(),
-    /** Expires at, epoch seconds. */
-    x: z.number().int().nonnegative(),
-    /** Merkle root of the signed batch. */
-    r: B64(43),
-    /** Batch size. */
-    c: z.number().int().min(1).max(1 << 20),
-    /** Leaf index. */
-    i: z.number().int().nonnegative(),
-    /** Audit path, bottom-up. */
-    p: z.array(B64(43)).max(21),
-    /** Leaf salt. */
-    s: B64(22),
-    /** Ed25519 signature of the statement. */
-    g: B64(86),
-    /** Explicit send by an analyst (RED, explicit relays of AMBER). */
-    e: z.literal(true).optional(),
-    /** Sharing terms: on the originator's hop only. */
-    terms: SharingTermsSchema.optional(),
-  })
-  .strict();
-/** One hop. */
-export type Hop = z.infer<typeof HopSchema>;
+export interface Hop {
+  /** Signer's node id. */
+  readonly n: string;
+  /** Signer's raw Ed25519 public key, base64url (its fingerprint must be `n`). */
+  readonly pk: string;
+  /** Recipient's node id. */
+  readonly to: string;
+  /** Signed at, epoch seconds. */
+  readonly t: number;
+  /** Expires at, epoch seconds. */
+  readonly x: number;
+  /** Merkle root of the signed batch, base64url. */
+  readonly r: string;
+  /** Batch size. */
+  readonly c: number;
+  /** Leaf index. */
+  readonly i: number;
+  /** Leaf salt, base64url (16 bytes). */
+  readonly s: string;
+  /** Ed25519 signature of the statement, base64url. */
+  readonly g: string;
+  /** Audit path, bottom-up: concatenated 32-byte hashes, base64url. */
+  readonly p: string;
+  /** Explicit send by an analyst (RED, explicit relays of AMBER). */
+  readonly e?: true;
+  /** Sharing terms: on the originator's hop only. */
+  readonly terms?: SharingTerms;
+}
 
-/** The chain property. */
-export const ProvenanceSchema = z.object({ v: z.literal(1), chain: z.array(HopSchema).min(1).max(16) }).strict();
-/** The chain property. */
-export type Provenance = z.infer<typeof ProvenanceSchema>;
+/** A chain. */
+export interface Provenance {
+  readonly v: 1;
+  readonly chain: readonly Hop[];
+}
+
+const NODE_ID = /^[0-9a-f]{32}$/;
+const B64_43 = /^[A-Za-z0-9_-]{43}$/;
+const B64_22 = /^[A-Za-z0-9_-]{22}$/;
+const B64_86 = /^[A-Za-z0-9_-]{86}$/;
+const B64 = /^[A-Za-z0-9_-]*$/;
+const BASE36 = /^[0-9a-z]{1,11}$/;
+const TERMS_SEEN = new Map<string, SharingTerms>();
+const TERMS_KEYS = new WeakMap<SharingTerms, string>();
+
+/** A stable text of a terms object (the JSON it arrived as, when it was parsed here). */
+export function termsKey(t: SharingTerms): string {
+  let k = TERMS_KEYS.get(t);
+  if (k === undefined) {
+    k = JSON.stringify(t);
+    TERMS_KEYS.set(t, k);
+  }
+  return k;
+}
+/** Most audit path entries (a batch of 2^21 objects). */
+const MAX_PATH = 21;
+
+/** The wire form of a hop (without its terms, which ride beside the chain). */
+export function encodeHop(h: Hop): string {
+  return [
+    h.n,
+    h.pk,
+    h.to,
+    h.t.toString(36),
+    h.x.toString(36),
+    h.r,
+    h.c.toString(36),
+    h.i.toString(36),
+    h.s,
+    h.g,
+    h.p,
+    h.e ? 'e' : '',
+  ].join('.');
+}
+
+/** The wire form of a chain. */
+export function encodeProvenance(chain: readonly Hop[]): { v: 1; terms?: SharingTerms; chain: string[] } {
+  const terms = chain[0]?.terms;
+  return { v: 1, ...(terms ? { terms } : {}), chain: chain.map(encodeHop) };
+}
+
+/** Length of the base64url text of `n` bytes, unpadded. */
+function b64Length(n: number): number {
+  return Math.ceil((n * 4) / 3);
+}
+
+function decodeHop(text: string, j: number): Hop | string {
+  const f = text.split('.');
+  if (f.length !== 12) return `chain.${j}: 12 fields expected`;
+  const [n, pk, to, t, x, r, c, i, s, g, p, e] = f as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  if (!NODE_ID.test(n) || !NODE_ID.test(to)) return `chain.${j}: node ids`;
+  if (!B64_43.test(pk) || !B64_43.test(r) || !B64_22.test(s) || !B64_86.test(g))
+    return `chain.${j}: key, root, salt or signature malformed`;
+  if (!BASE36.test(t) || !BASE36.test(x) || !BASE36.test(c) || !BASE36.test(i)) return `chain.${j}: numbers`;
+  const size = parseInt(c, 36);
+  if (size < 1 || size > 1 << MAX_PATH) return `chain.${j}: batch size`;
+  const entries = Math.round((p.length * 3) / 128);
+  if (entries > MAX_PATH || b64Length(32 * entries) !== p.length || !B64.test(p))
+    return `chain.${j}: audit path malformed`;
+  if (e !== '' && e !== 'e') return `chain.${j}: flags`;
+  return {
+    n,
+    pk,
+    to,
+    t: parseInt(t, 36),
+    x: parseInt(x, 36),
+    r,
+    c: size,
+    i: parseInt(i, 36),
+    s,
+    g,
+    p,
+    ...(e === 'e' ? { e: true as const } : {}),
+  };
+}
+
+/** Parses and checks the wire form of a chain; the reason when it is malformed. */
+export function parseProvenance(input: unknown): { ok: true; value: Provenance } | { ok: false; reason: string } {
+  const bad = (reason: string) => ({ ok: false as const, reason });
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return bad('not an object');
+  const p = input as { v?: unknown; chain?: unknown; terms?: unknown };
+  if (p.v !== 1) return bad('v: unsupported version');
+  for (const k in p) if (k !== 'v' && k !== 'chain' && k !== 'terms') return bad(`${k}: unknown property`);
+  if (!Array.isArray(p.chain) || p.chain.length < 1 || p.chain.length > 16) return bad('chain: 1 to 16 hops');
+  let terms: SharingTerms | undefined;
+  if (p.terms !== undefined) {
+    // A batch shares one terms object: validated once, then recognised by its exact JSON.
+    const key = JSON.stringify(p.terms);
+    terms = TERMS_SEEN.get(key);
+    if (!terms) {
+      const t = SharingTermsSchema.safeParse(p.terms);
+      if (!t.success) return bad(`terms: ${t.error.issues[0]?.message ?? 'invalid'}`);
+      terms = t.data;
+      if (TERMS_SEEN.size > 1000) TERMS_SEEN.clear();
+      TERMS_SEEN.set(key, terms);
+      TERMS_KEYS.set(terms, key);
+    }
+  }
+  const chain: Hop[] = [];
+  for (let j = 0; j < p.chain.length; j++) {
+    const text: unknown = p.chain[j];
+    if (typeof text !== 'string' || text.length > 2048) return bad(`chain.${j}: not a hop`);
+    const h = decodeHop(text, j);
+    if (typeof h === 'string') return bad(h);
+    chain.push(j === 0 && terms ? { ...h, terms } : h);
+  }
+  return { ok: true, value: { v: 1, chain } };
+}
+
+/** The audit path of a hop as 32-byte hashes. */
+export function pathOf(hop: Hop): Buffer[] {
+  const all = Buffer.from(hop.p, 'base64url');
+  const out: Buffer[] = [];
+  for (let k = 0; k + 32 <= all.length; k += 32) out.push(all.subarray(k, k + 32));
+  return out;
+}
 
 /** What a hop's signature covers. */
 export interface Statement {
@@ -94,6 +226,8 @@ export function splitProvenance(o: Readonly<Record<string, unknown>>): {
   core: Record<string, unknown>;
   provenance: unknown;
 } {
-  const { [PROVENANCE_PROPERTY]: provenance, ...core } = o;
-  return { core, provenance };
+  // A plain loop: object rest with a computed key takes a slow path in V8.
+  const core: Record<string, unknown> = {};
+  for (const k in o) if (k !== PROVENANCE_PROPERTY) core[k] = o[k];
+  return { core, provenance: o[PROVENANCE_PROPERTY] };
 }

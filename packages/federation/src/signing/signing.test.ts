@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testIndicator, testKeys } from '../internal/testing.js';
 import type { SharingTerms } from '../policy/terms.js';
 import { attest } from './attest.js';
-import { PROVENANCE_PROPERTY, type Provenance } from './provenance.js';
+import { encodeProvenance, parseProvenance, PROVENANCE_PROPERTY, type Hop } from './provenance.js';
 import { ChainVerifier, type KnownKey } from './verify.js';
 
 const a = testKeys('A');
@@ -19,6 +19,12 @@ const pinned = (...ks: (typeof a)[]) =>
   Object.fromEntries(ks.map((k) => [k.identity.nodeId, { publicKey: k.identity.publicKey, revoked: false }]));
 
 const batch = Array.from({ length: 11 }, (_, i) => ({ core: testIndicator(i) }));
+
+function chainOf(o: Record<string, unknown> | undefined): readonly Hop[] {
+  const p = parseProvenance(o?.[PROVENANCE_PROPERTY]);
+  if (!p.ok) throw new Error(p.reason);
+  return p.value.chain;
+}
 
 describe('signing and verification', () => {
   const toB = attest(a, batch, { terms, ttlSeconds: 86_400, now: clock }).for(b.identity.nodeId);
@@ -50,10 +56,20 @@ describe('signing and verification', () => {
       if (r.ok) expect(r.value.chain.map((h) => h.n)).toEqual([a.identity.nodeId, b.identity.nodeId]);
     }
     // Grafting B's hop of one object onto another object breaks it.
-    const p0 = toC[0]?.[PROVENANCE_PROPERTY] as Provenance;
-    const p1 = toC[1]?.[PROVENANCE_PROPERTY] as Provenance;
-    const grafted = { ...toC[0], [PROVENANCE_PROPERTY]: { v: 1, chain: [p0.chain[0], p1.chain[1]] } };
+    const p0 = chainOf(toC[0]);
+    const p1 = chainOf(toC[1]);
+    const grafted = { ...toC[0], [PROVENANCE_PROPERTY]: encodeProvenance([p0[0] as Hop, p1[1] as Hop]) };
     expect(vC.verify(grafted, b.identity.nodeId)).toMatchObject({ ok: false, reason: { code: 'bad-signature' } });
+  });
+
+  it('encodes chains compactly and parses them back exactly', () => {
+    const o = toB[4] as Record<string, unknown>;
+    const chain = chainOf(o);
+    expect(encodeProvenance(chain)).toEqual(o[PROVENANCE_PROPERTY]);
+    const wire = o[PROVENANCE_PROPERTY] as { chain: string[] };
+    expect(parseProvenance({ ...wire, chain: [`${wire.chain[0]}.x`] }).ok).toBe(false);
+    expect(parseProvenance({ ...wire, extra: 1 }).ok).toBe(false);
+    expect(parseProvenance({ ...wire, chain: [wire.chain[0]?.replace(/\.[0-9a-z]+\./, '.-1.')] }).ok).toBe(false);
   });
 
   it('rejects tampered, unsigned, misaddressed and wrongly delivered objects', () => {
@@ -66,11 +82,13 @@ describe('signing and verification', () => {
     expect(vB.verify(o, c.identity.nodeId)).toMatchObject({ ok: false, reason: { code: 'chain' } });
     const vC = verifier(c.identity.nodeId, pinned(a));
     expect(vC.verify(o, a.identity.nodeId)).toMatchObject({ ok: false, reason: { code: 'misaddressed' } });
-    const prov = o[PROVENANCE_PROPERTY] as Provenance;
-    const hop = prov.chain[0]!;
-    const badTerms = { ...o, [PROVENANCE_PROPERTY]: { v: 1, chain: [{ ...hop, terms: { distribution: 'group' } }] } };
-    expect(vB.verify(badTerms, a.identity.nodeId).ok).toBe(false);
-    const widened = { ...o, [PROVENANCE_PROPERTY]: { v: 1, chain: [{ ...hop, terms: { distribution: 'all', tlp: 'clear' } }] } };
+    const hop = chainOf(o)[0] as Hop;
+    const badTerms = { ...o, [PROVENANCE_PROPERTY]: { ...encodeProvenance([hop]), terms: { distribution: 'group' } } };
+    expect(vB.verify(badTerms, a.identity.nodeId)).toMatchObject({ ok: false, reason: { code: 'malformed' } });
+    const widened = {
+      ...o,
+      [PROVENANCE_PROPERTY]: encodeProvenance([{ ...hop, terms: { distribution: 'all', tlp: 'clear' } }]),
+    };
     expect(vB.verify(widened, a.identity.nodeId)).toMatchObject({ ok: false, reason: { code: 'bad-signature' } });
   });
 
@@ -80,10 +98,13 @@ describe('signing and verification', () => {
     const spoof = attest(impostor, [{ core: testIndicator(0) }], { terms, ttlSeconds: 3600, now: clock }).for(
       b.identity.nodeId,
     )[0] as Record<string, unknown>;
-    const hop = (spoof[PROVENANCE_PROPERTY] as Provenance).chain[0]!;
-    const claimed = { ...spoof, [PROVENANCE_PROPERTY]: { v: 1, chain: [{ ...hop, n: a.identity.nodeId }] } };
+    const hop = chainOf(spoof)[0] as Hop;
+    const claimed = { ...spoof, [PROVENANCE_PROPERTY]: encodeProvenance([{ ...hop, n: a.identity.nodeId }]) };
     expect(vB.verify(claimed, a.identity.nodeId)).toMatchObject({ ok: false, reason: { code: 'chain' } });
-    const withKey = { ...spoof, [PROVENANCE_PROPERTY]: { v: 1, chain: [{ ...hop, n: a.identity.nodeId, pk: a.identity.publicKey }] } };
+    const withKey = {
+      ...spoof,
+      [PROVENANCE_PROPERTY]: encodeProvenance([{ ...hop, n: a.identity.nodeId, pk: a.identity.publicKey }]),
+    };
     expect(vB.verify(withKey, a.identity.nodeId)).toMatchObject({ ok: false, reason: { code: 'bad-signature' } });
     const revoked = verifier(b.identity.nodeId, {
       [a.identity.nodeId]: { publicKey: a.identity.publicKey, revoked: true },

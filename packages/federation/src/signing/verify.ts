@@ -13,7 +13,15 @@ import { fromB64u } from '../internal/bytes.js';
 import { verifyBytes } from '../internal/keys.js';
 import { coreDigest, hopLeaf } from './attest.js';
 import { MerkleVerifier } from './merkle.js';
-import { ProvenanceSchema, splitProvenance, STATEMENT_CONTEXT, statementOf, type Hop } from './provenance.js';
+import {
+  parseProvenance,
+  pathOf,
+  splitProvenance,
+  STATEMENT_CONTEXT,
+  statementOf,
+  termsKey,
+  type Hop,
+} from './provenance.js';
 import type { SharingTerms } from '../policy/terms.js';
 
 /** What the verifier knows about a node. */
@@ -47,6 +55,8 @@ export interface VerifiedObject {
   readonly terms: SharingTerms;
   /** SHA-256 of the core's canonical JSON. */
   readonly digest: Buffer;
+  /** The chain as received (its validated wire form), for storage. */
+  readonly wire: unknown;
 }
 
 /** Why an object was refused: a stable code and a human message. */
@@ -57,12 +67,20 @@ export interface Rejection {
 
 /** Verifies objects against their provenance chains. */
 export class ChainVerifier {
-  private readonly merkle = new MerkleVerifier();
+  private merkle = new MerkleVerifier();
   /** Statement text of each signature already verified. */
   private readonly statements = new Map<string, string>();
   private readonly fingerprints = new Map<string, string>();
 
   constructor(private readonly options: VerifierOptions) {}
+
+  /**
+   * Forgets proven Merkle nodes (called per delivery: batches do not outlive a page, and the
+   * cache would otherwise grow with everything ever received).
+   */
+  forgetPaths(): void {
+    this.merkle = new MerkleVerifier();
+  }
 
   /** Verifies one object delivered by `sender`. */
   verify(input: unknown, sender: string): Result<VerifiedObject, Rejection> {
@@ -70,12 +88,9 @@ export class ChainVerifier {
       return fail({ code: 'malformed', message: 'not a JSON object' });
     const { core, provenance } = splitProvenance(input as Record<string, unknown>);
     if (provenance === undefined) return fail({ code: 'unsigned', message: 'no x_intersoc_provenance' });
-    const parsed = ProvenanceSchema.safeParse(provenance);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      return fail({ code: 'malformed', message: `provenance ${i ? `${i.path.join('.')}: ${i.message}` : ''}` });
-    }
-    const chain = parsed.data.chain;
+    const parsed = parseProvenance(provenance);
+    if (!parsed.ok) return fail({ code: 'malformed', message: `provenance ${parsed.reason}` });
+    const chain = parsed.value.chain;
     const o = this.options;
     if (chain.length > (o.maxHops ?? 8)) return fail({ code: 'chain', message: `more than ${o.maxHops ?? 8} hops` });
     const now = Math.floor((o.now ?? Date.now)() / 1000);
@@ -113,12 +128,25 @@ export class ChainVerifier {
         return fail({ code: 'bad-signature', message: `hop ${j}: signature does not verify` });
       const salt = fromB64u(hop.s) as Buffer;
       const leaf = hopLeaf(salt, digest, j > 0 ? chain[j - 1] : undefined);
-      const root = fromB64u(hop.r) as Buffer;
-      const path = hop.p.map((p) => fromB64u(p) as Buffer);
-      if (!this.merkle.verify(root, hop.c, leaf, hop.i, path))
+      const root = this.rootOf(hop.r);
+      const path = pathOf(hop);
+      if (!this.merkle.verify(root, hop.c, leaf, hop.i, path, hop.r))
         return fail({ code: 'bad-signature', message: `hop ${j}: object is not covered by the signed root` });
     }
-    return ok({ core, chain, origin: first.n, terms: first.terms, digest });
+    return ok({ core, chain, origin: first.n, terms: first.terms, digest, wire: provenance });
+  }
+
+  private readonly roots = new Map<string, Buffer>();
+
+  /** Decoded roots, shared by the objects of a batch. */
+  private rootOf(r: string): Buffer {
+    let b = this.roots.get(r);
+    if (!b) {
+      if (this.roots.size > 10_000) this.roots.clear();
+      b = fromB64u(r) as Buffer;
+      this.roots.set(r, b);
+    }
+    return b;
   }
 
   private fingerprint(pk: string): string | undefined {
@@ -135,12 +163,19 @@ export class ChainVerifier {
     return f;
   }
 
+  /**
+   * Every object of a batch carries the same statement: once one verified, the others match it
+   * by an exact fingerprint of the statement's fields instead of re-encoding and re-verifying.
+   * The fingerprint encodes the fields injectively, so equal fingerprints mean equal statements.
+   */
   private signatureValid(hop: Hop, index: number): boolean {
+    // Fields never contain `|` except the terms' JSON, which comes last.
+    const print = `${index === 0 ? 'o' : 'r'}|${hop.n}|${hop.pk}|${hop.to}|${hop.t}|${hop.x}|${hop.r}|${hop.c}|${hop.e ? 1 : 0}|${hop.terms ? termsKey(hop.terms) : ''}`;
+    if (this.statements.get(hop.g) === print) return true;
     const text = STATEMENT_CONTEXT + canonicalJson(statementOf(hop, index));
-    if (this.statements.get(hop.g) === text) return true;
     if (!verifyBytes(hop.pk, text, hop.g)) return false;
     if (this.statements.size > 100_000) this.statements.clear();
-    this.statements.set(hop.g, text);
+    this.statements.set(hop.g, print);
     return true;
   }
 }

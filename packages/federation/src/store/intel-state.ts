@@ -7,7 +7,14 @@
  * `readIntelState` is what the pipeline's indicator detector consults when it is (re)built.
  */
 import type { SqliteDb } from '@intersoc/storage';
-import { DEFAULT_QUARANTINE, fuseReports, trustScore, type QuarantinePolicy, type Reliability } from '../trust/trust.js';
+import {
+  DEFAULT_QUARANTINE,
+  fuseReports,
+  trustScore,
+  type QuarantinePolicy,
+  type Reliability,
+} from '../trust/trust.js';
+import { stmt } from '../internal/sql.js';
 
 /** Trust discount for an originator that is not a peer, vouched for by the relay only. */
 export const RELAY_DISCOUNT = 0.8;
@@ -37,7 +44,8 @@ export interface IntelState {
 
 /** Records reports (idempotent). */
 export function recordReports(db: SqliteDb, reports: readonly ReportInput[], now = Date.now()): void {
-  const st = db.prepare(
+  const st = stmt(
+    db,
     `INSERT OR IGNORE INTO fed_reports (tenant, object_id, version, origin, sender, confidence, hops, value_key, received)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
@@ -56,7 +64,7 @@ export function reviewIntel(
   by: string,
   now = Date.now(),
 ): void {
-  db.prepare('INSERT OR REPLACE INTO fed_review (tenant, object_id, decision, by, time) VALUES (?, ?, ?, ?, ?)').run(
+  stmt(db, 'INSERT OR REPLACE INTO fed_review (tenant, object_id, decision, by, time) VALUES (?, ?, ?, ?, ?)').run(
     tenant,
     objectId,
     decision,
@@ -85,7 +93,10 @@ export function readIntelState(
   keys?: readonly string[],
 ): Map<string, IntelState> {
   const trust = new Map<string, number>();
-  for (const p of db.prepare('SELECT node_id, reliability, confirmations, false_positives, status FROM fed_peers').all() as {
+  for (const p of stmt(
+    db,
+    'SELECT node_id, reliability, confirmations, false_positives, status FROM fed_peers',
+  ).all() as {
     node_id: string;
     reliability: string;
     confirmations: number;
@@ -101,20 +112,19 @@ export function readIntelState(
   const weight = (r: ReportRow): number => trust.get(r.origin) ?? (trust.get(r.sender) ?? 0) * RELAY_DISCOUNT;
   let rows: ReportRow[];
   if (keys === undefined) {
-    rows = db
-      .prepare('SELECT object_id, origin, sender, confidence, value_key FROM fed_reports WHERE tenant = ?')
-      .all(tenant) as ReportRow[];
+    rows = stmt(db, 'SELECT object_id, origin, sender, confidence, value_key FROM fed_reports WHERE tenant = ?').all(
+      tenant,
+    ) as ReportRow[];
   } else {
     rows = [];
     const unique = [...new Set(keys)];
     for (let i = 0; i < unique.length; i += 500) {
       const chunk = unique.slice(i, i + 500);
       rows.push(
-        ...(db
-          .prepare(
-            `SELECT object_id, origin, sender, confidence, value_key FROM fed_reports WHERE tenant = ? AND value_key IN (${chunk.map(() => '?').join(',')})`,
-          )
-          .all(tenant, ...chunk) as ReportRow[]),
+        ...(stmt(
+          db,
+          `SELECT object_id, origin, sender, confidence, value_key FROM fed_reports WHERE tenant = ? AND value_key IN (${chunk.map(() => '?').join(',')})`,
+        ).all(tenant, ...chunk) as ReportRow[]),
       );
     }
   }
@@ -133,7 +143,7 @@ export function readIntelState(
   for (const [key, origins] of byKey) fused.set(key, fuseReports([...origins.values()], policy));
   const reviews = new Map(
     (
-      db.prepare('SELECT object_id, decision FROM fed_review WHERE tenant = ?').all(tenant) as {
+      stmt(db, 'SELECT object_id, decision FROM fed_review WHERE tenant = ?').all(tenant) as {
         object_id: string;
         decision: 'released' | 'rejected';
       }[]
@@ -143,17 +153,15 @@ export function readIntelState(
   for (const [id, key] of keyOf) {
     const s = fused.get(key) as IntelState;
     const review = reviews.get(id);
-    out.set(
-      id,
-      review === undefined ? s : { ...s, review, quarantined: review === 'rejected' },
-    );
+    out.set(id, review === undefined ? s : { ...s, review, quarantined: review === 'rejected' });
   }
   return out;
 }
 
 /** Who reported an object: its originator and the peers that delivered it. */
 export function reportersOf(db: SqliteDb, tenant: string, objectId: string): { origin: string; sender: string }[] {
-  return db
-    .prepare('SELECT DISTINCT origin, sender FROM fed_reports WHERE tenant = ? AND object_id = ?')
-    .all(tenant, objectId) as { origin: string; sender: string }[];
+  return stmt(db, 'SELECT DISTINCT origin, sender FROM fed_reports WHERE tenant = ? AND object_id = ?').all(
+    tenant,
+    objectId,
+  ) as { origin: string; sender: string }[];
 }

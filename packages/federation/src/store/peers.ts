@@ -8,6 +8,7 @@ import { AppError } from '@intersoc/core';
 import type { SqliteDb } from '@intersoc/storage';
 import type { PeerCard } from '../identity/identity.js';
 import { trustScore, type Reliability } from '../trust/trust.js';
+import { stmt } from '../internal/sql.js';
 
 /** Peer status. */
 export type PeerStatus = 'active' | 'revoked';
@@ -91,20 +92,30 @@ export class PeerStore {
     const t = this.now();
     const communities = JSON.stringify([...(o.communities ?? card.communities)]);
     const endpoint = o.endpoint ?? card.endpoint ?? null;
-    this.db
-      .prepare(
-        `INSERT INTO fed_peers (node_id, public_key, name, sector, country, communities, endpoint, reliability, status, added, changed)
+    stmt(
+      this.db,
+      `INSERT INTO fed_peers (node_id, public_key, name, sector, country, communities, endpoint, reliability, status, added, changed)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)
          ON CONFLICT (node_id) DO UPDATE SET name = excluded.name, sector = excluded.sector, country = excluded.country,
            communities = excluded.communities, endpoint = excluded.endpoint, reliability = excluded.reliability,
            changed = excluded.changed`,
-      )
-      .run(card.node_id, card.public_key, card.name, card.sector, card.country, communities, endpoint, o.reliability, t, t);
+    ).run(
+      card.node_id,
+      card.public_key,
+      card.name,
+      card.sector,
+      card.country,
+      communities,
+      endpoint,
+      o.reliability,
+      t,
+      t,
+    );
     return this.get(card.node_id) as Peer;
   }
 
   get(nodeId: string): Peer | undefined {
-    const r = this.db.prepare('SELECT * FROM fed_peers WHERE node_id = ?').get(nodeId) as Row | undefined;
+    const r = stmt(this.db, 'SELECT * FROM fed_peers WHERE node_id = ?').get(nodeId) as Row | undefined;
     return r ? toPeer(r) : undefined;
   }
 
@@ -116,7 +127,7 @@ export class PeerStore {
   }
 
   list(): Peer[] {
-    return (this.db.prepare('SELECT * FROM fed_peers ORDER BY name, node_id').all() as Row[]).map(toPeer);
+    return (stmt(this.db, 'SELECT * FROM fed_peers ORDER BY name, node_id').all() as Row[]).map(toPeer);
   }
 
   active(): Peer[] {
@@ -125,23 +136,23 @@ export class PeerStore {
 
   /** Forgets a peer. */
   remove(nodeId: string): boolean {
-    return this.db.prepare('DELETE FROM fed_peers WHERE node_id = ?').run(nodeId).changes > 0;
+    return stmt(this.db, 'DELETE FROM fed_peers WHERE node_id = ?').run(nodeId).changes > 0;
   }
 
   /** Revokes a peer's key: from now on nothing it signs is accepted, and nothing goes to it. */
   revoke(nodeId: string): Peer {
     this.require(nodeId);
-    this.db
-      .prepare("UPDATE fed_peers SET status = 'revoked', changed = ? WHERE node_id = ?")
-      .run(this.now(), nodeId);
+    stmt(this.db, "UPDATE fed_peers SET status = 'revoked', changed = ? WHERE node_id = ?").run(this.now(), nodeId);
     return this.require(nodeId);
   }
 
   setReliability(nodeId: string, reliability: Reliability): Peer {
     this.require(nodeId);
-    this.db
-      .prepare('UPDATE fed_peers SET reliability = ?, changed = ? WHERE node_id = ?')
-      .run(reliability, this.now(), nodeId);
+    stmt(this.db, 'UPDATE fed_peers SET reliability = ?, changed = ? WHERE node_id = ?').run(
+      reliability,
+      this.now(),
+      nodeId,
+    );
     return this.require(nodeId);
   }
 
@@ -149,16 +160,17 @@ export class PeerStore {
   feedback(nodeId: string, kind: 'confirmation' | 'false-positive', n = 1): Peer {
     this.require(nodeId);
     const col = kind === 'confirmation' ? 'confirmations' : 'false_positives';
-    this.db.prepare(`UPDATE fed_peers SET ${col} = ${col} + ?, changed = ? WHERE node_id = ?`).run(n, this.now(), nodeId);
+    stmt(this.db, `UPDATE fed_peers SET ${col} = ${col} + ?, changed = ? WHERE node_id = ?`).run(n, this.now(), nodeId);
     return this.require(nodeId);
   }
 
   /** Notes a successful contact or an error. */
   contact(nodeId: string, error?: string): void {
     if (error === undefined)
-      this.db
-        .prepare('UPDATE fed_peers SET last_contact = ?, last_error = NULL WHERE node_id = ?')
-        .run(this.now(), nodeId);
-    else this.db.prepare('UPDATE fed_peers SET last_error = ? WHERE node_id = ?').run(error.slice(0, 500), nodeId);
+      stmt(this.db, 'UPDATE fed_peers SET last_contact = ?, last_error = NULL WHERE node_id = ?').run(
+        this.now(),
+        nodeId,
+      );
+    else stmt(this.db, 'UPDATE fed_peers SET last_error = ? WHERE node_id = ?').run(error.slice(0, 500), nodeId);
   }
 }

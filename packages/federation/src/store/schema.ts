@@ -48,6 +48,25 @@ const MIGRATIONS = [
      first INTEGER NOT NULL, last INTEGER NOT NULL, context TEXT NOT NULL, dirty INTEGER NOT NULL,
      PRIMARY KEY (tenant, indicator));
    CREATE TABLE fed_lookup_tags (input TEXT PRIMARY KEY, tag BLOB NOT NULL);`,
+  // Provenance chains of received objects, beside the CTI store (which keeps the objects clean).
+  `CREATE TABLE fed_chains (
+     tenant TEXT NOT NULL, id TEXT NOT NULL, version TEXT NOT NULL, chain TEXT NOT NULL,
+     PRIMARY KEY (tenant, id, version));`,
+  // Decisions grouped per run, peer and outcome: every object is still named, in one row per
+  // group instead of one row per object and peer (a share of 100,000 objects stays cheap).
+  `DROP TABLE fed_decisions;
+   CREATE TABLE fed_decisions (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, run TEXT NOT NULL, tenant TEXT NOT NULL,
+     peer TEXT NOT NULL, allowed INTEGER NOT NULL, reason TEXT NOT NULL, tlp TEXT NOT NULL,
+     distribution TEXT NOT NULL, hops INTEGER NOT NULL, count INTEGER NOT NULL, objects TEXT NOT NULL);
+   CREATE INDEX fed_decisions_run ON fed_decisions (run);
+   CREATE INDEX fed_decisions_peer ON fed_decisions (peer, seq);`,
+  // The ledger names each shared object once; its terms are kept once per run.
+  `DROP TABLE fed_ledger;
+   CREATE TABLE fed_runs (run TEXT PRIMARY KEY, terms TEXT NOT NULL, explicit INTEGER NOT NULL, time INTEGER NOT NULL);
+   CREATE TABLE fed_ledger (
+     tenant TEXT NOT NULL, id TEXT NOT NULL, version TEXT NOT NULL, run TEXT NOT NULL,
+     PRIMARY KEY (tenant, id, version));`,
 ];
 
 /** Creates or upgrades the federation tables. */

@@ -6,6 +6,7 @@
  * which the originator's dashboard shows.
  */
 import type { SqliteDb } from '@intersoc/storage';
+import { stmt } from '../internal/sql.js';
 
 /** A context entity of a sighting (the matched event's host, user, addresses). */
 export interface ContextEntity {
@@ -40,13 +41,15 @@ const MAX_CONTEXT = 20;
 
 /** Adds detections to the local aggregate of an indicator; true when it is the first for it. */
 export function recordLocalSighting(db: SqliteDb, s: LocalSighting): boolean {
-  const prev = db
-    .prepare('SELECT count, first, last, context FROM fed_local_sightings WHERE tenant = ? AND indicator = ?')
-    .get(s.tenant, s.indicator) as { count: number; first: number; last: number; context: string } | undefined;
+  const prev = stmt(
+    db,
+    'SELECT count, first, last, context FROM fed_local_sightings WHERE tenant = ? AND indicator = ?',
+  ).get(s.tenant, s.indicator) as { count: number; first: number; last: number; context: string } | undefined;
   const context = [...(prev ? (JSON.parse(prev.context) as ContextEntity[]) : [])];
   for (const e of s.context)
     if (context.length < MAX_CONTEXT && !context.some((c) => c.type === e.type && c.value === e.value)) context.push(e);
-  db.prepare(
+  stmt(
+    db,
     `INSERT OR REPLACE INTO fed_local_sightings (tenant, indicator, origin, via, count, first, last, context, dirty)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)`,
   ).run(
@@ -64,9 +67,9 @@ export function recordLocalSighting(db: SqliteDb, s: LocalSighting): boolean {
 
 /** Local sightings not yet returned since they last changed. */
 export function pendingSightings(db: SqliteDb, tenant: string): LocalSighting[] {
-  const rows = db
-    .prepare('SELECT * FROM fed_local_sightings WHERE tenant = ? AND dirty = 1 ORDER BY last')
-    .all(tenant) as {
+  const rows = stmt(db, 'SELECT * FROM fed_local_sightings WHERE tenant = ? AND dirty = 1 ORDER BY last').all(
+    tenant,
+  ) as {
     tenant: string;
     indicator: string;
     origin: string;
@@ -81,13 +84,14 @@ export function pendingSightings(db: SqliteDb, tenant: string): LocalSighting[] 
 
 /** Marks sightings as returned. */
 export function markSightingsSent(db: SqliteDb, tenant: string, indicators: readonly string[]): void {
-  const st = db.prepare('UPDATE fed_local_sightings SET dirty = 0 WHERE tenant = ? AND indicator = ?');
+  const st = stmt(db, 'UPDATE fed_local_sightings SET dirty = 0 WHERE tenant = ? AND indicator = ?');
   db.transaction(() => indicators.forEach((i) => st.run(tenant, i)))();
 }
 
 /** Records a sighting a peer returned (counts are cumulative: the largest wins). */
 export function recordLanded(db: SqliteDb, tenant: string, s: LandedSighting): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO fed_landed (tenant, indicator, peer, count, first, last) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (tenant, indicator, peer) DO UPDATE SET count = MAX(count, excluded.count),
        first = MIN(first, excluded.first), last = MAX(last, excluded.last)`,
@@ -96,7 +100,8 @@ export function recordLanded(db: SqliteDb, tenant: string, s: LandedSighting): v
 
 /** Sightings peers returned, newest first. */
 export function landedSightings(db: SqliteDb, tenant: string, limit = 200): LandedSighting[] {
-  return db
-    .prepare('SELECT indicator, peer, count, first, last FROM fed_landed WHERE tenant = ? ORDER BY last DESC LIMIT ?')
-    .all(tenant, limit) as LandedSighting[];
+  return stmt(
+    db,
+    'SELECT indicator, peer, count, first, last FROM fed_landed WHERE tenant = ? ORDER BY last DESC LIMIT ?',
+  ).all(tenant, limit) as LandedSighting[];
 }

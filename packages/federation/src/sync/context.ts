@@ -19,7 +19,10 @@ export type LogLevel = 'info' | 'warn' | 'error';
 export interface FederationDeps {
   readonly keys: NodeKeys;
   readonly config: FederationConfig;
-  /** The node database (federation tables; the CTI store and TAXII backend may share it). */
+  /**
+   * The node database: federation tables, and the same handle as the CTI store's and the TAXII
+   * backend's (receipts and shares are one transaction across them).
+   */
   readonly db: SqliteDb;
   readonly cti: CtiStore;
   /** The TAXII backend holding the per-peer collections. */
@@ -42,7 +45,11 @@ export interface FedContext extends FederationDeps {
 }
 
 /** Throws unless the caller acts for the federation's tenant with one of the roles. */
-export function requireFederationRole(fx: FedContext, ctx: AuthContext, roles: readonly ('admin' | 'analyst' | 'viewer')[]): void {
+export function requireFederationRole(
+  fx: FedContext,
+  ctx: AuthContext,
+  roles: readonly ('admin' | 'analyst' | 'viewer')[],
+): void {
   if (ctx.tenant !== fx.config.tenant)
     throw new AppError('FORBIDDEN', `federation acts for tenant "${fx.config.tenant}", not "${ctx.tenant}"`);
   requireRole(ctx, roles);

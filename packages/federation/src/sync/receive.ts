@@ -8,9 +8,10 @@
  */
 import { systemContext } from '@intersoc/core';
 import type { AddOutcome } from '@intersoc/cti';
-import { indicatorsFromStix, strictestTlp } from '@intersoc/cti';
+import { indicatorsFromStix, normaliseValue, strictestTlp, type IocKind } from '@intersoc/cti';
 import { decide } from '../policy/policy.js';
 import { ChainVerifier, type VerifiedObject } from '../signing/verify.js';
+import { recordChains } from '../store/chains.js';
 import { readIntelState, recordReports, type ReportInput } from '../store/intel-state.js';
 import type { Peer } from '../store/peers.js';
 import { recordLanded } from '../store/sightings.js';
@@ -20,19 +21,30 @@ import { place } from './share.js';
 /** Most objects taken from one request. */
 export const MAX_OBJECTS_PER_REQUEST = 20_000;
 
-/** Verifier bound to the peer registry (revocation is read at every call). */
-export function verifierFor(fx: FedContext): ChainVerifier {
-  return new ChainVerifier({
+/** A verifier bound to a snapshot of the peer registry, refreshed at every receipt. */
+export interface BoundVerifier {
+  readonly verifier: ChainVerifier;
+  /** Re-reads the registry: a revocation applies to everything received after it. */
+  refresh(): void;
+}
+
+/** The verifier of a federation. */
+export function verifierFor(fx: FedContext): BoundVerifier {
+  let keys = new Map<string, { publicKey: string; revoked: boolean }>();
+  const verifier = new ChainVerifier({
     me: fx.me,
-    keyOf: (id) => {
-      const p = fx.peers.get(id);
-      return p ? { publicKey: p.publicKey, revoked: p.status !== 'active' } : undefined;
-    },
+    keyOf: (id) => keys.get(id),
     now: fx.now,
     skewSeconds: fx.config.clockSkewSeconds,
     maxTtlSeconds: 400 * 86_400,
     maxHops: fx.config.maxHops + 1,
   });
+  const refresh = (): void => {
+    verifier.forgetPaths();
+    keys = new Map(fx.peers.list().map((p) => [p.nodeId, { publicKey: p.publicKey, revoked: p.status !== 'active' }]));
+  };
+  refresh();
+  return { verifier, refresh };
 }
 
 /** Counts of one receipt. */
@@ -46,15 +58,29 @@ export interface ReceiveSummary {
 /** Receives objects from a peer; one outcome per input object, in order. */
 export function receive(
   fx: FedContext,
-  verifier: ChainVerifier,
+  bound: BoundVerifier,
+  sender: Peer,
+  objects: readonly unknown[],
+  mode: 'push' | 'pull',
+): { outcomes: AddOutcome[]; summary: ReceiveSummary } {
+  // One transaction per delivery: the store, chains, reports and journal commit together (and
+  // a crash leaves none of them half-written).
+  return fx.db.transaction(() => receiveInTransaction(fx, bound, sender, objects, mode))();
+}
+
+function receiveInTransaction(
+  fx: FedContext,
+  bound: BoundVerifier,
   sender: Peer,
   objects: readonly unknown[],
   mode: 'push' | 'pull',
 ): { outcomes: AddOutcome[]; summary: ReceiveSummary } {
   const tenant = fx.config.tenant;
   const ctx = systemContext(tenant);
+  bound.refresh();
+  const verifier = bound.verifier;
   const outcomes: AddOutcome[] = new Array<AddOutcome>(objects.length);
-  const verified: { at: number; v: VerifiedObject; raw: Record<string, unknown> }[] = [];
+  const verified: { at: number; v: VerifiedObject }[] = [];
   const me = { nodeId: fx.me, communities: fx.keys.identity.communities, active: true };
   let rejected = 0;
   const refuse = (at: number, id: string, version: string, code: string, reason: string): void => {
@@ -84,7 +110,7 @@ export function receive(
       unmarkedTlp: fx.config.unmarkedTlp,
     });
     if (!d.allow) return refuse(at, id, version, 'policy', `sender broke the sharing policy: ${d.reason}`);
-    verified.push({ at, v, raw: obj as Record<string, unknown> });
+    verified.push({ at, v });
   });
 
   // Store per originator, so the provenance of each row names it.
@@ -104,7 +130,7 @@ export function receive(
         newSightings.add(String(x.v.core['id']));
     const put = fx.cti.put(
       ctx,
-      list.map((x) => x.raw),
+      list.map((x) => x.v.core),
       { source: `peer:${origin}`, via: `peer:${sender.nodeId}` },
     );
     put.forEach((p, i) => {
@@ -120,6 +146,17 @@ export function receive(
       } else duplicates++;
     });
   }
+
+  recordChains(
+    fx.db,
+    fresh.map((x) => ({
+      tenant,
+      id: String(x.v.core['id']),
+      version: versionOf(x.v.core),
+      chain: x.v.chain,
+      wire: x.v.wire,
+    })),
+  );
 
   // Reports for fusion, keyed by indicator value where the pattern is one simple value.
   const keys = valueKeys(fresh.map((x) => x.v.core));
@@ -160,11 +197,12 @@ export function receive(
 
   // Relay onwards what the policy allows, except what waits in quarantine.
   let relayed = 0;
-  if (fx.config.autoRelay && fresh.length > 0) {
+  const others =
+    fx.config.autoRelay && fresh.length > 0 ? fx.peers.active().filter((p) => p.nodeId !== sender.nodeId) : [];
+  if (others.length > 0) {
     const state = readIntelState(fx.db, tenant, fx.config.quarantine, [...new Set(reports.map((r) => r.valueKey))]);
-    const others = fx.peers.active().filter((p) => p.nodeId !== sender.nodeId);
     const relayable = fresh.filter((x) => state.get(String(x.v.core['id']))?.quarantined !== true);
-    if (others.length > 0 && relayable.length > 0) {
+    if (relayable.length > 0) {
       const r = place(
         fx,
         relayable.map((x) => ({ kind: 'relay' as const, core: x.v.core, chain: x.v.chain, digest: x.v.digest })),
@@ -193,12 +231,31 @@ function versionOf(o: Readonly<Record<string, unknown>>): string {
   return typeof v === 'string' ? v : '';
 }
 
+/** Patterns that are one equality on an address, domain, URL or email: most shared indicators. */
+const SIMPLE_PATTERN = /^\[(ipv4-addr|ipv6-addr|domain-name|url|email-addr):value\s*=\s*'((?:[^'\\]|\\.)*)'\]$/;
+const SIMPLE_KIND: Readonly<Record<string, IocKind>> = {
+  'ipv4-addr': 'ip',
+  'ipv6-addr': 'ip',
+  'domain-name': 'domain',
+  url: 'url',
+  'email-addr': 'email',
+};
+
 /** Fusion keys of indicators that reduce to exactly one simple value. */
 export function valueKeys(cores: readonly Readonly<Record<string, unknown>>[]): Map<string, string> {
-  const indicators = cores.filter((c) => c['type'] === 'indicator');
   const out = new Map<string, string>();
-  if (indicators.length === 0) return out;
-  const set = indicatorsFromStix(indicators);
+  const rest: Readonly<Record<string, unknown>>[] = [];
+  for (const c of cores) {
+    if (c['type'] !== 'indicator') continue;
+    const m =
+      typeof c['pattern'] === 'string' && c['pattern_type'] === 'stix' ? SIMPLE_PATTERN.exec(c['pattern']) : null;
+    const kind = m ? SIMPLE_KIND[m[1] as string] : undefined;
+    const value = kind && m && !(m[2] as string).includes('\\') ? normaliseValue(kind, m[2] as string) : undefined;
+    if (kind && value !== undefined && !value.includes('/')) out.set(String(c['id']), `${kind}:${value}`);
+    else rest.push(c);
+  }
+  if (rest.length === 0) return out;
+  const set = indicatorsFromStix(rest);
   const count = new Map<string, number>();
   for (const s of set.simple) count.set(s.id, (count.get(s.id) ?? 0) + 1);
   for (const s of set.simple) if (count.get(s.id) === 1) out.set(s.id, `${s.kind}:${s.value}`);

@@ -9,16 +9,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { strictestTlp, type StoredObject, type TlpLevel } from '@intersoc/cti';
 import { attest, type AttestItem } from '../signing/attest.js';
-import { ProvenanceSchema, splitProvenance, type Hop } from '../signing/provenance.js';
-import { decide, type PolicyRecipient } from '../policy/policy.js';
+import { parseProvenance, splitProvenance, type Hop } from '../signing/provenance.js';
+import { chainOf } from '../store/chains.js';
+import { decide, type PolicyDecision, type PolicyRecipient } from '../policy/policy.js';
 import type { Distribution, SharingTerms } from '../policy/terms.js';
 import type { Peer } from '../store/peers.js';
-import type { Decision } from '../store/journal.js';
+import { DecisionLog } from '../store/journal.js';
 import { FEDERATION_ROOT } from '../transport/peer-client.js';
 import { audit, minimiserFor, type FedContext } from './context.js';
 
 /** Objects signed under one Merkle root. */
-export const SIGN_BATCH = 256;
+export const SIGN_BATCH = 64;
 
 /** Outbox collection of a peer (what it may read) and its inbox (where it may write). */
 export const outboxOf = (peer: string): string => `outbox-${peer}`;
@@ -90,170 +91,200 @@ export type Outgoing =
       readonly digest?: Buffer;
     };
 
-/** Splits stored objects into originals and relays (objects that carry a chain). */
-export function outgoingOf(objects: readonly StoredObject[], terms: SharingTerms): Outgoing[] {
+/**
+ * Splits stored objects into originals and relays: an object that came from a peer keeps its
+ * chain (in the chain store, or carried inline by older rows) and its originator's terms.
+ */
+export function outgoingOf(fx: FedContext, objects: readonly StoredObject[], terms: SharingTerms): Outgoing[] {
   return objects.map((s) => {
     const { core, provenance } = splitProvenance(s.object);
-    const parsed = provenance === undefined ? undefined : ProvenanceSchema.safeParse(provenance);
-    return parsed?.success
-      ? { kind: 'relay' as const, core, chain: parsed.data.chain }
+    const stored = s.provenance.source.startsWith('peer:') ? chainOf(fx.db, s.tenant, s.id, s.version) : undefined;
+    if (stored) return { kind: 'relay' as const, core, chain: stored };
+    const parsed = provenance === undefined ? undefined : parseProvenance(provenance);
+    return parsed?.ok
+      ? { kind: 'relay' as const, core, chain: parsed.value.chain }
       : { kind: 'original' as const, core, terms };
   });
 }
 
 /**
  * Places objects in the outboxes of the peers the policy allows, signing them per batch.
- * Originals sharing one terms object are signed together.
+ * Originals sharing one terms object are signed together. `items` may be one array or chunks
+ * (a large share streams from the store, so memory stays flat); each chunk commits on its own,
+ * and the run keeps one id, one journal and one audit entry.
  */
-export function place(fx: FedContext, items: readonly Outgoing[], mode: ShareMode): ShareReport {
-  const run = randomUUID();
-  const peers = (mode.peers ?? fx.peers.active()).filter((p) => p.nodeId !== fx.me);
-  const queued: Record<string, number> = {};
-  const decisions: Decision[] = [];
-  const withheld: { id: string; reason: string }[] = [];
-  const ttlSeconds = fx.config.attestationTtlDays * 86_400;
-  const tenant = fx.config.tenant;
-  const digest = createHash('sha256');
-  const originals = items.filter((i) => i.kind === 'original');
-  const relays = items.filter((i) => i.kind === 'relay');
+export function place(
+  fx: FedContext,
+  items: readonly Outgoing[] | Iterable<readonly Outgoing[]>,
+  mode: ShareMode,
+): ShareReport {
+  const chunks: Iterable<readonly Outgoing[]> = isChunked(items) ? items : [items];
+  const run = new Run(fx, mode);
+  for (const chunk of chunks) fx.db.transaction(() => run.place(chunk))();
+  return run.finish();
+}
 
-  const queue = (peer: string, objects: Record<string, unknown>[]): void => {
-    if (objects.length === 0) return;
-    fx.taxii.addObjects(FEDERATION_ROOT, outboxOf(peer), objects);
-    queued[peer] = (queued[peer] ?? 0) + objects.length;
-  };
-  const note = (d: Decision): void => {
-    decisions.push(d);
-    digest.update(`${d.objectId}\0${d.version}\0${d.peer}\0${d.allowed ? 1 : 0}\0${d.reason}\n`);
-  };
+function isChunked(items: readonly Outgoing[] | Iterable<readonly Outgoing[]>): items is Iterable<readonly Outgoing[]> {
+  return !Array.isArray(items);
+}
 
-  // Originals: minimised once, then signed per batch of equal terms.
-  const minimiser = minimiserFor(fx);
-  const byTerms = new Map<string, { terms: SharingTerms; cores: Readonly<Record<string, unknown>>[] }>();
-  for (const o of originals) {
-    if (o.kind !== 'original') continue;
-    const k = JSON.stringify(o.terms);
-    const g = byTerms.get(k) ?? { terms: o.terms, cores: [] };
-    g.cores.push(o.core);
-    byTerms.set(k, g);
+/** One share run across its chunks. */
+class Run {
+  readonly id = randomUUID();
+  private readonly peers: Peer[];
+  private readonly queued: Record<string, number> = {};
+  private readonly withheld: { id: string; reason: string }[] = [];
+  private readonly digest = createHash('sha256');
+  private readonly minimiser;
+  private readonly ttlSeconds: number;
+  private objects = 0;
+  private decisions = 0;
+  private denied = 0;
+  private ledgerRuns = 0;
+
+  constructor(
+    private readonly fx: FedContext,
+    private readonly mode: ShareMode,
+  ) {
+    this.peers = (mode.peers ?? fx.peers.active()).filter((p) => p.nodeId !== fx.me);
+    this.minimiser = minimiserFor(fx);
+    this.ttlSeconds = fx.config.attestationTtlDays * 86_400;
   }
-  const ledger: { tenant: string; id: string; version: string; terms: SharingTerms; explicit: boolean }[] = [];
-  for (const { terms, cores } of byTerms.values()) {
-    for (let at = 0; at < cores.length; at += SIGN_BATCH) {
-      const m = minimiser.minimise(cores.slice(at, at + SIGN_BATCH));
-      withheld.push(...m.withheld);
-      if (m.objects.length === 0) continue;
-      const batch = attest(fx.keys, m.objects.map((core) => ({ core })), {
-        terms,
-        ttlSeconds,
-        explicit: mode.explicit,
-        now: fx.now,
-      });
-      for (const peer of peers) {
-        const allowed: number[] = [];
-        m.objects.forEach((core, i) => {
+
+  private queue(peer: string, objects: Record<string, unknown>[]): void {
+    if (objects.length === 0) return;
+    this.fx.taxii.addObjects(FEDERATION_ROOT, outboxOf(peer), objects);
+    this.queued[peer] = (this.queued[peer] ?? 0) + objects.length;
+  }
+
+  /** Places one chunk (inside a transaction). */
+  place(items: readonly Outgoing[]): void {
+    const fx = this.fx;
+    const mode = this.mode;
+    const tenant = fx.config.tenant;
+    const log = new DecisionLog(tenant);
+    const note = (core: Readonly<Record<string, unknown>>, peer: string, d: PolicyDecision, hops: number): void => {
+      const objectId = String(core['id'] ?? '');
+      const version = versionOf(core);
+      log.add(peer, d, hops, `${objectId}@${version}`);
+      this.digest.update(`${objectId}\0${version}\0${peer}\0${d.allow ? 1 : 0}\0${d.reason}\n`);
+    };
+    this.objects += items.length;
+
+    // Originals: minimised once, then signed per batch of equal terms.
+    const byTerms = new Map<string, { terms: SharingTerms; cores: Readonly<Record<string, unknown>>[] }>();
+    for (const o of items) {
+      if (o.kind !== 'original') continue;
+      const k = JSON.stringify(o.terms);
+      const g = byTerms.get(k) ?? { terms: o.terms, cores: [] };
+      g.cores.push(o.core);
+      byTerms.set(k, g);
+    }
+    for (const { terms, cores } of byTerms.values()) {
+      const shared: { tenant: string; id: string; version: string }[] = [];
+      for (let at = 0; at < cores.length; at += SIGN_BATCH) {
+        const m = this.minimiser.minimise(cores.slice(at, at + SIGN_BATCH));
+        this.withheld.push(...m.withheld);
+        if (m.objects.length === 0) continue;
+        const batch = attest(
+          fx.keys,
+          m.objects.map((core) => ({ core })),
+          { terms, ttlSeconds: this.ttlSeconds, explicit: mode.explicit, now: fx.now },
+        );
+        for (const peer of this.peers) {
+          const allowed: number[] = [];
+          m.objects.forEach((core, i) => {
+            const d = decide({
+              tlp: tlpOf(core),
+              terms,
+              hops: 0,
+              holders: [fx.me],
+              recipient: recipientOf(peer),
+              explicit: mode.explicit,
+              unmarkedTlp: fx.config.unmarkedTlp,
+            });
+            note(core, peer.nodeId, d, 0);
+            if (d.allow) allowed.push(i);
+          });
+          if (allowed.length > 0) this.queue(peer.nodeId, batch.for(peer.nodeId, allowed));
+        }
+        if (mode.ledger)
+          for (const core of m.objects) shared.push({ tenant, id: String(core['id']), version: versionOf(core) });
+      }
+      if (shared.length > 0) fx.journal.ledgerAdd(`${this.id}:${this.ledgerRuns++}`, terms, mode.explicit, shared);
+    }
+
+    // Relays: the originator's terms travel with the chain.
+    const relays = items.filter((i) => i.kind === 'relay');
+    for (let at = 0; at < relays.length; at += SIGN_BATCH) {
+      const signable: AttestItem[] = [];
+      const perPeer = new Map<string, number[]>();
+      for (const r of relays.slice(at, at + SIGN_BATCH)) {
+        if (r.kind !== 'relay') continue;
+        const terms = r.chain[0]?.terms;
+        if (!terms) continue;
+        const holders = [...r.chain.map((h) => h.n), fx.me];
+        const index = signable.length;
+        let any = false;
+        for (const peer of this.peers) {
           const d = decide({
-            tlp: tlpOf(core),
+            tlp: tlpOf(r.core),
             terms,
-            hops: 0,
-            holders: [fx.me],
+            hops: r.chain.length,
+            holders,
             recipient: recipientOf(peer),
             explicit: mode.explicit,
             unmarkedTlp: fx.config.unmarkedTlp,
           });
-          note(decision(tenant, core, peer.nodeId, d.allow, d.reason, d.tlp, d.distribution, 0));
-          if (d.allow) allowed.push(i);
-        });
-        if (allowed.length > 0) queue(peer.nodeId, batch.for(peer.nodeId, allowed));
+          note(r.core, peer.nodeId, d, r.chain.length);
+          if (!d.allow) continue;
+          any = true;
+          const list = perPeer.get(peer.nodeId) ?? [];
+          list.push(index);
+          perPeer.set(peer.nodeId, list);
+        }
+        if (any) signable.push({ core: r.core, chain: r.chain, ...(r.digest ? { digest: r.digest } : {}) });
       }
-      if (mode.ledger)
-        for (const core of m.objects)
-          ledger.push({ tenant, id: String(core['id']), version: versionOf(core), terms, explicit: mode.explicit });
+      if (perPeer.size === 0) continue;
+      const batch = attest(fx.keys, signable, { ttlSeconds: this.ttlSeconds, explicit: mode.explicit, now: fx.now });
+      for (const [peer, indices] of perPeer) this.queue(peer, batch.for(peer, indices));
     }
+
+    if (log.total > 0) fx.journal.recordDecisionGroups(this.id, log.groups());
+    this.decisions += log.total;
+    this.denied += log.denied;
   }
 
-  // Relays: the originator's terms travel with the chain.
-  for (let at = 0; at < relays.length; at += SIGN_BATCH) {
-    const chunk = relays.slice(at, at + SIGN_BATCH).filter((r) => r.kind === 'relay');
-    const signable: AttestItem[] = [];
-    const perPeer = new Map<string, number[]>();
-    for (const r of chunk) {
-      if (r.kind !== 'relay') continue;
-      const terms = r.chain[0]?.terms;
-      if (!terms) continue;
-      const holders = [...r.chain.map((h) => h.n), fx.me];
-      const index = signable.length;
-      let any = false;
-      for (const peer of peers) {
-        const d = decide({
-          tlp: tlpOf(r.core),
-          terms,
-          hops: r.chain.length,
-          holders,
-          recipient: recipientOf(peer),
-          explicit: mode.explicit,
-          unmarkedTlp: fx.config.unmarkedTlp,
-        });
-        note(decision(tenant, r.core, peer.nodeId, d.allow, d.reason, d.tlp, d.distribution, r.chain.length));
-        if (!d.allow) continue;
-        any = true;
-        const list = perPeer.get(peer.nodeId) ?? [];
-        list.push(index);
-        perPeer.set(peer.nodeId, list);
-      }
-      if (any) signable.push({ core: r.core, chain: r.chain, ...(r.digest ? { digest: r.digest } : {}) });
-    }
-    if (perPeer.size === 0) continue;
-    const batch = attest(fx.keys, signable, { ttlSeconds, explicit: mode.explicit, now: fx.now });
-    for (const [peer, indices] of perPeer) queue(peer, batch.for(peer, indices));
+  /** Audits the run and reports it. */
+  finish(): ShareReport {
+    if (this.objects > 0)
+      audit(this.fx, {
+        action: this.mode.action,
+        actor: this.mode.actor,
+        outcome: 'success',
+        target: this.id,
+        details: {
+          objects: this.objects,
+          withheld: this.withheld.length,
+          decisions: this.decisions,
+          denied: this.denied,
+          queued: this.queued,
+          explicit: this.mode.explicit,
+          decisionsSha256: this.digest.digest('hex'),
+        },
+      });
+    return {
+      run: this.id,
+      objects: this.objects,
+      withheld: this.withheld,
+      queued: this.queued,
+      decisions: this.decisions,
+      denied: this.denied,
+    };
   }
-
-  if (decisions.length > 0) fx.journal.recordDecisions(run, decisions);
-  if (ledger.length > 0) fx.journal.ledgerAdd(ledger);
-  const denied = decisions.filter((d) => !d.allowed).length;
-  if (items.length > 0)
-    audit(fx, {
-      action: mode.action,
-      actor: mode.actor,
-      outcome: 'success',
-      target: run,
-      details: {
-        objects: items.length,
-        withheld: withheld.length,
-        decisions: decisions.length,
-        denied,
-        queued,
-        explicit: mode.explicit,
-        decisionsSha256: digest.digest('hex'),
-      },
-    });
-  return { run, objects: items.length, withheld, queued, decisions: decisions.length, denied };
 }
 
 function versionOf(o: Readonly<Record<string, unknown>>): string {
   const v = o['modified'] ?? o['created'];
   return typeof v === 'string' ? v : '';
-}
-
-function decision(
-  tenant: string,
-  core: Readonly<Record<string, unknown>>,
-  peer: string,
-  allowed: boolean,
-  reason: string,
-  tlp: string,
-  distribution: string,
-  hops: number,
-): Decision {
-  return {
-    tenant,
-    objectId: String(core['id'] ?? ''),
-    version: versionOf(core),
-    peer,
-    allowed,
-    reason,
-    tlp,
-    distribution,
-    hops,
-  };
 }

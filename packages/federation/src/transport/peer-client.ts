@@ -53,7 +53,11 @@ export class PeerClient {
         : { body: JSON.stringify(body), headers: { 'content-type': 'application/intersoc-lookup+json' } }),
     });
     const text = await res.text();
-    if (!res.ok) throw new AppError(res.status === 429 ? 'RATE_LIMITED' : 'BAD_REQUEST', `peer ${res.status}: ${text.slice(0, 200)}`);
+    if (!res.ok)
+      throw new AppError(
+        res.status === 429 ? 'RATE_LIMITED' : 'BAD_REQUEST',
+        `peer ${res.status}: ${text.slice(0, 200)}`,
+      );
     return JSON.parse(text) as T;
   }
 
@@ -86,7 +90,8 @@ export class PeerClient {
       header: res.headers.get(RESPONSE_SIGNATURE_HEADER),
     });
     // An unsigned refusal still tells us the request failed; an unsigned success is never believed.
-    if (!signed && res.ok) throw new AppError('UNAUTHENTICATED', `answer from ${url.host} is not signed by peer ${this.peer.nodeId}`);
+    if (!signed && res.ok)
+      throw new AppError('UNAUTHENTICATED', `answer from ${url.host} is not signed by peer ${this.peer.nodeId}`);
     return new Response(bytes.length === 0 || res.status === 204 ? null : bytes, {
       status: res.status,
       statusText: res.statusText,

@@ -111,7 +111,8 @@ export function verifyRequest(
   if (!key) return fail({ status: 401, reason: `${f.id} is not an active peer` });
   if (f.to !== o.me) return fail({ status: 401, reason: 'request addressed to another node' });
   const now = (o.now ?? Date.now)();
-  if (Math.abs(now / 1000 - f.ts) > o.skewSeconds) return fail({ status: 401, reason: 'request expired or clock skew' });
+  if (Math.abs(now / 1000 - f.ts) > o.skewSeconds)
+    return fail({ status: 401, reason: 'request expired or clock skew' });
   if (!verifyBytes(key, requestText(r.method, r.target, f), f.sig))
     return fail({ status: 401, reason: 'bad request signature' });
   // Counted after the signature holds, so nobody can spend a peer's allowance in its name.
@@ -129,7 +130,13 @@ export function bodyMatches(authorization: string | undefined, raw: string | Uin
 }
 
 /** The response signature header value. */
-export function signResponse(key: KeyObject, id: string, status: number, nonce: string, body: Uint8Array | string): string {
+export function signResponse(
+  key: KeyObject,
+  id: string,
+  status: number,
+  nonce: string,
+  body: Uint8Array | string,
+): string {
   const text = [RESPONSE_CONTEXT, String(status), nonce, bodyDigest(body)].join('\n');
   return `id="${id}", sig="${signBytes(key, text)}"`;
 }
@@ -142,7 +149,11 @@ export function verifyResponse(
 ): boolean {
   const m = /^id="([0-9a-f]{32})", sig="([A-Za-z0-9_-]+)"$/.exec(r.header ?? '');
   if (!m || m[1] !== expectedId) return false;
-  return verifyBytes(publicKey, [RESPONSE_CONTEXT, String(r.status), r.nonce, bodyDigest(r.body)].join('\n'), m[2] as string);
+  return verifyBytes(
+    publicKey,
+    [RESPONSE_CONTEXT, String(r.status), r.nonce, bodyDigest(r.body)].join('\n'),
+    m[2] as string,
+  );
 }
 
 /** A per-peer token bucket: `perMinute` requests, bursting up to a minute's worth. */

@@ -85,5 +85,9 @@ export interface FusedState {
 export function fuseReports(reports: readonly Report[], policy: QuarantinePolicy = DEFAULT_QUARANTINE): FusedState {
   const counted = reports.filter((r) => r.trust >= policy.minTrust);
   const confidence = fuse(counted.map((r) => weightedConfidence(r.confidence, r.trust)));
-  return { confidence, quarantined: counted.length === 0 || confidence < policy.minConfidence, reports: reports.length };
+  return {
+    confidence,
+    quarantined: counted.length === 0 || confidence < policy.minConfidence,
+    reports: reports.length,
+  };
 }

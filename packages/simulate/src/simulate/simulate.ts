@@ -21,8 +21,9 @@ import { phishingBeacon } from '../internal/scenarios/phishing-beacon.js';
 import { rdpIntrusion } from '../internal/scenarios/rdp-intrusion.js';
 import { sshIntrusion } from '../internal/scenarios/ssh-intrusion.js';
 import { renderWindows } from '../internal/windows/render.js';
-import { buildWorld, type World } from '../internal/world/world.js';
-import type { SimRecord, SimulateOptions } from '../types.js';
+import { buildWorld, makeAdversary, type World } from '../internal/world/world.js';
+import type { SimRecord, SimulateOptions, Simulation } from '../types.js';
+import { estateOf, TruthCollector } from './truth.js';
 import { parseSimulateOptions, SIMULATE_DEFAULTS } from './options.js';
 
 /** Nominal length of each story before it is squeezed into short windows, ms. */
@@ -30,6 +31,16 @@ const NOMINAL: Readonly<Record<string, number>> = {
   'rdp-intrusion': 2.5 * HOURS,
   'phishing-beacon': 3 * HOURS,
   'ssh-intrusion': 1.5 * HOURS,
+};
+
+/**
+ * When each story starts after the campaign anchor, as [earliest, latest] in ms: the stories of
+ * one day overlap in time, so an incident builder cannot separate them by time alone.
+ */
+const STAGGER: Readonly<Record<string, readonly [number, number]>> = {
+  'rdp-intrusion': [0, 0.25 * HOURS],
+  'phishing-beacon': [0.25 * HOURS, 0.75 * HOURS],
+  'ssh-intrusion': [0.5 * HOURS, 1.5 * HOURS],
 };
 
 function storyScript(kind: string, ctx: Ctx, env: SimEnv, rng: Rng): Script | undefined {
@@ -40,8 +51,8 @@ function storyScript(kind: string, ctx: Ctx, env: SimEnv, rng: Rng): Script | un
     case 'phishing-beacon': {
       const staff = w.workstations.filter((h) => h.owner?.adminAccount === undefined);
       const victim = rng.pick(staff.length > 0 ? staff : w.workstations);
-      const others = w.workstations.filter((h) => h !== victim);
-      return phishingBeacon(ctx, env, victim, others.length > 0 ? rng.pick(others) : w.fs);
+      // The implant moves on to the file server, the host the RDP intruder is on as well.
+      return phishingBeacon(ctx, env, victim, w.fs);
     }
     case 'ssh-intrusion': {
       const host = w.linux.find((h) => h.role === 'web') ?? w.linux[0];
@@ -52,27 +63,33 @@ function storyScript(kind: string, ctx: Ctx, env: SimEnv, rng: Rng): Script | un
   }
 }
 
-/** Schedules every story instance inside the window. */
+/** Schedules every story instance inside the window: per day, one campaign of overlapping stories. */
 function scheduleStories(sim: Scheduler, env: SimEnv, seed: number): void {
   const window = env.end - env.start;
   const perKind = Math.max(1, Math.round(window / (24 * HOURS)));
+  const slot = window / perKind;
+  let longest = 0;
   for (const story of SCENARIOS) {
-    const nominal = NOMINAL[story.id] ?? 2 * HOURS;
-    const scale = Math.min(1, (0.85 * window) / perKind / nominal);
-    const span = nominal * scale;
-    for (let i = 0; i < perKind; i++) {
+    longest = Math.max(longest, (STAGGER[story.id]?.[1] ?? 0) + (NOMINAL[story.id] ?? 2 * HOURS));
+  }
+  const scale = Math.min(1, (0.85 * slot) / longest);
+  for (let i = 0; i < perKind; i++) {
+    const campaign = new Rng(seed, `campaign/${i + 1}`);
+    const slotStart = env.start + i * slot;
+    const lo = slotStart + 0.02 * slot;
+    const hi = Math.max(lo, slotStart + slot - longest * scale);
+    // Phishing needs someone at their desk: prefer an anchor in working hours when the slot has any.
+    const phish = (STAGGER['phishing-beacon']?.[1] ?? 0) * scale;
+    let anchor = campaign.range(lo, hi);
+    for (let k = 0; k < 40 && workFactor(anchor + phish) < 0.9; k++) anchor = campaign.range(lo, hi);
+    for (const story of SCENARIOS) {
       const rng = new Rng(seed, `scenario/${story.id}/${i + 1}`);
-      const slotStart = env.start + (i * window) / perKind;
-      const slot = window / perKind;
-      const lo = slotStart + 0.02 * slot;
-      const hi = Math.max(lo, slotStart + slot - span);
-      // Phishing needs someone at their desk: prefer working hours when the slot has any.
-      let at = rng.range(lo, hi);
-      if (story.id === 'phishing-beacon') {
-        for (let k = 0; k < 40 && workFactor(at) < 0.9; k++) at = rng.range(lo, hi);
-      }
+      const [early, late] = STAGGER[story.id] ?? [0, 0];
+      const at = anchor + campaign.range(early, late) * scale;
+      // Separate intrusions are separate actors: each instance has its own infrastructure.
+      const storyEnv: SimEnv = { ...env, world: { ...env.world, adversary: makeAdversary(rng.fork('infra')) } };
       const ctx = new Ctx(sim, rng.fork('actor'), `${story.id}#${i + 1}`, scale);
-      const script = storyScript(story.id, ctx, env, rng.fork('pick'));
+      const script = storyScript(story.id, ctx, storyEnv, rng.fork('pick'));
       if (script !== undefined) sim.start(ctx, script, Math.floor(at));
     }
   }
@@ -159,17 +176,14 @@ function* render(sim: Scheduler, world: World, seed: number): Generator<SimRecor
   }
 }
 
-/**
- * Generates labelled telemetry of a small organisation under attack, sorted by time.
- * Streaming: records are produced as they are consumed, with only a short look-ahead in memory.
- *
- * @example
- * ```ts
- * for (const r of simulate({ seed: 7, hours: 24 })) write(r.source, r.record);
- * ```
- * @throws AppError `VALIDATION` when the options are invalid.
- */
-export function simulate(options: SimulateOptions): Generator<SimRecord, void, void> {
+/** A prepared run: the scheduler with every actor started, and the estate. */
+interface Prepared {
+  readonly sim: Scheduler;
+  readonly world: World;
+  readonly seed: number;
+}
+
+function prepare(options: SimulateOptions): Prepared {
   const parsed = parseSimulateOptions(options);
   if (!parsed.ok) throw new AppError('VALIDATION', `invalid simulation options: ${parsed.reason}`);
   const o = parsed.value;
@@ -184,5 +198,43 @@ export function simulate(options: SimulateOptions): Generator<SimRecord, void, v
   const sim = new Scheduler(env.start, env.end);
   scheduleBackground(sim, env, o.seed);
   scheduleStories(sim, env, o.seed);
-  return render(sim, world, o.seed);
+  return { sim, world, seed: o.seed };
+}
+
+/**
+ * Generates labelled telemetry of a small organisation under attack, sorted by time.
+ * Streaming: records are produced as they are consumed, with only a short look-ahead in memory.
+ *
+ * @example
+ * ```ts
+ * for (const r of simulate({ seed: 7, hours: 24 })) write(r.source, r.record);
+ * ```
+ * @throws AppError `VALIDATION` when the options are invalid.
+ */
+export function simulate(options: SimulateOptions): Generator<SimRecord, void, void> {
+  const p = prepare(options);
+  return render(p.sim, p.world, p.seed);
+}
+
+/**
+ * The same records as `simulate`, plus the ground truth of the attack chains (complete once the
+ * records are consumed) and the simulated estate (for an asset inventory).
+ *
+ * @example
+ * ```ts
+ * const run = simulation({ seed: 1, hours: 24 });
+ * for (const r of run.records) ingest(r);
+ * writeFileSync('truth.json', JSON.stringify(run.truth()));
+ * ```
+ */
+export function simulation(options: SimulateOptions): Simulation {
+  const p = prepare(options);
+  const truth = new TruthCollector(p.world, p.sim.involved);
+  function* records(): Generator<SimRecord, void, void> {
+    for (const r of render(p.sim, p.world, p.seed)) {
+      truth.see(r);
+      yield r;
+    }
+  }
+  return { records: records(), truth: () => truth.truth(), estate: estateOf(p.world) };
 }

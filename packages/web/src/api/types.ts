@@ -224,7 +224,7 @@ export interface SocNetwork {
     readonly peer: string;
     readonly id: string;
     readonly reason: string;
-    readonly time: number;
+    readonly time?: number;
   }[];
   readonly sightings: readonly {
     readonly peer: string;

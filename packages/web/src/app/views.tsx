@@ -5,12 +5,9 @@
  * `views/`. Navigation, shortcuts, titles and code splitting all follow from this list.
  */
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { ViewProps } from './view-types';
 
-/** What every view receives. */
-export interface ViewProps {
-  /** Path segments after the view's prefix (`/alerts/abc` → `['abc']`). */
-  readonly params: readonly string[];
-}
+export type { ViewProps } from './view-types';
 
 /** One view. */
 export interface ViewDef {

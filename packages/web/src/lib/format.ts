@@ -71,3 +71,14 @@ export function formatBytes(n: number): string {
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }
+
+/** A raw record for reading: JSON objects indented, anything else as it came. */
+export function prettyRaw(raw: string): string {
+  const t = raw.trimStart();
+  if (!t.startsWith('{') && !t.startsWith('[')) return raw;
+  try {
+    return JSON.stringify(JSON.parse(raw), null, 2);
+  } catch {
+    return raw;
+  }
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMatrix, cellState, techniqueUrl } from './attack';
-import { clip, formatAgo, formatBytes, formatCount, formatRate } from './format';
+import { clip, formatAgo, formatBytes, formatCount, formatRate, prettyRaw } from './format';
 import { eventIdsQuery, matchedFields } from './highlight';
 import { bucketsFor, decodeRange, encodeRange, fromLocalInput, resolveRange, toLocalInput } from './time-range';
 import { tlpBadge } from './tlp';
@@ -91,6 +91,9 @@ describe('formats and badges', () => {
     expect(formatBytes(300 * 1024 * 1024)).toBe('300 MiB');
     expect(formatAgo(0, 120_000)).toBe('2 min ago');
     expect(clip('abcdef', 4)).toBe('abc…');
+    expect(prettyRaw('{"a":1}')).toBe('{\n  "a": 1\n}');
+    expect(prettyRaw('<13>Jan 1 host msg {')).toBe('<13>Jan 1 host msg {');
+    expect(prettyRaw('{broken')).toBe('{broken');
   });
 
   it('gives TLP 2.0 badges, with TLP:WHITE read as CLEAR', () => {

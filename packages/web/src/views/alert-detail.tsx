@@ -4,7 +4,7 @@
  * and to ATT&CK), the rule that fired, and the matched events with the fields the rule tests
  * highlighted, their raw records, and a jump to those events in search.
  */
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
 import type { AlertDetail, AlertStatus, SocEvent } from '../api/types';
 import { href, Link, useRouter } from '../app/router';
@@ -13,7 +13,7 @@ import { useAsync } from '../app/use-async';
 import { SeverityBadge, StatusBadge } from '../components/badges';
 import { Async } from '../components/states';
 import { techniqueUrl } from '../lib/attack';
-import { formatTime } from '../lib/format';
+import { formatTime, prettyRaw } from '../lib/format';
 import { eventIdsQuery, matchedFields } from '../lib/highlight';
 import { quoteValue } from '../lib/query-complete';
 import { ReasonDialog } from './reason-dialog';
@@ -85,7 +85,7 @@ function EventCard(props: { event: SocEvent; ruleFields: readonly string[]; inde
       </table>
       <details className="raw">
         <summary>Raw record</summary>
-        <pre>{e.raw}</pre>
+        <pre>{prettyRaw(e.raw)}</pre>
       </details>
     </article>
   );
@@ -247,7 +247,9 @@ function Body(props: { d: AlertDetail; reload: () => void }): ReactNode {
       </div>
       <h2 className="section-title">
         Matched events ({d.events.length}
-        {d.missingEvents > 0 ? `, ${d.missingEvents} no longer stored` : ''}
+        {d.missingEvents > 0
+          ? `, ${d.missingEvents} not found: ${Date.now() - a.created < 20_000 ? 'still being stored' : 'removed by retention'}`
+          : ''}
         {a.eventIds.length > d.events.length + d.missingEvents
           ? `, first ${d.events.length + d.missingEvents} of ${a.eventIds.length}`
           : ''}
@@ -274,6 +276,13 @@ function Body(props: { d: AlertDetail; reload: () => void }): ReactNode {
 /** The detail view. */
 export default function AlertDetailView(props: { id: string }): ReactNode {
   const state = useAsync((signal) => api.alert(props.id, { signal }), [props.id]);
+  const { data, reload } = state;
+  // A fresh alert can be committed a moment before the block holding its event: ask again briefly.
+  useEffect(() => {
+    if (!data || data.missingEvents === 0 || Date.now() - data.alert.created > 20_000) return;
+    const t = window.setTimeout(() => reload(true), 1000);
+    return () => window.clearTimeout(t);
+  }, [data, reload]);
   return (
     <div className="view">
       <nav aria-label="Breadcrumb" className="crumbs">

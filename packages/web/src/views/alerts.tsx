@@ -6,11 +6,11 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
-import { ALERT_STATUSES, SEVERITIES, type AlertStatus, type Severity, type TriagedAlert } from '../api/types';
+import { ALERT_STATUSES, type AlertStatus, type TriagedAlert } from '../api/types';
 import { useLiveAlerts } from '../app/live';
-import { href, useRouter } from '../app/router';
+import { useRouter } from '../app/router';
 import { useSession } from '../app/session';
-import type { ViewProps } from '../app/views';
+import type { ViewProps } from '../app/view-types';
 import { SeverityBadge, StatusBadge } from '../components/badges';
 import { ErrorState, Empty, Loading } from '../components/states';
 import { VirtualTable, type Column } from '../components/virtual-table';
@@ -22,57 +22,28 @@ import {
   severityRank,
   sortAlerts,
   usersOf,
-  type AlertGrouping,
   type AlertSortKey,
   type QueueRow,
   type SortDir,
 } from '../lib/alerts';
 import { clip, formatTime } from '../lib/format';
-import { decodeRange, RANGE_PRESETS, rangeLabel, resolveRange, type RangePreset } from '../lib/time-range';
+import { decodeRange, resolveRange } from '../lib/time-range';
 import AlertDetailView from './alert-detail';
+import { AlertFilterBar, filtersHref, readFilters, type Filters } from './alert-filters';
 import { ReasonDialog } from './reason-dialog';
 
 const PAGE = 2000;
 const MAX_ROWS = 100_000;
-
-interface Filters {
-  readonly q: string;
-  readonly statuses: readonly AlertStatus[];
-  readonly min: Severity | '';
-  readonly range: string;
-  readonly group: AlertGrouping;
-}
-
-function readFilters(query: URLSearchParams): Filters {
-  const st = (query.get('status') ?? 'new,acknowledged')
-    .split(',')
-    .filter((s): s is AlertStatus => (ALERT_STATUSES as readonly string[]).includes(s));
-  const min = query.get('min') ?? '';
-  const group = query.get('group');
-  return {
-    q: query.get('q') ?? '',
-    statuses: st,
-    min: (SEVERITIES as readonly string[]).includes(min) ? (min as Severity) : '',
-    range: query.get('range') ?? '7d',
-    group: group === 'rule' || group === 'host' ? group : 'none',
-  };
-}
-
-function filtersHref(f: Filters): string {
-  return href('/alerts', {
-    q: f.q,
-    status: f.statuses.join(','),
-    min: f.min,
-    range: f.range === '7d' ? undefined : f.range,
-    group: f.group === 'none' ? undefined : f.group,
-  });
-}
 
 /** The alerts view: the queue, or one alert's detail. */
 export default function AlertsView(props: ViewProps): ReactNode {
   const id = props.params[0];
   if (id !== undefined) return <AlertDetailView id={id} />;
   return <AlertQueue />;
+}
+
+function rowKey(r: QueueRow): string {
+  return r.kind === 'group' ? `g:${r.group.key}` : r.row.alert.id;
 }
 
 function AlertQueue(): ReactNode {
@@ -87,7 +58,8 @@ function AlertQueue(): ReactNode {
   const [sort, setSort] = useState<{ key: AlertSortKey; dir: SortDir }>({ key: 'time', dir: 'desc' });
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-  const [active, setActive] = useState(0);
+  // The active row is kept by key, so alerts arriving live above it do not move the cursor.
+  const [activeKey, setActiveKey] = useState<string | undefined>(undefined);
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   const [pendingLive, setPendingLive] = useState(0);
   const [dialog, setDialog] = useState<AlertStatus | undefined>(undefined);
@@ -124,7 +96,7 @@ function AlertQueue(): ReactNode {
         setRows([...page.items]);
         setCursor(page.nextCursor);
         setSelected(new Set());
-        setActive(0);
+        setActiveKey(undefined);
         setPendingLive(0);
         setFresh(new Set());
         setLoading(false);
@@ -244,7 +216,7 @@ function AlertQueue(): ReactNode {
       key: 'time',
       header: 'Time',
       sort: 'time',
-      width: '150px',
+      width: '166px',
       render: (r) =>
         r.kind === 'group' ? (
           <button
@@ -283,7 +255,7 @@ function AlertQueue(): ReactNode {
       key: 'rule',
       header: 'Rule',
       sort: 'rule',
-      width: 'minmax(170px, 1.3fr)',
+      width: 'minmax(150px, 1.2fr)',
       render: (r) =>
         r.kind === 'group' ? (
           <strong className="clip">{r.group.label}</strong>
@@ -345,82 +317,7 @@ function AlertQueue(): ReactNode {
           {fresh.size > 0 ? ` · ${fresh.size} new since opened` : ''}
         </span>
       </div>
-      <form
-        className="toolbar"
-        role="search"
-        aria-label="Filter alerts"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setFilters({ q: draftQ });
-        }}
-      >
-        <label className="field field-grow">
-          <span className="sr-only">Alert query</span>
-          <input
-            data-search-input
-            type="search"
-            value={draftQ}
-            onChange={(e) => setDraftQ(e.target.value)}
-            placeholder="rule:… host:dc1 technique:T1003* user:…"
-          />
-        </label>
-        <button type="submit" className="btn">
-          Filter
-        </button>
-        <fieldset className="checks">
-          <legend className="sr-only">States</legend>
-          {ALERT_STATUSES.map((s) => (
-            <label key={s}>
-              <input
-                type="checkbox"
-                checked={filters.statuses.includes(s)}
-                onChange={() =>
-                  setFilters({
-                    statuses: filters.statuses.includes(s)
-                      ? filters.statuses.filter((x) => x !== s)
-                      : [...filters.statuses, s],
-                  })
-                }
-              />
-              {s}
-            </label>
-          ))}
-        </fieldset>
-        <label className="inline-field">
-          <span className="muted">Min. severity</span>
-          <select value={filters.min} onChange={(e) => setFilters({ min: e.target.value as Severity | '' })}>
-            <option value="">any</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="inline-field">
-          <span className="muted">Time</span>
-          <select value={filters.range} onChange={(e) => setFilters({ range: e.target.value })}>
-            {RANGE_PRESETS.map((p) => (
-              <option key={p} value={p}>
-                {rangeLabel({ kind: 'relative', preset: p as RangePreset })}
-              </option>
-            ))}
-            {!(RANGE_PRESETS as readonly string[]).includes(filters.range) && (
-              <option value={filters.range}>
-                {rangeLabel(decodeRange(filters.range, { kind: 'relative', preset: '7d' }))}
-              </option>
-            )}
-          </select>
-        </label>
-        <label className="inline-field">
-          <span className="muted">Group by</span>
-          <select value={filters.group} onChange={(e) => setFilters({ group: e.target.value as AlertGrouping })}>
-            <option value="none">nothing</option>
-            <option value="rule">rule</option>
-            <option value="host">host</option>
-          </select>
-        </label>
-      </form>
+      <AlertFilterBar filters={filters} draft={draftQ} onDraft={setDraftQ} onChange={setFilters} />
       <div className="actionbar" aria-label="Bulk actions">
         <span>
           {selectedCount > 0
@@ -477,9 +374,15 @@ function AlertQueue(): ReactNode {
           label="Alert queue"
           rows={display}
           columns={columns}
-          rowKey={(r) => (r.kind === 'group' ? `g:${r.group.key}` : r.row.alert.id)}
-          active={Math.min(active, Math.max(0, display.length - 1))}
-          onActive={setActive}
+          rowKey={rowKey}
+          active={Math.max(
+            0,
+            display.findIndex((r) => rowKey(r) === activeKey),
+          )}
+          onActive={(i) => {
+            const r = display[i];
+            if (r) setActiveKey(rowKey(r));
+          }}
           sort={sort}
           onSort={(k) =>
             setSort((s) =>

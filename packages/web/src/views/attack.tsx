@@ -7,7 +7,7 @@ import { useMemo, type ReactNode } from 'react';
 import { api } from '../api/client';
 import { href, Link, useRouter } from '../app/router';
 import { useAsync } from '../app/use-async';
-import type { ViewProps } from '../app/views';
+import type { ViewProps } from '../app/view-types';
 import { Async, Empty } from '../components/states';
 import { buildMatrix, techniqueUrl, type MatrixCell } from '../lib/attack';
 import { formatCount } from '../lib/format';

@@ -7,7 +7,7 @@ import { useEffect, type ReactNode } from 'react';
 import { api } from '../api/client';
 import type { Health, NodeStatus } from '../api/types';
 import { useAsync } from '../app/use-async';
-import type { ViewProps } from '../app/views';
+import type { ViewProps } from '../app/view-types';
 import { HealthBadge } from '../components/badges';
 import { Async } from '../components/states';
 import { formatBytes, formatCount, formatDuration, formatTime } from '../lib/format';

@@ -10,7 +10,7 @@ import { href, Link, useRouter } from '../app/router';
 import { useSession } from '../app/session';
 import { useThemeName } from '../app/theme';
 import { useAsync } from '../app/use-async';
-import type { ViewProps } from '../app/views';
+import type { ViewProps } from '../app/view-types';
 import { TlpBadge } from '../components/badges';
 import { Graph } from '../components/graph';
 import { Async, Empty } from '../components/states';

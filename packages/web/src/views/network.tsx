@@ -9,7 +9,7 @@ import { api } from '../api/client';
 import type { SocNetwork } from '../api/types';
 import { useThemeName } from '../app/theme';
 import { useAsync } from '../app/use-async';
-import type { ViewProps } from '../app/views';
+import type { ViewProps } from '../app/view-types';
 import { Graph } from '../components/graph';
 import { Async, Empty } from '../components/states';
 import { formatTime } from '../lib/format';
@@ -70,9 +70,10 @@ function Configured(props: { n: SocNetwork }): ReactNode {
         <section className="panel">
           <h2 className="panel-title">Quarantined or rejected</h2>
           <ul className="plain">
-            {n.quarantined.map((x) => (
-              <li key={x.id}>
-                {formatTime(x.time)} · {x.peer} · <span className="mono">{x.id}</span>: {x.reason}
+            {n.quarantined.map((x, i) => (
+              <li key={`${x.id}:${i}`}>
+                {x.time ? `${formatTime(x.time)} · ` : ''}
+                {x.peer} · <span className="mono">{x.id}</span>: {x.reason}
               </li>
             ))}
           </ul>

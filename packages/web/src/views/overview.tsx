@@ -12,7 +12,7 @@ import { href, Link } from '../app/router';
 import { useSession } from '../app/session';
 import { useThemeName } from '../app/theme';
 import { useAsync } from '../app/use-async';
-import type { ViewProps } from '../app/views';
+import type { ViewProps } from '../app/view-types';
 import { baseOption, Chart, chartColors } from '../components/chart';
 import { Async, Empty } from '../components/states';
 import { formatClock, formatCount, formatRate, formatTime } from '../lib/format';

@@ -10,7 +10,7 @@ import { SEVERITIES, type RuleCatalogue, type RuleInfo, type Severity } from '..
 import { href, Link, useRouter } from '../app/router';
 import { useSession } from '../app/session';
 import { useAsync } from '../app/use-async';
-import type { ViewProps } from '../app/views';
+import type { ViewProps } from '../app/view-types';
 import { SeverityBadge } from '../components/badges';
 import { Async, Empty } from '../components/states';
 import { VirtualTable, type Column } from '../components/virtual-table';

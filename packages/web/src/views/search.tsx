@@ -9,11 +9,11 @@ import { api } from '../api/client';
 import type { FieldInfo, Histogram, SocEvent } from '../api/types';
 import { href, useRouter } from '../app/router';
 import { useThemeName } from '../app/theme';
-import type { ViewProps } from '../app/views';
+import type { ViewProps } from '../app/view-types';
 import { baseOption, Chart, chartColors } from '../components/chart';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { VirtualTable, type Column } from '../components/virtual-table';
-import { clip, formatClock, formatCount, formatTime } from '../lib/format';
+import { clip, formatClock, formatCount, formatTime, prettyRaw } from '../lib/format';
 import {
   bucketsFor,
   decodeRange,
@@ -49,7 +49,7 @@ function Expanded(props: { e: SocEvent }): ReactNode {
     <div className="expanded">
       <div className="expanded-col">
         <h3 className="subhead">Raw record</h3>
-        <pre className="raw-pre">{e.raw}</pre>
+        <pre className="raw-pre">{prettyRaw(e.raw)}</pre>
       </div>
       <div className="expanded-col">
         <h3 className="subhead">

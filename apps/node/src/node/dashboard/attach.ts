@@ -10,13 +10,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_TENANT, systemContext, type Config } from '@intersoc/core';
-import { registerDashboardRoutes, registerWebApp, type SearchService } from '@intersoc/api';
+import { registerDashboardRoutes, registerWebApp, type FederationService, type SearchService } from '@intersoc/api';
 import type { Bus } from '@intersoc/bus';
 import { openSqliteCtiStore } from '@intersoc/cti';
 import type { RunningSource } from '@intersoc/ingest';
 import { SqliteAlertTriage, type AuthStores, type SqliteDb, type SqliteEventReader } from '@intersoc/storage';
 import type { PipelineStats } from '../../pipeline/pipeline.js';
 import { intelService } from './intel.js';
+import { socNetworkService } from './network.js';
 import { nodeStatusService } from './node-status.js';
 import { overviewService, RateSampler } from './overview.js';
 import { ruleService } from './rules.js';
@@ -51,6 +52,8 @@ export interface DashboardWiring {
   readonly stats: PipelineStats;
   readonly workers: number;
   readonly sources: () => readonly RunningSource[];
+  /** The node's federation, when it has an identity (the SOC network view). */
+  readonly federation?: FederationService | undefined;
   /** Rebuilds the pipeline's detectors after rules or indicators changed. */
   readonly reloadDetectors: () => Promise<void>;
   readonly onError: (err: unknown) => void;
@@ -76,6 +79,7 @@ export function attachDashboard(app: FastifyInstance, w: DashboardWiring): { fil
     overview: overviewService({ reader: w.reader, triage, sampler, dropped: udpDropped }),
     rules,
     intel: intelService(cti, reload),
+    network: socNetworkService(w.federation),
     node: nodeStatusService({
       config: w.config,
       reader: w.reader,

@@ -4,14 +4,14 @@
  * the same as `intersoc rules`), their tuning (`<data>/rules/<tenant>/tuning.json`), hits from
  * stored alerts, the fields each detection tests, and ATT&CK coverage against observed alerts.
  */
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { AppError, requireRole, type AuthContext, type Severity } from '@intersoc/core';
 import type { RuleCatalogue, RuleInfo, RuleService, TechniqueCoverage } from '@intersoc/api';
-import { loadRuleSet, starterPackDir, type LoadedRuleSet, type RuleTuning, type SigmaDocument } from '@intersoc/detect';
+import { loadRuleSet, starterPackDir, type LoadedRuleSet, type SigmaDocument } from '@intersoc/detect';
 import { techniqueById } from '@intersoc/simulate';
 import { alertRuleCounts, alertTechniqueCounts, type SqliteEventReader } from '@intersoc/storage';
-import { readTuning, rulesHome, tenantRulePaths } from '../rules.js';
+import { readTuning, rulesHome, tenantRulePaths, writeTuning } from '../rules.js';
 
 /** Field names a detection tests: map keys without their `|modifiers`, at any depth. */
 export function detectionFields(detection: unknown): string[] {
@@ -152,15 +152,6 @@ export function ruleService(d: {
     };
   };
 
-  const writeTuning = (tenant: string, tuning: RuleTuning): void => {
-    const home = rulesHome(d.data, tenant);
-    mkdirSync(home, { recursive: true });
-    // Write then rename, so a detector reloading the file never reads half of it.
-    const tmp = path.join(home, `.tuning.${process.pid}.tmp`);
-    writeFileSync(tmp, `${JSON.stringify(tuning, null, 2)}\n`);
-    renameSync(tmp, path.join(home, 'tuning.json'));
-  };
-
   return {
     async list(ctx) {
       return catalogue(ctx);
@@ -179,7 +170,7 @@ export function ruleService(d: {
       if (change.enabled === false && !disabled.includes(key)) disabled.push(key);
       if (change.level === null) delete levels[key];
       else if (change.level !== undefined) levels[key] = change.level;
-      writeTuning(ctx.tenant, { ...tuning, disabled, levels });
+      writeTuning(rulesHome(d.data, ctx.tenant), { ...tuning, disabled, levels });
       await d.onChange?.();
       const updated = catalogue(ctx).rules.find((r) => r.key === key);
       if (!updated) throw new AppError('INTERNAL', `rule ${key} vanished while tuning`);

@@ -101,6 +101,17 @@ export class Ctx {
     this.sim.record(this.sim.now + Math.max(0, Math.round(offset)), pending, this.label, this.scenario);
   }
 
+  /** Records that the story this actor belongs to uses `account` (ground truth; no effect on output). */
+  involve(account: string): void {
+    if (this.scenario === undefined) return;
+    let set = this.sim.involved.get(this.scenario);
+    if (!set) {
+      set = new Set();
+      this.sim.involved.set(this.scenario, set);
+    }
+    set.add(account);
+  }
+
   /** Starts a child actor after `delay` ms; it inherits scenario, label and time scale. */
   spawn(name: string, script: (ctx: Ctx) => Script, delay = 0): void {
     const child = new Ctx(this.sim, this.rng.fork(name), this.scenario, this.scale);
@@ -112,6 +123,8 @@ export class Ctx {
 /** Runs actors in time order and yields emitted records sorted by time within [start, end). */
 export class Scheduler {
   now: number;
+  /** Accounts each story instance uses, by instance (`rdp-intrusion#1`). */
+  readonly involved = new Map<string, Set<string>>();
   private seq = 0;
   private readonly heap = new TimeHeap<Entry>();
 

@@ -50,6 +50,7 @@ export function* phishingBeacon(ctx: Ctx, env: SimEnv, victim: WinHost, next: Wi
   const w = env.world;
   const user: User | undefined = victim.owner;
   if (user === undefined) return;
+  ctx.involve(user.sam);
   const logonId = victim.state.shellLogonId ?? `0x${rng.int(0x40000, 0x900000).toString(16)}`;
   const shell = victim.state.shell ?? sessionShell(ctx, victim, user, logonId, 'Medium');
   const profile = `C:\\Users\\${user.sam}`;
@@ -151,6 +152,7 @@ export function* phishingBeacon(ctx: Ctx, env: SimEnv, victim: WinHost, next: Wi
   ];
   const winner = w.admins[w.admins.length - 1]?.adminAccount ?? targets[0];
   if (winner === undefined) return;
+  ctx.involve(winner.sam);
   for (const account of targets) {
     const p = ephemeralPort(ctx);
     conn(ctx, {

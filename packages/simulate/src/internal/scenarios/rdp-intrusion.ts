@@ -39,6 +39,7 @@ export function* rdpIntrusion(ctx: Ctx, env: SimEnv): Script {
   const attacker = w.adversary.rdpGuesser;
   const box = rng.pick(ATTACKER_WORKSTATIONS);
   const local: Account = { sam: 'Administrator', domain: fs.name, sid: `${fs.machineSid}-500` };
+  ctx.involve(local.sam);
 
   // Password guessing against RDP with NLA: every try is a TLS connection and a type-3 failure.
   ctx.label = 'T1110.001';
@@ -182,6 +183,7 @@ export function* rdpIntrusion(ctx: Ctx, env: SimEnv): Script {
   // Lateral movement to the DC with the harvested domain-admin password via PsExec.
   ctx.label = 'T1021.002';
   const admin = rng.pick(w.admins).adminAccount ?? local;
+  ctx.involve(admin.sam);
   const psexec = spawn(ctx, fs, {
     parent: cmd,
     image: 'C:\\Users\\Administrator\\Desktop\\PsExec64.exe',
@@ -263,6 +265,7 @@ export function* rdpIntrusion(ctx: Ctx, env: SimEnv): Script {
   // Persistence on the file server: a local admin account and a SYSTEM task at logon.
   ctx.label = 'T1136.001';
   const backdoor = rng.pick(['support_tmp', 'helpdesk1', 'sqlsvc_adm', 'defaultuser1']);
+  ctx.involve(backdoor);
   typed(ctx, fs, cmd, `net user ${backdoor} ${typedPassword(ctx)} /add`);
   accountCreated(
     ctx,

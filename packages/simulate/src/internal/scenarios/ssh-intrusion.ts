@@ -69,6 +69,7 @@ export function* sshIntrusion(ctx: Ctx, env: SimEnv, host: LinuxHost): Script {
     yield rng.range(1_500, 9_000);
   }
   const session = sshLogin(ctx, host, APP_USER, APP_UID, attacker, 'password');
+  ctx.involve(APP_USER);
   const length = rng.range(40, 80) * MINUTE;
   conn(ctx, {
     src: attacker,
@@ -98,6 +99,7 @@ export function* sshIntrusion(ctx: Ctx, env: SimEnv, host: LinuxHost): Script {
 
   ctx.label = 'T1136.001';
   const login = rng.pick(['sysadm', 'backup2', 'mysql-adm', 'systemd-net']);
+  ctx.involve(login);
   const uid = APP_UID + 1 + rng.int(0, 5);
   shellCommand(ctx, host, session, ['useradd', '-m', '-s', '/bin/bash', login], '/usr/sbin/useradd', true);
   const pid = newPid(ctx, host);

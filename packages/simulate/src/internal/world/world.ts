@@ -240,6 +240,23 @@ function uniqueSam(rng: Rng, taken: Set<string>): { first: string; last: string;
   }
 }
 
+/**
+ * Attacker infrastructure drawn from `rng` (documentation ranges, RFC 5737). The world has one;
+ * each attack story instance draws its own, since separate intrusions are separate actors.
+ */
+export function makeAdversary(rng: Rng): Adversary {
+  const doc = (prefix: string): string => `${prefix}.${rng.int(10, 250)}`;
+  return {
+    rdpGuesser: doc('203.0.113'),
+    sshGuesser: doc('192.0.2'),
+    c2: doc('198.51.100'),
+    c2Domain: rng.pick(['cdn-telemetry.example.net', 'update-check.example.org', 'static-assets.example.net']),
+    exfil: doc('203.0.113'),
+    exfilDomain: rng.pick(['files-share.example.org', 'backup-sync.example.net']),
+    stager: doc('198.51.100'),
+  };
+}
+
 /** Builds the estate for a run. */
 export function buildWorld(rng: Rng, hosts: number, users: number): World {
   const netbios = 'CORP';
@@ -293,16 +310,7 @@ export function buildWorld(rng: Rng, hosts: number, users: number): World {
   workstations.forEach((w, i) => {
     w.owner = people[i % people.length];
   });
-  const doc = (prefix: string): string => `${prefix}.${rng.int(10, 250)}`;
-  const adversary: Adversary = {
-    rdpGuesser: doc('203.0.113'),
-    sshGuesser: doc('192.0.2'),
-    c2: doc('198.51.100'),
-    c2Domain: rng.pick(['cdn-telemetry.example.net', 'update-check.example.org', 'static-assets.example.net']),
-    exfil: doc('203.0.113'),
-    exfilDomain: rng.pick(['files-share.example.org', 'backup-sync.example.net']),
-    stager: doc('198.51.100'),
-  };
+  const adversary = makeAdversary(rng);
   return {
     netbios,
     dnsDomain,

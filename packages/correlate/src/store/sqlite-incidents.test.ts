@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { systemContext, type AuthContext } from '@intersoc/core';
+import { openDatabase } from '@intersoc/storage';
+import { SqliteAssetStore } from '../assets/sqlite-assets.js';
+import { IncidentBuilder } from '../incidents/builder.js';
+import { makeAlert, MIN } from '../internal/fixtures.js';
+import { SqliteIncidentStore } from './sqlite-incidents.js';
+
+const T0 = Date.UTC(2025, 2, 4, 9);
+const admin = systemContext('t1');
+const viewer: AuthContext = { tenant: 't1', user: 'v', roles: ['viewer'], via: 'token' };
+const other: AuthContext = { tenant: 't2', user: 'o', roles: ['admin'], via: 'token' };
+
+function fixture(): { store: SqliteIncidentStore; ids: string[] } {
+  const store = new SqliteIncidentStore(openDatabase(':memory:'));
+  const b = new IncidentBuilder();
+  b.add(makeAlert({ time: T0, severity: 'high', entities: ['host=A', 'user=u1'], rule: 'x' }));
+  b.add(makeAlert({ time: T0 + MIN, entities: ['host=B', 'user=u2', 'ip/destination=198.51.100.9'] }));
+  store.apply(admin, b.drain());
+  // A third alert links both: they merge.
+  b.add(makeAlert({ time: T0 + 2 * MIN, entities: ['host=A', 'user=u1', 'ip/destination=198.51.100.9'] }));
+  store.apply(admin, b.drain());
+  return { store, ids: store.list(admin, { statuses: ['open', 'merged'] }).items.map((i) => i.id) };
+}
+
+describe('SqliteIncidentStore', () => {
+  it('keeps what the builder produced, with merges moving the alerts', () => {
+    const { store } = fixture();
+    const open = store.list(admin).items;
+    expect(open).toHaveLength(1);
+    const inc = open[0];
+    expect(inc?.alertCount).toBe(3);
+    expect(store.alerts(admin, inc?.id ?? '')).toHaveLength(3);
+    const merged = store.list(admin, { statuses: ['merged'] }).items;
+    expect(merged).toHaveLength(1);
+    expect(merged[0]?.mergedInto).toBe(inc?.id);
+    expect(store.counts(admin).total).toBe(1);
+  });
+
+  it('filters by text and severity, pages with a cursor', () => {
+    const { store } = fixture();
+    expect(store.list(admin, { q: '198.51.100.9' }).items).toHaveLength(1);
+    expect(store.list(admin, { q: 'nothing-like-this' }).items).toHaveLength(0);
+    expect(store.list(admin, { minSeverity: 'critical' }).items).toHaveLength(0);
+    const p1 = store.list(admin, { statuses: ['open', 'merged'], limit: 1 });
+    expect(p1.items).toHaveLength(1);
+    const p2 = store.list(admin, {
+      statuses: ['open', 'merged'],
+      limit: 1,
+      ...(p1.nextCursor ? { cursor: p1.nextCursor } : {}),
+    });
+    expect(p2.items).toHaveLength(1);
+    expect(p2.items[0]?.id).not.toBe(p1.items[0]?.id);
+  });
+
+  it('keeps analyst status when the builder updates an incident', () => {
+    const { store } = fixture();
+    const id = store.list(admin).items[0]?.id ?? '';
+    expect(store.setStatus(admin, [id], 'case', 'case-1')).toBe(1);
+    const b = new IncidentBuilder();
+    b.seed('t1', id, T0, []);
+    b.add(makeAlert({ time: T0 + 3 * MIN, entities: ['host=A', 'user=u1'] }));
+    store.apply(admin, b.drain());
+    expect(store.get(admin, id)).toMatchObject({ status: 'case', caseId: 'case-1' });
+  });
+
+  it('links a peer SOC’s sighting to the incidents that hold the observable', () => {
+    const { store } = fixture();
+    const ids = store.linkObservable(admin, {
+      peer: 'soc-b',
+      kind: 'sighting',
+      ref: 'sighting--1',
+      observable: '198.51.100.9',
+      time: T0,
+    });
+    expect(ids).toHaveLength(1);
+    expect(store.get(admin, ids[0] ?? '')?.links[0]?.peer).toBe('soc-b');
+  });
+
+  it('enforces roles and tenants', () => {
+    const { store } = fixture();
+    const id = store.list(admin).items[0]?.id ?? '';
+    expect(store.get(viewer, id)?.id).toBe(id);
+    expect(() => store.setStatus(viewer, [id], 'closed')).toThrow(/requires role/);
+    expect(store.get(other, id)).toBeUndefined();
+    expect(store.list(other).items).toHaveLength(0);
+    expect(store.setStatus(other, [id], 'closed')).toBe(0);
+    expect(() => store.get({ tenant: 't1', user: 'p', roles: ['partner'], via: 'token' }, id)).toThrow(/requires role/);
+  });
+});
+
+describe('SqliteAssetStore', () => {
+  it('stores assets per tenant, admins only, and indexes aliases and addresses', () => {
+    const assets = new SqliteAssetStore(openDatabase(':memory:'));
+    assets.upsert(admin, [
+      {
+        kind: 'host',
+        name: 'DC-01.corp.example.com',
+        ips: ['10.0.0.10'],
+        criticality: 'critical',
+        role: 'domain-controller',
+      },
+      { kind: 'user', name: 'CORP\\adm-x', criticality: 'high' },
+    ]);
+    expect(assets.get(admin, 'host', 'dc-01')?.aliases).toEqual(['DC-01.corp.example.com']);
+    const idx = assets.lookup(admin);
+    expect(idx.hostOf('DC-01.corp.example.com')).toBe('dc-01');
+    expect(idx.hostOfIp('10.0.0.10')).toBe('dc-01');
+    expect(idx.criticalityOf('user', 'adm-x')).toBe('high');
+    expect(() =>
+      assets.upsert({ ...admin, roles: ['analyst'] }, [{ kind: 'host', name: 'x', criticality: 'low' }]),
+    ).toThrow(/requires role/);
+    expect(assets.list(other)).toHaveLength(0);
+    expect(assets.remove(admin, 'host', 'DC-01')).toBe(true);
+    expect(assets.lookup(admin).hostOfIp('10.0.0.10')).toBeUndefined();
+  });
+});

@@ -1,0 +1,369 @@
+/**
+ * @module
+ * SQLite implementation of the incident store, in the node's main database: `incidents` (one
+ * row per incident: indexed columns plus the JSON document), `incident_alerts` (compact copies
+ * of member alerts), `incident_observables` (external addresses and domains, for matching other
+ * SOCs' sightings) and `incident_links`. The builder's state (title, score, timeline) is written
+ * as it is; status and case belong to analysts and are never overwritten by the builder.
+ */
+import { AppError, requireRole, SEVERITIES, type Alert, type AuthContext, type Severity } from '@intersoc/core';
+import { migrate, type SqliteDb } from '@intersoc/storage';
+import { READ_ROLES, WORK_ROLES } from '../access/roles.js';
+import type { BuilderChanges } from '../incidents/builder.js';
+import {
+  INCIDENT_STATUSES,
+  type CrossSocLink,
+  type Incident,
+  type IncidentAlert,
+  type IncidentStatus,
+} from '../incidents/types.js';
+import type { IncidentCounts, IncidentPage, IncidentQuery, IncidentStore } from './types.js';
+
+const STEPS = [
+  `CREATE TABLE incidents (
+     tenant TEXT NOT NULL,
+     id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     severity TEXT NOT NULL,
+     score INTEGER NOT NULL,
+     first_seen INTEGER NOT NULL,
+     last_seen INTEGER NOT NULL,
+     updated INTEGER NOT NULL,
+     case_id TEXT,
+     merged_into TEXT,
+     search TEXT NOT NULL,
+     doc TEXT NOT NULL,
+     PRIMARY KEY (tenant, id)
+   ) WITHOUT ROWID;
+   CREATE INDEX incidents_by_time ON incidents (tenant, last_seen, id);
+   CREATE TABLE incident_alerts (
+     tenant TEXT NOT NULL,
+     alert_id TEXT NOT NULL,
+     incident TEXT NOT NULL,
+     time INTEGER NOT NULL,
+     doc TEXT NOT NULL,
+     PRIMARY KEY (tenant, alert_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX incident_alerts_by_incident ON incident_alerts (tenant, incident, time);
+   CREATE TABLE incident_observables (
+     tenant TEXT NOT NULL,
+     value TEXT NOT NULL,
+     incident TEXT NOT NULL,
+     PRIMARY KEY (tenant, value, incident)
+   ) WITHOUT ROWID;
+   CREATE TABLE incident_links (
+     tenant TEXT NOT NULL,
+     incident TEXT NOT NULL,
+     peer TEXT NOT NULL,
+     ref TEXT NOT NULL,
+     doc TEXT NOT NULL,
+     PRIMARY KEY (tenant, incident, peer, ref)
+   ) WITHOUT ROWID;`,
+];
+
+interface Row {
+  status: string;
+  case_id: string | null;
+  merged_into: string | null;
+  last_seen: number;
+  id: string;
+  doc: string;
+}
+
+const SEV_RANK = new Map(SEVERITIES.map((s, i) => [s, i]));
+
+/** Compact copy of an alert as an incident keeps it. */
+export function compactAlert(a: Alert): IncidentAlert {
+  return {
+    id: a.id,
+    time: a.time,
+    ruleId: a.detector.ruleId,
+    rule: a.detector.ruleTitle,
+    kind: a.detector.kind,
+    severity: a.severity,
+    summary: a.summary,
+    tactics: a.tactics,
+    techniques: a.techniques,
+    entities: a.entities,
+  };
+}
+
+/** An alert again from its compact copy (for re-summarising after a split or a restart). */
+export function alertOfCompact(tenant: string, c: IncidentAlert): Alert {
+  return {
+    id: c.id,
+    tenant,
+    created: c.time,
+    time: c.time,
+    detector: { kind: c.kind, ruleId: c.ruleId, ruleTitle: c.rule },
+    severity: c.severity,
+    tactics: c.tactics,
+    techniques: c.techniques,
+    entities: c.entities,
+    eventIds: [],
+    summary: c.summary,
+  };
+}
+
+function encodeCursor(lastSeen: number, id: string): string {
+  return Buffer.from(JSON.stringify([lastSeen, id])).toString('base64url');
+}
+
+function decodeCursor(s: string): [number, string] {
+  try {
+    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string') return [v[0], v[1]];
+  } catch {
+    // fall through
+  }
+  throw new AppError('VALIDATION', 'invalid cursor');
+}
+
+/** The incident store in SQLite. */
+export class SqliteIncidentStore implements IncidentStore {
+  constructor(private readonly db: SqliteDb) {
+    migrate(db, 'incidents', STEPS);
+  }
+
+  apply(ctx: AuthContext, c: BuilderChanges): void {
+    requireRole(ctx, WORK_ROLES);
+    const tenant = ctx.tenant;
+    const upsert = this.db.prepare(
+      `INSERT INTO incidents (tenant, id, status, severity, score, first_seen, last_seen, updated, search, doc)
+       VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (tenant, id) DO UPDATE SET severity = excluded.severity, score = excluded.score,
+         first_seen = excluded.first_seen, last_seen = excluded.last_seen, updated = excluded.updated,
+         search = excluded.search, doc = excluded.doc`,
+    );
+    const member = this.db.prepare(
+      'INSERT OR IGNORE INTO incident_alerts (tenant, alert_id, incident, time, doc) VALUES (?, ?, ?, ?, ?)',
+    );
+    const moveAll = this.db.prepare('UPDATE incident_alerts SET incident = ? WHERE tenant = ? AND incident = ?');
+    const markMerged = this.db.prepare(
+      `UPDATE incidents SET status = 'merged', merged_into = ? WHERE tenant = ? AND (id = ? OR merged_into = ?)`,
+    );
+    const moveObs = this.db.prepare(
+      'UPDATE OR IGNORE incident_observables SET incident = ? WHERE tenant = ? AND incident = ?',
+    );
+    const obs = this.db.prepare(
+      'INSERT OR IGNORE INTO incident_observables (tenant, value, incident) VALUES (?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      for (const m of c.members) {
+        if (m.alert.tenant !== tenant) continue;
+        member.run(tenant, m.alert.id, m.incident, m.alert.time, JSON.stringify(compactAlert(m.alert)));
+      }
+      for (const m of c.merged) {
+        moveAll.run(m.into, tenant, m.from);
+        markMerged.run(m.into, tenant, m.from, m.from);
+        moveObs.run(m.into, tenant, m.from);
+      }
+      for (const i of c.incidents) {
+        if (i.tenant !== tenant) continue;
+        upsert.run(
+          tenant,
+          i.id,
+          i.severity,
+          i.score,
+          i.firstSeen,
+          i.lastSeen,
+          i.updated,
+          searchText(i),
+          JSON.stringify(i),
+        );
+        for (const v of [...i.ips, ...i.domains]) obs.run(tenant, v, i.id);
+      }
+    })();
+  }
+
+  private toIncident(r: Row, links?: readonly CrossSocLink[]): Incident {
+    const doc = JSON.parse(r.doc) as Incident;
+    const { caseId: _c, mergedInto: _m, ...rest } = doc;
+    return {
+      ...rest,
+      status: r.status as IncidentStatus,
+      ...(r.case_id === null ? {} : { caseId: r.case_id }),
+      ...(r.merged_into === null ? {} : { mergedInto: r.merged_into }),
+      links: links ?? this.links(doc.tenant, r.id),
+    };
+  }
+
+  private links(tenant: string, id: string): CrossSocLink[] {
+    return (
+      this.db.prepare('SELECT doc FROM incident_links WHERE tenant = ? AND incident = ?').all(tenant, id) as {
+        doc: string;
+      }[]
+    ).map((r) => JSON.parse(r.doc) as CrossSocLink);
+  }
+
+  list(ctx: AuthContext, q: IncidentQuery = {}): IncidentPage {
+    requireRole(ctx, READ_ROLES);
+    const limit = Math.min(Math.max(1, Math.trunc(q.limit ?? 100)), 1000);
+    const where = ['tenant = ?', 'last_seen >= ?', 'last_seen <= ?'];
+    const args: (string | number)[] = [ctx.tenant, q.from ?? Number.MIN_SAFE_INTEGER, q.to ?? Number.MAX_SAFE_INTEGER];
+    const statuses = q.statuses ?? INCIDENT_STATUSES.filter((s) => s !== 'merged');
+    where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
+    args.push(...statuses);
+    if (q.minSeverity !== undefined) {
+      const sev = SEVERITIES.slice(SEV_RANK.get(q.minSeverity) ?? 0);
+      where.push(`severity IN (${sev.map(() => '?').join(', ')})`);
+      args.push(...sev);
+    }
+    if (q.q !== undefined && q.q.trim() !== '') {
+      where.push("search LIKE ? ESCAPE '\\'");
+      args.push(
+        `%${q.q
+          .trim()
+          .toLowerCase()
+          .replace(/[\\%_]/g, (m) => `\\${m}`)}%`,
+      );
+    }
+    if (q.cursor !== undefined) {
+      const [t, id] = decodeCursor(q.cursor);
+      where.push('(last_seen < ? OR (last_seen = ? AND id < ?))');
+      args.push(t, t, id);
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT id, status, case_id, merged_into, last_seen, doc FROM incidents WHERE ${where.join(' AND ')}
+         ORDER BY last_seen DESC, id DESC LIMIT ?`,
+      )
+      .all(...args, limit + 1) as Row[];
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => this.toIncident(r)),
+      ...(rows.length > limit && last ? { nextCursor: encodeCursor(last.last_seen, last.id) } : {}),
+    };
+  }
+
+  get(ctx: AuthContext, id: string): Incident | undefined {
+    requireRole(ctx, READ_ROLES);
+    const r = this.db
+      .prepare('SELECT id, status, case_id, merged_into, last_seen, doc FROM incidents WHERE tenant = ? AND id = ?')
+      .get(ctx.tenant, id) as Row | undefined;
+    return r ? this.toIncident(r) : undefined;
+  }
+
+  alerts(ctx: AuthContext, id: string, limit = 10_000): readonly IncidentAlert[] {
+    requireRole(ctx, READ_ROLES);
+    return (
+      this.db
+        .prepare('SELECT doc FROM incident_alerts WHERE tenant = ? AND incident = ? ORDER BY time, alert_id LIMIT ?')
+        .all(ctx.tenant, id, limit) as { doc: string }[]
+    ).map((r) => JSON.parse(r.doc) as IncidentAlert);
+  }
+
+  incidentOfAlert(ctx: AuthContext, alertId: string): string | undefined {
+    requireRole(ctx, READ_ROLES);
+    const r = this.db
+      .prepare('SELECT incident FROM incident_alerts WHERE tenant = ? AND alert_id = ?')
+      .get(ctx.tenant, alertId) as { incident: string } | undefined;
+    return r?.incident;
+  }
+
+  setStatus(ctx: AuthContext, ids: readonly string[], status: IncidentStatus, caseId?: string | null): number {
+    requireRole(ctx, WORK_ROLES);
+    if (status === 'merged') throw new AppError('VALIDATION', 'incidents are merged by the builder, not by hand');
+    const stmt =
+      caseId === undefined
+        ? this.db.prepare(`UPDATE incidents SET status = ? WHERE tenant = ? AND id = ? AND status != 'merged'`)
+        : this.db.prepare(
+            `UPDATE incidents SET status = ?, case_id = ? WHERE tenant = ? AND id = ? AND status != 'merged'`,
+          );
+    let n = 0;
+    this.db.transaction(() => {
+      for (const id of ids) {
+        n += (caseId === undefined ? stmt.run(status, ctx.tenant, id) : stmt.run(status, caseId, ctx.tenant, id))
+          .changes;
+      }
+    })();
+    return n;
+  }
+
+  put(ctx: AuthContext, i: Incident): void {
+    requireRole(ctx, WORK_ROLES);
+    this.db
+      .prepare(
+        `INSERT INTO incidents (tenant, id, status, severity, score, first_seen, last_seen, updated, case_id, search, doc)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (tenant, id) DO UPDATE SET severity = excluded.severity, score = excluded.score,
+           first_seen = excluded.first_seen, last_seen = excluded.last_seen, updated = excluded.updated,
+           search = excluded.search, doc = excluded.doc`,
+      )
+      .run(
+        ctx.tenant,
+        i.id,
+        i.status,
+        i.severity,
+        i.score,
+        i.firstSeen,
+        i.lastSeen,
+        i.updated,
+        i.caseId ?? null,
+        searchText(i),
+        JSON.stringify(i),
+      );
+  }
+
+  moveAlerts(ctx: AuthContext, from: string, to: string, alertIds: readonly string[]): number {
+    requireRole(ctx, WORK_ROLES);
+    const stmt = this.db.prepare(
+      'UPDATE incident_alerts SET incident = ? WHERE tenant = ? AND incident = ? AND alert_id = ?',
+    );
+    let n = 0;
+    this.db.transaction(() => {
+      for (const id of alertIds) n += stmt.run(to, ctx.tenant, from, id).changes;
+    })();
+    return n;
+  }
+
+  linkObservable(ctx: AuthContext, link: CrossSocLink): readonly string[] {
+    requireRole(ctx, WORK_ROLES);
+    const ids = (
+      this.db
+        .prepare('SELECT incident FROM incident_observables WHERE tenant = ? AND value = ?')
+        .all(ctx.tenant, link.observable.trim().toLowerCase()) as { incident: string }[]
+    ).map((r) => r.incident);
+    const put = this.db.prepare(
+      'INSERT OR REPLACE INTO incident_links (tenant, incident, peer, ref, doc) VALUES (?, ?, ?, ?, ?)',
+    );
+    for (const id of ids) put.run(ctx.tenant, id, link.peer, link.ref, JSON.stringify(link));
+    return ids;
+  }
+
+  openSince(ctx: AuthContext, since: number): readonly Incident[] {
+    requireRole(ctx, READ_ROLES);
+    return (
+      this.db
+        .prepare(
+          `SELECT id, status, case_id, merged_into, last_seen, doc FROM incidents
+           WHERE tenant = ? AND last_seen >= ? AND status != 'merged' ORDER BY last_seen`,
+        )
+        .all(ctx.tenant, since) as Row[]
+    ).map((r) => this.toIncident(r, []));
+  }
+
+  counts(ctx: AuthContext): IncidentCounts {
+    requireRole(ctx, READ_ROLES);
+    const byStatus = Object.fromEntries(INCIDENT_STATUSES.map((s) => [s, 0])) as Record<IncidentStatus, number>;
+    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+    let total = 0;
+    for (const r of this.db
+      .prepare('SELECT status, severity, COUNT(*) AS n FROM incidents WHERE tenant = ? GROUP BY status, severity')
+      .all(ctx.tenant) as { status: IncidentStatus; severity: Severity; n: number }[]) {
+      byStatus[r.status] = (byStatus[r.status] ?? 0) + r.n;
+      if (r.status !== 'merged') {
+        bySeverity[r.severity] = (bySeverity[r.severity] ?? 0) + r.n;
+        total += r.n;
+      }
+    }
+    return { total, byStatus, bySeverity };
+  }
+}
+
+function searchText(i: Incident): string {
+  return [i.id, i.title, ...i.hosts, ...i.users, ...i.ips, ...i.domains, ...i.techniques, i.rsit.type]
+    .join(' ')
+    .toLowerCase();
+}

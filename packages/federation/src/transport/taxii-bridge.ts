@@ -1,0 +1,99 @@
+/**
+ * @module
+ * The TAXII backend of a node: the CTI core's SQLite backend, bridged to the CTI store. Objects
+ * posted to a tenant's collection are validated and stored in that tenant's CTI store (where
+ * detection reads them) and in the collection; objects a peer posts to its inbox go through the
+ * federation's verification instead, and outboxes are read-only.
+ */
+import { systemContext } from '@intersoc/core';
+import type {
+  AddOutcome,
+  ApiRootInfo,
+  CtiStore,
+  ObjectFilter,
+  SqliteTaxiiBackend,
+  TaxiiBackend,
+  TaxiiCollection,
+  TaxiiRecord,
+} from '@intersoc/cti';
+import { FEDERATION_ROOT } from './peer-client.js';
+
+/** What the bridge connects. */
+export interface BridgeOptions {
+  readonly base: SqliteTaxiiBackend;
+  readonly cti: CtiStore;
+  /** Handles a peer's inbox posts (the federation); without it inboxes refuse everything. */
+  readonly inbox?: (peer: string, objects: readonly Readonly<Record<string, unknown>>[]) => AddOutcome[];
+  /** Called when a tenant's intelligence changed. */
+  readonly onIntelChanged?: (tenant: string) => void;
+}
+
+/** The bridged backend. */
+export class TaxiiBridge implements TaxiiBackend {
+  constructor(private readonly o: BridgeOptions) {}
+
+  apiRoots(): ApiRootInfo[] {
+    return this.o.base.apiRoots();
+  }
+  collections(apiRoot: string): TaxiiCollection[] {
+    return this.o.base.collections(apiRoot);
+  }
+  collection(apiRoot: string, id: string): TaxiiCollection | undefined {
+    return this.o.base.collection(apiRoot, id);
+  }
+  putCollection(c: TaxiiCollection): void {
+    this.o.base.putCollection(c);
+  }
+  queryObjects(apiRoot: string, collection: string, f: ObjectFilter): TaxiiRecord[] {
+    return this.o.base.queryObjects(apiRoot, collection, f);
+  }
+  deleteObject(apiRoot: string, collection: string, id: string, versions?: readonly string[]): number {
+    return this.o.base.deleteObject(apiRoot, collection, id, versions);
+  }
+  saveStatus(apiRoot: string, status: Readonly<Record<string, unknown>>): void {
+    this.o.base.saveStatus(apiRoot, status);
+  }
+  status(apiRoot: string, id: string): Record<string, unknown> | undefined {
+    return this.o.base.status(apiRoot, id);
+  }
+  pruneStatus(maxAgeMs: number): number {
+    return this.o.base.pruneStatus(maxAgeMs);
+  }
+
+  addObjects(
+    apiRoot: string,
+    collection: string,
+    objects: readonly Readonly<Record<string, unknown>>[],
+    dateAdded?: readonly (number | undefined)[],
+  ): AddOutcome[] {
+    if (apiRoot === FEDERATION_ROOT) {
+      const peer = collection.startsWith('inbox-') ? collection.slice('inbox-'.length) : undefined;
+      if (peer && this.o.inbox) return this.o.inbox(peer, objects);
+      return objects.map((x) => ({ id: String(x['id']), version: '', added: false, error: 'collection is read-only' }));
+    }
+    const c = this.o.base.collection(apiRoot, collection);
+    if (!c) return this.o.base.addObjects(apiRoot, collection, objects, dateAdded);
+    // The CTI store validates; only what it accepts enters the collection too.
+    const put = this.o.cti.put(systemContext(c.acl.tenant), objects, { source: 'taxii', via: `${apiRoot}/${c.id}` });
+    const accepted: Readonly<Record<string, unknown>>[] = [];
+    const acceptedAt: number[] = [];
+    const out: AddOutcome[] = new Array<AddOutcome>(objects.length);
+    put.forEach((p, i) => {
+      if (p.status === 'rejected')
+        out[i] = { id: p.id, version: p.version, added: false, error: p.reason ?? 'invalid' };
+      else {
+        accepted.push(objects[i] as Readonly<Record<string, unknown>>);
+        acceptedAt.push(i);
+      }
+    });
+    const added = this.o.base.addObjects(
+      apiRoot,
+      collection,
+      accepted,
+      dateAdded === undefined ? undefined : acceptedAt.map((i) => dateAdded[i]),
+    );
+    added.forEach((a, k) => (out[acceptedAt[k] as number] = a));
+    if (put.some((p) => p.status === 'added')) this.o.onIntelChanged?.(c.acl.tenant);
+    return out;
+  }
+}
