@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attest, cardOf, initIdentity, PROVENANCE_PROPERTY, signRequest, type NodeKeys } from '@intersoc/federation';
+import { attest, cardOf, initIdentity, signRequest, type NodeKeys } from '@intersoc/federation';
 import { NODE_DB_FILE, openDatabase } from '@intersoc/storage';
 import {
   api,

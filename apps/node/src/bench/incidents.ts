@@ -170,7 +170,7 @@ class AlertGenerator {
 }
 
 const CHUNK = 2_000;
-const DRAIN_EVERY = 50_000;
+const DRAIN_EVERY = 10_000;
 
 async function run(o: BenchOptions): Promise<BenchResult> {
   const total = o.quick ? 100_000 : 1_000_000;

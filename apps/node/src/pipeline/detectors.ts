@@ -6,19 +6,9 @@
 import path from 'node:path';
 import type { Detector } from '@intersoc/core';
 import type { SigmaCorrelator } from '@intersoc/detect';
+import type { DetectorSpec } from './detector-spec.js';
 
-/** Which detectors to run, and where their rules and indicators live. */
-export interface DetectorSpec {
-  /** Node data directory (rule state, indicators). */
-  readonly dataDir: string;
-  /** Detector kinds to enable, e.g. `sigma`, `ioc`. */
-  readonly kinds: readonly string[];
-  /**
-   * True when several threads detect: stateful parts (Sigma correlations) then run once, in the
-   * correlation stage on the writer thread, instead of inside each detector.
-   */
-  readonly externalCorrelation?: boolean;
-}
+export type { DetectorSpec } from './detector-spec.js';
 
 /** Creates the detectors named in `spec`. */
 export async function loadDetectors(spec: DetectorSpec): Promise<Detector[]> {

@@ -20,7 +20,7 @@ import {
   type IntelState,
 } from '@intersoc/federation';
 import { NODE_DB_FILE, openDatabase, type SqliteDb } from '@intersoc/storage';
-import type { DetectorSpec } from './detectors.js';
+import type { DetectorSpec } from './detector-spec.js';
 
 /** Indicators read per page from the store. */
 const PAGE = 5000;

@@ -37,6 +37,8 @@ export class AssetIndex implements AssetLookup {
   }
 
   hostOf(alias: string): string | undefined {
+    // An empty inventory knows nothing: skip the normalising work.
+    if (this.hosts.size === 0 && this.ips.size === 0) return undefined;
     const v = alias.trim().toLowerCase();
     return this.hosts.get(v) ?? this.ips.get(v) ?? this.hosts.get(canonicalHost(v));
   }

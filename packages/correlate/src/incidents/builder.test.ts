@@ -107,7 +107,7 @@ describe('IncidentBuilder: grouping by entity', () => {
     const c = added(b, makeAlert({ time: T0 + MIN, entities: ['host=DC-01', 'user=adm-y', 'ip/source=10.0.0.20'] }));
     expect(c).toBe(a);
     const inc = b.drain().incidents.find((i) => i.id === a);
-    expect(inc?.graph.edges.some((e) => e.kind === 'lateral' && e.source === 'host:fs-01')).toBe(true);
+    expect(inc?.graph.edges.some((e) => e.kind === 'lateral' && e.source === 'h:fs-01')).toBe(true);
   });
 
   it('puts network alerts on the host that owns the internal address', () => {

@@ -89,7 +89,8 @@ class TenantState {
   older = new Set<string>();
 }
 
-const RECENT_IDS = 50_000;
+/** Alert ids remembered to drop replays: two generations of this many. */
+const RECENT_IDS = 10_000;
 /** Index of `medium` in SEVERITIES. */
 const MEDIUM_INDEX = 2;
 const MAX_LEARNED = 50_000;
@@ -105,7 +106,9 @@ export class IncidentBuilder {
   private readonly now: () => number;
   private readonly sweepEvery: number;
   private readonly tenants = new Map<string, TenantState>();
-  private members: { incident: string; alert: Alert }[] = [];
+  // Members as two parallel lists: the pairs are made at drain time, so they die young.
+  private memberIds: string[] = [];
+  private memberAlerts: Alert[] = [];
   private merged: { tenant: string; from: string; into: string }[] = [];
   private closed: string[] = [];
   private readonly dirty = new Set<IncidentState>();
@@ -182,7 +185,8 @@ export class IncidentBuilder {
     target.add(alert, k);
     this.register(t, target, k, alert.time);
     this.dirty.add(target);
-    this.members.push({ incident: target.id, alert });
+    this.memberIds.push(target.id);
+    this.memberAlerts.push(alert);
     if (++t.sinceSweep >= this.sweepEvery) this.sweep(t);
     return { kind: 'added', incident: target.id, created, merged: mergedIds };
   }
@@ -296,8 +300,10 @@ export class IncidentBuilder {
       incidents.push(inc.snapshot(now, this.assets(inc.tenant), this.classifier));
     }
     this.dirty.clear();
-    const out = { incidents, members: this.members, merged: this.merged, closed: this.closed };
-    this.members = [];
+    const members = this.memberAlerts.map((alert, i) => ({ incident: this.memberIds[i] ?? '', alert }));
+    const out = { incidents, members, merged: this.merged, closed: this.closed };
+    this.memberIds = [];
+    this.memberAlerts = [];
     this.merged = [];
     this.closed = [];
     return out;

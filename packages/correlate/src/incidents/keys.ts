@@ -99,6 +99,37 @@ export function isSystemPath(lowerPath: string): boolean {
 
 const NETWORK_CATEGORIES = new Set(['network_connection', 'firewall', 'dns_query']);
 
+/**
+ * A bounded memo: alerts name the same few thousand hosts, accounts and programs over and over,
+ * so each spelling is normalised once. Cleared when full, which keeps memory bounded.
+ */
+function memo<V>(max: number, f: (k: string) => V): (k: string) => V {
+  const m = new Map<string, V>();
+  return (k) => {
+    let v = m.get(k);
+    if (v === undefined) {
+      v = f(k);
+      if (m.size >= max) m.clear();
+      m.set(k, v);
+    }
+    return v;
+  };
+}
+
+/** Canonical account, or '' for service accounts. */
+const accountOf = memo(20_000, (raw) => {
+  const u = canonicalUser(raw);
+  return isServiceAccount(raw, u) ? '' : u;
+});
+
+/** Lower-case path and whether it is in a system folder. */
+const pathOf = memo(20_000, (raw) => {
+  const lower = raw.trim().toLowerCase();
+  return { lower, system: isSystemPath(lower) };
+});
+
+const hostName = memo(20_000, canonicalHost);
+
 function logsourceCategory(alert: Alert): string | undefined {
   const ls = alert.details?.['logsource'];
   if (ls && typeof ls === 'object') {
@@ -141,7 +172,7 @@ export function alertKeys(alert: Alert, assets: AssetLookup, learned: ReadonlyMa
   // The host the alert is about: a host entity that is not a remote target.
   for (const e of ents) {
     if (e.type !== 'host' || e.role === 'target' || e.role === 'remote') continue;
-    k.host = assets.hostOf(e.value) ?? canonicalHost(e.value);
+    k.host = assets.hostOf(e.value) ?? hostName(e.value);
     break;
   }
   const netCategory = NETWORK_CATEGORIES.has(logsourceCategory(alert) ?? '');
@@ -169,15 +200,17 @@ export function alertKeys(alert: Alert, assets: AssetLookup, learned: ReadonlyMa
   const add = (id: string, type: EntityType, value: string): void => {
     k.nodes.push({ id, type, value });
   };
-  if (host !== undefined) add(`host:${host}`, 'host', host);
+  // Node ids are the link keys themselves: one string per entity and alert, not two.
+  const hostKey = host === undefined ? undefined : `h:${host}`;
+  if (hostKey !== undefined && host !== undefined) add(hostKey, 'host', host);
   for (const e of ents) {
     const raw = e.value;
     switch (e.type) {
       case 'host': {
-        const h = assets.hostOf(raw) ?? canonicalHost(raw);
+        const h = assets.hostOf(raw) ?? hostName(raw);
         if (h !== host) {
           if (e.role === 'target' || e.role === 'remote') k.to.push(h);
-          add(`host:${h}`, 'host', h);
+          add(`h:${h}`, 'host', h);
         }
         break;
       }
@@ -194,17 +227,18 @@ export function alertKeys(alert: Alert, assets: AssetLookup, learned: ReadonlyMa
           if (e.role === 'destination' || e.role === 'target') {
             if (k.source === 'host') k.to.push(other);
           } else k.from.push(other);
-          add(`host:${other}`, 'host', other);
+          add(`h:${other}`, 'host', other);
         } else {
-          k.strong.push(`x:${ip}`);
+          const xk = `x:${ip}`;
+          k.strong.push(xk);
           k.extIps.push(ip);
-          add(`ip:${ip}`, 'ip', ip);
+          add(xk, 'ip', ip);
         }
         break;
       }
       case 'user': {
-        const u = canonicalUser(raw);
-        if (isServiceAccount(raw, u)) break;
+        const u = accountOf(raw);
+        if (u === '') break;
         if (e.role === 'target' && k.to.length > 0) {
           // Not an account acting here: the one the activity will use on the remote target.
           if (!k.toUsers.includes(u)) k.toUsers.push(u);
@@ -213,21 +247,23 @@ export function alertKeys(alert: Alert, assets: AssetLookup, learned: ReadonlyMa
         if (k.users.includes(u)) break;
         k.users.push(u);
         if (host !== undefined) k.strong.push(`hu:${host}|${u}`);
-        if (!isLocalBuiltin(u)) k.weak.push(`u:${u}`);
-        add(`user:${u}`, 'user', u);
+        const uk = `u:${u}`;
+        if (!isLocalBuiltin(u)) k.weak.push(uk);
+        add(uk, 'user', u);
         break;
       }
       case 'process':
       case 'file': {
-        const v = raw.trim().toLowerCase();
+        const { lower: v, system } = pathOf(raw);
         if (e.role === 'guid' || e.role === 'parent-guid') {
           if (host !== undefined) k.strong.push(`pg:${host}|${v}`);
           break;
         }
-        if (isSystemPath(v) || host === undefined) break;
+        if (system || host === undefined) break;
         if (e.type === 'process' && e.role !== 'parent' && e.role !== 'target') nonSystemProcess = true;
-        k.strong.push(`a:${host}|${v}`);
-        add(`${e.type}:${host}|${v}`, e.type, raw);
+        const ak = `a:${host}|${v}`;
+        k.strong.push(ak);
+        add(ak, e.type, raw);
         break;
       }
       case 'registry':
@@ -235,9 +271,10 @@ export function alertKeys(alert: Alert, assets: AssetLookup, learned: ReadonlyMa
         break;
       case 'domain': {
         const d = raw.trim().toLowerCase().replace(/\.$/, '');
-        k.strong.push(`d:${d}`);
+        const dk = `d:${d}`;
+        k.strong.push(dk);
         k.domains.push(d);
-        add(`domain:${d}`, 'domain', d);
+        add(dk, 'domain', d);
         break;
       }
       case 'url': {
@@ -262,6 +299,6 @@ export function alertKeys(alert: Alert, assets: AssetLookup, learned: ReadonlyMa
   if (nonSystemProcess) {
     for (const e of ents) if (e.type === 'hash') k.strong.push(`hs:${e.value.trim().toLowerCase()}`);
   }
-  if (host !== undefined) k.weak.push(`h:${host}`);
+  if (hostKey !== undefined) k.weak.push(hostKey);
   return k;
 }

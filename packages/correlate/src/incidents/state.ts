@@ -125,7 +125,9 @@ export class IncidentState {
   /** Kinds of sensor, as bits (see SOURCE_BITS). */
   sourceBits = 0;
   readonly nodes = new Map<string, MutableNode>();
-  readonly edges = new Map<string, MutableEdge>();
+  /** Edges by source, then target (nested, so no key string is built per alert). */
+  readonly edges = new Map<string, Map<string, MutableEdge>>();
+  edgeCount = 0;
   /** Timeline lines by repeat key, in the order they were first seen. */
   readonly lines = new Map<string, MutableEntry>();
   mergedFrom: string[] | undefined;
@@ -209,7 +211,8 @@ export class IncidentState {
     for (const n of k.nodes) {
       const node = this.nodes.get(n.id);
       if (node) node.alerts++;
-      else if (this.nodes.size < INCIDENT_CAPS.nodes) this.nodes.set(n.id, { ...n, alerts: 1 });
+      else if (this.nodes.size < INCIDENT_CAPS.nodes)
+        this.nodes.set(n.id, { id: n.id, type: n.type, value: n.value, alerts: 1 });
     }
     if (anchor === undefined) return;
     for (let i = 1; i < k.nodes.length; i++) {
@@ -225,13 +228,18 @@ export class IncidentState {
   }
 
   private edge(source: string, target: string, kind: EdgeKind, alertId: string): void {
-    const key = `${source}>${target}`;
-    const e = this.edges.get(key);
+    let from = this.edges.get(source);
+    const e = from?.get(target);
     if (e) {
       e.alerts++;
       if (e.evidence.length < INCIDENT_CAPS.evidence) e.evidence.push(alertId);
-    } else if (this.edges.size < INCIDENT_CAPS.edges) {
-      this.edges.set(key, { source, target, kind, alerts: 1, evidence: [alertId] });
+    } else if (this.edgeCount < INCIDENT_CAPS.edges) {
+      if (!from) {
+        from = new Map();
+        this.edges.set(source, from);
+      }
+      from.set(target, { source, target, kind, alerts: 1, evidence: [alertId] });
+      this.edgeCount++;
     }
   }
 
@@ -318,12 +326,22 @@ export class IncidentState {
       if (mine) mine.alerts += n.alerts;
       else if (this.nodes.size < INCIDENT_CAPS.nodes) this.nodes.set(id, { ...n });
     }
-    for (const [key, e] of other.edges) {
-      const mine = this.edges.get(key);
-      if (mine) {
-        mine.alerts += e.alerts;
-        for (const ev of e.evidence) if (mine.evidence.length < INCIDENT_CAPS.evidence) mine.evidence.push(ev);
-      } else if (this.edges.size < INCIDENT_CAPS.edges) this.edges.set(key, { ...e, evidence: [...e.evidence] });
+    for (const from of other.edges.values()) {
+      for (const e of from.values()) {
+        const mine = this.edges.get(e.source)?.get(e.target);
+        if (mine) {
+          mine.alerts += e.alerts;
+          for (const ev of e.evidence) if (mine.evidence.length < INCIDENT_CAPS.evidence) mine.evidence.push(ev);
+        } else if (this.edgeCount < INCIDENT_CAPS.edges) {
+          let m = this.edges.get(e.source);
+          if (!m) {
+            m = new Map();
+            this.edges.set(e.source, m);
+          }
+          m.set(e.target, { ...e, evidence: [...e.evidence] });
+          this.edgeCount++;
+        }
+      }
     }
     for (const [key, line] of other.lines) {
       const mine = this.lines.get(key);
@@ -368,7 +386,7 @@ export class IncidentState {
       users: users.length,
     });
     const score = scoreOf(parts);
-    const tactics = sortTactics(this.tactics);
+    const tactics = this.tactics.length <= 1 ? [...this.tactics] : sortTactics(this.tactics);
     const techniques = [...this.techniques].sort();
     const sources = this.sources;
     const rsit = classifier.classify({
@@ -428,7 +446,9 @@ export class IncidentState {
       sources,
       graph: {
         nodes: [...this.nodes.values()].map((n) => ({ ...n })),
-        edges: [...this.edges.values()].map((e) => ({ ...e, evidence: [...e.evidence] })),
+        edges: [...this.edges.values()].flatMap((m) =>
+          [...m.values()].map((e) => ({ ...e, evidence: [...e.evidence] })),
+        ),
       },
       timeline,
       ...(this.parent === undefined ? {} : { mergedInto: this.root().id }),

@@ -15,7 +15,7 @@ export interface ViewDef {
   /** Path prefix; `/` matches only the root. */
   readonly path: string;
   readonly title: string;
-  readonly group: 'Monitor' | 'Detect' | 'Intelligence' | 'Node';
+  readonly group: 'Monitor' | 'Respond' | 'Detect' | 'Intelligence' | 'Node';
   /** Key pressed after `g` to jump here. */
   readonly key: string;
   readonly component: LazyExoticComponent<ComponentType<ViewProps>>;
@@ -46,6 +46,38 @@ export const VIEWS: readonly ViewDef[] = [
     group: 'Monitor',
     key: 's',
     component: lazy(() => import('../views/search')),
+  },
+  {
+    id: 'incidents',
+    path: '/incidents',
+    title: 'Incidents',
+    group: 'Respond',
+    key: 'e',
+    component: lazy(() => import('../views/incidents')),
+  },
+  {
+    id: 'cases',
+    path: '/cases',
+    title: 'Cases',
+    group: 'Respond',
+    key: 'c',
+    component: lazy(() => import('../views/cases')),
+  },
+  {
+    id: 'nis2',
+    path: '/nis2',
+    title: 'NIS2 deadlines',
+    group: 'Respond',
+    key: 'd',
+    component: lazy(() => import('../views/nis2')),
+  },
+  {
+    id: 'case-metrics',
+    path: '/case-metrics',
+    title: 'Case metrics',
+    group: 'Respond',
+    key: 't',
+    component: lazy(() => import('../views/case-metrics')),
   },
   {
     id: 'rules',
