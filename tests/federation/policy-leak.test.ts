@@ -180,8 +180,15 @@ describe('the sharing policy holds across relays', () => {
     );
     expect(r.status).toBe(200);
     expect(r.body.origin).toBe(energy.nodeId);
-    expect(r.body.chain.map((h) => h.node)).toEqual([energy.nodeId, national.nodeId, telecom.nodeId]);
-    expect(r.body.chain.map((h) => h.to)).toEqual([national.nodeId, telecom.nodeId, water.nodeId]);
+    // Water is three hops away at least; which relays carried the object first depends on sync
+    // timing, so the chain is checked for shape: it starts at the originator, ends at water, each
+    // hop hands over to the next hop's signer, and no node appears twice.
+    const chain = r.body.chain;
+    expect(chain.length).toBeGreaterThanOrEqual(3);
+    expect(chain[0]?.node).toBe(energy.nodeId);
+    expect(chain[chain.length - 1]?.to).toBe(water.nodeId);
+    for (let i = 1; i < chain.length; i++) expect(chain[i]?.node).toBe(chain[i - 1]?.to);
+    expect(new Set(chain.map((h) => h.node)).size).toBe(chain.length);
     expect(r.body.chain[0]?.terms?.pap).toBe('green');
   });
 

@@ -77,7 +77,7 @@ describe('incidents and cases in Chromium', () => {
     await page.getByLabel('Note').fill('Attacker first seen here');
     await page.getByRole('button', { name: 'Add note' }).click();
     await page.getByText('Attacker first seen here').first().waitFor();
-    await page.getByRole('switch', { name: 'Significant incident (Article 23)' }).check();
+    await page.getByRole('switch', { name: 'Significant incident (Article 23)' }).click();
     await page.getByRole('table', { name: 'NIS2 deadlines' }).waitFor();
     expect(await page.getByRole('table', { name: 'NIS2 deadlines' }).locator('tbody tr').count()).toBe(3);
     const draft = await page.request.get(`${caseUrl.replace('/cases/', '/api/cases/')}/nis2/early-warning?format=stix`);
@@ -91,6 +91,11 @@ describe('incidents and cases in Chromium', () => {
     await page.getByRole('region', { name: 'In progress cases' }).getByRole('link').first().waitFor();
     await shot(page, 'case-board');
     await page.goto(`${h.node.url}/nis2`);
+    await page
+      .getByRole('table', { name: 'NIS2 deadlines of significant cases' })
+      .locator('tbody tr')
+      .first()
+      .waitFor();
     expect(
       await page.getByRole('table', { name: 'NIS2 deadlines of significant cases' }).locator('tbody tr').count(),
     ).toBe(3);

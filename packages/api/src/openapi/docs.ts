@@ -19,8 +19,10 @@ const transform: SwaggerTransform = (input) => {
   };
   const config = (input.route.config ?? {}) as { access?: RouteAccess; rawBody?: readonly string[] };
   const access = config.access;
-  // Routes mounted by plug-ins without a zod schema (TAXII speaks its own spec) pass unchanged.
-  if ((out.schema as Record<string, unknown> | undefined) === undefined || out.schema['hide'] === true) return out;
+  // Routes mounted by plug-ins without a zod schema (TAXII has its own specification) stay out of
+  // the node's API description.
+  if ((out.schema as Record<string, unknown> | undefined) === undefined) return { ...out, schema: { hide: true } };
+  if (out.schema['hide'] === true) return out;
   const schema: Record<string, unknown> = { ...out.schema };
   if (access === 'public') {
     schema['security'] = [];

@@ -125,6 +125,28 @@ describe('IncidentBuilder: grouping by entity', () => {
     expect(inc?.sources).toEqual(['host', 'network']);
   });
 
+  it('takes in host-only alerts that arrived before the story they belong to', () => {
+    const b = new IncidentBuilder();
+    // A correlation of failed logons, committed before the host's own alerts of that hour.
+    const early = added(
+      b,
+      makeAlert({
+        time: T0 + 45 * MIN,
+        tactics: ['credential-access'],
+        entities: ['host=WKS-4'],
+        details: { correlation: 'value_count' },
+      }),
+    );
+    const story = added(
+      b,
+      makeAlert({ time: T0, entities: ['host=WKS-4', 'user=kim', 'process=C:\\Users\\kim\\x.exe'] }),
+    );
+    expect(story).not.toBe(early);
+    const changes = b.drain();
+    expect(changes.merged).toEqual([{ tenant: 't1', from: early, into: story }]);
+    expect(changes.incidents.find((i) => i.id === story)?.alertCount).toBe(2);
+  });
+
   it('starts a new story when initial access follows a story that moved past it', () => {
     const b = new IncidentBuilder();
     const a = added(

@@ -184,11 +184,30 @@ export class IncidentBuilder {
     }
     target.add(alert, k);
     this.register(t, target, k, alert.time);
+    if (target.hasStrong && k.host !== undefined) this.adopt(t, target, `h:${k.host}`, alert, mergedIds);
     this.dirty.add(target);
     this.memberIds.push(target.id);
     this.memberAlerts.push(alert);
     if (++t.sinceSweep >= this.sweepEvery) this.sweep(t);
     return { kind: 'added', incident: target.id, created, merged: mergedIds };
+  }
+
+  /**
+   * Takes in the host-only incidents on the alert's host: alerts that name nothing but a host
+   * (correlations of failed logons, network alerts) may have arrived before the story they
+   * belong to — correlations are emitted late, parallel threads commit in turns — and formed an
+   * incident of their own. Having no actor, they cannot tie two stories together.
+   */
+  private adopt(t: TenantState, target: IncidentState, hostKey: string, alert: Alert, mergedIds: string[]): void {
+    for (const s of this.lookup(t, hostKey, alert.time, this.windowMs)) {
+      if (s === target || s.hasStrong) continue;
+      target.absorb(s);
+      t.open.delete(s.id);
+      this.dirty.delete(s);
+      this.merged.push({ tenant: alert.tenant, from: s.id, into: target.id });
+      mergedIds.push(s.id);
+      this.counts.merges++;
+    }
   }
 
   /** Open incidents indexed under `key` and seen within `within` of `time`. */
@@ -290,6 +309,18 @@ export class IncidentBuilder {
     }
   }
 
+  /**
+   * Returns and clears the alert memberships since the last call, without snapshotting incidents:
+   * a consumer that stores memberships per batch and incidents less often calls this per batch,
+   * so alerts are not held longer than a batch.
+   */
+  takeMembers(): BuilderChanges['members'] {
+    const members = this.memberAlerts.map((alert, i) => ({ incident: this.memberIds[i] ?? '', alert }));
+    this.memberIds = [];
+    this.memberAlerts = [];
+    return members;
+  }
+
   /** Returns and clears the changes since the last call. */
   drain(): BuilderChanges {
     const now = this.now();
@@ -300,10 +331,7 @@ export class IncidentBuilder {
       incidents.push(inc.snapshot(now, this.assets(inc.tenant), this.classifier));
     }
     this.dirty.clear();
-    const members = this.memberAlerts.map((alert, i) => ({ incident: this.memberIds[i] ?? '', alert }));
-    const out = { incidents, members, merged: this.merged, closed: this.closed };
-    this.memberIds = [];
-    this.memberAlerts = [];
+    const out = { incidents, members: this.takeMembers(), merged: this.merged, closed: this.closed };
     this.merged = [];
     this.closed = [];
     return out;

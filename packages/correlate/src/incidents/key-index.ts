@@ -9,7 +9,18 @@ import type { IncidentState } from './state.js';
 
 interface Slot {
   inc: IncidentState;
+  /** First and last time the incident touched the key. */
+  first: number;
   seen: number;
+}
+
+/**
+ * True when `time` falls within `within` of the span the slot was touched in. A span, not just
+ * the last touch: alerts arrive out of order (correlations are emitted late, parallel parse
+ * threads commit in turns), and a late alert from the middle of an active story still belongs.
+ */
+function fresh(s: Slot, time: number, within: number): boolean {
+  return time >= s.first - within && time <= s.seen + within;
 }
 
 const NONE: readonly IncidentState[] = Object.freeze([]);
@@ -27,10 +38,10 @@ export class KeyIndex {
   lookup(key: string, time: number, within: number): readonly IncidentState[] {
     const e = this.map.get(key);
     if (e === undefined) return NONE;
-    if (!Array.isArray(e)) return Math.abs(time - e.seen) <= within ? [e.inc.root()] : NONE;
+    if (!Array.isArray(e)) return fresh(e, time, within) ? [e.inc.root()] : NONE;
     const out: IncidentState[] = [];
     for (const s of e) {
-      if (Math.abs(time - s.seen) > within) continue;
+      if (!fresh(s, time, within)) continue;
       const r = s.inc.root();
       if (!out.includes(r)) out.push(r);
     }
@@ -58,24 +69,26 @@ export class KeyIndex {
   touch(key: string, inc: IncidentState, time: number): void {
     const e = this.map.get(key);
     if (e === undefined) {
-      this.map.set(key, { inc, seen: time });
+      this.map.set(key, { inc, first: time, seen: time });
       return;
     }
     if (!Array.isArray(e)) {
       if (e.inc === inc || e.inc.root() === inc) {
         e.inc = inc;
         if (time > e.seen) e.seen = time;
-      } else this.map.set(key, [e, { inc, seen: time }]);
+        if (time < e.first) e.first = time;
+      } else this.map.set(key, [e, { inc, first: time, seen: time }]);
       return;
     }
     for (const s of e) {
       if (s.inc === inc || s.inc.root() === inc) {
         s.inc = inc;
         if (time > s.seen) s.seen = time;
+        if (time < s.first) s.first = time;
         return;
       }
     }
-    e.push({ inc, seen: time });
+    e.push({ inc, first: time, seen: time });
   }
 
   /** Drops slots last touched before `horizon`; slots of merged incidents move to the survivor. */
@@ -92,8 +105,10 @@ export class KeyIndex {
         const r = s.inc.root();
         let dup: Slot | undefined;
         for (let i = 0; i < n; i++) if ((e[i] as Slot).inc === r) dup = e[i];
-        if (dup) dup.seen = Math.max(dup.seen, s.seen);
-        else {
+        if (dup) {
+          dup.seen = Math.max(dup.seen, s.seen);
+          dup.first = Math.min(dup.first, s.first);
+        } else {
           s.inc = r;
           e[n++] = s;
         }

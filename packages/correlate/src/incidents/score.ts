@@ -41,11 +41,13 @@ export function scoreParts(i: ScoreInput): ScoreParts {
     0.1 * Math.max(0, i.corroboratingRules - 1) +
     0.1 * Math.max(0, i.corroboratingTactics - 1) +
     (i.corroboratingRules > 0 ? 0.1 * Math.max(0, i.sources - 1) : 0);
+  // Two decimals: the parts are shown to analysts, and float noise (1.4500000000000002) is not.
+  const r2 = (x: number): number => Math.round(x * 100) / 100;
   return {
     severity: SEVERITY_WEIGHT[i.maxSeverity],
     criticality: i.criticality,
-    confidence: Math.min(1, 0.45 + extra),
-    spread: Math.min(1.5, 1 + 0.15 * Math.max(0, i.hosts - 1) + 0.05 * Math.max(0, i.users - 1)),
+    confidence: r2(Math.min(1, 0.45 + extra)),
+    spread: r2(Math.min(1.5, 1 + 0.15 * Math.max(0, i.hosts - 1) + 0.05 * Math.max(0, i.users - 1))),
   };
 }
 

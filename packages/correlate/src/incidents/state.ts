@@ -109,6 +109,8 @@ export class IncidentState {
   phaseMin = 3;
   phaseMax = -1;
   dirty = true;
+  /** Whether any alert of it named an actor or artefact (a strong key); host-only incidents have none. */
+  hasStrong = false;
   readonly rules = new Map<string, MutableRule>();
   // Small, so arrays: a hash table per incident costs more than a scan of a few entries.
   readonly tactics: string[] = [];
@@ -153,6 +155,7 @@ export class IncidentState {
   /** Adds one alert with its keys. */
   add(alert: Alert, k: AlertKeys): void {
     this.alertCount++;
+    if (k.strong.length > 0) this.hasStrong = true;
     if (alert.time < this.firstSeen) this.firstSeen = alert.time;
     if (alert.time > this.lastSeen) this.lastSeen = alert.time;
     const sev = SEV_INDEX.get(alert.severity) ?? 0;
@@ -292,6 +295,7 @@ export class IncidentState {
   absorb(other: IncidentState): void {
     other.parent = this;
     this.alertCount += other.alertCount;
+    this.hasStrong ||= other.hasStrong;
     this.firstSeen = Math.min(this.firstSeen, other.firstSeen);
     this.lastSeen = Math.max(this.lastSeen, other.lastSeen);
     this.sevMax = Math.max(this.sevMax, other.sevMax);

@@ -271,7 +271,7 @@ function Body(props: { d: CaseDetail; reload: () => void }): ReactNode {
         </section>
         <section className="panel" aria-label="Tasks">
           <h2 className="panel-title">Tasks</h2>
-          <ul className="plain checks">
+          <ul className="plain task-list">
             {d.tasks.map((t) => (
               <li key={t.id}>
                 <label>

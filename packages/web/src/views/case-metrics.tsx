@@ -36,7 +36,8 @@ function Trend(props: { m: CaseMetrics }): ReactNode {
     }));
     return {
       ...baseOption(c),
-      legend: { textStyle: { color: c.text } },
+      legend: { top: 0, right: 8, textStyle: { color: c.text } },
+      grid: { left: 48, right: 16, top: 40, bottom: 28 },
       xAxis: { type: 'category', data: x, axisLabel: { color: c.muted } },
       yAxis: {
         type: 'value',
