@@ -6,7 +6,7 @@ module.exports = {
       name: 'domain-not-to-app',
       comment: 'domain packages never import api, web or apps',
       severity: 'error',
-      from: { path: '^packages/(core|storage|bus|ingest|detect|cti|evtx|federation)/' },
+      from: { path: '^packages/(core|storage|bus|ingest|detect|cti|evtx|federation|simulate|correlate|cases)/' },
       to: { path: '^(packages/(api|web)|apps)/' },
     },
     {

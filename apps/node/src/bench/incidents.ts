@@ -229,15 +229,15 @@ async function run(o: BenchOptions): Promise<BenchResult> {
   o.log(`builder ${value} alerts/s, JSON.parse ${baseline} alerts/s, ${s.created} incidents, ${s.merges} merges`);
   let mordor: Record<string, unknown> | undefined;
   if (!o.quick && existsSync(path.join(o.corpora, 'mordor', 'manifest.jsonl'))) {
-    const report = (rules: string): Record<string, unknown> => {
+    const report = (rules: string, label: string): Record<string, unknown> => {
       const { ruleSet } = loadRuleSet([rules]);
       const r = mordorIncidentReport(o.corpora, ruleSet);
-      o.log(`mordor with ${path.basename(rules)}: ${r.hits}/${r.fired} captures whose incidents carry the label`);
+      o.log(`mordor with ${label}: ${r.hits}/${r.fired} captures where rules fire have incidents carrying the label`);
       return { datasets: r.datasets, fired: r.fired, hits: r.hits, exact: r.exact, fraction: r.fraction };
     };
-    mordor = { starter: report(starterPackDir()) };
+    mordor = { starter: report(starterPackDir(), 'the starter pack') };
     const sigmahq = path.join(o.corpora, 'sigma', 'rules', 'windows');
-    if (existsSync(sigmahq)) mordor['sigmahq'] = report(sigmahq);
+    if (existsSync(sigmahq)) mordor['sigmahq'] = report(sigmahq, "SigmaHQ's Windows rules");
   }
   return benchResult({
     name: 'incidents',
