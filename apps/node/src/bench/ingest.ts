@@ -3,7 +3,10 @@
  * `bench ingest`: end-to-end ingest of a fixed mordor sample (parse, normalise, store in SQLite)
  * until every event is committed and searchable, on one core (everything inline on one thread)
  * and on all cores (parse workers + writer thread). Baseline: plain `JSON.parse` of the same
- * lines in the same run. Also reports background term-index time, peak memory and bytes stored.
+ * lines in the same run. Both runs are measured in steady state: the threads first ingest a
+ * warm-up set (other events, another tenant) so compiled code is in place, as in a running node.
+ * Also reports background term-index time, peak memory (which includes the sample held in memory
+ * for the baseline) and bytes stored.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -33,6 +36,7 @@ function parseRate(lines: readonly string[]): number {
 async function run(
   o: BenchOptions,
   files: readonly string[],
+  warmup: readonly string[],
   n: number,
   workers: number,
   peak: { rss: number },
@@ -41,6 +45,11 @@ async function run(
   try {
     const config = ConfigSchema.parse({ data });
     const pipeline = await startPipeline(config, { workers, detectors: [], idleFlushMs: 5_000 });
+    // Steady state, as a running node sees it: every thread has compiled its hot paths on other
+    // events (another tenant) before the clock starts, in both the one-core and all-core runs.
+    await Promise.all(warmup.map((f) => pipeline.ingestFile(f, { tenant: 'warmup' })));
+    await pipeline.flush();
+    const before = pipeline.stats.stored.events;
     const sampler = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage().rss)), 100);
     const t0 = process.hrtime.bigint();
     await Promise.all(files.map((f) => pipeline.ingestFile(f, { tenant: 'bench' })));
@@ -50,7 +59,7 @@ async function run(
     await pipeline.indexAll();
     const indexSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
     clearInterval(sampler);
-    const stored = pipeline.stats.stored.events;
+    const stored = pipeline.stats.stored.events - before;
     await pipeline.close();
     // Searchable: the store holds every event and a query finds a known one.
     const reader = openEventReader(path.join(data, EVENTS_DB_FILE), createHydrator());
@@ -84,7 +93,11 @@ export const bench: BenchModule = {
   description: 'end-to-end ingest of mordor events into SQLite vs JSON.parse',
   async run(o) {
     const n = o.quick ? 20_000 : 200_000;
-    const lines = mordorLines(o.corpora, n);
+    const warm = Math.round(n / 10);
+    const all = mordorLines(o.corpora, n + warm);
+    // The measured sample comes first; warm-up events are the ones after it (never measured).
+    const lines = all.slice(0, n);
+    const warmLines = all.slice(n);
     const inputBytes = lines.reduce((a, l) => a + Buffer.byteLength(l) + 1, 0);
     o.log(`${lines.length} mordor events, ${(inputBytes / 1e6).toFixed(0)} MB`);
     const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-bench-input-'));
@@ -94,6 +107,14 @@ export const bench: BenchModule = {
       const f = path.join(dir, `part-${i}.jsonl`);
       writeFileSync(f, `${lines.slice(i * per, (i + 1) * per).join('\n')}\n`);
       files.push(f);
+    }
+    const warmup: string[] = [];
+    const cores = availableParallelism();
+    const perWarm = Math.ceil(warmLines.length / cores);
+    for (let i = 0; i < cores; i++) {
+      const f = path.join(dir, `warmup-${i}.jsonl`);
+      writeFileSync(f, `${warmLines.slice(i * perWarm, (i + 1) * perWarm).join('\n')}\n`);
+      warmup.push(f);
     }
     try {
       // Alternate baseline and measured runs and keep the best of each, so a burst of load from
@@ -105,15 +126,14 @@ export const bench: BenchModule = {
       for (let r = 0; r < rounds; r++) {
         baseline = Math.max(baseline, parseRate(lines));
         o.log(`JSON.parse: ${Math.round(baseline)} events/s (best so far)`);
-        const run1 = await run(o, files, lines.length, 0, peak1);
+        const run1 = await run(o, files, warmup, lines.length, 0, peak1);
         if ((run1['eps'] as number) > (one['eps'] ?? 0)) one = run1;
       }
-      const cores = availableParallelism();
       const peakN = { rss: 0 };
-      let all: Record<string, number> = {};
+      let multi: Record<string, number> = {};
       for (let r = 0; r < rounds; r++) {
-        const runN = await run(o, files, lines.length, cores, peakN);
-        if ((runN['eps'] as number) > (all['eps'] ?? 0)) all = runN;
+        const runN = await run(o, files, warmup, lines.length, cores, peakN);
+        if ((runN['eps'] as number) > (multi['eps'] ?? 0)) multi = runN;
       }
       return benchResult({
         name: 'ingest',
@@ -126,14 +146,16 @@ export const bench: BenchModule = {
           input_bytes: inputBytes,
           avg_event_bytes: Math.round(inputBytes / lines.length),
           one_core_eps: Math.round(one['eps'] as number),
-          all_cores_eps: Math.round(all['eps'] as number),
+          all_cores_eps: Math.round(multi['eps'] as number),
           all_cores: cores,
-          all_cores_ratio_to_baseline: Math.round(((all['eps'] as number) / baseline) * 1000) / 1000,
-          scaling: Math.round(((all['eps'] as number) / (one['eps'] as number)) * 100) / 100,
+          all_cores_ratio_to_baseline: Math.round(((multi['eps'] as number) / baseline) * 1000) / 1000,
+          scaling: Math.round(((multi['eps'] as number) / (one['eps'] as number)) * 100) / 100,
           index_build_seconds_one_core: Math.round((one['indexSeconds'] as number) * 10) / 10,
-          index_build_seconds_all_cores: Math.round((all['indexSeconds'] as number) * 10) / 10,
+          index_build_seconds_all_cores: Math.round((multi['indexSeconds'] as number) * 10) / 10,
           stored_events: one['stored'],
-          bytes_per_event_db: Math.round((one['dbBytes'] as number) / lines.length),
+          // The database file also holds the warm-up tenant (10% more events).
+          bytes_per_event_db: Math.round((one['dbBytes'] as number) / (lines.length + warmLines.length)),
+          warmup_events: warmLines.length,
           bytes_per_event_blocks: Math.round((one['blockBytes'] as number) / lines.length),
           compression_ratio: Math.round(((one['rawBytes'] as number) / (one['blockBytes'] as number)) * 10) / 10,
           peak_rss_mb_one_core: Math.round(peak1.rss / 1e6),
