@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isAppError, systemContext } from '@intersoc/core';
 import type { AuthContext } from '@intersoc/core';
@@ -12,6 +13,11 @@ async function setup() {
   const stores = openSqliteAuthStores(db);
   await stores.tenants.create(operator, { name: 'acme' });
   return { db, stores, acme: systemContext('acme') };
+}
+
+/** `text` with the character at `at` replaced by a different one (never the same string). */
+function changeCharAt(text: string, at: number): string {
+  return text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
 }
 
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
@@ -85,11 +91,17 @@ describe('tokens', () => {
     await stores.users.create(acme, { name: 'alice', role: 'analyst' });
     const { token, secret } = await stores.tokens.create(acme, { user: 'alice', name: 'shipper' });
     expect(secret).toMatch(/^ist_[A-Za-z0-9_-]{43}$/);
-    const raw = JSON.stringify(db.prepare('SELECT * FROM api_tokens').all());
-    expect(raw).not.toContain(secret.slice(4));
+    const row = db.prepare('SELECT * FROM api_tokens').get() as Record<string, unknown>;
+    expect(row['hash']).toEqual(createHash('sha256').update(secret).digest());
+    for (const v of Object.values(row)) expect(String(v)).not.toContain(secret.slice(4));
     const who = await stores.tokens.resolve(secret);
     expect(who).toEqual({ tenant: 'acme', user: 'alice', role: 'analyst', credentialId: token.id });
-    expect(await stores.tokens.resolve(`${secret.slice(0, -1)}A`)).toBeUndefined();
+    // One changed character anywhere, the last one included, is another secret.
+    for (const at of [4, 20, secret.length - 1]) {
+      const forged = changeCharAt(secret, at);
+      expect(forged).not.toBe(secret);
+      expect(await stores.tokens.resolve(forged), `changed at ${at}`).toBeUndefined();
+    }
     expect((await stores.tokens.list(acme))[0]?.lastUsed).not.toBeNull();
   });
 
