@@ -6,7 +6,7 @@
  */
 import { parseTime, type FieldValue } from '@intersoc/core';
 import type { Match, QueryNode } from './ast.js';
-import { globMatch } from './glob.js';
+import { compileGlob } from './glob.js';
 import { isToken, tokensOf } from './tokens.js';
 
 /** What the evaluator needs of a document. */
@@ -55,8 +55,8 @@ function valueTest(m: Match): (s: string) => boolean {
       return (s) => s === want;
     }
     case 'wildcard': {
-      const pat = m.pattern.toLowerCase();
-      return (s) => globMatch(pat, s);
+      const glob = compileGlob(m.pattern.toLowerCase());
+      return (s) => glob.test(s);
     }
     case 'exists':
       return (s) => s.length > 0;
@@ -80,8 +80,8 @@ function fullText(m: Match): Predicate {
     return (d) => someValue(d, (s) => s.includes(want));
   }
   if (m.kind === 'wildcard') {
-    const pat = m.pattern.toLowerCase();
-    return (d) => someValue(d, (s) => globMatch(pat, s) || tokensOf(s).some((t) => globMatch(pat, t)));
+    const glob = compileGlob(m.pattern.toLowerCase());
+    return (d) => someValue(d, (s) => glob.test(s) || tokensOf(s).some((t) => glob.test(t)));
   }
   const test = valueTest(m);
   return (d) => someValue(d, test);

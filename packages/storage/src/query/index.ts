@@ -5,7 +5,8 @@
 export type { Match, QueryNode } from './ast.js';
 export { compileQuery } from './evaluate.js';
 export type { Predicate, QueryDoc } from './evaluate.js';
-export { globMatch } from './glob.js';
+export { compileGlob, globMatch, globSegments } from './glob.js';
+export type { Glob } from './glob.js';
 export { parseQuery } from './parse.js';
 export { indexTerms, toFtsMatch } from './prune.js';
 export type { TermPlan } from './prune.js';
