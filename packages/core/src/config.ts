@@ -79,6 +79,30 @@ export const ConfigSchema = z
           .default({}),
       })
       .prefault({}),
+    /** Search and export: reader threads, time budget, per-user concurrency, expensive-query limits. */
+    search: z
+      .object({
+        /** Reader worker threads that run searches and exports; 0 searches on the main thread. */
+        readers: z.number().int().min(0).max(16).default(2),
+        /** Work per search call before it answers with a partial page and a cursor, ms. */
+        timeBudgetMs: z.number().int().min(50).default(5_000),
+        /** A reader still busy this long after its time budget ran out is terminated and replaced, ms. */
+        overrunGraceMs: z.number().int().min(10).default(15_000),
+        /** Searches one user may run at once; the next is answered 429 with Retry-After. */
+        maxConcurrentPerUser: z.number().int().min(1).default(2),
+        /** Most `*`-separated segments in one wildcard pattern. */
+        maxWildcardSegments: z.number().int().min(1).default(16),
+        /** Most terms in one query. */
+        maxClauses: z.number().int().min(1).default(512),
+        /** Deepest nesting of AND, OR and NOT. */
+        maxDepth: z.number().int().min(1).default(20),
+        /**
+         * Widest time range, days, for an event query with a leading wildcard (`*x`) and no word
+         * the term index can use; an open range counts as unbounded (0 = no limit).
+         */
+        leadingWildcardMaxDays: z.number().int().min(0).default(31),
+      })
+      .prefault({}),
     auth: z
       .object({
         sessionTtlSeconds: z

@@ -14,6 +14,7 @@ export type AppErrorCode =
   | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
   | 'RATE_LIMITED'
+  | 'EXPENSIVE_QUERY'
   | 'BACKPRESSURE'
   | 'PARSE'
   | 'UNSUPPORTED'
@@ -32,6 +33,7 @@ export const APP_ERROR_CODES: Readonly<Record<AppErrorCode, string>> = {
   CONFLICT: 'the object already exists or changed meanwhile',
   PAYLOAD_TOO_LARGE: 'the body or record exceeds a limit',
   RATE_LIMITED: 'too many requests',
+  EXPENSIVE_QUERY: 'the query exceeds a search limit; narrow it (details name the limit)',
   BACKPRESSURE: 'the pipeline is full; retry later',
   PARSE: 'the input could not be parsed',
   UNSUPPORTED: 'the input uses a feature that is not supported',

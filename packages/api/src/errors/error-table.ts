@@ -20,6 +20,7 @@ export const HTTP_STATUS: Readonly<Record<AppErrorCode, number>> = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED: 415,
+  EXPENSIVE_QUERY: 422,
   RATE_LIMITED: 429,
   CONFIG: 500,
   STORAGE: 500,
