@@ -4,7 +4,6 @@
  * listeners, the HTTP API with its stores, metrics, periodic retention, the first-start
  * operator account and demo offer, and a graceful shutdown that loses nothing queued.
  */
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Registry, collectDefaultMetrics } from 'prom-client';
@@ -18,13 +17,13 @@ import {
   openDatabase,
   openEventReader,
   openSqliteAuthStores,
-  type AuthStores,
 } from '@intersoc/storage';
 import { createHydrator } from '../pipeline/hydrator.js';
 import { attachDashboard } from './dashboard/attach.js';
 import { attachIncidents } from './incidents/attach.js';
 import { estateAssets } from './incidents/estate.js';
 import { runDemo } from './demo.js';
+import { ensureOperator } from './first-start.js';
 import { attachFederation } from './federation.js';
 import { registerPipelineMetrics } from './metrics.js';
 import { workerCount } from './options.js';
@@ -53,15 +52,6 @@ export interface NodeOptions {
 }
 
 const RETENTION_EVERY_MS = 3_600_000;
-
-/** Creates the operator account on a node without users, and returns its one-time password. */
-async function ensureOperator(stores: AuthStores): Promise<string | undefined> {
-  const ctx = systemContext(DEFAULT_TENANT);
-  if ((await stores.users.list(ctx)).length > 0) return undefined;
-  const password = randomBytes(18).toString('base64url');
-  await stores.users.create(ctx, { name: 'admin', role: 'admin', password });
-  return password;
-}
 
 /** Starts the node described by `config`. */
 export async function startNode(config: Config, o: NodeOptions = {}): Promise<RunningNode> {
@@ -174,14 +164,15 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
     }, RETENTION_EVERY_MS);
     retention.unref();
 
-    const password = await ensureOperator(stores);
+    const firstStart = await ensureOperator(stores, config.data);
     say(`INTERSOC node listening on ${url} (API docs: ${url}/api/docs)`);
     say(`  dashboard: ${url}/${dashboard.files > 0 ? '' : ' (not built: run npm run build)'}`);
     for (const s of sources) say(`  syslog ${s.name}`);
     say(`  data: ${path.resolve(config.data)}`);
-    if (password) {
-      say(`  first start: created operator "admin" in tenant "${DEFAULT_TENANT}" with password: ${password}`);
-      say('  (shown once; change it with: intersoc admin user passwd admin)');
+    if (firstStart) {
+      // Only the path goes to the log: the password itself stays in an owner-only file.
+      say(`  first start: created operator "${firstStart.user}" in tenant "${firstStart.tenant}"`);
+      say(`  its password is in ${firstStart.passwordFile} (mode 0600): log in, change it, delete the file`);
     }
     if (reader.stats(systemContext(config.ingest.defaultTenant)).events === 0) {
       let load = o.demo === true;
