@@ -46,6 +46,8 @@ export type { IncidentCore, IncidentInput, IncidentScore } from './stix/incident
 export type * from './pattern/ast.js';
 export { comparisons, isValidPattern, parsePattern } from './pattern/parser.js';
 export type { ParseOptions } from './pattern/parser.js';
+export { configurePatternLimits, DEFAULT_PATTERN_LIMITS, patternLimits } from './pattern/limits.js';
+export type { PatternLimits } from './pattern/limits.js';
 export { matchesObservation, matchPattern } from './pattern/matcher.js';
 export type { MatchOptions, MatchResult } from './pattern/matcher.js';
 export { observationOf, observationsFromObjects } from './pattern/observation.js';

@@ -1,12 +1,13 @@
 /**
  * @module
- * Property tests of the STIX pattern matcher: typed equality and ordering, IN, LIKE, MATCHES
- * (on RE2, so hostile regexes cannot stall a detector), ISSUBSET/ISSUPERSET on networks, and
+ * Property tests of the STIX pattern matcher: typed equality and ordering, IN, LIKE (a linear
+ * glob) and MATCHES (on RE2), so hostile patterns cannot stall a detector, ISSUBSET/ISSUPERSET on networks, and
  * path resolution through lists and `*_ref` dereferences.
  */
 import { RE2JS } from 're2js';
 import type { Comparison, Literal, PathStep } from './ast.js';
 import type { ObservedObject } from './observation.js';
+import { compileLike, type LikeMatcher } from './like.js';
 import { networkContains, networkEquals, parseNetwork } from '../indicators/ip.js';
 
 /** Resolves a path from an object: lists fan out, `*_ref(s)` followed by a step are dereferenced. */
@@ -63,14 +64,16 @@ function compileRegex(source: string): RE2JS | RegExp | null {
   return re;
 }
 
-function likeToRegex(like: string): RegExp {
-  let out = '^';
-  for (const ch of like) {
-    if (ch === '%') out += '[\\s\\S]*';
-    else if (ch === '_') out += '[\\s\\S]';
-    else out += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const likeCache = new Map<string, LikeMatcher>();
+
+function likeMatcher(pattern: string): LikeMatcher {
+  let m = likeCache.get(pattern);
+  if (m === undefined) {
+    m = compileLike(pattern);
+    if (likeCache.size > 10_000) likeCache.clear();
+    likeCache.set(pattern, m);
   }
-  return new RegExp(`${out}$`);
+  return m;
 }
 
 function toBinaryString(v: unknown, isBin: boolean): string | undefined {
@@ -163,7 +166,7 @@ function testOne(c: Comparison, v: unknown, pathKey: string, objectType: string)
       return (c.value as readonly Literal[]).some((l) => equals(v, l, pathKey, objectType));
     case 'LIKE': {
       const s = toBinaryString(v, pathKey.endsWith('_bin'));
-      return s === undefined ? undefined : likeToRegex(lit.value as string).test(s);
+      return s === undefined ? undefined : likeMatcher(lit.value as string).test(s);
     }
     case 'MATCHES': {
       const s = toBinaryString(v, pathKey.endsWith('_bin'));

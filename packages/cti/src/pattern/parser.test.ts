@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpusDir } from '../internal/corpus.js';
+import { configurePatternLimits, DEFAULT_PATTERN_LIMITS } from './limits.js';
 import { comparisons, parsePattern } from './parser.js';
 
 interface Cases {
@@ -11,7 +12,7 @@ interface Cases {
 
 for (const version of ['2.1', '2.0'] as const) {
   const file = path.join(corpusDir('cti'), `patterns/stix${version.replace('.', '')}-patterns-oasis-validator.json`);
-  describe.skipIf(!existsSync(file))(`OASIS STIX ${version} pattern cases (corpus)`, () => {
+  describe.skipIf(!existsSync(file))(`OASIS STIX ${version} pattern cases (corpus)`, { tags: ['corpus'] }, () => {
     const cases = JSON.parse(readFileSync(file, 'utf8')) as Cases;
     it('has the expected number of cases', () => {
       expect(cases.valid.length + cases.invalid.length).toBe(version === '2.1' ? 87 : 82);
@@ -71,5 +72,40 @@ describe('parsePattern', () => {
   });
   it('rejects keywords in lower case', () => {
     expect(parsePattern("[file:name = 'a'] within 2 seconds").ok).toBe(false);
+  });
+});
+
+describe('parsePattern limits', () => {
+  const ip = "ipv4-addr:value = '198.51.100.1'";
+  it('rejects deep nesting with an error instead of exhausting the stack', () => {
+    for (const p of [
+      `${'('.repeat(3000)}[${ip}]${')'.repeat(3000)}`,
+      `[${'('.repeat(3000)}${ip}${')'.repeat(3000)}]`,
+    ]) {
+      const r = parsePattern(p);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.reason.message).toMatch(/nests deeper than 100 levels/);
+    }
+    expect(parsePattern(`${'('.repeat(50)}[${'('.repeat(40)}${ip}${')'.repeat(40)}]${')'.repeat(50)}`).ok).toBe(true);
+  });
+  it('limits the comparison terms and the length, configurably', () => {
+    const terms = (n: number) => `[${Array.from({ length: n }, (_, i) => `file:name = 'f${i}'`).join(' OR ')}]`;
+    expect(parsePattern(terms(1000)).ok).toBe(true);
+    const r = parsePattern(terms(20_000), { limits: { ...DEFAULT_PATTERN_LIMITS, maxLength: 1e7 } });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason.message).toMatch(/more than 1000 comparison terms/);
+    const set = `[file:name IN (${Array.from({ length: 1001 }, (_, i) => `'f${i}'`).join(', ')})]`;
+    expect(parsePattern(set).ok).toBe(false);
+    expect(parsePattern(set, { limits: { ...DEFAULT_PATTERN_LIMITS, maxComparisons: 2000 } }).ok).toBe(true);
+    const long = `[file:name = '${'a'.repeat(70_000)}']`;
+    const l = parsePattern(long);
+    expect(l.ok ? '' : l.reason.message).toMatch(/the limit is 65536/);
+    try {
+      configurePatternLimits({ maxLength: 100_000 });
+      expect(parsePattern(long).ok).toBe(true);
+    } finally {
+      configurePatternLimits();
+    }
+    expect(() => configurePatternLimits({ maxDepth: 0 })).toThrow(/positive integer/);
   });
 });

@@ -20,6 +20,7 @@ import type {
   Qualifier,
 } from './ast.js';
 import { tokenize, type Token, type TokenKind } from './lexer.js';
+import { patternLimits, type PatternLimits } from './limits.js';
 
 class ParseFailure extends Error {
   constructor(readonly error: PatternError) {
@@ -31,6 +32,8 @@ class ParseFailure extends Error {
 export interface ParseOptions {
   /** Grammar version; default 2.1. */
   readonly version?: PatternVersion;
+  /** Size limits; default `patternLimits()`. */
+  readonly limits?: PatternLimits;
 }
 
 /**
@@ -42,13 +45,22 @@ export interface ParseOptions {
  */
 export function parsePattern(source: string, options: ParseOptions = {}): Result<Pattern, PatternError> {
   const version = options.version ?? '2.1';
+  const limits = options.limits ?? patternLimits();
+  // Checked before tokenising so an oversized pattern costs nothing more.
+  if (source.length > limits.maxLength) {
+    return fail({
+      message: `pattern is ${source.length} characters long; the limit is ${limits.maxLength}`,
+      line: 1,
+      column: 0,
+    });
+  }
   const tokens = tokenize(source, version);
   const first = tokens[0];
   if (first && first.kind !== 'EOF' && !(first.kind === 'Punct' && (first.text === '[' || first.text === '('))) {
     return fail({ message: 'Error found at line 1:0. input is missing square brackets', line: 1, column: 0 });
   }
   try {
-    const parser = new Parser(tokens, version);
+    const parser = new Parser(tokens, version, limits);
     const root = parser.pattern();
     const hashError = checkHashes(root);
     if (hashError) return fail(hashError);
@@ -78,10 +90,27 @@ const LITERAL_KINDS: ReadonlySet<TokenKind> = new Set([
 
 class Parser {
   private pos = 0;
+  private depth = 0;
+  private terms = 0;
   constructor(
     private readonly tokens: readonly Token[],
     private readonly version: PatternVersion,
+    private readonly limits: PatternLimits,
   ) {}
+
+  /** Enters one level of brackets or parentheses; the recursion would otherwise exhaust the stack. */
+  private enter(t: Token): void {
+    if (++this.depth > this.limits.maxDepth) {
+      this.failAt(t, `pattern nests deeper than ${this.limits.maxDepth} levels of brackets and parentheses`);
+    }
+  }
+  /** Counts comparison terms (each IN value is one), whose number bounds the matching work. */
+  private count(t: Token, n: number): void {
+    this.terms += n;
+    if (this.terms > this.limits.maxComparisons) {
+      this.failAt(t, `pattern has more than ${this.limits.maxComparisons} comparison terms`);
+    }
+  }
 
   private peek(offset = 0): Token {
     return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)] as Token;
@@ -155,15 +184,17 @@ class Parser {
     let expr: ObservationExpression;
     let simple: boolean;
     if (this.isPunct('[')) {
-      this.next();
+      this.enter(this.next());
       const comparison = this.comparisonExpression();
       this.expectPunct(']');
+      this.depth--;
       expr = { kind: 'observation', comparison };
       simple = true;
     } else if (this.isPunct('(')) {
-      this.next();
+      this.enter(this.next());
       expr = this.observationExpressions();
       this.expectPunct(')');
+      this.depth--;
       simple = false;
     } else {
       this.mismatch(start, "{'[', '('}");
@@ -244,20 +275,22 @@ class Parser {
 
   private propTest(): ComparisonExpression {
     if (this.isPunct('(')) {
-      this.next();
+      this.enter(this.next());
       const inner = this.comparisonExpression();
       this.expectPunct(')');
+      this.depth--;
       return inner;
     }
     if (this.version === '2.1') {
       const notExists = this.isKw('NOT') && this.isKw('EXISTS', this.peek(1));
       if (notExists || this.isKw('EXISTS')) {
         if (notExists) this.next();
-        this.next();
+        this.count(this.next(), 1);
         const path = this.objectPath();
         return { kind: 'comparison', path, operator: 'EXISTS', negated: notExists };
       }
     }
+    const start = this.peek();
     const path = this.objectPath();
     let negated = false;
     if (this.isKw('NOT')) {
@@ -274,19 +307,24 @@ class Parser {
     });
     if (t.kind === 'Op') {
       this.next();
+      this.count(start, 1);
       const op = t.value as Operator;
       return comparison(op, ORDER_OPS.has(op) ? this.literal(false) : this.literal(true));
     }
     if (t.kind === 'Keyword') {
       switch (t.text) {
-        case 'IN':
+        case 'IN': {
           this.next();
-          return comparison('IN', this.setLiteral());
+          const set = this.setLiteral();
+          this.count(start, Math.max(1, set.length));
+          return comparison('IN', set);
+        }
         case 'LIKE':
         case 'MATCHES':
         case 'ISSUBSET':
         case 'ISSUPERSET':
           this.next();
+          this.count(start, 1);
           return comparison(t.text, this.stringLiteral());
         default:
           break;
