@@ -31,6 +31,8 @@ export { validateStix } from './stix/validate.js';
 export type { StixValidation, ValidateOptions } from './stix/validate.js';
 export { stixFiles, validateFiles } from './stix/validate-files.js';
 export type { FileValidation } from './stix/validate-files.js';
+export { readStixObjects } from './stix/read-files.js';
+export type { SkippedFile, StixObjectsRead } from './stix/read-files.js';
 export {
   buildIncident,
   checkIncidentCore,

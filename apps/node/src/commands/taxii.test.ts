@@ -41,10 +41,18 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** What the last command wrote to stderr. */
+let stderr = '';
+
 async function taxii(args: string[]): Promise<string> {
   let out = '';
+  stderr = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
     out += String(c);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
+    stderr += String(c);
     return true;
   });
   const program = new Command('intersoc').exitOverride();
@@ -95,5 +103,31 @@ describe('intersoc taxii', () => {
       await taxii(['pull', root, '--collection', 'shared', '--state', state, '--out', out, ...auth]),
     ) as { objects: number };
     expect(second.objects).toBe(1);
+  });
+});
+
+describe('intersoc taxii push of a folder', () => {
+  it('skips files that are not STIX, says which and why, and pushes the rest', async () => {
+    const folder = mkdtempSync(path.join(dir, 'push-'));
+    writeFileSync(path.join(folder, 'README.md'), '# Indicators\n\nShared with partners.\n');
+    writeFileSync(path.join(folder, 'a.json'), JSON.stringify({ type: 'bundle', id: 'bundle--1', objects: [ind(21)] }));
+    writeFileSync(path.join(folder, 'b.json'), JSON.stringify(ind(22)));
+    writeFileSync(path.join(folder, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0' }));
+    const auth = ['--user', 'u', '--password', 'p'];
+    const human = await taxii(['push', root, folder, '--collection', 'shared', ...auth]);
+    expect(human).toContain('pushed 2 objects');
+    expect(stderr).toMatch(/skipped .*README\.md: not JSON/);
+    expect(stderr).toMatch(/skipped .*package\.json: not a STIX object or bundle/);
+    const json = JSON.parse(await taxii(['push', root, folder, '--collection', 'shared', ...auth, '--json'])) as {
+      objects: number;
+      success: number;
+      skipped: { path: string; reason: string }[];
+    };
+    expect(json.objects).toBe(2);
+    expect(json.success).toBe(2);
+    expect(json.skipped.map((s) => path.basename(s.path))).toEqual(['README.md', 'package.json']);
+    const empty = mkdtempSync(path.join(dir, 'empty-'));
+    writeFileSync(path.join(empty, 'README.md'), '# nothing here\n');
+    await expect(taxii(['push', root, empty, '--collection', 'shared', ...auth])).rejects.toThrow(/no STIX objects/);
   });
 });

@@ -2,13 +2,19 @@
  * @module
  * `intersoc taxii pull|push`: the TAXII 2.1 client. `pull` pages through a collection and
  * resumes from the last date added it saw (kept in `--state`); `push` posts bundles in
- * envelopes sized to the API root's max_content_length and waits for the status.
+ * envelopes sized to the API root's max_content_length and waits for the status; files that are
+ * not STIX (a README in the folder) are skipped with a note.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '@intersoc/core';
-import { TaxiiClient, type TaxiiCredentials, type TaxiiCursorStore, type TaxiiStatus } from '@intersoc/cti';
-import { expandPaths } from './ingest.js';
+import {
+  readStixObjects,
+  TaxiiClient,
+  type TaxiiCredentials,
+  type TaxiiCursorStore,
+  type TaxiiStatus,
+} from '@intersoc/cti';
 
 interface AuthFlags {
   readonly user?: string;
@@ -109,16 +115,15 @@ export function register(program: Command): void {
       .requiredOption('--collection <id>', 'collection id or alias'),
   ).action(async (root: string, files: string[], f: AuthFlags & { collection: string }) => {
     const client = new TaxiiClient(credentials(f));
-    const objects: unknown[] = [];
-    for (const file of expandPaths(files)) {
-      const doc = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-      const add = (x: unknown): void => {
-        if (Array.isArray(x)) x.forEach(add);
-        else if (x && typeof x === 'object' && (x as { type?: unknown }).type === 'bundle')
-          add((x as { objects?: unknown }).objects ?? []);
-        else if (x && typeof x === 'object') objects.push(x);
-      };
-      add(doc);
+    for (const p of files) if (!existsSync(p)) throw new AppError('NOT_FOUND', `no such file or directory: ${p}`);
+    const { objects, skipped } = readStixObjects(files);
+    // A folder of intelligence may hold a README or other files: say what was left out, go on.
+    if (!f.json) for (const s of skipped) process.stderr.write(`skipped ${s.path}: ${s.reason}\n`);
+    if (objects.length === 0) {
+      throw new AppError(
+        'VALIDATION',
+        `no STIX objects to push in ${files.join(', ')} (${skipped.length} files skipped)`,
+      );
     }
     const info = await client.apiRoot(root);
     const max = info.max_content_length ?? 10_000_000;
@@ -152,6 +157,7 @@ export function register(program: Command): void {
       envelopes: statuses.length,
       ...total,
       status_ids: statuses.map((s) => s.id),
+      skipped,
     };
     process.stdout.write(
       f.json
