@@ -202,7 +202,7 @@ function eventOf(
       };
       const labels = (o['labels'] as string[] | undefined) ?? [];
       g.GalaxyCluster.push({
-        uuid: uuidOf(o['id']),
+        uuid: typeof o['x_misp_uuid'] === 'string' ? o['x_misp_uuid'] : uuidOf(o['id']),
         type: gt,
         value: String(o['name']),
         ...(labels[0] ? { tag_name: labels[0] } : {}),

@@ -160,3 +160,75 @@ describe('MISP mapping', () => {
     expect(signature(back as MispEvent)).toEqual(signature(parsed.value[0] as MispEvent));
   });
 });
+
+/** Ids that two different objects of one bundle share. */
+function sharedIds(objects: readonly Record<string, unknown>[]): string[] {
+  const byId = new Map<string, string>();
+  const clashes = new Set<string>();
+  for (const o of objects) {
+    const id = String(o['id']);
+    const body = JSON.stringify(o);
+    const seen = byId.get(id);
+    if (seen !== undefined && seen !== body) clashes.add(id);
+    byId.set(id, body);
+  }
+  return [...clashes];
+}
+
+describe('MISP galaxy clusters get one STIX id each', () => {
+  const reused = '454f4e78-bd7c-11e6-a4a6-cec0c932ce01';
+  const event = {
+    uuid: '5a3c2fcd-8328-42bb-a95e-4f4402de0b81',
+    info: 'clusters sharing a uuid',
+    date: '2024-01-02',
+    Attribute: [],
+    Galaxy: [
+      {
+        type: 'exploit-kit',
+        name: 'Exploit-Kit',
+        GalaxyCluster: [
+          { uuid: reused, value: 'Sednit EK', tag_name: 'misp-galaxy:exploit-kit="Sednit EK"' },
+          { uuid: reused, value: 'DealersChoice', tag_name: 'misp-galaxy:exploit-kit="DealersChoice"' },
+        ],
+      },
+      {
+        type: 'tool',
+        name: 'Tool',
+        GalaxyCluster: [{ uuid: reused, value: 'Sednit EK', tag_name: 'misp-galaxy:tool="Sednit EK"' }],
+      },
+    ],
+  };
+
+  it('derives distinct, stable ids and keeps the MISP uuid for the way back', () => {
+    const parsed = parseMispEvents({ Event: event });
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const bundle = mispToStix(parsed.value[0] as MispEvent);
+    const tools = bundle.objects.filter((o) => o['type'] === 'tool');
+    expect(tools.map((o) => o['name'])).toEqual(['Sednit EK', 'DealersChoice', 'Sednit EK']);
+    expect(new Set(tools.map((o) => o['id'])).size).toBe(3);
+    expect(sharedIds(bundle.objects)).toEqual([]);
+    expect(validateStix(bundle).errors).toEqual([]);
+    // Deterministic: the same event converts to the same ids.
+    expect(mispToStix(parsed.value[0] as MispEvent).objects.map((o) => o['id'])).toEqual(
+      bundle.objects.map((o) => o['id']),
+    );
+    const [back] = stixToMisp(bundle);
+    const clusters = (back?.Galaxy ?? []).flatMap((g) => g.GalaxyCluster.map((c) => [g.type, c.value, c.uuid]));
+    expect(clusters).toEqual([
+      ['exploit-kit', 'Sednit EK', reused],
+      ['exploit-kit', 'DealersChoice', reused],
+      ['tool', 'Sednit EK', reused],
+    ]);
+  });
+
+  it.skipIf(fixtures.length === 0)('no two different objects share an id in any converted fixture (corpus)', () => {
+    const clashes: string[] = [];
+    for (const f of fixtures) {
+      const parsed = parseMispEvents(JSON.parse(readFileSync(f, 'utf8')));
+      if (!parsed.ok) continue;
+      for (const e of parsed.value)
+        clashes.push(...sharedIds(mispToStix(e).objects).map((id) => `${path.basename(f)}: ${id}`));
+    }
+    expect(clashes).toEqual([]);
+  });
+});

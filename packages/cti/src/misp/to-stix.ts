@@ -55,6 +55,8 @@ interface Ctx {
   readonly createdBy: string | undefined;
   readonly markings: Set<string>;
   readonly scos: Map<string, Obj>;
+  /** Ids of the galaxy clusters already emitted. */
+  readonly clusters: Set<string>;
 }
 
 function tagNames(tags: readonly MispTag[] | undefined): string[] {
@@ -296,12 +298,25 @@ function convertObject(obj: MispObject, seed: string, ctx: Ctx): string {
   return String(o['id']);
 }
 
-function convertGalaxy(g: MispGalaxy, seed: string, ctx: Ctx): string[] {
-  return g.GalaxyCluster.map((c, i) => {
+/**
+ * The id of a galaxy cluster. MISP events reuse one cluster uuid for several clusters (old
+ * exports put the galaxy's uuid on each), so the id is a UUIDv5 over what tells clusters apart:
+ * galaxy type, uuid and value. The MISP uuid itself travels in `x_misp_uuid`.
+ */
+function clusterId(type: string, galaxyType: string, uuid: string | undefined, value: string): string {
+  return `${type}--${uuidv5(JSON.stringify(['galaxy-cluster', galaxyType, uuid ?? '', value]), MISP_NAMESPACE)}`;
+}
+
+function convertGalaxy(g: MispGalaxy, ctx: Ctx): string[] {
+  return g.GalaxyCluster.map((c) => {
     const type = GALAXY_TYPES[g.type] ?? 'x-misp-galaxy-cluster';
-    const o: Obj = {
+    const id = clusterId(type, g.type, c.uuid, c.value);
+    // The same cluster listed twice in one event is one object.
+    if (ctx.clusters.has(id)) return id;
+    ctx.clusters.add(id);
+    ctx.out.push({
       type,
-      id: stixId(type, c.uuid, `${seed}/${i}`),
+      id,
       ...common(ctx, c.tag_name ? [c.tag_name] : [], ctx.created),
       name: c.value,
       ...(c.description ? { description: c.description } : {}),
@@ -309,9 +324,9 @@ function convertGalaxy(g: MispGalaxy, seed: string, ctx: Ctx): string[] {
       x_misp_galaxy_type: g.type,
       ...(g.name ? { x_misp_galaxy_name: g.name } : {}),
       ...(c.meta ? { x_misp_meta: c.meta } : {}),
-    };
-    ctx.out.push(o);
-    return String(o['id']);
+      ...(c.uuid ? { x_misp_uuid: c.uuid } : {}),
+    });
+    return id;
   });
 }
 
@@ -319,7 +334,14 @@ function convertGalaxy(g: MispGalaxy, seed: string, ctx: Ctx): string[] {
 export function mispToStix(event: MispEvent): { type: 'bundle'; id: string; objects: Obj[] } {
   const seed = event.uuid ?? `${event.info}/${event.date ?? ''}`;
   const created = iso(event.timestamp, event.date ? `${event.date}T00:00:00.000Z` : '1970-01-01T00:00:00.000Z');
-  const ctx: Ctx = { out: [], created, createdBy: undefined, markings: new Set<TlpLevel>(), scos: new Map() };
+  const ctx: Ctx = {
+    out: [],
+    created,
+    createdBy: undefined,
+    markings: new Set<TlpLevel>(),
+    scos: new Map(),
+    clusters: new Set(),
+  };
   const orgId = event.Orgc?.name ? stixId('identity', event.Orgc.uuid, `org/${event.Orgc.name}`) : undefined;
   const ctxWithOrg: Ctx = { ...ctx, createdBy: orgId };
   if (orgId) {
@@ -336,7 +358,7 @@ export function mispToStix(event: MispEvent): { type: 'bundle'; id: string; obje
   const refs: string[] = [];
   event.Attribute.forEach((a, i) => refs.push(convertAttribute(a, `${seed}/attr/${i}`, ctxWithOrg)));
   event.Object.forEach((o, i) => refs.push(convertObject(o, `${seed}/obj/${i}`, ctxWithOrg)));
-  (event.Galaxy ?? []).forEach((g, i) => refs.push(...convertGalaxy(g, `${seed}/galaxy/${i}`, ctxWithOrg)));
+  for (const g of event.Galaxy ?? []) refs.push(...convertGalaxy(g, ctxWithOrg));
   const tags = tagNames(event.Tag);
   const published = iso(event.publish_timestamp, event.date ? `${event.date}T00:00:00.000Z` : created);
   const report: Obj = {
@@ -346,7 +368,7 @@ export function mispToStix(event: MispEvent): { type: 'bundle'; id: string; obje
     name: event.info || '(no title)',
     published,
     report_types: ['threat-report'],
-    object_refs: refs.length > 0 ? refs : [orgId ?? stixId('identity', undefined, `${seed}/anon`)],
+    object_refs: refs.length > 0 ? [...new Set(refs)] : [orgId ?? stixId('identity', undefined, `${seed}/anon`)],
     ...(event.threat_level_id !== undefined ? { x_misp_threat_level_id: event.threat_level_id } : {}),
     ...(event.analysis !== undefined ? { x_misp_analysis: event.analysis } : {}),
     ...(event.date !== undefined ? { x_misp_date: event.date } : {}),
