@@ -52,6 +52,8 @@ export type { AlertAggregates, Arrivals, BucketWindow, EventHistogram, TopEntry 
 // the search language
 export { compileQuery, globMatch, parseQuery } from './query/index.js';
 export type { Predicate, QueryDoc, QueryNode } from './query/index.js';
+export { checkQueryCost } from './query/cost.js';
+export type { QueryLimits, QueryWindow } from './query/cost.js';
 
 // identity and audit (tenants, users, API tokens, sessions, hash-chained audit log)
 export { actAs, isOperator, requireAdmin, requireOperator } from './auth/access.js';

@@ -6,6 +6,7 @@
  * caller's context and reads only its tenant.
  */
 import { AppError, SEVERITIES, type AuthContext, type Severity } from '@intersoc/core';
+import { checkQueryCost, type QueryLimits } from '../query/cost.js';
 import { compileQuery } from '../query/evaluate.js';
 import { parseQuery } from '../query/parse.js';
 import { indexTerms, toFtsMatch } from '../query/prune.js';
@@ -49,7 +50,7 @@ export interface EventHistogram {
   readonly bucketMs: number;
   readonly counts: readonly number[];
   readonly total: number;
-  /** True when the block budget ran out and older buckets may be short. */
+  /** True when the block budget or the deadline ran out and older buckets may be short. */
   readonly partial: boolean;
   readonly scannedBlocks: number;
   readonly prunedBlocks: number;
@@ -186,10 +187,17 @@ interface HistBlock {
 export function eventHistogram(
   reader: SqliteEventReader,
   ctx: AuthContext,
-  req: BucketWindow & { readonly q: string },
+  req: BucketWindow & {
+    readonly q: string;
+    /** Refuse the query with `EXPENSIVE_QUERY` when it exceeds these. */
+    readonly limits?: QueryLimits;
+    /** Epoch ms after which the count stops between blocks and answers `partial`. */
+    readonly deadline?: number;
+  },
 ): EventHistogram {
   const bucketMs = bucketWidth(req);
   const tree = parseQuery(req.q);
+  if (req.limits) checkQueryCost(tree, req.limits, { from: req.from, to: req.to, now: Date.now() });
   const matchAll = tree.type === 'all';
   const pred = compileQuery(tree);
   const plan = indexTerms(tree);
@@ -230,7 +238,8 @@ export function eventHistogram(
       total += row.count;
       continue;
     }
-    if (scannedBlocks >= HISTOGRAM_BLOCK_BUDGET) {
+    const late = scannedBlocks > 0 && req.deadline !== undefined && Date.now() > req.deadline;
+    if (scannedBlocks >= HISTOGRAM_BLOCK_BUDGET || late) {
       partial = true;
       break;
     }

@@ -6,6 +6,7 @@
  * takes the caller's context and reads or writes only its tenant.
  */
 import { AppError, SEVERITIES, type Alert, type AuthContext, type Severity } from '@intersoc/core';
+import { checkQueryCost, type QueryLimits } from '../query/cost.js';
 import { compileQuery } from '../query/evaluate.js';
 import { parseQuery } from '../query/parse.js';
 import { migrate, type SqliteDb } from '../sqlite/database.js';
@@ -48,6 +49,10 @@ export interface TriageQuery {
   /** Page size, 1 to 10,000 (default 500). */
   readonly limit?: number;
   readonly cursor?: string;
+  /** Refuse the query with `EXPENSIVE_QUERY` when it exceeds these. */
+  readonly limits?: QueryLimits;
+  /** Epoch ms after which the listing stops and returns what it has, with a cursor. */
+  readonly deadline?: number;
 }
 
 /** A page of the queue. */
@@ -122,7 +127,9 @@ export class SqliteAlertTriage {
   /** The queue: alerts with their state, newest first, filtered in SQL and by the query language. */
   list(ctx: AuthContext, q: TriageQuery): TriagePage {
     const limit = Math.min(Math.max(1, Math.trunc(q.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);
-    const pred = compileQuery(parseQuery(q.q ?? ''));
+    const tree = parseQuery(q.q ?? '');
+    if (q.limits) checkQueryCost(tree, q.limits);
+    const pred = compileQuery(tree);
     const cur = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
     const where: string[] = ['a.tenant = ?', 'a.time >= ?', 'a.time <= ?', '(a.time < ? OR (a.time = ? AND a.id < ?))'];
     const args: (string | number)[] = [
@@ -157,7 +164,8 @@ export class SqliteAlertTriage {
       const alert = JSON.parse(r.doc) as Alert;
       scanned++;
       if (pred(flattenForQuery(alert))) items.push({ alert, state: stateOf(r) });
-      if (items.length >= limit || scanned >= SCAN_BUDGET) {
+      const late = q.deadline !== undefined && Date.now() > q.deadline;
+      if (items.length >= limit || scanned >= SCAN_BUDGET || late) {
         next = encodeCursor({ tMax: r.time, block: 0, skip: 0, id: r.id });
         break;
       }

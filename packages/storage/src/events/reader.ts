@@ -5,6 +5,7 @@
  * they never block the writer. Every method takes the caller's context and reads only its tenant.
  */
 import { AppError, type Alert, type AuthContext, type FieldValue, type SocEvent } from '@intersoc/core';
+import { checkQueryCost } from '../query/cost.js';
 import { compileQuery, type Predicate, type QueryDoc } from '../query/evaluate.js';
 import { parseQuery } from '../query/parse.js';
 import { indexTerms, toFtsMatch } from '../query/prune.js';
@@ -99,6 +100,7 @@ export class SqliteEventReader implements EventReader {
   searchEvents(ctx: AuthContext, req: SearchRequest): SearchPage<SocEvent> {
     const limit = clampLimit(req.limit);
     const tree = parseQuery(req.q);
+    if (req.limits) checkQueryCost(tree, req.limits, { from: req.from, to: req.to, now: Date.now() });
     const pred: Predicate = compileQuery(tree);
     const plan = indexTerms(tree);
     const from = req.from ?? Number.MIN_SAFE_INTEGER;
@@ -126,12 +128,15 @@ export class SqliteEventReader implements EventReader {
     let scannedEvents = 0;
     let prunedBlocks = 0;
     let next: string | undefined;
+    let timedOut = false;
     for (const row of rows) {
       if (candidates && row.indexed === 1 && !candidates.has(row.id)) {
         prunedBlocks++;
         continue;
       }
-      if (scannedBlocks >= BLOCK_BUDGET) {
+      // At least one block per call, so paging through a slow query always progresses.
+      timedOut = scannedBlocks > 0 && req.deadline !== undefined && Date.now() > req.deadline;
+      if (scannedBlocks >= BLOCK_BUDGET || timedOut) {
         // Bounded work per call: hand back what we have and where to resume.
         next = encodeCursor({ tMax: row.t_max, block: row.id, skip: 0 });
         break;
@@ -160,7 +165,14 @@ export class SqliteEventReader implements EventReader {
         break;
       }
     }
-    return { items, ...(next === undefined ? {} : { next }), scannedBlocks, scannedEvents, prunedBlocks };
+    return {
+      items,
+      ...(next === undefined ? {} : { next }),
+      scannedBlocks,
+      scannedEvents,
+      prunedBlocks,
+      ...(timedOut ? { timedOut } : {}),
+    };
   }
 
   private blocksWithTerms(match: string): Set<number> | undefined {
@@ -199,7 +211,9 @@ export class SqliteEventReader implements EventReader {
 
   searchAlerts(ctx: AuthContext, req: SearchRequest): SearchPage<Alert> {
     const limit = clampLimit(req.limit);
-    const pred = compileQuery(parseQuery(req.q));
+    const tree = parseQuery(req.q);
+    if (req.limits) checkQueryCost(tree, req.limits);
+    const pred = compileQuery(tree);
     const cur = req.cursor === undefined ? undefined : decodeCursor(req.cursor);
     const rows = this.db
       .prepare(
@@ -215,10 +229,18 @@ export class SqliteEventReader implements EventReader {
         cur?.id ?? '\uffff',
       ) as IterableIterator<{ id: string; time: number; doc: string }>;
     const items: Alert[] = [];
+    let last: { id: string; time: number } | undefined;
     let scanned = 0;
     let next: string | undefined;
+    let timedOut = false;
     for (const r of rows) {
+      if (scanned > 0 && req.deadline !== undefined && Date.now() > req.deadline) {
+        // Resume after the last row examined; its time and id order the alerts.
+        timedOut = true;
+        break;
+      }
       scanned++;
+      last = r;
       const a = JSON.parse(r.doc) as Alert;
       if (!pred(flattenForQuery(a))) continue;
       items.push(a);
@@ -227,12 +249,14 @@ export class SqliteEventReader implements EventReader {
         break;
       }
     }
+    if (timedOut && last) next = encodeCursor({ tMax: last.time, block: 0, skip: 0, id: last.id });
     return {
       items,
       ...(next === undefined ? {} : { next }),
       scannedBlocks: 0,
       scannedEvents: scanned,
       prunedBlocks: 0,
+      ...(timedOut ? { timedOut } : {}),
     };
   }
 

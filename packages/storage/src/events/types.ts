@@ -4,6 +4,7 @@
  * implementation is the embedded default; a PostgreSQL one satisfies the same interfaces later.
  */
 import type { Alert, AuthContext, EcsFields, FlatFields, SocEvent } from '@intersoc/core';
+import type { QueryLimits } from '../query/cost.js';
 import type { BlockEvent, EncodedBlock } from './block.js';
 
 /** Re-derives fields and ECS projection from a stored record (injected: storage knows no parsers). */
@@ -52,6 +53,10 @@ export interface SearchRequest {
   readonly limit?: number;
   /** Opaque cursor from the previous page. */
   readonly cursor?: string;
+  /** Refuse the query with `EXPENSIVE_QUERY` when it exceeds these (no limits when omitted). */
+  readonly limits?: QueryLimits;
+  /** Epoch ms after which the call stops between blocks and returns what it has, with a cursor. */
+  readonly deadline?: number;
 }
 
 /** A page of results. Events come newest block first, newest event first within a block. */
@@ -63,6 +68,8 @@ export interface SearchPage<T> {
   readonly scannedEvents: number;
   /** Blocks skipped by the term index. */
   readonly prunedBlocks: number;
+  /** True when the deadline stopped the call early (`next` says where to resume). */
+  readonly timedOut?: boolean;
 }
 
 /** Retention policy for one tenant. */
