@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { shot, startWebHarness, type WebHarness } from './harness.js';
+import { browserSuite, shot, SKIP_BROWSER, startWebHarness, type WebHarness } from './harness.js';
 
 let h: WebHarness;
 let analyst: Page;
@@ -61,7 +61,7 @@ async function ingest(page: Page, body: string, format: string): Promise<void> {
   expect(((await r.json()) as { accepted: number }).accepted).toBe(1);
 }
 
-describe('analyst dashboard in Chromium', () => {
+describe.skipIf(SKIP_BROWSER)(browserSuite('analyst dashboard in Chromium'), () => {
   it('logs in with a node user and shows the overview of the demo data', async () => {
     const page = analyst;
     await page.getByText('Events in window').waitFor();

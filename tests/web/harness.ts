@@ -14,6 +14,22 @@ import { NODE_DB_FILE, openDatabase, openSqliteAuthStores } from '@intersoc/stor
 /** Debian's Chromium; `.ci/run` installs it with apt. */
 export const CHROMIUM = process.env['INTERSOC_CHROMIUM'] ?? '/usr/bin/chromium';
 
+/** What to do on a machine without the browser. */
+export const NO_CHROMIUM = `no Chromium at ${CHROMIUM}: install Debian's chromium: sudo apt-get install chromium`;
+
+/**
+ * True when the browser tests skip: Chromium is missing and the run does not require it. CI
+ * (`.ci/run`) sets `INTERSOC_REQUIRE_BROWSER=1`, so there a missing browser fails the tests.
+ */
+export const SKIP_BROWSER = !existsSync(CHROMIUM) && process.env['INTERSOC_REQUIRE_BROWSER'] !== '1';
+
+if (SKIP_BROWSER) console.warn(`browser tests skipped: ${NO_CHROMIUM}`);
+
+/** Suite title that carries the reason when the suite skips (the skip list shows it). */
+export function browserSuite(title: string): string {
+  return SKIP_BROWSER ? `${title} (skipped: ${NO_CHROMIUM})` : title;
+}
+
 /** Where the tests leave one screenshot per view (kept by CI, ignored by git). */
 export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
@@ -92,9 +108,7 @@ export async function startDemoNode(o: { readonly demoHours?: number } = {}): Pr
 
 /** Starts the node and Debian's Chromium. */
 export async function startWebHarness(o: { readonly demoHours?: number } = {}): Promise<WebHarness> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium)`);
-  }
+  if (!existsSync(CHROMIUM)) throw new Error(NO_CHROMIUM);
   mkdirSync(SCREENSHOTS, { recursive: true });
   const demo = await startDemoNode(o);
   const browser = await chromium.launch({

@@ -7,7 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shot, startWebHarness, type WebHarness } from './harness.js';
+import { browserSuite, shot, SKIP_BROWSER, startWebHarness, type WebHarness } from './harness.js';
 
 let h: WebHarness;
 let analyst: Page;
@@ -33,7 +33,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-describe('incidents and cases in Chromium', () => {
+describe.skipIf(SKIP_BROWSER)(browserSuite('incidents and cases in Chromium'), () => {
   it('shows the incident queue, most severe first', async () => {
     const page = analyst;
     expect(await incidentsReady(page)).toBeGreaterThan(0);

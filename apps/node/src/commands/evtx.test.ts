@@ -59,7 +59,7 @@ describe('intersoc evtx', () => {
     expect(info).toMatchObject({ records: 0, header: { valid: false } });
   });
 
-  describe.skipIf(!existsSync(SAMPLE))('on a corpus file', () => {
+  describe.skipIf(!existsSync(SAMPLE))('on a corpus file', { tags: ['corpus'] }, () => {
     it('dumps one nested JSON object per record, from .evtx.gz and from .evtx alike', async () => {
       const gz = await evtx(['dump', SAMPLE]);
       const lines = gz.stdout.trimEnd().split('\n');

@@ -107,7 +107,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const corpora = process.env['INTERSOC_CORPORA'] ?? path.resolve(repo, '../shared/corpora');
 const taxonomy = path.join(corpora, 'cti', 'misp-taxonomies', 'nis2', 'machinetag.json');
 
-describe.skipIf(!existsSync(taxonomy))('NIS2 vocabularies against the published taxonomy', () => {
+describe.skipIf(!existsSync(taxonomy))('NIS2 vocabularies against the published taxonomy', { tags: ['corpus'] }, () => {
   it('uses exactly the values of each predicate', () => {
     const t = JSON.parse(readFileSync(taxonomy, 'utf8')) as {
       namespace: string;

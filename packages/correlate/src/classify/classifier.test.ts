@@ -30,7 +30,7 @@ function publishedPairs(text: string): { pair: string; classLabel: string; typeL
   return out;
 }
 
-describe.skipIf(!existsSync(csv))('RSIT table against the published taxonomy', () => {
+describe.skipIf(!existsSync(csv))('RSIT table against the published taxonomy', { tags: ['corpus'] }, () => {
   it('has exactly the published classes and types, with their labels', () => {
     const published = publishedPairs(readFileSync(csv, 'utf8'));
     expect(RSIT_TYPES.map((t) => `${t.class}/${t.type}`).sort()).toEqual(published.map((p) => p.pair).sort());

@@ -7,7 +7,7 @@ import { loadWarninglists, WarninglistIndex } from './warninglists.js';
 
 const feedDir = corpusDir('cti', 'misp-examples', 'feed-fixture');
 
-describe.skipIf(!existsSync(feedDir))('MISP feed fixture (corpus)', () => {
+describe.skipIf(!existsSync(feedDir))('MISP feed fixture (corpus)', { tags: ['corpus'] }, () => {
   it('reads the manifest, events (integrity-checked) and hashes.csv', async () => {
     const feed = await openMispFeed(feedDir);
     expect(Object.keys(feed.manifest)).toHaveLength(3);

@@ -5,7 +5,7 @@ import { loadWarninglists, WarninglistIndex } from './warninglists.js';
 
 const dir = corpusDir('cti', 'misp-warninglists', 'lists');
 
-describe.skipIf(!existsSync(dir))('MISP warninglists (corpus)', () => {
+describe.skipIf(!existsSync(dir))('MISP warninglists (corpus)', { tags: ['corpus'] }, () => {
   const lists = loadWarninglists(dir);
   const idx = new WarninglistIndex(lists);
   it('loads the 15 lists', () => expect(idx.size).toBe(15));

@@ -13,7 +13,7 @@ interface Vector {
   id: string;
 }
 
-describe.skipIf(!existsSync(vectorsFile))('SCO id vectors (corpus)', () => {
+describe.skipIf(!existsSync(vectorsFile))('SCO id vectors (corpus)', { tags: ['corpus'] }, () => {
   const vectors = (JSON.parse(readFileSync(vectorsFile, 'utf8')) as { vectors: Vector[] }).vectors;
   it('has vectors', () => expect(vectors.length).toBeGreaterThan(5));
   for (const v of vectors) {

@@ -10,7 +10,7 @@ const schemaDir = corpusDir('cti', 'stix2-json-schemas', 'schemas');
 const exampleDirs = [corpusDir('cti', 'stix2-json-schemas', 'examples'), corpusDir('cti', 'stix-examples')];
 const INVALID = 'malware--b42378e0-f147-496f-992a-26a49705395b';
 
-describe.skipIf(!existsSync(schemaDir))('examples against schemas and rules (corpus)', () => {
+describe.skipIf(!existsSync(schemaDir))('examples against schemas and rules (corpus)', { tags: ['corpus'] }, () => {
   const schemas = loadStixSchemas(schemaDir);
   const files = stixFiles(exampleDirs).filter((f) => !f.endsWith('sco-deterministic-id-vectors.json'));
   const results = validateFiles(files, { schemas });

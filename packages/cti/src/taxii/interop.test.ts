@@ -29,7 +29,7 @@ interface Fixture {
 const partner: AuthContext = { tenant: 'peer', user: 'user1', roles: ['partner'], via: 'token' };
 const HIGH = '91a7b528-80eb-42ed-a74d-c6fbd5a26116';
 
-describe.skipIf(!existsSync(file))('TAXII interop with the reference fixture (corpus)', () => {
+describe.skipIf(!existsSync(file))('TAXII interop with the reference fixture (corpus)', { tags: ['corpus'] }, () => {
   let app: FastifyInstance;
   let root = '';
   const client = new TaxiiClient({ token: 'user1' });

@@ -9,7 +9,7 @@ import { normaliseTlp, strictestTlp, TLP_V1_MARKINGS, TLP_V2_MARKINGS, tlpMarkin
 const taxDir = corpusDir('cti', 'misp-taxonomies');
 const markingsFile = corpusDir('cti', 'markings', 'tlp-pap-markings.json');
 
-describe.skipIf(!existsSync(taxDir))('MISP taxonomies (corpus)', () => {
+describe.skipIf(!existsSync(taxDir))('MISP taxonomies (corpus)', { tags: ['corpus'] }, () => {
   const reg = new TaxonomyRegistry();
   const n = reg.loadDirectory(taxDir);
   it('loads all taxonomies of the folder', () => {
@@ -40,7 +40,7 @@ describe.skipIf(!existsSync(taxDir))('MISP taxonomies (corpus)', () => {
   });
 });
 
-describe.skipIf(!existsSync(markingsFile))('TLP markings (corpus)', () => {
+describe.skipIf(!existsSync(markingsFile))('TLP markings (corpus)', { tags: ['corpus'] }, () => {
   const m = JSON.parse(readFileSync(markingsFile, 'utf8')) as {
     tlp_1_0_stix21_marking_definitions: { id: string; definition: { tlp: string } }[];
     tlp_2_0_marking_definitions: Record<string, unknown>[];

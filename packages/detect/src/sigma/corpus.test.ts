@@ -18,7 +18,7 @@ const spec = path.join(corpora, 'sigma-spec');
 const sigma = path.join(corpora, 'sigma');
 const BAR = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) => path.join(sigma, d));
 
-describe.skipIf(!existsSync(spec))('Sigma specification examples (sigma-spec/tests)', () => {
+describe.skipIf(!existsSync(spec))('Sigma specification examples (sigma-spec/tests)', { tags: ['corpus'] }, () => {
   const files = existsSync(spec) ? listRuleFiles([path.join(spec, 'tests')]) : [];
 
   it('all parse: rules, correlations of every type, filters', () => {
@@ -70,7 +70,7 @@ describe.skipIf(!existsSync(spec))('Sigma specification examples (sigma-spec/tes
   });
 });
 
-describe.skipIf(!existsSync(sigma))('SigmaHQ rule trees', () => {
+describe.skipIf(!existsSync(sigma))('SigmaHQ rule trees', { tags: ['corpus'] }, () => {
   it('every document of rules, rules-emerging-threats and rules-threat-hunting loads', () => {
     const tree = loadSigmaTree(BAR);
     expect(tree.rejected).toEqual([]);

@@ -90,7 +90,7 @@ async function check(file: string, manifestRecords: number): Promise<FileResult>
   };
 }
 
-describe.skipIf(!existsSync(DIR))('EVTX corpus (shared/corpora/evtx)', () => {
+describe.skipIf(!existsSync(DIR))('EVTX corpus (shared/corpora/evtx)', { tags: ['corpus'] }, () => {
   it('decodes every file: all records, equal to the JSON renderings field by field', async () => {
     const manifest = new Map<string, { records: number; record_errors: number }>();
     for (const line of readFileSync(path.join(DIR, 'manifest.jsonl'), 'utf8').split('\n')) {

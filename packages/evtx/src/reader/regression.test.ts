@@ -56,7 +56,7 @@ function flat(o: unknown, p: string, out: Map<string, unknown>): Map<string, unk
 const recordId = (e: unknown): unknown =>
   (((e as JsonObject)['Event'] as JsonObject)['System'] as JsonObject)['EventRecordID'];
 
-describe.skipIf(!existsSync(DIR))('Sigma regression data (evtx_dump exports)', () => {
+describe.skipIf(!existsSync(DIR))('Sigma regression data (evtx_dump exports)', { tags: ['corpus'] }, () => {
   it('renders the same JSON as evtx_dump, up to timestamp precision', () => {
     const files = filesUnder(DIR, '.evtx').filter((f) => existsSync(f.replace(/\.evtx$/, '.json')));
     expect(files.length).toBeGreaterThan(0);

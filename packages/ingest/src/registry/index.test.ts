@@ -79,7 +79,7 @@ const CASES: [string, string, string][] = [
   ['mordor/linux', '.log', 'auditd'],
 ];
 
-describe.skipIf(!existsSync(CORPORA))(`format detection on the corpora (${CORPORA})`, () => {
+describe.skipIf(!existsSync(CORPORA))(`format detection on the corpora (${CORPORA})`, { tags: ['corpus'] }, () => {
   it.each(CASES)('detects every %s file (%s) as %s', (dir, suffix, expected) => {
     const files = listFiles(path.join(CORPORA, dir), suffix).filter((f) => !path.basename(f).startsWith('._'));
     const wrong: string[] = [];

@@ -9,7 +9,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const corpora = process.env['INTERSOC_CORPORA'] ?? path.resolve(repo, '../shared/corpora');
 const manifest = path.join(corpora, 'mordor', 'manifest.jsonl');
 
-describe.skipIf(!existsSync(manifest))('mordor captures through detection and incidents', () => {
+describe.skipIf(!existsSync(manifest))('mordor captures through detection and incidents', { tags: ['corpus'] }, () => {
   it('keeps every technique the alerts carried, and reports how often incidents carry the capture’s label', () => {
     // Credential access and discovery captures with the node's starter pack: the full run over
     // every capture and SigmaHQ's rules is the `incidents` benchmark's report.

@@ -6,7 +6,7 @@ import { parseAuditLine } from './index.js';
 
 const DIR = path.join(CORPORA, 'mordor/linux');
 
-describe.skipIf(!existsSync(DIR))(`auditd corpus: mordor linux (${DIR})`, () => {
+describe.skipIf(!existsSync(DIR))(`auditd corpus: mordor linux (${DIR})`, { tags: ['corpus'] }, () => {
   it('parses every audit record with type, serial, time, and decodes proctitles', () => {
     const files = listFiles(DIR, '.log');
     let lines = 0;

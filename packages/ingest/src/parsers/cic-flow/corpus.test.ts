@@ -6,7 +6,7 @@ import { openCicFlow } from './index.js';
 
 const DIR = path.join(CORPORA, 'ml/cicids2017-improved-sample');
 
-describe.skipIf(!existsSync(DIR))(`cic-flow corpus: CIC-IDS2017 sample (${DIR})`, () => {
+describe.skipIf(!existsSync(DIR))(`cic-flow corpus: CIC-IDS2017 sample (${DIR})`, { tags: ['corpus'] }, () => {
   it('parses every flow of every labelled file with its 5-tuple and Label', () => {
     const files = listFiles(DIR, '.csv').filter((f) => !f.endsWith('data_header_reference.csv'));
     let rows = 0;

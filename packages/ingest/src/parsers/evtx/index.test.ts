@@ -111,7 +111,7 @@ describe('evtx format plug-in', () => {
   });
 });
 
-describe.skipIf(!existsSync(EVTX_DIR))('evtx corpus through the plug-in', () => {
+describe.skipIf(!existsSync(EVTX_DIR))('evtx corpus through the plug-in', { tags: ['corpus'] }, () => {
   it('gives Sigma the same field names as the JSON renderings of the same records', () => {
     const dir = path.join(EVTX_DIR, 'EVTX-ATTACK-SAMPLES', 'Credential Access');
     const files = readdirSync(dir)

@@ -10,7 +10,7 @@ const EVTX = path.join(CORPORA, 'evtx');
 /** macOS AppleDouble sidecars (`._name`) shipped inside some upstream archives: binary, not datasets. */
 const isAppleDouble = (f: string): boolean => path.basename(f).startsWith('._');
 
-describe.skipIf(!existsSync(MORDOR))(`windows corpus: mordor flat JSONL (${MORDOR})`, () => {
+describe.skipIf(!existsSync(MORDOR))(`windows corpus: mordor flat JSONL (${MORDOR})`, { tags: ['corpus'] }, () => {
   it('parses every line of every Windows dataset, with Channel, EventID and Computer', { timeout: 300_000 }, () => {
     const files = listFiles(MORDOR, '.jsonl.gz');
     let lines = 0;
@@ -60,7 +60,7 @@ describe.skipIf(!existsSync(MORDOR))(`windows corpus: mordor flat JSONL (${MORDO
   });
 });
 
-describe.skipIf(!existsSync(EVTX))(`windows corpus: evtx JSON renderings (${EVTX})`, () => {
+describe.skipIf(!existsSync(EVTX))(`windows corpus: evtx JSON renderings (${EVTX})`, { tags: ['corpus'] }, () => {
   it('parses every nested record with Channel, EventID, Computer and time', { timeout: 120_000 }, () => {
     const files = listFiles(EVTX, '.jsonl.gz');
     let lines = 0;

@@ -6,7 +6,7 @@ import { openZeek } from './index.js';
 
 const DIR = path.join(CORPORA, 'network/ics-zeek-logs');
 
-describe.skipIf(!existsSync(DIR))(`zeek corpus: ics-zeek-logs (${DIR})`, () => {
+describe.skipIf(!existsSync(DIR))(`zeek corpus: ics-zeek-logs (${DIR})`, { tags: ['corpus'] }, () => {
   it('parses every data line of every log, with the 5-tuple and time', () => {
     const files = listFiles(DIR, '.log.gz');
     let dataLines = 0;
