@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError, ConfigSchema, type Config } from '@intersoc/core';
+import { unknownKeyWarnings, unknownVariableWarnings } from './config-keys.js';
 
 type Json = Record<string, unknown>;
 
@@ -15,9 +16,17 @@ export type ConfigOverrides = { [K in keyof Config]?: Partial<Config[K]> } & { d
 
 /** Reads and validates the configuration. */
 export function loadConfig(
-  opts: { file?: string; data?: string; env?: NodeJS.ProcessEnv; overrides?: ConfigOverrides } = {},
+  opts: {
+    file?: string;
+    data?: string;
+    env?: NodeJS.ProcessEnv;
+    overrides?: ConfigOverrides;
+    /** Where warnings about unknown settings go; standard error by default. */
+    warn?: (message: string) => void;
+  } = {},
 ): Config {
   const env = opts.env ?? process.env;
+  const warn = opts.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
   const dataGuess = opts.data ?? env['INTERSOC_DATA'] ?? './data';
   const file =
     opts.file ??
@@ -30,6 +39,8 @@ export function loadConfig(
       throw new AppError('CONFIG', `cannot read config file ${file}: ${(err as Error).message}`, { cause: err });
     }
   }
+  if (file !== undefined) for (const w of unknownKeyWarnings(merged, ConfigSchema, file)) warn(w);
+  for (const w of unknownVariableWarnings(env, ConfigSchema)) warn(w);
   merged = deepMerge(merged, fromEnv(env));
   merged = deepMerge(merged, (opts.overrides ?? {}) as Json);
   if (opts.data !== undefined) merged['data'] = opts.data;

@@ -44,8 +44,13 @@ export interface ApiOptions {
   readonly metricsAuth?: 'token' | 'none';
   /** Mark the session cookie `Secure` (set when TLS terminates in front of the node); default false. */
   readonly secureCookies?: boolean;
-  /** Trust `X-Forwarded-For` from a reverse proxy for client addresses; default false. */
-  readonly trustProxy?: boolean;
+  /**
+   * Which reverse proxies to believe for `X-Forwarded-For`/`-Proto` (config `http.trustProxy`):
+   * false (default), a hop count, or proxy addresses/CIDRs.
+   */
+  readonly trustProxy?: boolean | number | string | readonly string[];
+  /** Browser origins, besides the node's own, allowed to make cookie-authenticated changes (config `http.allowedOrigins`). */
+  readonly allowedOrigins?: readonly string[];
   /** Version shown in the API description. */
   readonly version?: string;
 }
@@ -84,7 +89,22 @@ export interface BuiltApi {
 
 /** API options from the node configuration. */
 export function apiOptionsFromConfig(config: Config): ApiOptions {
-  return { sessionTtlSeconds: config.auth.sessionTtlSeconds, bodyLimit: config.http.bodyLimit };
+  return {
+    sessionTtlSeconds: config.auth.sessionTtlSeconds,
+    bodyLimit: config.http.bodyLimit,
+    secureCookies: config.http.secureCookies,
+    trustProxy: config.http.trustProxy,
+    allowedOrigins: config.http.allowedOrigins,
+  };
+}
+
+/** Fastify's option: a hop count becomes the function Fastify would build from it (its types omit numbers). */
+function trustProxyOption(
+  v: ApiOptions['trustProxy'],
+): boolean | string | string[] | ((address: string, hop: number) => boolean) {
+  if (v === undefined) return false;
+  if (typeof v === 'number') return (_address, hop) => hop < v;
+  return typeof v === 'object' ? [...v] : v;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -137,7 +157,7 @@ export async function buildApi(deps: ApiDeps): Promise<BuiltApi> {
   const app = Fastify({
     loggerInstance: deps.logger ?? createLogger({ level: 'silent' }),
     bodyLimit: options.jsonBodyLimit,
-    trustProxy: deps.options?.trustProxy ?? false,
+    trustProxy: trustProxyOption(deps.options?.trustProxy),
     requestIdHeader: false,
     // A client's X-Request-ID is kept when it is short and plain, so it cannot forge log lines.
     genReqId: (req) => {

@@ -22,6 +22,26 @@ export const ConfigSchema = z
           .int()
           .positive()
           .default(32 * 1024 * 1024),
+        /** Mark the session cookie `Secure`: set it when TLS terminates at or in front of the node. */
+        secureCookies: z.boolean().default(false),
+        /**
+         * Which reverse proxies to believe for the client address and scheme (`X-Forwarded-For`,
+         * `X-Forwarded-Proto`): `false` (none), a hop count, or proxy addresses/CIDRs (a list or a
+         * comma-separated string). `true` believes any sender, which lets clients forge their
+         * address past the login throttle: only behind a proxy that strips the header.
+         */
+        trustProxy: z
+          .union([z.boolean(), z.number().int().min(1).max(16), z.string().min(1), z.array(z.string().min(1))])
+          .default(false),
+        /**
+         * Browser origins (`https://soc.example.org`) allowed to make cookie-authenticated changes
+         * besides the node's own; a list or a comma-separated string.
+         */
+        allowedOrigins: z
+          .union([z.string(), z.array(z.string())])
+          .transform((v) => (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter((s) => s !== ''))
+          .pipe(z.array(z.url({ protocol: /^https?$/ })))
+          .default([]),
       })
       .prefault({}),
     syslog: z
