@@ -152,4 +152,16 @@ export function retentionFor(config: Config, tenant: string): { maxAgeDays: numb
     maxAgeDays: o?.retentionDays ?? config.storage.retentionDays,
     maxBytes: o?.retentionMaxBytes ?? config.storage.retentionMaxBytes,
   };
+    cti: z
+      .object({
+        /** Longest STIX pattern accepted on import (characters). */
+        patternMaxLength: z.number().int().positive().default(65_536),
+        /** Most comparison terms in one pattern (each `IN` value counts). */
+        patternMaxComparisons: z.number().int().positive().default(1_000),
+        /** Deepest nesting of brackets and parentheses in one pattern. */
+        patternMaxDepth: z.number().int().positive().default(100),
+        /** Time pattern indicators may spend per detection batch before the costliest is disabled, ms. */
+        iocBudgetMs: z.number().int().positive().default(2_000),
+      })
+      .prefault({}),
 }

@@ -3,7 +3,9 @@
  * `@intersoc/detect` (in progress).
  */
 // indicator matching (ioc/)
-export { DEFAULT_IOC_FIELDS, IocDetector } from './ioc/detector.js';
+export { DEFAULT_IOC_FIELDS, disabledKey, IocDetector } from './ioc/detector.js';
+export { DEFAULT_PATTERN_BUDGET_MS } from './ioc/budget.js';
+export type { DisabledIndicator } from './ioc/budget.js';
 export type { FieldKinds, IocDetectorOptions } from './ioc/detector.js';
 export { IocIndex } from './ioc/ioc-index.js';
 export type { IndexedIndicator, IndicatorDetails } from './ioc/ioc-index.js';

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { AppError, TENANT_PATTERN, type Config } from '@intersoc/core';
 import { loadConfig } from '../config.js';
+import { applyCtiLimits } from './cti-limits.js';
 
 /** Flags every data command accepts. */
 export interface DataFlags {
@@ -22,13 +23,15 @@ export function dataOptions(cmd: Command): Command {
     .option('--json', 'machine-readable output');
 }
 
-/** Loads the configuration for a data command. */
+/** Loads the configuration for a data command (and applies its limits on STIX patterns). */
 export function configFor(flags: DataFlags, overrides: Parameters<typeof loadConfig>[0] = {}): Config {
-  return loadConfig({
-    ...(flags.config ? { file: flags.config } : {}),
-    ...(flags.data ? { data: flags.data } : {}),
-    ...overrides,
-  });
+  return applyCtiLimits(
+    loadConfig({
+      ...(flags.config ? { file: flags.config } : {}),
+      ...(flags.data ? { data: flags.data } : {}),
+      ...overrides,
+    }),
+  );
 }
 
 /** Parse workers to use: the configured number, else one per core less one for the main thread. */

@@ -5,6 +5,7 @@
  */
 import type { Alert, Config } from '@intersoc/core';
 import { Pipeline } from '../pipeline/pipeline.js';
+import { patternLimitsOf } from './cti-limits.js';
 
 /** Detector kinds the node enables by default. */
 export const DEFAULT_DETECTORS: readonly string[] = ['sigma', 'ioc'];
@@ -26,7 +27,12 @@ export function startPipeline(
     blockEvents: config.storage.blockEvents,
     maxRecordBytes: config.ingest.maxRecordBytes,
     maxInflightBytes: 16 * 1024 * 1024,
-    detectors: { dataDir: config.data, kinds: o.detectors ?? DEFAULT_DETECTORS },
+    detectors: {
+      dataDir: config.data,
+      kinds: o.detectors ?? DEFAULT_DETECTORS,
+      iocBudgetMs: config.cti.iocBudgetMs,
+      patternLimits: patternLimitsOf(config),
+    },
     idleFlushMs: o.idleFlushMs ?? 500,
     ...(o.onAlerts ? { onAlerts: o.onAlerts } : {}),
     ...(o.onError ? { onError: o.onError } : {}),

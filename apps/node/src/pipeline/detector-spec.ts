@@ -2,6 +2,7 @@
  * @module
  * The serialisable description of a thread's detectors (threads cannot be handed live objects).
  */
+import type { PatternLimits } from '@intersoc/cti';
 
 /** Which detectors to run, and where their rules and indicators live. */
 export interface DetectorSpec {
@@ -14,4 +15,8 @@ export interface DetectorSpec {
    * correlation stage on the writer thread, instead of inside each detector.
    */
   readonly externalCorrelation?: boolean;
+  /** Time pattern indicators may spend per batch, ms (the `ioc` detector's budget). */
+  readonly iocBudgetMs?: number;
+  /** Limits on STIX patterns, applied in every thread that parses them. */
+  readonly patternLimits?: Partial<PatternLimits>;
 }

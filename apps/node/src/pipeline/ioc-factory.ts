@@ -4,13 +4,15 @@
  * dispatches every batch (always one tenant's events) to that tenant's `IocDetector`, built from
  * its active indicators; indicators received from peers count with their trust-weighted, fused
  * confidence, and those in quarantine (or rejected by an analyst) stay out. Rebuilt on reload,
- * which the node triggers (debounced) whenever indicators change.
+ * which the node triggers (debounced) whenever indicators change. Pattern indicators that
+ * overspend the detection budget are disabled and stay disabled across rebuilds in this thread
+ * until they change (a new version gets a new chance).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { systemContext, type AlertDraft, type Detector, type SocEvent } from '@intersoc/core';
-import { indicatorsFromStix, openSqliteCtiStore } from '@intersoc/cti';
-import { IocDetector, IocIndex } from '@intersoc/detect';
+import { configurePatternLimits, indicatorsFromStix, openSqliteCtiStore } from '@intersoc/cti';
+import { IocDetector, IocIndex, type DisabledIndicator } from '@intersoc/detect';
 import {
   federationDir,
   loadFederationConfig,
@@ -38,11 +40,30 @@ function nodeIdentity(dataDir: string): string | undefined {
   return parsed.success ? stixIdentityId(parsed.data.nodeId) : undefined;
 }
 
+/** Disabled pattern indicators per tenant, kept for the life of the thread. */
+const disabledByTenant = new Map<string, Set<string>>();
+
+function disabledOf(tenant: string): Set<string> {
+  let s = disabledByTenant.get(tenant);
+  if (!s) disabledByTenant.set(tenant, (s = new Set()));
+  return s;
+}
+
+/** Options of `buildTenantDetector`. */
+export interface TenantDetectorOptions {
+  readonly identity?: string;
+  readonly state?: ReadonlyMap<string, IntelState>;
+  /** Pattern budget per batch, ms. */
+  readonly budgetMs?: number;
+  /** Told about each disabled indicator. */
+  readonly onDisabled?: (tenant: string, d: DisabledIndicator) => void;
+}
+
 /** Builds the detector of one tenant; undefined when it has no active indicator. */
 export function buildTenantDetector(
   db: SqliteDb,
   tenant: string,
-  o: { identity?: string; state?: ReadonlyMap<string, IntelState> } = {},
+  o: TenantDetectorOptions = {},
 ): IocDetector | undefined {
   const store = openSqliteCtiStore(db);
   const ctx = systemContext(tenant);
@@ -71,7 +92,10 @@ export function buildTenantDetector(
     index,
     patterns: set.patterns,
     name: tenant,
+    disabled: disabledOf(tenant),
     ...(o.identity === undefined ? {} : { identity: o.identity }),
+    ...(o.budgetMs === undefined ? {} : { budgetMs: o.budgetMs }),
+    ...(o.onDisabled === undefined ? {} : { onDisabled: (d: DisabledIndicator) => o.onDisabled?.(tenant, d) }),
   });
 }
 
@@ -109,6 +133,8 @@ export class TenantIocDetector implements Detector {
 export async function iocDetectors(spec: DetectorSpec): Promise<Detector[]> {
   const file = path.join(spec.dataDir, NODE_DB_FILE);
   if (!existsSync(file)) return [];
+  // Each thread parses the stored patterns again, under the node's limits.
+  if (spec.patternLimits) configurePatternLimits(spec.patternLimits);
   const db = openDatabase(file);
   const identity = nodeIdentity(spec.dataDir);
   const fedTenant = (() => {
@@ -127,6 +153,12 @@ export async function iocDetectors(spec: DetectorSpec): Promise<Detector[]> {
     return buildTenantDetector(db, tenant, {
       ...(identity === undefined ? {} : { identity }),
       ...(state === undefined ? {} : { state }),
+      ...(spec.iocBudgetMs === undefined ? {} : { budgetMs: spec.iocBudgetMs }),
+      onDisabled: (t, d) =>
+        process.emitWarning(
+          `tenant ${t}: indicator ${d.id} disabled, it used ${d.spentMs} ms of the ${d.budgetMs} ms pattern budget of a batch`,
+          { code: 'INTERSOC_IOC_DISABLED' },
+        ),
     });
   };
   const detector = new TenantIocDetector(build, () => db.close());

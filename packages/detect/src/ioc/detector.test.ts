@@ -146,3 +146,63 @@ describe('IocDetector without decay', () => {
     expect(new IocDetector({ index }).detect([e]).length).toBe(0);
   });
 });
+
+describe('IocDetector time budget', () => {
+  const pathological = indicator(20, "[process:command_line LIKE '%q%q%q%q%q%q%q%q%q%z']", { name: 'nine q then z' });
+  const cmd = (id: string, line: string) =>
+    event(id, { 'process.command_line': line, 'destination.ip': '198.51.100.7' });
+
+  it('completes a batch holding the input that made the LIKE regex backtrack about 2^40 times', () => {
+    const set = indicatorsFromStix([bundle[0], pathological]);
+    const index = new IocIndex();
+    for (const s of set.simple) index.add(s);
+    // A generous budget: the linear matcher needs microseconds, the old regex hours.
+    const d = new IocDetector({ index, patterns: set.patterns, budgetMs: 30_000, now: () => T0 });
+    const batch = [cmd('x1', 'q'.repeat(40)), ...Array.from({ length: 50 }, (_, i) => cmd(`n${i}`, 'ls -l'))];
+    const alerts = d.detect(batch);
+    expect(alerts.filter((a) => a.detector.ruleId.endsWith('01'))).toHaveLength(51);
+    expect(alerts.some((a) => a.detector.ruleId === pathological.id)).toBe(false);
+    expect(d.detect([cmd('x2', `${'q'.repeat(40)}z`)]).map((a) => a.detector.ruleId)).toContain(pathological.id);
+  });
+
+  it('disables the indicator that overspends the batch budget, reports it and keeps the others', () => {
+    const slow = indicator(21, "[process:command_line LIKE '%slow%']", { name: 'slow one' });
+    const cheap = indicator(22, "[process:command_line MATCHES 'whoami']");
+    const set = indicatorsFromStix([slow, cheap]);
+    const byId = new Map(set.patterns.map((p) => [p.id, p]));
+    // A scripted clock: every evaluation of the slow indicator costs 400 ms, the cheap one 1 ms.
+    let t = 0;
+    let current = '';
+    const costs: Record<string, number> = { [slow.id]: 400, [cheap.id]: 1 };
+    const patterns = set.patterns.map((p) => ({
+      ...p,
+      get pattern() {
+        current = p.id;
+        return (byId.get(p.id) as typeof p).pattern;
+      },
+    }));
+    const disabled = new Set<string>();
+    const reported: string[] = [];
+    const d = new IocDetector({
+      index: new IocIndex(),
+      patterns,
+      budgetMs: 1_000,
+      clock: () => (t += costs[current] ?? 0),
+      disabled,
+      onDisabled: (x) => reported.push(x.id),
+      now: () => T0,
+    });
+    const batch = Array.from({ length: 20 }, (_, i) => cmd(`w${i}`, 'cmd /c whoami'));
+    const alerts = d.detect(batch);
+    const notice = alerts.filter((a) => a.details?.['disabled'] === true);
+    expect(notice).toHaveLength(1);
+    expect(notice[0]?.detector.ruleId).toBe(slow.id);
+    expect(notice[0]?.summary).toMatch(/indicator .* disabled/);
+    expect(reported).toEqual([slow.id]);
+    expect(alerts.filter((a) => a.detector.ruleId === cheap.id)).toHaveLength(20);
+    expect([...disabled]).toHaveLength(1);
+    // Disabled for later batches and for a detector rebuilt with the same set.
+    const again = new IocDetector({ index: new IocIndex(), patterns: set.patterns, disabled, now: () => T0 });
+    expect(again.detect([cmd('w', 'slow whoami')]).map((a) => a.detector.ruleId)).toEqual([cheap.id]);
+  });
+});

@@ -30,6 +30,7 @@ import {
   type Observation,
   type PatternIndicator,
 } from '@intersoc/cti';
+import { BatchBudget, DEFAULT_PATTERN_BUDGET_MS, type DisabledIndicator } from './budget.js';
 import type { IocIndex } from './ioc-index.js';
 import { buildSighting } from './sighting.js';
 
@@ -67,6 +68,17 @@ export interface IocDetectorOptions {
   readonly identity?: string;
   /** Clock for sightings' created time (tests). */
   readonly now?: () => number;
+  /** Time pattern indicators may spend per batch, ms (default 2,000); see `BatchBudget`. */
+  readonly budgetMs?: number;
+  /** Monotonic clock of the budget, ms (tests); default `performance.now`. */
+  readonly clock?: () => number;
+  /**
+   * Indicators taken out of detection, by `disabledKey`. Shared with the caller so a disabled
+   * indicator stays out when the detector is rebuilt; the detector adds to it.
+   */
+  readonly disabled?: Set<string>;
+  /** Told about each indicator the detector disables (besides the alert it raises). */
+  readonly onDisabled?: (d: DisabledIndicator) => void;
 }
 
 const ROLE: Readonly<Record<string, string>> = {
@@ -101,11 +113,13 @@ export class IocDetector implements Detector {
   private readonly fields: [string, IocKind, boolean][];
   private readonly single: PatternIndicator[];
   private readonly multi: PatternIndicator[];
+  private readonly disabled: Set<string>;
 
   constructor(private readonly options: IocDetectorOptions) {
     this.id = `ioc:${options.name ?? 'default'}`;
     const ecs = new Set<string>(ECS_FIELDS);
     this.fields = Object.entries(options.fields ?? DEFAULT_IOC_FIELDS).map(([f, k]) => [f, k, ecs.has(f)]);
+    this.disabled = options.disabled ?? new Set();
     const patterns = options.patterns ?? [];
     this.single = patterns.filter((p) => p.pattern.root.kind === 'observation');
     this.multi = patterns.filter((p) => p.pattern.root.kind !== 'observation');
@@ -268,17 +282,32 @@ export class IocDetector implements Detector {
         },
       });
     };
+    const budget = new BatchBudget(
+      this.options.budgetMs ?? DEFAULT_PATTERN_BUDGET_MS,
+      this.options.clock ?? (() => performance.now()),
+    );
+    // True when `p` may go on; otherwise the costliest indicator (maybe `p`) was disabled.
+    const charge = (p: PatternIndicator, event: SocEvent): boolean => {
+      const over = budget.charge(p.id);
+      if (over) this.disable(over.id, over.spentMs, budget.budgetMs, event, out);
+      return !this.disabled.has(disabledKey(p));
+    };
     for (const p of this.single) {
       const root = p.pattern.root;
-      if (root.kind !== 'observation') continue;
-      events.forEach((e, i) => {
-        if (matchesObservation(root.comparison, observations[i] as Observation)) emit(p, [e]);
-      });
+      if (root.kind !== 'observation' || this.disabled.has(disabledKey(p))) continue;
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i] as SocEvent;
+        const hit = matchesObservation(root.comparison, observations[i] as Observation);
+        if (!charge(p, e)) break;
+        if (hit) emit(p, [e]);
+      }
     }
     // Multi-observation patterns (AND/OR/FOLLOWEDBY, qualifiers) are evaluated within the batch;
     // windows spanning batches belong to the correlation stage.
     for (const p of this.multi) {
+      if (this.disabled.has(disabledKey(p))) continue;
       const r = matchPattern(p.pattern, observations);
+      if (!charge(p, events[events.length - 1] as SocEvent)) continue;
       if (r.matched)
         emit(
           p,
@@ -286,6 +315,45 @@ export class IocDetector implements Detector {
         );
     }
   }
+
+  /** Takes an indicator out of detection and raises an alert naming it. */
+  private disable(id: string, spentMs: number, budgetMs: number, event: SocEvent, out: AlertDraft[]): void {
+    const p = [...this.single, ...this.multi].find((x) => x.id === id);
+    const key = p ? disabledKey(p) : id;
+    if (this.disabled.has(key)) return;
+    this.disabled.add(key);
+    const d: DisabledIndicator = {
+      id,
+      ...(p?.name === undefined ? {} : { name: p.name }),
+      spentMs: Math.round(spentMs),
+      budgetMs,
+      eventId: event.id,
+    };
+    this.options.onDisabled?.(d);
+    const title = p?.name ?? `pattern ${p?.source_pattern ?? id}`;
+    out.push({
+      time: event.time,
+      detector: { kind: 'ioc', ruleId: id, ruleTitle: `indicator disabled: ${title}` },
+      severity: 'medium',
+      tactics: [],
+      techniques: [],
+      entities: [],
+      eventIds: [event.id],
+      summary: `indicator ${id} disabled: it used ${d.spentMs} ms of the ${budgetMs} ms pattern budget of a batch`,
+      details: {
+        indicator: id,
+        disabled: true,
+        spentMs: d.spentMs,
+        budgetMs,
+        ...(p ? { pattern: p.source_pattern } : {}),
+      },
+    });
+  }
+}
+
+/** Key of an indicator version in the disabled set: a changed indicator gets a new chance. */
+export function disabledKey(p: { readonly id: string; readonly created?: number }): string {
+  return p.created === undefined ? p.id : `${p.id}@${p.created}`;
 }
 
 function hostOf(url: string): string | undefined {
