@@ -98,8 +98,10 @@ export interface TaxiiBackend {
   /** Returns up to `limit + 1` records so callers know whether more follow. */
   queryObjects(apiRoot: string, collection: string, f: ObjectFilter): TaxiiRecord[];
   deleteObject(apiRoot: string, collection: string, id: string, versions?: readonly string[]): number;
-  saveStatus(apiRoot: string, status: Readonly<Record<string, unknown>>): void;
-  status(apiRoot: string, id: string): Record<string, unknown> | undefined;
+  /** Keeps a status resource for its `owner` (`tenant/user` of the poster). */
+  saveStatus(apiRoot: string, status: Readonly<Record<string, unknown>>, owner: string): void;
+  /** A status resource, only for the owner it was saved for. */
+  status(apiRoot: string, id: string, owner: string): Record<string, unknown> | undefined;
   /** Removes status resources older than `maxAgeMs`. */
   pruneStatus(maxAgeMs: number): number;
 }
@@ -117,6 +119,8 @@ const MIGRATIONS = [
    CREATE INDEX taxii_objects_added ON taxii_objects (api_root, collection, date_added);
    CREATE INDEX taxii_objects_id ON taxii_objects (api_root, collection, id);
    CREATE TABLE taxii_status (api_root TEXT NOT NULL, id TEXT NOT NULL, created INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (api_root, id));`,
+  // Status resources belong to their poster; rows from before have no owner and stay unreadable.
+  `ALTER TABLE taxii_status ADD COLUMN owner TEXT NOT NULL DEFAULT '';`,
 ];
 
 /** The statement methods used here. */
@@ -332,18 +336,23 @@ export class SqliteTaxiiBackend implements TaxiiBackend {
     ).changes;
   }
 
-  saveStatus(apiRoot: string, status: Readonly<Record<string, unknown>>): void {
-    this.stmt('INSERT OR REPLACE INTO taxii_status (api_root, id, created, json) VALUES (?, ?, ?, ?)').run(
+  saveStatus(apiRoot: string, status: Readonly<Record<string, unknown>>, owner: string): void {
+    this.stmt('INSERT OR REPLACE INTO taxii_status (api_root, id, created, json, owner) VALUES (?, ?, ?, ?, ?)').run(
       apiRoot,
       String(status['id'] ?? randomUUID()),
       Date.now(),
       JSON.stringify(status),
+      owner,
     );
   }
 
-  status(apiRoot: string, id: string): Record<string, unknown> | undefined {
-    const r = this.stmt('SELECT json FROM taxii_status WHERE api_root = ? AND id = ?').get(apiRoot, id) as
-      { json: string } | undefined;
+  status(apiRoot: string, id: string, owner: string): Record<string, unknown> | undefined {
+    if (owner === '') return undefined;
+    const r = this.stmt('SELECT json FROM taxii_status WHERE api_root = ? AND id = ? AND owner = ?').get(
+      apiRoot,
+      id,
+      owner,
+    ) as { json: string } | undefined;
     return r ? (JSON.parse(r.json) as Record<string, unknown>) : undefined;
   }
 

@@ -87,6 +87,11 @@ class HttpError extends Error {
 
 const ctxOf = new WeakMap<FastifyRequest, AuthContext>();
 
+/** Who may read a status resource: the tenant and user that posted (ids alone are not secrets). */
+function statusOwner(ctx: AuthContext): string {
+  return `${ctx.tenant}/${ctx.user}`;
+}
+
 function authRequest(req: FastifyRequest): TaxiiAuthRequest {
   return {
     ...(req.headers.authorization === undefined ? {} : { authorization: req.headers.authorization }),
@@ -237,7 +242,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
 
   app.get<{ Params: { root: string; id: string } }>('/:root/status/:id/', cfg('GET'), async (req, reply) => {
     rootOf(req.params.root);
-    const s = backend.status(req.params.root, req.params.id);
+    const s = backend.status(req.params.root, req.params.id, statusOwner(auth(req)));
     if (!s) throw new HttpError(404, 'Unknown status');
     return send(reply, s);
   });
@@ -479,7 +484,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
         pendings: [],
       };
       backend.pruneStatus(opts.statusRetentionMs ?? 86_400_000);
-      backend.saveStatus(c.apiRoot, status);
+      backend.saveStatus(c.apiRoot, status, statusOwner(auth(req)));
       return send(reply, status, 202);
     },
   );

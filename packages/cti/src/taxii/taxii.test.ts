@@ -126,6 +126,11 @@ describe('TAXII 2.1 over HTTP', () => {
     const again = await analyst.push(root, SHARED, objs.slice(0, 2));
     expect(again.successes?.map((s) => s['message'])).toEqual(['already present', 'already present']);
     expect((await analyst.status(root, status.id)).id).toBe(status.id);
+    // A status resource is its poster's: another tenant, or another user, learns nothing from its id.
+    const viewer = new TaxiiClient({ user: 'viewer', password: 'pw-v' });
+    for (const other of [partner, viewer]) {
+      await expect(other.status(root, status.id)).rejects.toMatchObject({ details: { status: 404 } });
+    }
 
     const cursors = memoryCursors();
     const pages: [number, string | undefined, string | undefined][] = [];

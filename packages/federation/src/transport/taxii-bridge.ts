@@ -50,11 +50,11 @@ export class TaxiiBridge implements TaxiiBackend {
   deleteObject(apiRoot: string, collection: string, id: string, versions?: readonly string[]): number {
     return this.o.base.deleteObject(apiRoot, collection, id, versions);
   }
-  saveStatus(apiRoot: string, status: Readonly<Record<string, unknown>>): void {
-    this.o.base.saveStatus(apiRoot, status);
+  saveStatus(apiRoot: string, status: Readonly<Record<string, unknown>>, owner: string): void {
+    this.o.base.saveStatus(apiRoot, status, owner);
   }
-  status(apiRoot: string, id: string): Record<string, unknown> | undefined {
-    return this.o.base.status(apiRoot, id);
+  status(apiRoot: string, id: string, owner: string): Record<string, unknown> | undefined {
+    return this.o.base.status(apiRoot, id, owner);
   }
   pruneStatus(maxAgeMs: number): number {
     return this.o.base.pruneStatus(maxAgeMs);
