@@ -10,6 +10,7 @@ import type { FieldValue, FlatFields } from '@intersoc/core';
 import { decimal, flattenValue, isObject, newFlattenState, own, setField, toScalar } from '../../internal/fields.js';
 import type { FlattenState } from '../../internal/fields.js';
 import { canonicalChannel } from './channels.js';
+import { stripSpaces } from './field-names.js';
 
 /** Top-level spellings of System fields across NXLog and Winlogbeat 6, to the nested names. */
 const ALIASES = new Map<string, string>([
@@ -109,6 +110,7 @@ export function flattenFlat(obj: Record<string, unknown>): { fields: FlatFields;
   const out = obj as FlatFields;
   const st = newFlattenState();
   let containers: Record<string, unknown>[] | undefined;
+  let spaced: string[] | undefined;
   const keys = Object.keys(obj);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;
@@ -130,6 +132,8 @@ export function flattenFlat(obj: Record<string, unknown>): { fields: FlatFields;
     }
     if (v === null || typeof v !== 'object') {
       if (typeof v === 'number' && !Number.isFinite(v)) out[k] = String(v);
+      // NXLog puts event data at the top level, names with spaces included.
+      if (k.indexOf(' ') !== -1) (spaced ??= []).push(k);
       continue;
     }
     if (Array.isArray(v)) {
@@ -146,7 +150,8 @@ export function flattenFlat(obj: Record<string, unknown>): { fields: FlatFields;
       flattenValue(out, v, k, 1, st);
     }
   }
-  if (containers !== undefined) for (const c of containers) lift(out, c, st);
+  if (containers !== undefined) for (const c of containers) spaced = lift(out, c, st, spaced);
+  if (spaced !== undefined) stripSpaces(out, spaced);
   // NXLog's `host` is the collector; it stands for the computer only when nothing better exists.
   if (out['Computer'] === undefined) {
     const host = out['host'] ?? out['host.name'];
@@ -214,16 +219,28 @@ function flattenWinlog(
   return lifted;
 }
 
-/** Event data members become top-level fields unless a System field already has the name. */
-function lift(out: FlatFields, data: Record<string, unknown>, st: FlattenState): void {
+/**
+ * Event data members become top-level fields unless a System field already has the name. Returns
+ * `spaced` plus the scalar names with spaces, for `stripSpaces`.
+ */
+function lift(
+  out: FlatFields,
+  data: Record<string, unknown>,
+  st: FlattenState,
+  spaced: string[] | undefined,
+): string[] | undefined {
+  let names = spaced;
   const keys = Object.keys(data);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;
     if (Object.prototype.hasOwnProperty.call(out, k)) continue;
     const v = data[k];
-    if (v === null || typeof v !== 'object') setField(out, k, toScalar(v));
-    else flattenValue(out, v, k, 1, st);
+    if (v === null || typeof v !== 'object') {
+      setField(out, k, toScalar(v));
+      if (k.indexOf(' ') !== -1) (names ??= []).push(k);
+    } else flattenValue(out, v, k, 1, st);
   }
+  return names;
 }
 
 function integer(v: unknown): FieldValue {

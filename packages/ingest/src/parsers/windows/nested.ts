@@ -8,6 +8,12 @@ import type { FlatFields } from '@intersoc/core';
 import { decimal, flattenValue, isObject, newFlattenState, own, setField, toScalar } from '../../internal/fields.js';
 import type { FlattenState } from '../../internal/fields.js';
 import { canonicalChannel } from './channels.js';
+import { stripSpaces } from './field-names.js';
+
+/** Flattening state plus the event data names seen with spaces (rare: Defender's `New Value`). */
+interface EventDataState extends FlattenState {
+  spaced?: string[];
+}
 
 const ATTRS = '#attributes';
 const TEXT = '#text';
@@ -94,7 +100,7 @@ function attr(v: unknown, name: string): string | number | null | undefined {
  * EventData members become top-level fields. Unnamed `<Data>` elements render as `Data` (a string or
  * an array); `Data` items shaped `{"#attributes":{"Name":n},"#text":v}` are named fields.
  */
-function flattenEventData(out: FlatFields, data: Record<string, unknown>, st: FlattenState): void {
+function flattenEventData(out: FlatFields, data: Record<string, unknown>, st: EventDataState): void {
   const keys = Object.keys(data);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;
@@ -104,16 +110,17 @@ function flattenEventData(out: FlatFields, data: Record<string, unknown>, st: Fl
       flattenDataArray(out, v as unknown[], st);
     } else if (k === 'Data' && isObject(v) && own(v, TEXT) !== undefined) {
       const name = attr(v, 'Name');
-      putIfAbsent(out, typeof name === 'string' && name.length > 0 ? name : 'Data', toScalar(own(v, TEXT)));
+      putData(out, typeof name === 'string' && name.length > 0 ? name : 'Data', toScalar(own(v, TEXT)), st);
     } else if (v === null || typeof v !== 'object') {
-      putIfAbsent(out, k, toScalar(v));
+      putData(out, k, toScalar(v), st);
     } else if (!Object.prototype.hasOwnProperty.call(out, k)) {
       flattenValue(out, v, k, 2, st);
     }
   }
+  if (st.spaced !== undefined) stripSpaces(out, st.spaced);
 }
 
-function flattenDataArray(out: FlatFields, items: unknown[], st: FlattenState): void {
+function flattenDataArray(out: FlatFields, items: unknown[], st: EventDataState): void {
   const unnamed: (string | number | boolean | null)[] = [];
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
@@ -121,7 +128,7 @@ function flattenDataArray(out: FlatFields, items: unknown[], st: FlattenState): 
       const name = attr(item, 'Name');
       const text = own(item, TEXT);
       if (typeof name === 'string' && name.length > 0)
-        putIfAbsent(out, name, toScalar(text === undefined ? null : text));
+        putData(out, name, toScalar(text === undefined ? null : text), st);
       else if (text !== undefined) unnamed.push(toScalar(text));
       else flattenValue(out, item, 'Data.' + i, 3, st);
     } else {
@@ -153,6 +160,12 @@ function flattenChildren(out: FlatFields, obj: Record<string, unknown>, prefix: 
     if (v === null || typeof v !== 'object') putIfAbsent(out, key, toScalar(v));
     else if (!Object.prototype.hasOwnProperty.call(out, key)) flattenValue(out, v, key, 3, st);
   }
+}
+
+/** An event data value; names with spaces are noted for `stripSpaces` once all names are in. */
+function putData(out: FlatFields, name: string, value: string | number | boolean | null, st: EventDataState): void {
+  if (name.indexOf(' ') !== -1) (st.spaced ??= []).push(name);
+  putIfAbsent(out, name, value);
 }
 
 /** System fields win over EventData names that collide with them (e.g. an EventData `Channel`). */
