@@ -8,7 +8,8 @@ import type { AuthContext, Role } from '@intersoc/core';
 import type { SqliteDb } from '../sqlite/database.js';
 import { requireAdmin } from './access.js';
 import { hashPassword, verifyPassword } from './internal/secrets.js';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, USER_NAME_PATTERN } from './types.js';
+import { passwordProblem } from './password-policy.js';
+import { MAX_PASSWORD_LENGTH, USER_NAME_PATTERN } from './types.js';
 import type { NewUser, User, UserPatch, UserStore } from './types.js';
 
 interface UserRow {
@@ -33,14 +34,9 @@ function toUser(r: UserRow): User {
   };
 }
 
-function checkPassword(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
-    throw new AppError(
-      'VALIDATION',
-      `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`,
-      { details: { field: 'password' } },
-    );
-  }
+async function checkPassword(password: string, tenant: string, user: string): Promise<void> {
+  const problem = await passwordProblem(password, { tenant, user });
+  if (problem !== undefined) throw new AppError('VALIDATION', problem, { details: { field: 'password' } });
 }
 
 function checkRole(role: string): void {
@@ -85,7 +81,7 @@ export class SqliteUserStore implements UserStore {
       });
     }
     checkRole(input.role);
-    if (input.password !== undefined) checkPassword(input.password);
+    if (input.password !== undefined) await checkPassword(input.password, ctx.tenant, input.name);
     const tenant = this.#db.prepare('SELECT disabled FROM tenants WHERE name = ?').get(ctx.tenant) as
       { disabled: number } | undefined;
     if (!tenant) throw new AppError('NOT_FOUND', `no tenant ${ctx.tenant}`);
@@ -103,7 +99,7 @@ export class SqliteUserStore implements UserStore {
   async update(ctx: AuthContext, name: string, patch: UserPatch): Promise<User> {
     requireAdmin(ctx);
     if (patch.role !== undefined) checkRole(patch.role);
-    if (patch.password !== undefined) checkPassword(patch.password);
+    if (patch.password !== undefined) await checkPassword(patch.password, ctx.tenant, name);
     const hash = patch.password === undefined ? undefined : await hashPassword(patch.password);
     // Read, check and write in one immediate transaction so two admins cannot both demote
     // each other and leave the tenant without one.
