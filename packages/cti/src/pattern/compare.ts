@@ -1,13 +1,16 @@
 /**
  * @module
- * Property tests of the STIX pattern matcher: typed equality and ordering, IN, LIKE (a linear
- * glob) and MATCHES (on RE2), so hostile patterns cannot stall a detector, ISSUBSET/ISSUPERSET on networks, and
- * path resolution through lists and `*_ref` dereferences.
+ * Property tests of the STIX pattern matcher: path resolution through lists and `*_ref`
+ * dereferences, then `=`, `!=`, ordering, IN, LIKE (a linear glob) and MATCHES (on RE2), so
+ * hostile patterns cannot stall a detector, and ISSUBSET/ISSUPERSET on networks. Value
+ * semantics (types, binary, timestamps) are in `values.ts`. `NOT` inverts the test's result for
+ * every value, including values the operator does not apply to, as the reference matcher does.
  */
 import { RE2JS } from 're2js';
 import type { Comparison, Literal, PathStep } from './ast.js';
 import type { ObservedObject } from './observation.js';
 import { compileLike, type LikeMatcher } from './like.js';
+import { Bytes, equal, literalValue, member, order, propertyValue, type LiteralValue } from './values.js';
 import { networkContains, networkEquals, parseNetwork } from '../indicators/ip.js';
 
 /** Resolves a path from an object: lists fan out, `*_ref(s)` followed by a step are dereferenced. */
@@ -29,9 +32,8 @@ export function resolvePath(
         if (refLike) v = lookup(v);
       }
       if (step.kind === 'key') {
-        if (v && typeof v === 'object' && !Array.isArray(v)) {
-          const got = (v as Record<string, unknown>)[step.key];
-          if (got !== undefined) next.push(got);
+        if (v && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, step.key)) {
+          next.push(propertyValue(step.key, (v as Record<string, unknown>)[step.key]));
         }
       } else if (Array.isArray(v)) {
         if (step.index === '*') next.push(...(v as unknown[]));
@@ -44,13 +46,13 @@ export function resolvePath(
     current = next;
     if (current.length === 0) break;
   }
-  // A trailing list with no index step is compared element-wise, as the reference matcher does.
+  // A trailing list with no index step is compared element-wise.
   return current.flatMap((v) => (Array.isArray(v) ? (v as unknown[]) : [v]));
 }
 
-const regexCache = new Map<string, RE2JS | RegExp | null>();
+const regexCache = new Map<string, RE2JS | null>();
 
-function compileRegex(source: string): RE2JS | RegExp | null {
+function compileRegex(source: string): RE2JS | null {
   let re = regexCache.get(source);
   if (re === undefined) {
     try {
@@ -76,59 +78,17 @@ function likeMatcher(pattern: string): LikeMatcher {
   return m;
 }
 
-function toBinaryString(v: unknown, isBin: boolean): string | undefined {
-  if (typeof v !== 'string') return undefined;
-  return isBin ? Buffer.from(v, 'base64').toString('latin1') : v;
+/** All code points below 256, so the text can also be matched against bytes. */
+function isLatin1(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 255) return false;
+  return true;
 }
 
-type Cmp = -1 | 0 | 1 | undefined;
-
-/** Orders an observed value against a literal; undefined when the types are not comparable. */
-function order(value: unknown, lit: Literal, pathKey: string): Cmp {
-  const sign = (d: number): Cmp => (Number.isNaN(d) ? undefined : d < 0 ? -1 : d > 0 ? 1 : 0);
-  switch (lit.kind) {
-    case 'int':
-    case 'float': {
-      const n =
-        typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-      return sign(n - lit.value);
-    }
-    case 'timestamp': {
-      if (typeof value !== 'string') return undefined;
-      return sign(Date.parse(value) - lit.value);
-    }
-    case 'string': {
-      if (typeof value === 'number' && /^-?\d+(\.\d+)?$/.test(lit.value)) return sign(value - Number(lit.value));
-      if (typeof value !== 'string') return undefined;
-      return value < lit.value ? -1 : value > lit.value ? 1 : 0;
-    }
-    case 'bool':
-      return typeof value === 'boolean' ? (value === lit.value ? 0 : value ? 1 : -1) : undefined;
-    case 'hex': {
-      if (typeof value !== 'string') return undefined;
-      const v = pathKey.endsWith('_bin') ? Buffer.from(value, 'base64').toString('hex') : value.toLowerCase();
-      return v < lit.value ? -1 : v > lit.value ? 1 : 0;
-    }
-    case 'binary': {
-      if (typeof value !== 'string') return undefined;
-      const a = pathKey.endsWith('_hex') ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
-      return sign(Buffer.compare(a, Buffer.from(lit.value, 'base64')));
-    }
-    default:
-      return undefined;
-  }
-}
-
-function equals(value: unknown, lit: Literal, pathKey: string, objectType: string): boolean {
-  // Address values compare as networks, so '198.51.100.1' equals '198.51.100.1/32'.
-  if (lit.kind === 'string' && pathKey === 'value' && typeof value === 'string') {
-    if (objectType === 'ipv4-addr' || objectType === 'ipv6-addr' || value.includes('.') || value.includes(':')) {
-      const a = parseNetwork(value);
-      const b = a ? parseNetwork(lit.value) : undefined;
-      if (a && b) return networkEquals(a, b);
-    }
-  }
-  return order(value, lit, pathKey) === 0;
+/** The text LIKE and MATCHES see: NFC strings, bytes as code points 0–255 (when the pattern allows). */
+function textOf(v: unknown, pattern: string): string | undefined {
+  if (typeof v === 'string') return v.normalize('NFC');
+  if (v instanceof Bytes && isLatin1(pattern)) return v.latin1();
+  return undefined;
 }
 
 /** Evaluates one comparison on the values a path resolved to (existential over the values). */
@@ -137,52 +97,71 @@ export function testValues(c: Comparison, values: readonly unknown[], objectType
   const last = [...c.path.steps].reverse().find((s) => s.kind === 'key');
   const pathKey = last && last.kind === 'key' ? last.key : '';
   for (const v of values) {
-    if (v === null || v === undefined || typeof v === 'object') continue;
     const r = testOne(c, v, pathKey, objectType);
-    if (r === undefined) continue;
     if (c.negated ? !r : r) return true;
   }
   return false;
 }
 
-function testOne(c: Comparison, v: unknown, pathKey: string, objectType: string): boolean | undefined {
-  const lit = c.value as Literal;
+/** Address values compare as networks, so '198.51.100.1' equals '198.51.100.1/32'. */
+function addressEquals(v: string, lit: string, pathKey: string, objectType: string): boolean | undefined {
+  if (pathKey !== 'value') return undefined;
+  if (!(objectType === 'ipv4-addr' || objectType === 'ipv6-addr' || v.includes('.') || v.includes(':')))
+    return undefined;
+  const a = parseNetwork(v);
+  const b = a ? parseNetwork(lit) : undefined;
+  return a && b ? networkEquals(a, b) : undefined;
+}
+
+function isEqual(v: unknown, lit: Literal, pathKey: string, objectType: string): boolean {
+  if (lit.kind === 'string' && typeof v === 'string') {
+    const net = addressEquals(v, lit.value, pathKey, objectType);
+    if (net !== undefined) return net;
+  }
+  return equal(v, literalValue(lit));
+}
+
+function testOne(c: Comparison, v: unknown, pathKey: string, objectType: string): boolean {
   switch (c.operator) {
     case '=':
-      return equals(v, lit, pathKey, objectType);
-    case '!=': {
-      const o = order(v, lit, pathKey);
-      return o === undefined ? undefined : !equals(v, lit, pathKey, objectType);
-    }
+      return isEqual(v, c.value as Literal, pathKey, objectType);
+    case '!=':
+      return !isEqual(v, c.value as Literal, pathKey, objectType);
     case '<':
     case '<=':
     case '>':
     case '>=': {
-      const o = order(v, lit, pathKey);
-      if (o === undefined) return undefined;
+      const o = order(v, literalValue(c.value as Literal));
+      if (o === undefined) return false;
       return c.operator === '<' ? o < 0 : c.operator === '<=' ? o <= 0 : c.operator === '>' ? o > 0 : o >= 0;
     }
-    case 'IN':
-      return (c.value as readonly Literal[]).some((l) => equals(v, l, pathKey, objectType));
+    case 'IN': {
+      const set = c.value as readonly Literal[];
+      const values: LiteralValue[] = set.map(literalValue);
+      if (typeof v === 'string' && set.some((l) => l.kind === 'string' && isEqual(v, l, pathKey, objectType)))
+        return true;
+      return member(v, values);
+    }
     case 'LIKE': {
-      const s = toBinaryString(v, pathKey.endsWith('_bin'));
-      return s === undefined ? undefined : likeMatcher(lit.value as string).test(s);
+      const pattern = ((c.value as Literal).value as string).normalize('NFC');
+      const s = textOf(v, pattern);
+      return s !== undefined && likeMatcher(pattern).test(s);
     }
     case 'MATCHES': {
-      const s = toBinaryString(v, pathKey.endsWith('_bin'));
-      const re = compileRegex(lit.value as string);
-      if (s === undefined || re === null) return undefined;
-      return re.test(s);
+      const source = ((c.value as Literal).value as string).normalize('NFC');
+      const s = textOf(v, source);
+      const re = compileRegex(source);
+      return s !== undefined && re !== null && re.matcher(s).find();
     }
     case 'ISSUBSET':
     case 'ISSUPERSET': {
-      if (typeof v !== 'string') return undefined;
+      if (typeof v !== 'string') return false;
       const a = parseNetwork(v);
-      const b = parseNetwork(lit.value as string);
-      if (!a || !b) return undefined;
+      const b = parseNetwork((c.value as Literal).value as string);
+      if (!a || !b) return false;
       return c.operator === 'ISSUBSET' ? networkContains(b, a) : networkContains(a, b);
     }
     default:
-      return undefined;
+      return false;
   }
 }

@@ -106,3 +106,92 @@ describe('matching events through the ECS mapping', () => {
     expect(em("[x-intersoc-event:fields.Channel = 'Security']")).toBe(false);
   });
 });
+
+describe('matchPattern agrees with the reference semantics', () => {
+  const data = [
+    {
+      type: 'bundle',
+      id: 'bundle--00000000-0000-4000-8000-0000000000b1',
+      objects: [
+        {
+          type: 'observed-data',
+          id: 'observed-data--00000000-0000-4000-8000-0000000000a1',
+          first_observed: '2020-01-01T00:00:00Z',
+          last_observed: '2020-01-01T00:00:00Z',
+          number_observed: 3,
+          // 2.1 data may keep an empty deprecated `objects` beside `object_refs`.
+          objects: {},
+          object_refs: ['x-thing--00000000-0000-4000-8000-0000000000c1'],
+        },
+        {
+          type: 'x-thing',
+          id: 'x-thing--00000000-0000-4000-8000-0000000000c1',
+          n: 7,
+          flag: false,
+          word: 'dog',
+          gone: null,
+          blob_hex: '646f67',
+          when: '2020-01-01T00:00:00.5Z',
+          sloppy: '2020-01-01 00:00:00',
+        },
+      ],
+    },
+  ];
+  const p = (s: string) => {
+    const r = parsePattern(s, { allowRepeatedQualifiers: true });
+    if (!r.ok) throw new Error(r.reason.message);
+    return r.value;
+  };
+  const run = (s: string) => matchPattern(p(s), observationsFromObjects(data));
+  const yes = (s: string) => expect(run(s).matched, s).toBe(true);
+  const no = (s: string) => expect(run(s).matched, s).toBe(false);
+
+  it('reads object_refs when an empty objects map is present', () => {
+    yes("[x-thing:word = 'dog']");
+  });
+  it('treats values of different types as unequal and unordered', () => {
+    yes('[x-thing:n != true]');
+    yes("[x-thing:n != '7']");
+    yes("[x-thing:flag != 'false']");
+    yes("[x-thing:word != h'00']");
+    yes("[x-thing:n != t'2020-01-01T00:00:00Z']");
+    no('[x-thing:flag < 1]');
+    no("[x-thing:n > 'a']");
+    no('[x-thing:flag = 0]');
+  });
+  it('compares binary literals and *_hex properties with strings byte for byte', () => {
+    yes("[x-thing:word = h'646f67']");
+    yes("[x-thing:word = b'ZG9n']");
+    yes("[x-thing:blob_hex = 'dog']");
+    yes("[x-thing:blob_hex LIKE 'd_g']");
+    no("[x-thing:blob_hex = 'dōg']");
+  });
+  it('lets != and NOT hold on null, and nothing hold on missing properties', () => {
+    yes("[x-thing:gone != 'a']");
+    yes("[x-thing:gone NOT LIKE 'a%']");
+    no("[x-thing:gone = 'a']");
+    no("[x-thing:missing != 'a']");
+  });
+  it('reads strings as timestamps against timestamp literals, and reports malformed ones', () => {
+    yes("[x-thing:when > t'2020-01-01T00:00:00.4Z']");
+    const r = run("[x-thing:sloppy = t'2020-01-01T00:00:00Z']");
+    expect(r.matched).toBe(false);
+    expect(r.error).toMatch(/invalid timestamp/);
+  });
+  it('counts number_observed and applies REPEATS, also repeated and with WITHIN', () => {
+    yes("[x-thing:word = 'dog'] REPEATS 3 TIMES");
+    no("[x-thing:word = 'dog'] REPEATS 4 TIMES");
+    yes("[x-thing:word = 'dog'] REPEATS 1 TIMES REPEATS 3 TIMES WITHIN 1 SECONDS");
+    no("[x-thing:word = 'dog'] REPEATS 2 TIMES REPEATS 2 TIMES");
+  });
+  it('refuses WITHIN 0 SECONDS, REPEATS 0 TIMES and mixed-type sets when parsing', () => {
+    for (const s of [
+      "[x-thing:word = 'dog'] WITHIN 0 SECONDS",
+      "[x-thing:word = 'dog'] REPEATS 0 TIMES",
+      "[x-thing:word IN (1, 'a')]",
+    ]) {
+      expect(parsePattern(s).ok, s).toBe(false);
+    }
+    expect(parsePattern('[x-thing:n IN (1, 2.5)]').ok).toBe(true);
+  });
+});

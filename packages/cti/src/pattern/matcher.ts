@@ -1,13 +1,14 @@
 /**
  * @module
  * Evaluation of STIX patterns over observations. Inside `[...]`, comparisons on one object type
- * joined by AND must hold for the same object; observation operators combine distinct
- * observations (AND, OR, FOLLOWEDBY), and qualifiers filter the combinations by time span
- * (WITHIN), count (REPEATS) and window (START/STOP). Works on any object type, custom included.
+ * joined by AND must hold for the same object; observation operators and qualifiers follow the
+ * OASIS reference matcher (`bindings.ts`). Works on any object type, custom included.
  */
 import type { ComparisonExpression, ObservationExpression, Pattern, Qualifier } from './ast.js';
+import { inWindow, join, repeats, within, type Binding, type Interval } from './bindings.js';
 import { resolvePath, testValues } from './compare.js';
 import type { Observation, ObservedObject } from './observation.js';
+import { MatchDataError } from './values.js';
 
 /** Matching options. */
 export interface MatchOptions {
@@ -20,13 +21,11 @@ export interface MatchResult {
   readonly matched: boolean;
   /** Indexes into the observation list. */
   readonly observations: readonly number[];
-}
-
-/** A partial match: observation indexes and their time span. */
-interface Binding {
-  readonly obs: readonly number[];
-  readonly first: number;
-  readonly last: number;
+  /**
+   * Set when the observed data holds a value the pattern cannot be evaluated on (a malformed
+   * timestamp compared with a timestamp literal, bad hex or base64); `matched` is then false.
+   */
+  readonly error?: string;
 }
 
 /**
@@ -40,49 +39,65 @@ export function matchPattern(
   observations: readonly Observation[],
   options: MatchOptions = {},
 ): MatchResult {
-  const ctx: Ctx = { observations, max: options.maxBindings ?? 10_000 };
-  const bindings = evalObservation(pattern.root, ctx);
-  const first = bindings[0];
-  return first
-    ? { matched: true, observations: [...first.obs].sort((a, b) => a - b) }
-    : { matched: false, observations: [] };
+  // An observed-data seen n times is n observations, each of which can be bound once.
+  const owner: number[] = [];
+  const times: Interval[] = [];
+  observations.forEach((o, i) => {
+    const n = Number.isInteger(o.count) && o.count > 0 ? o.count : 1;
+    for (let k = 0; k < n; k++) {
+      owner.push(i);
+      times.push({ first: o.first, last: o.last });
+    }
+  });
+  const ctx: Ctx = { observations, owner, times, max: options.maxBindings ?? 10_000 };
+  try {
+    const first = evalObservation(pattern.root, ctx)[0];
+    if (!first) return { matched: false, observations: [] };
+    return { matched: true, observations: [...new Set(first.map((i) => owner[i] as number))].sort((a, b) => a - b) };
+  } catch (err) {
+    if (err instanceof MatchDataError) return { matched: false, observations: [], error: err.message };
+    throw err;
+  }
 }
 
 /** True when the comparison part (inside brackets) of an expression holds for one observation. */
 export function matchesObservation(expr: ComparisonExpression, observation: Observation): boolean {
-  return evalComparison(expr, observation) !== undefined;
+  try {
+    return evalComparison(expr, observation) !== undefined;
+  } catch (err) {
+    if (err instanceof MatchDataError) return false;
+    throw err;
+  }
 }
 
 interface Ctx {
   readonly observations: readonly Observation[];
+  /** Expanded observation index → index in `observations`. */
+  readonly owner: readonly number[];
+  readonly times: readonly Interval[];
   readonly max: number;
 }
 
 function evalObservation(e: ObservationExpression, ctx: Ctx): Binding[] {
   switch (e.kind) {
     case 'observation': {
+      const hits = ctx.observations.map((o) => evalComparison(e.comparison, o) !== undefined);
       const out: Binding[] = [];
-      ctx.observations.forEach((o, i) => {
-        if (out.length < ctx.max && evalComparison(e.comparison, o) !== undefined) {
-          out.push({ obs: [i], first: o.first, last: o.last });
-        }
-      });
+      for (let k = 0; k < ctx.owner.length && out.length < ctx.max; k++)
+        if (hits[ctx.owner[k] as number]) out.push([k]);
       return out;
     }
     case 'or': {
       const out: Binding[] = [];
-      for (const op of e.operands) {
-        for (const b of evalObservation(op, ctx)) if (out.length < ctx.max) out.push(b);
-      }
+      for (const op of e.operands) for (const b of evalObservation(op, ctx)) if (out.length < ctx.max) out.push(b);
       return out;
     }
     case 'and':
     case 'followedby': {
       let acc = evalObservation(e.operands[0] as ObservationExpression, ctx);
       for (const op of e.operands.slice(1)) {
-        const right = evalObservation(op, ctx);
-        acc = combine(acc, right, ctx.max, e.kind === 'followedby');
         if (acc.length === 0) break;
+        acc = join(acc, evalObservation(op, ctx), ctx.times, e.kind === 'followedby', ctx.max);
       }
       return acc;
     }
@@ -93,43 +108,18 @@ function evalObservation(e: ObservationExpression, ctx: Ctx): Binding[] {
   }
 }
 
-function combine(left: readonly Binding[], right: readonly Binding[], max: number, ordered: boolean): Binding[] {
-  const out: Binding[] = [];
-  for (const a of left) {
-    for (const b of right) {
-      if (out.length >= max) return out;
-      if (a.obs.some((i) => b.obs.includes(i))) continue;
-      // FOLLOWEDBY: everything on the right starts at or after everything on the left.
-      if (ordered && b.first < a.last) continue;
-      out.push({ obs: [...a.obs, ...b.obs], first: Math.min(a.first, b.first), last: Math.max(a.last, b.last) });
-    }
-  }
-  return out;
-}
-
 function qualify(bindings: Binding[], q: Qualifier, ctx: Ctx): Binding[] {
+  const intervals = (b: Binding): Interval[] => b.map((i) => ctx.times[i] as Interval);
   switch (q.kind) {
     case 'within':
-      return bindings.filter((b) => b.last - b.first <= q.seconds * 1000);
+      return bindings.filter((b) => within(intervals(b), q.seconds * 1000));
     case 'startstop':
-      return bindings.filter((b) => b.first >= q.start && b.last < q.stop);
-    case 'repeats': {
-      let acc: Binding[] = bindings;
-      for (let i = 1; i < q.times; i++) {
-        acc = combine(acc, bindings, ctx.max, false).filter((b) => isSorted(b.obs));
-        if (acc.length === 0) break;
-      }
-      return acc;
-    }
+      return bindings.filter((b) => intervals(b).every((i) => inWindow(i, q.start, q.stop)));
+    case 'repeats':
+      return repeats(bindings, q.times, ctx.max);
     default:
       return bindings;
   }
-}
-
-/** Repeats are unordered sets; keep one ordering to avoid counting permutations. */
-function isSorted(xs: readonly number[]): boolean {
-  for (let i = 1; i < xs.length; i++) if ((xs[i] as number) < (xs[i - 1] as number)) return false;
-  return true;
 }
 
 /** Per object type, the keys of objects satisfying the expression; undefined when unsatisfied. */

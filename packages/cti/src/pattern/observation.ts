@@ -48,7 +48,8 @@ export function observationsFromObjects(objects: readonly unknown[]): Observatio
     const last = Date.parse(String(o['last_observed']));
     const count = typeof o['number_observed'] === 'number' ? o['number_observed'] : 1;
     const inline = o['objects'];
-    if (inline && typeof inline === 'object') {
+    // A 2.1 observed-data may carry an empty deprecated `objects` beside its `object_refs`.
+    if (inline && typeof inline === 'object' && !Array.isArray(o['object_refs'])) {
       const map = new Map(Object.entries(inline as Record<string, ObservedObject>));
       out.push({ first, last, count, objects: map, roots: [...map.keys()], id: String(o['id']) });
       continue;

@@ -34,6 +34,11 @@ export interface ParseOptions {
   readonly version?: PatternVersion;
   /** Size limits; default `patternLimits()`. */
   readonly limits?: PatternLimits;
+  /**
+   * Accept two qualifiers of one kind on a bracketed expression (`[…] REPEATS 2 TIMES REPEATS 3
+   * TIMES`), as the reference matcher does; the reference validator, and so the default, rejects them.
+   */
+  readonly allowRepeatedQualifiers?: boolean;
 }
 
 /**
@@ -60,7 +65,7 @@ export function parsePattern(source: string, options: ParseOptions = {}): Result
     return fail({ message: 'Error found at line 1:0. input is missing square brackets', line: 1, column: 0 });
   }
   try {
-    const parser = new Parser(tokens, version, limits);
+    const parser = new Parser(tokens, version, limits, options.allowRepeatedQualifiers === true);
     const root = parser.pattern();
     const hashError = checkHashes(root);
     if (hashError) return fail(hashError);
@@ -77,6 +82,15 @@ export function isValidPattern(source: string, version: PatternVersion = '2.1'):
 }
 
 const ORDER_OPS = new Set(['<', '<=', '>', '>=']);
+const SET_KIND: Readonly<Record<Literal['kind'], string>> = {
+  int: 'number',
+  float: 'number',
+  string: 'string',
+  bool: 'boolean',
+  binary: 'binary',
+  hex: 'binary',
+  timestamp: 'timestamp',
+};
 const LITERAL_KINDS: ReadonlySet<TokenKind> = new Set([
   'IntPos',
   'IntNeg',
@@ -96,6 +110,7 @@ class Parser {
     private readonly tokens: readonly Token[],
     private readonly version: PatternVersion,
     private readonly limits: PatternLimits,
+    private readonly repeatedQualifiers: boolean,
   ) {}
 
   /** Enters one level of brackets or parentheses; the recursion would otherwise exhaust the stack. */
@@ -210,7 +225,7 @@ class Parser {
       else if (this.isKw('START', t)) q = this.startStop();
       if (!q) break;
       const name = q.kind === 'startstop' ? 'STARTSTOP' : q.kind.toUpperCase();
-      if (simple && seen.has(name)) {
+      if (simple && seen.has(name) && !this.repeatedQualifiers) {
         throw new ParseFailure({
           message: `Duplicate qualifier type encountered: ${name}`,
           line: t.line,
@@ -229,6 +244,8 @@ class Parser {
     if (t.kind !== 'IntPos' && t.kind !== 'FloatPos') this.mismatch(t, '{IntPosLiteral, FloatPosLiteral}');
     this.next();
     const seconds = Number(t.text);
+    // A window of no time can hold no observation: the reference matcher rejects it.
+    if (!(seconds > 0)) this.failAt(t, `WITHIN needs a positive number of seconds, not ${t.text}`);
     this.expectKw('SECONDS');
     return { kind: 'within', seconds };
   }
@@ -237,6 +254,7 @@ class Parser {
     const t = this.peek();
     if (t.kind !== 'IntPos') this.mismatch(t, 'IntPosLiteral');
     this.next();
+    if (Number(t.text) < 1) this.failAt(t, `REPEATS needs a positive count, not ${t.text}`);
     this.expectKw('TIMES');
     return { kind: 'repeats', times: Number(t.text) };
   }
@@ -387,7 +405,10 @@ class Parser {
       this.next();
       out.push(this.literal(true));
     }
-    this.expectPunct(')');
+    const close = this.expectPunct(')');
+    // One type per set, as the reference matcher requires (integers and floats mix).
+    const kinds = new Set(out.map((l) => SET_KIND[l.kind]));
+    if (kinds.size > 1) this.failAt(close, `set values must be of one type, not ${[...kinds].join(' and ')}`);
     return out;
   }
   private stringLiteral(): Literal {
