@@ -33,6 +33,10 @@ export const ANY_ROLE: readonly Role[] = ['admin', 'analyst', 'viewer', 'partner
 export interface PresentedCredential {
   readonly kind: 'token' | 'session' | 'basic';
   readonly secret: string;
+  /** Token or session id, when the credential has one. */
+  readonly id?: string;
+  /** True when it came from the session cookie, which a browser attaches by itself (CSRF). */
+  readonly fromCookie?: boolean;
 }
 
 /** What a handler adds to its audit entry. Never secrets. */

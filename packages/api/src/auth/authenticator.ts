@@ -64,7 +64,9 @@ export function createAuthenticator(deps: {
   async function bearer(secret: string): Promise<AuthCheck> {
     if (secret.startsWith('ist_')) {
       const id = await stores.tokens.resolve(secret);
-      return id ? { ok: true, ctx: contextOf(id, 'token'), credential: { kind: 'token', secret } } : invalid;
+      return id
+        ? { ok: true, ctx: contextOf(id, 'token'), credential: { kind: 'token', secret, id: id.credentialId } }
+        : invalid;
     }
     if (secret.startsWith('iss_')) {
       const id = await stores.sessions.resolve(secret);

@@ -4,8 +4,10 @@
  * admins manage everyone's in their tenant. The secret is returned once, at creation.
  */
 import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
 import { USER_NAME_PATTERN } from '@intersoc/storage';
-import { ANY_ROLE, noteAudit, scopeFor } from '../access/request-state.js';
+import type { NewToken } from '@intersoc/storage';
+import { ANY_ROLE, authOf, credentialOf, noteAudit, scopeFor } from '../access/request-state.js';
 import { ERROR_RESPONSES } from '../internal/app-types.js';
 import type { ApiApp, RouteDeps } from '../internal/app-types.js';
 import { TenantQuery } from '../users/routes.js';
@@ -25,6 +27,15 @@ export const ApiTokenSchema = z
   .meta({ id: 'ApiToken' });
 
 const TEN_YEARS_S = 10 * 366 * 86_400;
+
+/** What a new token was minted with, so a password change can revoke it (see `NewToken.mintedWith`). */
+function mintedWith(request: FastifyRequest): NonNullable<NewToken['mintedWith']> {
+  const credential = credentialOf(request);
+  if (credential?.kind === 'token' && credential.id !== undefined) return { kind: 'token', id: credential.id };
+  // The caller's own account, not the tenant acted in: an operator's password binds the operator's tokens.
+  const caller = authOf(request);
+  return { kind: 'password', tenant: caller.tenant, user: caller.user };
+}
 
 /** Registers the token routes. */
 export function registerTokenRoutes(app: ApiApp, deps: RouteDeps): void {
@@ -76,6 +87,7 @@ export function registerTokenRoutes(app: ApiApp, deps: RouteDeps): void {
       const { name, user, expiresInSeconds } = request.body;
       const { token, secret } = await stores.tokens.create(ctx, {
         name,
+        mintedWith: mintedWith(request),
         ...(user === undefined ? {} : { user }),
         ...(expiresInSeconds === undefined ? {} : { expires: Date.now() + expiresInSeconds * 1000 }),
       });

@@ -75,4 +75,11 @@ export const AUTH_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
   `,
+  // Tokens minted with a password (a session or Basic, directly or through another such token)
+  // name the account whose password change revokes them.
+  `
+  ALTER TABLE api_tokens ADD COLUMN bound_tenant TEXT;
+  ALTER TABLE api_tokens ADD COLUMN bound_user TEXT;
+  CREATE INDEX api_tokens_bound ON api_tokens (bound_tenant, bound_user) WHERE bound_user IS NOT NULL;
+  `,
 ];

@@ -69,12 +69,25 @@ export class SqliteTokenStore implements TokenStore {
       { disabled: number } | undefined;
     if (!user) throw new AppError('NOT_FOUND', `no user ${owner} in ${ctx.tenant}`);
     if (user.disabled !== 0) throw new AppError('CONFLICT', `user ${owner} is disabled`);
+    const bound = this.#boundOf(input.mintedWith);
     const secret = newSecret('ist_');
     const id = randomId();
     this.#db
-      .prepare('INSERT INTO api_tokens (id, tenant, user, name, hash, created, expires) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(id, ctx.tenant, owner, name, hashSecret(secret), now, input.expires ?? null);
+      .prepare(
+        `INSERT INTO api_tokens (id, tenant, user, name, hash, created, expires, bound_tenant, bound_user)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, ctx.tenant, owner, name, hashSecret(secret), now, input.expires ?? null, bound.tenant, bound.user);
     return { token: toToken(this.#get(ctx.tenant, id) as TokenRow), secret };
+  }
+
+  /** The password account a new token is bound to: the minter's, or its parent token's binding. */
+  #boundOf(m: NewToken['mintedWith']): { tenant: string | null; user: string | null } {
+    if (m === undefined) return { tenant: null, user: null };
+    if (m.kind === 'password') return { tenant: m.tenant, user: m.user };
+    const parent = this.#db.prepare('SELECT bound_tenant, bound_user FROM api_tokens WHERE id = ?').get(m.id) as
+      { bound_tenant: string | null; bound_user: string | null } | undefined;
+    return { tenant: parent?.bound_tenant ?? null, user: parent?.bound_user ?? null };
   }
 
   async list(ctx: AuthContext, filter: { readonly user?: string } = {}): Promise<ApiToken[]> {

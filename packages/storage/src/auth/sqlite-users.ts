@@ -126,6 +126,12 @@ export class SqliteUserStore implements UserStore {
         // A disabled user or a changed password ends existing sessions.
         this.#db.prepare('DELETE FROM sessions WHERE tenant = ? AND user = ?').run(ctx.tenant, name);
       }
+      if (hash !== undefined) {
+        // ... and revokes the tokens minted with the old password (see `NewToken.mintedWith`).
+        this.#db
+          .prepare('UPDATE api_tokens SET revoked = ? WHERE bound_tenant = ? AND bound_user = ? AND revoked IS NULL')
+          .run(Date.now(), ctx.tenant, name);
+      }
     });
     apply.immediate();
     return this.find(ctx.tenant, name) as User;

@@ -124,6 +124,15 @@ export interface NewToken {
   readonly name: string;
   /** Expiry, epoch ms; omitted means no expiry. */
   readonly expires?: number;
+  /**
+   * What the caller authenticated with: a password (session or Basic) of `tenant/user`, or
+   * another token. A token minted with a password, or with a token so minted, is revoked when
+   * that password changes, so a stolen session cannot leave a credential behind. Omitted (CLI,
+   * system) means not bound.
+   */
+  readonly mintedWith?:
+    | { readonly kind: 'password'; readonly tenant: string; readonly user: string }
+    | { readonly kind: 'token'; readonly id: string };
 }
 
 /** API tokens of the caller's tenant. Users manage their own; admins manage everyone's. */
