@@ -33,6 +33,10 @@ export { stixFiles, validateFiles } from './stix/validate-files.js';
 export type { FileValidation } from './stix/validate-files.js';
 export { readStixObjects } from './stix/read-files.js';
 export type { SkippedFile, StixObjectsRead } from './stix/read-files.js';
+export { checkBestPractices, checkDuplicateIds } from './stix/best-practices.js';
+export type { PracticeContext } from './stix/best-practices.js';
+export { isLanguageTag, languageTagProblem } from './stix/lang-tag.js';
+export type { StixVersion } from './stix/spec-20.js';
 export {
   buildIncident,
   checkIncidentCore,

@@ -12,6 +12,9 @@ import type { PatternVersion } from '../pattern/ast.js';
 import type { StixIssue } from './schema-validator.js';
 import { TLP_V1_MARKINGS } from '../taxonomies/tlp.js';
 import { checkIncidentCore, INCIDENT_CORE_EXTENSION_ID } from './incident-extension.js';
+import { checkLanguages } from './lang-rules.js';
+import { escapePointer } from './pointer.js';
+import { COMMON_REQUIRED_20, REQUIRED_PROPS_20, type StixVersion } from './spec-20.js';
 import {
   COMMON_REQUIRED,
   HASH_FORMATS,
@@ -26,8 +29,11 @@ import {
 
 type Obj = Readonly<Record<string, unknown>>;
 
-/** Checks the code rules on one object; `base` is the object's JSON pointer in its document. */
-export function checkRules(obj: Obj, base = ''): StixIssue[] {
+/**
+ * Checks the code rules on one object; `base` is the object's JSON pointer in its document and
+ * `version` the STIX version it is read as (2.0 objects come from 2.0 bundles).
+ */
+export function checkRules(obj: Obj, base = '', version: StixVersion = '2.1'): StixIssue[] {
   const issues: StixIssue[] = [];
   const add = (where: string, message: string, rule: string): void => {
     issues.push({ path: `${base}${where}` || '/', message, rule });
@@ -37,12 +43,15 @@ export function checkRules(obj: Obj, base = ''): StixIssue[] {
     add('/type', 'must have a string type', 'required');
     return issues;
   }
+  const v20 = version === '2.0';
   const category = stixCategory(type);
-  const isSco = category === 'sco' || (category === 'custom' && !('created' in obj));
+  // STIX 2.0 has no top-level observables: every object there is SDO-like.
+  const isSco = !v20 && (category === 'sco' || (category === 'custom' && !('created' in obj)));
 
   // required properties
-  const required =
-    category === 'sco' || isSco
+  const required = v20
+    ? requiredIn20(type)
+    : isSco
       ? ['type', 'id', ...(REQUIRED_PROPS[type] ?? [])]
       : type === 'marking-definition'
         ? ['type', 'spec_version', 'id', 'created']
@@ -89,13 +98,22 @@ export function checkRules(obj: Obj, base = ''): StixIssue[] {
     add('/spec_version', 'must be "2.1" on a cyber-observable', 'spec-version');
   }
 
+  checkLanguages(obj, type, add);
   checkRefs(obj, type, category, add);
   checkMarkings(obj, type, add);
-  checkExtensions(obj, type, isSco, add);
+  if (!v20) checkExtensions(obj, type, isSco, add);
   checkHashes(obj, '', add);
   checkMime(obj, add);
-  checkTypeSpecific(obj, type, add);
+  if (!v20 || V20_SPECIFIC.has(type)) checkTypeSpecific(obj, type, version, add);
   return issues;
+}
+
+/** The type-specific checks that hold in STIX 2.0 too. */
+const V20_SPECIFIC = new Set(['indicator', 'marking-definition', 'observed-data']);
+
+function requiredIn20(type: string): string[] {
+  if (type === 'marking-definition') return ['type', 'id', 'created', 'definition_type', 'definition'];
+  return [...COMMON_REQUIRED_20, ...(REQUIRED_PROPS_20[type] ?? [])];
 }
 
 type Add = (where: string, message: string, rule: string) => void;
@@ -254,13 +272,14 @@ function checkMime(obj: Obj, add: Add): void {
   }
 }
 
-function checkTypeSpecific(obj: Obj, type: string, add: Add): void {
+function checkTypeSpecific(obj: Obj, type: string, stixVersion: StixVersion, add: Add): void {
   switch (type) {
     case 'indicator': {
       const pattern = obj['pattern'];
-      if (obj['pattern_type'] === 'stix' && typeof pattern === 'string') {
+      // 2.0 indicators have no pattern_type: their pattern is always a 2.0 STIX pattern.
+      if ((stixVersion === '2.0' || obj['pattern_type'] === 'stix') && typeof pattern === 'string') {
         const pv = obj['pattern_version'];
-        const version: PatternVersion = pv === '2.0' ? '2.0' : '2.1';
+        const version: PatternVersion = stixVersion === '2.0' || pv === '2.0' ? '2.0' : '2.1';
         const r = parsePattern(pattern, { version });
         if (!r.ok) add('/pattern', `invalid STIX pattern: ${r.reason.message}`, 'pattern');
       }
@@ -381,7 +400,4 @@ function checkObservedData(obj: Obj, add: Add): void {
   }
 }
 
-/** Escapes a JSON-pointer segment. */
-export function escapePointer(s: string): string {
-  return s.replaceAll('~', '~0').replaceAll('/', '~1');
-}
+export { escapePointer } from './pointer.js';

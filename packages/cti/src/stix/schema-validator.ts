@@ -19,6 +19,7 @@ import type * as Ajv2020Module from 'ajv/dist/2020.js';
 import type * as AjvFormatsModule from 'ajv-formats';
 import { RE2JS } from 're2js';
 import { AppError } from '@intersoc/core';
+import { definedProperties, openVocabularies } from './schema-catalogue.js';
 import { stixCategory } from './vocab.js';
 
 const require = createRequire(import.meta.url);
@@ -41,6 +42,10 @@ export interface SchemaValidator {
   validateObject(obj: Readonly<Record<string, unknown>>, base?: string): StixIssue[];
   /** Types with a dedicated schema. */
   readonly types: readonly string[];
+  /** Properties the specification defines for `type` (common ones included); undefined without a schema. */
+  properties(type: string): ReadonlySet<string> | undefined;
+  /** Values of an open vocabulary such as `indicator-type-ov`, as the schemas list them. */
+  vocabulary(name: string): ReadonlySet<string> | undefined;
 }
 
 interface RegExpLike {
@@ -97,12 +102,16 @@ export function loadStixSchemas(dir: string): SchemaValidator {
   addFormats(ajv);
   ajv.addFormat('idn-hostname', isIdnHostname);
   const byName = new Map<string, string>();
+  const raw = new Map<string, Record<string, unknown>>();
   for (const f of files) {
     const schema = JSON.parse(readFileSync(f, 'utf8')) as { $id?: string };
     if (!schema.$id) continue;
     ajv.addSchema(schema);
     byName.set(path.basename(f, '.json'), schema.$id);
+    raw.set(path.basename(f, '.json'), schema);
   }
+  const vocabularies = openVocabularies(raw.values());
+  const propertyCache = new Map<string, Set<string>>();
   if (!byName.has('core')) throw new AppError('CONFIG', `no STIX core schema in ${dir}`);
   const cache = new Map<string, ValidateFunction>();
   const compiled = (name: string): ValidateFunction | undefined => {
@@ -117,6 +126,13 @@ export function loadStixSchemas(dir: string): SchemaValidator {
   const SKIP = new Set(['core', 'cyber-observable-core', 'bundle', 'properties', 'extension']);
   return {
     types: [...byName.keys()].filter((n) => !SKIP.has(n) && stixCategory(n) !== 'custom'),
+    properties(type) {
+      if (SKIP.has(type) || !raw.has(type)) return undefined;
+      let p = propertyCache.get(type);
+      if (!p) propertyCache.set(type, (p = definedProperties(type, raw)));
+      return p;
+    },
+    vocabulary: (name) => vocabularies.get(name),
     validateObject(obj, base = '') {
       const type = typeof obj['type'] === 'string' ? obj['type'] : '';
       let name = type;

@@ -12,6 +12,8 @@ export interface FileValidation {
   readonly path: string;
   readonly valid: boolean;
   readonly errors: readonly StixIssue[];
+  /** Best-practice findings; they do not make the file invalid. */
+  readonly warnings: readonly StixIssue[];
 }
 
 /** The named files, and every `.json` file under the named directories (sorted per directory). */
@@ -40,9 +42,10 @@ export function validateFiles(paths: readonly string[], options: ValidateOptions
         path: file,
         valid: false,
         errors: [{ path: '/', message: `not JSON: ${(err as Error).message}`, rule: 'json' }],
+        warnings: [],
       };
     }
     const v = validateStix(doc, options);
-    return { path: file, valid: v.valid, errors: v.errors };
+    return { path: file, valid: v.valid, errors: v.errors, warnings: v.warnings };
   });
 }
