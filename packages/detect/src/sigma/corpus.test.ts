@@ -5,10 +5,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { listRuleFiles, loadSigmaTree } from './loader/load-tree.js';
 import { parseSigmaText } from './parse/documents.js';
+import { parseYaml } from './parse/yaml-nodes.js';
 import { validateDocument } from './parse/validate.js';
 import { buildRuleSet } from './ruleset/rule-set.js';
 
@@ -57,7 +57,7 @@ describe.skipIf(!existsSync(spec))('Sigma specification examples (sigma-spec/tes
     let compared = 0;
     const disagreements: string[] = [];
     for (const f of [...files, ...(existsSync(sigma) ? listRuleFiles(BAR) : [])]) {
-      for (const doc of [parse(readFileSync(f, 'utf8')) as Record<string, unknown>]) {
+      for (const doc of [parseYaml(readFileSync(f, 'utf8')) as Record<string, unknown>]) {
         const kind = 'correlation' in doc ? 'correlation' : 'filter' in doc ? 'filter' : 'rule';
         const theirs = (kind === 'rule' ? rule : kind === 'filter' ? filter : correlation)(doc);
         const ours = validateDocument(kind, doc);

@@ -4,10 +4,10 @@
  * logsource mappings and placeholder values.
  */
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { AppError } from '@intersoc/core';
 import { builtinMapping, loadMappingFiles, mergeMappings } from '../logsource/mapping.js';
 import type { Rejection } from '../parse/documents.js';
+import { parseYaml } from '../parse/yaml-nodes.js';
 import { buildRuleSet, type BuildResult } from '../ruleset/rule-set.js';
 import type { RuleTuning } from '../ruleset/types.js';
 import type { Placeholders } from '../values/modifiers.js';
@@ -32,7 +32,7 @@ export interface LoadedRuleSet extends BuildResult {
 
 /** Parses a placeholder file: a YAML map of names to a value or a list of values. */
 export function parsePlaceholders(text: string): Placeholders {
-  const doc: unknown = parse(text);
+  const doc: unknown = parseYaml(text);
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc))
     throw new AppError('CONFIG', 'placeholders must be a YAML map of name: [values]');

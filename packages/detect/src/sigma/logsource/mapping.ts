@@ -9,9 +9,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { fail, ok, type Result } from '@intersoc/core';
 import type { Logsource } from '../parse/documents.js';
+import { parseYaml } from '../parse/yaml-nodes.js';
 
 /** Allowed values of one event field (lower-case), or `*` for "present". */
 export type FieldCondition = ReadonlySet<string> | '*';
@@ -54,7 +54,7 @@ function scalarText(v: unknown): string | undefined {
 export function parseMapping(text: string, label = 'mapping'): Result<LogsourceMapping> {
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = parseYaml(text);
   } catch (err) {
     return fail(`${label}: YAML: ${(err as Error).message}`);
   }
