@@ -15,6 +15,7 @@ afterEach(() => {
 
 /** Runs `intersoc stix ...` in-process; returns stdout and the exit code it set. */
 async function stix(args: string[]): Promise<{ out: string; code: number | undefined }> {
+  process.exitCode = undefined;
   let out = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
     out += String(c);
@@ -51,6 +52,58 @@ describe('intersoc stix', () => {
     ]);
     expect(results[0]?.errors.some((e) => e.path === '/modified')).toBe(true);
     expect(r.code).toBe(1);
+  });
+  it('shows best-practice warnings beside errors, and reads 2.0 bundles as 2.0', async () => {
+    const sub = mkdtempSync(path.join(dir, 'warn-'));
+    writeFileSync(
+      path.join(sub, 'custom.json'),
+      JSON.stringify({ ...indicator, lang: 'en_US', id: indicator.id.replace('-4cbf-', '-1cbf-') }),
+    );
+    const { spec_version: _sv, pattern_type: _pt, ...v20 } = indicator;
+    writeFileSync(
+      path.join(sub, 'v20.json'),
+      JSON.stringify({
+        type: 'bundle',
+        id: 'bundle--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
+        spec_version: '2.0',
+        objects: [{ ...v20, labels: ['malicious-activity'], name: 'C2', description: 'C2 address' }],
+      }),
+    );
+    const human = await stix(['validate', sub, '--schemas', path.join(dir, 'no-schemas')]).catch((e: unknown) => e);
+    expect(isAppError(human, 'NOT_FOUND')).toBe(true);
+    const r = await stix(['validate', sub]);
+    expect(r.out).toMatch(/INVALID .*custom\.json/);
+    expect(r.out).toMatch(/error {3}\/lang: "en_US" not an RFC 5646 language tag/);
+    expect(r.out).toMatch(/warning \/id: the id should be a UUIDv4 .*\[uuid-check\]/);
+    expect(r.out).toMatch(/warning \/: an indicator should have both name and description \[indicator-properties\]/);
+    expect(r.out).toMatch(/valid {3}.*v20\.json/);
+    expect(r.out).toMatch(/2 files, 1 valid, 1 invalid, \d+ warnings/);
+    const json = JSON.parse((await stix(['validate', sub, '--json'])).out) as {
+      path: string;
+      valid: boolean;
+      warnings: { rule: string }[];
+    }[];
+    expect(json.map((x) => [path.basename(x.path), x.valid])).toEqual([
+      ['custom.json', false],
+      ['v20.json', true],
+    ]);
+    expect(json[0]?.warnings.map((w) => w.rule)).toEqual(
+      expect.arrayContaining(['uuid-check', 'indicator-properties']),
+    );
+    // Read as 2.1 by force, the 2.0 object lacks spec_version.
+    const forced = JSON.parse(
+      (await stix(['validate', path.join(sub, 'v20.json'), '--stix-version', '2.1', '--json'])).out,
+    ) as {
+      valid: boolean;
+    }[];
+    expect(forced[0]?.valid).toBe(false);
+    // --strict fails on warnings alone.
+    writeFileSync(
+      path.join(sub, 'custom.json'),
+      JSON.stringify({ ...indicator, id: indicator.id.replace('-4cbf-', '-1cbf-') }),
+    );
+    expect((await stix(['validate', path.join(sub, 'custom.json')])).code).toBeUndefined();
+    expect((await stix(['validate', path.join(sub, 'custom.json'), '--strict'])).code).toBe(1);
   });
   it('checks patterns, with the 2.0 switch', async () => {
     expect(JSON.parse((await stix(['pattern', "[file:name = 'a']", '--json'])).out)).toEqual({ valid: true });

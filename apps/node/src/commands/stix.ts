@@ -1,6 +1,7 @@
 /**
  * @module
- * `intersoc stix validate|pattern|match`: STIX 2.1 validation of files and folders, pattern
+ * `intersoc stix validate|pattern|match`: STIX validation of files and folders (errors, and
+ * best-practice warnings as the OASIS validator reports them; 2.0 bundles as 2.0), pattern
  * checking (2.1, or 2.0 with `--stix-version 2.0`), and pattern matching over observed-data.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -44,21 +45,30 @@ export function register(program: Command): void {
     .description('validate STIX objects and bundles (files or directories); exit 1 when any is invalid')
     .argument('<paths...>', 'JSON files or directories')
     .option('--schemas <dir>', 'OASIS cti-stix2-json-schemas schemas/ folder')
-    .option('--json', 'print [{"path","valid","errors"}]')
-    .action((paths: string[], opts: { schemas?: string; json?: boolean }) => {
+    .option('--stix-version <v>', 'read every object as 2.0 or 2.1 (default: the version the document declares)')
+    .option('--strict', 'exit 1 on best-practice warnings too')
+    .option('--json', 'print [{"path","valid","errors","warnings"}]')
+    .action((paths: string[], opts: { schemas?: string; stixVersion?: string; strict?: boolean; json?: boolean }) => {
       for (const p of paths) if (!existsSync(p)) throw new AppError('NOT_FOUND', `no such file or directory: ${p}`);
       const v = schemas(opts.schemas);
-      const results = validateFiles(paths, v ? { schemas: v } : {});
+      const results = validateFiles(paths, {
+        ...(v ? { schemas: v } : {}),
+        ...(opts.stixVersion === undefined ? {} : { version: version(opts.stixVersion) }),
+      });
       if (opts.json) process.stdout.write(`${JSON.stringify(results)}\n`);
       else {
         for (const r of results) {
           process.stdout.write(`${r.valid ? 'valid  ' : 'INVALID'} ${r.path}\n`);
-          for (const e of r.errors) process.stdout.write(`    ${e.path}: ${e.message} [${e.rule}]\n`);
+          for (const e of r.errors) process.stdout.write(`    error   ${e.path}: ${e.message} [${e.rule}]\n`);
+          for (const w of r.warnings) process.stdout.write(`    warning ${w.path}: ${w.message} [${w.rule}]\n`);
         }
         const bad = results.filter((r) => !r.valid).length;
-        process.stdout.write(`${results.length} files, ${results.length - bad} valid, ${bad} invalid\n`);
+        const warnings = results.reduce((n, r) => n + r.warnings.length, 0);
+        process.stdout.write(
+          `${results.length} files, ${results.length - bad} valid, ${bad} invalid, ${warnings} warnings\n`,
+        );
       }
-      if (results.some((r) => !r.valid)) process.exitCode = 1;
+      if (results.some((r) => !r.valid || (opts.strict === true && r.warnings.length > 0))) process.exitCode = 1;
     });
 
   stix
