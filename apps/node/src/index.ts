@@ -10,4 +10,6 @@ export { startPipeline } from './node/start-pipeline.js';
 export { runDemo } from './node/demo.js';
 export type { DemoOptions, DemoSummary } from './node/demo.js';
 export { Pipeline } from './pipeline/pipeline.js';
-export type { PipelineOptions, PipelineStats } from './pipeline/pipeline.js';
+export type { PipelineHealth, PipelineOptions, PipelineStats, StageHealth } from './pipeline/pipeline.js';
+export { createHydrator } from './pipeline/hydrator.js';
+export { IngestJournal, JOURNAL_DIR } from './pipeline/journal.js';

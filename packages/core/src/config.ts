@@ -57,6 +57,16 @@ export const ConfigSchema = z
           .int()
           .positive()
           .default(1024 * 1024),
+        /**
+         * Kernel receive buffer asked for the UDP socket (rsyslog's rcvbufSize): bursts wait there
+         * while the pipeline catches up. The kernel caps it at net.core.rmem_max; the size obtained
+         * and the kernel's drops are reported in /metrics and health.
+         */
+        udpReceiveBufferBytes: z
+          .number()
+          .int()
+          .min(64 * 1024)
+          .default(32 * 1024 * 1024),
       })
       .prefault({}),
     ingest: z
@@ -75,6 +85,11 @@ export const ConfigSchema = z
         workers: z.number().int().min(0).max(64).optional(),
         /** Tenant for sources that do not name one. */
         defaultTenant: z.string().default('default'),
+        /**
+         * How often the ingest journal is checkpointed (pipeline flushed, journal truncated), ms.
+         * Shorter keeps the journal and the replay after a crash small; longer cuts fewer blocks short.
+         */
+        journalCheckpointMs: z.number().int().min(100).max(600_000).default(2_000),
       })
       .prefault({}),
     storage: z
@@ -137,6 +152,18 @@ export const ConfigSchema = z
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       })
       .prefault({}),
+    cti: z
+      .object({
+        /** Longest STIX pattern accepted on import (characters). */
+        patternMaxLength: z.number().int().positive().default(65_536),
+        /** Most comparison terms in one pattern (each `IN` value counts). */
+        patternMaxComparisons: z.number().int().positive().default(1_000),
+        /** Deepest nesting of brackets and parentheses in one pattern. */
+        patternMaxDepth: z.number().int().positive().default(100),
+        /** Time pattern indicators may spend per detection batch before the costliest is disabled, ms. */
+        iocBudgetMs: z.number().int().positive().default(2_000),
+      })
+      .prefault({}),
   })
   .strict();
 
@@ -152,16 +179,4 @@ export function retentionFor(config: Config, tenant: string): { maxAgeDays: numb
     maxAgeDays: o?.retentionDays ?? config.storage.retentionDays,
     maxBytes: o?.retentionMaxBytes ?? config.storage.retentionMaxBytes,
   };
-    cti: z
-      .object({
-        /** Longest STIX pattern accepted on import (characters). */
-        patternMaxLength: z.number().int().positive().default(65_536),
-        /** Most comparison terms in one pattern (each `IN` value counts). */
-        patternMaxComparisons: z.number().int().positive().default(1_000),
-        /** Deepest nesting of brackets and parentheses in one pattern. */
-        patternMaxDepth: z.number().int().positive().default(100),
-        /** Time pattern indicators may spend per detection batch before the costliest is disabled, ms. */
-        iocBudgetMs: z.number().int().positive().default(2_000),
-      })
-      .prefault({}),
 }

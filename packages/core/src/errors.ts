@@ -21,6 +21,7 @@ export type AppErrorCode =
   | 'CONFIG'
   | 'STORAGE'
   | 'TIMEOUT'
+  | 'UNAVAILABLE'
   | 'INTERNAL';
 
 /** Codes and a one-line meaning, handy for docs and the CLI. */
@@ -40,6 +41,7 @@ export const APP_ERROR_CODES: Readonly<Record<AppErrorCode, string>> = {
   CONFIG: 'the configuration is invalid',
   STORAGE: 'the store failed',
   TIMEOUT: 'the operation took too long',
+  UNAVAILABLE: 'the node cannot do this now (a stage failed); see /api/health',
   INTERNAL: 'an unexpected internal error',
 };
 

@@ -35,7 +35,7 @@ export { parseWindowsFlat, parseWindowsNested, parseWindowsObject, windowsFormat
 export { openZeek, zeekFormat } from './parsers/zeek/index.js';
 
 // network sources (syslog UDP/TCP)
-export { startTcpSource, startUdpSource } from './sources/index.js';
+export { kernelUdpDrops, parseUdpDrops, startTcpSource, startUdpSource } from './sources/index.js';
 export type {
   RecordSink,
   RunningSource,

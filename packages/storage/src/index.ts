@@ -86,3 +86,7 @@ export type {
   UserPatch,
   UserStore,
 } from './auth/types.js';
+
+// one event writer per data folder
+export { acquireWriterLock, readWriterInfo, WRITER_INFO_FILE, WRITER_LOCK_FILE } from './sqlite/writer-lock.js';
+export type { WriterInfo, WriterLock } from './sqlite/writer-lock.js';

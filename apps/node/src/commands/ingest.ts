@@ -2,35 +2,24 @@
  * @module
  * `intersoc ingest PATH...`: ingests files and directories (plain or .gz, any supported
  * format, detected per file unless `--format` is given) into the node's store, with a progress
- * bar on a terminal and a summary (JSON with `--json`).
+ * bar on a terminal and a summary (JSON with `--json`). When a node serves the data folder, the
+ * files are handed to it (only one process may write there).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { AppError } from '@intersoc/core';
+import { readWriterInfo } from '@intersoc/storage';
+import { callControl } from '../node/control.js';
+import { expandPaths, ingestFiles, type IngestFilesRequest, type IngestSummary } from '../node/ingest-files.js';
 import { configFor, dataOptions, tenantArg, workerCount, type DataFlags } from '../node/options.js';
 import { startPipeline } from '../node/start-pipeline.js';
+
+export { expandPaths } from '../node/ingest-files.js';
 
 interface IngestFlags extends DataFlags {
   readonly format?: string;
   readonly tenant?: string;
   readonly label?: string;
-}
-
-/** Expands files and directories (recursively) into a sorted file list. */
-export function expandPaths(paths: readonly string[]): string[] {
-  const out: string[] = [];
-  const walk = (p: string): void => {
-    const st = statSync(p);
-    if (st.isDirectory()) for (const f of readdirSync(p).sort()) walk(path.join(p, f));
-    else if (st.isFile()) out.push(p);
-  };
-  for (const p of paths) {
-    if (!existsSync(p)) throw new AppError('NOT_FOUND', `no such file or directory: ${p}`);
-    walk(p);
-  }
-  return out;
 }
 
 /** Adds the `ingest` subcommand. */
@@ -45,13 +34,12 @@ export function register(program: Command): void {
       .option('--label <label>', 'ground-truth label for every event (e.g. T1003.001 or benign)'),
   ).action(async (paths: string[], flags: IngestFlags) => {
     const config = configFor(flags);
-    const tenant = tenantArg(flags.tenant, config);
-    const files = expandPaths(paths);
-    const totalBytes = files.reduce((a, f) => a + statSync(f).size, 0);
-    const pipeline = await startPipeline(config, {
-      workers: workerCount(config),
-      onError: (m) => process.stderr.write(`intersoc: ${m}\n`),
-    });
+    const req: IngestFilesRequest = {
+      files: expandPaths(paths),
+      tenant: tenantArg(flags.tenant, config),
+      ...(flags.format ? { format: flags.format } : {}),
+      ...(flags.label ? { label: flags.label } : {}),
+    };
     const bar =
       process.stderr.isTTY && !flags.json
         ? new SingleBar({
@@ -59,56 +47,49 @@ export function register(program: Command): void {
             hideCursor: true,
           })
         : undefined;
-    const done = new Map<string, number>();
     const mb = (b: number): number => Math.round(b / 1e5) / 10;
-    bar?.start(mb(totalBytes), 0, { events: 0 });
-    const started = Date.now();
-    const failures: { path: string; error: string }[] = [];
+    let started = false;
+    const progress = (p: { bytes: number; totalBytes: number; events: number }): void => {
+      if (!started) bar?.start(mb(p.totalBytes), 0, { events: 0 });
+      started = true;
+      bar?.update(mb(p.bytes), { events: p.events });
+    };
+    let summary: IngestSummary;
+    let handedTo: string | undefined;
     try {
-      await Promise.all(
-        files.map(async (f) => {
-          try {
-            await pipeline.ingestFile(f, {
-              tenant,
-              ...(flags.format ? { format: flags.format } : {}),
-              ...(flags.label ? { label: flags.label } : {}),
-              onProgress: (bytes) => {
-                done.set(f, bytes);
-                bar?.update(mb([...done.values()].reduce((a, b) => a + b, 0)), {
-                  events: pipeline.stats.parsed.events,
-                });
-              },
-            });
-          } catch (err) {
-            failures.push({ path: f, error: (err as Error).message });
-          }
-        }),
-      );
-      await pipeline.flush();
+      const pipeline = await startPipeline(config, {
+        workers: workerCount(config),
+        lockedBy: 'ingest',
+        onError: (m) => process.stderr.write(`intersoc: ${m}\n`),
+      }).catch((err: unknown) => {
+        const holder = err instanceof AppError && err.code === 'CONFLICT' ? readWriterInfo(config.data) : undefined;
+        if (holder?.control) return holder;
+        throw err;
+      });
+      if ('stats' in pipeline) {
+        try {
+          summary = await ingestFiles(pipeline, req, progress);
+        } finally {
+          await pipeline.close();
+        }
+      } else {
+        // A node serves this data folder: it ingests the files (it is the only writer).
+        handedTo = `the running node (pid ${pipeline.pid}${pipeline.url ? `, ${pipeline.url}` : ''})`;
+        summary = (await callControl(pipeline.control as string, { cmd: 'ingest', args: { ...req } }, (p) =>
+          progress(p as Parameters<typeof progress>[0]),
+        )) as IngestSummary;
+      }
     } finally {
       bar?.stop();
-      await pipeline.close();
     }
-    const s = pipeline.stats;
-    const summary = {
-      files: files.length,
-      failed: failures,
-      bytes: totalBytes,
-      records: s.parsed.records,
-      events: s.parsed.events,
-      stored: s.stored.events,
-      duplicates: s.stored.duplicates,
-      deadLetters: s.parsed.deadLetters,
-      alerts: s.stored.alerts,
-      seconds: (Date.now() - started) / 1000,
-    };
-    if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    if (flags.json) process.stdout.write(`${JSON.stringify({ ...summary, ...(handedTo ? { handedTo } : {}) })}\n`);
     else
       process.stdout.write(
-        `ingested ${summary.files} file(s): ${summary.events} events (${summary.stored} new, ${summary.duplicates} duplicates), ` +
+        (handedTo ? `handed to ${handedTo}\n` : '') +
+          `ingested ${summary.files} file(s): ${summary.events} events (${summary.stored} new, ${summary.duplicates} duplicates), ` +
           `${summary.deadLetters} dead letters, ${summary.alerts} alerts in ${summary.seconds.toFixed(1)} s\n` +
-          failures.map((f) => `failed: ${f.path}: ${f.error}\n`).join(''),
+          summary.failed.map((f) => `failed: ${f.path}: ${f.error}\n`).join(''),
       );
-    if (failures.length > 0) process.exitCode = 1;
+    if (summary.failed.length > 0) process.exitCode = 1;
   });
 }

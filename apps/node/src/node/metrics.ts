@@ -32,11 +32,38 @@ export function registerPipelineMetrics(
   counter('intersoc_dead_letters_total', 'records dead-lettered with a reason', () => s.parsed.deadLetters);
   counter('intersoc_alerts_total', 'alerts committed', () => s.stored.alerts);
   counter('intersoc_ingest_bytes_total', 'bytes received by the pipeline', () => s.parsed.bytes);
+  const kernelDropped = (): number =>
+    sources().reduce((a, x) => a + (x.name.startsWith('udp') ? (x.counters.kernelDropped ?? 0) : 0), 0);
   counter(
     'intersoc_udp_dropped_total',
-    'UDP messages dropped because the pipeline was full',
-    () => s.udpDropped + sources().reduce((a, x) => a + (x.name.startsWith('udp') ? x.counters.dropped : 0), 0),
+    'UDP messages lost: dropped because the pipeline was full, or by the kernel because the socket buffer was full',
+    () =>
+      s.udpDropped +
+      sources().reduce((a, x) => a + (x.name.startsWith('udp') ? x.counters.dropped : 0), 0) +
+      kernelDropped(),
   );
+  counter(
+    'intersoc_udp_kernel_dropped_total',
+    'UDP datagrams the kernel dropped because the socket receive buffer was full (Linux /proc/net/udp)',
+    kernelDropped,
+  );
+  const rcvbuf = new Gauge({
+    name: 'intersoc_udp_receive_buffer_bytes',
+    help: 'kernel receive buffer of each UDP source, as granted (Linux reports twice the size asked)',
+    labelNames: ['source'],
+    registers: [registry],
+    collect() {
+      for (const x of sources()) if (x.receiveBuffer) rcvbuf.set({ source: x.name }, x.receiveBuffer.obtained);
+    },
+  });
+  new Gauge({
+    name: 'intersoc_pipeline_up',
+    help: '1 while the pipeline accepts events, 0 after a failed commit or a dead writer',
+    registers: [registry],
+    collect() {
+      this.set(pipeline.failed === undefined ? 1 : 0);
+    },
+  });
   new Gauge({
     name: 'intersoc_pipeline_inflight_bytes',
     help: 'bytes queued to parse workers (queue depth)',

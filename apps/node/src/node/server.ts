@@ -8,16 +8,10 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { DEFAULT_TENANT, retentionFor, systemContext, type Config } from '@intersoc/core';
-import { apiOptionsFromConfig, buildApi, createLogger, registerFederationRoutes } from '@intersoc/api';
+import { apiOptionsFromConfig, buildApi, createLogger, registerFederationRoutes, type RouteInfo } from '@intersoc/api';
 import { InProcessBus, type Bus } from '@intersoc/bus';
 import { startTcpSource, startUdpSource, type RunningSource } from '@intersoc/ingest';
-import {
-  EVENTS_DB_FILE,
-  NODE_DB_FILE,
-  openDatabase,
-  openEventReader,
-  openSqliteAuthStores,
-} from '@intersoc/storage';
+import { EVENTS_DB_FILE, NODE_DB_FILE, openDatabase, openEventReader, openSqliteAuthStores } from '@intersoc/storage';
 import { createHydrator } from '../pipeline/hydrator.js';
 import { attachDashboard } from './dashboard/attach.js';
 import { attachIncidents } from './incidents/attach.js';
@@ -28,6 +22,11 @@ import { attachFederation } from './federation.js';
 import { registerPipelineMetrics } from './metrics.js';
 import { workerCount } from './options.js';
 import { ingestService, searchService } from './services.js';
+import { startSearcher } from './search/searcher.js';
+import { startControlServer } from './control.js';
+import { DurableIngest } from './durable-ingest.js';
+import { ingestFiles, ingestRequest } from './ingest-files.js';
+import { nodeHealth } from './health.js';
 import { startPipeline } from './start-pipeline.js';
 
 /** A running node. */
@@ -38,6 +37,10 @@ export interface RunningNode {
   /** Rebuilds the detectors in every pipeline thread (after rule or indicator changes). */
   reloadDetectors(): Promise<void>;
   readonly sources: readonly RunningSource[];
+  /** Test hook: kills a parse worker the way a crash would (it is replaced). */
+  killParseWorkerForTest(lane: number): Promise<void>;
+  /** Every HTTP route the node serves, as Fastify registered it (tests sweep them all). */
+  readonly routes: readonly RouteInfo[];
   close(): Promise<void>;
 }
 
@@ -64,39 +67,56 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
 
   // Committed alerts are published per tenant (`alerts.<tenant>`) for live consumers.
   const bus = new InProcessBus();
+  let durable: DurableIngest | undefined;
   const pipeline = await startPipeline(config, {
     workers: workerCount(config),
+    lockedBy: 'serve',
     onError: (m) => logger.error({ stage: 'pipeline' }, m),
     onAlerts: (alerts) => {
       for (const a of alerts) void bus.publish(`alerts.${a.tenant}`, a);
     },
+    onWorkerLost: () => void durable?.recoverLostWorker(),
   });
+  // Everything an earlier run acknowledged but did not commit is replayed before sources open.
+  durable = await DurableIngest.start(pipeline, config.data, {
+    checkpointMs: config.ingest.journalCheckpointMs,
+    onError: (m) => logger.error({ stage: 'journal' }, m),
+  }).catch(async (err: unknown) => {
+    await pipeline.close();
+    throw err;
+  });
+  const journal = durable;
   const reader = openEventReader(path.join(config.data, EVENTS_DB_FILE), createHydrator());
   const sources: RunningSource[] = [];
   const closers: (() => Promise<void>)[] = [];
+  // Searches and exports run on reader threads, never on this event loop.
+  const searcher = startSearcher(config.search, config.data, reader, (m) => logger.warn({ stage: 'search' }, m));
+  closers.push(() => searcher.close());
   try {
     if (config.syslog.enabled) {
       const base = { host: config.syslog.host, tenant: config.ingest.defaultTenant };
-      sources.push(await startUdpSource({ ...base, port: config.syslog.udpPort }, pipeline.asSink()));
+      sources.push(
+        await startUdpSource(
+          { ...base, port: config.syslog.udpPort, receiveBufferBytes: config.syslog.udpReceiveBufferBytes },
+          journal.sink(),
+        ),
+      );
       sources.push(
         await startTcpSource(
           { ...base, port: config.syslog.tcpPort, maxMessageBytes: config.syslog.maxMessageBytes },
-          pipeline.asSink(),
+          journal.sink(),
         ),
       );
     }
     registerPipelineMetrics(registry, pipeline, () => sources);
-    const { app, authenticator } = await buildApi({
+    const { app, authenticator, routes } = await buildApi({
       stores,
-      services: { ingest: ingestService(pipeline), search: searchService(reader) },
+      services: { ingest: ingestService(journal), search: searchService(reader, searcher) },
       registry,
       logger,
       options: apiOptionsFromConfig(config),
       health: async () => ({
-        pipeline:
-          pipeline.stats.inflightBytes > 0 && sources.length === 0
-            ? { status: 'degraded', detail: 'no sources' }
-            : { status: 'ok' },
+        ...nodeHealth({ pipeline, journal, sources }),
         events: (() => {
           try {
             reader.db.prepare('SELECT 1').get();
@@ -125,11 +145,13 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
       db,
       stores,
       reader,
-      search: searchService(reader),
+      search: searchService(reader, searcher),
+      searcher,
       bus,
       stats: pipeline.stats,
       workers: workerCount(config),
       sources: () => sources,
+      health: () => nodeHealth({ pipeline, journal, sources }),
       reloadDetectors: () => pipeline.reloadDetectors(),
       federation: federation.service,
       onError: (err) => logger.warn({ err }, 'dashboard'),
@@ -154,6 +176,14 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
     closers.push(() => app.close());
     const addr = app.server.address();
     const url = `http://${config.http.host}:${typeof addr === 'object' && addr ? addr.port : config.http.port}`;
+    // CLI commands on this data folder hand their work over here (this node is its only writer).
+    const control = await startControlServer(
+      config.data,
+      { ingest: (args, progress) => ingestFiles(pipeline, ingestRequest(args), progress) },
+      (m) => logger.error({ stage: 'control' }, m),
+    );
+    closers.push(() => control.close());
+    pipeline.describeHolder({ url, control: control.path });
 
     const retention = setInterval(() => {
       void (async () => {
@@ -204,11 +234,14 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
       url,
       bus,
       sources,
+      routes,
       reloadDetectors: () => pipeline.reloadDetectors(),
+      killParseWorkerForTest: (lane) => pipeline.killWorkerForTest(lane),
       close: async () => {
         clearInterval(retention);
         for (const c of closers.reverse()) await c();
         for (const s of sources) await s.close();
+        await journal.close();
         await pipeline.close();
         await bus.close();
         reader.close();
@@ -218,6 +251,7 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
   } catch (err) {
     for (const c of closers.reverse()) await c().catch(() => undefined);
     for (const s of sources) await s.close().catch(() => undefined);
+    await journal.close().catch(() => undefined);
     await pipeline.close().catch(() => undefined);
     reader.close();
     db.close();

@@ -3,26 +3,33 @@
  * The node's implementations of the API's service interfaces: ingest goes through the pipeline,
  * search and lookups read the event store. Shapes are adapted here, in one place.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { AppError, SEVERITIES, type AuthContext } from '@intersoc/core';
 import { getFormat } from '@intersoc/ingest';
 import type { SqliteEventReader } from '@intersoc/storage';
 import type { IngestService, SearchService } from '@intersoc/api';
-import type { Pipeline } from '../pipeline/pipeline.js';
+import type { Searcher } from './search/searcher.js';
+import type { DurableIngest } from './durable-ingest.js';
 
 /** How long an HTTP ingest may wait for pipeline room before it is told to retry. */
 const INGEST_WAIT_MS = 10_000;
 
-/** Ingest over HTTP: the body is one stream, framed and parsed in a worker. */
-export function ingestService(pipeline: Pipeline): IngestService {
+/** Ingest over HTTP: the body is one stream, journalled, then framed and parsed in a worker. */
+export function ingestService(durable: DurableIngest): IngestService {
   return {
     async ingest(ctx: AuthContext, body, opts) {
       if (opts.format !== undefined && getFormat(opts.format) === undefined) {
         throw new AppError('UNSUPPORTED', `unknown format "${opts.format}"`);
       }
-      const c = await pipeline.submitChunk(
+      // The stream identity goes into every event id: a fresh one per request keeps identical
+      // records of separate requests apart; a client's Idempotency-Key makes a retry a replay.
+      const stream =
+        opts.idempotencyKey === undefined
+          ? `http:${randomUUID()}`
+          : `http:idem:${createHash('sha256').update(opts.idempotencyKey).digest('hex').slice(0, 32)}`;
+      const c = await durable.submit(
         {
-          stream: `http:${randomUUID()}`,
+          stream,
           tenant: ctx.tenant,
           source: { format: opts.format ?? '', kind: 'http', name: 'api', ...(opts.peer ? { peer: opts.peer } : {}) },
           ...(opts.format ? { format: opts.format } : {}),
@@ -37,11 +44,14 @@ export function ingestService(pipeline: Pipeline): IngestService {
   };
 }
 
-/** Search, lookups and dead letters from the event store. */
-export function searchService(reader: SqliteEventReader): SearchService {
+/**
+ * Search, lookups and dead letters from the event store. Searches walk blocks, so they run on the
+ * searcher (reader threads, time budget, per-user limit); lookups by id stay here.
+ */
+export function searchService(reader: SqliteEventReader, searcher: Searcher): SearchService {
   return {
     async searchEvents(ctx, q) {
-      const page = reader.searchEvents(ctx, q);
+      const page = await searcher.run(ctx, 'events', q);
       return { items: page.items, ...(page.next ? { nextCursor: page.next } : {}) };
     },
     async getEvent(ctx, id) {
@@ -57,7 +67,8 @@ export function searchService(reader: SqliteEventReader): SearchService {
               .map((s) => `severity:${s}`)
               .join(' OR ')})`;
       const query = [q.q.trim() === '' ? '' : `(${q.q})`, sev].filter(Boolean).join(' AND ');
-      const page = reader.searchAlerts(ctx, { ...q, q: query });
+      const { minSeverity: _, ...rest } = q;
+      const page = await searcher.run(ctx, 'alerts', { ...rest, q: query });
       return { items: page.items, ...(page.next ? { nextCursor: page.next } : {}) };
     },
     async listDeadLetters(ctx, q) {

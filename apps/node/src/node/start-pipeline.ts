@@ -18,7 +18,10 @@ export function startPipeline(
     detectors?: readonly string[];
     onAlerts?: (a: readonly Alert[]) => void;
     onError?: (m: string) => void;
+    onWorkerLost?: (lane: number, reason: string) => void;
     idleFlushMs?: number;
+    /** The command that will hold the data folder's writer lock (shown to a refused second writer). */
+    lockedBy?: string;
   },
 ): Promise<Pipeline> {
   return Pipeline.start({
@@ -36,5 +39,7 @@ export function startPipeline(
     idleFlushMs: o.idleFlushMs ?? 500,
     ...(o.onAlerts ? { onAlerts: o.onAlerts } : {}),
     ...(o.onError ? { onError: o.onError } : {}),
+    ...(o.onWorkerLost ? { onWorkerLost: o.onWorkerLost } : {}),
+    ...(o.lockedBy ? { lockedBy: o.lockedBy } : {}),
   });
 }

@@ -6,8 +6,15 @@
  * per-worker byte credit, and aggregates the counters behind `/metrics`.
  */
 import path from 'node:path';
-import { MessageChannel, Worker } from 'node:worker_threads';
-import { EVENTS_DB_FILE, openEventWriter, type SqliteEventWriter, type WriteResult } from '@intersoc/storage';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import {
+  acquireWriterLock,
+  EVENTS_DB_FILE,
+  openEventWriter,
+  type SqliteEventWriter,
+  type WriteResult,
+  type WriterLock,
+} from '@intersoc/storage';
 import { AppError, type Alert } from '@intersoc/core';
 import type { RecordSink } from '@intersoc/ingest';
 import type { DetectorSpec } from './detectors.js';
@@ -35,7 +42,30 @@ export interface PipelineOptions {
   readonly onAlerts?: (alerts: readonly Alert[]) => void;
   /** Called for internal errors (detector failures, write errors). */
   readonly onError?: (message: string) => void;
+  /**
+   * Called when a parse worker died: the work it held in memory (open blocks) is gone, so
+   * whoever can replay it (the ingest journal) should. The worker is replaced.
+   */
+  readonly onWorkerLost?: (lane: number, reason: string) => void;
+  /** Command named as the holder of the data folder's writer lock (default `pipeline`). */
+  readonly lockedBy?: string;
 }
+
+/** State of one pipeline stage, as health reports it. */
+export interface StageHealth {
+  readonly status: 'ok' | 'degraded' | 'down';
+  readonly detail: string;
+}
+
+/** Health of the pipeline's stages. */
+export interface PipelineHealth {
+  readonly parse: StageHealth;
+  readonly store: StageHealth;
+  readonly index: StageHealth;
+}
+
+/** Called synchronously just before work is handed to a thread (journaling happens here). */
+export type OnDispatch = () => void;
 
 /** Counters exported as metrics. */
 export interface PipelineStats {
@@ -56,7 +86,16 @@ interface Lane {
   worker: Worker;
   inflight: number;
   files: number;
+  /** False while a replacement worker starts. */
+  alive: boolean;
 }
+
+/** Writes outstanding longer than this without any commit mean a stuck writer. */
+const STUCK_WRITER_MS = 30_000;
+/** A worker death stays visible in health this long. */
+const DEATH_VISIBLE_MS = 10 * 60_000;
+/** Blocks waiting for the term index longer than this (with no progress) degrade health. */
+const INDEX_LAG_MS = 5 * 60_000;
 
 interface Pending {
   resolve: (c: ParseCounters) => void;
@@ -78,21 +117,103 @@ export class Pipeline {
   private seq = 0;
   private token = 0;
   private readonly pending = new Map<number, Pending>();
-  private readonly tokenWaiters = new Map<number, { left: number; resolve: () => void }>();
+  private readonly tokenWaiters = new Map<number, { left: number; resolve: () => void; reject: (e: Error) => void }>();
   private readonly creditWaiters: (() => void)[] = [];
   private lanes: Lane[] = [];
   private writerThread: Worker | undefined;
   private inline: { proc: Processor; writer: SqliteEventWriter; idle?: NodeJS.Timeout } | undefined;
   private readonly streamLane = new Map<string, number>();
+  private lock: WriterLock | undefined;
+  /** Why the pipeline stopped accepting work, once a commit failed or the writer died. */
+  private failure: string | undefined;
+  private closing = false;
+  private lastCommit = Date.now();
+  private lastIndexProgress = Date.now();
+  private readonly deaths: { lane: number; at: number; reason: string }[] = [];
+  private readonly channels: MessageChannel[] = [];
 
   private constructor(private readonly opts: PipelineOptions) {}
 
-  /** Starts workers and the writer, or the inline stage. */
+  /**
+   * Takes the data folder's writer lock (AppError `CONFLICT` when another process writes to it),
+   * then starts workers and the writer, or the inline stage.
+   */
   static async start(opts: PipelineOptions): Promise<Pipeline> {
     const p = new Pipeline(opts);
-    if (opts.workers <= 0) await p.startInline();
-    else await p.startThreads();
+    p.lock = acquireWriterLock(opts.dataDir, opts.lockedBy ?? 'pipeline');
+    try {
+      if (opts.workers <= 0) await p.startInline();
+      else await p.startThreads();
+    } catch (err) {
+      p.lock.release();
+      throw err;
+    }
     return p;
+  }
+
+  /** Publishes more about the lock holder (the node's URL and control socket). */
+  describeHolder(info: { url?: string; control?: string }): void {
+    this.lock?.update(info);
+  }
+
+  /** Why the pipeline refuses work, or undefined while it is healthy enough to accept it. */
+  get failed(): string | undefined {
+    return this.failure;
+  }
+
+  /** Stops accepting work after a failed commit or a dead writer: nothing more is acknowledged. */
+  private fail(reason: string): void {
+    if (this.failure !== undefined || this.closing) return;
+    this.failure = reason;
+    this.opts.onError?.(`pipeline stopped: ${reason}`);
+    const err = unavailable(reason);
+    for (const seq of [...this.pending.keys()]) this.settle(seq, (p) => p.reject(err));
+    for (const [t, w] of this.tokenWaiters) {
+      this.tokenWaiters.delete(t);
+      w.reject(err);
+    }
+    for (const w of this.creditWaiters.splice(0)) w();
+  }
+
+  private assertUsable(): void {
+    if (this.failure !== undefined) throw unavailable(this.failure);
+  }
+
+  /** Health of parse, store and index stages, from what the threads last reported. */
+  health(now = Date.now()): PipelineHealth {
+    const recentDeaths = this.deaths.filter((d) => now - d.at < DEATH_VISIBLE_MS);
+    const dead = this.lanes.filter((l) => !l.alive).length;
+    const parse: StageHealth =
+      dead > 0
+        ? {
+            status: dead === this.lanes.length ? 'down' : 'degraded',
+            detail: `${dead} parse worker(s) died (last: ${recentDeaths.at(-1)?.reason ?? 'unknown'}); restarting`,
+          }
+        : recentDeaths.length > 0
+          ? {
+              status: 'degraded',
+              detail: `${recentDeaths.length} parse worker(s) died in the last ${DEATH_VISIBLE_MS / 60_000} min (last: ${recentDeaths.at(-1)?.reason}); replaced`,
+            }
+          : { status: 'ok', detail: `${this.inline ? 'inline' : `${this.lanes.length} worker(s)`}` };
+    const busy = this.stats.inflightBytes > 0 || this.tokenWaiters.size > 0 || this.lanes.some((l) => l.files > 0);
+    const store: StageHealth =
+      this.failure !== undefined
+        ? { status: 'down', detail: this.failure }
+        : busy && now - this.lastCommit > STUCK_WRITER_MS
+          ? {
+              status: 'degraded',
+              detail: `no commit for ${Math.round((now - this.lastCommit) / 1000)} s with work waiting`,
+            }
+          : { status: 'ok', detail: `${this.stats.stored.events} events committed since start` };
+    const pending = this.stats.pendingIndexBlocks;
+    const index: StageHealth =
+      pending > 0 && now - this.lastIndexProgress > INDEX_LAG_MS
+        ? {
+            status: 'degraded',
+            detail: `${pending} blocks unindexed, no index progress for ${Math.round((now - this.lastIndexProgress) / 1000)} s (searches scan them)`,
+          }
+        : { status: 'ok', detail: `${pending} blocks waiting for the term index` };
+    return { parse, store, index };
   }
 
   private async startInline(): Promise<void> {
@@ -102,7 +223,14 @@ export class Pipeline {
       maxRecordBytes: this.opts.maxRecordBytes,
       detectors: await loadDetectors(this.opts.detectors),
       sink: (out) => {
-        this.onWritten(writer.write(out));
+        let r: WriteResult;
+        try {
+          r = writer.write(out);
+        } catch (err) {
+          this.fail(`write: ${(err as Error).message}`);
+          throw err;
+        }
+        this.onWritten(r);
         if (out.alerts.length > 0) this.opts.onAlerts?.(out.alerts);
       },
       onDetectorError: (id, err) => this.opts.onError?.(`detector ${id}: ${(err as Error).message}`),
@@ -111,45 +239,94 @@ export class Pipeline {
   }
 
   private async startThreads(): Promise<void> {
-    const channels = Array.from({ length: this.opts.workers }, () => new MessageChannel());
-    // Several threads detect: correlations move to the writer thread's correlation stage.
-    const detectors: DetectorSpec = { ...this.opts.detectors, externalCorrelation: true };
+    this.channels.push(...Array.from({ length: this.opts.workers }, () => new MessageChannel()));
     const writerInit: WriterInit = {
       file: path.join(this.opts.dataDir, EVENTS_DB_FILE),
-      ports: channels.map((c) => c.port1),
+      ports: this.channels.map((c) => c.port1),
       indexStep: 8,
-      detectors,
+      detectors: this.threadDetectors(),
     };
-    this.writerThread = new Worker(workerUrl(import.meta.url, 'writer-thread'), {
+    const writer = new Worker(workerUrl(import.meta.url, 'writer-thread'), {
       workerData: writerInit,
-      transferList: channels.map((c) => c.port1),
+      transferList: this.channels.map((c) => c.port1),
     });
-    this.writerThread.on('message', (m: FromWriter) => this.onWriterMessage(m));
-    this.writerThread.on('error', (err) => this.opts.onError?.(`writer thread: ${err.message}`));
-    await once(this.writerThread, 'ready');
-    this.lanes = await Promise.all(
-      channels.map(async (ch, id) => {
-        const init: ParseWorkerInit = {
-          id,
-          writer: ch.port2,
-          blockEvents: this.opts.blockEvents,
-          maxRecordBytes: this.opts.maxRecordBytes,
-          detectors,
-          idleFlushMs: this.opts.idleFlushMs,
-        };
-        const worker = new Worker(workerUrl(import.meta.url, 'parse-worker'), {
-          workerData: init,
-          transferList: [ch.port2],
-          // Parsed events are short-lived: a larger young generation lets them die in scavenges
-          // instead of being promoted (old-space collection dominated parse-worker profiles).
-          resourceLimits: { maxYoungGenerationSizeMb: PARSE_WORKER_YOUNG_MB },
-        });
-        worker.on('message', (m: FromWorker) => this.onWorkerMessage(m));
-        worker.on('error', (err) => this.opts.onError?.(`parse worker ${id}: ${err.message}`));
-        await once(worker, 'ready');
-        return { worker, inflight: 0, files: 0 };
-      }),
-    );
+    this.writerThread = writer;
+    writer.on('message', (m: FromWriter) => this.onWriterMessage(m));
+    writer.on('error', (err) => this.fail(`writer thread: ${err.message}`));
+    writer.on('exit', (code) => this.fail(`writer thread exited (code ${code})`));
+    await once(writer, 'ready');
+    this.lanes = await Promise.all(this.channels.map((ch, id) => this.startWorker(id, ch.port2)));
+  }
+
+  /** Several threads detect: correlations move to the writer thread's correlation stage. */
+  private threadDetectors(): DetectorSpec {
+    return { ...this.opts.detectors, externalCorrelation: true };
+  }
+
+  private async startWorker(id: number, writerPort: MessagePort): Promise<Lane> {
+    const init: ParseWorkerInit = {
+      id,
+      writer: writerPort,
+      blockEvents: this.opts.blockEvents,
+      maxRecordBytes: this.opts.maxRecordBytes,
+      detectors: this.threadDetectors(),
+      idleFlushMs: this.opts.idleFlushMs,
+    };
+    const worker = new Worker(workerUrl(import.meta.url, 'parse-worker'), {
+      workerData: init,
+      transferList: [writerPort],
+      // Parsed events are short-lived: a larger young generation lets them die in scavenges
+      // instead of being promoted (old-space collection dominated parse-worker profiles).
+      resourceLimits: { maxYoungGenerationSizeMb: PARSE_WORKER_YOUNG_MB },
+    });
+    const lane: Lane = { worker, inflight: 0, files: 0, alive: true };
+    let lastError = '';
+    worker.on('message', (m: FromWorker) => this.onWorkerMessage(m));
+    worker.on('error', (err) => {
+      lastError = err.message;
+      this.opts.onError?.(`parse worker ${id}: ${err.message}`);
+    });
+    worker.on('exit', (code) => {
+      if (this.closing || this.lanes[id]?.worker !== worker) return;
+      void this.replaceWorker(id, lastError || `exit code ${code}`);
+    });
+    await once(worker, 'ready');
+    return lane;
+  }
+
+  /**
+   * A parse worker died: its queued work fails (the callers see 503 and may retry), the events in
+   * its open blocks are gone from memory (the journal replays them), and a new worker takes the lane.
+   */
+  private async replaceWorker(id: number, reason: string): Promise<void> {
+    const lane = this.lanes[id] as Lane;
+    lane.alive = false;
+    this.deaths.push({ lane: id, at: Date.now(), reason });
+    this.opts.onError?.(`parse worker ${id} died: ${reason}; starting a new one`);
+    const err = unavailable(`parse worker ${id} died: ${reason}`);
+    for (const [seq, p] of [...this.pending]) if (p.lane === id) this.settle(seq, (x) => x.reject(err));
+    for (const [stream, l] of [...this.streamLane]) if (l === id) this.streamLane.delete(stream);
+    // Flushes wait for every lane; the dead lane's share can no longer arrive.
+    for (const [t, w] of this.tokenWaiters) if (--w.left === 0) (this.tokenWaiters.delete(t), w.resolve());
+    const ch = new MessageChannel();
+    this.channels[id] = ch;
+    this.writerThread?.postMessage({ type: 'port', id, port: ch.port1 }, [ch.port1]);
+    try {
+      const next = await this.startWorker(id, ch.port2);
+      if (this.closing) {
+        await next.worker.terminate();
+        return;
+      }
+      this.lanes[id] = next;
+      this.opts.onWorkerLost?.(id, reason);
+    } catch (e) {
+      this.fail(`cannot restart parse worker ${id}: ${(e as Error).message}`);
+    }
+  }
+
+  /** Test hook: kills a parse worker the way a crash would. */
+  async killWorkerForTest(id: number): Promise<void> {
+    await this.lanes[id]?.worker.terminate();
   }
 
   private onWorkerMessage(m: FromWorker): void {
@@ -166,6 +343,7 @@ export class Pipeline {
 
   private onWriterMessage(m: FromWriter): void {
     if (m.type === 'written') {
+      this.lastCommit = Date.now();
       this.onWritten(m.result);
       for (const t of m.tokens) {
         const w = this.tokenWaiters.get(t);
@@ -177,13 +355,20 @@ export class Pipeline {
     } else if (m.type === 'alerts') {
       this.opts.onAlerts?.(m.alerts);
     } else if (m.type === 'indexed') {
+      this.lastIndexProgress = Date.now();
       this.stats.pendingIndexBlocks = m.pending;
     } else if (m.type === 'error') {
-      this.opts.onError?.(m.message);
+      if (m.fatal) this.fail(m.message);
+      else this.opts.onError?.(m.message);
     }
   }
 
   private onWritten(r: WriteResult): void {
+    // New blocks wait for the term index until the writer reports an exact count.
+    if (r.blocks > 0) {
+      if (this.stats.pendingIndexBlocks === 0) this.lastIndexProgress = Date.now();
+      this.stats.pendingIndexBlocks += r.blocks;
+    }
     const s = this.stats.stored;
     s.events += r.events;
     s.duplicates += r.duplicates;
@@ -210,11 +395,12 @@ export class Pipeline {
       const known = this.streamLane.get(stream);
       if (known !== undefined) return known;
     }
-    let best = 0;
+    let best = this.lanes.findIndex((l) => l.alive);
+    if (best < 0) throw unavailable('no parse worker is running');
     this.lanes.forEach((l, i) => {
       const b = this.lanes[best] as Lane;
-      if (l.inflight + l.files * this.opts.maxInflightBytes < b.inflight + b.files * this.opts.maxInflightBytes)
-        best = i;
+      const load = (x: Lane): number => x.inflight + x.files * this.opts.maxInflightBytes;
+      if (l.alive && load(l) < load(b)) best = i;
     });
     if (stream !== undefined) this.streamLane.set(stream, best);
     return best;
@@ -225,8 +411,11 @@ export class Pipeline {
     m: ToWorker,
     weight: number,
     onProgress?: (b: number, t: number) => void,
+    onDispatch?: OnDispatch,
   ): Promise<ParseCounters> {
     const l = this.lanes[lane] as Lane;
+    if (!l.alive) return Promise.reject(unavailable(`parse worker ${lane} is restarting`));
+    onDispatch?.();
     l.inflight += weight;
     this.stats.inflightBytes += weight;
     return new Promise<ParseCounters>((resolve, reject) => {
@@ -246,11 +435,16 @@ export class Pipeline {
   }
 
   /** Submits a stream chunk, waiting for credit (TCP, HTTP). Resolves when it is parsed. */
-  async submitChunk(c: ChunkInput, timeoutMs?: number): Promise<ParseCounters> {
-    if (this.inline) return this.runInline(() => this.inline!.proc.chunk({ type: 'chunk', seq: 0, ...c }));
+  async submitChunk(c: ChunkInput, timeoutMs?: number, onDispatch?: OnDispatch): Promise<ParseCounters> {
+    this.assertUsable();
+    if (this.inline) {
+      onDispatch?.();
+      return this.runInline(() => this.inline!.proc.chunk({ type: 'chunk', seq: 0, ...c }));
+    }
     const lane = this.laneFor(c.whole ? undefined : c.stream);
     const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
     while (!this.hasCredit(lane, c.bytes.length)) {
+      this.assertUsable();
       if (Date.now() >= deadline) {
         this.streamLane.delete(c.stream);
         throw new AppError('BACKPRESSURE', 'the pipeline is full; retry later', { details: { retryAfterSeconds: 5 } });
@@ -260,15 +454,23 @@ export class Pipeline {
         if (deadline !== Infinity) setTimeout(r, Math.max(0, deadline - Date.now()));
       });
     }
-    const done = this.send(lane, { type: 'chunk', seq: ++this.seq, ...c }, c.bytes.length);
+    this.assertUsable();
+    const done = this.send(lane, { type: 'chunk', seq: ++this.seq, ...c }, c.bytes.length, undefined, onDispatch);
     if (c.end) this.streamLane.delete(c.stream);
     return done;
   }
 
   /** Submits records only if there is credit now (UDP); false means they were dropped and counted. */
-  trySubmitRecords(tenant: string, records: RecordsMessage['records']): boolean {
+  trySubmitRecords(tenant: string, records: RecordsMessage['records'], onDispatch?: OnDispatch): boolean {
+    if (this.failure !== undefined || (this.lanes.every((l) => !l.alive) && !this.inline)) {
+      this.stats.udpDropped += records.length;
+      return false;
+    }
     if (this.inline) {
-      void this.runInline(() => this.inline!.proc.records({ type: 'records', seq: 0, tenant, records }));
+      onDispatch?.();
+      void this.runInline(() => this.inline!.proc.records({ type: 'records', seq: 0, tenant, records })).catch(
+        () => undefined,
+      );
       return true;
     }
     const weight = records.reduce((a, r) => a + r.record.length, 0);
@@ -277,17 +479,21 @@ export class Pipeline {
       this.stats.udpDropped += records.length;
       return false;
     }
-    void this.send(lane, { type: 'records', seq: ++this.seq, tenant, records }, weight).catch(() => undefined);
+    void this.send(lane, { type: 'records', seq: ++this.seq, tenant, records }, weight, undefined, onDispatch).catch(
+      () => undefined,
+    );
     return true;
   }
 
   /** The pipeline as a sink for network sources. */
-  asSink(): RecordSink {
+  asSink(onDispatch?: (tenant: string, records: RecordsMessage['records']) => void): RecordSink {
+    const hook = (tenant: string, records: RecordsMessage['records']): OnDispatch | undefined =>
+      onDispatch ? () => onDispatch(tenant, records) : undefined;
     return {
       submit: async (tenant, records) => {
-        await this.submitRecords(tenant, records);
+        await this.submitRecords(tenant, records, hook(tenant, records));
       },
-      trySubmit: (tenant, records) => this.trySubmitRecords(tenant, records),
+      trySubmit: (tenant, records) => this.trySubmitRecords(tenant, records, hook(tenant, records)),
     };
   }
 
@@ -304,6 +510,7 @@ export class Pipeline {
       ...(o.format ? { format: o.format } : {}),
       ...(o.label ? { label: o.label } : {}),
     } as const;
+    this.assertUsable();
     if (this.inline) return this.runInline(() => this.inline!.proc.file(msg, o.onProgress ?? (() => undefined)));
     const lane = this.laneFor(undefined);
     const l = this.lanes[lane] as Lane;
@@ -316,13 +523,24 @@ export class Pipeline {
   }
 
   /** Submits pre-framed, labelled records (simulator, replays). */
-  async submitRecords(tenant: string, records: RecordsMessage['records']): Promise<ParseCounters> {
+  async submitRecords(
+    tenant: string,
+    records: RecordsMessage['records'],
+    onDispatch?: OnDispatch,
+  ): Promise<ParseCounters> {
+    this.assertUsable();
     const weight = records.reduce((a, r) => a + r.record.length, 0);
-    if (this.inline)
+    if (this.inline) {
+      onDispatch?.();
       return this.runInline(() => this.inline!.proc.records({ type: 'records', seq: 0, tenant, records }));
+    }
     const lane = this.laneFor(undefined);
-    while (!this.hasCredit(lane, weight)) await new Promise<void>((r) => this.creditWaiters.push(r));
-    return this.send(lane, { type: 'records', seq: ++this.seq, tenant, records }, weight);
+    while (!this.hasCredit(lane, weight)) {
+      this.assertUsable();
+      await new Promise<void>((r) => this.creditWaiters.push(r));
+    }
+    this.assertUsable();
+    return this.send(lane, { type: 'records', seq: ++this.seq, tenant, records }, weight, undefined, onDispatch);
   }
 
   private async runInline(f: () => Promise<ParseCounters>): Promise<ParseCounters> {
@@ -336,13 +554,18 @@ export class Pipeline {
 
   /** Encodes every open block and waits until all of it is committed. */
   async flush(): Promise<void> {
+    this.assertUsable();
     if (this.inline) {
       await this.inline.proc.flush();
       return;
     }
     const token = ++this.token;
-    const done = new Promise<void>((resolve) => this.tokenWaiters.set(token, { left: this.lanes.length, resolve }));
-    for (const l of this.lanes) l.worker.postMessage({ type: 'flush', token } satisfies ToWorker);
+    const live = this.lanes.filter((l) => l.alive);
+    const done = new Promise<void>((resolve, reject) =>
+      this.tokenWaiters.set(token, { left: live.length, resolve, reject }),
+    );
+    if (live.length === 0) this.tokenWaiters.get(token)?.resolve();
+    for (const l of live) l.worker.postMessage({ type: 'flush', token } satisfies ToWorker);
     await done;
   }
 
@@ -359,18 +582,20 @@ export class Pipeline {
     const token = ++this.token;
     this.writerThread?.postMessage({ type: 'reload' });
     await Promise.all(
-      this.lanes.map(async (l) => {
-        const done = new Promise<void>((resolve) => {
-          const on = (m: FromWorker): void => {
-            if (m.type !== 'reloaded' || m.token !== token) return;
-            l.worker.off('message', on);
-            resolve();
-          };
-          l.worker.on('message', on);
-        });
-        l.worker.postMessage({ type: 'reload', token } satisfies ToWorker);
-        await done;
-      }),
+      this.lanes
+        .filter((l) => l.alive)
+        .map(async (l) => {
+          const done = new Promise<void>((resolve) => {
+            const on = (m: FromWorker): void => {
+              if (m.type !== 'reloaded' || m.token !== token) return;
+              l.worker.off('message', on);
+              resolve();
+            };
+            l.worker.on('message', on);
+          });
+          l.worker.postMessage({ type: 'reload', token } satisfies ToWorker);
+          await done;
+        }),
     );
   }
 
@@ -400,26 +625,42 @@ export class Pipeline {
     return (await once(w, 'retained')) as { deletedBlocks: number; deletedEvents: number };
   }
 
-  /** Flushes and stops all threads. */
+  /** Flushes and stops all threads, then releases the data folder. */
   async close(): Promise<void> {
-    await this.flush();
+    try {
+      await this.closeStages();
+    } finally {
+      this.lock?.release();
+      this.lock = undefined;
+    }
+  }
+
+  private async closeStages(): Promise<void> {
+    if (this.failure === undefined) await this.flush().catch(() => undefined);
+    this.closing = true;
     if (this.inline) {
       if (this.inline.idle) clearTimeout(this.inline.idle);
       this.inline.writer.close();
       return;
     }
     await Promise.all(
-      this.lanes.map(async (l) => {
-        const exited = new Promise((r) => l.worker.once('exit', r));
-        l.worker.postMessage({ type: 'close' } satisfies ToWorker);
-        await exited;
-      }),
+      this.lanes
+        .filter((l) => l.alive)
+        .map(async (l) => {
+          const exited = new Promise((r) => l.worker.once('exit', r));
+          l.worker.postMessage({ type: 'close' } satisfies ToWorker);
+          await exited;
+        }),
     );
     const w = this.writerThread as Worker;
     const exited = new Promise((r) => w.once('exit', r));
     w.postMessage({ type: 'close' });
     await exited;
   }
+}
+
+function unavailable(reason: string): AppError {
+  return new AppError('UNAVAILABLE', `the pipeline cannot accept events: ${reason}`);
 }
 
 function addCounters(into: ParseCounters, c: ParseCounters): void {

@@ -125,12 +125,12 @@ export class Processor {
       st = this.openStream(m.format, m.bytes, m.source.name);
       this.streams.set(m.stream, st);
     }
-    const withOffset = m.source.kind === 'http';
-    const keyBase = idKeyBase(m.source);
+    // A record's id comes from its stream's identity and its position in the stream, never from
+    // its content alone: identical records are distinct events, and a replay of the same stream
+    // (the ingest journal, a client's Idempotency-Key) gives the same ids.
+    const keyBase = `${idKeyBase(m.source)}:${m.stream}`;
     const source: EventSource = st.plugin ? { ...m.source, format: st.plugin.name } : m.source;
-    // For HTTP the per-request stream key is random, so it stays out of the id: a retried body gives the same ids.
-    const handle = (r: FrameItem): void =>
-      this.record(c, m.tenant, source, st, r, withOffset ? `${keyBase}:${r.offset}` : keyBase, undefined);
+    const handle = (r: FrameItem): void => this.record(c, m.tenant, source, st, r, `${keyBase}:${r.offset}`, undefined);
     if (m.whole) {
       handle(wholeRecord(Buffer.from(m.bytes).toString('utf8')));
     } else if (st.framer) {
@@ -432,10 +432,7 @@ function wholeRecord(text: string): FrameItem {
   return { ok: true, text, offset: 0, bytes: Buffer.byteLength(text), invalidUtf8: false };
 }
 
-/**
- * Id key of a stream's records. Network records have no stable position, so the id covers the
- * listener, peer and record; HTTP bodies are replayable, so their offsets are added per record.
- */
+/** Id key of a stream's source (the stream identity and record position are appended). */
 function idKeyBase(s: EventSource): string {
   return s.kind === 'http' ? `http:${s.name}` : `${s.kind}:${s.name}:${s.peer ?? ''}`;
 }

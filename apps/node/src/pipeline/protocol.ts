@@ -106,4 +106,5 @@ export type FromWriter =
     }
   | { readonly type: 'indexed'; readonly blocks: number; readonly pending: number }
   | { readonly type: 'alerts'; readonly alerts: readonly Alert[] }
-  | { readonly type: 'error'; readonly message: string };
+  /** `fatal`: a commit failed, so nothing more may be acknowledged. */
+  | { readonly type: 'error'; readonly message: string; readonly fatal?: boolean };

@@ -55,8 +55,12 @@ if (parentPort) {
     }
   };
 
-  init.ports.forEach((port) => {
+  const ports: MessagePort[] = [];
+  const listen = (id: number, port: MessagePort): void => {
+    ports[id]?.close();
+    ports[id] = port;
     port.on('message', (m: WriteMessage) => {
+      if (failed) return;
       try {
         const alerts =
           m.feed && correlator
@@ -69,30 +73,50 @@ if (parentPort) {
         // Committed alerts go on to the main thread's bus (dashboard, correlation).
         if (alerts.length > 0) main.postMessage({ type: 'alerts', alerts } satisfies FromWriter);
       } catch (err) {
-        // A failed commit is reported loudly; the worker's batch is not acknowledged as written.
-        main.postMessage({ type: 'error', message: `write: ${(err as Error).message}` } satisfies FromWriter);
+        // A failed commit stops the writer: later batches could not be committed in order, and
+        // the main thread stops acknowledging (health goes red) instead of losing events quietly.
+        failed = true;
+        main.postMessage({
+          type: 'error',
+          message: `write: ${(err as Error).message}`,
+          fatal: true,
+        } satisfies FromWriter);
       }
       scheduleIndex();
     });
-  });
-  main.on('message', (m: { type: string; tenant?: string; policy?: { maxAgeDays: number; maxBytes: number } }) => {
-    if (m.type === 'retention' && m.tenant && m.policy) {
-      const r = writer.applyRetention(m.tenant, m.policy, Date.now());
-      main.postMessage({ type: 'retained', tenant: m.tenant, ...r });
-    } else if (m.type === 'index-now') {
-      indexStep();
-      main.postMessage({ type: 'index-done' });
-    } else if (m.type === 'reload') {
-      void loadCorrelator(init.detectors).then((next) => {
+  };
+  let failed = false;
+  init.ports.forEach((port, id) => listen(id, port));
+  main.on(
+    'message',
+    (m: {
+      type: string;
+      tenant?: string;
+      policy?: { maxAgeDays: number; maxBytes: number };
+      id?: number;
+      port?: MessagePort;
+    }) => {
+      if (m.type === 'port' && m.id !== undefined && m.port) {
+        // A replacement parse worker's channel.
+        listen(m.id, m.port);
+      } else if (m.type === 'retention' && m.tenant && m.policy) {
+        const r = writer.applyRetention(m.tenant, m.policy, Date.now());
+        main.postMessage({ type: 'retained', tenant: m.tenant, ...r });
+      } else if (m.type === 'index-now') {
+        indexStep();
+        main.postMessage({ type: 'index-done' });
+      } else if (m.type === 'reload') {
+        void loadCorrelator(init.detectors).then((next) => {
+          correlator?.close();
+          correlator = next;
+        });
+      } else if (m.type === 'close') {
         correlator?.close();
-        correlator = next;
-      });
-    } else if (m.type === 'close') {
-      correlator?.close();
-      if (idleTimer) clearTimeout(idleTimer);
-      writer.close();
-      process.exit(0);
-    }
-  });
+        if (idleTimer) clearTimeout(idleTimer);
+        writer.close();
+        process.exit(0);
+      }
+    },
+  );
   main.postMessage({ type: 'ready' });
 }

@@ -26,6 +26,7 @@ export const HTTP_STATUS: Readonly<Record<AppErrorCode, number>> = {
   STORAGE: 500,
   INTERNAL: 500,
   BACKPRESSURE: 503,
+  UNAVAILABLE: 503,
   TIMEOUT: 504,
 };
 

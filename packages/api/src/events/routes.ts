@@ -89,7 +89,9 @@ export async function registerEventRoutes(app: ApiApp, deps: RouteDeps): Promise
           description:
             'The body is NDJSON, a JSON array, or text lines (syslog, CEF, LEEF, Zeek, CSV ...), optionally with ' +
             '`Content-Encoding: gzip`. Malformed records are dead-lettered and counted, never dropped. ' +
-            'When the pipeline is full the answer is 503 with Retry-After.',
+            'When the pipeline is full the answer is 503 with Retry-After. 202 means the body is on disk: it survives a ' +
+            'crash. Identical records are distinct events; to make a retry of the same body idempotent, send the same ' +
+            '`Idempotency-Key` header with it.',
           querystring: IngestQuerySchema,
           response: { 202: IngestResultSchema, ...ERROR_RESPONSES },
         },
@@ -99,8 +101,12 @@ export async function registerEventRoutes(app: ApiApp, deps: RouteDeps): Promise
         if (!Buffer.isBuffer(raw) || raw.length === 0) throw new AppError('BAD_REQUEST', 'body is empty');
         const body = await decodeBody(raw, request.headers['content-encoding'], options.bodyLimit);
         const contentType = request.headers['content-type'];
+        const idem = request.headers['idempotency-key'];
+        if (idem !== undefined && (typeof idem !== 'string' || idem.length === 0 || idem.length > 200))
+          throw new AppError('BAD_REQUEST', 'Idempotency-Key must be one value of 1 to 200 characters');
         const result = await ingest.ingest(authOf(request), body, {
           ...(contentType === undefined ? {} : { contentType }),
+          ...(idem === undefined ? {} : { idempotencyKey: idem }),
           ...(request.query.format === undefined ? {} : { format: request.query.format }),
           peer: request.ip,
         });

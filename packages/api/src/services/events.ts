@@ -24,6 +24,11 @@ export interface IngestOptions {
   readonly format?: string;
   /** Client address, recorded as the event source's peer. */
   readonly peer?: string;
+  /**
+   * The client's `Idempotency-Key`: a retried body with the same key gives the same event ids
+   * (so it is stored once). Without it every request is a new stream.
+   */
+  readonly idempotencyKey?: string;
 }
 
 /**

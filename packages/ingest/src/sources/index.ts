@@ -7,3 +7,4 @@ export type { TcpOptions } from './tcp/index.js';
 export type { RecordSink, RunningSource, SourceCounters, SourceRecord } from './types.js';
 export { startUdpSource } from './udp/index.js';
 export type { UdpOptions } from './udp/index.js';
+export { kernelUdpDrops, parseUdpDrops } from './udp/kernel-drops.js';

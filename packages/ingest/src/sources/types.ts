@@ -11,7 +11,10 @@ export interface SourceRecord {
   readonly source: EventSource;
   /** Format name, or '' to detect per record. */
   readonly format: string;
-  /** Stable key of the record for its deterministic id (listener and peer for network sources). */
+  /**
+   * Key of the record for its deterministic id: the stream identity and the record's position in
+   * it (never the content alone, or identical records would merge into one event).
+   */
   readonly key: string;
   readonly label?: string;
   /** Set when the transport could not frame the record (e.g. oversize): it goes to dead letters. */
@@ -33,6 +36,11 @@ export interface SourceCounters {
   dropped: number;
   oversize: number;
   connections: number;
+  /**
+   * Messages the kernel dropped before the process saw them (UDP receive buffer full), since
+   * the source started; undefined where the system does not say.
+   */
+  readonly kernelDropped?: number | undefined;
 }
 
 /** A running source. */
@@ -42,5 +50,7 @@ export interface RunningSource {
   readonly address: string;
   readonly port: number;
   readonly counters: SourceCounters;
+  /** UDP: the receive buffer asked for and the size the kernel granted (bytes). */
+  readonly receiveBuffer?: { readonly wanted: number; readonly obtained: number };
   close(): Promise<void>;
 }

@@ -18,10 +18,13 @@ import { SqliteAlertTriage, type AuthStores, type SqliteDb, type SqliteEventRead
 import type { PipelineStats } from '../../pipeline/pipeline.js';
 import { intelService } from './intel.js';
 import { socNetworkService } from './network.js';
+import { stixValidationService } from './stix-validation.js';
+import type { StageHealth } from '../../pipeline/pipeline.js';
 import { nodeStatusService } from './node-status.js';
 import { overviewService, RateSampler } from './overview.js';
 import { ruleService } from './rules.js';
 import { alertFeed, triageService } from './triage.js';
+import type { Searcher } from '../search/searcher.js';
 
 /** Bytes a parse worker may have queued (the pipeline's `maxInflightBytes`, see start-pipeline.ts). */
 const WORKER_CREDIT_BYTES = 16 * 1024 * 1024;
@@ -48,10 +51,14 @@ export interface DashboardWiring {
   readonly stores: AuthStores;
   readonly reader: SqliteEventReader;
   readonly search: SearchService;
+  /** Runs the queries that walk the store (reader threads, time budget, per-user limit). */
+  readonly searcher: Searcher;
   readonly bus: Bus;
   readonly stats: PipelineStats;
   readonly workers: number;
   readonly sources: () => readonly RunningSource[];
+  /** The stages' own health (the same checks as /api/health). */
+  readonly health: () => Readonly<Record<string, StageHealth>>;
   /** The node's federation, when it has an identity (the SOC network view). */
   readonly federation?: FederationService | undefined;
   /** Rebuilds the pipeline's detectors after rules or indicators changed. */
@@ -71,14 +78,19 @@ export function attachDashboard(app: FastifyInstance, w: DashboardWiring): { fil
   const reload = (): Promise<void> => w.reloadDetectors().catch(w.onError);
   const rules = ruleService({ data: w.config.data, reader: w.reader, onChange: reload });
   const udpDropped = (): number =>
-    w.stats.udpDropped + w.sources().reduce((a, s) => a + (s.name.startsWith('udp') ? s.counters.dropped : 0), 0);
+    w.stats.udpDropped +
+    w.sources().reduce(
+      (a, s) => a + (s.name.startsWith('udp') ? s.counters.dropped + (s.counters.kernelDropped ?? 0) : 0),
+      0,
+    );
   registerDashboardRoutes(app, {
     search: w.search,
-    triage: triageService(triage),
+    triage: triageService(triage, w.searcher),
     feed: alertFeed(w.bus),
-    overview: overviewService({ reader: w.reader, triage, sampler, dropped: udpDropped }),
+    overview: overviewService({ searcher: w.searcher, sampler, dropped: udpDropped }),
     rules,
     intel: intelService(cti, reload),
+    stixValidation: stixValidationService(),
     network: socNetworkService(w.federation),
     node: nodeStatusService({
       config: w.config,
@@ -87,6 +99,7 @@ export function attachDashboard(app: FastifyInstance, w: DashboardWiring): { fil
       workers: w.workers,
       maxInflightBytes: WORKER_CREDIT_BYTES,
       sources: w.sources,
+      health: w.health,
       started: Date.now(),
     }),
   });

@@ -10,7 +10,7 @@ import { DEFAULT_TENANT, retentionFor, type Config } from '@intersoc/core';
 import type { NodeStatus, NodeStatusService } from '@intersoc/api';
 import type { RunningSource } from '@intersoc/ingest';
 import { EVENTS_DB_FILE, NODE_DB_FILE, type SqliteEventReader } from '@intersoc/storage';
-import type { PipelineStats } from '../../pipeline/pipeline.js';
+import type { PipelineStats, StageHealth } from '../../pipeline/pipeline.js';
 
 /** What the status reads. */
 export interface NodeStatusDeps {
@@ -20,6 +20,8 @@ export interface NodeStatusDeps {
   readonly workers: number;
   readonly maxInflightBytes: number;
   readonly sources: () => readonly RunningSource[];
+  /** The stages' own health checks (sources, parse, store, index, journal). */
+  readonly health: () => Readonly<Record<string, StageHealth>>;
   readonly started: number;
 }
 
@@ -42,24 +44,25 @@ export function nodeStatusService(d: NodeStatusDeps): NodeStatusService {
       const fill = s.inflightBytes / capacity;
       const sources = d.sources();
       const udpDropped =
-        s.udpDropped + sources.reduce((a, x) => a + (x.name.startsWith('udp') ? x.counters.dropped : 0), 0);
+        s.udpDropped +
+        sources.reduce(
+          (a, x) => a + (x.name.startsWith('udp') ? x.counters.dropped + (x.counters.kernelDropped ?? 0) : 0),
+          0,
+        );
+      const h = d.health();
+      const ok: StageHealth = { status: 'ok', detail: '' };
+      const parse = h['parse'] ?? ok;
       const stages: NodeStatus['stages'] = [
-        {
-          name: 'sources',
-          status: 'ok',
-          detail: sources.length > 0 ? sources.map((x) => x.name).join(', ') : 'HTTP ingest only (syslog disabled)',
-        },
+        { name: 'sources', ...(h['sources'] ?? ok) },
         {
           name: 'parse',
-          status: fill > 0.9 ? 'degraded' : 'ok',
-          detail: `${d.workers === 0 ? 'inline (single core)' : `${d.workers} worker thread${d.workers === 1 ? '' : 's'}`}; queue ${Math.round(fill * 100)}% full`,
+          status: parse.status !== 'ok' ? parse.status : fill > 0.9 ? 'degraded' : 'ok',
+          detail: `${d.workers === 0 ? 'inline (single core)' : `${d.workers} worker thread${d.workers === 1 ? '' : 's'}`}; queue ${Math.round(fill * 100)}% full${parse.status === 'ok' ? '' : `; ${parse.detail}`}`,
         },
         { name: 'detect', status: 'ok', detail: `${s.parsed.alerts} alerts raised since start` },
-        {
-          name: 'store',
-          status: s.pendingIndexBlocks > 1000 ? 'degraded' : 'ok',
-          detail: `${s.stored.events} events committed since start; ${s.pendingIndexBlocks} blocks waiting for the term index`,
-        },
+        { name: 'store', ...(h['store'] ?? ok) },
+        { name: 'index', ...(h['index'] ?? ok) },
+        { name: 'journal', ...(h['journal'] ?? ok) },
       ];
       const database = path.join(d.config.data, EVENTS_DB_FILE);
       return {
@@ -84,7 +87,7 @@ export function nodeStatusService(d: NodeStatusDeps): NodeStatusService {
               name: x.name,
               address: x.address,
               received: x.counters.received,
-              dropped: x.counters.dropped,
+              dropped: x.counters.dropped + (x.counters.kernelDropped ?? 0),
             }))
           : [],
         storage: {

@@ -6,6 +6,7 @@
  */
 import { createServer, type Socket } from 'node:net';
 import { createSyslogFramer } from '../../framing/syslog-tcp/index.js';
+import { streamLife } from '../stream-life.js';
 import type { RecordSink, RunningSource, SourceCounters, SourceRecord } from '../types.js';
 
 /** Options of the TCP listener. */
@@ -34,7 +35,9 @@ export async function startTcpSource(opts: TcpOptions, sink: RecordSink): Promis
     const framer = createSyslogFramer({ maxMessageBytes: opts.maxMessageBytes });
     const peer = sock.remoteAddress ?? 'unknown';
     const source = { format, kind: 'tcp' as const, name, peer };
-    const key = `${name}:${peer}`;
+    // Connection identity + record number: identical lines stay distinct events.
+    const conn = `${name}:${peer}:${streamLife()}`;
+    let n = 0;
     let chain = Promise.resolve();
     const deliver = (records: SourceRecord[]): void => {
       if (records.length === 0) return;
@@ -54,6 +57,7 @@ export async function startTcpSource(opts: TcpOptions, sink: RecordSink): Promis
       const out: SourceRecord[] = [];
       for (const item of framer.push(chunk)) {
         counters.received++;
+        const key = `${conn}:${n++}`;
         if (item.ok) out.push({ record: item.text, source, format, key });
         else {
           counters.oversize++;
@@ -66,6 +70,7 @@ export async function startTcpSource(opts: TcpOptions, sink: RecordSink): Promis
       const out: SourceRecord[] = [];
       for (const item of framer.end()) {
         counters.received++;
+        const key = `${conn}:${n++}`;
         out.push(
           item.ok
             ? { record: item.text, source, format, key }

@@ -5,6 +5,8 @@
  * no room the batch is dropped and counted, never buffered without bound.
  */
 import { createSocket } from 'node:dgram';
+import { streamLife } from '../stream-life.js';
+import { kernelUdpDrops } from './kernel-drops.js';
 import type { RecordSink, RunningSource, SourceCounters, SourceRecord } from '../types.js';
 
 /** Options of the UDP listener. */
@@ -16,7 +18,11 @@ export interface UdpOptions {
   readonly format?: string;
   readonly maxBatch?: number;
   readonly maxDelayMs?: number;
+  /** Kernel receive buffer to ask for, bytes. */
+  readonly receiveBufferBytes?: number;
 }
+
+const DEFAULT_RECEIVE_BUFFER = 32 * 1024 * 1024;
 
 /** Starts a UDP syslog listener. */
 export async function startUdpSource(opts: UdpOptions, sink: RecordSink): Promise<RunningSource> {
@@ -26,6 +32,7 @@ export async function startUdpSource(opts: UdpOptions, sink: RecordSink): Promis
   let batch: SourceRecord[] = [];
   let timer: NodeJS.Timeout | undefined;
   let name = `udp:${opts.host}:${opts.port}`;
+  const life = streamLife();
 
   const flush = (): void => {
     if (timer) clearTimeout(timer);
@@ -43,7 +50,8 @@ export async function startUdpSource(opts: UdpOptions, sink: RecordSink): Promis
       record: msg.toString('utf8').replace(/\r?\n$/, ''),
       source: { format: opts.format ?? '', kind: 'udp', name, peer },
       format: opts.format ?? '',
-      key: `${name}:${peer}`,
+      // Datagram number within this listener's life: identical messages stay distinct events.
+      key: `${name}:${peer}:${life}:${counters.received}`,
     });
     if (batch.length >= maxBatch) flush();
     else timer ??= setTimeout(flush, opts.maxDelayMs ?? 20);
@@ -55,19 +63,38 @@ export async function startUdpSource(opts: UdpOptions, sink: RecordSink): Promis
       resolve();
     });
   });
-  // Ask for a large receive buffer so bursts are absorbed by the kernel rather than lost.
+  // A large receive buffer absorbs bursts in the kernel while the pipeline catches up. Linux
+  // caps the request at net.core.rmem_max (and reports twice the size asked, for its overhead).
+  const wanted = opts.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER;
   try {
-    sock.setRecvBufferSize(8 * 1024 * 1024);
+    sock.setRecvBufferSize(wanted);
   } catch {
     // Not permitted on every system; the default buffer still works.
   }
   const addr = sock.address();
   name = `udp:${addr.address}:${addr.port}`;
+  const port = addr.port;
+  // Drops in the socket buffer happen in the kernel, before any counter of ours: read them there.
+  const dropsAtStart = kernelUdpDrops(port) ?? 0;
+  Object.defineProperty(counters, 'kernelDropped', {
+    enumerable: true,
+    get: () => {
+      const now = kernelUdpDrops(port);
+      return now === undefined ? undefined : Math.max(0, now - dropsAtStart);
+    },
+  });
+  let obtained = 0;
+  try {
+    obtained = sock.getRecvBufferSize();
+  } catch {
+    // Unknown: reported as 0.
+  }
   return {
     name,
     address: `${addr.address}:${addr.port}`,
-    port: addr.port,
+    port,
     counters,
+    receiveBuffer: { wanted, obtained },
     close: () =>
       new Promise<void>((resolve) => {
         flush();
