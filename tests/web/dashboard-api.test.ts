@@ -83,6 +83,7 @@ describe('dashboard API on a demo node', () => {
       '/api/intel/objects/{id}',
       '/api/intel/import',
       '/api/intel/export',
+      '/api/intel/validate',
       '/api/soc-network',
       '/api/node/status',
     ];
@@ -227,6 +228,55 @@ describe('dashboard API on a demo node', () => {
       body: JSON.stringify({ hello: 1 }),
     });
     expect(junk.status).toBe(400);
+  });
+
+  it('validates STIX without storing it: errors, OASIS-style warnings, 2.0 bundles as 2.0', async () => {
+    const indicator = {
+      type: 'indicator',
+      spec_version: '2.1',
+      id: 'indicator--1e2d3c4b-5a69-1788-9900-aabbccddeeff',
+      created: '2024-01-01T00:00:00.000Z',
+      modified: '2024-01-01T00:00:00.000Z',
+      pattern: "[domain-name:value = 'validate-e2e.example']",
+      pattern_type: 'stix',
+      valid_from: '2024-01-01T00:00:00Z',
+      lang: 'en_GB',
+      priority: 'high',
+    };
+    type Report = {
+      valid: boolean;
+      version: string;
+      errors: { path: string; rule: string }[];
+      warnings: { path: string; rule: string }[];
+    };
+    const r = await api<Report>('viewer', '/api/intel/validate', { method: 'POST', body: JSON.stringify(indicator) });
+    expect(r.status).toBe(200);
+    expect(r.body.valid).toBe(false);
+    expect(r.body.errors.map((e) => `${e.path} ${e.rule}`)).toEqual(['/lang lang']);
+    expect(r.body.warnings.map((w) => `${w.path} ${w.rule}`)).toEqual(
+      expect.arrayContaining(['/id uuid-check', '/ indicator-properties']),
+    );
+    const v20 = {
+      type: 'bundle',
+      id: 'bundle--1e2d3c4b-5a69-4788-9900-aabbccddeeff',
+      spec_version: '2.0',
+      objects: [
+        {
+          ...indicator,
+          spec_version: undefined,
+          pattern_type: undefined,
+          lang: undefined,
+          labels: ['malicious-activity'],
+        },
+      ],
+    };
+    const b = await api<Report>('viewer', '/api/intel/validate', { method: 'POST', body: JSON.stringify(v20) });
+    expect(b.body).toMatchObject({ valid: true, version: '2.0', errors: [] });
+    // Nothing was stored.
+    const found = await api<{ items: unknown[] }>('viewer', '/api/intel/objects?q=validate-e2e');
+    expect(found.body.items).toEqual([]);
+    const notJson = await api('viewer', '/api/intel/validate', { method: 'POST', body: '"just a string"' });
+    expect(notJson.status).toBe(400);
   });
 
   it("shows each tenant its own storage and only the operator's tenant the node's files", async () => {

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiApp } from '../internal/app-types.js';
 import { registerEventToolRoutes } from '../event-tools/routes.js';
 import { registerIntelRoutes } from '../intel/routes.js';
+import { registerStixValidationRoute, type StixValidationService } from '../intel/validate-route.js';
 import { registerLiveRoutes } from '../live/routes.js';
 import { registerNodeStatusRoutes } from '../node-status/routes.js';
 import { registerOverviewRoutes } from '../overview/routes.js';
@@ -34,6 +35,8 @@ export interface DashboardServices {
   readonly overview?: OverviewService;
   readonly rules?: RuleService;
   readonly intel?: IntelService;
+  /** STIX validation (`POST /api/intel/validate`). */
+  readonly stixValidation?: StixValidationService;
   /** Federation; without it `GET /api/soc-network` reports that peering is not configured. */
   readonly network?: SocNetworkService;
   readonly node?: NodeStatusService;
@@ -59,6 +62,7 @@ export function registerDashboardRoutes(fastify: FastifyInstance, s: DashboardSe
   }
   if (s.rules) registerRuleRoutes(app, { rules: s.rules });
   if (s.intel) registerIntelRoutes(app, { intel: s.intel });
+  if (s.stixValidation) registerStixValidationRoute(app, { validation: s.stixValidation });
   registerSocNetworkRoutes(app, s.network ? { network: s.network } : {});
   if (s.node) registerNodeStatusRoutes(app, { node: s.node });
 }
