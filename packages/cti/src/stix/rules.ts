@@ -67,8 +67,9 @@ export function checkRules(obj: Obj, base = '', version: StixVersion = '2.1'): S
 
   // timestamps and ranges
   for (const [k, v] of Object.entries(obj)) {
-    if (typeof v === 'string' && isTimestampProperty(k) && !TIMESTAMP_PATTERN.test(v)) {
-      add(`/${k}`, `"${v}" is not a STIX timestamp`, 'timestamp');
+    // Any non-string (an object such as {"$gt": 1}, a number) is as invalid as a malformed string.
+    if (isTimestampProperty(k) && (typeof v !== 'string' || !TIMESTAMP_PATTERN.test(v))) {
+      add(`/${k}`, `${JSON.stringify(v)} is not a STIX timestamp`, 'timestamp');
     }
   }
   const order = (a: string, b: string, strict: boolean, rule: string): void => {

@@ -38,6 +38,14 @@ describe('SqliteCtiStore', () => {
     expect(r?.status).toBe('rejected');
     expect(r?.reason).toContain('modified');
   });
+  it('rejects an object whose timestamp is not a string and stores the valid ones beside it', () => {
+    const s = openSqliteCtiStore(':memory:');
+    const bad = { ...ind(5, '2024-01-01T00:00:00.000Z'), created: { $gt: 1 } };
+    const r = s.put(analyst, [bad, ind(6, '2024-01-01T00:00:00.000Z')], { source: 'taxii' });
+    expect(r.map((x) => x.status)).toEqual(['rejected', 'added']);
+    expect(r[0]?.reason).toMatch(/created.*not a STIX timestamp/);
+    expect(s.count(analyst)).toBe(1);
+  });
   it('isolates tenants and requires a writer role', () => {
     const s = openSqliteCtiStore(':memory:');
     s.put(analyst, [ind(3, '2024-01-01T00:00:00.000Z')], { source: 'local' });

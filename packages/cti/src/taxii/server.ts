@@ -8,6 +8,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from '@intersoc/core';
+import type { SchemaValidator } from '../stix/schema-validator.js';
+import { validateStix } from '../stix/validate.js';
 import { isPartner } from '../store/policy.js';
 import { TLP_LEVELS, tlpAllows, type TlpLevel } from '../taxonomies/tlp.js';
 import type { ObjectFilter, TaxiiBackend, TaxiiCollection, TaxiiRecord } from './backend.js';
@@ -23,6 +25,8 @@ import {
 /** What `authenticate` sees of a request (signature schemes need the method and target too). */
 export interface TaxiiAuthRequest {
   readonly authorization?: string;
+  /** Client address (for brute-force throttles on passwords). */
+  readonly ip?: string;
   readonly method?: string;
   /** Path and query as requested. */
   readonly url?: string;
@@ -59,6 +63,13 @@ export interface TaxiiServerOptions {
   readonly bodyLimit?: number;
   /** Route config the host application requires on every route (e.g. access declarations). */
   readonly routeConfig?: (method: string) => Record<string, unknown>;
+  /** OASIS schemas that posted objects must also satisfy; the code rules always apply. */
+  readonly schemas?: SchemaValidator;
+  /**
+   * The backend validates posted objects itself (a bridge into a CTI store, which refuses
+   * invalid objects one by one and journals refusals), so the server does not check them twice.
+   */
+  readonly backendValidates?: boolean;
 }
 
 /** Read and write rights of a caller on a collection under the default model. */
@@ -97,6 +108,7 @@ function authRequest(req: FastifyRequest): TaxiiAuthRequest {
     ...(req.headers.authorization === undefined ? {} : { authorization: req.headers.authorization }),
     method: req.method,
     url: req.url,
+    ip: req.ip,
   };
 }
 
@@ -142,7 +154,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
     parse,
   );
 
-  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number; retryAfterSeconds?: number }, _req, reply) => {
     const status = err instanceof HttpError ? err.status : (err.statusCode ?? 500);
     const title =
       err instanceof HttpError
@@ -157,6 +169,7 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
     const body: Record<string, unknown> = { title, http_status: String(status) };
     if (err instanceof HttpError && err.description) body['description'] = err.description;
     if (status === 401) void reply.header('WWW-Authenticate', 'Basic realm="INTERSOC TAXII", Bearer');
+    if (status === 429 && err.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(err.retryAfterSeconds));
     void reply
       .code(status)
       .type(TAXII_MEDIA_TYPE)
@@ -454,8 +467,20 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
       const failures: { id: string; version?: string; message: string }[] = [];
       for (const o of body.objects as unknown[]) {
         const obj = o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : undefined;
-        if (!obj || typeof obj['id'] !== 'string' || typeof obj['type'] !== 'string') {
+        if (!obj || typeof obj['id'] !== 'string' || typeof obj['type'] !== 'string' || obj['type'] === 'bundle') {
           failures.push({ id: String(obj?.['id'] ?? ''), message: 'not a STIX object (needs type and id)' });
+          continue;
+        }
+        // Each object on its own: an invalid one fails with its reason, the rest are stored.
+        const v = opts.backendValidates ? undefined : validateStix(obj, opts.schemas ? { schemas: opts.schemas } : {});
+        const first = v?.errors[0];
+        if (first) {
+          const version = obj['modified'] ?? obj['created'];
+          failures.push({
+            id: obj['id'],
+            ...(typeof version === 'string' ? { version } : {}),
+            message: `invalid STIX: ${first.path} ${first.message}${(v?.errors.length ?? 0) > 1 ? ` (and ${(v?.errors.length ?? 1) - 1} more)` : ''}`,
+          });
           continue;
         }
         valid.push(obj);

@@ -156,6 +156,24 @@ describe('TAXII 2.1 over HTTP', () => {
     expect(resumed.objects.map((o) => o['id'])).toEqual([ind(30).id, ind(31).id]);
   });
 
+  it('validates posted objects one by one: invalid ones fail with a reason, valid ones are stored', async () => {
+    const bad = [
+      { ...ind(201), created: { $gt: 1 } },
+      { ...ind(202), pattern: `${'('.repeat(3000)}[ipv4-addr:value = '1.2.3.4']${')'.repeat(3000)}` },
+      { ...ind(203), id: 'indicator--not-a-uuid' },
+    ];
+    const status = await analyst.push(root, SHARED, [...bad, ind(204)]);
+    expect(status).toMatchObject({ status: 'complete', success_count: 1, failure_count: 3 });
+    const failures = status.failures?.map((f) => `${String(f['id'])} ${String(f['message'])}`) ?? [];
+    expect(failures[0]).toMatch(/000000000201 .*created/);
+    expect(failures[1]).toMatch(/000000000202 .*nests deeper/);
+    expect(failures[2]).toMatch(/not-a-uuid/);
+    const stored = await analyst.pull(root, SHARED, { cursors: memoryCursors(), pageSize: 100 });
+    const ids = stored.objects.map((o) => String((o as { id: string }).id));
+    expect(ids).toContain(ind(204).id);
+    for (const b of bad) expect(ids).not.toContain(b.id);
+  });
+
   it('filters by id, type, version and spec_version', async () => {
     const c = await analyst.collection(root, SHARED);
     const page = (f: Record<string, string>) => analyst.getObjects(root, c, f);

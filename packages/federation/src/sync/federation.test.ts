@@ -6,7 +6,7 @@ import { testIndicator } from '../internal/testing.js';
 import { PROVENANCE_PROPERTY } from '../signing/provenance.js';
 import { signRequest } from '../transport/request-auth.js';
 import { FEDERATION_ROOT } from '../transport/peer-client.js';
-import { inboxOf } from './share.js';
+import { inboxOf, place, termsFor } from './share.js';
 
 let a: TestNode;
 let b: TestNode;
@@ -109,6 +109,28 @@ describe('federation between in-process nodes', () => {
     const log = b.fed.fx.journal.rejections(10).map((r) => r.reason);
     expect(log.some((r) => /replayed request/.test(r))).toBe(true);
     expect(has(b, String(testIndicator(5)['id']))).toBe(false);
+  });
+
+  it('validates received objects one by one: an invalid one is refused with its reason, the rest stored', async () => {
+    // A peer that signs an object its own store would refuse (an injected timestamp query).
+    const bad: Record<string, unknown> = { ...marked(7, 'clear'), created: { $gt: 1 } };
+    const good = marked(8, 'clear');
+    place(
+      a.fed.fx,
+      [bad, good].map((core) => ({ kind: 'original', core, terms: termsFor(a.fed.fx, { distribution: 'all' }) })),
+      {
+        actor: 'test',
+        explicit: true,
+        peers: [a.fed.fx.peers.require(b.fed.me)],
+        ledger: false,
+        action: 'test.share',
+      },
+    );
+    await a.fed.syncAll();
+    expect(has(b, String(good['id']))).toBe(true);
+    expect(has(b, String(bad['id']))).toBe(false);
+    const log = b.fed.fx.journal.rejections(20);
+    expect(log.some((r) => r.objectId === bad['id'] && /created.*not a STIX timestamp/.test(r.reason))).toBe(true);
   });
 
   it('stops accepting anything from a revoked peer at once', async () => {

@@ -19,8 +19,11 @@ import { bodyMatches, isNodeAuth, parseAuthHeader, RESPONSE_SIGNATURE_HEADER, si
 export interface FederationHttpOptions {
   /** The TAXII backend (the bridge). */
   readonly backend: TaxiiBackend;
-  /** User authentication (API tokens, Basic) for the tenants' collections. */
-  readonly authenticate: (req: { authorization?: string }) => Promise<AuthContext | undefined>;
+  /**
+   * User authentication (API tokens, Basic) for the tenants' collections; the address feeds its
+   * password throttle, and an error with a `statusCode` (429) is answered with it.
+   */
+  readonly authenticate: (req: { authorization?: string; ip?: string }) => Promise<AuthContext | undefined>;
   /** The federation; without it only users are served. */
   readonly federation?: Federation;
   /** Route config the host requires on every route (access declarations). */
@@ -72,6 +75,8 @@ export async function federationHttp(app: FastifyInstance, o: FederationHttpOpti
   await app.register(taxiiServer, {
     prefix: '/taxii2',
     backend: o.backend,
+    // The bridge puts every posted object through the CTI store, which validates it.
+    backendValidates: true,
     title: 'INTERSOC TAXII 2.1',
     defaultRoot: 'default',
     maxPageSize: 1000,
@@ -89,7 +94,10 @@ export async function federationHttp(app: FastifyInstance, o: FederationHttpOpti
         if (r.refusal.status === 429) throw Object.assign(new Error('Too many requests'), { statusCode: 429 });
         return undefined;
       }
-      return o.authenticate(req.authorization === undefined ? {} : { authorization: req.authorization });
+      return o.authenticate({
+        ...(req.authorization === undefined ? {} : { authorization: req.authorization }),
+        ...(req.ip === undefined ? {} : { ip: req.ip }),
+      });
     },
     checkBody: (req, raw) =>
       isNodeAuth(req.authorization) && !bodyMatches(req.authorization, raw) ? 'body digest mismatch' : undefined,

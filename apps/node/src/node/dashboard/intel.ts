@@ -104,6 +104,12 @@ export function intelService(
   onChange?: () => Promise<void>,
 ): IntelService {
   const changed = async (r: IntelImportResult): Promise<IntelImportResult> => {
+    // Nothing usable in the request is the client's mistake: a 4xx naming the reasons.
+    if (r.rejected > 0 && r.added === 0 && r.duplicates === 0) {
+      throw new AppError('VALIDATION', `no object was stored: ${r.reasons.slice(0, 3).join('; ')}`, {
+        details: { rejected: r.rejected, reasons: r.reasons },
+      });
+    }
     if (r.added > 0) await onChange?.();
     return r;
   };
