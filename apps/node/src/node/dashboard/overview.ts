@@ -2,20 +2,14 @@
  * @module
  * Overview aggregates and search helpers for the dashboard: a live ingest-rate sampler per
  * tenant, alert aggregates and event histograms from the store, and the field catalogue of
- * recent events for query autocomplete.
+ * recent events for query autocomplete. Everything that walks the store runs on the searcher
+ * (reader threads, time budget, per-user limit).
  */
 import { DEFAULT_TENANT, systemContext, type AuthContext } from '@intersoc/core';
 import type { FieldInfo, OverviewService, RateSample } from '@intersoc/api';
 import { techniqueById } from '@intersoc/simulate';
-import {
-  alertAggregates,
-  arrivalMark,
-  arrivalsSince,
-  eventHistogram,
-  type Arrivals,
-  type SqliteAlertTriage,
-  type SqliteEventReader,
-} from '@intersoc/storage';
+import { arrivalMark, arrivalsSince, type Arrivals, type SqliteEventReader } from '@intersoc/storage';
+import type { Searcher } from '../search/searcher.js';
 
 /** Samples kept per tenant (30 minutes at the default interval). */
 const KEEP_SAMPLES = 360;
@@ -75,10 +69,9 @@ export class RateSampler {
   }
 }
 
-/** What the overview reads besides the store. */
+/** What the overview reads. */
 export interface OverviewDeps {
-  readonly reader: SqliteEventReader;
-  readonly triage: SqliteAlertTriage;
+  readonly searcher: Searcher;
   readonly sampler: RateSampler;
   /** Node-wide drops (UDP without credit), shown to the default tenant. */
   readonly dropped: () => number;
@@ -126,15 +119,7 @@ class FieldCounter {
 export function overviewService(d: OverviewDeps): OverviewService {
   return {
     async overview(ctx, w) {
-      const agg = alertAggregates(d.reader, ctx, w, 10);
-      const events = eventHistogram(d.reader, ctx, { ...w, q: '' });
-      const states = d.triage.counts(ctx, w.from, w.to);
-      const stats = d.reader.stats(ctx);
-      const deadInWindow = (
-        d.reader.db
-          .prepare('SELECT COUNT(*) AS n FROM dead_letters WHERE tenant = ? AND time >= ? AND time <= ?')
-          .get(ctx.tenant, w.from, w.to) as { n: number }
-      ).n;
+      const { alerts: agg, events, states, stats, deadLettersInWindow } = await d.searcher.run(ctx, 'overview', w);
       return {
         generated: Date.now(),
         from: w.from,
@@ -155,19 +140,19 @@ export function overviewService(d: OverviewDeps): OverviewService {
         ingest: {
           storedEvents: stats.events,
           deadLetters: stats.deadLetters,
-          deadLettersInWindow: deadInWindow,
+          deadLettersInWindow,
           ...(ctx.tenant === DEFAULT_TENANT ? { dropped: d.dropped() } : {}),
         },
       };
     },
 
     async histogram(ctx, q) {
-      const h = eventHistogram(d.reader, ctx, q);
+      const h = await d.searcher.run(ctx, 'histogram', q);
       return { from: h.from, to: q.to, bucketMs: h.bucketMs, counts: h.counts, total: h.total, partial: h.partial };
     },
 
     async fields(ctx, q) {
-      const page = d.reader.searchEvents(ctx, {
+      const page = await d.searcher.run(ctx, 'events', {
         q: '',
         limit: q.sample,
         ...(q.from === undefined ? {} : { from: q.from }),

@@ -7,12 +7,13 @@ import type { Alert, AuthContext } from '@intersoc/core';
 import type { AlertFeed, AlertTriageService } from '@intersoc/api';
 import type { Bus } from '@intersoc/bus';
 import type { SqliteAlertTriage } from '@intersoc/storage';
+import type { Searcher } from '../search/searcher.js';
 
-/** The queue over the store's triage table. */
-export function triageService(triage: SqliteAlertTriage): AlertTriageService {
+/** The queue over the store's triage table; listing (a query over alerts) runs on the searcher. */
+export function triageService(triage: SqliteAlertTriage, searcher: Searcher): AlertTriageService {
   return {
     async list(ctx, q) {
-      const page = triage.list(ctx, {
+      const page = await searcher.run(ctx, 'triage', {
         q: q.q,
         limit: q.limit,
         ...(q.from === undefined ? {} : { from: q.from }),
