@@ -76,11 +76,16 @@ export async function startUdpSource(opts: UdpOptions, sink: RecordSink): Promis
   const port = addr.port;
   // Drops in the socket buffer happen in the kernel, before any counter of ours: read them there.
   const dropsAtStart = kernelUdpDrops(port) ?? 0;
+  let closed = false;
+  let lastKernel: number | undefined;
   Object.defineProperty(counters, 'kernelDropped', {
     enumerable: true,
     get: () => {
+      // After close the socket is gone from /proc: the last reading stands.
+      if (closed) return lastKernel;
       const now = kernelUdpDrops(port);
-      return now === undefined ? undefined : Math.max(0, now - dropsAtStart);
+      lastKernel = now === undefined ? undefined : Math.max(0, now - dropsAtStart);
+      return lastKernel;
     },
   });
   let obtained = 0;
@@ -98,6 +103,8 @@ export async function startUdpSource(opts: UdpOptions, sink: RecordSink): Promis
     close: () =>
       new Promise<void>((resolve) => {
         flush();
+        void counters.kernelDropped;
+        closed = true;
         sock.close(() => resolve());
       }),
   };
