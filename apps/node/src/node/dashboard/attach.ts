@@ -79,18 +79,24 @@ export function attachDashboard(app: FastifyInstance, w: DashboardWiring): { fil
   const rules = ruleService({ data: w.config.data, reader: w.reader, onChange: reload });
   const udpDropped = (): number =>
     w.stats.udpDropped +
-    w.sources().reduce(
-      (a, s) => a + (s.name.startsWith('udp') ? s.counters.dropped + (s.counters.kernelDropped ?? 0) : 0),
-      0,
-    );
+    w
+      .sources()
+      .reduce((a, s) => a + (s.name.startsWith('udp') ? s.counters.dropped + (s.counters.kernelDropped ?? 0) : 0), 0);
+  const stixValidation = stixValidationService();
   registerDashboardRoutes(app, {
     search: w.search,
     triage: triageService(triage, w.searcher),
     feed: alertFeed(w.bus),
     overview: overviewService({ searcher: w.searcher, sampler, dropped: udpDropped }),
     rules,
-    intel: intelService(cti, reload),
-    stixValidation: stixValidationService(),
+    // Imports are checked as /api/intel/validate checks: code rules, and the OASIS schemas when found.
+    intel: intelService(cti, reload, {
+      validate: (o) => {
+        const e = stixValidation.validate(o).errors[0];
+        return e ? `${e.path} ${e.message}` : undefined;
+      },
+    }),
+    stixValidation,
     network: socNetworkService(w.federation),
     node: nodeStatusService({
       config: w.config,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { buildApi, registerDashboardRoutes } from '@intersoc/api';
@@ -5,6 +6,7 @@ import { AppError, systemContext } from '@intersoc/core';
 import { openSqliteCtiStore } from '@intersoc/cti';
 import { openDatabase, openSqliteAuthStores } from '@intersoc/storage';
 import { intelService } from './intel.js';
+import { stixSchemaDir, stixValidationService } from './stix-validation.js';
 
 const ctx = systemContext('default');
 const indicator = (n: number, extra: Record<string, unknown> = {}) => ({
@@ -96,3 +98,23 @@ describe('POST /api/intel/import', () => {
     await api.app.close();
   });
 });
+
+describe.skipIf(!existsSync(stixSchemaDir()))(
+  'intel import with the OASIS schemas (corpus)',
+  { tags: ['corpus'] },
+  () => {
+    it('refuses what only the schemas forbid, with the reason, and stores the rest', async () => {
+      const store = openSqliteCtiStore(':memory:');
+      const v = stixValidationService();
+      const service = intelService(store, undefined, {
+        validate: (o) => {
+          const e = v.validate(o).errors[0];
+          return e ? `${e.path} ${e.message}` : undefined;
+        },
+      });
+      const r = await service.import(ctx, 'stix', bundle([indicator(7, { name: 123 }), indicator(8)]));
+      expect(r).toMatchObject({ added: 1, rejected: 1, ids: [indicator(8).id] });
+      expect(r.reasons[0]).toMatch(/000000000007: .*name/);
+    });
+  },
+);

@@ -6,7 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, type AuthContext } from '@intersoc/core';
 import type { IntelImportResult, IntelObject, IntelService } from '@intersoc/api';
-import { mispToStix, parseMispEvents, stixToMisp, type CtiStore, type StoredObject } from '@intersoc/cti';
+import {
+  mispToStix,
+  parseMispEvents,
+  stixToMisp,
+  type CtiStore,
+  type Provenance,
+  type PutOutcome,
+  type StoredObject,
+} from '@intersoc/cti';
 
 /** Objects examined by one search at most (newest kept first). */
 const SEARCH_SCAN_CAP = 50_000;
@@ -97,12 +105,40 @@ function counts(
   return { added, duplicates, rejected, reasons, ids: [...new Set(ids)].slice(0, 1000) };
 }
 
+/** Options of `intelService`. */
+export interface IntelServiceOptions {
+  /**
+   * Checks an imported object before the store does (e.g. against the OASIS schemas); returns
+   * the reason it is refused. The store's code rules apply either way.
+   */
+  readonly validate?: (object: unknown) => string | undefined;
+}
+
 /** The intelligence service over a CTI store. */
 export function intelService(
   store: CtiStore,
   /** Called after an import added objects, so indicator matching picks them up (hot reload). */
   onChange?: () => Promise<void>,
+  options: IntelServiceOptions = {},
 ): IntelService {
+  /** Stores what passes `validate`; the outcomes keep the order of `objects`. */
+  const put = (ctx: AuthContext, objects: readonly unknown[], provenance: Provenance): PutOutcome[] => {
+    const check = options.validate;
+    if (!check) return store.put(ctx, objects, provenance);
+    const refused = objects.map((o) => check(o));
+    const stored = store.put(
+      ctx,
+      objects.filter((_, i) => refused[i] === undefined),
+      provenance,
+    );
+    let k = 0;
+    return objects.map((o, i) => {
+      const reason = refused[i];
+      if (reason === undefined) return stored[k++] as PutOutcome;
+      const r = (o ?? {}) as Record<string, unknown>;
+      return { id: typeof r['id'] === 'string' ? r['id'] : '', version: '', status: 'rejected', reason };
+    });
+  };
   const changed = async (r: IntelImportResult): Promise<IntelImportResult> => {
     // Nothing usable in the request is the client's mistake: a 4xx naming the reasons.
     if (r.rejected > 0 && r.added === 0 && r.duplicates === 0) {
@@ -181,7 +217,7 @@ export function intelService(
         const events = parseMispEvents(doc);
         if (!events.ok) throw new AppError('VALIDATION', `not a MISP event: ${events.reason}`);
         const objects = events.value.flatMap((e) => mispToStix(e).objects);
-        return changed(counts(store.put(ctx, objects, { source: 'misp', via: 'dashboard import' }), []));
+        return changed(counts(put(ctx, objects, { source: 'misp', via: 'dashboard import' }), []));
       }
       const d = doc as { type?: unknown; objects?: unknown; id?: unknown };
       let objects: unknown[];
@@ -193,7 +229,7 @@ export function intelService(
       } else {
         throw new AppError('VALIDATION', 'expected a STIX 2.1 bundle (type "bundle") or one STIX object');
       }
-      return changed(counts(store.put(ctx, objects, { source: 'local', via: 'dashboard import' }), []));
+      return changed(counts(put(ctx, objects, { source: 'local', via: 'dashboard import' }), []));
     },
 
     async export(ctx, format, ids) {
