@@ -8,13 +8,15 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { systemContext } from '@intersoc/core';
 import { SqliteAssetStore } from '@intersoc/correlate';
-import type { SimTruth } from '@intersoc/simulate';
-import { NODE_DB_FILE, openDatabase } from '@intersoc/storage';
+import type { SimRecord, SimTruth } from '@intersoc/simulate';
+import { EVENTS_DB_FILE, NODE_DB_FILE, openDatabase, openEventReader } from '@intersoc/storage';
 import { configFor, dataOptions, intArg, tenantArg, workerCount, type DataFlags } from '../node/options.js';
 import { runDemo } from '../node/demo.js';
+import { ChainRecords, demoTruth } from '../node/demo-truth.js';
 import { estateAssets } from '../node/incidents/estate.js';
 import { withIncidents } from '../node/incidents/offline.js';
 import { startPipeline } from '../node/start-pipeline.js';
+import { createHydrator } from '../pipeline/hydrator.js';
 
 interface DemoFlags extends DataFlags {
   readonly hours?: string;
@@ -32,7 +34,10 @@ export function register(program: Command): void {
       .option('--hours <h>', 'hours of activity to simulate', '24')
       .option('--seed <n>', 'random seed (same seed, same data)', '1')
       .option('--tenant <name>', 'tenant to ingest into')
-      .option('--truth <file>', 'also write the ground truth of the simulated attack chains (JSON)'),
+      .option(
+        '--truth <file>',
+        'also write the ground truth of the simulated attack chains, with their event ids (JSON)',
+      ),
   ).action(async (flags: DemoFlags) => {
     const config = configFor(flags);
     const tenant = tenantArg(flags.tenant, config);
@@ -44,6 +49,7 @@ export function register(program: Command): void {
     });
     try {
       let truth: SimTruth | undefined;
+      const records = flags.truth ? new ChainRecords() : undefined;
       const s = await runDemo(pipeline, {
         tenant,
         hours,
@@ -57,11 +63,21 @@ export function register(program: Command): void {
             db.close();
           }
         },
+        ...(records ? { onRecord: (r: SimRecord) => records.see(r) } : {}),
         onTruth: (t) => {
           truth = t;
         },
       });
-      if (flags.truth && truth) writeFileSync(flags.truth, `${JSON.stringify(truth, null, 2)}\n`);
+      if (flags.truth && truth && records) {
+        // The ids come from the store, so they are the ones incidents and searches show.
+        const reader = openEventReader(path.join(config.data, EVENTS_DB_FILE), createHydrator());
+        try {
+          const withIds = demoTruth(truth, records, reader, tenant, s.start, s.end);
+          writeFileSync(flags.truth, `${JSON.stringify(withIds, null, 2)}\n`);
+        } finally {
+          reader.close();
+        }
+      }
       const incidents = withIncidents(config, ({ stage }) => stage.incidents.counts(systemContext(tenant)).total);
       const out = {
         ...s,

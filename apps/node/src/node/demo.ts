@@ -17,6 +17,8 @@ export interface DemoOptions {
   readonly onProgress?: (records: number) => void;
   /** Receives the simulated estate before anything is ingested (for the asset inventory). */
   readonly onEstate?: (estate: SimEstate) => void;
+  /** Sees each simulated record as it is submitted (e.g. to map stored events back to chains). */
+  readonly onRecord?: (record: SimRecord) => void;
   /** Receives the ground truth of the simulated attack chains and the estate, once all is ingested. */
   readonly onTruth?: (truth: SimTruth, estate: SimEstate) => void;
 }
@@ -52,6 +54,7 @@ export async function runDemo(pipeline: Pipeline, o: DemoOptions): Promise<DemoS
   for (const r of run.records as Iterable<SimRecord>) {
     byLabel[r.label] = (byLabel[r.label] ?? 0) + 1;
     byFormat[r.format] = (byFormat[r.format] ?? 0) + 1;
+    o.onRecord?.(r);
     batch.push({
       format: r.format,
       source: { format: r.format, kind: 'demo', name: r.source, peer: r.host },

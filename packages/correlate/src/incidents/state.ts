@@ -9,6 +9,7 @@ import { SEVERITIES, type Alert, type Severity } from '@intersoc/core';
 import type { AssetLookup } from '../assets/types.js';
 import { CRITICALITY_WEIGHT } from '../assets/types.js';
 import type { IncidentClassifier } from '../classify/classifier.js';
+import { isContextAlert, TechniqueClaims } from './attribution.js';
 import type { AlertKeys } from './keys.js';
 import { scoreOf, scoreParts, severityOfScore } from './score.js';
 import { normaliseTactic, sortTactics, tacticPhase } from './tactics.js';
@@ -112,9 +113,8 @@ export class IncidentState {
   /** Whether any alert of it named an actor or artefact (a strong key); host-only incidents have none. */
   hasStrong = false;
   readonly rules = new Map<string, MutableRule>();
-  // Small, so arrays: a hash table per incident costs more than a scan of a few entries.
-  readonly tactics: string[] = [];
-  readonly techniques: string[] = [];
+  /** The techniques and tactics the incident claims, settled on snapshot (see `attribution.ts`). */
+  readonly claims = new TechniqueClaims();
   /** Rules and tactics of alerts of medium severity or more (corroboration); made when first needed. */
   corrRules: Set<string> | undefined;
   corrTactics: Set<string> | undefined;
@@ -176,15 +176,20 @@ export class IncidentState {
     }
     const corroborates = sev >= MEDIUM;
     if (corroborates) this.corrRules = addTo(this.corrRules, ruleId);
-    for (const raw of alert.tactics) {
-      const t = tacticOf(raw);
-      pushUnique(this.tactics, t);
+    const tactics = alert.tactics.map(tacticOf);
+    for (const t of tactics) {
       if (corroborates) this.corrTactics = addTo(this.corrTactics, t);
       const p = tacticPhase(t);
       if (p < this.phaseMin) this.phaseMin = p;
       if (p > this.phaseMax) this.phaseMax = p;
     }
-    for (const t of alert.techniques) pushUnique(this.techniques, techniqueOf(t));
+    this.claims.add(
+      alert.techniques.map(techniqueOf),
+      tactics,
+      k,
+      alert.entities,
+      isContextAlert(k, alert.entities, sev, MEDIUM),
+    );
     const host = k.host;
     if (host !== undefined) {
       pushUnique(this.hosts, host);
@@ -312,8 +317,7 @@ export class IncidentState {
       for (const v of b ?? []) addCapped(a, v);
       return a;
     };
-    for (const v of other.tactics) pushUnique(this.tactics, v);
-    for (const v of other.techniques) pushUnique(this.techniques, v);
+    this.claims.absorb(other.claims);
     if (other.corrRules) this.corrRules = union(this.corrRules ?? new Set(), other.corrRules);
     if (other.corrTactics) this.corrTactics = union(this.corrTactics ?? new Set(), other.corrTactics);
     for (const v of other.hosts) pushUnique(this.hosts, v);
@@ -390,8 +394,9 @@ export class IncidentState {
       users: users.length,
     });
     const score = scoreOf(parts);
-    const tactics = this.tactics.length <= 1 ? [...this.tactics] : sortTactics(this.tactics);
-    const techniques = [...this.techniques].sort();
+    const claimed = this.claims.settle();
+    const tactics = claimed.tactics.length <= 1 ? claimed.tactics : sortTactics(claimed.tactics);
+    const techniques = claimed.techniques.sort();
     const sources = this.sources;
     const rsit = classifier.classify({
       tactics,

@@ -181,4 +181,6 @@ export interface IncidentAlert {
   readonly tactics: readonly string[];
   readonly techniques: readonly string[];
   readonly entities: readonly { readonly type: EntityType; readonly value: string; readonly role?: string }[];
+  /** The events the alert was raised on, as the event store keys them (empty in copies stored before ids were kept). */
+  readonly eventIds: readonly string[];
 }

@@ -4,7 +4,7 @@ import { openDatabase } from '@intersoc/storage';
 import { SqliteAssetStore } from '../assets/sqlite-assets.js';
 import { IncidentBuilder } from '../incidents/builder.js';
 import { makeAlert, MIN } from '../internal/fixtures.js';
-import { SqliteIncidentStore } from './sqlite-incidents.js';
+import { compactAlert, SqliteIncidentStore } from './sqlite-incidents.js';
 
 const T0 = Date.UTC(2025, 2, 4, 9);
 const admin = systemContext('t1');
@@ -35,6 +35,27 @@ describe('SqliteIncidentStore', () => {
     expect(merged).toHaveLength(1);
     expect(merged[0]?.mergedInto).toBe(inc?.id);
     expect(store.counts(admin).total).toBe(1);
+  });
+
+  it('keeps the event ids of each alert, and reads copies stored without them', () => {
+    const db = openDatabase(':memory:');
+    const store = new SqliteIncidentStore(db);
+    const b = new IncidentBuilder();
+    const alert = { ...makeAlert({ time: T0, entities: ['host=A', 'user=u1'] }), eventIds: ['e1', 'e2'] };
+    b.add(alert);
+    store.apply(admin, b.drain());
+    const id = store.incidentOfAlert(admin, alert.id) ?? '';
+    expect(store.alerts(admin, id).map((a) => a.eventIds)).toEqual([['e1', 'e2']]);
+    // A copy written before event ids were kept.
+    const { eventIds: _dropped, ...old } = compactAlert({ ...alert, id: 'old-alert' });
+    db.prepare('INSERT INTO incident_alerts (tenant, alert_id, incident, time, doc) VALUES (?, ?, ?, ?, ?)').run(
+      't1',
+      'old-alert',
+      id,
+      T0 + 1,
+      JSON.stringify(old),
+    );
+    expect(store.alerts(admin, id).map((a) => a.eventIds)).toEqual([['e1', 'e2'], []]);
   });
 
   it('filters by text and severity, pages with a cursor', () => {

@@ -85,6 +85,7 @@ export function compactAlert(a: Alert): IncidentAlert {
     tactics: a.tactics,
     techniques: a.techniques,
     entities: a.entities,
+    eventIds: a.eventIds,
   };
 }
 
@@ -100,7 +101,7 @@ export function alertOfCompact(tenant: string, c: IncidentAlert): Alert {
     tactics: c.tactics,
     techniques: c.techniques,
     entities: c.entities,
-    eventIds: [],
+    eventIds: c.eventIds,
     summary: c.summary,
   };
 }
@@ -251,7 +252,10 @@ export class SqliteIncidentStore implements IncidentStore {
       this.db
         .prepare('SELECT doc FROM incident_alerts WHERE tenant = ? AND incident = ? ORDER BY time, alert_id LIMIT ?')
         .all(ctx.tenant, id, limit) as { doc: string }[]
-    ).map((r) => JSON.parse(r.doc) as IncidentAlert);
+    ).map((r) => {
+      const a = JSON.parse(r.doc) as Omit<IncidentAlert, 'eventIds'> & { eventIds?: string[] };
+      return { ...a, eventIds: a.eventIds ?? [] };
+    });
   }
 
   incidentOfAlert(ctx: AuthContext, alertId: string): string | undefined {
