@@ -307,7 +307,11 @@ export class Pipeline {
     for (const [seq, p] of [...this.pending]) if (p.lane === id) this.settle(seq, (x) => x.reject(err));
     for (const [stream, l] of [...this.streamLane]) if (l === id) this.streamLane.delete(stream);
     // Flushes wait for every lane; the dead lane's share can no longer arrive.
-    for (const [t, w] of this.tokenWaiters) if (--w.left === 0) (this.tokenWaiters.delete(t), w.resolve());
+    for (const [t, w] of this.tokenWaiters) {
+      if (--w.left > 0) continue;
+      this.tokenWaiters.delete(t);
+      w.resolve();
+    }
     const ch = new MessageChannel();
     this.channels[id] = ch;
     this.writerThread?.postMessage({ type: 'port', id, port: ch.port1 }, [ch.port1]);

@@ -39,7 +39,12 @@ export interface TestNode {
 /** Starts a test node. */
 export async function startTestNode(
   name: string,
-  o: { communities?: string[]; config?: Record<string, unknown>; now?: () => number } = {},
+  o: {
+    communities?: string[];
+    config?: Record<string, unknown>;
+    now?: () => number;
+    log?: (level: string, message: string, details?: Record<string, unknown>) => void;
+  } = {},
 ): Promise<TestNode> {
   const keys = testKeys(name, o.communities ?? []);
   const db = openDatabase(':memory:');
@@ -55,6 +60,7 @@ export async function startTestNode(
     lookupSeed: new Uint8Array(32).fill(name.length),
     onIntelChanged: (t) => changes.push(t),
     ...(o.now ? { now: o.now } : {}),
+    ...(o.log ? { log: o.log } : {}),
   });
   const app = Fastify();
   const backend = new TaxiiBridge({

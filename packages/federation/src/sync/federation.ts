@@ -384,12 +384,16 @@ export class Federation {
   /** Starts periodic sync rounds. */
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(
-      () => void this.syncAll().catch(() => undefined),
-      this.fx.config.syncIntervalSeconds * 1000,
-    );
+    this.timer = setInterval(() => this.backgroundRound(), this.fx.config.syncIntervalSeconds * 1000);
     this.timer.unref();
     this.syncSoon(500);
+  }
+
+  /** A round nobody awaits: its failure is logged (a silent sync stall is how peers drift apart). */
+  private backgroundRound(): void {
+    this.syncAll().catch((err: unknown) =>
+      this.fx.log?.('error', 'sync round failed', { error: err instanceof Error ? err.message : String(err) }),
+    );
   }
 
   /** Stops the rounds and waits for the one running. */
@@ -406,7 +410,7 @@ export class Federation {
     if (!this.timer || this.soon) return;
     this.soon = setTimeout(() => {
       this.soon = undefined;
-      void this.syncAll().catch(() => undefined);
+      this.backgroundRound();
     }, delayMs);
     this.soon.unref();
   }
