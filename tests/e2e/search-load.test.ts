@@ -54,6 +54,7 @@ beforeAll(async () => {
     http: { port: 0 },
     syslog: { enabled: false },
     ingest: { workers: 1 },
+    search: { maxConcurrentPerUser: 2 },
     log: { level: 'silent' },
   });
   node = await startNode(config, { say: () => undefined });

@@ -7,7 +7,7 @@ describe('config schema', () => {
     expect(c.http).toMatchObject({ host: '127.0.0.1', port: 8080 });
     expect(c.syslog).toMatchObject({ host: '127.0.0.1', udpPort: 5514, tcpPort: 5514 });
     expect(c.data).toBe('./data');
-    expect(c.search).toMatchObject({ readers: 2, maxConcurrentPerUser: 2, maxWildcardSegments: 16 });
+    expect(c.search).toMatchObject({ readers: 2, maxConcurrentPerUser: 3, maxWildcardSegments: 16 });
   });
   it('rejects unknown keys and bad values with their path', () => {
     const r = ConfigSchema.safeParse({ http: { port: 70000 }, nope: 1 });

@@ -123,8 +123,11 @@ export const ConfigSchema = z
         timeBudgetMs: z.number().int().min(50).default(5_000),
         /** A reader still busy this long after its time budget ran out is terminated and replaced, ms. */
         overrunGraceMs: z.number().int().min(10).default(15_000),
-        /** Searches one user may run at once; the next is answered 429 with Retry-After. */
-        maxConcurrentPerUser: z.number().int().min(1).default(2),
+        /**
+         * Searches one user may run at once; the next is answered 429 with Retry-After. The
+         * dashboard's search view sends three at once (events, histogram, field names).
+         */
+        maxConcurrentPerUser: z.number().int().min(1).default(3),
         /** Most `*`-separated segments in one wildcard pattern. */
         maxWildcardSegments: z.number().int().min(1).default(16),
         /** Most terms in one query. */

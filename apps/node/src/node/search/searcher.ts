@@ -54,8 +54,8 @@ export function startSearcher(
   const gate = new UserGate(settings.maxConcurrentPerUser);
   const limits = limitsOf(settings);
   const guard = (): Guard => ({ limits, deadline: Date.now() + settings.timeBudgetMs });
-  const admit = (ctx: AuthContext): (() => void) =>
-    gate.enter(ctx, Date.now() + settings.timeBudgetMs + settings.overrunGraceMs);
+  // A search is expected to end within its budget; the Retry-After of a refusal is based on that.
+  const admit = (ctx: AuthContext): (() => void) => gate.enter(ctx, Date.now() + settings.timeBudgetMs);
 
   if (settings.readers === 0) {
     const runner = new JobRunner(inline);
