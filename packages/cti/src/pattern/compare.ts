@@ -84,18 +84,50 @@ function isLatin1(s: string): boolean {
   return true;
 }
 
+let lastRaw = '';
+let lastNfc = '';
+
+/** NFC form of `s`; one value meets many comparisons in a row, so the last result is kept. */
+function nfc(s: string): string {
+  if (s !== lastRaw) {
+    lastRaw = s;
+    lastNfc = s.normalize('NFC');
+  }
+  return lastNfc;
+}
+
+const patternText = new WeakMap<Literal, string>();
+
+/** The NFC text of a LIKE or MATCHES literal, normalised once. */
+function patternOf(lit: Literal): string {
+  let p = patternText.get(lit);
+  if (p === undefined) patternText.set(lit, (p = (lit.value as string).normalize('NFC')));
+  return p;
+}
+
 /** The text LIKE and MATCHES see: NFC strings, bytes as code points 0–255 (when the pattern allows). */
 function textOf(v: unknown, pattern: string): string | undefined {
-  if (typeof v === 'string') return v.normalize('NFC');
+  if (typeof v === 'string') return nfc(v);
   if (v instanceof Bytes && isLatin1(pattern)) return v.latin1();
   return undefined;
+}
+
+const lastKeys = new WeakMap<Comparison, string>();
+
+/** The last property name of a comparison's path (`value` in `dst_ref.value`). */
+function lastKey(c: Comparison): string {
+  let k = lastKeys.get(c);
+  if (k === undefined) {
+    const last = [...c.path.steps].reverse().find((s) => s.kind === 'key');
+    lastKeys.set(c, (k = last && last.kind === 'key' ? last.key : ''));
+  }
+  return k;
 }
 
 /** Evaluates one comparison on the values a path resolved to (existential over the values). */
 export function testValues(c: Comparison, values: readonly unknown[], objectType: string): boolean {
   if (c.operator === 'EXISTS') return c.negated ? values.length === 0 : values.length > 0;
-  const last = [...c.path.steps].reverse().find((s) => s.kind === 'key');
-  const pathKey = last && last.kind === 'key' ? last.key : '';
+  const pathKey = lastKey(c);
   for (const v of values) {
     const r = testOne(c, v, pathKey, objectType);
     if (c.negated ? !r : r) return true;
@@ -143,12 +175,12 @@ function testOne(c: Comparison, v: unknown, pathKey: string, objectType: string)
       return member(v, values);
     }
     case 'LIKE': {
-      const pattern = ((c.value as Literal).value as string).normalize('NFC');
+      const pattern = patternOf(c.value as Literal);
       const s = textOf(v, pattern);
       return s !== undefined && likeMatcher(pattern).test(s);
     }
     case 'MATCHES': {
-      const source = ((c.value as Literal).value as string).normalize('NFC');
+      const source = patternOf(c.value as Literal);
       const s = textOf(v, source);
       const re = compileRegex(source);
       return s !== undefined && re !== null && re.matcher(s).find();

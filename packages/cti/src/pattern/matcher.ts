@@ -4,7 +4,7 @@
  * joined by AND must hold for the same object; observation operators and qualifiers follow the
  * OASIS reference matcher (`bindings.ts`). Works on any object type, custom included.
  */
-import type { ComparisonExpression, ObservationExpression, Pattern, Qualifier } from './ast.js';
+import type { Comparison, ComparisonExpression, ObservationExpression, Pattern, Qualifier } from './ast.js';
 import { inWindow, join, repeats, within, type Binding, type Interval } from './bindings.js';
 import { resolvePath, testValues } from './compare.js';
 import type { Observation, ObservedObject } from './observation.js';
@@ -125,35 +125,88 @@ function qualify(bindings: Binding[], q: Qualifier, ctx: Ctx): Binding[] {
 /** Per object type, the keys of objects satisfying the expression; undefined when unsatisfied. */
 type TypeMatches = Map<string, Set<string>>;
 
-function evalComparison(e: ComparisonExpression, o: Observation): TypeMatches | undefined {
+const pathTexts = new WeakMap<Comparison, string>();
+
+/** A comparison's path as text, so comparisons on one path share its resolved values. */
+function pathText(c: Comparison): string {
+  let t = pathTexts.get(c);
+  if (t === undefined) {
+    t = JSON.stringify(c.path.steps);
+    pathTexts.set(c, t);
+  }
+  return t;
+}
+
+/**
+ * What one evaluation over an observation learns once: its root keys by object type, and the
+ * values of each path per object (the comparisons of a pattern often share a path).
+ */
+interface Resolved {
+  byType?: Map<string, string[]>;
+  readonly values: Map<ObservedObject, Map<string, unknown[]>>;
+}
+
+function rootsOfType(o: Observation, type: string, r: Resolved): readonly string[] {
+  if (!r.byType) {
+    r.byType = new Map();
+    for (const key of o.roots) {
+      const t = o.objects.get(key)?.['type'];
+      if (typeof t !== 'string') continue;
+      const list = r.byType.get(t);
+      if (list) list.push(key);
+      else r.byType.set(t, [key]);
+    }
+  }
+  return r.byType.get(type) ?? [];
+}
+
+function valuesOf(obj: ObservedObject, c: Comparison, o: Observation, r: Resolved): unknown[] {
+  const resolved = r.values;
+  let byPath = resolved.get(obj);
+  if (!byPath) resolved.set(obj, (byPath = new Map()));
+  const key = pathText(c);
+  let values = byPath.get(key);
+  if (values === undefined) {
+    values = resolvePath(obj, c.path.steps, (ref) => o.objects.get(ref));
+    byPath.set(key, values);
+  }
+  return values;
+}
+
+function evalComparison(
+  e: ComparisonExpression,
+  o: Observation,
+  resolved: Resolved = { values: new Map() },
+): TypeMatches | undefined {
   if (e.kind === 'comparison') {
     const type = e.path.objectType;
-    const hits = new Set<string>();
-    const lookup = (ref: string): ObservedObject | undefined => o.objects.get(ref);
-    for (const key of o.roots) {
-      const obj = o.objects.get(key);
-      if (!obj || obj['type'] !== type) continue;
-      if (testValues(e, resolvePath(obj, e.path.steps, lookup), type)) hits.add(key);
+    let hits: Set<string> | undefined;
+    for (const key of rootsOfType(o, type, resolved)) {
+      const obj = o.objects.get(key) as ObservedObject;
+      if (testValues(e, valuesOf(obj, e, o, resolved), type)) (hits ??= new Set()).add(key);
     }
-    return hits.size > 0 ? new Map([[type, hits]]) : undefined;
+    return hits ? new Map([[type, hits]]) : undefined;
   }
   if (e.kind === 'or') {
     let acc: TypeMatches | undefined;
     for (const op of e.operands) {
-      const r = evalComparison(op, o);
+      const r = evalComparison(op, o, resolved);
       if (!r) continue;
-      acc ??= new Map();
+      if (!acc) {
+        acc = r;
+        continue;
+      }
       for (const [t, keys] of r) {
         const cur = acc.get(t);
         if (cur) keys.forEach((k) => cur.add(k));
-        else acc.set(t, new Set(keys));
+        else acc.set(t, keys);
       }
     }
     return acc;
   }
   let acc: TypeMatches | undefined;
   for (const op of e.operands) {
-    const r = evalComparison(op, o);
+    const r = evalComparison(op, o, resolved);
     if (!r) return undefined;
     if (!acc) {
       acc = r;
