@@ -169,7 +169,8 @@ export async function taxiiServer(app: FastifyInstance, opts: TaxiiServerOptions
     const body: Record<string, unknown> = { title, http_status: String(status) };
     if (err instanceof HttpError && err.description) body['description'] = err.description;
     if (status === 401) void reply.header('WWW-Authenticate', 'Basic realm="INTERSOC TAXII", Bearer');
-    if (status === 429 && err.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(err.retryAfterSeconds));
+    if (status === 429 && err.retryAfterSeconds !== undefined)
+      void reply.header('Retry-After', String(err.retryAfterSeconds));
     void reply
       .code(status)
       .type(TAXII_MEDIA_TYPE)
