@@ -54,7 +54,8 @@ function whoamiRecord(host: string): string {
 /** Posts records through the HTTP ingest API with the page's session cookie. */
 async function ingest(page: Page, body: string, format: string): Promise<void> {
   const r = await page.request.post(`${h.node.url}/api/ingest?format=${format}`, {
-    headers: { 'content-type': 'application/x-ndjson' },
+    // A change made with the cookie carries the dashboard's CSRF header, as the web app sends it.
+    headers: { 'content-type': 'application/x-ndjson', 'x-requested-with': 'intersoc' },
     data: body,
   });
   expect(r.status()).toBe(202);

@@ -116,6 +116,7 @@ function resolveOptions(o: ApiOptions = {}): ResolvedApiOptions {
     jsonBodyLimit: o.jsonBodyLimit ?? 1024 * 1024,
     metricsAuth: o.metricsAuth ?? 'token',
     secureCookies: o.secureCookies ?? false,
+    allowedOrigins: o.allowedOrigins ?? [],
   };
 }
 
@@ -170,7 +171,7 @@ export async function buildApi(deps: ApiDeps): Promise<BuiltApi> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
-  installAccess(app, authenticator);
+  installAccess(app, authenticator, { allowedOrigins: options.allowedOrigins });
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {

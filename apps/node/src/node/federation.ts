@@ -32,8 +32,8 @@ export interface FederationWiring {
   readonly db: SqliteDb;
   readonly stores: AuthStores;
   readonly bus: Bus;
-  /** The API's user authentication (tokens, Basic), for TAXII users. */
-  readonly authenticate: (c: { authorization?: string }) => Promise<AuthContext | undefined>;
+  /** The API's user authentication (tokens, Basic, with the client address for its throttle), for TAXII users. */
+  readonly authenticate: (c: { authorization?: string; ip?: string }) => Promise<AuthContext | undefined>;
   /** Rebuilds the pipeline's detectors. */
   readonly reloadDetectors: () => Promise<void>;
   readonly log: (level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>) => void;

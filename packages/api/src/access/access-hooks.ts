@@ -1,19 +1,25 @@
 /**
  * @module
  * Enforces `config.access` on every route: refuses to register a route without it (or a
- * mutating route without `config.audit`), authenticates before the body is read, and checks
- * the caller's roles.
+ * mutating route without `config.audit`), authenticates before the body is read, checks the
+ * caller's roles, and applies the CSRF checks to changes made with the session cookie.
  */
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '@intersoc/core';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { ApiApp } from '../internal/app-types.js';
-import { setAuth } from './request-state.js';
+import { checkCookieChange, originsOf } from './csrf.js';
+import { markUnverified, setAuth } from './request-state.js';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Installs the route checks and the authentication hook. Call before routes are registered. */
-export function installAccess(app: ApiApp, authenticator: Authenticator): void {
+export function installAccess(
+  app: ApiApp,
+  authenticator: Authenticator,
+  o: { readonly allowedOrigins?: readonly string[] } = {},
+): void {
+  const allowed = originsOf(o.allowedOrigins ?? []);
   app.addHook('onRoute', (route) => {
     const methods = [route.method].flat();
     const config = route.config;
@@ -36,6 +42,8 @@ export function installAccess(app: ApiApp, authenticator: Authenticator): void {
       ip: request.ip,
     });
     if (!result.ok) {
+      // A refusal that cost no password check is counted, not logged one by one (see the audit hook).
+      if (!('passwordChecked' in result)) markUnverified(request);
       if (result.reason === 'throttled') {
         throw new AppError('RATE_LIMITED', 'too many failed logins; retry later', {
           details: { retryAfterSeconds: result.retryAfterSeconds },
@@ -52,5 +60,6 @@ export function installAccess(app: ApiApp, authenticator: Authenticator): void {
     if (!result.ctx.roles.some((r) => access.includes(r))) {
       throw new AppError('FORBIDDEN', `requires role ${access.join(' or ')}`);
     }
+    if (result.credential.fromCookie === true && MUTATING.has(request.method)) checkCookieChange(request, allowed);
   });
 }

@@ -53,6 +53,8 @@ interface RequestState {
   auth?: AuthContext;
   credential?: PresentedCredential;
   audit: AuditNote;
+  /** Refused before any credential was checked (missing, invalid or throttled): cheap for a flood. */
+  unverified?: boolean;
 }
 
 const states = new WeakMap<FastifyRequest, RequestState>();
@@ -71,6 +73,19 @@ export function setAuth(request: FastifyRequest, auth: AuthContext, credential: 
   const s = stateOf(request);
   s.auth = auth;
   s.credential = credential;
+}
+
+/**
+ * Marks a request refused without checking a password: no credentials, bad ones, or a throttle.
+ * The audit hook counts such refusals per address instead of writing a row for each.
+ */
+export function markUnverified(request: FastifyRequest): void {
+  stateOf(request).unverified = true;
+}
+
+/** True when `markUnverified` was called for the request. */
+export function isUnverified(request: FastifyRequest): boolean {
+  return states.get(request)?.unverified === true;
 }
 
 /** The caller's context, when the request authenticated. */

@@ -2,12 +2,15 @@
  * @module
  * Appends one audit entry for every call of a route that declares `config.audit` (every
  * mutating route does), whatever its outcome, including refusals before the handler ran.
+ * Refusals that checked no password are counted per address (`refusal-counter.ts`).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_TENANT } from '@intersoc/core';
-import type { AuditOutcome, AuditStore } from '@intersoc/storage';
-import { auditNoteOf, maybeAuthOf } from '../access/request-state.js';
+import type { AuditInput, AuditOutcome, AuditStore } from '@intersoc/storage';
+import { auditNoteOf, isUnverified, maybeAuthOf } from '../access/request-state.js';
 import type { ApiApp } from '../internal/app-types.js';
+import { RefusalCounter } from './refusal-counter.js';
+import type { RefusalCounterOptions } from './refusal-counter.js';
 
 function outcomeOf(status: number): AuditOutcome {
   if (status < 400) return 'success';
@@ -15,14 +18,22 @@ function outcomeOf(status: number): AuditOutcome {
 }
 
 /** Writes the entry. A failing audit store is logged loudly but does not change the response. */
-async function record(audit: AuditStore, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+async function record(
+  audit: AuditStore,
+  refusals: RefusalCounter,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
   const action = request.routeOptions.config.audit;
   if (action === undefined || request.is404) return;
   const auth = maybeAuthOf(request);
   const note = auditNoteOf(request);
   const tenant = note.tenant ?? auth?.tenant ?? DEFAULT_TENANT;
+  // Refused before any password was checked: cheap to send in bulk, so counted per address.
+  const write =
+    !auth && isUnverified(request) ? (e: AuditInput) => refusals.note(e) : (e: AuditInput) => audit.append(e);
   try {
-    await audit.append({
+    await write({
       tenant,
       actor: auth?.user ?? note.actor ?? 'anonymous',
       actorTenant: auth?.tenant ?? tenant,
@@ -45,9 +56,14 @@ async function record(audit: AuditStore, request: FastifyRequest, reply: Fastify
 }
 
 /** Installs the audit hook. onSend runs before the reply leaves, so the entry exists when the client sees the answer. */
-export function installAudit(app: ApiApp, audit: AuditStore): void {
+export function installAudit(app: ApiApp, audit: AuditStore, o: RefusalCounterOptions = {}): void {
+  const refusals = new RefusalCounter(audit, {
+    ...o,
+    onError: (err) => app.log.error({ err }, 'audit append failed'),
+  });
   app.addHook('onSend', async (request, reply, payload) => {
-    await record(audit, request, reply);
+    await record(audit, refusals, request, reply);
     return payload;
   });
+  app.addHook('onClose', async () => refusals.close());
 }

@@ -2,13 +2,15 @@
  * @module
  * Turns presented credentials into an `AuthContext`: `Authorization: Bearer <API token or
  * session token>`, `Authorization: Basic <tenant/user:password>` (for TAXII clients and the
- * like), or the session cookie. Password checks go through the login throttle.
+ * like), or the session cookie. Password checks go through the login throttle; verified Basic
+ * credentials are cached briefly (see `credential-cache.ts`).
  */
-import { DEFAULT_TENANT } from '@intersoc/core';
+import { AppError, DEFAULT_TENANT } from '@intersoc/core';
 import type { AuthContext } from '@intersoc/core';
-import type { AuthStores, ResolvedIdentity } from '@intersoc/storage';
+import type { AuthStores, ResolvedIdentity, User } from '@intersoc/storage';
 import type { PresentedCredential } from '../access/request-state.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
+import { CredentialCache } from './credential-cache.js';
 import type { LoginThrottle } from './login-throttle.js';
 
 /** What a caller presented; every field optional. */
@@ -25,13 +27,16 @@ export interface Credentials {
 export type AuthCheck =
   | { readonly ok: true; readonly ctx: AuthContext; readonly credential: PresentedCredential }
   | { readonly ok: false; readonly reason: 'missing' | 'invalid' }
+  /** A Basic password that was checked and found wrong. */
+  | { readonly ok: false; readonly reason: 'invalid'; readonly passwordChecked: true }
   | { readonly ok: false; readonly reason: 'throttled'; readonly retryAfterSeconds: number };
 
 /** Authenticates requests. */
 export interface Authenticator {
   /**
-   * Resolves credentials to a context, or undefined when there are none or they are not valid
-   * (including a throttled Basic login). This is the function the TAXII server plug-in takes.
+   * Resolves credentials to a context, or undefined when there are none or they are not valid.
+   * A throttled password check throws RATE_LIMITED with `statusCode` 429 and
+   * `retryAfterSeconds`. This is the function the TAXII server plug-in takes.
    *
    * @example
    * const ctx = await auth.authenticate({ authorization: req.headers.authorization });
@@ -58,8 +63,11 @@ function contextOf(id: ResolvedIdentity, via: AuthContext['via']): AuthContext {
 export function createAuthenticator(deps: {
   readonly stores: AuthStores;
   readonly throttle: LoginThrottle;
+  /** Verified Basic credentials; a fresh one by default. */
+  readonly cache?: CredentialCache;
 }): Authenticator {
   const { stores, throttle } = deps;
+  const cache = deps.cache ?? new CredentialCache();
 
   async function bearer(secret: string): Promise<AuthCheck> {
     if (secret.startsWith('ist_')) {
@@ -70,9 +78,30 @@ export function createAuthenticator(deps: {
     }
     if (secret.startsWith('iss_')) {
       const id = await stores.sessions.resolve(secret);
-      return id ? { ok: true, ctx: contextOf(id, 'session'), credential: { kind: 'session', secret } } : invalid;
+      return id
+        ? { ok: true, ctx: contextOf(id, 'session'), credential: { kind: 'session', secret, id: id.credentialId } }
+        : invalid;
     }
     return invalid;
+  }
+
+  /** One password check, through the throttle; the stamp is read first so a change during the check is not cached. */
+  async function verifyBasic(tenant: string, user: string, password: string, ip: string | undefined, key: string) {
+    const gate = throttle.reserve({ account: `${tenant}/${user}`, ip });
+    if (!gate.allowed) return { throttled: gate.retryAfterSeconds } as const;
+    try {
+      const before = await stores.users.passwordStamp(tenant, user);
+      const found = await stores.users.verifyPassword(tenant, user, password);
+      if (!found) {
+        gate.ticket.fail();
+        return { found: undefined } as const;
+      }
+      gate.ticket.succeed();
+      if (before !== undefined) cache.remember(key, before.stamp);
+      return { found } as const;
+    } finally {
+      gate.ticket.release();
+    }
   }
 
   async function basic(encoded: string, ip: string | undefined): Promise<AuthCheck> {
@@ -81,15 +110,25 @@ export function createAuthenticator(deps: {
     if (colon < 0) return invalid;
     const { tenant, user } = splitAccount(decoded.slice(0, colon));
     const password = decoded.slice(colon + 1);
-    const keys = { account: `${tenant}/${user}`, ip };
-    const gate = throttle.check(keys);
+    // A locked account or address is refused before the cache: a hit must not tell a locked-out
+    // guesser that a guess was right.
+    const gate = throttle.check({ account: `${tenant}/${user}`, ip });
     if (!gate.allowed) return { ok: false, reason: 'throttled', retryAfterSeconds: gate.retryAfterSeconds };
-    const found = await stores.users.verifyPassword(tenant, user, password);
-    if (!found) {
-      throttle.recordFailure(keys);
-      return invalid;
+    const key = cache.keyOf(tenant, user, password);
+    let found: User | undefined;
+    const cached = cache.stampOf(key);
+    if (cached !== undefined) {
+      const current = await stores.users.passwordStamp(tenant, user);
+      if (current?.stamp === cached) found = current.user;
+      else cache.forget(key);
     }
-    throttle.recordSuccess(keys);
+    if (found === undefined) {
+      // Keyed by the credential and the address, so a guesser never shares another client's check.
+      const r = await cache.once(`${key}\u0000${ip ?? ''}`, () => verifyBasic(tenant, user, password, ip, key));
+      if ('throttled' in r) return { ok: false, reason: 'throttled', retryAfterSeconds: r.throttled };
+      if (r.found === undefined) return wrongPassword;
+      found = r.found;
+    }
     // Basic credentials authenticate each request like a short session; core has no separate `via`.
     return {
       ok: true,
@@ -111,7 +150,11 @@ export function createAuthenticator(deps: {
       return invalid;
     }
     const cookie = readCookie(credentials.cookie, SESSION_COOKIE);
-    if (cookie !== undefined && cookie.length > 0) return bearer(cookie);
+    if (cookie !== undefined && cookie.length > 0) {
+      const r = await bearer(cookie);
+      // Marked, because a browser attaches the cookie by itself: changes made with it need CSRF checks.
+      return r.ok ? { ...r, credential: { ...r.credential, fromCookie: true } } : r;
+    }
     return missing;
   }
 
@@ -119,10 +162,21 @@ export function createAuthenticator(deps: {
     check,
     async authenticate(credentials) {
       const r = await check(credentials);
-      return r.ok ? r.ctx : undefined;
+      if (r.ok) return r.ctx;
+      if (r.reason === 'throttled') {
+        // Other servers (TAXII) answer an error's statusCode: a throttled client must see 429, not 401.
+        throw Object.assign(
+          new AppError('RATE_LIMITED', 'too many failed logins; retry later', {
+            details: { retryAfterSeconds: r.retryAfterSeconds },
+          }),
+          { statusCode: 429, retryAfterSeconds: r.retryAfterSeconds },
+        );
+      }
+      return undefined;
     },
   };
 }
 
 const invalid: AuthCheck = { ok: false, reason: 'invalid' };
 const missing: AuthCheck = { ok: false, reason: 'missing' };
+const wrongPassword: AuthCheck = { ok: false, reason: 'invalid', passwordChecked: true };

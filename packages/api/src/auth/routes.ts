@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { AppError, DEFAULT_TENANT, ROLES, systemContext, TENANT_PATTERN } from '@intersoc/core';
 import { isOperator, MAX_PASSWORD_LENGTH } from '@intersoc/storage';
-import { ANY_ROLE, authOf, credentialOf, noteAudit } from '../access/request-state.js';
+import type { User } from '@intersoc/storage';
+import { ANY_ROLE, authOf, credentialOf, markUnverified, noteAudit } from '../access/request-state.js';
+import { originsOf, requireSameOrigin } from '../access/csrf.js';
 import { ERROR_RESPONSES } from '../internal/app-types.js';
 import type { ApiApp, RouteDeps } from '../internal/app-types.js';
 import { clearSessionCookie, sessionCookie } from './cookies.js';
@@ -38,6 +40,7 @@ export const MeSchema = z
 /** Registers the authentication routes. */
 export function registerAuthRoutes(app: ApiApp, deps: RouteDeps): void {
   const { stores, throttle, options } = deps;
+  const allowedOrigins = originsOf(options.allowedOrigins);
 
   app.post(
     '/api/auth/login',
@@ -54,23 +57,29 @@ export function registerAuthRoutes(app: ApiApp, deps: RouteDeps): void {
       },
     },
     async (request, reply) => {
+      // Login CSRF: a foreign page must not sign the browser in to an account of its choosing.
+      requireSameOrigin(request, allowedOrigins);
       const { tenant, username, password } = request.body;
       const tenantExists = (await stores.tenants.get(systemContext(DEFAULT_TENANT), tenant)) !== undefined;
       // Attempts land in the log of the tenant they target, so its admins see them.
       noteAudit(request, { actor: username, ...(tenantExists ? { tenant } : { details: { tenant } }) });
-      const keys = { account: `${tenant}/${username}`, ip: request.ip };
-      const gate = throttle.check(keys);
+      // The attempt takes its place before the password is checked, so parallel guesses count.
+      const gate = throttle.reserve({ account: `${tenant}/${username}`, ip: request.ip });
       if (!gate.allowed) {
+        markUnverified(request);
         throw new AppError('RATE_LIMITED', 'too many failed logins; retry later', {
           details: { retryAfterSeconds: gate.retryAfterSeconds },
         });
       }
-      const user = await stores.users.verifyPassword(tenant, username, password);
-      if (!user) {
-        throttle.recordFailure(keys);
-        throw new AppError('UNAUTHENTICATED', 'invalid tenant, user name or password');
+      let user: User | undefined;
+      try {
+        user = await stores.users.verifyPassword(tenant, username, password);
+        if (user) gate.ticket.succeed();
+        else gate.ticket.fail();
+      } finally {
+        gate.ticket.release();
       }
-      throttle.recordSuccess(keys);
+      if (!user) throw new AppError('UNAUTHENTICATED', 'invalid tenant, user name or password');
       const { session, secret } = await stores.sessions.create(
         { tenant: user.tenant, user: user.name },
         options.sessionTtlSeconds,

@@ -34,6 +34,8 @@ export interface ResolvedApiOptions {
   readonly jsonBodyLimit: number;
   readonly metricsAuth: 'token' | 'none';
   readonly secureCookies: boolean;
+  /** Browser origins besides the node's own allowed to make cookie-authenticated changes. */
+  readonly allowedOrigins: readonly string[];
 }
 
 /** What every route module receives. */

@@ -3,6 +3,7 @@
  * SQLite user store: users of one tenant, scrypt password hashes, and the rule that a tenant
  * keeps at least one enabled admin once it has one.
  */
+import { createHash } from 'node:crypto';
 import { AppError, ROLES } from '@intersoc/core';
 import type { AuthContext, Role } from '@intersoc/core';
 import type { SqliteDb } from '../sqlite/database.js';
@@ -137,16 +138,23 @@ export class SqliteUserStore implements UserStore {
     return this.find(ctx.tenant, name) as User;
   }
 
+  #enabledRow(tenant: string, name: string): UserRow | undefined {
+    return this.#db
+      .prepare(
+        `SELECT u.* FROM users u JOIN tenants t ON t.name = u.tenant
+         WHERE u.tenant = ? AND u.name = ? AND u.disabled = 0 AND t.disabled = 0`,
+      )
+      .get(tenant, name) as UserRow | undefined;
+  }
+
+  async passwordStamp(tenant: string, name: string): Promise<{ user: User; stamp: string } | undefined> {
+    const row = this.#enabledRow(tenant, name);
+    if (!row || row.password_hash === null) return undefined;
+    return { user: toUser(row), stamp: createHash('sha256').update(row.password_hash).digest('base64url') };
+  }
+
   async verifyPassword(tenant: string, name: string, password: string): Promise<User | undefined> {
-    const row =
-      password.length <= MAX_PASSWORD_LENGTH
-        ? (this.#db
-            .prepare(
-              `SELECT u.* FROM users u JOIN tenants t ON t.name = u.tenant
-               WHERE u.tenant = ? AND u.name = ? AND u.disabled = 0 AND t.disabled = 0`,
-            )
-            .get(tenant, name) as UserRow | undefined)
-        : undefined;
+    const row = password.length <= MAX_PASSWORD_LENGTH ? this.#enabledRow(tenant, name) : undefined;
     const ok = await verifyPassword(password.slice(0, MAX_PASSWORD_LENGTH), row?.password_hash ?? undefined);
     return ok && row ? toUser(row) : undefined;
   }

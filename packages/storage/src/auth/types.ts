@@ -115,6 +115,12 @@ export interface UserStore {
    * which names are valid. Undefined for any failure (unknown, disabled, wrong password).
    */
   verifyPassword(tenant: string, name: string, password: string): Promise<User | undefined>;
+  /**
+   * A fingerprint of the user's current password hash (never the hash), for caches of verified
+   * credentials: it changes with the password. Undefined when the user is unknown, disabled, in
+   * a disabled tenant, or has no password, so a cache entry dies with any of those.
+   */
+  passwordStamp(tenant: string, name: string): Promise<{ readonly user: User; readonly stamp: string } | undefined>;
 }
 
 /** Input for a new API token. */

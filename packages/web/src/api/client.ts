@@ -55,6 +55,9 @@ export function tenantOverrideOf(): string | undefined {
   return tenantOverride;
 }
 
+/** Header every request of the dashboard carries, which the node requires on changes made with the cookie. */
+export const CSRF_HEADER = 'x-requested-with';
+
 /** Event fired on `window` when the API says the session is gone. */
 export const UNAUTHENTICATED_EVENT = 'intersoc:unauthenticated';
 
@@ -83,6 +86,8 @@ async function request<T>(
       credentials: 'same-origin',
       headers: {
         accept: 'application/json',
+        // The node refuses cookie-authenticated changes without it (CSRF): a foreign page cannot set it.
+        [CSRF_HEADER]: 'intersoc',
         ...(o.body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),

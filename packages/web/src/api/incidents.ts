@@ -4,7 +4,7 @@
  * returns and one function per call. It uses the same session cookie, tenant switch and error
  * handling as the rest of the client.
  */
-import { ApiError, apiUrl, UNAUTHENTICATED_EVENT } from './client';
+import { ApiError, apiUrl, CSRF_HEADER, UNAUTHENTICATED_EVENT } from './client';
 import type { Page, Severity } from './types';
 
 /** Incident statuses. */
@@ -269,7 +269,11 @@ async function call<T>(
     res = await fetch(apiUrl(path, o.query), {
       method,
       credentials: 'same-origin',
-      headers: { accept: 'application/json', ...(o.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        accept: 'application/json',
+        [CSRF_HEADER]: 'intersoc',
+        ...(o.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
       ...(o.signal ? { signal: o.signal } : {}),
     });
@@ -332,7 +336,7 @@ export const cases = {
     const res = await fetch(apiUrl(`/api/cases/${enc(id)}/attachments`, { name: file.name }), {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { 'content-type': file.type || 'application/octet-stream' },
+      headers: { 'content-type': file.type || 'application/octet-stream', [CSRF_HEADER]: 'intersoc' },
       body: file,
     });
     const body = (await res.json()) as CaseAttachment & { error?: { code: string; message: string } };
