@@ -1,6 +1,6 @@
 /**
  * @module
- * Tokeniser and parser for the small subset of Python the OASIS pattern-matcher test modules
+ * Parser for the small subset of Python the OASIS pattern-matcher test modules
  * are written in (literals, comprehensions, calls, `def`/`for`/`if`/`with`/`assert`), so the
  * conformance test can read those modules as they are published instead of a copied fixture.
  * Test support only: nothing outside the conformance test imports it.
