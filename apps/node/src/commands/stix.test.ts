@@ -150,5 +150,25 @@ describe('intersoc stix', () => {
       (e: unknown) => e,
     );
     expect(isAppError(err, 'VALIDATION')).toBe(true);
+    // As the reference matcher: repeated qualifiers match, a malformed timestamp in the data is an error.
+    expect(
+      JSON.parse(
+        (
+          await stix([
+            'match',
+            "[file:name = 'evil.exe'] REPEATS 1 TIMES REPEATS 1 TIMES",
+            '--observations',
+            file,
+            '--json',
+          ])
+        ).out,
+      ),
+    ).toEqual({ matched: true });
+    const bad = await stix(['match', "[file:name = t'2024-01-01T00:00:00Z']", '--observations', file]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isAppError(bad, 'VALIDATION')).toBe(true);
+    expect((bad as Error).message).toMatch(/invalid timestamp in the data: evil.exe/);
   });
 });

@@ -97,7 +97,8 @@ export function register(program: Command): void {
     .option('--stix-version <v>', 'grammar version: 2.1 (default) or 2.0')
     .option('--json', 'print {"matched"}')
     .action((pattern: string, opts: { observations: string; stixVersion?: string; json?: boolean }) => {
-      const r = parsePattern(pattern, { version: version(opts.stixVersion) });
+      // Matching accepts what the reference matcher accepts (a qualifier kind may repeat).
+      const r = parsePattern(pattern, { version: version(opts.stixVersion), allowRepeatedQualifiers: true });
       if (!r.ok) throw new AppError('VALIDATION', `invalid pattern: ${r.reason.message}`);
       let doc: unknown;
       try {
@@ -107,6 +108,7 @@ export function register(program: Command): void {
       }
       const observations = observationsFromObjects(Array.isArray(doc) ? doc : [doc]);
       const m = matchPattern(r.value, observations);
+      if (m.error !== undefined) throw new AppError('VALIDATION', `cannot match ${opts.observations}: ${m.error}`);
       const out = {
         matched: m.matched,
         ...(m.matched ? { observed_data: m.observations.map((i) => observations[i]?.id) } : {}),
