@@ -14,6 +14,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '@intersoc/core';
 import type { AuthStores } from '@intersoc/storage';
 import { installAccess } from './access/access-hooks.js';
+import { AuthChanges } from './access/auth-watch.js';
 import type { RouteAccess } from './access/request-state.js';
 import { installAudit } from './audit/audit-hook.js';
 import { registerAuditRoutes } from './audit/routes.js';
@@ -171,7 +172,7 @@ export async function buildApi(deps: ApiDeps): Promise<BuiltApi> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
-  installAccess(app, authenticator, { allowedOrigins: options.allowedOrigins });
+  installAccess(app, authenticator, { allowedOrigins: options.allowedOrigins, changes: new AuthChanges() });
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {

@@ -8,6 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '@intersoc/core';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { ApiApp } from '../internal/app-types.js';
+import { AUTH_CHANGING_ACTIONS, AuthChanges, setRecheck } from './auth-watch.js';
 import { checkCookieChange, originsOf } from './csrf.js';
 import { markUnverified, setAuth } from './request-state.js';
 
@@ -17,9 +18,15 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function installAccess(
   app: ApiApp,
   authenticator: Authenticator,
-  o: { readonly allowedOrigins?: readonly string[] } = {},
+  o: { readonly allowedOrigins?: readonly string[]; readonly changes?: AuthChanges } = {},
 ): void {
   const allowed = originsOf(o.allowedOrigins ?? []);
+  const changes = o.changes ?? new AuthChanges();
+  // A change to users, tenants, tokens or sessions makes open streams re-check their credentials.
+  app.addHook('onResponse', async (request, reply) => {
+    const action = request.routeOptions.config.audit;
+    if (action !== undefined && reply.statusCode < 400 && AUTH_CHANGING_ACTIONS.test(action)) changes.changed();
+  });
   app.addHook('onRoute', (route) => {
     const methods = [route.method].flat();
     const config = route.config;
@@ -36,11 +43,12 @@ export function installAccess(
     if (request.is404) return;
     const access = request.routeOptions.config.access;
     if (access === undefined || access === 'public') return;
-    const result = await authenticator.check({
+    const credentials = {
       authorization: request.headers.authorization,
       cookie: request.headers.cookie,
       ip: request.ip,
-    });
+    };
+    const result = await authenticator.check(credentials);
     if (!result.ok) {
       // A refusal that cost no password check is counted, not logged one by one (see the audit hook).
       if (!('passwordChecked' in result)) markUnverified(request);
@@ -57,6 +65,17 @@ export function installAccess(
       );
     }
     setAuth(request, result.ctx, result.credential);
+    const first = result.ctx;
+    // For long-lived responses: the same credentials, the same account, still a role the route allows.
+    setRecheck(
+      request,
+      async () => {
+        const again = await authenticator.check(credentials);
+        const same = again.ok && again.ctx.tenant === first.tenant && again.ctx.user === first.user;
+        return same && again.ctx.roles.some((r) => access.includes(r)) ? again.ctx : undefined;
+      },
+      changes,
+    );
     if (!result.ctx.roles.some((r) => access.includes(r))) {
       throw new AppError('FORBIDDEN', `requires role ${access.join(' or ')}`);
     }

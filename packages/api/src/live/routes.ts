@@ -3,9 +3,12 @@
  * `GET /api/alerts/stream`: Server-Sent Events of the caller's tenant's alerts as they are
  * committed. A browser's EventSource authenticates with the session cookie. A client that reads
  * too slowly never slows the node: alerts are dropped for it and a `gap` event tells it how many,
- * so it can reload the queue.
+ * so it can reload the queue. The stream ends when its caller's credentials stop holding (user
+ * disabled or demoted, session ended, token revoked): see `access/auth-watch.ts`.
  */
 import { z } from 'zod';
+import { actAs } from '@intersoc/storage';
+import { watchAuthorization } from '../access/auth-watch.js';
 import { scopeFor } from '../access/request-state.js';
 import type { ApiApp } from '../internal/app-types.js';
 import type { AlertFeed } from '../services.js';
@@ -18,7 +21,12 @@ const HEARTBEAT_MS = 15_000;
 /** Registers the live alert stream. */
 export function registerLiveRoutes(
   app: ApiApp,
-  deps: { readonly feed: AlertFeed; readonly heartbeatMs?: number },
+  deps: {
+    readonly feed: AlertFeed;
+    readonly heartbeatMs?: number;
+    /** How often a stream re-checks its caller's credentials besides on identity changes (default 15 s). */
+    readonly recheckMs?: number;
+  },
 ): void {
   const { feed } = deps;
   const open = new Set<() => void>();
@@ -70,9 +78,15 @@ export function registerLiveRoutes(
         if (!res.writableEnded) res.write(': keep-alive\n\n');
       }, deps.heartbeatMs ?? HEARTBEAT_MS);
       heartbeat.unref();
+      // A user disabled, demoted or logged out while the stream runs stops receiving alerts.
+      const unwatch = watchAuthorization(request, () => stop(), {
+        everyMs: deps.recheckMs ?? HEARTBEAT_MS,
+        still: (now) => actAs(now, request.query.tenant),
+      });
       const stop = (): void => {
         if (!open.delete(stop)) return;
         clearInterval(heartbeat);
+        unwatch();
         unsubscribe();
         if (!res.writableEnded) res.end();
       };
