@@ -84,16 +84,16 @@ function isLatin1(s: string): boolean {
   return true;
 }
 
-let lastRaw = '';
-let lastNfc = '';
+const nfcCache = new Map<string, string>();
 
-/** NFC form of `s`; one value meets many comparisons in a row, so the last result is kept. */
+/** NFC form of `s`; one value meets many comparisons and indicators, so results are kept a while. */
 function nfc(s: string): string {
-  if (s !== lastRaw) {
-    lastRaw = s;
-    lastNfc = s.normalize('NFC');
+  let n = nfcCache.get(s);
+  if (n === undefined) {
+    if (nfcCache.size >= 4096) nfcCache.clear();
+    nfcCache.set(s, (n = s.normalize('NFC')));
   }
-  return lastNfc;
+  return n;
 }
 
 const patternText = new WeakMap<Literal, string>();

@@ -138,8 +138,9 @@ function pathText(c: Comparison): string {
 }
 
 /**
- * What one evaluation over an observation learns once: its root keys by object type, and the
- * values of each path per object (the comparisons of a pattern often share a path).
+ * What evaluations over an observation learn once: its root keys by object type, and the values
+ * of each path per object (comparisons and indicators often share a path). Kept per observation,
+ * which is therefore treated as immutable once built.
  */
 interface Resolved {
   byType?: Map<string, string[]>;
@@ -173,11 +174,15 @@ function valuesOf(obj: ObservedObject, c: Comparison, o: Observation, r: Resolve
   return values;
 }
 
-function evalComparison(
-  e: ComparisonExpression,
-  o: Observation,
-  resolved: Resolved = { values: new Map() },
-): TypeMatches | undefined {
+const learned = new WeakMap<Observation, Resolved>();
+
+function resolvedOf(o: Observation): Resolved {
+  let r = learned.get(o);
+  if (!r) learned.set(o, (r = { values: new Map() }));
+  return r;
+}
+
+function evalComparison(e: ComparisonExpression, o: Observation, resolved = resolvedOf(o)): TypeMatches | undefined {
   if (e.kind === 'comparison') {
     const type = e.path.objectType;
     let hits: Set<string> | undefined;

@@ -25,6 +25,7 @@ import {
   matchPattern,
   normaliseUrl,
   observationFromEvent,
+  type ComparisonExpression,
   type DecayModel,
   type IocKind,
   type Observation,
@@ -105,14 +106,19 @@ function severityOf(score: number): Severity {
 
 const HASH_TOKEN = /[0-9a-fA-F]{32,128}/g;
 
+/** Events between two readings of the budget clock, per pattern indicator. */
+const CHARGE_EVERY = 32;
+
 /** The pipeline detector for indicators. */
 export class IocDetector implements Detector {
   readonly kind = 'ioc';
   readonly id: string;
   /** [field, kind, isEcs]: ECS names are read from the projection only, others from the original fields. */
   private readonly fields: [string, IocKind, boolean][];
-  private readonly single: PatternIndicator[];
-  private readonly multi: PatternIndicator[];
+  /** Single-observation patterns, evaluated per event. */
+  private readonly single: { p: PatternIndicator; key: string; comparison: ComparisonExpression }[] = [];
+  /** Multi-observation patterns, evaluated over the batch. */
+  private readonly multi: { p: PatternIndicator; key: string }[] = [];
   private readonly disabled: Set<string>;
 
   constructor(private readonly options: IocDetectorOptions) {
@@ -121,8 +127,11 @@ export class IocDetector implements Detector {
     this.fields = Object.entries(options.fields ?? DEFAULT_IOC_FIELDS).map(([f, k]) => [f, k, ecs.has(f)]);
     this.disabled = options.disabled ?? new Set();
     const patterns = options.patterns ?? [];
-    this.single = patterns.filter((p) => p.pattern.root.kind === 'observation');
-    this.multi = patterns.filter((p) => p.pattern.root.kind !== 'observation');
+    for (const p of patterns) {
+      const root = p.pattern.root;
+      if (root.kind === 'observation') this.single.push({ p, key: disabledKey(p), comparison: root.comparison });
+      else this.multi.push({ p, key: disabledKey(p) });
+    }
   }
 
   detect(events: readonly SocEvent[]): AlertDraft[] {
@@ -287,27 +296,26 @@ export class IocDetector implements Detector {
       this.options.clock ?? (() => performance.now()),
     );
     // True when `p` may go on; otherwise the costliest indicator (maybe `p`) was disabled.
-    const charge = (p: PatternIndicator, event: SocEvent): boolean => {
+    const charge = (p: PatternIndicator, key: string, event: SocEvent): boolean => {
       const over = budget.charge(p.id);
       if (over) this.disable(over.id, over.spentMs, budget.budgetMs, event, out);
-      return !this.disabled.has(disabledKey(p));
+      return !this.disabled.has(key);
     };
-    for (const p of this.single) {
-      const root = p.pattern.root;
-      if (root.kind !== 'observation' || this.disabled.has(disabledKey(p))) continue;
+    for (const { p, key, comparison } of this.single) {
+      if (this.disabled.has(key)) continue;
       for (let i = 0; i < events.length; i++) {
         const e = events[i] as SocEvent;
-        const hit = matchesObservation(root.comparison, observations[i] as Observation);
-        if (!charge(p, e)) break;
-        if (hit) emit(p, [e]);
+        if (matchesObservation(comparison, observations[i] as Observation)) emit(p, [e]);
+        // The clock is read every few events: one evaluation is short (linear matchers, limited patterns).
+        if ((i % CHARGE_EVERY === CHARGE_EVERY - 1 || i === events.length - 1) && !charge(p, key, e)) break;
       }
     }
     // Multi-observation patterns (AND/OR/FOLLOWEDBY, qualifiers) are evaluated within the batch;
     // windows spanning batches belong to the correlation stage.
-    for (const p of this.multi) {
-      if (this.disabled.has(disabledKey(p))) continue;
+    for (const { p, key } of this.multi) {
+      if (this.disabled.has(key)) continue;
       const r = matchPattern(p.pattern, observations);
-      if (!charge(p, events[events.length - 1] as SocEvent)) continue;
+      if (!charge(p, key, events[events.length - 1] as SocEvent)) continue;
       if (r.matched)
         emit(
           p,
@@ -318,7 +326,7 @@ export class IocDetector implements Detector {
 
   /** Takes an indicator out of detection and raises an alert naming it. */
   private disable(id: string, spentMs: number, budgetMs: number, event: SocEvent, out: AlertDraft[]): void {
-    const p = [...this.single, ...this.multi].find((x) => x.id === id);
+    const p = [...this.single, ...this.multi].find((x) => x.p.id === id)?.p;
     const key = p ? disabledKey(p) : id;
     if (this.disabled.has(key)) return;
     this.disabled.add(key);
