@@ -129,5 +129,5 @@ export { Federation, isPeerContext, peerOf } from './sync/federation.js';
 export type { FederationStatus, QuarantinedItem, ShareRequest, SyncResult } from './sync/federation.js';
 export type { FederationDeps, LogLevel } from './sync/context.js';
 export { inboxOf, outboxOf, SIGN_BATCH } from './sync/share.js';
-export type { ShareReport } from './sync/share.js';
+export type { ShareOutcome, ShareReport } from './sync/share.js';
 export type { ReceiveSummary } from './sync/receive.js';

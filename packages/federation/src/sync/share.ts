@@ -37,6 +37,20 @@ export interface ShareReport {
   /** Decisions taken and how many refused. */
   readonly decisions: number;
   readonly denied: number;
+  /** Objects per peer and policy outcome (as journalled). */
+  readonly outcomes: readonly ShareOutcome[];
+  /** Personal-data values the minimiser pseudonymised, and fields it removed. */
+  readonly pseudonymised: number;
+  readonly removed: number;
+}
+
+/** How many objects one policy outcome got for one peer. */
+export interface ShareOutcome {
+  readonly peer: string;
+  readonly allowed: boolean;
+  readonly reason: string;
+  readonly tlp: string;
+  readonly objects: number;
 }
 
 /** How objects are shared. */
@@ -140,7 +154,10 @@ class Run {
   private objects = 0;
   private decisions = 0;
   private denied = 0;
+  private pseudonymised = 0;
+  private removed = 0;
   private ledgerRuns = 0;
+  private readonly outcomes = new Map<string, ShareOutcome>();
 
   constructor(
     private readonly fx: FedContext,
@@ -185,6 +202,8 @@ class Run {
       for (let at = 0; at < cores.length; at += SIGN_BATCH) {
         const m = this.minimiser.minimise(cores.slice(at, at + SIGN_BATCH));
         this.withheld.push(...m.withheld);
+        this.pseudonymised += m.pseudonymised;
+        this.removed += m.removed;
         if (m.objects.length === 0) continue;
         const batch = attest(
           fx.keys,
@@ -251,6 +270,12 @@ class Run {
     }
 
     if (log.total > 0) fx.journal.recordDecisionGroups(this.id, log.groups());
+    for (const g of log.groups()) {
+      const key = `${g.peer}\0${g.allowed ? 1 : 0}\0${g.reason}\0${g.tlp}`;
+      const o = this.outcomes.get(key);
+      const objects = (o?.objects ?? 0) + g.objects.length;
+      this.outcomes.set(key, { peer: g.peer, allowed: g.allowed, reason: g.reason, tlp: g.tlp, objects });
+    }
     this.decisions += log.total;
     this.denied += log.denied;
   }
@@ -280,6 +305,9 @@ class Run {
       queued: this.queued,
       decisions: this.decisions,
       denied: this.denied,
+      outcomes: [...this.outcomes.values()],
+      pseudonymised: this.pseudonymised,
+      removed: this.removed,
     };
   }
 }
