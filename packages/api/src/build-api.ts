@@ -54,6 +54,8 @@ export interface ApiOptions {
   readonly allowedOrigins?: readonly string[];
   /** Version shown in the API description. */
   readonly version?: string;
+  /** How often the audit chains' heads are signed (when the stores have a key ring); default 60 s. */
+  readonly auditCheckpointMs?: number;
 }
 
 /** What the API is built from. */
@@ -182,6 +184,19 @@ export async function buildApi(deps: ApiDeps): Promise<BuiltApi> {
     }
   });
   installAudit(app, deps.stores.audit);
+  // Signed checkpoints bound what deleting the newest entries can hide to one period.
+  const checkpoint = (): Promise<void> =>
+    deps.stores.audit.checkpoint().then(
+      () => undefined,
+      (err: unknown) => app.log.error({ err }, 'audit checkpoint failed'),
+    );
+  const checkpoints = setInterval(() => void checkpoint(), deps.options?.auditCheckpointMs ?? 60_000);
+  checkpoints.unref();
+  // After the audit hook's own onClose (which writes pending refusal counts), so they are covered.
+  app.addHook('onClose', async () => {
+    clearInterval(checkpoints);
+    await checkpoint();
+  });
 
   const metrics = httpMetrics(deps.registry);
   app.addHook('onResponse', async (request, reply) => {

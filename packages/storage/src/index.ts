@@ -58,6 +58,8 @@ export type { QueryLimits, QueryWindow } from './query/cost.js';
 // identity and audit (tenants, users, API tokens, sessions, hash-chained audit log)
 export { actAs, isOperator, requireAdmin, requireOperator } from './auth/access.js';
 export { AUDIT_GENESIS_HASH, auditEntryHash, SqliteAuditStore } from './auth/sqlite-audit.js';
+export { checkpointPayload } from './auth/audit-checkpoints.js';
+export type { AuditCheckpoint, AuditKeyRing } from './auth/audit-checkpoints.js';
 export { openSqliteAuthStores } from './auth/sqlite-auth-stores.js';
 export { SqliteSessionStore } from './auth/sqlite-sessions.js';
 export { SqliteTenantStore } from './auth/sqlite-tenants.js';

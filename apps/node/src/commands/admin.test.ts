@@ -128,4 +128,41 @@ describe('intersoc admin', () => {
     db.close();
     expect(await fails(['audit', 'verify'])).toBe('STORAGE');
   });
+
+  it('fails verification when the newest entries are deleted, or the log is rewritten and re-hashed', async () => {
+    await admin(['tenant', 'add', 'acme']);
+    for (const name of ['alice', 'bob', 'carol']) {
+      await admin(['user', 'add', name, '--role', 'viewer', '--tenant', 'acme'], `${PASSWORD}\n`);
+    }
+    expect((await admin(['audit', 'verify', '--tenant', 'acme'])).stdout).toMatch(/^acme: ok, 3 entries/);
+    const db = openDatabase(path.join(dir, NODE_DB_FILE));
+    const copy = db.prepare("SELECT * FROM audit_log WHERE tenant = 'acme' ORDER BY seq").all() as Record<
+      string,
+      unknown
+    >[];
+    // Truncation: drop the newest entry; what remains is a valid chain.
+    db.exec("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE tenant = 'acme' AND seq = 3");
+    db.close();
+    expect(await fails(['audit', 'verify', '--tenant', 'acme'])).toBe('STORAGE');
+
+    // Rewriting: replace the log with one computed from scratch by the store itself (so every
+    // link and hash is right), where bob's creation never happened.
+    const db2 = openDatabase(path.join(dir, NODE_DB_FILE));
+    db2.exec("DELETE FROM audit_log WHERE tenant = 'acme'");
+    const forged = openSqliteAuthStores(db2).audit;
+    for (const e of copy.filter((r) => r['target'] !== 'bob')) {
+      await forged.append({
+        tenant: 'acme',
+        actor: String(e['actor']),
+        actorTenant: String(e['actor_tenant']),
+        action: String(e['action']),
+        target: String(e['target']),
+        outcome: 'success',
+        time: Number(e['time']),
+        details: JSON.parse(String(e['details'])) as Record<string, string>,
+      });
+    }
+    db2.close();
+    expect(await fails(['audit', 'verify', '--tenant', 'acme'])).toBe('STORAGE');
+  });
 });

@@ -10,8 +10,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError, DEFAULT_TENANT, isoTime, ROLES, systemContext, TENANT_PATTERN } from '@intersoc/core';
 import type { AuthContext, Role } from '@intersoc/core';
-import { NODE_DB_FILE, openDatabase, openSqliteAuthStores } from '@intersoc/storage';
+import { NODE_DB_FILE, openDatabase } from '@intersoc/storage';
 import type { AuthStores, JsonValue } from '@intersoc/storage';
+import { openNodeAuthStores } from '../node/audit-keys.js';
 import { configFor, dataOptions } from '../node/options.js';
 import type { DataFlags } from '../node/options.js';
 
@@ -101,7 +102,7 @@ async function withStores<T>(flags: AdminFlags, fn: (stores: AuthStores) => Prom
   const config = configFor(flags);
   const db = openDatabase(path.join(config.data, NODE_DB_FILE));
   try {
-    return await fn(openSqliteAuthStores(db));
+    return await fn(openNodeAuthStores(db, config.data));
   } finally {
     db.close();
   }
@@ -137,6 +138,7 @@ async function audited<T>(
       outcome: 'failure',
       details: { ...details, via: 'cli', osUser, error: code },
     });
+    await stores.audit.checkpoint();
     throw err;
   }
   const name = typeof target === 'string' ? target : target(result);
@@ -146,6 +148,8 @@ async function audited<T>(
     outcome: 'success',
     details: { ...details, via: 'cli', osUser },
   });
+  // Sign the new head at once: the CLI may run while no server is there to checkpoint it.
+  await stores.audit.checkpoint();
   return result;
 }
 
@@ -361,7 +365,10 @@ function auditCommands(admin: Command, io: AdminIo): void {
       });
       const lines = results.map((r) =>
         r.ok
-          ? `${r.tenant}: ok, ${r.entries} entries, head ${r.head}`
+          ? `${r.tenant}: ok, ${r.entries} entries, head ${r.head}, ${r.checkpoints ?? 0} signed checkpoints` +
+            (r.latestCheckpoint
+              ? ` (newest at entry ${r.latestCheckpoint.seq}, ${isoTime(r.latestCheckpoint.time)})`
+              : '')
           : `${r.tenant}: BROKEN at ${r.brokenAt}: ${r.reason}`,
       );
       out(io, flags, { items: results }, lines.join('\n'));

@@ -11,12 +11,13 @@ import { DEFAULT_TENANT, retentionFor, systemContext, type Config } from '@inter
 import { apiOptionsFromConfig, buildApi, createLogger, registerFederationRoutes, type RouteInfo } from '@intersoc/api';
 import { InProcessBus, type Bus } from '@intersoc/bus';
 import { startTcpSource, startUdpSource, type RunningSource } from '@intersoc/ingest';
-import { EVENTS_DB_FILE, NODE_DB_FILE, openDatabase, openEventReader, openSqliteAuthStores } from '@intersoc/storage';
+import { EVENTS_DB_FILE, NODE_DB_FILE, openDatabase, openEventReader } from '@intersoc/storage';
 import { createHydrator } from '../pipeline/hydrator.js';
 import { attachDashboard } from './dashboard/attach.js';
 import { attachIncidents } from './incidents/attach.js';
 import { estateAssets } from './incidents/estate.js';
 import { runDemo } from './demo.js';
+import { openNodeAuthStores } from './audit-keys.js';
 import { ensureOperator } from './first-start.js';
 import { attachFederation } from './federation.js';
 import { registerPipelineMetrics } from './metrics.js';
@@ -61,7 +62,8 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
   const say = o.say ?? ((l: string) => process.stderr.write(`${l}\n`));
   const logger = createLogger({ level: config.log.level });
   const db = openDatabase(path.join(config.data, NODE_DB_FILE));
-  const stores = openSqliteAuthStores(db);
+  // The audit chain's checkpoints are signed with the node key (see audit-keys.ts).
+  const stores = openNodeAuthStores(db, config.data);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'intersoc_process_' });
 

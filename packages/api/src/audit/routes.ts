@@ -37,6 +37,12 @@ const VerificationSchema = z
     head: z.string().describe('hash of the last entry; keep it elsewhere to detect truncation later'),
     brokenAt: z.number().int().optional(),
     reason: z.string().optional(),
+    checkpoints: z.number().int().optional().describe('signed checkpoints of the chain that were checked'),
+    latestCheckpoint: z
+      .object({ seq: z.number().int(), time: z.number(), head: z.string() })
+      .optional()
+      .describe('the newest signed checkpoint; keep a copy elsewhere to detect a cut-off tail'),
+    unanchored: z.number().int().optional().describe('entries after the newest checkpoint'),
   })
   .meta({ id: 'AuditVerification' });
 

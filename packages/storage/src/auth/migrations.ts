@@ -3,6 +3,7 @@
  * Tables of the identity and audit stores in the node database. Append-only: add steps, never
  * edit one that has shipped.
  */
+import { AUDIT_CHECKPOINTS_MIGRATION } from './audit-checkpoints.js';
 
 /** Migration set name in `schema_migrations`. */
 export const AUTH_MIGRATION_SET = 'auth';
@@ -82,4 +83,5 @@ export const AUTH_MIGRATIONS: readonly string[] = [
   ALTER TABLE api_tokens ADD COLUMN bound_user TEXT;
   CREATE INDEX api_tokens_bound ON api_tokens (bound_tenant, bound_user) WHERE bound_user IS NOT NULL;
   `,
+  AUDIT_CHECKPOINTS_MIGRATION,
 ];

@@ -1,8 +1,11 @@
+import { createHash, generateKeyPairSync, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { systemContext } from '@intersoc/core';
 import { openDatabase } from '../sqlite/database.js';
 import type { SqliteDb } from '../sqlite/database.js';
-import { AUDIT_GENESIS_HASH } from './sqlite-audit.js';
+import { checkpointPayload } from './audit-checkpoints.js';
+import type { AuditKeyRing } from './audit-checkpoints.js';
+import { AUDIT_GENESIS_HASH, auditEntryHash } from './sqlite-audit.js';
 import { openSqliteAuthStores } from './sqlite-auth-stores.js';
 
 const acme = systemContext('acme');
@@ -101,5 +104,126 @@ describe('audit log', () => {
     expect(JSON.stringify(entry)).not.toMatch(/hunter2|ist_x/);
     expect(entry.details).toEqual({ password: '[redacted]', nested: { Authorization: '[redacted]' }, role: 'viewer' });
     expect((await audit.verify(acme)).ok).toBe(true);
+  });
+});
+
+/** An Ed25519 key ring as the node builds one: one signing key, trusted public keys by id. */
+function keyRing(): AuditKeyRing & { readonly keyId: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const keyId = createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 32);
+  return {
+    keyId,
+    sign: (data) => ({ keyId, signature: cryptoSign(null, data, privateKey).toString('base64url') }),
+    verify: (id, data, signature) =>
+      id === keyId && cryptoVerify(null, data, publicKey, Buffer.from(signature, 'base64url')),
+  };
+}
+
+async function signed(n: number) {
+  const db = openDatabase(':memory:');
+  const keys = keyRing();
+  const { audit } = openSqliteAuthStores(db, { auditKeys: keys });
+  for (let i = 1; i <= n; i++) {
+    await audit.append({
+      tenant: 'acme',
+      actor: `user${i}`,
+      actorTenant: 'acme',
+      action: 'user.update',
+      outcome: 'success',
+    });
+    if (i % 4 === 0) expect(await audit.checkpoint()).toBe(1);
+  }
+  return { db, audit, keys };
+}
+
+/** Recomputes every hash from `from` on, as an attacker who rewrote an entry would. */
+function rehash(db: SqliteDb, from: number): void {
+  const rows = db.prepare("SELECT * FROM audit_log WHERE tenant = 'acme' ORDER BY seq").all() as Record<
+    string,
+    unknown
+  >[];
+  let prev = from === 1 ? AUDIT_GENESIS_HASH : String(rows[from - 2]?.['hash']);
+  for (const r of rows.slice(from - 1)) {
+    const entry = {
+      tenant: String(r['tenant']),
+      seq: Number(r['seq']),
+      time: Number(r['time']),
+      actor: String(r['actor']),
+      actorTenant: String(r['actor_tenant']),
+      action: String(r['action']),
+      target: r['target'] === null ? null : String(r['target']),
+      outcome: r['outcome'] as 'success',
+      status: r['status'] === null ? null : Number(r['status']),
+      requestId: r['request_id'] === null ? null : String(r['request_id']),
+      details: r['details'] === null ? null : (JSON.parse(String(r['details'])) as Record<string, never>),
+      prevHash: prev,
+    };
+    const hash = auditEntryHash(entry);
+    db.prepare("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE tenant = 'acme' AND seq = ?").run(
+      prev,
+      hash,
+      entry.seq,
+    );
+    prev = hash;
+  }
+}
+
+describe('signed audit checkpoints', () => {
+  it('verifies an untouched chain against its checkpoints and reports the newest one', async () => {
+    const { audit } = await signed(10);
+    const v = await audit.verify(acme);
+    expect(v).toMatchObject({ ok: true, entries: 10, checkpoints: 2, unanchored: 2, latestCheckpoint: { seq: 8 } });
+    expect(await audit.checkpoint()).toBe(1);
+    expect(await audit.checkpoint()).toBe(0);
+  });
+
+  it('fails when the newest entries are deleted', async () => {
+    const { db, audit } = await signed(10);
+    await audit.checkpoint();
+    tamper(db, "DELETE FROM audit_log WHERE tenant = 'acme' AND seq > 7");
+    const v = await audit.verify(acme);
+    expect(v.ok).toBe(false);
+    expect(v.reason).toMatch(/entries after 7 were removed/);
+  });
+
+  it('fails when an entry is rewritten and the chain re-hashed', async () => {
+    const { db, audit } = await signed(10);
+    tamper(db, "UPDATE audit_log SET actor = 'someone-else' WHERE tenant = 'acme' AND seq = 3");
+    rehash(db, 3);
+    const v = await audit.verify(acme);
+    expect(v.ok).toBe(false);
+    expect(v).toMatchObject({ brokenAt: 4, reason: expect.stringMatching(/differs from its signed checkpoint/) });
+  });
+
+  it('fails when checkpoints are forged with another key or removed from the middle', async () => {
+    const { db, audit } = await signed(12);
+    const forger = keyRing();
+    const c = db.prepare("SELECT * FROM audit_checkpoints WHERE tenant = 'acme' AND seq = 12").get() as {
+      prev: string;
+      time: number;
+      head: string;
+    };
+    db.exec('DROP TRIGGER audit_checkpoints_no_update; DROP TRIGGER audit_checkpoints_no_delete;');
+    const { signature } = forger.sign(
+      checkpointPayload({ tenant: 'acme', seq: 12, head: c.head, time: c.time, prev: c.prev }),
+    );
+    db.prepare("UPDATE audit_checkpoints SET key_id = ?, signature = ? WHERE tenant = 'acme' AND seq = 12").run(
+      forger.keyId,
+      signature,
+    );
+    expect((await audit.verify(acme)).reason).toMatch(/not signed by a trusted key/);
+
+    const other = await signed(12);
+    other.db.exec('DROP TRIGGER audit_checkpoints_no_delete;');
+    other.db.prepare("DELETE FROM audit_checkpoints WHERE tenant = 'acme' AND seq = 8").run();
+    expect((await other.audit.verify(acme)).reason).toMatch(/checkpoint before entry 12 is missing/);
+  });
+
+  it('keeps checkpoints append-only for everyone using the store', async () => {
+    const { db } = await signed(4);
+    expect(() => db.prepare('DELETE FROM audit_checkpoints').run()).toThrow(/append-only/);
   });
 });

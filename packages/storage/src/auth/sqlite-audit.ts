@@ -3,11 +3,14 @@
  * SQLite audit log: append-only and hash-chained, one chain per tenant so that a tenant's admin
  * can verify their own chain without reading anyone else's entries. Each entry's hash covers
  * the previous hash and a canonical JSON of the entry, so editing, removing or reordering any
- * entry breaks every later link.
+ * entry breaks every later link; signed checkpoints (`audit-checkpoints.ts`) catch a chain that
+ * was shortened or recomputed as a whole.
  */
 import { createHash } from 'node:crypto';
 import type { AuthContext } from '@intersoc/core';
 import type { SqliteDb } from '../sqlite/database.js';
+import { checkCheckpoints, checkpointsOf, writeCheckpoints } from './audit-checkpoints.js';
+import type { AuditKeyRing } from './audit-checkpoints.js';
 import { canonicalJson } from './internal/canonical-json.js';
 import type {
   AuditEntry,
@@ -79,9 +82,16 @@ function toEntry(r: AuditRow): AuditEntry {
 /** The audit log in the node database. */
 export class SqliteAuditStore implements AuditStore {
   readonly #db: SqliteDb;
+  readonly #keys: AuditKeyRing | undefined;
 
-  constructor(db: SqliteDb) {
+  /** `keys` signs and checks checkpoints; without it `checkpoint()` signs nothing. */
+  constructor(db: SqliteDb, keys?: AuditKeyRing) {
     this.#db = db;
+    this.#keys = keys;
+  }
+
+  async checkpoint(): Promise<number> {
+    return this.#keys ? writeCheckpoints(this.#db, this.#keys) : 0;
   }
 
   async append(input: AuditInput): Promise<AuditEntry> {
@@ -176,6 +186,9 @@ export class SqliteAuditStore implements AuditStore {
       brokenAt: seq,
       reason,
     });
+    const checkpoints = checkpointsOf(this.#db, ctx.tenant);
+    const signedSeqs = new Set(checkpoints.map((c) => c.seq));
+    const hashes = new Map<number, string>();
     const rows = this.#db.prepare('SELECT * FROM audit_log WHERE tenant = ? ORDER BY seq').iterate(ctx.tenant);
     for (const row of rows as Iterable<AuditRow>) {
       let entry: AuditEntry;
@@ -188,10 +201,19 @@ export class SqliteAuditStore implements AuditStore {
       if (entry.prevHash !== prev) return broken(entry.seq, 'previous-hash link does not match');
       const { hash, ...unhashed } = entry;
       if (auditEntryHash(unhashed) !== hash) return broken(entry.seq, 'entry content does not match its hash');
+      if (signedSeqs.has(entry.seq)) hashes.set(entry.seq, hash);
       prev = hash;
       expectedSeq += 1;
       entries += 1;
     }
-    return { tenant: ctx.tenant, ok: true, entries, head: prev };
+    // A chain can be consistent and still be shortened or recomputed: the signed checkpoints tell.
+    const found = checkCheckpoints(checkpoints, this.#keys, (seq) => hashes.get(seq), entries);
+    const anchors = {
+      checkpoints: found.count,
+      ...(found.latest ? { latestCheckpoint: found.latest } : {}),
+      unanchored: entries - (found.latest?.seq ?? 0),
+    };
+    if (found.problem) return { ...broken(found.problem.seq, found.problem.reason), ...anchors };
+    return { tenant: ctx.tenant, ok: true, entries, head: prev, ...anchors };
   }
 }

@@ -225,6 +225,12 @@ export interface AuditVerification {
   /** First sequence number that fails, when not ok. */
   readonly brokenAt?: number;
   readonly reason?: string;
+  /** Signed checkpoints of this chain that were checked. */
+  readonly checkpoints?: number;
+  /** The newest checkpoint: compare it with a copy kept off the node to detect a cut-off tail. */
+  readonly latestCheckpoint?: { readonly seq: number; readonly time: number; readonly head: string };
+  /** Entries after the newest checkpoint (not yet covered by a signature). */
+  readonly unanchored?: number;
 }
 
 /** One page of audit entries, newest first. */
@@ -246,8 +252,13 @@ export interface AuditStore {
     ctx: AuthContext,
     query?: { readonly limit?: number; readonly before?: number; readonly action?: string; readonly actor?: string },
   ): Promise<AuditPage>;
-  /** Recomputes the caller's tenant chain and reports the first entry that does not match. */
+  /**
+   * Recomputes the caller's tenant chain and checks it against its signed checkpoints; reports
+   * the first entry that does not match.
+   */
   verify(ctx: AuthContext): Promise<AuditVerification>;
+  /** Signs a checkpoint of every chain that grew since its last one (none without a key ring); returns how many. */
+  checkpoint(): Promise<number>;
 }
 
 /** Every identity store of a node, opened together. */
