@@ -50,8 +50,9 @@ export function requireFederationRole(
   ctx: AuthContext,
   roles: readonly ('admin' | 'analyst' | 'viewer')[],
 ): void {
+  // The message must not name the federation's tenant: other tenants may not learn who it is.
   if (ctx.tenant !== fx.config.tenant)
-    throw new AppError('FORBIDDEN', `federation acts for tenant "${fx.config.tenant}", not "${ctx.tenant}"`);
+    throw new AppError('FORBIDDEN', `the federation of this node acts for another tenant, not "${ctx.tenant}"`);
   requireRole(ctx, roles);
 }
 
