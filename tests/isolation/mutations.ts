@@ -3,10 +3,12 @@
  * record is a refusal of the record and not of the body; and how to snapshot a tenant's view to
  * show that nothing of it changed.
  */
-import type { RouteInfo } from '@intersoc/api';
+import type { RunningNode } from '@intersoc/node';
 import { call, type Caller, type RawBody } from './http.js';
 import { fillRoute } from './routes.js';
 import type { TenantData } from './world.js';
+
+type RouteInfo = RunningNode['routes'][number];
 
 const NOW = '2026-01-02T03:04:05Z';
 
