@@ -1,5 +1,10 @@
 import { DirectedGraph } from 'graphology';
-import * as brandes from 'graphology-metrics/centrality/betweenness.js';
+import brandesModule from 'graphology-metrics/centrality/betweenness.js';
+import type { IBetweennessCentralityLike } from '../internal/test-types.js';
+
+// The package is CommonJS: at run time the default import is the function itself, while its
+// types describe it as a module with a default export.
+const brandes = brandesModule as unknown as IBetweennessCentralityLike;
 import { describe, expect, it } from 'vitest';
 import { compile } from '../model/compiled.js';
 import { DependencyGraph } from '../model/graph.js';
@@ -30,7 +35,7 @@ describe('criticality', () => {
       const g = new DirectedGraph();
       for (const e of data.entities) g.addNode(e.id);
       for (const d of data.dependencies) g.mergeEdge(d.source, d.target);
-      const want = brandes.default(g, { normalized: false });
+      const want = brandes(g, { normalized: false });
       const c = compile(DependencyGraph.from(data));
       const got = betweenness(c);
       c.ids.forEach((id, i) => expect(got[i]!, `${seed} ${id}`).toBeCloseTo(want[id]!, 9));
