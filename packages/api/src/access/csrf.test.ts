@@ -55,6 +55,7 @@ describe('CSRF on cookie-authenticated changes', () => {
     const marked = { cookie, 'x-requested-with': 'intersoc', 'content-type': 'text/plain' };
     for (const extra of [
       { origin: 'http://localhost:8081' },
+      { origin: 'http://evil.example' },
       { origin: 'null' },
       { 'sec-fetch-site': 'same-site' },
       { 'sec-fetch-site': 'cross-site' },
@@ -73,6 +74,8 @@ describe('CSRF on cookie-authenticated changes', () => {
     const cookie = await session();
     for (const extra of [
       { origin: 'http://localhost' },
+      // Behind a TLS proxy the browser says https while the node sees http, and the proxy passes Host on.
+      { origin: 'https://localhost', host: 'localhost' },
       { origin: 'https://soc.example.org' },
       { 'sec-fetch-site': 'same-origin' },
       {},

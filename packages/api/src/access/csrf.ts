@@ -27,12 +27,17 @@ export function originsOf(list: readonly string[]): ReadonlySet<string> {
   return out;
 }
 
-/** `http://h:80` and `http://h` are one origin; anything unparsable (`null`) matches nothing. */
-function normalised(origin: string): string {
+/**
+ * Whether `origin` names the host and port this request was sent to. The scheme is left out: behind
+ * a TLS proxy the node sees http while the browser says https, and a page can only differ in
+ * scheme on the same host and port if it is served by this very node. `null` matches nothing.
+ */
+function isOwn(origin: string, request: FastifyRequest): boolean {
   try {
-    return new URL(origin).origin;
+    const o = new URL(origin);
+    return o.host === new URL(`${o.protocol}//${request.host}`).host;
   } catch {
-    return `invalid:${origin}`;
+    return false;
   }
 }
 
@@ -43,13 +48,13 @@ function header(request: FastifyRequest, name: string): string | undefined {
 
 /**
  * Refuses (403) a request whose browser says it comes from elsewhere: an `Origin` that is not
- * the node's own (scheme, host and port, as this request reached it) nor allowed, or, without
+ * the node's own (host and port, as this request reached it) nor allowed, or, without
  * `Origin`, a `Sec-Fetch-Site` other than same-origin or a typed address.
  */
 export function requireSameOrigin(request: FastifyRequest, allowed: ReadonlySet<string>): void {
   const origin = header(request, 'origin');
   if (origin !== undefined) {
-    if (!allowed.has(origin) && normalised(origin) !== normalised(`${request.protocol}://${request.host}`)) {
+    if (!allowed.has(origin) && !isOwn(origin, request)) {
       throw new AppError('FORBIDDEN', `cross-origin request refused: origin ${origin} is not this node's`);
     }
     return;
