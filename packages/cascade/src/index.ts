@@ -76,3 +76,9 @@ export { MinHeap } from './models/heap.js';
 export { seededRandom } from './models/random.js';
 export { randomGraph } from './models/generate.js';
 export type { RandomGraphOptions } from './models/generate.js';
+
+// analysis and the store
+export { analyseImpact } from './analysis/impact.js';
+export type { Impact, ImpactFailure, ImpactOptions, OrgImpact, SectorImpact } from './analysis/impact.js';
+export { CASCADE_READ_ROLES, CASCADE_WRITE_ROLES, graphName, SqliteGraphStore } from './store/sqlite-graphs.js';
+export type { GraphInfo, LoadedGraph } from './store/sqlite-graphs.js';

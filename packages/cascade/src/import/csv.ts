@@ -107,7 +107,9 @@ export function parseDependencyCsv(text: string): ImportResult {
   }));
   const suppliers = new Map<string, number>();
   for (const d of deps.values()) suppliers.set(d.source, (suppliers.get(d.source) ?? 0) + 1);
-  const short = entities.filter((e) => e.minInputs > (suppliers.get(e.id) ?? 0)).map((e) => e.id);
+  const short = entities
+    .filter((e) => (suppliers.get(e.id) ?? 0) > 0 && e.minInputs > (suppliers.get(e.id) ?? 0))
+    .map((e) => e.id);
   if (short.length > 0)
     warnings.push(
       `${short.length} entities need more suppliers than they have and count as failed from round 1: ${short.slice(0, 5).join(', ')}${short.length > 5 ? ', …' : ''}`,
