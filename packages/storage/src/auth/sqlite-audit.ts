@@ -95,6 +95,14 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async append(input: AuditInput): Promise<AuditEntry> {
+    return this.appendSync(input);
+  }
+
+  /**
+   * Appends synchronously. Inside a caller's transaction on the same database it joins that
+   * transaction (as a savepoint), so a domain's state change and its audit entry commit together.
+   */
+  appendSync(input: AuditInput): AuditEntry {
     const details = input.details === undefined ? null : (scrub(input.details) as Record<string, JsonValue>);
     const write = this.#db.transaction((): AuditEntry => {
       const last = this.#db
