@@ -101,7 +101,7 @@ describe('RulesClassifier', () => {
       expect(`${r.class}/${r.type}`).toBe(expected);
       expect(rsitType(r.class, r.type)).toBeDefined();
       expect(r.reason.length).toBeGreaterThan(0);
-      expect(r.classifier).toBe('rules/1');
+      expect(r.classifier).toBe('rules/2');
     });
   }
 

@@ -25,7 +25,7 @@ export interface ClassificationInput {
 
 /** Classifies incidents into RSIT. */
 export interface IncidentClassifier {
-  /** Id and version, recorded on every classification (`rules/1`). */
+  /** Id and version, recorded on every classification (`rules/2`). */
   readonly id: string;
   classify(input: ClassificationInput): RsitClassification;
 }
@@ -39,9 +39,13 @@ interface Rule {
   readonly confidence: number;
   /** Returns the reason when the rule applies. */
   readonly test: (i: ClassificationInput, tac: ReadonlySet<string>) => string | undefined;
+  /** A more specific type of the same class, when the evidence shows it. */
+  readonly refine?: (i: ClassificationInput) => string | undefined;
 }
 
 const BRUTE = ['T1110'];
+/** Evidence that an account was logged in with: valid accounts, or guessed into. */
+const ACCOUNT_USE = ['T1078', 'T1110'];
 const AFTER_ACCESS = ['execution', 'persistence', 'privilege-escalation', 'lateral-movement', 'collection'];
 
 /** Ordered: the first rule that applies decides. */
@@ -69,10 +73,13 @@ const RULES: readonly Rule[] = [
     cls: 'availability',
     type: 'ddos',
     confidence: 0.7,
-    test: (i) =>
-      has(i.techniques, 'T1498') && i.rules.some((r) => /distribut|ddos|amplif/i.test(r.title))
+    test: (i) => {
+      // Reflection amplification is distributed by definition (RSIT names it as a DDoS example).
+      if (has(i.techniques, 'T1498.002')) return 'T1498.002: reflection amplification';
+      return has(i.techniques, 'T1498') && i.rules.some((r) => /distribut|ddos|amplif/i.test(r.title))
         ? 'T1498 from many sources'
-        : undefined,
+        : undefined;
+    },
   },
   {
     cls: 'availability',
@@ -94,10 +101,12 @@ const RULES: readonly Rule[] = [
     type: 'privileged-account-compromise',
     confidence: 0.75,
     test: (i, tac) => {
-      const t = has(i.techniques, 'T1003', 'T1136', 'T1098', 'T1558', 'T1484', 'T1068', 'T1134');
+      const t = has(i.techniques, 'T1003', 'T1136', 'T1098', 'T1558', 'T1484', 'T1068', 'T1134', 'T1548', 'T1611');
       if (t) return `${t}: administrative rights in use`;
       if (tac.has('lateral-movement') && i.privileged) return 'lateral movement with a privileged account';
-      if (tac.has('privilege-escalation')) return 'privilege escalation observed';
+      // ATT&CK files many techniques under privilege escalation as well (valid accounts,
+      // scheduled tasks, autostarts): the tactic alone says so only when no technique says more.
+      if (tac.has('privilege-escalation') && i.techniques.length === 0) return 'privilege escalation observed';
       return undefined;
     },
   },
@@ -137,6 +146,12 @@ const RULES: readonly Rule[] = [
     test: (i) => (has(i.techniques, 'T1566') ? 'phishing message' : undefined),
   },
   {
+    cls: 'fraud',
+    type: 'masquerade',
+    confidence: 0.6,
+    test: (i) => (has(i.techniques, 'T1656') ? 'T1656: a trusted person or organisation impersonated' : undefined),
+  },
+  {
     cls: 'intrusion-attempts',
     type: 'ids-alert',
     confidence: 0.55,
@@ -153,6 +168,11 @@ const RULES: readonly Rule[] = [
         ? `login guessing followed by ${after}`
         : `${after} on a host by an unauthorised party`;
     },
+    // RSIT tells apart a compromise through an ordinary account that the evidence shows in use.
+    refine: (i) =>
+      !i.privileged && i.users.length > 0 && has(i.techniques, ...ACCOUNT_USE) !== undefined
+        ? 'unprivileged-account-compromise'
+        : undefined,
   },
   {
     cls: 'intrusion-attempts',
@@ -162,6 +182,12 @@ const RULES: readonly Rule[] = [
       const t = has(i.techniques, ...BRUTE);
       return t && `${t}: repeated login attempts`;
     },
+  },
+  {
+    cls: 'information-gathering',
+    type: 'sniffing',
+    confidence: 0.6,
+    test: (i) => (has(i.techniques, 'T1040') ? 'T1040: network traffic captured' : undefined),
   },
   {
     cls: 'intrusions',
@@ -184,7 +210,7 @@ const RULES: readonly Rule[] = [
 
 /** RSIT classification by ordered rules over ATT&CK and alert content. */
 export class RulesClassifier implements IncidentClassifier {
-  readonly id = 'rules/1';
+  readonly id = 'rules/2';
 
   classify(i: ClassificationInput): RsitClassification {
     const tac = new Set(i.tactics);
@@ -198,7 +224,13 @@ export class RulesClassifier implements IncidentClassifier {
     for (const r of RULES) {
       const reason = r.test(i, tac);
       if (reason === undefined) continue;
-      return this.result(r.cls, r.type, reason, r.confidence * thin);
+      const type = r.refine?.(i) ?? r.type;
+      return this.result(
+        r.cls,
+        type,
+        type === r.type ? reason : `${reason}, through an ordinary account`,
+        r.confidence * thin,
+      );
     }
     return i.tactics.length === 0 && i.techniques.length === 0
       ? this.result('other', 'undetermined', 'no ATT&CK mapping on the alerts', 0.2)

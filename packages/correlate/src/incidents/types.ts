@@ -26,7 +26,7 @@ export interface RsitClassification {
   readonly typeLabel: string;
   /** One line on the evidence the classifier used. */
   readonly reason: string;
-  /** Classifier id and version, e.g. `rules/1`. */
+  /** Classifier id and version, e.g. `rules/2`. */
   readonly classifier: string;
   /** 0–1. */
   readonly confidence: number;
