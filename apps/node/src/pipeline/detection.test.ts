@@ -15,6 +15,8 @@ afterAll(() => {
 
 // Demo telemetry through the real pipeline with the starter Sigma pack: single-event rules fire
 // in the parse threads, correlations (brute force, spraying) in the one correlation stage.
+// A regression test: the pack was written for this simulator, so coverage here is no evidence
+// of detection quality; `bench detection` measures that on real (mordor) captures.
 for (const workers of [0, 2]) {
   it(`detects the simulated attacks with ${workers === 0 ? 'the inline stage' : `${workers} parse workers`}`, async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-detect-'));
