@@ -1,0 +1,21 @@
+/**
+ * @module
+ * `@intersoc/forecast`: what is coming and what the attacker does next. Per-series forecasting
+ * with model selection by rolling-origin backtest (seasonal naive, ETS, MSTL), prediction
+ * intervals from the backtest errors, early warnings, sector forecasts from peers' shared
+ * counts, and next-step prediction of ATT&CK techniques and tactics.
+ */
+
+// models
+export type { FitOptions, Forecaster, ModelName } from './models/types.js';
+export { seasonalNaive, seasonalNaiveModel, baselineSeason } from './models/seasonal-naive.js';
+export { etsForecast, etsModel } from './models/ets.js';
+export { dampedHolt, mstlForecast, mstlModel, usableSeasons } from './models/mstl.js';
+
+// selection and intervals
+export { DEFAULT_CANDIDATES, forecastSeries, maseScale } from './select/backtest.js';
+export type { BandPoint, Backtest, ForecastOptions, SeriesForecast } from './select/backtest.js';
+
+// series input
+export { CSV_LIMITS, formatTime, parseSeriesCsv, regularise, seasonsFor } from './series/csv.js';
+export type { RegularSeries, TimeStyle } from './series/csv.js';
