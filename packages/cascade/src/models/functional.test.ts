@@ -4,7 +4,7 @@ import { referenceRounds } from '../internal/reference.js';
 import { compile } from '../model/compiled.js';
 import { DependencyGraph } from '../model/graph.js';
 import type { Dependency, Entity, GraphData } from '../model/types.js';
-import { cascadeRounds, cascadeTimed } from './functional.js';
+import { cascadeRounds, cascadeTimed, cascadeTimes, TimedScratch } from './functional.js';
 import { randomGraph } from './generate.js';
 
 const dep = (source: string, target: string, extra: Partial<Dependency> = {}): Dependency => ({
@@ -106,6 +106,47 @@ describe('functional cascade in time', () => {
     expect(cascadeTimed(c, ['a', 'b', 'c']).find((f) => f.id === 'x')?.at).toBe(3);
     expect(cascadeTimed(c, ['a', 'b']).find((f) => f.id === 'x')?.at).toBe(5);
     expect(cascadeTimed(c, ['a']).find((f) => f.id === 'x')).toBeUndefined();
+  });
+
+  it('the smallest buffer among the inputs lost by the threshold applies; a later loss can end it sooner', () => {
+    const c = compiled({
+      entities: [ent('x', { minInputs: 2, buffers: { physical: 4 } }), ent('y', { buffers: { physical: 4 } })],
+      dependencies: [
+        dep('x', 'power', { ttiHours: 5 }),
+        dep('x', 'net', { type: 'cyber', ttiHours: 5 }),
+        dep('y', 'feed-a'),
+        dep('y', 'feed-b', { ttiHours: 2 }),
+        dep('y', 'dns', { type: 'cyber', ttiHours: 3 }),
+      ],
+    });
+    const at = (seeds: string[], id: string) => cascadeTimed(c, seeds).find((f) => f.id === id)?.at;
+    expect(at(['power', 'net'], 'x')).toBe(5);
+    // y needs 1 of 3: the third loss (at 3) crosses the threshold; its smallest buffer (cyber: 0) applies.
+    expect(at(['feed-a', 'feed-b', 'dns'], 'y')).toBe(3);
+    const y2 = compiled({
+      entities: [ent('y', { buffers: { physical: 4 } })],
+      dependencies: [
+        dep('y', 'feed-a'),
+        dep('y', 'feed-b', { ttiHours: 2 }),
+        dep('y', 'dns', { type: 'cyber', ttiHours: 7 }),
+      ],
+    });
+    // Threshold at 7 with the cyber loss: 7 + 0.
+    expect(cascadeTimed(y2, ['feed-a', 'feed-b', 'dns']).find((f) => f.id === 'y')?.at).toBe(7);
+  });
+
+  it('the bucket queue and the binary heap give the same times', () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const data = randomGraph({ n: 150, m: 500, seed, fragile: 0.5 });
+      const c = compiled(data);
+      const seeds = [{ index: seed % 150 }, { index: (seed * 13) % 150, at: 3 }];
+      const scratch = new TimedScratch(c);
+      expect(scratch.buckets, 'integer hours fit a bucket queue').toBeDefined();
+      const buckets = Array.from(cascadeTimes(c, seeds, { scratch }));
+      const heap = Array.from(cascadeTimes(c, seeds, { scratch, queue: 'heap' }));
+      expect(buckets).toEqual(heap);
+      expect(buckets.filter((t) => t !== Number.POSITIVE_INFINITY).length).toBeGreaterThan(2);
+    }
   });
 
   it('reaches the same set as the rounds on random graphs (times only reorder)', () => {

@@ -8,8 +8,11 @@
  *   An entity that needs more suppliers than it has (`minInputs` > its suppliers) is failed
  *   from round 1 on, whatever the seeds: the rule read literally.
  * - **time** (`cascadeTimed`): a supplier's failure reaches a dependent after the dependency's
- *   time to impact; a dependent fails once enough inputs are lost, after the buffer it holds for
- *   the type of the input that tipped it. Events run in time order (a binary heap), so the
+ *   time to impact. When the losses reach the threshold at time t*, the entity runs on for the
+ *   smallest buffer among the types of the inputs it has lost by then (8 hours of batteries
+ *   bridge a power loss, not a cyber one); a later loss whose own buffer runs out sooner ends it
+ *   sooner. So it fails at min(t* + min buffer of losses up to t*, min over later losses of
+ *   their time + their buffer): a definition that does not depend on the order of ties. Events run in time order (a binary heap), so the
  *   failure time of each entity is exact.
  *
  * Both reach the same final set: times only reorder failures. Each failed entity counts the
@@ -17,6 +20,7 @@
  * for time.
  */
 import { indexesOf, type CompiledGraph } from '../model/compiled.js';
+import { BucketQueue, isMultiple, quantumFor } from './bucket-queue.js';
 import { MinHeap } from './heap.js';
 
 /** Outcome of the round model (the `cascade impact --model functional` contract). */
@@ -116,13 +120,21 @@ export interface TimedOptions {
   readonly horizonHours?: number;
   /** Reused buffers (the Monte Carlo model runs many times over one graph). */
   readonly scratch?: TimedScratch;
+  /** `heap` forces the binary heap (tests compare the two queues); default: the bucket queue where it fits. */
+  readonly queue?: 'auto' | 'heap';
 }
 
 /** Working memory of the timed model, reusable across runs over one graph. */
 export class TimedScratch {
   readonly time: Float64Array;
   readonly lost: Int32Array;
+  /** Smallest buffer among the inputs each entity has lost so far. */
+  readonly minBuffer: Float64Array;
   readonly heap: MinHeap;
+  /** Set when every delay of the graph is a multiple of one quantum. */
+  readonly buckets: BucketQueue | undefined;
+  /** Largest time to impact plus largest buffer, hours. */
+  readonly span: number;
   readonly need: Int32Array;
   /** Entities touched by the last run (to reset only them). */
   readonly touched: Int32Array;
@@ -134,9 +146,19 @@ export class TimedScratch {
     const n = c.ids.length;
     this.time = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
     this.lost = new Int32Array(n);
+    this.minBuffer = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
     this.need = lossThresholds(c);
     this.touched = new Int32Array(n);
     this.heap = new MinHeap(1024);
+    let maxTti = 0;
+    for (let k = 0; k < c.tti.length; k++) maxTti = Math.max(maxTti, c.tti[k] as number);
+    let maxBuffer = 0;
+    for (let k = 0; k < c.buffers.length; k++) maxBuffer = Math.max(maxBuffer, c.buffers[k] as number);
+    this.span = maxTti + maxBuffer;
+    const q = quantumFor(c.tti, this.span);
+    const qb = q && quantumFor(c.buffers, this.span);
+    this.buckets =
+      q && qb ? new BucketQueue(Math.min(q.quantum, qb.quantum), Math.max(q.buckets, qb.buckets) * 2) : undefined;
     const outright: number[] = [];
     for (let u = 0; u < n; u++) if ((c.inputs[u] as number) > 0 && (this.need[u] as number) <= 0) outright.push(u);
     this.outright = Int32Array.from(outright);
@@ -147,9 +169,11 @@ export class TimedScratch {
       const u = this.touched[i] as number;
       this.time[u] = Number.POSITIVE_INFINITY;
       this.lost[u] = 0;
+      this.minBuffer[u] = Number.POSITIVE_INFINITY;
     }
     this.touchedCount = 0;
     this.heap.clear();
+    this.buckets?.clear();
   }
 }
 
@@ -162,7 +186,19 @@ export class TimedScratch {
 export function cascadeTimes(c: CompiledGraph, seeds: readonly TimedSeed[], o: TimedOptions = {}): Float64Array {
   const s = o.scratch ?? new TimedScratch(c);
   s.reset();
-  const { time, lost, need, heap, touched } = s;
+  const { time, lost, need, touched, minBuffer } = s;
+  // The bucket queue takes seeds that fit its ring; seeds spread wider in time go to the heap.
+  let heap: MinHeap | BucketQueue = s.heap;
+  if (s.buckets && o.queue !== 'heap') {
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const seed of seeds) {
+      lo = Math.min(lo, seed.at ?? 0);
+      hi = Math.max(hi, seed.at ?? 0);
+    }
+    if (seeds.length === 0 || (hi - lo <= s.span && seeds.every((x) => isMultiple(x.at ?? 0, s.buckets?.quantum ?? 1))))
+      heap = s.buckets;
+  }
   const horizon = o.horizonHours ?? Number.POSITIVE_INFINITY;
   const draw = o.draw;
   const touch = (u: number): void => {
@@ -192,7 +228,15 @@ export function cascadeTimes(c: CompiledGraph, seeds: readonly TimedSeed[], o: T
       touch(u);
       const l = (lost[u] as number) + 1;
       lost[u] = l;
-      if (l === need[u]) heap.push(t + (c.buffers[u * 4 + (c.type[k] as number)] as number), u);
+      const b = c.buffers[u * 4 + (c.type[k] as number)] as number;
+      const nu = need[u] as number;
+      if (l < nu) {
+        if (b < (minBuffer[u] as number)) minBuffer[u] = b;
+      } else if (l === nu) {
+        heap.push(t + Math.min(b, minBuffer[u] as number), u);
+      } else {
+        heap.push(t + b, u);
+      }
     }
   }
   return time;

@@ -14,6 +14,8 @@ export interface RandomGraphOptions {
   readonly seed: number;
   /** Share of entities whose minInputs exceeds their suppliers (default 0.02). */
   readonly overDemand?: number;
+  /** Share of entities that need every supplier (default 0). */
+  readonly fragile?: number;
   /** Integer hours for times and buffers (default true). */
   readonly integerHours?: boolean;
 }
@@ -48,7 +50,8 @@ export function randomGraph(o: RandomGraphOptions): GraphData {
   const over = o.overDemand ?? 0.02;
   const entities: Entity[] = ids.map((id, i) => {
     const k = suppliers[i] as number;
-    const minInputs = k === 0 ? 1 : r() < over ? k + 1 : 1 + Math.floor(r() * Math.min(k, 3));
+    const fragile = o.fragile ?? 0;
+    const minInputs = k === 0 ? 1 : r() < over ? k + 1 : r() < fragile ? k : 1 + Math.floor(r() * Math.min(k, 3));
     return { id, kind: 'asset', minInputs, buffers: r() < 0.2 ? { physical: hours(8) } : {} };
   });
   return { entities, dependencies: deps };
