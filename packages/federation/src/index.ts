@@ -38,6 +38,7 @@ export type { AttestItem, AttestOptions } from './signing/attest.js';
 export { auditPath, buildTree, leafHash, MerkleVerifier, rootFromPath } from './signing/merkle.js';
 export type { MerkleTree } from './signing/merkle.js';
 export {
+  encodeBatchRef,
   encodeHop,
   encodeProvenance,
   parseProvenance,
@@ -45,7 +46,9 @@ export {
   PROVENANCE_PROPERTY,
   splitProvenance,
 } from './signing/provenance.js';
-export type { Hop, Provenance } from './signing/provenance.js';
+export type { BatchHop, BatchRef, BatchResolver, Hop, Provenance } from './signing/provenance.js';
+export { BATCH_PROPERTY, BATCH_TYPE, batchObject, batchResolver, isBatchObject, parseBatch } from './signing/batch.js';
+export type { BatchWire, DeclaredBatch } from './signing/batch.js';
 export { ChainVerifier } from './signing/verify.js';
 export type { KnownKey, Rejection, VerifiedObject, VerifierOptions } from './signing/verify.js';
 

@@ -69,6 +69,12 @@ export interface SignedResult extends RunResult {
   readonly share: ShareReport;
 }
 
+/** Hooks around the measured part of a run (a CPU profile). */
+export interface Probe {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 interface Side {
   readonly db: SqliteDb;
   readonly cti: SqliteCtiStore;
@@ -167,6 +173,7 @@ export async function signedRun(
   dir: string,
   objects: readonly Record<string, unknown>[],
   log: (l: string) => void,
+  probe?: Probe,
 ): Promise<SignedResult> {
   const wire = { bytes: 0 };
   const a = await side(dir, 'signed-a', true);
@@ -179,6 +186,7 @@ export async function signedRun(
     fa.setCommunityKey(ctx, COMMUNITY);
     a.cti.put(ctx, objects, { source: 'bench' });
     log(`signed: share ${objects.length} objects, then pull and verify them`);
+    await probe?.start();
     const t0 = process.hrtime.bigint();
     const share = fa.share(ctx, {
       types: [...new Set(objects.map((o) => String(o['type'])))],
@@ -188,6 +196,7 @@ export async function signedRun(
     const t1 = process.hrtime.bigint();
     const r = await fb.syncPeer(fb.fx.peers.require(fa.me));
     const t2 = process.hrtime.bigint();
+    await probe?.stop();
     if (r.error) throw new Error(`signed sync failed: ${r.error}`);
     const queued = share.queued[fb.me] ?? 0;
     const stored = b.cti.count(ctx);
@@ -220,6 +229,7 @@ export async function plainRun(
   dir: string,
   objects: readonly Record<string, unknown>[],
   log: (l: string) => void,
+  probe?: Probe,
 ): Promise<RunResult> {
   const wire = { bytes: 0 };
   const a = await side(dir, 'plain-a', false);
@@ -236,6 +246,7 @@ export async function plainRun(
     });
     a.cti.put(ctx, objects, { source: 'bench' });
     log(`plain: publish ${objects.length} objects in a TAXII collection, then pull them unsigned`);
+    await probe?.start();
     const t0 = process.hrtime.bigint();
     let after: string | undefined;
     for (;;) {
@@ -258,6 +269,7 @@ export async function plainRun(
       },
     });
     const t2 = process.hrtime.bigint();
+    await probe?.stop();
     if (stored !== objects.length) throw new Error(`plain: expected ${objects.length}, stored ${stored}`);
     return {
       seconds: seconds(t0, t2),

@@ -10,13 +10,16 @@ import type { NodeKeys } from '../identity/identity.js';
 import { b64u, fromB64u, sha256 } from '../internal/bytes.js';
 import { signBytes } from '../internal/keys.js';
 import type { SharingTerms } from '../policy/terms.js';
-import { auditPath, buildTree, leafHash } from './merkle.js';
+import { batchObject } from './batch.js';
+import { auditPath, buildTree, leafHash, type MerkleTree } from './merkle.js';
 import {
+  encodeBatchRef,
   encodeHop,
   encodeProvenance,
   PROVENANCE_PROPERTY,
   STATEMENT_CONTEXT,
   statementOf,
+  type BatchHop,
   type Hop,
 } from './provenance.js';
 
@@ -57,8 +60,10 @@ export function hopLeaf(salt: Uint8Array, digest: Uint8Array, previous?: Hop): B
 export class SignedBatch {
   private readonly salts: Buffer[];
   private readonly saltText: string[];
-  private readonly paths: string[];
+  private readonly leaves: readonly Buffer[];
+  private pathText: string[] | undefined;
   private readonly root: string;
+  private readonly tree: MerkleTree;
   private readonly t: number;
   private readonly x: number;
 
@@ -74,9 +79,9 @@ export class SignedBatch {
       const digest = it.digest ?? coreDigest(it.core);
       return hopLeaf(this.salts[i] as Buffer, digest, it.chain?.[it.chain.length - 1]);
     });
-    const tree = buildTree(leaves);
-    this.root = b64u(tree.root);
-    this.paths = items.map((_, i) => b64u(Buffer.concat(auditPath(tree, i))));
+    this.tree = buildTree(leaves);
+    this.leaves = leaves;
+    this.root = b64u(this.tree.root);
     const now = Math.floor((options.now ?? Date.now)() / 1000);
     this.t = now;
     // A relay cannot extend the originator's expiry.
@@ -84,11 +89,11 @@ export class SignedBatch {
     this.x = Math.min(now + options.ttlSeconds, originExpiry);
   }
 
-  /** The batch's objects (all, or those at `indices`) addressed to `to`, in input order. */
-  for(to: string, indices?: readonly number[]): Record<string, unknown>[] {
+  /** The hop's shared fields for `to`, signed. */
+  private signedFor(to: string): BatchHop {
     const id = this.keys.identity;
     const origin = this.items[0]?.chain === undefined;
-    const hopBase = {
+    const hop = {
       n: id.nodeId,
       pk: id.publicKey,
       to,
@@ -99,28 +104,63 @@ export class SignedBatch {
       ...(this.options.explicit ? { e: true as const } : {}),
       ...(origin && this.options.terms ? { terms: this.options.terms } : {}),
     };
-    const statement = statementOf({ ...hopBase, i: 0, p: '', s: '', g: '' }, origin ? 0 : 1);
-    const g = signBytes(this.keys.privateKey, STATEMENT_CONTEXT + canonicalJson(statement));
+    const statement = statementOf({ ...hop, g: '' }, origin ? 0 : 1);
+    return { ...hop, g: signBytes(this.keys.privateKey, STATEMENT_CONTEXT + canonicalJson(statement)) };
+  }
+
+  private withChain(i: number, last: string, v: 1 | 2, terms: SharingTerms | undefined): Record<string, unknown> {
+    const it = this.items[i] as AttestItem;
+    const prev = this.previous(i);
+    const out: Record<string, unknown> = {};
+    for (const k in it.core) out[k] = it.core[k];
+    out[PROVENANCE_PROPERTY] = prev
+      ? { ...prev, v, chain: [...prev.chain, last] }
+      : terms
+        ? { v, terms, chain: [last] }
+        : { v, chain: [last] };
+    return out;
+  }
+
+  /**
+   * The batch's objects (all, or those at `indices`) addressed to `to`, in input order, each
+   * carrying its whole hop (version 1: verifiable with nothing else).
+   */
+  for(to: string, indices?: readonly number[]): Record<string, unknown>[] {
+    const hop = this.signedFor(to);
     // The wire text of the hop: the fields every object of the batch shares are encoded once.
-    const head = encodeHop({ ...hopBase, i: 0, p: '', s: '', g })
+    const head = encodeHop({ ...hop, i: 0, p: '', s: '' })
       .split('.')
       .slice(0, 7)
       .join('.');
     const tail = this.options.explicit ? 'e' : '';
-    const terms = origin ? this.options.terms : undefined;
-    return (indices ?? this.items.map((_, i) => i)).map((i) => {
-      const it = this.items[i] as AttestItem;
-      const hop = `${head}.${i.toString(36)}.${this.saltText[i] as string}.${g}.${this.paths[i] as string}.${tail}`;
-      const prev = this.previous(i);
-      const out: Record<string, unknown> = {};
-      for (const k in it.core) out[k] = it.core[k];
-      out[PROVENANCE_PROPERTY] = prev
-        ? { ...prev, chain: [...prev.chain, hop] }
-        : terms
-          ? { v: 1, terms, chain: [hop] }
-          : { v: 1, chain: [hop] };
-      return out;
-    });
+    return (indices ?? this.items.map((_, i) => i)).map((i) =>
+      this.withChain(
+        i,
+        `${head}.${i.toString(36)}.${this.saltText[i] as string}.${hop.g}.${this.paths()[i] as string}.${tail}`,
+        1,
+        hop.terms,
+      ),
+    );
+  }
+
+  /**
+   * The batch's declaration for `to`, then its objects (all, or those at `indices`) carrying a
+   * reference to it (version 2): what the outbox of `to` receives, in this order.
+   */
+  declare(to: string, indices?: readonly number[]): Record<string, unknown>[] {
+    const hop = this.signedFor(to);
+    const out = [batchObject(hop, this.leaves)];
+    for (const i of indices ?? this.items.map((_, k) => k))
+      out.push(
+        this.withChain(i, encodeBatchRef({ n: hop.n, r: hop.r, i, s: this.saltText[i] as string }), 2, undefined),
+      );
+    return out;
+  }
+
+  /** Audit paths, built only for version 1 objects. */
+  private paths(): string[] {
+    this.pathText ??= this.items.map((_, i) => b64u(Buffer.concat(auditPath(this.tree, i))));
+    return this.pathText;
   }
 
   private readonly wire = new Map<number, ReturnType<typeof encodeProvenance>>();

@@ -11,7 +11,9 @@
  * On the wire a hop is one compact string (fields joined by `.`, numbers in base 36, the audit
  * path as one base64url run of 32-byte hashes): `{ "v": 1, "terms": {...}, "chain": ["…", …] }`.
  * A chain rides on every shared object, so its size and parse cost matter as much as the
- * object's own.
+ * object's own. In version 2 the last hop is a reference `node.root.index.salt` to a batch
+ * declared once beside the objects (`batch.ts`): the statement, signature, terms and every leaf
+ * travel once per batch instead of once per object, and the audit path is derived from them.
  */
 import { SharingTermsSchema, type SharingTerms } from '../policy/terms.js';
 
@@ -48,11 +50,25 @@ export interface Hop {
   readonly terms?: SharingTerms;
 }
 
-/** A chain. */
+/** A chain (`v` 2 when its last hop referred to a declared batch). */
 export interface Provenance {
-  readonly v: 1;
+  readonly v: 1 | 2;
   readonly chain: readonly Hop[];
 }
+
+/** A hop's fields shared by every object of its batch. */
+export type BatchHop = Omit<Hop, 'i' | 's' | 'p'>;
+
+/** The reference a version 2 chain's last hop makes to its declared batch. */
+export interface BatchRef {
+  readonly n: string;
+  readonly r: string;
+  readonly i: number;
+  readonly s: string;
+}
+
+/** Expands a batch reference at chain position `j` into its hop; the reason when it cannot. */
+export type BatchResolver = (ref: BatchRef, j: number) => Hop | string;
 
 const NODE_ID = /^[0-9a-f]{32}$/;
 const B64_43 = /^[A-Za-z0-9_-]{43}$/;
@@ -104,6 +120,36 @@ function b64Length(n: number): number {
   return Math.ceil((n * 4) / 3);
 }
 
+/** The wire form of the fields of a batch's hop: `n.pk.to.t.x.r.c.g.e`. */
+export function encodeBatchHop(h: BatchHop): string {
+  return [h.n, h.pk, h.to, h.t.toString(36), h.x.toString(36), h.r, h.c.toString(36), h.g, h.e ? 'e' : ''].join('.');
+}
+
+/** Checks and converts the batch-level fields of a hop; the reason when malformed. */
+export function batchHopOf(
+  f: readonly [n: string, pk: string, to: string, t: string, x: string, r: string, c: string, g: string, e: string],
+  where: string,
+): BatchHop | string {
+  const [n, pk, to, t, x, r, c, g, e] = f;
+  if (!NODE_ID.test(n) || !NODE_ID.test(to)) return `${where}: node ids`;
+  if (!B64_43.test(pk) || !B64_43.test(r) || !B64_86.test(g)) return `${where}: key, root or signature malformed`;
+  if (!BASE36.test(t) || !BASE36.test(x) || !BASE36.test(c)) return `${where}: numbers`;
+  const size = parseInt(c, 36);
+  if (size < 1 || size > 1 << MAX_PATH) return `${where}: batch size`;
+  if (e !== '' && e !== 'e') return `${where}: flags`;
+  return {
+    n,
+    pk,
+    to,
+    t: parseInt(t, 36),
+    x: parseInt(x, 36),
+    r,
+    c: size,
+    g,
+    ...(e === 'e' ? { e: true as const } : {}),
+  };
+}
+
 function decodeHop(text: string, j: number): Hop | string {
   const f = text.split('.');
   if (f.length !== 12) return `chain.${j}: 12 fields expected`;
@@ -121,63 +167,82 @@ function decodeHop(text: string, j: number): Hop | string {
     string,
     string,
   ];
-  if (!NODE_ID.test(n) || !NODE_ID.test(to)) return `chain.${j}: node ids`;
-  if (!B64_43.test(pk) || !B64_43.test(r) || !B64_22.test(s) || !B64_86.test(g))
-    return `chain.${j}: key, root, salt or signature malformed`;
-  if (!BASE36.test(t) || !BASE36.test(x) || !BASE36.test(c) || !BASE36.test(i)) return `chain.${j}: numbers`;
-  const size = parseInt(c, 36);
-  if (size < 1 || size > 1 << MAX_PATH) return `chain.${j}: batch size`;
+  const b = batchHopOf([n, pk, to, t, x, r, c, g, e], `chain.${j}`);
+  if (typeof b === 'string') return b;
+  if (!B64_22.test(s)) return `chain.${j}: salt malformed`;
+  if (!BASE36.test(i)) return `chain.${j}: numbers`;
   const entries = Math.round((p.length * 3) / 128);
   if (entries > MAX_PATH || b64Length(32 * entries) !== p.length || !B64.test(p))
     return `chain.${j}: audit path malformed`;
-  if (e !== '' && e !== 'e') return `chain.${j}: flags`;
-  return {
-    n,
-    pk,
-    to,
-    t: parseInt(t, 36),
-    x: parseInt(x, 36),
-    r,
-    c: size,
-    i: parseInt(i, 36),
-    s,
-    g,
-    p,
-    ...(e === 'e' ? { e: true as const } : {}),
-  };
+  return { ...b, i: parseInt(i, 36), s, p };
 }
 
-/** Parses and checks the wire form of a chain; the reason when it is malformed. */
-export function parseProvenance(input: unknown): { ok: true; value: Provenance } | { ok: false; reason: string } {
+/** The wire form of a reference to a declared batch. */
+export function encodeBatchRef(ref: BatchRef): string {
+  return `${ref.n}.${ref.r}.${ref.i.toString(36)}.${ref.s}`;
+}
+
+function decodeBatchRef(text: string, j: number): BatchRef | string {
+  const f = text.split('.');
+  if (f.length !== 4) return `chain.${j}: 4 fields expected`;
+  const [n, r, i, s] = f as [string, string, string, string];
+  if (!NODE_ID.test(n) || !B64_43.test(r) || !BASE36.test(i) || !B64_22.test(s))
+    return `chain.${j}: batch reference malformed`;
+  return { n, r, i: parseInt(i, 36), s };
+}
+
+/** Validates a terms object once per distinct JSON text (a batch shares one). */
+export function parseTerms(input: unknown): SharingTerms | string {
+  const key = JSON.stringify(input);
+  let terms = TERMS_SEEN.get(key);
+  if (!terms) {
+    const t = SharingTermsSchema.safeParse(input);
+    if (!t.success) return `terms: ${t.error.issues[0]?.message ?? 'invalid'}`;
+    terms = t.data;
+    if (TERMS_SEEN.size > 1000) TERMS_SEEN.clear();
+    TERMS_SEEN.set(key, terms);
+    TERMS_KEYS.set(terms, key);
+  }
+  return terms;
+}
+
+/**
+ * Parses and checks the wire form of a chain; the reason when it is malformed. A version 2
+ * chain's last hop is resolved by `resolve` (without one, or for an unknown batch, it fails).
+ */
+export function parseProvenance(
+  input: unknown,
+  resolve?: BatchResolver,
+): { ok: true; value: Provenance } | { ok: false; reason: string } {
   const bad = (reason: string) => ({ ok: false as const, reason });
   if (!input || typeof input !== 'object' || Array.isArray(input)) return bad('not an object');
   const p = input as { v?: unknown; chain?: unknown; terms?: unknown };
-  if (p.v !== 1) return bad('v: unsupported version');
+  if (p.v !== 1 && p.v !== 2) return bad('v: unsupported version');
   for (const k in p) if (k !== 'v' && k !== 'chain' && k !== 'terms') return bad(`${k}: unknown property`);
   if (!Array.isArray(p.chain) || p.chain.length < 1 || p.chain.length > 16) return bad('chain: 1 to 16 hops');
   let terms: SharingTerms | undefined;
   if (p.terms !== undefined) {
-    // A batch shares one terms object: validated once, then recognised by its exact JSON.
-    const key = JSON.stringify(p.terms);
-    terms = TERMS_SEEN.get(key);
-    if (!terms) {
-      const t = SharingTermsSchema.safeParse(p.terms);
-      if (!t.success) return bad(`terms: ${t.error.issues[0]?.message ?? 'invalid'}`);
-      terms = t.data;
-      if (TERMS_SEEN.size > 1000) TERMS_SEEN.clear();
-      TERMS_SEEN.set(key, terms);
-      TERMS_KEYS.set(terms, key);
-    }
+    const t = parseTerms(p.terms);
+    if (typeof t === 'string') return bad(t);
+    terms = t;
   }
+  const last = p.chain.length - 1;
   const chain: Hop[] = [];
-  for (let j = 0; j < p.chain.length; j++) {
+  for (let j = 0; j <= last; j++) {
     const text: unknown = p.chain[j];
     if (typeof text !== 'string' || text.length > 2048) return bad(`chain.${j}: not a hop`);
-    const h = decodeHop(text, j);
+    let h: Hop | string;
+    if (p.v === 2 && j === last) {
+      const ref = decodeBatchRef(text, j);
+      if (typeof ref === 'string') return bad(ref);
+      h = resolve ? resolve(ref, j) : `chain.${j}: batch ${ref.r} of ${ref.n} is unknown here`;
+      // The originator's terms travel with its batch, or beside the chain: never both.
+      if (typeof h !== 'string' && j === 0 && terms) return bad('terms: set by the batch');
+    } else h = decodeHop(text, j);
     if (typeof h === 'string') return bad(h);
     chain.push(j === 0 && terms ? { ...h, terms } : h);
   }
-  return { ok: true, value: { v: 1, chain } };
+  return { ok: true, value: { v: p.v, chain } };
 }
 
 /** The audit path of a hop as 32-byte hashes. */
@@ -202,8 +267,8 @@ export interface Statement {
   readonly terms?: SharingTerms;
 }
 
-/** The statement of a hop. */
-export function statementOf(hop: Hop, index: number): Statement {
+/** The statement of a hop (at chain position `index`). */
+export function statementOf(hop: BatchHop, index: number): Statement {
   return {
     kind: index === 0 ? 'origin' : 'relay',
     n: hop.n,

@@ -9,9 +9,10 @@
 import { fail, ok, type Result } from '@intersoc/core';
 import { canonicalJson } from '@intersoc/cti';
 import { fingerprint } from '../identity/identity.js';
-import { fromB64u } from '../internal/bytes.js';
+import { fromB64u, sameBytes } from '../internal/bytes.js';
 import { verifyBytes } from '../internal/keys.js';
 import { coreDigest, hopLeaf } from './attest.js';
+import { BATCH_PROPERTY, batchResolver, leafOf, parseBatch, type DeclaredBatch } from './batch.js';
 import { MerkleVerifier } from './merkle.js';
 import {
   parseProvenance,
@@ -20,6 +21,7 @@ import {
   STATEMENT_CONTEXT,
   statementOf,
   termsKey,
+  type BatchHop,
   type Hop,
 } from './provenance.js';
 import type { SharingTerms } from '../policy/terms.js';
@@ -43,6 +45,8 @@ export interface VerifierOptions {
   readonly maxTtlSeconds?: number;
   /** Most transfers accepted (default 8). */
   readonly maxHops?: number;
+  /** A batch declared to this node earlier (stored after `declare` verified it). */
+  readonly batchOf?: (signer: string, root: string) => DeclaredBatch | undefined;
 }
 
 /** A verified object. */
@@ -59,6 +63,9 @@ export interface VerifiedObject {
   readonly wire: unknown;
 }
 
+/** Declared batches remembered between deliveries (older ones are read back from storage). */
+const MAX_BATCHES = 2048;
+
 /** Why an object was refused: a stable code and a human message. */
 export interface Rejection {
   readonly code: 'unsigned' | 'malformed' | 'bad-signature' | 'expired' | 'revoked' | 'misaddressed' | 'chain';
@@ -71,8 +78,65 @@ export class ChainVerifier {
   /** Statement text of each signature already verified. */
   private readonly statements = new Map<string, string>();
   private readonly fingerprints = new Map<string, string>();
+  /** Batches whose declaration verified, by `signer.root`. */
+  private readonly batches = new Map<string, DeclaredBatch>();
+  private readonly resolve = batchResolver((n, r) => this.batch(n, r));
 
   constructor(private readonly options: VerifierOptions) {}
+
+  private batch(signer: string, root: string): DeclaredBatch | undefined {
+    const key = `${signer}.${root}`;
+    let b = this.batches.get(key);
+    if (!b) {
+      b = this.options.batchOf?.(signer, root);
+      if (b) this.remember(key, b);
+    }
+    return b;
+  }
+
+  private remember(key: string, b: DeclaredBatch): void {
+    if (this.batches.size >= MAX_BATCHES) this.batches.clear();
+    this.batches.set(key, b);
+  }
+
+  /**
+   * Verifies a batch declaration delivered by `sender` (its signer, addressed to this node, with
+   * a valid key, time and signature, and leaves that make its root) and remembers it for the
+   * objects that refer to it.
+   */
+  declare(input: unknown, sender: string): Result<DeclaredBatch, Rejection> {
+    const wire = (input as Record<string, unknown> | null)?.[BATCH_PROPERTY];
+    const b = parseBatch(wire);
+    if (typeof b === 'string') return fail({ code: 'malformed', message: b });
+    const hop = b.hop;
+    const j = hop.terms ? 0 : 1;
+    if (hop.to !== this.options.me)
+      return fail({ code: 'misaddressed', message: `addressed to ${hop.to}, not this node` });
+    if (hop.n !== sender)
+      return fail({ code: 'chain', message: `batch signed by ${hop.n}, but delivered by ${sender}` });
+    const problem = this.hopProblem(hop, j, Math.floor((this.options.now ?? Date.now)() / 1000));
+    if (problem) return fail(problem);
+    if (!this.signatureValid(hop, j))
+      return fail({ code: 'bad-signature', message: 'batch signature does not verify' });
+    this.remember(`${hop.n}.${hop.r}`, b);
+    return ok(b);
+  }
+
+  /** What is wrong with a hop's signer, key and times, if anything. */
+  private hopProblem(hop: BatchHop, j: number, now: number): Rejection | undefined {
+    const o = this.options;
+    if (this.fingerprint(hop.pk) !== hop.n)
+      return { code: 'chain', message: `hop ${j}: node id is not the key's fingerprint` };
+    const known = o.keyOf(hop.n);
+    if (known?.revoked) return { code: 'revoked', message: `hop ${j}: key of ${hop.n} is revoked` };
+    if (known && known.publicKey !== hop.pk)
+      return { code: 'bad-signature', message: `hop ${j}: key differs from the pinned key of ${hop.n}` };
+    if (hop.t > now + (o.skewSeconds ?? 300)) return { code: 'chain', message: `hop ${j}: signed in the future` };
+    if (hop.x <= now) return { code: 'expired', message: `hop ${j}: attestation expired` };
+    if (hop.x - hop.t > (o.maxTtlSeconds ?? 400 * 86_400))
+      return { code: 'chain', message: `hop ${j}: lifetime too long` };
+    return undefined;
+  }
 
   /**
    * Forgets proven Merkle nodes (called per delivery: batches do not outlive a page, and the
@@ -88,14 +152,21 @@ export class ChainVerifier {
       return fail({ code: 'malformed', message: 'not a JSON object' });
     const { core, provenance } = splitProvenance(input as Record<string, unknown>);
     if (provenance === undefined) return fail({ code: 'unsigned', message: 'no x_intersoc_provenance' });
-    const parsed = parseProvenance(provenance);
-    if (!parsed.ok) return fail({ code: 'malformed', message: `provenance ${parsed.reason}` });
+    const parsed = parseProvenance(provenance, this.resolve);
+    if (!parsed.ok)
+      return fail({
+        code: parsed.reason.includes('was not declared') ? 'chain' : 'malformed',
+        message: `provenance ${parsed.reason}`,
+      });
     const chain = parsed.value.chain;
+    // A version 2 chain's last hop refers to a batch whose declaration verified.
+    const declared =
+      parsed.value.v === 2
+        ? this.batches.get(`${chain[chain.length - 1]?.n}.${chain[chain.length - 1]?.r}`)
+        : undefined;
     const o = this.options;
     if (chain.length > (o.maxHops ?? 8)) return fail({ code: 'chain', message: `more than ${o.maxHops ?? 8} hops` });
     const now = Math.floor((o.now ?? Date.now)() / 1000);
-    const skew = o.skewSeconds ?? 300;
-    const maxTtl = o.maxTtlSeconds ?? 400 * 86_400;
     const first = chain[0] as Hop;
     const last = chain[chain.length - 1] as Hop;
     if (!first.terms) return fail({ code: 'chain', message: 'the originator hop carries no sharing terms' });
@@ -110,24 +181,24 @@ export class ChainVerifier {
       seen.add(hop.n);
       if (j < chain.length - 1 && hop.to !== (chain[j + 1] as Hop).n)
         return fail({ code: 'chain', message: `hop ${j} is addressed to ${hop.to}, not the next signer` });
-      if (this.fingerprint(hop.pk) !== hop.n)
-        return fail({ code: 'chain', message: `hop ${j}: node id is not the key's fingerprint` });
-      const known = o.keyOf(hop.n);
-      if (known?.revoked) return fail({ code: 'revoked', message: `hop ${j}: key of ${hop.n} is revoked` });
-      if (known && known.publicKey !== hop.pk)
-        return fail({ code: 'bad-signature', message: `hop ${j}: key differs from the pinned key of ${hop.n}` });
-      if (hop.t > now + skew) return fail({ code: 'chain', message: `hop ${j}: signed in the future` });
-      if (hop.x <= now) return fail({ code: 'expired', message: `hop ${j}: attestation expired` });
-      if (hop.x - hop.t > maxTtl) return fail({ code: 'chain', message: `hop ${j}: lifetime too long` });
+      const problem = this.hopProblem(hop, j, now);
+      if (problem) return fail(problem);
       if (j > 0 && hop.x > first.x) return fail({ code: 'chain', message: `hop ${j}: outlives the originator` });
     }
     const digest = coreDigest(core);
     for (let j = 0; j < chain.length; j++) {
       const hop = chain[j] as Hop;
-      if (!this.signatureValid(hop, j))
-        return fail({ code: 'bad-signature', message: `hop ${j}: signature does not verify` });
       const salt = fromB64u(hop.s) as Buffer;
       const leaf = hopLeaf(salt, digest, j > 0 ? chain[j - 1] : undefined);
+      if (declared && j === chain.length - 1) {
+        // Its signature and tree were verified with the declaration: the leaf must be listed.
+        const listed = leafOf(declared, hop.i);
+        if (!listed || !sameBytes(listed, leaf))
+          return fail({ code: 'bad-signature', message: `hop ${j}: object is not covered by the signed root` });
+        continue;
+      }
+      if (!this.signatureValid(hop, j))
+        return fail({ code: 'bad-signature', message: `hop ${j}: signature does not verify` });
       const root = this.rootOf(hop.r);
       const path = pathOf(hop);
       if (!this.merkle.verify(root, hop.c, leaf, hop.i, path, hop.r))
@@ -168,7 +239,7 @@ export class ChainVerifier {
    * by an exact fingerprint of the statement's fields instead of re-encoding and re-verifying.
    * The fingerprint encodes the fields injectively, so equal fingerprints mean equal statements.
    */
-  private signatureValid(hop: Hop, index: number): boolean {
+  private signatureValid(hop: BatchHop, index: number): boolean {
     // Fields never contain `|` except the terms' JSON, which comes last.
     const print = `${index === 0 ? 'o' : 'r'}|${hop.n}|${hop.pk}|${hop.to}|${hop.t}|${hop.x}|${hop.r}|${hop.c}|${hop.e ? 1 : 0}|${hop.terms ? termsKey(hop.terms) : ''}`;
     if (this.statements.get(hop.g) === print) return true;

@@ -2,10 +2,12 @@
  * @module
  * Provenance chains of received objects, kept beside the CTI store: the store holds the object
  * as its originator signed it (clean STIX, validated like any other), this table the chain that
- * proves where it came from, which relays extend and the API shows.
+ * proves where it came from, which relays extend and the API shows. A version 2 chain refers to
+ * a batch declaration, kept once per batch in `fed_batches` after it verified.
  */
 import type { SqliteDb } from '@intersoc/storage';
 import { stmt } from '../internal/sql.js';
+import { batchResolver, parseBatch, type DeclaredBatch } from '../signing/batch.js';
 import { encodeProvenance, parseProvenance, type Hop } from '../signing/provenance.js';
 
 /** Records the chain an object version arrived with (the first one wins); `wire` is its validated wire form. */
@@ -19,14 +21,46 @@ export function recordChains(
   })();
 }
 
-/** The chain of an object version, when it came from a peer. */
-export function chainOf(db: SqliteDb, tenant: string, id: string, version: string): Hop[] | undefined {
+/** Records verified batch declarations (once each). */
+export function recordBatches(db: SqliteDb, batches: readonly DeclaredBatch[]): void {
+  const st = stmt(db, 'INSERT OR IGNORE INTO fed_batches (signer, root, batch) VALUES (?, ?, ?)');
+  db.transaction(() => {
+    for (const b of batches) st.run(b.hop.n, b.hop.r, JSON.stringify(b.wire));
+  })();
+}
+
+/** A stored batch declaration (it verified when it was recorded). */
+export function batchOf(db: SqliteDb, signer: string, root: string): DeclaredBatch | undefined {
+  const r = stmt(db, 'SELECT batch FROM fed_batches WHERE signer = ? AND root = ?').get(signer, root) as
+    { batch: string } | undefined;
+  const b = r ? parseBatch(JSON.parse(r.batch)) : undefined;
+  return typeof b === 'object' ? b : undefined;
+}
+
+/**
+ * The chain of an object version, when it came from a peer. Pass one `batches` map to calls
+ * for many objects: objects of one batch then share its declaration, read and rebuilt once.
+ */
+export function chainOf(
+  db: SqliteDb,
+  tenant: string,
+  id: string,
+  version: string,
+  batches = new Map<string, DeclaredBatch | undefined>(),
+): Hop[] | undefined {
   const r = stmt(db, 'SELECT chain FROM fed_chains WHERE tenant = ? AND id = ? AND version = ?').get(
     tenant,
     id,
     version,
   ) as { chain: string } | undefined;
   if (!r) return undefined;
-  const p = parseProvenance(JSON.parse(r.chain));
+  const p = parseProvenance(
+    JSON.parse(r.chain),
+    batchResolver((n, root) => {
+      const key = `${n}.${root}`;
+      if (!batches.has(key)) batches.set(key, batchOf(db, n, root));
+      return batches.get(key);
+    }),
+  );
   return p.ok ? [...p.value.chain] : undefined;
 }

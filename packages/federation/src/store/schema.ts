@@ -67,6 +67,8 @@ const MIGRATIONS = [
    CREATE TABLE fed_ledger (
      tenant TEXT NOT NULL, id TEXT NOT NULL, version TEXT NOT NULL, run TEXT NOT NULL,
      PRIMARY KEY (tenant, id, version));`,
+  // Batch declarations received: version 2 chains refer to them instead of repeating them.
+  `CREATE TABLE fed_batches (signer TEXT NOT NULL, root TEXT NOT NULL, batch TEXT NOT NULL, PRIMARY KEY (signer, root));`,
 ];
 
 /** Creates or upgrades the federation tables. */

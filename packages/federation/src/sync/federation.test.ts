@@ -77,11 +77,15 @@ describe('federation between in-process nodes', () => {
   it('refuses tampered objects and replayed requests, and logs why', async () => {
     a.cti.put(ctx, [marked(5, 'clear')], { source: 'local' });
     a.fed.share(ctx, { ids: [String(testIndicator(5)['id'])], distribution: 'all' });
-    const [signed] = a.taxii
-      .queryObjects(FEDERATION_ROOT, `outbox-${b.fed.me}`, { ids: [String(testIndicator(5)['id'])], limit: 1 })
+    // What B's outbox holds: the batch's declaration, then the object that refers to it.
+    const outbox = a.taxii
+      .queryObjects(FEDERATION_ROOT, `outbox-${b.fed.me}`, { limit: 100 })
       .map((r) => JSON.parse(r.json) as Record<string, unknown>);
+    const at = outbox.findIndex((o) => o['id'] === testIndicator(5)['id']);
+    const [declaration, signed] = outbox.slice(at - 1, at + 1);
+    expect(declaration?.['type']).toBe('x-intersoc-batch');
     const tampered = { ...signed, pattern: "[ipv4-addr:value = '203.0.113.66']" };
-    const body = JSON.stringify({ objects: [tampered] });
+    const body = JSON.stringify({ objects: [declaration, tampered] });
     const path = `/taxii2/${FEDERATION_ROOT}/collections/${inboxOf(a.fed.me)}/objects/`;
     const post = async (auth: string) =>
       fetch(`${b.url}${path}`, {

@@ -17,6 +17,7 @@ import { PeerStore, type Peer } from '../store/peers.js';
 import { migrateFederation } from '../store/schema.js';
 import { landedSightings } from '../store/sightings.js';
 import { chainOf } from '../store/chains.js';
+import { BATCH_TYPE } from '../signing/batch.js';
 import type { Hop } from '../signing/provenance.js';
 import type { Reliability } from '../trust/trust.js';
 import { PeerClient, FEDERATION_ROOT } from '../transport/peer-client.js';
@@ -481,12 +482,14 @@ export class Federation {
         inboxOf(this.me),
         page.map((r) => JSON.parse(r.json) as unknown),
       );
-      pushed += status.success_count;
+      // Batch declarations ride with the objects but are not objects.
+      const objects = status.success_count - page.filter((r) => r.type === BATCH_TYPE).length;
+      pushed += Math.max(0, objects);
       this.fx.journal.exchange({
         peer,
         direction: 'sent',
         mode: 'push',
-        objects: status.success_count,
+        objects: Math.max(0, objects),
         rejected: status.failure_count,
       });
       // The cursor moves once the peer answered for the page: what it refused is logged there.

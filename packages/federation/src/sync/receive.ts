@@ -10,8 +10,9 @@ import { systemContext } from '@intersoc/core';
 import type { AddOutcome } from '@intersoc/cti';
 import { indicatorsFromStix, normaliseValue, strictestTlp, type IocKind } from '@intersoc/cti';
 import { decide } from '../policy/policy.js';
+import { isBatchObject, type DeclaredBatch } from '../signing/batch.js';
 import { ChainVerifier, type VerifiedObject } from '../signing/verify.js';
-import { recordChains } from '../store/chains.js';
+import { batchOf, recordBatches, recordChains } from '../store/chains.js';
 import { readIntelState, recordReports, type ReportInput } from '../store/intel-state.js';
 import type { Peer } from '../store/peers.js';
 import { recordLanded } from '../store/sightings.js';
@@ -38,6 +39,7 @@ export function verifierFor(fx: FedContext): BoundVerifier {
     skewSeconds: fx.config.clockSkewSeconds,
     maxTtlSeconds: 400 * 86_400,
     maxHops: fx.config.maxHops + 1,
+    batchOf: (signer, root) => batchOf(fx.db, signer, root),
   });
   const refresh = (): void => {
     verifier.forgetPaths();
@@ -89,11 +91,20 @@ function receiveInTransaction(
     rejected++;
   };
 
+  const declared: DeclaredBatch[] = [];
   objects.forEach((o, at) => {
     const obj = o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : undefined;
     const id = typeof obj?.['id'] === 'string' ? obj['id'] : '';
     const version = versionOf(obj ?? {});
     if (at >= MAX_OBJECTS_PER_REQUEST) return refuse(at, id, version, 'limit', 'too many objects in one request');
+    if (isBatchObject(o)) {
+      // A batch declaration precedes its objects; kept once, never in the CTI store.
+      const d = verifier.declare(o, sender.nodeId);
+      if (!d.ok) return refuse(at, id, version, d.reason.code, d.reason.message);
+      declared.push(d.value);
+      outcomes[at] = { id, version, added: true };
+      return;
+    }
     const r = verifier.verify(o, sender.nodeId);
     if (!r.ok) return refuse(at, id, version, r.reason.code, r.reason.message);
     const v = r.value;
@@ -147,6 +158,7 @@ function receiveInTransaction(
     });
   }
 
+  if (declared.length > 0) recordBatches(fx.db, declared);
   recordChains(
     fx.db,
     fresh.map((x) => ({
@@ -220,7 +232,15 @@ function receiveInTransaction(
       actor: `peer:${sender.nodeId}`,
       outcome: rejected > 0 ? 'failure' : 'success',
       target: sender.nodeId,
-      details: { mode, objects: objects.length, added, duplicates, rejected, relayed },
+      details: {
+        mode,
+        objects: objects.length - declared.length,
+        batches: declared.length,
+        added,
+        duplicates,
+        rejected,
+        relayed,
+      },
     });
   if (fresh.some((x) => x.v.core['type'] === 'indicator')) fx.onIntelChanged?.(tenant);
   return { outcomes, summary: { added, duplicates, rejected, relayed } };

@@ -9,6 +9,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { strictestTlp, type StoredObject, type TlpLevel } from '@intersoc/cti';
 import { attest, type AttestItem } from '../signing/attest.js';
+import type { DeclaredBatch } from '../signing/batch.js';
 import { parseProvenance, splitProvenance, type Hop } from '../signing/provenance.js';
 import { chainOf } from '../store/chains.js';
 import { decide, type PolicyDecision, type PolicyRecipient } from '../policy/policy.js';
@@ -110,9 +111,12 @@ export type Outgoing =
  * chain (in the chain store, or carried inline by older rows) and its originator's terms.
  */
 export function outgoingOf(fx: FedContext, objects: readonly StoredObject[], terms: SharingTerms): Outgoing[] {
+  const batches = new Map<string, DeclaredBatch | undefined>();
   return objects.map((s) => {
     const { core, provenance } = splitProvenance(s.object);
-    const stored = s.provenance.source.startsWith('peer:') ? chainOf(fx.db, s.tenant, s.id, s.version) : undefined;
+    const stored = s.provenance.source.startsWith('peer:')
+      ? chainOf(fx.db, s.tenant, s.id, s.version, batches)
+      : undefined;
     if (stored) return { kind: 'relay' as const, core, chain: stored };
     const parsed = provenance === undefined ? undefined : parseProvenance(provenance);
     return parsed?.ok
@@ -168,10 +172,11 @@ class Run {
     this.ttlSeconds = fx.config.attestationTtlDays * 86_400;
   }
 
-  private queue(peer: string, objects: Record<string, unknown>[]): void {
-    if (objects.length === 0) return;
-    this.fx.taxii.addObjects(FEDERATION_ROOT, outboxOf(peer), objects);
-    this.queued[peer] = (this.queued[peer] ?? 0) + objects.length;
+  /** Queues a batch's declaration and objects (`SignedBatch.declare`) for a peer. */
+  private queue(peer: string, declared: Record<string, unknown>[]): void {
+    if (declared.length < 2) return;
+    this.fx.taxii.addObjects(FEDERATION_ROOT, outboxOf(peer), declared);
+    this.queued[peer] = (this.queued[peer] ?? 0) + declared.length - 1;
   }
 
   /** Places one chunk (inside a transaction). */
@@ -225,7 +230,7 @@ class Run {
             note(core, peer.nodeId, d, 0);
             if (d.allow) allowed.push(i);
           });
-          if (allowed.length > 0) this.queue(peer.nodeId, batch.for(peer.nodeId, allowed));
+          if (allowed.length > 0) this.queue(peer.nodeId, batch.declare(peer.nodeId, allowed));
         }
         if (mode.ledger)
           for (const core of m.objects) shared.push({ tenant, id: String(core['id']), version: versionOf(core) });
@@ -266,7 +271,7 @@ class Run {
       }
       if (perPeer.size === 0) continue;
       const batch = attest(fx.keys, signable, { ttlSeconds: this.ttlSeconds, explicit: mode.explicit, now: fx.now });
-      for (const [peer, indices] of perPeer) this.queue(peer, batch.for(peer, indices));
+      for (const [peer, indices] of perPeer) this.queue(peer, batch.declare(peer, indices));
     }
 
     if (log.total > 0) fx.journal.recordDecisionGroups(this.id, log.groups());
