@@ -1,0 +1,301 @@
+/**
+ * @module
+ * Action steps: the approval gate (policy from our step extension, else the strictest default of
+ * the step's command types), manual tasks that wait for an answer, the in-flight marker written
+ * before any command runs, per-step timeouts, retries with exponential backoff (only for
+ * idempotent steps, or failures that certainly had no effect), out_args, and the actions that
+ * connectors report with their inverse (time-boxed when the step says so). A dry run goes through
+ * the same path and asks each executor to describe instead of execute.
+ */
+import { AppError } from '@intersoc/core';
+import { stepExtension } from '../cacao/extension.js';
+import type { CommandData, WorkflowStep } from '../cacao/types.js';
+import {
+  CommandError,
+  type ActionRecord,
+  type AgentDirectory,
+  type CommandContext,
+  type CommandExecutor,
+  type CommandResult,
+} from '../commands/types.js';
+import { approvalState } from './approvals.js';
+import { failStep, writeAndSettle, type FlowHost } from './flow.js';
+import type { LiveRun } from './live.js';
+import { stepScope } from './scope.js';
+import type { BranchState } from './state.js';
+import type { ApprovalPolicy, RecordedAction, TransitionBody } from './types.js';
+
+/** What action steps need from the engine. */
+export interface ActionHost extends FlowHost {
+  readonly executors: ReadonlyMap<string, CommandExecutor>;
+  readonly directory: AgentDirectory;
+  readonly timeoutMs: number;
+  readonly approvalTtlMs: number;
+  readonly backoffMs: number;
+  now(): number;
+  /** Calls the engine back at `at` to drive the run again (retries, deadlines). */
+  wakeAt(live: LiveRun, at: number): void;
+}
+
+const ORDER: readonly ApprovalPolicy[] = ['auto', 'one', 'four-eyes', 'never'];
+const MAX_OUTPUT = 8 * 1024;
+
+/** The approval policy of an action step. */
+export function policyOf(live: LiveRun, host: ActionHost, step: WorkflowStep): ApprovalPolicy {
+  const ext = stepExtension(step);
+  if (ext.approval) return ext.approval;
+  let p: ApprovalPolicy = 'auto';
+  for (const c of step.commands ?? []) {
+    const e = host.executors.get(c.type) as
+      (CommandExecutor & { approval?(c: CommandData): ApprovalPolicy }) | undefined;
+    const d = c.type === 'manual' ? 'auto' : (e?.approval?.(c) ?? 'one');
+    if (ORDER.indexOf(d) > ORDER.indexOf(p)) p = d;
+  }
+  return p;
+}
+
+/** The command context of a step. */
+function contextOf(
+  live: LiveRun,
+  host: ActionHost,
+  stepId: string,
+  step: WorkflowStep,
+  attempt: number,
+  signal: AbortSignal,
+): CommandContext {
+  const pb = live.playbook;
+  const agentId = step.agent;
+  const agent = agentId === undefined ? undefined : pb.agent_definitions?.[agentId];
+  const registration = agentId === undefined ? undefined : host.directory.agent(live.ctx.tenant, agentId, agent);
+  const scope = stepScope(pb, step, live.s.vars);
+  return {
+    ctx: live.ctx,
+    run: live.id,
+    step: stepId,
+    attempt,
+    ...(agentId === undefined ? {} : { agentId }),
+    ...(agent ? { agent } : {}),
+    ...(registration ? { registration } : {}),
+    targets: (step.targets ?? []).flatMap((id) => {
+      const def = pb.target_definitions?.[id];
+      return def ? [{ id, def }] : [];
+    }),
+    substitute: scope.substitute,
+    secret: (ref) => {
+      const auth = pb.authentication_info_definitions?.[ref];
+      const key = typeof auth?.kms_key_identifier === 'string' ? auth.kms_key_identifier : ref;
+      return host.directory.secret(live.ctx.tenant, key);
+    },
+    signal,
+    timeoutMs: step.timeout ?? host.timeoutMs,
+  };
+}
+
+/** True when the step may run again after it was interrupted. */
+export function idempotentStep(live: LiveRun, host: ActionHost, stepId: string, step: WorkflowStep): boolean {
+  const ext = stepExtension(step);
+  if (ext.idempotent !== undefined) return ext.idempotent;
+  const cmds = (step.commands ?? []).filter((c) => c.type !== 'manual');
+  if (cmds.length === 0) return true;
+  const c = contextOf(live, host, stepId, step, 1, new AbortController().signal);
+  return cmds.every((cmd) => host.executors.get(cmd.type)?.idempotent(cmd, c) === true);
+}
+
+const manualOf = (step: WorkflowStep): CommandData[] => (step.commands ?? []).filter((c) => c.type === 'manual');
+
+/** A ready action branch: gate it, or start its next attempt. */
+export function readyAction(
+  live: LiveRun,
+  host: ActionHost,
+  b: BranchState,
+  stepId: string,
+  step: WorkflowStep,
+): Promise<void> {
+  const s = live.s;
+  if (b.attempt === 0 && !s.dryRun) {
+    const policy = policyOf(live, host, step);
+    if (policy === 'never') {
+      return writeAndSettle(
+        live,
+        host,
+        b,
+        failStep(live, b, stepId, step, 'approval policy never: this action may not run on this node'),
+      );
+    }
+    if (policy !== 'auto') {
+      const ttl = stepExtension(step).approval_ttl ?? host.approvalTtlMs;
+      const expires = host.now() + ttl;
+      host.wakeAt(live, expires);
+      return live.write([
+        {
+          kind: 'step.waiting',
+          branch: b.id,
+          step: stepId,
+          wait: {
+            kind: 'approval',
+            policy,
+            expires,
+            reason: `waits for ${policy === 'one' ? 'one approver' : 'four eyes (two people other than the requester)'}`,
+          },
+        },
+      ]);
+    }
+  }
+  return startAttempt(live, host, b, stepId, step);
+}
+
+/** Starts the next attempt: a manual task waits for its answer first; otherwise the in-flight marker, then the commands. */
+export function startAttempt(
+  live: LiveRun,
+  host: ActionHost,
+  b: BranchState,
+  stepId: string,
+  step: WorkflowStep,
+): Promise<void> {
+  const s = live.s;
+  const manual = manualOf(step);
+  if (manual.length > 0 && !s.dryRun && b.answered === undefined) {
+    const scope = stepScope(live.playbook, step, s.vars);
+    const task = manual
+      .map((c) => scope.substitute(typeof c.command === 'string' ? c.command : (c.description ?? 'manual task')))
+      .join('\n');
+    const expires = step.timeout === undefined ? undefined : host.now() + step.timeout;
+    if (expires !== undefined) host.wakeAt(live, expires);
+    return live.write([
+      {
+        kind: 'step.waiting',
+        branch: b.id,
+        step: stepId,
+        wait: {
+          kind: 'manual',
+          task,
+          outArgs: step.out_args ?? [],
+          reason: 'waits for an analyst to do the task and answer',
+          ...(expires ? { expires } : {}),
+        },
+      },
+    ]);
+  }
+  const attempt = b.attempt + 1;
+  const started = live.write([{ kind: 'step.started', branch: b.id, step: stepId, attempt }]);
+  return started.then(() => execute(live, host, b, stepId, step, attempt));
+}
+
+function bounded(output: Record<string, unknown>): Record<string, unknown> {
+  const text = JSON.stringify(output);
+  return text.length <= MAX_OUTPUT ? output : { truncated: true, head: text.slice(0, MAX_OUTPUT) };
+}
+
+/** Runs the commands of an attempt (after its in-flight marker is stored) and writes how it ended. */
+async function execute(
+  live: LiveRun,
+  host: ActionHost,
+  b: BranchState,
+  stepId: string,
+  step: WorkflowStep,
+  attempt: number,
+): Promise<void> {
+  const s = live.s;
+  const controller = new AbortController();
+  live.aborts.set(b.id, controller);
+  const c = contextOf(live, host, stepId, step, attempt, controller.signal);
+  const timer = setTimeout(
+    () => controller.abort(new CommandError(`step timed out after ${c.timeoutMs} ms`)),
+    c.timeoutMs,
+  );
+  const results: CommandResult[] = [];
+  let failure: CommandError | undefined;
+  try {
+    for (const cmd of step.commands ?? []) {
+      if (cmd.type === 'manual') {
+        // Done by a person (answered before this attempt); a dry run says what it would ask.
+        if (s.dryRun)
+          results.push({
+            output: { type: 'manual', wouldAsk: c.substitute(String(cmd.command ?? cmd.description ?? 'manual task')) },
+          });
+        continue;
+      }
+      const exec = host.executors.get(cmd.type);
+      if (!exec) throw new CommandError(`no executor for command type ${cmd.type} on this node`);
+      if (s.dryRun) {
+        results.push({
+          output: {
+            type: cmd.type,
+            wouldRun: exec.describe(cmd, c),
+            agent: c.agentId ?? null,
+            targets: c.targets.map((t) => t.id),
+          },
+        });
+        continue;
+      }
+      if (controller.signal.aborted) throw controller.signal.reason;
+      results.push(await exec.execute(cmd, c));
+    }
+  } catch (err) {
+    failure =
+      err instanceof CommandError
+        ? err
+        : new CommandError(err instanceof AppError || err instanceof Error ? err.message : String(err));
+  } finally {
+    clearTimeout(timer);
+    live.aborts.delete(b.id);
+  }
+  if (live.s.finished || live.broken) return; // cancelled meanwhile: the command's outcome is in its audit trail
+  if (failure) {
+    const ext = stepExtension(step);
+    const retries = ext.retries ?? 0;
+    if (attempt <= retries && (failure.safeToRetry || idempotentStep(live, host, stepId, step))) {
+      const at = host.now() + Math.min((ext.backoff ?? host.backoffMs) * 2 ** (attempt - 1), 3_600_000);
+      host.wakeAt(live, at);
+      return live.write([{ kind: 'step.retry', branch: b.id, step: stepId, attempt, error: failure.message, at }]);
+    }
+    return writeAndSettle(live, host, b, failStep(live, b, stepId, step, attempts(attempt, failure.message)));
+  }
+  const body = finished(live, b, stepId, step, results);
+  // Time-boxed containment: the engine wakes up when the box ends.
+  for (const a of body.kind === 'step.finished' ? (body.actions ?? []) : [])
+    if (a.expires !== undefined) host.wakeAt(live, a.expires);
+  return writeAndSettle(live, host, b, [body]);
+}
+
+function attempts(n: number, message: string): string {
+  return n > 1 ? `${message} (after ${n} attempts)` : message;
+}
+
+/** The success transition of an action step, with its out_args and recorded actions. */
+export function finished(
+  live: LiveRun,
+  b: BranchState,
+  stepId: string,
+  step: WorkflowStep,
+  results: readonly CommandResult[],
+): TransitionBody {
+  const out = step.out_args ?? [];
+  const vars: Record<string, string> = { ...(b.answered ?? {}) };
+  for (const r of results) {
+    for (const [k, v] of Object.entries(r.values ?? {})) if (out.includes(k)) vars[k] = v;
+    if (r.text !== undefined && out[0] !== undefined && r.values?.[out[0]] === undefined) vars[out[0]] = r.text;
+  }
+  const timebox = stepExtension(step).timebox;
+  const now = Date.now();
+  const actions: Omit<RecordedAction, 'seq' | 'step'>[] = results
+    .flatMap((r) => r.actions ?? [])
+    .map((a: ActionRecord) => ({ ...a, ...(timebox ? { expires: now + timebox } : {}) }));
+  const next = step.on_success ?? step.on_completion;
+  const output = bounded({ commands: results.map((r) => r.output) });
+  return {
+    kind: 'step.finished',
+    branch: b.id,
+    step: stepId,
+    outcome: 'success',
+    ...(next ? { next } : {}),
+    ...(Object.keys(vars).length > 0 ? { vars } : {}),
+    output,
+    ...(actions.length > 0 ? { actions } : {}),
+  };
+}
+
+/** Whether the votes on a waiting approval grant it. */
+export function granted(policy: ApprovalPolicy, b: BranchState): ReturnType<typeof approvalState> {
+  return approvalState(policy, b.approvals);
+}

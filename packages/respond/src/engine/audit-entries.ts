@@ -1,0 +1,134 @@
+/**
+ * @module
+ * The audit entries of runs: every run, step, approval, command and rollback is written to the
+ * node's hash-chained audit log (the same chain, checkpoints and `audit verify` as API calls), in
+ * the transaction of the transition it records. Entries name the run, the step and the sequence
+ * number of the transition, so an auditor can follow a run through the log. `step.started`
+ * (the in-flight marker) and `branch.ended` are bookkeeping and have no entry of their own: the
+ * step's finish records when it started and how many attempts it took.
+ */
+import type { AuditInput, JsonValue } from '@intersoc/storage';
+import type { RunState } from './state.js';
+import type { Transition } from './types.js';
+
+/** Who caused a transition: a person for their decisions, else the engine acting for the requester. */
+function actorOf(t: Transition, run: RunState): string {
+  switch (t.kind) {
+    case 'approval':
+    case 'step.answered':
+    case 'step.resolved':
+    case 'rollback.requested':
+      return t.by;
+    case 'action.reverted':
+    case 'action.extended':
+      return t.by;
+    case 'run.finished':
+      return t.by ?? 'system';
+    case 'run.created':
+      return t.requestedBy;
+    default:
+      return run.requestedBy === 'system' ? 'system' : `engine for ${run.requestedBy}`;
+  }
+}
+
+function json(v: unknown): JsonValue {
+  return JSON.parse(JSON.stringify(v ?? null)) as JsonValue;
+}
+
+/** The audit entry of one transition, or undefined for bookkeeping transitions. */
+export function auditEntry(t: Transition, run: RunState, stepName?: string): AuditInput | undefined {
+  if (t.kind === 'step.started' || t.kind === 'branch.ended') return undefined;
+  const base = {
+    tenant: run.tenant,
+    actor: actorOf(t, run),
+    actorTenant: run.tenant,
+    action: `respond.${t.kind}`,
+    time: t.time,
+  };
+  const details: Record<string, JsonValue> = { run: run.id, seq: t.seq, playbook: run.playbook, version: run.version };
+  if (run.dryRun) details['dryRun'] = true;
+  let outcome: AuditInput['outcome'] = 'success';
+  let target = `run:${run.id}`;
+  switch (t.kind) {
+    case 'run.created':
+      details['trigger'] = json(t.trigger);
+      details['digest'] = t.digest;
+      details['variables'] = json(Object.keys(t.vars));
+      break;
+    case 'step.finished':
+      target = `run:${run.id}/${t.step}`;
+      outcome = t.outcome === 'success' ? 'success' : 'failure';
+      details['step'] = t.step;
+      if (stepName) details['name'] = stepName;
+      if (t.next) details['next'] = t.next;
+      if (t.error) details['error'] = t.error;
+      if (t.output) details['output'] = json(t.output);
+      if (t.actions && t.actions.length > 0) {
+        details['actions'] = json(
+          t.actions.map((a) => ({ connector: a.connector, summary: a.summary, inverse: a.inverse })),
+        );
+      }
+      if (t.vars) details['variables'] = json(Object.keys(t.vars));
+      break;
+    case 'step.retry':
+      target = `run:${run.id}/${t.step}`;
+      outcome = 'failure';
+      details['step'] = t.step;
+      details['attempt'] = t.attempt;
+      details['error'] = t.error;
+      details['retryAt'] = t.at;
+      break;
+    case 'step.waiting':
+      target = `run:${run.id}/${t.step}`;
+      details['step'] = t.step;
+      details['wait'] = json(t.wait);
+      break;
+    case 'approval':
+      target = `run:${run.id}/${t.step}`;
+      outcome = t.decision === 'approve' ? 'success' : 'denied';
+      details['step'] = t.step;
+      details['decision'] = t.decision;
+      if (t.reason) details['reason'] = t.reason;
+      break;
+    case 'step.answered':
+      target = `run:${run.id}/${t.step}`;
+      details['step'] = t.step;
+      // Answers may hold what an analyst typed: the names go to the log, the values stay in the run.
+      details['variables'] = json(Object.keys(t.vars));
+      break;
+    case 'step.resolved':
+      target = `run:${run.id}/${t.step}`;
+      details['step'] = t.step;
+      details['resolution'] = t.resolution;
+      break;
+    case 'branch.forked':
+      target = `run:${run.id}/${t.step}`;
+      details['step'] = t.step;
+      details['branches'] = json(t.children);
+      if (t.output) details['output'] = json(t.output);
+      break;
+    case 'child.started':
+      target = `run:${run.id}/${t.step}`;
+      details['step'] = t.step;
+      details['child'] = t.run;
+      break;
+    case 'run.finished':
+      outcome = t.status === 'succeeded' ? 'success' : 'failure';
+      details['status'] = t.status;
+      if (t.reason) details['reason'] = t.reason;
+      break;
+    case 'action.reverted':
+      outcome = t.ok ? 'success' : 'failure';
+      details['action'] = t.action;
+      details['why'] = t.why;
+      if (t.error) details['error'] = t.error;
+      break;
+    case 'action.extended':
+      details['action'] = t.action;
+      details['expires'] = t.expires;
+      break;
+    case 'rollback.requested':
+      break;
+  }
+  return { ...base, target, outcome, details };
+}

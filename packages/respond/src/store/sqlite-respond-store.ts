@@ -1,0 +1,434 @@
+/**
+ * @module
+ * The respond store in the node's main database. Transitions are append-only; the run row, the
+ * open waits and the actions are indexes over them, maintained in the same transaction, together
+ * with the audit entries (the node's hash-chained audit log, through a synchronous append on the
+ * same database): a transition, its effects on the indexes and its audit entry commit at once.
+ */
+import { AppError, type AuthContext } from '@intersoc/core';
+import { migrate, type AuditEntry, type AuditInput, type SqliteDb } from '@intersoc/storage';
+import type { Playbook } from '../cacao/types.js';
+import type { RunSummary, RunTrigger, Transition, TransitionBody } from '../engine/types.js';
+import type { OpenWait, PlaybookBrief, RunPage, RunWrite, StoredAction, StoredPlaybook } from './types.js';
+
+const STEPS = [
+  `CREATE TABLE respond_playbooks (
+     tenant TEXT NOT NULL,
+     id TEXT NOT NULL,
+     version TEXT NOT NULL,
+     name TEXT NOT NULL,
+     digest TEXT NOT NULL,
+     source TEXT NOT NULL,
+     tlp TEXT,
+     signed_by TEXT NOT NULL,
+     added_by TEXT NOT NULL,
+     added_at INTEGER NOT NULL,
+     doc TEXT NOT NULL,
+     PRIMARY KEY (tenant, id, version)
+   ) WITHOUT ROWID;
+   CREATE TABLE respond_runs (
+     tenant TEXT NOT NULL,
+     id TEXT NOT NULL,
+     playbook_id TEXT NOT NULL,
+     playbook_version TEXT NOT NULL,
+     playbook_name TEXT NOT NULL,
+     status TEXT NOT NULL,
+     dry_run INTEGER NOT NULL,
+     requested_by TEXT NOT NULL,
+     trigger TEXT NOT NULL,
+     parent_run TEXT,
+     created INTEGER NOT NULL,
+     updated INTEGER NOT NULL,
+     reason TEXT,
+     PRIMARY KEY (tenant, id)
+   ) WITHOUT ROWID;
+   CREATE INDEX respond_runs_by_created ON respond_runs (tenant, created);
+   CREATE INDEX respond_runs_by_status ON respond_runs (status);
+   CREATE TABLE respond_transitions (
+     tenant TEXT NOT NULL,
+     run TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     time INTEGER NOT NULL,
+     body TEXT NOT NULL,
+     PRIMARY KEY (tenant, run, seq)
+   ) WITHOUT ROWID;
+   CREATE TABLE respond_waits (
+     tenant TEXT NOT NULL,
+     run TEXT NOT NULL,
+     branch TEXT NOT NULL,
+     doc TEXT NOT NULL,
+     expires INTEGER,
+     PRIMARY KEY (tenant, run, branch)
+   ) WITHOUT ROWID;
+   CREATE TABLE respond_actions (
+     tenant TEXT NOT NULL,
+     run TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     state TEXT NOT NULL,
+     expires INTEGER,
+     doc TEXT NOT NULL,
+     PRIMARY KEY (tenant, run, seq)
+   ) WITHOUT ROWID;
+   CREATE INDEX respond_actions_by_expiry ON respond_actions (state, expires);`,
+];
+
+/** Appends audit entries synchronously on the same database (`SqliteAuditStore.appendSync`). */
+export interface SyncAuditLog {
+  appendSync(input: AuditInput): AuditEntry;
+}
+
+interface RunRow {
+  tenant: string;
+  id: string;
+  playbook_id: string;
+  playbook_version: string;
+  playbook_name: string;
+  status: RunSummary['status'];
+  dry_run: number;
+  requested_by: string;
+  trigger: string;
+  parent_run: string | null;
+  created: number;
+  updated: number;
+  reason: string | null;
+}
+
+interface PlaybookRow {
+  tenant: string;
+  id: string;
+  version: string;
+  name: string;
+  digest: string;
+  source: string;
+  tlp: string | null;
+  signed_by: string;
+  added_by: string;
+  added_at: number;
+  doc: string;
+}
+
+function toSummary(r: RunRow): RunSummary {
+  return {
+    tenant: r.tenant,
+    id: r.id,
+    playbookId: r.playbook_id,
+    playbookVersion: r.playbook_version,
+    playbookName: r.playbook_name,
+    status: r.status,
+    dryRun: r.dry_run === 1,
+    requestedBy: r.requested_by,
+    trigger: JSON.parse(r.trigger) as RunTrigger,
+    created: r.created,
+    updated: r.updated,
+    ...(r.reason === null ? {} : { reason: r.reason }),
+    ...(r.parent_run === null ? {} : { parentRun: r.parent_run }),
+  };
+}
+
+function toStored(r: PlaybookRow): StoredPlaybook {
+  return {
+    tenant: r.tenant,
+    id: r.id,
+    version: r.version,
+    name: r.name,
+    digest: r.digest,
+    source: r.source,
+    ...(r.tlp === null ? {} : { tlp: r.tlp }),
+    signedBy: JSON.parse(r.signed_by) as string[],
+    addedBy: r.added_by,
+    addedAt: r.added_at,
+    playbook: JSON.parse(r.doc) as Playbook,
+  };
+}
+
+/** The respond store. */
+export class SqliteRespondStore {
+  readonly #db: SqliteDb;
+  readonly #audit: SyncAuditLog;
+  readonly #insertTransition;
+  readonly #touchRun;
+
+  constructor(db: SqliteDb, audit: SyncAuditLog) {
+    this.#db = db;
+    this.#audit = audit;
+    migrate(db, 'respond', STEPS);
+    this.#insertTransition = db.prepare(
+      'INSERT INTO respond_transitions (tenant, run, seq, time, body) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.#touchRun = db.prepare('UPDATE respond_runs SET updated = ? WHERE tenant = ? AND id = ?');
+  }
+
+  /** The database (the engine's callers share it). */
+  get db(): SqliteDb {
+    return this.#db;
+  }
+
+  // playbooks ---------------------------------------------------------------------------------
+
+  /** Stores a playbook version; false when that version is already stored (same digest), CONFLICT when it differs. */
+  putPlaybook(ctx: AuthContext, p: Omit<StoredPlaybook, 'tenant'>): boolean {
+    const existing = this.#db
+      .prepare('SELECT digest FROM respond_playbooks WHERE tenant = ? AND id = ? AND version = ?')
+      .get(ctx.tenant, p.id, p.version) as { digest: string } | undefined;
+    if (existing) {
+      if (existing.digest === p.digest) {
+        // The same version again (say, with a new signature): keep the newest document.
+        this.#db
+          .prepare('UPDATE respond_playbooks SET doc = ?, signed_by = ? WHERE tenant = ? AND id = ? AND version = ?')
+          .run(JSON.stringify(p.playbook), JSON.stringify(p.signedBy), ctx.tenant, p.id, p.version);
+        return false;
+      }
+      throw new AppError(
+        'CONFLICT',
+        `playbook ${p.id} version ${p.version} is already stored with other content; a changed playbook needs a later modified time`,
+      );
+    }
+    this.#db
+      .prepare(
+        `INSERT INTO respond_playbooks (tenant, id, version, name, digest, source, tlp, signed_by, added_by, added_at, doc)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        ctx.tenant,
+        p.id,
+        p.version,
+        p.name,
+        p.digest,
+        p.source,
+        p.tlp ?? null,
+        JSON.stringify(p.signedBy),
+        p.addedBy,
+        p.addedAt,
+        JSON.stringify(p.playbook),
+      );
+    return true;
+  }
+
+  /** One version of a playbook (the latest by default). */
+  getPlaybook(ctx: AuthContext, id: string, version?: string): StoredPlaybook | undefined {
+    const row = (
+      version === undefined
+        ? this.#db
+            .prepare('SELECT * FROM respond_playbooks WHERE tenant = ? AND id = ? ORDER BY version DESC LIMIT 1')
+            .get(ctx.tenant, id)
+        : this.#db
+            .prepare('SELECT * FROM respond_playbooks WHERE tenant = ? AND id = ? AND version = ?')
+            .get(ctx.tenant, id, version)
+    ) as PlaybookRow | undefined;
+    return row ? toStored(row) : undefined;
+  }
+
+  /** The versions of a playbook, newest first. */
+  versions(ctx: AuthContext, id: string): { version: string; digest: string; addedAt: number; source: string }[] {
+    return (
+      this.#db
+        .prepare(
+          'SELECT version, digest, added_at, source FROM respond_playbooks WHERE tenant = ? AND id = ? ORDER BY version DESC',
+        )
+        .all(ctx.tenant, id) as { version: string; digest: string; added_at: number; source: string }[]
+    ).map((r) => ({ version: r.version, digest: r.digest, addedAt: r.added_at, source: r.source }));
+  }
+
+  /** Every playbook of the tenant, latest version each, by name. */
+  listPlaybooks(ctx: AuthContext): PlaybookBrief[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT p.*, c.n FROM respond_playbooks p
+         JOIN (SELECT id, max(version) AS v, count(*) AS n FROM respond_playbooks WHERE tenant = ? GROUP BY id) c
+           ON c.id = p.id AND c.v = p.version
+         WHERE p.tenant = ? ORDER BY p.name, p.id`,
+      )
+      .all(ctx.tenant, ctx.tenant) as (PlaybookRow & { n: number })[];
+    return rows.map((r) => {
+      const s = toStored(r);
+      return {
+        id: s.id,
+        version: s.version,
+        name: s.name,
+        versions: r.n,
+        source: s.source,
+        ...(s.tlp ? { tlp: s.tlp } : {}),
+        signedBy: s.signedBy,
+        addedAt: s.addedAt,
+        ...(s.playbook.description ? { description: s.playbook.description } : {}),
+      };
+    });
+  }
+
+  // runs --------------------------------------------------------------------------------------
+
+  /** Writes runs' transitions, their index changes and audit entries in one transaction. */
+  writeBatch(writes: readonly RunWrite[]): void {
+    const db = this.#db;
+    const tx = db.transaction(() => {
+      for (const w of writes) {
+        if (w.row) {
+          const r = w.row;
+          const last = w.transitions[w.transitions.length - 1];
+          db.prepare(
+            `INSERT INTO respond_runs (tenant, id, playbook_id, playbook_version, playbook_name, status, dry_run, requested_by,
+               trigger, parent_run, created, updated, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (tenant, id) DO UPDATE SET status = excluded.status, updated = excluded.updated, reason = excluded.reason`,
+          ).run(
+            w.tenant,
+            w.run,
+            r.playbookId,
+            r.playbookVersion,
+            r.playbookName,
+            r.status,
+            r.dryRun ? 1 : 0,
+            r.requestedBy,
+            JSON.stringify(r.trigger),
+            r.parentRun ?? null,
+            r.created,
+            last?.time ?? r.created,
+            r.reason ?? null,
+          );
+        } else {
+          const last = w.transitions[w.transitions.length - 1];
+          if (last) this.#touchRun.run(last.time, w.tenant, w.run);
+        }
+        for (const t of w.transitions) {
+          const { seq, time, ...body } = t;
+          this.#insertTransition.run(w.tenant, w.run, seq, time, JSON.stringify(body));
+        }
+        for (const wt of w.waits ?? []) {
+          if (wt.close) {
+            db.prepare('DELETE FROM respond_waits WHERE tenant = ? AND run = ? AND branch = ?').run(
+              w.tenant,
+              w.run,
+              wt.close.branch,
+            );
+          }
+          if (wt.open) {
+            db.prepare(
+              `INSERT INTO respond_waits (tenant, run, branch, doc, expires) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (tenant, run, branch) DO UPDATE SET doc = excluded.doc, expires = excluded.expires`,
+            ).run(w.tenant, w.run, wt.open.branch, JSON.stringify(wt.open), wt.open.wait.expires ?? null);
+          }
+        }
+        for (const a of w.actions ?? []) {
+          db.prepare(
+            `INSERT INTO respond_actions (tenant, run, seq, state, expires, doc) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (tenant, run, seq) DO UPDATE SET state = excluded.state, expires = excluded.expires, doc = excluded.doc`,
+          ).run(w.tenant, w.run, a.seq, a.state, a.state === 'active' ? (a.expires ?? null) : null, JSON.stringify(a));
+        }
+        for (const e of w.audit) this.#audit.appendSync(e);
+      }
+    });
+    tx.immediate();
+  }
+
+  /** A run's transitions, in order. */
+  transitions(ctx: AuthContext, run: string, after = 0): Transition[] {
+    return (
+      this.#db
+        .prepare(
+          'SELECT seq, time, body FROM respond_transitions WHERE tenant = ? AND run = ? AND seq > ? ORDER BY seq',
+        )
+        .all(ctx.tenant, run, after) as { seq: number; time: number; body: string }[]
+    ).map((r) => ({ ...(JSON.parse(r.body) as TransitionBody), seq: r.seq, time: r.time }));
+  }
+
+  /** One run. */
+  getRun(ctx: AuthContext, id: string): RunSummary | undefined {
+    const r = this.#db.prepare('SELECT * FROM respond_runs WHERE tenant = ? AND id = ?').get(ctx.tenant, id) as
+      RunRow | undefined;
+    return r ? toSummary(r) : undefined;
+  }
+
+  /** Runs of the tenant, newest first. */
+  listRuns(
+    ctx: AuthContext,
+    q: {
+      readonly status?: readonly string[];
+      readonly playbook?: string;
+      readonly limit?: number;
+      readonly before?: number;
+    } = {},
+  ): RunPage {
+    const limit = Math.min(Math.max(Math.trunc(q.limit ?? 100), 1), 1000);
+    const where = ['tenant = ?'];
+    const args: (string | number)[] = [ctx.tenant];
+    if (q.status && q.status.length > 0) {
+      where.push(`status IN (${q.status.map(() => '?').join(', ')})`);
+      args.push(...q.status);
+    }
+    if (q.playbook) {
+      where.push('playbook_id = ?');
+      args.push(q.playbook);
+    }
+    if (q.before !== undefined) {
+      where.push('created < ?');
+      args.push(q.before);
+    }
+    const rows = this.#db
+      .prepare(`SELECT * FROM respond_runs WHERE ${where.join(' AND ')} ORDER BY created DESC, id DESC LIMIT ?`)
+      .all(...args, limit + 1) as RunRow[];
+    const items = rows.slice(0, limit).map(toSummary);
+    const last = items[items.length - 1];
+    return rows.length > limit && last ? { items, nextBefore: last.created } : { items };
+  }
+
+  /** Child runs (of playbook-action steps) of a run. */
+  childRuns(ctx: AuthContext, run: string): string[] {
+    return (
+      this.#db
+        .prepare('SELECT id FROM respond_runs WHERE tenant = ? AND parent_run = ? ORDER BY created')
+        .all(ctx.tenant, run) as {
+        id: string;
+      }[]
+    ).map((r) => r.id);
+  }
+
+  /** Runs of every tenant that have not finished: what an engine resumes at start (node-internal). */
+  unfinishedRuns(): { tenant: string; id: string }[] {
+    return this.#db
+      .prepare("SELECT tenant, id FROM respond_runs WHERE status IN ('running', 'waiting') ORDER BY created")
+      .all() as { tenant: string; id: string }[];
+  }
+
+  /** The approval inbox: open waits of the tenant, oldest first. */
+  openWaits(ctx: AuthContext, run?: string): OpenWait[] {
+    const rows = (
+      run === undefined
+        ? this.#db.prepare('SELECT doc FROM respond_waits WHERE tenant = ?').all(ctx.tenant)
+        : this.#db.prepare('SELECT doc FROM respond_waits WHERE tenant = ? AND run = ?').all(ctx.tenant, run)
+    ) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as OpenWait).sort((a, b) => a.since - b.since);
+  }
+
+  /** Actions of a run, oldest first. */
+  actions(ctx: AuthContext, run: string): StoredAction[] {
+    return (
+      this.#db
+        .prepare('SELECT doc FROM respond_actions WHERE tenant = ? AND run = ? ORDER BY seq')
+        .all(ctx.tenant, run) as {
+        doc: string;
+      }[]
+    ).map((r) => JSON.parse(r.doc) as StoredAction);
+  }
+
+  /** Active time-boxed actions of every tenant due by `now` (node-internal: the timebox sweeper). */
+  dueActions(now: number): StoredAction[] {
+    return (
+      this.#db
+        .prepare(
+          "SELECT doc FROM respond_actions WHERE state = 'active' AND expires IS NOT NULL AND expires <= ? ORDER BY expires",
+        )
+        .all(now) as { doc: string }[]
+    ).map((r) => JSON.parse(r.doc) as StoredAction);
+  }
+
+  /** The soonest expiry of an active time-boxed action or an open wait (node-internal: timers). */
+  nextDeadline(): number | undefined {
+    const a = this.#db
+      .prepare("SELECT min(expires) AS t FROM respond_actions WHERE state = 'active' AND expires IS NOT NULL")
+      .get() as { t: number | null };
+    const w = this.#db.prepare('SELECT min(expires) AS t FROM respond_waits WHERE expires IS NOT NULL').get() as {
+      t: number | null;
+    };
+    const ts = [a.t, w.t].filter((t): t is number => t !== null);
+    return ts.length > 0 ? Math.min(...ts) : undefined;
+  }
+}
