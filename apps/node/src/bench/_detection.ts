@@ -58,6 +58,8 @@ export interface BackgroundRule {
 /** The whole report. */
 export interface DetectionReport {
   readonly captures: number;
+  /** Captures with no event the parser reads: left out of every rate. */
+  readonly empty: readonly string[];
   readonly events: number;
   readonly alerts: number;
   /** Mean over labels of the per-label detection rate. */
@@ -110,10 +112,15 @@ export function detectionReport(
   const details: CaptureScore[] = [];
   const byLevel: Record<string, number> = {};
   const background = new Map<string, { title: string; level: Severity; captures: number; alerts: number }>();
+  const empty: string[] = [];
   let events = 0;
   let alerts = 0;
   for (const c of captures) {
     const evs = captureEvents(corpora, c.file, 'mordor');
+    if (evs.length === 0) {
+      empty.push(c.file);
+      continue;
+    }
     events += evs.length;
     const detector = new SigmaDetector({ ruleSet });
     const drafts: AlertDraft[] = [];
@@ -187,6 +194,7 @@ export function detectionReport(
   const share = (n: number): number => (details.length === 0 ? 0 : round(n / details.length));
   return {
     captures: details.length,
+    empty,
     events,
     alerts,
     labelRate: perLabel.length === 0 ? 0 : round(perLabel.reduce((x, l) => x + l.rate, 0) / perLabel.length),

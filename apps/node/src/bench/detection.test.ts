@@ -72,6 +72,13 @@ describe('detection quality report', () => {
       writeFileSync(path.join(root, 'mordor', file), gzipSync(lines.join('\n')));
       return JSON.stringify({ file, attack_techniques: labels });
     });
+    // Not captures: a macOS metadata copy, and a capture with nothing the parser reads.
+    writeFileSync(path.join(host, '._a.jsonl.gz'), gzipSync('\u0000\u0005\u0016\u0007'));
+    writeFileSync(path.join(host, 'e.jsonl.gz'), gzipSync('not json\n'));
+    manifest.push(
+      JSON.stringify({ file: 'windows/credential_access/host/._a.jsonl.gz', attack_techniques: ['T1003.001'] }),
+      JSON.stringify({ file: 'windows/credential_access/host/e.jsonl.gz', attack_techniques: ['T1562.002'] }),
+    );
     writeFileSync(path.join(root, 'mordor', 'manifest.jsonl'), `${manifest.join('\n')}\n`);
     const rules = path.join(root, 'rules');
     mkdirSync(rules);
@@ -100,6 +107,7 @@ describe('detection quality report', () => {
     const { ruleSet } = loadRuleSet([rules]);
     const r = detectionReport(root, ruleSet);
     expect(r.captures).toBe(4);
+    expect(r.empty).toEqual(['windows/credential_access/host/e.jsonl.gz']);
     expect(r.events).toBe(7);
     expect(r.alerts).toBe(7);
     // Only capture a is detected; c's lsass rule is a sibling of its label, not a detection.

@@ -70,6 +70,7 @@ async function run(o: BenchOptions): Promise<BenchResult> {
     extra: {
       baseline: "the node's starter pack on the same captures",
       captures: hq.report.captures,
+      captures_without_events: hq.report.empty,
       events: hq.report.events,
       benign_data: BENIGN_NOTE,
       sigmahq: hq.extra,

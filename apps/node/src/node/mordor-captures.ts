@@ -34,7 +34,12 @@ export function mordorCaptures(corpora: string, select: (file: string) => boolea
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as ManifestEntry)
     .filter(
-      (m) => m.file.startsWith('windows/') && m.file.endsWith('.jsonl.gz') && (m.attack_techniques?.length ?? 0) > 0,
+      (m) =>
+        m.file.startsWith('windows/') &&
+        m.file.endsWith('.jsonl.gz') &&
+        // `._name`: macOS metadata copies that came along with some captures, not captures.
+        !path.basename(m.file).startsWith('._') &&
+        (m.attack_techniques?.length ?? 0) > 0,
     )
     .filter((m) => select(m.file) && existsSync(path.join(dir, m.file)))
     .map((m) => ({
