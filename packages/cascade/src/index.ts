@@ -82,3 +82,17 @@ export { analyseImpact } from './analysis/impact.js';
 export type { Impact, ImpactFailure, ImpactOptions, OrgImpact, SectorImpact } from './analysis/impact.js';
 export { CASCADE_READ_ROLES, CASCADE_WRITE_ROLES, graphName, SqliteGraphStore } from './store/sqlite-graphs.js';
 export type { GraphInfo, LoadedGraph } from './store/sqlite-graphs.js';
+
+// the SOC: service, settings, warnings
+export { CascadeService } from './service/cascade-service.js';
+export type {
+  CascadeServiceOptions,
+  GraphImpact,
+  IncidentImpact,
+  IncidentRef,
+  WarningRecord,
+} from './service/cascade-service.js';
+export { CascadeSettingsSchema } from './service/settings.js';
+export type { CascadeSettings } from './service/settings.js';
+export { WARNING_TYPE, WarningBodySchema, warningFromStix, warningId, warningToStix } from './warning/warning.js';
+export type { CascadeWarning, WarningFailure, WarningThreat } from './warning/warning.js';
