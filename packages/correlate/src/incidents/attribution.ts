@@ -80,6 +80,8 @@ export class TechniqueClaims {
   private evidence = false;
   private c2: Set<string> | undefined;
   private exfil: ExfilClaim[] | undefined;
+  /** Keys of the pending claims above, so repeats of one finding are kept once. */
+  private pending: Set<string> | undefined;
   private guessers: Set<string> | undefined;
   /** Source addresses of each spraying alert. */
   private sprays: string[][] | undefined;
@@ -110,7 +112,7 @@ export class TechniqueClaims {
     const others = techniques.includes(OVER_C2) ? techniques.filter(isOtherChannel) : [];
     const to = [...k.extIps.map((ip) => `x:${ip}`), ...k.domains.map((d) => `d:${d}`)];
     if (others.length > 0 && to.length > 0 && (this.exfil?.length ?? 0) < CAP) {
-      (this.exfil ??= []).push({ to, others });
+      if (this.fresh(`e:${to.join(' ')}|${others.join(' ')}`)) (this.exfil ??= []).push({ to, others });
       for (const t of techniques) if (t !== OVER_C2 && !others.includes(t)) pushCapped(this.techniques, t);
       return;
     }
@@ -122,11 +124,19 @@ export class TechniqueClaims {
       for (const a of from) addCapped(this.guessers, a);
     }
     if (sprays && from.length > 0 && (this.sprays?.length ?? 0) < CAP) {
-      (this.sprays ??= []).push(from);
+      if (this.fresh(`s:${from.join(' ')}`)) (this.sprays ??= []).push(from);
       for (const t of techniques) if (t !== SPRAYING) pushCapped(this.techniques, t);
       return;
     }
     for (const t of techniques) pushCapped(this.techniques, t);
+  }
+
+  /** True the first time `key` is seen. */
+  private fresh(key: string): boolean {
+    this.pending ??= new Set();
+    if (this.pending.has(key)) return false;
+    this.pending.add(key);
+    return true;
   }
 
   /** Takes in the claims of an incident merged into this one. */
@@ -144,8 +154,13 @@ export class TechniqueClaims {
       this.guessers ??= new Set();
       for (const v of o.guessers) addCapped(this.guessers, v);
     }
-    for (const e of o.exfil ?? []) if ((this.exfil?.length ?? 0) < CAP) (this.exfil ??= []).push(e);
-    for (const s of o.sprays ?? []) if ((this.sprays?.length ?? 0) < CAP) (this.sprays ??= []).push(s);
+    for (const e of o.exfil ?? []) {
+      if ((this.exfil?.length ?? 0) < CAP && this.fresh(`e:${e.to.join(' ')}|${e.others.join(' ')}`))
+        (this.exfil ??= []).push(e);
+    }
+    for (const s of o.sprays ?? []) {
+      if ((this.sprays?.length ?? 0) < CAP && this.fresh(`s:${s.join(' ')}`)) (this.sprays ??= []).push(s);
+    }
   }
 
   /** The techniques and tactics the incident claims now (unsorted). */
