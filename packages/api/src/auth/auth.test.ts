@@ -383,6 +383,29 @@ describe('parallel guesses', () => {
   });
 });
 
+describe('authenticate() for other servers', () => {
+  it('throws a 429 error for a throttled check, so TAXII does not answer 401', async () => {
+    const hb = await createHarness({ throttle: new LoginThrottle({ now: () => 7_000_000 }) });
+    try {
+      const a = hb.authenticator;
+      for (let i = 0; i < 5; i++) {
+        expect(await a.authenticate({ authorization: basic('acme/annie', `wrong guess ${i}`), ip: '10.5.5.5' })).toBe(
+          undefined,
+        );
+      }
+      await expect(
+        a.authenticate({ authorization: basic('acme/annie', TEST_PASSWORD), ip: '10.5.5.5' }),
+      ).rejects.toMatchObject({ code: 'RATE_LIMITED', statusCode: 429, retryAfterSeconds: 1 });
+      // The same account from another address is not locked.
+      expect((await a.authenticate({ authorization: basic('acme/annie', TEST_PASSWORD), ip: '10.5.5.6' }))?.user).toBe(
+        'annie',
+      );
+    } finally {
+      await hb.close();
+    }
+  });
+});
+
 describe('Basic credential cache', () => {
   it('checks a Basic password once, not on every request, until the password changes', async () => {
     const hb = await createHarness();
