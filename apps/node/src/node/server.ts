@@ -69,7 +69,8 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
 
   // Committed alerts are published per tenant (`alerts.<tenant>`) for live consumers.
   const bus = new InProcessBus();
-  let durable: DurableIngest | undefined;
+  // The journal replays a lost worker's open blocks; it starts after the pipeline it feeds.
+  let recoverLostWorker = (): void => undefined;
   const pipeline = await startPipeline(config, {
     workers: workerCount(config),
     lockedBy: 'serve',
@@ -77,17 +78,17 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
     onAlerts: (alerts) => {
       for (const a of alerts) void bus.publish(`alerts.${a.tenant}`, a);
     },
-    onWorkerLost: () => void durable?.recoverLostWorker(),
+    onWorkerLost: () => recoverLostWorker(),
   });
   // Everything an earlier run acknowledged but did not commit is replayed before sources open.
-  durable = await DurableIngest.start(pipeline, config.data, {
+  const journal = await DurableIngest.start(pipeline, config.data, {
     checkpointMs: config.ingest.journalCheckpointMs,
     onError: (m) => logger.error({ stage: 'journal' }, m),
   }).catch(async (err: unknown) => {
     await pipeline.close();
     throw err;
   });
-  const journal = durable;
+  recoverLostWorker = () => void journal.recoverLostWorker();
   const reader = openEventReader(path.join(config.data, EVENTS_DB_FILE), createHydrator());
   const sources: RunningSource[] = [];
   const closers: (() => Promise<void>)[] = [];
