@@ -8,7 +8,7 @@
  * the node on purpose: a playbook names an agent, the registry says what it is here.
  */
 import type { AuthContext } from '@intersoc/core';
-import type { AgentTarget, CommandData } from '../cacao/types.js';
+import type { AgentTarget, AuthenticationInfo, CommandData } from '../cacao/types.js';
 
 /** An agent registered on this node (from `<data>/respond/<tenant>/agents.json`). */
 export interface RegisteredAgent {
@@ -37,9 +37,14 @@ export interface CommandContext {
   readonly agent?: AgentTarget;
   readonly registration?: RegisteredAgent;
   readonly targets: readonly { readonly id: string; readonly def: AgentTarget }[];
+  /** The agent's authentication information (its id and definition, secrets removed). */
+  readonly auth?: { readonly id: string; readonly def: AuthenticationInfo };
   /** Variable substitution (`__name__:value`) in the step's scope. */
   readonly substitute: (text: string) => string;
-  /** Resolved authentication information of the agent, by reference; never logged. */
+  /**
+   * A secret by reference, never logged: an authentication_info id (its `kms_key_identifier`
+   * names the node secret) or a registration's secret name.
+   */
   readonly secret: (ref: string) => string | undefined;
   readonly signal: AbortSignal;
   /** Step timeout, ms. */

@@ -68,7 +68,11 @@ function contextOf(
   const agent = agentId === undefined ? undefined : pb.agent_definitions?.[agentId];
   const registration = agentId === undefined ? undefined : host.directory.agent(live.ctx.tenant, agentId, agent);
   const scope = stepScope(pb, step, live.s.vars);
+  const authId = typeof agent?.authentication_info === 'string' ? agent.authentication_info : undefined;
+  const authDef = authId === undefined ? undefined : pb.authentication_info_definitions?.[authId];
+  const { password: _p, private_key: _k, token: _t, ...publicAuth } = authDef ?? { type: '' };
   return {
+    ...(authId && authDef ? { auth: { id: authId, def: publicAuth } } : {}),
     ctx: live.ctx,
     run: live.id,
     step: stepId,

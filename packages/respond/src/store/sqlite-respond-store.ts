@@ -70,6 +70,22 @@ const STEPS = [
      PRIMARY KEY (tenant, run, seq)
    ) WITHOUT ROWID;
    CREATE INDEX respond_actions_by_expiry ON respond_actions (state, expires);`,
+  // Requests from processes that do not drive runs (the CLI beside a serving node) to the one that does.
+  `CREATE TABLE respond_requests (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     tenant TEXT NOT NULL,
+     caller TEXT NOT NULL,
+     op TEXT NOT NULL,
+     args TEXT NOT NULL,
+     created INTEGER NOT NULL,
+     done INTEGER NOT NULL DEFAULT 0,
+     result TEXT,
+     error TEXT
+   );
+   CREATE INDEX respond_requests_open ON respond_requests (done, id);`,
+  // Runs by what triggered them (an incident's or a case's runs).
+  `ALTER TABLE respond_runs ADD COLUMN trigger_ref TEXT;
+   CREATE INDEX respond_runs_by_trigger ON respond_runs (tenant, trigger_ref);`,
 ];
 
 /** Appends audit entries synchronously on the same database (`SqliteAuditStore.appendSync`). */
@@ -267,7 +283,7 @@ export class SqliteRespondStore {
           const last = w.transitions[w.transitions.length - 1];
           db.prepare(
             `INSERT INTO respond_runs (tenant, id, playbook_id, playbook_version, playbook_name, status, dry_run, requested_by,
-               trigger, parent_run, created, updated, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               trigger, parent_run, created, updated, reason, trigger_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (tenant, id) DO UPDATE SET status = excluded.status, updated = excluded.updated, reason = excluded.reason`,
           ).run(
             w.tenant,
@@ -283,6 +299,7 @@ export class SqliteRespondStore {
             r.created,
             last?.time ?? r.created,
             r.reason ?? null,
+            r.trigger.ref ?? null,
           );
         } else {
           const last = w.transitions[w.transitions.length - 1];
@@ -343,6 +360,8 @@ export class SqliteRespondStore {
     q: {
       readonly status?: readonly string[];
       readonly playbook?: string;
+      /** Incident or case id that triggered the runs. */
+      readonly trigger?: string;
       readonly limit?: number;
       readonly before?: number;
     } = {},
@@ -357,6 +376,10 @@ export class SqliteRespondStore {
     if (q.playbook) {
       where.push('playbook_id = ?');
       args.push(q.playbook);
+    }
+    if (q.trigger) {
+      where.push('trigger_ref = ?');
+      args.push(q.trigger);
     }
     if (q.before !== undefined) {
       where.push('created < ?');
@@ -418,6 +441,58 @@ export class SqliteRespondStore {
         )
         .all(now) as { doc: string }[]
     ).map((r) => JSON.parse(r.doc) as StoredAction);
+  }
+
+  // requests ------------------------------------------------------------------------------------
+
+  /** Queues a request for the engine that drives runs; returns its id. */
+  queueRequest(ctx: AuthContext, op: string, args: unknown): number {
+    const r = this.#db
+      .prepare('INSERT INTO respond_requests (tenant, caller, op, args, created) VALUES (?, ?, ?, ?, ?)')
+      .run(ctx.tenant, JSON.stringify(ctx), op, JSON.stringify(args), Date.now());
+    return Number(r.lastInsertRowid);
+  }
+
+  /** Open requests, oldest first (node-internal: the engine owner). */
+  openRequests(limit = 100): { id: number; ctx: AuthContext; op: string; args: unknown }[] {
+    return (
+      this.#db
+        .prepare('SELECT id, caller, op, args FROM respond_requests WHERE done = 0 ORDER BY id LIMIT ?')
+        .all(limit) as {
+        id: number;
+        caller: string;
+        op: string;
+        args: string;
+      }[]
+    ).map((r) => ({
+      id: r.id,
+      ctx: JSON.parse(r.caller) as AuthContext,
+      op: r.op,
+      args: JSON.parse(r.args) as unknown,
+    }));
+  }
+
+  /** Records a request's outcome. */
+  finishRequest(id: number, outcome: { result?: unknown; error?: { code: string; message: string } }): void {
+    this.#db
+      .prepare('UPDATE respond_requests SET done = 1, result = ?, error = ? WHERE id = ?')
+      .run(
+        outcome.result === undefined ? null : JSON.stringify(outcome.result),
+        outcome.error ? JSON.stringify(outcome.error) : null,
+        id,
+      );
+  }
+
+  /** A request's outcome, once done. */
+  requestOutcome(id: number): { done: boolean; result?: unknown; error?: { code: string; message: string } } {
+    const r = this.#db.prepare('SELECT done, result, error FROM respond_requests WHERE id = ?').get(id) as
+      { done: number; result: string | null; error: string | null } | undefined;
+    if (!r || r.done === 0) return { done: false };
+    return {
+      done: true,
+      ...(r.result === null ? {} : { result: JSON.parse(r.result) as unknown }),
+      ...(r.error === null ? {} : { error: JSON.parse(r.error) as { code: string; message: string } }),
+    };
   }
 
   /** The soonest expiry of an active time-boxed action or an open wait (node-internal: timers). */
