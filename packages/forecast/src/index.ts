@@ -19,3 +19,32 @@ export type { BandPoint, Backtest, ForecastOptions, SeriesForecast } from './sel
 // series input
 export { CSV_LIMITS, formatTime, parseSeriesCsv, regularise, seasonsFor } from './series/csv.js';
 export type { RegularSeries, TimeStyle } from './series/csv.js';
+
+// next-step prediction
+export type {
+  CatalogEntry,
+  Counts,
+  ModelCard,
+  ModelSource,
+  NextStep,
+  NextStepModelData,
+  Scored,
+} from './next/types.js';
+export { BLEND, DEFAULT_TOP, MAX_QUERY_TECHNIQUES, NextStepModel, techniqueId } from './next/model.js';
+export { buildModel, cleanSequence, extendModel } from './next/train.js';
+export type { AttackCatalog, SequenceSource, TrainingInput } from './next/train.js';
+export { parseAfb, parseFlowBundle } from './next/flows.js';
+export type { AttackFlow, FlowAction } from './next/flows.js';
+export { loadAttack, loadFlows, loadTramReports, reportSource } from './next/corpus.js';
+export type { ReportSequence } from './next/corpus.js';
+export {
+  casesOf,
+  constantPredictor,
+  crossValidate,
+  foldsOf,
+  hitRates,
+  markovPredictor,
+  modelPredictor,
+} from './next/evaluate.js';
+export type { CrossValidation, HitRates, NextCase, Predictor } from './next/evaluate.js';
+export { CONSTANT_TACTICS, RELEASED_MODEL, releasedModelData, trainReleased } from './next/release.js';

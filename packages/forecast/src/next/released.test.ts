@@ -1,0 +1,34 @@
+/**
+ * The released model against the corpora: rebuilding it gives the shipped file, and its
+ * cross-validated figures (by document, on TRAM's annotated reports) beat the baselines scored on
+ * the same held-out cases. The figures themselves are in the model card and the README.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { RELEASED_MODEL, trainReleased } from './release.js';
+import type { CrossValidation } from './evaluate.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const corpora = process.env['INTERSOC_CORPORA'] ?? path.resolve(repo, '../shared/corpora');
+
+describe.skipIf(!existsSync(path.join(corpora, 'ml', 'tram')))('released next-step model', { tags: ['corpus'] }, () => {
+  const built = trainReleased(corpora);
+
+  it('is what the corpora rebuild (intersoc predict train)', () => {
+    const shipped = readFileSync(RELEASED_MODEL, 'utf8');
+    expect(`${JSON.stringify(built)}\n`).toBe(shipped);
+  });
+
+  it('beats the Markov chain over tactics and the popular constant on reports it did not train on', () => {
+    const cv = built.card?.figures['cross_validation'] as CrossValidation;
+    expect(cv.model.cases).toBeGreaterThan(1000);
+    expect(cv.model.tactic_hit3).toBeGreaterThan(cv.markov.tactic_hit3 + 0.03);
+    expect(cv.model.tactic_hit3).toBeGreaterThan(cv.popular.tactic_hit3 + 0.03);
+    expect(cv.model.technique_hit10).toBeGreaterThan(cv.popular.technique_hit10 + 0.03);
+    expect(cv.model.tactic_hit3).toBeGreaterThanOrEqual(0.62);
+    expect(cv.model.technique_hit10).toBeGreaterThanOrEqual(0.55);
+    expect(cv.nll.calibrated).toBeLessThan(cv.nll.raw);
+  });
+});
