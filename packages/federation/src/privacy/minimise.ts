@@ -164,13 +164,16 @@ export class Minimiser {
   /** One object rewritten, or the reason it is withheld. */
   private object(o: Readonly<Record<string, unknown>>, n: Counters): Record<string, unknown> | string {
     const type = String(o['type'] ?? '');
-    const out: Record<string, unknown> = { ...o };
-    for (const p of INTERNAL_PROPERTIES) {
-      if (p in out) {
-        delete out[p];
-        n.removed++;
+    // Most shared objects are indicators with nothing to drop: they leave as they are.
+    const internal = INTERNAL_PROPERTIES.some((p) => p in o);
+    const out: Record<string, unknown> = type === 'indicator' && !internal ? (o as Record<string, unknown>) : { ...o };
+    if (internal)
+      for (const p of INTERNAL_PROPERTIES) {
+        if (p in out) {
+          delete out[p];
+          n.removed++;
+        }
       }
-    }
     switch (type) {
       case 'indicator': {
         const pattern = typeof o['pattern'] === 'string' ? o['pattern'] : '';
@@ -291,13 +294,20 @@ const IPV4 = /\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3
 const HOST = /\b[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})+\b/g;
 
 /** Rewrites `*_ref` and `*_refs` properties after objects were renamed or removed. */
+function touchesRenamed(o: Record<string, unknown>, renamed: ReadonlyMap<string, string | null>): boolean {
+  for (const k in o) {
+    const v = o[k];
+    if (typeof v === 'string') {
+      if (k.endsWith('_ref') && renamed.has(v)) return true;
+    } else if (Array.isArray(v) && k.endsWith('_refs')) {
+      for (const x of v) if (typeof x === 'string' && renamed.has(x)) return true;
+    }
+  }
+  return false;
+}
+
 function remapRefs(o: Record<string, unknown>, renamed: ReadonlyMap<string, string | null>): Record<string, unknown> {
-  const touches = Object.entries(o).some(
-    ([k, v]) =>
-      (k.endsWith('_ref') && typeof v === 'string' && renamed.has(v)) ||
-      (k.endsWith('_refs') && Array.isArray(v) && v.some((x) => typeof x === 'string' && renamed.has(x))),
-  );
-  if (!touches) return o;
+  if (!touchesRenamed(o, renamed)) return o;
   const out: Record<string, unknown> = { ...o };
   for (const [k, v] of Object.entries(o)) {
     if (k.endsWith('_ref') && typeof v === 'string' && renamed.has(v)) {

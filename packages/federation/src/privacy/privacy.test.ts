@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { scoId, validateStix } from '@intersoc/cti';
 import { testIndicator } from '../internal/testing.js';
@@ -51,6 +52,13 @@ describe('pseudonyms', () => {
     expect(a).not.toBe(new Pseudonymiser(Buffer.alloc(32, 2), 'x').pseudonym('internal-ip', '10.0.0.5'));
     expect(p.pseudonym('hostname', 'WS-1.corp')).toBe(p.pseudonym('hostname', 'ws-1.corp.'));
     expect(p.pseudonym('email', 'a@b.example')).toMatch(/^[0-9a-f]{24}@pseudonym\.invalid$/);
+  });
+
+  it('are HMAC-SHA256 under the community key, so every member derives the same ones', () => {
+    for (const k of [Buffer.alloc(16, 3), Buffer.alloc(32, 4), Buffer.alloc(64, 5), Buffer.alloc(100, 6)]) {
+      const mac = createHmac('sha256', k).update('username\0alice').digest('hex');
+      expect(new Pseudonymiser(k, 'x').pseudonym('username', 'alice')).toBe(`ps-${mac.slice(0, 24)}`);
+    }
   });
 });
 

@@ -5,9 +5,9 @@
  * (which names the recipient) is signed per recipient.
  */
 import { randomBytes } from 'node:crypto';
-import { canonicalJson } from '@intersoc/cti';
 import type { NodeKeys } from '../identity/identity.js';
 import { b64u, fromB64u, sha256 } from '../internal/bytes.js';
+import { canonicalJson, canonicalOrder } from '../internal/canonical.js';
 import { signBytes } from '../internal/keys.js';
 import type { SharingTerms } from '../policy/terms.js';
 import { batchObject } from './batch.js';
@@ -61,6 +61,7 @@ export class SignedBatch {
   private readonly salts: Buffer[];
   private readonly saltText: string[];
   private readonly leaves: readonly Buffer[];
+  private readonly cores: readonly Readonly<Record<string, unknown>>[];
   private pathText: string[] | undefined;
   private readonly root: string;
   private readonly tree: MerkleTree;
@@ -75,8 +76,11 @@ export class SignedBatch {
     const pool = randomBytes(16 * items.length);
     this.salts = items.map((_, i) => pool.subarray(16 * i, 16 * i + 16));
     this.saltText = this.salts.map((x) => b64u(x));
+    // Objects leave in canonical key order, so that each receiver's digest is a plain
+    // JSON.stringify (see internal/canonical.ts); the text is the same either way.
+    this.cores = items.map((it) => (it.digest ? it.core : canonicalOrder(it.core)));
     const leaves = items.map((it, i) => {
-      const digest = it.digest ?? coreDigest(it.core);
+      const digest = it.digest ?? coreDigest(this.cores[i] as Readonly<Record<string, unknown>>);
       return hopLeaf(this.salts[i] as Buffer, digest, it.chain?.[it.chain.length - 1]);
     });
     this.tree = buildTree(leaves);
@@ -109,10 +113,10 @@ export class SignedBatch {
   }
 
   private withChain(i: number, last: string, v: 1 | 2, terms: SharingTerms | undefined): Record<string, unknown> {
-    const it = this.items[i] as AttestItem;
+    const core = this.cores[i] as Readonly<Record<string, unknown>>;
     const prev = this.previous(i);
     const out: Record<string, unknown> = {};
-    for (const k in it.core) out[k] = it.core[k];
+    for (const k in core) out[k] = core[k];
     out[PROVENANCE_PROPERTY] = prev
       ? { ...prev, v, chain: [...prev.chain, last] }
       : terms

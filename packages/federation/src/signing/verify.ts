@@ -7,9 +7,9 @@
  * path. Returns a reason instead of throwing: a bad object is data to log, not a crash.
  */
 import { fail, ok, type Result } from '@intersoc/core';
-import { canonicalJson } from '@intersoc/cti';
 import { fingerprint } from '../identity/identity.js';
 import { fromB64u, sameBytes } from '../internal/bytes.js';
+import { canonicalJson } from '../internal/canonical.js';
 import { verifyBytes } from '../internal/keys.js';
 import { coreDigest, hopLeaf } from './attest.js';
 import { BATCH_PROPERTY, batchResolver, leafOf, parseBatch, type DeclaredBatch } from './batch.js';

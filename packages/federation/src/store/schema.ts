@@ -7,7 +7,8 @@
  */
 import { migrate, type SqliteDb } from '@intersoc/storage';
 
-const MIGRATIONS = [
+/** The migration steps, in order (exported for the upgrade test). */
+export const MIGRATIONS = [
   `CREATE TABLE fed_peers (
      node_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, name TEXT NOT NULL, sector TEXT NOT NULL,
      country TEXT NOT NULL, communities TEXT NOT NULL, endpoint TEXT, reliability TEXT NOT NULL,
@@ -69,6 +70,28 @@ const MIGRATIONS = [
      PRIMARY KEY (tenant, id, version));`,
   // Batch declarations received: version 2 chains refer to them instead of repeating them.
   `CREATE TABLE fed_batches (signer TEXT NOT NULL, root TEXT NOT NULL, batch TEXT NOT NULL, PRIMARY KEY (signer, root));`,
+  // Tables whose key is most of the row keep it once (WITHOUT ROWID) instead of in a second
+  // B-tree: one row per object shared or received, so this halves what those writes cost.
+  `CREATE TABLE fed_reports_k (
+     tenant TEXT NOT NULL, object_id TEXT NOT NULL, version TEXT NOT NULL, origin TEXT NOT NULL, sender TEXT NOT NULL,
+     confidence INTEGER, hops INTEGER NOT NULL, value_key TEXT NOT NULL, received INTEGER NOT NULL,
+     PRIMARY KEY (tenant, object_id, version, origin, sender)) WITHOUT ROWID;
+   INSERT INTO fed_reports_k SELECT tenant, object_id, version, origin, sender, confidence, hops, value_key, received FROM fed_reports;
+   DROP TABLE fed_reports;
+   ALTER TABLE fed_reports_k RENAME TO fed_reports;
+   CREATE INDEX fed_reports_key ON fed_reports (tenant, value_key);
+   CREATE TABLE fed_ledger_k (
+     tenant TEXT NOT NULL, id TEXT NOT NULL, version TEXT NOT NULL, run TEXT NOT NULL,
+     PRIMARY KEY (tenant, id, version)) WITHOUT ROWID;
+   INSERT INTO fed_ledger_k SELECT tenant, id, version, run FROM fed_ledger;
+   DROP TABLE fed_ledger;
+   ALTER TABLE fed_ledger_k RENAME TO fed_ledger;
+   CREATE TABLE fed_chains_k (
+     tenant TEXT NOT NULL, id TEXT NOT NULL, version TEXT NOT NULL, chain TEXT NOT NULL,
+     PRIMARY KEY (tenant, id, version)) WITHOUT ROWID;
+   INSERT INTO fed_chains_k SELECT tenant, id, version, chain FROM fed_chains;
+   DROP TABLE fed_chains;
+   ALTER TABLE fed_chains_k RENAME TO fed_chains;`,
 ];
 
 /** Creates or upgrades the federation tables. */

@@ -19,8 +19,12 @@ import { DecisionLog } from '../store/journal.js';
 import { FEDERATION_ROOT } from '../transport/peer-client.js';
 import { audit, minimiserFor, type FedContext } from './context.js';
 
-/** Objects signed under one Merkle root. */
-export const SIGN_BATCH = 64;
+/**
+ * Objects signed under one Merkle root. A declared batch lists every leaf, so its size costs
+ * no bytes per object; a larger one spreads each signature, verification and declaration row
+ * over more objects.
+ */
+export const SIGN_BATCH = 256;
 
 /** Outbox collection of a peer (what it may read) and its inbox (where it may write). */
 export const outboxOf = (peer: string): string => `outbox-${peer}`;
