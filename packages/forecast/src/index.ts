@@ -48,3 +48,22 @@ export {
 } from './next/evaluate.js';
 export type { CrossValidation, HitRates, NextCase, Predictor } from './next/evaluate.js';
 export { CONSTANT_TACTICS, RELEASED_MODEL, releasedModelData, trainReleased } from './next/release.js';
+
+// store and service
+export { SqliteForecastStore } from './store/sqlite-forecast.js';
+export type {
+  ForecastWarning,
+  Granularity,
+  SectorCount,
+  SeriesKind,
+  StoredForecast,
+  WarningKind,
+} from './store/types.js';
+export { ForecastService, RISE_RATIO, validateSectorCounts } from './service/forecast-service.js';
+export type {
+  CountSeries,
+  CountSource,
+  ForecastServiceOptions,
+  ForecastSummary,
+  SectorTrend,
+} from './service/forecast-service.js';

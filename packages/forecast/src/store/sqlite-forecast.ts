@@ -1,0 +1,127 @@
+/**
+ * @module
+ * SQLite store of forecasts, warnings and sector counts, in the node's main database. Every
+ * call takes the caller's context and touches only its tenant.
+ */
+import type { AuthContext } from '@intersoc/core';
+import { migrate, type SqliteDb } from '@intersoc/storage';
+import type { ForecastWarning, Granularity, SectorCount, StoredForecast } from './types.js';
+
+const STEPS = [
+  `CREATE TABLE forecast_series (
+     tenant TEXT NOT NULL,
+     series TEXT NOT NULL,
+     granularity TEXT NOT NULL,
+     made INTEGER NOT NULL,
+     doc TEXT NOT NULL,
+     PRIMARY KEY (tenant, series, granularity)
+   ) WITHOUT ROWID;
+   CREATE TABLE forecast_warnings (
+     tenant TEXT NOT NULL,
+     id TEXT NOT NULL,
+     time INTEGER NOT NULL,
+     doc TEXT NOT NULL,
+     PRIMARY KEY (tenant, id)
+   ) WITHOUT ROWID;
+   CREATE INDEX forecast_warnings_by_time ON forecast_warnings (tenant, time);
+   CREATE TABLE forecast_sector_counts (
+     tenant TEXT NOT NULL,
+     sector TEXT NOT NULL,
+     technique TEXT NOT NULL,
+     member TEXT NOT NULL,
+     day INTEGER NOT NULL,
+     count INTEGER NOT NULL,
+     PRIMARY KEY (tenant, sector, technique, member, day)
+   ) WITHOUT ROWID;`,
+];
+
+/** Warnings kept per tenant (oldest dropped). */
+const MAX_WARNINGS = 5000;
+
+/** The forecast store. */
+export class SqliteForecastStore {
+  constructor(private readonly db: SqliteDb) {
+    migrate(db, 'forecast', STEPS);
+  }
+
+  /** Replaces the stored forecasts of the caller's tenant that are in `list`. */
+  putForecasts(ctx: AuthContext, list: readonly StoredForecast[]): void {
+    const put = this.db.prepare(
+      'INSERT OR REPLACE INTO forecast_series (tenant, series, granularity, made, doc) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      for (const f of list) put.run(ctx.tenant, f.series, f.granularity, f.made, JSON.stringify(f));
+    })();
+  }
+
+  /** Every stored forecast of the tenant (optionally of one granularity). */
+  forecasts(ctx: AuthContext, granularity?: Granularity): StoredForecast[] {
+    const rows = (
+      granularity
+        ? this.db
+            .prepare('SELECT doc FROM forecast_series WHERE tenant = ? AND granularity = ? ORDER BY series')
+            .all(ctx.tenant, granularity)
+        : this.db.prepare('SELECT doc FROM forecast_series WHERE tenant = ? ORDER BY series').all(ctx.tenant)
+    ) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as StoredForecast);
+  }
+
+  /** One stored forecast. */
+  forecast(ctx: AuthContext, series: string, granularity: Granularity): StoredForecast | undefined {
+    const row = this.db
+      .prepare('SELECT doc FROM forecast_series WHERE tenant = ? AND series = ? AND granularity = ?')
+      .get(ctx.tenant, series, granularity) as { doc: string } | undefined;
+    return row ? (JSON.parse(row.doc) as StoredForecast) : undefined;
+  }
+
+  /** Adds warnings (an id already stored is kept as it was); returns those that were new. */
+  addWarnings(ctx: AuthContext, list: readonly ForecastWarning[]): ForecastWarning[] {
+    const put = this.db.prepare('INSERT OR IGNORE INTO forecast_warnings (tenant, id, time, doc) VALUES (?, ?, ?, ?)');
+    const added: ForecastWarning[] = [];
+    this.db.transaction(() => {
+      for (const w of list) if (put.run(ctx.tenant, w.id, w.time, JSON.stringify(w)).changes > 0) added.push(w);
+      this.db
+        .prepare(
+          `DELETE FROM forecast_warnings WHERE tenant = ? AND id IN (
+             SELECT id FROM forecast_warnings WHERE tenant = ? ORDER BY time DESC LIMIT -1 OFFSET ?)`,
+        )
+        .run(ctx.tenant, ctx.tenant, MAX_WARNINGS);
+    })();
+    return added;
+  }
+
+  /** The tenant's warnings, newest first. */
+  warnings(ctx: AuthContext, limit = 100): ForecastWarning[] {
+    return (
+      this.db
+        .prepare('SELECT doc FROM forecast_warnings WHERE tenant = ? ORDER BY time DESC, id LIMIT ?')
+        .all(ctx.tenant, limit) as { doc: string }[]
+    ).map((r) => JSON.parse(r.doc) as ForecastWarning);
+  }
+
+  /** Stores shared sector counts (a member's count for a day replaces the earlier one). */
+  putSectorCounts(ctx: AuthContext, rows: readonly SectorCount[]): number {
+    const put = this.db.prepare(
+      `INSERT OR REPLACE INTO forecast_sector_counts (tenant, sector, technique, member, day, count)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      for (const r of rows) put.run(ctx.tenant, r.sector, r.technique, r.member, r.day, r.count);
+    })();
+    return rows.length;
+  }
+
+  /** Daily totals per sector and technique since `from`, with the number of members reporting. */
+  sectorTotals(
+    ctx: AuthContext,
+    from: number,
+  ): { sector: string; technique: string; day: number; count: number; members: number }[] {
+    return this.db
+      .prepare(
+        `SELECT sector, technique, day, SUM(count) AS count, COUNT(DISTINCT member) AS members
+           FROM forecast_sector_counts WHERE tenant = ? AND day >= ?
+          GROUP BY sector, technique, day ORDER BY sector, technique, day`,
+      )
+      .all(ctx.tenant, from) as { sector: string; technique: string; day: number; count: number; members: number }[];
+  }
+}
