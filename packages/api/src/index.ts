@@ -23,6 +23,14 @@ export type { WebAppOptions } from './web/plugin.js';
 // incidents and cases
 export { registerIncidentRoutes } from './incidents/routes.js';
 export { registerCaseRoutes } from './cases/routes.js';
+
+// forecasts, early warnings and next steps
+export { registerForecastRoutes } from './forecast/routes.js';
+export type { ForecastApiService } from './forecast/schemas.js';
+
+// cascades across sectors
+export { registerCascadeRoutes } from './cascade/routes.js';
+export type { CascadeApiService } from './cascade/schemas.js';
 export type {
   AssetInputView,
   AssetView,

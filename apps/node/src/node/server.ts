@@ -15,6 +15,7 @@ import { EVENTS_DB_FILE, NODE_DB_FILE, openDatabase, openEventReader } from '@in
 import { createHydrator } from '../pipeline/hydrator.js';
 import { attachDashboard } from './dashboard/attach.js';
 import { attachIncidents } from './incidents/attach.js';
+import { attachCascade } from './cascade/attach.js';
 import { estateAssets } from './incidents/estate.js';
 import { runDemo } from './demo.js';
 import { openNodeAuthStores } from './audit-keys.js';
@@ -175,6 +176,15 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
         ),
     });
     closers.push(async () => incidents.close());
+    // Cascades across sectors: incident impact, what-if, warnings to and from peer SOCs.
+    const cascade = attachCascade(app, {
+      config,
+      db,
+      bus,
+      ...(federation.federation ? { federation: federation.federation } : {}),
+      log: (level, message, details) => logger[level]({ stage: 'cascade', ...details }, message),
+    });
+    closers.push(async () => cascade.close());
     await app.listen({ host: config.http.host, port: config.http.port });
     closers.push(() => app.close());
     const addr = app.server.address();

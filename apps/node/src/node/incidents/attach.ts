@@ -65,6 +65,16 @@ export function attachIncidents(app: FastifyInstance, w: IncidentWiring): Attach
     reader: w.reader,
     suppress: (a) => feedback.suppresses(a.tenant, a),
     onError: w.onError,
+    // Other stages (cascade impact) follow incidents on `incidents.<tenant>`.
+    onChanges: (c) => {
+      for (const i of c.incidents)
+        void w.bus.publish(`incidents.${i.tenant}`, {
+          id: i.id,
+          hosts: i.hosts,
+          firstSeen: i.firstSeen,
+          title: i.title,
+        });
+    },
   });
   const cases = new CaseService({
     store: new SqliteCaseStore(w.db),
