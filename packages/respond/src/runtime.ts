@@ -82,6 +82,7 @@ export function respondRuntime(o: RuntimeOptions): RespondRuntime {
     ...(o.signer ? { signer: o.signer } : {}),
     trusted: o.trusted,
     putSecrets: (tenant, values) => directory.putSecrets(tenant, values),
+    audit: o.audit,
   });
   return { store, playbooks, engine, directory };
 }

@@ -22,12 +22,12 @@ function actorOf(t: Transition, run: RunState): string {
     case 'action.reverted':
     case 'action.extended':
       return t.by;
-    case 'run.finished':
-      return t.by ?? 'system';
     case 'run.created':
       return t.requestedBy;
-    default:
-      return run.requestedBy === 'system' ? 'system' : `engine for ${run.requestedBy}`;
+    default: {
+      const engine = run.requestedBy === 'system' ? 'system' : `engine for ${run.requestedBy}`;
+      return t.kind === 'run.finished' ? (t.by ?? engine) : engine;
+    }
   }
 }
 

@@ -16,7 +16,7 @@ import {
   type PlaybookVerification,
   type TrustedKey,
 } from '../sign/playbook-signature.js';
-import type { SqliteRespondStore } from '../store/sqlite-respond-store.js';
+import type { SqliteRespondStore, SyncAuditLog } from '../store/sqlite-respond-store.js';
 import type { PlaybookBrief, StoredPlaybook } from '../store/types.js';
 import type { CacaoSchemaValidator } from '../validate/schemas.js';
 import { validatePlaybook, validatePlaybookText, type PlaybookValidation } from '../validate/validate.js';
@@ -34,6 +34,8 @@ export interface PlaybookServiceOptions {
   readonly trusted: (tenant: string) => (keyId: string) => TrustedKey | undefined;
   /** Stores extracted secrets for a tenant. */
   readonly putSecrets?: (tenant: string, values: Readonly<Record<string, string>>) => void;
+  /** The node's audit log: adding and signing playbooks are audited. */
+  readonly audit?: SyncAuditLog;
 }
 
 /** The outcome of adding a playbook. */
@@ -96,6 +98,18 @@ export class PlaybookService {
 
   constructor(o: PlaybookServiceOptions) {
     this.#o = o;
+  }
+
+  #audit(ctx: AuthContext, action: string, target: string, details: Record<string, unknown>): void {
+    this.#o.audit?.appendSync({
+      tenant: ctx.tenant,
+      actor: ctx.user,
+      actorTenant: ctx.tenant,
+      action,
+      target,
+      outcome: 'success',
+      details: JSON.parse(JSON.stringify(details)) as Record<string, never>,
+    });
   }
 
   /** Validates playbook text (schemas, structure, semantics). */
@@ -161,6 +175,14 @@ export class PlaybookService {
       playbook,
     };
     const added = this.#o.store.putPlaybook(ctx, entry);
+    this.#audit(ctx, 'respond.playbook.add', playbook.id, {
+      version: playbook.modified,
+      digest: entry.digest,
+      added,
+      source: entry.source,
+      signedBy,
+      extractedSecrets: extracted,
+    });
     const stored = this.#o.store.getPlaybook(ctx, playbook.id, playbook.modified);
     if (!stored) throw new AppError('STORAGE', `playbook ${playbook.id} was not stored`);
     return { stored, added, warnings, extracted };
@@ -202,6 +224,11 @@ export class PlaybookService {
     const signed = signPlaybook(stored.playbook, signer);
     const signedBy = [...new Set([...stored.signedBy, signer.keyId])];
     this.#o.store.putPlaybook(ctx, { ...stored, playbook: signed, signedBy });
+    this.#audit(ctx, 'respond.playbook.sign', id, {
+      version: stored.version,
+      digest: stored.digest,
+      keyId: signer.keyId,
+    });
     const out = this.#o.store.getPlaybook(ctx, id, stored.version);
     if (!out) throw new AppError('STORAGE', `playbook ${id} vanished`);
     return out;
