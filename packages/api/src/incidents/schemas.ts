@@ -115,6 +115,9 @@ export const IncidentAlertSchema = z
     tactics: Strings,
     techniques: Strings,
     entities: z.array(z.object({ type: EntityType, value: z.string(), role: z.string().optional() })).readonly(),
+    eventIds: Strings.describe(
+      'the events the alert was raised on, as the event store keys them (GET /api/events/{id}); empty for alerts kept before ids were',
+    ),
   })
   .meta({ id: 'IncidentAlert' });
 

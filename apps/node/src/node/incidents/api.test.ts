@@ -34,7 +34,7 @@ function alert(i: number, o: Partial<Alert> & { entities: Alert['entities'] }): 
     severity: 'high',
     tactics: ['credential-access'],
     techniques: ['T1003.001'],
-    eventIds: [],
+    eventIds: [`event-${i}a`, `event-${i}b`],
     summary: `alert ${i}`,
     ...o,
   };
@@ -143,6 +143,20 @@ describe('incident and case API', () => {
     expect(
       ((await call('victor', 'GET', `/api/incidents/${incidentId}/alerts`)).json()['items'] as unknown[]).length,
     ).toBe(3);
+  });
+
+  it('lists an incident’s alerts with the ids of their events, and documents them', async () => {
+    const res = await call('victor', 'GET', `/api/incidents/${incidentId}/alerts`);
+    const items = res.json()['items'] as { id: string; eventIds?: string[] }[];
+    expect(items.map((a) => [a.id, a.eventIds])).toEqual(
+      [1, 2, 3].map((i) => [`alert-${i}`, [`event-${i}a`, `event-${i}b`]]),
+    );
+    const doc = (await api.app.inject({ method: 'GET', url: '/api/docs' })).json() as {
+      components: { schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }> };
+    };
+    const schema = doc.components.schemas['IncidentAlert'];
+    expect(schema?.properties['eventIds']).toBeDefined();
+    expect(schema?.required).toContain('eventIds');
   });
 
   it('works a case end to end: open, transition, comment, attach, annotate, NIS2, metrics', async () => {
