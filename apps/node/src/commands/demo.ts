@@ -1,22 +1,21 @@
 /**
  * @module
  * `intersoc demo`: generates labelled attack-and-background telemetry with the simulator and
- * ingests it, so a fresh node has something real to show.
+ * ingests it, so a fresh node has something real to show. When a node serves the data folder,
+ * the run is handed to it (only one process may write there).
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { systemContext } from '@intersoc/core';
+import { AppError, systemContext } from '@intersoc/core';
 import { SqliteAssetStore } from '@intersoc/correlate';
-import type { SimRecord, SimTruth } from '@intersoc/simulate';
-import { EVENTS_DB_FILE, NODE_DB_FILE, openDatabase, openEventReader } from '@intersoc/storage';
-import { configFor, dataOptions, intArg, tenantArg, workerCount, type DataFlags } from '../node/options.js';
-import { runDemo } from '../node/demo.js';
-import { ChainRecords, demoTruth } from '../node/demo-truth.js';
+import { NODE_DB_FILE, openDatabase, readWriterInfo } from '@intersoc/storage';
+import { callControl } from '../node/control.js';
+import { runDemoJob, type DemoJob, type DemoJobResult } from '../node/demo-job.js';
 import { estateAssets } from '../node/incidents/estate.js';
 import { withIncidents } from '../node/incidents/offline.js';
+import { configFor, dataOptions, intArg, tenantArg, workerCount, type DataFlags } from '../node/options.js';
 import { startPipeline } from '../node/start-pipeline.js';
-import { createHydrator } from '../pipeline/hydrator.js';
 
 interface DemoFlags extends DataFlags {
   readonly hours?: string;
@@ -40,64 +39,57 @@ export function register(program: Command): void {
       ),
   ).action(async (flags: DemoFlags) => {
     const config = configFor(flags);
-    const tenant = tenantArg(flags.tenant, config);
     const hours = Number(flags.hours ?? '24');
-    if (!(hours > 0 && hours <= 24 * 31)) throw new Error('--hours must be between 0 and 744');
+    if (!(hours > 0 && hours <= 24 * 31)) throw new AppError('VALIDATION', '--hours must be between 0 and 744');
+    const job: DemoJob = {
+      tenant: tenantArg(flags.tenant, config),
+      hours,
+      seed: intArg('seed', flags.seed, 1),
+      truth: flags.truth !== undefined,
+    };
+    let result: DemoJobResult;
+    let handedTo: string | undefined;
     const pipeline = await startPipeline(config, {
       workers: workerCount(config),
+      lockedBy: 'demo',
       onError: (m) => process.stderr.write(`intersoc: ${m}\n`),
+    }).catch((err: unknown) => {
+      const holder = err instanceof AppError && err.code === 'CONFLICT' ? readWriterInfo(config.data) : undefined;
+      if (holder?.control) return holder;
+      throw err;
     });
-    try {
-      let truth: SimTruth | undefined;
-      const records = flags.truth ? new ChainRecords() : undefined;
-      const s = await runDemo(pipeline, {
-        tenant,
-        hours,
-        seed: intArg('seed', flags.seed, 1),
-        // The simulated estate goes into the asset inventory, so incidents know its hosts.
-        onEstate: (estate) => {
+    if ('stats' in pipeline) {
+      try {
+        result = await runDemoJob(pipeline, config.data, job, (estate) => {
+          // The simulated estate goes into the asset inventory, so incidents know its hosts.
           const db = openDatabase(path.join(config.data, NODE_DB_FILE));
           try {
-            new SqliteAssetStore(db).upsert(systemContext(tenant), estateAssets(estate));
+            new SqliteAssetStore(db).upsert(systemContext(job.tenant), estateAssets(estate));
           } finally {
             db.close();
           }
-        },
-        ...(records ? { onRecord: (r: SimRecord) => records.see(r) } : {}),
-        onTruth: (t) => {
-          truth = t;
-        },
-      });
-      if (flags.truth && truth && records) {
-        // The ids come from the store, so they are the ones incidents and searches show.
-        const reader = openEventReader(path.join(config.data, EVENTS_DB_FILE), createHydrator());
-        try {
-          const withIds = demoTruth(truth, records, reader, tenant, s.start, s.end);
-          writeFileSync(flags.truth, `${JSON.stringify(withIds, null, 2)}\n`);
-        } finally {
-          reader.close();
-        }
+        });
+      } finally {
+        await pipeline.close();
       }
-      const incidents = withIncidents(config, ({ stage }) => stage.incidents.counts(systemContext(tenant)).total);
-      const out = {
-        ...s,
-        incidents,
-        stored: pipeline.stats.stored.events,
-        duplicates: pipeline.stats.stored.duplicates,
-        alerts: pipeline.stats.stored.alerts,
-        deadLetters: pipeline.stats.parsed.deadLetters,
-      };
-      if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-      else {
-        const attacks = Object.entries(s.byLabel).filter(([l]) => l !== 'benign');
-        process.stdout.write(
-          `demo: ${s.records} events over ${hours} h into tenant "${tenant}" (${out.stored} new, ${out.duplicates} duplicates, ` +
-            `${out.deadLetters} dead letters, ${out.alerts} alerts, ${incidents} incidents)\n` +
-            `  benign: ${s.byLabel['benign'] ?? 0}; attack techniques: ${attacks.map(([l, c]) => `${l}×${c}`).join(', ')}\n`,
-        );
-      }
-    } finally {
-      await pipeline.close();
+    } else {
+      // A node serves this data folder: it runs the demo on its own pipeline.
+      handedTo = `the running node (pid ${pipeline.pid}${pipeline.url ? `, ${pipeline.url}` : ''})`;
+      result = (await callControl(pipeline.control as string, { cmd: 'demo', args: { ...job } })) as DemoJobResult;
+    }
+    const { truth, ...s } = result;
+    if (flags.truth && truth) writeFileSync(flags.truth, `${JSON.stringify(truth, null, 2)}\n`);
+    const incidents = withIncidents(config, ({ stage }) => stage.incidents.counts(systemContext(job.tenant)).total);
+    const out = { ...s, incidents, ...(handedTo ? { handedTo } : {}) };
+    if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+    else {
+      const attacks = Object.entries(s.byLabel).filter(([l]) => l !== 'benign');
+      process.stdout.write(
+        (handedTo ? `handed to ${handedTo}\n` : '') +
+          `demo: ${s.records} events over ${hours} h into tenant "${job.tenant}" (${out.stored} new, ${out.duplicates} duplicates, ` +
+          `${out.deadLetters} dead letters, ${out.alerts} alerts, ${incidents} incidents)\n` +
+          `  benign: ${s.byLabel['benign'] ?? 0}; attack techniques: ${attacks.map(([l, c]) => `${l}×${c}`).join(', ')}\n`,
+      );
     }
   });
 }

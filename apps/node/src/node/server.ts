@@ -15,7 +15,9 @@ import { EVENTS_DB_FILE, NODE_DB_FILE, openDatabase, openEventReader } from '@in
 import { createHydrator } from '../pipeline/hydrator.js';
 import { attachDashboard } from './dashboard/attach.js';
 import { attachIncidents } from './incidents/attach.js';
+import { attachForecasts } from './forecast/attach.js';
 import { attachCascade } from './cascade/attach.js';
+import { attachRespond } from './respond/attach.js';
 import { estateAssets } from './incidents/estate.js';
 import { runDemo } from './demo.js';
 import { openNodeAuthStores } from './audit-keys.js';
@@ -26,6 +28,7 @@ import { workerCount } from './options.js';
 import { ingestService, searchService } from './services.js';
 import { startSearcher } from './search/searcher.js';
 import { startControlServer } from './control.js';
+import { demoJob, runDemoJob } from './demo-job.js';
 import { DurableIngest } from './durable-ingest.js';
 import { ingestFiles, ingestRequest } from './ingest-files.js';
 import { nodeHealth } from './health.js';
@@ -176,6 +179,17 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
         ),
     });
     closers.push(async () => incidents.close());
+    // Forecasts and early warnings per tenant (hourly), the sector view, and incidents' likely next steps.
+    const forecasts = attachForecasts(app, {
+      config,
+      db,
+      reader,
+      bus,
+      tenants: async () => (await stores.tenants.list(systemContext(DEFAULT_TENANT))).map((t) => t.name),
+      onError: (err) => logger.warn({ err }, 'forecast'),
+      onWarning: (x) => logger.warn({ stage: 'forecast', series: x.series }, x.message),
+    });
+    closers.push(async () => forecasts.close());
     // Cascades across sectors: incident impact, what-if, warnings to and from peer SOCs.
     const cascade = attachCascade(app, {
       config,
@@ -185,6 +199,18 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
       log: (level, message, details) => logger[level]({ stage: 'cascade', ...details }, message),
     });
     closers.push(async () => cascade.close());
+    // Response: CACAO playbooks, approvals, connectors, rollback; the engine owns <data>/respond/writer.lock.
+    const respond = attachRespond(app, {
+      config,
+      db,
+      bus,
+      reader,
+      incidents: incidents.stage.incidents,
+      cases: incidents.cases,
+      ...(federation.federation ? { federation: federation.federation } : {}),
+      onError: (err) => logger.warn({ err }, 'respond'),
+    });
+    closers.push(() => respond.close());
     await app.listen({ host: config.http.host, port: config.http.port });
     closers.push(() => app.close());
     const addr = app.server.address();
@@ -192,7 +218,15 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
     // CLI commands on this data folder hand their work over here (this node is its only writer).
     const control = await startControlServer(
       config.data,
-      { ingest: (args, progress) => ingestFiles(pipeline, ingestRequest(args), progress) },
+      {
+        ingest: (args, progress) => ingestFiles(pipeline, ingestRequest(args), progress),
+        demo: (args) => {
+          const job = demoJob(args);
+          return runDemoJob(pipeline, config.data, job, (estate) =>
+            incidents.stage.assets.upsert(systemContext(job.tenant), estateAssets(estate)),
+          );
+        },
+      },
       (m) => logger.error({ stage: 'control' }, m),
     );
     closers.push(() => control.close());
@@ -227,7 +261,9 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
         rl.close();
         load = !/^n/i.test(answer.trim());
       } else if (!load) {
-        say('  no events yet: run `bin/intersoc demo` for 24 h of simulated, labelled attack telemetry');
+        say(
+          '  no events yet: run `bin/intersoc demo` for 24 h of simulated, labelled attack telemetry (this node ingests it)',
+        );
       }
       if (load) {
         const s = await runDemo(pipeline, {

@@ -49,7 +49,7 @@ describe('journal frames', () => {
     const b = encodeEntry({ kind: 'records', tenant: 'default', records });
     expect(decodeSegment(Buffer.concat([a, b.subarray(0, b.length - 3)])).entries).toHaveLength(1);
     const flipped = Buffer.from(b);
-    flipped[flipped.length - 1] ^= 0xff;
+    flipped.writeUInt8(flipped.readUInt8(flipped.length - 1) ^ 0xff, flipped.length - 1);
     expect(decodeSegment(Buffer.concat([a, flipped, a])).entries).toHaveLength(1);
     expect(decodeSegment(Buffer.alloc(0)).entries).toHaveLength(0);
   });
