@@ -33,6 +33,14 @@ const STEPS = [
      count INTEGER NOT NULL,
      PRIMARY KEY (tenant, sector, technique, member, day)
    ) WITHOUT ROWID;`,
+  // Counts the node sees go by on its bus (peers' sightings) rather than stores elsewhere.
+  `CREATE TABLE forecast_counts (
+     tenant TEXT NOT NULL,
+     series TEXT NOT NULL,
+     hour INTEGER NOT NULL,
+     value INTEGER NOT NULL,
+     PRIMARY KEY (tenant, series, hour)
+   ) WITHOUT ROWID;`,
 ];
 
 /** Warnings kept per tenant (oldest dropped). */
@@ -109,6 +117,26 @@ export class SqliteForecastStore {
       for (const r of rows) put.run(ctx.tenant, r.sector, r.technique, r.member, r.day, r.count);
     })();
     return rows.length;
+  }
+
+  /** Adds `by` to the count of `series` in the hour holding `time`. */
+  bumpCount(ctx: AuthContext, series: string, time: number, by = 1): void {
+    const hour = Math.floor(time / 3_600_000) * 3_600_000;
+    this.db
+      .prepare(
+        `INSERT INTO forecast_counts (tenant, series, hour, value) VALUES (?, ?, ?, ?)
+         ON CONFLICT (tenant, series, hour) DO UPDATE SET value = value + excluded.value`,
+      )
+      .run(ctx.tenant, series, hour, by);
+  }
+
+  /** Hourly counts of `series` in [from, to), as (hour, value) rows. */
+  counts(ctx: AuthContext, series: string, from: number, to: number): { hour: number; value: number }[] {
+    return this.db
+      .prepare(
+        'SELECT hour, value FROM forecast_counts WHERE tenant = ? AND series = ? AND hour >= ? AND hour < ? ORDER BY hour',
+      )
+      .all(ctx.tenant, series, from, to) as { hour: number; value: number }[];
   }
 
   /** Daily totals per sector and technique since `from`, with the number of members reporting. */

@@ -1,0 +1,104 @@
+/**
+ * @module
+ * Adds forecasting to a running node: the forecast store in the main database, the forecast
+ * service over the node's counts, hourly refreshes of every tenant (and of the sector view where
+ * members share counts), warnings published on the bus as `forecast.warnings.<tenant>`, peers'
+ * sightings counted from `federation.sightings.<tenant>`, and the API routes.
+ */
+import type { FastifyInstance } from 'fastify';
+import { systemContext, TENANT_PATTERN, type Config } from '@intersoc/core';
+import { registerForecastRoutes } from '@intersoc/api';
+import type { Bus, Subscription } from '@intersoc/bus';
+import { SqliteIncidentStore } from '@intersoc/correlate';
+import { ForecastService, SqliteForecastStore, type ForecastWarning } from '@intersoc/forecast';
+import type { SqliteDb, SqliteEventReader } from '@intersoc/storage';
+import { ruleService } from '../dashboard/rules.js';
+import { nodeCountSource } from './counts.js';
+import { forecastApiService } from './service.js';
+
+/** How often every tenant is forecast again. */
+const REFRESH_EVERY_MS = 3_600_000;
+/** The first refresh, after the node settles. */
+const FIRST_REFRESH_MS = 60_000;
+
+/** What forecasting needs from the node. */
+export interface ForecastWiring {
+  readonly config: Config;
+  /** The node's main database. */
+  readonly db: SqliteDb;
+  /** The event store's reader (its read connection gives alert and event counts). */
+  readonly reader: SqliteEventReader;
+  readonly bus: Bus;
+  /** The node's tenants (names). */
+  readonly tenants: () => Promise<readonly string[]>;
+  readonly onError: (err: unknown) => void;
+  readonly onWarning?: (w: ForecastWarning) => void;
+}
+
+/** The attached parts. */
+export interface AttachedForecasts {
+  readonly service: ForecastService;
+  /** Forecasts every tenant now; resolves with the warnings raised. */
+  refreshAll(): Promise<ForecastWarning[]>;
+  close(): void;
+}
+
+/** Builds the forecast service, registers its routes and starts the hourly refresh. */
+export function attachForecasts(app: FastifyInstance, w: ForecastWiring): AttachedForecasts {
+  const store = new SqliteForecastStore(w.db);
+  const service = new ForecastService({
+    store,
+    source: nodeCountSource({ events: w.reader.db, node: w.db, forecasts: store }),
+  });
+  const incidents = new SqliteIncidentStore(w.db);
+  const rules = ruleService({ data: w.config.data, reader: w.reader });
+  registerForecastRoutes(app, { forecast: forecastApiService({ forecasts: service, incidents, rules }) });
+
+  const subs: Subscription[] = [
+    w.bus.subscribe('federation.sightings.*', (message, subject) => {
+      const tenant = subject.split('.')[2] ?? '';
+      if (!TENANT_PATTERN.test(tenant)) return;
+      const time = (message as { time?: unknown } | null)?.time;
+      store.bumpCount(systemContext(tenant), 'sightings', typeof time === 'number' ? time : Date.now());
+    }),
+  ];
+
+  const publish = (list: readonly ForecastWarning[]): void => {
+    for (const x of list) {
+      w.onWarning?.(x);
+      void w.bus.publish(`forecast.warnings.${x.tenant}`, x);
+    }
+  };
+  const refreshAll = async (): Promise<ForecastWarning[]> => {
+    const out: ForecastWarning[] = [];
+    for (const t of await w.tenants()) {
+      try {
+        const ctx = systemContext(t);
+        out.push(...service.refresh(ctx).warnings);
+        if (store.sectorTotals(ctx, Date.now() - 56 * 86_400_000).length > 0)
+          out.push(...service.refreshSector(ctx).warnings);
+      } catch (err) {
+        w.onError(err);
+      }
+    }
+    publish(out);
+    return out;
+  };
+  const run = (): void => {
+    refreshAll().catch(w.onError);
+  };
+  const first = setTimeout(run, FIRST_REFRESH_MS);
+  first.unref();
+  const timer = setInterval(run, REFRESH_EVERY_MS);
+  timer.unref();
+
+  return {
+    service,
+    refreshAll,
+    close: () => {
+      clearTimeout(first);
+      clearInterval(timer);
+      for (const s of subs) s.unsubscribe();
+    },
+  };
+}
