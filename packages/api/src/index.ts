@@ -28,10 +28,6 @@ export { registerCaseRoutes } from './cases/routes.js';
 export { registerForecastRoutes } from './forecast/routes.js';
 export type { ForecastApiService } from './forecast/schemas.js';
 
-// forecasts, early warnings and next steps
-export { registerForecastRoutes } from './forecast/routes.js';
-export type { ForecastApiService } from './forecast/schemas.js';
-
 // cascades across sectors
 export { registerCascadeRoutes } from './cascade/routes.js';
 export type { CascadeApiService } from './cascade/schemas.js';

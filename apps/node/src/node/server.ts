@@ -16,7 +16,6 @@ import { createHydrator } from '../pipeline/hydrator.js';
 import { attachDashboard } from './dashboard/attach.js';
 import { attachIncidents } from './incidents/attach.js';
 import { attachForecasts } from './forecast/attach.js';
-import { attachForecasts } from './forecast/attach.js';
 import { attachCascade } from './cascade/attach.js';
 import { attachRespond } from './respond/attach.js';
 import { estateAssets } from './incidents/estate.js';
@@ -180,17 +179,6 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
         ),
     });
     closers.push(async () => incidents.close());
-    // Forecasts and early warnings per tenant (hourly), the sector view, and incidents' likely next steps.
-    const forecasts = attachForecasts(app, {
-      config,
-      db,
-      reader,
-      bus,
-      tenants: async () => (await stores.tenants.list(systemContext(DEFAULT_TENANT))).map((t) => t.name),
-      onError: (err) => logger.warn({ err }, 'forecast'),
-      onWarning: (x) => logger.warn({ stage: 'forecast', series: x.series }, x.message),
-    });
-    closers.push(async () => forecasts.close());
     // Forecasts and early warnings per tenant (hourly), the sector view, and incidents' likely next steps.
     const forecasts = attachForecasts(app, {
       config,
