@@ -44,6 +44,10 @@ export const BODIES: Readonly<Record<string, unknown>> = {
   'PUT /api/case-templates/:key': { name: 'taken over', tasks: [{ title: 'taken over', group: 'triage' }] },
   'DELETE /api/case-templates/:key': undefined,
   'POST /api/feedback/suggestions/:sid': { accept: true },
+  'PUT /api/cascade/graphs/:name': { format: 'json', content: { dependencies: [{ source: 'taken', target: 'over' }] } },
+  'DELETE /api/cascade/graphs/:name': undefined,
+  'POST /api/cascade/graphs/:name/whatif': { fail: ['taken-over'] },
+  'POST /api/cascade/graphs/:name/share': undefined,
   'DELETE /taxii2/:root/collections/:cid/objects/:oid/': undefined,
   'POST /taxii2/:root/collections/:cid/objects/': { raw: '{"objects":[]}', type: 'application/taxii+json;version=2.1' },
 };

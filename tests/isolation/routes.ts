@@ -47,6 +47,8 @@ const FILLS: readonly [RegExp, (ids: Record<string, string>, d: TenantData) => R
   [/^\/api\/assets\/:kind\/:name$/, (i) => ({ kind: 'host', name: i['assetName'] ?? '' })],
   [/^\/api\/case-templates\/:key$/, (i) => ({ key: i['templateKey'] ?? '' })],
   [/^\/api\/feedback\/suggestions\/:sid$/, (i) => ({ sid: i['suggestionId'] ?? '' })],
+  [/^\/api\/cascade\/graphs\/:name/, (i) => ({ name: i['cascadeGraph'] ?? '' })],
+  [/^\/api\/cascade\/incidents\/:id$/, (i) => ({ id: i['cascadeIncidentId'] ?? '' })],
   [/^\/taxii2\/:root\/status\/:id\/$/, (i) => ({ root: 'default', id: i['taxiiStatusId'] ?? '' })],
   [/^\/taxii2\/:root\//, (i, d) => ({ root: 'default', cid: `intel-${d.tenant}`, oid: i['taxiiObjectId'] ?? '' })],
   [/^\/\*$/, (_i, d) => ({ '*': `cases/${d.ids['caseId'] ?? ''}` })],
@@ -89,6 +91,7 @@ export const NO_TENANT_DATA: ReadonlySet<string> = new Set([
   '/federation/v1/lookup/set',
   '/api/audit/verify',
   '/api/alerts/stream',
+  '/api/cascade/sectors',
 ]);
 
 /**
@@ -121,4 +124,6 @@ export const NEEDS_A_PEER: ReadonlySet<string> = new Set([
   '/api/federation/quarantine',
   '/api/federation/sightings',
   '/api/federation/provenance/:id',
+  // Cascade warnings are sent to and received from peer SOCs (tests/federation/cascade.test.ts).
+  '/api/cascade/warnings',
 ]);

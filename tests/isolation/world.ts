@@ -124,6 +124,16 @@ async function seedTenant(d: TenantData, peerCard: Record<string, unknown>): Pro
       host: { name: `${mark}-${host}` },
       user: { name: `${mark}-${host}-user` },
     });
+  // A dependency graph whose substation is the tenant's host: its incident gets a cascade impact.
+  ids['cascadeGraph'] = `${mark}-graph`;
+  const graph = await call(analyst, 'PUT', `/api/cascade/graphs/${ids['cascadeGraph']}`, {
+    format: 'json',
+    content: {
+      entities: [{ id: `${mark}-substation`, name: `${mark} substation`, asset: `${mark}-host` }],
+      dependencies: [{ source: `${mark}-telecom`, target: `${mark}-substation` }],
+    },
+  });
+  if (graph.status !== 200) throw new Error(`cascade graph: ${graph.status} ${graph.text}`);
   const ingest = await call(analyst, 'POST', '/api/ingest?format=json', {
     raw: `${event(1, 'host')}\n${event(2, 'host')}\n${event(3, 'kiosk')}\n{not json ${mark}\n`,
     type: 'application/x-ndjson',
@@ -145,6 +155,13 @@ async function seedTenant(d: TenantData, peerCard: Record<string, unknown>): Pro
     return items.length >= 2 ? items : undefined;
   }, `incidents of ${tenant}`);
   ids['incidentId'] = incidents[0]?.id ?? '';
+  ids['cascadeIncidentId'] = await until(async () => {
+    for (const i of incidents) {
+      const r = await call(analyst, 'GET', `/api/cascade/incidents/${i.id}`);
+      if (r.status === 200) return i.id;
+    }
+    return undefined;
+  }, `the cascade impact of an incident of ${tenant}`);
   ids['incidentFpId'] = incidents[1]?.id ?? '';
   const must = async (method: string, url: string, body?: unknown, raw?: { raw: string; type: string }) => {
     const r = await call(admin, method, url, raw ?? body);
