@@ -120,14 +120,6 @@ export const VIEWS: readonly ViewDef[] = [
     component: lazy(() => import('../views/network')),
   },
   {
-    id: 'cascade',
-    path: '/cascade',
-    title: 'Cascades',
-    group: 'Intelligence',
-    key: 'k',
-    component: lazy(() => import('../views/cascade')),
-  },
-  {
     id: 'health',
     path: '/health',
     title: 'Health',
