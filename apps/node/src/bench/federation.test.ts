@@ -6,7 +6,7 @@ import { measureFederation } from './federation.js';
 describe('bench federation', () => {
   it('mixes every TLP level and personal data, so the policy and the minimiser do real work', async () => {
     const n = 400;
-    const r = await measureFederation({ objects: n, rounds: 1, log: () => undefined });
+    const r = await measureFederation({ objects: n, rounds: 1, profileObjects: 200, log: () => undefined });
     const byTlp = r['objects_by_tlp'] as Record<string, number>;
     for (const level of TLP_LEVELS) expect(byTlp[level], level).toBeGreaterThan(0);
 
@@ -30,7 +30,12 @@ describe('bench federation', () => {
     expect(r['signed_delivered']).toBe(decided - (r['signed_policy_denied'] as number));
     expect(r['signed_wire_bytes_per_object']).toBeGreaterThan(0);
     expect(r['plain_wire_bytes_per_object']).toBeGreaterThan(0);
-    expect(r).toMatchObject({ name: 'federation', unit: 'objects/s', objects: n });
+    expect(r).toMatchObject({ name: 'federation', unit: 'objects/s', objects: n, profiled_objects: 200 });
+    // The profile says where the signed run's time went, as fractions that add up.
+    const profile = r['signed_profile'] as Record<string, number>;
+    const total = Object.values(profile).reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(0.98);
+    expect(total).toBeLessThan(1.02);
   });
 
   it('carries personal data in observables, sightings and free text', () => {

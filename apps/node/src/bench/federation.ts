@@ -6,12 +6,15 @@
  * policy refuses some and the minimiser pseudonymises or withholds others; the result says how
  * many objects each policy outcome got, and what each run wrote. The rate of both runs is the
  * objects handled (from the sender's store to the receiver's) per second; `signed_delivered`
- * says how many of them the policy let through. Goal: ratio ≥ 0.7.
+ * says how many of them the policy let through. Goal: ratio ≥ 0.7. Beside the rates: the CPU
+ * seconds of both runs (`cpu_ratio`, steadier on a shared machine) and a CPU profile of each,
+ * split by part of the system (`signed_profile`, `plain_profile`: fractions of sampled time).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { federationObjects, kindOf, tlpOf } from './_federation-data.js';
+import { cpuProbe, profileRuns } from './_federation-profile.js';
 import { PAGE, plainRun, signedRun, type RunResult, type SignedResult } from './_federation-runs.js';
 import { benchResult, type BenchModule, type BenchOptions, type BenchResult } from './types.js';
 
@@ -20,6 +23,8 @@ export interface FederationBenchOptions {
   readonly objects: number;
   /** Plain and signed runs alternate this many times; each keeps its best. */
   readonly rounds: number;
+  /** Objects of the extra profiled runs (0: none). */
+  readonly profileObjects: number;
   readonly log: (line: string) => void;
 }
 
@@ -63,15 +68,22 @@ export async function measureFederation(o: FederationBenchOptions): Promise<Benc
     const indices = objects.map((_, i) => i);
     let plain: RunResult | undefined;
     let signed: SignedResult | undefined;
+    const cpu = { plain: Infinity, signed: Infinity };
     for (let r = 0; r < o.rounds; r++) {
-      const p = await plainRun(path.join(dir, `p${r}`), objects, o.log);
+      const pc = cpuProbe();
+      const p = await plainRun(path.join(dir, `p${r}`), objects, o.log, pc);
       o.log(`plain: ${Math.round(n / p.seconds)} objects/s`);
       if (!plain || p.seconds < plain.seconds) plain = p;
-      const s = await signedRun(path.join(dir, `s${r}`), objects, o.log);
+      cpu.plain = Math.min(cpu.plain, pc.seconds);
+      const sc = cpuProbe();
+      const s = await signedRun(path.join(dir, `s${r}`), objects, o.log, sc);
       o.log(`signed: ${Math.round(n / s.seconds)} objects/s (${s.stored} delivered)`);
       if (!signed || s.seconds < signed.seconds) signed = s;
+      cpu.signed = Math.min(cpu.signed, sc.seconds);
     }
     if (!plain || !signed) throw new Error('no run');
+    const profiled = o.profileObjects > 0 ? objects.slice(0, o.profileObjects) : [];
+    const profile = profiled.length > 0 ? await profileRuns(dir, profiled, o.log) : undefined;
     return benchResult({
       name: 'federation',
       unit: 'objects/s',
@@ -94,6 +106,12 @@ export async function measureFederation(o: FederationBenchOptions): Promise<Benc
         plain_publish_seconds: r2(plain.shareSeconds),
         plain_pull_store_seconds: r2(plain.pullSeconds),
         ...bytesFigures('plain', plain, n),
+        signed_cpu_seconds: r2(cpu.signed),
+        plain_cpu_seconds: r2(cpu.plain),
+        cpu_ratio: Math.round((cpu.plain / cpu.signed) * 1000) / 1000,
+        ...(profile
+          ? { profiled_objects: profiled.length, signed_profile: profile.signed, plain_profile: profile.plain }
+          : {}),
         goal_ratio: 0.7,
       },
     });
@@ -109,5 +127,10 @@ export const bench: BenchModule = {
   run: (o: BenchOptions) =>
     // Alternating rounds, each run keeping its best: the machine is shared, and a slow moment
     // should not decide the ratio.
-    measureFederation({ objects: o.quick ? 10_000 : 100_000, rounds: o.quick ? 3 : 2, log: o.log }),
+    measureFederation({
+      objects: o.quick ? 10_000 : 100_000,
+      rounds: o.quick ? 3 : 2,
+      profileObjects: o.quick ? 10_000 : 20_000,
+      log: o.log,
+    }),
 };

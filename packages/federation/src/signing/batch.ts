@@ -112,6 +112,14 @@ export function batchResolver(lookup: (signer: string, root: string) => Declared
     if (!b) return `chain.${j}: batch ${ref.r} of ${ref.n} was not declared`;
     if ((j === 0) !== (b.hop.terms !== undefined)) return `chain.${j}: batch of the wrong kind`;
     if (ref.i >= b.hop.c) return `chain.${j}: index outside the batch`;
-    return { ...b.hop, i: ref.i, s: ref.s, p: b64u(Buffer.concat(auditPath(b.tree, ref.i))) };
+    // The audit path is derived when something reads it (a relay re-emitting the hop whole, the
+    // API): verifying against the declared leaves needs none.
+    const hop = { ...b.hop, i: ref.i, s: ref.s } as Hop;
+    let path: string | undefined;
+    Object.defineProperty(hop, 'p', {
+      enumerable: true,
+      get: () => (path ??= b64u(Buffer.concat(auditPath(b.tree, ref.i)))),
+    });
+    return hop;
   };
 }

@@ -8,7 +8,7 @@
  */
 import { systemContext } from '@intersoc/core';
 import type { AddOutcome } from '@intersoc/cti';
-import { indicatorsFromStix, normaliseValue, strictestTlp, type IocKind } from '@intersoc/cti';
+import { hashAlgorithm, indicatorsFromStix, normaliseValue, strictestTlp, type IocKind } from '@intersoc/cti';
 import { decide } from '../policy/policy.js';
 import { isBatchObject, type DeclaredBatch } from '../signing/batch.js';
 import { ChainVerifier, type VerifiedObject } from '../signing/verify.js';
@@ -135,9 +135,15 @@ function receiveInTransaction(
   let added = 0;
   let duplicates = 0;
   const newSightings = new Set<string>();
+  // Sightings held before this delivery (one query, not one per sighting), then those stored.
+  const known = heldIds(
+    fx,
+    ctx,
+    verified.filter((x) => x.v.core['type'] === 'sighting').map((x) => String(x.v.core['id'])),
+  );
   for (const [origin, list] of byOrigin) {
     for (const x of list)
-      if (x.v.core['type'] === 'sighting' && fx.cti.get(ctx, String(x.v.core['id']), 'all').length === 0)
+      if (x.v.core['type'] === 'sighting' && !known.has(String(x.v.core['id'])))
         newSightings.add(String(x.v.core['id']));
     const put = fx.cti.put(
       ctx,
@@ -150,6 +156,7 @@ function receiveInTransaction(
         refuse(x.at, p.id, p.version, 'schema', p.reason ?? 'invalid STIX');
         return;
       }
+      if (x.v.core['type'] === 'sighting') known.add(p.id);
       outcomes[x.at] = { id: p.id, version: p.version, added: p.status === 'added' };
       if (p.status === 'added') {
         added++;
@@ -246,6 +253,17 @@ function receiveInTransaction(
   return { outcomes, summary: { added, duplicates, rejected, relayed } };
 }
 
+/** Which of `ids` the tenant's CTI store holds (any version). */
+function heldIds(fx: FedContext, ctx: ReturnType<typeof systemContext>, ids: readonly string[]): Set<string> {
+  const held = new Set<string>();
+  const unique = [...new Set(ids)];
+  for (let at = 0; at < unique.length; at += 500) {
+    const chunk = unique.slice(at, at + 500);
+    for (const o of fx.cti.query(ctx, { ids: chunk, versions: 'last', limit: 1000 }).objects) held.add(o.id);
+  }
+  return held;
+}
+
 function versionOf(o: Readonly<Record<string, unknown>>): string {
   const v = o['modified'] ?? o['created'];
   return typeof v === 'string' ? v : '';
@@ -261,17 +279,23 @@ const SIMPLE_KIND: Readonly<Record<string, IocKind>> = {
   'email-addr': 'email',
 };
 
+/** One hash of a file, artifact or certificate, as the pattern compiler reduces it. */
+const HASH_PATTERN =
+  /^\[(?:file|artifact|x509-certificate):hashes\.(?:'[^'\\]+'|[A-Za-z0-9_-]+)\s*=\s*'([0-9A-Fa-f]+)'\]$/;
+
 /** Fusion keys of indicators that reduce to exactly one simple value. */
 export function valueKeys(cores: readonly Readonly<Record<string, unknown>>[]): Map<string, string> {
   const out = new Map<string, string>();
   const rest: Readonly<Record<string, unknown>>[] = [];
   for (const c of cores) {
     if (c['type'] !== 'indicator') continue;
-    const m =
-      typeof c['pattern'] === 'string' && c['pattern_type'] === 'stix' ? SIMPLE_PATTERN.exec(c['pattern']) : null;
+    const pattern = typeof c['pattern'] === 'string' && c['pattern_type'] === 'stix' ? c['pattern'] : undefined;
+    const m = pattern === undefined ? null : SIMPLE_PATTERN.exec(pattern);
     const kind = m ? SIMPLE_KIND[m[1] as string] : undefined;
     const value = kind && m && !(m[2] as string).includes('\\') ? normaliseValue(kind, m[2] as string) : undefined;
+    const hash = !kind && pattern !== undefined ? HASH_PATTERN.exec(pattern)?.[1] : undefined;
     if (kind && value !== undefined && !value.includes('/')) out.set(String(c['id']), `${kind}:${value}`);
+    else if (hash !== undefined && hashAlgorithm(hash)) out.set(String(c['id']), `hash:${hash.toLowerCase()}`);
     else rest.push(c);
   }
   if (rest.length === 0) return out;
