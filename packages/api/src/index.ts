@@ -65,6 +65,10 @@ export type {
   IncidentSearch,
 } from './services.js';
 
+// response (playbooks and runs)
+export { registerRespondRoutes } from './respond/routes.js';
+export type { RespondApiService, RunRequest, RunSummaryView } from './respond/service.js';
+
 // authentication
 export { createAuthenticator, splitAccount } from './auth/authenticator.js';
 export type { AuthCheck, Authenticator, Credentials } from './auth/authenticator.js';
