@@ -1,0 +1,162 @@
+/**
+ * @module
+ * Adds response to a running node: the engine (once this process holds the respond lock; a CLI
+ * command holding it for a moment is waited for), requests queued by CLI commands, the routes
+ * under `/api/respond/`, run updates on the bus (`respond.<tenant>`, the dashboard's live view),
+ * playbooks started by incidents whose RSIT class, ATT&CK technique or severity match, runs noted
+ * on the timeline of the incident's case, and playbooks shared by peers imported after their
+ * signatures verify with the peer's key.
+ */
+import type { FastifyInstance } from 'fastify';
+import { systemContext, TENANT_PATTERN, type AuthContext, type Config } from '@intersoc/core';
+import { registerRespondRoutes } from '@intersoc/api';
+import type { Bus, Subscription } from '@intersoc/bus';
+import type { CaseService } from '@intersoc/cases';
+import type { SqliteIncidentStore } from '@intersoc/correlate';
+import { openSqliteCtiStore } from '@intersoc/cti';
+import type { Federation } from '@intersoc/federation';
+import { queuedOps, serveRequests, triggerReason, type RunOps, type RunSummary } from '@intersoc/respond';
+import type { EventReader, SqliteDb, WriterLock } from '@intersoc/storage';
+import { openRespond } from './open.js';
+import { tryEngineLock } from './owner.js';
+import { nodePorts } from './ports.js';
+import { respondApiService } from './service.js';
+import { importSharedPlaybooks } from './shared.js';
+
+/** What respond is built from. */
+export interface RespondWiring {
+  readonly config: Config;
+  readonly db: SqliteDb;
+  readonly bus: Bus;
+  readonly reader?: EventReader;
+  readonly incidents?: SqliteIncidentStore;
+  readonly cases?: CaseService;
+  readonly federation?: Federation;
+  readonly onError: (err: unknown) => void;
+}
+
+/** The attached parts. */
+export interface AttachedRespond {
+  close(): Promise<void>;
+}
+
+const LOCK_RETRY_MS = 2000;
+const REQUEST_POLL_MS = 250;
+const IMPORT_EVERY_MS = 30_000;
+
+/** Builds respond, registers its routes and starts its engine. */
+export function attachRespond(app: FastifyInstance, w: RespondWiring): AttachedRespond {
+  const cti = openSqliteCtiStore(w.db);
+  const rt = openRespond(w.config, w.db, {
+    ports: nodePorts({
+      cti,
+      ...(w.cases ? { cases: w.cases } : {}),
+      ...(w.federation ? { federation: w.federation } : {}),
+      ...(w.reader ? { reader: w.reader } : {}),
+    }),
+    engine: {
+      log: (level, message, details) =>
+        level === 'info' ? undefined : w.onError(new Error(`${message} ${JSON.stringify(details ?? {})}`)),
+      onChange: (tenant, run) => {
+        const s = rt.store.getRun(systemContext(tenant), run);
+        if (s) void w.bus.publish(`respond.${tenant}`, s);
+        if (s && (s.trigger.kind === 'incident' || s.trigger.kind === 'case')) noteOnCase(s);
+      },
+    },
+  });
+  let lock: WriterLock | undefined;
+  let closed = false;
+  const queued = queuedOps(rt.store);
+  // The API acts on the engine directly once this process owns it; before that through the queue.
+  const ops: RunOps = new Proxy({} as RunOps, {
+    get: (_t, k: keyof RunOps) => (lock ? rt.engine[k].bind(rt.engine) : queued[k]),
+  });
+
+  const noted = new Set<string>();
+  function noteOnCase(s: RunSummary): void {
+    // Runs that answer an incident in a case (or a case itself) go on the case's timeline, once at start and once at the end.
+    if (!w.cases || !s.trigger.ref) return;
+    const key = `${s.id}:${s.status === 'running' || s.status === 'waiting' ? 'start' : s.status}`;
+    if (noted.has(key)) return;
+    noted.add(key);
+    const ctx = systemContext(s.tenant);
+    const caseId = s.trigger.kind === 'case' ? s.trigger.ref : w.incidents?.get(ctx, s.trigger.ref)?.caseId;
+    if (!caseId) return;
+    try {
+      w.cases.note(ctx, caseId, `playbook run ${key.endsWith('start') ? 'started' : s.status}`, {
+        run: s.id,
+        playbook: s.playbookName,
+        status: s.status,
+        ...(s.reason ? { reason: s.reason } : {}),
+      });
+    } catch (err) {
+      w.onError(err);
+    }
+  }
+
+  const timers: NodeJS.Timeout[] = [];
+  const takeLock = (): void => {
+    if (closed || lock) return;
+    lock = tryEngineLock(w.config.data, 'serve');
+    if (!lock) {
+      timers.push(setTimeout(takeLock, LOCK_RETRY_MS).unref());
+      return;
+    }
+    void rt.engine.start().catch(w.onError);
+    const poll = setInterval(() => void serveRequests(rt.store, rt.engine).catch(w.onError), REQUEST_POLL_MS);
+    poll.unref();
+    timers.push(poll);
+  };
+  takeLock();
+
+  // Incidents start the playbooks whose triggers they meet, once per incident and playbook.
+  let triggering: Promise<void> = Promise.resolve();
+  const subs: Subscription[] = [
+    w.bus.subscribe('incidents.*', (message, subject) => {
+      const tenant = subject.split('.')[1] ?? '';
+      const id = (message as { id?: unknown } | null)?.id;
+      if (!TENANT_PATTERN.test(tenant) || typeof id !== 'string' || !w.incidents) return;
+      // One at a time: an incident announced twice in a row must not start its playbooks twice.
+      triggering = triggering.then(() => onIncident(tenant, id)).catch(w.onError);
+    }),
+  ];
+  async function onIncident(tenant: string, id: string): Promise<void> {
+    const ctx: AuthContext = { ...systemContext(tenant), user: 'system' };
+    const inc = w.incidents?.get(ctx, id);
+    if (!inc) return;
+    for (const brief of rt.store.listPlaybooks(ctx)) {
+      const stored = rt.store.getPlaybook(ctx, brief.id);
+      if (!stored) continue;
+      const reason = triggerReason(stored.playbook, {
+        kind: 'incident',
+        id,
+        severity: inc.severity,
+        rsit: inc.rsit,
+        techniques: inc.techniques,
+      });
+      if (!reason) continue;
+      if (rt.store.listRuns(ctx, { trigger: id, playbook: brief.id, limit: 1 }).items.length > 0) continue;
+      await ops.startRun(ctx, { playbook: brief.id, trigger: { kind: 'incident', ref: id, reason } });
+    }
+  }
+
+  // Playbooks shared by peers land in the CTI store; those signed by their sender are imported.
+  const importTimer = setInterval(() => importSharedPlaybooks(rt, cti, w.onError), IMPORT_EVERY_MS);
+  importTimer.unref();
+  timers.push(importTimer);
+
+  registerRespondRoutes(app, {
+    respond: respondApiService({ rt, ops, cti, bus: w.bus, ...(w.federation ? { federation: w.federation } : {}) }),
+  });
+
+  return {
+    close: async () => {
+      closed = true;
+      for (const t of timers) clearTimeout(t);
+      for (const s of subs) s.unsubscribe();
+      await rt.engine.close();
+      await rt.audit.checkpoint().catch(() => 0);
+      lock?.release();
+    },
+  };
+}
