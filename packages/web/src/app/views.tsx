@@ -96,14 +96,6 @@ export const VIEWS: readonly ViewDef[] = [
     component: lazy(() => import('../views/attack')),
   },
   {
-    id: 'forecast',
-    path: '/forecast',
-    title: 'Forecasts',
-    group: 'Intelligence',
-    key: 'f',
-    component: lazy(() => import('../views/forecast')),
-  },
-  {
     id: 'intel',
     path: '/intel',
     title: 'Threat intelligence',
@@ -118,6 +110,14 @@ export const VIEWS: readonly ViewDef[] = [
     group: 'Intelligence',
     key: 'n',
     component: lazy(() => import('../views/network')),
+  },
+  {
+    id: 'cascade',
+    path: '/cascade',
+    title: 'Cascades',
+    group: 'Intelligence',
+    key: 'k',
+    component: lazy(() => import('../views/cascade')),
   },
   {
     id: 'health',

@@ -15,8 +15,8 @@ import { SeverityBadge } from '../components/badges';
 import { Graph } from '../components/graph';
 import { Async } from '../components/states';
 import { formatCount, formatTime } from '../lib/format';
+import { CascadeImpactPanel } from '../components/cascade-impact';
 import { attackChain, incidentGraph } from '../lib/incidents';
-import { LikelyNext } from './likely-next';
 
 function Alerts(props: {
   incident: Incident;
@@ -258,6 +258,7 @@ function Body(props: { incident: Incident; alerts: readonly IncidentAlert[]; rel
           </ul>
         </details>
       </section>
+      <CascadeImpactPanel incidentId={i.id} />
       <section className="panel">
         <h2 className="panel-title">Timeline</h2>
         <table className="table" aria-label="Incident timeline">
@@ -290,7 +291,6 @@ function Body(props: { incident: Incident; alerts: readonly IncidentAlert[]; rel
           </tbody>
         </table>
       </section>
-      <LikelyNext incident={i.id} />
       <Alerts
         incident={i}
         alerts={props.alerts}
