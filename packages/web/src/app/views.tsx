@@ -96,6 +96,14 @@ export const VIEWS: readonly ViewDef[] = [
     component: lazy(() => import('../views/attack')),
   },
   {
+    id: 'forecast',
+    path: '/forecast',
+    title: 'Forecasts',
+    group: 'Intelligence',
+    key: 'f',
+    component: lazy(() => import('../views/forecast')),
+  },
+  {
     id: 'intel',
     path: '/intel',
     title: 'Threat intelligence',

@@ -17,6 +17,7 @@ import { Async } from '../components/states';
 import { formatCount, formatTime } from '../lib/format';
 import { CascadeImpactPanel } from '../components/cascade-impact';
 import { attackChain, incidentGraph } from '../lib/incidents';
+import { LikelyNext } from './likely-next';
 
 function Alerts(props: {
   incident: Incident;
@@ -291,6 +292,7 @@ function Body(props: { incident: Incident; alerts: readonly IncidentAlert[]; rel
           </tbody>
         </table>
       </section>
+      <LikelyNext incident={i.id} />
       <Alerts
         incident={i}
         alerts={props.alerts}
