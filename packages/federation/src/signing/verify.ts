@@ -61,6 +61,8 @@ export interface VerifiedObject {
   readonly digest: Buffer;
   /** The chain as received (its validated wire form), for storage. */
   readonly wire: unknown;
+  /** The declared batch the last hop refers to (version 2 chains): storing the chain needs it. */
+  readonly batch?: DeclaredBatch;
 }
 
 /** Declared batches remembered between deliveries (older ones are read back from storage). */
@@ -160,10 +162,8 @@ export class ChainVerifier {
       });
     const chain = parsed.value.chain;
     // A version 2 chain's last hop refers to a batch whose declaration verified.
-    const declared =
-      parsed.value.v === 2
-        ? this.batches.get(`${chain[chain.length - 1]?.n}.${chain[chain.length - 1]?.r}`)
-        : undefined;
+    const tail = chain[chain.length - 1] as Hop;
+    const declared = parsed.value.v === 2 ? this.batch(tail.n, tail.r) : undefined;
     const o = this.options;
     if (chain.length > (o.maxHops ?? 8)) return fail({ code: 'chain', message: `more than ${o.maxHops ?? 8} hops` });
     const now = Math.floor((o.now ?? Date.now)() / 1000);
@@ -204,7 +204,15 @@ export class ChainVerifier {
       if (!this.merkle.verify(root, hop.c, leaf, hop.i, path, hop.r))
         return fail({ code: 'bad-signature', message: `hop ${j}: object is not covered by the signed root` });
     }
-    return ok({ core, chain, origin: first.n, terms: first.terms, digest, wire: provenance });
+    return ok({
+      core,
+      chain,
+      origin: first.n,
+      terms: first.terms,
+      digest,
+      wire: provenance,
+      ...(declared ? { batch: declared } : {}),
+    });
   }
 
   private readonly roots = new Map<string, Buffer>();

@@ -165,7 +165,10 @@ function receiveInTransaction(
     });
   }
 
-  if (declared.length > 0) recordBatches(fx.db, declared);
+  // Every batch a stored chain refers to is kept with it, wherever its declaration was read.
+  const batches = new Set(declared);
+  for (const x of fresh) if (x.v.batch) batches.add(x.v.batch);
+  if (batches.size > 0) recordBatches(fx.db, [...batches]);
   recordChains(
     fx.db,
     fresh.map((x) => ({
