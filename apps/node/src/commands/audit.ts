@@ -49,16 +49,20 @@ async function findings(audit: AuditStore, tenant: string): Promise<Finding[]> {
   all.reverse();
   const out: Finding[] = [];
   let prev: AuditEntry | undefined;
+  let prevChanged = false;
   for (const e of all) {
     if (out.length >= MAX_FINDINGS) break;
     const { hash, ...rest } = e;
-    if (auditEntryHash(rest) !== hash) out.push({ seq: e.seq, problem: 'changed', ...named(e) });
+    const changed = auditEntryHash(rest) !== hash;
+    if (changed) out.push({ seq: e.seq, problem: 'changed', ...named(e) });
     if (prev && e.seq !== prev.seq + 1) {
       for (let s = prev.seq + 1; s < e.seq && out.length < MAX_FINDINGS; s++) out.push({ seq: s, problem: 'missing' });
-    } else if (prev && e.prevHash !== prev.hash && auditEntryHash(rest) === hash) {
+    } else if (prev && !prevChanged && !changed && e.prevHash !== prev.hash) {
+      // Intact itself, but not the successor of the intact entry before it: moved.
       out.push({ seq: e.seq, problem: 'out of order', ...named(e) });
     }
     prev = e;
+    prevChanged = changed;
   }
   return out;
 }
