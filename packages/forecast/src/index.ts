@@ -67,3 +67,6 @@ export type {
   ForecastSummary,
   SectorTrend,
 } from './service/forecast-service.js';
+
+// reproducible synthetic series (tests, the benchmark, demos)
+export { hourlyCounts as syntheticHourlyCounts, poisson, rng as seededRandom } from './internal/rng.js';
