@@ -77,12 +77,24 @@ export class Bucket {
   /** Indexes of variants without a prefilter requirement. */
   private readonly alwaysList: readonly number[];
   /** Scratch list of candidate variants of the current event. */
-  private candidates: number[] = [];
+  private readonly candidates: number[] = [];
+  /**
+   * Per variant: 1 when its logsource conditions read only dispatch fields, whose values every
+   * event of the bucket shares, so the outcome is known after the first event (2 holds, 3 not).
+   */
+  private readonly whenState: Uint8Array;
   private readonly allOrder: readonly number[];
   private overflow = false;
 
-  constructor(variants: readonly IndexedVariant[], ruleCount: number, cache: ScannerCache) {
+  /** `dispatch`: the fields whose raw values every event of this bucket shares. */
+  constructor(
+    variants: readonly IndexedVariant[],
+    ruleCount: number,
+    cache: ScannerCache,
+    dispatch: readonly string[],
+  ) {
     this.variants = variants;
+    this.whenState = Uint8Array.from(variants, (v) => (v.when.every(([f]) => dispatch.includes(f)) ? 1 : 0));
     this.stamp = new Uint32Array(variants.length);
     this.seenRule = new Uint32Array(ruleCount);
     // field → literal → variants needing that literal there (KEYWORD: in any field).
@@ -202,12 +214,19 @@ export class Bucket {
     for (const i of order) {
       const v = variants[i] as IndexedVariant;
       if (this.seenRule[v.ruleOrder] === epoch) continue;
-      if (!whenHolds(v.when, ev) || !v.test(ev)) continue;
+      if (!this.holds(i, v, ev) || !v.test(ev)) continue;
       this.seenRule[v.ruleOrder] = epoch;
       out.push(v.rule);
     }
-    this.candidates = [];
+    this.candidates.length = 0;
     this.overflow = false;
+  }
+
+  private holds(i: number, v: IndexedVariant, ev: EventView): boolean {
+    const state = this.whenState[i] as number;
+    if (state === 0) return whenHolds(v.when, ev);
+    if (state === 1) this.whenState[i] = whenHolds(v.when, ev) ? 2 : 3;
+    return this.whenState[i] === 2;
   }
 
   get size(): number {

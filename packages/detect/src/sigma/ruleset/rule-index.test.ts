@@ -58,4 +58,21 @@ describe('rule index prefilter', () => {
     expect(hits({ CommandLine: 'x', Description: 'se\u212Aurlsa::' })).toEqual(['keywords']);
     expect(hits({ CommandLine: '\u0130tool12.exe --secret' })).toEqual(['rule 12']);
   });
+
+  it("keys buckets by the exact dispatch values: no crafted value shares another event's bucket", () => {
+    const logon = ruleSetFrom(`title: logon
+id: 00000000-0000-4000-8000-200000000000
+logsource: { product: windows, service: security }
+detection:
+    selection:
+        EventID: 4624
+    condition: selection`).ruleSet;
+    const hits = (fields: Record<string, unknown>) =>
+      logon.match(new EventView({ fields: fields as never })).map((r) => r.title);
+    // Once joined into one string key, these two channels looked the same.
+    expect(hits({ Channel: 'Security\u0004x', EventID: 4624 })).toEqual([]);
+    expect(hits({ Channel: ['Security', 'x'], EventID: 4624 })).toEqual(['logon']);
+    expect(hits({ Channel: 'Security\u0000x', EventID: 4624 })).toEqual([]);
+    expect(hits({ Channel: 'Security', EventID: 4624 })).toEqual(['logon']);
+  });
 });

@@ -15,6 +15,16 @@ const EXISTS = '\u0001exists';
 const ANY = '*';
 const MAX_BUCKETS = 4096;
 
+/** One level of the bucket cache: a dispatch field's scalar values, and its lists (as JSON). */
+interface DispatchNode {
+  readonly values: Map<unknown, DispatchNode | Bucket>;
+  lists?: Map<unknown, DispatchNode | Bucket>;
+}
+
+function newNode(): DispatchNode {
+  return { values: new Map() };
+}
+
 function values(v: FieldStrings): readonly string[] {
   if (v === undefined || v === null) return [];
   return typeof v === 'string' ? [v] : v;
@@ -26,7 +36,8 @@ export class RuleIndex {
   /** primary field → value (or EXISTS) → secondary key (or ANY) → variants. */
   private readonly keyed = new Map<string, Map<string, Map<string, IndexedVariant[]>>>();
   private readonly unkeyed: IndexedVariant[] = [];
-  private readonly buckets = new Map<string, Bucket>();
+  private root = newNode();
+  private bucketTotal = 0;
   private readonly scanners: ScannerCache = new Map();
   private readonly primaryFields: string[] = [];
   private readonly ruleCount: number;
@@ -78,23 +89,38 @@ export class RuleIndex {
 
   /** Rules matching the event. */
   match(ev: EventView): CompiledRule[] {
-    // Raw values key the bucket cache; case variants of one channel just get separate entries.
-    let sig = '';
-    for (const f of this.dispatch) {
-      const v = ev.raw(f);
-      sig += `${v === undefined ? '\u0002' : v === null ? '\u0003' : typeof v === 'object' ? v.join('\u0004') : String(v)}\u0000`;
-    }
-    let bucket = this.buckets.get(sig);
-    if (!bucket) {
-      if (this.buckets.size >= MAX_BUCKETS) {
-        this.buckets.clear();
-        this.scanners.clear();
+    // The dispatch fields' raw values lead to the bucket through one map per field: exact keys
+    // (4688 and "4688", an array and a string are different keys), no string built per event.
+    let node = this.root;
+    const dispatch = this.dispatch;
+    const last = dispatch.length - 1;
+    let bucket: Bucket | undefined;
+    for (let d = 0; d <= last; d++) {
+      const v = ev.raw(dispatch[d] as string);
+      const isList = v !== null && typeof v === 'object';
+      const map = isList ? (node.lists ??= new Map()) : node.values;
+      const key = isList ? JSON.stringify(v) : v;
+      const next = map.get(key);
+      if (d === last) {
+        bucket = next as Bucket | undefined;
+        if (!bucket) {
+          if (this.bucketTotal >= MAX_BUCKETS) {
+            this.root = newNode();
+            this.bucketTotal = 0;
+            this.scanners.clear();
+            return this.match(ev);
+          }
+          bucket = this.buildBucket(ev);
+          map.set(key, bucket);
+          this.bucketTotal++;
+        }
+      } else {
+        if (!next) map.set(key, (node = newNode()));
+        else node = next as DispatchNode;
       }
-      bucket = this.buildBucket(ev);
-      this.buckets.set(sig, bucket);
     }
     const out: CompiledRule[] = [];
-    bucket.match(ev, out);
+    (bucket as Bucket).match(ev, out);
     return out;
   }
 
@@ -119,11 +145,12 @@ export class RuleIndex {
       [...picked].sort((a, b) => a.order - b.order),
       this.ruleCount,
       this.scanners,
+      this.dispatch,
     );
   }
 
   /** Number of distinct event signatures seen (buckets built). */
   get bucketCount(): number {
-    return this.buckets.size;
+    return this.bucketTotal;
   }
 }
