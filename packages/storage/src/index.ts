@@ -11,6 +11,7 @@ export type { OpenOptions, SqliteDb } from './sqlite/database.js';
 
 // events, alerts and dead letters
 export { decodeBlock, encodeBlock } from './events/block.js';
+export { BlockPacker } from './events/block-packer.js';
 export type { BlockEvent, EncodedBlock } from './events/block.js';
 export { EVENTS_DB_FILE } from './events/schema.js';
 export { eventDoc, openEventReader, SqliteEventReader } from './events/reader.js';

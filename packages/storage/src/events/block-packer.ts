@@ -1,0 +1,204 @@
+/**
+ * @module
+ * Packs events into a block payload as they arrive. Each record's bytes are copied into the
+ * block's buffer at once and its envelope goes into column arrays, so an open block holds no
+ * object per event: per-event objects kept while a block fills (2,048 events) outlive young-
+ * generation collections and are copied and promoted, which cost more than the copy itself.
+ * The payload is the same as `encodeBlock`'s (header line, then the records), so stored blocks
+ * and `decodeBlock` are unchanged.
+ */
+import { brotliCompressSync } from 'node:zlib';
+import type { EventSource } from '@intersoc/core';
+import { BROTLI_OPTS, CODEC_BROTLI, type BlockEvent, type BlockHeader, type EncodedBlock } from './block-format.js';
+
+/** Header bytes reserved per expected event (an id is 32, times about 28, the rest about 15). */
+const HEADER_BYTES_PER_EVENT = 96;
+const HEADER_SLACK = 4096;
+const FIRST_BUFFER = 64 * 1024;
+const FIRST_IDS = 64;
+/** Payload buffers kept for reuse by the next blocks of this thread. */
+const POOL_MAX = 4;
+const pool: Buffer[] = [];
+const EMPTY = Buffer.alloc(0);
+
+/** The largest pooled buffer when it holds `min` bytes, else a new one. */
+function takeBuffer(min: number): Buffer {
+  let best = -1;
+  for (let i = 0; i < pool.length; i++)
+    if (best < 0 || (pool[i] as Buffer).length > (pool[best] as Buffer).length) best = i;
+  if (best >= 0 && (pool[best] as Buffer).length >= min) return pool.splice(best, 1)[0] as Buffer;
+  // Not from Node's shared slab: a payload is large and its memory is reused.
+  return Buffer.allocUnsafeSlow(min);
+}
+
+/** Keeps the largest buffers: a small one would only be outgrown again. */
+function giveBack(b: Buffer): void {
+  if (pool.length < POOL_MAX) {
+    pool.push(b);
+    return;
+  }
+  let smallest = 0;
+  for (let i = 1; i < pool.length; i++)
+    if ((pool[i] as Buffer).length < (pool[smallest] as Buffer).length) smallest = i;
+  if ((pool[smallest] as Buffer).length < b.length) pool[smallest] = b;
+}
+
+/** Accumulates the events of one tenant and day into a block payload. */
+export class BlockPacker {
+  private buf: Buffer;
+  /** Payload bytes start at `gap`; the header is written just before them when the block is finished. */
+  private gap: number;
+  private end: number;
+  private ids: Buffer;
+  private readonly h: BlockHeader;
+  private readonly srcMap = new Map<string, number>();
+  private readonly labMap = new Map<string, number>();
+  private readonly ctxMap = new Map<string, number>();
+  private lastSource: EventSource | undefined;
+  private lastSi = -1;
+  private n = 0;
+  private finished = false;
+  private tMin = Number.POSITIVE_INFINITY;
+  private tMax = Number.NEGATIVE_INFINITY;
+
+  /** `capacity` is the most events this block will hold (its header space is reserved for them). */
+  constructor(
+    readonly tenant: string,
+    readonly day: number,
+    readonly capacity: number,
+  ) {
+    // A block starts small (many partitions may be open at once) and grows like its records.
+    this.buf = takeBuffer(FIRST_BUFFER);
+    this.gap = this.gapFor(this.buf.length);
+    this.end = this.gap;
+    this.ids = Buffer.allocUnsafeSlow(Math.min(capacity, FIRST_IDS) * 16);
+    this.h = { v: 1, ids: '', t: [], ing: [], src: [], si: [], lab: [], li: [], ctx: [], ci: [], len: [] };
+  }
+
+  /** Events added so far. */
+  get count(): number {
+    return this.n;
+  }
+
+  /** Bytes of records added so far. */
+  get bytes(): number {
+    return this.end - this.gap;
+  }
+
+  /** Adds an event: copies its record (`rawBytes` when given, else `raw` as UTF-8) and envelope. */
+  add(e: BlockEvent): void {
+    if (this.n >= this.capacity) throw new Error(`block full (${this.capacity} events)`);
+    if (this.finished) throw new Error('block already finished');
+    const h = this.h;
+    const i = this.n;
+    if (this.ids.length < (i + 1) * 16) {
+      const ids = Buffer.allocUnsafeSlow(Math.min(this.capacity, 2 * i) * 16);
+      this.ids.copy(ids, 0, 0, i * 16);
+      this.ids = ids;
+    }
+    if (e.id.length !== 32 || this.ids.write(e.id, i * 16, 16, 'hex') !== 16) {
+      throw new Error(`event id is not 32 hex digits: ${e.id}`);
+    }
+    h.t.push(e.time);
+    h.ing.push(e.ingested);
+    if (e.time < this.tMin) this.tMin = e.time;
+    if (e.time > this.tMax) this.tMax = e.time;
+    const s = e.source;
+    // Consecutive events usually share one source object: skip the keyed lookup for those.
+    if (s !== this.lastSource) {
+      this.lastSource = s;
+      this.lastSi = intern(h.src, this.srcMap, `${s.format}\0${s.kind}\0${s.name}\0${s.peer ?? ''}`, s);
+    }
+    h.si.push(this.lastSi);
+    h.li.push(e.label === undefined ? -1 : intern(h.lab, this.labMap, e.label, e.label));
+    h.ci.push(e.context === undefined ? -1 : intern(h.ctx, this.ctxMap, e.context, e.context));
+    const bytes = e.rawBytes;
+    let len: number;
+    if (bytes !== undefined) {
+      len = bytes.length;
+      this.reserve(len);
+      this.buf.set(bytes, this.end);
+    } else {
+      len = Buffer.byteLength(e.raw, 'utf8');
+      this.reserve(len);
+      this.buf.write(e.raw, this.end, len, 'utf8');
+    }
+    h.len.push(len);
+    this.end += len;
+    this.n++;
+  }
+
+  /**
+   * Room for the header of a full block, but at most a quarter of the buffer: records are
+   * usually much longer than their ~75 header bytes, and when they are not, `finish` copies.
+   */
+  private gapFor(size: number): number {
+    return Math.min(this.capacity * HEADER_BYTES_PER_EVENT + HEADER_SLACK, size >>> 2);
+  }
+
+  private reserve(len: number): void {
+    if (this.end + len <= this.buf.length) return;
+    const body = this.end - this.gap;
+    const need = body + len;
+    // Large enough for the old gap, or for a new gap of at most a quarter, before the records.
+    const next = takeBuffer(Math.max(this.buf.length * 2, this.gap + need, Math.ceil((need * 4) / 3) + 16));
+    const gap = Math.max(this.gap, this.gapFor(next.length));
+    this.buf.copy(next, gap, this.gap, this.end);
+    giveBack(this.buf);
+    this.buf = next;
+    this.gap = gap;
+    this.end = gap + body;
+  }
+
+  /** Compresses the block. The packer must not be used afterwards. */
+  finish(): EncodedBlock {
+    if (this.finished) throw new Error('block already finished');
+    this.finished = true;
+    const h = this.h;
+    const n = this.n;
+    h.ids = this.ids.toString('hex', 0, n * 16);
+    const head = `${JSON.stringify(h)}\n`;
+    const headLen = Buffer.byteLength(head, 'utf8');
+    const bodyLen = this.end - this.gap;
+    let plain: Buffer;
+    if (headLen <= this.gap) {
+      // The header goes right before the records: no copy of the payload.
+      this.buf.write(head, this.gap - headLen, headLen, 'utf8');
+      plain = this.buf.subarray(this.gap - headLen, this.end);
+    } else {
+      // No room before the records (short records, long sources or contexts): assemble.
+      plain = Buffer.allocUnsafe(headLen + bodyLen);
+      plain.write(head, 0, headLen, 'utf8');
+      this.buf.copy(plain, headLen, this.gap, this.end);
+    }
+    const data = brotliCompressSync(plain, BROTLI_OPTS);
+    giveBack(this.buf);
+    this.buf = EMPTY;
+    return {
+      tenant: this.tenant,
+      day: this.day,
+      tMin: n === 0 ? 0 : this.tMin,
+      tMax: n === 0 ? 0 : this.tMax,
+      count: n,
+      rawBytes: headLen + bodyLen,
+      codec: CODEC_BROTLI,
+      // The payload must own its ArrayBuffer: the pipeline transfers it between threads.
+      data:
+        data.byteOffset === 0 && data.byteLength === data.buffer.byteLength
+          ? new Uint8Array(data.buffer)
+          : new Uint8Array(data),
+      ids: this.ids.subarray(0, n * 16),
+    };
+  }
+}
+
+/** Index of `value` in `dict`, adding it when new; `map` makes lookups O(1). */
+function intern<T>(dict: T[], map: Map<string, number>, key: string, value: T): number {
+  let i = map.get(key);
+  if (i === undefined) {
+    i = dict.length;
+    dict.push(value);
+    map.set(key, i);
+  }
+  return i;
+}
