@@ -130,6 +130,10 @@ export class TimedScratch {
   readonly lost: Int32Array;
   /** Smallest buffer among the inputs each entity has lost so far. */
   readonly minBuffer: Float64Array;
+  /** 1 for an entity that has failed (a small array the hot loop checks instead of `time`). */
+  readonly down: Uint8Array;
+  /** 1 for an entity with any buffer (the others need no look-up in `buffers`). */
+  readonly buffered: Uint8Array;
   readonly heap: MinHeap;
   /** Set when every delay of the graph is a multiple of one quantum. */
   readonly buckets: BucketQueue | undefined;
@@ -147,6 +151,10 @@ export class TimedScratch {
     this.time = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
     this.lost = new Int32Array(n);
     this.minBuffer = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+    this.down = new Uint8Array(n);
+    this.buffered = new Uint8Array(n);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < 4; j++) if ((c.buffers[i * 4 + j] as number) > 0) this.buffered[i] = 1;
     this.need = lossThresholds(c);
     this.touched = new Int32Array(n);
     this.heap = new MinHeap(1024);
@@ -170,6 +178,7 @@ export class TimedScratch {
       this.time[u] = Number.POSITIVE_INFINITY;
       this.lost[u] = 0;
       this.minBuffer[u] = Number.POSITIVE_INFINITY;
+      this.down[u] = 0;
     }
     this.touchedCount = 0;
     this.heap.clear();
@@ -186,7 +195,7 @@ export class TimedScratch {
 export function cascadeTimes(c: CompiledGraph, seeds: readonly TimedSeed[], o: TimedOptions = {}): Float64Array {
   const s = o.scratch ?? new TimedScratch(c);
   s.reset();
-  const { time, lost, need, touched, minBuffer } = s;
+  const { time, lost, need, touched, minBuffer, down, buffered } = s;
   // The bucket queue takes seeds that fit its ring; seeds spread wider in time go to the heap.
   let heap: MinHeap | BucketQueue = s.heap;
   if (s.buckets && o.queue !== 'heap') {
@@ -202,7 +211,7 @@ export function cascadeTimes(c: CompiledGraph, seeds: readonly TimedSeed[], o: T
   const horizon = o.horizonHours ?? Number.POSITIVE_INFINITY;
   const draw = o.draw;
   const touch = (u: number): void => {
-    if (lost[u] === 0 && time[u] === Number.POSITIVE_INFINITY) touched[s.touchedCount++] = u;
+    if (lost[u] === 0 && down[u] === 0) touched[s.touchedCount++] = u;
   };
   const edgeOwner = c.dependent;
   for (const seed of seeds) heap.push(seed.at ?? 0, seed.index);
@@ -212,23 +221,24 @@ export function cascadeTimes(c: CompiledGraph, seeds: readonly TimedSeed[], o: T
     const p = heap.pop();
     if (t > horizon) break;
     if (p >= 0) {
-      if (time[p] !== Number.POSITIVE_INFINITY) continue;
+      if (down[p] === 1) continue;
       touch(p);
+      down[p] = 1;
       time[p] = t;
       for (let k = c.offsets[p] as number, end = c.offsets[p + 1] as number; k < end; k++) {
         const u = edgeOwner[k] as number;
-        if (time[u] !== Number.POSITIVE_INFINITY) continue;
+        if (down[u] === 1) continue;
         if (draw && (c.strength[k] as number) < 1 && draw() >= (c.strength[k] as number)) continue;
         heap.push(t + (c.tti[k] as number), -(k + 1));
       }
     } else {
       const k = -p - 1;
       const u = edgeOwner[k] as number;
-      if (time[u] !== Number.POSITIVE_INFINITY) continue;
+      if (down[u] === 1) continue;
       touch(u);
       const l = (lost[u] as number) + 1;
       lost[u] = l;
-      const b = c.buffers[u * 4 + (c.type[k] as number)] as number;
+      const b = buffered[u] === 1 ? (c.buffers[u * 4 + (c.type[k] as number)] as number) : 0;
       const nu = need[u] as number;
       if (l < nu) {
         if (b < (minBuffer[u] as number)) minBuffer[u] = b;
