@@ -117,6 +117,19 @@ describe('SQLite event store', () => {
     expect(r.stats(A).events).toBe(501);
   });
 
+  it('finds replayed and repeated events among ids inserted many at a time', () => {
+    const day = dayOf(T0 + DAY * 30);
+    const fresh = Array.from({ length: 200 }, (_, i) => ev('acme', 20_000 + i, T0 + DAY * 30 + i, { n: i }));
+    // Four of them were stored before, anywhere in the 64-row groups and the tail.
+    const before = [5, 70, 130, 199].map((i) => fresh[i]!);
+    expect(w.write({ blocks: [encodeBlock('acme', day, before)], alerts: [], deadLetters: [] }).events).toBe(4);
+    // ... and the block repeats one event within itself.
+    const block = encodeBlock('acme', day, [...fresh, fresh[40]!]);
+    expect(w.write({ blocks: [block], alerts: [], deadLetters: [] })).toMatchObject({ events: 196, duplicates: 5 });
+    for (const e of fresh) expect(r.getEvent(A, e.id)?.raw).toBe(e.raw);
+    expect(r.stats(A).events).toBe(700);
+  });
+
   it('gets events by id only for their tenant', () => {
     const id = acme[123]!.id;
     expect(r.getEvent(A, id)?.raw).toBe(acme[123]!.raw);
