@@ -9,8 +9,12 @@ import path from 'node:path';
 import { breakdown, CpuProfiler, type Category } from './_cpu-profile.js';
 import { plainRun, signedRun, type Probe } from './_federation-runs.js';
 
+const PROFILER = 'profiler';
+
 /** Parts of the system, recognised by the script of the function running (or its caller's). */
 const CATEGORIES: readonly Category[] = [
+  // Starting and stopping the profiler itself: left out of the fractions.
+  { name: PROFILER, url: /^node:inspector/ },
   { name: 'garbage collection', fn: /^\(garbage collector\)$/ },
   { name: 'waiting (idle)', fn: /^\((idle|program)\)$/ },
   // The transaction wrapper: what runs in it is named by its own script; the commit is this.
@@ -35,7 +39,8 @@ const CATEGORIES: readonly Category[] = [
 /** Fractions of sampled time per part, largest first. */
 export type Profile = Readonly<Record<string, number>>;
 
-function fractions(parts: { name: string; ms: number }[]): Profile {
+function fractions(all: { name: string; ms: number }[]): Profile {
+  const parts = all.filter((p) => p.name !== PROFILER);
   const total = parts.reduce((a, p) => a + p.ms, 0) || 1;
   return Object.fromEntries(parts.map((p) => [p.name, Math.round((p.ms / total) * 1000) / 1000]));
 }

@@ -114,12 +114,24 @@ export function batchResolver(lookup: (signer: string, root: string) => Declared
     if (ref.i >= b.hop.c) return `chain.${j}: index outside the batch`;
     // The audit path is derived when something reads it (a relay re-emitting the hop whole, the
     // API): verifying against the declared leaves needs none.
-    const hop = { ...b.hop, i: ref.i, s: ref.s } as Hop;
+    const h = b.hop;
     let path: string | undefined;
-    Object.defineProperty(hop, 'p', {
-      enumerable: true,
-      get: () => (path ??= b64u(Buffer.concat(auditPath(b.tree, ref.i)))),
-    });
-    return hop;
+    return {
+      n: h.n,
+      pk: h.pk,
+      to: h.to,
+      t: h.t,
+      x: h.x,
+      r: h.r,
+      c: h.c,
+      g: h.g,
+      ...(h.e ? { e: h.e } : {}),
+      ...(h.terms ? { terms: h.terms } : {}),
+      i: ref.i,
+      s: ref.s,
+      get p(): string {
+        return (path ??= b64u(Buffer.concat(auditPath(b.tree, ref.i))));
+      },
+    };
   };
 }

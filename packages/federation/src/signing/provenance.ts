@@ -182,13 +182,12 @@ export function encodeBatchRef(ref: BatchRef): string {
   return `${ref.n}.${ref.r}.${ref.i.toString(36)}.${ref.s}`;
 }
 
+const BATCH_REF = /^([0-9a-f]{32})\.([A-Za-z0-9_-]{43})\.([0-9a-z]{1,11})\.([A-Za-z0-9_-]{22})$/;
+
 function decodeBatchRef(text: string, j: number): BatchRef | string {
-  const f = text.split('.');
-  if (f.length !== 4) return `chain.${j}: 4 fields expected`;
-  const [n, r, i, s] = f as [string, string, string, string];
-  if (!NODE_ID.test(n) || !B64_43.test(r) || !BASE36.test(i) || !B64_22.test(s))
-    return `chain.${j}: batch reference malformed`;
-  return { n, r, i: parseInt(i, 36), s };
+  const m = BATCH_REF.exec(text);
+  if (!m) return `chain.${j}: batch reference malformed`;
+  return { n: m[1] as string, r: m[2] as string, i: parseInt(m[3] as string, 36), s: m[4] as string };
 }
 
 /** Validates a terms object once per distinct JSON text (a batch shares one). */
@@ -286,11 +285,13 @@ export function statementOf(hop: BatchHop, index: number): Statement {
 /** Domain separation of statement signatures. */
 export const STATEMENT_CONTEXT = 'intersoc-federation-attestation-v1\n';
 
-/** Splits an object into its core (what is hashed) and its chain (unparsed). */
+/** Splits an object into its core (what is hashed; `o` itself when it has no chain) and its chain (unparsed). */
 export function splitProvenance(o: Readonly<Record<string, unknown>>): {
   core: Record<string, unknown>;
   provenance: unknown;
 } {
+  // Most objects a node shares carry no chain: they are their own core.
+  if (!(PROVENANCE_PROPERTY in o)) return { core: o as Record<string, unknown>, provenance: undefined };
   // A plain loop: object rest with a computed key takes a slow path in V8.
   const core: Record<string, unknown> = {};
   for (const k in o) if (k !== PROVENANCE_PROPERTY) core[k] = o[k];
