@@ -96,7 +96,18 @@ function contextOf(
 }
 
 /** True when the step may run again after it was interrupted. */
+const idempotence = new WeakMap<WorkflowStep, boolean>();
+
 export function idempotentStep(live: LiveRun, host: ActionHost, stepId: string, step: WorkflowStep): boolean {
+  let known = idempotence.get(step);
+  if (known === undefined) {
+    known = decideIdempotent(live, host, stepId, step);
+    idempotence.set(step, known);
+  }
+  return known;
+}
+
+function decideIdempotent(live: LiveRun, host: ActionHost, stepId: string, step: WorkflowStep): boolean {
   const ext = stepExtension(step);
   if (ext.idempotent !== undefined) return ext.idempotent;
   const cmds = (step.commands ?? []).filter((c) => c.type !== 'manual');
@@ -181,6 +192,10 @@ export function startAttempt(
     ]);
   }
   const attempt = b.attempt + 1;
+  // The in-flight marker exists for one decision after a crash: may this step run again? An
+  // idempotent step runs again either way, so only its end is written; any other step's start
+  // is stored before its commands run, and after a crash it waits for a person.
+  if (idempotentStep(live, host, stepId, step)) return execute(live, host, b, stepId, step, attempt);
   const started = live.write([{ kind: 'step.started', branch: b.id, step: stepId, attempt }]);
   return started.then(() => execute(live, host, b, stepId, step, attempt));
 }

@@ -31,8 +31,9 @@ function actorOf(t: Transition, run: RunState): string {
   }
 }
 
+/** Transition parts are plain JSON already (they are stored as JSON): no copy needed. */
 function json(v: unknown): JsonValue {
-  return JSON.parse(JSON.stringify(v ?? null)) as JsonValue;
+  return (v ?? null) as JsonValue;
 }
 
 /** The audit entry of one transition, or undefined for bookkeeping transitions. */
@@ -45,12 +46,15 @@ export function auditEntry(t: Transition, run: RunState, stepName?: string): Aud
     action: `respond.${t.kind}`,
     time: t.time,
   };
-  const details: Record<string, JsonValue> = { run: run.id, seq: t.seq, playbook: run.playbook, version: run.version };
+  // The run's first entry names the playbook and its version; later entries name the run.
+  const details: Record<string, JsonValue> = { run: run.id, seq: t.seq };
   if (run.dryRun) details['dryRun'] = true;
   let outcome: AuditInput['outcome'] = 'success';
   let target = `run:${run.id}`;
   switch (t.kind) {
     case 'run.created':
+      details['playbook'] = t.playbook;
+      details['version'] = t.version;
       details['trigger'] = json(t.trigger);
       details['digest'] = t.digest;
       details['variables'] = json(Object.keys(t.vars));

@@ -7,6 +7,14 @@
  * reverts time-boxed containment when its time is up, and rolls runs back in reverse order.
  */
 import { AppError, randomId, requireRole, type AuthContext, type Role } from '@intersoc/core';
+
+/**
+ * Run ids: 32 hex digits, the first 12 the creation time in ms, the rest random. Ids in creation
+ * order keep the transitions of concurrent runs close together in the store's index.
+ */
+export function runId(now: number): string {
+  return `${Math.max(0, Math.floor(now)).toString(16).padStart(12, '0').slice(-12)}${randomId().slice(0, 20)}`;
+}
 import type { Playbook, WorkflowStep } from '../cacao/types.js';
 import type { AgentDirectory, CommandExecutor, Connector } from '../commands/types.js';
 import type { SqliteRespondStore } from '../store/sqlite-respond-store.js';
@@ -18,8 +26,8 @@ import { failStep, flowStep, writeAndSettle } from './flow.js';
 import { Journal } from './journal.js';
 import { LiveRun } from './live.js';
 import { initialVars } from './scope.js';
-import { foldRun, type BranchState } from './state.js';
-import { FINISHED, type RunSummary, type RunTrigger } from './types.js';
+import { foldRun, statusOf, type BranchState } from './state.js';
+import { FINISHED, type RunStatus, type RunSummary, type RunTrigger } from './types.js';
 import { revertActions, type RevertOutcome } from './rollback.js';
 
 /** Who may start and steer runs, and who may read them. */
@@ -42,8 +50,8 @@ export interface EngineOptions {
   readonly maxIterations?: number;
   readonly now?: () => number;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>) => void;
-  /** Called after each committed change of a run (live views). */
-  readonly onChange?: (tenant: string, run: string) => void;
+  /** Called after each committed change of a run (live views), with the run's status. */
+  readonly onChange?: (tenant: string, run: string, status: RunStatus) => void;
 }
 
 /** A request to run a playbook. */
@@ -246,7 +254,7 @@ export class Engine {
     await live.write([{ kind: 'rollback.requested', by: ctx.user }]);
     const family = [live, ...this.#descendants(ctx, run)];
     const reverted = await revertActions(family, this.#connectors, ctx.user, 'rollback', () => true);
-    for (const l of family) this.#o.onChange?.(l.ctx.tenant, l.id);
+    for (const l of family) this.#o.onChange?.(l.ctx.tenant, l.id, statusOf(l.s));
     return { run: this.#summary(ctx, run), reverted };
   }
 
@@ -304,7 +312,7 @@ export class Engine {
       parent?: { run: string; branch: string; step: string };
     },
   ): { live: LiveRun; done: Promise<void> } {
-    const id = randomId();
+    const id = runId(this.#host.now());
     const live = this.#liveRun(this.#engineCtx(tenant), id, stored);
     this.#runs.set(`${tenant}\0${id}`, live);
     const done = live.write([
@@ -331,7 +339,7 @@ export class Engine {
       const write = live.write.bind(live);
       live.write = (bodies) => {
         const p = write(bodies);
-        void p.then(() => notify(ctx.tenant, id)).catch(() => undefined);
+        void p.then(() => notify(ctx.tenant, id, statusOf(live.s))).catch(() => undefined);
         return p;
       };
     }

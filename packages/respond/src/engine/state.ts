@@ -139,6 +139,8 @@ export function apply(s: RunState, t: Transition): void {
     }
     case 'step.retry': {
       const b = branch(s, t.branch);
+      b.step = t.step;
+      b.attempt = t.attempt;
       b.phase = 'ready';
       b.retryAt = t.at;
       b.error = t.error;

@@ -162,7 +162,12 @@ export class SqliteRespondStore {
   readonly #db: SqliteDb;
   readonly #audit: SyncAuditLog;
   readonly #insertTransition;
-  readonly #touchRun;
+  readonly #upsertRun;
+  readonly #getRun;
+  readonly #closeWait;
+  readonly #openWait;
+  readonly #putAction;
+  readonly #batch;
 
   constructor(db: SqliteDb, audit: SyncAuditLog) {
     this.#db = db;
@@ -171,7 +176,24 @@ export class SqliteRespondStore {
     this.#insertTransition = db.prepare(
       'INSERT INTO respond_transitions (tenant, run, seq, time, body) VALUES (?, ?, ?, ?, ?)',
     );
-    this.#touchRun = db.prepare('UPDATE respond_runs SET updated = ? WHERE tenant = ? AND id = ?');
+    this.#upsertRun = db.prepare(
+      `INSERT INTO respond_runs (tenant, id, playbook_id, playbook_version, playbook_name, status, dry_run, requested_by,
+         trigger, parent_run, created, updated, reason, trigger_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (tenant, id) DO UPDATE SET status = excluded.status, updated = excluded.updated, reason = excluded.reason`,
+    );
+    this.#getRun = db.prepare('SELECT * FROM respond_runs WHERE tenant = ? AND id = ?');
+    this.#closeWait = db.prepare('DELETE FROM respond_waits WHERE tenant = ? AND run = ? AND branch = ?');
+    this.#openWait = db.prepare(
+      `INSERT INTO respond_waits (tenant, run, branch, doc, expires) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (tenant, run, branch) DO UPDATE SET doc = excluded.doc, expires = excluded.expires`,
+    );
+    this.#putAction = db.prepare(
+      `INSERT INTO respond_actions (tenant, run, seq, state, expires, doc) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (tenant, run, seq) DO UPDATE SET state = excluded.state, expires = excluded.expires, doc = excluded.doc`,
+    );
+    this.#batch = db.transaction((writes: readonly RunWrite[]) => {
+      for (const w of writes) this.#writeOne(w);
+    });
   }
 
   /** The database (the engine's callers share it). */
@@ -275,65 +297,50 @@ export class SqliteRespondStore {
 
   /** Writes runs' transitions, their index changes and audit entries in one transaction. */
   writeBatch(writes: readonly RunWrite[]): void {
-    const db = this.#db;
-    const tx = db.transaction(() => {
-      for (const w of writes) {
-        if (w.row) {
-          const r = w.row;
-          const last = w.transitions[w.transitions.length - 1];
-          db.prepare(
-            `INSERT INTO respond_runs (tenant, id, playbook_id, playbook_version, playbook_name, status, dry_run, requested_by,
-               trigger, parent_run, created, updated, reason, trigger_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (tenant, id) DO UPDATE SET status = excluded.status, updated = excluded.updated, reason = excluded.reason`,
-          ).run(
-            w.tenant,
-            w.run,
-            r.playbookId,
-            r.playbookVersion,
-            r.playbookName,
-            r.status,
-            r.dryRun ? 1 : 0,
-            r.requestedBy,
-            JSON.stringify(r.trigger),
-            r.parentRun ?? null,
-            r.created,
-            last?.time ?? r.created,
-            r.reason ?? null,
-            r.trigger.ref ?? null,
-          );
-        } else {
-          const last = w.transitions[w.transitions.length - 1];
-          if (last) this.#touchRun.run(last.time, w.tenant, w.run);
-        }
-        for (const t of w.transitions) {
-          const { seq, time, ...body } = t;
-          this.#insertTransition.run(w.tenant, w.run, seq, time, JSON.stringify(body));
-        }
-        for (const wt of w.waits ?? []) {
-          if (wt.close) {
-            db.prepare('DELETE FROM respond_waits WHERE tenant = ? AND run = ? AND branch = ?').run(
-              w.tenant,
-              w.run,
-              wt.close.branch,
-            );
-          }
-          if (wt.open) {
-            db.prepare(
-              `INSERT INTO respond_waits (tenant, run, branch, doc, expires) VALUES (?, ?, ?, ?, ?)
-               ON CONFLICT (tenant, run, branch) DO UPDATE SET doc = excluded.doc, expires = excluded.expires`,
-            ).run(w.tenant, w.run, wt.open.branch, JSON.stringify(wt.open), wt.open.wait.expires ?? null);
-          }
-        }
-        for (const a of w.actions ?? []) {
-          db.prepare(
-            `INSERT INTO respond_actions (tenant, run, seq, state, expires, doc) VALUES (?, ?, ?, ?, ?, ?)
-             ON CONFLICT (tenant, run, seq) DO UPDATE SET state = excluded.state, expires = excluded.expires, doc = excluded.doc`,
-          ).run(w.tenant, w.run, a.seq, a.state, a.state === 'active' ? (a.expires ?? null) : null, JSON.stringify(a));
-        }
-        for (const e of w.audit) this.#audit.appendSync(e);
-      }
-    });
-    tx.immediate();
+    this.#batch.immediate(writes);
+  }
+
+  #writeOne(w: RunWrite): void {
+    const last = w.transitions[w.transitions.length - 1];
+    if (w.row) {
+      const r = w.row;
+      this.#upsertRun.run(
+        w.tenant,
+        w.run,
+        r.playbookId,
+        r.playbookVersion,
+        r.playbookName,
+        r.status,
+        r.dryRun ? 1 : 0,
+        r.requestedBy,
+        JSON.stringify(r.trigger),
+        r.parentRun ?? null,
+        r.created,
+        last?.time ?? r.created,
+        r.reason ?? null,
+        r.trigger.ref ?? null,
+      );
+    }
+    for (const t of w.transitions) {
+      const { seq, time, ...body } = t;
+      this.#insertTransition.run(w.tenant, w.run, seq, time, JSON.stringify(body));
+    }
+    for (const wt of w.waits ?? []) {
+      if (wt.close) this.#closeWait.run(w.tenant, w.run, wt.close.branch);
+      if (wt.open)
+        this.#openWait.run(w.tenant, w.run, wt.open.branch, JSON.stringify(wt.open), wt.open.wait.expires ?? null);
+    }
+    for (const a of w.actions ?? []) {
+      this.#putAction.run(
+        w.tenant,
+        w.run,
+        a.seq,
+        a.state,
+        a.state === 'active' ? (a.expires ?? null) : null,
+        JSON.stringify(a),
+      );
+    }
+    for (const e of w.audit) this.#audit.appendSync(e);
   }
 
   /** A run's transitions, in order. */

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AuthContext } from '@intersoc/core';
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDb } from '../sqlite/database.js';
 import { checkCheckpoints, checkpointsOf, writeCheckpoints } from './audit-checkpoints.js';
 import type { AuditKeyRing } from './audit-checkpoints.js';
@@ -103,51 +104,56 @@ export class SqliteAuditStore implements AuditStore {
    * transaction (as a savepoint), so a domain's state change and its audit entry commit together.
    */
   appendSync(input: AuditInput): AuditEntry {
-    const details = input.details === undefined ? null : (scrub(input.details) as Record<string, JsonValue>);
-    const write = this.#db.transaction((): AuditEntry => {
-      const last = this.#db
-        .prepare('SELECT seq, hash FROM audit_log WHERE tenant = ? ORDER BY seq DESC LIMIT 1')
-        .get(input.tenant) as { seq: number; hash: string } | undefined;
-      const unhashed: Omit<AuditEntry, 'hash'> = {
-        tenant: input.tenant,
-        seq: (last?.seq ?? 0) + 1,
-        time: input.time ?? Date.now(),
-        actor: input.actor,
-        actorTenant: input.actorTenant,
-        action: input.action,
-        target: input.target ?? null,
-        outcome: input.outcome,
-        status: input.status ?? null,
-        requestId: input.requestId ?? null,
-        details,
-        prevHash: last?.hash ?? AUDIT_GENESIS_HASH,
-      };
-      const entry: AuditEntry = { ...unhashed, hash: auditEntryHash(unhashed) };
-      this.#db
-        .prepare(
-          `INSERT INTO audit_log (tenant, seq, time, actor, actor_tenant, action, target, outcome, status, request_id,
-             details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          entry.tenant,
-          entry.seq,
-          entry.time,
-          entry.actor,
-          entry.actorTenant,
-          entry.action,
-          entry.target,
-          entry.outcome,
-          entry.status,
-          entry.requestId,
-          details === null ? null : canonicalJson(details),
-          entry.prevHash,
-          entry.hash,
-        );
-      return entry;
-    });
     // IMMEDIATE takes the write lock before reading the chain head, so two processes (the
-    // server and the CLI) cannot both extend the same head.
-    return write.immediate();
+    // server and the CLI) cannot both extend the same head. Statements and the transaction are
+    // prepared once: a busy domain (playbook runs) appends thousands of entries a second.
+    this.#append ??= this.#db.transaction((i: AuditInput): AuditEntry => this.#appendNow(i));
+    return this.#append.immediate(input) as AuditEntry;
+  }
+
+  #append: ReturnType<SqliteDb['transaction']> | undefined;
+  #head: Statement<[string]> | undefined;
+  #insert: Statement<unknown[]> | undefined;
+
+  #appendNow(input: AuditInput): AuditEntry {
+    const details = input.details === undefined ? null : (scrub(input.details) as Record<string, JsonValue>);
+    this.#head ??= this.#db.prepare('SELECT seq, hash FROM audit_log WHERE tenant = ? ORDER BY seq DESC LIMIT 1');
+    this.#insert ??= this.#db.prepare(
+      `INSERT INTO audit_log (tenant, seq, time, actor, actor_tenant, action, target, outcome, status, request_id,
+         details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const last = this.#head.get(input.tenant) as { seq: number; hash: string } | undefined;
+    const unhashed: Omit<AuditEntry, 'hash'> = {
+      tenant: input.tenant,
+      seq: (last?.seq ?? 0) + 1,
+      time: input.time ?? Date.now(),
+      actor: input.actor,
+      actorTenant: input.actorTenant,
+      action: input.action,
+      target: input.target ?? null,
+      outcome: input.outcome,
+      status: input.status ?? null,
+      requestId: input.requestId ?? null,
+      details,
+      prevHash: last?.hash ?? AUDIT_GENESIS_HASH,
+    };
+    const entry: AuditEntry = { ...unhashed, hash: auditEntryHash(unhashed) };
+    this.#insert.run(
+      entry.tenant,
+      entry.seq,
+      entry.time,
+      entry.actor,
+      entry.actorTenant,
+      entry.action,
+      entry.target,
+      entry.outcome,
+      entry.status,
+      entry.requestId,
+      details === null ? null : canonicalJson(details),
+      entry.prevHash,
+      entry.hash,
+    );
+    return entry;
   }
 
   async list(
