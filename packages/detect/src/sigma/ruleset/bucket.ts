@@ -182,8 +182,9 @@ export class Bucket {
     for (let i = 0; i < names.length; i++) {
       const name = names[i] as string;
       const v = fields[name];
-      // Most values are too short to hold a keyword: skip them before any other work.
-      if (v === null || v === undefined || (typeof v === 'string' && v.length < min)) continue;
+      // Most values are too short to hold a keyword, or numbers: skip them before any other work.
+      if (v === null || v === undefined) continue;
+      if (typeof v === 'string' ? v.length < min : typeof v === 'number' && !fs.scanner.inNumbers) continue;
       if (this.scanFieldSet.has(name)) continue;
       if (typeof v === 'string' && fold) this.scanValue(v, true, fs, epoch);
       else this.scanField(ev, name, fs, epoch);

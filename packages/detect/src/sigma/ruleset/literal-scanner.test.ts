@@ -100,6 +100,15 @@ describe('LiteralScanner', () => {
     }
   });
 
+  it('knows when no literal can occur in the text of a number', () => {
+    expect(new LiteralScanner(['sekurlsa::', 'lsadump::']).inNumbers).toBe(false);
+    expect(new LiteralScanner(['sekurlsa::', '4624']).inNumbers).toBe(true);
+    expect(new LiteralScanner(['e+21']).inNumbers).toBe(true);
+    expect(new LiteralScanner(['infinity']).inNumbers).toBe(true);
+    for (const n of [-1.5e21, Infinity, NaN, 4624, 0.000001])
+      expect(new LiteralScanner([String(n).toLowerCase()]).inNumbers).toBe(true);
+  });
+
   it('reports each literal once per call and stops when the output is full', () => {
     const s = new LiteralScanner(['abc', 'bcd', 'cde']);
     const out = new Int32Array(2);

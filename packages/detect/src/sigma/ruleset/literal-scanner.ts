@@ -20,6 +20,8 @@ export class LiteralScanner {
   readonly asciiOnly: boolean;
   /** Length of the shortest literal: shorter texts hold none. */
   readonly minLength: number;
+  /** False when no literal can occur in a number's text (`-1.5e+21`, `Infinity`, `NaN`). */
+  readonly inNumbers: boolean;
   /** The engine's name, for tests and reports. */
   readonly engine: 'skip' | 'linear';
   private readonly impl: ScanEngine;
@@ -33,6 +35,7 @@ export class LiteralScanner {
     this.seen = new Uint32Array(literals.length);
     this.asciiOnly = literals.every((l) => !/[^\x00-\x7f]/.test(l));
     this.minLength = literals.reduce((m, l) => Math.min(m, l.length), Number.POSITIVE_INFINITY);
+    this.inNumbers = literals.some((l) => /^[0-9.e+\-infinityan]+$/.test(l));
     const skip = literals.length > 0 && this.minLength >= SKIP_MIN_LITERAL;
     this.engine = skip ? 'skip' : 'linear';
     this.impl = skip ? new SkipScan(literals) : new LinearScan(literals);
