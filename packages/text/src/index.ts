@@ -56,3 +56,22 @@ export type { AnalyseOptions } from './reports/analyse.js';
 export { patternOf, reportBundle } from './stix/bundle.js';
 export type { BundleInput, StixJson } from './stix/bundle.js';
 export { stixId } from './stix/ids.js';
+
+// stored reports, reviews and retraining
+export { SqliteReportStore } from './store/sqlite-reports.js';
+export type { NewReport } from './store/sqlite-reports.js';
+export type {
+  ModelKind,
+  ModelVersion,
+  ReportStatus,
+  ReportSummary,
+  Review,
+  ReviewDecision,
+  ReviewedItem,
+  SentenceLabel,
+  StoredReport,
+} from './store/types.js';
+export { effectiveItems, ReportService } from './reports/service.js';
+export type { AddedTechnique, PublishResult, ReportServiceDeps, ReviewInput } from './reports/service.js';
+export { correctionSentences, retrain } from './reports/retrain.js';
+export type { RetrainResult } from './reports/retrain.js';

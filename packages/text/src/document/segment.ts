@@ -86,11 +86,7 @@ export function splitSentences(text: string, from = 0, to = text.length): [numbe
       const line = text.slice(lineStart, i).trimEnd();
       const next = text.slice(i + 1, Math.min(to, i + 4));
       // A hard-wrapped paragraph (e-mail, plain text) keeps its sentences across lines.
-      if (
-        /[.:;!?]$/.test(line) ||
-        /^\s*([-*•‣◦|#>]|\d+[.)])\s/.test(next) ||
-        (line.length < 40 && !/^\s*[a-z]/.test(next))
-      ) {
+      if (/[.:;!?]$/.test(line) || /^\s*([-*•‣◦|#>]|\d+[.)])\s/.test(next) || /^\s*[A-Z0-9"'“‘(\[]/.test(next)) {
         push(start, i);
         start = i + 1;
       }

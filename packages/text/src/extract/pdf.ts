@@ -42,22 +42,27 @@ function lines(items: readonly Item[]): { text: string; y: number; h: number }[]
 /** Paragraph texts of one page. */
 export function pageParagraphs(items: readonly Item[]): string[] {
   const ls = lines(items);
+  // A line much shorter than the page's longest ends where its author ended it (a list, a heading).
+  const longest = ls.reduce((m, l) => Math.max(m, l.text.trim().length), 0);
   const paras: string[] = [];
   let cur = '';
   let prev: { y: number; h: number } | undefined;
+  let shortPrev = false;
   for (const l of ls) {
     const gap = prev ? prev.y - l.y : 0;
     // A gap of more than ~1.6 lines, or a jump upwards (a new column), starts a paragraph.
     if (prev && (gap > Math.max(prev.h, l.h) * 1.6 || gap < -prev.h)) {
       paras.push(cur);
       cur = '';
+      shortPrev = false;
     }
     const t = l.text.trim();
     if (cur === '') cur = t;
     else if (/[A-Za-z]-$/.test(cur) && /^[a-z]/.test(t)) cur = cur.slice(0, -1) + t;
-    // Bullets and numbered items start a new sentence line.
-    else if (/^([-•‣◦▪]|\d+[.)])\s/.test(t)) cur += `\n${t}`;
+    // Bullets, numbered items, `Label: value` lines and lines after a short line start a new line.
+    else if (/^([-•‣◦▪]|\d+[.)])\s|^[A-Z][\w -]{0,30}:\s/.test(t) || shortPrev) cur += `\n${t}`;
     else cur += ` ${t}`;
+    shortPrev = t.length < 0.75 * longest;
     prev = l;
   }
   if (cur !== '') paras.push(cur);

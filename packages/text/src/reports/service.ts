@@ -130,6 +130,7 @@ export class ReportService {
           throw new AppError('VALIDATION', `${a.technique} is not an ATT&CK technique`);
         const s = r.document.sentences[a.sentence];
         if (!s) throw new AppError('VALIDATION', `report ${id} has no sentence ${a.sentence}`);
+        // Already extracted there: adding it means accepting it.
         if (items.some((i) => i.kind === 'technique' && i.sentence === a.sentence && i.value === a.technique)) continue;
         const info = k.technique(a.technique);
         items.push({
@@ -164,9 +165,9 @@ export class ReportService {
     const addedIds = r.itemsReviewed
       .filter(
         (i) =>
-          i.source === 'analyst' &&
-          !i.review &&
-          added.some((a) => a.sentence === i.sentence && a.technique === i.value),
+          i.kind === 'technique' &&
+          added.some((a) => a.sentence === i.sentence && a.technique === i.value) &&
+          !decisions.some((d) => d.item === i.id),
       )
       .map((i) => ({ item: i.id, decision: 'accept' as const }));
     const all = [...decisions, ...addedIds];
