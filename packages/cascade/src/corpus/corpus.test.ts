@@ -61,7 +61,9 @@ function check(name: string, data: GraphData, seeds: string[][], minRounds: numb
 }
 
 describe.skipIf(!existsSync(dir))('functional cascade on the corpus graphs', { tags: ['corpus'] }, () => {
-  if (!py.ok) it.skip(`networkx comparison skipped: ${py.reason}`, () => undefined);
+  // Without networkx the corpus tests still compare against the full-sweep reference (a corpus
+  // test may skip only where the corpora are absent); the networkx comparison says why it is missing.
+  if (!py.ok) process.stderr.write(`corpus cascades: networkx comparison not run: ${py.reason}\n`);
 
   it('GEANT 2012 (GraphML, undirected links both ways) as imported and stricter', () => {
     const r = importGraph(readFileSync(path.join(dir, 'Geant2012.graphml'), 'utf8'));
