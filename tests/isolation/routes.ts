@@ -107,6 +107,12 @@ export const NUMBERS_ONLY: ReadonlySet<string> = new Set([
   '/api/nis2/deadlines',
   '/api/cases/:id/nis2',
   '/taxii2/:root/collections/:cid/objects/:oid/versions/',
+  // forecasts are counts; predictions name ATT&CK techniques and the node's rules for them
+  '/api/incidents/:id/next',
+  '/api/forecast/series',
+  '/api/forecast/detail',
+  '/api/forecast/warnings',
+  '/api/forecast/predict',
 ]);
 
 /** Views of the node's federation, which acts for one tenant (the others are refused or told so). */
@@ -124,6 +130,8 @@ export const NEEDS_A_PEER: ReadonlySet<string> = new Set([
   '/api/federation/quarantine',
   '/api/federation/sightings',
   '/api/federation/provenance/:id',
+  // Sector counts are what member SOCs share with a national node.
+  '/api/forecast/sector',
   // Cascade warnings are sent to and received from peer SOCs (tests/federation/cascade.test.ts).
   '/api/cascade/warnings',
 ]);

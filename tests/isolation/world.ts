@@ -289,6 +289,8 @@ export async function createWorld(): Promise<World> {
     syslog: { enabled: false },
     ingest: { workers: 1 },
     log: { level: 'silent' },
+    // forecasts only on request: an hourly refresh during the sweep would move every tenant's view
+    forecast: { refreshMinutes: 0 },
   });
   const node = await startNode(config, { say: () => undefined });
   const t = {} as Record<Tenant, TenantData>;

@@ -167,6 +167,17 @@ export const ConfigSchema = z
         iocBudgetMs: z.number().int().positive().default(2_000),
       })
       .prefault({}),
+    forecast: z
+      .object({
+        /** Minutes between forecasts of every tenant (0: only on request, `POST /api/forecast/refresh`). */
+        refreshMinutes: z
+          .number()
+          .int()
+          .min(0)
+          .max(24 * 60)
+          .default(60),
+      })
+      .prefault({}),
   })
   .strict();
 

@@ -15,6 +15,7 @@ import { noteAudit, scopeFor } from '../access/request-state.js';
 import { csvList, READERS, TenantParam, WRITERS } from '../dashboard/common.js';
 import { ERROR_RESPONSES } from '../internal/app-types.js';
 import type { ApiApp } from '../internal/app-types.js';
+import { TimeParam } from '../services.js';
 import {
   ForecastDetailSchema,
   ForecastSummarySchema,
@@ -201,7 +202,9 @@ export function registerForecastRoutes(
         params: z.object({ id: Id }),
         querystring: z.object({
           top: z.coerce.number().int().min(1).max(30).default(8),
-          days: z.coerce.number().int().min(1).max(30).default(3).describe('hunt window in days'),
+          days: z.coerce.number().int().min(1).max(30).default(3).describe('hunt window in days before `to`'),
+          from: TimeParam.optional().describe('hunt window start (default: `days` before `to`)'),
+          to: TimeParam.optional().describe('hunt window end (default: now)'),
           ...TenantParam,
         }),
         response: { 200: IncidentNextSchema, ...ERROR_RESPONSES },
@@ -209,7 +212,10 @@ export function registerForecastRoutes(
     },
     async (request) => {
       const { top, days, tenant } = request.query;
-      const r = await forecast.incidentNext(scopeFor(request, tenant), request.params.id, top, days);
+      const to = request.query.to ?? Date.now();
+      const from = request.query.from ?? to - days * 86_400_000;
+      if (from > to) throw new AppError('VALIDATION', 'from must not be after to');
+      const r = await forecast.incidentNext(scopeFor(request, tenant), request.params.id, top, { from, to });
       if (!r) throw new AppError('NOT_FOUND', `no incident ${request.params.id}`);
       return r;
     },

@@ -145,6 +145,6 @@ export interface ForecastApiService {
     ctx: AuthContext,
     id: string,
     top: number,
-    days: number,
+    hunt: { readonly from: number; readonly to: number },
   ): Promise<Out<typeof IncidentNextSchema> | undefined>;
 }

@@ -66,7 +66,7 @@ beforeAll(async () => {
   });
   reader = openEventReader(':memory:', createHydrator());
   bus = new InProcessBus();
-  const config = { data } as never;
+  const config = { data, forecast: { refreshMinutes: 0 } } as never;
   incidents = attachIncidents(api.app, {
     config,
     db,

@@ -1,7 +1,7 @@
 /**
  * @module
  * Adds forecasting to a running node: the forecast store in the main database, the forecast
- * service over the node's counts, hourly refreshes of every tenant (and of the sector view where
+ * service over the node's counts, refreshes of every tenant every `forecast.refreshMinutes` (and of the sector view where
  * members share counts), warnings published on the bus as `forecast.warnings.<tenant>`, peers'
  * sightings counted from `federation.sightings.<tenant>`, and the API routes.
  */
@@ -16,8 +16,6 @@ import { ruleService } from '../dashboard/rules.js';
 import { nodeCountSource } from './counts.js';
 import { forecastApiService } from './service.js';
 
-/** How often every tenant is forecast again. */
-const REFRESH_EVERY_MS = 3_600_000;
 /** The first refresh, after the node settles. */
 const FIRST_REFRESH_MS = 60_000;
 
@@ -87,17 +85,19 @@ export function attachForecasts(app: FastifyInstance, w: ForecastWiring): Attach
   const run = (): void => {
     refreshAll().catch(w.onError);
   };
-  const first = setTimeout(run, FIRST_REFRESH_MS);
-  first.unref();
-  const timer = setInterval(run, REFRESH_EVERY_MS);
-  timer.unref();
+  // `forecast.refreshMinutes` (default 60); 0 forecasts only on request
+  const every = w.config.forecast.refreshMinutes * 60_000;
+  const first = every > 0 ? setTimeout(run, Math.min(FIRST_REFRESH_MS, every)) : undefined;
+  first?.unref();
+  const timer = every > 0 ? setInterval(run, every) : undefined;
+  timer?.unref();
 
   return {
     service,
     refreshAll,
     close: () => {
-      clearTimeout(first);
-      clearInterval(timer);
+      if (first) clearTimeout(first);
+      if (timer) clearInterval(timer);
       for (const s of subs) s.unsubscribe();
     },
   };

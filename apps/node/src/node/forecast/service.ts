@@ -20,7 +20,6 @@ import { closedSequences, incidentSequence } from './next-steps.js';
 
 /** How long a tenant's model (released + its closed incidents) is reused. */
 const MODEL_TTL_MS = 10 * 60_000;
-const DAY = 86_400_000;
 
 /** What the service is built from. */
 export interface ForecastServiceDeps {
@@ -104,15 +103,14 @@ export function forecastApiService(d: ForecastServiceDeps): ForecastApiService {
     async predict(ctx, techniques, top) {
       return modelFor(ctx).predict(techniques, top);
     },
-    async incidentNext(ctx, id, top, days) {
+    async incidentNext(ctx, id, top, window) {
       const incident = d.incidents.get(ctx, id);
       if (!incident) return undefined;
       const model = modelFor(ctx);
       const observed = incidentSequence(incident);
       const p = model.predict(observed, top);
       const all = (await d.rules.list(ctx)).rules;
-      const to = now();
-      const from = to - days * DAY;
+      const { from, to } = window;
       return {
         incident: incident.id,
         observed,
