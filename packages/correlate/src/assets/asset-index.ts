@@ -6,11 +6,15 @@
 import { canonicalHost, canonicalUser } from './names.js';
 import type { Asset, AssetKind, AssetLookup, Criticality } from './types.js';
 
+/** Spellings of host names remembered by `hostOf`; cleared when full, so memory stays bounded. */
+const SEEN_MAX = 20_000;
+
 /** Lookups over a list of assets. */
 export class AssetIndex implements AssetLookup {
   private readonly hosts = new Map<string, string>();
   private readonly ips = new Map<string, string>();
   private readonly crit = new Map<string, Criticality>();
+  private readonly seen = new Map<string, string | null>();
 
   constructor(assets: readonly Pick<Asset, 'kind' | 'name' | 'aliases' | 'ips' | 'criticality'>[] = []) {
     for (const a of assets) {
@@ -39,8 +43,14 @@ export class AssetIndex implements AssetLookup {
   hostOf(alias: string): string | undefined {
     // An empty inventory knows nothing: skip the normalising work.
     if (this.hosts.size === 0 && this.ips.size === 0) return undefined;
+    // Alerts name the same hosts over and over: normalise each spelling once (the index never changes).
+    const known = this.seen.get(alias);
+    if (known !== undefined) return known === null ? undefined : known;
     const v = alias.trim().toLowerCase();
-    return this.hosts.get(v) ?? this.ips.get(v) ?? this.hosts.get(canonicalHost(v));
+    const host = this.hosts.get(v) ?? this.ips.get(v) ?? this.hosts.get(canonicalHost(v));
+    if (this.seen.size >= SEEN_MAX) this.seen.clear();
+    this.seen.set(alias, host ?? null);
+    return host;
   }
 
   hostOfIp(ip: string): string | undefined {
@@ -48,6 +58,8 @@ export class AssetIndex implements AssetLookup {
   }
 
   criticalityOf(kind: AssetKind, name: string): Criticality | undefined {
+    // Asked for every host and account of every incident snapshot: an empty inventory knows nothing.
+    if (this.crit.size === 0) return undefined;
     return this.crit.get(`${kind}\0${name}`);
   }
 }

@@ -30,8 +30,16 @@ export interface IncidentClassifier {
   classify(input: ClassificationInput): RsitClassification;
 }
 
-const has = (techniques: readonly string[], ...prefixes: string[]): string | undefined =>
-  techniques.find((t) => prefixes.some((p) => t === p || t.startsWith(`${p}.`)));
+/** The first technique that is one of `prefixes` or a sub-technique of one. */
+function has(techniques: readonly string[], ...prefixes: string[]): string | undefined {
+  // Runs for every rule on every incident snapshot: compare in place, build no strings.
+  for (const t of techniques) {
+    for (const p of prefixes) {
+      if (t === p || (t.length > p.length && t.charCodeAt(p.length) === 46 && t.startsWith(p))) return t;
+    }
+  }
+  return undefined;
+}
 
 interface Rule {
   readonly cls: string;
@@ -211,6 +219,7 @@ const RULES: readonly Rule[] = [
 /** RSIT classification by ordered rules over ATT&CK and alert content. */
 export class RulesClassifier implements IncidentClassifier {
   readonly id = 'rules/2';
+  private single: RsitClassification | undefined;
 
   classify(i: ClassificationInput): RsitClassification {
     const tac = new Set(i.tactics);
@@ -218,7 +227,14 @@ export class RulesClassifier implements IncidentClassifier {
     // several say something with little confidence.
     const low = i.maxSeverity === 'informational' || i.maxSeverity === 'low';
     if (low && i.rules.length <= 1) {
-      return this.result('other', 'undetermined', 'a single low-severity finding; not enough to classify', 0.2);
+      // Most incidents are one low finding: share one (read-only) answer among them.
+      this.single ??= this.result(
+        'other',
+        'undetermined',
+        'a single low-severity finding; not enough to classify',
+        0.2,
+      );
+      return this.single;
     }
     const thin = low ? 0.5 : 1;
     for (const r of RULES) {

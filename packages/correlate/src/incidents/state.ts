@@ -14,7 +14,7 @@ import type { AlertKeys } from './keys.js';
 import { scoreOf, scoreParts, severityOfScore } from './score.js';
 import { normaliseTactic, sortTactics, tacticPhase } from './tactics.js';
 import { incidentTitle } from './title.js';
-import type { EdgeKind, Incident, IncidentNode, TimelineEntry } from './types.js';
+import type { EdgeKind, Incident, IncidentEdge, IncidentNode, TimelineEntry } from './types.js';
 
 /** Caps that bound the memory of one incident. */
 export const INCIDENT_CAPS = { nodes: 150, edges: 300, timeline: 300, evidence: 5, names: 200 } as const;
@@ -60,6 +60,23 @@ const SEV_INDEX = new Map(SEVERITIES.map((s, i) => [s, i]));
 const MEDIUM = 2;
 const SOURCE_BITS: Readonly<Record<AlertKeys['source'], number>> = { host: 1, network: 2, indicator: 4 };
 const SOURCE_NAMES = ['host', 'network', 'indicator'] as const;
+/** The source names of each combination of bits. */
+const SOURCES_OF_BITS: readonly (readonly string[])[] = Array.from({ length: 8 }, (_, bits) =>
+  SOURCE_NAMES.filter((n) => (bits & SOURCE_BITS[n]) !== 0),
+);
+/** Account names that say they are an administrator's. */
+const ADMIN_NAME = /^(adm|admin|da)[-_.]|[-_.]adm$/;
+const adminNames = new Map<string, boolean>();
+
+function isAdminName(user: string): boolean {
+  let v = adminNames.get(user);
+  if (v === undefined) {
+    v = ADMIN_NAME.test(user);
+    if (adminNames.size >= 20_000) adminNames.clear();
+    adminNames.set(user, v);
+  }
+  return v;
+}
 
 // Alerts repeat a handful of tactic and technique spellings: normalise each once.
 const tacticCache = new Map<string, string>();
@@ -95,6 +112,28 @@ function addTo(set: Set<string> | undefined, value: string): Set<string> {
 
 function addCapped(set: Set<string>, value: string): void {
   if (set.size < INCIDENT_CAPS.names || set.has(value)) set.add(value);
+}
+
+// One collator, not one per comparison (`localeCompare` sets up its locale on every call).
+const TITLE_ORDER = new Intl.Collator();
+
+function byCountThenTitle(a: MutableRule, b: MutableRule): number {
+  return b.count - a.count || TITLE_ORDER.compare(a.title, b.title);
+}
+
+function copyRule(r: MutableRule): MutableRule {
+  return { ruleId: r.ruleId, title: r.title, kind: r.kind, severity: r.severity, count: r.count };
+}
+
+function copyNode(n: MutableNode): IncidentNode {
+  return { id: n.id, type: n.type, value: n.value, alerts: n.alerts };
+}
+
+function entryOf(e: MutableEntry): TimelineEntry {
+  const { time, last, alertId, ruleId, rule, severity, summary, tactics, techniques, host, count } = e;
+  return host === undefined
+    ? { time, last, alertId, ruleId, rule, severity, summary, tactics, techniques, count }
+    : { time, last, alertId, ruleId, rule, severity, summary, tactics, techniques, host, count };
 }
 
 /** One open incident. */
@@ -293,7 +332,7 @@ export class IncidentState {
 
   /** Distinct kinds of sensor. */
   get sources(): string[] {
-    return SOURCE_NAMES.filter((n) => (this.sourceBits & SOURCE_BITS[n]) !== 0);
+    return [...(SOURCES_OF_BITS[this.sourceBits] ?? [])];
   }
 
   /** Takes in everything of `other` (which becomes merged into this one). */
@@ -368,10 +407,11 @@ export class IncidentState {
 
   /** The incident as stored and shown. */
   snapshot(now: number, assets: AssetLookup, classifier: IncidentClassifier): Incident {
-    const rules = [...this.rules.values()].sort((a, b) => b.count - a.count || a.title.localeCompare(b.title));
+    const rules = [...this.rules.values()];
+    if (rules.length > 1) rules.sort(byCountThenTitle);
     const hosts = [...this.hosts];
     const users = [...this.users];
-    const ips = [...(this.ips ?? [])];
+    const ips = this.ips ? [...this.ips] : [];
     let crit = 0;
     for (const h of hosts) {
       const c = assets.criticalityOf('host', h);
@@ -381,23 +421,23 @@ export class IncidentState {
     for (const u of users) {
       const c = assets.criticalityOf('user', u);
       if (c !== undefined) crit = Math.max(crit, CRITICALITY_WEIGHT[c]);
-      if (c === 'critical' || c === 'high' || /^(adm|admin|da)[-_.]|[-_.]adm$/.test(u)) privileged = true;
+      if (c === 'critical' || c === 'high' || isAdminName(u)) privileged = true;
     }
     const maxSeverity = SEVERITIES[this.sevMax] ?? 'informational';
+    const sources = this.sources;
     const parts = scoreParts({
       maxSeverity,
       criticality: crit > 0 ? crit : CRITICALITY_WEIGHT.medium,
       corroboratingRules: this.corrRules?.size ?? 0,
       corroboratingTactics: this.corrTactics?.size ?? 0,
-      sources: this.sources.length,
+      sources: sources.length,
       hosts: hosts.length,
       users: users.length,
     });
     const score = scoreOf(parts);
     const claimed = this.claims.settle();
     const tactics = claimed.tactics.length <= 1 ? claimed.tactics : sortTactics(claimed.tactics);
-    const techniques = claimed.techniques.sort();
-    const sources = this.sources;
+    const techniques = claimed.techniques.length <= 1 ? claimed.techniques : claimed.techniques.sort();
     const rsit = classifier.classify({
       tactics,
       techniques,
@@ -408,32 +448,18 @@ export class IncidentState {
       sources,
       alertCount: this.alertCount,
     });
-    const timeline: TimelineEntry[] = [...this.lines.values()]
-      .sort((a, b) => a.time - b.time)
-      .map((e) => ({
-        time: e.time,
-        last: e.last,
-        alertId: e.alertId,
-        ruleId: e.ruleId,
-        rule: e.rule,
-        severity: e.severity,
-        summary: e.summary,
-        tactics: e.tactics,
-        techniques: e.techniques,
-        ...(e.host === undefined ? {} : { host: e.host }),
-        count: e.count,
-      }));
+    const title = incidentTitle({
+      tactics: this.corrTactics && this.corrTactics.size > 0 ? sortTactics(this.corrTactics) : tactics,
+      rules,
+      hosts,
+      users,
+      ips,
+    });
     this.dirty = false;
     return {
       id: this.id,
       tenant: this.tenant,
-      title: incidentTitle({
-        tactics: this.corrTactics && this.corrTactics.size > 0 ? sortTactics(this.corrTactics) : tactics,
-        rules,
-        hosts,
-        users,
-        ips,
-      }),
+      title,
       severity: severityOfScore(score),
       score,
       scoreParts: parts,
@@ -447,22 +473,33 @@ export class IncidentState {
       hosts,
       users,
       ips,
-      domains: [...(this.domains ?? [])],
+      domains: this.domains ? [...this.domains] : [],
       tactics,
       techniques,
       rsit,
-      rules: rules.map((r) => ({ ...r })),
+      rules: rules.map(copyRule),
       sources,
-      graph: {
-        nodes: [...this.nodes.values()].map((n) => ({ ...n })),
-        edges: [...this.edges.values()].flatMap((m) =>
-          [...m.values()].map((e) => ({ ...e, evidence: [...e.evidence] })),
-        ),
-      },
-      timeline,
+      graph: { nodes: [...this.nodes.values()].map(copyNode), edges: this.edgeList() },
+      timeline: this.timeline(),
       ...(this.parent === undefined ? {} : { mergedInto: this.root().id }),
-      mergedFrom: [...(this.mergedFrom ?? [])],
+      mergedFrom: this.mergedFrom ? [...this.mergedFrom] : [],
       links: [],
     };
+  }
+
+  private edgeList(): IncidentEdge[] {
+    const out: IncidentEdge[] = [];
+    for (const m of this.edges.values()) {
+      for (const e of m.values()) {
+        out.push({ source: e.source, target: e.target, kind: e.kind, alerts: e.alerts, evidence: [...e.evidence] });
+      }
+    }
+    return out;
+  }
+
+  private timeline(): TimelineEntry[] {
+    const lines = [...this.lines.values()];
+    if (lines.length > 1) lines.sort((a, b) => a.time - b.time);
+    return lines.map(entryOf);
   }
 }

@@ -26,7 +26,8 @@ const RANK = new Map(TACTIC_ORDER.map((t, i) => [t, i]));
 
 /** Position of a tactic in the kill chain (unknown tactics sort last). */
 export function tacticRank(tactic: string): number {
-  return RANK.get(normaliseTactic(tactic)) ?? TACTIC_ORDER.length;
+  // Sorts call this per comparison, mostly with names already normalised: look those up first.
+  return RANK.get(tactic) ?? RANK.get(normaliseTactic(tactic)) ?? TACTIC_ORDER.length;
 }
 
 /** `Credential Access`, `credential_access`, `attack.credential-access` → `credential-access`. */
@@ -51,7 +52,12 @@ export function tacticPhase(tactic: string): 0 | 1 | 2 {
 
 /** Sorts tactics in kill-chain order, without duplicates. */
 export function sortTactics(tactics: Iterable<string>): string[] {
-  return [...new Set([...tactics].map(normaliseTactic))].sort((a, b) => tacticRank(a) - tacticRank(b));
+  const out: string[] = [];
+  for (const t of tactics) {
+    const n = RANK.has(t) ? t : normaliseTactic(t);
+    if (!out.includes(n)) out.push(n);
+  }
+  return out.sort((a, b) => tacticRank(a) - tacticRank(b));
 }
 
 /** What a title says for each tactic. */
