@@ -89,7 +89,15 @@ async function run(o: BenchOptions): Promise<BenchResult> {
   for (const t of times.value) if (t !== Number.POSITIVE_INFINITY) timedFailed++;
   o.log(`functional cascade: ${rounds.value.failed.length} failed in ${rounds.value.steps.length - 1} rounds`);
   o.log(`monte carlo: ${runs} runs`);
-  const mc = timed(() => monteCarlo(c, seedIds, { runs, seed: 7 }));
+  const mc = timed(() =>
+    monteCarlo(c, seedIds, {
+      runs,
+      seed: 7,
+      onProgress: (done) => {
+        if (done % 100 === 0) o.log(`monte carlo: ${done} of ${runs} runs`);
+      },
+    }),
+  );
   const mcRate = mc.value.edgesExamined / mc.seconds;
   const mem = process.memoryUsage();
   return benchResult({
