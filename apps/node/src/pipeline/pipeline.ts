@@ -119,6 +119,8 @@ export class Pipeline {
   private readonly pending = new Map<number, Pending>();
   private readonly tokenWaiters = new Map<number, { left: number; resolve: () => void; reject: (e: Error) => void }>();
   private readonly creditWaiters: (() => void)[] = [];
+  /** Files waiting for a lane without a file. */
+  private readonly fileWaiters: (() => void)[] = [];
   private lanes: Lane[] = [];
   private writerThread: Worker | undefined;
   private inline: { proc: Processor; writer: SqliteEventWriter; idle?: NodeJS.Timeout } | undefined;
@@ -173,6 +175,7 @@ export class Pipeline {
       w.reject(err);
     }
     for (const w of this.creditWaiters.splice(0)) w();
+    for (const w of this.fileWaiters.splice(0)) w();
   }
 
   private assertUsable(): void {
@@ -322,6 +325,7 @@ export class Pipeline {
         return;
       }
       this.lanes[id] = next;
+      this.fileWaiters.shift()?.();
       this.opts.onWorkerLost?.(id, reason);
     } catch (e) {
       this.fail(`cannot restart parse worker ${id}: ${(e as Error).message}`);
@@ -516,14 +520,31 @@ export class Pipeline {
     } as const;
     this.assertUsable();
     if (this.inline) return this.runInline(() => this.inline!.proc.file(msg, o.onProgress ?? (() => undefined)));
-    const lane = this.laneFor(undefined);
+    // A file goes to a lane only once that lane has no file, so a lane that finishes early takes
+    // the next one: handing every file out at once left lanes idle while another had a queue.
+    let lane = this.fileWaiters.length === 0 ? this.fileLane() : -1;
+    while (lane < 0) {
+      await new Promise<void>((r) => this.fileWaiters.push(r));
+      this.assertUsable();
+      lane = this.fileLane();
+    }
     const l = this.lanes[lane] as Lane;
     l.files++;
     try {
       return await this.send(lane, msg, 0, o.onProgress);
     } finally {
       l.files--;
+      this.fileWaiters.shift()?.();
     }
+  }
+
+  /** The least loaded live lane without a file in progress, or -1. */
+  private fileLane(): number {
+    let best = -1;
+    this.lanes.forEach((l, i) => {
+      if (l.alive && l.files === 0 && (best < 0 || l.inflight < (this.lanes[best] as Lane).inflight)) best = i;
+    });
+    return best;
   }
 
   /** Submits pre-framed, labelled records (simulator, replays). */
