@@ -48,7 +48,7 @@ let data: string;
 
 function action(
   n: number,
-  commands: WorkflowStep['commands'],
+  commands: NonNullable<WorkflowStep['commands']>,
   agent: string,
   next: string,
   more: Partial<WorkflowStep> = {},
