@@ -23,7 +23,7 @@ export const CascadeSettingsSchema = z
     /** Graph that dependencies shared by peers are merged into. */
     sharedGraph: z.string().regex(GRAPH_NAME_PATTERN).default('shared'),
     /** Most dependencies × Monte Carlo runs one what-if may cost (bounds the time of a request). */
-    maxWork: z.number().int().min(1).default(50_000_000),
+    maxWork: z.number().int().min(1).default(5_000_000),
   })
   .strict();
 
