@@ -64,6 +64,14 @@ export const VIEWS: readonly ViewDef[] = [
     component: lazy(() => import('../views/cases')),
   },
   {
+    id: 'playbooks',
+    path: '/playbooks',
+    title: 'Playbooks',
+    group: 'Respond',
+    key: 'p',
+    component: lazy(() => import('../views/playbooks')),
+  },
+  {
     id: 'nis2',
     path: '/nis2',
     title: 'NIS2 deadlines',

@@ -16,6 +16,7 @@ import { Graph } from '../components/graph';
 import { Async } from '../components/states';
 import { formatCount, formatTime } from '../lib/format';
 import { CascadeImpactPanel } from '../components/cascade-impact';
+import { IncidentRunRows } from '../components/incident-runs';
 import { attackChain, incidentGraph } from '../lib/incidents';
 import { LikelyNext } from './likely-next';
 
@@ -289,6 +290,7 @@ function Body(props: { incident: Incident; alerts: readonly IncidentAlert[]; rel
                 <td className="num">{e.count > 1 ? `×${e.count}` : ''}</td>
               </tr>
             ))}
+            <IncidentRunRows incident={i.id} />
           </tbody>
         </table>
       </section>
