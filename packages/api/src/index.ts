@@ -28,6 +28,10 @@ export { registerCaseRoutes } from './cases/routes.js';
 export { registerForecastRoutes } from './forecast/routes.js';
 export type { ForecastApiService } from './forecast/schemas.js';
 
+// threat reports and learned alert ranking
+export { registerTextRoutes } from './text/routes.js';
+export type { ReportUpload, TextApiService } from './text/schemas.js';
+
 // cascades across sectors
 export { registerCascadeRoutes } from './cascade/routes.js';
 export type { CascadeApiService } from './cascade/schemas.js';

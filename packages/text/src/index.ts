@@ -75,3 +75,13 @@ export { effectiveItems, ReportService } from './reports/service.js';
 export type { AddedTechnique, PublishResult, ReportServiceDeps, ReviewInput } from './reports/service.js';
 export { correctionSentences, retrain } from './reports/retrain.js';
 export type { RetrainResult } from './reports/retrain.js';
+
+// alert triage ranking
+export { AlertContextTracker, alertFeatures, hostOf } from './triage/features.js';
+export type { AlertContext } from './triage/features.js';
+export { dispositionLabel, precisionAtN, rocAuc, TRIAGE_FORMAT, TriageModel } from './triage/model.js';
+export type { LabelledAlert, RankingFigures, TriageScore } from './triage/model.js';
+
+// incident categoriser
+export { CATEGORISER_FORMAT, incidentFeatures, LearnedCategoriser } from './categorise/categoriser.js';
+export type { Categorisation, CategoriserFigures, LabelledIncident } from './categorise/categoriser.js';

@@ -14,9 +14,8 @@ import { normaliseTlp, type TlpLevel } from '@intersoc/cti';
 import { NODE_DB_FILE, openDatabase } from '@intersoc/storage';
 import { DEFAULT_LIMITS, type ReviewInput, type StoredReport } from '@intersoc/text';
 import { configFor, dataOptions, tenantArg, type DataFlags } from '../node/options.js';
-import { openTextNode, type TextNode } from '../node/text/services.js';
+import { openTextNode, warninglistsDir, type TextNode } from '../node/text/services.js';
 import { corporaDir } from './bench.js';
-import { warninglistsDir } from './text.js';
 
 interface Flags extends DataFlags {
   readonly tenant?: string;
@@ -28,7 +27,7 @@ async function withText<T>(flags: Flags, fn: (t: TextNode, ctx: AuthContext) => 
   const ctx = systemContext(tenantArg(flags.tenant, config));
   const db = openDatabase(path.join(config.data, NODE_DB_FILE));
   try {
-    return await fn(openTextNode(db, config.data, warninglistsDir(flags.warninglists)), ctx);
+    return await fn(openTextNode(db, config.data, warninglistsDir(flags.warninglists, config.data)), ctx);
   } finally {
     db.close();
   }

@@ -31,6 +31,7 @@ import {
   type TechniqueScore,
 } from '@intersoc/text';
 import { corporaDir } from './bench.js';
+import { warninglistsDir } from '../node/text/services.js';
 import { intArg } from '../node/options.js';
 
 /**
@@ -42,18 +43,6 @@ const MIN_BEST = 0.1;
 
 /** Longest input line of `text attack` (a sentence or a paragraph, not a book). */
 const MAX_LINE = 1024 * 1024;
-
-/** The warninglists folder: the flag, `$INTERSOC_WARNINGLISTS`, else the shared corpus's, when present. */
-export function warninglistsDir(flag?: string): string | undefined {
-  if (flag) {
-    if (!existsSync(flag)) throw new AppError('NOT_FOUND', `no warninglists folder ${flag}`);
-    return flag;
-  }
-  const env = process.env['INTERSOC_WARNINGLISTS'];
-  if (env) return env;
-  const corpus = path.join(corporaDir(), 'cti', 'misp-warninglists', 'lists');
-  return existsSync(corpus) ? corpus : undefined;
-}
 
 function readInput(file: string): Uint8Array {
   if (!existsSync(file)) throw new AppError('NOT_FOUND', `no file ${file}`);

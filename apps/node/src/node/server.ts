@@ -18,6 +18,7 @@ import { attachIncidents } from './incidents/attach.js';
 import { attachForecasts } from './forecast/attach.js';
 import { attachCascade } from './cascade/attach.js';
 import { attachRespond } from './respond/attach.js';
+import { attachText } from './text/attach.js';
 import { estateAssets } from './incidents/estate.js';
 import { runDemo } from './demo.js';
 import { openNodeAuthStores } from './audit-keys.js';
@@ -164,12 +165,15 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
       onError: (err) => logger.warn({ err }, 'dashboard'),
     });
     closers.push(async () => dashboard.close());
+    // Threat reports in, STIX out; the learned alert ranking and incident categoriser.
+    const text = attachText(app, { config, db, reader, onError: (err) => logger.warn({ err }, 'text') });
     // Incidents and cases: the incident stage woken by `alerts.*`, case management, NIS2 warnings.
     const incidents = attachIncidents(app, {
       config,
       db,
       reader,
       bus,
+      ...(text.categoriser ? { classifier: text.categoriser } : {}),
       reloadDetectors: () => pipeline.reloadDetectors(),
       onError: (err) => logger.warn({ err }, 'incidents'),
       onDeadline: (d) =>

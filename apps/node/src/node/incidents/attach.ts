@@ -20,6 +20,7 @@ import {
   type DueDeadline,
 } from '@intersoc/cases';
 import { openSqliteCtiStore } from '@intersoc/cti';
+import type { IncidentClassifier } from '@intersoc/correlate';
 import type { SqliteDb, SqliteEventReader } from '@intersoc/storage';
 import { caseApiService, incidentApiService } from './services.js';
 import { IncidentStage } from './stage.js';
@@ -47,6 +48,8 @@ export interface IncidentWiring {
   readonly onError: (err: unknown) => void;
   /** Told about NIS2 deadlines that come close or pass. */
   readonly onDeadline?: (d: DueDeadline) => void;
+  /** Classifies incidents into RSIT (the learned categoriser, gated by the rule table); the table alone by default. */
+  readonly classifier?: IncidentClassifier;
 }
 
 /** The parts attached to the node. */
@@ -64,6 +67,7 @@ export function attachIncidents(app: FastifyInstance, w: IncidentWiring): Attach
     db: w.db,
     reader: w.reader,
     suppress: (a) => feedback.suppresses(a.tenant, a),
+    ...(w.classifier ? { classifier: w.classifier } : {}),
     onError: w.onError,
     // Other stages (cascade impact) follow incidents on `incidents.<tenant>`.
     onChanges: (c) => {

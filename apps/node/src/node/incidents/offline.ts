@@ -11,6 +11,7 @@ import { CaseService, CtiObservableEnricher, Nis2Service, SqliteCaseStore, Sqlit
 import { openSqliteCtiStore } from '@intersoc/cti';
 import { EVENTS_DB_FILE, NODE_DB_FILE, openDatabase, openEventReader } from '@intersoc/storage';
 import { createHydrator } from '../../pipeline/hydrator.js';
+import { loadCategoriser } from '../text/attach.js';
 import { IncidentStage } from './stage.js';
 
 /** What an offline run gets. */
@@ -28,7 +29,14 @@ export function withIncidents<T>(config: Config, fn: (o: OfflineIncidents) => T,
   const reader = openEventReader(path.join(config.data, EVENTS_DB_FILE), createHydrator());
   try {
     const feedback = new SqliteFeedbackStore(db);
-    const stage = new IncidentStage({ db, reader, suppress: (a) => feedback.suppresses(a.tenant, a) });
+    // The same classifier a serving node uses: the learned categoriser where it has one.
+    const classifier = loadCategoriser(config.data, () => undefined);
+    const stage = new IncidentStage({
+      db,
+      reader,
+      suppress: (a) => feedback.suppresses(a.tenant, a),
+      ...(classifier ? { classifier } : {}),
+    });
     const caughtUp = catchUp ? stage.catchUp() : 0;
     const cases = new CaseService({
       store: new SqliteCaseStore(db),

@@ -5,9 +5,10 @@
  * sentence model (a retrained version under `<data>/models/text/<tenant>/`, else the shipped
  * one), the known-benign filter, and retraining from reviews.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AuthContext } from '@intersoc/core';
+import { fileURLToPath } from 'node:url';
+import { AppError, type AuthContext } from '@intersoc/core';
 import { openSqliteCtiStore } from '@intersoc/cti';
 import type { SqliteDb } from '@intersoc/storage';
 import {
@@ -21,6 +22,29 @@ import {
   type RetrainResult,
   type SentenceModel,
 } from '@intersoc/text';
+
+/** The shared corpora: `$INTERSOC_CORPORA`, else `../shared/corpora` beside the repository. */
+export function corporaPath(): string {
+  const env = process.env['INTERSOC_CORPORA'];
+  if (env) return path.resolve(env);
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../../shared/corpora');
+}
+
+/**
+ * The MISP warninglists folder: the flag, `$INTERSOC_WARNINGLISTS`, `<data>/warninglists`, else
+ * the shared corpus's, when present.
+ */
+export function warninglistsDir(flag?: string, data?: string): string | undefined {
+  if (flag) {
+    if (!existsSync(flag)) throw new AppError('NOT_FOUND', `no warninglists folder ${flag}`);
+    return flag;
+  }
+  const env = process.env['INTERSOC_WARNINGLISTS'];
+  if (env) return env;
+  if (data && existsSync(path.join(data, 'warninglists'))) return path.join(data, 'warninglists');
+  const corpus = path.join(corporaPath(), 'cti', 'misp-warninglists', 'lists');
+  return existsSync(corpus) ? corpus : undefined;
+}
 
 /** The text services of a node. */
 export interface TextNode {

@@ -1,0 +1,106 @@
+/**
+ * @module
+ * Adds threat reports and the learned models to a running node: the report routes
+ * (`/api/reports/*`) over the text services, the learned alert ranking (`/api/triage/ranked`),
+ * and the incident categoriser the incident stage classifies with (the node's trained one under
+ * `<data>/models/text/`, else the shipped one; without either, the rule table alone).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '@intersoc/core';
+import { registerTextRoutes, type TextApiService } from '@intersoc/api';
+import type { IncidentClassifier } from '@intersoc/correlate';
+import type { SqliteDb, SqliteEventReader } from '@intersoc/storage';
+import { LearnedCategoriser } from '@intersoc/text';
+import { rankTenantAlerts, shippedCategoriserPath } from './ranking.js';
+import { openTextNode, warninglistsDir, type TextNode } from './services.js';
+
+/** What the text services are built from. */
+export interface TextWiring {
+  readonly config: Config;
+  /** The node's main database. */
+  readonly db: SqliteDb;
+  readonly reader: SqliteEventReader;
+  readonly onError: (err: unknown) => void;
+}
+
+/** The parts attached to the node. */
+export interface AttachedText {
+  readonly text: TextNode;
+  /** The learned incident categoriser, when the node has one. */
+  readonly categoriser?: IncidentClassifier;
+}
+
+/** The node's categoriser: its own trained one, else the shipped one. */
+export function loadCategoriser(data: string, onError: (err: unknown) => void): IncidentClassifier | undefined {
+  for (const file of [path.join(data, 'models', 'text', 'incident-categoriser.json.gz'), shippedCategoriserPath()]) {
+    if (!existsSync(file)) continue;
+    try {
+      return LearnedCategoriser.load(readFileSync(file));
+    } catch (err) {
+      onError(err);
+    }
+  }
+  return undefined;
+}
+
+/** The API service over the node's text services. */
+export function textApiService(t: TextNode, w: TextWiring): TextApiService {
+  return {
+    addReport: (ctx, bytes, o) => t.reports.add(ctx, bytes, o),
+    listReports: async (ctx) => t.reports.list(ctx),
+    getReport: async (ctx, id) => {
+      const r = t.reports.get(ctx, id);
+      const { document, analysis, itemsReviewed, ...summary } = r;
+      return {
+        ...summary,
+        document: {
+          text: document.text,
+          paragraphs: [...document.paragraphs],
+          sentences: [...document.sentences],
+          attachments: [...document.attachments],
+          warnings: [...document.warnings],
+        },
+        items: itemsReviewed.map((i) => ({ ...i })),
+        dropped: [...analysis.dropped],
+      };
+    },
+    review: async (ctx, id, body) => {
+      t.reports.review(
+        ctx,
+        id,
+        body.decisions.map((d) => ({ item: d.item, decision: d.decision, ...(d.value ? { value: d.value } : {}) })),
+        body.add,
+      );
+      return textApiService(t, w).getReport(ctx, id);
+    },
+    publish: async (ctx, id) => {
+      const r = t.reports.publish(ctx, id);
+      return { ...r, rejected: r.rejected.map((x) => ({ ...x })) };
+    },
+    stix: async (ctx, id) => t.reports.bundle(ctx, id),
+    deleteReport: async (ctx, id) => t.reports.remove(ctx, id),
+    models: async (ctx) => ({ current: t.modelFor(ctx).info.version, items: t.store.models(ctx, 'attack') }),
+    rankAlerts: async (ctx, q) => {
+      const r = rankTenantAlerts(ctx, { db: w.db, events: w.reader.db, data: w.config.data }, q);
+      return {
+        ...r,
+        items: r.items.map((i) => ({
+          alert: i.alert,
+          status: i.status,
+          probability: i.probability,
+          reasons: [...i.reasons],
+        })),
+      };
+    },
+  };
+}
+
+/** Builds the text services and registers their routes. */
+export function attachText(app: FastifyInstance, w: TextWiring): AttachedText {
+  const text = openTextNode(w.db, w.config.data, warninglistsDir(undefined, w.config.data));
+  registerTextRoutes(app, { text: textApiService(text, w) });
+  const categoriser = loadCategoriser(w.config.data, w.onError);
+  return { text, ...(categoriser ? { categoriser } : {}) };
+}
