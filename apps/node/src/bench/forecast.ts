@@ -6,7 +6,8 @@
  * the intervals). Reports series/s; the baseline is seasonal naive alone on the same series in
  * the same run. Accuracy beside it: the chosen models against seasonal naive on the week after
  * each of 1,000 series (held out), and, without `--quick`, on the NAB series the issue names
- * (taxi, tweets, traffic: five one-day origins each, MAE relative to seasonal naive).
+ * (taxi, tweets, traffic: five one-day origins each, MAE relative to seasonal naive) and on
+ * five-week simulator runs (the fifth week forecast from the first four).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import {
   seededRandom,
   syntheticHourlyCounts,
 } from '@intersoc/forecast';
+import { simulate } from '@intersoc/simulate';
 import { benchResult, type BenchModule, type BenchOptions, type BenchResult } from './types.js';
 
 const WEEKS = 8;
@@ -84,6 +86,57 @@ function nabRatios(corpora: string): Record<string, unknown> | undefined {
   return out;
 }
 
+/**
+ * Simulator runs of five weeks (three seeds): hourly event counts per log and in total, the first
+ * four weeks fitted, the fifth forecast; MAE relative to seasonal naive (a day).
+ */
+function simulatorRatios(log: (line: string) => void): Record<string, unknown> {
+  const HOUR = 3_600_000;
+  const hours = 5 * 168;
+  const start = Date.UTC(2026, 0, 5);
+  const perSeed: Record<string, unknown>[] = [];
+  const all: number[] = [];
+  const totals: number[] = [];
+  for (const seed of [1, 2, 3]) {
+    const bySource = new Map<string, Float64Array>();
+    const total = new Float64Array(hours);
+    for (const r of simulate({ seed, hours, start })) {
+      const h = Math.floor((r.time - start) / HOUR);
+      if (h < 0 || h >= hours) continue;
+      const key = r.source.split('/').slice(2).join('/') || r.source;
+      let a = bySource.get(key);
+      if (!a) bySource.set(key, (a = new Float64Array(hours)));
+      a[h] = (a[h] ?? 0) + 1;
+      total[h] = (total[h] ?? 0) + 1;
+    }
+    const ratios: Record<string, number> = {};
+    for (const [name, y] of [['total', total] as const, ...bySource.entries()]) {
+      const train = y.subarray(0, hours - 168);
+      const truth = y.subarray(hours - 168);
+      const e = mae(
+        truth,
+        forecastSeries(train, 168, { seasons: [24, 168] }).points.map((p) => p.value),
+      );
+      const eb = mae(truth, seasonalNaive(train, 168, { seasons: [24] }));
+      if (eb > 0) ratios[name] = Math.round((e / eb) * 1000) / 1000;
+    }
+    const values = Object.values(ratios);
+    all.push(...values);
+    totals.push(ratios['total'] ?? 1);
+    perSeed.push({ seed, ...ratios });
+    log(`simulator seed ${seed}: ${JSON.stringify(ratios)}`);
+  }
+  const mean = (xs: number[]): number =>
+    Math.round((xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)) * 1000) / 1000;
+  return {
+    weeks: 5,
+    fitted_weeks: 4,
+    mase_vs_seasonal_naive: mean(all),
+    total_events: mean(totals),
+    per_seed: perSeed,
+  };
+}
+
 async function run(o: BenchOptions): Promise<BenchResult> {
   const count = o.quick ? 500 : 10_000;
   const points = WEEKS * 7 * 24;
@@ -121,6 +174,7 @@ async function run(o: BenchOptions): Promise<BenchResult> {
     eb += mae(truth, seasonalNaive(train, HORIZON, { seasons: [24] }));
   }
   const nab = o.quick ? undefined : nabRatios(o.corpora);
+  const simulator = o.quick ? undefined : simulatorRatios(o.log);
   return benchResult({
     name: 'forecast',
     unit: 'series/s',
@@ -141,6 +195,7 @@ async function run(o: BenchOptions): Promise<BenchResult> {
       seasonal_naive_ms: Math.round(naiveMs),
       held_out_week_mae_vs_seasonal_naive: Math.round((e / eb) * 1000) / 1000,
       ...(nab ? { nab } : {}),
+      ...(simulator ? { simulator } : {}),
     },
   });
 }
