@@ -74,7 +74,9 @@ export function importSharedPlaybooks(rt: RespondRuntime, cti: CtiStore, onError
           if (r.added) added += 1;
         } catch (err) {
           onError(
-            new Error(`shared playbook ${o.id} from ${o.provenance.source} not imported: ${(err as Error).message}`),
+            new Error(
+              `shared playbook ${String(o.object['playbook_id'] ?? o.id)} from ${o.provenance.source} not imported: ${(err as Error).message}`,
+            ),
           );
         }
       }
