@@ -2,7 +2,7 @@
  * @module
  * Signing batches of objects for one or more recipients: the originator's first hop (with the
  * sharing terms) or a relay's hop. The Merkle tree is built once per batch; only the statement
- * (which names the recipient) is signed per recipient.
+ * (which names the recipient) is signed per recipient. Objects leave in RFC 8785 key order.
  */
 import { randomBytes } from 'node:crypto';
 import type { NodeKeys } from '../identity/identity.js';
@@ -54,8 +54,10 @@ export function hopLeaf(salt: Uint8Array, digest: Uint8Array, previous?: Hop): B
 }
 
 /**
- * A signed batch. `for(to)` returns the objects with their chain extended by a hop addressed to
- * `to`: every recipient gets its own signature over the same tree.
+ * A signed batch. `for(to)` returns the objects with their chain extended by a whole hop
+ * addressed to `to`; `declare(to)` returns the batch's declaration for `to` and the objects
+ * referring to it (what peers exchange). Every recipient gets its own signature over the same
+ * tree.
  */
 export class SignedBatch {
   private readonly salts: Buffer[];

@@ -4,7 +4,9 @@
  * the next signer, the last to this node and signed by the peer that delivered it), keys (node
  * id = key fingerprint; pinned keys of known peers; revoked keys refused), times (not signed in
  * the future, not expired, a relay never outliving the originator) and every signature and audit
- * path. Returns a reason instead of throwing: a bad object is data to log, not a crash.
+ * path. A batch declaration is verified once (`declare`); an object referring to it then needs
+ * only its own leaf to match the declared one. Returns a reason instead of throwing: a bad object
+ * is data to log, not a crash.
  */
 import { fail, ok, type Result } from '@intersoc/core';
 import { fingerprint } from '../identity/identity.js';
