@@ -1,7 +1,7 @@
 /**
  * @module
- * `intersoc playbook validate|add|list|show|export|sign|verify|run|runs|inbox|approve|deny|answer|
- * resolve|cancel|rollback|extend`: CACAO 2.0 playbooks and their runs from the command line.
+ * `intersoc playbook validate|add|list|show|export|sign|verify|share|import|run|runs|inbox|approve|deny|
+ * answer|resolve|cancel|rollback|extend`: CACAO 2.0 playbooks and their runs from the command line.
  * `validate` needs no node; the others act on `--data`. Run operations go to the engine of a
  * serving node when one runs on the folder; otherwise this command drives the runs itself until
  * they wait for a person.
@@ -20,6 +20,8 @@ import { configFor, dataOptions, tenantArg, type DataFlags } from '../node/optio
 import { playbookLines, playbookText, runLines, runText, waitLine } from '../node/respond/cli-format.js';
 import { cacaoSchemaDir, cacaoSchemas, openRespond } from '../node/respond/open.js';
 import { withRunOps } from '../node/respond/owner.js';
+import { importSharedPlaybooks, sharePlaybook } from '../node/respond/shared.js';
+import { withFederation } from '../node/federation-cli.js';
 import { nodePorts } from '../node/respond/ports.js';
 
 interface Flags extends DataFlags {
@@ -245,6 +247,41 @@ export function register(program: Command): void {
             ),
       );
       if (!v.ok) process.exitCode = 1;
+    }),
+  );
+
+  dataOptions(
+    pb
+      .command('share')
+      .description('share a stored playbook with peers through federation under its TLP (or a stricter --tlp)')
+      .argument('<id>')
+      .option('--tlp <level>', 'clear, green, amber, amber+strict or red (never looser than the playbook marking)'),
+  ).action((id: string, flags: Flags & { tlp?: string }) =>
+    withRespond(flags, async (rt, _ctx, config) => {
+      const r = await withFederation(config, ({ fed, ctx }) =>
+        sharePlaybook(rt, openSqliteCtiStore(rt.store.db), fed, ctx, id, flags.tlp),
+      );
+      out(flags, r, () => [
+        `shared ${id} as ${r.stixId}: ${
+          Object.entries(r.queued)
+            .map(([p, n]) => `${p} ${n}`)
+            .join(', ') || 'no peer may receive it'
+        }${r.denied > 0 ? `, ${r.denied} refused by policy` : ''}`,
+      ]);
+    }),
+  );
+
+  dataOptions(
+    pb
+      .command('import')
+      .description('add playbooks peers shared (landed in the CTI store) whose signatures verify with the sender key'),
+  ).action((flags: Flags) =>
+    withRespond(flags, async (rt) => {
+      const errors: string[] = [];
+      const added = importSharedPlaybooks(rt, openSqliteCtiStore(rt.store.db), (e) =>
+        errors.push((e as Error).message),
+      );
+      out(flags, { added, refused: errors }, () => [`${added} playbook(s) added`, ...errors.map((e) => `  ${e}`)]);
     }),
   );
 
