@@ -137,8 +137,8 @@ export class SqliteReportStore {
         r.analysis.items.length,
         r.analysis.model,
         now,
-        now,
         ctx.user,
+        now,
         pack(r.document),
         pack(r.analysis),
       );

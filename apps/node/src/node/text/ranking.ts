@@ -57,11 +57,18 @@ export function rankTenantAlerts(
   const file = own ? path.join(stores.data, own.file) : shippedTriagePath();
   if (!existsSync(file)) throw new AppError('UNAVAILABLE', 'no triage model: run intersoc triage train');
   const model = load(file);
+  // Triage states live beside the alerts once the queue was first used; before that every alert is new.
+  const states = stores.events
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_status'")
+    .get();
   const rows = stores.events
     .prepare(
-      `SELECT a.doc, COALESCE(s.status, 'new') AS status FROM alerts a
-       LEFT JOIN alert_status s ON s.tenant = a.tenant AND s.alert_id = a.id
-       WHERE a.tenant = ? AND a.time >= ? AND a.time <= ? ORDER BY a.time DESC, a.id DESC LIMIT ?`,
+      states
+        ? `SELECT a.doc, COALESCE(s.status, 'new') AS status FROM alerts a
+           LEFT JOIN alert_status s ON s.tenant = a.tenant AND s.alert_id = a.id
+           WHERE a.tenant = ? AND a.time >= ? AND a.time <= ? ORDER BY a.time DESC, a.id DESC LIMIT ?`
+        : `SELECT a.doc, 'new' AS status FROM alerts a
+           WHERE a.tenant = ? AND a.time >= ? AND a.time <= ? ORDER BY a.time DESC, a.id DESC LIMIT ?`,
     )
     .all(ctx.tenant, q.from ?? Number.MIN_SAFE_INTEGER, q.to ?? Number.MAX_SAFE_INTEGER, MAX_ALERTS) as {
     doc: string;
