@@ -85,3 +85,7 @@ export type { LabelledAlert, RankingFigures, TriageScore } from './triage/model.
 // incident categoriser
 export { CATEGORISER_FORMAT, incidentFeatures, LearnedCategoriser } from './categorise/categoriser.js';
 export type { Categorisation, CategoriserFigures, LabelledIncident } from './categorise/categoriser.js';
+
+// measuring indicator extraction
+export { iocCases, mispValues, scoreIocs } from './iocs/evaluate.js';
+export type { IocCase, IocFigures } from './iocs/evaluate.js';

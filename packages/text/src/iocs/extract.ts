@@ -28,8 +28,33 @@ const FILE_EXT =
   'php|asp|aspx|ashx|jsp|jspx|cgi|html|htm|svg|png|jpg|jpeg|gif|bmp|ico|' +
   'lock|key|pem|crt|cer|pfx|p12|ovpn|kdbx';
 const FILE_EXTS = new Set(FILE_EXT.split('|'));
-/** Extensions that are also top-level domains: plain `name.ext` is read as a file unless defanged. */
-const AMBIGUOUS_EXT = new Set([...FILE_EXTS].filter((e) => TLDS.has(e)));
+/**
+ * Extensions that are also top-level domains (`zip`, `py`, `sh`, `app`): plain `name.ext` is read
+ * as a file unless defanged. `.com` is a domain: `.com` programs are named only as a path's end.
+ */
+const AMBIGUOUS_EXT = new Set([...FILE_EXTS].filter((e) => TLDS.has(e) && e !== 'com'));
+
+/** Names of technologies that look like files or domains in prose. */
+const TECH_NAMES = new Set([
+  'node.js',
+  'vue.js',
+  'react.js',
+  'next.js',
+  'nuxt.js',
+  'express.js',
+  'd3.js',
+  'three.js',
+  'chart.js',
+  'angular.js',
+  'ember.js',
+  'backbone.js',
+  'deno.js',
+  'socket.io',
+  'asp.net',
+  'ado.net',
+  'vb.net',
+  'dot.net',
+]);
 
 const HEX = '[0-9A-Fa-f]';
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
@@ -48,7 +73,7 @@ const PATTERNS = {
   registry:
     /(?<![\w])(HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|HKEY_CURRENT_CONFIG|HKEY_PERFORMANCE_DATA|HKLM|HKCU|HKCR|HKU|HKCC)(:?)((?:\\{1,2}[^\\\r\n"'<>|:*?\t]*)+)/g,
   // Dotted tokens; the last label must be a known file extension (checked in code: linear, no backtracking).
-  file: /(?<![\w.$%~-])[A-Za-z0-9_$~#@!+=-][A-Za-z0-9_$~#@!+=()-]*(?:\.[A-Za-z0-9_$~#@!+=()-]+)+/g,
+  file: /(?<![\p{L}\p{N}_.$%~-])[\p{L}\p{N}_$~#@!+=-][\p{L}\p{N}_$~#@!+=()’'-]*(?:\.[\p{L}\p{N}_$~#@!+=()’'-]+)+/gu,
 };
 
 const BTC_CONTEXT = /\b(bitcoin|btc|wallet|ransom|crypto ?currency|payment|pay)\b/i;
@@ -228,6 +253,7 @@ function candidates(t: string, defanged: Uint8Array): Candidate[] {
     const fanged = anyFanged(m.index, m.index + d.length);
     const ext = d.slice(d.lastIndexOf('.') + 1).toLowerCase();
     if (!fanged) {
+      if (TECH_NAMES.has(d.toLowerCase())) return;
       if (FILE_EXTS.has(ext) && (AMBIGUOUS_EXT.has(ext) || !TLDS.has(ext))) return;
       if (looksLikeIdentifier(d)) return;
       // `e.g`, `i.e`, single letters before a dot: abbreviations.
@@ -243,10 +269,10 @@ function candidates(t: string, defanged: Uint8Array): Candidate[] {
     });
   });
   findAll(PATTERNS.file, t, (m) => {
-    const v = m[0].replace(/[()]+$/, '');
+    const v = m[0].replace(/[()’']+$/, '');
     const s = m.index;
     const ext = v.slice(v.lastIndexOf('.') + 1).toLowerCase();
-    if (!FILE_EXTS.has(ext) || /^[\d.]+$/.test(v)) return;
+    if (!FILE_EXTS.has(ext) || /^[\d.]+$/.test(v) || TECH_NAMES.has(v.toLowerCase())) return;
     // A defanged `name[.]ext` with an extension that is also a TLD is a domain.
     if (anyFanged(s, s + v.length) && TLDS.has(ext)) return;
     // `.com` is a file only as a path's last part.
