@@ -69,6 +69,13 @@ export function maseScale(y: Float64Array, end: number, m: number): number {
   return count > 0 ? sum / count : 0;
 }
 
+/** Mean |y| over y[0..end). */
+function meanAbs(y: Float64Array, end: number): number {
+  let s = 0;
+  for (let t = 0; t < end; t++) s += Math.abs(y[t] ?? 0);
+  return end > 0 ? s / end : 0;
+}
+
 /** Mean absolute error of `f` against y[origin..]. */
 function mae(y: Float64Array, origin: number, f: Float64Array): number {
   let s = 0;
@@ -95,7 +102,9 @@ export function forecastSeries(y: Float64Array, horizon: number, o: ForecastOpti
   }
   for (const origin of origins) {
     const train = y.subarray(0, origin);
-    const scale = maseScale(y, origin, m) || 1e-9;
+    // a flat history (a new tenant, a quiet series) has no seasonal error to scale by: fall back
+    // to the series' mean size, then to one (counts), so the figures stay finite and comparable
+    const scale = maseScale(y, origin, m) || meanAbs(y, origin) || 1;
     for (const c of candidates) {
       const f = c.forecast(train, hf, o);
       scores.get(c.name)?.push(mae(y, origin, f) / scale);

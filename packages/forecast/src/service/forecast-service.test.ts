@@ -82,6 +82,16 @@ describe('ForecastService', () => {
     expect(warnings[0]?.message).toMatch(/seasonal level/);
   });
 
+  it('does not call a technique seen for only a few days rising (no seasonal level yet)', () => {
+    const now = { t: T0 + 56 * DAY };
+    const { source, service } = setup(now);
+    const values = new Float64Array(56 * 24);
+    for (let d = 53; d < 56; d++) values[d * 24 + 9] = 20;
+    source.set('acme', 'technique:T1053.005', 'technique', T0, values);
+    expect(service.refresh(analyst).warnings).toEqual([]);
+    expect(service.get(viewer, 'technique:T1053.005', 'hour')?.backtest.mase).toBeLessThan(1000);
+  });
+
   it('combines members into sector trends: "T1486 across energy members: N× the seasonal level, rising"', () => {
     const now = { t: T0 + 56 * DAY };
     const { service } = setup(now);

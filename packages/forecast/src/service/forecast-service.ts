@@ -32,6 +32,8 @@ const DAY = 24 * HOUR;
 export const RISE_RATIO = 1.5;
 /** ... and only when at least this many a day are expected (one stray alert is not a trend). */
 const RISE_MIN_PER_DAY = 1;
+/** Days a series must have been seen before it can be called rising. */
+const MIN_HISTORY_DAYS = 14;
 /** An hour outside the band by less than this is not worth a warning (counts are integers). */
 const BAND_SLACK = 1;
 
@@ -258,6 +260,9 @@ export class ForecastService {
     series: string,
     made: number,
   ): ForecastWarning | undefined {
+    // a seasonal level needs history: a series seen for less than two weeks cannot be "rising"
+    const first = day.history.findIndex((v) => v > 0);
+    if (first < 0 || day.history.length - first < MIN_HISTORY_DAYS) return undefined;
     const week = day.points.slice(0, 7).map((p) => p.value);
     const perDay = mean(week);
     const level = day.seasonalLevel;

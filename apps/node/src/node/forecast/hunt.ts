@@ -28,9 +28,19 @@ function scalar(n: Node): string | undefined {
   return v === undefined || v === null ? undefined : String(v);
 }
 
-/** Escapes a literal for an unquoted search word (wildcards in the literal match any character). */
+/**
+ * A literal as an unquoted search word: the characters that end a word are escaped, blanks and
+ * the literal's own `*` and `?` become `?` (any one character). A backslash stays literal, as
+ * the search language reads it (a Windows path is typed as it is).
+ */
 function literal(v: string): string {
-  return v.replace(/[*?]/g, '?').replace(/[\s()[\]{}":\\]/g, (c) => (/\s/.test(c) ? '?' : `\\${c}`));
+  let out = '';
+  for (const c of v) {
+    if (/\s/.test(c) || c === '*' || c === '?') out += '?';
+    else if ('()[]{}":'.includes(c)) out += `\\${c}`;
+    else out += c;
+  }
+  return out;
 }
 
 function quoted(v: string): string {
