@@ -43,7 +43,8 @@ export function bandOption(d: ForecastDetail, theme: string): Record<string, unk
   });
   return {
     ...baseOption(c),
-    legend: { textStyle: { color: c.text }, data: ['history', 'forecast', '95% band', '80% band'] },
+    legend: { top: 0, textStyle: { color: c.text }, data: ['history', 'forecast', '95% band', '80% band'] },
+    grid: { left: 48, right: 16, top: 40, bottom: 28 },
     xAxis: {
       type: 'category',
       data: times.map((t) => formatTime(t)),
