@@ -52,7 +52,7 @@ async function serve(): Promise<ChildProcess> {
   return child;
 }
 
-async function until<T>(f: () => T | undefined, what: string, ms = 60_000): Promise<T> {
+async function until<T>(f: () => T | undefined, what: string, ms = 180_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = f();
@@ -190,5 +190,5 @@ describe('a node killed mid-run', () => {
     node.kill('SIGTERM');
     await new Promise((r) => node?.once('exit', r));
     node = undefined;
-  }, 300_000);
+  }, 900_000);
 });
