@@ -31,7 +31,7 @@ function cli(...args: string[]): { status: number | null; out: string; err: stri
   const r = spawnSync(process.execPath, [BIN, ...args, '--data', data], {
     env: ENV,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 180_000,
   });
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
