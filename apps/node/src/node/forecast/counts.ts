@@ -2,9 +2,11 @@
  * @module
  * The tenant's hourly count series, read from the node's stores: alerts, alerts per ATT&CK
  * technique and tactic (from the alert documents), incidents (by first activity), stored events
- * (by block, spread over the block's time range), and peers' indicator sightings (counted as
- * federation publishes them on the bus). Queries are bounded by the history window and the
- * number of technique series.
+ * (by block, spread over the block's time range), and peers' indicator sightings: the
+ * federation keeps those as running totals per indicator and peer (`fed_landed`), so each read
+ * adds what the totals grew by since the last read to the current hour, and sightings published
+ * on the bus (`federation.sightings.<tenant>`) are counted as they come. Queries are bounded by
+ * the history window and the number of technique series.
  */
 import type { AuthContext } from '@intersoc/core';
 import type { CountSeries, CountSource, SqliteForecastStore } from '@intersoc/forecast';
@@ -23,10 +25,41 @@ export interface CountStores {
   readonly forecasts: SqliteForecastStore;
 }
 
+/** The running total the federation's landed sightings had at the last read (hour 0 of a marker series). */
+const LANDED_MARK = '_landed_total';
+
+/**
+ * Adds the growth of the tenant's landed sightings since the last read to the current hour. The
+ * first read only records the total: history before forecasting began has no hours.
+ */
+export function sampleLandedSightings(s: CountStores, ctx: AuthContext, now = Date.now()): number {
+  let total: number;
+  try {
+    total = (
+      s.node.prepare('SELECT COALESCE(SUM(count), 0) AS n FROM fed_landed WHERE tenant = ?').get(ctx.tenant) as {
+        n: number;
+      }
+    ).n;
+  } catch {
+    return 0; // no federation store on this node
+  }
+  const mark = s.forecasts.counts(ctx, LANDED_MARK, 0, 1)[0];
+  if (mark === undefined) {
+    s.forecasts.bumpCount(ctx, LANDED_MARK, 0, total);
+    return 0;
+  }
+  const delta = total - mark.value;
+  if (delta === 0) return 0;
+  s.forecasts.bumpCount(ctx, LANDED_MARK, 0, delta);
+  if (delta > 0) s.forecasts.bumpCount(ctx, 'sightings', now, delta);
+  return Math.max(0, delta);
+}
+
 /** The node's count source. */
 export function nodeCountSource(s: CountStores): CountSource {
   return {
     hourly(ctx: AuthContext, from: number, to: number): CountSeries[] {
+      sampleLandedSightings(s, ctx);
       const n = Math.max(0, Math.round((to - from) / HOUR));
       const series = new Map<string, CountSeries>();
       const add = (name: string, kind: CountSeries['kind'], hour: number, v: number): void => {
