@@ -40,6 +40,14 @@ export const VIEWS: readonly ViewDef[] = [
     component: lazy(() => import('../views/alerts')),
   },
   {
+    id: 'ranked',
+    path: '/ranked',
+    title: 'Alerts by priority',
+    group: 'Monitor',
+    key: 'l',
+    component: lazy(() => import('../views/ranked')),
+  },
+  {
     id: 'search',
     path: '/search',
     title: 'Event search',
@@ -110,6 +118,14 @@ export const VIEWS: readonly ViewDef[] = [
     group: 'Intelligence',
     key: 'f',
     component: lazy(() => import('../views/forecast')),
+  },
+  {
+    id: 'reports',
+    path: '/reports',
+    title: 'Threat reports',
+    group: 'Intelligence',
+    key: 'u',
+    component: lazy(() => import('../views/reports')),
   },
   {
     id: 'intel',
