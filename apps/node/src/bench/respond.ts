@@ -99,13 +99,16 @@ async function run(o: BenchOptions): Promise<BenchResult> {
     const insert = db.prepare('INSERT INTO bench_writes (run, step, doc) VALUES (?, ?, ?)');
     o.log(`baseline: ${writes} bare writes`);
     const b0 = performance.now();
+    const bc0 = process.cpuUsage();
     for (let i = 0; i < writes; i++)
       insert.run(`run-${Math.floor(i / STEPS)}`, i % STEPS, '{"outcome":"success","commands":[{"verb":"noop"}]}');
     const baselineS = (performance.now() - b0) / 1000;
+    const baselineCpu = cpuSeconds(process.cpuUsage(bc0));
 
     o.log(`engine: ${runs} runs of ${STEPS} steps, ${CONCURRENCY} in flight`);
     const before = engine.stats;
     const t0 = performance.now();
+    const ec0 = process.cpuUsage();
     let started = 0;
     let done = 0;
     await new Promise<void>((resolve, reject) => {
@@ -130,6 +133,7 @@ async function run(o: BenchOptions): Promise<BenchResult> {
     });
     await engine.idle();
     const engineS = (performance.now() - t0) / 1000;
+    const engineCpu = cpuSeconds(process.cpuUsage(ec0));
     const after = engine.stats;
     const failed = store.listRuns(ctx, { status: ['failed', 'waiting', 'running'], limit: 10 }).items.length;
     const verify = await audit.verify(ctx);
@@ -160,6 +164,10 @@ async function run(o: BenchOptions): Promise<BenchResult> {
         writes_per_step: Math.round((baseline / value) * 100) / 100,
         goal: 'engine overhead per step ≤ 3 bare store writes (ratio ≥ 0.333)',
         goal_met: baseline / value <= 3,
+        // CPU time (user + system) of this process in each phase: steadier than wall time on a shared machine.
+        engine_cpu_seconds: Math.round(engineCpu * 100) / 100,
+        baseline_cpu_seconds: Math.round(baselineCpu * 100) / 100,
+        writes_per_step_cpu: Math.round((engineCpu / steps / (baselineCpu / writes)) * 100) / 100,
         transitions,
         transitions_per_step: Math.round((transitions / steps) * 100) / 100,
         commits,
@@ -174,6 +182,10 @@ async function run(o: BenchOptions): Promise<BenchResult> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function cpuSeconds(u: NodeJS.CpuUsage): number {
+  return (u.user + u.system) / 1e6;
 }
 
 /** The benchmark. */
