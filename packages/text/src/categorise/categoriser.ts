@@ -5,7 +5,9 @@
  * tactics, words of rule titles, rule kinds, sensor kinds, the top severity, a privileged
  * account, the number of alerts): one names the RSIT class and type, one the tactic the incident
  * reached. It answers only for the labels where it beat the rule table on incidents it did not
- * train on (`trusted`); everywhere else the table decides, and says so (`classifier`).
+ * train on (`trusted`), and only when it is sure (`minConfidence`, 0.9): a learned "nothing to
+ * see" must not hide an attack the table names. Everywhere else the table decides, and says so
+ * (`classifier`).
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { AppError } from '@intersoc/core';
@@ -129,6 +131,7 @@ export class LearnedCategoriser implements IncidentClassifier {
     private readonly tacticHead: Head,
     readonly trusted: ReadonlySet<string>,
     readonly metrics: Readonly<Record<string, unknown>> = {},
+    readonly minConfidence = 0.9,
   ) {
     this.id = `learned/${version}`;
     this.typeW = dense(typeHead);
@@ -189,7 +192,10 @@ export class LearnedCategoriser implements IncidentClassifier {
         .filter(([, s]) => s.n >= minimum && s.learned > s.table)
         .map(([k]) => k),
     );
-    const gatedOk = rows.filter((r) => (trusted.has(r.l.category) ? r.l.category : r.tableCat) === r.truth).length;
+    const gatedOk = rows.filter(
+      (r) =>
+        (trusted.has(r.l.category) && r.l.confidence >= this.minConfidence ? r.l.category : r.tableCat) === r.truth,
+    ).length;
     const n = Math.max(1, held.length);
     const r = (x: number): number => Math.round(x * 10_000) / 10_000;
     const figures: CategoriserFigures = {
@@ -211,7 +217,7 @@ export class LearnedCategoriser implements IncidentClassifier {
 
   classify(input: ClassificationInput): Categorisation {
     const l = this.learned(input);
-    if (!this.trusted.has(l.category)) return this.table.classify(input);
+    if (!this.trusted.has(l.category) || l.confidence < this.minConfidence) return this.table.classify(input);
     const [cls = 'other', type = 'other'] = l.category.split('/');
     const t = rsitType(cls, type);
     return {
@@ -235,6 +241,7 @@ export class LearnedCategoriser implements IncidentClassifier {
         type: this.typeHead,
         tactic: this.tacticHead,
         trusted: [...this.trusted],
+        minConfidence: this.minConfidence,
         metrics: this.metrics,
       }),
     );
@@ -248,9 +255,10 @@ export class LearnedCategoriser implements IncidentClassifier {
       type: Head;
       tactic: Head;
       trusted: string[];
+      minConfidence?: number;
       metrics: Record<string, unknown>;
     };
     if (s.format !== CATEGORISER_FORMAT) throw new AppError('UNSUPPORTED', `not a categoriser (${String(s.format)})`);
-    return new LearnedCategoriser(s.version, s.type, s.tactic, new Set(s.trusted), s.metrics);
+    return new LearnedCategoriser(s.version, s.type, s.tactic, new Set(s.trusted), s.metrics, s.minConfidence ?? 0.9);
   }
 }
