@@ -113,6 +113,7 @@ export const NUMBERS_ONLY: ReadonlySet<string> = new Set([
   '/api/forecast/detail',
   '/api/forecast/warnings',
   '/api/forecast/predict',
+  '/api/forecast/sector/export',
 ]);
 
 /** Views of the node's federation, which acts for one tenant (the others are refused or told so). */

@@ -3,7 +3,8 @@
  * Forecast routes: the tenant's series and their forecasts (`GET /api/forecast/series`,
  * `GET /api/forecast/detail`), early warnings (`GET /api/forecast/warnings`), a refresh
  * (`POST /api/forecast/refresh`), the sector view of a national node (`GET /api/forecast/sector`,
- * `POST /api/forecast/sector/counts` for members' pseudonymised counts,
+ * `POST /api/forecast/sector/counts` for members' pseudonymised counts, which a member exports with
+ * `GET /api/forecast/sector/export`,
  * `POST /api/forecast/sector/refresh`), and next-step prediction (`GET /api/forecast/predict`,
  * `GET /api/incidents/:id/next` with rules, hunts and coverage gaps). Viewers read, analysts and
  * admins change; every call is scoped to the caller's tenant.
@@ -144,6 +145,25 @@ export function registerForecastRoutes(
       noteAudit(request, { target: 'sector counts', details: { stored } });
       return { stored };
     },
+  );
+
+  app.get(
+    '/api/forecast/sector/export',
+    {
+      config: { access: WRITERS },
+      schema: {
+        tags: ['forecast'],
+        summary: "This tenant's daily technique counts for a sector, under a pseudonym, to post to a national node",
+        querystring: z.object({
+          sector: SectorCountSchema.shape.sector,
+          days: z.coerce.number().int().min(1).max(56).default(56),
+          ...TenantParam,
+        }),
+        response: { 200: z.object({ counts: z.array(SectorCountSchema).readonly() }), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) =>
+      forecast.exportSector(scopeFor(request, request.query.tenant), request.query.sector, request.query.days),
   );
 
   app.post(

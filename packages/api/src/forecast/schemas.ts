@@ -140,6 +140,8 @@ export interface ForecastApiService {
   refreshSector(
     ctx: AuthContext,
   ): Promise<{ trends: Out<typeof SectorTrendSchema>[]; warnings: Out<typeof ForecastWarningSchema>[] }>;
+  /** This tenant's daily technique counts for a sector, under a pseudonym, ready for a national node. */
+  exportSector(ctx: AuthContext, sector: string, days: number): Promise<{ counts: Out<typeof SectorCountSchema>[] }>;
   predict(ctx: AuthContext, techniques: readonly string[], top: number): Promise<Out<typeof NextStepSchema>>;
   incidentNext(
     ctx: AuthContext,

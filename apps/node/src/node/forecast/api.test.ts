@@ -244,6 +244,36 @@ describe('forecast API', () => {
     expect(body.techniques.some((t) => t.rules.length > 0 && t.hunt !== null)).toBe(true);
   });
 
+  it('exports a member’s counts under a pseudonym that a national node adds up', async () => {
+    expect((await call('victor', 'GET', '/api/forecast/sector/export?sector=energy')).status).toBe(403);
+    const r = await call('annie', 'GET', '/api/forecast/sector/export?sector=energy');
+    expect(r.status).toBe(200);
+    const counts = r.json()['counts'] as {
+      sector: string;
+      technique: string;
+      member: string;
+      day: number;
+      count: number;
+    }[];
+    expect(counts.length).toBeGreaterThanOrEqual(50);
+    expect(new Set(counts.map((c) => c.member)).size).toBe(1);
+    expect(counts[0]?.member).toMatch(/^m-[0-9a-f]{32}$/);
+    expect(JSON.stringify(counts)).not.toMatch(/acme|annie|198\.51\.100/);
+    expect(counts.every((c) => c.day % DAY === 0 && c.day < Date.now())).toBe(true);
+    // another sector gets another pseudonym
+    const other = (await call('annie', 'GET', '/api/forecast/sector/export?sector=water')).json()['counts'] as {
+      member: string;
+    }[];
+    expect(other[0]?.member).not.toBe(counts[0]?.member);
+    // globex, here the national node, adds them up
+    expect((await call('gina', 'POST', '/api/forecast/sector/counts', { counts })).status).toBe(200);
+    const trends = (await call('gina', 'POST', '/api/forecast/sector/refresh')).json()['trends'] as {
+      technique: string;
+      members: number;
+    }[];
+    expect(trends.find((t) => t.technique === 'T1046')).toMatchObject({ members: 1 });
+  });
+
   it('combines members’ shared counts into the sector view', async () => {
     const today = Math.floor(Date.now() / DAY) * DAY;
     const counts = [];

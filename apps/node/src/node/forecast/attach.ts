@@ -14,6 +14,7 @@ import { ForecastService, SqliteForecastStore, type ForecastWarning } from '@int
 import type { SqliteDb, SqliteEventReader } from '@intersoc/storage';
 import { ruleService } from '../dashboard/rules.js';
 import { nodeCountSource } from './counts.js';
+import { sectorCounts, sectorKey } from './sector-share.js';
 import { forecastApiService } from './service.js';
 
 /** The first refresh, after the node settles. */
@@ -50,7 +51,12 @@ export function attachForecasts(app: FastifyInstance, w: ForecastWiring): Attach
   });
   const incidents = new SqliteIncidentStore(w.db);
   const rules = ruleService({ data: w.config.data, reader: w.reader });
-  registerForecastRoutes(app, { forecast: forecastApiService({ forecasts: service, incidents, rules }) });
+  let key: Buffer | undefined;
+  const shared = (ctx: Parameters<typeof sectorCounts>[2], sector: string, days: number) =>
+    sectorCounts(w.reader.db, (key ??= sectorKey(w.config.data)), ctx, sector, days);
+  registerForecastRoutes(app, {
+    forecast: forecastApiService({ forecasts: service, incidents, rules, sectorCounts: shared }),
+  });
 
   const subs: Subscription[] = [
     w.bus.subscribe('federation.sightings.*', (message, subject) => {

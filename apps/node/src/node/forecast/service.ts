@@ -14,6 +14,7 @@ import {
   releasedModelData,
   type ForecastService,
   type NextStepModelData,
+  type SectorCount,
 } from '@intersoc/forecast';
 import { huntQuery } from './hunt.js';
 import { closedSequences, incidentSequence } from './next-steps.js';
@@ -24,6 +25,8 @@ const MODEL_TTL_MS = 10 * 60_000;
 /** What the service is built from. */
 export interface ForecastServiceDeps {
   readonly forecasts: ForecastService;
+  /** The tenant's daily technique counts for sharing with a sector (see `sector-share.ts`). */
+  readonly sectorCounts: (ctx: AuthContext, sector: string, days: number) => SectorCount[];
   readonly incidents: SqliteIncidentStore;
   readonly rules: RuleService;
   readonly now?: () => number;
@@ -99,6 +102,9 @@ export function forecastApiService(d: ForecastServiceDeps): ForecastApiService {
     },
     async refreshSector(ctx) {
       return d.forecasts.refreshSector(ctx);
+    },
+    async exportSector(ctx, sector, days) {
+      return { counts: d.sectorCounts(ctx, sector, days) };
     },
     async predict(ctx, techniques, top) {
       return modelFor(ctx).predict(techniques, top);
