@@ -25,10 +25,20 @@ const MAX_LOG = 14;
  */
 const MAX_PAIRS = 256;
 
-/** The key of the block of `b` characters ending at `end` (low 7 bits of each: a check rejects the rest). */
-function blockKey(s: string, end: number, b: number, fold: boolean): number {
+/**
+ * A character as block keys see it: `| 32` folds ASCII upper case without a branch (it also
+ * merges a few punctuation pairs such as `\\` and `|`, which only costs a check now and then);
+ * non-ASCII characters, rare, fold exactly first and keep 7 bits. A text character and the
+ * literal character it lower-cases to always get the same value.
+ */
+function keyChar(c: number): number {
+  return (c > 127 ? foldCode(c) & 127 : c) | 32;
+}
+
+/** The key of the block of `b` characters of `s` ending at `end`. */
+function blockKey(s: string, end: number, b: number): number {
   let k = 0;
-  for (let i = end - b + 1; i <= end; i++) k = (k << 7) | ((fold ? foldCode(s.charCodeAt(i)) : s.charCodeAt(i)) & 127);
+  for (let i = end - b + 1; i <= end; i++) k = (k << 7) | keyChar(s.charCodeAt(i));
   return k;
 }
 
@@ -91,10 +101,10 @@ export class SkipScan implements ScanEngine {
       });
       // A block ending j characters into the anchor allows a move of m - 1 - j at most.
       for (let j = b - 1; j < m; j++) {
-        const slot = this.slot(blockKey(lit, best + j, b, false));
+        const slot = this.slot(blockKey(lit, best + j, b));
         this.shift[slot] = Math.min(this.shift[slot] as number, m - 1 - j);
       }
-      const k = blockKey(lit, best + m - 1, b, false);
+      const k = blockKey(lit, best + m - 1, b);
       const slot = this.slot(k);
       this.key[i] = k;
       this.hash[i] = windowHash(lit, best, m, false);
@@ -119,15 +129,13 @@ export class SkipScan implements ScanEngine {
     for (let end = m - 1; end < n;) {
       let x = text.charCodeAt(end - 1);
       let y = text.charCodeAt(end);
-      if (fold) {
-        x = foldCode(x);
-        y = foldCode(y);
+      // The same keys whether or not the text is folded (see keyChar): no fold in the common path.
+      if ((x | y) > 127) {
+        x = foldCode(x) & 127;
+        y = foldCode(y) & 127;
       }
-      let k = ((x & 127) << 7) | (y & 127);
-      if (triple) {
-        const w = text.charCodeAt(end - 2);
-        k |= ((fold ? foldCode(w) : w) & 127) << 14;
-      }
+      let k = ((x | 32) << 7) | (y | 32);
+      if (triple) k |= keyChar(text.charCodeAt(end - 2)) << 14;
       const slot = Math.imul(k, GOLDEN) >>> hashShift;
       const s = shift[slot] as number;
       if (s !== 0) {
