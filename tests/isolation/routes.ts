@@ -108,6 +108,8 @@ export const NUMBERS_ONLY: ReadonlySet<string> = new Set([
   '/api/cases/:id/nis2',
   '/taxii2/:root/collections/:cid/objects/:oid/versions/',
   // forecasts are counts; predictions name ATT&CK techniques and the node's rules for them
+  // model versions of a tenant: names and figures
+  '/api/reports/models',
   '/api/incidents/:id/next',
   '/api/forecast/series',
   '/api/forecast/detail',

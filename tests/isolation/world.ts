@@ -134,6 +134,13 @@ async function seedTenant(d: TenantData, peerCard: Record<string, unknown>): Pro
     },
   });
   if (graph.status !== 200) throw new Error(`cascade graph: ${graph.status} ${graph.text}`);
+  // A threat report whose sentences, items and STIX carry the marker.
+  const report = await call(analyst, 'POST', `/api/reports?name=${mark}.txt&tlp=amber`, {
+    raw: `The ${mark} actor used Mimikatz to dump credentials from LSASS memory on ${mark}-host.example.`,
+    type: 'text/plain',
+  });
+  if (report.status !== 201) throw new Error(`report: ${report.status} ${report.text}`);
+  ids['reportId'] = (report.json as { summary: { id: string } }).summary.id;
   const ingest = await call(analyst, 'POST', '/api/ingest?format=json', {
     raw: `${event(1, 'host')}\n${event(2, 'host')}\n${event(3, 'kiosk')}\n{not json ${mark}\n`,
     type: 'application/x-ndjson',
