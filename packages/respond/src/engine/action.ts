@@ -8,7 +8,7 @@
  * the same path and asks each executor to describe instead of execute.
  */
 import { AppError } from '@intersoc/core';
-import { stepExtension } from '../cacao/extension.js';
+import { playbookExtension, stepExtension } from '../cacao/extension.js';
 import type { CommandData, WorkflowStep } from '../cacao/types.js';
 import {
   CommandError,
@@ -44,6 +44,8 @@ const MAX_OUTPUT = 8 * 1024;
 export function policyOf(live: LiveRun, host: ActionHost, step: WorkflowStep): ApprovalPolicy {
   const ext = stepExtension(step);
   if (ext.approval) return ext.approval;
+  const own = playbookExtension(live.playbook).approval;
+  if (own) return own;
   let p: ApprovalPolicy = 'auto';
   for (const c of step.commands ?? []) {
     const e = host.executors.get(c.type) as
