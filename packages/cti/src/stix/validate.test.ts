@@ -11,7 +11,7 @@ const exampleDirs = [corpusDir('cti', 'stix2-json-schemas', 'examples'), corpusD
 /** A STIX 2.0 bundle (spec_version on the bundle, none on its object) among the 2.1 examples. */
 const V20_BUNDLE = 'malware--b42378e0-f147-496f-992a-26a49705395b';
 
-describe.skipIf(!existsSync(schemaDir))('examples against schemas and rules (corpus)', () => {
+describe.skipIf(!existsSync(schemaDir))('examples against schemas and rules (corpus)', { tags: ['corpus'] }, () => {
   const schemas = loadStixSchemas(schemaDir);
   const files = stixFiles(exampleDirs).filter((f) => !f.endsWith('sco-deterministic-id-vectors.json'));
   const results = validateFiles(files, { schemas });
