@@ -5,13 +5,19 @@
  * pipeline (seeds for training, another held out) and prints the held-out figures beside the
  * baseline: sorting by rule level for the ranking, the rule table for the categories.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError, systemContext } from '@intersoc/core';
 import { EVENTS_DB_FILE, NODE_DB_FILE, openDatabase } from '@intersoc/storage';
 import { configFor, dataOptions, intArg, tenantArg, type DataFlags } from '../node/options.js';
-import { rankTenantAlerts, shippedCategoriserPath, shippedTriagePath } from '../node/text/ranking.js';
+import type { LabelledAlert } from '@intersoc/text';
+import {
+  learnFromDispositions,
+  rankTenantAlerts,
+  shippedCategoriserPath,
+  shippedTriagePath,
+} from '../node/text/ranking.js';
 import { simulatedDays, trainCategoriser, trainTriage } from '../node/text/learning.js';
 
 interface TrainFlags {
@@ -104,6 +110,38 @@ export function register(program: Command): void {
               ),
               '',
             ].join('\n'),
+      );
+    } finally {
+      ev.close();
+      db.close();
+    }
+  });
+
+  dataOptions(
+    triage
+      .command('learn')
+      .description(
+        'learn from the tenant’s dispositions; the new model replaces the current one only if it ranks the newest dispositions better',
+      )
+      .option('--tenant <name>', 'tenant')
+      .option('--cache <file>', 'simulated days (from triage train --cache) to learn from as well'),
+  ).action((flags: DataFlags & { tenant?: string; cache?: string }) => {
+    const config = configFor(flags);
+    const ctx = systemContext(tenantArg(flags.tenant, config));
+    const events = path.join(config.data, EVENTS_DB_FILE);
+    if (!existsSync(events)) throw new AppError('NOT_FOUND', `no event store in ${config.data}`);
+    const extra =
+      flags.cache && existsSync(flags.cache)
+        ? (JSON.parse(readFileSync(flags.cache, 'utf8')) as { alerts: LabelledAlert[] }[]).map((d) => d.alerts)
+        : [];
+    const db = openDatabase(path.join(config.data, NODE_DB_FILE));
+    const ev = openDatabase(events);
+    try {
+      const r = learnFromDispositions(ctx, { db, events: ev, data: config.data }, extra);
+      process.stdout.write(
+        flags.json
+          ? `${JSON.stringify(r)}\n`
+          : `${r.dispositions.training} dispositions learned, ${r.dispositions.heldOut} held out: ${r.promoted ? 'promoted' : 'kept the current model'}: ${r.reason}\n`,
       );
     } finally {
       ev.close();

@@ -6,10 +6,18 @@
  * frequency) comes from the alerts before it.
  */
 import path from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { AppError, requireRole, type Alert, type AuthContext } from '@intersoc/core';
 import type { SqliteDb } from '@intersoc/storage';
-import { defaultModelPath, SqliteReportStore, TriageModel, type TriageScore } from '@intersoc/text';
+import {
+  defaultModelPath,
+  dispositionLabel,
+  SqliteReportStore,
+  TriageModel,
+  type LabelledAlert,
+  type RankingFigures,
+  type TriageScore,
+} from '@intersoc/text';
 
 /** The shipped triage model (beside the sentence model). */
 export function shippedTriagePath(): string {
@@ -84,4 +92,89 @@ export function rankTenantAlerts(
     .sort((a, b) => b.probability - a.probability || b.alert.time - a.alert.time)
     .slice(0, q.limit);
   return { model: model.version, trained: own !== undefined, items };
+}
+
+/** The tenant's alerts with an analyst's disposition, in time order. */
+export function dispositions(ctx: AuthContext, events: SqliteDb): LabelledAlert[] {
+  const states = events.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_status'").get();
+  if (!states) return [];
+  const rows = events
+    .prepare(
+      `SELECT a.doc, s.reason FROM alerts a JOIN alert_status s ON s.tenant = a.tenant AND s.alert_id = a.id
+       WHERE a.tenant = ? AND s.reason IS NOT NULL ORDER BY a.time, a.id`,
+    )
+    .all(ctx.tenant) as { doc: string; reason: string }[];
+  return rows.flatMap((r) => {
+    const label = dispositionLabel(r.reason);
+    return label === undefined ? [] : [{ alert: JSON.parse(r.doc) as Alert, label }];
+  });
+}
+
+/** What learning from dispositions found. */
+export interface DispositionLearning {
+  readonly version: string;
+  readonly dispositions: { readonly training: number; readonly heldOut: number; readonly real: number };
+  readonly current: { readonly version: string; readonly heldOut: RankingFigures };
+  readonly candidate: { readonly heldOut: RankingFigures };
+  readonly promoted: boolean;
+  readonly reason: string;
+  readonly file: string;
+}
+
+/** Fewest dispositions to learn from. */
+const MIN_DISPOSITIONS = 20;
+
+/**
+ * Trains a triage model on the tenant's dispositions (the older 70 %, with simulated streams
+ * when given) and keeps it as the tenant's model only if it ranks the newer 30 % better than the
+ * current one (ROC AUC).
+ */
+export function learnFromDispositions(
+  ctx: AuthContext,
+  stores: { readonly db: SqliteDb; readonly events: SqliteDb; readonly data: string },
+  extra: readonly (readonly LabelledAlert[])[] = [],
+): DispositionLearning {
+  requireRole(ctx, ['admin', 'analyst']);
+  const all = dispositions(ctx, stores.events);
+  const real = all.filter((a) => a.label === 1).length;
+  if (all.length < MIN_DISPOSITIONS || real === 0 || real === all.length)
+    throw new AppError(
+      'VALIDATION',
+      `learning needs at least ${MIN_DISPOSITIONS} alerts closed or acknowledged with a disposition, real and not (have ${all.length}, ${real} real)`,
+    );
+  const cut = Math.floor(all.length * 0.7);
+  const train = all.slice(0, cut);
+  const held = all.slice(cut);
+  const store = new SqliteReportStore(stores.db);
+  const own = store.activeModel(ctx, 'triage');
+  const currentFile = own ? path.join(stores.data, own.file) : shippedTriagePath();
+  if (!existsSync(currentFile)) throw new AppError('UNAVAILABLE', 'no current triage model to compare with');
+  const current = load(currentFile);
+  const version = `dispositions-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}`;
+  const candidate = TriageModel.train([train, ...extra], version);
+  const cur = current.evaluate(held);
+  const cand = candidate.evaluate(held);
+  const promoted = cand.auc > cur.auc;
+  const file = path.join('models', 'text', ctx.tenant, `triage-${version}.json.gz`);
+  mkdirSync(path.dirname(path.join(stores.data, file)), { recursive: true });
+  writeFileSync(
+    path.join(stores.data, file),
+    candidate.withMetrics({ ...candidate.metrics, heldOut: cand }).serialise(),
+  );
+  store.addModel(
+    ctx,
+    { kind: 'triage', version, created: Date.now(), file, metrics: { candidate: cand, current: cur } },
+    promoted,
+  );
+  return {
+    version,
+    dispositions: { training: train.length, heldOut: held.length, real },
+    current: { version: current.version, heldOut: cur },
+    candidate: { heldOut: cand },
+    promoted,
+    reason: promoted
+      ? `ROC AUC ${cand.auc} beats ${cur.auc} on the ${held.length} newest dispositions`
+      : `ROC AUC ${cand.auc} does not beat ${cur.auc} on the ${held.length} newest dispositions; the current model stays`,
+    file,
+  };
 }
