@@ -280,22 +280,24 @@ function ReportReview(props: { id: string }): ReactNode {
               <ol className="report-sentences" aria-label="Sentences with extracted items">
                 {detail.document.sentences.map((s, n) => {
                   const items = bySentence.get(n) ?? [];
-                  if (items.length === 0) return null;
+                  // Sentences without items stay visible (dimmed): the model may have missed a technique there.
                   const text = detail.document.text.slice(s.start, s.end);
                   const para = detail.document.paragraphs[s.paragraph];
                   return (
-                    <li key={n} value={n} className="report-sentence">
+                    <li key={n} value={n} className={`report-sentence${items.length === 0 ? ' muted' : ''}`}>
                       <p>
                         <span className="small muted">
                           {para && para.part !== 'body' ? `${para.part}, ` : ''}p. {para?.page ?? 1}:{' '}
                         </span>
                         <Sentence text={text} offset={s.start} items={items} />
                       </p>
-                      <ul className="report-items">
-                        {items.map((it) => (
-                          <ItemRow key={it.id} item={it} canWrite={canWrite} onDecide={decide} />
-                        ))}
-                      </ul>
+                      {items.length > 0 && (
+                        <ul className="report-items">
+                          {items.map((it) => (
+                            <ItemRow key={it.id} item={it} canWrite={canWrite} onDecide={decide} />
+                          ))}
+                        </ul>
+                      )}
                       {canWrite && (
                         <button
                           type="button"
