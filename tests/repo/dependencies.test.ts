@@ -63,10 +63,13 @@ function imports(dir: string): { runtime: Set<string>; tests: Set<string> } {
   const runtime = new Set<string>();
   const tests = new Set<string>();
   for (const file of sourceFiles(path.join(ROOT, dir))) {
-    const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+    const text = readFileSync(file, 'utf8');
+    const info = ts.preProcessFile(text, true, true);
     const into = /\.test\.[a-z]+$/.test(file) ? tests : runtime;
-    for (const f of info.importedFiles) {
-      const name = packageOf(f.fileName);
+    // `createRequire(import.meta.url)('x')` loads JSON-only packages; preProcessFile sees plain `require` only.
+    const required = [...text.matchAll(/createRequire\([^)]*\)\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1] ?? '');
+    for (const spec of [...info.importedFiles.map((f) => f.fileName), ...required]) {
+      const name = packageOf(spec);
       if (name !== undefined) into.add(name);
     }
   }
