@@ -23,6 +23,7 @@ import type { Entity } from '@intersoc/core';
 import type { AlertKeys } from './keys.js';
 
 const CAP = 200;
+const NONE: readonly string[] = Object.freeze([]);
 const C2_TACTIC = 'command-and-control';
 const OVER_C2 = 'T1041';
 /** Exfiltration techniques a rule may tag beside T1041 when it cannot tell the channel. */
@@ -109,9 +110,9 @@ export class TechniqueClaims {
       for (const ip of k.extIps) addCapped(this.c2, `x:${ip}`);
       for (const d of k.domains) addCapped(this.c2, `d:${d}`);
     }
-    const others = techniques.includes(OVER_C2) ? techniques.filter(isOtherChannel) : [];
-    const to = [...k.extIps.map((ip) => `x:${ip}`), ...k.domains.map((d) => `d:${d}`)];
-    if (others.length > 0 && to.length > 0 && (this.exfil?.length ?? 0) < CAP) {
+    const others = techniques.includes(OVER_C2) ? techniques.filter(isOtherChannel) : NONE;
+    if (others.length > 0 && k.extIps.length + k.domains.length > 0 && (this.exfil?.length ?? 0) < CAP) {
+      const to = [...k.extIps.map((ip) => `x:${ip}`), ...k.domains.map((d) => `d:${d}`)];
       if (this.fresh(`e:${to.join(' ')}|${others.join(' ')}`)) (this.exfil ??= []).push({ to, others });
       for (const t of techniques) if (t !== OVER_C2 && !others.includes(t)) pushCapped(this.techniques, t);
       return;

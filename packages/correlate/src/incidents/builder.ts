@@ -89,6 +89,10 @@ class TenantState {
   older = new Set<string>();
 }
 
+function addOnce(list: IncidentState[], inc: IncidentState): void {
+  if (!list.includes(inc)) list.push(inc);
+}
+
 /** Alert ids remembered to drop replays: two generations of this many. */
 const RECENT_IDS = 10_000;
 /** Index of `medium` in SEVERITIES. */
@@ -160,7 +164,7 @@ export class IncidentBuilder {
     const strong = this.strongLinks(t, alert, k);
     let target: IncidentState | undefined;
     const mergedIds: string[] = [];
-    if (strong.size > 0) {
+    if (strong.length > 0) {
       for (const s of strong) if (!target || s.alertCount > target.alertCount) target = s;
       if (target) {
         for (const s of strong) {
@@ -215,18 +219,20 @@ export class IncidentBuilder {
     return t.index.lookup(key, time, within);
   }
 
-  private strongLinks(t: TenantState, alert: Alert, k: AlertKeys): Set<IncidentState> {
-    const out = new Set<IncidentState>();
-    for (const key of k.strong) for (const inc of this.lookup(t, key, alert.time, this.windowMs)) out.add(inc);
+  /** The incidents the alert links by strong keys and lateral edges, each once, in the order found. */
+  private strongLinks(t: TenantState, alert: Alert, k: AlertKeys): IncidentState[] {
+    // Mostly none or one: a list, not a set.
+    const out: IncidentState[] = [];
+    for (const key of k.strong) for (const inc of this.lookup(t, key, alert.time, this.windowMs)) addOnce(out, inc);
     // An internal source address of another host: the activity came from there.
     for (const h of k.from) {
       const on = this.lookup(t, `h:${h}`, alert.time, this.windowMs);
-      if (on.length === 1 && on[0]) out.add(on[0]);
+      if (on.length === 1 && on[0]) addOnce(out, on[0]);
     }
     // This account on this host is what a recent lateral move (`wmic /node: /user:`) started.
     if (k.host !== undefined) {
       for (const u of k.users) {
-        for (const inc of this.lookup(t, `lt:${k.host}|${u}`, alert.time, this.lateralMs)) out.add(inc);
+        for (const inc of this.lookup(t, `lt:${k.host}|${u}`, alert.time, this.lateralMs)) addOnce(out, inc);
       }
     }
     // A remote target whose only incident began around this alert: the move that started it.
@@ -234,7 +240,7 @@ export class IncidentBuilder {
       const young = this.lookup(t, `h:${h}`, alert.time, this.windowMs).filter(
         (i) => Math.abs(i.firstSeen - alert.time) <= this.lateralMs,
       );
-      if (young.length === 1 && young[0]) out.add(young[0]);
+      if (young.length === 1 && young[0]) addOnce(out, young[0]);
     }
     return out;
   }

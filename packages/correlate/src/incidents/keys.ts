@@ -39,13 +39,13 @@ export interface AlertKeys {
   strong: string[];
   weak: string[];
   /** Other hosts the activity came from (internal source addresses). */
-  from: string[];
+  from: readonly string[];
   /** Other hosts the activity went to (remote targets). */
-  to: string[];
+  to: readonly string[];
   /** Accounts used on those remote targets (`wmic /user:`, `psexec -u`). */
-  toUsers: string[];
-  extIps: string[];
-  domains: string[];
+  toUsers: readonly string[];
+  extIps: readonly string[];
+  domains: readonly string[];
   nodes: KeyNode[];
   /** `host`, `network` or `indicator`. */
   source: 'host' | 'network' | 'indicator';
@@ -130,6 +130,8 @@ const pathOf = memo(20_000, (raw) => {
 
 const hostName = memo(20_000, canonicalHost);
 
+const NONE: readonly never[] = Object.freeze([]);
+
 function logsourceCategory(alert: Alert): string | undefined {
   const ls = alert.details?.['logsource'];
   if (ls && typeof ls === 'object') {
@@ -159,15 +161,21 @@ export function alertKeys(alert: Alert, assets: AssetLookup, learned: ReadonlyMa
     usersAreTargets: alert.details?.['correlation'] !== undefined && alert.tactics.some((t) => /credential/i.test(t)),
     strong: [],
     weak: [],
-    from: [],
-    to: [],
-    toUsers: [],
-    extIps: [],
-    domains: [],
+    from: NONE,
+    to: NONE,
+    toUsers: NONE,
+    extIps: NONE,
+    domains: NONE,
     nodes: [],
     source: alert.detector.kind === 'ioc' ? 'indicator' : 'host',
     learned: undefined,
   };
+  // Lists that most alerts leave empty are made when something goes in.
+  let from: string[] | undefined;
+  let to: string[] | undefined;
+  let toUsers: string[] | undefined;
+  let extIps: string[] | undefined;
+  let domains: string[] | undefined;
   const ents = alert.entities;
   // The host the alert is about: a host entity that is not a remote target.
   for (const e of ents) {
@@ -191,7 +199,7 @@ export function alertKeys(alert: Alert, assets: AssetLookup, learned: ReadonlyMa
       if (k.source === 'host') k.source = 'network';
       if (src !== undefined && dst !== undefined) {
         const other = hostOfIp(dst, assets, learned);
-        if (other !== k.host) k.to.push(other);
+        if (other !== k.host) (to ??= []).push(other);
       }
     }
   }
@@ -209,7 +217,7 @@ export function alertKeys(alert: Alert, assets: AssetLookup, learned: ReadonlyMa
       case 'host': {
         const h = assets.hostOf(raw) ?? hostName(raw);
         if (h !== host) {
-          if (e.role === 'target' || e.role === 'remote') k.to.push(h);
+          if (e.role === 'target' || e.role === 'remote') (to ??= []).push(h);
           add(`h:${h}`, 'host', h);
         }
         break;
@@ -225,13 +233,13 @@ export function alertKeys(alert: Alert, assets: AssetLookup, learned: ReadonlyMa
           const other = hostOfIp(ip, assets, learned);
           if (other === host) break;
           if (e.role === 'destination' || e.role === 'target') {
-            if (k.source === 'host') k.to.push(other);
-          } else k.from.push(other);
+            if (k.source === 'host') (to ??= []).push(other);
+          } else (from ??= []).push(other);
           add(`h:${other}`, 'host', other);
         } else {
           const xk = `x:${ip}`;
           k.strong.push(xk);
-          k.extIps.push(ip);
+          (extIps ??= []).push(ip);
           add(xk, 'ip', ip);
         }
         break;
@@ -239,9 +247,10 @@ export function alertKeys(alert: Alert, assets: AssetLookup, learned: ReadonlyMa
       case 'user': {
         const u = accountOf(raw);
         if (u === '') break;
-        if (e.role === 'target' && k.to.length > 0) {
+        if (e.role === 'target' && to !== undefined) {
           // Not an account acting here: the one the activity will use on the remote target.
-          if (!k.toUsers.includes(u)) k.toUsers.push(u);
+          toUsers ??= [];
+          if (!toUsers.includes(u)) toUsers.push(u);
           break;
         }
         if (k.users.includes(u)) break;
@@ -273,7 +282,7 @@ export function alertKeys(alert: Alert, assets: AssetLookup, learned: ReadonlyMa
         const d = raw.trim().toLowerCase().replace(/\.$/, '');
         const dk = `d:${d}`;
         k.strong.push(dk);
-        k.domains.push(d);
+        (domains ??= []).push(d);
         add(dk, 'domain', d);
         break;
       }
@@ -283,10 +292,12 @@ export function alertKeys(alert: Alert, assets: AssetLookup, learned: ReadonlyMa
         if (h !== undefined && !isInternalIp(h)) {
           if (/^[\d.]+$/.test(h) || h.includes(':')) {
             k.strong.push(`x:${h}`);
-            if (!k.extIps.includes(h)) k.extIps.push(h);
+            extIps ??= [];
+            if (!extIps.includes(h)) extIps.push(h);
           } else {
             k.strong.push(`d:${h}`);
-            if (!k.domains.includes(h)) k.domains.push(h);
+            domains ??= [];
+            if (!domains.includes(h)) domains.push(h);
           }
         }
         break;
@@ -300,5 +311,10 @@ export function alertKeys(alert: Alert, assets: AssetLookup, learned: ReadonlyMa
     for (const e of ents) if (e.type === 'hash') k.strong.push(`hs:${e.value.trim().toLowerCase()}`);
   }
   if (hostKey !== undefined) k.weak.push(hostKey);
+  if (from) k.from = from;
+  if (to) k.to = to;
+  if (toUsers) k.toUsers = toUsers;
+  if (extIps) k.extIps = extIps;
+  if (domains) k.domains = domains;
   return k;
 }

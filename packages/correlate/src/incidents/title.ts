@@ -28,6 +28,14 @@ function joinWords(words: readonly string[]): string {
   return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1] ?? ''}`;
 }
 
+/** True when the tactics are in kill-chain order already (incidents pass them so). */
+function inOrder(tactics: readonly string[]): boolean {
+  for (let n = 1; n < tactics.length; n++) {
+    if (tacticRank(tactics[n - 1] ?? '') > tacticRank(tactics[n] ?? '')) return false;
+  }
+  return true;
+}
+
 /** The title of an incident. */
 export function incidentTitle(i: TitleInput): string {
   const where = i.hosts.length > 0 ? ` on ${list(i.hosts, 3)}` : i.ips.length > 0 ? ` from ${list(i.ips, 2)}` : '';
@@ -37,7 +45,7 @@ export function incidentTitle(i: TitleInput): string {
     return `${rule}${where}${who}`;
   }
   // The most advanced stages say most about the story: keep the first and the last three.
-  const sorted = [...i.tactics].sort((a, b) => tacticRank(a) - tacticRank(b));
+  const sorted = inOrder(i.tactics) ? i.tactics : [...i.tactics].sort((a, b) => tacticRank(a) - tacticRank(b));
   const picked = sorted.length <= 4 ? sorted : [sorted[0] ?? '', ...sorted.slice(-3)];
   const words = picked.map((t) => TACTIC_PHRASES[t] ?? t.replaceAll('-', ' '));
   const text = joinWords(words);

@@ -37,6 +37,40 @@ describe('SqliteIncidentStore', () => {
     expect(store.counts(admin).total).toBe(1);
   });
 
+  it('finds the rows a merge moves by index, not by reading every row of the tenant', () => {
+    // A merge runs once per linking alert; reading the tenant's whole incident, alert or
+    // observable table each time made the incident stage quadratic in the size of the store.
+    const db = openDatabase(':memory:');
+    const store = new SqliteIncidentStore(db);
+    const statements: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((sql: string) => {
+      statements.push(sql);
+      return prepare(sql);
+    }) as typeof db.prepare;
+    const b = new IncidentBuilder();
+    b.add(makeAlert({ time: T0, entities: ['host=A', 'user=u1', 'ip/destination=198.51.100.1'] }));
+    b.add(makeAlert({ time: T0 + MIN, entities: ['host=B', 'user=u2', 'ip/destination=198.51.100.9'] }));
+    store.apply(admin, b.drain());
+    b.add(makeAlert({ time: T0 + 2 * MIN, entities: ['host=A', 'user=u1', 'ip/destination=198.51.100.9'] }));
+    const changes = b.drain();
+    expect(changes.merged).toHaveLength(1);
+    store.apply(admin, changes);
+    db.prepare = prepare;
+    const writes = statements.filter((s) => /^\s*(UPDATE|DELETE)/i.test(s));
+    expect(writes.length).toBeGreaterThan(0);
+    for (const sql of writes) {
+      const params = new Array<null>(sql.split('?').length - 1).fill(null);
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map(
+        (r) => r.detail,
+      );
+      for (const step of plan) {
+        expect(step, sql).not.toMatch(/^SCAN (?!CONSTANT ROW)/);
+        expect(step, sql).not.toMatch(/\(tenant=\?\)$/);
+      }
+    }
+  });
+
   it('keeps the event ids of each alert, and reads copies stored without them', () => {
     const db = openDatabase(':memory:');
     const store = new SqliteIncidentStore(db);

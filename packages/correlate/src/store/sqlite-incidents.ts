@@ -59,6 +59,9 @@ const STEPS = [
      doc TEXT NOT NULL,
      PRIMARY KEY (tenant, incident, peer, ref)
    ) WITHOUT ROWID;`,
+  // Merges find what they move by incident: without these, each merge read the tenant's whole tables.
+  `CREATE INDEX incidents_by_merged_into ON incidents (tenant, merged_into) WHERE merged_into IS NOT NULL;
+   CREATE INDEX incident_observables_by_incident ON incident_observables (tenant, incident);`,
 ];
 
 interface Row {
@@ -139,12 +142,19 @@ export class SqliteIncidentStore implements IncidentStore {
     const member = this.db.prepare(
       'INSERT OR IGNORE INTO incident_alerts (tenant, alert_id, incident, time, doc) VALUES (?, ?, ?, ?, ?)',
     );
-    const moveAll = this.db.prepare('UPDATE incident_alerts SET incident = ? WHERE tenant = ? AND incident = ?');
+    // SQLite does not search by an index on a column the UPDATE changes: the rows are found by a
+    // subquery on that index and updated by primary key.
+    const moveAll = this.db.prepare(
+      `UPDATE incident_alerts SET incident = ? WHERE tenant = ? AND alert_id IN
+         (SELECT alert_id FROM incident_alerts WHERE tenant = ? AND incident = ?)`,
+    );
     const markMerged = this.db.prepare(
-      `UPDATE incidents SET status = 'merged', merged_into = ? WHERE tenant = ? AND (id = ? OR merged_into = ?)`,
+      `UPDATE incidents SET status = 'merged', merged_into = ? WHERE tenant = ? AND id IN
+         (SELECT ? UNION ALL SELECT id FROM incidents WHERE tenant = ? AND merged_into = ?)`,
     );
     const moveObs = this.db.prepare(
-      'UPDATE OR IGNORE incident_observables SET incident = ? WHERE tenant = ? AND incident = ?',
+      `UPDATE OR IGNORE incident_observables SET incident = ? WHERE tenant = ? AND incident = ? AND value IN
+         (SELECT value FROM incident_observables WHERE tenant = ? AND incident = ?)`,
     );
     const obs = this.db.prepare(
       'INSERT OR IGNORE INTO incident_observables (tenant, value, incident) VALUES (?, ?, ?)',
@@ -155,9 +165,9 @@ export class SqliteIncidentStore implements IncidentStore {
         member.run(tenant, m.alert.id, m.incident, m.alert.time, JSON.stringify(compactAlert(m.alert)));
       }
       for (const m of c.merged) {
-        moveAll.run(m.into, tenant, m.from);
-        markMerged.run(m.into, tenant, m.from, m.from);
-        moveObs.run(m.into, tenant, m.from);
+        moveAll.run(m.into, tenant, tenant, m.from);
+        markMerged.run(m.into, tenant, m.from, tenant, m.from);
+        moveObs.run(m.into, tenant, m.from, tenant, m.from);
       }
       for (const i of c.incidents) {
         if (i.tenant !== tenant) continue;
