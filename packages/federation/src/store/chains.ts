@@ -10,15 +10,33 @@ import { stmt } from '../internal/sql.js';
 import { batchResolver, parseBatch, type DeclaredBatch } from '../signing/batch.js';
 import { encodeProvenance, parseProvenance, type Hop } from '../signing/provenance.js';
 
-/** Records the chain an object version arrived with (the first one wins); `wire` is its validated wire form. */
+/**
+ * Records the chain an object version arrived with (the first one wins, unless `replace`: a
+ * shorter chain that came later); `wire` is its validated wire form.
+ */
 export function recordChains(
   db: SqliteDb,
   rows: readonly { tenant: string; id: string; version: string; chain: readonly Hop[]; wire?: unknown }[],
+  replace = false,
 ): void {
-  const st = stmt(db, 'INSERT OR IGNORE INTO fed_chains (tenant, id, version, chain) VALUES (?, ?, ?, ?)');
+  const st = stmt(
+    db,
+    `INSERT OR ${replace ? 'REPLACE' : 'IGNORE'} INTO fed_chains (tenant, id, version, chain) VALUES (?, ?, ?, ?)`,
+  );
   db.transaction(() => {
     for (const r of rows) st.run(r.tenant, r.id, r.version, JSON.stringify(r.wire ?? encodeProvenance(r.chain)));
   })();
+}
+
+/** How many hops the stored chain of an object version has. */
+export function chainLength(db: SqliteDb, tenant: string, id: string, version: string): number | undefined {
+  const r = stmt(db, 'SELECT chain FROM fed_chains WHERE tenant = ? AND id = ? AND version = ?').get(
+    tenant,
+    id,
+    version,
+  ) as { chain: string } | undefined;
+  const chain = r ? (JSON.parse(r.chain) as { chain?: unknown }).chain : undefined;
+  return Array.isArray(chain) ? chain.length : undefined;
 }
 
 /** Records verified batch declarations (once each). */

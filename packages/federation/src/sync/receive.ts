@@ -12,7 +12,7 @@ import { hashAlgorithm, indicatorsFromStix, normaliseValue, strictestTlp, type I
 import { decide } from '../policy/policy.js';
 import { isBatchObject, type DeclaredBatch } from '../signing/batch.js';
 import { ChainVerifier, type VerifiedObject } from '../signing/verify.js';
-import { batchOf, recordBatches, recordChains } from '../store/chains.js';
+import { batchOf, chainLength, recordBatches, recordChains } from '../store/chains.js';
 import { readIntelState, recordReports, type ReportInput } from '../store/intel-state.js';
 import type { Peer } from '../store/peers.js';
 import { recordLanded } from '../store/sightings.js';
@@ -132,6 +132,8 @@ function receiveInTransaction(
     byOrigin.set(x.v.origin, list);
   }
   const fresh: typeof verified = [];
+  /** Copies already held, now received by a shorter path. */
+  const closer: typeof verified = [];
   let added = 0;
   let duplicates = 0;
   const newSightings = new Set<string>();
@@ -161,24 +163,28 @@ function receiveInTransaction(
       if (p.status === 'added') {
         added++;
         fresh.push(x);
-      } else duplicates++;
+      } else {
+        duplicates++;
+        // A copy by a shorter path may entitle this node to pass it further than the first did.
+        const stored = chainLength(fx.db, tenant, p.id, p.version);
+        if (stored !== undefined && x.v.chain.length < stored) closer.push(x);
+      }
     });
   }
 
   // Every batch a stored chain refers to is kept with it, wherever its declaration was read.
   const batches = new Set(declared);
-  for (const x of fresh) if (x.v.batch) batches.add(x.v.batch);
+  for (const x of [...fresh, ...closer]) if (x.v.batch) batches.add(x.v.batch);
   if (batches.size > 0) recordBatches(fx.db, [...batches]);
-  recordChains(
-    fx.db,
-    fresh.map((x) => ({
-      tenant,
-      id: String(x.v.core['id']),
-      version: versionOf(x.v.core),
-      chain: x.v.chain,
-      wire: x.v.wire,
-    })),
-  );
+  const chainRow = (x: (typeof verified)[number]) => ({
+    tenant,
+    id: String(x.v.core['id']),
+    version: versionOf(x.v.core),
+    chain: x.v.chain,
+    wire: x.v.wire,
+  });
+  recordChains(fx.db, fresh.map(chainRow));
+  if (closer.length > 0) recordChains(fx.db, closer.map(chainRow), true);
 
   // Reports for fusion, keyed by indicator value where the pattern is one simple value.
   const keys = valueKeys(fresh.map((x) => x.v.core));
@@ -219,11 +225,16 @@ function receiveInTransaction(
 
   // Relay onwards what the policy allows, except what waits in quarantine.
   let relayed = 0;
+  const candidates = [...fresh, ...closer];
   const others =
-    fx.config.autoRelay && fresh.length > 0 ? fx.peers.active().filter((p) => p.nodeId !== sender.nodeId) : [];
+    fx.config.autoRelay && candidates.length > 0 ? fx.peers.active().filter((p) => p.nodeId !== sender.nodeId) : [];
   if (others.length > 0) {
-    const state = readIntelState(fx.db, tenant, fx.config.quarantine, [...new Set(reports.map((r) => r.valueKey))]);
-    const relayable = fresh.filter((x) => state.get(String(x.v.core['id']))?.quarantined !== true);
+    const state = readIntelState(fx.db, tenant, fx.config.quarantine, [
+      ...new Set([...reports.map((r) => r.valueKey), ...valueKeys(closer.map((x) => x.v.core)).values()]),
+    ]);
+    // Peers that already got an object from this node keep their copy: the outbox holds each
+    // version once.
+    const relayable = candidates.filter((x) => state.get(String(x.v.core['id']))?.quarantined !== true);
     if (relayable.length > 0) {
       const r = place(
         fx,
