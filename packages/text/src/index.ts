@@ -89,3 +89,5 @@ export type { Categorisation, CategoriserFigures, LabelledIncident } from './cat
 // measuring indicator extraction
 export { iocCases, mispValues, scoreIocs } from './iocs/evaluate.js';
 export type { IocCase, IocFigures } from './iocs/evaluate.js';
+export { classificationInputOf, SqliteIncidentLabels } from './categorise/labels.js';
+export type { IncidentLabel } from './categorise/labels.js';

@@ -5,7 +5,8 @@
  * review items (accept, reject, correct, add a missed technique), publish the STIX bundle into
  * the CTI store, download the bundle, delete, list model versions; and `GET /api/triage/ranked`,
  * the alert queue ranked by the learned probability that an alert is real, with the features
- * behind each score. Viewers read; analysts and admins change. Every call is scoped to the
+ * behind each score; `PUT /api/incidents/:id/category`, an analyst's RSIT category of an incident
+ * (labelled data for the learned categoriser). Viewers read; analysts and admins change. Every call is scoped to the
  * caller's tenant (the operator may name another with `?tenant=`).
  */
 import type { FastifyInstance } from 'fastify';
@@ -16,6 +17,8 @@ import { csvList, READERS, TenantParam, WRITERS } from '../dashboard/common.js';
 import { ERROR_RESPONSES, type ApiApp } from '../internal/app-types.js';
 import { TimeParam } from '../services.js';
 import {
+  CategoryBodySchema,
+  CategoryViewSchema,
   ModelVersionSchema,
   PublishViewSchema,
   RankedAlertSchema,
@@ -200,6 +203,27 @@ export function registerTextRoutes(fastify: FastifyInstance, deps: { readonly te
       await text.deleteReport(scopeFor(request, request.query.tenant), request.params.id);
       noteAudit(request, { target: request.params.id });
       return { deleted: request.params.id };
+    },
+  );
+
+  app.put(
+    '/api/incidents/:id/category',
+    {
+      config: { access: WRITERS, audit: 'incident.category' },
+      schema: {
+        tags: ['incidents'],
+        summary:
+          'Set the RSIT class/type (and tactic) an analyst gives an incident: labelled data for the learned categoriser',
+        params: z.object({ id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'not an id') }),
+        querystring: z.object(TenantParam),
+        body: CategoryBodySchema,
+        response: { 200: CategoryViewSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const r = await text.correctCategory(scopeFor(request, request.query.tenant), request.params.id, request.body);
+      noteAudit(request, { target: request.params.id, details: { category: r.category, tactic: r.tactic } });
+      return r;
     },
   );
 

@@ -149,6 +149,29 @@ export const RankedAlertSchema = z
   })
   .meta({ id: 'RankedAlert' });
 
+/** An analyst's category of an incident. */
+export const CategoryBodySchema = z.object({
+  category: z
+    .string()
+    .regex(/^[a-z-]+\/[a-z0-9-]+$/, 'an RSIT class/type, e.g. intrusions/system-compromise')
+    .describe('RSIT class/type'),
+  tactic: z
+    .string()
+    .regex(/^[a-z-]+$/)
+    .max(64)
+    .default('none')
+    .describe('furthest ATT&CK tactic reached, or none'),
+});
+
+/** The stored correction. */
+export const CategoryViewSchema = z.object({
+  incident: z.string(),
+  category: z.string(),
+  tactic: z.string(),
+  by: z.string(),
+  at: z.number(),
+});
+
 /** Upload options. */
 export interface ReportUpload {
   readonly name: string;
@@ -175,6 +198,12 @@ export interface TextApiService {
   models(
     ctx: AuthContext,
   ): Promise<{ readonly current: string; readonly items: readonly z.infer<typeof ModelVersionSchema>[] }>;
+  /** Records an analyst's RSIT category (and tactic) of an incident: labelled data for the categoriser. */
+  correctCategory(
+    ctx: AuthContext,
+    incident: string,
+    body: z.infer<typeof CategoryBodySchema>,
+  ): Promise<z.infer<typeof CategoryViewSchema>>;
   /** The alert queue ranked by the learned probability that each alert is real. */
   rankAlerts(
     ctx: AuthContext,

@@ -8,11 +8,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '@intersoc/core';
+import { AppError, type Config } from '@intersoc/core';
 import { registerTextRoutes, type TextApiService } from '@intersoc/api';
-import type { IncidentClassifier } from '@intersoc/correlate';
+import { SqliteIncidentStore, type IncidentClassifier } from '@intersoc/correlate';
 import type { SqliteDb, SqliteEventReader } from '@intersoc/storage';
-import { LearnedCategoriser } from '@intersoc/text';
+import { LearnedCategoriser, SqliteIncidentLabels } from '@intersoc/text';
 import { rankTenantAlerts, shippedCategoriserPath } from './ranking.js';
 import { openTextNode, warninglistsDir, type TextNode } from './services.js';
 
@@ -82,6 +82,11 @@ export function textApiService(t: TextNode, w: TextWiring): TextApiService {
     stix: async (ctx, id) => t.reports.bundle(ctx, id),
     deleteReport: async (ctx, id) => t.reports.remove(ctx, id),
     models: async (ctx) => ({ current: t.modelFor(ctx).info.version, items: t.store.models(ctx, 'attack') }),
+    correctCategory: async (ctx, id, body) => {
+      const incident = new SqliteIncidentStore(w.db).get(ctx, id);
+      if (!incident) throw new AppError('NOT_FOUND', `no incident ${id}`);
+      return new SqliteIncidentLabels(w.db).correct(ctx, incident, body.category, body.tactic);
+    },
     rankAlerts: async (ctx, q) => {
       const r = rankTenantAlerts(ctx, { db: w.db, events: w.reader.db, data: w.config.data }, q);
       return {

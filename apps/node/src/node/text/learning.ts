@@ -6,7 +6,14 @@
  * the pipeline takes minutes.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { LearnedCategoriser, TriageModel, type CategoriserFigures, type RankingFigures } from '@intersoc/text';
+import {
+  foldOf,
+  LearnedCategoriser,
+  TriageModel,
+  type CategoriserFigures,
+  type LabelledIncident,
+  type RankingFigures,
+} from '@intersoc/text';
 import { simulatedDay, type SimulatedDay } from './simulated.js';
 
 /** Simulated days of `seeds`, from the cache file when it has them. */
@@ -52,15 +59,20 @@ export function trainTriage(
   };
 }
 
-/** Trains the categoriser on the training days and gates it against the table on the held-out day. */
+/**
+ * Trains the categoriser on the training days (and analysts' corrections) and gates it against the
+ * table on the held-out day (and the corrections that fall in the held-out fold).
+ */
 export function trainCategoriser(
   train: readonly SimulatedDay[],
   held: SimulatedDay,
   version: string,
+  corrections: readonly LabelledIncident[] = [],
 ): { model: LearnedCategoriser; figures: CategoriserFigures } {
+  const heldCorrections = corrections.filter((c) => foldOf(c.group, 5, 'incidents') === 0);
   const base = LearnedCategoriser.train(
-    train.flatMap((d) => d.incidents),
+    [...train.flatMap((d) => d.incidents), ...corrections.filter((c) => !heldCorrections.includes(c))],
     version,
   );
-  return base.gate(held.incidents);
+  return base.gate([...held.incidents, ...heldCorrections]);
 }
