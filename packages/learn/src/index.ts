@@ -1,0 +1,49 @@
+/**
+ * @module
+ * `@intersoc/learn`: machine learning for detection. Learners written for speed and explanation
+ * (histogram gradient-boosted trees, isolation forest, regularised logistic regression) on typed
+ * arrays, one tree evaluator for our models and imported XGBoost and LightGBM ones, tabular
+ * inputs (NSL-KDD, CIC-IDS CSV, CSV), flow features from events (our pcap flows, CIC CSV, Zeek
+ * conn, Suricata flow), the model registry with versions, lineage and feedback, drift (PSI),
+ * a streaming anomaly detector for numeric series (measured on NAB), and host baselines.
+ */
+
+// data
+export { guessFormat, MAX_TABLE_BYTES, NSL_KDD_COLUMNS, readTable, splitCsvLine, TABLE_FORMATS } from './data/table.js';
+export type { Table, TableFormat } from './data/table.js';
+export { featureValue, fitSchema, labelText, numberCell, subset, toDataset } from './data/dataset.js';
+export type { Dataset, FeatureSpec, Schema, SchemaOptions } from './data/dataset.js';
+
+// learners
+export { GBDT_DEFAULTS, logLoss, trainGbdt } from './gbdt/train.js';
+export type { GbdtParams, GbdtResult, LabelledMatrix } from './gbdt/train.js';
+export { avgPath, IFOREST_DEFAULTS, iforestAttributions, iforestScore, trainIforest } from './iforest/iforest.js';
+export type { IforestParams, IsolationForest } from './iforest/iforest.js';
+export { LOGREG_DEFAULTS, logregAttributions, logregProba, trainLogreg } from './logreg/logreg.js';
+export type { LogisticModel, LogregParams } from './logreg/logreg.js';
+
+// the tree evaluator
+export {
+  applyLink,
+  DEFAULT_LEFT,
+  leafOf,
+  margins,
+  pathAttributions,
+  softmaxInPlace,
+  STRICT_LESS,
+} from './trees/ensemble.js';
+export type { FlatTree, Link, TreeEnsemble } from './trees/ensemble.js';
+
+// models
+export { ensembleFromJson, ensembleToJson, Model } from './model/model.js';
+export type { Algorithm, Contribution, EnsembleJson, ModelDoc, Prediction, ScorerJson } from './model/model.js';
+export { DEFAULT_TARGET_FPR, stratifiedSplit, summary, thresholdFor, trainModel } from './model/train.js';
+export type { TrainAlgorithm, TrainedModel, TrainingSource, TrainOptions } from './model/train.js';
+
+// metrics
+export { binaryMetrics, evaluate, rocAuc } from './metrics/metrics.js';
+export type { ClassMetrics, Evaluation } from './metrics/metrics.js';
+
+// the model registry
+export { checkModelName, MODEL_NAME_PATTERN, SqliteModelStore } from './registry/sqlite-models.js';
+export type { ModelStatus, ModelSummary, StoredModel } from './registry/sqlite-models.js';

@@ -1,0 +1,263 @@
+/**
+ * @module
+ * Trains a model from a dataset: a stratified, seeded split into training and validation rows;
+ * the detector (benign against every attack class) with early stopping on the validation rows;
+ * a classifier over the attack classes when there are several; a threshold set so that a target
+ * share of held-out benign rows (2% by default) would alert, and never above 0.5 for
+ * probabilities; and the validation metrics. Deterministic for a seed.
+ */
+import type { Dataset } from '../data/dataset.js';
+import { subset } from '../data/dataset.js';
+import { GBDT_DEFAULTS, trainGbdt, type GbdtParams, type LabelledMatrix } from '../gbdt/train.js';
+import { IFOREST_DEFAULTS, iforestToJson, trainIforest, type IforestParams } from '../iforest/iforest.js';
+import { rng, shuffle } from '../internal/rng.js';
+import { LOGREG_DEFAULTS, logregToJson, trainLogreg, type LogregParams } from '../logreg/logreg.js';
+import { evaluate, rocAuc, type Evaluation } from '../metrics/metrics.js';
+import { ensembleToJson, Model, type ModelDoc, type ScorerJson } from './model.js';
+
+/** Algorithms `trainModel` runs. */
+export type TrainAlgorithm = 'gbdt' | 'iforest' | 'logreg';
+
+/** Training options. */
+export interface TrainOptions {
+  readonly algorithm: TrainAlgorithm;
+  readonly seed?: number;
+  /** Share of rows held out for early stopping, the threshold and the metrics (default 0.1). */
+  readonly validFraction?: number;
+  /**
+   * Share of held-out benign rows allowed to alert; the threshold is set to it (never above 0.5
+   * for probabilities). Undefined: the classifier's own decision (0.5) for supervised models,
+   * `DEFAULT_TARGET_FPR` for the isolation forest.
+   */
+  readonly targetFpr?: number;
+  readonly gbdt?: Partial<GbdtParams>;
+  readonly iforest?: Partial<IforestParams>;
+  readonly logreg?: Partial<LogregParams>;
+  /** Progress lines. */
+  readonly log?: (line: string) => void;
+}
+
+/** Where the training data came from. */
+export interface TrainingSource {
+  readonly dataHash: string;
+  readonly format?: string;
+  readonly files?: readonly string[];
+}
+
+/** A trained model and its figures on the held-out rows. */
+export interface TrainedModel {
+  readonly doc: ModelDoc;
+  readonly validation: Evaluation & { readonly auc?: number };
+}
+
+/** Default benign false-positive rate the threshold aims for. */
+export const DEFAULT_TARGET_FPR = 0.02;
+
+/** A stratified split: per class, a seeded shuffle, `fraction` (at least one row, if two) held out. */
+export function stratifiedSplit(y: Int32Array, fraction: number, seed: number): { train: number[]; valid: number[] } {
+  const r = rng(seed);
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < y.length; i++) {
+    const k = y[i] as number;
+    let a = byClass.get(k);
+    if (!a) byClass.set(k, (a = []));
+    a.push(i);
+  }
+  const train: number[] = [];
+  const valid: number[] = [];
+  for (const k of [...byClass.keys()].sort((a, b) => a - b)) {
+    const a = byClass.get(k) as number[];
+    const idx = shuffle(Int32Array.from(a), r);
+    const nv = a.length < 2 ? 0 : Math.max(1, Math.round(a.length * fraction));
+    for (let j = 0; j < idx.length; j++) (j < nv ? valid : train).push(idx[j] as number);
+  }
+  return { train: train.sort((a, b) => a - b), valid: valid.sort((a, b) => a - b) };
+}
+
+/** Balanced class weights: every class weighs as much in total, so rare attacks are learnt. */
+function classWeights(y: Int32Array, classes: number): Float64Array {
+  const counts = new Float64Array(classes);
+  for (const k of y) counts[k] = (counts[k] as number) + 1;
+  return Float64Array.from(y, (k) => y.length / (classes * Math.max(1, counts[k] as number)));
+}
+
+function matrix(d: Dataset, y: Int32Array, weights?: Float64Array): LabelledMatrix {
+  return { x: d.x, rows: d.rows, cols: d.cols, y, ...(weights ? { weights } : {}) };
+}
+
+/** Rows of classes `keep`, relabelled 0.. in that order. */
+function only(d: Dataset, keep: readonly number[]): { d: Dataset; y: Int32Array } {
+  const map = new Map(keep.map((k, i) => [k, i]));
+  const idx: number[] = [];
+  for (let i = 0; i < d.rows; i++) if (map.has(d.y[i] as number)) idx.push(i);
+  const s = subset(d, idx);
+  return { d: s, y: Int32Array.from(s.y, (k) => map.get(k) as number) };
+}
+
+/**
+ * Trains a model. Rows whose label is not a schema class are ignored.
+ * @example
+ * const t = readTable(files); const s = fitSchema(t); const m = trainModel(toDataset(t, s), { algorithm: 'gbdt' }, { dataHash: t.hash });
+ */
+export function trainModel(data: Dataset, o: TrainOptions, source: TrainingSource): TrainedModel {
+  const started = Date.now();
+  const seed = o.seed ?? 1;
+  const schema = data.schema;
+  const benign = schema.classes.indexOf(schema.benign);
+  const labelled = subset(
+    data,
+    Array.from({ length: data.rows }, (_, i) => i).filter((i) => (data.y[i] as number) >= 0),
+  );
+  const split = stratifiedSplit(labelled.y, o.validFraction ?? 0.1, seed);
+  const train = subset(labelled, split.train);
+  const valid = subset(labelled, split.valid);
+  const isAttack = (y: Int32Array): Int32Array => Int32Array.from(y, (k) => (k === benign ? 0 : 1));
+  const attackClasses = schema.classes.map((_, i) => i).filter((i) => i !== benign);
+  const log = o.log ?? (() => undefined);
+  let detector: ScorerJson;
+  let classifier: ScorerJson | undefined;
+  let params: Record<string, unknown>;
+  let rounds: Record<string, number> = {};
+  if (o.algorithm === 'gbdt') {
+    const p = { ...GBDT_DEFAULTS, seed, ...o.gbdt };
+    const r = trainGbdt(matrix(train, isAttack(train.y)), 2, p, matrix(valid, isAttack(valid.y)), (i, l) => {
+      if ((i + 1) % 25 === 0)
+        log(`detector round ${i + 1}${l === undefined ? '' : `, validation loss ${l.toFixed(5)}`}`);
+    });
+    detector = { type: 'trees', ensemble: ensembleToJson(r.ensemble) };
+    rounds = { detector: r.rounds };
+    params = { ...p };
+    if (attackClasses.length > 1) {
+      const tr = only(train, attackClasses);
+      const va = only(valid, attackClasses);
+      // The classifier only names attacks; rare classes need small leaves to be named at all.
+      const cp = { ...p, minLeaf: Math.min(p.minLeaf, 2), featureFraction: Math.min(p.featureFraction, 0.8) };
+      const c = trainGbdt(
+        matrix(tr.d, tr.y, classWeights(tr.y, attackClasses.length)),
+        attackClasses.length,
+        cp,
+        matrix(va.d, va.y),
+        (i, l) => {
+          if ((i + 1) % 25 === 0)
+            log(`classifier round ${i + 1}${l === undefined ? '' : `, validation loss ${l.toFixed(5)}`}`);
+        },
+      );
+      classifier = { type: 'trees', ensemble: ensembleToJson(c.ensemble) };
+      rounds = { ...rounds, classifier: c.rounds };
+    }
+  } else if (o.algorithm === 'logreg') {
+    const p = { ...LOGREG_DEFAULTS, ...o.logreg };
+    const m = trainLogreg(train.x, train.rows, train.cols, isAttack(train.y), 2, p);
+    detector = { type: 'logreg', model: logregToJson(m) };
+    params = { ...p };
+    if (attackClasses.length > 1) {
+      const tr = only(train, attackClasses);
+      const c = trainLogreg(
+        tr.d.x,
+        tr.d.rows,
+        tr.d.cols,
+        tr.y,
+        attackClasses.length,
+        p,
+        classWeights(tr.y, attackClasses.length),
+      );
+      classifier = { type: 'logreg', model: logregToJson(c) };
+    }
+  } else {
+    const p = { ...IFOREST_DEFAULTS, seed, ...o.iforest };
+    const normal = only(train, [benign]).d;
+    const f = trainIforest(normal.x, normal.rows, normal.cols, p);
+    detector = { type: 'iforest', forest: iforestToJson(f) };
+    params = { ...p };
+  }
+  const targetFpr = o.targetFpr ?? (o.algorithm === 'iforest' ? DEFAULT_TARGET_FPR : undefined);
+  const draft: ModelDoc = {
+    kind: 'intersoc-model',
+    formatVersion: 1,
+    algorithm: o.algorithm,
+    schema,
+    detector,
+    ...(classifier ? { classifier } : {}),
+    threshold: 0.5,
+    ...(targetFpr === undefined ? {} : { targetFpr }),
+    params,
+    training: {},
+    metrics: {},
+  };
+  const m0 = new Model(draft);
+  const vScores = new Float64Array(valid.rows);
+  for (let i = 0; i < valid.rows; i++) vScores[i] = m0.score(valid.x, i * valid.cols);
+  const benignScores = Float64Array.from(Array.from(vScores).filter((_, i) => valid.y[i] === benign)).sort();
+  let threshold = targetFpr === undefined ? 0.5 : thresholdFor(benignScores, targetFpr);
+  if (o.algorithm !== 'iforest') threshold = Math.min(0.5, threshold);
+  const doc: ModelDoc = { ...draft, threshold };
+  const model = new Model(doc);
+  const predicted: string[] = [];
+  for (let i = 0; i < valid.rows; i++) predicted.push(model.predict(valid.x, i * valid.cols).label);
+  const ev = evaluate(valid.labels, predicted, schema.classes, schema.benign);
+  const auc = rocAuc(
+    vScores,
+    Array.from(valid.y, (k) => k !== benign),
+  );
+  const validation = { ...ev, auc };
+  const finished: ModelDoc = {
+    ...doc,
+    training: {
+      rows: train.rows,
+      validationRows: valid.rows,
+      dataHash: source.dataHash,
+      ...(source.format ? { format: source.format } : {}),
+      ...(source.files ? { files: [...source.files] } : {}),
+      classCounts: Object.fromEntries(
+        schema.classes.map((c, k) => [c, labelled.y.reduce((a, v) => a + (v === k ? 1 : 0), 0)]),
+      ),
+      seed,
+      rounds,
+      trainedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+    },
+    metrics: { validation: summary(validation) },
+  };
+  return { doc: finished, validation };
+}
+
+/** The lowest threshold that flags at most `fpr` of the sorted benign scores. */
+export function thresholdFor(sortedBenign: Float64Array, fpr: number): number {
+  const n = sortedBenign.length;
+  if (n === 0) return 0.5;
+  const allowed = Math.floor(n * fpr);
+  if (allowed >= n) return sortedBenign[0] as number;
+  const below = sortedBenign[n - allowed - 1] as number;
+  const above = allowed > 0 ? (sortedBenign[n - allowed] as number) : Infinity;
+  // Just above the highest benign score that must stay quiet.
+  if (above === Infinity) return below + Math.max(1e-12, Math.abs(below) * 1e-9);
+  return above > below ? (below + above) / 2 : above;
+}
+
+/** The figures kept with a model (the confusion matrix too: it is small). */
+export function summary(v: Evaluation & { auc?: number }): Record<string, unknown> {
+  return {
+    rows: v.rows,
+    accuracy: round(v.accuracy),
+    macroF1: round(v.macroF1),
+    ...(v.auc === undefined ? {} : { auc: round(v.auc) }),
+    ...(v.binary
+      ? {
+          binary: Object.fromEntries(Object.entries(v.binary).map(([k, x]) => [k, round(x)])),
+        }
+      : {}),
+    perClass: v.perClass.map((c) => ({
+      class: c.class,
+      support: c.support,
+      precision: round(c.precision),
+      recall: round(c.recall),
+      f1: round(c.f1),
+    })),
+    labels: v.labels,
+    confusion: v.confusion,
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
