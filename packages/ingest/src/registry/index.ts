@@ -12,6 +12,7 @@ import { cicFlowFormat } from '../parsers/cic-flow/index.js';
 import { evtxFormat } from '../parsers/evtx/index.js';
 import { jsonFormat } from '../parsers/json/index.js';
 import { leefFormat } from '../parsers/leef/index.js';
+import { pcapFormat, pcapngFormat } from '../parsers/pcap/index.js';
 import { suricataFormat } from '../parsers/suricata/index.js';
 import { syslogFormat } from '../parsers/syslog/index.js';
 import { windowsFormat } from '../parsers/windows/index.js';
@@ -19,6 +20,8 @@ import { zeekFormat } from '../parsers/zeek/index.js';
 
 const formats: FormatPlugin[] = [
   evtxFormat,
+  pcapFormat,
+  pcapngFormat,
   windowsFormat,
   suricataFormat,
   zeekFormat,
