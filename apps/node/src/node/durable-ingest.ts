@@ -27,6 +27,7 @@ export class DurableIngest {
   private closed = false;
   /** Entries replayed since start (earlier run's leftovers and after lost workers). */
   replayed = 0;
+  private recovering: Promise<void> | undefined;
 
   private constructor(
     private readonly pipeline: Pipeline,
@@ -135,20 +136,29 @@ export class DurableIngest {
    * A parse worker died with open blocks in memory: replay every segment not yet checkpointed
    * (entries other workers committed are recognised as duplicates).
    */
-  async recoverLostWorker(): Promise<void> {
-    await this.checkpointing;
-    try {
-      await this.journal.rotate();
-      for (const f of this.journal.sealedFiles()) await this.replay(IngestJournal.read(f));
-    } catch (err) {
-      this.opts.onError(`journal replay after a lost worker: ${(err as Error).message}`);
-    }
-    await this.checkpoint();
+  recoverLostWorker(): Promise<void> {
+    const run = async (): Promise<void> => {
+      await this.checkpointing;
+      try {
+        await this.journal.rotate();
+        for (const f of this.journal.sealedFiles()) await this.replay(IngestJournal.read(f));
+      } catch (err) {
+        this.opts.onError(`journal replay after a lost worker: ${(err as Error).message}`);
+      }
+      await this.checkpoint();
+    };
+    const p = (this.recovering ?? Promise.resolve()).then(run);
+    this.recovering = p;
+    return p;
   }
 
   /** Final checkpoint, then closes the journal. */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    // A worker that died just before: its replacement and the replay finish first, so the final
+    // checkpoint commits what it held (otherwise the segments wait for the next start).
+    await this.pipeline.workersSettled();
+    await this.recovering;
     await this.checkpoint();
     this.closed = true;
     await this.journal.close();

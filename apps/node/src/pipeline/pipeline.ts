@@ -117,6 +117,8 @@ export class Pipeline {
   private seq = 0;
   private token = 0;
   private readonly pending = new Map<number, Pending>();
+  /** Workers being replaced after a death (close waits for them, so their lost work is replayed first). */
+  private readonly replacements = new Set<Promise<void>>();
   private readonly tokenWaiters = new Map<number, { left: number; resolve: () => void; reject: (e: Error) => void }>();
   private readonly creditWaiters: (() => void)[] = [];
   /** Files waiting for a lane without a file. */
@@ -291,7 +293,10 @@ export class Pipeline {
     });
     worker.on('exit', (code) => {
       if (this.closing || this.lanes[id]?.worker !== worker) return;
-      void this.replaceWorker(id, lastError || `exit code ${code}`);
+      const replacing = this.replaceWorker(id, lastError || `exit code ${code}`).finally(() =>
+        this.replacements.delete(replacing),
+      );
+      this.replacements.add(replacing);
     });
     await once(worker, 'ready');
     return lane;
@@ -309,11 +314,11 @@ export class Pipeline {
     const err = unavailable(`parse worker ${id} died: ${reason}`);
     for (const [seq, p] of [...this.pending]) if (p.lane === id) this.settle(seq, (x) => x.reject(err));
     for (const [stream, l] of [...this.streamLane]) if (l === id) this.streamLane.delete(stream);
-    // Flushes wait for every lane; the dead lane's share can no longer arrive.
+    // A flush the dead lane was part of cannot vouch for what that lane held: it fails, so a
+    // journal checkpoint waiting on it keeps its segments for the replay instead of deleting them.
     for (const [t, w] of this.tokenWaiters) {
-      if (--w.left > 0) continue;
       this.tokenWaiters.delete(t);
-      w.resolve();
+      w.reject(err);
     }
     const ch = new MessageChannel();
     this.channels[id] = ch;
@@ -330,6 +335,11 @@ export class Pipeline {
     } catch (e) {
       this.fail(`cannot restart parse worker ${id}: ${(e as Error).message}`);
     }
+  }
+
+  /** Resolves once no dead parse worker is still being replaced. */
+  async workersSettled(): Promise<void> {
+    while (this.replacements.size > 0) await Promise.allSettled([...this.replacements]);
   }
 
   /** Test hook: kills a parse worker the way a crash would. */
@@ -584,6 +594,8 @@ export class Pipeline {
       await this.inline.proc.flush();
       return;
     }
+    // A dead lane's open blocks are gone: no flush can vouch for them until they are replayed.
+    if (this.lanes.some((l) => !l.alive)) throw unavailable('a parse worker is being replaced');
     const token = ++this.token;
     const live = this.lanes.filter((l) => l.alive);
     const done = new Promise<void>((resolve, reject) =>
