@@ -7,6 +7,22 @@ import { z } from 'zod';
 
 const port = z.number().int().min(0).max(65535);
 
+/** One entry of the personal-data inventory (see `privacy.inventory`). */
+export const PersonalFieldSchema = z
+  .object({
+    /** Field name or glob over ECS or original field names, e.g. `user.*`, `TargetUserName`. */
+    field: z.string().min(1),
+    /** What the value identifies. */
+    kind: z.enum(['user', 'email', 'host', 'ip', 'path']),
+    /** Only when: `workstation` (host names matching workstationPattern), `internal` (internal addresses), `user-path` (text holding a user's profile path). */
+    when: z.enum(['always', 'workstation', 'internal', 'user-path']).default('always'),
+    /** GDPR data category, e.g. `identification`, `online identifiers`, `usage data`. */
+    category: z.string().default('identification'),
+    /** Legal basis (Art. 6), e.g. `Art. 6(1)(f) legitimate interest: network security (Recital 49)`. */
+    legalBasis: z.string().default('Art. 6(1)(f) legitimate interest in network and information security (Recital 49)'),
+  })
+  .strict();
+
 /** Configuration schema; every field has a default, so `{}` is a valid configuration. */
 export const ConfigSchema = z
   .object({
@@ -178,11 +194,54 @@ export const ConfigSchema = z
           .default(60),
       })
       .prefault({}),
+    /**
+     * Privacy by design (issue 20): which fields carry personal data, who sees pseudonyms, how
+     * re-identification is approved, and the facts of the GDPR Art. 30 record. See docs/PRIVACY.md.
+     */
+    privacy: z
+      .object({
+        /** Fields that carry personal data; replaces the default inventory when given. */
+        inventory: z.array(PersonalFieldSchema).optional(),
+        /** Fields added to the inventory (default or configured), for every tenant. */
+        extraFields: z.array(PersonalFieldSchema).default([]),
+        /** Host names of workstations (one person's machine), as a case-insensitive regular expression. */
+        workstationPattern: z.string().default('^(wks|ws|pc|nb|lt|laptop|desktop|client)[-_]?[0-9a-z]*(\\.|$)'),
+        /** Networks whose addresses are internal (personal when they are a workstation's). */
+        internalNetworks: z.array(z.string()).default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7']),
+        /** Roles that see pseudonyms instead of personal values. */
+        pseudonymiseRoles: z.array(z.string()).default(['viewer', 'partner']),
+        /** A second person must approve a re-identification before it is shown. */
+        fourEyes: z.boolean().default(false),
+        /** Purposes of processing (Art. 30(1)(b)). */
+        purposes: z
+          .array(z.string())
+          .default([
+            'network and information security: detecting, analysing and responding to attacks (GDPR Recital 49, NIS2 Art. 21)',
+          ]),
+        /** Name and contact of the controller and of the data protection officer (Art. 30(1)(a)). */
+        controller: z.string().default('the operator of this node (set privacy.controller)'),
+        dpoContact: z.string().default('(set privacy.dpoContact)'),
+        /** Per-tenant settings: extra fields, and whether every user of the tenant sees pseudonyms. */
+        tenants: z
+          .record(
+            z.string(),
+            z
+              .object({
+                extraFields: z.array(PersonalFieldSchema).default([]),
+                pseudonymiseAll: z.boolean().default(false),
+              })
+              .strict(),
+          )
+          .default({}),
+      })
+      .prefault({}),
   })
   .strict();
 
 /** Validated configuration. */
 export type Config = z.infer<typeof ConfigSchema>;
+/** One entry of the personal-data inventory. */
+export type PersonalField = z.infer<typeof PersonalFieldSchema>;
 /** Configuration as written in a file (every field optional). */
 export type ConfigInput = z.input<typeof ConfigSchema>;
 

@@ -39,5 +39,5 @@ export { eventId, randomId, stableId } from './ids.js';
 export { dayLabel, dayOf, dayStart, isoTime, parseTime } from './time.js';
 
 // configuration
-export { ConfigSchema, retentionFor } from './config.js';
-export type { Config, ConfigInput } from './config.js';
+export { ConfigSchema, PersonalFieldSchema, retentionFor } from './config.js';
+export type { Config, ConfigInput, PersonalField } from './config.js';

@@ -16,6 +16,8 @@ export type { BlockEvent, EncodedBlock } from './events/block.js';
 export { EVENTS_DB_FILE } from './events/schema.js';
 export { eventDoc, openEventReader, SqliteEventReader } from './events/reader.js';
 export { openEventWriter, SqliteEventWriter } from './events/writer.js';
+export { rewriteEventDb, rewriteEvents } from './events/rewrite.js';
+export type { EventRewrite, RewriteOutcome } from './events/rewrite.js';
 export type {
   DeadLetter,
   DeadLetterView,

@@ -1,0 +1,192 @@
+/**
+ * @module
+ * Data-subject requests against a node's data folder, for the CLI: export (read-only, beside a
+ * running node), erasure (the writer lock is needed: refused while a node serves the folder) and
+ * the Art. 30 record.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { AppError, type Config } from '@intersoc/core';
+import { loadFederationConfig, PeerStore } from '@intersoc/federation';
+import {
+  eraseSubject,
+  exportSubject,
+  mentions,
+  processingRecord,
+  redactText,
+  renderReport,
+  subjectValues,
+  tenantsOf,
+  valuesPattern,
+  type ErasureOutcome,
+  type ProcessingRecord,
+  type Subject,
+  type SubjectExport,
+} from '@intersoc/privacy';
+import {
+  acquireWriterLock,
+  EVENTS_DB_FILE,
+  NODE_DB_FILE,
+  openDatabase,
+  openEventReader,
+  readWriterInfo,
+  type SqliteDb,
+} from '@intersoc/storage';
+import { SIGMA_STATE_FILE } from '../pipeline/detectors.js';
+import { createHydrator } from '../pipeline/hydrator.js';
+import { JOURNAL_DIR } from '../pipeline/journal.js';
+import { openNodeAuthStores } from './audit-keys.js';
+
+/** Where subject access reports go by default. */
+function exportDir(config: Config): string {
+  return path.join(config.data, 'privacy', 'exports');
+}
+
+/** Files of a folder whose bytes mention one of the values (none when the folder is missing). */
+function filesMentioning(dir: string, re: RegExp): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((f) => path.join(dir, f))
+    .filter((f) => statSync(f).isFile() && mentions(re, readFileSync(f).toString('latin1')));
+}
+
+/** Tenants a request covers: the named one, else every tenant holding data. */
+function tenantsFor(nodeDb: SqliteDb, eventsDb: SqliteDb | undefined, tenant: string | undefined): string[] {
+  return tenant === undefined ? tenantsOf(nodeDb, eventsDb) : [tenant];
+}
+
+/** A subject access export; writes `<out>/<name>.json` and `<out>/<name>.md`. */
+export function exportForSubject(
+  config: Config,
+  subject: Subject,
+  o: { tenant?: string; out?: string } = {},
+): SubjectExport & { files: string[] } {
+  const eventsFile = path.join(config.data, EVENTS_DB_FILE);
+  const nodeDb = openDatabase(path.join(config.data, NODE_DB_FILE));
+  const reader = existsSync(eventsFile) ? openEventReader(eventsFile, createHydrator()) : undefined;
+  try {
+    const tenants = tenantsFor(nodeDb, reader?.db, o.tenant);
+    const x = exportSubject({ nodeDb, tenants, ...(reader ? { events: reader } : {}) }, subject);
+    const dir = o.out ?? exportDir(config);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const base = path.join(dir, `subject-${subject.kind}-${new Date(x.generated).toISOString().replace(/[:.]/g, '-')}`);
+    writeFileSync(`${base}.json`, `${JSON.stringify(x, null, 1)}\n`, { mode: 0o600 });
+    writeFileSync(`${base}.md`, renderReport(x), { mode: 0o600 });
+    return { ...x, files: [`${base}.json`, `${base}.md`] };
+  } finally {
+    reader?.close();
+    nodeDb.close();
+  }
+}
+
+/** Erases a subject; refuses while another process (a serving node) holds the writer lock. */
+export async function eraseForSubject(
+  config: Config,
+  subject: Subject,
+  o: { tenant?: string; reason?: string; actor: string },
+): Promise<
+  Omit<ErasureOutcome, 'erased'> & { erased: ErasureOutcome['erased'] & { reports: number }; requestId: string }
+> {
+  let lock;
+  try {
+    lock = acquireWriterLock(config.data, 'privacy erase');
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'CONFLICT') {
+      const holder = readWriterInfo(config.data);
+      throw new AppError(
+        'CONFLICT',
+        `${holder ? `a node (${holder.command}, pid ${holder.pid}) is writing to ${config.data}` : 'another process holds the writer lock'}: ` +
+          'stop it and run the erasure again (erasure rewrites the event store, which only its single writer may do)',
+      );
+    }
+    throw err;
+  }
+  const re = valuesPattern(subjectValues(subject)) as RegExp;
+  try {
+    // Records in the ingest journal are replayed into the store on the next start: erasing now
+    // would not last.
+    const pending = filesMentioning(path.join(config.data, JOURNAL_DIR), re);
+    if (pending.length > 0)
+      throw new AppError(
+        'CONFLICT',
+        `the ingest journal holds ${pending.length} file(s) of records not yet stored that name the subject: ` +
+          'start the node once so it replays them, stop it, and erase again',
+      );
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  const nodeDb = openDatabase(path.join(config.data, NODE_DB_FILE));
+  const eventsFile = path.join(config.data, EVENTS_DB_FILE);
+  const eventsDb = existsSync(eventsFile) ? openDatabase(eventsFile) : undefined;
+  const stateFile = path.join(config.data, SIGMA_STATE_FILE);
+  const correlationStateDb = existsSync(stateFile) ? openDatabase(stateFile) : undefined;
+  try {
+    const tenants = tenantsFor(nodeDb, eventsDb, o.tenant);
+    const r = eraseSubject(
+      {
+        nodeDb,
+        hydrator: createHydrator(),
+        tenants,
+        ...(eventsDb ? { eventsDb } : {}),
+        ...(correlationStateDb ? { correlationStateDb } : {}),
+      },
+      subject,
+    );
+    // Subject access reports this node wrote earlier hold the values too.
+    const reports = filesMentioning(exportDir(config), re);
+    for (const f of reports) rmSync(f, { force: true });
+    for (const f of reports) if (f.endsWith('.json')) rmSync(f.replace(/\.json$/, '.md'), { force: true });
+    const requestId = randomUUID();
+    // The audit entry records that an erasure happened, of which kind of subject, why and what it
+    // changed: never the erased value (a reason naming it is redacted too).
+    const { audit } = openNodeAuthStores(nodeDb, config.data);
+    for (const tenant of tenants)
+      await audit.append({
+        tenant,
+        actor: o.actor,
+        actorTenant: tenant,
+        action: 'privacy.erase',
+        target: `${subject.kind}:[erased]`,
+        outcome: 'success',
+        requestId,
+        details: {
+          reason: o.reason === undefined ? null : redactText(re, o.reason),
+          erased: { ...r.erased, reports: reports.length },
+          held: r.held.filter((h) => h.tenant === tenant).length,
+        },
+      });
+    return { ...r, erased: { ...r.erased, reports: reports.length }, requestId };
+  } finally {
+    correlationStateDb?.close();
+    eventsDb?.close();
+    nodeDb.close();
+    lock.release();
+  }
+}
+
+/** The Art. 30 record from configuration, peers and tenants. */
+export function recordOfProcessing(config: Config): ProcessingRecord {
+  const nodeDb = openDatabase(path.join(config.data, NODE_DB_FILE));
+  try {
+    const fed = loadFederationConfig(config.data);
+    const hasPeers =
+      nodeDb.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'peers'").get() !== undefined;
+    const peers = hasPeers
+      ? new PeerStore(nodeDb).list().map((p) => ({
+          name: p.name,
+          organisation: `${p.sector}, ${p.country}`,
+          status: p.status,
+          policy:
+            `objects an analyst shares, under TLP and MISP distribution (unmarked = TLP:${fed.unmarkedTlp.toUpperCase()}, default distribution ${fed.defaultDistribution})` +
+            `; communities ${p.communities.join(', ') || '(none)'}; personal data: ${Object.entries(fed.privacy.kinds)
+              .map(([k, a]) => `${k} ${a}`)
+              .join(', ')}, free text ${fed.privacy.freeText}`,
+        }))
+      : [];
+    return processingRecord(config, peers, tenantsOf(nodeDb, undefined));
+  } finally {
+    nodeDb.close();
+  }
+}

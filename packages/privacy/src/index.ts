@@ -1,0 +1,35 @@
+/**
+ * @module
+ * `@intersoc/privacy`: privacy and fundamental rights by design inside the node. The personal-data
+ * inventory, data subjects and how their values are matched, subject access exports, erasure that
+ * reaches the compressed event blocks and the term index, pseudonymised views for triage, and the
+ * GDPR Art. 30 record. What leaves the node is minimised by `@intersoc/federation` (whose
+ * pseudonymiser this package reuses).
+ */
+
+// inventory
+export { DEFAULT_INVENTORY, Inventory } from './inventory/inventory.js';
+export type { PersonalKind, PersonalValue } from './inventory/inventory.js';
+
+// data subjects
+export {
+  mentions,
+  parseSubject,
+  redactText,
+  SUBJECT_KINDS,
+  subjectLabel,
+  subjectValues,
+  valuesPattern,
+} from './subject/subject.js';
+export type { Subject, SubjectKind } from './subject/subject.js';
+
+// subject access and erasure
+export { exportSubject, RECORD_KINDS, renderReport, subjectQuery } from './export/export.js';
+export type { ExportSources, RecordKind, SubjectExport, SubjectItem } from './export/export.js';
+export { ERASED, eraseSubject } from './erase/erase.js';
+export type { ErasureOutcome, ErasureTargets, HeldRecord } from './erase/erase.js';
+export { tenantsOf } from './internal/tables.js';
+
+// record of processing
+export { processingRecord, renderRecord } from './record/record.js';
+export type { ProcessingRecord, RecipientPeer } from './record/record.js';

@@ -1,0 +1,151 @@
+/**
+ * Data-subject requests end to end through the real CLI on simulated telemetry: export finds a
+ * user's events, alerts and incident; erasure rewrites the compressed blocks, the term index, the
+ * alerts and the incidents, keeps what a legal hold covers, and audits without the value;
+ * afterwards `intersoc search NAME` finds nothing and no decoded raw record holds the name.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeBlock, EVENTS_DB_FILE, NODE_DB_FILE, openDatabase } from '@intersoc/storage';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = path.join(ROOT, 'bin/intersoc');
+const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-privacy-'));
+const data = path.join(dir, 'data');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(...args: string[]): { out: string; err: string; status: number | null } {
+  const r = spawnSync(process.execPath, [CLI, ...args, '--data', data], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  return { out: r.stdout, err: r.stderr, status: r.status };
+}
+
+function json<T>(...args: string[]): T {
+  const r = run(...args, '--json');
+  expect(r.status, `${args.join(' ')}: ${r.err}`).toBe(0);
+  expect(r.err).toBe('');
+  return JSON.parse(r.out) as T;
+}
+
+/** Raw records (decoded blocks) and alert documents that mention `name`. */
+function rawMentions(name: string): { events: number; alerts: number; total: number } {
+  const db = openDatabase(path.join(data, EVENTS_DB_FILE), { readonly: true });
+  try {
+    const re = new RegExp(name, 'i');
+    let events = 0;
+    let total = 0;
+    for (const b of db.prepare('SELECT codec, data FROM blocks').all() as { codec: number; data: Uint8Array }[])
+      for (const e of decodeBlock(b.codec, b.data)) {
+        total++;
+        if (re.test(e.raw) || re.test(e.context ?? '')) events++;
+      }
+    const alerts = (db.prepare('SELECT doc FROM alerts').all() as { doc: string }[]).filter((a) =>
+      re.test(a.doc),
+    ).length;
+    return { events, alerts, total };
+  } finally {
+    db.close();
+  }
+}
+
+type Counts = Record<string, number>;
+
+describe('intersoc privacy export and erase', () => {
+  let eventsBefore = 0;
+  beforeAll(() => {
+    const demo = json<{ stored: number }>('demo', '--hours', '2', '--seed', '1');
+    eventsBefore = demo.stored;
+    expect(eventsBefore).toBeGreaterThan(1000);
+  }, 120_000);
+
+  it('exports everything about a user: events, alerts, incidents, and a readable report', () => {
+    const x = json<{ subject: string; counts: Counts; items: { kind: string }[]; files: string[] }>(
+      'privacy',
+      'export',
+      '--subject',
+      'user:kschmidt',
+    );
+    expect(x.subject).toBe('user:kschmidt');
+    const search = json<{ items: unknown[] }>('search', 'kschmidt', '--limit', '10000');
+    expect(x.counts['events']).toBe(search.items.length);
+    expect(x.counts['events']).toBeGreaterThan(0);
+    expect(x.counts['alerts']).toBeGreaterThan(0);
+    expect(x.counts['incidents']).toBeGreaterThan(0);
+    expect(x.items.length).toBe(Object.values(x.counts).reduce((a, b) => a + b, 0));
+    const md = readFileSync(x.files.find((f) => f.endsWith('.md')) as string, 'utf8');
+    expect(md).toContain('What this SOC holds about user:kschmidt');
+  });
+
+  it('erases a user: search and the raw records find nothing, the audit log keeps no value', () => {
+    const before = rawMentions('kschmidt');
+    expect(before.events).toBeGreaterThan(0);
+    const r = json<{ erased: Counts; held: { kind: string; reason: string }[] }>(
+      'privacy',
+      'erase',
+      '--subject',
+      'user:kschmidt',
+      '--reason',
+      'Art. 17 request by kschmidt, ticket 42',
+    );
+    expect(r.held).toEqual([]);
+    expect(r.erased['events']).toBe(before.events);
+    expect(r.erased['alerts']).toBeGreaterThan(0);
+    expect(r.erased['incidents']).toBeGreaterThan(0);
+    expect(r.erased['blocks']).toBeGreaterThan(0);
+
+    expect(json<{ items: unknown[] }>('search', 'kschmidt', '--limit', '10000').items).toHaveLength(0);
+    expect(json<{ items: unknown[] }>('search', 'kschmidt', '--alerts', '--limit', '10000').items).toHaveLength(0);
+    // Every block decoded: no raw record or alert names the user, and no event was lost.
+    expect(rawMentions('kschmidt')).toEqual({ events: 0, alerts: 0, total: before.total });
+    // The node database (incidents, assets, audit) holds no byte of the name, nor do old reports.
+    const nodeDb = readFileSync(path.join(data, NODE_DB_FILE)).toString('latin1');
+    expect(nodeDb.toLowerCase()).not.toContain('kschmidt');
+    expect(readdirSync(path.join(data, 'privacy', 'exports'))).toEqual([]);
+    // The audit log says an erasure happened, not whose.
+    const audit = run('admin', 'audit', 'list', '--json');
+    expect(audit.out).toContain('privacy.erase');
+    expect(audit.out.toLowerCase()).not.toContain('kschmidt');
+    // An export afterwards finds nothing.
+    const x = json<{ counts: Counts }>('privacy', 'export', '--subject', 'user:kschmidt');
+    expect(Object.values(x.counts).every((n) => n === 0)).toBe(true);
+  }, 120_000);
+
+  it('keeps what an open case holds, with the reason, and erases the rest', () => {
+    const incidents = json<{ id: string; users?: string[] }[]>('incidents', 'list');
+    const held = incidents.find((i) => (i.users ?? []).some((u) => /wgarcia/i.test(u)));
+    expect(held).toBeDefined();
+    const opened = run('cases', 'open', held?.id ?? '', '--json');
+    expect(opened.status, opened.err).toBe(0);
+    const before = rawMentions('wgarcia');
+    const r = json<{ erased: Counts; held: { kind: string; id: string; reason: string }[] }>(
+      'privacy',
+      'erase',
+      '--subject',
+      'user:wgarcia',
+    );
+    const heldIncidents = r.held.filter((h) => h.kind === 'incidents');
+    expect(heldIncidents.map((h) => h.id)).toContain(held?.id);
+    expect(heldIncidents[0]?.reason).toMatch(/open/);
+    const heldEvents = r.held.filter((h) => h.kind === 'events').length;
+    expect(heldEvents).toBeGreaterThan(0);
+    expect(r.erased['events']).toBe(before.events - heldEvents);
+    // Held events still name the user; every other one is erased.
+    expect(rawMentions('wgarcia').events).toBe(heldEvents);
+  }, 120_000);
+
+  it('prints the Art. 30 record from the configuration', () => {
+    const md = run('privacy', 'record', '--format', 'md');
+    expect(md.status).toBe(0);
+    expect(md.out).toContain('Record of processing activities');
+    expect(md.out).toContain('`user.*`');
+    const rec = json<{ categories: { field: string }[]; recipients: unknown[] }>('privacy', 'record');
+    expect(rec.categories.map((c) => c.field)).toContain('host.name');
+  });
+});
