@@ -51,9 +51,32 @@ export const BODIES: Readonly<Record<string, unknown>> = {
   'DELETE /api/reports/:id': undefined,
   'POST /api/cascade/graphs/:name/whatif': { fail: ['taken-over'] },
   'POST /api/cascade/graphs/:name/share': undefined,
+  'PUT /api/incidents/:id/category': { category: 'intrusions/system-compromise', tactic: 'none' },
+  'POST /api/respond/playbooks/:id/sign': undefined,
+  'POST /api/respond/playbooks/:id/verify': undefined,
+  'POST /api/respond/playbooks/:id/share': { tlp: 'green' },
+  'POST /api/respond/runs/:id/steps/:step/approve': { reason: 'taken over' },
+  'POST /api/respond/runs/:id/steps/:step/deny': { reason: 'taken over' },
+  'POST /api/respond/runs/:id/steps/:step/answer': { values: { __answer__: 'taken over' } },
+  'POST /api/respond/runs/:id/steps/:step/resolve': { resolution: 'done' },
+  'POST /api/respond/runs/:id/cancel': { reason: 'taken over' },
+  'POST /api/respond/runs/:id/rollback': undefined,
+  'POST /api/respond/runs/:id/actions/:action/extend': { ms: 3_600_000 },
   'DELETE /taxii2/:root/collections/:cid/objects/:oid/': undefined,
   'POST /taxii2/:root/collections/:cid/objects/': { raw: '{"objects":[]}', type: 'application/taxii+json;version=2.1' },
 };
+
+/**
+ * PUT routes that create or replace a record under a key the caller chooses (names are per
+ * tenant): aimed at the other tenant's key they may create the caller's own record of that name.
+ * Every other mutating route must refuse the other tenant's ids.
+ */
+export const UPSERTS: ReadonlySet<string> = new Set([
+  'PUT /api/case-templates/:key',
+  'PUT /api/cascade/graphs/:name',
+  'PUT /api/federation/groups/:name',
+  'PUT /api/federation/communities/:name/key',
+]);
 
 /** Extra query a route needs besides its path (the attachment's name). */
 export function queryFor(route: RouteInfo): string {

@@ -48,6 +48,12 @@ const FILLS: readonly [RegExp, (ids: Record<string, string>, d: TenantData) => R
   [/^\/api\/case-templates\/:key$/, (i) => ({ key: i['templateKey'] ?? '' })],
   [/^\/api\/feedback\/suggestions\/:sid$/, (i) => ({ sid: i['suggestionId'] ?? '' })],
   [/^\/api\/cascade\/graphs\/:name/, (i) => ({ name: i['cascadeGraph'] ?? '' })],
+  [/^\/api\/reports\/:id/, (i) => ({ id: i['reportId'] ?? '' })],
+  [/^\/api\/respond\/playbooks\/:id/, (i) => ({ id: i['playbookId'] ?? '' })],
+  [
+    /^\/api\/respond\/runs\/:id/,
+    (i) => ({ id: i['runId'] ?? '', step: i['stepId'] ?? '', action: i['actionSeq'] ?? '' }),
+  ],
   [/^\/api\/cascade\/incidents\/:id$/, (i) => ({ id: i['cascadeIncidentId'] ?? '' })],
   [/^\/taxii2\/:root\/status\/:id\/$/, (i) => ({ root: 'default', id: i['taxiiStatusId'] ?? '' })],
   [/^\/taxii2\/:root\//, (i, d) => ({ root: 'default', cid: `intel-${d.tenant}`, oid: i['taxiiObjectId'] ?? '' })],
@@ -76,7 +82,7 @@ export function fillRoute(url: string, owner: TenantData): { url: string } | { e
  * GET routes that hold nothing of any tenant, so their owner sees no marker there either: the
  * API description, health, node-wide metrics (operator only), node status, the dashboard's static
  * files, the TAXII discovery documents, the federation's peer-facing endpoints, the audit chain's
- * verdict and the live stream (read by its own test).
+ * verdict and the live streams of alerts and of response runs (each read by its own test).
  */
 export const NO_TENANT_DATA: ReadonlySet<string> = new Set([
   '/api/docs',
@@ -91,6 +97,8 @@ export const NO_TENANT_DATA: ReadonlySet<string> = new Set([
   '/federation/v1/lookup/set',
   '/api/audit/verify',
   '/api/alerts/stream',
+  // Server-Sent Events of the tenant's runs, read by their own test.
+  '/api/respond/stream',
   '/api/cascade/sectors',
 ]);
 

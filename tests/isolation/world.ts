@@ -106,6 +106,51 @@ function indicator(tenant: Tenant, id: string, what: string, domain: string): Re
   };
 }
 
+/**
+ * A response playbook of the tenant: start → block an indicator (an acting command, so it waits
+ * for one approver) → end, with the tenant's marker in its name, description and command, and
+ * tenant-specific ids.
+ */
+function playbook(tenant: Tenant, suffix: string): { doc: Record<string, unknown>; step: string } {
+  const id = (type: string) => `${type}--8a3e4d5b-0000-4000-8000-${suffix}`;
+  const [start, act, end, agent] = [id('start'), id('action'), id('end'), id('individual')];
+  return {
+    step: act,
+    doc: {
+      type: 'playbook',
+      spec_version: 'cacao-2.0',
+      id: id('playbook'),
+      name: `${MARK[tenant]} containment`,
+      description: `blocks what ${MARK[tenant]} saw`,
+      created_by: id('identity'),
+      created: '2026-01-01T00:00:00.000Z',
+      modified: '2026-01-01T00:00:00.000Z',
+      workflow_start: start,
+      workflow: {
+        [start]: { type: 'start', on_completion: act },
+        [act]: {
+          type: 'action',
+          name: `${MARK[tenant]} block`,
+          commands: [
+            {
+              type: 'intersoc',
+              command: 'block-indicator',
+              content: JSON.stringify({
+                pattern: `[domain-name:value = '${MARK[tenant]}-blocked.example']`,
+                name: `${MARK[tenant]} blocked domain`,
+              }),
+            },
+          ],
+          agent,
+          on_completion: end,
+        },
+        [end]: { type: 'end' },
+      },
+      agent_definitions: { [agent]: { type: 'individual', name: `${MARK[tenant]} duty analyst` } },
+    },
+  };
+}
+
 /** Creates the tenant's records through the API and returns their ids. */
 async function seedTenant(d: TenantData, peerCard: Record<string, unknown>): Promise<void> {
   const { tenant, mark, ids } = d;
@@ -234,6 +279,21 @@ async function seedTenant(d: TenantData, peerCard: Record<string, unknown>): Pro
     const r = await call(admin, 'GET', '/api/feedback/suggestions');
     return (r.json as { items?: { id: string }[] }).items?.[0]?.id;
   }, `suggestions of ${tenant}`);
+  // A response playbook and a run of it waiting for approval (in the inbox), never approved.
+  const pb = playbook(tenant, suffix);
+  ids['playbookId'] = String(pb.doc['id']);
+  ids['stepId'] = pb.step;
+  ids['actionSeq'] = '1';
+  const added = await call(analyst, 'POST', '/api/respond/playbooks', { playbook: pb.doc });
+  if (added.status !== 200) throw new Error(`playbook: ${added.status} ${added.text}`);
+  const run = await call(analyst, 'POST', '/api/respond/runs', { playbook: ids['playbookId'] });
+  if (run.status !== 200) throw new Error(`run: ${run.status} ${run.text}`);
+  ids['runId'] = String((run.json as { id: string }).id);
+  await until(async () => {
+    const r = await call(analyst, 'GET', '/api/respond/inbox');
+    const items = (r.json as { items?: unknown[] }).items ?? [];
+    return JSON.stringify(items).includes(ids['runId'] ?? '-') ? true : undefined;
+  }, `the run of ${tenant} waiting for approval`);
   ids['userName'] = `${mark}-newbie`;
   await must('POST', '/api/users', { name: ids['userName'], role: 'viewer' });
   ids['tokenId'] = String(
