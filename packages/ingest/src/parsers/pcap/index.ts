@@ -7,8 +7,9 @@
  * CIC-IDS2017 CSVs scores them. Frames that cannot be decoded are counted and reported as one
  * dead letter per capture; a truncated capture keeps every flow before the cut.
  */
-import type { BinaryDecoder, FlatFields, FormatPlugin, ParseResult } from '@intersoc/core';
+import type { BinaryDecoder, FlatFields, FormatPlugin, ParseResult, RecordParser } from '@intersoc/core';
 import type { EcsBuilder } from '../../internal/ecs.js';
+import { setField } from '../../internal/fields.js';
 import { parsed } from '../../internal/record.js';
 import { readCapture } from './capture.js';
 import { CIC_FEATURES, FlowAssembler, type FlowOptions, type FlowRecord } from './flows.js';
@@ -99,21 +100,54 @@ export function flowEvent(f: FlowRecord): { fields: FlatFields; ecs: EcsBuilder 
     'destination.packets': f.features['Total Bwd packets'],
   };
   for (const name of CIC_FEATURES) fields[CIC_PREFIX + name] = f.features[name];
+  return { fields, ecs: flowEcs(fields) };
+}
+
+/** The ECS projection of a flow's fields (also used when a stored flow is read back). */
+function flowEcs(fields: FlatFields): EcsBuilder {
+  const num = (k: string): number => (typeof fields[k] === 'number' ? fields[k] : 0);
+  const text = (k: string): string => (typeof fields[k] === 'string' ? fields[k] : '');
+  const protocol = num(`${CIC_PREFIX}Protocol`);
   const ecs: EcsBuilder = {
-    'source.ip': f.src,
-    'destination.ip': f.dst,
-    'source.bytes': f.features['Total Length of Fwd Packet'],
-    'destination.bytes': f.features['Total Length of Bwd Packet'],
-    'network.transport': TRANSPORTS[f.protocol] ?? String(f.protocol),
-    'event.duration': f.features['Flow Duration'] * 1000,
+    'source.ip': text(`${CIC_PREFIX}Src IP`),
+    'destination.ip': text(`${CIC_PREFIX}Dst IP`),
+    'source.bytes': num(`${CIC_PREFIX}Total Length of Fwd Packet`),
+    'destination.bytes': num(`${CIC_PREFIX}Total Length of Bwd Packet`),
+    'network.transport': TRANSPORTS[protocol] ?? String(protocol),
+    'event.duration': num(`${CIC_PREFIX}Flow Duration`) * 1000,
     'event.category': 'network',
     'event.action': 'flow',
   };
-  if (f.protocol === 6 || f.protocol === 17) {
-    ecs['source.port'] = f.srcPort;
-    ecs['destination.port'] = f.dstPort;
+  if (protocol === 6 || protocol === 17) {
+    ecs['source.port'] = num(`${CIC_PREFIX}Src Port`);
+    ecs['destination.port'] = num(`${CIC_PREFIX}Dst Port`);
   }
-  return { fields, ecs };
+  return ecs;
+}
+
+/**
+ * Stored flow events keep their fields as JSON (`raw`); this parser reads them back (search and
+ * indexing re-derive fields from `raw`).
+ */
+function openStored(): RecordParser {
+  return {
+    parse(raw: string): ParseResult {
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        return { ok: false, reason: 'pcap: stored flow is not JSON' };
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return { ok: false, reason: 'pcap: stored flow is not an object' };
+      }
+      const fields: FlatFields = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        if (typeof v === 'number' || typeof v === 'string') setField(fields, k, v);
+      }
+      return parsed(fields, flowEcs(fields), undefined);
+    },
+  };
 }
 
 function* decodeAll(bytes: Uint8Array, format: string): Generator<ParseResult> {
@@ -141,6 +175,7 @@ function plugin(name: 'pcap' | 'pcapng', magic: number[], description: string): 
     openBinary(): BinaryDecoder {
       return { decode: (bytes) => decodeAll(bytes, name) };
     },
+    open: openStored,
   };
 }
 
