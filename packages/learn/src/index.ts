@@ -13,6 +13,8 @@ export { guessFormat, MAX_TABLE_BYTES, NSL_KDD_COLUMNS, readTable, splitCsvLine,
 export type { Table, TableFormat } from './data/table.js';
 export { featureValue, fitSchema, labelText, numberCell, subset, toDataset } from './data/dataset.js';
 export type { Dataset, FeatureSpec, Schema, SchemaOptions } from './data/dataset.js';
+export { timeSplit } from './data/split.js';
+export type { TableSplit } from './data/split.js';
 
 // learners
 export { GBDT_DEFAULTS, logLoss, trainGbdt } from './gbdt/train.js';
