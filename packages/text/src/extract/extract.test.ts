@@ -142,14 +142,19 @@ describe('extractIsolated', () => {
   });
 
   it('stops a PDF bomb within its memory or time budget with a clear error', async () => {
-    // 256 MiB of drawing commands deflated to a few hundred kilobytes: PDF.js must inflate it to read the page.
-    const chunk = Buffer.from('0 0 m 1 1 l S\n'.repeat(4096));
+    // 256 MiB of text-showing operators deflated to a few hundred kilobytes: every string is text
+    // PDF.js must inflate and hand back, far beyond the 48 MiB heap. (Drawing commands alone are
+    // no bomb for text extraction: PDF.js streams through them without keeping anything.)
+    const chunk = Buffer.from(`(${'A'.repeat(250)}) Tj\n`.repeat(1024));
     const parts: Buffer[] = [];
     for (let i = 0; i < (256 * 1024 * 1024) / chunk.length; i++) parts.push(chunk);
-    const stream = deflateSync(Buffer.concat(parts), { level: 9 });
+    const content = Buffer.concat([Buffer.from('BT /F1 12 Tf 10 800 Td\n'), ...parts, Buffer.from('ET\n')]);
+    const stream = deflateSync(content, { level: 9 });
     const head = Buffer.from(
       '%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n' +
-        `3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>\nendobj\n4 0 obj\n<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`,
+        '3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>\nendobj\n' +
+        '5 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>\nendobj\n' +
+        `4 0 obj\n<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`,
       'latin1',
     );
     const pdf = Buffer.concat([
@@ -157,6 +162,7 @@ describe('extractIsolated', () => {
       stream,
       Buffer.from('\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1'),
     ]);
+    expect(pdf.length).toBeLessThan(2 * 1024 * 1024);
     const t0 = Date.now();
     const err = await extractIsolated(pdf, { name: 'bomb.pdf', limits: { memoryMb: 48, timeoutMs: 15_000 } }).then(
       () => undefined,
