@@ -5,11 +5,15 @@
  */
 import { AppError } from './errors.js';
 
-/** The four roles; partner is a peer SOC with read access to what is shared with it. */
-export type Role = 'admin' | 'analyst' | 'viewer' | 'partner';
+/**
+ * The roles; partner is a peer SOC with read access to what is shared with it. `instructor`
+ * builds training exercises and follows trainees; `trainee` plays training runs and reads only
+ * the training tenant of a run (no route that reads tenant data admits the role otherwise).
+ */
+export type Role = 'admin' | 'analyst' | 'viewer' | 'partner' | 'instructor' | 'trainee';
 
 /** All roles, most privileged first. */
-export const ROLES: readonly Role[] = ['admin', 'analyst', 'viewer', 'partner'];
+export const ROLES: readonly Role[] = ['admin', 'analyst', 'viewer', 'partner', 'instructor', 'trainee'];
 
 /** Who is calling, for which tenant, with which roles. */
 export interface AuthContext {

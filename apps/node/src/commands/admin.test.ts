@@ -91,6 +91,14 @@ describe('intersoc admin', () => {
     await admin(['user', 'passwd', 'root'], `${PASSWORD} v2\n`);
   });
 
+  it('adds trainees and instructors like the other roles', async () => {
+    const t = await admin(['user', 'add', 'tina', '--role', 'trainee', '--json'], `${PASSWORD}\n`);
+    expect(JSON.parse(t.stdout)).toMatchObject({ tenant: 'default', name: 'tina', role: 'trainee', hasPassword: true });
+    const i = await admin(['user', 'add', 'ivan', '--role', 'instructor', '--no-password', '--json']);
+    expect(JSON.parse(i.stdout)).toMatchObject({ name: 'ivan', role: 'instructor', hasPassword: false });
+    expect((await admin(['user', 'set-role', 'ivan', 'trainee', '--json'])).stdout).toContain('"role":"trainee"');
+  });
+
   it('refuses bad input with AppErrors', async () => {
     expect(await fails(['user', 'add', 'bob', '--role', 'king'], `${PASSWORD}\n`)).toBe('VALIDATION');
     expect(await fails(['user', 'add', 'bob', '--role', 'viewer'], '')).toBe('VALIDATION');
