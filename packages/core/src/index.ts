@@ -20,6 +20,8 @@ export type { EcsField, EcsFields, EventSource, FieldValue, FlatFields, Scalar, 
 export { SEVERITIES } from './alert.js';
 export type { Alert, AlertDraft, DetectorRef, Entity, EntityType, Severity } from './alert.js';
 export { fieldText, flattenInto } from './flatten.js';
+export { accountName, isIpLiteral, shortHostName, splitAccount, splitHost } from './names.js';
+export type { AccountParts, HostParts } from './names.js';
 export type { FlattenLimits } from './flatten.js';
 
 // plug-in seams

@@ -30,6 +30,20 @@ describe('canonical names', () => {
 });
 
 describe('alertKeys', () => {
+  it('puts every spelling of a host and an account on one key, without an inventory', () => {
+    const none = new AssetIndex([]);
+    const long = alertKeys(
+      makeAlert({ time: 0, entities: ['host=WKS-03.corp.example.com', 'user=CORP\\rconti'] }),
+      none,
+      new Map(),
+    );
+    const short = alertKeys(makeAlert({ time: 0, entities: ['host=WKS-03', 'user=rconti'] }), none, new Map());
+    expect(long.host).toBe('wks-03');
+    expect(short.host).toBe('wks-03');
+    expect(long.strong).toContain('hu:wks-03|rconti');
+    expect(short.strong).toContain('hu:wks-03|rconti');
+  });
+
   const assets = new AssetIndex([
     { kind: 'host', name: 'WKS-03', aliases: ['wks-03.corp.example.com'], ips: ['10.10.20.3'], criticality: 'medium' },
   ]);

@@ -94,14 +94,18 @@ export function putExecutable(ecs: EcsBuilder, which: 'process' | 'process.paren
   }
 }
 
-const HASH_FIELDS = new Map<string, EcsField>([
-  ['MD5', 'file.hash.md5'],
-  ['SHA1', 'file.hash.sha1'],
-  ['SHA256', 'file.hash.sha256'],
+const HASH_KINDS = new Map<string, 'md5' | 'sha1' | 'sha256' | 'imphash'>([
+  ['MD5', 'md5'],
+  ['SHA1', 'sha1'],
+  ['SHA256', 'sha256'],
+  ['IMPHASH', 'imphash'],
 ]);
 
-/** Parses Sysmon-style `MD5=..,SHA256=..` hash lists into `file.hash.*`. */
-export function putHashes(ecs: EcsBuilder, hashes: unknown): void {
+/**
+ * Parses Sysmon-style `MD5=..,SHA256=..,IMPHASH=..` hash lists into `<of>.hash.*` and
+ * `<of>.pe.imphash`: `file` for a file an event names, `process` for the image of a process start.
+ */
+export function putHashes(ecs: EcsBuilder, hashes: unknown, of: 'file' | 'process' = 'file'): void {
   if (typeof hashes !== 'string' || hashes.length === 0) return;
   let start = 0;
   while (start < hashes.length) {
@@ -109,8 +113,9 @@ export function putHashes(ecs: EcsBuilder, hashes: unknown): void {
     if (end < 0) end = hashes.length;
     const eq = hashes.indexOf('=', start);
     if (eq > start && eq < end) {
-      const field = HASH_FIELDS.get(hashes.slice(start, eq).trim().toUpperCase());
-      if (field !== undefined)
+      const kind = HASH_KINDS.get(hashes.slice(start, eq).trim().toUpperCase());
+      if (kind !== undefined) {
+        const field: EcsField = kind === 'imphash' ? `${of}.pe.imphash` : `${of}.hash.${kind}`;
         putEcs(
           ecs,
           field,
@@ -119,6 +124,7 @@ export function putHashes(ecs: EcsBuilder, hashes: unknown): void {
             .trim()
             .toLowerCase(),
         );
+      }
     }
     start = end + 1;
   }

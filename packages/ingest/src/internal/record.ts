@@ -4,14 +4,19 @@
  * (the repository compiles with `exactOptionalPropertyTypes`).
  */
 import type { EcsFields, FlatFields, ParsedRecord, Result } from '@intersoc/core';
+import { normaliseEntities } from './entities.js';
 
-/** A successful parse. `time` and `label` are only set when defined. */
+/**
+ * A successful parse. `time` and `label` are only set when defined. Every format passes here, so
+ * the ECS projection's host, user and process names are normalised here (see `normaliseEntities`).
+ */
 export function parsed(
   fields: FlatFields,
   ecs: EcsFields,
   time: number | undefined,
   label?: string,
 ): { readonly ok: true; readonly value: ParsedRecord } {
+  normaliseEntities(ecs);
   let value: ParsedRecord;
   if (time === undefined) value = label === undefined ? { fields, ecs } : { fields, ecs, label };
   else value = label === undefined ? { fields, ecs, time } : { fields, ecs, time, label };

@@ -5,12 +5,13 @@
  * counts of what arrived since a previous look (for live rates). Each function takes the
  * caller's context and reads only its tenant.
  */
-import { AppError, SEVERITIES, type AuthContext, type Severity } from '@intersoc/core';
+import { accountName, AppError, SEVERITIES, shortHostName, type AuthContext, type Severity } from '@intersoc/core';
 import { checkQueryCost, type QueryLimits } from '../query/cost.js';
 import { compileQuery } from '../query/evaluate.js';
 import { parseQuery } from '../query/parse.js';
 import { indexTerms, toFtsMatch } from '../query/prune.js';
 import { decodeBlock } from './block.js';
+import type { SqliteDb } from '../sqlite/database.js';
 import { eventDoc, type SqliteEventReader } from './reader.js';
 
 /** A time window cut into equal buckets. */
@@ -124,16 +125,18 @@ export function alertAggregates(
       )
       .all(...args) as { k: string; n: number }[]
   ).map((r) => ({ key: r.k, count: r.n }));
+  // One machine or account under several spellings counts once, under its canonical name.
+  registerEntityKey(db);
   const entities = (type: string): TopEntry[] =>
     (
       db
         .prepare(
-          `SELECT json_extract(e.value, '$.value') AS k, COUNT(DISTINCT a.id) AS n
+          `SELECT isoc_entity_key(?, json_extract(e.value, '$.value')) AS k, COUNT(DISTINCT a.id) AS n
            FROM alerts a, json_each(a.doc, '$.entities') e
            WHERE a.tenant = ? AND a.time >= ? AND a.time <= ? AND json_extract(e.value, '$.type') = ?
-           GROUP BY json_extract(e.value, '$.value') ORDER BY n DESC, k LIMIT ?`,
+           GROUP BY k ORDER BY n DESC, k LIMIT ?`,
         )
-        .all(ctx.tenant, w.from, w.to, type, top) as { k: string; n: number }[]
+        .all(type, ctx.tenant, w.from, w.to, type, top) as { k: string; n: number }[]
     ).map((r) => ({ key: r.k, count: r.n }));
   return {
     from: w.from,
@@ -279,4 +282,18 @@ export function arrivalsSince(reader: SqliteEventReader, ctx: AuthContext, after
     deadLetters: d.n,
     mark: { block: b.m ?? after.block, deadLetter: d.m ?? after.deadLetter },
   };
+}
+
+const KEYED = new WeakSet<SqliteDb>();
+
+/** Registers `isoc_entity_key(type, value)`: the short host name, the account name, else the value. */
+function registerEntityKey(db: SqliteDb): void {
+  if (KEYED.has(db)) return;
+  db.function('isoc_entity_key', { deterministic: true }, (type: unknown, value: unknown) => {
+    if (typeof value !== 'string') return value === undefined ? null : (value as string | number | null);
+    if (type === 'host') return shortHostName(value);
+    if (type === 'user') return accountName(value);
+    return value;
+  });
+  KEYED.add(db);
 }

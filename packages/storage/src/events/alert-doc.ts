@@ -1,9 +1,10 @@
 /**
  * @module
  * The query document of an alert: its JSON flattened to dotted fields, plus short aliases
- * (`rule`, `technique`, `tactic`, `entity`, `host`, `user`, `ip`) analysts type most.
+ * (`rule`, `technique`, `tactic`, `entity`, `host`, `user`, `ip`) analysts type most; `host` and
+ * `user` also hold the canonical short host and account names.
  */
-import { flattenInto, type Alert, type FieldValue, type FlatFields } from '@intersoc/core';
+import { accountName, flattenInto, shortHostName, type Alert, type FieldValue, type FlatFields } from '@intersoc/core';
 import type { QueryDoc } from '../query/evaluate.js';
 
 /** Builds the query document of an alert. */
@@ -18,12 +19,19 @@ export function flattenForQuery(a: Alert): QueryDoc {
     technique: [...a.techniques],
     tactic: [...a.tactics],
     entity: a.entities.map((e) => e.value),
-    host: byType('host'),
-    user: byType('user'),
+    // Entities keep the spelling of the event; the canonical names are matched too.
+    host: withCanonical(byType('host'), shortHostName),
+    user: withCanonical(byType('user'), accountName),
     ip: byType('ip'),
   };
   return {
     get: (f) => alias[f] ?? flat[f],
     values: () => Object.values(flat),
   };
+}
+
+function withCanonical(values: string[], canonical: (v: string) => string): string[] {
+  const out = new Set(values);
+  for (const v of values) out.add(canonical(v));
+  return [...out];
 }

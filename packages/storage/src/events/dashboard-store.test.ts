@@ -66,8 +66,9 @@ function alert(tenant: string, i: number, o: Partial<Alert> = {}): Alert {
     tactics: ['credential-access'],
     techniques: i % 3 === 0 ? ['T1003.001'] : ['T1110.001', 'T1078'],
     entities: [
-      { type: 'host', value: `host-${i % 2}` },
-      { type: 'user', value: i < 5 ? 'alice' : 'bob' },
+      // One host and one account under several spellings (they must count and match as one).
+      { type: 'host', value: i % 4 === 1 ? 'HOST-1.corp.example.com' : `host-${i % 2}` },
+      { type: 'user', value: i < 5 ? 'alice' : i === 6 ? 'CORP\\Bob' : 'bob' },
     ],
     eventIds: [],
     summary: `alert ${i} of ${tenant}`,
@@ -128,6 +129,17 @@ describe('alert triage and dashboard aggregates', () => {
     expect(triage.list(B, {}).items.map((x) => x.alert.id)).toEqual(['beta-alert-0000']);
   });
 
+  it('finds an entity under any of its spellings', () => {
+    for (const q of ['host:HOST-1', 'host:host-1.corp.example.com', 'host:"HOST-1.corp.example.com"'])
+      expect([q, triage.list(A, { q }).items.length]).toEqual([q, 6]);
+    for (const q of ['user:bob', 'user:CORP\\bob', 'user:bob@corp.example.com'])
+      expect([q, triage.list(A, { q }).items.length]).toEqual([q, 7]);
+    expect(triage.list(A, { q: 'host:host-2' }).items).toHaveLength(0);
+    const day = { from: T0, to: T0 + 24 * HOUR - 1, buckets: 6 };
+    expect(eventHistogram(r, A, { ...day, q: 'host:WKS-1.corp.example.com AND action:ok' }).total).toBe(12);
+    expect(eventHistogram(r, A, { ...day, q: 'host.name:WKS-1 AND action:ok' }).total).toBe(12);
+  });
+
   it('acknowledges and closes in bulk, with reasons, within the tenant only', () => {
     const res = triage.setStatus(analyst, ['acme-alert-0001', 'acme-alert-0002', 'beta-alert-0000', 'nope'], {
       status: 'acknowledged',
@@ -173,6 +185,7 @@ describe('alert triage and dashboard aggregates', () => {
       { key: 'host-1', count: 6 },
     ]);
     expect(agg.topUsers[0]).toEqual({ key: 'bob', count: 7 });
+    expect(agg.topUsers).toHaveLength(2);
     expect(alertAggregates(r, B, { from: T0, to: T0 + HOUR, buckets: 1 }).total).toBe(1);
     expect(alertTechniqueCounts(r, A).get('T1003.001')).toBe(4);
     expect(alertRuleCounts(r, A).get('rule-a')).toEqual({ count: 4, last: T0 + 9 * HOUR });

@@ -4,7 +4,7 @@
  * lookups by id, dead letters and statistics. Readers open their own connection; in WAL mode
  * they never block the writer. Every method takes the caller's context and reads only its tenant.
  */
-import { AppError, type Alert, type AuthContext, type FieldValue, type SocEvent } from '@intersoc/core';
+import { AppError, type Alert, type AuthContext, type FieldValue, type Scalar, type SocEvent } from '@intersoc/core';
 import { checkQueryCost } from '../query/cost.js';
 import { compileQuery, type Predicate, type QueryDoc } from '../query/evaluate.js';
 import { parseQuery } from '../query/parse.js';
@@ -36,7 +36,26 @@ export function openEventReader(file: string, hydrator: EventHydrator): SqliteEv
   return new SqliteEventReader(db, hydrator);
 }
 
-/** The query document of an event: envelope pseudo-fields (`_id`, `_label`, ...), ECS, originals. */
+/** The values of the `host` / `user` aliases of an event: its ECS names, else its own field. */
+function entityAlias(
+  name: FieldValue | undefined,
+  full: FieldValue | undefined,
+  own: FieldValue | undefined,
+): FieldValue | undefined {
+  if (name === undefined) return own;
+  const out: Scalar[] = [];
+  for (const v of [name, full, own]) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) out.push(...(v as readonly Scalar[]));
+    else out.push(v as Scalar);
+  }
+  return out;
+}
+
+/**
+ * The query document of an event: envelope pseudo-fields (`_id`, `_label`, ...), the entity
+ * aliases `host` and `user`, ECS, originals.
+ */
 export function eventDoc(e: SocEvent): QueryDoc {
   const ecs = e.ecs as Record<string, FieldValue | undefined>;
   return {
@@ -52,6 +71,10 @@ export function eventDoc(e: SocEvent): QueryDoc {
           return e.source.name;
         case '_kind':
           return e.source.kind;
+        case 'host':
+          return entityAlias(ecs['host.name'], ecs['host.hostname'], e.fields['host']);
+        case 'user':
+          return entityAlias(ecs['user.name'], undefined, e.fields['user']);
         default:
           return ecs[field] ?? e.fields[field];
       }

@@ -10,12 +10,14 @@
  * destination.port:[1 TO 1023]    inclusive range; {a TO b} exclusive; * for open ends
  * event.code:>=4624               comparison
  * user.name:*                     field exists
+ * host:FS-01, user:CORP\rconti     entity aliases: any spelling of a host or account (see aliases.ts)
  * a AND b, a OR b, NOT a, -a, (a OR b) c   (juxtaposition means AND; AND binds tighter than OR)
  * ```
  * Errors carry the offset, so the API and CLI can point at the mistake.
  */
 import { AppError } from '@intersoc/core';
 import type { Match, QueryNode } from './ast.js';
+import { expandAliases } from './aliases.js';
 
 type Tok =
   | { t: 'word'; v: string; pos: number; quoted: boolean }
@@ -187,7 +189,7 @@ export function parseQuery(q: string): QueryNode {
   if (toks.length === 0) return { type: 'all' };
   const tree = parseOr(0);
   if (p < toks.length) throw syntax('unexpected input', toks[p]?.pos ?? q.length);
-  return tree;
+  return expandAliases(tree);
 }
 
 function wordMatch(v: string, quoted: boolean): Match {

@@ -3,7 +3,7 @@
  * Entities (host, user, address, process, file, hash, registry key, domain, URL) taken from a
  * matched event, so alerts can be grouped into incidents by what they are about.
  */
-import type { Entity, EntityType } from '@intersoc/core';
+import { accountName, shortHostName, type Entity, type EntityType } from '@intersoc/core';
 import type { EventView } from '../compile/event-view.js';
 
 const SOURCES: readonly (readonly [EntityType, string, string?])[] = [
@@ -54,7 +54,10 @@ export function eventEntities(ev: EventView): Entity[] {
   const add = (type: EntityType, value: string, role?: string): void => {
     const v = value.trim();
     if (EMPTY.has(v.toLowerCase())) return;
-    const k = `${type}\u0000${v.toLowerCase()}`;
+    // One machine or account under several spellings (`WKS-03.corp.example.com` in Computer,
+    // `wks-03` in host.name; `CORP\rconti` in User, `rconti` in user.name) is one entity.
+    const key = type === 'host' ? shortHostName(v) : type === 'user' ? accountName(v) : v.toLowerCase();
+    const k = `${type}\u0000${key}`;
     if (seen.has(k)) return;
     seen.add(k);
     out.push(role === undefined ? { type, value: v } : { type, value: v, role });

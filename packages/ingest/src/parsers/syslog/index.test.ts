@@ -36,7 +36,9 @@ describe('syslog: RFC 5424', () => {
       message: 'An application event',
     });
     expect(r.ecs).toMatchObject({
-      'host.name': 'mymachine.example.com',
+      'host.name': 'mymachine',
+      'host.hostname': 'mymachine.example.com',
+      'host.domain': 'example.com',
       'process.name': 'evntslog',
       'process.pid': 1234,
       'log.level': 'notice',

@@ -44,7 +44,9 @@ describe.skipIf(!existsSync(MORDOR))(`windows corpus: mordor flat JSONL (${MORDO
         if (typeof f['EventID'] !== 'number' || r.value.ecs['event.code'] !== String(f['EventID'])) {
           missing.push(`EventID: ${line.slice(0, 100)}`);
         }
-        if (typeof f['Computer'] !== 'string' || r.value.ecs['host.name'] !== f['Computer']) {
+        // host.name is the short lower-case name; host.hostname keeps the Computer as written.
+        const computer = f['Computer'];
+        if (typeof computer !== 'string' || (r.value.ecs['host.hostname'] ?? r.value.ecs['host.name']) !== computer) {
           missing.push(`Computer: ${line.slice(0, 100)}`);
         }
       }

@@ -30,11 +30,13 @@ export function sysmonEcs(ecs: EcsBuilder, f: FlatFields, id: number): void {
     // Remote thread and process access: the acting process is the source; the target has no ECS slot.
     putExecutable(ecs, 'process', f['SourceImage']);
     putEcs(ecs, 'process.pid', toInt(f['SourceProcessId']));
+    putEcs(ecs, 'process.entity_id', f['SourceProcessGuid']);
     putDomainUser(ecs, f['SourceUser']);
     return;
   }
   putExecutable(ecs, 'process', f['Image']);
   putEcs(ecs, 'process.pid', toInt(f['ProcessId']));
+  putEcs(ecs, 'process.entity_id', f['ProcessGuid']);
   putDomainUser(ecs, f['User']);
   switch (id) {
     case 1:
@@ -42,6 +44,10 @@ export function sysmonEcs(ecs: EcsBuilder, f: FlatFields, id: number): void {
       putExecutable(ecs, 'process.parent', f['ParentImage']);
       putEcs(ecs, 'process.parent.pid', toInt(f['ParentProcessId']));
       putEcs(ecs, 'process.parent.command_line', f['ParentCommandLine']);
+      putEcs(ecs, 'process.parent.entity_id', f['ParentProcessGuid']);
+      // The hashes are those of the started image: ECS puts them on the process, and on the file
+      // too so indicator matching on file hashes keeps finding them.
+      putHashes(ecs, f['Hashes'], 'process');
       putHashes(ecs, f['Hashes']);
       break;
     case 3: {

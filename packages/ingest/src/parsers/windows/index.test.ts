@@ -134,7 +134,9 @@ describe('windows: nested evtx_dump JSON', () => {
     });
     expect(r.value.time).toBe(Date.parse('2021-03-04T10:11:12.123Z'));
     expect(r.value.ecs).toMatchObject({
-      'host.name': 'ws01.corp.example',
+      'host.name': 'ws01',
+      'host.hostname': 'ws01.corp.example',
+      'host.domain': 'corp.example',
       'event.code': '1',
       'event.provider': 'Microsoft-Windows-Sysmon',
       'winlog.channel': 'Microsoft-Windows-Sysmon/Operational',
@@ -150,8 +152,13 @@ describe('windows: nested evtx_dump JSON', () => {
       'file.hash.md5': 'bb22',
       'file.hash.sha1': 'aa11',
       'file.hash.sha256': 'cc33',
+      'process.hash.md5': 'bb22',
+      'process.hash.sha1': 'aa11',
+      'process.hash.sha256': 'cc33',
       'event.action': 'process-created',
     });
+    // The original spelling stays in the fields Sigma reads.
+    expect(r.value.fields['Computer']).toBe('ws01.corp.example');
   });
 
   it('reads EventID with Qualifiers, named and unnamed Data items and UserData', () => {
