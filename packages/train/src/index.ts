@@ -65,3 +65,16 @@ export type { AtomicIndex, AtomicTechnique } from './competence/atomic.js';
 // store
 export { SqliteTrainStore } from './store/sqlite-train.js';
 export type { RunState, StoredExercise, StoredRun } from './store/sqlite-train.js';
+
+// runs
+export { resolveKeys } from './service/keys.js';
+export type { RunKeys } from './service/keys.js';
+export { INSTRUCTOR_ROLES, TRAINING_ROLES, TrainingService } from './service/training-service.js';
+export type {
+  AnswerResult,
+  ReplaySink,
+  RunSummary,
+  StartedRun,
+  StartLevel,
+  TrainingDeps,
+} from './service/training-service.js';

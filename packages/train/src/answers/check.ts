@@ -19,7 +19,9 @@ export type LevelKey =
       readonly tolerance: number;
     }
   | { readonly kind: 'choice'; readonly options: readonly string[]; readonly correct: readonly number[] }
-  | { readonly kind: 'task'; readonly check: TaskCheck; readonly playbook?: string };
+  | { readonly kind: 'task'; readonly check: TaskCheck; readonly playbook?: string }
+  /** A key this node cannot resolve yet (the reason is shown). */
+  | { readonly kind: 'unresolved'; readonly reason: string };
 
 /** The verdict on one answer. */
 export interface Verdict {
@@ -85,5 +87,7 @@ export function checkAnswer(key: LevelKey, answer: string): Verdict {
     }
     case 'task':
       return { correct: false, note: 'checked against your actions in the tool' };
+    case 'unresolved':
+      return { correct: false, note: key.reason };
   }
 }
