@@ -41,6 +41,8 @@ export { ensembleFromJson, ensembleToJson, Model } from './model/model.js';
 export type { Algorithm, Contribution, EnsembleJson, ModelDoc, Prediction, ScorerJson } from './model/model.js';
 export { DEFAULT_TARGET_FPR, stratifiedSplit, summary, thresholdFor, trainModel } from './model/train.js';
 export type { TrainAlgorithm, TrainedModel, TrainingSource, TrainOptions } from './model/train.js';
+export { datasetFor, evaluateModel, explainRow, predictRows } from './model/batch.js';
+export type { RowExplanation, RowPrediction } from './model/batch.js';
 
 // metrics
 export { binaryMetrics, evaluate, rocAuc } from './metrics/metrics.js';
