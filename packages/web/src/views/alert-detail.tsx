@@ -15,19 +15,8 @@ import { Async } from '../components/states';
 import { techniqueUrl } from '../lib/attack';
 import { formatTime, prettyRaw } from '../lib/format';
 import { eventIdsQuery, matchedFields } from '../lib/highlight';
-import { quoteValue } from '../lib/query-complete';
+import { entityQuery } from '../lib/entity-link';
 import { ReasonDialog } from './reason-dialog';
-
-const ENTITY_FIELD: Readonly<Record<string, string>> = {
-  host: 'host.name',
-  user: 'user.name',
-  ip: 'source.ip',
-  process: 'process.name',
-  file: 'file.path',
-  hash: 'file.hash.sha256',
-  domain: 'dns.question.name',
-  url: 'url.full',
-};
 
 function fieldText(v: unknown): string {
   if (Array.isArray(v)) return v.map(String).join(', ');
@@ -181,8 +170,9 @@ function Body(props: { d: AlertDetail; reload: () => void }): ReactNode {
                   <Link
                     className="chip"
                     to={href('/search', {
-                      q: `${ENTITY_FIELD[en.type] ?? en.type}:${quoteValue(en.value)}`,
-                      range: '7d',
+                      q: entityQuery(en, d.events),
+                      // The week up to the alert and the day after it (alerts on replayed data are old).
+                      range: `${a.time - 7 * 86_400_000}~${a.time + 86_400_000}`,
                     })}
                   >
                     <span className="muted">
