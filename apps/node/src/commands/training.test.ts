@@ -1,0 +1,183 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { systemContext } from '@intersoc/core';
+import { EVENTS_DB_FILE, NODE_DB_FILE, openDatabase } from '@intersoc/storage';
+import { SqliteTrainStore } from '@intersoc/train';
+import { openNodeAuthStores } from '../node/audit-keys.js';
+import { register } from './training.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-training-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+async function training(args: string[]): Promise<Record<string, unknown>> {
+  let out = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
+    out += String(c);
+    return true;
+  });
+  const program = new Command('intersoc').exitOverride();
+  register(program);
+  const [sub = '', ...rest] = args;
+  await program.parseAsync(['node', 'intersoc', 'training', sub, '--data', dir, '--json', ...rest]);
+  vi.restoreAllMocks();
+  return JSON.parse(out) as Record<string, unknown>;
+}
+
+async function addUsers(names: readonly string[]): Promise<void> {
+  const db = openDatabase(path.join(dir, NODE_DB_FILE));
+  try {
+    const stores = openNodeAuthStores(db, dir);
+    for (const name of names) await stores.users.create(systemContext('default'), { name, role: 'trainee' });
+  } finally {
+    db.close();
+  }
+}
+
+const KYPO = {
+  title: 'Junior',
+  levels: [
+    { level_type: 'INFO_LEVEL', title: 'Intro', content: 'Welcome' },
+    { level_type: 'ACCESS_LEVEL', title: 'Get access', passkey: 'start', cloud_content: 'ssh in' },
+    {
+      level_type: 'TRAINING_LEVEL',
+      title: 'Help',
+      answer: '--help',
+      max_score: 10,
+      solution_penalized: false,
+      incorrect_answer_limit: 10,
+      hints: [{ title: 'h', content: 'man pages', hint_penalty: 1 }],
+      solution: 'try --help',
+    },
+    {
+      level_type: 'TRAINING_LEVEL',
+      title: 'Port',
+      answer: '2049',
+      max_score: 15,
+      solution_penalized: true,
+      incorrect_answer_limit: 10,
+      hints: [
+        { title: 'a', content: 'nmap', hint_penalty: 2 },
+        { title: 'b', content: 'nfs', hint_penalty: 4 },
+      ],
+      solution: '2049',
+    },
+    {
+      level_type: 'TRAINING_LEVEL',
+      title: 'File',
+      answer: 'invoices2019.zip',
+      max_score: 20,
+      solution_penalized: true,
+      incorrect_answer_limit: 10,
+      hints: [{ title: 'a', content: 'ls', hint_penalty: 4 }],
+      solution: 'invoices2019.zip',
+    },
+  ],
+};
+
+describe('intersoc training (the contract)', () => {
+  it('imports a KYPO training, starts a run, takes answers, a hint and a solution, and reports KYPO scores', async () => {
+    await addUsers(['tim']);
+    const file = path.join(dir, 'training.json');
+    writeFileSync(file, JSON.stringify(KYPO));
+    const { id } = await training(['import', file]);
+    expect(id).toMatch(/^ex-/);
+    const start = await training(['start', String(id), '--trainee', 'tim']);
+    expect(Object.keys(start)).toEqual(expect.arrayContaining(['run', 'tenant', 'levels']));
+    expect(start['levels']).toEqual([
+      { id: '1', title: 'Intro', type: 'info', max: 0 },
+      { id: '2', title: 'Get access', type: 'access', max: 0 },
+      { id: '3', title: 'Help', type: 'question', max: 10 },
+      { id: '4', title: 'Port', type: 'question', max: 15 },
+      { id: '5', title: 'File', type: 'question', max: 20 },
+    ]);
+    const run = String(start['run']);
+    expect(await training(['answer', run, '1'])).toMatchObject({ correct: true });
+    expect(await training(['answer', run, '2', 'start'])).toMatchObject({ correct: true });
+    // An answer that begins with "-", after "--"; one wrong answer first (free).
+    expect(await training(['answer', run, '3', '--', '-h'])).toMatchObject({ correct: false });
+    // --json after the answer (past "--") is still the flag, not part of the answer.
+    let printed = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
+      printed += String(c);
+      return true;
+    });
+    const program = new Command('intersoc').exitOverride();
+    register(program);
+    await program.parseAsync(['node', 'intersoc', 'training', 'answer', run, '3', '--data', dir, '--', '-v', '--json']);
+    vi.restoreAllMocks();
+    expect(JSON.parse(printed)).toMatchObject({ correct: false, attempts: 2 });
+    expect(await training(['answer', run, '3', '--', '--help'])).toMatchObject({ correct: true, score: 10 });
+    // Two hints (2 + 4): 9.
+    expect(await training(['hint', run, '4'])).toMatchObject({ penalty: 2 });
+    expect(await training(['hint', run, '4'])).toMatchObject({ penalty: 4 });
+    expect(await training(['answer', run, '4', '2049'])).toMatchObject({ correct: true, score: 9 });
+    // A penalised solution: 0.
+    expect(await training(['solution', run, '5'])).toMatchObject({ solution: 'invoices2019.zip', penalized: true });
+    await training(['answer', run, '5', 'invoices2019.zip']);
+    const report = await training(['report', run]);
+    expect(report).toMatchObject({ score: 19, max: 45 });
+    expect(
+      (report['levels'] as Record<string, unknown>[]).map(({ id: l, score, max, hints, attempts, solved }) => ({
+        id: l,
+        score,
+        max,
+        hints,
+        attempts,
+        solved,
+      })),
+    ).toEqual([
+      { id: '1', score: 0, max: 0, hints: 0, attempts: 1, solved: true },
+      { id: '2', score: 0, max: 0, hints: 0, attempts: 1, solved: true },
+      { id: '3', score: 10, max: 10, hints: 0, attempts: 3, solved: true },
+      { id: '4', score: 9, max: 15, hints: 2, attempts: 1, solved: true },
+      { id: '5', score: 0, max: 20, hints: 0, attempts: 1, solved: true },
+    ]);
+  });
+
+  it('replays a simulator scenario into each run’s own training tenant, renamed per trainee', async () => {
+    await addUsers(['ana', 'bo']);
+    const file = path.join(dir, 'sim.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'intersoc-exercise/1',
+        title: 'First host',
+        scenario: { kind: 'simulator', seed: 7, hours: 1 },
+        levels: [{ type: 'find', title: 'Which host was compromised first?', max_score: 30, target: 'first-host' }],
+      }),
+    );
+    const { id } = await training(['import', file]);
+    const a = await training(['start', String(id), '--trainee', 'ana']);
+    const b = await training(['start', String(id), '--trainee', 'bo']);
+    expect(a['replayed']).toBeGreaterThan(1000);
+    expect(a['tenant']).not.toBe(b['tenant']);
+    const db = openDatabase(path.join(dir, NODE_DB_FILE));
+    const store = new SqliteTrainStore(db);
+    const ta = store.run(String(a['run']))?.state.truth;
+    const tb = store.run(String(b['run']))?.state.truth;
+    db.close();
+    expect(ta?.first_host).toBeDefined();
+    expect(ta?.first_host).not.toBe(tb?.first_host);
+    // The events are in the training tenant under the trainee's names.
+    const events = openDatabase(path.join(dir, EVENTS_DB_FILE));
+    try {
+      const counts = events.prepare('SELECT tenant, SUM(count) AS n FROM blocks GROUP BY tenant').all() as {
+        tenant: string;
+        n: number;
+      }[];
+      expect(counts.find((c) => c.tenant === a['tenant'])?.n).toBeGreaterThan(1000);
+      expect(counts.find((c) => c.tenant === b['tenant'])?.n).toBeGreaterThan(1000);
+    } finally {
+      events.close();
+    }
+    expect(await training(['answer', String(b['run']), '1', ta?.first_host ?? '?'])).toMatchObject({ correct: false });
+    expect(await training(['answer', String(a['run']), '1', ta?.first_host ?? '?'])).toMatchObject({
+      correct: true,
+      score: 30,
+    });
+  }, 120_000);
+});

@@ -1,0 +1,217 @@
+/**
+ * @module
+ * `intersoc training ...`: continuous training of analysts. An instructor imports an exercise
+ * (ours, or a KYPO/CyberRangeCZ `training.json`) and starts a run for a trainee, which creates
+ * the run's training tenant and replays the scenario into it; the trainee's actions (`answer`,
+ * `hint`, `solution`) are recorded and scored KYPO's way (`report`). Answers may begin with `-`:
+ * put `--` before them.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { AppError, systemContext } from '@intersoc/core';
+import { NODE_DB_FILE, openDatabase, readWriterInfo, type SqliteDb } from '@intersoc/storage';
+import { SqliteTrainStore, TrainingService, type ReplaySink } from '@intersoc/train';
+import { openNodeAuthStores } from '../node/audit-keys.js';
+import { configFor, dataOptions, tenantArg, workerCount, type DataFlags } from '../node/options.js';
+import { startPipeline } from '../node/start-pipeline.js';
+import { pipelineReplay } from '../node/training/replay.js';
+
+interface Flags extends DataFlags {
+  readonly tenant?: string;
+}
+
+/** Largest exercise file read (a records scenario may hold many records). */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+function print(flags: DataFlags, value: unknown, text: string): void {
+  process.stdout.write(flags.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
+}
+
+/** Runs `fn` with the training service over the node's main database. */
+async function withService<T>(
+  flags: DataFlags,
+  fn: (service: TrainingService, store: SqliteTrainStore, db: SqliteDb) => Promise<T> | T,
+  replay?: ReplaySink,
+): Promise<T> {
+  const config = configFor(flags);
+  const db = openDatabase(path.join(config.data, NODE_DB_FILE));
+  try {
+    const stores = openNodeAuthStores(db, config.data);
+    const store = new SqliteTrainStore(db);
+    const service = new TrainingService({
+      store,
+      tenants: stores.tenants,
+      users: stores.users,
+      ...(replay ? { replay } : {}),
+    });
+    return await fn(service, store, db);
+  } finally {
+    db.close();
+  }
+}
+
+/** The context the CLI (the node operator) uses for a run: an admin of the run's home tenant. */
+function runContext(store: SqliteTrainStore, run: string) {
+  const r = store.run(run);
+  if (!r) throw new AppError('NOT_FOUND', `no training run ${run}`);
+  return systemContext(r.tenant);
+}
+
+function readJsonFile(file: string): unknown {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new AppError('NOT_FOUND', `cannot read ${file}`);
+  }
+  if (size > MAX_FILE_BYTES) throw new AppError('VALIDATION', `${file} is larger than ${MAX_FILE_BYTES} bytes`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (err) {
+    throw new AppError('VALIDATION', `${file} is not JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Adds the `training` subcommands. */
+export function register(program: Command): void {
+  const training = program.command('training').description('training exercises, runs and scores');
+
+  dataOptions(training.command('import').argument('<file>', 'exercise JSON (ours or a KYPO training.json)'))
+    .option('--tenant <name>', "the instructor's tenant")
+    .description('import an exercise; prints its id')
+    .action(async (file: string, flags: Flags) => {
+      const doc = readJsonFile(file);
+      const out = await withService(flags, (s) =>
+        s.importExercise(systemContext(tenantArg(flags.tenant, configFor(flags))), doc),
+      );
+      print(
+        flags,
+        out,
+        `exercise ${out.id}: ${out.title} (${out.levels} levels)${out.notes.map((n) => `\n  note: ${n}`).join('')}`,
+      );
+    });
+
+  dataOptions(training.command('export').argument('<exercise>'))
+    .option('--tenant <name>', "the instructor's tenant")
+    .option('--kypo', 'as a KYPO training.json (with notes on what does not map)')
+    .description('print an exercise as JSON')
+    .action(async (id: string, flags: Flags & { kypo?: boolean }) => {
+      const out = await withService(flags, (s) =>
+        s.exportExercise(
+          systemContext(tenantArg(flags.tenant, configFor(flags))),
+          id,
+          flags.kypo ? 'kypo' : 'intersoc',
+        ),
+      );
+      process.stdout.write(`${JSON.stringify(out, null, flags.json ? undefined : 2)}\n`);
+    });
+
+  dataOptions(training.command('list'))
+    .option('--tenant <name>', "the instructor's tenant")
+    .description('exercises and runs of a tenant')
+    .action(async (flags: Flags) => {
+      const out = await withService(flags, (s) => {
+        const ctx = systemContext(tenantArg(flags.tenant, configFor(flags)));
+        return { exercises: s.exercises(ctx), runs: s.runs(ctx) };
+      });
+      print(
+        flags,
+        out,
+        [
+          ...out.exercises.map((e) => `exercise ${e.id}  ${e.title} (${e.levels} levels)`),
+          ...out.runs.map((r) => `run ${r.id}  ${r.trainee}  ${r.title}  ${r.score}/${r.max}  ${r.tenant}`),
+        ].join('\n') || 'no exercises',
+      );
+    });
+
+  dataOptions(training.command('start').argument('<exercise>'))
+    .requiredOption('--trainee <user>', 'a trainee of the tenant')
+    .option('--tenant <name>', "the instructor's tenant")
+    .description('start a run: creates its training tenant and replays the scenario into it')
+    .action(async (exercise: string, flags: Flags & { trainee: string }) => {
+      const config = configFor(flags);
+      const ctx = systemContext(tenantArg(flags.tenant, config));
+      const needsReplay = await withService(flags, (_s, store) => {
+        const e = store.exercise(ctx, exercise);
+        if (!e) throw new AppError('NOT_FOUND', `no exercise ${exercise}`);
+        return e.exercise.scenario !== undefined;
+      });
+      let out;
+      if (!needsReplay) {
+        out = await withService(flags, (s) => s.start(ctx, exercise, flags.trainee));
+      } else {
+        const pipeline = await startPipeline(config, {
+          workers: workerCount(config),
+          lockedBy: 'training start',
+        }).catch((err: unknown) => {
+          const holder = err instanceof AppError && err.code === 'CONFLICT' ? readWriterInfo(config.data) : undefined;
+          if (holder)
+            throw new AppError(
+              'CONFLICT',
+              `a node serves this data folder (pid ${holder.pid}): start the run there (POST /api/training/runs)`,
+            );
+          throw err;
+        });
+        try {
+          out = await withService(flags, (s) => s.start(ctx, exercise, flags.trainee), pipelineReplay(pipeline));
+        } finally {
+          await pipeline.close();
+        }
+      }
+      print(
+        flags,
+        out,
+        `run ${out.run} in training tenant ${out.tenant} (${out.replayed} records replayed)\n` +
+          out.levels.map((l) => `  ${l.id}. [${l.type}] ${l.title}${l.max ? ` (${l.max})` : ''}`).join('\n'),
+      );
+    });
+
+  dataOptions(training.command('answer').argument('<run>').argument('<level>').argument('[answer...]'))
+    .description('submit an answer (put -- before an answer that begins with -)')
+    .action(async (run: string, level: string, words: string[], given: Flags) => {
+      // `answer RUN LEVEL -- -x --json`: a trailing --json after `--` is still the flag.
+      const json = words.at(-1) === '--json';
+      const flags: Flags = json ? { ...given, json: true } : given;
+      if (json) words = words.slice(0, -1);
+      const out = await withService(flags, (s, store) => s.answer(runContext(store, run), run, level, words.join(' ')));
+      print(
+        flags,
+        out,
+        `${out.correct ? 'correct' : 'wrong'}: level ${out.level} ${out.score}/${out.max}` +
+          (out.note ? ` (${out.note})` : '') +
+          (out.solution !== undefined ? `\nsolution: ${out.solution}` : ''),
+      );
+    });
+
+  dataOptions(training.command('hint').argument('<run>').argument('<level>'))
+    .description("take the level's next hint (costs its penalty)")
+    .action(async (run: string, level: string, flags: Flags) => {
+      const out = await withService(flags, (s, store) => s.hint(runContext(store, run), run, level));
+      print(flags, out, `hint ${out.hint} (-${out.penalty}): ${out.title}\n${out.content}`);
+    });
+
+  dataOptions(training.command('solution').argument('<run>').argument('<level>'))
+    .description("show the level's solution (a penalised one scores the level 0)")
+    .action(async (run: string, level: string, flags: Flags) => {
+      const out = await withService(flags, (s, store) => s.solution(runContext(store, run), run, level));
+      print(flags, out, `solution${out.penalized ? ' (the level now scores 0)' : ''}: ${out.solution}`);
+    });
+
+  dataOptions(training.command('report').argument('<run>'))
+    .description("a run's scores per level")
+    .action(async (run: string, flags: Flags) => {
+      const out = await withService(flags, (s, store) => s.report(runContext(store, run), run));
+      print(
+        flags,
+        out,
+        `run ${out.run} (${out.trainee}): ${out.score}/${out.max}\n` +
+          out.levels
+            .map(
+              (l) =>
+                `  ${l.id}. ${l.title}: ${l.score}/${l.max}, ${l.hints} hints, ${l.attempts} attempts${l.solved ? ', solved' : ''}`,
+            )
+            .join('\n'),
+      );
+    });
+}
