@@ -5,7 +5,7 @@
  * afterwards `intersoc search NAME` finds nothing and no decoded raw record holds the name.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,29 @@ describe('intersoc privacy export and erase', () => {
     expect(x.items.length).toBe(Object.values(x.counts).reduce((a, b) => a + b, 0));
     const md = readFileSync(x.files.find((f) => f.endsWith('.md')) as string, 'utf8');
     expect(md).toContain('What this SOC holds about user:kschmidt');
+  });
+
+  it('search --json as a user whose role has pseudonymised triage shows no real inventory value', () => {
+    writeFileSync(path.join(data, 'intersoc.json'), JSON.stringify({ privacy: { pseudonymiseRoles: ['viewer'] } }));
+    const add = run('admin', 'user', 'add', 'vera', '--role', 'viewer', '--no-password', '--json');
+    expect(add.status, add.err).toBe(0);
+    type Page = { items: { ecs: Record<string, unknown> }[] };
+    const real = json<Page>('search', 'kschmidt', '--limit', '200');
+    const seen = json<Page>('search', 'kschmidt', '--limit', '200', '--as', 'vera');
+    expect(seen.items).toHaveLength(real.items.length);
+    const text = JSON.stringify(seen).toLowerCase();
+    expect(text).not.toMatch(/(?<![a-z0-9_])kschmidt(?![a-z0-9_])/);
+    // Every user.name and workstation host.name the analyst would see is a pseudonym now.
+    for (const [i, e] of real.items.entries()) {
+      const shown = seen.items[i]?.ecs ?? {};
+      if (typeof e.ecs['user.name'] === 'string' && e.ecs['user.name'] !== 'SYSTEM')
+        expect(String(shown['user.name'])).toMatch(/user-[0-9a-f]{8}/);
+      if (typeof e.ecs['host.name'] === 'string' && /^wks-/i.test(e.ecs['host.name']))
+        expect(String(shown['host.name'])).toMatch(/^host-[0-9a-f]{8}/);
+    }
+    // The operator's own search is unchanged.
+    expect(JSON.stringify(real).toLowerCase()).toContain('kschmidt');
+    rmSync(path.join(data, 'intersoc.json'));
   });
 
   it('erases a user: search and the raw records find nothing, the audit log keeps no value', () => {

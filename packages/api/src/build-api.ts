@@ -27,6 +27,7 @@ import { registerEventRoutes } from './events/routes.js';
 import { registerHealthRoutes } from './health/routes.js';
 import type { ApiApp, ResolvedApiOptions, RouteDeps } from './internal/app-types.js';
 import { createLogger } from './logging/logger.js';
+import { installResponseView, type ResponseView } from './privacy/view-hook.js';
 import { registerDocs } from './openapi/docs.js';
 import type { HealthProbe, IngestService, SearchService } from './services.js';
 import { registerTenantRoutes } from './tenants/routes.js';
@@ -71,6 +72,8 @@ export interface ApiDeps {
   readonly health?: HealthProbe;
   /** Login throttle; pass one to share it or to control its clock in tests. */
   readonly throttle?: LoginThrottle;
+  /** Rewrites every JSON answer for its caller (pseudonymised triage, restriction of processing). */
+  readonly view?: ResponseView;
 }
 
 /** One registered route and who may call it. */
@@ -184,6 +187,7 @@ export async function buildApi(deps: ApiDeps): Promise<BuiltApi> {
     }
   });
   installAudit(app, deps.stores.audit);
+  if (deps.view) installResponseView(app as unknown as FastifyInstance, deps.view);
   // Signed checkpoints bound what deleting the newest entries can hide to one period.
   const checkpoint = (): Promise<void> =>
     deps.stores.audit.checkpoint().then(

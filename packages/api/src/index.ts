@@ -24,6 +24,12 @@ export type { WebAppOptions } from './web/plugin.js';
 export { registerIncidentRoutes } from './incidents/routes.js';
 export { registerCaseRoutes } from './cases/routes.js';
 
+// privacy: the response view (pseudonyms, restrictions) and the privacy routes
+export { installResponseView } from './privacy/view-hook.js';
+export type { ResponseView } from './privacy/view-hook.js';
+export { registerPrivacyRoutes } from './privacy/routes.js';
+export type { PrivacyApiService, ReidentificationView } from './privacy/routes.js';
+
 // forecasts, early warnings and next steps
 export { registerForecastRoutes } from './forecast/routes.js';
 export type { ForecastApiService } from './forecast/schemas.js';
@@ -31,6 +37,10 @@ export type { ForecastApiService } from './forecast/schemas.js';
 // threat reports and learned alert ranking
 export { registerTextRoutes } from './text/routes.js';
 export type { ReportUpload, TextApiService } from './text/schemas.js';
+
+// training: exercises, runs, trainee actions and reports
+export { INSTRUCTORS, PLAYERS, registerTrainingRoutes } from './training/routes.js';
+export type { TrainingApiService } from './training/routes.js';
 
 // cascades across sectors
 export { registerCascadeRoutes } from './cascade/routes.js';

@@ -209,7 +209,9 @@ export const ConfigSchema = z
         /** Networks whose addresses are internal (personal when they are a workstation's). */
         internalNetworks: z.array(z.string()).default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7']),
         /** Roles that see pseudonyms instead of personal values. */
-        pseudonymiseRoles: z.array(z.string()).default(['viewer', 'partner']),
+        pseudonymiseRoles: z.array(z.string()).default([]),
+        /** Users (`tenant/name` or `name`) who act as data protection officer besides admins: they read every re-identification. */
+        dpoUsers: z.array(z.string()).default([]),
         /** A second person must approve a re-identification before it is shown. */
         fourEyes: z.boolean().default(false),
         /** Purposes of processing (Art. 30(1)(b)). */

@@ -33,3 +33,9 @@ export { tenantsOf } from './internal/tables.js';
 // record of processing
 export { processingRecord, renderRecord } from './record/record.js';
 export type { ProcessingRecord, RecipientPeer } from './record/record.js';
+
+// pseudonymised triage, re-identification, restriction
+export { PseudonymView, TenantPseudonyms } from './view/pseudonyms.js';
+export type { PseudonymEntry } from './view/pseudonyms.js';
+export { SqlitePrivacyStore } from './view/store.js';
+export type { Reidentification, Restriction } from './view/store.js';

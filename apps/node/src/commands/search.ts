@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { AppError, isoTime, parseTime, systemContext, type SocEvent } from '@intersoc/core';
 import { EVENTS_DB_FILE, openEventReader } from '@intersoc/storage';
 import { configFor, dataOptions, intArg, tenantArg, type DataFlags } from '../node/options.js';
+import { openCliPrivacy } from '../node/privacy-api.js';
 import { createHydrator } from '../pipeline/hydrator.js';
 
 interface SearchFlags extends DataFlags {
@@ -17,6 +18,7 @@ interface SearchFlags extends DataFlags {
   readonly tenant?: string;
   readonly cursor?: string;
   readonly alerts?: boolean;
+  readonly as?: string;
 }
 
 function timeArg(name: string, v: string | undefined): number | undefined {
@@ -49,16 +51,26 @@ export function register(program: Command): void {
       .option('--limit <n>', 'maximum results', '20')
       .option('--cursor <cursor>', 'continue after a previous page')
       .option('--tenant <name>', 'tenant to search')
-      .option('--alerts', 'search alerts instead of events'),
+      .option('--alerts', 'search alerts instead of events')
+      .option(
+        '--as <user>',
+        'show results as this user of the tenant sees them (pseudonyms for the roles configured in privacy.pseudonymiseRoles)',
+      ),
   ).action((query: string, flags: SearchFlags) => {
     const config = configFor(flags);
-    const ctx = systemContext(tenantArg(flags.tenant, config));
+    const tenant = tenantArg(flags.tenant, config);
     const reader = openEventReader(path.join(config.data, EVENTS_DB_FILE), createHydrator());
+    // Results pass the same privacy view as API answers: restricted subjects hidden, and pseudonyms
+    // for a user (`--as`) whose role has pseudonymised triage.
+    const privacy = openCliPrivacy(config);
     try {
+      const viewer = flags.as === undefined ? systemContext(tenant) : privacy.contextOf(tenant, flags.as);
+      const ctx = systemContext(tenant);
+      const q = privacy.node.query(viewer, query);
       const limit = intArg('limit', flags.limit, 20);
       const from = timeArg('from', flags.from);
       const to = timeArg('to', flags.to);
-      const req = { q: query, limit, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
+      const req = { q, limit, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
       // A page can come back short when the scan budget runs out; keep going until full or done.
       let cursor = flags.cursor;
       const items: unknown[] = [];
@@ -71,13 +83,15 @@ export function register(program: Command): void {
         scanned += page.scannedEvents;
         cursor = page.next;
       } while (cursor && items.length < limit);
+      const shown = privacy.node.shape(viewer, { items }).items;
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ items, next: cursor ?? null, scanned })}\n`);
+        process.stdout.write(`${JSON.stringify({ items: shown, next: cursor ?? null, scanned })}\n`);
       } else {
-        for (const it of items) process.stdout.write(`${flags.alerts ? JSON.stringify(it) : line(it as SocEvent)}\n`);
-        process.stderr.write(`${items.length} result(s)${cursor ? `; more with --cursor ${cursor}` : ''}\n`);
+        for (const it of shown) process.stdout.write(`${flags.alerts ? JSON.stringify(it) : line(it as SocEvent)}\n`);
+        process.stderr.write(`${shown.length} result(s)${cursor ? `; more with --cursor ${cursor}` : ''}\n`);
       }
     } finally {
+      privacy.close();
       reader.close();
     }
   });

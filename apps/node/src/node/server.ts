@@ -8,7 +8,13 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { DEFAULT_TENANT, retentionFor, systemContext, type Config } from '@intersoc/core';
-import { apiOptionsFromConfig, buildApi, createLogger, registerFederationRoutes, type RouteInfo } from '@intersoc/api';
+import {
+  apiOptionsFromConfig,
+  buildApi,
+  createLogger,
+  registerFederationRoutes,
+  type RouteInfo,
+} from '@intersoc/api';
 import { InProcessBus, type Bus } from '@intersoc/bus';
 import { startTcpSource, startUdpSource, type RunningSource } from '@intersoc/ingest';
 import { EVENTS_DB_FILE, NODE_DB_FILE, openDatabase, openEventReader } from '@intersoc/storage';
@@ -19,6 +25,7 @@ import { attachForecasts } from './forecast/attach.js';
 import { attachCascade } from './cascade/attach.js';
 import { attachRespond } from './respond/attach.js';
 import { attachText } from './text/attach.js';
+import { attachTraining } from './training/attach.js';
 import { estateAssets } from './incidents/estate.js';
 import { runDemo } from './demo.js';
 import { openNodeAuthStores } from './audit-keys.js';
@@ -29,6 +36,7 @@ import { workerCount } from './options.js';
 import { ingestService, searchService } from './services.js';
 import { startSearcher } from './search/searcher.js';
 import { startControlServer } from './control.js';
+import { NodePrivacy } from './privacy-api.js';
 import { demoJob, runDemoJob } from './demo-job.js';
 import { DurableIngest } from './durable-ingest.js';
 import { ingestFiles, ingestRequest } from './ingest-files.js';
@@ -117,7 +125,10 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
       );
     }
     registerPipelineMetrics(registry, pipeline, () => sources);
+    // Pseudonymised triage and restriction of processing, applied to every answer at one place.
+    const privacy = new NodePrivacy(config, db, reader);
     const { app, authenticator, routes } = await buildApi({
+      view: privacy.responseView(),
       stores,
       services: { ingest: ingestService(journal), search: searchService(reader, searcher) },
       registry,
@@ -167,6 +178,8 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
     closers.push(async () => dashboard.close());
     // Threat reports in, STIX out; the learned alert ranking and incident categoriser.
     const text = attachText(app, { config, db, reader, onError: (err) => logger.warn({ err }, 'text') });
+    // Training: exercises, runs in their own training tenants (scenarios replayed through the pipeline), scores.
+    attachTraining(app, { db, stores, pipeline });
     // Incidents and cases: the incident stage woken by `alerts.*`, case management, NIS2 warnings.
     const incidents = attachIncidents(app, {
       config,

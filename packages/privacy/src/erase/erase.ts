@@ -7,6 +7,7 @@
  *   record (the fields are re-derived from it), the term index of each block is rebuilt and the
  *   index optimised, freed pages are zeroed (`secure_delete`) and the WAL truncated;
  * - the asset inventory: the subject's own entry deleted, entries naming it (as owner) redacted;
+ * - pseudonyms shown for the values and restrictions naming the subject: deleted;
  * - open Sigma correlation windows keyed by the subject's values: dropped;
  * - every file is then VACUUMed, so no freed page keeps an old copy;
  * - alerts, dead letters, incidents (documents, search text, alert copies, observables), closed
@@ -207,6 +208,23 @@ export function eraseSubject(t: ErasureTargets, subject: Subject): ErasureOutcom
         else continue;
         erased.assets++;
       }
+      // Pseudonyms shown for the value, and restrictions naming it, go with it.
+      const delPseudonym = db.prepare('DELETE FROM privacy_pseudonyms WHERE tenant = ? AND pseudonym = ?');
+      for (const r of rowsOf<{ pseudonym: string; value: string }>(
+        db,
+        'privacy_pseudonyms',
+        'SELECT pseudonym, value FROM privacy_pseudonyms WHERE tenant = ?',
+        tenant,
+      ))
+        if (touches(r.value)) delPseudonym.run(tenant, r.pseudonym);
+      const delRestriction = db.prepare('DELETE FROM privacy_restrictions WHERE tenant = ? AND subject = ?');
+      for (const r of rowsOf<{ subject: string }>(
+        db,
+        'privacy_restrictions',
+        'SELECT subject FROM privacy_restrictions WHERE tenant = ?',
+        tenant,
+      ))
+        if (touches(r.subject)) delRestriction.run(tenant, r.subject);
       const setCti = db.prepare('UPDATE cti_objects SET json = ? WHERE seq = ?');
       for (const r of rowsOf<{ seq: number; json: string }>(
         db,

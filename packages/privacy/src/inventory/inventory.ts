@@ -143,7 +143,8 @@ export class Inventory {
           .filter((u) => !BUILTIN.has(u.toLowerCase()) && !/^(public|default|all users)$/i.test(u))
           .map((u) => ({ field, kind: 'user', value: u }));
       case 'always':
-        if (def.kind === 'user') return userValues(field, s);
+        // `user.domain` names the organisation's directory, not a person.
+        if (def.kind === 'user') return /(^|\.)domain$/i.test(field) ? [] : userValues(field, s);
         if (def.kind === 'host') return hostValues(field, s);
         if (def.kind === 'ip') return [{ field, kind: 'ip', value: s }];
         if (def.kind === 'email') return s.includes('@') ? emailValues(field, s) : [];

@@ -1,0 +1,222 @@
+/**
+ * @module
+ * Privacy inside a serving node: the response view the API applies to every answer (pseudonyms for
+ * the roles and tenants configured, restricted subjects hidden) and the privacy routes' service
+ * (re-identification with a reason, four eyes by policy, the DPO's log, restrictions, subject
+ * access, the Art. 30 record). Keys are per tenant, `<data>/privacy/keys/<tenant>.key`, created on
+ * first use, owner-only.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { AppError, requireRole, type AuthContext, type Config, type Role } from '@intersoc/core';
+import type { PrivacyApiService, ReidentificationView, ResponseView } from '@intersoc/api';
+import {
+  exportSubject,
+  Inventory,
+  mentions,
+  parseSubject,
+  PseudonymView,
+  SqlitePrivacyStore,
+  subjectValues,
+  TenantPseudonyms,
+  valuesPattern,
+  type Reidentification,
+} from '@intersoc/privacy';
+import { NODE_DB_FILE, openDatabase, type EventReader, type SqliteDb } from '@intersoc/storage';
+import { recordOfProcessing } from './privacy.js';
+
+/** The key of a tenant's pseudonyms (created once). */
+export function tenantPseudonymKey(dataDir: string, tenant: string): Buffer {
+  const file = path.join(dataDir, 'privacy', 'keys', `${tenant}.key`);
+  if (existsSync(file)) return readFileSync(file);
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const key = randomBytes(32);
+  writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
+  return key;
+}
+
+/** Privacy of one node. */
+export class NodePrivacy {
+  readonly store: SqlitePrivacyStore;
+  private readonly views = new Map<string, PseudonymView>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly db: SqliteDb,
+    private readonly reader?: EventReader,
+  ) {
+    this.store = new SqlitePrivacyStore(db);
+  }
+
+  /** True when the caller sees pseudonyms. */
+  pseudonymises(ctx: AuthContext): boolean {
+    const p = this.config.privacy;
+    return p.tenants[ctx.tenant]?.pseudonymiseAll === true || ctx.roles.some((r) => p.pseudonymiseRoles.includes(r));
+  }
+
+  /** The pseudonym view of a tenant. */
+  view(tenant: string): PseudonymView {
+    let v = this.views.get(tenant);
+    if (!v) {
+      v = new PseudonymView(
+        Inventory.of(this.config, tenant),
+        new TenantPseudonyms(tenantPseudonymKey(this.config.data, tenant), tenant),
+      );
+      this.views.set(tenant, v);
+    }
+    return v;
+  }
+
+  /** An answer as `ctx` may see it: restricted subjects dropped from lists, then pseudonyms. */
+  shape<T>(ctx: AuthContext, payload: T): T {
+    let out = payload;
+    const restricted = this.store.restrictions(ctx.tenant);
+    if (restricted.length > 0) {
+      const re = valuesPattern(restricted.flatMap((r) => subjectValues(parseSubject(r.subject)))) as RegExp;
+      out = dropMentions(out, re);
+    }
+    if (!this.pseudonymises(ctx)) return out;
+    const { value, used } = this.view(ctx.tenant).apply(out);
+    this.store.remember(ctx.tenant, used);
+    return value;
+  }
+
+  /** The hook the API applies to every answer. */
+  responseView(): ResponseView {
+    return {
+      // Privacy answers carry what re-identification discloses on purpose.
+      apply: (ctx, route, payload) => (route.startsWith('/api/privacy/') ? payload : this.shape(ctx, payload)),
+      query: (ctx, q) => this.query(ctx, q),
+    };
+  }
+
+  /** A query with the pseudonyms a pseudonymised caller typed replaced by the values they stand for. */
+  query(ctx: AuthContext, q: string): string {
+    if (!this.pseudonymises(ctx) || !/(user|host|email|ip)-[0-9a-f]{8}/.test(q)) return q;
+    return q.replace(/\b(?:user|host|email|ip)-[0-9a-f]{8}\b/g, (p) => {
+      const v = this.store.resolve(ctx.tenant, p);
+      return v ? `"${v.value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : p;
+    });
+  }
+
+  private isDpo(ctx: AuthContext): boolean {
+    const users = this.config.privacy.dpoUsers;
+    return ctx.roles.includes('admin') || users.includes(ctx.user) || users.includes(`${ctx.tenant}/${ctx.user}`);
+  }
+
+  private disclose(ctx: AuthContext, r: Reidentification): ReidentificationView {
+    if (r.status !== 'approved' || r.requestedBy !== ctx.user) return r;
+    const v = this.store.resolve(ctx.tenant, r.pseudonym);
+    return v ? { ...r, value: v.value, kind: v.kind } : r;
+  }
+
+  private requireCase(ctx: AuthContext, caseId: string): void {
+    const has = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cases'").get();
+    const found =
+      has &&
+      this.db
+        .prepare('SELECT 1 FROM cases WHERE tenant = ? AND (id = ? OR CAST(number AS TEXT) = ?)')
+        .get(ctx.tenant, caseId, caseId);
+    if (!found)
+      throw new AppError('NOT_FOUND', `no case ${caseId} in tenant ${ctx.tenant}: re-identification needs a case`);
+  }
+
+  /** The privacy routes' service. */
+  service(): PrivacyApiService {
+    const WRITERS = ['admin', 'analyst'] as const;
+    return {
+      reidentify: (ctx, r) => {
+        requireRole(ctx, WRITERS);
+        this.requireCase(ctx, r.caseId);
+        const q = this.store.request(ctx.tenant, { ...r, user: ctx.user, fourEyes: this.config.privacy.fourEyes });
+        return this.disclose(ctx, q);
+      },
+      decide: (ctx, id, approve) => {
+        requireRole(ctx, WRITERS);
+        return this.store.decide(ctx.tenant, id, ctx.user, approve);
+      },
+      get: (ctx, id) => {
+        requireRole(ctx, WRITERS);
+        const r = this.store.require(ctx.tenant, id);
+        if (r.requestedBy !== ctx.user && !this.isDpo(ctx) && r.status !== 'pending')
+          throw new AppError('FORBIDDEN', 'only the requester, a second person deciding, or the DPO reads a request');
+        return this.disclose(ctx, r);
+      },
+      list: (ctx) => {
+        if (!this.isDpo(ctx))
+          throw new AppError('FORBIDDEN', 'the data protection officer (or an admin) reads re-identifications');
+        return this.store.list(ctx.tenant);
+      },
+      restrictions: (ctx) => {
+        requireRole(ctx, WRITERS);
+        return this.store.restrictions(ctx.tenant);
+      },
+      restrict: (ctx, subject, reason) => {
+        requireRole(ctx, ['admin']);
+        parseSubject(subject);
+        return this.store.restrict({ tenant: ctx.tenant, subject, reason, createdBy: ctx.user });
+      },
+      lift: (ctx, subject) => {
+        requireRole(ctx, ['admin']);
+        return this.store.lift(ctx.tenant, subject);
+      },
+      export: (ctx, subject) => {
+        requireRole(ctx, ['admin']);
+        const x = exportSubject(
+          {
+            nodeDb: this.db,
+            tenants: [ctx.tenant],
+            maxEvents: 10_000,
+            ...(this.reader ? { events: this.reader } : {}),
+          },
+          parseSubject(subject),
+        );
+        return { subject: x.subject, counts: x.counts, items: [...x.items] };
+      },
+      record: (ctx) => {
+        requireRole(ctx, ['admin']);
+        return recordOfProcessing(this.config);
+      },
+      inventory: (ctx) => Inventory.of(this.config, ctx.tenant).fields.map((f) => ({ ...f })),
+    };
+  }
+}
+
+/** Lists without the elements that mention a restricted subject (`items` of a page, or an array). */
+function dropMentions<T>(payload: T, re: RegExp): T {
+  const keep = (x: unknown): boolean => !mentions(re, JSON.stringify(x) ?? '');
+  if (Array.isArray(payload)) return payload.filter(keep) as T;
+  if (payload && typeof payload === 'object') {
+    const o = payload as Record<string, unknown>;
+    const items = o['items'];
+    if (Array.isArray(items)) return { ...o, items: items.filter(keep) } as T;
+  }
+  return payload;
+}
+
+/** The privacy view for a CLI command, on the node database of the data folder. */
+export interface CliPrivacy {
+  readonly node: NodePrivacy;
+  /** The context of a user of the tenant (their role), for `--as`. */
+  contextOf(tenant: string, user: string): AuthContext;
+  close(): void;
+}
+
+/** Opens the privacy view of `config.data` for a CLI command. */
+export function openCliPrivacy(config: Config): CliPrivacy {
+  const db = openDatabase(path.join(config.data, NODE_DB_FILE));
+  return {
+    node: new NodePrivacy(config, db),
+    contextOf: (tenant, user) => {
+      const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'users'").get();
+      const row = has
+        ? (db.prepare('SELECT role FROM users WHERE tenant = ? AND name = ?').get(tenant, user) as
+            { role: Role } | undefined)
+        : undefined;
+      if (!row) throw new AppError('NOT_FOUND', `no user ${user} in tenant ${tenant}`);
+      return { tenant, user, roles: [row.role], via: 'system' };
+    },
+    close: () => db.close(),
+  };
+}

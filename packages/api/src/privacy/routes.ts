@@ -1,0 +1,254 @@
+/**
+ * @module
+ * Privacy routes: re-identification of a pseudonym for a case with a reason
+ * (`POST /api/privacy/reidentify`, decided by a second person under four eyes:
+ * `POST /api/privacy/reidentify/:id/decision`, read back with `GET /api/privacy/reidentify/:id`),
+ * the log of re-identifications for the data protection officer (`GET /api/privacy/reidentifications`),
+ * restriction of processing (`GET|POST /api/privacy/restrictions`, `POST /api/privacy/restrictions/lift`),
+ * subject access (`POST /api/privacy/export`), the Art. 30 record (`GET /api/privacy/record`) and the
+ * inventory (`GET /api/privacy/inventory`). Every call is scoped to the caller's tenant and audited
+ * when it discloses or changes something; erasure stays on the CLI (it needs the writer lock).
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AuthContext, Role } from '@intersoc/core';
+import { noteAudit, scopeFor } from '../access/request-state.js';
+import { READERS, TenantParam, WRITERS } from '../dashboard/common.js';
+import { ERROR_RESPONSES } from '../internal/app-types.js';
+import type { ApiApp } from '../internal/app-types.js';
+
+/**
+ * The data protection officer's reading: admins, and the users the node names in
+ * `privacy.dpoUsers` (the service checks; roles are a closed union shared by every route).
+ */
+const DPO: readonly Role[] = ['admin', 'analyst', 'viewer'];
+
+const Subject = z.string().regex(/^(user|email|host):.{2,200}$/, 'user:NAME, email:ADDR or host:NAME');
+
+const ReidentificationSchema = z.object({
+  id: z.string(),
+  tenant: z.string(),
+  pseudonym: z.string(),
+  caseId: z.string(),
+  reason: z.string(),
+  requestedBy: z.string(),
+  requested: z.number(),
+  status: z.enum(['pending', 'approved', 'denied']),
+  decidedBy: z.string().optional(),
+  decided: z.number().optional(),
+  value: z.string().optional(),
+  kind: z.string().optional(),
+});
+
+const RestrictionSchema = z.object({
+  tenant: z.string(),
+  subject: z.string(),
+  reason: z.string(),
+  createdBy: z.string(),
+  created: z.number(),
+});
+
+const PersonalFieldSchema = z.object({
+  field: z.string(),
+  kind: z.string(),
+  when: z.string(),
+  category: z.string(),
+  legalBasis: z.string(),
+});
+
+/** Re-identification record as the API returns it. */
+export type ReidentificationView = z.infer<typeof ReidentificationSchema>;
+
+/** What the node provides. */
+export interface PrivacyApiService {
+  reidentify(ctx: AuthContext, r: { pseudonym: string; caseId: string; reason: string }): ReidentificationView;
+  decide(ctx: AuthContext, id: string, approve: boolean): ReidentificationView;
+  get(ctx: AuthContext, id: string): ReidentificationView;
+  /** Every request of the tenant (data protection officer); throws FORBIDDEN for others. */
+  list(ctx: AuthContext): ReidentificationView[];
+  restrictions(ctx: AuthContext): z.infer<typeof RestrictionSchema>[];
+  restrict(ctx: AuthContext, subject: string, reason: string): z.infer<typeof RestrictionSchema>;
+  lift(ctx: AuthContext, subject: string): boolean;
+  export(ctx: AuthContext, subject: string): { subject: string; counts: Record<string, number>; items: unknown[] };
+  record(ctx: AuthContext): unknown;
+  inventory(ctx: AuthContext): z.infer<typeof PersonalFieldSchema>[];
+}
+
+/** Registers the privacy routes. */
+export function registerPrivacyRoutes(fastify: FastifyInstance, deps: { readonly privacy: PrivacyApiService }): void {
+  const app = fastify as unknown as ApiApp;
+  const { privacy } = deps;
+
+  app.post(
+    '/api/privacy/reidentify',
+    {
+      config: { access: WRITERS, audit: 'privacy.reidentify' },
+      schema: {
+        tags: ['privacy'],
+        summary: 'Ask for the value behind a pseudonym, for a case, with a reason (four eyes when the policy says so)',
+        querystring: z.object(TenantParam),
+        body: z.object({
+          pseudonym: z.string().min(3).max(100),
+          caseId: z.string().min(1).max(128),
+          reason: z.string().min(10).max(2000),
+        }),
+        response: { 200: ReidentificationSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const r = privacy.reidentify(scopeFor(request, request.query.tenant), request.body);
+      noteAudit(request, {
+        target: r.pseudonym,
+        details: { case: r.caseId, reason: r.reason, status: r.status, id: r.id },
+      });
+      return r;
+    },
+  );
+
+  app.post(
+    '/api/privacy/reidentify/:id/decision',
+    {
+      config: { access: WRITERS, audit: 'privacy.reidentify.decide' },
+      schema: {
+        tags: ['privacy'],
+        summary: 'A second person approves or denies a pending re-identification',
+        params: z.object({ id: z.string().uuid() }),
+        querystring: z.object(TenantParam),
+        body: z.object({ approve: z.boolean() }),
+        response: { 200: ReidentificationSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const r = privacy.decide(scopeFor(request, request.query.tenant), request.params.id, request.body.approve);
+      noteAudit(request, { target: r.pseudonym, details: { id: r.id, status: r.status, requestedBy: r.requestedBy } });
+      return r;
+    },
+  );
+
+  app.get(
+    '/api/privacy/reidentify/:id',
+    {
+      config: { access: WRITERS },
+      schema: {
+        tags: ['privacy'],
+        summary: 'A re-identification; its requester sees the value once it is approved',
+        params: z.object({ id: z.string().uuid() }),
+        querystring: z.object(TenantParam),
+        response: { 200: ReidentificationSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => privacy.get(scopeFor(request, request.query.tenant), request.params.id),
+  );
+
+  app.get(
+    '/api/privacy/reidentifications',
+    {
+      config: { access: DPO },
+      schema: {
+        tags: ['privacy'],
+        summary: 'Every re-identification of the tenant, newest first (data protection officer)',
+        querystring: z.object(TenantParam),
+        response: { 200: z.object({ items: z.array(ReidentificationSchema) }), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => ({ items: privacy.list(scopeFor(request, request.query.tenant)) }),
+  );
+
+  app.get(
+    '/api/privacy/restrictions',
+    {
+      config: { access: WRITERS },
+      schema: {
+        tags: ['privacy'],
+        summary: 'Subjects whose data is stored but not shown or shared (Art. 18)',
+        querystring: z.object(TenantParam),
+        response: { 200: z.object({ items: z.array(RestrictionSchema) }), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => ({ items: privacy.restrictions(scopeFor(request, request.query.tenant)) }),
+  );
+
+  app.post(
+    '/api/privacy/restrictions',
+    {
+      config: { access: ['admin'], audit: 'privacy.restrict' },
+      schema: {
+        tags: ['privacy'],
+        summary: 'Restrict processing of a subject: new events are stored, not shown or shared',
+        querystring: z.object(TenantParam),
+        body: z.object({ subject: Subject, reason: z.string().min(3).max(2000) }),
+        response: { 200: RestrictionSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const r = privacy.restrict(scopeFor(request, request.query.tenant), request.body.subject, request.body.reason);
+      noteAudit(request, { target: r.subject.split(':')[0] ?? 'subject' });
+      return r;
+    },
+  );
+
+  app.post(
+    '/api/privacy/restrictions/lift',
+    {
+      config: { access: ['admin'], audit: 'privacy.restrict.lift' },
+      schema: {
+        tags: ['privacy'],
+        summary: 'Lift a restriction of processing',
+        querystring: z.object(TenantParam),
+        body: z.object({ subject: Subject }),
+        response: { 200: z.object({ lifted: z.boolean() }), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => ({ lifted: privacy.lift(scopeFor(request, request.query.tenant), request.body.subject) }),
+  );
+
+  app.post(
+    '/api/privacy/export',
+    {
+      config: { access: ['admin'], audit: 'privacy.export' },
+      schema: {
+        tags: ['privacy'],
+        summary: 'Everything the tenant holds about a subject (Art. 15): counts and items',
+        querystring: z.object(TenantParam),
+        body: z.object({ subject: Subject }),
+        response: {
+          200: z.object({ subject: z.string(), counts: z.record(z.string(), z.number()), items: z.array(z.unknown()) }),
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (request) => {
+      const x = privacy.export(scopeFor(request, request.query.tenant), request.body.subject);
+      noteAudit(request, { target: request.body.subject.split(':')[0] ?? 'subject', details: { counts: x.counts } });
+      return x;
+    },
+  );
+
+  app.get(
+    '/api/privacy/record',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['privacy'],
+        summary: 'The record of processing activities (GDPR Art. 30) generated from the configuration',
+        querystring: z.object(TenantParam),
+        response: { 200: z.record(z.string(), z.unknown()), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => privacy.record(scopeFor(request, request.query.tenant)) as Record<string, unknown>,
+  );
+
+  app.get(
+    '/api/privacy/inventory',
+    {
+      config: { access: READERS },
+      schema: {
+        tags: ['privacy'],
+        summary: "The personal-data inventory in force for the caller's tenant",
+        querystring: z.object(TenantParam),
+        response: { 200: z.object({ items: z.array(PersonalFieldSchema) }), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => ({ items: privacy.inventory(scopeFor(request, request.query.tenant)) }),
+  );
+}

@@ -1,0 +1,216 @@
+/**
+ * @module
+ * What pseudonymised triage keeps in the node database: the pseudonyms shown (so a value can be
+ * re-identified for a case), re-identification requests with their reason, approval and
+ * disclosure (the data protection officer reads them all), and restrictions of processing.
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError } from '@intersoc/core';
+import { migrate, type SqliteDb } from '@intersoc/storage';
+import type { PersonalKind } from '../inventory/inventory.js';
+import type { PseudonymEntry } from './pseudonyms.js';
+
+const STEPS = [
+  `CREATE TABLE privacy_pseudonyms (
+     tenant TEXT NOT NULL,
+     pseudonym TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     value TEXT NOT NULL,
+     first_shown INTEGER NOT NULL,
+     PRIMARY KEY (tenant, pseudonym)
+   ) WITHOUT ROWID;
+   CREATE TABLE privacy_reidentifications (
+     id TEXT PRIMARY KEY,
+     tenant TEXT NOT NULL,
+     pseudonym TEXT NOT NULL,
+     case_id TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     requested_by TEXT NOT NULL,
+     requested INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     decided_by TEXT,
+     decided INTEGER
+   );
+   CREATE INDEX privacy_reidentifications_by_tenant ON privacy_reidentifications (tenant, requested);
+   CREATE TABLE privacy_restrictions (
+     tenant TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     created_by TEXT NOT NULL,
+     created INTEGER NOT NULL,
+     PRIMARY KEY (tenant, subject)
+   ) WITHOUT ROWID;`,
+];
+
+/** A re-identification request. */
+export interface Reidentification {
+  readonly id: string;
+  readonly tenant: string;
+  readonly pseudonym: string;
+  readonly caseId: string;
+  readonly reason: string;
+  readonly requestedBy: string;
+  readonly requested: number;
+  /** `approved` shows the value to the requester; `pending` waits for a second person. */
+  readonly status: 'pending' | 'approved' | 'denied';
+  readonly decidedBy?: string;
+  readonly decided?: number;
+  /** The value, only on an approved request's answer to its requester. */
+  readonly value?: string;
+  readonly kind?: PersonalKind;
+}
+
+/** A restriction of processing (Art. 18). */
+export interface Restriction {
+  readonly tenant: string;
+  readonly subject: string;
+  readonly reason: string;
+  readonly createdBy: string;
+  readonly created: number;
+}
+
+interface ReRow {
+  id: string;
+  tenant: string;
+  pseudonym: string;
+  case_id: string;
+  reason: string;
+  requested_by: string;
+  requested: number;
+  status: Reidentification['status'];
+  decided_by: string | null;
+  decided: number | null;
+}
+
+function reOf(r: ReRow): Reidentification {
+  return {
+    id: r.id,
+    tenant: r.tenant,
+    pseudonym: r.pseudonym,
+    caseId: r.case_id,
+    reason: r.reason,
+    requestedBy: r.requested_by,
+    requested: r.requested,
+    status: r.status,
+    ...(r.decided_by === null ? {} : { decidedBy: r.decided_by }),
+    ...(r.decided === null ? {} : { decided: r.decided }),
+  };
+}
+
+/** The privacy tables of the node database. */
+export class SqlitePrivacyStore {
+  constructor(
+    readonly db: SqliteDb,
+    private readonly now: () => number = Date.now,
+  ) {
+    migrate(db, 'privacy', STEPS);
+  }
+
+  /** Remembers pseudonyms shown in `tenant`. */
+  remember(tenant: string, used: readonly PseudonymEntry[]): void {
+    if (used.length === 0) return;
+    const ins = this.db.prepare(
+      'INSERT OR IGNORE INTO privacy_pseudonyms (tenant, pseudonym, kind, value, first_shown) VALUES (?, ?, ?, ?, ?)',
+    );
+    const t = this.now();
+    this.db.transaction(() => {
+      for (const u of used) ins.run(tenant, u.pseudonym, u.kind, u.value, t);
+    })();
+  }
+
+  /** The value behind a pseudonym (internal: only re-identification discloses it). */
+  resolve(tenant: string, pseudonym: string): { kind: PersonalKind; value: string } | undefined {
+    return this.db
+      .prepare('SELECT kind, value FROM privacy_pseudonyms WHERE tenant = ? AND pseudonym = ?')
+      .get(tenant, pseudonym) as { kind: PersonalKind; value: string } | undefined;
+  }
+
+  /** Forgets pseudonyms of erased values. */
+  forget(tenant: string, test: (value: string) => boolean): number {
+    const rows = this.db.prepare('SELECT pseudonym, value FROM privacy_pseudonyms WHERE tenant = ?').all(tenant) as {
+      pseudonym: string;
+      value: string;
+    }[];
+    const del = this.db.prepare('DELETE FROM privacy_pseudonyms WHERE tenant = ? AND pseudonym = ?');
+    let n = 0;
+    for (const r of rows) if (test(r.value)) n += del.run(tenant, r.pseudonym).changes;
+    return n;
+  }
+
+  /** Records a request; `approved` at once unless four eyes are required. */
+  request(
+    tenant: string,
+    o: { pseudonym: string; caseId: string; reason: string; user: string; fourEyes: boolean },
+  ): Reidentification {
+    if (!this.resolve(tenant, o.pseudonym))
+      throw new AppError('NOT_FOUND', `no pseudonym ${o.pseudonym} was shown in this tenant`);
+    const id = randomUUID();
+    const t = this.now();
+    const status = o.fourEyes ? 'pending' : 'approved';
+    this.db
+      .prepare(
+        `INSERT INTO privacy_reidentifications (id, tenant, pseudonym, case_id, reason, requested_by, requested, status, decided_by, decided)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, tenant, o.pseudonym, o.caseId, o.reason, o.user, t, status, null, null);
+    return this.require(tenant, id);
+  }
+
+  /** A request of the tenant. */
+  require(tenant: string, id: string): Reidentification {
+    const r = this.db.prepare('SELECT * FROM privacy_reidentifications WHERE tenant = ? AND id = ?').get(tenant, id) as
+      ReRow | undefined;
+    if (!r) throw new AppError('NOT_FOUND', `no re-identification ${id}`);
+    return reOf(r);
+  }
+
+  /** A second person approves or denies a pending request. */
+  decide(tenant: string, id: string, user: string, approve: boolean): Reidentification {
+    const r = this.require(tenant, id);
+    if (r.status !== 'pending') throw new AppError('CONFLICT', `re-identification ${id} is ${r.status}`);
+    if (r.requestedBy === user) throw new AppError('FORBIDDEN', 'four eyes: a second person must decide');
+    this.db
+      .prepare('UPDATE privacy_reidentifications SET status = ?, decided_by = ?, decided = ? WHERE id = ?')
+      .run(approve ? 'approved' : 'denied', user, this.now(), id);
+    return this.require(tenant, id);
+  }
+
+  /** Requests of a tenant, newest first (for the data protection officer). */
+  list(tenant: string, limit = 500): Reidentification[] {
+    return (
+      this.db
+        .prepare('SELECT * FROM privacy_reidentifications WHERE tenant = ? ORDER BY requested DESC, id LIMIT ?')
+        .all(tenant, limit) as ReRow[]
+    ).map(reOf);
+  }
+
+  /** Marks a subject restricted. */
+  restrict(r: Omit<Restriction, 'created'>): Restriction {
+    const created = this.now();
+    this.db
+      .prepare(
+        'INSERT OR REPLACE INTO privacy_restrictions (tenant, subject, reason, created_by, created) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(r.tenant, r.subject, r.reason, r.createdBy, created);
+    return { ...r, created };
+  }
+
+  /** Lifts a restriction; false when there was none. */
+  lift(tenant: string, subject: string): boolean {
+    return (
+      this.db.prepare('DELETE FROM privacy_restrictions WHERE tenant = ? AND subject = ?').run(tenant, subject)
+        .changes > 0
+    );
+  }
+
+  /** Restrictions of a tenant. */
+  restrictions(tenant: string): Restriction[] {
+    return (
+      this.db
+        .prepare(
+          'SELECT tenant, subject, reason, created_by AS createdBy, created FROM privacy_restrictions WHERE tenant = ? ORDER BY created',
+        )
+        .all(tenant) as Restriction[]
+    ).map((r) => ({ ...r }));
+  }
+}
