@@ -107,7 +107,7 @@ describe('intersoc training (the contract)', () => {
     });
     const program = new Command('intersoc').exitOverride();
     register(program);
-    await program.parseAsync(['node', 'intersoc', 'training', 'answer', run, '3', '--data', dir, '--', '-v', '--json']);
+    await program.parseAsync(['node', 'intersoc', 'training', 'answer', run, '3', '--', '-v', '--json', '--data', dir]);
     vi.restoreAllMocks();
     expect(JSON.parse(printed)).toMatchObject({ correct: false, attempts: 2 });
     expect(await training(['answer', run, '3', '--', '--help'])).toMatchObject({ correct: true, score: 10 });

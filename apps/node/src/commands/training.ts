@@ -73,6 +73,29 @@ function readJsonFile(file: string): unknown {
   }
 }
 
+/**
+ * `answer RUN LEVEL -- -x --json --data DIR`: the node's own flags written after the answer
+ * (past `--`) are still flags, not words of the answer.
+ */
+export function trailingFlags(words: readonly string[], flags: Flags): { words: string[]; flags: Flags } {
+  const out = [...words];
+  let f: Flags = flags;
+  for (;;) {
+    const last = out.at(-1);
+    const before = out.at(-2);
+    if (last === '--json') {
+      f = { ...f, json: true };
+      out.pop();
+    } else if (before === '--data' && last !== undefined) {
+      f = { ...f, data: last };
+      out.splice(-2);
+    } else if (before === '--config' && last !== undefined) {
+      f = { ...f, config: last };
+      out.splice(-2);
+    } else return { words: out, flags: f };
+  }
+}
+
 /** Adds the `training` subcommands. */
 export function register(program: Command): void {
   const training = program.command('training').description('training exercises, runs and scores');
@@ -170,10 +193,8 @@ export function register(program: Command): void {
   dataOptions(training.command('answer').argument('<run>').argument('<level>').argument('[answer...]'))
     .description('submit an answer (put -- before an answer that begins with -)')
     .action(async (run: string, level: string, words: string[], given: Flags) => {
-      // `answer RUN LEVEL -- -x --json`: a trailing --json after `--` is still the flag.
-      const json = words.at(-1) === '--json';
-      const flags: Flags = json ? { ...given, json: true } : given;
-      if (json) words = words.slice(0, -1);
+      const { words: answer, flags } = trailingFlags(words, given);
+      words = answer;
       const out = await withService(flags, (s, store) => s.answer(runContext(store, run), run, level, words.join(' ')));
       print(
         flags,
