@@ -57,4 +57,4 @@ export { CONFIG_ROLES, READ_ROLES, WORK_ROLES } from './access/roles.js';
 
 // stores
 export { alertOfCompact, compactAlert, SqliteIncidentStore } from './store/sqlite-incidents.js';
-export type { IncidentCounts, IncidentPage, IncidentQuery, IncidentStore } from './store/types.js';
+export type { AlertIncidentRef, IncidentCounts, IncidentPage, IncidentQuery, IncidentStore } from './store/types.js';

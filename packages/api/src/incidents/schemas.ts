@@ -51,6 +51,7 @@ export const IncidentBriefSchema = z
     sources: Strings,
     caseId: z.string().optional(),
     mergedInto: z.string().optional(),
+    closedReason: z.string().optional().describe('why closing its alerts closed it (all false positives)'),
   })
   .meta({ id: 'IncidentBrief' });
 
@@ -118,6 +119,15 @@ export const IncidentAlertSchema = z
     eventIds: Strings.describe(
       'the events the alert was raised on, as the event store keys them (GET /api/events/{id}); empty for alerts kept before ids were',
     ),
+    state: z
+      .object({
+        status: z.enum(['new', 'acknowledged', 'closed']),
+        reason: z.string().optional(),
+        by: z.string().optional(),
+        changed: z.number().optional(),
+      })
+      .optional()
+      .describe("the alert's triage state in the queue"),
   })
   .meta({ id: 'IncidentAlert' });
 

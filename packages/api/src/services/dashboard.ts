@@ -22,10 +22,19 @@ export interface AlertState {
   readonly changed?: number;
 }
 
-/** An alert with its triage state. */
+/** The incident an alert belongs to (and that incident's case), as the queue shows it. */
+export interface AlertIncidentLink {
+  readonly id: string;
+  readonly title: string;
+  readonly status: 'open' | 'case' | 'closed' | 'merged';
+  readonly caseId?: string;
+}
+
+/** An alert with its triage state, and its incident once the incident stage has placed it. */
 export interface TriagedAlert {
   readonly alert: Alert;
   readonly state: AlertState;
+  readonly incident?: AlertIncidentLink;
 }
 
 /** A filtered listing of the alert queue, newest first. */

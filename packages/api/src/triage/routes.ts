@@ -31,7 +31,19 @@ export const AlertStateSchema = z
 
 /** An alert with its triage state. */
 export const TriagedAlertSchema = z
-  .object({ alert: AlertSchema, state: AlertStateSchema })
+  .object({
+    alert: AlertSchema,
+    state: AlertStateSchema,
+    incident: z
+      .object({
+        id: z.string(),
+        title: z.string(),
+        status: z.enum(['open', 'case', 'closed', 'merged']),
+        caseId: z.string().optional().describe('the case that holds the incident'),
+      })
+      .optional()
+      .describe('the incident the alert belongs to, once the incident stage has placed it'),
+  })
   .meta({ id: 'TriagedAlert' });
 
 const TriageQuerySchema = z.object({

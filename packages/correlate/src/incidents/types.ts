@@ -148,6 +148,8 @@ export interface Incident {
   readonly mergedFrom: readonly string[];
   /** Case the incident belongs to. */
   readonly caseId?: string;
+  /** Why it was closed, when closing its alerts closed it (every one closed as a false positive). */
+  readonly closedReason?: string;
   /** Links to other SOCs (filled once federation delivers sightings). */
   readonly links: readonly CrossSocLink[];
 }

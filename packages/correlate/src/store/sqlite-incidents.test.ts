@@ -119,6 +119,25 @@ describe('SqliteIncidentStore', () => {
     expect(store.get(admin, id)).toMatchObject({ status: 'case', caseId: 'case-1' });
   });
 
+  it('tells the incident of each alert, and closes an incident with a reason until it is reopened', () => {
+    const { store } = fixture();
+    const inc = store.list(admin).items[0];
+    const alertIds = store.alerts(admin, inc?.id ?? '').map((a) => a.id);
+    const refs = store.incidentsOfAlerts(admin, [...alertIds, 'no-such-alert']);
+    expect(refs.size).toBe(3);
+    expect(refs.get(alertIds[0] ?? '')).toEqual({ id: inc?.id, title: inc?.title, status: 'open' });
+    expect(store.incidentsOfAlerts(other, alertIds).size).toBe(0);
+    expect(store.closeWithReason(admin, inc?.id ?? '', 'False positive')).toBe(true);
+    expect(store.get(admin, inc?.id ?? '')).toMatchObject({ status: 'closed', closedReason: 'False positive' });
+    expect(store.closeWithReason(admin, inc?.id ?? '', 'again')).toBe(false);
+    expect(() => store.closeWithReason(viewer, inc?.id ?? '', 'x')).toThrow();
+    store.setStatus(admin, [inc?.id ?? ''], 'open');
+    expect(store.get(admin, inc?.id ?? '')?.closedReason).toBeUndefined();
+    store.setStatus(admin, [inc?.id ?? ''], 'case', 'case-9');
+    expect(store.closeWithReason(admin, inc?.id ?? '', 'False positive')).toBe(false);
+    expect(store.incidentsOfAlerts(admin, alertIds).get(alertIds[0] ?? '')?.caseId).toBe('case-9');
+  });
+
   it('links a peer SOC’s sighting to the incidents that hold the observable', () => {
     const { store } = fixture();
     const ids = store.linkObservable(admin, {

@@ -17,7 +17,7 @@ import {
   type IncidentAlert,
   type IncidentStatus,
 } from '../incidents/types.js';
-import type { IncidentCounts, IncidentPage, IncidentQuery, IncidentStore } from './types.js';
+import type { AlertIncidentRef, IncidentCounts, IncidentPage, IncidentQuery, IncidentStore } from './types.js';
 
 const STEPS = [
   `CREATE TABLE incidents (
@@ -62,10 +62,14 @@ const STEPS = [
   // Merges find what they move by incident: without these, each merge read the tenant's whole tables.
   `CREATE INDEX incidents_by_merged_into ON incidents (tenant, merged_into) WHERE merged_into IS NOT NULL;
    CREATE INDEX incident_observables_by_incident ON incident_observables (tenant, incident);`,
+  // Why an incident was closed from its alerts (every one closed as a false positive); the builder
+  // rewrites `doc`, so the reason has its own column.
+  `ALTER TABLE incidents ADD COLUMN closed_reason TEXT;`,
 ];
 
 interface Row {
   status: string;
+  closed_reason?: string | null;
   case_id: string | null;
   merged_into: string | null;
   last_seen: number;
@@ -189,10 +193,11 @@ export class SqliteIncidentStore implements IncidentStore {
 
   private toIncident(r: Row, links?: readonly CrossSocLink[]): Incident {
     const doc = JSON.parse(r.doc) as Incident;
-    const { caseId: _c, mergedInto: _m, ...rest } = doc;
+    const { caseId: _c, mergedInto: _m, closedReason: _r, ...rest } = doc;
     return {
       ...rest,
       status: r.status as IncidentStatus,
+      ...(r.closed_reason && r.status === 'closed' ? { closedReason: r.closed_reason } : {}),
       ...(r.case_id === null ? {} : { caseId: r.case_id }),
       ...(r.merged_into === null ? {} : { mergedInto: r.merged_into }),
       links: links ?? this.links(doc.tenant, r.id),
@@ -236,7 +241,7 @@ export class SqliteIncidentStore implements IncidentStore {
     }
     const rows = this.db
       .prepare(
-        `SELECT id, status, case_id, merged_into, last_seen, doc FROM incidents WHERE ${where.join(' AND ')}
+        `SELECT id, status, case_id, merged_into, closed_reason, last_seen, doc FROM incidents WHERE ${where.join(' AND ')}
          ORDER BY last_seen DESC, id DESC LIMIT ?`,
       )
       .all(...args, limit + 1) as Row[];
@@ -251,7 +256,9 @@ export class SqliteIncidentStore implements IncidentStore {
   get(ctx: AuthContext, id: string): Incident | undefined {
     requireRole(ctx, READ_ROLES);
     const r = this.db
-      .prepare('SELECT id, status, case_id, merged_into, last_seen, doc FROM incidents WHERE tenant = ? AND id = ?')
+      .prepare(
+        'SELECT id, status, case_id, merged_into, closed_reason, last_seen, doc FROM incidents WHERE tenant = ? AND id = ?',
+      )
       .get(ctx.tenant, id) as Row | undefined;
     return r ? this.toIncident(r) : undefined;
   }
@@ -281,9 +288,12 @@ export class SqliteIncidentStore implements IncidentStore {
     if (status === 'merged') throw new AppError('VALIDATION', 'incidents are merged by the builder, not by hand');
     const stmt =
       caseId === undefined
-        ? this.db.prepare(`UPDATE incidents SET status = ? WHERE tenant = ? AND id = ? AND status != 'merged'`)
+        ? this.db.prepare(
+            `UPDATE incidents SET status = ?, closed_reason = NULL WHERE tenant = ? AND id = ? AND status != 'merged'`,
+          )
         : this.db.prepare(
-            `UPDATE incidents SET status = ?, case_id = ? WHERE tenant = ? AND id = ? AND status != 'merged'`,
+            `UPDATE incidents SET status = ?, case_id = ?, closed_reason = NULL
+             WHERE tenant = ? AND id = ? AND status != 'merged'`,
           );
     let n = 0;
     this.db.transaction(() => {
@@ -293,6 +303,53 @@ export class SqliteIncidentStore implements IncidentStore {
       }
     })();
     return n;
+  }
+
+  /**
+   * The incidents of the given alerts (one query per chunk of ids), with what a queue shows of
+   * them: title, status and case.
+   */
+  incidentsOfAlerts(ctx: AuthContext, alertIds: readonly string[]): Map<string, AlertIncidentRef> {
+    requireRole(ctx, READ_ROLES);
+    const out = new Map<string, AlertIncidentRef>();
+    for (let i = 0; i < alertIds.length; i += 500) {
+      const chunk = alertIds.slice(i, i + 500);
+      const rows = this.db
+        .prepare(
+          `SELECT m.alert_id, i.id, i.status, i.case_id, json_extract(i.doc, '$.title') AS title
+           FROM incident_alerts m JOIN incidents i ON i.tenant = m.tenant AND i.id = m.incident
+           WHERE m.tenant = ? AND m.alert_id IN (${chunk.map(() => '?').join(',')})`,
+        )
+        .all(ctx.tenant, ...chunk) as {
+        alert_id: string;
+        id: string;
+        status: string;
+        case_id: string | null;
+        title: string | null;
+      }[];
+      for (const r of rows) {
+        out.set(r.alert_id, {
+          id: r.id,
+          title: r.title ?? r.id,
+          status: r.status as IncidentStatus,
+          ...(r.case_id === null ? {} : { caseId: r.case_id }),
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Closes an open incident outside a case with a reason; false when it was not open or is in a case. */
+  closeWithReason(ctx: AuthContext, id: string, reason: string): boolean {
+    requireRole(ctx, WORK_ROLES);
+    return (
+      this.db
+        .prepare(
+          `UPDATE incidents SET status = 'closed', closed_reason = ?
+           WHERE tenant = ? AND id = ? AND status = 'open' AND case_id IS NULL`,
+        )
+        .run(reason, ctx.tenant, id).changes > 0
+    );
   }
 
   put(ctx: AuthContext, i: Incident): void {
@@ -351,7 +408,7 @@ export class SqliteIncidentStore implements IncidentStore {
     return (
       this.db
         .prepare(
-          `SELECT id, status, case_id, merged_into, last_seen, doc FROM incidents
+          `SELECT id, status, case_id, merged_into, closed_reason, last_seen, doc FROM incidents
            WHERE tenant = ? AND last_seen >= ? AND status != 'merged' ORDER BY last_seen`,
         )
         .all(ctx.tenant, since) as Row[]

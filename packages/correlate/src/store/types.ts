@@ -22,6 +22,14 @@ export interface IncidentQuery {
   readonly cursor?: string;
 }
 
+/** The incident an alert belongs to, as the alert queue shows it. */
+export interface AlertIncidentRef {
+  readonly id: string;
+  readonly title: string;
+  readonly status: IncidentStatus;
+  readonly caseId?: string;
+}
+
 /** A page of incidents. */
 export interface IncidentPage {
   readonly items: readonly Incident[];

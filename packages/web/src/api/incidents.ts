@@ -42,6 +42,8 @@ export interface IncidentBrief {
   readonly sources: readonly string[];
   readonly caseId?: string;
   readonly mergedInto?: string;
+  /** Why it closed, when closing its alerts (all false positives) closed it. */
+  readonly closedReason?: string;
 }
 
 /** A node of the entity graph. */
@@ -111,6 +113,13 @@ export interface IncidentAlert {
   readonly summary: string;
   readonly techniques: readonly string[];
   readonly entities: readonly { readonly type: string; readonly value: string; readonly role?: string }[];
+  /** The alert's state in the queue. */
+  readonly state?: {
+    readonly status: 'new' | 'acknowledged' | 'closed';
+    readonly reason?: string;
+    readonly by?: string;
+    readonly changed?: number;
+  };
 }
 
 /** Case statuses, in workflow order. */

@@ -62,6 +62,13 @@ export interface AlertState {
 export interface TriagedAlert {
   readonly alert: Alert;
   readonly state: AlertState;
+  /** The incident the alert belongs to (and its case), once the incident stage has placed it. */
+  readonly incident?: {
+    readonly id: string;
+    readonly title: string;
+    readonly status: 'open' | 'case' | 'closed' | 'merged';
+    readonly caseId?: string;
+  };
 }
 
 export type FieldValue = string | number | boolean | null | readonly (string | number | boolean | null)[];

@@ -160,6 +160,23 @@ function Body(props: { d: AlertDetail; reload: () => void }): ReactNode {
         <section className="panel">
           <h2 className="panel-title">Summary</h2>
           <p>{a.summary}</p>
+          <p className="small">
+            Incident:{' '}
+            {d.incident ? (
+              <>
+                <Link to={`/incidents/${encodeURIComponent(d.incident.id)}`}>{d.incident.title}</Link>{' '}
+                <span className="muted">({d.incident.status})</span>
+                {d.incident.caseId && (
+                  <>
+                    {' · '}
+                    <Link to={`/cases/${encodeURIComponent(d.incident.caseId)}`}>case</Link>
+                  </>
+                )}
+              </>
+            ) : (
+              <span className="muted">none yet</span>
+            )}
+          </p>
           <h3 className="subhead">Entities</h3>
           {a.entities.length === 0 ? (
             <p className="muted small">No entities.</p>

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { api } from '../api/client';
 import { ALERT_STATUSES, type AlertStatus, type TriagedAlert } from '../api/types';
 import { useLiveAlerts } from '../app/live';
-import { useRouter } from '../app/router';
+import { Link, useRouter } from '../app/router';
 import { useSession } from '../app/session';
 import type { ViewProps } from '../app/view-types';
 import { SeverityBadge, StatusBadge } from '../components/badges';
@@ -286,6 +286,12 @@ function AlertQueue(): ReactNode {
         r.kind === 'alert' ? <span className="clip mono small">{r.row.alert.techniques.join(' ')}</span> : null,
     },
     {
+      key: 'incident',
+      header: 'Incident',
+      width: 'minmax(120px, 1fr)',
+      render: (r) => (r.kind === 'alert' ? <IncidentCell row={r.row} /> : null),
+    },
+    {
       key: 'summary',
       header: 'Summary',
       width: 'minmax(180px, 2fr)',
@@ -435,5 +441,31 @@ function AlertQueue(): ReactNode {
         />
       )}
     </div>
+  );
+}
+
+/** The incident of a queued alert and its case, as links. */
+function IncidentCell(props: { row: TriagedAlert }): ReactNode {
+  const inc = props.row.incident;
+  if (!inc) return <span className="muted small">none yet</span>;
+  return (
+    <span className="clip">
+      <Link
+        to={`/incidents/${encodeURIComponent(inc.id)}`}
+        title={`${inc.title} (${inc.status})`}
+        tabIndex={-1}
+        onClick={(e) => e.stopPropagation()}
+      >
+        {inc.title}
+      </Link>
+      {inc.caseId && (
+        <>
+          {' · '}
+          <Link to={`/cases/${encodeURIComponent(inc.caseId)}`} tabIndex={-1} onClick={(e) => e.stopPropagation()}>
+            case
+          </Link>
+        </>
+      )}
+    </span>
   );
 }

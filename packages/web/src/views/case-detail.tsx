@@ -243,9 +243,7 @@ function Body(props: { d: CaseDetail; reload: () => void }): ReactNode {
           <ul className="plain">
             {c.incidents.map((id) => (
               <li key={id}>
-                <Link to={`/incidents/${encodeURIComponent(id)}`} className="mono">
-                  {id.slice(0, 12)}
-                </Link>
+                <IncidentTitle id={id} />
               </li>
             ))}
             {c.incidents.length === 0 && <li className="muted">Opened by hand</li>}
@@ -418,5 +416,16 @@ export default function CaseDetailView(props: { id: string }): ReactNode {
         {(d) => <Body d={d} reload={() => state.reload(true)} />}
       </Async>
     </div>
+  );
+}
+
+/** A link to one incident of the case, named by the incident's title once it has loaded. */
+function IncidentTitle(props: { id: string }): ReactNode {
+  const state = useAsync((signal) => cases.incident(props.id, signal), [props.id]);
+  const title = state.data?.title;
+  return (
+    <Link to={`/incidents/${encodeURIComponent(props.id)}`} title={props.id}>
+      {title ?? <span className="mono">{props.id.slice(0, 12)}</span>}
+    </Link>
   );
 }

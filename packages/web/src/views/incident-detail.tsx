@@ -11,7 +11,7 @@ import { Link, useRouter } from '../app/router';
 import { useSession } from '../app/session';
 import { useThemeName } from '../app/theme';
 import { useAsync } from '../app/use-async';
-import { SeverityBadge } from '../components/badges';
+import { SeverityBadge, StatusBadge } from '../components/badges';
 import { Graph } from '../components/graph';
 import { Async } from '../components/states';
 import { formatCount, formatTime } from '../lib/format';
@@ -53,6 +53,7 @@ function Alerts(props: {
             <th scope="col">Time</th>
             <th scope="col">Severity</th>
             <th scope="col">Rule</th>
+            <th scope="col">State</th>
             <th scope="col">Entities</th>
           </tr>
         </thead>
@@ -81,6 +82,7 @@ function Alerts(props: {
               <td>
                 <Link to={`/alerts/${encodeURIComponent(a.id)}`}>{a.rule}</Link>
               </td>
+              <td>{a.state ? <StatusBadge status={a.state.status} reason={a.state.reason} /> : ''}</td>
               <td className="small mono wrap">
                 {a.entities
                   .slice(0, 6)
@@ -117,7 +119,10 @@ function Body(props: { incident: Incident; alerts: readonly IncidentAlert[]; rel
       <div className="detail-head">
         <SeverityBadge severity={i.severity} />
         <span className="badge badge-muted">score {i.score}</span>
-        <span className="badge badge-muted">{i.status}</span>
+        <span className="badge badge-muted" title={i.closedReason ? `closed: ${i.closedReason}` : i.status}>
+          {i.status}
+          {i.closedReason ? ` · ${i.closedReason}` : ''}
+        </span>
         {i.caseId && <Link to={`/cases/${encodeURIComponent(i.caseId)}`}>Case</Link>}
         {canWrite && !i.caseId && i.status !== 'merged' && (
           <>

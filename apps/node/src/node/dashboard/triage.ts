@@ -4,13 +4,36 @@
  * alerts the writer stores) and committed alerts from the bus subject `alerts.<tenant>`.
  */
 import type { Alert, AuthContext } from '@intersoc/core';
-import type { AlertFeed, AlertTriageService } from '@intersoc/api';
+import type { AlertFeed, AlertTriageService, TriagedAlert } from '@intersoc/api';
 import type { Bus } from '@intersoc/bus';
+import type { SqliteIncidentStore } from '@intersoc/correlate';
 import type { SqliteAlertTriage } from '@intersoc/storage';
 import type { Searcher } from '../search/searcher.js';
 
-/** The queue over the store's triage table; listing (a query over alerts) runs on the searcher. */
-export function triageService(triage: SqliteAlertTriage, searcher: Searcher): AlertTriageService {
+/** Close reasons that say the alert was a false positive. */
+const FALSE_POSITIVE = /\bfalse[\s-]?positive\b/i;
+
+/**
+ * The queue over the store's triage table; listing (a query over alerts) runs on the searcher.
+ * With the incident store, each alert carries its incident (and case), and closing the last
+ * open alerts of an incident as false positives closes the incident with that reason.
+ */
+export function triageService(
+  triage: SqliteAlertTriage,
+  searcher: Searcher,
+  incidents?: SqliteIncidentStore,
+): AlertTriageService {
+  const withIncidents = (ctx: AuthContext, items: readonly TriagedAlert[]): TriagedAlert[] => {
+    if (!incidents || items.length === 0) return [...items];
+    const refs = incidents.incidentsOfAlerts(
+      ctx,
+      items.map((i) => i.alert.id),
+    );
+    return items.map((i) => {
+      const incident = refs.get(i.alert.id);
+      return incident === undefined ? i : { ...i, incident };
+    });
+  };
   return {
     async list(ctx, q) {
       const page = await searcher.run(ctx, 'triage', {
@@ -22,15 +45,46 @@ export function triageService(triage: SqliteAlertTriage, searcher: Searcher): Al
         ...(q.minSeverity === undefined ? {} : { minSeverity: q.minSeverity }),
         ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
       });
-      return { items: page.items, ...(page.next === undefined ? {} : { nextCursor: page.next }) };
+      return {
+        items: withIncidents(ctx, page.items),
+        ...(page.next === undefined ? {} : { nextCursor: page.next }),
+      };
     },
     async get(ctx, id) {
-      return triage.get(ctx, id);
+      const found = triage.get(ctx, id);
+      return found && withIncidents(ctx, [found])[0];
     },
     async setStatus(ctx, ids, change) {
-      return triage.setStatus(ctx, ids, change);
+      const result = triage.setStatus(ctx, ids, change);
+      if (incidents && change.status === 'closed' && FALSE_POSITIVE.test(change.reason ?? '')) {
+        closeFalsePositiveIncidents(ctx, triage, incidents, ids, change.reason ?? '');
+      }
+      return result;
     },
   };
+}
+
+/** Closes the open incidents (outside cases) of `ids` whose alerts are now all closed as false positives. */
+function closeFalsePositiveIncidents(
+  ctx: AuthContext,
+  triage: SqliteAlertTriage,
+  incidents: SqliteIncidentStore,
+  ids: readonly string[],
+  reason: string,
+): void {
+  const touched = new Set<string>();
+  for (const ref of incidents.incidentsOfAlerts(ctx, ids).values()) {
+    if (ref.status === 'open' && ref.caseId === undefined) touched.add(ref.id);
+  }
+  for (const id of touched) {
+    const members = incidents.alerts(ctx, id).map((a) => a.id);
+    const states = triage.states(ctx, members);
+    const allFalse = members.every((m) => {
+      const s = states.get(m);
+      return s !== undefined && s.status === 'closed' && FALSE_POSITIVE.test(s.reason ?? '');
+    });
+    if (allFalse) incidents.closeWithReason(ctx, id, reason);
+  }
 }
 
 /**

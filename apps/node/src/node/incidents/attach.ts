@@ -21,7 +21,7 @@ import {
 } from '@intersoc/cases';
 import { openSqliteCtiStore } from '@intersoc/cti';
 import type { IncidentClassifier } from '@intersoc/correlate';
-import type { SqliteDb, SqliteEventReader } from '@intersoc/storage';
+import { SqliteAlertTriage, type SqliteDb, type SqliteEventReader } from '@intersoc/storage';
 import { caseApiService, incidentApiService } from './services.js';
 import { IncidentStage } from './stage.js';
 
@@ -87,7 +87,7 @@ export function attachIncidents(app: FastifyInstance, w: IncidentWiring): Attach
     feedback,
   });
   const nis2 = new Nis2Service(cases);
-  registerIncidentRoutes(app, { incidents: incidentApiService(stage) });
+  registerIncidentRoutes(app, { incidents: incidentApiService(stage, new SqliteAlertTriage(w.reader.db)) });
   registerCaseRoutes(app, {
     cases: caseApiService({ cases, nis2, feedback, data: w.config.data, reloadDetectors: w.reloadDetectors }),
   });

@@ -14,6 +14,7 @@ import {
   type SqliteFeedbackStore,
 } from '@intersoc/cases';
 import { CONFIG_ROLES, type Incident } from '@intersoc/correlate';
+import type { SqliteAlertTriage } from '@intersoc/storage';
 import { readTuning, rulesHome, writeTuning } from '../rules.js';
 import type { IncidentStage } from './stage.js';
 
@@ -33,7 +34,7 @@ export function briefOf(
 }
 
 /** The incident service of a node. */
-export function incidentApiService(stage: IncidentStage): IncidentApiService {
+export function incidentApiService(stage: IncidentStage, triage?: SqliteAlertTriage): IncidentApiService {
   const store = stage.incidents;
   return {
     list: async (ctx, q) => {
@@ -41,7 +42,19 @@ export function incidentApiService(stage: IncidentStage): IncidentApiService {
       return { items: page.items.map(briefOf), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     },
     get: async (ctx, id) => store.get(ctx, id),
-    alerts: async (ctx, id) => store.alerts(ctx, id),
+    alerts: async (ctx, id) => {
+      const list = store.alerts(ctx, id);
+      if (!triage) return list;
+      // Each alert with its state in the queue (acknowledged, closed and why).
+      const states = triage.states(
+        ctx,
+        list.map((a) => a.id),
+      );
+      return list.map((a) => {
+        const state = states.get(a.id);
+        return state === undefined ? a : { ...a, state };
+      });
+    },
     counts: async (ctx) => store.counts(ctx),
     setStatus: async (ctx, ids, status) => {
       // Incidents in a case follow the case; only free incidents are dismissed or reopened here.
