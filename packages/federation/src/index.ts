@@ -73,7 +73,7 @@ export {
 } from './privacy/classify.js';
 export type { PersonalKind } from './privacy/classify.js';
 export { DEFAULT_PRIVACY_POLICY, Minimiser } from './privacy/minimise.js';
-export type { FieldAction, Minimised, PrivacyPolicy } from './privacy/minimise.js';
+export type { FieldAction, KnownPersonalValue, Minimised, PrivacyPolicy } from './privacy/minimise.js';
 export { PSEUDONYM_IPV6_PREFIX, Pseudonymiser } from './privacy/pseudonymise.js';
 
 // trust

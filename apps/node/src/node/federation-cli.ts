@@ -9,6 +9,7 @@ import { type AuthContext, type Config } from '@intersoc/core';
 import { openSqliteCtiStore, openSqliteTaxiiBackend } from '@intersoc/cti';
 import { Federation, loadFederationConfig, loadIdentity, loadLookupSeed } from '@intersoc/federation';
 import { NODE_DB_FILE, openDatabase, SqliteAuditStore } from '@intersoc/storage';
+import { Inventory, sharingValues } from '@intersoc/privacy';
 
 /** An opened federation and the operator's context. */
 export interface CliFederation {
@@ -31,6 +32,8 @@ export function openFederation(config: Config): CliFederation {
       taxii: openSqliteTaxiiBackend(db),
       audit: new SqliteAuditStore(db),
       lookupSeed: loadLookupSeed(config.data),
+      // Known personal values scrubbed from free text, restricted subjects withheld (packages/privacy).
+      privacyValues: () => sharingValues(db, Inventory.of(config, fedConfig.tenant), fedConfig.tenant),
     });
     const ctx: AuthContext = {
       tenant: fedConfig.tenant,

@@ -25,6 +25,7 @@ import {
   type Reliability,
 } from '@intersoc/federation';
 import { SqliteAuditStore, type AuthStores, type SqliteDb } from '@intersoc/storage';
+import { Inventory, sharingValues } from '@intersoc/privacy';
 
 /** What the federation is built from. */
 export interface FederationWiring {
@@ -105,6 +106,8 @@ export async function attachFederation(app: FastifyInstance, w: FederationWiring
       taxii,
       audit: new SqliteAuditStore(w.db),
       lookupSeed: loadLookupSeed(w.config.data),
+      // Known personal values scrubbed from free text, restricted subjects withheld (packages/privacy).
+      privacyValues: () => sharingValues(w.db, Inventory.of(w.config, fedConfig.tenant), fedConfig.tenant),
       onIntelChanged: intelChanged,
       log: w.log,
     });

@@ -48,17 +48,51 @@ const INTERNAL_PROPERTIES = ['x_intersoc_event_ids', 'x_intersoc_indicator_ref']
 /** Free-text properties, by type ('*' = any type this module rewrites). */
 const FREE_TEXT = ['description', 'name', 'subject', 'body', 'content', 'abstract'];
 /** Types whose free text is personal-data prone (observables are handled field by field). */
-const TEXT_TYPES = new Set(['sighting', 'incident', 'note', 'observed-data', 'opinion', 'email-message']);
+const TEXT_TYPES = new Set([
+  'sighting',
+  'incident',
+  'note',
+  'observed-data',
+  'opinion',
+  'email-message',
+  // Reports (the unstructured-intelligence pipeline's STIX `report` bundles) and their kin carry prose.
+  'report',
+  'grouping',
+  'malware-analysis',
+]);
+/** Types whose `description` only is scrubbed (their name is the adversary's, and indicators keep their pattern). */
+const DESCRIBED_TYPES = new Set(['indicator', 'malware', 'tool', 'campaign', 'intrusion-set', 'infrastructure']);
+
+/** A value the node knows to be personal (its privacy inventory: account and workstation names, addresses). */
+export interface KnownPersonalValue {
+  readonly kind: PersonalKind;
+  readonly value: string;
+}
 
 /** Rewrites objects for sharing. */
 export class Minimiser {
   private readonly scope: InternalScope;
+  private readonly known?: { readonly re: RegExp; readonly kinds: ReadonlyMap<string, PersonalKind> };
+  private readonly restricted?: RegExp;
 
   constructor(
     private readonly policy: PrivacyPolicy = DEFAULT_PRIVACY_POLICY,
     private readonly pseudonymiser?: Pseudonymiser,
+    /**
+     * Values known to be personal, found in free text wherever they occur (user names and
+     * workstation names that no pattern recognises), and values of subjects whose processing is
+     * restricted (GDPR Art. 18): an object naming one is withheld.
+     */
+    values: { readonly known?: readonly KnownPersonalValue[]; readonly restricted?: readonly string[] } = {},
   ) {
     this.scope = new InternalScope(policy.internalNetworks, policy.internalSuffixes);
+    const known = (values.known ?? []).filter((v) => v.value.trim().length >= 3);
+    if (known.length > 0) {
+      const kinds = new Map(known.map((v) => [v.value.toLowerCase(), v.kind]));
+      this.known = { re: boundedAlternation(known.map((v) => v.value)), kinds };
+    }
+    const restricted = (values.restricted ?? []).filter((v) => v.trim().length >= 2);
+    if (restricted.length > 0) this.restricted = boundedAlternation(restricted);
   }
 
   /** True for an internal address. */
@@ -109,6 +143,20 @@ export class Minimiser {
   /** Scrubs internal addresses, emails and internal host names out of text. */
   scrub(text: string, n: Counters = counters()): string {
     let out = text.replace(EMAIL, (m) => this.rewrite('text', 'email', 'email', m, n) ?? '[email removed]');
+    // A profile path names its owner: C:\Users\NAME\, /home/NAME/.
+    out = out.replace(
+      USER_PATH,
+      (_m, head: string, name: string) =>
+        `${head}${this.rewrite('text', 'user', 'username', name, n) ?? '[user removed]'}`,
+    );
+    if (this.known) {
+      const { re, kinds } = this.known;
+      re.lastIndex = 0;
+      out = out.replace(re, (m) => {
+        const kind = kinds.get(m.toLowerCase()) ?? 'username';
+        return this.rewrite('text', kind, kind, m, n) ?? `[${kind === 'internal-ip' ? 'address' : kind} removed]`;
+      });
+    }
     out = out.replace(IPV4, (m) =>
       this.scope.isInternalIp(m) ? (this.rewrite('text', 'ip', 'internal-ip', m, n) ?? '[address removed]') : m,
     );
@@ -164,6 +212,11 @@ export class Minimiser {
   /** One object rewritten, or the reason it is withheld. */
   private object(o: Readonly<Record<string, unknown>>, n: Counters): Record<string, unknown> | string {
     const type = String(o['type'] ?? '');
+    if (this.restricted) {
+      this.restricted.lastIndex = 0;
+      if (this.restricted.test(JSON.stringify(o)))
+        return 'names a subject whose processing is restricted (GDPR Art. 18)';
+    }
     // Most shared objects are indicators with nothing to drop: they leave as they are.
     const internal = INTERNAL_PROPERTIES.some((p) => p in o);
     const out: Record<string, unknown> = type === 'indicator' && !internal ? (o as Record<string, unknown>) : { ...o };
@@ -176,6 +229,8 @@ export class Minimiser {
       }
     switch (type) {
       case 'indicator': {
+        const described = typeof o['description'] === 'string' && this.policy.freeText !== 'keep';
+        const d = described ? this.scrub(o['description'] as string, n) : undefined;
         const pattern = typeof o['pattern'] === 'string' ? o['pattern'] : '';
         for (const lit of pattern.matchAll(/'((?:[^'\\]|\\.)*)'/g)) {
           const v = lit[1] as string;
@@ -187,7 +242,7 @@ export class Minimiser {
           if (/^[a-z0-9.-]+$/i.test(v) && v.includes('.') && this.scope.isInternalHost(v))
             if (this.action(type, 'pattern', 'hostname') !== 'keep') return `indicator names an internal host (${v})`;
         }
-        return out;
+        return d === undefined || d === o['description'] ? out : { ...out, description: d };
       }
       case 'ipv4-addr':
       case 'ipv6-addr': {
@@ -252,6 +307,8 @@ export class Minimiser {
         break;
     }
     if (TEXT_TYPES.has(type)) this.text(type, out, n);
+    else if (DESCRIBED_TYPES.has(type) && typeof out['description'] === 'string' && this.policy.freeText !== 'keep')
+      out['description'] = this.scrub(out['description'], n);
     if (type === 'email-message' && 'additional_header_fields' in out) {
       delete out['additional_header_fields'];
       n.removed++;
@@ -290,6 +347,15 @@ function isEntity(e: unknown): boolean {
 }
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+const USER_PATH =
+  /((?:\b[A-Za-z]:)?\\+(?:Users|Documents and Settings)\\+|\/home\/|\/Users\/)((?!Public\b|Default\b|All Users\b)[^\\/\s"'`<>|]+)/gi;
+
+/** A global, case-insensitive expression for any of `values`, bounded like search tokens. */
+function boundedAlternation(values: readonly string[]): RegExp {
+  const vs = [...new Set(values)].sort((a, b) => b.length - a.length);
+  const alt = vs.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  return new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alt})(?![\\p{L}\\p{N}_])`, 'giu');
+}
 const IPV4 = /\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b/g;
 const HOST = /\b[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})+\b/g;
 

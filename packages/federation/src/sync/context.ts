@@ -7,7 +7,7 @@ import type { CtiStore, SqliteTaxiiBackend } from '@intersoc/cti';
 import type { AuditStore, JsonValue, SqliteDb } from '@intersoc/storage';
 import type { FederationConfig } from '../config/config.js';
 import type { NodeKeys } from '../identity/identity.js';
-import { DEFAULT_PRIVACY_POLICY, Minimiser, type PrivacyPolicy } from '../privacy/minimise.js';
+import { DEFAULT_PRIVACY_POLICY, Minimiser, type KnownPersonalValue, type PrivacyPolicy } from '../privacy/minimise.js';
 import { Pseudonymiser } from '../privacy/pseudonymise.js';
 import type { Journal } from '../store/journal.js';
 import type { PeerStore } from '../store/peers.js';
@@ -34,6 +34,15 @@ export interface FederationDeps {
   /** Called (at most once per receipt or change) when a tenant's indicators changed. */
   readonly onIntelChanged?: (tenant: string) => void;
   readonly log?: (level: LogLevel, message: string, details?: Record<string, unknown>) => void;
+  /**
+   * Values the node knows to be personal (its privacy inventory: account and workstation names),
+   * scrubbed out of free text before anything leaves, and values of subjects whose processing is
+   * restricted, whose objects are withheld. Asked once per share run.
+   */
+  readonly privacyValues?: () => {
+    readonly known?: readonly KnownPersonalValue[];
+    readonly restricted?: readonly string[];
+  };
 }
 
 /** The shared context. */
@@ -75,11 +84,12 @@ export function privacyPolicy(fx: FedContext): PrivacyPolicy {
  */
 export function minimiserFor(fx: FedContext): Minimiser {
   const names = fx.config.privacy.community ? [fx.config.privacy.community] : fx.keys.identity.communities;
+  const values = fx.privacyValues?.() ?? {};
   for (const name of names) {
     const key = fx.journal.communityKey(name);
-    if (key) return new Minimiser(privacyPolicy(fx), new Pseudonymiser(key, name));
+    if (key) return new Minimiser(privacyPolicy(fx), new Pseudonymiser(key, name), values);
   }
-  return new Minimiser(privacyPolicy(fx));
+  return new Minimiser(privacyPolicy(fx), undefined, values);
 }
 
 /** Appends an audit entry; a failing audit store is logged, never fatal to the exchange. */
