@@ -51,3 +51,15 @@ export type { ClassMetrics, Evaluation } from './metrics/metrics.js';
 // the model registry
 export { checkModelName, MODEL_NAME_PATTERN, SqliteModelStore } from './registry/sqlite-models.js';
 export type { ModelStatus, ModelSummary, StoredModel } from './registry/sqlite-models.js';
+
+// flow features from any flow event (pcap cic.*, CICFlowMeter CSV, Zeek conn, Suricata flow)
+export { CIC_FIELD_PREFIX, eveMicros, flowFeatures, fromSuricataFlow, fromZeekConn } from './flows/features.js';
+export type { FlowFeatures, FlowSource } from './flows/features.js';
+
+// streaming anomaly detection on numeric series, and NAB's scoring
+export { createContextDetector } from './anomaly/context-detector.js';
+export type { ContextDetectorOptions } from './anomaly/context-detector.js';
+export { nabTime, readNabCorpus, readNabWindows, runSeries, scoreNab, writeNabResult } from './anomaly/nab-corpus.js';
+export type { DetectorFactory, NabSeries, SeriesDetector } from './anomaly/nab-corpus.js';
+export { NAB_PROFILES, probationLength, scaledSigmoid, scoreCorpus } from './anomaly/nab-score.js';
+export type { CostMatrix, NabScore, ScoredSeries, ThresholdScore } from './anomaly/nab-score.js';

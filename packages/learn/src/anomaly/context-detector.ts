@@ -1,0 +1,103 @@
+/**
+ * @module
+ * A streaming anomaly detector for one numeric series, in the family of the contextual
+ * anomaly detector (CAD-OSE): each value is quantised on a grid learned during a
+ * probationary period and then frozen (values beyond it get new levels of their own); the
+ * detector remembers every (lag, earlier level → current level) transition and every
+ * (time-of-day bucket, level) pair it has seen, and a row's score is the share of its
+ * transitions never seen before. After a score at or above `fireAt`, it stays silent for a
+ * rest period, so one event is reported once. One pass, in time order, never looking ahead;
+ * memory grows with the number of distinct transitions (bounded by levels² × lags).
+ */
+import type { SeriesDetector } from './nab-corpus.js';
+
+/** Settings (defaults measured on NAB, see docs/ML-FLOWS.md). */
+export interface ContextDetectorOptions {
+  /** Rows used to learn the value grid before scoring (NAB: its probationary length). */
+  readonly probation: number;
+  /** Grid levels across the probationary range (16). */
+  readonly levels?: number;
+  /** Extra room on each side of that range, as a fraction of it (0.1). */
+  readonly margin?: number;
+  /** Lags whose transitions are remembered (1–6). */
+  readonly lags?: readonly number[];
+  /** Time-of-day buckets paired with the level (6, i.e. 4 h); 0 disables. */
+  readonly dayBuckets?: number;
+  /** A score at or above this fires and starts a rest period (0.75). */
+  readonly fireAt?: number;
+  /** Rest period after firing, as a fraction of the probation length (0.2). */
+  readonly rest?: number;
+}
+
+const MAX_LEVEL = 2047;
+const LEVEL_SPAN = 4096;
+
+/**
+ * Creates a detector; `update(time, value)` returns the row's score in [0, 1].
+ * @example
+ * const d = createContextDetector({ probation: 750 });
+ * for (const [t, v] of rows) scores.push(d.update(t, v));
+ */
+export function createContextDetector(options: ContextDetectorOptions): SeriesDetector {
+  const probation = Math.max(options.probation, 50);
+  const levels = options.levels ?? 16;
+  const margin = options.margin ?? 0.1;
+  const lags = options.lags ?? [1, 2, 3, 4, 5, 6];
+  const buckets = options.dayBuckets ?? 6;
+  const fireAt = options.fireAt ?? 0.75;
+  const rest = Math.round(probation * (options.rest ?? 0.2));
+  const maxLag = Math.max(...lags);
+  const history = new Int32Array(maxLag + 1);
+  const seen = new Set<number>();
+  let rows = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let low = 0;
+  let step = 1;
+  let sinceFired = Infinity;
+
+  const novel = (key: number): number => {
+    if (seen.has(key)) return 0;
+    seen.add(key);
+    return 1;
+  };
+
+  return {
+    update(time: number, value: number): number {
+      rows++;
+      const learning = rows <= probation;
+      if (learning && Number.isFinite(value)) {
+        if (value < min) min = value;
+        if (value > max) max = value;
+        const range = max - min || Math.abs(max) || 1;
+        low = min - range * margin;
+        step = (range * (1 + 2 * margin)) / levels;
+      }
+      let level = Math.floor((value - low) / step);
+      if (!Number.isFinite(level)) level = MAX_LEVEL;
+      level = learning ? Math.min(levels - 1, Math.max(0, level)) : Math.min(MAX_LEVEL, Math.max(-MAX_LEVEL, level));
+      const current = level + MAX_LEVEL;
+      let unseen = 0;
+      let total = 0;
+      const filled = rows - 1;
+      for (const lag of lags) {
+        if (lag > filled) continue;
+        const before = history[(filled - lag + 1) % history.length] as number;
+        unseen += novel((lag * LEVEL_SPAN + before) * LEVEL_SPAN + current);
+        total++;
+      }
+      if (buckets > 0) {
+        const bucket = Math.floor(((((time / 3_600_000) % 24) + 24) % 24) / (24 / buckets));
+        unseen += novel(-((bucket + 1) * LEVEL_SPAN + current));
+        total++;
+      }
+      history[rows % history.length] = current;
+      if (learning) return 0;
+      const score = total > 0 ? unseen / total : 0;
+      sinceFired++;
+      if (sinceFired <= rest) return 0;
+      if (score >= fireAt) sinceFired = 0;
+      return score;
+    },
+  };
+}
