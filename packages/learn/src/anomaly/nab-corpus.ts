@@ -18,6 +18,8 @@ export interface NabSeries {
   /** Epoch ms (the times are read as UTC; NAB compares them, never shifts them). */
   readonly times: readonly number[];
   readonly values: readonly number[];
+  /** The value text as written (copied to the result files). */
+  readonly valueTexts: readonly string[];
 }
 
 /** A causal scorer for one series: called once per row, in time order. */
@@ -53,10 +55,11 @@ export function readNabCorpus(corpus: string): NabSeries[] {
   return out;
 }
 
-function readSeriesCsv(text: string): Pick<NabSeries, 'stamps' | 'times' | 'values'> {
+function readSeriesCsv(text: string): Pick<NabSeries, 'stamps' | 'times' | 'values' | 'valueTexts'> {
   const stamps: string[] = [];
   const times: number[] = [];
   const values: number[] = [];
+  const valueTexts: string[] = [];
   const lines = text.split(/\r?\n/);
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i] as string;
@@ -65,9 +68,11 @@ function readSeriesCsv(text: string): Pick<NabSeries, 'stamps' | 'times' | 'valu
     const stamp = line.slice(0, comma);
     stamps.push(stamp);
     times.push(nabTime(stamp));
-    values.push(Number(line.slice(comma + 1)));
+    const value = line.slice(comma + 1);
+    valueTexts.push(value);
+    values.push(Number(value));
   }
-  return { stamps, times, values };
+  return { stamps, times, values, valueTexts };
 }
 
 /** Runs a detector over one series, one pass in time order; scores are clamped to [0, 1]. */
@@ -86,7 +91,7 @@ export function writeNabResult(out: string, detector: string, series: NabSeries,
   const dir = path.join(out, series.category);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${detector}_${series.file}`);
-  const rows = series.stamps.map((s, i) => `${s},${String(series.values[i])},${String(scores[i])}`);
+  const rows = series.stamps.map((s, i) => `${s},${series.valueTexts[i] ?? ''},${String(scores[i])}`);
   writeFileSync(file, `timestamp,value,anomaly_score\n${rows.join('\n')}\n`);
   return file;
 }
