@@ -1,12 +1,15 @@
 /**
  * @module
- * `intersoc privacy export|erase|record|inventory`: data-subject requests (access, erasure), the
+ * `intersoc privacy export|erase|restrict|lift|restrictions|reidentifications|record|inventory`:
+ * data-subject requests (access, erasure, restriction), the DPO's log of re-identifications, the
  * GDPR Art. 30 record and the personal-data inventory in force.
  */
 import { userInfo } from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '@intersoc/core';
-import { Inventory, parseSubject, renderRecord } from '@intersoc/privacy';
+import { Inventory, parseSubject, renderRecord, SqlitePrivacyStore } from '@intersoc/privacy';
+import { NODE_DB_FILE, openDatabase } from '@intersoc/storage';
 import { eraseForSubject, exportForSubject, recordOfProcessing } from '../node/privacy.js';
 import { configFor, dataOptions, tenantArg, type DataFlags } from '../node/options.js';
 
@@ -16,6 +19,16 @@ interface Flags extends DataFlags {
   readonly out?: string;
   readonly reason?: string;
   readonly format?: string;
+}
+
+/** Runs `f` with the privacy tables of the node database. */
+function withPrivacyStore<T>(config: ReturnType<typeof configFor>, f: (s: SqlitePrivacyStore) => T): T {
+  const db = openDatabase(path.join(config.data, NODE_DB_FILE));
+  try {
+    return f(new SqlitePrivacyStore(db));
+  } finally {
+    db.close();
+  }
 }
 
 /** Adds the `privacy` subcommand. */
@@ -86,6 +99,73 @@ export function register(program: Command): void {
     if (format !== 'md' && format !== 'json') throw new AppError('VALIDATION', '--format must be md or json');
     const r = recordOfProcessing(config);
     process.stdout.write(format === 'json' ? `${JSON.stringify(r, null, 1)}\n` : renderRecord(r));
+  });
+
+  dataOptions(
+    cmd
+      .command('restrict')
+      .description('restrict processing of a subject (Art. 18): its events are stored, not shown or shared')
+      .requiredOption('--subject <subject>', 'user:NAME, email:ADDR or host:NAME')
+      .requiredOption('--reason <text>', 'why')
+      .option('--tenant <name>', 'tenant'),
+  ).action((flags: Flags) => {
+    const config = configFor(flags);
+    const subject = parseSubject(flags.subject);
+    const r = withPrivacyStore(config, (store) =>
+      store.restrict({
+        tenant: tenantArg(flags.tenant, config),
+        subject: `${subject.kind}:${subject.value}`,
+        reason: flags.reason ?? '',
+        createdBy: `cli:${userInfo().username}`,
+      }),
+    );
+    process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `restricted ${r.subject} in ${r.tenant}\n`);
+  });
+
+  dataOptions(
+    cmd
+      .command('lift')
+      .description('lift a restriction of processing')
+      .requiredOption('--subject <subject>', 'user:NAME, email:ADDR or host:NAME')
+      .option('--tenant <name>', 'tenant'),
+  ).action((flags: Flags) => {
+    const config = configFor(flags);
+    const subject = parseSubject(flags.subject);
+    const lifted = withPrivacyStore(config, (store) =>
+      store.lift(tenantArg(flags.tenant, config), `${subject.kind}:${subject.value}`),
+    );
+    process.stdout.write(
+      flags.json ? `${JSON.stringify({ lifted })}\n` : lifted ? 'lifted\n' : 'no such restriction\n',
+    );
+    if (!lifted) process.exitCode = 1;
+  });
+
+  dataOptions(
+    cmd
+      .command('restrictions')
+      .description('subjects whose processing is restricted')
+      .option('--tenant <name>', 'tenant'),
+  ).action((flags: Flags) => {
+    const config = configFor(flags);
+    const items = withPrivacyStore(config, (store) => store.restrictions(tenantArg(flags.tenant, config)));
+    if (flags.json) process.stdout.write(`${JSON.stringify(items)}\n`);
+    else for (const r of items) process.stdout.write(`${r.subject}  ${r.reason} (${r.createdBy})\n`);
+  });
+
+  dataOptions(
+    cmd
+      .command('reidentifications')
+      .description('every re-identification of a tenant, with case, reason and decision (for the DPO)')
+      .option('--tenant <name>', 'tenant'),
+  ).action((flags: Flags) => {
+    const config = configFor(flags);
+    const items = withPrivacyStore(config, (store) => store.list(tenantArg(flags.tenant, config)));
+    if (flags.json) process.stdout.write(`${JSON.stringify(items)}\n`);
+    else
+      for (const r of items)
+        process.stdout.write(
+          `${new Date(r.requested).toISOString()} ${r.requestedBy} ${r.pseudonym} case ${r.caseId}: ${r.reason} [${r.status}${r.decidedBy ? ` by ${r.decidedBy}` : ''}]\n`,
+        );
   });
 
   dataOptions(
