@@ -78,3 +78,9 @@ export type {
   StartLevel,
   TrainingDeps,
 } from './service/training-service.js';
+
+// tracking
+export { competenceMap } from './competence/map.js';
+export type { Candidate, CompetenceMap, PlayedRun, TacticCompetence, TechniqueCompetence } from './competence/map.js';
+export { PROGRESS_COLUMNS, progressCsv, progressJson } from './scoring/export.js';
+export type { ProgressRun } from './scoring/export.js';

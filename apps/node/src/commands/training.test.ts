@@ -136,6 +136,8 @@ describe('intersoc training (the contract)', () => {
       { id: '4', score: 9, max: 15, hints: 2, attempts: 1, solved: true },
       { id: '5', score: 0, max: 20, hints: 0, attempts: 1, solved: true },
     ]);
+    expect(await training(['progress'])).toMatchObject({ trainees: [{ trainee: 'tim', score: 19, max: 45 }] });
+    expect(await training(['competence', 'tim'])).toMatchObject({ trainee: 'tim', runs: 1 });
   });
 
   it('replays a simulator scenario into each run’s own training tenant, renamed per trainee', async () => {

@@ -11,7 +11,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError, systemContext } from '@intersoc/core';
 import { NODE_DB_FILE, openDatabase, readWriterInfo, type SqliteDb } from '@intersoc/storage';
-import { SqliteTrainStore, TrainingService, type ReplaySink } from '@intersoc/train';
+import { progressCsv, progressJson, SqliteTrainStore, TrainingService, type ReplaySink } from '@intersoc/train';
+import { atomicIndexOf } from '../node/training/attach.js';
 import { openNodeAuthStores } from '../node/audit-keys.js';
 import { configFor, dataOptions, tenantArg, workerCount, type DataFlags } from '../node/options.js';
 import { startPipeline } from '../node/start-pipeline.js';
@@ -43,6 +44,7 @@ async function withService<T>(
       store,
       tenants: stores.tenants,
       users: stores.users,
+      atomic: atomicIndexOf(config.data),
       ...(replay ? { replay } : {}),
     });
     return await fn(service, store, db);
@@ -217,6 +219,40 @@ export function register(program: Command): void {
     .action(async (run: string, level: string, flags: Flags) => {
       const out = await withService(flags, (s, store) => s.solution(runContext(store, run), run, level));
       print(flags, out, `solution${out.penalized ? ' (the level now scores 0)' : ''}: ${out.solution}`);
+    });
+
+  dataOptions(training.command('progress'))
+    .option('--tenant <name>', "the instructor's tenant")
+    .option('--trainee <user>', 'one trainee only')
+    .option('--csv', 'one CSV row per run and level (else JSON)')
+    .description("trainees' progress: every run and level")
+    .action(async (flags: Flags & { trainee?: string; csv?: boolean }) => {
+      const runs = await withService(flags, (s) =>
+        s.progress(systemContext(tenantArg(flags.tenant, configFor(flags))), flags.trainee),
+      );
+      process.stdout.write(flags.csv ? progressCsv(runs) : `${JSON.stringify(progressJson(runs))}\n`);
+    });
+
+  dataOptions(training.command('competence').argument('<trainee>'))
+    .option('--tenant <name>', "the instructor's tenant")
+    .description(
+      "a trainee's competence map over ATT&CK and the next exercise (names from <data>/training/atomic-index.csv)",
+    )
+    .action(async (trainee: string, flags: Flags) => {
+      const map = await withService(flags, (s) =>
+        s.competence(systemContext(tenantArg(flags.tenant, configFor(flags))), trainee),
+      );
+      print(
+        flags,
+        map,
+        [
+          `${map.trainee}: ${map.runs} runs`,
+          ...map.tactics.map((t) => `  ${t.tactic}: ${t.found}/${t.asked}`),
+          `weakest: ${map.weakest.join(', ') || '-'}`,
+          map.next ? `next: ${map.next.exercise} ${map.next.title} (${map.next.covers.join(', ')})` : 'next: -',
+          ...map.practice.map((p) => `  practise ${p.id} ${p.name} (${p.tests} atomic tests)`),
+        ].join('\n'),
+      );
     });
 
   dataOptions(training.command('report').argument('<run>'))

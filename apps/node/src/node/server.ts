@@ -179,7 +179,7 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
     // Threat reports in, STIX out; the learned alert ranking and incident categoriser.
     const text = attachText(app, { config, db, reader, onError: (err) => logger.warn({ err }, 'text') });
     // Training: exercises, runs in their own training tenants (scenarios replayed through the pipeline), scores.
-    attachTraining(app, { db, stores, pipeline });
+    attachTraining(app, { db, stores, pipeline, data: config.data });
     // Incidents and cases: the incident stage woken by `alerts.*`, case management, NIS2 warnings.
     const incidents = attachIncidents(app, {
       config,

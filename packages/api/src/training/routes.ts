@@ -32,6 +32,24 @@ export interface TrainingApiService {
   solution(ctx: AuthContext, run: string, level: string): SolutionOut;
   report(ctx: AuthContext, run: string): ReportOut;
   actions(ctx: AuthContext, run: string): readonly unknown[];
+  competence(ctx: AuthContext, trainee: string): object;
+  progress(ctx: AuthContext, trainee?: string): readonly ProgressRunOut[];
+}
+
+/** A run's report with who played what (progress export). */
+export interface ProgressRunOut {
+  readonly run: string;
+  readonly trainee: string;
+  readonly exercise: string;
+  readonly title: string;
+  readonly started: number;
+  readonly report: object;
+}
+
+/** Turns progress into CSV or JSON (`progressCsv`, `progressJson` of the training domain). */
+export interface ProgressFormats {
+  csv(runs: readonly ProgressRunOut[]): string;
+  json(runs: readonly ProgressRunOut[]): object;
 }
 
 const LevelOut = z.object({ id: z.string(), title: z.string(), type: z.string(), max: z.number() });
@@ -111,10 +129,54 @@ const LevelParams = z.object({ run: Id, level: z.string().regex(/^[A-Za-z0-9][A-
 /** Registers the training routes. */
 export function registerTrainingRoutes(
   fastify: FastifyInstance,
-  deps: { readonly training: TrainingApiService },
+  deps: { readonly training: TrainingApiService; readonly formats: ProgressFormats },
 ): void {
   const app = fastify as unknown as ApiApp;
-  const { training } = deps;
+  const { training, formats } = deps;
+
+  app.get(
+    '/api/training/trainees/:trainee/competence',
+    {
+      config: { access: ['admin', 'instructor', 'trainee'] },
+      schema: {
+        tags: ['training'],
+        summary:
+          "A trainee's competence map over ATT&CK (techniques found, reliability, tactics), weakest tactics and the next exercise",
+        params: z.object({ trainee: z.string().min(1).max(128) }),
+        querystring: z.object(TenantParam),
+        response: { 200: z.record(z.string(), z.unknown()), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) =>
+      training.competence(scopeFor(request, request.query.tenant), request.params.trainee) as Record<string, unknown>,
+  );
+
+  app.get(
+    '/api/training/progress',
+    {
+      config: { access: ['admin', 'instructor', 'trainee'] },
+      schema: {
+        tags: ['training'],
+        summary: "Trainees' progress (every run and level) as CSV or JSON; a trainee gets their own",
+        querystring: z.object({
+          format: z.enum(['json', 'csv']).default('json'),
+          trainee: z.string().min(1).max(128).optional(),
+          ...TenantParam,
+        }),
+        response: { 200: z.union([z.string(), z.record(z.string(), z.unknown())]), ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const runs = training.progress(scopeFor(request, request.query.tenant), request.query.trainee);
+      if (request.query.format === 'csv') {
+        void reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="training-progress.csv"');
+        return formats.csv(runs);
+      }
+      return formats.json(runs) as Record<string, unknown>;
+    },
+  );
 
   app.post(
     '/api/training/exercises',

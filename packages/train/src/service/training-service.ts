@@ -18,6 +18,9 @@ import { toKypo, type KypoExport } from '../kypo/export.js';
 import { prepareReplay, type Replay } from '../scenario/replay.js';
 import { foldRun, reportOf, type RunAction, type RunReport } from '../scoring/fold.js';
 import type { SqliteTrainStore, StoredExercise, StoredRun } from '../store/sqlite-train.js';
+import { competenceMap, type CompetenceMap, type PlayedRun } from '../competence/map.js';
+import type { AtomicIndex } from '../competence/atomic.js';
+import type { ProgressRun } from '../scoring/export.js';
 import { resolveKeys } from './keys.js';
 
 /** Roles that build exercises, start runs and follow trainees. */
@@ -35,6 +38,8 @@ export interface TrainingDeps {
   readonly users: UserStore;
   /** Without one, runs start with an empty training tenant. */
   readonly replay?: ReplaySink;
+  /** Names techniques and groups them into tactics on the competence map. */
+  readonly atomic?: () => AtomicIndex | undefined;
   readonly now?: () => number;
 }
 
@@ -334,6 +339,56 @@ export class TrainingService {
         };
       })
       .filter((x): x is RunSummary => x !== undefined);
+  }
+
+  /** Every run the caller may follow (instructors: the tenant's; trainees: their own), with its report. */
+  progress(ctx: AuthContext, trainee?: string): ProgressRun[] {
+    requireRole(ctx, TRAINING_ROLES);
+    const instructor = ctx.roles.some((r) => INSTRUCTOR_ROLES.includes(r));
+    const who = instructor ? trainee : ctx.user;
+    const exercises = new Map<string, { title: string; ex: ReadyExercise } | undefined>();
+    const out: ProgressRun[] = [];
+    for (const r of this.deps.store.runs(ctx)) {
+      if (who !== undefined && r.trainee !== who) continue;
+      if (!exercises.has(r.exercise)) {
+        const stored = this.deps.store.exercise(ctx, r.exercise);
+        exercises.set(r.exercise, stored && { title: stored.title, ex: readExercise(stored.exercise) });
+      }
+      const e = exercises.get(r.exercise);
+      if (!e) continue;
+      out.push({
+        run: r.id,
+        trainee: r.trainee,
+        exercise: r.exercise,
+        title: e.title,
+        started: r.started,
+        report: reportOf(e.ex.levels, this.deps.store.actions(r.id)),
+      });
+    }
+    return out;
+  }
+
+  /** A trainee's competence map over ATT&CK and the next exercise to play. */
+  competence(ctx: AuthContext, trainee: string): CompetenceMap {
+    requireRole(ctx, TRAINING_ROLES);
+    const instructor = ctx.roles.some((r) => INSTRUCTOR_ROLES.includes(r));
+    if (!instructor && trainee !== ctx.user) throw new AppError('NOT_FOUND', `no trainee ${trainee}`);
+    const played: PlayedRun[] = [];
+    const seen = new Set<string>();
+    for (const r of this.deps.store.runs(ctx)) {
+      if (r.trainee !== trainee) continue;
+      const stored = this.deps.store.exercise(ctx, r.exercise);
+      if (!stored) continue;
+      seen.add(r.exercise);
+      const ex = readExercise(stored.exercise);
+      played.push({ exercise: ex, report: reportOf(ex.levels, this.deps.store.actions(r.id)) });
+    }
+    const all = this.deps.store.exercises(ctx).map((e) => ({ id: e.id, exercise: readExercise(e.exercise) }));
+    // Exercises not played yet come first; played ones only when nothing else covers the gap.
+    const fresh = all.filter((c) => !seen.has(c.id));
+    const index = this.deps.atomic?.();
+    const map = competenceMap(trainee, played, fresh, index);
+    return map.next || fresh.length === all.length ? map : competenceMap(trainee, played, all, index);
   }
 
   /** Text with the scenario's names as this trainee sees them. */

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, systemContext, type Role } from '@intersoc/core';
 import { buildApi, registerTrainingRoutes, type BuiltApi } from '@intersoc/api';
 import { openDatabase, openSqliteAuthStores, type AuthStores } from '@intersoc/storage';
-import { SqliteTrainStore, TrainingService } from '@intersoc/train';
+import { progressCsv, progressJson, SqliteTrainStore, TrainingService } from '@intersoc/train';
 
 const USERS: readonly [string, string, Role][] = [
   ['acme', 'ines', 'instructor'],
@@ -57,6 +57,7 @@ const EXERCISE = {
         { title: 'More', content: 'PowerShell', hint_penalty: 5 },
       ],
       solution: 'T1059.001',
+      techniques: ['T1059.001'],
     },
     {
       type: 'choice',
@@ -129,6 +130,7 @@ beforeAll(async () => {
         return replayed[tenant].length;
       },
     }),
+    formats: { csv: progressCsv, json: progressJson },
   });
   await api.app.ready();
 });
@@ -257,5 +259,25 @@ describe('training through the API', () => {
     const there = await call('tim@training', 'GET', `/api/training/runs/${run}/report`);
     expect(there.body).toMatchObject({ score: 38, tenant });
     expect((await call('tim@training', 'GET', '/api/training/exercises')).status).toBe(403);
+  });
+
+  it('exports progress as CSV and JSON, and shows a competence map', async () => {
+    const csv = await api.app.inject({
+      method: 'GET',
+      url: '/api/training/progress?format=csv',
+      headers: { authorization: `Bearer ${tokens['ines'] ?? ''}` },
+    });
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const lines = csv.body.trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^trainee,run,exercise,title,started,level,/);
+    // Two runs of six levels each.
+    expect(lines).toHaveLength(13);
+    const mine = await call('tim', 'GET', '/api/training/progress');
+    expect(mine.body['trainees']).toMatchObject([{ trainee: 'tim', score: 38, max: 70 }]);
+    const map = await call('ines', 'GET', '/api/training/trainees/tim/competence');
+    expect(map.body['techniques']).toEqual([
+      expect.objectContaining({ id: 'T1059.001', asked: 1, found: 1, reliability: 1 }),
+    ]);
+    expect((await call('tara', 'GET', '/api/training/trainees/tim/competence')).status).toBe(404);
   });
 });

@@ -6,7 +6,16 @@
 import type { FastifyInstance } from 'fastify';
 import { registerTrainingRoutes } from '@intersoc/api';
 import type { AuthStores, SqliteDb } from '@intersoc/storage';
-import { SqliteTrainStore, TrainingService } from '@intersoc/train';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import {
+  loadAtomicIndex,
+  progressCsv,
+  progressJson,
+  SqliteTrainStore,
+  TrainingService,
+  type AtomicIndex,
+} from '@intersoc/train';
 import type { Pipeline } from '../../pipeline/pipeline.js';
 import { pipelineReplay } from './replay.js';
 
@@ -16,6 +25,22 @@ export interface TrainingWiring {
   readonly db: SqliteDb;
   readonly stores: AuthStores;
   readonly pipeline: Pipeline;
+  /** The node's data folder: `training/atomic-index.csv` there names techniques on competence maps. */
+  readonly data?: string;
+}
+
+/** The Atomic Red Team index a node reads, if it has one (read once, on first use). */
+export function atomicIndexOf(data: string | undefined): () => AtomicIndex | undefined {
+  let index: AtomicIndex | undefined;
+  let tried = false;
+  return () => {
+    if (!tried && data !== undefined) {
+      tried = true;
+      const file = path.join(data, 'training', 'atomic-index.csv');
+      if (existsSync(file)) index = loadAtomicIndex(file);
+    }
+    return index;
+  };
 }
 
 /** Builds the training service and registers its routes. */
@@ -25,7 +50,8 @@ export function attachTraining(app: FastifyInstance, w: TrainingWiring): Trainin
     tenants: w.stores.tenants,
     users: w.stores.users,
     replay: pipelineReplay(w.pipeline),
+    atomic: atomicIndexOf(w.data),
   });
-  registerTrainingRoutes(app, { training: service });
+  registerTrainingRoutes(app, { training: service, formats: { csv: progressCsv, json: progressJson } });
   return service;
 }
