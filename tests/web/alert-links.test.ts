@@ -1,8 +1,8 @@
 /**
  * Alerts, incidents and cases know each other, on a real node with demo data: the queue gives each
  * alert its incident, an incident's alerts carry their triage state, closing every alert of an
- * incident as a false positive closes the incident with that reason, and a case shows its
- * incidents' titles.
+ * incident as a false positive closes the incident with that reason, and indicators imported
+ * after the alerts mark the alerts and incidents whose entities they name (source, TLP, confidence).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startDemoNode, USERS, type DemoNode } from './harness.js';
@@ -26,9 +26,18 @@ interface Brief {
   closedReason?: string;
   caseId?: string;
 }
+interface Intel {
+  type: string;
+  value: string;
+  id: string;
+  source?: string;
+  tlp?: string;
+  confidence?: number;
+}
 interface Queued {
-  alert: { id: string };
+  alert: { id: string; entities: { type: string; value: string }[] };
   state: { status: string };
+  intel?: Intel[];
   incident?: { id: string; title: string; status: string; caseId?: string };
 }
 
@@ -77,6 +86,65 @@ describe('alerts, incidents and cases linked', () => {
     expect(one?.incident).toMatchObject({ id: inc.id, title: inc.title, status: 'open' });
     const detail = await api<Queued>(`/api/triage/alerts/${members.body[0]?.id}`);
     expect(detail.body.incident?.id).toBe(inc.id);
+  });
+
+  it('marks alerts and incidents that known indicators name, for intelligence that arrives after them', async () => {
+    const list = await incidents();
+    // An address or domain an incident's alert names, before any intelligence is stored.
+    let target: { alert: string; incident: string; type: string; value: string } | undefined;
+    for (const inc of list) {
+      const items = (await api<{ items: Queued['alert'][] }>(`/api/incidents/${inc.id}/alerts`)).body.items;
+      for (const a of items) {
+        const e = a.entities.find(
+          (x) => x.type === 'domain' || (x.type === 'ip' && !/^(10|192\.168|172)\./.test(x.value)),
+        );
+        if (e) target = { alert: a.id, incident: inc.id, type: e.type, value: e.value };
+        if (target) break;
+      }
+      if (target) break;
+    }
+    expect(target).toBeDefined();
+    const t = target as NonNullable<typeof target>;
+    expect((await api<Queued>(`/api/triage/alerts/${t.alert}`)).body.intel).toBeUndefined();
+    const pattern = t.type === 'ip' ? `[ipv4-addr:value = '${t.value}']` : `[domain-name:value = '${t.value}']`;
+    const bundle = {
+      type: 'bundle',
+      id: 'bundle--6f0c1d52-3c3e-4f1b-9a57-2f4d3e9b8a11',
+      objects: [
+        {
+          type: 'indicator',
+          spec_version: '2.1',
+          id: 'indicator--1b0c5f8e-8d39-4c62-a3b4-6a0f0f2f6d21',
+          created: '2026-01-01T00:00:00.000Z',
+          modified: '2026-01-01T00:00:00.000Z',
+          name: 'Known bad infrastructure',
+          pattern,
+          pattern_type: 'stix',
+          valid_from: '2026-01-01T00:00:00Z',
+          confidence: 85,
+          object_marking_refs: ['marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421'],
+        },
+      ],
+    };
+    const imported = await api<{ added: number }>('/api/intel/import', {
+      method: 'POST',
+      body: JSON.stringify(bundle),
+    });
+    expect(imported.body.added).toBe(1);
+    const want = {
+      type: t.type,
+      value: t.value,
+      id: 'indicator--1b0c5f8e-8d39-4c62-a3b4-6a0f0f2f6d21',
+      tlp: 'amber',
+      confidence: 85,
+    };
+    const after = (await api<Queued>(`/api/triage/alerts/${t.alert}`)).body;
+    expect(after.intel).toEqual([expect.objectContaining(want)]);
+    expect(after.intel?.[0]?.source).toBeTruthy();
+    const queue = (await api<{ items: Queued[] }>('/api/triage/alerts?limit=5000')).body.items;
+    expect(queue.find((q) => q.alert.id === t.alert)?.intel).toEqual([expect.objectContaining(want)]);
+    const inc = (await api<{ intel?: Intel[] }>(`/api/incidents/${t.incident}`)).body;
+    expect(inc.intel).toEqual(expect.arrayContaining([expect.objectContaining(want)]));
   });
 
   it('closes an incident when every one of its alerts is closed as a false positive', async () => {

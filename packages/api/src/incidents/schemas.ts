@@ -26,6 +26,19 @@ export const RsitSchema = z
   })
   .meta({ id: 'RsitClassification' });
 
+/** An indicator of the CTI store that matches one entity of an alert or incident. */
+export const IntelMatchSchema = z
+  .object({
+    type: z.string().describe('entity type: ip, domain, url or hash'),
+    value: z.string(),
+    id: z.string().describe('the indicator (STIX id)'),
+    name: z.string().optional(),
+    source: z.string().optional(),
+    tlp: z.string().optional(),
+    confidence: z.number().optional(),
+  })
+  .meta({ id: 'IntelMatch' });
+
 /** An incident in lists: no graph or timeline. */
 export const IncidentBriefSchema = z
   .object({
@@ -101,6 +114,11 @@ export const IncidentSchema = IncidentBriefSchema.extend({
     .array(z.object({ peer: z.string(), kind: z.string(), ref: z.string(), observable: z.string(), time: z.number() }))
     .readonly()
     .describe('other SOCs whose sightings or indicators match'),
+  intel: z
+    .array(IntelMatchSchema)
+    .readonly()
+    .optional()
+    .describe("indicators of the tenant's CTI store that match the incident's entities (checked on read)"),
 }).meta({ id: 'Incident' });
 
 /** An alert as an incident keeps it. */
@@ -171,6 +189,7 @@ export const AssetInputSchema = z.object({
 
 /** Types of the shapes. */
 export type IncidentBrief = z.infer<typeof IncidentBriefSchema>;
+export type IntelMatchView = z.infer<typeof IntelMatchSchema>;
 export type IncidentView = z.infer<typeof IncidentSchema>;
 export type IncidentAlertView = z.infer<typeof IncidentAlertSchema>;
 export type IncidentCountsView = z.infer<typeof IncidentCountsSchema>;

@@ -35,6 +35,19 @@ export interface TriagedAlert {
   readonly alert: Alert;
   readonly state: AlertState;
   readonly incident?: AlertIncidentLink;
+  /** Indicators of the CTI store that match the alert's entities. */
+  readonly intel?: readonly AlertIntelMatch[];
+}
+
+/** An indicator that matches one entity of an alert. */
+export interface AlertIntelMatch {
+  readonly type: string;
+  readonly value: string;
+  readonly id: string;
+  readonly name?: string;
+  readonly source?: string;
+  readonly tlp?: string;
+  readonly confidence?: number;
 }
 
 /** A filtered listing of the alert queue, newest first. */

@@ -15,6 +15,7 @@ import { AlertSchema, SocEventSchema, TimeParam } from '../services.js';
 import type { AlertStatus, AlertTriageService, RuleService, SearchService } from '../services.js';
 import { csvList, READERS, TenantParam, WRITERS } from '../dashboard/common.js';
 import { RuleInfoSchema } from '../rules/schemas.js';
+import { IntelMatchSchema } from '../incidents/schemas.js';
 
 const STATUSES = ['new', 'acknowledged', 'closed'] as const satisfies readonly AlertStatus[];
 const StatusSchema = z.enum(STATUSES);
@@ -43,6 +44,11 @@ export const TriagedAlertSchema = z
       })
       .optional()
       .describe('the incident the alert belongs to, once the incident stage has placed it'),
+    intel: z
+      .array(IntelMatchSchema)
+      .readonly()
+      .optional()
+      .describe("indicators of the tenant's CTI store that match the alert's entities (checked on read)"),
   })
   .meta({ id: 'TriagedAlert' });
 

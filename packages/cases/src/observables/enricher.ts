@@ -48,17 +48,23 @@ export class CtiObservableEnricher implements ObservableEnricher {
     const count = this.cti.count(ctx);
     const cached = this.indexes.get(ctx.tenant);
     if (cached && cached.count === count) return cached;
-    const objects: unknown[] = [];
+    const indicators: SimpleIndicator[] = [];
     let after: string | undefined;
     for (;;) {
       const page = this.cti.query(ctx, { types: ['indicator'], limit: 1000, ...(after ? { after } : {}) });
-      for (const o of page.objects) objects.push(o.object);
+      // Each indicator names where the store got it (local, taxii, misp, feed:…) and its TLP.
+      for (const o of page.objects) {
+        for (const ind of indicatorsFromStix([o.object]).simple) {
+          const tlp = o.tlp ?? ind.tlp;
+          indicators.push({ ...ind, source: o.provenance.source, ...(tlp === undefined ? {} : { tlp }) });
+        }
+      }
       if (!page.next) break;
       after = page.next;
     }
     const byValue = new Map<string, SimpleIndicator[]>();
     const networks: TenantIndex['networks'] = [];
-    for (const ind of indicatorsFromStix(objects).simple) {
+    for (const ind of indicators) {
       if (ind.kind === 'ip' && ind.value.includes('/')) {
         const net = parseNetwork(ind.value);
         if (net) networks.push({ net, ind });

@@ -5,7 +5,7 @@
  * handling as the rest of the client.
  */
 import { ApiError, apiUrl, CSRF_HEADER, UNAUTHENTICATED_EVENT } from './client';
-import type { Page, Severity } from './types';
+import type { IntelMatch, Page, Severity } from './types';
 
 /** Incident statuses. */
 export type IncidentStatus = 'open' | 'case' | 'closed' | 'merged';
@@ -101,6 +101,8 @@ export interface Incident extends IncidentBrief {
     readonly ref: string;
     readonly observable: string;
   }[];
+  /** Indicators of the CTI store that match the incident's entities. */
+  readonly intel?: readonly IntelMatch[];
 }
 
 /** An alert of an incident. */

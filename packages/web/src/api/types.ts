@@ -59,6 +59,17 @@ export interface AlertState {
   readonly changed?: number;
 }
 
+/** An indicator of the CTI store that matches one entity of an alert or incident. */
+export interface IntelMatch {
+  readonly type: string;
+  readonly value: string;
+  readonly id: string;
+  readonly name?: string;
+  readonly source?: string;
+  readonly tlp?: string;
+  readonly confidence?: number;
+}
+
 export interface TriagedAlert {
   readonly alert: Alert;
   readonly state: AlertState;
@@ -69,6 +80,8 @@ export interface TriagedAlert {
     readonly status: 'open' | 'case' | 'closed' | 'merged';
     readonly caseId?: string;
   };
+  /** Indicators of the CTI store that match the alert's entities. */
+  readonly intel?: readonly IntelMatch[];
 }
 
 export type FieldValue = string | number | boolean | null | readonly (string | number | boolean | null)[];

@@ -11,6 +11,7 @@ import { href, Link, useRouter } from '../app/router';
 import { useSession } from '../app/session';
 import { useAsync } from '../app/use-async';
 import { SeverityBadge, StatusBadge } from '../components/badges';
+import { IntelBadge, IntelList } from '../components/intel-badge';
 import { Async } from '../components/states';
 import { techniqueUrl } from '../lib/attack';
 import { formatTime, prettyRaw } from '../lib/format';
@@ -197,11 +198,14 @@ function Body(props: { d: AlertDetail; reload: () => void }): ReactNode {
                       {en.role ? ` (${en.role})` : ''}
                     </span>{' '}
                     {en.value}
+                    <IntelBadge matches={d.intel?.filter((m) => m.type === en.type && m.value === en.value)} />
                   </Link>
                 </li>
               ))}
             </ul>
           )}
+          <h3 className="subhead">Known indicators</h3>
+          <IntelList matches={d.intel} />
           <h3 className="subhead">ATT&amp;CK</h3>
           {a.techniques.length === 0 && a.tactics.length === 0 ? (
             <p className="muted small">No ATT&amp;CK mapping.</p>

@@ -12,6 +12,7 @@ import { Link, useRouter } from '../app/router';
 import { useSession } from '../app/session';
 import type { ViewProps } from '../app/view-types';
 import { SeverityBadge, StatusBadge } from '../components/badges';
+import { IntelBadge } from '../components/intel-badge';
 import { ErrorState, Empty, Loading } from '../components/states';
 import { VirtualTable, type Column } from '../components/virtual-table';
 import {
@@ -262,6 +263,7 @@ function AlertQueue(): ReactNode {
         ) : (
           <span className="clip" title={r.row.alert.detector.ruleTitle}>
             {r.row.alert.detector.ruleTitle}
+            <IntelBadge matches={r.row.intel} />
           </span>
         ),
     },

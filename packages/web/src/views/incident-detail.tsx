@@ -12,6 +12,7 @@ import { useSession } from '../app/session';
 import { useThemeName } from '../app/theme';
 import { useAsync } from '../app/use-async';
 import { SeverityBadge, StatusBadge } from '../components/badges';
+import { IntelList } from '../components/intel-badge';
 import { Graph } from '../components/graph';
 import { Async } from '../components/states';
 import { formatCount, formatTime } from '../lib/format';
@@ -218,6 +219,12 @@ function Body(props: { incident: Incident; alerts: readonly IncidentAlert[]; rel
                   </td>
                 </tr>
               )}
+              <tr>
+                <th>Known indicators</th>
+                <td>
+                  <IntelList matches={i.intel} />
+                </td>
+              </tr>
             </tbody>
           </table>
         </section>

@@ -13,6 +13,7 @@ import { DEFAULT_TENANT, systemContext, type Config } from '@intersoc/core';
 import { registerDashboardRoutes, registerWebApp, type FederationService, type SearchService } from '@intersoc/api';
 import type { Bus } from '@intersoc/bus';
 import { openSqliteCtiStore } from '@intersoc/cti';
+import { CtiObservableEnricher } from '@intersoc/cases';
 import { SqliteIncidentStore } from '@intersoc/correlate';
 import type { RunningSource } from '@intersoc/ingest';
 import { SqliteAlertTriage, type AuthStores, type SqliteDb, type SqliteEventReader } from '@intersoc/storage';
@@ -87,7 +88,8 @@ export function attachDashboard(app: FastifyInstance, w: DashboardWiring): { fil
   registerDashboardRoutes(app, {
     search: w.search,
     // Alerts carry their incident and case; closing an incident's alerts as false positives closes it.
-    triage: triageService(triage, w.searcher, new SqliteIncidentStore(w.db)),
+    // Alerts also carry the indicators of the CTI store that match their entities.
+    triage: triageService(triage, w.searcher, new SqliteIncidentStore(w.db), new CtiObservableEnricher(cti)),
     feed: alertFeed(w.bus),
     overview: overviewService({ searcher: w.searcher, sampler, dropped: udpDropped }),
     rules,

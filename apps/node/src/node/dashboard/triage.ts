@@ -8,6 +8,8 @@ import type { AlertFeed, AlertTriageService, TriagedAlert } from '@intersoc/api'
 import type { Bus } from '@intersoc/bus';
 import type { SqliteIncidentStore } from '@intersoc/correlate';
 import type { SqliteAlertTriage } from '@intersoc/storage';
+import type { ObservableEnricher } from '@intersoc/cases';
+import { intelMatcher } from '../intel-matches.js';
 import type { Searcher } from '../search/searcher.js';
 
 /** Close reasons that say the alert was a false positive. */
@@ -16,22 +18,30 @@ const FALSE_POSITIVE = /\bfalse[\s-]?positive\b/i;
 /**
  * The queue over the store's triage table; listing (a query over alerts) runs on the searcher.
  * With the incident store, each alert carries its incident (and case), and closing the last
- * open alerts of an incident as false positives closes the incident with that reason.
+ * open alerts of an incident as false positives closes the incident with that reason; with the
+ * CTI enricher, each alert carries the indicators that match its entities.
  */
 export function triageService(
   triage: SqliteAlertTriage,
   searcher: Searcher,
   incidents?: SqliteIncidentStore,
+  intel?: ObservableEnricher,
 ): AlertTriageService {
   const withIncidents = (ctx: AuthContext, items: readonly TriagedAlert[]): TriagedAlert[] => {
-    if (!incidents || items.length === 0) return [...items];
-    const refs = incidents.incidentsOfAlerts(
+    if (items.length === 0) return [...items];
+    const refs = incidents?.incidentsOfAlerts(
       ctx,
       items.map((i) => i.alert.id),
     );
+    const match = intel ? intelMatcher(intel, ctx) : undefined;
     return items.map((i) => {
-      const incident = refs.get(i.alert.id);
-      return incident === undefined ? i : { ...i, incident };
+      const incident = refs?.get(i.alert.id);
+      const known = match?.(i.alert.entities) ?? [];
+      return {
+        ...i,
+        ...(incident === undefined ? {} : { incident }),
+        ...(known.length === 0 ? {} : { intel: known }),
+      };
     });
   };
   return {

@@ -80,14 +80,17 @@ export function attachIncidents(app: FastifyInstance, w: IncidentWiring): Attach
         });
     },
   });
+  const enricher = new CtiObservableEnricher(openSqliteCtiStore(w.db));
   const cases = new CaseService({
     store: new SqliteCaseStore(w.db),
     incidents: stage.incidents,
-    enricher: new CtiObservableEnricher(openSqliteCtiStore(w.db)),
+    enricher,
     feedback,
   });
   const nis2 = new Nis2Service(cases);
-  registerIncidentRoutes(app, { incidents: incidentApiService(stage, new SqliteAlertTriage(w.reader.db)) });
+  registerIncidentRoutes(app, {
+    incidents: incidentApiService(stage, new SqliteAlertTriage(w.reader.db), enricher),
+  });
   registerCaseRoutes(app, {
     cases: caseApiService({ cases, nis2, feedback, data: w.config.data, reloadDetectors: w.reloadDetectors }),
   });

@@ -11,11 +11,13 @@ import {
   tenantMetrics,
   type CaseService,
   type Nis2Service,
+  type ObservableEnricher,
   type SqliteFeedbackStore,
 } from '@intersoc/cases';
 import { CONFIG_ROLES, type Incident } from '@intersoc/correlate';
 import type { SqliteAlertTriage } from '@intersoc/storage';
 import { readTuning, rulesHome, writeTuning } from '../rules.js';
+import { intelMatcher } from '../intel-matches.js';
 import type { IncidentStage } from './stage.js';
 
 /** A copy without undefined members (zod's optional outputs into `exactOptionalPropertyTypes` shapes). */
@@ -34,14 +36,24 @@ export function briefOf(
 }
 
 /** The incident service of a node. */
-export function incidentApiService(stage: IncidentStage, triage?: SqliteAlertTriage): IncidentApiService {
+export function incidentApiService(
+  stage: IncidentStage,
+  triage?: SqliteAlertTriage,
+  intel?: ObservableEnricher,
+): IncidentApiService {
   const store = stage.incidents;
   return {
     list: async (ctx, q) => {
       const page = store.list(ctx, q);
       return { items: page.items.map(briefOf), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     },
-    get: async (ctx, id) => store.get(ctx, id),
+    get: async (ctx, id) => {
+      const inc = store.get(ctx, id);
+      if (!inc || !intel) return inc;
+      // The incident's entities (graph nodes) against the CTI store as it is now.
+      const known = intelMatcher(intel, ctx)(inc.graph.nodes);
+      return known.length === 0 ? inc : { ...inc, intel: known };
+    },
     alerts: async (ctx, id) => {
       const list = store.alerts(ctx, id);
       if (!triage) return list;
