@@ -7,7 +7,7 @@ module.exports = {
       comment: 'domain packages never import api, web or apps',
       severity: 'error',
       from: {
-        path: '^packages/(core|storage|bus|ingest|detect|cti|evtx|federation|simulate|correlate|cases|cascade|respond|text|privacy)/',
+        path: '^packages/(core|storage|bus|ingest|detect|cti|evtx|federation|simulate|correlate|cases|cascade|respond|text|privacy|learn)/',
       },
       // Another package is reached through its node_modules link (preserveSymlinks), a relative path through its folder.
       to: { path: '^(packages/(api|web)|apps)/|^node_modules/@intersoc/(api|web|node)/' },

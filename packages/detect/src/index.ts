@@ -63,3 +63,7 @@ export type { HuntRecord, HuntSummary, TimelineRow } from './sigma/hunt/timeline
 export { starterPackDir } from './sigma/loader/starter-pack.js';
 export { loadRuleSet, parsePlaceholders } from './sigma/loader/load-rule-set.js';
 export type { LoadedRuleSet, LoadRuleSetOptions } from './sigma/loader/load-rule-set.js';
+
+// learned models (ml/)
+export { MlDetector } from './ml/ml-detector.js';
+export type { DeployedModel, MlDetectorOptions, ModelSource } from './ml/ml-detector.js';

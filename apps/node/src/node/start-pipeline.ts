@@ -8,7 +8,7 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import { patternLimitsOf } from './cti-limits.js';
 
 /** Detector kinds the node enables by default. */
-export const DEFAULT_DETECTORS: readonly string[] = ['sigma', 'ioc'];
+export const DEFAULT_DETECTORS: readonly string[] = ['sigma', 'ioc', 'ml'];
 
 /** Starts a pipeline over `config.data`. */
 export function startPipeline(

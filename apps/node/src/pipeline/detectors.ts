@@ -39,6 +39,8 @@ const FACTORIES: Record<string, (spec: DetectorSpec) => Promise<Detector[]>> = {
   },
   // Indicators of each tenant's CTI store, with peers' trust-weighted confidence.
   ioc: async (spec) => (await import('./ioc-factory.js')).iocDetectors(spec),
+  // Each tenant's deployed models (`intersoc ml deploy`), reloaded when the registry changes.
+  ml: async (spec) => (await import('./ml-factory.js')).mlDetectors(spec),
 };
 
 /** Where Sigma correlation windows persist, so they survive a restart. */

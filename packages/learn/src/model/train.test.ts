@@ -99,5 +99,9 @@ describe('trainModel', () => {
     const benign = Float64Array.from({ length: 100 }, (_, i) => i / 100);
     const th = thresholdFor(benign, 0.05);
     expect(Array.from(benign).filter((b) => b >= th).length).toBe(5);
+    // Ties at the cut: none of the tied scores alert (fewer than allowed rather than all of them).
+    const tied = Float64Array.from({ length: 100 }, (_, i) => (i < 50 ? 0.1 : 0.3));
+    const th2 = thresholdFor(tied, 0.05);
+    expect(Array.from(tied).filter((b) => b >= th2).length).toBe(0);
   });
 });

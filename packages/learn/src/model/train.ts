@@ -31,6 +31,8 @@ export interface TrainOptions {
    * rows and the known attacks, so a threshold from the benign side finds more of them than 0.5.
    */
   readonly targetFpr?: number;
+  /** Train the classifier that names the attack class (default true; false: binary models only). */
+  readonly classifier?: boolean;
   readonly gbdt?: Partial<GbdtParams>;
   readonly iforest?: Partial<IforestParams>;
   readonly logreg?: Partial<LogregParams>;
@@ -114,6 +116,7 @@ export function trainModel(data: Dataset, o: TrainOptions, source: TrainingSourc
   const valid = subset(labelled, split.valid);
   const isAttack = (y: Int32Array): Int32Array => Int32Array.from(y, (k) => (k === benign ? 0 : 1));
   const attackClasses = schema.classes.map((_, i) => i).filter((i) => i !== benign);
+  const classify = o.classifier !== false && attackClasses.length > 1;
   const log = o.log ?? (() => undefined);
   let detector: ScorerJson;
   let classifier: ScorerJson | undefined;
@@ -128,7 +131,7 @@ export function trainModel(data: Dataset, o: TrainOptions, source: TrainingSourc
     detector = { type: 'trees', ensemble: ensembleToJson(r.ensemble) };
     rounds = { detector: r.rounds };
     params = { ...p };
-    if (attackClasses.length > 1) {
+    if (classify) {
       const tr = only(train, attackClasses);
       const va = only(valid, attackClasses);
       // The classifier only names attacks; rare classes need small leaves to be named at all.
@@ -151,7 +154,7 @@ export function trainModel(data: Dataset, o: TrainOptions, source: TrainingSourc
     const m = trainLogreg(train.x, train.rows, train.cols, isAttack(train.y), 2, p);
     detector = { type: 'logreg', model: logregToJson(m) };
     params = { ...p };
-    if (attackClasses.length > 1) {
+    if (classify) {
       const tr = only(train, attackClasses);
       const c = trainLogreg(
         tr.d.x,
@@ -230,9 +233,10 @@ export function thresholdFor(sortedBenign: Float64Array, fpr: number): number {
   if (allowed >= n) return sortedBenign[0] as number;
   const below = sortedBenign[n - allowed - 1] as number;
   const above = allowed > 0 ? (sortedBenign[n - allowed] as number) : Infinity;
-  // Just above the highest benign score that must stay quiet.
-  if (above === Infinity) return below + Math.max(1e-12, Math.abs(below) * 1e-9);
-  return above > below ? (below + above) / 2 : above;
+  // Between the highest benign score that must stay quiet and the next; when they tie, just
+  // above the tie, so that fewer rows than allowed alert rather than every tied one.
+  if (above > below && above !== Infinity) return (below + above) / 2;
+  return below + Math.max(1e-12, Math.abs(below) * 1e-9);
 }
 
 /** The figures kept with a model (the confusion matrix too: it is small). */
