@@ -176,7 +176,7 @@ export class NodePrivacy {
       },
       record: (ctx) => {
         requireRole(ctx, ['admin']);
-        return recordOfProcessing(this.config);
+        return recordOfProcessing(this.config, ctx.tenant);
       },
       inventory: (ctx) => Inventory.of(this.config, ctx.tenant).fields.map((f) => ({ ...f })),
     };

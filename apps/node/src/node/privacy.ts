@@ -166,26 +166,30 @@ export async function eraseForSubject(
   }
 }
 
-/** The Art. 30 record from configuration, peers and tenants. */
-export function recordOfProcessing(config: Config): ProcessingRecord {
+/**
+ * The Art. 30 record from configuration, peers and tenants; for one tenant (`only`), its own
+ * retention and extensions, and the peers only when the federation acts for it.
+ */
+export function recordOfProcessing(config: Config, only?: string): ProcessingRecord {
   const nodeDb = openDatabase(path.join(config.data, NODE_DB_FILE));
   try {
     const fed = loadFederationConfig(config.data);
     const hasPeers =
       nodeDb.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'peers'").get() !== undefined;
-    const peers = hasPeers
-      ? new PeerStore(nodeDb).list().map((p) => ({
-          name: p.name,
-          organisation: `${p.sector}, ${p.country}`,
-          status: p.status,
-          policy:
-            `objects an analyst shares, under TLP and MISP distribution (unmarked = TLP:${fed.unmarkedTlp.toUpperCase()}, default distribution ${fed.defaultDistribution})` +
-            `; communities ${p.communities.join(', ') || '(none)'}; personal data: ${Object.entries(fed.privacy.kinds)
-              .map(([k, a]) => `${k} ${a}`)
-              .join(', ')}, free text ${fed.privacy.freeText}`,
-        }))
-      : [];
-    return processingRecord(config, peers, tenantsOf(nodeDb, undefined));
+    const peers =
+      hasPeers && (only === undefined || only === fed.tenant)
+        ? new PeerStore(nodeDb).list().map((p) => ({
+            name: p.name,
+            organisation: `${p.sector}, ${p.country}`,
+            status: p.status,
+            policy:
+              `objects an analyst shares, under TLP and MISP distribution (unmarked = TLP:${fed.unmarkedTlp.toUpperCase()}, default distribution ${fed.defaultDistribution})` +
+              `; communities ${p.communities.join(', ') || '(none)'}; personal data: ${Object.entries(fed.privacy.kinds)
+                .map(([k, a]) => `${k} ${a}`)
+                .join(', ')}, free text ${fed.privacy.freeText}`,
+          }))
+        : [];
+    return processingRecord(config, peers, only === undefined ? tenantsOf(nodeDb, undefined) : [only]);
   } finally {
     nodeDb.close();
   }

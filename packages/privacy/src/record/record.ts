@@ -35,7 +35,7 @@ export function processingRecord(
   peers: readonly RecipientPeer[],
   tenants: readonly string[],
 ): ProcessingRecord {
-  const inv = Inventory.of(config, 'default');
+  const inv = Inventory.of(config, '');
   const perTenant: Record<string, number | undefined> = {};
   for (const t of tenants) perTenant[t] = config.storage.tenants[t]?.retentionDays ?? config.storage.retentionDays;
   const extra = tenants.flatMap((t) =>
