@@ -32,7 +32,7 @@ export interface TrainingApiService {
   solution(ctx: AuthContext, run: string, level: string): SolutionOut;
   report(ctx: AuthContext, run: string): ReportOut;
   actions(ctx: AuthContext, run: string): readonly unknown[];
-  competence(ctx: AuthContext, trainee: string): object;
+  competence(ctx: AuthContext, trainee: string): Promise<object>;
   progress(ctx: AuthContext, trainee?: string): readonly ProgressRunOut[];
 }
 
@@ -148,7 +148,10 @@ export function registerTrainingRoutes(
       },
     },
     async (request) =>
-      training.competence(scopeFor(request, request.query.tenant), request.params.trainee) as Record<string, unknown>,
+      (await training.competence(scopeFor(request, request.query.tenant), request.params.trainee)) as Record<
+        string,
+        unknown
+      >,
   );
 
   app.get(

@@ -369,10 +369,11 @@ export class TrainingService {
   }
 
   /** A trainee's competence map over ATT&CK and the next exercise to play. */
-  competence(ctx: AuthContext, trainee: string): CompetenceMap {
+  async competence(ctx: AuthContext, trainee: string): Promise<CompetenceMap> {
     requireRole(ctx, TRAINING_ROLES);
     const instructor = ctx.roles.some((r) => INSTRUCTOR_ROLES.includes(r));
     if (!instructor && trainee !== ctx.user) throw new AppError('NOT_FOUND', `no trainee ${trainee}`);
+    if (!(await this.deps.users.get(ctx, trainee))) throw new AppError('NOT_FOUND', `no trainee ${trainee}`);
     const played: PlayedRun[] = [];
     const seen = new Set<string>();
     for (const r of this.deps.store.runs(ctx)) {
