@@ -146,7 +146,7 @@ describe('SIGKILL while ingesting', () => {
       totalAcked += acked.length * 100;
     }
     expect(stored(dir, 'message:crashr*')).toBeGreaterThanOrEqual(totalAcked);
-  }, 240_000);
+  }, 420_000);
 });
 
 describe('a second writer on a served data folder', () => {

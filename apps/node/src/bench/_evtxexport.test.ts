@@ -37,7 +37,7 @@ describe('evtxexport error output', () => {
 });
 
 describe('big files of corpus chunks (corpus)', { tags: ['corpus'] }, () => {
-  it.skipIf(!existsSync(readable))('hold exactly the records of their chunks', () => {
+  it.skipIf(!existsSync(readable))('hold exactly the records of their chunks', { tags: ['corpus'] }, () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-evtx-file-'));
     try {
       const source = gunzipSync(readFileSync(readable));
