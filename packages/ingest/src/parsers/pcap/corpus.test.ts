@@ -8,6 +8,16 @@ import { CIC_FEATURES } from './flows.js';
 import { captureFlows, flowEvent } from './index.js';
 
 const DIR = path.join(CORPORA, 'network/mordor-pcaps');
+const HEADER = path.join(CORPORA, 'ml/cicids2017-improved-sample/data_header_reference.csv');
+
+describe.skipIf(!existsSync(HEADER))('pcap features: the CIC-IDS2017 (improved) columns', { tags: ['corpus'] }, () => {
+  it('names every numeric column of the training CSVs, in their order', () => {
+    const columns = readFileSync(HEADER, 'utf8').trim().split(',');
+    const identity = new Set(['id', 'Flow ID', 'Src IP', 'Src Port', 'Dst IP', 'Dst Port', 'Protocol', 'Timestamp']);
+    const labels = new Set(['Label', 'Attempted Category']);
+    expect(columns.filter((c) => !identity.has(c) && !labels.has(c))).toEqual([...CIC_FEATURES]);
+  });
+});
 
 /** Frames counted by walking record headers only (pcap) or enhanced packet blocks (pcapng). */
 function walkFrames(b: Buffer): number {
