@@ -21,7 +21,7 @@ export function recordParamsOf(url: string): string[] {
 
 /** Values for the parameters of routes under a prefix, taken from the owner's records. */
 const FILLS: readonly [RegExp, (ids: Record<string, string>, d: TenantData) => Record<string, string>][] = [
-  [/^\/api\/events\/:id$/, (i) => ({ id: i['eventId'] ?? '' })],
+  [/^\/api\/events\/:id(\/process-tree)?$/, (i) => ({ id: i['eventId'] ?? '' })],
   [/^\/api\/triage\/alerts\/:id$/, (i) => ({ id: i['alertId'] ?? '' })],
   [/^\/api\/incidents\/:id/, (i) => ({ id: i['incidentId'] ?? '' })],
   [

@@ -147,6 +147,48 @@ describe('alerts, incidents and cases linked', () => {
     expect(inc.intel).toEqual(expect.arrayContaining([expect.objectContaining(want)]));
   });
 
+  it('builds the process tree around a process start: parent, children, siblings, one node per start', async () => {
+    // Process starts that carry a GUID, and one whose parent's start is among them.
+    const r = await api<{ items: { id: string; time: number; ecs: Record<string, string | number> }[] }>(
+      `/api/events?limit=1000&q=${encodeURIComponent('event.action:process-created AND process.entity_id:*')}`,
+    );
+    const byGuid = new Map(r.body.items.map((e) => [e.ecs['process.entity_id'], e]));
+    const child = r.body.items.find((e) => byGuid.has(e.ecs['process.parent.entity_id'] ?? ''));
+    expect(child).toBeDefined();
+    const c = child as NonNullable<typeof child>;
+    const parentEvent = byGuid.get(c.ecs['process.parent.entity_id'] ?? '') as NonNullable<typeof child>;
+    interface TreeNode {
+      key: string;
+      observed: boolean;
+      pid?: number;
+      eventIds: string[];
+      alerts: { id: string }[];
+    }
+    interface Tree {
+      host: string;
+      process: TreeNode;
+      parents: TreeNode[];
+      children: TreeNode[];
+      siblings: TreeNode[];
+    }
+    const tree = (await api<Tree>(`/api/events/${c.id}/process-tree`)).body;
+    expect(tree.host).toBe(c.ecs['host.name']);
+    expect(tree.process.key).toBe(c.ecs['process.entity_id']);
+    expect(tree.process.eventIds).toContain(c.id);
+    expect(tree.parents[0]).toMatchObject({ key: parentEvent.ecs['process.entity_id'], observed: true });
+    expect(tree.parents[0]?.eventIds).toContain(parentEvent.id);
+    // The simulator writes a Security 4688 twin of each Sysmon 1: one node holds both events.
+    expect(tree.process.eventIds).toHaveLength(2);
+    // Seen from the parent: this process among its children, and the same family as the siblings.
+    const up = (await api<Tree>(`/api/events/${parentEvent.id}/process-tree`)).body;
+    const kids = up.children.map((n) => n.key);
+    expect(kids).toContain(tree.process.key);
+    expect([...tree.siblings.map((n) => n.key), tree.process.key].sort()).toEqual([...kids].sort());
+    expect(up.children.every((n) => n.eventIds.length >= 1)).toBe(true);
+    // Unknown ids are 404; another tenant's event is not found either (the sweep checks that).
+    expect((await api(`/api/events/${'0'.repeat(32)}/process-tree`)).status).toBe(404);
+  });
+
   it('closes an incident when every one of its alerts is closed as a false positive', async () => {
     const list = await incidents();
     // A small open incident: close all but one of its alerts, then the last.

@@ -24,6 +24,7 @@ import {
   SocEventSchema,
 } from '../services.js';
 import type { DeadLetter } from '../services.js';
+import { registerProcessTreeRoute } from './process-tree.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -150,6 +151,8 @@ export async function registerEventRoutes(app: ApiApp, deps: RouteDeps): Promise
       return event;
     },
   );
+
+  registerProcessTreeRoute(app, { search });
 
   app.get(
     '/api/alerts',
