@@ -84,3 +84,5 @@ export { competenceMap } from './competence/map.js';
 export type { Candidate, CompetenceMap, PlayedRun, TacticCompetence, TechniqueCompetence } from './competence/map.js';
 export { PROGRESS_COLUMNS, progressCsv, progressJson } from './scoring/export.js';
 export type { ProgressRun } from './scoring/export.js';
+export { exerciseFromIncident } from './scenario/incident.js';
+export type { IncidentFacts, IncidentRecord } from './scenario/incident.js';

@@ -6,6 +6,9 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { systemContext } from '@intersoc/core';
 import { EVENTS_DB_FILE, NODE_DB_FILE, openDatabase } from '@intersoc/storage';
 import { SqliteTrainStore } from '@intersoc/train';
+import { configFor } from '../node/options.js';
+import { withIncidents } from '../node/incidents/offline.js';
+import { register as registerDemo } from './demo.js';
 import { openNodeAuthStores } from '../node/audit-keys.js';
 import { register } from './training.js';
 
@@ -182,4 +185,32 @@ describe('intersoc training (the contract)', () => {
       score: 30,
     });
   }, 120_000);
+
+  it('makes an exercise from a closed incident: renamed events, the confirmed facts as answers', async () => {
+    await addUsers(['ida']);
+    const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const program = new Command('intersoc').exitOverride();
+    registerDemo(program);
+    await program.parseAsync(['node', 'intersoc', 'demo', '--hours', '1', '--seed', '7', '--data', dir, '--json']);
+    quiet.mockRestore();
+    const ctx = systemContext('default');
+    const inc = withIncidents(configFor({ data: dir }), ({ stage }) => {
+      const first = stage.incidents.list(ctx, {}).items.find((i) => i.hosts.length > 1 && i.users.length > 0);
+      if (first) stage.incidents.setStatus(ctx, [first.id], 'closed');
+      return first;
+    });
+    expect(inc).toBeDefined();
+    const made = await training(['from-incident', String(inc?.id)]);
+    expect(made['levels']).toBe(5);
+    const start = await training(['start', String(made['id']), '--trainee', 'ida']);
+    expect(start['replayed']).toBeGreaterThan(0);
+    const db = openDatabase(path.join(dir, NODE_DB_FILE));
+    const truth = new SqliteTrainStore(db).run(String(start['run']))?.state.truth;
+    db.close();
+    expect(truth?.attack_hosts).toHaveLength(inc?.hosts.length ?? -1);
+    for (const h of inc?.hosts ?? []) expect(truth?.attack_hosts).not.toContain(h);
+    const run = String(start['run']);
+    expect(await training(['answer', run, '3', ...(inc?.hosts ?? [])])).toMatchObject({ correct: false });
+    expect(await training(['answer', run, '3', ...(truth?.attack_hosts ?? [])])).toMatchObject({ correct: true });
+  }, 180_000);
 });

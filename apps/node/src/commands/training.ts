@@ -10,8 +10,25 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError, systemContext } from '@intersoc/core';
-import { NODE_DB_FILE, openDatabase, readWriterInfo, type SqliteDb } from '@intersoc/storage';
-import { progressCsv, progressJson, SqliteTrainStore, TrainingService, type ReplaySink } from '@intersoc/train';
+import {
+  EVENTS_DB_FILE,
+  NODE_DB_FILE,
+  openDatabase,
+  openEventReader,
+  readWriterInfo,
+  type SqliteDb,
+} from '@intersoc/storage';
+import {
+  exerciseFromIncident,
+  progressCsv,
+  progressJson,
+  SqliteTrainStore,
+  TrainingService,
+  type IncidentRecord,
+  type ReplaySink,
+} from '@intersoc/train';
+import { withIncidents } from '../node/incidents/offline.js';
+import { createHydrator } from '../pipeline/hydrator.js';
 import { atomicIndexOf } from '../node/training/attach.js';
 import { openNodeAuthStores } from '../node/audit-keys.js';
 import { configFor, dataOptions, tenantArg, workerCount, type DataFlags } from '../node/options.js';
@@ -115,6 +132,53 @@ export function register(program: Command): void {
         out,
         `exercise ${out.id}: ${out.title} (${out.levels} levels)${out.notes.map((n) => `\n  note: ${n}`).join('')}`,
       );
+    });
+
+  dataOptions(training.command('from-incident').argument('<incident>'))
+    .option('--tenant <name>', "the incident's tenant")
+    .description(
+      'make an exercise from a closed incident: its events replayed renamed, its confirmed facts the answers',
+    )
+    .action(async (id: string, flags: Flags) => {
+      const config = configFor(flags);
+      const ctx = systemContext(tenantArg(flags.tenant, config));
+      const { facts, eventIds } = withIncidents(
+        config,
+        ({ stage }) => {
+          const inc = stage.incidents.get(ctx, id);
+          if (!inc) throw new AppError('NOT_FOUND', `no incident ${id}`);
+          const alerts = [...stage.incidents.alerts(ctx, id)].sort((a, b) => a.time - b.time);
+          const firstHost = alerts.flatMap((a) => a.entities.filter((e) => e.type === 'host')).at(0)?.value;
+          const label = new Map<string, string>();
+          for (const a of alerts) for (const e of a.eventIds) if (a.techniques[0]) label.set(e, a.techniques[0]);
+          return {
+            facts: {
+              id: inc.id,
+              title: inc.title,
+              status: inc.status,
+              hosts: inc.hosts,
+              users: inc.users,
+              techniques: alerts.flatMap((a) => a.techniques).filter((t, i, all) => all.indexOf(t) === i),
+              ...(firstHost === undefined ? {} : { firstHost }),
+            },
+            eventIds: label,
+          };
+        },
+        false,
+      );
+      const reader = openEventReader(path.join(config.data, EVENTS_DB_FILE), createHydrator());
+      const records: IncidentRecord[] = [];
+      try {
+        for (const [eventId, technique] of eventIds) {
+          const e = reader.getEvent(ctx, eventId);
+          if (e) records.push({ format: e.source.format, record: e.raw, label: technique });
+        }
+      } finally {
+        reader.close();
+      }
+      const exercise = exerciseFromIncident(facts, records);
+      const out = await withService(flags, (s) => s.importExercise(ctx, exercise));
+      print(flags, out, `exercise ${out.id}: ${out.title} (${out.levels} levels, ${records.length} events)`);
     });
 
   dataOptions(training.command('export').argument('<exercise>'))
