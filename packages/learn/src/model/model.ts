@@ -15,6 +15,7 @@ import {
 } from '../logreg/logreg.js';
 import type { IsolationForest } from '../iforest/iforest.js';
 import type { FeatureSpec, Schema } from '../data/dataset.js';
+import { compileMargins, type CompiledMargins } from '../trees/compile.js';
 import { featureValue } from '../data/dataset.js';
 import {
   applyLink,
@@ -105,12 +106,27 @@ export function ensembleFromJson(j: EnsembleJson): TreeEnsemble {
 }
 
 type Scorer =
-  { type: 'trees'; e: TreeEnsemble } | { type: 'iforest'; f: IsolationForest } | { type: 'logreg'; m: LogisticModel };
+  | { type: 'trees'; e: TreeEnsemble; m: CompiledMargins | undefined }
+  | { type: 'iforest'; f: IsolationForest }
+  | { type: 'logreg'; m: LogisticModel };
 
 function scorerOf(j: ScorerJson): Scorer {
-  if (j.type === 'trees') return { type: 'trees', e: ensembleFromJson(j.ensemble) };
+  if (j.type === 'trees') {
+    const e = ensembleFromJson(j.ensemble);
+    return { type: 'trees', e, m: compileMargins(e) };
+  }
   if (j.type === 'iforest') return { type: 'iforest', f: iforestFromJson(j.forest) };
   return { type: 'logreg', m: logregFromJson(j.model) };
+}
+
+/** Raw margins through the compiled function when there is one. */
+function treeMargins(
+  s: { e: TreeEnsemble; m: CompiledMargins | undefined },
+  x: ArrayLike<number>,
+  out: Float64Array,
+  offset: number,
+): Float64Array {
+  return s.m ? s.m(x, offset, out) : margins(s.e, x, out, offset);
 }
 
 /** Number of output values a scorer writes. */
@@ -155,7 +171,7 @@ export class Model {
       const pr = logregProba(d.m, x, offset, this.out);
       return 1 - (pr[0] as number);
     }
-    const m = applyLink(d.e, margins(d.e, x, this.out, offset));
+    const m = applyLink(d.e, treeMargins(d, x, this.out, offset));
     if (d.e.link === 'softmax') return 1 - (m[0] as number);
     return m[0] as number;
   }
@@ -173,7 +189,7 @@ export class Model {
     const c = this.classifier;
     if (!c) return this.attackClasses.length === 1 ? (this.attackClasses[0] as string) : 'anomaly';
     let pr: Float64Array;
-    if (c.type === 'trees') pr = applyLink(c.e, margins(c.e, x, this.cout, offset));
+    if (c.type === 'trees') pr = applyLink(c.e, treeMargins(c, x, this.cout, offset));
     else if (c.type === 'logreg') pr = logregProba(c.m, x, offset, this.cout);
     else return 'anomaly';
     if (c.type === 'trees' && c.e.link === 'sigmoid') {
