@@ -31,6 +31,7 @@ export interface TrainingApiService {
   hint(ctx: AuthContext, run: string, level: string): HintOut;
   solution(ctx: AuthContext, run: string, level: string): SolutionOut;
   report(ctx: AuthContext, run: string): ReportOut;
+  view(ctx: AuthContext, run: string): z.infer<typeof RunViewSchema>;
   actions(ctx: AuthContext, run: string): readonly unknown[];
   competence(ctx: AuthContext, trainee: string): Promise<object>;
   progress(ctx: AuthContext, trainee?: string): readonly ProgressRunOut[];
@@ -121,6 +122,29 @@ const ReportSchema = z.object({
   levels: z.array(LevelReportSchema).readonly(),
 });
 type ReportOut = z.infer<typeof ReportSchema>;
+
+const RunViewSchema = z.object({
+  run: z.string(),
+  title: z.string(),
+  tenant: z.string(),
+  trainee: z.string(),
+  levels: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      type: z.string(),
+      max: z.number(),
+      content: z.string(),
+      options: z.array(z.string()).optional(),
+      hints: z.number(),
+      hintsTaken: z.number(),
+      solved: z.boolean(),
+      score: z.number(),
+    }),
+  ),
+  score: z.number(),
+  max: z.number(),
+});
 
 const Id = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'not an id');
 const RunParams = z.object({ run: Id });
@@ -289,6 +313,20 @@ export function registerTrainingRoutes(
       },
     },
     async (request) => ({ items: training.runs(scopeFor(request, request.query.tenant)) }),
+  );
+
+  app.get(
+    '/api/training/runs/:run',
+    {
+      config: { access: PLAYERS },
+      schema: {
+        tags: ['training'],
+        summary: "A run as its trainee plays it: each level's text in the trainee's names, options, hints left, scores",
+        params: RunParams,
+        response: { 200: RunViewSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => training.view(authOf(request), request.params.run),
   );
 
   app.get(

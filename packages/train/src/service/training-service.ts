@@ -301,6 +301,57 @@ export class TrainingService {
     return { ...reportOf(ex.levels, actions), run: run.id, trainee: run.trainee, tenant: run.trainingTenant };
   }
 
+  /** A run as its trainee plays it: every level's text (in the trainee's names), options, hints left, and the report. */
+  view(
+    ctx: AuthContext,
+    runId: string,
+  ): {
+    run: string;
+    title: string;
+    tenant: string;
+    trainee: string;
+    levels: {
+      id: string;
+      title: string;
+      type: string;
+      max: number;
+      content: string;
+      options?: string[];
+      hints: number;
+      hintsTaken: number;
+      solved: boolean;
+      score: number;
+    }[];
+    score: number;
+    max: number;
+  } {
+    const { run, ex, actions } = this.load(ctx, runId);
+    const rep = reportOf(ex.levels, actions);
+    return {
+      run: run.id,
+      title: ex.title,
+      tenant: run.trainingTenant,
+      trainee: run.trainee,
+      levels: ex.levels.map((l, i) => {
+        const r = rep.levels[i];
+        return {
+          id: l.id,
+          title: l.title,
+          type: l.type,
+          max: maxOf(l),
+          content: this.textFor(run, l.content),
+          ...(l.type === 'choice' ? { options: [...l.options] } : {}),
+          hints: isScored(l) ? l.hints.length : 0,
+          hintsTaken: r?.hints ?? 0,
+          solved: r?.solved ?? false,
+          score: r?.score ?? 0,
+        };
+      }),
+      score: rep.score,
+      max: rep.max,
+    };
+  }
+
   /** Every action of a run (the instructor's record of what the trainee did). */
   actions(ctx: AuthContext, runId: string): RunAction[] {
     requireRole(ctx, INSTRUCTOR_ROLES);

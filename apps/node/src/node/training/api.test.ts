@@ -225,6 +225,11 @@ describe('training through the API', () => {
       ['5', 11, 15, 1, 2, true],
       ['6', 0, 25, 0, 1, true],
     ]);
+    const view = await call('tim', 'GET', `/api/training/runs/${run}`);
+    expect(view.body).toMatchObject({ score: 38, max: 70, tenant });
+    const levels = view.body['levels'] as Record<string, unknown>[];
+    expect(levels[3]).toMatchObject({ type: 'choice', options: ['execution', 'exfiltration', 'initial-access'] });
+    expect(levels[2]).toMatchObject({ hints: 2, hintsTaken: 1, solved: true, score: 17 });
     // The instructor sees the same, and every action.
     expect((await call('ines', 'GET', `/api/training/runs/${run}/report`)).body).toMatchObject({ score: 38 });
     const actions = (await call('ines', 'GET', `/api/training/runs/${run}/actions`)).body['items'] as unknown[];
