@@ -152,6 +152,14 @@ export const VIEWS: readonly ViewDef[] = [
     component: lazy(() => import('../views/cascade')),
   },
   {
+    id: 'training',
+    path: '/training',
+    title: 'Training',
+    group: 'Node',
+    key: 'y',
+    component: lazy(() => import('../views/training')),
+  },
+  {
     id: 'health',
     path: '/health',
     title: 'Health',
