@@ -46,6 +46,8 @@ export const BODIES: Readonly<Record<string, unknown>> = {
   'POST /api/feedback/suggestions/:sid': { accept: true },
   'PUT /api/cascade/graphs/:name': { format: 'json', content: { dependencies: [{ source: 'taken', target: 'over' }] } },
   'DELETE /api/cascade/graphs/:name': undefined,
+  'POST /api/ml/models/:name/deploy': {},
+  'POST /api/ml/models/:name/retire': {},
   'POST /api/reports/:id/review': { decisions: [{ item: 'i1', decision: 'reject' }], add: [] },
   'POST /api/reports/:id/publish': undefined,
   'DELETE /api/reports/:id': undefined,

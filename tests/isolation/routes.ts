@@ -49,6 +49,7 @@ const FILLS: readonly [RegExp, (ids: Record<string, string>, d: TenantData) => R
   [/^\/api\/feedback\/suggestions\/:sid$/, (i) => ({ sid: i['suggestionId'] ?? '' })],
   [/^\/api\/cascade\/graphs\/:name/, (i) => ({ name: i['cascadeGraph'] ?? '' })],
   [/^\/api\/reports\/:id/, (i) => ({ id: i['reportId'] ?? '' })],
+  [/^\/api\/ml\/models\/:name/, (i) => ({ name: i['modelName'] ?? '' })],
   [/^\/api\/respond\/playbooks\/:id/, (i) => ({ id: i['playbookId'] ?? '' })],
   [
     /^\/api\/respond\/runs\/:id/,

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigSchema, DEFAULT_TENANT, systemContext } from '@intersoc/core';
 import { cardOf, initIdentity } from '@intersoc/federation';
-import { startNode, type RunningNode } from '@intersoc/node';
+import { deployModel, startNode, trainAndStore, type RunningNode } from '@intersoc/node';
 import { NODE_DB_FILE, openDatabase, openSqliteAuthStores } from '@intersoc/storage';
 import { call, until, type Caller } from './http.js';
 
@@ -342,6 +342,27 @@ export async function ingestMore(d: TenantData): Promise<string[]> {
   return [];
 }
 
+/**
+ * A small flow model per tenant, trained as `intersoc ml train` does (models have no create
+ * route), named after the tenant's marker.
+ */
+function seedModel(dir: string, d: TenantData): void {
+  const lines = ['Flow Duration,Total Fwd Packet,Label'];
+  for (let i = 0; i < 200; i++)
+    lines.push(i % 4 === 0 ? `${5_000_000 + i},${200 + i},DoS` : `${1000 + i * 37},${2 + (i % 9)},BENIGN`);
+  const file = path.join(dir, `${d.mark}-flows.csv`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const db = openDatabase(path.join(dir, NODE_DB_FILE));
+  try {
+    const ctx = systemContext(d.tenant);
+    d.ids['modelName'] = `${d.mark}-model`;
+    trainAndStore(ctx, db, { name: d.ids['modelName'], files: [file], algorithm: 'gbdt', rounds: 5 });
+    deployModel(ctx, db, d.ids['modelName']);
+  } finally {
+    db.close();
+  }
+}
+
 /** Starts the node and seeds both tenants. */
 export async function createWorld(): Promise<World> {
   const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-isolation-'));
@@ -368,6 +389,7 @@ export async function createWorld(): Promise<World> {
   }
   try {
     for (const tenant of TENANTS) await seedTenant(t[tenant], peerCard);
+    for (const tenant of TENANTS) seedModel(dir, t[tenant]);
   } catch (err) {
     await node.close();
     throw err;

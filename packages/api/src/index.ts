@@ -30,6 +30,10 @@ export type { ResponseView } from './privacy/view-hook.js';
 export { registerPrivacyRoutes } from './privacy/routes.js';
 export type { PrivacyApiService, ReidentificationView } from './privacy/routes.js';
 
+// learned detection models
+export { ModelDetailSchema, ModelSummarySchema, registerMlRoutes } from './ml/routes.js';
+export type { MlApiService } from './ml/routes.js';
+
 // forecasts, early warnings and next steps
 export { registerForecastRoutes } from './forecast/routes.js';
 export type { ForecastApiService } from './forecast/schemas.js';

@@ -22,6 +22,7 @@ import { createHydrator } from '../pipeline/hydrator.js';
 import { attachDashboard } from './dashboard/attach.js';
 import { attachIncidents } from './incidents/attach.js';
 import { attachForecasts } from './forecast/attach.js';
+import { attachMl } from './ml/attach.js';
 import { attachCascade } from './cascade/attach.js';
 import { attachRespond } from './respond/attach.js';
 import { attachText } from './text/attach.js';
@@ -207,6 +208,8 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
       onWarning: (x) => logger.warn({ stage: 'forecast', series: x.series }, x.message),
     });
     closers.push(async () => forecasts.close());
+    // Learned detection models: list, show, deploy, retire (the registry in the main database).
+    attachMl(app, db);
     // Cascades across sectors: incident impact, what-if, warnings to and from peer SOCs.
     const cascade = attachCascade(app, {
       config,

@@ -1,0 +1,136 @@
+/**
+ * @module
+ * Learned detection models of the caller's tenant: `GET /api/ml/models` (every version),
+ * `GET /api/ml/models/:name` (one version with its parameters, training record and features),
+ * `POST /api/ml/models/:name/deploy` (run a version as the tenant's detector; the node's parse
+ * workers pick it up within seconds) and `POST /api/ml/models/:name/retire`. Viewers read,
+ * analysts and admins deploy and retire; every call is scoped to the caller's tenant.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AuthContext } from '@intersoc/core';
+import { noteAudit, scopeFor } from '../access/request-state.js';
+import { READERS, TenantParam, WRITERS } from '../dashboard/common.js';
+import { ERROR_RESPONSES } from '../internal/app-types.js';
+import type { ApiApp } from '../internal/app-types.js';
+
+/** A model version as the API shows it. */
+export const ModelSummarySchema = z.object({
+  name: z.string(),
+  version: z.number().int(),
+  algorithm: z.string(),
+  status: z.enum(['trained', 'deployed', 'retired']),
+  created: z.number(),
+  deployed: z.number().optional(),
+  features: z.number().int(),
+  classes: z.array(z.string()).readonly(),
+  benign: z.string(),
+  threshold: z.number(),
+  dataHash: z.string().optional(),
+  metrics: z.record(z.string(), z.unknown()),
+});
+
+/** One version in full (without its trees). */
+export const ModelDetailSchema = ModelSummarySchema.extend({
+  params: z.record(z.string(), z.unknown()),
+  training: z.record(z.string(), z.unknown()),
+  targetFpr: z.number().optional(),
+  schema: z.object({
+    label: z.string(),
+    benign: z.string(),
+    classes: z.array(z.string()).readonly(),
+    features: z.array(z.object({ name: z.string(), kind: z.string() })).readonly(),
+  }),
+});
+
+type Summary = z.infer<typeof ModelSummarySchema>;
+type Detail = z.infer<typeof ModelDetailSchema>;
+
+/** What the routes need from the node (the model registry). */
+export interface MlApiService {
+  list(ctx: AuthContext): Promise<readonly Summary[]>;
+  show(ctx: AuthContext, name: string, version?: number): Promise<Detail>;
+  deploy(ctx: AuthContext, name: string, version?: number): Promise<Summary>;
+  retire(ctx: AuthContext, name: string, version?: number): Promise<{ retired: number }>;
+}
+
+const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'not a model name');
+const Version = z.coerce.number().int().min(1).max(1_000_000);
+
+/** Registers the model routes. */
+export function registerMlRoutes(fastify: FastifyInstance, deps: { readonly ml: MlApiService }): void {
+  const app = fastify as unknown as ApiApp;
+  const { ml } = deps;
+
+  app.get(
+    '/api/ml/models',
+    {
+      config: { access: READERS },
+      schema: {
+        tags: ['ml'],
+        summary: "The tenant's model versions with their status and validation figures",
+        querystring: z.object(TenantParam),
+        response: { 200: z.object({ items: z.array(ModelSummarySchema).readonly() }), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => ({ items: await ml.list(scopeFor(request, request.query.tenant)) }),
+  );
+
+  app.get(
+    '/api/ml/models/:name',
+    {
+      config: { access: READERS },
+      schema: {
+        tags: ['ml'],
+        summary: 'One model version (the newest by default): parameters, training record, features, metrics',
+        params: z.object({ name: Name }),
+        querystring: z.object({ version: Version.optional(), ...TenantParam }),
+        response: { 200: ModelDetailSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => ml.show(scopeFor(request, request.query.tenant), request.params.name, request.query.version),
+  );
+
+  app.post(
+    '/api/ml/models/:name/deploy',
+    {
+      config: { access: WRITERS, audit: 'ml.deploy' },
+      schema: {
+        tags: ['ml'],
+        summary: "Run a version (the newest by default) as the tenant's detector; the name's earlier one stops",
+        params: z.object({ name: Name }),
+        querystring: z.object(TenantParam),
+        body: z.object({ version: Version.optional() }).strict(),
+        response: { 200: ModelSummarySchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const r = await ml.deploy(scopeFor(request, request.query.tenant), request.params.name, request.body.version);
+      noteAudit(request, { target: `model ${r.name}`, details: { version: r.version } });
+      return r;
+    },
+  );
+
+  app.post(
+    '/api/ml/models/:name/retire',
+    {
+      config: { access: WRITERS, audit: 'ml.retire' },
+      schema: {
+        tags: ['ml'],
+        summary: 'Retire a version, or every version of the name',
+        params: z.object({ name: Name }),
+        querystring: z.object(TenantParam),
+        body: z.object({ version: Version.optional() }).strict(),
+        response: { 200: z.object({ retired: z.number().int() }), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const r = await ml.retire(scopeFor(request, request.query.tenant), request.params.name, request.body.version);
+      noteAudit(request, {
+        target: `model ${request.params.name}`,
+        details: { retired: r.retired, ...(request.body.version ? { version: request.body.version } : {}) },
+      });
+      return r;
+    },
+  );
+}
