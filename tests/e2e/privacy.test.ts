@@ -4,8 +4,8 @@
  * alerts and the incidents, keeps what a legal hold covers, and audits without the value;
  * afterwards `intersoc search NAME` finds nothing and no decoded raw record holds the name.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,10 +35,14 @@ function json<T>(...args: string[]): T {
 }
 
 /** Raw records (decoded blocks) and alert documents that mention `name`. */
-function rawMentions(name: string): { events: number; alerts: number; total: number } {
+function rawMentions(name: string, bounded = false): { events: number; alerts: number; total: number } {
   const db = openDatabase(path.join(data, EVENTS_DB_FILE), { readonly: true });
   try {
-    const re = new RegExp(name, 'i');
+    // Bounded: the account itself, not a longer one (`bferreira`, not `bferreira2`); a JSON escape
+    // such as `\t` before the name still bounds it.
+    const re = bounded
+      ? new RegExp(`(?:(?<![A-Za-z0-9_])|(?<=\\\\[nrt]))${name}(?![A-Za-z0-9_])`, 'i')
+      : new RegExp(name, 'i');
     let events = 0;
     let total = 0;
     for (const b of db.prepare('SELECT codec, data FROM blocks').all() as { codec: number; data: Uint8Array }[])
@@ -176,6 +180,62 @@ describe('intersoc privacy export and erase', () => {
     expect(r.erased['events']).toBe(before.events - heldEvents);
     // Held events still name the user; every other one is erased.
     expect(rawMentions('wgarcia').events).toBe(heldEvents);
+  }, 120_000);
+
+  it('hands the erasure to a running node, whose writer rewrites the event store', async () => {
+    writeFileSync(
+      path.join(data, 'intersoc.json'),
+      JSON.stringify({
+        http: { port: 0 },
+        syslog: { enabled: false },
+        ingest: { workers: 1 },
+        log: { level: 'silent' },
+      }),
+    );
+    const info = path.join(data, 'writer.json');
+    rmSync(info, { force: true });
+    const child = spawn(process.execPath, [CLI, 'serve', '--data', data], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+    try {
+      const end = Date.now() + 60_000;
+      for (;;) {
+        if (existsSync(info)) {
+          const w = JSON.parse(readFileSync(info, 'utf8')) as { pid: number; url?: string };
+          if (w.pid === child.pid && w.url) break;
+        }
+        if (child.exitCode !== null || Date.now() > end) throw new Error(`serve did not start: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const before = rawMentions('bferreira', true);
+      expect(before.events).toBeGreaterThan(0);
+      const r = json<{ erased: Counts; held: { kind: string }[]; handedTo?: string }>(
+        'privacy',
+        'erase',
+        '--subject',
+        'user:bferreira',
+      );
+      expect(r.handedTo).toMatch(/running node/);
+      // The case opened above still holds its incident's evidence; everything else is erased.
+      const held = r.held.filter((h) => h.kind === 'events').length;
+      expect(r.erased['events']).toBe(before.events - held);
+      expect(r.erased['events']).toBeGreaterThan(0);
+      // Token-bounded: `bferreira2`, another account, keeps its events.
+      const after = rawMentions('bferreira', true);
+      expect(after).toEqual({ events: held, alerts: after.alerts, total: before.total });
+      if (held === 0) expect(after.alerts).toBe(0);
+      if (held === 0)
+        expect(json<{ items: unknown[] }>('search', 'bferreira', '--limit', '10000').items).toHaveLength(0);
+    } finally {
+      if (child.exitCode === null) {
+        const exited = new Promise((res) => child.once('exit', res));
+        child.kill('SIGTERM');
+        const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(kill);
+      }
+      rmSync(path.join(data, 'intersoc.json'), { force: true });
+    }
   }, 120_000);
 
   it('prints the Art. 30 record from the configuration', () => {

@@ -26,8 +26,8 @@ export type { Subject, SubjectKind } from './subject/subject.js';
 // subject access and erasure
 export { exportSubject, RECORD_KINDS, renderReport, subjectQuery } from './export/export.js';
 export type { ExportSources, RecordKind, SubjectExport, SubjectItem } from './export/export.js';
-export { ERASED, eraseSubject } from './erase/erase.js';
-export type { ErasureOutcome, ErasureTargets, HeldRecord } from './erase/erase.js';
+export { ERASED, eraseEventsIn, eraseSubject, subjectRewrite } from './erase/erase.js';
+export type { ErasureOutcome, ErasureTargets, EventErasureSpec, HeldRecord } from './erase/erase.js';
 export { tenantsOf } from './internal/tables.js';
 
 // record of processing

@@ -78,13 +78,17 @@ export function register(program: Command): void {
       ...(flags.reason ? { reason: flags.reason } : {}),
     });
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ erased: r.erased, held: r.held, requestId: r.requestId })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ erased: r.erased, held: r.held, requestId: r.requestId, ...(r.handedTo ? { handedTo: r.handedTo } : {}) })}\n`,
+      );
       return;
     }
     process.stdout.write(
-      `erased: ${Object.entries(r.erased)
-        .map(([k, n]) => `${n} ${k}`)
-        .join(', ')}\n` + r.held.map((h) => `held: ${h.kind} ${h.tenant}/${h.id}: ${h.reason}\n`).join(''),
+      (r.handedTo ? `handed to ${r.handedTo}\n` : '') +
+        `erased: ${Object.entries(r.erased)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', ')}\n` +
+        r.held.map((h) => `held: ${h.kind} ${h.tenant}/${h.id}: ${h.reason}\n`).join(''),
     );
   });
 

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { AppError, type Config } from '@intersoc/core';
 import { loadFederationConfig, PeerStore } from '@intersoc/federation';
 import {
+  eraseEventsIn,
   eraseSubject,
   exportSubject,
   mentions,
@@ -20,6 +21,8 @@ import {
   tenantsOf,
   valuesPattern,
   type ErasureOutcome,
+  type ErasureTargets,
+  type EventErasureSpec,
   type ProcessingRecord,
   type Subject,
   type SubjectExport,
@@ -37,6 +40,7 @@ import { SIGMA_STATE_FILE } from '../pipeline/detectors.js';
 import { createHydrator } from '../pipeline/hydrator.js';
 import { JOURNAL_DIR } from '../pipeline/journal.js';
 import { openNodeAuthStores } from './audit-keys.js';
+import { callControl } from './control.js';
 
 /** Where subject access reports go by default. */
 function exportDir(config: Config): string {
@@ -80,42 +84,122 @@ export function exportForSubject(
   }
 }
 
-/** Erases a subject; refuses while another process (a serving node) holds the writer lock. */
+/** What an erasure answers. */
+export type ErasureAnswer = Omit<ErasureOutcome, 'erased'> & {
+  erased: ErasureOutcome['erased'] & { reports: number };
+  requestId: string;
+};
+
+/** Who asks for an erasure, and of what. */
+export interface ErasureRequest {
+  readonly tenant?: string;
+  readonly reason?: string;
+  readonly actor: string;
+}
+
+/** An erasure request as the control socket carries it. */
+export function privacyEraseArgs(args: Readonly<Record<string, unknown>>): ErasureRequest {
+  const str = (k: string): string | undefined => (typeof args[k] === 'string' ? (args[k] as string) : undefined);
+  const tenant = str('tenant');
+  const reason = str('reason');
+  return {
+    actor: str('actor') ?? 'cli',
+    ...(tenant === undefined ? {} : { tenant }),
+    ...(reason === undefined ? {} : { reason }),
+  };
+}
+
+/** Refuses while the ingest journal holds records naming the subject (a replay would restore them). */
+function checkJournal(config: Config, re: RegExp): void {
+  const pending = filesMentioning(path.join(config.data, JOURNAL_DIR), re);
+  if (pending.length > 0)
+    throw new AppError(
+      'CONFLICT',
+      `the ingest journal holds ${pending.length} file(s) of records not yet stored that name the subject: ` +
+        'let the node store them (start it, or wait a few seconds while it runs), then erase again',
+    );
+}
+
+/**
+ * Erases a subject from the node database, the event store (through `events`, which the caller
+ * runs where the writer lives) and the node's own reports, and audits it without the value.
+ */
+export async function eraseWith(
+  config: Config,
+  nodeDb: SqliteDb,
+  subject: Subject,
+  o: ErasureRequest,
+  targets: Pick<ErasureTargets, 'events' | 'correlationStateDb'>,
+): Promise<ErasureAnswer> {
+  const re = valuesPattern(subjectValues(subject)) as RegExp;
+  checkJournal(config, re);
+  const eventsFile = path.join(config.data, EVENTS_DB_FILE);
+  const tenants =
+    o.tenant !== undefined
+      ? [o.tenant]
+      : (() => {
+          const ev = existsSync(eventsFile) ? openDatabase(eventsFile, { readonly: true }) : undefined;
+          try {
+            return tenantsOf(nodeDb, ev);
+          } finally {
+            ev?.close();
+          }
+        })();
+  const r = await eraseSubject({ nodeDb, tenants, ...targets }, subject);
+  // Subject access reports this node wrote earlier hold the values too.
+  const reports = filesMentioning(exportDir(config), re);
+  for (const f of reports) rmSync(f, { force: true });
+  for (const f of reports) if (f.endsWith('.json')) rmSync(f.replace(/\.json$/, '.md'), { force: true });
+  const requestId = randomUUID();
+  // The audit entry records that an erasure happened, of which kind of subject, why and what it
+  // changed: never the erased value (a reason naming it is redacted too).
+  const { audit } = openNodeAuthStores(nodeDb, config.data);
+  for (const tenant of tenants)
+    await audit.append({
+      tenant,
+      actor: o.actor,
+      actorTenant: tenant,
+      action: 'privacy.erase',
+      target: `${subject.kind}:[erased]`,
+      outcome: 'success',
+      requestId,
+      details: {
+        reason: o.reason === undefined ? null : redactText(re, o.reason),
+        erased: { ...r.erased, reports: reports.length },
+        held: r.held.filter((h) => h.tenant === tenant).length,
+      },
+    });
+  return { ...r, erased: { ...r.erased, reports: reports.length }, requestId };
+}
+
+/**
+ * Erases a subject. When a node serves the data folder (it holds the writer lock), the erasure is
+ * handed to it over the control socket, and its writer thread rewrites the event store.
+ */
 export async function eraseForSubject(
   config: Config,
   subject: Subject,
-  o: { tenant?: string; reason?: string; actor: string },
-): Promise<
-  Omit<ErasureOutcome, 'erased'> & { erased: ErasureOutcome['erased'] & { reports: number }; requestId: string }
-> {
+  o: ErasureRequest,
+): Promise<ErasureAnswer & { handedTo?: string }> {
   let lock;
   try {
     lock = acquireWriterLock(config.data, 'privacy erase');
   } catch (err) {
-    if (err instanceof AppError && err.code === 'CONFLICT') {
-      const holder = readWriterInfo(config.data);
-      throw new AppError(
-        'CONFLICT',
-        `${holder ? `a node (${holder.command}, pid ${holder.pid}) is writing to ${config.data}` : 'another process holds the writer lock'}: ` +
-          'stop it and run the erasure again (erasure rewrites the event store, which only its single writer may do)',
-      );
+    const holder = err instanceof AppError && err.code === 'CONFLICT' ? readWriterInfo(config.data) : undefined;
+    if (!holder?.control) {
+      if (err instanceof AppError && err.code === 'CONFLICT')
+        throw new AppError(
+          'CONFLICT',
+          `${holder ? `${holder.command} (pid ${holder.pid}) is writing to ${config.data}` : 'another process holds the writer lock'}: ` +
+            'erasure rewrites the event store, which only its single writer may do; run it again when that ends',
+        );
+      throw err;
     }
-    throw err;
-  }
-  const re = valuesPattern(subjectValues(subject)) as RegExp;
-  try {
-    // Records in the ingest journal are replayed into the store on the next start: erasing now
-    // would not last.
-    const pending = filesMentioning(path.join(config.data, JOURNAL_DIR), re);
-    if (pending.length > 0)
-      throw new AppError(
-        'CONFLICT',
-        `the ingest journal holds ${pending.length} file(s) of records not yet stored that name the subject: ` +
-          'start the node once so it replays them, stop it, and erase again',
-      );
-  } catch (err) {
-    lock.release();
-    throw err;
+    const r = (await callControl(holder.control, {
+      cmd: 'privacy-erase',
+      args: { subject: `${subject.kind}:${subject.value}`, ...o },
+    })) as ErasureAnswer;
+    return { ...r, handedTo: `the running node (pid ${holder.pid}${holder.url ? `, ${holder.url}` : ''})` };
   }
   const nodeDb = openDatabase(path.join(config.data, NODE_DB_FILE));
   const eventsFile = path.join(config.data, EVENTS_DB_FILE);
@@ -123,41 +207,11 @@ export async function eraseForSubject(
   const stateFile = path.join(config.data, SIGMA_STATE_FILE);
   const correlationStateDb = existsSync(stateFile) ? openDatabase(stateFile) : undefined;
   try {
-    const tenants = tenantsFor(nodeDb, eventsDb, o.tenant);
-    const r = eraseSubject(
-      {
-        nodeDb,
-        hydrator: createHydrator(),
-        tenants,
-        ...(eventsDb ? { eventsDb } : {}),
-        ...(correlationStateDb ? { correlationStateDb } : {}),
-      },
-      subject,
-    );
-    // Subject access reports this node wrote earlier hold the values too.
-    const reports = filesMentioning(exportDir(config), re);
-    for (const f of reports) rmSync(f, { force: true });
-    for (const f of reports) if (f.endsWith('.json')) rmSync(f.replace(/\.json$/, '.md'), { force: true });
-    const requestId = randomUUID();
-    // The audit entry records that an erasure happened, of which kind of subject, why and what it
-    // changed: never the erased value (a reason naming it is redacted too).
-    const { audit } = openNodeAuthStores(nodeDb, config.data);
-    for (const tenant of tenants)
-      await audit.append({
-        tenant,
-        actor: o.actor,
-        actorTenant: tenant,
-        action: 'privacy.erase',
-        target: `${subject.kind}:[erased]`,
-        outcome: 'success',
-        requestId,
-        details: {
-          reason: o.reason === undefined ? null : redactText(re, o.reason),
-          erased: { ...r.erased, reports: reports.length },
-          held: r.held.filter((h) => h.tenant === tenant).length,
-        },
-      });
-    return { ...r, erased: { ...r.erased, reports: reports.length }, requestId };
+    const hydrator = createHydrator();
+    return await eraseWith(config, nodeDb, subject, o, {
+      ...(eventsDb ? { events: (spec: EventErasureSpec) => eraseEventsIn(eventsDb, hydrator, spec) } : {}),
+      ...(correlationStateDb ? { correlationStateDb } : {}),
+    });
   } finally {
     correlationStateDb?.close();
     eventsDb?.close();

@@ -8,13 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { DEFAULT_TENANT, retentionFor, systemContext, type Config } from '@intersoc/core';
-import {
-  apiOptionsFromConfig,
-  buildApi,
-  createLogger,
-  registerFederationRoutes,
-  type RouteInfo,
-} from '@intersoc/api';
+import { apiOptionsFromConfig, buildApi, createLogger, registerFederationRoutes, type RouteInfo } from '@intersoc/api';
 import { InProcessBus, type Bus } from '@intersoc/bus';
 import { startTcpSource, startUdpSource, type RunningSource } from '@intersoc/ingest';
 import { EVENTS_DB_FILE, NODE_DB_FILE, openDatabase, openEventReader } from '@intersoc/storage';
@@ -38,6 +32,8 @@ import { ingestService, searchService } from './services.js';
 import { startSearcher } from './search/searcher.js';
 import { startControlServer } from './control.js';
 import { NodePrivacy } from './privacy-api.js';
+import { eraseWith, privacyEraseArgs } from './privacy.js';
+import { parseSubject } from '@intersoc/privacy';
 import { demoJob, runDemoJob } from './demo-job.js';
 import { DurableIngest } from './durable-ingest.js';
 import { ingestFiles, ingestRequest } from './ingest-files.js';
@@ -240,6 +236,11 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
       config.data,
       {
         ingest: (args, progress) => ingestFiles(pipeline, ingestRequest(args), progress),
+        // Data-subject erasure (intersoc privacy erase): the writer thread rewrites the event store.
+        'privacy-erase': (args) =>
+          eraseWith(config, db, parseSubject(String(args['subject'])), privacyEraseArgs(args), {
+            events: (spec) => pipeline.eraseEvents(spec),
+          }),
         demo: (args) => {
           const job = demoJob(args);
           return runDemoJob(pipeline, config.data, job, (estate) =>

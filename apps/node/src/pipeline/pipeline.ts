@@ -11,10 +11,12 @@ import {
   acquireWriterLock,
   EVENTS_DB_FILE,
   openEventWriter,
+  type RewriteOutcome,
   type SqliteEventWriter,
   type WriteResult,
   type WriterLock,
 } from '@intersoc/storage';
+import { eraseEventsIn, type EventErasureSpec } from '@intersoc/privacy';
 import { AppError, type Alert } from '@intersoc/core';
 import type { RecordSink } from '@intersoc/ingest';
 import type { DetectorSpec } from './detectors.js';
@@ -660,6 +662,17 @@ export class Pipeline {
     const w = this.writerThread as Worker;
     w.postMessage({ type: 'retention', tenant, policy });
     return (await once(w, 'retained')) as { deletedBlocks: number; deletedEvents: number };
+  }
+
+  /** Erases a data subject from the event store, in the writer (see `eraseEventsIn`). */
+  async eraseEvents(spec: EventErasureSpec): Promise<RewriteOutcome> {
+    await this.flush();
+    if (this.inline) return eraseEventsIn(this.inline.writer.db, createHydrator(), spec);
+    const w = this.writerThread as Worker;
+    w.postMessage({ type: 'erase', spec });
+    const r = (await once(w, 'erased')) as RewriteOutcome & { error?: string };
+    if (r.error !== undefined) throw new AppError('INTERNAL', `erasure in the writer: ${r.error}`);
+    return r;
   }
 
   /** Flushes and stops all threads, then releases the data folder. */

@@ -5,6 +5,7 @@
  * Keeping commits here keeps them off the main event loop (sockets, API).
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { eraseEventsIn, type EventErasureSpec } from '@intersoc/privacy';
 import { openEventWriter } from '@intersoc/storage';
 import { loadCorrelator, type DetectorSpec } from './detectors.js';
 import { createHydrator } from './hydrator.js';
@@ -31,7 +32,8 @@ const INDEX_IDLE_MS = 2_000;
 if (parentPort) {
   const init = workerData as WriterInit;
   const main = parentPort;
-  const writer = openEventWriter(init.file, createHydrator());
+  const hydrator = createHydrator();
+  const writer = openEventWriter(init.file, hydrator);
   // The correlation stage: one instance sees every thread's matches, so windows are complete.
   let correlator = await loadCorrelator(init.detectors);
   let idleTimer: NodeJS.Timeout | undefined;
@@ -95,6 +97,7 @@ if (parentPort) {
       policy?: { maxAgeDays: number; maxBytes: number };
       id?: number;
       port?: MessagePort;
+      spec?: EventErasureSpec;
     }) => {
       if (m.type === 'port' && m.id !== undefined && m.port) {
         // A replacement parse worker's channel.
@@ -102,6 +105,15 @@ if (parentPort) {
       } else if (m.type === 'retention' && m.tenant && m.policy) {
         const r = writer.applyRetention(m.tenant, m.policy, Date.now());
         main.postMessage({ type: 'retained', tenant: m.tenant, ...r });
+      } else if (m.type === 'erase' && m.spec) {
+        // Erasure of a data subject (packages/privacy): here, between batches, so neither a write
+        // nor the term indexer can see a block half rewritten.
+        try {
+          const r = eraseEventsIn(writer.db, hydrator, m.spec);
+          main.postMessage({ type: 'erased', ...r });
+        } catch (err) {
+          main.postMessage({ type: 'erased', error: (err as Error).message });
+        }
       } else if (m.type === 'index-now') {
         indexStep();
         main.postMessage({ type: 'index-done' });

@@ -19,7 +19,7 @@
  * The node makes no backups of its own (operators' file backups must be handled by the operator;
  * docs/PRIVACY.md says how). The caller must hold the writer lock of the data folder.
  */
-import type { EventHydrator, RewriteOutcome, SqliteDb } from '@intersoc/storage';
+import type { EventHydrator, EventRewrite, RewriteOutcome, SqliteDb } from '@intersoc/storage';
 import { rewriteEventDb } from '@intersoc/storage';
 import { holdsOf, rowsOf } from '../internal/tables.js';
 import { mentions, redactText, subjectLabel, subjectValues, valuesPattern, type Subject } from '../subject/subject.js';
@@ -55,18 +55,58 @@ export interface ErasureOutcome {
   readonly held: readonly HeldRecord[];
 }
 
+/** What the single writer of the event store needs to erase a subject from one tenant (serialisable). */
+export interface EventErasureSpec {
+  readonly tenant: string;
+  readonly subject: Subject;
+  /** Events and alerts under legal hold. */
+  readonly keepEvents: readonly string[];
+  readonly keepAlerts: readonly string[];
+}
+
+/** The event-store rewrite of an erasure (for `rewriteEventDb`, in whichever thread owns the writer). */
+export function subjectRewrite(spec: EventErasureSpec): EventRewrite {
+  const values = subjectValues(spec.subject);
+  const re = valuesPattern(values) as RegExp;
+  const redact = (s: string): string => redactText(re, s, ERASED);
+  return {
+    tenant: spec.tenant,
+    values,
+    touches: (s) => mentions(re, s),
+    event: (e) => ({
+      ...e,
+      raw: redact(e.raw),
+      ...(e.context === undefined ? {} : { context: redact(e.context) }),
+      ...(e.label === undefined ? {} : { label: redact(e.label) }),
+    }),
+    text: redact,
+    keepEvents: new Set(spec.keepEvents),
+    keepAlerts: new Set(spec.keepAlerts),
+  };
+}
+
+/** Erases from the event database in this thread, and rebuilds its file. */
+export function eraseEventsIn(db: SqliteDb, hydrator: EventHydrator, spec: EventErasureSpec): RewriteOutcome {
+  const r = rewriteEventDb(db, hydrator, subjectRewrite(spec));
+  compact(db);
+  return r;
+}
+
 /** The databases to erase from. */
 export interface ErasureTargets {
   readonly nodeDb: SqliteDb;
-  readonly eventsDb?: SqliteDb;
-  readonly hydrator: EventHydrator;
+  /**
+   * Erases from the event store (`eraseEventsIn` where this thread owns the writer, or a hand-over
+   * to the thread that does); absent when the node has no event store.
+   */
+  readonly events?: (spec: EventErasureSpec) => RewriteOutcome | Promise<RewriteOutcome>;
   readonly tenants: readonly string[];
   /** The Sigma correlation state (open windows keyed by group values); matching windows are dropped. */
   readonly correlationStateDb?: SqliteDb;
 }
 
 /** Erases `subject` from every tenant of `t`. */
-export function eraseSubject(t: ErasureTargets, subject: Subject): ErasureOutcome {
+export async function eraseSubject(t: ErasureTargets, subject: Subject): Promise<ErasureOutcome> {
   const values = subjectValues(subject);
   const re = valuesPattern(values) as RegExp;
   const touches = (s: string | null | undefined): boolean => typeof s === 'string' && mentions(re, s);
@@ -88,20 +128,12 @@ export function eraseSubject(t: ErasureTargets, subject: Subject): ErasureOutcom
   db.pragma('secure_delete = ON');
   for (const tenant of t.tenants) {
     const holds = holdsOf(db, tenant);
-    if (t.eventsDb) {
-      const r: RewriteOutcome = rewriteEventDb(t.eventsDb, t.hydrator, {
+    if (t.events) {
+      const r = await t.events({
         tenant,
-        values,
-        touches: (s) => touches(s),
-        event: (e) => ({
-          ...e,
-          raw: redact(e.raw),
-          ...(e.context === undefined ? {} : { context: redact(e.context) }),
-          ...(e.label === undefined ? {} : { label: redact(e.label) }),
-        }),
-        text: redact,
-        keepEvents: holds.events,
-        keepAlerts: holds.alerts,
+        subject,
+        keepEvents: [...holds.events],
+        keepAlerts: [...holds.alerts],
       });
       erased.events += r.events + r.deletedEvents;
       erased.blocks += r.blocks;
@@ -269,7 +301,6 @@ export function eraseSubject(t: ErasureTargets, subject: Subject): ErasureOutcom
   // Pages freed before this erasure (by earlier updates) may still hold old copies of the values:
   // VACUUM rebuilds each file from its live rows only.
   compact(db);
-  if (t.eventsDb) compact(t.eventsDb);
   return { subject: subjectLabel(subject), erased, held };
 }
 
