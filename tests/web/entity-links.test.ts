@@ -45,6 +45,7 @@ describe.skipIf(SKIP_BROWSER)(browserSuite('entity links in Chromium'), () => {
     const types = new Set(alerts.flatMap((a) => a.entities.map((e) => e.type)));
     expect([...types]).toEqual(expect.arrayContaining(['host', 'user', 'process', 'hash']));
     const misses: string[] = [];
+    let trees = 0;
     for (const alert of alerts) {
       await page.goto(`${h.node.url}/alerts/${alert.id}`);
       await page.getByRole('heading', { name: alert.detector.ruleTitle, level: 1 }).waitFor();
@@ -63,6 +64,14 @@ describe.skipIf(SKIP_BROWSER)(browserSuite('entity links in Chromium'), () => {
           text: (await link.innerText()).replace(/\s+/g, ' '),
           href: (await link.getAttribute('href')) ?? '',
         });
+      }
+      // The pivot to the process tree, for an alert on a process start: the process with its parent.
+      if (alert.entities.some((e) => e.type === 'process')) {
+        const tree = page.getByRole('list', { name: 'Process tree' });
+        await tree.waitFor({ timeout: 30_000 });
+        expect(await tree.locator('li.proc').count()).toBeGreaterThanOrEqual(2);
+        expect(await tree.locator('li.proc-self').count()).toBe(1);
+        trees++;
       }
       await shot(page, 'alert-entities');
       console.log(
@@ -83,5 +92,6 @@ describe.skipIf(SKIP_BROWSER)(browserSuite('entity links in Chromium'), () => {
       }
     }
     expect(misses).toEqual([]);
+    expect(trees).toBeGreaterThanOrEqual(1);
   }, 240_000);
 });

@@ -18,6 +18,7 @@ import type {
   NodeStatus,
   Overview,
   Page,
+  ProcessTree,
   RuleCatalogue,
   RuleInfo,
   Severity,
@@ -155,6 +156,8 @@ export const api = {
 
   events: (q: { q: string; from?: number; to?: number; limit?: number; cursor?: string }, o: Signal = {}) =>
     request<Page<SocEvent>>('GET', '/api/events', { query: q, ...o }),
+  processTree: (id: string, o: Signal = {}) =>
+    request<ProcessTree>('GET', `/api/events/${encodeURIComponent(id)}/process-tree`, o),
   histogram: (q: { q: string; from: number; to: number; buckets: number }, o: Signal = {}) =>
     request<Histogram>('GET', '/api/events/histogram', { query: q, ...o }),
   fields: (q: { sample?: number } = {}, o: Signal = {}) =>

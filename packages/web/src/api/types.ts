@@ -305,3 +305,31 @@ export interface DeadLetter {
   readonly offset?: number;
   readonly preview: string;
 }
+
+/** A process of a process tree. */
+export interface ProcessNode {
+  readonly key: string;
+  readonly time: number;
+  /** False for a parent known only from its child. */
+  readonly observed: boolean;
+  readonly pid?: number;
+  readonly entityId?: string;
+  readonly executable?: string;
+  readonly name?: string;
+  readonly commandLine?: string;
+  readonly user?: string;
+  readonly eventIds: readonly string[];
+  readonly alerts: readonly { readonly id: string; readonly rule: string; readonly severity: Severity }[];
+}
+
+/** The process tree around a process event. */
+export interface ProcessTree {
+  readonly host: string;
+  readonly from: number;
+  readonly to: number;
+  readonly process: ProcessNode;
+  /** Nearest first. */
+  readonly parents: readonly ProcessNode[];
+  readonly children: readonly ProcessNode[];
+  readonly siblings: readonly ProcessNode[];
+}

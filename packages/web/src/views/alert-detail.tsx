@@ -12,6 +12,7 @@ import { useSession } from '../app/session';
 import { useAsync } from '../app/use-async';
 import { SeverityBadge, StatusBadge } from '../components/badges';
 import { IntelBadge, IntelList } from '../components/intel-badge';
+import { ProcessTreePanel } from '../components/process-tree';
 import { Async } from '../components/states';
 import { techniqueUrl } from '../lib/attack';
 import { formatTime, prettyRaw } from '../lib/format';
@@ -98,6 +99,10 @@ function Body(props: { d: AlertDetail; reload: () => void }): ReactNode {
     }
   };
   const searchHref = href('/search', { q: eventIdsQuery(a.eventIds), range: 'all' });
+  // The first matched event that names a process (GUID or pid) opens the process tree.
+  const processEvent = d.events.find(
+    (e) => e.ecs['process.entity_id'] !== undefined || e.ecs['process.pid'] !== undefined,
+  );
   return (
     <>
       <div className="detail-head">
@@ -256,6 +261,12 @@ function Body(props: { d: AlertDetail; reload: () => void }): ReactNode {
           )}
         </section>
       </div>
+      {processEvent && (
+        <section className="panel">
+          <h2 className="panel-title">Process tree</h2>
+          <ProcessTreePanel eventId={processEvent.id} />
+        </section>
+      )}
       <h2 className="section-title">
         Matched events ({d.events.length}
         {d.missingEvents > 0
