@@ -11,6 +11,9 @@ import { DEFAULT_LEFT, STRICT_LESS, type FlatTree, type TreeEnsemble } from './e
 /** Writes the raw margins of the row at `offset` into `out` (length `groups`). */
 export type CompiledMargins = (x: ArrayLike<number>, offset: number, out: Float64Array) => Float64Array;
 
+/** Nodes per compiled function. */
+const CHUNK_NODES = 1000;
+
 /** Largest ensemble compiled (nodes); bigger ones keep the array walk. */
 export const MAX_COMPILED_NODES = 500_000;
 
@@ -55,20 +58,36 @@ export function compileMargins(e: TreeEnsemble): CompiledMargins | undefined {
   let nodes = 0;
   for (const t of e.trees) nodes += t.left.length + t.leafValue.length;
   if (nodes > MAX_COMPILED_NODES) return undefined;
-  // One small function per tree: V8 optimises small functions, not one of thousands of lines.
-  const trees = e.trees.map(
+  // Trees in chunks of a few thousand nodes, one function each: V8 optimises functions of
+  // moderate size, not one of tens of thousands of lines, and fewer calls cost less than one per tree.
+  type Chunk = (x: ArrayLike<number>, o: number, out: Float64Array) => void;
+  const chunks: Chunk[] = [];
+  let body: string[] = [];
+  let used = new Set<number>();
+  let size = 0;
+  const flush = (): void => {
+    if (body.length === 0) return;
+    const acc = [...used].sort((a, b) => a - b);
+    // Sums start from `out` and add tree by tree: the walk's order of additions, so the same margins.
+    const src = `let ${acc.map((g) => `s${g}=out[${g}]`).join(',')};${body.join('')}${acc.map((g) => `out[${g}]=s${g};`).join('')}`;
     // The source holds only numbers from the ensemble (see the module comment).
-    (t) =>
-      new Function('x', 'o', `let s=0;${treeSource(t, 's')}return s;`) as (x: ArrayLike<number>, o: number) => number,
-  );
-  const groups = e.treeGroup;
+    chunks.push(new Function('x', 'o', 'out', src) as Chunk);
+    body = [];
+    used = new Set();
+    size = 0;
+  };
+  e.trees.forEach((t, i) => {
+    const g = e.treeGroup[i] as number;
+    used.add(g);
+    body.push(treeSource(t, `s${g}`));
+    size += t.left.length + t.leafValue.length;
+    if (size >= CHUNK_NODES) flush();
+  });
+  flush();
   const base = e.base;
   return (x, o, out) => {
     out.set(base);
-    for (let i = 0; i < trees.length; i++) {
-      const g = groups[i] as number;
-      out[g] = (out[g] as number) + (trees[i] as (x: ArrayLike<number>, o: number) => number)(x, o);
-    }
+    for (let i = 0; i < chunks.length; i++) (chunks[i] as Chunk)(x, o, out);
     return out;
   };
 }
