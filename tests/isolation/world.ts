@@ -296,6 +296,22 @@ async function seedTenant(d: TenantData, peerCard: Record<string, unknown>): Pro
   }, `the run of ${tenant} waiting for approval`);
   ids['userName'] = `${mark}-newbie`;
   await must('POST', '/api/users', { name: ids['userName'], role: 'viewer' });
+  // Training: a trainee, an exercise with the marker in its titles, a run (its own training tenant) and a wrong answer.
+  ids['traineeName'] = `${mark}-trainee`;
+  await must('POST', '/api/users', { name: ids['traineeName'], role: 'trainee' });
+  ids['exerciseId'] = String(
+    (
+      await must('POST', '/api/training/exercises', {
+        format: 'intersoc-exercise/1',
+        title: `${mark} exercise`,
+        levels: [{ type: 'question', title: `${mark} level`, max_score: 10, answers: ['x'], techniques: ['T1003'] }],
+      })
+    )['id'],
+  );
+  ids['trainingRunId'] = String(
+    (await must('POST', '/api/training/runs', { exercise: ids['exerciseId'], trainee: ids['traineeName'] }))['run'],
+  );
+  await must('POST', `/api/training/runs/${ids['trainingRunId']}/levels/1/answer`, { answer: `${mark} guess` });
   ids['tokenId'] = String(
     ((await must('POST', '/api/tokens', { name: `${mark} token` }))['token'] as { id: string }).id,
   );
@@ -346,7 +362,7 @@ export async function ingestMore(d: TenantData): Promise<string[]> {
  * A small flow model per tenant, trained as `intersoc ml train` does (models have no create
  * route), named after the tenant's marker.
  */
-function seedModel(dir: string, d: TenantData): void {
+async function seedModel(dir: string, d: TenantData): Promise<void> {
   const lines = ['Flow Duration,Total Fwd Packet,Label'];
   for (let i = 0; i < 200; i++)
     lines.push(i % 4 === 0 ? `${5_000_000 + i},${200 + i},DoS` : `${1000 + i * 37},${2 + (i % 9)},BENIGN`);
@@ -356,7 +372,7 @@ function seedModel(dir: string, d: TenantData): void {
   try {
     const ctx = systemContext(d.tenant);
     d.ids['modelName'] = `${d.mark}-model`;
-    trainAndStore(ctx, db, { name: d.ids['modelName'], files: [file], algorithm: 'gbdt', rounds: 5 });
+    await trainAndStore(ctx, db, { name: d.ids['modelName'], files: [file], algorithm: 'gbdt', rounds: 5 });
     deployModel(ctx, db, d.ids['modelName']);
   } finally {
     db.close();
@@ -389,7 +405,7 @@ export async function createWorld(): Promise<World> {
   }
   try {
     for (const tenant of TENANTS) await seedTenant(t[tenant], peerCard);
-    for (const tenant of TENANTS) seedModel(dir, t[tenant]);
+    for (const tenant of TENANTS) await seedModel(dir, t[tenant]);
   } catch (err) {
     await node.close();
     throw err;

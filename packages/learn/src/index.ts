@@ -39,8 +39,16 @@ export type { FlatTree, Link, TreeEnsemble } from './trees/ensemble.js';
 // models
 export { ensembleFromJson, ensembleToJson, Model } from './model/model.js';
 export type { Algorithm, Contribution, EnsembleJson, ModelDoc, Prediction, ScorerJson } from './model/model.js';
-export { DEFAULT_TARGET_FPR, stratifiedSplit, summary, thresholdFor, trainModel } from './model/train.js';
-export type { TrainAlgorithm, TrainedModel, TrainingSource, TrainOptions } from './model/train.js';
+export {
+  DEFAULT_TARGET_FPR,
+  stratifiedSplit,
+  summary,
+  thresholdFor,
+  trainModel,
+  trainModelInWorkers,
+} from './model/train.js';
+export { trainGbdtInWorker } from './gbdt/in-worker.js';
+export type { GbdtRunner, TrainAlgorithm, TrainedModel, TrainingSource, TrainOptions } from './model/train.js';
 export { datasetFor, evaluateModel, explainRow, predictRows } from './model/batch.js';
 export type { RowExplanation, RowPrediction } from './model/batch.js';
 

@@ -43,7 +43,13 @@ it('a deployed model scores the tenant’s ingested CIC flows in the pipeline, w
   const dos = flows(test, 400, 100_000);
   const ctx = systemContext('default');
   const db = openDatabase(path.join(data, NODE_DB_FILE));
-  const t = trainAndStore(ctx, db, { name: 'flows', files: [train], format: 'cic-ids', algorithm: 'gbdt', rounds: 30 });
+  const t = await trainAndStore(ctx, db, {
+    name: 'flows',
+    files: [train],
+    format: 'cic-ids',
+    algorithm: 'gbdt',
+    rounds: 30,
+  });
   deployModel(ctx, db, 'flows');
   db.close();
 

@@ -3,7 +3,8 @@ import { fitSchema, toDataset } from '../data/dataset.js';
 import type { Table } from '../data/table.js';
 import { rng } from '../internal/rng.js';
 import { Model } from './model.js';
-import { stratifiedSplit, thresholdFor, trainModel } from './train.js';
+import { trainGbdtInWorker } from '../gbdt/in-worker.js';
+import { stratifiedSplit, thresholdFor, trainModel, trainModelInWorkers } from './train.js';
 
 /** A small labelled table: `normal` rows, `dos` when bytes are huge, `probe` when the service is rare. */
 function table(rows: number, seed: number): Table {
@@ -103,5 +104,20 @@ describe('trainModel', () => {
     const tied = Float64Array.from({ length: 100 }, (_, i) => (i < 50 ? 0.1 : 0.3));
     const th2 = thresholdFor(tied, 0.05);
     expect(Array.from(tied).filter((b) => b >= th2).length).toBe(0);
+  });
+});
+
+describe('trainModelInWorkers', () => {
+  it('trains the detector and the classifier on two threads into the same model as trainModel', async () => {
+    const t = table(1500, 9);
+    const s = fitSchema(t, { label: 'class' });
+    const d = toDataset(t, s);
+    const o = { algorithm: 'gbdt' as const, seed: 2, gbdt: { rounds: 15 } };
+    const strip = (doc: Record<string, unknown>): string =>
+      JSON.stringify({ ...doc, training: { ...(doc['training'] as object), trainedAt: 0, durationMs: 0 } });
+    const a = trainModel(d, o, { dataHash: 'h' });
+    const b = await trainModelInWorkers(d, o, { dataHash: 'h' }, trainGbdtInWorker);
+    expect(b.doc.classifier).toBeDefined();
+    expect(strip(b.doc as unknown as Record<string, unknown>)).toBe(strip(a.doc as unknown as Record<string, unknown>));
   });
 });

@@ -13,7 +13,7 @@ import { IFOREST_DEFAULTS, iforestToJson, trainIforest, type IforestParams } fro
 import { rng, shuffle } from '../internal/rng.js';
 import { LOGREG_DEFAULTS, logregToJson, trainLogreg, type LogregParams } from '../logreg/logreg.js';
 import { evaluate, rocAuc, type Evaluation } from '../metrics/metrics.js';
-import { ensembleToJson, Model, type ModelDoc, type ScorerJson } from './model.js';
+import { ensembleToJson, Model, type EnsembleJson, type ModelDoc, type ScorerJson } from './model.js';
 
 /** Algorithms `trainModel` runs. */
 export type TrainAlgorithm = 'gbdt' | 'iforest' | 'logreg';
@@ -97,13 +97,8 @@ function only(d: Dataset, keep: readonly number[]): { d: Dataset; y: Int32Array 
   return { d: s, y: Int32Array.from(s.y, (k) => map.get(k) as number) };
 }
 
-/**
- * Trains a model. Rows whose label is not a schema class are ignored.
- * @example
- * const t = readTable(files); const s = fitSchema(t); const m = trainModel(toDataset(t, s), { algorithm: 'gbdt' }, { dataHash: t.hash });
- */
-export function trainModel(data: Dataset, o: TrainOptions, source: TrainingSource): TrainedModel {
-  const started = Date.now();
+/** The split and the class bookkeeping every algorithm starts from. */
+function setup(data: Dataset, o: TrainOptions) {
   const seed = o.seed ?? 1;
   const schema = data.schema;
   const benign = schema.classes.indexOf(schema.benign);
@@ -117,6 +112,76 @@ export function trainModel(data: Dataset, o: TrainOptions, source: TrainingSourc
   const isAttack = (y: Int32Array): Int32Array => Int32Array.from(y, (k) => (k === benign ? 0 : 1));
   const attackClasses = schema.classes.map((_, i) => i).filter((i) => i !== benign);
   const classify = o.classifier !== false && attackClasses.length > 1;
+  return { seed, schema, benign, labelled, train, valid, isAttack, attackClasses, classify };
+}
+
+/** Trains one boosted ensemble somewhere (a worker thread), resolving with it as JSON. */
+export type GbdtRunner = (
+  train: LabelledMatrix,
+  classes: number,
+  params: GbdtParams,
+  valid: LabelledMatrix,
+) => Promise<{ ensemble: EnsembleJson; rounds: number }>;
+
+/** The classifier's settings: rare classes need small leaves to be named at all. */
+function classifierParams(p: GbdtParams): GbdtParams {
+  return { ...p, minLeaf: Math.min(p.minLeaf, 2), featureFraction: Math.min(p.featureFraction, 0.8) };
+}
+
+/**
+ * Like `trainModel`, but the boosted detector and classifier train at the same time, each on its
+ * own thread through `run`; the other algorithms train here. Same seed, same model.
+ * @example
+ * const m = await trainModelInWorkers(data, { algorithm: 'gbdt' }, { dataHash }, trainGbdtInWorker);
+ */
+export async function trainModelInWorkers(
+  data: Dataset,
+  o: TrainOptions,
+  source: TrainingSource,
+  run: GbdtRunner,
+): Promise<TrainedModel> {
+  if (o.algorithm !== 'gbdt') return trainModel(data, o, source);
+  const started = Date.now();
+  const { seed, schema, benign, labelled, train, valid, isAttack, attackClasses, classify } = setup(data, o);
+  const p = { ...GBDT_DEFAULTS, seed, ...o.gbdt };
+  const tr = classify ? only(train, attackClasses) : undefined;
+  const va = classify ? only(valid, attackClasses) : undefined;
+  const [d, c] = await Promise.all([
+    run(matrix(train, isAttack(train.y)), 2, p, matrix(valid, isAttack(valid.y))),
+    tr && va
+      ? run(
+          matrix(tr.d, tr.y, classWeights(tr.y, attackClasses.length)),
+          attackClasses.length,
+          classifierParams(p),
+          matrix(va.d, va.y),
+        )
+      : Promise.resolve(undefined),
+  ]);
+  return finish({
+    o,
+    source,
+    started,
+    seed,
+    schema,
+    benign,
+    labelled,
+    train,
+    valid,
+    detector: { type: 'trees', ensemble: d.ensemble },
+    classifier: c ? { type: 'trees', ensemble: c.ensemble } : undefined,
+    params: { ...p },
+    rounds: { detector: d.rounds, ...(c ? { classifier: c.rounds } : {}) },
+  });
+}
+
+/**
+ * Trains a model. Rows whose label is not a schema class are ignored.
+ * @example
+ * const t = readTable(files); const s = fitSchema(t); const m = trainModel(toDataset(t, s), { algorithm: 'gbdt' }, { dataHash: t.hash });
+ */
+export function trainModel(data: Dataset, o: TrainOptions, source: TrainingSource): TrainedModel {
+  const started = Date.now();
+  const { seed, schema, benign, labelled, train, valid, isAttack, attackClasses, classify } = setup(data, o);
   const log = o.log ?? (() => undefined);
   let detector: ScorerJson;
   let classifier: ScorerJson | undefined;
@@ -134,8 +199,7 @@ export function trainModel(data: Dataset, o: TrainOptions, source: TrainingSourc
     if (classify) {
       const tr = only(train, attackClasses);
       const va = only(valid, attackClasses);
-      // The classifier only names attacks; rare classes need small leaves to be named at all.
-      const cp = { ...p, minLeaf: Math.min(p.minLeaf, 2), featureFraction: Math.min(p.featureFraction, 0.8) };
+      const cp = classifierParams(p);
       const c = trainGbdt(
         matrix(tr.d, tr.y, classWeights(tr.y, attackClasses.length)),
         attackClasses.length,
@@ -174,6 +238,43 @@ export function trainModel(data: Dataset, o: TrainOptions, source: TrainingSourc
     detector = { type: 'iforest', forest: iforestToJson(f) };
     params = { ...p };
   }
+  return finish({
+    o,
+    source,
+    started,
+    seed,
+    schema,
+    benign,
+    labelled,
+    train,
+    valid,
+    detector,
+    classifier,
+    params,
+    rounds,
+  });
+}
+
+/** What `finish` needs from a training run. */
+interface Fitted {
+  readonly o: TrainOptions;
+  readonly source: TrainingSource;
+  readonly started: number;
+  readonly seed: number;
+  readonly schema: Dataset['schema'];
+  readonly benign: number;
+  readonly labelled: Dataset;
+  readonly train: Dataset;
+  readonly valid: Dataset;
+  readonly detector: ScorerJson;
+  readonly classifier: ScorerJson | undefined;
+  readonly params: Record<string, unknown>;
+  readonly rounds: Record<string, number>;
+}
+
+/** Threshold, validation figures and the training record of fitted scorers. */
+function finish(f: Fitted): TrainedModel {
+  const { o, source, started, seed, schema, benign, labelled, train, valid, detector, classifier, params, rounds } = f;
   const targetFpr = o.targetFpr ?? DEFAULT_TARGET_FPR;
   const draft: ModelDoc = {
     kind: 'intersoc-model',

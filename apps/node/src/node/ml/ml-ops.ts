@@ -23,7 +23,8 @@ import {
   summary,
   TABLE_FORMATS,
   toDataset,
-  trainModel,
+  trainGbdtInWorker,
+  trainModelInWorkers,
   type ModelSummary,
   type RowExplanation,
   type StoredModel,
@@ -79,8 +80,11 @@ export interface TrainReport {
   readonly validation: Readonly<Record<string, unknown>>;
 }
 
-/** Trains a model and stores it as the next version of `name`. */
-export function trainAndStore(ctx: AuthContext, db: SqliteDb, r: TrainRequest): TrainReport {
+/**
+ * Trains a model and stores it as the next version of `name`. Boosted trees train the detector
+ * and the attack classifier side by side on two worker threads.
+ */
+export async function trainAndStore(ctx: AuthContext, db: SqliteDb, r: TrainRequest): Promise<TrainReport> {
   checkModelName(r.name);
   const started = Date.now();
   const table = readTable(r.files, r.format);
@@ -88,7 +92,7 @@ export function trainAndStore(ctx: AuthContext, db: SqliteDb, r: TrainRequest): 
     ...(r.label === undefined ? {} : { label: r.label }),
     ...(r.benign === undefined ? {} : { benign: r.benign }),
   });
-  const trained = trainModel(
+  const trained = await trainModelInWorkers(
     toDataset(table, schema),
     {
       algorithm: r.algorithm,
@@ -98,6 +102,7 @@ export function trainAndStore(ctx: AuthContext, db: SqliteDb, r: TrainRequest): 
       ...(r.log ? { log: r.log } : {}),
     },
     { dataHash: table.hash, format: table.format, files: r.files.map((f) => f.split(/[\\/]/).pop() ?? f) },
+    trainGbdtInWorker,
   );
   const stored = new SqliteModelStore(db).add(ctx, r.name, trained.doc);
   return {
