@@ -64,6 +64,9 @@ export const BODIES: Readonly<Record<string, unknown>> = {
   'POST /api/respond/runs/:id/cancel': { reason: 'taken over' },
   'POST /api/respond/runs/:id/rollback': undefined,
   'POST /api/respond/runs/:id/actions/:action/extend': { ms: 3_600_000 },
+  'POST /api/training/runs/:run/levels/:level/answer': { answer: 'taken over' },
+  'POST /api/training/runs/:run/levels/:level/hint': undefined,
+  'POST /api/training/runs/:run/levels/:level/solution': undefined,
   'DELETE /taxii2/:root/collections/:cid/objects/:oid/': undefined,
   'POST /taxii2/:root/collections/:cid/objects/': { raw: '{"objects":[]}', type: 'application/taxii+json;version=2.1' },
 };

@@ -58,6 +58,9 @@ const FILLS: readonly [RegExp, (ids: Record<string, string>, d: TenantData) => R
   [/^\/api\/cascade\/incidents\/:id$/, (i) => ({ id: i['cascadeIncidentId'] ?? '' })],
   [/^\/taxii2\/:root\/status\/:id\/$/, (i) => ({ root: 'default', id: i['taxiiStatusId'] ?? '' })],
   [/^\/taxii2\/:root\//, (i, d) => ({ root: 'default', cid: `intel-${d.tenant}`, oid: i['taxiiObjectId'] ?? '' })],
+  [/^\/api\/training\/exercises\/:id/, (i) => ({ id: i['exerciseId'] ?? '' })],
+  [/^\/api\/training\/runs\/:run/, (i) => ({ run: i['trainingRunId'] ?? '', level: '1' })],
+  [/^\/api\/training\/trainees\/:trainee/, (i) => ({ trainee: i['traineeName'] ?? '' })],
   [/^\/\*$/, (_i, d) => ({ '*': `cases/${d.ids['caseId'] ?? ''}` })],
 ];
 
