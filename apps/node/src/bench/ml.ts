@@ -123,11 +123,16 @@ async function run(o: BenchOptions): Promise<BenchResult> {
         ecs: {},
       }) as SocEvent,
   );
-  const s = performance.now();
+  // Like the others: a warm-up pass, then the best of three.
   let alerts = 0;
-  for (let i = 0; i < events.length; i += 512)
-    alerts += (detector.detect(events.slice(i, i + 512)) as readonly unknown[]).length;
-  const detectRate = n / ((performance.now() - s) / 1000);
+  let detectRate = 0;
+  for (let k = 0; k < 4; k++) {
+    const s = performance.now();
+    alerts = 0;
+    for (let i = 0; i < events.length; i += 512)
+      alerts += (detector.detect(events.slice(i, i + 512)) as readonly unknown[]).length;
+    if (k > 0) detectRate = Math.max(detectRate, n / ((performance.now() - s) / 1000));
+  }
   if (sink === 42) o.log('');
   const v = trained.validation;
   return benchResult({
