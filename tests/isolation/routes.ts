@@ -56,6 +56,7 @@ const FILLS: readonly [RegExp, (ids: Record<string, string>, d: TenantData) => R
     (i) => ({ id: i['runId'] ?? '', step: i['stepId'] ?? '', action: i['actionSeq'] ?? '' }),
   ],
   [/^\/api\/cascade\/incidents\/:id$/, (i) => ({ id: i['cascadeIncidentId'] ?? '' })],
+  [/^\/api\/privacy\/reidentify\/:id/, (i) => ({ id: i['reidentificationId'] ?? '' })],
   [/^\/taxii2\/:root\/status\/:id\/$/, (i) => ({ root: 'default', id: i['taxiiStatusId'] ?? '' })],
   [/^\/taxii2\/:root\//, (i, d) => ({ root: 'default', cid: `intel-${d.tenant}`, oid: i['taxiiObjectId'] ?? '' })],
   [/^\/api\/training\/exercises\/:id/, (i) => ({ id: i['exerciseId'] ?? '' })],
@@ -104,6 +105,8 @@ export const NO_TENANT_DATA: ReadonlySet<string> = new Set([
   // Server-Sent Events of the tenant's runs, read by their own test.
   '/api/respond/stream',
   '/api/cascade/sectors',
+  // the personal-data inventory: node configuration (tenants' extensions are configuration too)
+  '/api/privacy/inventory',
 ]);
 
 /**

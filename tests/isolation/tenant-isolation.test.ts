@@ -247,6 +247,11 @@ describe('tenant isolation on a real node', () => {
         ['POST', '/api/federation/share', { ids: [theirs('indicatorId')] }],
         ['POST', `/api/cases/${own('caseId')}/observables`, { kind: 'domain', value: SHARED_DOMAIN }],
         ['POST', `/api/cases/${own('caseId')}/observables/enrich`, undefined],
+        [
+          'POST',
+          '/api/privacy/reidentify',
+          { pseudonym: theirs('pseudonym'), caseId: own('caseId'), reason: 'borrowed pseudonym of the other tenant' },
+        ],
       ];
       const problems = await changesOf(me, async () => {
         const out: string[] = [];

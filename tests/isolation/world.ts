@@ -379,6 +379,36 @@ async function seedModel(dir: string, d: TenantData): Promise<void> {
   }
 }
 
+/**
+ * Privacy records of a tenant: a pseudonym of its account as triage showed it (the node remembers
+ * pseudonyms when a pseudonymised user sees them; the sweep's users see values, so it is written
+ * as the node writes it), its re-identification for the tenant's case, and a restriction.
+ */
+async function seedPrivacy(dir: string, d: TenantData): Promise<void> {
+  const { tenant, mark, ids } = d;
+  ids['pseudonym'] = tenant === 'acme' ? 'user-0000aaaa' : 'user-0000bbbb';
+  const db = openDatabase(path.join(dir, NODE_DB_FILE));
+  try {
+    db.prepare(
+      'INSERT OR IGNORE INTO privacy_pseudonyms (tenant, pseudonym, kind, value, first_shown) VALUES (?, ?, ?, ?, ?)',
+    ).run(tenant, ids['pseudonym'], 'user', `${mark}-host1-user`, Date.now());
+  } finally {
+    db.close();
+  }
+  const re = await call(d.as.analyst, 'POST', '/api/privacy/reidentify', {
+    pseudonym: ids['pseudonym'],
+    caseId: ids['caseId'],
+    reason: `${mark} lateral movement from this account`,
+  });
+  if (re.status !== 200) throw new Error(`re-identification of ${tenant}: ${re.status} ${re.text}`);
+  ids['reidentificationId'] = String((re.json as { id: string }).id);
+  const r = await call(d.as.admin, 'POST', '/api/privacy/restrictions', {
+    subject: `user:${mark}-restricted`,
+    reason: `${mark} Art. 18 request`,
+  });
+  if (r.status !== 200) throw new Error(`restriction of ${tenant}: ${r.status} ${r.text}`);
+}
+
 /** Starts the node and seeds both tenants. */
 export async function createWorld(): Promise<World> {
   const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-isolation-'));
@@ -406,6 +436,7 @@ export async function createWorld(): Promise<World> {
   try {
     for (const tenant of TENANTS) await seedTenant(t[tenant], peerCard);
     for (const tenant of TENANTS) await seedModel(dir, t[tenant]);
+    for (const tenant of TENANTS) await seedPrivacy(dir, t[tenant]);
   } catch (err) {
     await node.close();
     throw err;

@@ -8,7 +8,14 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { DEFAULT_TENANT, retentionFor, systemContext, type Config } from '@intersoc/core';
-import { apiOptionsFromConfig, buildApi, createLogger, registerFederationRoutes, type RouteInfo } from '@intersoc/api';
+import {
+  apiOptionsFromConfig,
+  buildApi,
+  createLogger,
+  registerFederationRoutes,
+  registerPrivacyRoutes,
+  type RouteInfo,
+} from '@intersoc/api';
 import { InProcessBus, type Bus } from '@intersoc/bus';
 import { startTcpSource, startUdpSource, type RunningSource } from '@intersoc/ingest';
 import { EVENTS_DB_FILE, NODE_DB_FILE, openDatabase, openEventReader } from '@intersoc/storage';
@@ -155,6 +162,7 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
     });
     closers.push(() => federation.close());
     if (federation.service) registerFederationRoutes(app, { federation: federation.service });
+    registerPrivacyRoutes(app, { privacy: privacy.service() });
     // The dashboard: its API routes and the web app, on the same port as the API.
     const dashboard = attachDashboard(app, {
       config,
