@@ -67,6 +67,7 @@ describe.skipIf(SKIP_BROWSER)(browserSuite('entity links in Chromium'), () => {
       }
       // The pivot to the process tree, for an alert on a process start: the process with its parent.
       if (alert.entities.some((e) => e.type === 'process')) {
+        await page.getByRole('button', { name: 'Show the process tree' }).click();
         const tree = page.getByRole('list', { name: 'Process tree' });
         await tree.waitFor({ timeout: 30_000 });
         expect(await tree.locator('li.proc').count()).toBeGreaterThanOrEqual(2);

@@ -99,6 +99,7 @@ function Body(props: { d: AlertDetail; reload: () => void }): ReactNode {
     }
   };
   const searchHref = href('/search', { q: eventIdsQuery(a.eventIds), range: 'all' });
+  const [showTree, setShowTree] = useState(false);
   // The first matched event that names a process (GUID or pid) opens the process tree.
   const processEvent = d.events.find(
     (e) => e.ecs['process.entity_id'] !== undefined || e.ecs['process.pid'] !== undefined,
@@ -264,7 +265,14 @@ function Body(props: { d: AlertDetail; reload: () => void }): ReactNode {
       {processEvent && (
         <section className="panel">
           <h2 className="panel-title">Process tree</h2>
-          <ProcessTreePanel eventId={processEvent.id} />
+          {showTree ? (
+            <ProcessTreePanel eventId={processEvent.id} />
+          ) : (
+            // Built on demand: it takes several searches over the host's day.
+            <button type="button" className="btn" onClick={() => setShowTree(true)}>
+              Show the process tree
+            </button>
+          )}
         </section>
       )}
       <h2 className="section-title">
