@@ -25,7 +25,7 @@ export { registerIncidentRoutes } from './incidents/routes.js';
 export { registerCaseRoutes } from './cases/routes.js';
 
 // privacy: the response view (pseudonyms, restrictions) and the privacy routes
-export { installResponseView } from './privacy/view-hook.js';
+export { installResponseView, shapeForCaller } from './privacy/view-hook.js';
 export type { ResponseView } from './privacy/view-hook.js';
 export { registerPrivacyRoutes } from './privacy/routes.js';
 export type { PrivacyApiService, ReidentificationView } from './privacy/routes.js';

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigSchema, systemContext, type Role } from '@intersoc/core';
-import { buildApi, registerPrivacyRoutes, type BuiltApi } from '@intersoc/api';
+import { buildApi, registerDashboardRoutes, registerPrivacyRoutes, type BuiltApi } from '@intersoc/api';
 import { Inventory } from '@intersoc/privacy';
 import {
   EVENTS_DB_FILE,
@@ -27,7 +27,7 @@ import {
 import { createHydrator } from '../pipeline/hydrator.js';
 import { NodePrivacy } from './privacy-api.js';
 import { startSearcher } from './search/searcher.js';
-import { searchService } from './services.js';
+import { overviewService, RateSampler, searchService } from './services.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-privacy-api-'));
@@ -59,7 +59,13 @@ async function call(user: string, method: 'GET' | 'POST', url: string, body?: un
     headers: { authorization: `Bearer ${tokens[user]}` },
     ...(body === undefined ? {} : { payload: body as object }),
   });
-  return { status: r.statusCode, body: r.json<Record<string, unknown>>(), text: r.body };
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = r.json<Record<string, unknown>>();
+  } catch {
+    // NDJSON and CSV exports
+  }
+  return { status: r.statusCode, body: parsed, text: r.body };
 }
 
 beforeAll(async () => {
@@ -90,6 +96,14 @@ beforeAll(async () => {
     view: privacy.responseView(),
   });
   registerPrivacyRoutes(api.app, { privacy: privacy.service() });
+  registerDashboardRoutes(api.app, {
+    search: searchService(reader, searcher),
+    overview: overviewService({
+      searcher,
+      sampler: new RateSampler(reader, async () => ['default']),
+      dropped: () => 0,
+    }),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -132,6 +146,19 @@ describe('pseudonymised triage', () => {
     expect(alerts.status).toBe(200);
     expect((alerts.body['items'] as unknown[]).length).toBeGreaterThan(0);
     expect(alerts.text.toLowerCase()).not.toContain('kschmidt');
+  });
+
+  it('pseudonymises file exports too (NDJSON and CSV are no JSON answers)', async () => {
+    for (const format of ['ndjson', 'csv']) {
+      const real = await call('ada', 'GET', `/api/events/export?q=kschmidt&format=${format}&max=200`);
+      expect(real.status).toBe(200);
+      expect(real.text.toLowerCase()).toContain('kschmidt');
+      const seen = await call('vic', 'GET', `/api/events/export?q=kschmidt&format=${format}&max=200`);
+      expect(seen.status).toBe(200);
+      expect(seen.text.split('\n').length).toBe(real.text.split('\n').length);
+      expect(seen.text.toLowerCase()).not.toMatch(/(?<![a-z0-9_])kschmidt(?![a-z0-9_])/);
+      expect(seen.text).toMatch(/user-[0-9a-f]{8}/);
+    }
   });
 
   it('gives a value the same pseudonym every time, and finds its events by the pseudonym', async () => {

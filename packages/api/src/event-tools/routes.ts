@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { AuthContext, SocEvent } from '@intersoc/core';
 import { scopeFor } from '../access/request-state.js';
+import { shapeForCaller } from '../privacy/view-hook.js';
 import { ERROR_RESPONSES } from '../internal/app-types.js';
 import type { ApiApp } from '../internal/app-types.js';
 import { TimeParam } from '../services.js';
@@ -42,6 +43,7 @@ async function* exportLines(
   q: { q: string; from?: number; to?: number },
   max: number,
   format: 'ndjson' | 'csv',
+  shape: (items: readonly SocEvent[]) => readonly SocEvent[] = (items) => items,
 ): AsyncGenerator<string> {
   if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\n`;
   let cursor: string | undefined;
@@ -53,7 +55,7 @@ async function* exportLines(
       ...(cursor === undefined ? {} : { cursor }),
     });
     let chunk = '';
-    for (const e of page.items) chunk += format === 'csv' ? csvRow(e) : `${JSON.stringify(e)}\n`;
+    for (const e of shape(page.items)) chunk += format === 'csv' ? csvRow(e) : `${JSON.stringify(e)}\n`;
     sent += page.items.length;
     if (chunk) yield chunk;
     cursor = page.nextCursor;
@@ -162,7 +164,9 @@ export function registerEventToolRoutes(
           'content-disposition',
           `attachment; filename="intersoc-events-${stamp}.${format === 'csv' ? 'csv' : 'ndjson'}"`,
         );
-      return reply.send(Readable.from(exportLines(search, ctx, range, max, format)));
+      // A file is no JSON answer: the privacy view (pseudonyms, restrictions) is applied per page.
+      const shape = (items: readonly SocEvent[]) => shapeForCaller(request, { items }).items;
+      return reply.send(Readable.from(exportLines(search, ctx, range, max, format, shape)));
     },
   );
 }

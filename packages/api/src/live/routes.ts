@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { actAs } from '@intersoc/storage';
 import { watchAuthorization } from '../access/auth-watch.js';
 import { scopeFor } from '../access/request-state.js';
+import { shapeForCaller } from '../privacy/view-hook.js';
 import type { ApiApp } from '../internal/app-types.js';
 import type { AlertFeed } from '../services.js';
 import { READERS, TenantParam } from '../dashboard/common.js';
@@ -72,7 +73,9 @@ export function registerLiveRoutes(
           res.write(`event: gap\ndata: {"dropped":${dropped}}\n\n`);
           dropped = 0;
         }
-        res.write(`id: ${alert.id}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`);
+        // A stream is no JSON answer: the privacy view (pseudonyms, restrictions) is applied here.
+        const [shown] = shapeForCaller(request, { items: [alert] }).items;
+        if (shown) res.write(`id: ${alert.id}\nevent: alert\ndata: ${JSON.stringify(shown)}\n\n`);
       });
       const heartbeat = setInterval(() => {
         if (!res.writableEnded) res.write(': keep-alive\n\n');
