@@ -33,6 +33,7 @@ import {
   type FrameItem,
 } from '@intersoc/ingest';
 import { BlockBuilder } from './block-builder.js';
+import { mergeProcessTwins } from './process-twins.js';
 import type { ChunkMessage, FileMessage, ParseCounters, RecordsMessage } from './protocol.js';
 
 /** What the stage hands on. */
@@ -367,6 +368,7 @@ export class Processor {
     const alerts: Alert[] = [];
     // Detectors see one tenant at a time, so alerts can never mix tenants' events.
     for (const [tenant, group] of groupByTenant(events)) {
+      let byId: Map<string, SocEvent> | undefined;
       for (const d of this.detectors) {
         let drafts: readonly AlertDraft[];
         try {
@@ -375,6 +377,8 @@ export class Processor {
           this.opts.onDetectorError?.(d.id, err);
           continue;
         }
+        // A rule that matched both the Sysmon 1 and the 4688 of one process start raises one alert.
+        if (drafts.length > 1) drafts = mergeProcessTwins(drafts, (byId ??= new Map(group.map((e) => [e.id, e]))));
         for (const a of drafts) alerts.push(toAlert(tenant, a));
       }
     }
