@@ -37,7 +37,7 @@ const TAXII = 'application/taxii+json;version=2.1';
 beforeAll(async () => {
   const meta = { sector: 'energy', country: 'FR', communities: ['eu'] };
   [alpha, bravo, charlie] = await Promise.all([
-    startNode('alpha', meta, { pushBatch: 100 }),
+    startNode('alpha', meta, { pushBatch: 20 }),
     startNode('bravo', meta, { maxContentLength: 262_144, requestsPerMinute: 300 }),
     startNode('charlie', meta),
   ]);
@@ -119,15 +119,16 @@ describe('faults', () => {
       method: 'POST',
       body: { ids: objects.map((o) => o['id']), distribution: 'community' },
     });
-    // Bravo crashes while alpha pushes in envelopes of 100: after the first ones landed.
-    const before = await until(
-      async () => {
-        const c = countIndicators(bravo, 'indicator--00000000-0000-4000-8000-0000000a');
-        return c.ids >= 100 ? c : undefined;
-      },
-      30_000,
-      'the first envelopes',
-    );
+    // Bravo crashes while alpha pushes in envelopes of 20: after the first ones landed. Polled
+    // closely, so the kill falls mid-sync even when the 75 envelopes land within a fraction of
+    // a second.
+    let before = { rows: 0, ids: 0 };
+    const deadline = Date.now() + 30_000;
+    while (before.ids < 100) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for the first envelopes');
+      await new Promise((r) => setTimeout(r, 5));
+      before = countIndicators(bravo, 'indicator--00000000-0000-4000-8000-0000000a');
+    }
     await stopNode(bravo, 'SIGKILL');
     expect(before.ids).toBeLessThan(1500);
     expect((await share).status).toBe(200);
