@@ -53,7 +53,9 @@ describe('simulated records through the ingest format plug-ins', () => {
       const res = windows.parse(r.record);
       expect(res.ok).toBe(true);
       if (res.ok !== true) continue;
-      expect(res.value.ecs['host.name']).toBe(`${r.host}.corp.example.com`);
+      // One entity model: host.name is the short lower-case name, host.hostname the full one.
+      expect(res.value.ecs['host.name']).toBe(r.host.toLowerCase());
+      expect(res.value.ecs['host.hostname']).toBe(`${r.host}.corp.example.com`);
       expect(String(res.value.ecs['process.command_line'])).toMatch(/lsass|MiniDump|sekurlsa/i);
       expect(res.value.ecs['process.parent.name']).toBeDefined();
       checked++;
