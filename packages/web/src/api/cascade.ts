@@ -3,7 +3,7 @@
  * The dashboard's client for cascades across sectors: dependency graphs, what-if analysis,
  * criticality, the IIM, incident impacts and cascade warnings (`/api/cascade/*`).
  */
-import { ApiError, apiUrl, CSRF_HEADER, UNAUTHENTICATED_EVENT } from './client';
+import { apiUrl, request as call } from './client';
 
 /** A graph's summary. */
 export interface GraphInfo {
@@ -164,45 +164,6 @@ export interface SectorModel {
   readonly matrix: readonly (readonly number[])[];
   readonly recoveryHours: readonly number[];
   readonly source: string;
-}
-
-type Query = Readonly<Record<string, string | number | undefined>>;
-
-async function call<T>(
-  method: string,
-  path: string,
-  o: { query?: Query; body?: unknown; signal?: AbortSignal } = {},
-): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(apiUrl(path, o.query), {
-      method,
-      credentials: 'same-origin',
-      headers: {
-        accept: 'application/json',
-        [CSRF_HEADER]: 'intersoc',
-        ...(o.body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
-      ...(o.signal ? { signal: o.signal } : {}),
-    });
-  } catch (err) {
-    if ((err as Error).name === 'AbortError') throw err;
-    throw new ApiError(0, 'NETWORK', 'the node did not answer; check that it is running');
-  }
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (!res.ok) {
-    const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-    if (res.status === 401) window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
-    throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `${res.status} ${res.statusText}`);
-  }
-  return body as T;
 }
 
 const g = (name: string) => `/api/cascade/graphs/${encodeURIComponent(name)}`;

@@ -75,7 +75,8 @@ export function apiUrl(path: string, query: Query = {}): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-async function request<T>(
+/** A JSON call to the API: CSRF header, tenant override, `ApiError` on failure (shared by every domain client). */
+export async function request<T>(
   method: string,
   path: string,
   o: { query?: Query; body?: unknown; signal?: AbortSignal } = {},

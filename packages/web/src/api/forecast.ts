@@ -3,7 +3,7 @@
  * The dashboard's client for forecasts, early warnings, the sector view and incidents' likely
  * next steps. Same session cookie, tenant switch and error handling as the rest of the client.
  */
-import { ApiError, apiUrl, CSRF_HEADER, UNAUTHENTICATED_EVENT } from './client';
+import { request as call } from './client';
 
 /** Hourly or daily. */
 export type Granularity = 'hour' | 'day';
@@ -104,36 +104,6 @@ export interface IncidentNext {
   readonly observed: readonly string[];
   readonly tactics: readonly { readonly id: string; readonly name: string; readonly score: number }[];
   readonly techniques: readonly LikelyNext[];
-}
-
-type Query = Readonly<Record<string, string | number | undefined>>;
-
-async function call<T>(method: string, path: string, o: { query?: Query; signal?: AbortSignal } = {}): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(apiUrl(path, o.query), {
-      method,
-      credentials: 'same-origin',
-      headers: { accept: 'application/json', [CSRF_HEADER]: 'intersoc' },
-      ...(o.signal ? { signal: o.signal } : {}),
-    });
-  } catch (err) {
-    if ((err as Error).name === 'AbortError') throw err;
-    throw new ApiError(0, 'NETWORK', 'the node did not answer; check that it is running');
-  }
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (!res.ok) {
-    const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-    if (res.status === 401) window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
-    throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `${res.status} ${res.statusText}`);
-  }
-  return body as T;
 }
 
 /** The forecast API. */

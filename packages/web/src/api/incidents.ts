@@ -4,7 +4,7 @@
  * returns and one function per call. It uses the same session cookie, tenant switch and error
  * handling as the rest of the client.
  */
-import { ApiError, apiUrl, CSRF_HEADER, UNAUTHENTICATED_EVENT } from './client';
+import { ApiError, apiUrl, CSRF_HEADER, request as call } from './client';
 import type { IntelMatch, Page, Severity } from './types';
 
 /** Incident statuses. */
@@ -266,46 +266,6 @@ export interface Suggestion {
   readonly reason: string;
   readonly cases: readonly string[];
   readonly status: 'suggested' | 'accepted' | 'dismissed';
-}
-
-type Query = Readonly<Record<string, string | number | boolean | undefined | readonly string[]>>;
-
-async function call<T>(
-  method: string,
-  path: string,
-  o: { query?: Query; body?: unknown; signal?: AbortSignal } = {},
-): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(apiUrl(path, o.query), {
-      method,
-      credentials: 'same-origin',
-      headers: {
-        accept: 'application/json',
-        [CSRF_HEADER]: 'intersoc',
-        ...(o.body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
-      ...(o.signal ? { signal: o.signal } : {}),
-    });
-  } catch (err) {
-    if ((err as Error).name === 'AbortError') throw err;
-    throw new ApiError(0, 'NETWORK', 'the node did not answer; check that it is running');
-  }
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (!res.ok) {
-    const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-    if (res.status === 401) window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
-    throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `${res.status} ${res.statusText}`);
-  }
-  return body as T;
 }
 
 const enc = encodeURIComponent;

@@ -3,7 +3,7 @@
  * The dashboard's client for response: playbooks, runs, the approval inbox and the run stream.
  * Same session cookie, tenant switch and error handling as the rest of the client.
  */
-import { ApiError, apiUrl, CSRF_HEADER, UNAUTHENTICATED_EVENT } from './client';
+import { apiUrl, request as call } from './client';
 
 /** A stored playbook in the list. */
 export interface PlaybookBrief {
@@ -127,45 +127,6 @@ export interface RunView {
   readonly waits: readonly OpenWait[];
   readonly actions: readonly RunAction[];
   readonly children: readonly string[];
-}
-
-type Query = Readonly<Record<string, string | number | boolean | undefined | readonly string[]>>;
-
-async function call<T>(
-  method: string,
-  path: string,
-  o: { query?: Query; body?: unknown; signal?: AbortSignal } = {},
-): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(apiUrl(path, o.query), {
-      method,
-      credentials: 'same-origin',
-      headers: {
-        accept: 'application/json',
-        [CSRF_HEADER]: 'intersoc',
-        ...(o.body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
-      ...(o.signal ? { signal: o.signal } : {}),
-    });
-  } catch (err) {
-    if ((err as Error).name === 'AbortError') throw err;
-    throw new ApiError(0, 'NETWORK', 'the node did not answer; check that it is running');
-  }
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (!res.ok) {
-    const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-    if (res.status === 401) window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
-    throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `${res.status} ${res.statusText}`);
-  }
-  return body as T;
 }
 
 const enc = encodeURIComponent;

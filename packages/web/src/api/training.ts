@@ -3,7 +3,7 @@
  * The dashboard's client for training: runs, a run as its trainee plays it, and the trainee's
  * actions (answer, hint, solution). Same session cookie, CSRF header and errors as the rest.
  */
-import { ApiError, apiUrl, CSRF_HEADER, UNAUTHENTICATED_EVENT } from './client';
+import { request as call } from './client';
 
 /** A run in the list. */
 export interface TrainingRunSummary {
@@ -56,39 +56,6 @@ export interface TrainingAnswer {
   readonly remaining: number | null;
   readonly note?: string;
   readonly solution?: string;
-}
-
-async function call<T>(method: string, path: string, o: { body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(apiUrl(path), {
-      method,
-      credentials: 'same-origin',
-      headers: {
-        accept: 'application/json',
-        [CSRF_HEADER]: 'intersoc',
-        ...(o.body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
-      ...(o.signal ? { signal: o.signal } : {}),
-    });
-  } catch (err) {
-    if ((err as Error).name === 'AbortError') throw err;
-    throw new ApiError(0, 'NETWORK', 'the node did not answer; check that it is running');
-  }
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (!res.ok) {
-    const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-    if (res.status === 401) window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
-    throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `${res.status} ${res.statusText}`);
-  }
-  return body as T;
 }
 
 const level = (run: string, id: string, what: string): string =>
