@@ -9,11 +9,14 @@ import { AppError } from './errors.js';
  * The roles; partner is a peer SOC with read access to what is shared with it. `instructor`
  * builds training exercises and follows trainees; `trainee` plays training runs and reads only
  * the training tenant of a run (no route that reads tenant data admits the role otherwise).
+ * `dpo`, the data protection officer, reads the tenant's re-identification log, the record of
+ * processing, the inventory and subject access reports; no route that reads events, alerts,
+ * incidents or cases admits the role (the DPO audits processing, not the data processed).
  */
-export type Role = 'admin' | 'analyst' | 'viewer' | 'partner' | 'instructor' | 'trainee';
+export type Role = 'admin' | 'analyst' | 'viewer' | 'partner' | 'instructor' | 'trainee' | 'dpo';
 
 /** All roles, most privileged first. */
-export const ROLES: readonly Role[] = ['admin', 'analyst', 'viewer', 'partner', 'instructor', 'trainee'];
+export const ROLES: readonly Role[] = ['admin', 'analyst', 'viewer', 'partner', 'instructor', 'trainee', 'dpo'];
 
 /** Who is calling, for which tenant, with which roles. */
 export interface AuthContext {

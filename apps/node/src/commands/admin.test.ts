@@ -99,6 +99,11 @@ describe('intersoc admin', () => {
     expect((await admin(['user', 'set-role', 'ivan', 'trainee', '--json'])).stdout).toContain('"role":"trainee"');
   });
 
+  it('adds a data protection officer (role dpo)', async () => {
+    const d = await admin(['user', 'add', 'dora', '--role', 'dpo', '--json'], `${PASSWORD}\n`);
+    expect(JSON.parse(d.stdout)).toMatchObject({ tenant: 'default', name: 'dora', role: 'dpo', hasPassword: true });
+  });
+
   it('refuses bad input with AppErrors', async () => {
     expect(await fails(['user', 'add', 'bob', '--role', 'king'], `${PASSWORD}\n`)).toBe('VALIDATION');
     expect(await fails(['user', 'add', 'bob', '--role', 'viewer'], '')).toBe('VALIDATION');

@@ -36,6 +36,7 @@ const USERS: readonly [string, Role][] = [
   ['ann', 'analyst'],
   ['bob', 'analyst'],
   ['vic', 'viewer'],
+  ['dora', 'dpo'],
 ];
 const tokens: Record<string, string> = {};
 let api: BuiltApi;
@@ -197,6 +198,10 @@ describe('pseudonymised triage', () => {
     expect(req.body['status']).toBe('pending');
     expect(req.body['value']).toBeUndefined();
     const id = String(req.body['id']);
+    // The second person finds the pending request in their list; a third request stays the requester's own.
+    const bobs = (await call('bob', 'GET', '/api/privacy/requests')).body['items'] as { id: string }[];
+    expect(bobs.map((r) => r.id)).toContain(id);
+    expect((await call('vic', 'GET', '/api/privacy/requests')).status).toBe(403);
     expect((await call('ann', 'POST', `/api/privacy/reidentify/${id}/decision`, { approve: true })).status).toBe(403);
     expect((await call('vic', 'POST', `/api/privacy/reidentify/${id}/decision`, { approve: true })).status).toBe(403);
     const ok = await call('bob', 'POST', `/api/privacy/reidentify/${id}/decision`, { approve: true });
@@ -213,6 +218,18 @@ describe('pseudonymised triage', () => {
       decidedBy: 'bob',
     });
     expect((await call('ann', 'GET', '/api/privacy/reidentifications')).status).toBe(403);
+    // The data protection officer (role dpo) reads the log and the reports, not the tenant's events.
+    const dpoLog = await call('dora', 'GET', '/api/privacy/reidentifications');
+    expect(dpoLog.status).toBe(200);
+    expect((dpoLog.body['items'] as { id: string }[])[0]?.id).toBe(id);
+    expect((await call('dora', 'GET', `/api/privacy/reidentify/${id}`)).body['value']).toBeUndefined();
+    expect((await call('dora', 'GET', '/api/privacy/record')).status).toBe(200);
+    expect((await call('dora', 'GET', '/api/events?q=kschmidt&limit=5')).status).toBe(403);
+    expect((await call('dora', 'GET', '/api/alerts')).status).toBe(403);
+    expect(
+      (await call('dora', 'POST', '/api/privacy/reidentify', { pseudonym, caseId, reason: 'the DPO may not ask' }))
+        .status,
+    ).toBe(403);
     const audit = await call('ada', 'GET', '/api/audit?limit=50');
     expect(audit.text).toContain('privacy.reidentify');
   });

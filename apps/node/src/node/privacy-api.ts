@@ -100,9 +100,15 @@ export class NodePrivacy {
     });
   }
 
+  /** The `dpo` role, admins, and the users `privacy.dpoUsers` names (kept for nodes configured before the role). */
   private isDpo(ctx: AuthContext): boolean {
     const users = this.config.privacy.dpoUsers;
-    return ctx.roles.includes('admin') || users.includes(ctx.user) || users.includes(`${ctx.tenant}/${ctx.user}`);
+    return (
+      ctx.roles.includes('admin') ||
+      ctx.roles.includes('dpo') ||
+      users.includes(ctx.user) ||
+      users.includes(`${ctx.tenant}/${ctx.user}`)
+    );
   }
 
   private disclose(ctx: AuthContext, r: Reidentification): ReidentificationView {
@@ -137,11 +143,17 @@ export class NodePrivacy {
         return this.store.decide(ctx.tenant, id, ctx.user, approve);
       },
       get: (ctx, id) => {
-        requireRole(ctx, WRITERS);
+        requireRole(ctx, [...WRITERS, 'dpo']);
         const r = this.store.require(ctx.tenant, id);
         if (r.requestedBy !== ctx.user && !this.isDpo(ctx) && r.status !== 'pending')
           throw new AppError('FORBIDDEN', 'only the requester, a second person deciding, or the DPO reads a request');
         return this.disclose(ctx, r);
+      },
+      requests: (ctx) => {
+        requireRole(ctx, WRITERS);
+        const all = this.store.list(ctx.tenant);
+        if (ctx.roles.includes('admin')) return all;
+        return all.filter((r) => r.requestedBy === ctx.user || r.status === 'pending');
       },
       list: (ctx) => {
         if (!this.isDpo(ctx))
@@ -149,7 +161,7 @@ export class NodePrivacy {
         return this.store.list(ctx.tenant);
       },
       restrictions: (ctx) => {
-        requireRole(ctx, WRITERS);
+        requireRole(ctx, [...WRITERS, 'dpo']);
         return this.store.restrictions(ctx.tenant);
       },
       restrict: (ctx, subject, reason) => {
@@ -162,7 +174,7 @@ export class NodePrivacy {
         return this.store.lift(ctx.tenant, subject);
       },
       export: (ctx, subject) => {
-        requireRole(ctx, ['admin']);
+        requireRole(ctx, ['admin', 'dpo']);
         const x = exportSubject(
           {
             nodeDb: this.db,
@@ -175,7 +187,7 @@ export class NodePrivacy {
         return { subject: x.subject, counts: x.counts, items: [...x.items] };
       },
       record: (ctx) => {
-        requireRole(ctx, ['admin']);
+        requireRole(ctx, ['admin', 'dpo']);
         return recordOfProcessing(this.config, ctx.tenant);
       },
       inventory: (ctx) => Inventory.of(this.config, ctx.tenant).fields.map((f) => ({ ...f })),

@@ -27,7 +27,7 @@ declare module 'fastify' {
 }
 
 /** Every role: for routes any authenticated caller may use. */
-export const ANY_ROLE: readonly Role[] = ['admin', 'analyst', 'viewer', 'partner', 'instructor', 'trainee'];
+export const ANY_ROLE: readonly Role[] = ['admin', 'analyst', 'viewer', 'partner', 'instructor', 'trainee', 'dpo'];
 
 /** The credential a request authenticated with (kept to end a session on logout; empty for Basic, whose password is never kept). */
 export interface PresentedCredential {

@@ -23,7 +23,7 @@ const LoginResponse = z.object({
   expires: z.number().describe('epoch ms'),
   tenant: z.string(),
   user: z.string(),
-  role: z.enum(ROLES as ['admin', 'analyst', 'viewer', 'partner', 'instructor', 'trainee']),
+  role: z.enum(ROLES as ['admin', 'analyst', 'viewer', 'partner', 'instructor', 'trainee', 'dpo']),
 });
 
 /** The caller as the API sees it. */

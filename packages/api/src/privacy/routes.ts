@@ -2,7 +2,8 @@
  * @module
  * Privacy routes: re-identification of a pseudonym for a case with a reason
  * (`POST /api/privacy/reidentify`, decided by a second person under four eyes:
- * `POST /api/privacy/reidentify/:id/decision`, read back with `GET /api/privacy/reidentify/:id`),
+ * `POST /api/privacy/reidentify/:id/decision`, read back with `GET /api/privacy/reidentify/:id`,
+ * the caller's own and the pending ones listed by `GET /api/privacy/requests`),
  * the log of re-identifications for the data protection officer (`GET /api/privacy/reidentifications`),
  * restriction of processing (`GET|POST /api/privacy/restrictions`, `POST /api/privacy/restrictions/lift`),
  * subject access (`POST /api/privacy/export`), the Art. 30 record (`GET /api/privacy/record`) and the
@@ -18,10 +19,14 @@ import { ERROR_RESPONSES } from '../internal/app-types.js';
 import type { ApiApp } from '../internal/app-types.js';
 
 /**
- * The data protection officer's reading: admins, and the users the node names in
- * `privacy.dpoUsers` (the service checks; roles are a closed union shared by every route).
+ * The data protection officer's reading (the log of re-identifications): the `dpo` role, admins,
+ * and, for nodes configured before the role existed, the users named in `privacy.dpoUsers`
+ * (analysts or viewers; the service checks the name).
  */
-const DPO: readonly Role[] = ['admin', 'analyst', 'viewer'];
+const DPO: readonly Role[] = ['admin', 'dpo', 'analyst', 'viewer'];
+
+/** Privacy reports (subject access, the Art. 30 record): admins and the DPO. */
+const REPORTERS: readonly Role[] = ['admin', 'dpo'];
 
 const Subject = z.string().regex(/^(user|email|host):.{2,200}$/, 'user:NAME, email:ADDR or host:NAME');
 
@@ -64,6 +69,8 @@ export interface PrivacyApiService {
   reidentify(ctx: AuthContext, r: { pseudonym: string; caseId: string; reason: string }): ReidentificationView;
   decide(ctx: AuthContext, id: string, approve: boolean): ReidentificationView;
   get(ctx: AuthContext, id: string): ReidentificationView;
+  /** The caller's own requests and the others' pending ones (to decide); admins get every request. */
+  requests(ctx: AuthContext): ReidentificationView[];
   /** Every request of the tenant (data protection officer); throws FORBIDDEN for others. */
   list(ctx: AuthContext): ReidentificationView[];
   restrictions(ctx: AuthContext): z.infer<typeof RestrictionSchema>[];
@@ -128,7 +135,7 @@ export function registerPrivacyRoutes(fastify: FastifyInstance, deps: { readonly
   app.get(
     '/api/privacy/reidentify/:id',
     {
-      config: { access: WRITERS },
+      config: { access: [...WRITERS, 'dpo'] },
       schema: {
         tags: ['privacy'],
         summary: 'A re-identification; its requester sees the value once it is approved',
@@ -138,6 +145,21 @@ export function registerPrivacyRoutes(fastify: FastifyInstance, deps: { readonly
       },
     },
     async (request) => privacy.get(scopeFor(request, request.query.tenant), request.params.id),
+  );
+
+  app.get(
+    '/api/privacy/requests',
+    {
+      config: { access: WRITERS },
+      schema: {
+        tags: ['privacy'],
+        summary:
+          "The caller's own re-identification requests and the others' pending ones a second person may decide (no values)",
+        querystring: z.object(TenantParam),
+        response: { 200: z.object({ items: z.array(ReidentificationSchema) }), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => ({ items: privacy.requests(scopeFor(request, request.query.tenant)) }),
   );
 
   app.get(
@@ -157,7 +179,7 @@ export function registerPrivacyRoutes(fastify: FastifyInstance, deps: { readonly
   app.get(
     '/api/privacy/restrictions',
     {
-      config: { access: WRITERS },
+      config: { access: [...WRITERS, 'dpo'] },
       schema: {
         tags: ['privacy'],
         summary: 'Subjects whose data is stored but not shown or shared (Art. 18)',
@@ -205,7 +227,7 @@ export function registerPrivacyRoutes(fastify: FastifyInstance, deps: { readonly
   app.post(
     '/api/privacy/export',
     {
-      config: { access: ['admin'], audit: 'privacy.export' },
+      config: { access: REPORTERS, audit: 'privacy.export' },
       schema: {
         tags: ['privacy'],
         summary: 'Everything the tenant holds about a subject (Art. 15): counts and items',
@@ -227,7 +249,7 @@ export function registerPrivacyRoutes(fastify: FastifyInstance, deps: { readonly
   app.get(
     '/api/privacy/record',
     {
-      config: { access: ['admin'] },
+      config: { access: REPORTERS },
       schema: {
         tags: ['privacy'],
         summary: 'The record of processing activities (GDPR Art. 30) generated from the configuration',
@@ -241,7 +263,7 @@ export function registerPrivacyRoutes(fastify: FastifyInstance, deps: { readonly
   app.get(
     '/api/privacy/inventory',
     {
-      config: { access: READERS },
+      config: { access: [...READERS, 'dpo'] },
       schema: {
         tags: ['privacy'],
         summary: "The personal-data inventory in force for the caller's tenant",

@@ -7,7 +7,7 @@
 
 export type Severity = 'informational' | 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['informational', 'low', 'medium', 'high', 'critical'];
-export type Role = 'admin' | 'analyst' | 'viewer' | 'partner' | 'instructor' | 'trainee';
+export type Role = 'admin' | 'analyst' | 'viewer' | 'partner' | 'instructor' | 'trainee' | 'dpo';
 export type AlertStatus = 'new' | 'acknowledged' | 'closed';
 export const ALERT_STATUSES: readonly AlertStatus[] = ['new', 'acknowledged', 'closed'];
 
