@@ -32,6 +32,8 @@ export const BODIES: Readonly<Record<string, unknown>> = {
   'POST /api/cases/:id/tasks': { title: 'taken over' },
   'POST /api/cases/:id/tasks/template': {},
   'PATCH /api/cases/:id/tasks/:taskId': { status: 'done' },
+  'PUT /api/cases/:id/tasks/order': { tasks: ['taken-over'] },
+  'POST /api/cases/:id/tasks/:taskId/logs': { text: 'taken over' },
   'POST /api/cases/:id/observables': { kind: 'domain', value: 'taken-over.example' },
   'POST /api/cases/:id/observables/enrich': undefined,
   'PATCH /api/cases/:id/observables/:obsId': { ioc: false },

@@ -255,6 +255,7 @@ async function seedTenant(d: TenantData, peerCard: Record<string, unknown>): Pro
   ids['caseId'] = String(kase['id']);
   const c = `/api/cases/${ids['caseId']}`;
   ids['taskId'] = String((await must('POST', `${c}/tasks`, { title: `${mark} task` }))['id']);
+  await must('POST', `${c}/tasks/${ids['taskId']}/logs`, { text: `${mark} task log` });
   await must('POST', `${c}/tasks/template`, { key: ids['templateKey'] });
   ids['obsId'] = String(
     (await must('POST', `${c}/observables`, { kind: 'domain', value: SHARED_DOMAIN, tags: [mark] }))['id'],

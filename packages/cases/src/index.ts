@@ -27,6 +27,7 @@ export type {
   CaseObservable,
   CaseStatus,
   CaseTask,
+  CaseTaskLog,
   CaseTimelineEntry,
   Enrichment,
   Nis2ReportKind,
@@ -72,8 +73,8 @@ export {
 } from './nis2/vocab.js';
 
 // metrics
-export { caseMetrics, tenantMetrics } from './metrics/metrics.js';
-export type { CaseMetrics, MetricsBucket, TenantMetrics } from './metrics/metrics.js';
+export { alertClosures, caseMetrics, tenantMetrics } from './metrics/metrics.js';
+export type { AlertClosures, CaseMetrics, MetricsBucket, TenantMetrics } from './metrics/metrics.js';
 
 // false-positive feedback
 export { DISABLE_AT, LOWER_AT, sharedEntity, SqliteFeedbackStore } from './feedback/feedback.js';

@@ -15,6 +15,7 @@ import { ERROR_RESPONSES } from '../internal/app-types.js';
 import type { ApiApp } from '../internal/app-types.js';
 import type { CaseApiService } from '../services.js';
 import { registerMoreCaseRoutes } from './more-routes.js';
+import { registerTaskRoutes } from './task-routes.js';
 import {
   CaseDetailSchema,
   CaseSchema,
@@ -51,6 +52,8 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: { readonly ca
         querystring: z.object({
           status: csvList(CaseStatusSchema).optional(),
           assignee: z.string().max(128).optional(),
+          severity: csvList(Sev).optional(),
+          tlp: csvList(TlpSchema).optional(),
           q: z.string().max(1024).optional(),
           significant: z.enum(['true', 'false']).optional().describe('NIS2 significant cases only (or none)'),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -64,12 +67,14 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: { readonly ca
       },
     },
     async (request) => {
-      const { tenant, status, significant, ...rest } = request.query;
+      const { tenant, status, severity, tlp, significant, ...rest } = request.query;
       return cases.list(
         scopeFor(request, tenant),
         compact({
           ...rest,
           ...(status ? { statuses: status } : {}),
+          ...(severity ? { severities: severity } : {}),
+          ...(tlp ? { tlps: tlp } : {}),
           ...(significant === undefined ? {} : { significant: significant === 'true' }),
         }),
       );
@@ -266,12 +271,12 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: { readonly ca
       config: { access: WRITERS, audit: 'case.task' },
       schema: {
         tags: ['cases'],
-        summary: 'Change a task (status, assignee, title)',
+        summary: 'Change a task (status, assignee, title); `assignee: null` unassigns',
         params: z.object({ id: CaseId, taskId: CaseId }),
         querystring: Scoped,
         body: z.object({
           status: TaskStatusSchema.optional(),
-          assignee: z.string().max(128).optional(),
+          assignee: z.string().max(128).nullable().optional(),
           title: z.string().trim().min(1).max(500).optional(),
         }),
         response: { 200: TaskSchema, ...ERROR_RESPONSES },
@@ -399,5 +404,6 @@ export function registerCaseRoutes(fastify: FastifyInstance, deps: { readonly ca
     },
   );
 
+  registerTaskRoutes(app, cases);
   registerMoreCaseRoutes(app, cases);
 }

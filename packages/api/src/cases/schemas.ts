@@ -83,6 +83,17 @@ export const TaskSchema = z
   })
   .meta({ id: 'CaseTask' });
 
+export const TaskLogSchema = z
+  .object({
+    id: z.string(),
+    caseId: z.string(),
+    taskId: z.string(),
+    text: z.string(),
+    author: z.string(),
+    created: z.number(),
+  })
+  .meta({ id: 'CaseTaskLog' });
+
 export const ObservableSchema = z
   .object({
     id: z.string(),
@@ -219,6 +230,15 @@ export const TenantMetricsSchema = z
       missed: z.number().int(),
       open: z.number().int(),
     }),
+    alerts: z
+      .object({
+        closed: z.number().int().describe('distinct alerts closed in the window, in the queue or with their case'),
+        inQueue: z.number().int().describe('closed in the alert queue'),
+        inCases: z.number().int().describe('closed with the case they are in'),
+        byReason: z.record(z.string(), z.number().int()).describe('queue closures by reason'),
+      })
+      .optional()
+      .describe('alerts closed in the window, wherever they were closed'),
   })
   .meta({ id: 'CaseMetrics' });
 
@@ -287,6 +307,7 @@ export const CaseDetailSchema = z
 export type CaseView = z.infer<typeof CaseSchema>;
 export type CaseDetailView = z.infer<typeof CaseDetailSchema>;
 export type TaskView = z.infer<typeof TaskSchema>;
+export type TaskLogView = z.infer<typeof TaskLogSchema>;
 export type ObservableView = z.infer<typeof ObservableSchema>;
 export type CommentView = z.infer<typeof CommentSchema>;
 export type AttachmentView = z.infer<typeof AttachmentSchema>;

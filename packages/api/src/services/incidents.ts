@@ -23,6 +23,7 @@ import type {
   ObservableView,
   RuleFeedbackView,
   SuggestionView,
+  TaskLogView,
   TaskView,
   TemplateView,
   TenantMetricsView,
@@ -71,6 +72,8 @@ export interface IncidentApiService {
 export interface CaseSearch {
   readonly statuses?: readonly CaseView['status'][];
   readonly assignee?: string;
+  readonly severities?: readonly Severity[];
+  readonly tlps?: readonly CaseView['tlp'][];
   readonly q?: string;
   readonly significant?: boolean;
   readonly limit: number;
@@ -134,8 +137,12 @@ export interface CaseApiService {
     ctx: AuthContext,
     id: string,
     taskId: string,
-    patch: { readonly status?: TaskView['status']; readonly assignee?: string; readonly title?: string },
+    patch: { readonly status?: TaskView['status']; readonly assignee?: string | null; readonly title?: string },
   ): Promise<TaskView>;
+  /** Puts the tasks in this order (every task of the case, once). */
+  reorderTasks(ctx: AuthContext, id: string, taskIds: readonly string[]): Promise<readonly TaskView[]>;
+  taskLogs(ctx: AuthContext, id: string, taskId: string): Promise<readonly TaskLogView[]>;
+  addTaskLog(ctx: AuthContext, id: string, taskId: string, text: string): Promise<TaskLogView>;
   applyTemplate(ctx: AuthContext, id: string, key?: string): Promise<readonly TaskView[]>;
   addObservable(
     ctx: AuthContext,

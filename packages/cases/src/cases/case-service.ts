@@ -24,6 +24,7 @@ import type {
   CaseNote,
   CaseObservable,
   CaseTask,
+  CaseTaskLog,
   CaseTimelineEntry,
   ObservableKind,
   Pap,
@@ -319,11 +320,21 @@ export class CaseService {
     return out;
   }
 
+  /** Ids of the alerts of a case's incidents (metrics count them closed when the case closes). */
+  alertIdsOf(ctx: AuthContext, c: Case): string[] {
+    return this.caseIncidents(ctx, c).flatMap((inc) => this.incidents.alerts(ctx, inc.id).map((a) => a.id));
+  }
+
   // -- tasks -------------------------------------------------------------------------------
 
+  /** The case's tasks in their order (insertion order breaks ties). */
   tasks(ctx: AuthContext, id: string): CaseTask[] {
     this.require(ctx, id);
-    return this.store.parts(ctx, id, 'task');
+    return this.store
+      .parts(ctx, id, 'task')
+      .map((t, i) => ({ t, i }))
+      .sort((a, b) => a.t.order - b.t.order || a.i - b.i)
+      .map((x) => x.t);
   }
 
   addTask(
@@ -347,30 +358,88 @@ export class CaseService {
       updated: now,
     };
     this.store.putPart(ctx, id, 'task', task.id, task);
-    this.history(ctx, id, 'task.add', { title: task.title, ref: task.id });
+    this.history(ctx, id, 'task.add', {
+      title: task.title,
+      ref: task.id,
+      ...(task.assignee === undefined ? {} : { assignee: task.assignee }),
+    });
     return task;
   }
 
+  /** Changes a task; `assignee: null` unassigns it. The history says what changed. */
   updateTask(
     ctx: AuthContext,
     id: string,
     taskId: string,
-    patch: { readonly status?: TaskStatus; readonly assignee?: string; readonly title?: string },
+    patch: { readonly status?: TaskStatus; readonly assignee?: string | null; readonly title?: string },
   ): CaseTask {
     requireRole(ctx, WORK_ROLES);
     this.require(ctx, id);
     const t = this.store.part(ctx, id, 'task', taskId);
     if (!t) throw new AppError('NOT_FOUND', `no task ${taskId}`);
     const now = this.now();
-    const next: CaseTask = {
+    const { assignee, ...rest } = patch;
+    let next: CaseTask = {
       ...t,
-      ...patch,
+      ...rest,
       updated: now,
       ...(patch.status === 'done' && t.status !== 'done' ? { doneAt: now } : {}),
     };
+    if (assignee === null) {
+      const { assignee: _drop, ...without } = next;
+      next = without;
+    } else if (assignee !== undefined) next = { ...next, assignee };
     this.store.putPart(ctx, id, 'task', taskId, next);
-    this.history(ctx, id, 'task.update', { title: next.title, status: next.status, ref: taskId });
+    const changed = (['status', 'assignee', 'title'] as const).filter((k) => next[k] !== t[k]);
+    this.history(ctx, id, 'task.update', {
+      title: next.title,
+      status: next.status,
+      ...(next.assignee === undefined ? {} : { assignee: next.assignee }),
+      changed,
+      ref: taskId,
+    });
     return next;
+  }
+
+  /** Puts the case's tasks in the given order; `ids` must name every task of the case once. */
+  reorderTasks(ctx: AuthContext, id: string, ids: readonly string[]): CaseTask[] {
+    requireRole(ctx, WORK_ROLES);
+    const current = this.tasks(ctx, id);
+    const known = new Set(current.map((t) => t.id));
+    if (ids.length !== known.size || new Set(ids).size !== ids.length || ids.some((x) => !known.has(x))) {
+      // Someone added or removed a task since the caller loaded the list: they reload and retry.
+      throw new AppError('CONFLICT', 'the order must name every task of the case exactly once');
+    }
+    const now = this.now();
+    const byId = new Map(current.map((t) => [t.id, t]));
+    const out = ids.map((taskId, order) => {
+      const t = byId.get(taskId) as CaseTask;
+      const next = t.order === order ? t : { ...t, order, updated: now };
+      if (next !== t) this.store.putPart(ctx, id, 'task', taskId, next);
+      return next;
+    });
+    this.history(ctx, id, 'task.reorder', { order: out.map((t) => t.title) });
+    return out;
+  }
+
+  /** The work log of a task, oldest first. */
+  taskLogs(ctx: AuthContext, id: string, taskId: string): CaseTaskLog[] {
+    this.require(ctx, id);
+    if (!this.store.part(ctx, id, 'task', taskId)) throw new AppError('NOT_FOUND', `no task ${taskId}`);
+    return this.store.parts(ctx, id, 'tasklog').filter((l) => l.taskId === taskId);
+  }
+
+  /** Adds an entry to a task's work log. */
+  addTaskLog(ctx: AuthContext, id: string, taskId: string, text: string): CaseTaskLog {
+    requireRole(ctx, WORK_ROLES);
+    this.require(ctx, id);
+    const t = this.store.part(ctx, id, 'task', taskId);
+    if (!t) throw new AppError('NOT_FOUND', `no task ${taskId}`);
+    if (text.trim() === '') throw new AppError('VALIDATION', 'log entry is empty');
+    const log: CaseTaskLog = { id: shortId(), caseId: id, taskId, text, author: ctx.user, created: this.now() };
+    this.store.putPart(ctx, id, 'tasklog', log.id, log);
+    this.history(ctx, id, 'task.log', { title: t.title, ref: taskId, text: text.slice(0, 500) });
+    return log;
   }
 
   /** Adds the tasks of a template (the fitting one by default). */

@@ -103,6 +103,16 @@ export interface CaseTask {
   readonly doneAt?: number;
 }
 
+/** An entry of a task's work log (what was done, found or decided while working the task). */
+export interface CaseTaskLog {
+  readonly id: string;
+  readonly caseId: string;
+  readonly taskId: string;
+  readonly text: string;
+  readonly author: string;
+  readonly created: number;
+}
+
 /** Kinds of observable. */
 export type ObservableKind =
   'ip' | 'domain' | 'url' | 'hash' | 'email' | 'host' | 'user' | 'file' | 'registry' | 'other';

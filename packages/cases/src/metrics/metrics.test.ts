@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alert, ROLES_T1, T0, world } from '../internal/fixtures.js';
-import { caseMetrics, tenantMetrics } from './metrics.js';
+import { alertClosures, caseMetrics, tenantMetrics } from './metrics.js';
 
 const MIN = 60_000;
 
@@ -33,5 +33,25 @@ describe('case metrics', () => {
     expect(m.mttr).toBe(30 * MIN);
     expect(m.buckets.map((b) => b.cases)).toEqual([0, 2, 0, 0]);
     expect(c2.detectedAt).toBe(T0 + 3_600_000);
+  });
+});
+
+describe('alert closures', () => {
+  it('counts alerts closed in the queue and with their case, each alert once', () => {
+    const out = alertClosures(
+      [
+        { id: 'a1', reason: 'false-positive' },
+        { id: 'a2', reason: 'false-positive' },
+        { id: 'a3', reason: '' },
+      ],
+      ['a3', 'a4', 'a5'],
+    );
+    expect(out).toEqual({
+      closed: 5,
+      inQueue: 3,
+      inCases: 3,
+      byReason: { 'false-positive': 2, unspecified: 1 },
+    });
+    expect(alertClosures([], [])).toEqual({ closed: 0, inQueue: 0, inCases: 0, byReason: {} });
   });
 });

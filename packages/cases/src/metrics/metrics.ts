@@ -124,3 +124,29 @@ export function tenantMetrics(
     nis2: { significant: significant.length, met, missed, open },
   };
 }
+
+/** Alerts closed in a window, wherever they were closed. */
+export interface AlertClosures {
+  /** Distinct alerts closed, in the queue or with their case. */
+  readonly closed: number;
+  readonly inQueue: number;
+  readonly inCases: number;
+  /** Queue closures by reason. */
+  readonly byReason: Readonly<Record<string, number>>;
+}
+
+/**
+ * Counts alerts closed in the alert queue and alerts closed with their case together: most alerts
+ * are closed in the queue and never become a case, so case figures alone undercount the work.
+ * An alert closed both ways counts once in `closed`.
+ */
+export function alertClosures(
+  queue: readonly { readonly id: string; readonly reason: string }[],
+  inCases: Iterable<string>,
+): AlertClosures {
+  const byReason: Record<string, number> = {};
+  for (const a of queue) byReason[a.reason || 'unspecified'] = (byReason[a.reason || 'unspecified'] ?? 0) + 1;
+  const caseIds = new Set(inCases);
+  const all = new Set([...queue.map((a) => a.id), ...caseIds]);
+  return { closed: all.size, inQueue: new Set(queue.map((a) => a.id)).size, inCases: caseIds.size, byReason };
+}

@@ -135,6 +135,16 @@ export class SqliteCaseStore implements CaseStore {
       where.push('assignee = ?');
       args.push(q.assignee);
     }
+    // Severity and TLP live in the document: a case list is small enough to filter there.
+    for (const [field, values] of [
+      ['severity', q.severities],
+      ['tlp', q.tlps],
+    ] as const) {
+      if (values && values.length > 0) {
+        where.push(`json_extract(doc, '$.${field}') IN (${values.map(() => '?').join(', ')})`);
+        args.push(...values);
+      }
+    }
     if (q.significant !== undefined) {
       where.push('significant = ?');
       args.push(q.significant ? 1 : 0);

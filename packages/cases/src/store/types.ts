@@ -4,7 +4,7 @@
  * workflow logic (that lives in `CaseService`). SQLite implements it now; PostgreSQL can later.
  * Every method takes the caller's context and acts within `ctx.tenant`; the service checks roles.
  */
-import type { AuthContext } from '@intersoc/core';
+import type { AuthContext, Severity } from '@intersoc/core';
 import type { TaskTemplate } from '../cases/templates.js';
 import type {
   Case,
@@ -15,6 +15,8 @@ import type {
   CaseObservable,
   CaseStatus,
   CaseTask,
+  CaseTaskLog,
+  Tlp,
 } from '../cases/types.js';
 
 /** Parts of a case kept as documents. */
@@ -23,12 +25,15 @@ export interface CasePartKinds {
   observable: CaseObservable;
   comment: CaseComment;
   note: CaseNote;
+  tasklog: CaseTaskLog;
 }
 
 /** A listing of cases, newest first. */
 export interface CaseQuery {
   readonly statuses?: readonly CaseStatus[];
   readonly assignee?: string;
+  readonly severities?: readonly Severity[];
+  readonly tlps?: readonly Tlp[];
   /** Text in title, description, tags or number. */
   readonly q?: string;
   readonly significant?: boolean;

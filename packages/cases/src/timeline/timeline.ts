@@ -16,6 +16,8 @@ const KIND_OF: Readonly<Record<string, TimelineKind>> = {
   'task.add': 'task',
   'task.update': 'task',
   'task.template': 'task',
+  'task.reorder': 'task',
+  'task.log': 'task',
   'observable.add': 'observable',
   'observable.update': 'observable',
   'observable.remove': 'observable',
@@ -24,6 +26,37 @@ const KIND_OF: Readonly<Record<string, TimelineKind>> = {
   'nis2.submitted': 'report',
   'nis2.warning': 'report',
 };
+
+const FIELD_NAMES: Readonly<Record<string, string>> = {
+  severity: 'severity',
+  tlp: 'TLP',
+  pap: 'PAP',
+  awareAt: 'aware at',
+  timeZone: 'time zone',
+  significant: 'NIS2 significant',
+};
+
+/** "Case assigned to bob; severity high, TLP red": the new values, so the timeline reads alone. */
+function caseUpdateTitle(changes: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(changes)) {
+    if (k === 'assignee') parts.push(v === null || v === '' ? 'unassigned' : `assigned to ${String(v)}`);
+    else if (k === 'awareAt' && typeof v === 'number') parts.push(`aware at ${new Date(v).toISOString()}`);
+    else if (k in FIELD_NAMES) parts.push(`${FIELD_NAMES[k] ?? k} ${String(v)}`);
+    else parts.push(k);
+  }
+  return `Case updated: ${parts.join(', ')}`;
+}
+
+/** "Task Isolate host assigned to bob" or "Task Isolate host: done"; older entries have no `changed`. */
+function taskUpdateTitle(title: string, status: string, assignee: string, changed: unknown): string {
+  const what = Array.isArray(changed) ? (changed as string[]) : ['status'];
+  const parts: string[] = [];
+  if (what.includes('assignee')) parts.push(assignee ? `assigned to ${assignee}` : 'unassigned');
+  if (what.includes('status')) parts.push(status);
+  if (what.includes('title')) parts.push('renamed');
+  return `Task ${title}: ${parts.join(', ') || status}`;
+}
 
 function historyTitle(h: CaseHistoryEntry): string {
   const d = h.detail;
@@ -34,13 +67,17 @@ function historyTitle(h: CaseHistoryEntry): string {
     case 'case.transition':
       return `Status ${s('from')} → ${s('to')}${s('resolution') ? ` (${s('resolution')})` : ''}`;
     case 'case.update':
-      return `Case updated: ${Object.keys((d['changes'] as Record<string, unknown> | undefined) ?? {}).join(', ')}`;
+      return caseUpdateTitle((d['changes'] as Record<string, unknown> | undefined) ?? {});
     case 'case.incidents':
       return `Incidents added: ${((d['incidents'] as string[] | undefined) ?? []).length}`;
     case 'task.add':
-      return `Task added: ${s('title')}`;
+      return `Task added: ${s('title')}${s('assignee') ? ` (assigned to ${s('assignee')})` : ''}`;
     case 'task.update':
-      return `Task ${s('title')}: ${s('status')}`;
+      return taskUpdateTitle(s('title'), s('status'), s('assignee'), d['changed']);
+    case 'task.reorder':
+      return `Tasks reordered: ${((d['order'] as string[] | undefined) ?? []).join(' → ')}`;
+    case 'task.log':
+      return `Log on task ${s('title')}`;
     case 'task.template':
       return `Tasks from template ${s('template')}`;
     case 'observable.add':

@@ -244,6 +244,16 @@ export class SqliteAlertTriage {
     return { updated, missing };
   }
 
+  /** Alerts closed in the queue between `from` and `to` (by when they were closed), with the reason. */
+  closedBetween(ctx: AuthContext, from: number, to: number): { readonly id: string; readonly reason: string }[] {
+    return this.db
+      .prepare(
+        `SELECT alert_id AS id, COALESCE(reason, '') AS reason FROM alert_status
+           WHERE tenant = ? AND status = 'closed' AND changed >= ? AND changed <= ?`,
+      )
+      .all(ctx.tenant, from, to) as { id: string; reason: string }[];
+  }
+
   /** Number of alerts per state within a time window. */
   counts(ctx: AuthContext, from: number, to: number): Record<AlertStatus, number> {
     const rows = this.db

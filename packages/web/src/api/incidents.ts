@@ -160,8 +160,11 @@ export interface CaseTask {
   readonly id: string;
   readonly title: string;
   readonly group: string;
+  readonly order: number;
   readonly status: 'todo' | 'doing' | 'done' | 'skipped';
   readonly description?: string;
+  readonly assignee?: string;
+  readonly doneAt?: number;
 }
 
 export interface CaseObservable {
@@ -246,6 +249,13 @@ export interface CaseMetrics {
     readonly mttr?: number;
   }[];
   readonly nis2: { readonly significant: number; readonly met: number; readonly missed: number; readonly open: number };
+  /** Alerts closed in the window, in the queue or with their case (absent on nodes without a queue). */
+  readonly alerts?: {
+    readonly closed: number;
+    readonly inQueue: number;
+    readonly inCases: number;
+    readonly byReason: Readonly<Record<string, number>>;
+  };
 }
 
 export interface RuleFeedback {
@@ -285,8 +295,18 @@ export const cases = {
   split: (id: string, alertIds: readonly string[]) =>
     call<{ kept: Incident; split: Incident }>('POST', `/api/incidents/${enc(id)}/split`, { body: { alertIds } }),
 
-  list: (q: { status?: readonly string[]; significant?: 'true' | 'false'; limit?: number }, signal?: AbortSignal) =>
-    call<Page<Case>>('GET', '/api/cases', { query: q, ...(signal ? { signal } : {}) }),
+  list: (
+    q: {
+      status?: readonly string[];
+      severity?: readonly string[];
+      tlp?: readonly string[];
+      assignee?: string;
+      q?: string;
+      significant?: 'true' | 'false';
+      limit?: number;
+    },
+    signal?: AbortSignal,
+  ) => call<Page<Case>>('GET', '/api/cases', { query: q, ...(signal ? { signal } : {}) }),
   detail: (id: string, signal?: AbortSignal) =>
     call<CaseDetail>('GET', `/api/cases/${enc(id)}`, signal ? { signal } : {}),
   open: (b: { incidents?: readonly string[]; title?: string }) => call<Case>('POST', '/api/cases', { body: b }),

@@ -5,7 +5,7 @@
  * activity with analysts' notes, comments, attachments, NIS2 reporting (significance,
  * deadlines, drafts as JSON or STIX, submission) and its metrics. Viewers see it all read-only.
  */
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import {
   cases,
   RESOLUTIONS,
@@ -22,6 +22,8 @@ import { SeverityBadge } from '../components/badges';
 import { Async } from '../components/states';
 import { formatBytes, formatDuration, formatTime } from '../lib/format';
 import { deadlineText, REPORT_NAMES } from '../lib/incidents';
+import { CaseFields } from './case-fields';
+import { CaseTasks } from './case-tasks';
 
 const NEXT: Readonly<Record<CaseStatus, readonly CaseStatus[]>> = {
   new: ['in-progress', 'closed'],
@@ -74,8 +76,22 @@ function Workflow(props: { d: CaseDetail; act: (f: () => Promise<unknown>) => vo
   );
 }
 
-function Timeline(props: { id: string; canWrite: boolean }): ReactNode {
+/** How often the timeline asks for what others did meanwhile, ms. */
+const TIMELINE_POLL_MS = 5000;
+
+function Timeline(props: { id: string; canWrite: boolean; version: number }): ReactNode {
   const state = useAsync((signal) => cases.timeline(props.id, signal), [props.id]);
+  const { reload } = state;
+  // This analyst's own changes show at once; colleagues' within a poll, while the tab is visible.
+  useEffect(() => {
+    if (props.version > 0) reload(true);
+  }, [props.version, reload]);
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') reload(true);
+    }, TIMELINE_POLL_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
   const [text, setText] = useState('');
   const [at, setAt] = useState('');
   const add = async (e: FormEvent): Promise<void> => {
@@ -85,7 +101,7 @@ function Timeline(props: { id: string; canWrite: boolean }): ReactNode {
     state.reload(true);
   };
   return (
-    <section className="panel">
+    <section className="panel" aria-label="Timeline">
       <h2 className="panel-title">Timeline</h2>
       {props.canWrite && (
         <form className="toolbar" onSubmit={(e) => void add(e)} aria-label="Annotate the timeline">
@@ -104,7 +120,7 @@ function Timeline(props: { id: string; canWrite: boolean }): ReactNode {
       )}
       <Async state={state} label="Loading the timeline…">
         {(t) => (
-          <ol className="plain case-timeline">
+          <ol className="plain case-timeline" aria-label="Timeline entries" aria-live="polite">
             {t.items.slice(-400).map((e: TimelineEntry, i) => (
               <li key={`${e.time}:${i}`} className={`tl-${e.kind}`}>
                 <span className="mono small nowrap">{formatTime(e.time)}</span>{' '}
@@ -204,17 +220,25 @@ function Nis2(props: { d: CaseDetail; canWrite: boolean; act: (f: () => Promise<
 function Body(props: { d: CaseDetail; reload: () => void }): ReactNode {
   const { d } = props;
   const c = d.case;
-  const { canWrite } = useSession();
+  const { canWrite, me } = useSession();
   const [error, setError] = useState<string | undefined>(undefined);
   const [comment, setComment] = useState('');
   const [obs, setObs] = useState({ kind: 'ip', value: '' });
+  const [version, setVersion] = useState(0);
   const act = (f: () => Promise<unknown>): void => {
     setError(undefined);
     f().then(
-      () => props.reload(),
+      () => {
+        props.reload();
+        setVersion((v) => v + 1);
+      },
       (err: unknown) => setError((err as Error).message),
     );
   };
+  // Names to offer in the assignee fields: the analyst and whoever already works the case.
+  const people = [
+    ...new Set([me?.user, c.assignee, ...d.tasks.map((t) => t.assignee)].filter((x): x is string => !!x)),
+  ];
   const m = d.metrics;
   return (
     <>
@@ -237,6 +261,12 @@ function Body(props: { d: CaseDetail; reload: () => void }): ReactNode {
         </div>
       )}
       {canWrite && <Workflow d={d} act={act} />}
+      <datalist id="case-people">
+        {people.map((p) => (
+          <option key={p} value={p} />
+        ))}
+      </datalist>
+      {canWrite && <CaseFields key={c.updated} c={c} act={act} />}
       <div className="grid-2">
         <section className="panel">
           <h2 className="panel-title">Incidents</h2>
@@ -267,24 +297,7 @@ function Body(props: { d: CaseDetail; reload: () => void }): ReactNode {
             </tbody>
           </table>
         </section>
-        <section className="panel" aria-label="Tasks">
-          <h2 className="panel-title">Tasks</h2>
-          <ul className="plain task-list">
-            {d.tasks.map((t) => (
-              <li key={t.id}>
-                <label>
-                  <input
-                    type="checkbox"
-                    checked={t.status === 'done'}
-                    disabled={!canWrite}
-                    onChange={(e) => act(() => cases.setTask(c.id, t.id, e.target.checked ? 'done' : 'todo'))}
-                  />{' '}
-                  <span className="muted small">{t.group}</span> {t.title}
-                </label>
-              </li>
-            ))}
-          </ul>
-        </section>
+        <CaseTasks caseId={c.id} tasks={d.tasks} act={act} />
       </div>
       <Nis2 d={d} canWrite={canWrite} act={act} />
       <section className="panel">
@@ -338,7 +351,7 @@ function Body(props: { d: CaseDetail; reload: () => void }): ReactNode {
           </tbody>
         </table>
       </section>
-      <Timeline id={c.id} canWrite={canWrite} />
+      <Timeline id={c.id} canWrite={canWrite} version={version} />
       <div className="grid-2">
         <section className="panel">
           <h2 className="panel-title">Comments</h2>

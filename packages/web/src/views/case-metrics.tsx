@@ -1,8 +1,9 @@
 /**
  * @module
  * Case metrics: mean time to detect, acknowledge, contain and resolve over the last 30 days and
- * per day, cases by status and resolution, NIS2 deadlines kept, and the false-positive feedback
- * to rule tuning (counts per rule, suppression suggestions admins accept or dismiss).
+ * per day, cases by status and resolution, alerts closed (in the queue and with their case), NIS2
+ * deadlines kept ("no data yet" when the window is empty), and the false-positive feedback to rule
+ * tuning (counts per rule, suppression suggestions admins accept or dismiss).
  */
 import { useMemo, useState, type ReactNode } from 'react';
 import { cases, type CaseMetrics, type RuleFeedback, type Suggestion } from '../api/incidents';
@@ -10,17 +11,55 @@ import { useSession } from '../app/session';
 import { useAsync } from '../app/use-async';
 import type { ViewProps } from '../app/view-types';
 import { baseOption, Chart, chartColors } from '../components/chart';
-import { Async } from '../components/states';
+import { Async, Empty } from '../components/states';
 import { formatDuration } from '../lib/format';
 
 const DAY = 86_400_000;
 
+/** Says "no data yet" rather than a dash, so an empty window does not read as a broken page. */
 function Kpi(props: { label: string; ms: number | undefined }): ReactNode {
   return (
     <div className="kpi">
       <div className="kpi-label">{props.label}</div>
-      <div className="kpi-value">{props.ms === undefined ? '—' : formatDuration(props.ms)}</div>
+      <div className={props.ms === undefined ? 'kpi-value muted small' : 'kpi-value'}>
+        {props.ms === undefined ? 'no data yet' : formatDuration(props.ms)}
+      </div>
     </div>
+  );
+}
+
+/** True when the window holds no case and no closed alert: there is nothing to measure yet. */
+export function metricsEmpty(m: CaseMetrics): boolean {
+  return m.cases === 0 && (m.alerts?.closed ?? 0) === 0;
+}
+
+function AlertsClosed(props: { m: CaseMetrics }): ReactNode {
+  const a = props.m.alerts;
+  if (!a) return null;
+  const reasons = Object.entries(a.byReason).sort((x, y) => y[1] - x[1]);
+  return (
+    <section className="panel" aria-label="Alerts closed">
+      <h2 className="panel-title">Alerts closed (30 days)</h2>
+      <table className="kv">
+        <tbody>
+          <tr>
+            <th>Closed in all</th>
+            <td>{a.closed}</td>
+          </tr>
+          <tr>
+            <th>In the alert queue</th>
+            <td>{a.inQueue}</td>
+          </tr>
+          <tr>
+            <th>With their case</th>
+            <td>{a.inCases}</td>
+          </tr>
+        </tbody>
+      </table>
+      {reasons.length > 0 && (
+        <p className="muted small">Queue closures by reason: {reasons.map(([k, v]) => `${k} ${v}`).join(', ')}</p>
+      )}
+    </section>
   );
 }
 
@@ -148,6 +187,12 @@ export default function CaseMetricsView(_props: ViewProps): ReactNode {
       <Async state={state} label="Loading metrics…">
         {(d) => (
           <>
+            {metricsEmpty(d.m) && (
+              <Empty title="No data yet">
+                No case was opened and no alert was closed in the last 30 days. Mean times appear once cases are worked;
+                closing alerts in the queue counts here too.
+              </Empty>
+            )}
             <div className="kpis">
               <Kpi label="MTTD" ms={d.m.mttd} />
               <Kpi label="MTTA" ms={d.m.mtta} />
@@ -164,9 +209,10 @@ export default function CaseMetricsView(_props: ViewProps): ReactNode {
                 </div>
               </div>
             </div>
+            <AlertsClosed m={d.m} />
             <section className="panel">
               <h2 className="panel-title">Mean times per day</h2>
-              <Trend m={d.m} />
+              {d.m.cases === 0 ? <p className="muted">No data yet.</p> : <Trend m={d.m} />}
               <p className="muted small">
                 By status:{' '}
                 {Object.entries(d.m.byStatus)

@@ -1,8 +1,9 @@
 /**
  * @module
  * The case board: cases in columns by workflow status (new, in progress, contained, resolved,
- * closed), each card with its number, severity, NIS2 flag, assignee and incidents; analysts open
- * a case by hand. `/cases/<id>` is the case detail.
+ * closed), each card with its number, severity, NIS2 flag, assignee and incidents, or the same
+ * cases as a list; filters by status, severity, assignee, TLP and text; analysts open a case by
+ * hand. `/cases/<id>` is the case detail.
  */
 import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { cases, type Case } from '../api/incidents';
@@ -15,6 +16,7 @@ import { Async } from '../components/states';
 import { formatAgo } from '../lib/format';
 import { boardColumns } from '../lib/incidents';
 import CaseDetailView from './case-detail';
+import { CaseFilters, CaseTable, filterQuery, NO_FILTER, type CaseFilter } from './case-list';
 
 const TITLES: Readonly<Record<Case['status'], string>> = {
   new: 'New',
@@ -103,14 +105,30 @@ function Board(props: { list: readonly Case[]; reload: () => void }): ReactNode 
 }
 
 function BoardView(): ReactNode {
-  const state = useAsync((signal) => cases.list({ limit: 1000 }, signal), []);
+  const [filter, setFilter] = useState<CaseFilter>(NO_FILTER);
+  const [tab, setTab] = useState<'board' | 'list'>('board');
+  const state = useAsync((signal) => cases.list({ limit: 1000, ...filterQuery(filter) }, signal), [filter]);
   return (
     <div className="view">
       <div className="view-head">
         <h1>Cases</h1>
       </div>
+      <CaseFilters value={filter} onChange={setFilter} />
+      <div className="tabs" role="tablist" aria-label="Case views">
+        {(['board', 'list'] as const).map((t) => (
+          <button key={t} type="button" role="tab" aria-selected={tab === t} className="tab" onClick={() => setTab(t)}>
+            {t === 'board' ? 'Board' : 'List'}
+          </button>
+        ))}
+      </div>
       <Async state={state} label="Loading cases…">
-        {(page) => <Board list={page.items} reload={() => state.reload(true)} />}
+        {(page) =>
+          tab === 'board' ? (
+            <Board list={page.items} reload={() => state.reload(true)} />
+          ) : (
+            <CaseTable list={page.items} />
+          )
+        }
       </Async>
     </div>
   );

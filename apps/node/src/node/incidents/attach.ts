@@ -88,11 +88,10 @@ export function attachIncidents(app: FastifyInstance, w: IncidentWiring): Attach
     feedback,
   });
   const nis2 = new Nis2Service(cases);
-  registerIncidentRoutes(app, {
-    incidents: incidentApiService(stage, new SqliteAlertTriage(w.reader.db), enricher),
-  });
+  const triage = new SqliteAlertTriage(w.reader.db);
+  registerIncidentRoutes(app, { incidents: incidentApiService(stage, triage, enricher) });
   registerCaseRoutes(app, {
-    cases: caseApiService({ cases, nis2, feedback, data: w.config.data, reloadDetectors: w.reloadDetectors }),
+    cases: caseApiService({ cases, nis2, feedback, triage, data: w.config.data, reloadDetectors: w.reloadDetectors }),
   });
   stage.attach(w.bus);
 

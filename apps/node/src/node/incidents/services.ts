@@ -7,6 +7,7 @@
 import { AppError, requireRole, type AuthContext } from '@intersoc/core';
 import type { CaseApiService, IncidentApiService } from '@intersoc/api';
 import {
+  alertClosures,
   caseMetrics,
   tenantMetrics,
   type CaseService,
@@ -92,6 +93,8 @@ export interface CaseApiDeps {
   readonly data: string;
   /** Rebuilds detectors after tuning changed. */
   readonly reloadDetectors: () => Promise<void>;
+  /** The alert queue, so metrics count alerts closed there as well as in cases. */
+  readonly triage?: SqliteAlertTriage;
   readonly now?: () => number;
 }
 
@@ -131,6 +134,9 @@ export function caseApiService(d: CaseApiDeps): CaseApiService {
     addIncidents: async (ctx, id, incidents) => cases.addIncidents(ctx, id, incidents),
     addTask: async (ctx, id, t) => cases.addTask(ctx, id, t),
     updateTask: async (ctx, id, taskId, patch) => cases.updateTask(ctx, id, taskId, patch),
+    reorderTasks: async (ctx, id, taskIds) => cases.reorderTasks(ctx, id, taskIds),
+    taskLogs: async (ctx, id, taskId) => cases.taskLogs(ctx, id, taskId),
+    addTaskLog: async (ctx, id, taskId, text) => cases.addTaskLog(ctx, id, taskId, text),
     applyTemplate: async (ctx, id, key) => cases.applyTemplate(ctx, id, key),
     addObservable: async (ctx, id, o) => cases.addObservable(ctx, id, o),
     updateObservable: async (ctx, id, obsId, patch) => cases.updateObservable(ctx, id, obsId, patch),
@@ -150,7 +156,13 @@ export function caseApiService(d: CaseApiDeps): CaseApiService {
     submitReport: async (ctx, id, kind, at) => nis2.submit(ctx, id, kind, at),
     metrics: async (ctx, w) => {
       requireRole(ctx, ['admin', 'analyst', 'viewer']);
-      return tenantMetrics(cases.store.all(ctx), w, now());
+      const all = cases.store.all(ctx);
+      const m = tenantMetrics(all, w, now());
+      if (!d.triage) return m;
+      // Alerts closed with their case count when the case closed within the window.
+      const closedCases = all.filter((c) => c.closedAt !== undefined && c.closedAt >= w.from && c.closedAt <= w.to);
+      const inCases = closedCases.flatMap((c) => cases.alertIdsOf(ctx, c));
+      return { ...m, alerts: alertClosures(d.triage.closedBetween(ctx, w.from, w.to), inCases) };
     },
     templates: async (ctx) => cases.templates(ctx),
     putTemplate: async (ctx, t) => cases.putTemplate(ctx, { ...t, tasks: t.tasks.map(defined) }),
