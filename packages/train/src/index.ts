@@ -70,6 +70,17 @@ export type { RunState, StoredExercise, StoredRun } from './store/sqlite-train.j
 export { resolveKeys } from './service/keys.js';
 export type { RunKeys } from './service/keys.js';
 export { INSTRUCTOR_ROLES, TRAINING_ROLES, TrainingService } from './service/training-service.js';
+export {
+  checkAlertMarks,
+  checkCase,
+  checkOnRange,
+  checkPlaybookRun,
+  checkSigma,
+  labelIsAttack,
+} from './service/range.js';
+export type { RangeAlert, RangeCase, RangePlaybookRun, SigmaOutcome, TrainingRange } from './service/range.js';
+export { keyAnswer } from './service/answers.js';
+export type { LevelAnswer } from './service/answers.js';
 export type {
   AnswerResult,
   ReplaySink,

@@ -183,8 +183,6 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
     closers.push(async () => dashboard.close());
     // Threat reports in, STIX out; the learned alert ranking and incident categoriser.
     const text = attachText(app, { config, db, reader, onError: (err) => logger.warn({ err }, 'text') });
-    // Training: exercises, runs in their own training tenants (scenarios replayed through the pipeline), scores.
-    attachTraining(app, { db, stores, pipeline, data: config.data });
     // Incidents and cases: the incident stage woken by `alerts.*`, case management, NIS2 warnings.
     const incidents = attachIncidents(app, {
       config,
@@ -235,6 +233,15 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
       onError: (err) => logger.warn({ err }, 'respond'),
     });
     closers.push(() => respond.close());
+    // Training: exercises, runs in their own training tenants (scenarios replayed through the pipeline),
+    // scores; hands-on levels are checked against the cases, playbook runs and events of those tenants.
+    attachTraining(app, {
+      db,
+      stores,
+      pipeline,
+      data: config.data,
+      range: { reader, incidents: incidents.stage.incidents, cases: incidents.cases, respond: respond.store },
+    });
     await app.listen({ host: config.http.host, port: config.http.port });
     closers.push(() => app.close());
     const addr = app.server.address();

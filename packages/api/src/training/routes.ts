@@ -17,8 +17,11 @@ import type { ApiApp } from '../internal/app-types.js';
 
 /** Who builds exercises and starts runs. */
 export const INSTRUCTORS: readonly Role[] = ['admin', 'instructor'];
-/** Who may act on a run (the service checks it is theirs); viewers are trainees' accounts in training tenants. */
-export const PLAYERS: readonly Role[] = ['admin', 'instructor', 'trainee', 'viewer'];
+/**
+ * Who may act on a run (the service checks it is theirs): trainees' accounts in training tenants
+ * are analysts there (viewers before hands-on levels existed).
+ */
+export const PLAYERS: readonly Role[] = ['admin', 'instructor', 'trainee', 'analyst', 'viewer'];
 
 /** What the routes need from the training domain (`TrainingService` satisfies it). */
 export interface TrainingApiService {
@@ -27,7 +30,9 @@ export interface TrainingApiService {
   exportExercise(ctx: AuthContext, id: string, format: 'intersoc' | 'kypo'): unknown;
   start(ctx: AuthContext, exercise: string, trainee: string): Promise<StartedRunOut>;
   runs(ctx: AuthContext): readonly RunSummaryOut[];
-  answer(ctx: AuthContext, run: string, level: string, answer: string): AnswerOut;
+  answer(ctx: AuthContext, run: string, level: string, answer: string): Promise<AnswerOut>;
+  answers(ctx: AuthContext, run: string): Promise<z.infer<typeof AnswersSchema>>;
+  access(ctx: AuthContext, run: string, password?: string): Promise<z.infer<typeof AccessSchema>>;
   hint(ctx: AuthContext, run: string, level: string): HintOut;
   solution(ctx: AuthContext, run: string, level: string): SolutionOut;
   report(ctx: AuthContext, run: string): ReportOut;
@@ -144,6 +149,29 @@ const RunViewSchema = z.object({
   ),
   score: z.number(),
   max: z.number(),
+});
+
+const AnswersSchema = z.object({
+  run: z.string(),
+  trainee: z.string(),
+  variables: z.record(z.string(), z.string()),
+  levels: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      type: z.string(),
+      accepts: z.array(z.string()).readonly(),
+      mode: z.enum(['one', 'set', 'action', 'none']),
+      tolerance: z.number().optional(),
+      check: z.string().optional(),
+    }),
+  ),
+});
+const AccessSchema = z.object({
+  tenant: z.string(),
+  user: z.string(),
+  token: z.string().optional(),
+  expires: z.number().optional(),
 });
 
 const Id = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'not an id');
@@ -359,6 +387,44 @@ export function registerTrainingRoutes(
     }),
   );
 
+  app.get(
+    '/api/training/runs/:run/answers',
+    {
+      config: { access: INSTRUCTORS },
+      schema: {
+        tags: ['training'],
+        summary:
+          "The run's answer key for its instructor: per-run variant answers, truth facts in the trainee's names, alerts to mark",
+        params: RunParams,
+        response: { 200: AnswersSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => training.answers(authOf(request), request.params.run),
+  );
+
+  app.post(
+    '/api/training/runs/:run/access',
+    {
+      config: { access: INSTRUCTORS, audit: 'training.run.access' },
+      schema: {
+        tags: ['training'],
+        summary:
+          "Let the trainee sign in to the run's training tenant: set their password there, or mint a token (shown once)",
+        params: RunParams,
+        body: z.object({ password: z.string().min(1).max(1024).optional() }).strict(),
+        response: { 200: AccessSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const out = await training.access(authOf(request), request.params.run, request.body.password);
+      noteAudit(request, {
+        target: request.params.run,
+        details: { tenant: out.tenant, user: out.user, kind: out.token ? 'token' : 'password' },
+      });
+      return out;
+    },
+  );
+
   app.post(
     '/api/training/runs/:run/levels/:level/answer',
     {
@@ -372,7 +438,7 @@ export function registerTrainingRoutes(
       },
     },
     async (request) => {
-      const out = training.answer(authOf(request), request.params.run, request.params.level, request.body.answer);
+      const out = await training.answer(authOf(request), request.params.run, request.params.level, request.body.answer);
       noteAudit(request, { target: `${request.params.run}/${out.level}`, details: { correct: out.correct } });
       return out;
     },

@@ -2,7 +2,8 @@
  * @module
  * Checking an answer against a level's key. Keys are resolved once per run (truth facts taken
  * from the scenario and renamed for the trainee), so each trainee is checked against their own
- * names. Hands-on tasks are checked elsewhere, against the trainee's actions in the tool.
+ * names. Hands-on tasks and alert marks are checked in `service/range.ts`, against the training
+ * tenant.
  */
 import type { AnswerKind, TaskCheck } from '../exercise/schema.js';
 import { normalise, splitList } from './normalise.js';
@@ -19,7 +20,15 @@ export type LevelKey =
       readonly tolerance: number;
     }
   | { readonly kind: 'choice'; readonly options: readonly string[]; readonly correct: readonly number[] }
-  | { readonly kind: 'task'; readonly check: TaskCheck; readonly playbook?: string }
+  | {
+      readonly kind: 'task';
+      readonly check: TaskCheck;
+      readonly playbook?: string;
+      readonly techniques?: readonly string[];
+      readonly recall?: number;
+    }
+  /** Alerts of the training tenant to mark (decided against their labels when answered). */
+  | { readonly kind: 'alerts'; readonly target: 'attack' | 'benign'; readonly tolerance: number }
   /** A key this node cannot resolve yet (the reason is shown). */
   | { readonly kind: 'unresolved'; readonly reason: string };
 
@@ -87,6 +96,8 @@ export function checkAnswer(key: LevelKey, answer: string): Verdict {
     }
     case 'task':
       return { correct: false, note: 'checked against your actions in the tool' };
+    case 'alerts':
+      return { correct: false, note: "checked against the training tenant's alerts" };
     case 'unresolved':
       return { correct: false, note: key.reason };
   }

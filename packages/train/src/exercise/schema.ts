@@ -158,6 +158,11 @@ export const TaskLevelSchema = z
     check: z.enum(TASK_CHECKS),
     /** For `playbook-run`: the playbook (id or name) that must have run. */
     playbook: z.string().min(1).max(256).optional(),
+    /**
+     * For `sigma-rule`: the share of the attack events (those of the level's `techniques`, or all
+     * of them) the rule must match; it must match no benign event.
+     */
+    recall: z.number().min(0.1).max(1).default(1),
   })
   .strict()
   .refine((l) => l.check !== 'playbook-run' || l.playbook !== undefined, 'a playbook-run task names its playbook');

@@ -51,6 +51,7 @@ function keyOf(level: PlacedLevel, truth: ScenarioTruth | undefined, variables: 
         kind: 'task',
         check: level.check,
         ...(level.playbook === undefined ? {} : { playbook: level.playbook }),
+        ...(level.check === 'sigma-rule' ? { techniques: level.techniques, recall: level.recall } : {}),
       };
     case 'question': {
       if (level.answers.length > 0) return { kind: 'values', answerKind: level.answer_kind, values: level.answers };
@@ -86,11 +87,9 @@ function keyOf(level: PlacedLevel, truth: ScenarioTruth | undefined, variables: 
         case 'attack-users':
           return { kind: 'set', answerKind: 'user', values: truth?.attack_users ?? [], tolerance: level.tolerance };
         case 'attack-alerts':
+          return { kind: 'alerts', target: 'attack', tolerance: level.tolerance };
         case 'false-positives':
-          return {
-            kind: 'unresolved',
-            reason: `marking ${level.target} is not checked yet (needs the alerts of the training tenant)`,
-          };
+          return { kind: 'alerts', target: 'benign', tolerance: level.tolerance };
       }
     }
   }

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AppError, DEFAULT_TENANT, requireRole, systemContext, type AuthContext, type Role } from '@intersoc/core';
-import type { TenantStore, UserStore } from '@intersoc/storage';
+import type { TenantStore, TokenStore, UserStore } from '@intersoc/storage';
 import { checkAnswer } from '../answers/check.js';
 import { findLevel, isScored, maxOf, readExercise, type ReadyExercise } from '../exercise/levels.js';
 import { fromKypo, isKypo } from '../kypo/import.js';
@@ -22,6 +22,8 @@ import { competenceMap, type CompetenceMap, type PlayedRun } from '../competence
 import type { AtomicIndex } from '../competence/atomic.js';
 import type { ProgressRun } from '../scoring/export.js';
 import { resolveKeys } from './keys.js';
+import { checkOnRange, type TrainingRange } from './range.js';
+import { keyAnswer, type LevelAnswer } from './answers.js';
 
 /** Roles that build exercises, start runs and follow trainees. */
 export const INSTRUCTOR_ROLES: readonly Role[] = ['admin', 'instructor'];
@@ -36,6 +38,10 @@ export interface TrainingDeps {
   readonly store: SqliteTrainStore;
   readonly tenants: TenantStore;
   readonly users: UserStore;
+  /** Mints the trainee's sign-in token for a training tenant (`access`). */
+  readonly tokens?: TokenStore;
+  /** Reads training tenants for hands-on tasks and alert marks; without one those levels cannot be checked. */
+  readonly range?: TrainingRange;
   /** Without one, runs start with an empty training tenant. */
   readonly replay?: ReplaySink;
   /** Names techniques and groups them into tactics on the competence map. */
@@ -164,9 +170,14 @@ export class TrainingService {
       name: tenant,
       displayName: `Training: ${ex.title.slice(0, 80)} (${trainee})`,
     });
-    // The trainee's account there reads that tenant's dashboard and nothing else (no password:
-    // an instructor sets one or issues a token).
-    await this.deps.users.create(systemContext(tenant), { name: trainee, role: 'viewer' });
+    // The trainee's account there works that tenant like an analyst (opens cases, runs playbooks,
+    // for hands-on levels) and sees nothing else: it has no password until an instructor gives it
+    // one or a token (`access`).
+    await this.deps.users.create(systemContext(tenant), { name: trainee, role: 'analyst' });
+    // Playbooks that hands-on levels ask the trainee to run are copied into the training tenant.
+    for (const l of ex.levels)
+      if (l.type === 'task' && l.playbook !== undefined && this.deps.range?.copyPlaybook)
+        await this.deps.range.copyPlaybook(ctx.tenant, tenant, l.playbook);
     const replay = ex.scenario ? prepareReplay(ex.scenario, id, now) : undefined;
     const { keys, variables } = resolveKeys(ex, replay?.truth);
     const replayed = replay && this.deps.replay ? await this.deps.replay(tenant, replay) : 0;
@@ -204,21 +215,29 @@ export class TrainingService {
   }
 
   private load(ctx: AuthContext, runId: string): { run: StoredRun; ex: ReadyExercise; actions: RunAction[] } {
-    requireRole(ctx, [...TRAINING_ROLES, 'viewer']);
+    requireRole(ctx, [...TRAINING_ROLES, 'analyst', 'viewer']);
     const run = this.deps.store.runFor(runId, (r) => this.mayAct(ctx, r));
     const stored = this.deps.store.exercise(systemContext(run.tenant), run.exercise);
     if (!stored) throw new AppError('NOT_FOUND', `the exercise of run ${runId} is gone`);
     return { run, ex: readExercise(stored.exercise), actions: this.deps.store.actions(run.id) };
   }
 
-  /** Submits an answer (information levels take none). */
-  answer(ctx: AuthContext, runId: string, levelRef: string, answer: string): AnswerResult {
-    const { run, ex, actions } = this.load(ctx, runId);
-    const level = findLevel(ex, levelRef);
-    const key = run.state.keys[level.id] ?? { kind: 'none' as const };
+  /**
+   * Submits an answer (information levels take none). Hands-on tasks and alert marks are decided
+   * against the training tenant; a task answer may be empty (the check looks at what was done).
+   */
+  async answer(ctx: AuthContext, runId: string, levelRef: string, answer: string): Promise<AnswerResult> {
+    const first = this.load(ctx, runId);
+    const level = findLevel(first.ex, levelRef);
+    const key = first.run.state.keys[level.id] ?? { kind: 'none' as const };
     if (answer.length > 64 * 1024) throw new AppError('VALIDATION', 'answer too long');
-    if (key.kind !== 'none' && answer.trim() === '') throw new AppError('VALIDATION', 'an answer is required');
-    const verdict = checkAnswer(key, answer);
+    if (key.kind !== 'none' && key.kind !== 'task' && answer.trim() === '')
+      throw new AppError('VALIDATION', 'an answer is required');
+    const verdict =
+      (await checkOnRange(this.deps.range, first.run.trainingTenant, first.run.started, key, answer)) ??
+      checkAnswer(key, answer);
+    // Read the log again after the (asynchronous) check, so two answers in flight fold in order.
+    const { run, ex, actions } = this.load(ctx, runId);
     const time = this.now();
     const added: RunAction[] = [{ kind: 'answer', level: level.id, time, answer, correct: verdict.correct }];
     const before = foldRun(ex.levels, actions).get(level.id);
@@ -441,6 +460,50 @@ export class TrainingService {
     const index = this.deps.atomic?.();
     const map = competenceMap(trainee, played, fresh, index);
     return map.next || fresh.length === all.length ? map : competenceMap(trainee, played, all, index);
+  }
+
+  /**
+   * Every level's answer for this run, for its instructor only: per-run variant answers (KYPO's
+   * variables), truth facts in the trainee's names, and the alerts to mark as they stand now.
+   */
+  async answers(
+    ctx: AuthContext,
+    runId: string,
+  ): Promise<{ run: string; trainee: string; variables: Record<string, string>; levels: LevelAnswer[] }> {
+    requireRole(ctx, INSTRUCTOR_ROLES);
+    const { run, ex } = this.load(ctx, runId);
+    // A trainee who is also an instructor elsewhere still reads no key of a run they play.
+    if (ctx.tenant !== run.tenant) throw new AppError('NOT_FOUND', `no training run ${runId}`);
+    const alerts = this.deps.range ? await this.deps.range.alerts(run.trainingTenant) : undefined;
+    return {
+      run: run.id,
+      trainee: run.trainee,
+      variables: { ...run.state.variables },
+      levels: ex.levels.map((l) => keyAnswer(l, run.state.keys[l.id] ?? { kind: 'none' }, alerts)),
+    };
+  }
+
+  /**
+   * Lets the trainee sign in to the run's training tenant: sets their password there, or (without
+   * one) mints an API token. Only the run's instructors may; the account sees that tenant only.
+   */
+  async access(
+    ctx: AuthContext,
+    runId: string,
+    password?: string,
+  ): Promise<{ tenant: string; user: string; token?: string; expires?: number }> {
+    requireRole(ctx, INSTRUCTOR_ROLES);
+    const { run } = this.load(ctx, runId);
+    if (ctx.tenant !== run.tenant) throw new AppError('NOT_FOUND', `no training run ${runId}`);
+    const there = systemContext(run.trainingTenant);
+    if (password !== undefined) {
+      await this.deps.users.update(there, run.trainee, { password });
+      return { tenant: run.trainingTenant, user: run.trainee };
+    }
+    if (!this.deps.tokens) throw new AppError('VALIDATION', 'this node issues no tokens: give a password');
+    const expires = this.now() + 7 * 24 * 3_600_000;
+    const { secret } = await this.deps.tokens.create(there, { user: run.trainee, name: `training ${run.id}`, expires });
+    return { tenant: run.trainingTenant, user: run.trainee, token: secret, expires };
   }
 
   /** Text with the scenario's names as this trainee sees them. */

@@ -15,7 +15,14 @@ import type { CaseService } from '@intersoc/cases';
 import type { SqliteIncidentStore } from '@intersoc/correlate';
 import { openSqliteCtiStore } from '@intersoc/cti';
 import type { Federation } from '@intersoc/federation';
-import { queuedOps, serveRequests, triggerReason, type RunOps, type RunSummary } from '@intersoc/respond';
+import {
+  queuedOps,
+  serveRequests,
+  triggerReason,
+  type RespondRuntime,
+  type RunOps,
+  type RunSummary,
+} from '@intersoc/respond';
 import type { EventReader, SqliteDb, WriterLock } from '@intersoc/storage';
 import { openRespond } from './open.js';
 import { tryEngineLock } from './owner.js';
@@ -37,6 +44,8 @@ export interface RespondWiring {
 
 /** The attached parts. */
 export interface AttachedRespond {
+  /** The playbooks and runs (training reads runs of its tenants and copies playbooks into them). */
+  readonly store: RespondRuntime['store'];
   close(): Promise<void>;
 }
 
@@ -150,6 +159,7 @@ export function attachRespond(app: FastifyInstance, w: RespondWiring): AttachedR
   });
 
   return {
+    store: rt.store,
     close: async () => {
       closed = true;
       for (const t of timers) clearTimeout(t);

@@ -125,6 +125,7 @@ beforeAll(async () => {
       store: new SqliteTrainStore(db),
       tenants: stores.tenants,
       users: stores.users,
+      tokens: stores.tokens,
       replay: async (tenant, replay) => {
         replayed[tenant] = [...replay.records()].map((r) => r.record);
         return replayed[tenant].length;
@@ -257,13 +258,33 @@ describe('training through the API', () => {
   it("a trainee reaches only their own run; the trainee's account in the training tenant plays it", async () => {
     expect((await call('tara', 'GET', `/api/training/runs/${run}/report`)).status).toBe(404);
     expect((await call('gina', 'GET', `/api/training/runs/${run}/report`)).status).toBe(404);
-    expect((await call('annie', 'GET', `/api/training/runs/${run}/report`)).status).toBe(403);
+    // A production analyst is no player of this run: it does not exist for them.
+    expect((await call('annie', 'GET', `/api/training/runs/${run}/report`)).status).toBe(404);
     expect((await call('tim', 'GET', `/api/training/runs/${run}/actions`)).status).toBe(403);
     expect((await call('tara', 'GET', '/api/training/runs')).body['items']).toMatchObject([{ trainee: 'tara' }]);
-    tokens['tim@training'] = (await stores.tokens.create(systemContext(tenant), { user: 'tim', name: 'play' })).secret;
+    // The instructor lets tim sign in to the training tenant: a token of tim there, shown once.
+    expect((await call('tim', 'POST', `/api/training/runs/${run}/access`, {})).status).toBe(403);
+    expect((await call('gina', 'POST', `/api/training/runs/${run}/access`, {})).status).toBe(404);
+    const access = await call('ines', 'POST', `/api/training/runs/${run}/access`, {});
+    expect(access.body).toMatchObject({ tenant, user: 'tim' });
+    tokens['tim@training'] = String(access.body['token']);
     const there = await call('tim@training', 'GET', `/api/training/runs/${run}/report`);
     expect(there.body).toMatchObject({ score: 38, tenant });
+    // That account sees its training tenant only: no exercise, no answer key, no other run, no other tenant.
     expect((await call('tim@training', 'GET', '/api/training/exercises')).status).toBe(403);
+    expect((await call('tim@training', 'GET', `/api/training/runs/${run}/answers`)).status).toBe(403);
+    expect((await call('tim@training', 'GET', '/api/training/runs?tenant=acme')).status).toBe(403);
+    const taras = ((await call('tara', 'GET', '/api/training/runs')).body['items'] as { id: string }[])[0]?.id ?? '';
+    expect(taras).not.toBe('');
+    expect((await call('tim@training', 'GET', `/api/training/runs/${taras}/report`)).status).toBe(404);
+    // A password works the same way (the dashboard's sign-in form).
+    expect(
+      (await call('ines', 'POST', `/api/training/runs/${run}/access`, { password: 'a-long-password-1' })).body,
+    ).toEqual({
+      tenant,
+      user: 'tim',
+    });
+    expect(await stores.users.verifyPassword(tenant, 'tim', 'a-long-password-1')).toMatchObject({ role: 'analyst' });
   });
 
   it('exports progress as CSV and JSON, and shows a competence map', async () => {

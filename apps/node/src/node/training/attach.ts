@@ -1,7 +1,8 @@
 /**
  * @module
  * Adds training to a running node: the training store in the main database, the service over
- * the node's tenants and users, scenarios replayed through the node's pipeline, and the API routes.
+ * the node's tenants and users, scenarios replayed through the node's pipeline, hands-on levels
+ * checked against the node's cases, playbook runs and Sigma engine, and the API routes.
  */
 import type { FastifyInstance } from 'fastify';
 import { registerTrainingRoutes } from '@intersoc/api';
@@ -17,6 +18,7 @@ import {
   type AtomicIndex,
 } from '@intersoc/train';
 import type { Pipeline } from '../../pipeline/pipeline.js';
+import { nodeRange, type RangeWiring } from './range.js';
 import { pipelineReplay } from './replay.js';
 
 /** What training needs from the node. */
@@ -27,6 +29,8 @@ export interface TrainingWiring {
   readonly pipeline: Pipeline;
   /** The node's data folder: `training/atomic-index.csv` there names techniques on competence maps. */
   readonly data?: string;
+  /** The services hands-on levels and alert marks are checked against (none: those levels cannot be checked). */
+  readonly range?: RangeWiring;
 }
 
 /** The Atomic Red Team index a node reads, if it has one (read once, on first use). */
@@ -49,6 +53,8 @@ export function attachTraining(app: FastifyInstance, w: TrainingWiring): Trainin
     store: new SqliteTrainStore(w.db),
     tenants: w.stores.tenants,
     users: w.stores.users,
+    tokens: w.stores.tokens,
+    ...(w.range ? { range: nodeRange(w.range) } : {}),
     replay: pipelineReplay(w.pipeline),
     atomic: atomicIndexOf(w.data),
   });
