@@ -69,6 +69,7 @@ export const BODIES: Readonly<Record<string, unknown>> = {
   'POST /api/training/runs/:run/levels/:level/answer': { answer: 'taken over' },
   'POST /api/training/runs/:run/levels/:level/hint': undefined,
   'POST /api/training/runs/:run/levels/:level/solution': undefined,
+  'POST /api/training/runs/:run/access': { password: 'taken-over-password-1' },
   'POST /api/privacy/reidentify/:id/decision': { approve: true },
   'DELETE /taxii2/:root/collections/:cid/objects/:oid/': undefined,
   'POST /taxii2/:root/collections/:cid/objects/': { raw: '{"objects":[]}', type: 'application/taxii+json;version=2.1' },
