@@ -45,6 +45,8 @@ const FILLS: readonly [RegExp, (ids: Record<string, string>, d: TenantData) => R
   [/^\/api\/tenants\/:name$/, (_i, d) => ({ name: d.tenant })],
   [/^\/api\/rules\/:key$/, (i) => ({ key: i['ruleKey'] ?? '' })],
   [/^\/api\/assets\/:kind\/:name$/, (i) => ({ kind: 'host', name: i['assetName'] ?? '' })],
+  // A host page: the host of the tenant's events, alerts, incident and asset entry.
+  [/^\/api\/entities\/:kind\/:name$/, (i) => ({ kind: 'host', name: i['assetName'] ?? '' })],
   [/^\/api\/case-templates\/:key$/, (i) => ({ key: i['templateKey'] ?? '' })],
   [/^\/api\/feedback\/suggestions\/:sid$/, (i) => ({ sid: i['suggestionId'] ?? '' })],
   [/^\/api\/cascade\/graphs\/:name/, (i) => ({ name: i['cascadeGraph'] ?? '' })],

@@ -13,6 +13,8 @@ export type { ApiDeps, ApiOptions, BuiltApi, RouteInfo } from './build-api.js';
 // dashboard routes and the web app
 export { registerDashboardRoutes } from './dashboard/register.js';
 export type { DashboardServices } from './dashboard/register.js';
+export { EntityProfileSchema } from './entities/routes.js';
+export type { EntityKind, EntityProfile, EntityService } from './entities/routes.js';
 export type { StixFinding, StixValidationReport, StixValidationService } from './intel/validate-route.js';
 export { registerWebApp } from './web/plugin.js';
 

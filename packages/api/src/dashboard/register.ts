@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ApiApp } from '../internal/app-types.js';
+import { registerEntityRoutes, type EntityService } from '../entities/routes.js';
 import { registerEventToolRoutes } from '../event-tools/routes.js';
 import { registerIntelRoutes } from '../intel/routes.js';
 import { registerStixValidationRoute, type StixValidationService } from '../intel/validate-route.js';
@@ -40,6 +41,8 @@ export interface DashboardServices {
   /** Federation; without it `GET /api/soc-network` reports that peering is not configured. */
   readonly network?: SocNetworkService;
   readonly node?: NodeStatusService;
+  /** Host and user pages (`GET /api/entities/:kind/:name`). */
+  readonly entities?: EntityService;
 }
 
 /**
@@ -65,4 +68,5 @@ export function registerDashboardRoutes(fastify: FastifyInstance, s: DashboardSe
   if (s.stixValidation) registerStixValidationRoute(app, { validation: s.stixValidation });
   registerSocNetworkRoutes(app, s.network ? { network: s.network } : {});
   if (s.node) registerNodeStatusRoutes(app, { node: s.node });
+  if (s.entities) registerEntityRoutes(app, { entities: s.entities });
 }

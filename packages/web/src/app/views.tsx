@@ -56,6 +56,22 @@ export const VIEWS: readonly ViewDef[] = [
     component: lazy(() => import('../views/search')),
   },
   {
+    id: 'hosts',
+    path: '/hosts',
+    title: 'Host',
+    group: 'Monitor',
+    key: 'w',
+    component: lazy(() => import('../views/entity')),
+  },
+  {
+    id: 'users',
+    path: '/users',
+    title: 'User',
+    group: 'Monitor',
+    key: 'b',
+    component: lazy(() => import('../views/entity')),
+  },
+  {
     id: 'incidents',
     path: '/incidents',
     title: 'Incidents',
@@ -158,6 +174,14 @@ export const VIEWS: readonly ViewDef[] = [
     group: 'Node',
     key: 'y',
     component: lazy(() => import('../views/training')),
+  },
+  {
+    id: 'privacy',
+    path: '/privacy',
+    title: 'Privacy',
+    group: 'Node',
+    key: 'v',
+    component: lazy(() => import('../views/privacy')),
   },
   {
     id: 'health',

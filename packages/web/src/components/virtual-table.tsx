@@ -93,6 +93,28 @@ export function VirtualTable<R>(p: VirtualTableProps<R>): ReactNode {
     [layout],
   );
 
+  // `t` anywhere on the page (not while typing or in a dialog) jumps to the table, at its cursor.
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent): void => {
+      if (e.key !== 't' || e.ctrlKey || e.metaKey || e.altKey || document.querySelector('dialog[open]')) return;
+      const el = document.activeElement;
+      if (el instanceof HTMLElement && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))) return;
+      if (el === scroller.current) return;
+      e.preventDefault();
+      scroller.current?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  // A table that opens with its cursor further down (the queue on return from a detail) shows it.
+  const revealed = useRef(false);
+  useEffect(() => {
+    if (revealed.current || p.rows.length === 0) return;
+    revealed.current = true;
+    if (p.active > 0) reveal(p.active);
+  }, [p.rows.length, p.active, reveal]);
+
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     const pageRows = Math.max(1, Math.floor(viewport / rowHeight) - 1);

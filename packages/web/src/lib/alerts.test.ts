@@ -57,6 +57,24 @@ describe('alert queue logic', () => {
     expect(groupAlerts(rows, 'host').map((g) => g.key)).toEqual(['dc1', 'web1']);
   });
 
+  it('groups one machine and one account under their short names, whatever the spelling', () => {
+    const spelled = [
+      row('e', 6, 'high', 'Logon', 'WKS-03.corp.example.com'),
+      row('f', 7, 'low', 'Logon', 'wks-03'),
+      row('g', 8, 'low', 'Logon', 'CORP\\WKS-03$'),
+    ];
+    const users = [
+      { ...spelled[0]!, alert: { ...spelled[0]!.alert, entities: [{ type: 'user' as const, value: 'CORP\\rconti' }] } },
+      { ...spelled[1]!, alert: { ...spelled[1]!.alert, entities: [{ type: 'user' as const, value: 'rconti@corp' }] } },
+      { ...spelled[2]!, alert: { ...spelled[2]!.alert, entities: [] } },
+    ];
+    expect(groupAlerts(spelled, 'host').map((g) => [g.label, g.rows.length])).toEqual([['wks-03', 3]]);
+    expect(groupAlerts(users, 'user').map((g) => [g.label, g.rows.length])).toEqual([
+      ['rconti', 2],
+      ['(no user)', 1],
+    ]);
+  });
+
   it('flattens groups into table rows, expanding only the open ones', () => {
     const flat = queueRows(rows, 'host', new Set(['web1']));
     expect(flat.map((r) => (r.kind === 'group' ? `[${r.group.key}]` : r.row.alert.id))).toEqual([

@@ -4,11 +4,12 @@
  * collapsible sections, and the rows the virtual table renders.
  */
 import { SEVERITIES, type AlertStatus, type Severity, type TriagedAlert } from '../api/types';
+import { shortHost, splitUser } from './entity-link';
 
 /** Columns the queue sorts by. */
 export type AlertSortKey = 'time' | 'severity' | 'rule' | 'host' | 'status';
 export type SortDir = 'asc' | 'desc';
-export type AlertGrouping = 'none' | 'rule' | 'host';
+export type AlertGrouping = 'none' | 'rule' | 'host' | 'user';
 
 const STATUS_ORDER: Readonly<Record<AlertStatus, number>> = { new: 0, acknowledged: 1, closed: 2 };
 
@@ -63,12 +64,24 @@ export interface AlertGroup {
   readonly latest: number;
 }
 
+/** The group of an alert: its rule, or its first host or account in the entity model's short spelling. */
+function groupOf(r: TriagedAlert, by: Exclude<AlertGrouping, 'none'>): { key: string; label: string } {
+  if (by === 'rule') return { key: r.alert.detector.ruleId, label: r.alert.detector.ruleTitle };
+  if (by === 'host') {
+    const h = hostsOf(r)[0];
+    return h === undefined ? { key: '', label: '(no host)' } : { key: shortHost(h), label: shortHost(h) };
+  }
+  const u = usersOf(r)[0];
+  if (u === undefined) return { key: '', label: '(no user)' };
+  const name = splitUser(u).name.toLowerCase();
+  return { key: name, label: name };
+}
+
 /** Groups alerts (already sorted) by rule or first host; groups come most severe, then most recent, first. */
 export function groupAlerts(rows: readonly TriagedAlert[], by: Exclude<AlertGrouping, 'none'>): AlertGroup[] {
   const groups = new Map<string, { label: string; rows: TriagedAlert[] }>();
   for (const r of rows) {
-    const key = by === 'rule' ? r.alert.detector.ruleId : (hostsOf(r)[0] ?? '');
-    const label = by === 'rule' ? r.alert.detector.ruleTitle : (hostsOf(r)[0] ?? '(no host)');
+    const { key, label } = groupOf(r, by);
     let g = groups.get(key);
     if (!g) {
       g = { label, rows: [] };

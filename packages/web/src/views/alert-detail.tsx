@@ -18,6 +18,7 @@ import { techniqueUrl } from '../lib/attack';
 import { formatTime, prettyRaw } from '../lib/format';
 import { eventIdsQuery, matchedFields } from '../lib/highlight';
 import { entityQuery } from '../lib/entity-link';
+import { entityPage } from '../lib/entity-page';
 import { ReasonDialog } from './reason-dialog';
 
 function fieldText(v: unknown): string {
@@ -206,6 +207,16 @@ function Body(props: { d: AlertDetail; reload: () => void }): ReactNode {
                     {en.value}
                     <IntelBadge matches={d.intel?.filter((m) => m.type === en.type && m.value === en.value)} />
                   </Link>
+                  {(en.type === 'host' || en.type === 'user') && (
+                    <Link
+                      className="entity-page"
+                      to={entityPage(en.type, en.value)}
+                      aria-label={`${en.type === 'host' ? 'Host' : 'User'} page of ${en.value}`}
+                      title={`${en.type === 'host' ? 'Host' : 'User'} page`}
+                    >
+                      ↗
+                    </Link>
+                  )}
                 </li>
               ))}
             </ul>

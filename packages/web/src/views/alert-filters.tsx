@@ -30,7 +30,7 @@ export function readFilters(query: URLSearchParams): Filters {
     statuses: st,
     min: (SEVERITIES as readonly string[]).includes(min) ? (min as Severity) : '',
     range: query.get('range') ?? '7d',
-    group: group === 'rule' || group === 'host' ? group : 'none',
+    group: group === 'rule' || group === 'host' || group === 'user' ? group : 'none',
   };
 }
 
@@ -129,6 +129,7 @@ export function AlertFilterBar(props: {
           <option value="none">nothing</option>
           <option value="rule">rule</option>
           <option value="host">host</option>
+          <option value="user">user</option>
         </select>
       </label>
     </form>

@@ -32,6 +32,7 @@ import { decodeRange, resolveRange } from '../lib/time-range';
 import AlertDetailView from './alert-detail';
 import { AlertFilterBar, filtersHref, readFilters, type Filters } from './alert-filters';
 import { ReasonDialog } from './reason-dialog';
+import { EntityPageLinks } from '../components/entity-page-links';
 
 const PAGE = 2000;
 const MAX_ROWS = 100_000;
@@ -43,6 +44,27 @@ export default function AlertsView(props: ViewProps): ReactNode {
   return <AlertQueue />;
 }
 
+const CURSOR_KEY = 'intersoc.alerts.cursor';
+
+/** Remembers the queue's cursor for these filters (the URL's query), for the way back from a detail. */
+function keepCursor(search: string, key: string): void {
+  try {
+    sessionStorage.setItem(CURSOR_KEY, JSON.stringify({ search, key }));
+  } catch {
+    // Storage refused (private mode, quota): the cursor starts at the top, as before.
+  }
+}
+
+/** The remembered cursor when the filters are the same. */
+function keptCursor(search: string): string | undefined {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(CURSOR_KEY) ?? 'null') as { search?: string; key?: string } | null;
+    return v?.search === search ? v.key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function rowKey(r: QueueRow): string {
   return r.kind === 'group' ? `g:${r.group.key}` : r.row.alert.id;
 }
@@ -51,6 +73,7 @@ function AlertQueue(): ReactNode {
   const { location, navigate } = useRouter();
   const { canWrite, tenant, me } = useSession();
   const filters = useMemo(() => readFilters(location.query), [location.query]);
+  const search = location.query.toString();
   const [draftQ, setDraftQ] = useState(filters.q);
   const [rows, setRows] = useState<TriagedAlert[]>([]);
   const [cursor, setCursor] = useState<string | undefined>(undefined);
@@ -97,7 +120,9 @@ function AlertQueue(): ReactNode {
         setRows([...page.items]);
         setCursor(page.nextCursor);
         setSelected(new Set());
-        setActiveKey(undefined);
+        // Back from an alert's detail with the same filters: the cursor stays on that alert.
+        const kept = keptCursor(search);
+        setActiveKey(kept !== undefined && page.items.some((x) => x.alert.id === kept) ? kept : undefined);
         setPendingLive(0);
         setFresh(new Set());
         setLoading(false);
@@ -107,9 +132,13 @@ function AlertQueue(): ReactNode {
         setError(err as Error);
         setLoading(false);
       });
-  }, [query]);
+  }, [query, search]);
 
   useEffect(loadFirst, [loadFirst]);
+
+  useEffect(() => {
+    if (activeKey !== undefined) keepCursor(search, activeKey);
+  }, [activeKey, search]);
 
   const loadMore = useCallback(() => {
     if (!cursor || loadingMore.current || rows.length >= MAX_ROWS) return;
@@ -256,10 +285,24 @@ function AlertQueue(): ReactNode {
       key: 'rule',
       header: 'Rule',
       sort: 'rule',
-      width: 'minmax(150px, 1.2fr)',
+      // Rule titles are what analysts scan the queue by: the widest text column.
+      width: 'minmax(260px, 2.2fr)',
       render: (r) =>
         r.kind === 'group' ? (
-          <strong className="clip">{r.group.label}</strong>
+          <span className="clip">
+            <strong>{r.group.label}</strong>{' '}
+            <button
+              type="button"
+              className="link-button small"
+              tabIndex={-1}
+              onClick={(e) => {
+                e.stopPropagation();
+                setSelected((s) => new Set([...s, ...idsOf(r)]));
+              }}
+            >
+              select all {r.group.rows.length}
+            </button>
+          </span>
         ) : (
           <span className="clip" title={r.row.alert.detector.ruleTitle}>
             {r.row.alert.detector.ruleTitle}
@@ -272,13 +315,23 @@ function AlertQueue(): ReactNode {
       header: 'Host',
       sort: 'host',
       width: '130px',
-      render: (r) => (r.kind === 'alert' ? <span className="clip">{hostsOf(r.row).join(', ')}</span> : null),
+      render: (r) =>
+        r.kind === 'alert' ? (
+          <span className="clip" title={hostsOf(r.row).join(', ')}>
+            <EntityPageLinks kind="host" values={hostsOf(r.row)} short inTable />
+          </span>
+        ) : null,
     },
     {
       key: 'user',
       header: 'User',
       width: '110px',
-      render: (r) => (r.kind === 'alert' ? <span className="clip">{usersOf(r.row).join(', ')}</span> : null),
+      render: (r) =>
+        r.kind === 'alert' ? (
+          <span className="clip">
+            <EntityPageLinks kind="user" values={usersOf(r.row)} inTable />
+          </span>
+        ) : null,
     },
     {
       key: 'tech',
@@ -296,7 +349,7 @@ function AlertQueue(): ReactNode {
     {
       key: 'summary',
       header: 'Summary',
-      width: 'minmax(180px, 2fr)',
+      width: 'minmax(160px, 1.4fr)',
       render: (r) =>
         r.kind === 'alert' ? (
           <span className="clip" title={r.row.alert.summary}>

@@ -20,6 +20,7 @@ import { CascadeImpactPanel } from '../components/cascade-impact';
 import { IncidentRunRows } from '../components/incident-runs';
 import { attackChain, incidentGraph } from '../lib/incidents';
 import { LikelyNext } from './likely-next';
+import { EntityPageLinks } from '../components/entity-page-links';
 
 function Alerts(props: {
   incident: Incident;
@@ -195,11 +196,15 @@ function Body(props: { incident: Incident; alerts: readonly IncidentAlert[]; rel
               </tr>
               <tr>
                 <th>Hosts</th>
-                <td>{i.hosts.join(', ') || '—'}</td>
+                <td>
+                  <EntityPageLinks kind="host" values={i.hosts} />
+                </td>
               </tr>
               <tr>
                 <th>Accounts</th>
-                <td>{i.users.join(', ') || '—'}</td>
+                <td>
+                  <EntityPageLinks kind="user" values={i.users} />
+                </td>
               </tr>
               {i.ips.length + i.domains.length > 0 && (
                 <tr>
@@ -298,7 +303,7 @@ function Body(props: { incident: Incident; alerts: readonly IncidentAlert[]; rel
                   {e.rule}
                   <div className="muted small wrap">{e.summary}</div>
                 </td>
-                <td>{e.host ?? ''}</td>
+                <td>{e.host ? <EntityPageLinks kind="host" values={[e.host]} /> : ''}</td>
                 <td className="num">{e.count > 1 ? `×${e.count}` : ''}</td>
               </tr>
             ))}

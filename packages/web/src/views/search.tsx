@@ -27,6 +27,7 @@ import {
   type TimeRange,
 } from '../lib/time-range';
 import { QueryInput } from './query-input';
+import { EntityPageLinks } from '../components/entity-page-links';
 
 const PAGE = 500;
 const EXPANDED = 300;
@@ -264,13 +265,29 @@ export default function SearchView(_props: ViewProps): ReactNode {
       key: 'host',
       header: 'Host',
       width: '140px',
-      render: (e) => <span className="clip">{fieldText(e.ecs['host.name'])}</span>,
+      render: (e) => (
+        <span className="clip">
+          {e.ecs['host.name'] === undefined ? (
+            ''
+          ) : (
+            <EntityPageLinks kind="host" values={[fieldText(e.ecs['host.name'])]} />
+          )}
+        </span>
+      ),
     },
     {
       key: 'user',
       header: 'User',
       width: '120px',
-      render: (e) => <span className="clip">{fieldText(e.ecs['user.name'])}</span>,
+      render: (e) => (
+        <span className="clip">
+          {e.ecs['user.name'] === undefined ? (
+            ''
+          ) : (
+            <EntityPageLinks kind="user" values={[fieldText(e.ecs['user.name'])]} />
+          )}
+        </span>
+      ),
     },
     {
       key: 'code',

@@ -14,7 +14,7 @@ import { registerDashboardRoutes, registerWebApp, type FederationService, type S
 import type { Bus } from '@intersoc/bus';
 import { openSqliteCtiStore } from '@intersoc/cti';
 import { CtiObservableEnricher } from '@intersoc/cases';
-import { SqliteIncidentStore } from '@intersoc/correlate';
+import { SqliteAssetStore, SqliteIncidentStore } from '@intersoc/correlate';
 import type { RunningSource } from '@intersoc/ingest';
 import { SqliteAlertTriage, type AuthStores, type SqliteDb, type SqliteEventReader } from '@intersoc/storage';
 import type { PipelineStats } from '../../pipeline/pipeline.js';
@@ -26,6 +26,7 @@ import { nodeStatusService } from './node-status.js';
 import { overviewService, RateSampler } from './overview.js';
 import { ruleService } from './rules.js';
 import { alertFeed, triageService } from './triage.js';
+import { entityService } from './entities.js';
 import type { Searcher } from '../search/searcher.js';
 
 /** Bytes a parse worker may have queued (the pipeline's `maxInflightBytes`, see start-pipeline.ts). */
@@ -85,13 +86,24 @@ export function attachDashboard(app: FastifyInstance, w: DashboardWiring): { fil
       .sources()
       .reduce((a, s) => a + (s.name.startsWith('udp') ? s.counters.dropped + (s.counters.kernelDropped ?? 0) : 0), 0);
   const stixValidation = stixValidationService();
+  const incidents = new SqliteIncidentStore(w.db);
+  // Alerts carry their incident and case; closing an incident's alerts as false positives closes it.
+  // Alerts also carry the indicators of the CTI store that match their entities.
+  const queue = triageService(triage, w.searcher, incidents, new CtiObservableEnricher(cti));
+  const overview = overviewService({ searcher: w.searcher, sampler, dropped: udpDropped });
   registerDashboardRoutes(app, {
     search: w.search,
-    // Alerts carry their incident and case; closing an incident's alerts as false positives closes it.
-    // Alerts also carry the indicators of the CTI store that match their entities.
-    triage: triageService(triage, w.searcher, new SqliteIncidentStore(w.db), new CtiObservableEnricher(cti)),
+    triage: queue,
     feed: alertFeed(w.bus),
-    overview: overviewService({ searcher: w.searcher, sampler, dropped: udpDropped }),
+    overview,
+    // Host and user pages.
+    entities: entityService({
+      triage: queue,
+      search: w.search,
+      overview,
+      incidents,
+      assets: new SqliteAssetStore(w.db),
+    }),
     rules,
     // Imports are checked as /api/intel/validate checks: code rules, and the OASIS schemas when found.
     intel: intelService(cti, reload, {
