@@ -13,6 +13,7 @@ export type { OpenOptions, SqliteDb } from './sqlite/database.js';
 export { decodeBlock, encodeBlock } from './events/block.js';
 export { BlockPacker } from './events/block-packer.js';
 export type { BlockEvent, EncodedBlock } from './events/block.js';
+export type { DerivedValues } from './events/terms.js';
 export { EVENTS_DB_FILE } from './events/schema.js';
 export { eventDoc, openEventReader, SqliteEventReader } from './events/reader.js';
 export { openEventWriter, SqliteEventWriter } from './events/writer.js';
@@ -24,6 +25,7 @@ export type {
   EventHydrator,
   EventReader,
   EventWriter,
+  IndexStatus,
   RetentionPolicy,
   SearchPage,
   SearchRequest,

@@ -5,7 +5,7 @@
  * they arrive (`BlockPacker`), so nothing of an event stays on the heap while its block fills.
  */
 import { dayOf } from '@intersoc/core';
-import { BlockPacker, type BlockEvent, type EncodedBlock } from '@intersoc/storage';
+import { BlockPacker, type BlockEvent, type DerivedValues, type EncodedBlock } from '@intersoc/storage';
 
 /**
  * Record bytes at which a block is cut before it has `blockEvents` events: a block is decoded
@@ -30,8 +30,11 @@ export class BlockBuilder {
     return this.pendingCount;
   }
 
-  /** Adds an event; returns a block when its partition's block became full. */
-  add(tenant: string, event: BlockEvent): EncodedBlock | undefined {
+  /**
+   * Adds an event; returns a block when its partition's block became full. `derived` (the parsed
+   * values) goes into the block's term index; see `BlockPacker.add`.
+   */
+  add(tenant: string, event: BlockEvent, derived?: DerivedValues): EncodedBlock | undefined {
     const day = dayOf(event.time);
     let slot = this.last;
     if (slot === undefined || slot.day !== day || slot.tenant !== tenant) {
@@ -43,7 +46,7 @@ export class BlockBuilder {
       }
       this.last = slot;
     }
-    slot.add(event);
+    slot.add(event, derived);
     this.pendingCount++;
     if (slot.count < this.blockEvents && slot.bytes < this.maxBlockBytes) return undefined;
     this.open.delete(`${tenant}\0${day}`);

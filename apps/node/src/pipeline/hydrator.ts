@@ -12,6 +12,15 @@ const EMPTY = { fields: {}, ecs: {} } as const;
 /** Binary formats store a JSON rendering, re-parsed by the text format that shares its shape. */
 const RENDERED_AS: Readonly<Record<string, string>> = { evtx: 'windows' };
 
+/**
+ * True when re-parsing a stored record of `format` yields the values its first parse did, so the
+ * term index can take them from the first parse. Rendered binary formats are re-parsed by another
+ * plug-in: their blocks are indexed from the re-parse in the writer.
+ */
+export function sameValuesOnRead(format: string): boolean {
+  return RENDERED_AS[format] === undefined;
+}
+
 /** A hydrator backed by the ingest format registry, caching one parser per format and context. */
 export function createHydrator(): EventHydrator {
   const parsers = new Map<string, RecordParser | null>();

@@ -67,7 +67,7 @@ describe('pipeline health', () => {
     expect(p.health(Date.now() + 31_000).store.status).toBe('ok');
   });
 
-  it('reports blocks the term index has not reached for minutes as degraded', async () => {
+  it('indexes blocks as they are written, and says exactly what the index covers', async () => {
     const p = await start();
     await p.submitChunk({
       stream: 's',
@@ -79,10 +79,41 @@ describe('pipeline health', () => {
       end: true,
     });
     await p.flush();
-    expect(p.stats.pendingIndexBlocks).toBeGreaterThan(0);
+    expect(p.stats.index).toMatchObject({ pendingBlocks: 0, pendingEvents: 0, indexedEvents: 50 });
+    expect(p.stats.index.indexedBlocks).toBeGreaterThan(0);
+    const h = p.health(Date.now() + 6 * 60_000).index;
+    expect(h.status).toBe('ok');
+    expect(h.detail).toMatch(/\(50 events\) in the term index, none pending/);
+  });
+
+  it('reports blocks left out of the term index (an older database) as degraded until indexed', async () => {
+    const first = await start();
+    await first.submitChunk({
+      stream: 's',
+      tenant: 't',
+      source: { format: 'json', kind: 'http', name: 'api' },
+      format: 'json',
+      bytes: body(50),
+      whole: false,
+      end: true,
+    });
+    await first.flush();
+    await first.close();
+    pipeline = undefined;
+    // Blocks of a database written before the index was built at write time.
+    const db = openDatabase(path.join(dir, EVENTS_DB_FILE));
+    db.exec('UPDATE blocks SET indexed = 0');
+    db.exec("DELETE FROM block_terms; INSERT INTO block_terms (block_terms) VALUES ('optimize')");
+    db.close();
+    pipeline = await startPipeline(ConfigSchema.parse({ data: dir }), { workers: 1, detectors: [], idleFlushMs: 50 });
+    const p = pipeline;
+    expect(p.stats.index).toMatchObject({ indexedBlocks: 0, pendingEvents: 50 });
     expect(p.health().index.status).toBe('ok');
-    expect(p.health(Date.now() + 6 * 60_000).index.status).toBe('degraded');
+    const late = p.health(Date.now() + 2 * 60_000).index;
+    expect(late.status).toBe('degraded');
+    expect(late.detail).toMatch(/0 blocks \(0 events\) in the term index; \d+ blocks \(50 events\) pending/);
     await p.indexAll();
+    expect(p.stats.index).toMatchObject({ pendingBlocks: 0, indexedEvents: 50 });
     expect(p.health(Date.now() + 6 * 60_000).index.status).toBe('ok');
   });
 });

@@ -75,7 +75,10 @@ export interface PipelineStats {
   stored: { events: number; duplicates: number; alerts: number; deadLetters: number; blocks: number };
   udpDropped: number;
   inflightBytes: number;
+  /** Blocks not yet in the term index (`index.pendingBlocks`; kept for metrics). */
   pendingIndexBlocks: number;
+  /** What the term index covers, exactly (from the writer, plus what it committed since). */
+  index: { indexedBlocks: number; pendingBlocks: number; indexedEvents: number; pendingEvents: number };
 }
 
 /** A stream chunk as sources submit it. */
@@ -96,8 +99,11 @@ interface Lane {
 const STUCK_WRITER_MS = 30_000;
 /** A worker death stays visible in health this long. */
 const DEATH_VISIBLE_MS = 10 * 60_000;
-/** Blocks waiting for the term index longer than this (with no progress) degrade health. */
-const INDEX_LAG_MS = 5 * 60_000;
+/**
+ * Blocks waiting for the term index longer than this degrade health. Blocks are indexed as they
+ * are written, so any wait beyond the background catch-up of an older database is a fault.
+ */
+const INDEX_LAG_MS = 60_000;
 
 interface Pending {
   resolve: (c: ParseCounters) => void;
@@ -115,7 +121,10 @@ export class Pipeline {
     udpDropped: 0,
     inflightBytes: 0,
     pendingIndexBlocks: 0,
+    index: { indexedBlocks: 0, pendingBlocks: 0, indexedEvents: 0, pendingEvents: 0 },
   };
+  /** Since when blocks have been waiting for the index (undefined: none waiting). */
+  private indexPendingSince: number | undefined;
   private seq = 0;
   private token = 0;
   private readonly pending = new Map<number, Pending>();
@@ -134,7 +143,6 @@ export class Pipeline {
   private failure: string | undefined;
   private closing = false;
   private lastCommit = Date.now();
-  private lastIndexProgress = Date.now();
   private readonly deaths: { lane: number; at: number; reason: string }[] = [];
   private readonly channels: MessageChannel[] = [];
 
@@ -212,14 +220,16 @@ export class Pipeline {
               detail: `no commit for ${Math.round((now - this.lastCommit) / 1000)} s with work waiting`,
             }
           : { status: 'ok', detail: `${this.stats.stored.events} events committed since start` };
-    const pending = this.stats.pendingIndexBlocks;
+    const x = this.stats.index;
+    const covered = `${x.indexedBlocks} blocks (${x.indexedEvents} events) in the term index`;
+    const lag = this.indexPendingSince === undefined ? 0 : now - this.indexPendingSince;
     const index: StageHealth =
-      pending > 0 && now - this.lastIndexProgress > INDEX_LAG_MS
-        ? {
-            status: 'degraded',
-            detail: `${pending} blocks unindexed, no index progress for ${Math.round((now - this.lastIndexProgress) / 1000)} s (searches scan them)`,
-          }
-        : { status: 'ok', detail: `${pending} blocks waiting for the term index` };
+      x.pendingBlocks === 0
+        ? { status: 'ok', detail: `${covered}, none pending` }
+        : {
+            status: lag > INDEX_LAG_MS ? 'degraded' : 'ok',
+            detail: `${covered}; ${x.pendingBlocks} blocks (${x.pendingEvents} events) pending for ${Math.round(lag / 1000)} s (searches scan them)`,
+          };
     return { parse, store, index };
   }
 
@@ -243,6 +253,7 @@ export class Pipeline {
       onDetectorError: (id, err) => this.opts.onError?.(`detector ${id}: ${(err as Error).message}`),
     });
     this.inline = { proc, writer };
+    this.setIndexStatus(writer.indexStatus());
   }
 
   private async startThreads(): Promise<void> {
@@ -375,20 +386,25 @@ export class Pipeline {
     } else if (m.type === 'alerts') {
       this.opts.onAlerts?.(m.alerts);
     } else if (m.type === 'indexed') {
-      this.lastIndexProgress = Date.now();
-      this.stats.pendingIndexBlocks = m.pending;
+      this.setIndexStatus(m.status);
     } else if (m.type === 'error') {
       if (m.fatal) this.fail(m.message);
       else this.opts.onError?.(m.message);
     }
   }
 
+  /** Takes the writer's exact index coverage; a wait starts when blocks first turn up pending. */
+  private setIndexStatus(status: PipelineStats['index']): void {
+    if (status.pendingBlocks === 0) this.indexPendingSince = undefined;
+    else this.indexPendingSince ??= Date.now();
+    this.stats.index = { ...status };
+    this.stats.pendingIndexBlocks = status.pendingBlocks;
+  }
+
   private onWritten(r: WriteResult): void {
-    // New blocks wait for the term index until the writer reports an exact count.
-    if (r.blocks > 0) {
-      if (this.stats.pendingIndexBlocks === 0) this.lastIndexProgress = Date.now();
-      this.stats.pendingIndexBlocks += r.blocks;
-    }
+    // Committed blocks are in the term index already (written in the same transaction).
+    this.stats.index.indexedBlocks += r.blocks;
+    this.stats.index.indexedEvents += r.events;
     const s = this.stats.stored;
     s.events += r.events;
     s.duplicates += r.duplicates;
@@ -642,14 +658,14 @@ export class Pipeline {
   async indexAll(): Promise<void> {
     if (this.inline) {
       while (this.inline.writer.indexPending(64) > 0);
-      this.stats.pendingIndexBlocks = 0;
+      this.setIndexStatus(this.inline.writer.indexStatus());
       return;
     }
     const w = this.writerThread as Worker;
     for (;;) {
       w.postMessage({ type: 'index-now' });
       await once(w, 'index-done');
-      if (this.stats.pendingIndexBlocks === 0) return;
+      if (this.stats.index.pendingBlocks === 0) return;
     }
   }
 

@@ -33,6 +33,7 @@ import {
   type FrameItem,
 } from '@intersoc/ingest';
 import { BlockBuilder } from './block-builder.js';
+import { sameValuesOnRead } from './hydrator.js';
 import { mergeProcessTwins } from './process-twins.js';
 import type { ChunkMessage, FileMessage, ParseCounters, RecordsMessage } from './protocol.js';
 
@@ -389,7 +390,7 @@ export class Processor {
     // The builder copies what a block stores (framed bytes when there are any, else the text)
     // and keeps no reference, so the parsed event dies young.
     for (const e of events as PendingEvent[]) {
-      const b = this.builder.add(e.tenant, e);
+      const b = this.builder.add(e.tenant, e, sameValuesOnRead(e.source.format) ? e : undefined);
       if (b) blocks.push(b);
     }
     const dead = this.dead;

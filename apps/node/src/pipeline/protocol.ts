@@ -6,7 +6,7 @@
  * posting parsed objects costs more than parsing them again.
  */
 import type { Alert, EventSource } from '@intersoc/core';
-import type { DeadLetter, EncodedBlock, WriteResult } from '@intersoc/storage';
+import type { DeadLetter, EncodedBlock, IndexStatus, WriteResult } from '@intersoc/storage';
 import type { SourceRecord } from '@intersoc/ingest';
 import type { SigmaFeedItem } from '@intersoc/detect';
 
@@ -104,7 +104,8 @@ export type FromWriter =
       readonly result: WriteResult;
       readonly tokens: readonly number[];
     }
-  | { readonly type: 'indexed'; readonly blocks: number; readonly pending: number }
+  /** The term index's coverage: at start, and after each background step over older blocks. */
+  | { readonly type: 'indexed'; readonly blocks: number; readonly status: IndexStatus }
   | { readonly type: 'alerts'; readonly alerts: readonly Alert[] }
   /** `fatal`: a commit failed, so nothing more may be acknowledged. */
   | { readonly type: 'error'; readonly message: string; readonly fatal?: boolean };

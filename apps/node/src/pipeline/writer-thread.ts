@@ -1,7 +1,7 @@
 /**
  * @module
  * Entry of the writer thread: owns the event database's single writer connection, commits one
- * transaction per incoming batch, and builds the block term index when it has nothing else to do.
+ * transaction per incoming batch (blocks with their term index), and indexes older blocks when idle.
  * Keeping commits here keeps them off the main event loop (sockets, API).
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -24,8 +24,8 @@ export interface WriterInit {
 }
 
 /**
- * Quiet time before the term index is built. The index only prunes searches (a block is searchable
- * by scan once committed), so it waits for a lull instead of taking CPU from a sustained ingest.
+ * Quiet time before older blocks (from a database written before the index was built at write
+ * time, or rewritten) are indexed: a lull, so the catch-up never takes CPU from a sustained ingest.
  */
 const INDEX_IDLE_MS = 2_000;
 
@@ -47,10 +47,9 @@ if (parentPort) {
     try {
       const n = writer.indexPending(init.indexStep);
       if (n > 0) {
-        const pending = (writer.db.prepare('SELECT COUNT(*) AS n FROM blocks WHERE indexed = 0').get() as { n: number })
-          .n;
-        main.postMessage({ type: 'indexed', blocks: n, pending } satisfies FromWriter);
-        if (pending > 0) setImmediate(indexStep);
+        const status = writer.indexStatus();
+        main.postMessage({ type: 'indexed', blocks: n, status } satisfies FromWriter);
+        if (status.pendingBlocks > 0) setImmediate(indexStep);
       }
     } catch (err) {
       main.postMessage({ type: 'error', message: `indexer: ${(err as Error).message}` } satisfies FromWriter);
@@ -130,5 +129,9 @@ if (parentPort) {
       }
     },
   );
+  // Blocks are indexed as they are written; only an older database has blocks to catch up on.
+  const status = writer.indexStatus();
+  main.postMessage({ type: 'indexed', blocks: 0, status } satisfies FromWriter);
+  if (status.pendingBlocks > 0) scheduleIndex();
   main.postMessage({ type: 'ready' });
 }

@@ -9,10 +9,8 @@ import { accountName, AppError, SEVERITIES, shortHostName, type AuthContext, typ
 import { checkQueryCost, type QueryLimits } from '../query/cost.js';
 import { compileQuery } from '../query/evaluate.js';
 import { parseQuery } from '../query/parse.js';
-import { indexTerms, toFtsMatch } from '../query/prune.js';
-import { decodeBlock } from './block.js';
 import type { SqliteDb } from '../sqlite/database.js';
-import { eventDoc, type SqliteEventReader } from './reader.js';
+import { BLOCK_META, eventDoc, idsOf, type BlockMeta, type SqliteEventReader } from './reader.js';
 
 /** A time window cut into equal buckets. */
 export interface BucketWindow {
@@ -172,16 +170,6 @@ export function alertRuleCounts(
   return new Map(rows.map((r) => [r.key, { count: r.n, last: r.last }]));
 }
 
-interface HistBlock {
-  id: number;
-  t_min: number;
-  t_max: number;
-  count: number;
-  codec: number;
-  data: Uint8Array;
-  indexed: number;
-}
-
 /**
  * Counts the events matching `q` per bucket of the window. An empty query counts from block
  * metadata and event times only (no record is re-parsed); other queries hydrate and evaluate
@@ -203,21 +191,8 @@ export function eventHistogram(
   if (req.limits) checkQueryCost(tree, req.limits, { from: req.from, to: req.to, now: Date.now() });
   const matchAll = tree.type === 'all';
   const pred = compileQuery(tree);
-  const plan = indexTerms(tree);
-  let candidates: Set<number> | undefined;
-  if (plan !== undefined) {
-    try {
-      candidates = new Set(
-        (
-          reader.db.prepare('SELECT rowid AS id FROM block_terms WHERE block_terms MATCH ?').all(toFtsMatch(plan)) as {
-            id: number;
-          }[]
-        ).map((r) => r.id),
-      );
-    } catch {
-      candidates = undefined; // an unparsable FTS term only disables pruning
-    }
-  }
+  const byId = idsOf(tree) !== undefined;
+  const candidates = reader.candidateBlocks(ctx.tenant, tree);
   const counts = new Array<number>(req.buckets).fill(0);
   const slot = (t: number): number => Math.min(req.buckets - 1, Math.floor((t - req.from) / bucketMs));
   let total = 0;
@@ -226,12 +201,12 @@ export function eventHistogram(
   let partial = false;
   const rows = reader.db
     .prepare(
-      `SELECT id, t_min, t_max, count, codec, data, indexed FROM blocks
+      `SELECT ${BLOCK_META} FROM blocks
        WHERE tenant = ? AND t_max >= ? AND t_min <= ? ORDER BY t_max DESC, id DESC`,
     )
-    .iterate(ctx.tenant, req.from, req.to) as IterableIterator<HistBlock>;
+    .iterate(ctx.tenant, req.from, req.to) as IterableIterator<BlockMeta>;
   for (const row of rows) {
-    if (candidates && row.indexed === 1 && !candidates.has(row.id)) {
+    if (candidates && (row.indexed === 1 || byId) && !candidates.has(row.id)) {
       prunedBlocks++;
       continue;
     }
@@ -247,7 +222,7 @@ export function eventHistogram(
       break;
     }
     scannedBlocks++;
-    for (const b of decodeBlock(row.codec, row.data)) {
+    for (const b of reader.blockEvents(row)) {
       if (b.time < req.from || b.time > req.to) continue;
       if (!matchAll && !pred(eventDoc(reader.toEvent(ctx.tenant, b)))) continue;
       const i = slot(b.time);

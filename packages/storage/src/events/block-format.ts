@@ -44,6 +44,11 @@ export interface EncodedBlock {
   readonly data: Uint8Array;
   /** Event ids as 16-byte binary, in block order. */
   readonly ids: Uint8Array;
+  /**
+   * The block's term document (distinct tokens of its events' values, space-separated), when the
+   * encoder had the parsed values; the writer indexes it in the same transaction as the block.
+   */
+  readonly terms?: string;
 }
 
 /** The JSON header line of a v1 payload. */

@@ -10,6 +10,7 @@
 import { brotliCompressSync } from 'node:zlib';
 import type { EventSource } from '@intersoc/core';
 import { BROTLI_OPTS, CODEC_BROTLI, type BlockEvent, type BlockHeader, type EncodedBlock } from './block-format.js';
+import { addDerivedTerms, type DerivedValues } from './terms.js';
 
 /** Header bytes reserved per expected event (an id is 32, times about 28, the rest about 15). */
 const HEADER_BYTES_PER_EVENT = 96;
@@ -60,6 +61,8 @@ export class BlockPacker {
   private finished = false;
   private tMin = Number.POSITIVE_INFINITY;
   private tMax = Number.NEGATIVE_INFINITY;
+  /** Tokens of the events' values for the term index; undefined once one event came without them. */
+  private terms: Set<string> | undefined = new Set();
 
   /** `capacity` is the most events this block will hold (its header space is reserved for them). */
   constructor(
@@ -85,8 +88,12 @@ export class BlockPacker {
     return this.end - this.gap;
   }
 
-  /** Adds an event: copies its record (`rawBytes` when given, else `raw` as UTF-8) and envelope. */
-  add(e: BlockEvent): void {
+  /**
+   * Adds an event: copies its record (`rawBytes` when given, else `raw` as UTF-8) and envelope.
+   * `derived` (the values just parsed) feeds the block's term index; without it for every event
+   * the block carries no terms and the writer re-derives them from the records.
+   */
+  add(e: BlockEvent, derived?: DerivedValues): void {
     if (this.n >= this.capacity) throw new Error(`block full (${this.capacity} events)`);
     if (this.finished) throw new Error('block already finished');
     const h = this.h;
@@ -126,6 +133,10 @@ export class BlockPacker {
     h.len.push(len);
     this.end += len;
     this.n++;
+    if (this.terms !== undefined) {
+      if (derived === undefined) this.terms = undefined;
+      else addDerivedTerms(derived, this.terms);
+    }
   }
 
   /**
@@ -188,6 +199,7 @@ export class BlockPacker {
           ? new Uint8Array(data.buffer)
           : new Uint8Array(data),
       ids: this.ids.subarray(0, n * 16),
+      ...(this.terms === undefined || n === 0 ? {} : { terms: Array.from(this.terms).join(' ') }),
     };
   }
 }

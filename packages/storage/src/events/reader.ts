@@ -11,7 +11,10 @@ import { parseQuery } from '../query/parse.js';
 import { indexTerms, toFtsMatch } from '../query/prune.js';
 import { flattenForQuery } from './alert-doc.js';
 import { openDatabase, type SqliteDb } from '../sqlite/database.js';
-import { decodeBlock, type BlockEvent } from './block.js';
+import type { Statement } from 'better-sqlite3';
+import type { QueryNode } from '../query/ast.js';
+import { BlockCache, DEFAULT_CACHE_BYTES } from './block-cache.js';
+import type { BlockEvent } from './block.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { idTable, migrateEvents } from './schema.js';
 import type { DeadLetterView, EventHydrator, EventReader, SearchPage, SearchRequest, StoreStats } from './types.js';
@@ -21,13 +24,24 @@ const MAX_LIMIT = 10_000;
 /** Blocks decoded per search call before it returns a partial page with a cursor. */
 const BLOCK_BUDGET = 4_000;
 
-interface BlockRow {
+/** A block's metadata: search walks these and loads a payload only for blocks it scans. */
+export interface BlockMeta {
   id: number;
+  t_min: number;
   t_max: number;
-  codec: number;
-  data: Uint8Array;
+  count: number;
+  raw_bytes: number;
+  ver: number;
   indexed: number;
 }
+
+interface BlockRow {
+  codec: number;
+  data: Uint8Array;
+}
+
+/** Columns of `BlockMeta`, for queries over `blocks`. */
+export const BLOCK_META = 'id, t_min, t_max, count, raw_bytes, ver, indexed';
 
 /** Opens the event database for reading (creating the schema if the file is new). */
 export function openEventReader(file: string, hydrator: EventHydrator): SqliteEventReader {
@@ -86,6 +100,37 @@ export function eventDoc(e: SocEvent): QueryDoc {
   };
 }
 
+/**
+ * The event ids a query is restricted to: `_id:X`, an OR of those, or an AND with one of them
+ * (the UI opens events and highlights alerts' events this way). Undefined for any other query.
+ */
+export function idsOf(node: QueryNode): string[] | undefined {
+  switch (node.type) {
+    case 'term':
+      if (node.field !== '_id' || node.match.kind !== 'text') return undefined;
+      // A value that is not an id matches no event: an empty set prunes every block.
+      return /^[0-9a-f]{32}$/i.test(node.match.value) ? [node.match.value.toLowerCase()] : [];
+    case 'or': {
+      const out: string[] = [];
+      for (const c of node.children) {
+        const ids = idsOf(c);
+        if (ids === undefined) return undefined;
+        out.push(...ids);
+      }
+      return out;
+    }
+    case 'and': {
+      for (const c of node.children) {
+        const ids = idsOf(c);
+        if (ids !== undefined) return ids;
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
 function clampLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1) throw new AppError('VALIDATION', 'limit must be a positive integer');
@@ -94,10 +139,53 @@ function clampLimit(limit: number | undefined): number {
 
 /** SQLite implementation of the read side. */
 export class SqliteEventReader implements EventReader {
+  /** Decoded blocks shared by searches, histograms and lookups of this reader. */
+  readonly cache: BlockCache;
+  private readonly payload: Statement;
+
   constructor(
     readonly db: SqliteDb,
     private readonly hydrator: EventHydrator,
-  ) {}
+    cacheBytes = DEFAULT_CACHE_BYTES,
+  ) {
+    this.cache = new BlockCache(cacheBytes);
+    this.payload = db.prepare('SELECT codec, data FROM blocks WHERE id = ?');
+  }
+
+  /** The stored events of a block (from the cache when it holds this version). */
+  blockEvents(b: BlockMeta): readonly BlockEvent[] {
+    return this.cache.get(
+      b.id,
+      `${b.ver}:${b.count}:${b.raw_bytes}:${b.t_max}`,
+      b.raw_bytes,
+      () => this.payload.get(b.id) as BlockRow | undefined,
+    );
+  }
+
+  /**
+   * Block ids that can hold a match of `tree`: from the id tables when the query names events by
+   * `_id`, from the term index otherwise; undefined when nothing narrows the search.
+   */
+  candidateBlocks(tenant: string, tree: QueryNode): Set<number> | undefined {
+    const ids = idsOf(tree);
+    if (ids !== undefined) return this.blocksOfIds(tenant, ids);
+    const plan = indexTerms(tree);
+    return plan === undefined ? undefined : this.blocksWithTerms(toFtsMatch(plan));
+  }
+
+  /** Blocks holding the given event ids, through each partition's id table (no scan). */
+  private blocksOfIds(tenant: string, ids: readonly string[]): Set<number> {
+    const out = new Set<number>();
+    const days = this.db.prepare('SELECT day FROM partitions WHERE tenant = ?').all(tenant) as { day: number }[];
+    for (const { day } of days) {
+      const st = this.db.prepare(`SELECT block FROM ${idTable(tenant, day)} WHERE id = ?`);
+      for (const id of ids) {
+        const hit = st.get(Buffer.from(id, 'hex')) as { block: number } | undefined;
+        if (hit) out.add(hit.block);
+      }
+    }
+    return out;
+  }
 
   /** Builds a full event from a stored one. */
   toEvent(tenant: string, b: BlockEvent): SocEvent {
@@ -125,15 +213,15 @@ export class SqliteEventReader implements EventReader {
     const tree = parseQuery(req.q);
     if (req.limits) checkQueryCost(tree, req.limits, { from: req.from, to: req.to, now: Date.now() });
     const pred: Predicate = compileQuery(tree);
-    const plan = indexTerms(tree);
     const from = req.from ?? Number.MIN_SAFE_INTEGER;
     const to = req.to ?? Number.MAX_SAFE_INTEGER;
     const cur = req.cursor === undefined ? undefined : decodeCursor(req.cursor);
-    const candidates = plan === undefined ? undefined : this.blocksWithTerms(toFtsMatch(plan));
-
+    const ids = idsOf(tree);
+    const candidates = this.candidateBlocks(ctx.tenant, tree);
+    // Metadata only: payloads are loaded for the blocks that survive time and term pruning.
     const rows = this.db
       .prepare(
-        `SELECT id, t_max, codec, data, indexed FROM blocks
+        `SELECT ${BLOCK_META} FROM blocks
          WHERE tenant = ? AND t_max >= ? AND t_min <= ? AND (t_max < ? OR (t_max = ? AND id <= ?))
          ORDER BY t_max DESC, id DESC`,
       )
@@ -144,7 +232,7 @@ export class SqliteEventReader implements EventReader {
         cur?.tMax ?? Number.MAX_SAFE_INTEGER,
         cur?.tMax ?? Number.MAX_SAFE_INTEGER,
         cur?.block ?? Number.MAX_SAFE_INTEGER,
-      ) as IterableIterator<BlockRow>;
+      ) as IterableIterator<BlockMeta>;
 
     const items: SocEvent[] = [];
     let scannedBlocks = 0;
@@ -153,7 +241,7 @@ export class SqliteEventReader implements EventReader {
     let next: string | undefined;
     let timedOut = false;
     for (const row of rows) {
-      if (candidates && row.indexed === 1 && !candidates.has(row.id)) {
+      if (candidates && (row.indexed === 1 || ids !== undefined) && !candidates.has(row.id)) {
         prunedBlocks++;
         continue;
       }
@@ -166,7 +254,7 @@ export class SqliteEventReader implements EventReader {
       }
       scannedBlocks++;
       const matches: SocEvent[] = [];
-      for (const b of decodeBlock(row.codec, row.data)) {
+      for (const b of this.blockEvents(row)) {
         if (b.time < from || b.time > to) continue;
         scannedEvents++;
         const e = this.toEvent(ctx.tenant, b);
@@ -198,7 +286,8 @@ export class SqliteEventReader implements EventReader {
     };
   }
 
-  private blocksWithTerms(match: string): Set<number> | undefined {
+  /** Blocks whose term document matches an FTS5 expression; undefined when FTS5 rejects it. */
+  blocksWithTerms(match: string): Set<number> | undefined {
     try {
       return new Set(
         (
@@ -223,10 +312,10 @@ export class SqliteEventReader implements EventReader {
       const hit = this.db.prepare(`SELECT block, seq FROM ${idTable(ctx.tenant, day)} WHERE id = ?`).get(key) as
         { block: number; seq: number } | undefined;
       if (!hit) continue;
-      const row = this.db
-        .prepare('SELECT codec, data FROM blocks WHERE id = ? AND tenant = ?')
-        .get(hit.block, ctx.tenant) as BlockRow | undefined;
-      const b = row && decodeBlock(row.codec, row.data)[hit.seq];
+      const meta = this.db
+        .prepare(`SELECT ${BLOCK_META} FROM blocks WHERE id = ? AND tenant = ?`)
+        .get(hit.block, ctx.tenant) as BlockMeta | undefined;
+      const b = meta && this.blockEvents(meta)[hit.seq];
       return b && b.id === id ? this.toEvent(ctx.tenant, b) : undefined;
     }
     return undefined;

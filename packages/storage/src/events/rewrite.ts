@@ -87,7 +87,7 @@ export function rewriteEventDb(db: SqliteDb, hydrator: EventHydrator, rw: EventR
   const keptEvents: string[] = [];
   const keptAlerts: string[] = [];
   const update = db.prepare(
-    'UPDATE blocks SET t_min = ?, t_max = ?, count = ?, raw_bytes = ?, codec = ?, data = ?, indexed = 1 WHERE id = ?',
+    'UPDATE blocks SET t_min = ?, t_max = ?, count = ?, raw_bytes = ?, codec = ?, data = ?, indexed = 1, ver = ver + 1 WHERE id = ?',
   );
   const delBlock = db.prepare('DELETE FROM blocks WHERE id = ?');
   const delTerms = db.prepare('DELETE FROM block_terms WHERE rowid = ?');

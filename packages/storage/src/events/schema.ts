@@ -7,7 +7,8 @@
  * - `ids_<tenant>_<day>`: event id → (block, position), one table per partition, so dedup
  *   lookups stay in a small B-tree and retention drops whole tables instead of deleting rows.
  * - `block_terms`: a contentless FTS5 index with one document per block (its distinct tokens),
- *   built in the background; search uses it only to skip blocks that cannot match.
+ *   written with the block in the same transaction (older databases' blocks are indexed in the
+ *   background); search uses it to skip blocks that cannot match.
  */
 import { migrate, type SqliteDb } from '../sqlite/database.js';
 
@@ -52,6 +53,12 @@ const STEPS = [
      offset INTEGER
    );
    CREATE INDEX dead_letters_by_tenant ON dead_letters (tenant, id);`,
+  // A block's version: rewrites (erasure) bump it so readers' decoded-block caches drop old copies.
+  // The metadata index covers what search reads of a block before deciding to scan it: walking
+  // the table instead would read every block's payload pages (columns after the blob).
+  `ALTER TABLE blocks ADD COLUMN ver INTEGER NOT NULL DEFAULT 0;
+   DROP INDEX blocks_by_time;
+   CREATE INDEX blocks_meta ON blocks (tenant, t_max, id, t_min, count, raw_bytes, ver, indexed);`,
 ];
 
 /** Creates or upgrades the event schema. */

@@ -94,6 +94,14 @@ export interface StoreStats {
   readonly tMax?: number;
 }
 
+/** What the block term index covers: blocks are indexed when written, older ones in the background. */
+export interface IndexStatus {
+  readonly indexedBlocks: number;
+  readonly pendingBlocks: number;
+  readonly indexedEvents: number;
+  readonly pendingEvents: number;
+}
+
 /** Read side of the event store. Every call is scoped to `ctx.tenant`. */
 export interface EventReader {
   searchEvents(ctx: AuthContext, req: SearchRequest): SearchPage<SocEvent>;

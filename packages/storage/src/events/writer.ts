@@ -7,10 +7,10 @@
 import { dayOf } from '@intersoc/core';
 import type { Statement } from 'better-sqlite3';
 import { openDatabase, type SqliteDb } from '../sqlite/database.js';
-import { decodeBlock, encodeBlock, type EncodedBlock } from './block.js';
+import { decodeBlock, encodeBlock, type BlockEvent, type EncodedBlock } from './block.js';
 import { addBlockTerms } from './terms.js';
 import { idTable, migrateEvents } from './schema.js';
-import type { EventHydrator, EventWriter, RetentionPolicy, WriteBatch, WriteResult } from './types.js';
+import type { EventHydrator, EventWriter, IndexStatus, RetentionPolicy, WriteBatch, WriteResult } from './types.js';
 
 /** Rows per multi-row id insert (3 parameters each, well under SQLite's limit). */
 const ID_ROWS = 64;
@@ -38,6 +38,7 @@ export class SqliteEventWriter implements EventWriter {
   private readonly insertAlert: Statement;
   private readonly insertDead: Statement;
   private readonly insertPartition: Statement;
+  private readonly insertTerms: Statement;
   readonly write: (batch: WriteBatch) => WriteResult;
 
   constructor(
@@ -46,8 +47,9 @@ export class SqliteEventWriter implements EventWriter {
   ) {
     this.nextBlock = ((db.prepare('SELECT MAX(id) AS m FROM blocks').get() as { m: number | null }).m ?? 0) + 1;
     this.insertBlock = db.prepare(
-      'INSERT INTO blocks (id, tenant, day, t_min, t_max, count, raw_bytes, codec, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO blocks (id, tenant, day, t_min, t_max, count, raw_bytes, codec, data, indexed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)',
     );
+    this.insertTerms = db.prepare('INSERT INTO block_terms (rowid, terms) VALUES (?, ?)');
     this.insertAlert = db.prepare(
       'INSERT OR IGNORE INTO alerts (id, tenant, time, created, severity, rule_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -135,14 +137,20 @@ export class SqliteEventWriter implements EventWriter {
     }
     if (dupSeqs.length === block.count) return { stored: 0, dups: block.count };
     let toStore = block;
+    let kept: BlockEvent[] | undefined;
     if (dupSeqs.length > 0) {
       // Partly seen before (an overlapping replay): drop the duplicates and re-number positions.
       const skip = new Set(dupSeqs);
-      const kept = decodeBlock(block.codec, block.data).filter((_, i) => !skip.has(i));
+      kept = decodeBlock(block.codec, block.data).filter((_, i) => !skip.has(i));
       toStore = encodeBlock(block.tenant, block.day, kept);
       const fix = this.db.prepare(`UPDATE ${idTable(block.tenant, block.day)} SET seq = ? WHERE id = ?`);
       kept.forEach((e, seq) => fix.run(seq, Buffer.from(e.id, 'hex')));
     }
+    // The term index is written with the block, in the same transaction: a committed block is
+    // never "waiting for the index". The encoder's terms are a superset after dropping
+    // duplicates, which keeps pruning sound; without them the records are re-derived here.
+    const terms = block.terms ?? addBlockTerms(kept ?? decodeBlock(block.codec, block.data), this.hydrator);
+    this.insertTerms.run(id, terms);
     this.insertBlock.run(
       id,
       toStore.tenant,
@@ -158,6 +166,23 @@ export class SqliteEventWriter implements EventWriter {
     return { stored: toStore.count, dups: dupSeqs.length };
   }
 
+  /** What the term index covers, over every tenant (for health). */
+  indexStatus(): IndexStatus {
+    const r = this.db
+      .prepare(
+        `SELECT COUNT(*) AS blocks, COALESCE(SUM(count), 0) AS events, COALESCE(SUM(indexed = 0), 0) AS pb,
+                COALESCE(SUM(CASE WHEN indexed = 0 THEN count ELSE 0 END), 0) AS pe FROM blocks`,
+      )
+      .get() as { blocks: number; events: number; pb: number; pe: number };
+    return {
+      indexedBlocks: r.blocks - r.pb,
+      pendingBlocks: r.pb,
+      indexedEvents: r.events - r.pe,
+      pendingEvents: r.pe,
+    };
+  }
+
+  /** Indexes blocks stored before the index was built at write time (older databases). */
   indexPending(maxBlocks: number): number {
     const rows = this.db.prepare('SELECT id, codec, data FROM blocks WHERE indexed = 0 LIMIT ?').all(maxBlocks) as {
       id: number;
