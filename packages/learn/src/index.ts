@@ -35,6 +35,13 @@ export {
   STRICT_LESS,
 } from './trees/ensemble.js';
 export type { FlatTree, Link, TreeEnsemble } from './trees/ensemble.js';
+export { treeExpectation, treeShap } from './trees/treeshap.js';
+
+// models trained elsewhere, on the same evaluator
+export { readXgboostJson } from './import/xgboost.js';
+export { MAX_LIGHTGBM_BYTES, readLightgbmText } from './import/lightgbm.js';
+export { checkTreeShape, importedModelDoc } from './import/imported.js';
+export type { ImportedTrees, ImportOptions } from './import/imported.js';
 
 // models
 export { ensembleFromJson, ensembleToJson, Model } from './model/model.js';

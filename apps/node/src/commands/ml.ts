@@ -1,6 +1,6 @@
 /**
  * @module
- * `intersoc ml train|predict|evaluate|explain|list|show|deploy|retire`: learned detection models
+ * `intersoc ml train|import|predict|evaluate|explain|list|show|deploy|retire`: learned detection models
  * in the node's store (`@intersoc/learn`). `train` reads NSL-KDD, CIC-IDS CSV or any labelled CSV
  * and stores a new version with its features, training-data hash, parameters and validation
  * figures; `predict` writes one JSON line per input row in input order; `deploy` makes a version
@@ -23,6 +23,7 @@ import {
   showModel,
   trainAndStore,
 } from '../node/ml/ml-ops.js';
+import { importAndStore } from '../node/ml/ml-import.js';
 
 interface Flags extends DataFlags {
   readonly tenant?: string;
@@ -135,6 +136,41 @@ export function register(program: Command): void {
           `${r.name} version ${r.version}: ${r.algorithm}, ${r.rows} rows, ${r.features} features, ${r.classes.length} classes, ` +
           `threshold ${r.threshold.toPrecision(4)}; validation accuracy ${pct(v['accuracy'])}, macro-F1 ${String(v['macroF1'])}, ` +
           `AUC ${String(v['auc'])} (${r.seconds} s)`,
+      );
+    },
+  );
+
+  common(
+    ml
+      .command('import <name>')
+      .description('store an XGBoost JSON or LightGBM text model as a new version (runs on the same evaluator)')
+      .requiredOption('--file <file>', 'the model file (XGBoost save_model("m.json"), LightGBM save_model("m.txt"))')
+      .option('--format <format>', 'xgboost or lightgbm (default: from the file)')
+      .option('--classes <names>', 'class names in the model’s class order, comma-separated')
+      .option('--benign <class>', 'the benign class (default: the first)')
+      .option('--threshold <x>', 'alert when the score is at least this (default 0.5)')
+      .option('--label <column>', 'label column of the data it was trained on (default: label)'),
+  ).action(
+    async (
+      name: string,
+      flags: Flags & { file: string; classes?: string; benign?: string; threshold?: string; label?: string },
+    ) => {
+      const threshold = numberArg('threshold', flags.threshold, 0, 1);
+      const r = await withDb(flags, (ctx, db) =>
+        importAndStore(ctx, db, name, flags.file, {
+          ...(flags.format ? { format: flags.format } : {}),
+          ...(flags.classes ? { classes: flags.classes.split(',').map((c) => c.trim()) } : {}),
+          ...(flags.benign ? { benign: flags.benign } : {}),
+          ...(threshold === undefined ? {} : { threshold }),
+          ...(flags.label ? { label: flags.label } : {}),
+        }),
+      );
+      print(
+        flags,
+        r,
+        () =>
+          `${r.name} version ${r.version}: ${r.algorithm} (${r.objective}), ${r.trees} trees, ${r.features.length} features, ` +
+          `classes ${r.classes.join(', ')} (benign ${r.benign}), threshold ${r.threshold}`,
       );
     },
   );

@@ -16,11 +16,11 @@ import {
 import type { IsolationForest } from '../iforest/iforest.js';
 import type { FeatureSpec, Schema } from '../data/dataset.js';
 import { compileMargins, type CompiledMargins } from '../trees/compile.js';
+import { treeShap } from '../trees/treeshap.js';
 import { featureValue } from '../data/dataset.js';
 import {
   applyLink,
   margins,
-  pathAttributions,
   treeFromJson,
   treeToJson,
   type FlatTreeJson,
@@ -202,13 +202,19 @@ export class Model {
 
   /**
    * The `top` features that moved the detector's score most (by size of their part, largest
-   * first), with the row's values (category names for coded features).
+   * first), with the row's values (category names for coded features). Trees are explained by
+   * TreeSHAP (exact Shapley values of the margin), linear models by weight × value, forests by
+   * their isolation credits.
    */
   explain(x: ArrayLike<number>, offset = 0, top = 5): Contribution[] {
     const d = this.detector;
     const c = this.contrib;
-    if (d.type === 'trees') pathAttributions(d.e, x, 0, c, offset);
-    else if (d.type === 'iforest') c.set(iforestAttributions(d.f, x, offset));
+    if (d.type === 'trees') {
+      treeShap(d.e, x, 0, c, offset);
+      // A softmax detector scores 1 − P(benign), and group 0 is the benign class: what lowers
+      // its margin raises the score, so its credits change sign.
+      if (d.e.link === 'softmax') for (let i = 0; i < c.length; i++) c[i] = -(c[i] as number);
+    } else if (d.type === 'iforest') c.set(iforestAttributions(d.f, x, offset));
     else logregAttributions(d.m, x, offset, 0, c);
     const order = Array.from({ length: c.length }, (_, i) => i)
       .filter((i) => (c[i] as number) !== 0)
