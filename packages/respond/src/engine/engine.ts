@@ -321,7 +321,7 @@ export class Engine {
         playbook: stored.id,
         version: stored.version,
         start: stored.playbook.workflow_start,
-        digest: playbookDigest(stored.playbook),
+        digest: digestOf(stored.playbook),
         vars: r.vars,
         dryRun: r.dryRun,
         trigger: r.trigger,
@@ -684,6 +684,18 @@ export class Engine {
       }
     }
   }
+}
+
+/** Digests of parsed playbooks (the store hands out one frozen object per stored version). */
+const digests = new WeakMap<Playbook, string>();
+
+function digestOf(p: Playbook): string {
+  let d = digests.get(p);
+  if (d === undefined) {
+    d = playbookDigest(p);
+    if (Object.isFrozen(p)) digests.set(p, d);
+  }
+  return d;
 }
 
 /** Refuses playbooks that are revoked or outside their validity window. */

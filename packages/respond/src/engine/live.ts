@@ -27,6 +27,11 @@ export class LiveRun {
   /** Set when a commit failed: the run is no longer driven here (a restart resumes it from the store). */
   broken: Error | undefined;
   #nextSeq: number;
+  /**
+   * Branches whose wait row (inbox entry) may be stored, or undefined when unknown (a run loaded
+   * from the store): only those need a DELETE when they move on, not every step of every branch.
+   */
+  readonly #waitRows: Set<string> | undefined;
   #status: RunStatus | undefined;
   #reason: string | undefined;
 
@@ -42,6 +47,7 @@ export class LiveRun {
     this.stored = stored;
     this.state = state;
     this.#nextSeq = (state?.seq ?? 0) + 1;
+    this.#waitRows = state ? undefined : new Set();
     if (state) {
       this.#status = statusOf(state);
       this.#reason = state.finished?.reason;
@@ -91,8 +97,10 @@ export class LiveRun {
     const waits: NonNullable<RunWrite['waits']>[number][] = [];
     for (const b of all ? s.branches.values() : [...touched].map((id) => s.branches.get(id))) {
       if (!b) continue;
-      if (b.phase === 'waiting' && b.wait && b.step && !s.finished) waits.push({ open: this.#openWait(b.id) });
-      else waits.push({ close: { branch: b.id } });
+      if (b.phase === 'waiting' && b.wait && b.step && !s.finished) {
+        waits.push({ open: this.#openWait(b.id) });
+        this.#waitRows?.add(b.id);
+      } else if (!this.#waitRows || this.#waitRows.delete(b.id)) waits.push({ close: { branch: b.id } });
     }
     const actions: StoredAction[] = s.actions
       .filter((a) => actionSeqs.has(a.seq))

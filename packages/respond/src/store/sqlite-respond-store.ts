@@ -91,6 +91,8 @@ const STEPS = [
 /** Appends audit entries synchronously on the same database (`SqliteAuditStore.appendSync`). */
 export interface SyncAuditLog {
   appendSync(input: AuditInput): AuditEntry;
+  /** Appends many inside the caller's transaction (`SqliteAuditStore.appendBatchSync`). */
+  appendBatchSync?(inputs: readonly AuditInput[]): void;
 }
 
 interface RunRow {
@@ -157,6 +159,17 @@ function toStored(r: PlaybookRow): StoredPlaybook {
   };
 }
 
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
+/** Parsed playbook versions kept (the oldest parsed goes first). */
+const PARSED_CACHE = 256;
+
 /** The respond store. */
 export class SqliteRespondStore {
   readonly #db: SqliteDb;
@@ -168,6 +181,9 @@ export class SqliteRespondStore {
   readonly #openWait;
   readonly #putAction;
   readonly #batch;
+  readonly #playbookLatest;
+  readonly #playbookVersion;
+  readonly #parsed = new Map<string, { doc: string; signedBy: string; stored: StoredPlaybook }>();
 
   constructor(db: SqliteDb, audit: SyncAuditLog) {
     this.#db = db;
@@ -193,7 +209,17 @@ export class SqliteRespondStore {
     );
     this.#batch = db.transaction((writes: readonly RunWrite[]) => {
       for (const w of writes) this.#writeOne(w);
+      // The batch's audit entries, in the order of its transitions, chained in this transaction.
+      const audit: AuditInput[] = [];
+      for (const w of writes) for (const e of w.audit) audit.push(e);
+      const log = this.#audit;
+      if (log.appendBatchSync) log.appendBatchSync(audit);
+      else for (const e of audit) log.appendSync(e);
     });
+    this.#playbookLatest = db.prepare(
+      'SELECT * FROM respond_playbooks WHERE tenant = ? AND id = ? ORDER BY version DESC LIMIT 1',
+    );
+    this.#playbookVersion = db.prepare('SELECT * FROM respond_playbooks WHERE tenant = ? AND id = ? AND version = ?');
   }
 
   /** The database (the engine's callers share it). */
@@ -246,14 +272,20 @@ export class SqliteRespondStore {
   getPlaybook(ctx: AuthContext, id: string, version?: string): StoredPlaybook | undefined {
     const row = (
       version === undefined
-        ? this.#db
-            .prepare('SELECT * FROM respond_playbooks WHERE tenant = ? AND id = ? ORDER BY version DESC LIMIT 1')
-            .get(ctx.tenant, id)
-        : this.#db
-            .prepare('SELECT * FROM respond_playbooks WHERE tenant = ? AND id = ? AND version = ?')
-            .get(ctx.tenant, id, version)
+        ? this.#playbookLatest.get(ctx.tenant, id)
+        : this.#playbookVersion.get(ctx.tenant, id, version)
     ) as PlaybookRow | undefined;
-    return row ? toStored(row) : undefined;
+    if (!row) return undefined;
+    // Every run reads its playbook: parse a stored version once, and again only when its row
+    // changed (a new signature rewrites the document). The row is still read each time.
+    const key = `${row.tenant}\0${row.id}\0${row.version}`;
+    const hit = this.#parsed.get(key);
+    if (hit && hit.doc === row.doc && hit.signedBy === row.signed_by) return hit.stored;
+    // Frozen: runs share it, and none may change what another runs.
+    const stored = deepFreeze(toStored(row));
+    if (this.#parsed.size >= PARSED_CACHE) this.#parsed.delete(this.#parsed.keys().next().value as string);
+    this.#parsed.set(key, { doc: row.doc, signedBy: row.signed_by, stored });
+    return stored;
   }
 
   /** The versions of a playbook, newest first. */
@@ -340,7 +372,6 @@ export class SqliteRespondStore {
         JSON.stringify(a),
       );
     }
-    for (const e of w.audit) this.#audit.appendSync(e);
   }
 
   /** A run's transitions, in order. */
@@ -356,8 +387,7 @@ export class SqliteRespondStore {
 
   /** One run. */
   getRun(ctx: AuthContext, id: string): RunSummary | undefined {
-    const r = this.#db.prepare('SELECT * FROM respond_runs WHERE tenant = ? AND id = ?').get(ctx.tenant, id) as
-      RunRow | undefined;
+    const r = this.#getRun.get(ctx.tenant, id) as RunRow | undefined;
     return r ? toSummary(r) : undefined;
   }
 

@@ -5,7 +5,7 @@ import { openDatabase } from '../sqlite/database.js';
 import type { SqliteDb } from '../sqlite/database.js';
 import { checkpointPayload } from './audit-checkpoints.js';
 import type { AuditKeyRing } from './audit-checkpoints.js';
-import { AUDIT_GENESIS_HASH, auditEntryHash } from './sqlite-audit.js';
+import { AUDIT_GENESIS_HASH, auditEntryHash, SqliteAuditStore } from './sqlite-audit.js';
 import { openSqliteAuthStores } from './sqlite-auth-stores.js';
 
 const acme = systemContext('acme');
@@ -104,6 +104,49 @@ describe('audit log', () => {
     expect(JSON.stringify(entry)).not.toMatch(/hunter2|ist_x/);
     expect(entry.details).toEqual({ password: '[redacted]', nested: { Authorization: '[redacted]' }, role: 'viewer' });
     expect((await audit.verify(acme)).ok).toBe(true);
+  });
+
+  it("writes a batch byte for byte as the same entries appended one by one, inside the caller's transaction", async () => {
+    const inputs = [1, 2, 3, 4, 5, 6, 7].map((i) => ({
+      tenant: i % 3 === 0 ? 'other' : 'acme',
+      actor: `user${i}`,
+      actorTenant: 'acme',
+      action: 'respond.step.finished',
+      ...(i % 2 === 0 ? { target: `run:${i}`, status: 200, requestId: `r${i}` } : {}),
+      outcome: i === 4 ? ('failure' as const) : ('success' as const),
+      time: 1_700_000_000_000 + i,
+      ...(i === 5
+        ? {}
+        : { details: { z: i, a: [1, 'é', null, { token: 'x', y: true }], secret: 'hunter2', n: { b: -0.5 } } }),
+    }));
+    const fresh = () => {
+      const db = openDatabase(':memory:');
+      openSqliteAuthStores(db);
+      return { db, audit: new SqliteAuditStore(db) };
+    };
+    const one = fresh();
+    const batch = fresh();
+    for (const i of inputs) one.audit.appendSync(i);
+    // After a chain head (written one by one), in a caller's transaction (as the respond store
+    // commits its transitions), then alone.
+    batch.audit.appendSync(inputs[0] as (typeof inputs)[0]);
+    batch.db.transaction(() => batch.audit.appendBatchSync(inputs.slice(1, 4))).immediate();
+    batch.audit.appendBatchSync(inputs.slice(4));
+    const rows = (db: SqliteDb) =>
+      db.prepare("SELECT * FROM audit_log WHERE action = 'respond.step.finished' ORDER BY tenant, seq").all();
+    expect(rows(batch.db)).toEqual(rows(one.db));
+    expect(JSON.stringify(rows(batch.db))).not.toMatch(/hunter2/);
+    for (const t of ['acme', 'other']) expect((await batch.audit.verify(systemContext(t))).ok).toBe(true);
+    // Nothing of a failed caller's transaction stays.
+    expect(() =>
+      batch.db
+        .transaction(() => {
+          batch.audit.appendBatchSync(inputs.slice(0, 2));
+          throw new Error('the caller fails');
+        })
+        .immediate(),
+    ).toThrow('the caller fails');
+    expect(rows(batch.db)).toEqual(rows(one.db));
   });
 });
 

@@ -6,7 +6,7 @@
  * entry breaks every later link; signed checkpoints (`audit-checkpoints.ts`) catch a chain that
  * was shortened or recomputed as a whole.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { AuthContext } from '@intersoc/core';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDb } from '../sqlite/database.js';
@@ -56,10 +56,44 @@ function scrub(value: JsonValue): JsonValue {
   return out;
 }
 
+/** `canonicalJson(scrub(value))` in one walk (no scrubbed copy is built). */
+function scrubbedCanonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value))
+    return `[${value.map((v: unknown) => (v === undefined ? 'null' : scrubbedCanonicalJson(v))).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const v = obj[k];
+    if (i > 0) out += ',';
+    out += `${JSON.stringify(k)}:${SECRET_KEY.test(k) && typeof v === 'string' ? '"[redacted]"' : scrubbedCanonicalJson(v)}`;
+  }
+  return `${out}}`;
+}
+
 /** The hash of an entry: SHA-256 over the previous hash, a newline and the entry's canonical JSON. */
 export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
   const { prevHash, ...body } = entry;
   return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(body)).digest('hex');
+}
+
+/**
+ * The same hash as `auditEntryHash` for an entry built here (exactly the fields of `AuditEntry`,
+ * none undefined), with its details already in canonical JSON: the body's canonical JSON is
+ * written out field by field in sorted key order instead of walked generically, and the details
+ * are serialised once for both the hash and the stored column. A test holds the two equal.
+ */
+function builtEntryHash(e: Omit<AuditEntry, 'hash' | 'details'>, detailsJson: string): string {
+  const j = JSON.stringify;
+  const body =
+    `{"action":${j(e.action)},"actor":${j(e.actor)},"actorTenant":${j(e.actorTenant)},"details":${detailsJson},` +
+    `"outcome":${j(e.outcome)},"requestId":${j(e.requestId)},"seq":${j(e.seq)},"status":${j(e.status)},` +
+    `"target":${j(e.target)},"tenant":${j(e.tenant)},"time":${j(e.time)}}`;
+  return hash('sha256', `${e.prevHash}\n${body}`);
 }
 
 function toEntry(r: AuditRow): AuditEntry {
@@ -137,7 +171,8 @@ export class SqliteAuditStore implements AuditStore {
       details,
       prevHash: last?.hash ?? AUDIT_GENESIS_HASH,
     };
-    const entry: AuditEntry = { ...unhashed, hash: auditEntryHash(unhashed) };
+    const detailsJson = details === null ? 'null' : canonicalJson(details);
+    const entry: AuditEntry = { ...unhashed, hash: builtEntryHash(unhashed, detailsJson) };
     this.#insert.run(
       entry.tenant,
       entry.seq,
@@ -149,11 +184,79 @@ export class SqliteAuditStore implements AuditStore {
       entry.outcome,
       entry.status,
       entry.requestId,
-      details === null ? null : canonicalJson(details),
+      details === null ? null : detailsJson,
       entry.prevHash,
       entry.hash,
     );
     return entry;
+  }
+
+  /**
+   * Appends `inputs` in order, inside the caller's write transaction on this database (outside
+   * one it opens its own IMMEDIATE transaction). The caller's transaction holds the write lock,
+   * so each tenant's chain head is read once and the entries are chained in memory: one INSERT
+   * per entry and no savepoint each, for domains that commit many entries with their state
+   * (playbook runs). The entries are the same, byte for byte, as `appendSync` one by one.
+   */
+  appendBatchSync(inputs: readonly AuditInput[]): void {
+    if (inputs.length === 0) return;
+    if (!this.#db.inTransaction) {
+      this.#batch ??= this.#db.transaction((i: readonly AuditInput[]) => this.#appendBatchNow(i));
+      this.#batch.immediate(inputs);
+      return;
+    }
+    this.#appendBatchNow(inputs);
+  }
+
+  #batch: ReturnType<SqliteDb['transaction']> | undefined;
+
+  #appendBatchNow(inputs: readonly AuditInput[]): void {
+    this.#head ??= this.#db.prepare('SELECT seq, hash FROM audit_log WHERE tenant = ? ORDER BY seq DESC LIMIT 1');
+    this.#insert ??= this.#db.prepare(
+      `INSERT INTO audit_log (tenant, seq, time, actor, actor_tenant, action, target, outcome, status, request_id,
+         details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const heads = new Map<string, { seq: number; hash: string }>();
+    for (const input of inputs) {
+      let head = heads.get(input.tenant);
+      if (!head) {
+        head = (this.#head.get(input.tenant) as { seq: number; hash: string } | undefined) ?? {
+          seq: 0,
+          hash: AUDIT_GENESIS_HASH,
+        };
+      }
+      const detailsJson = input.details === undefined ? 'null' : scrubbedCanonicalJson(input.details);
+      const e = {
+        tenant: input.tenant,
+        seq: head.seq + 1,
+        time: input.time ?? Date.now(),
+        actor: input.actor,
+        actorTenant: input.actorTenant,
+        action: input.action,
+        target: input.target ?? null,
+        outcome: input.outcome,
+        status: input.status ?? null,
+        requestId: input.requestId ?? null,
+        prevHash: head.hash,
+      };
+      const hash = builtEntryHash(e, detailsJson);
+      this.#insert.run(
+        e.tenant,
+        e.seq,
+        e.time,
+        e.actor,
+        e.actorTenant,
+        e.action,
+        e.target,
+        e.outcome,
+        e.status,
+        e.requestId,
+        input.details === undefined ? null : detailsJson,
+        e.prevHash,
+        hash,
+      );
+      heads.set(input.tenant, { seq: e.seq, hash });
+    }
   }
 
   async list(
