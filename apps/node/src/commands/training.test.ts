@@ -202,6 +202,17 @@ describe('intersoc training (the contract)', () => {
     expect(inc).toBeDefined();
     const made = await training(['from-incident', String(inc?.id)]);
     expect(made['levels']).toBe(5);
+    // The privacy module pseudonymised the incident: no real host or user name is stored in the
+    // exercise (records, truth, names, titles), nor in its export.
+    const stored = await training(['export', String(made['id'])]);
+    const text = JSON.stringify(stored).toLowerCase();
+    const real = [...(inc?.hosts ?? []).map((h) => h.split('.')[0] ?? h), ...(inc?.users ?? [])].map((x) =>
+      x.replace(/^.*\\/, '').toLowerCase(),
+    );
+    expect(real.length).toBeGreaterThan(1);
+    for (const name of real)
+      expect(text).not.toMatch(new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`));
+    expect(text).toMatch(/host-[0-9a-f]{8}/);
     const start = await training(['start', String(made['id']), '--trainee', 'ida']);
     expect(start['replayed']).toBeGreaterThan(0);
     const db = openDatabase(path.join(dir, NODE_DB_FILE));

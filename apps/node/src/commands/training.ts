@@ -24,9 +24,12 @@ import {
   progressJson,
   SqliteTrainStore,
   TrainingService,
-  type IncidentRecord,
   type ReplaySink,
 } from '@intersoc/train';
+import type { SocEvent } from '@intersoc/core';
+import { Inventory, PseudonymView, sharingValues, TenantPseudonyms, type PersonalValue } from '@intersoc/privacy';
+import { tenantPseudonymKey } from '../node/privacy-api.js';
+import { anonymiseIncident } from '../node/training/anonymise.js';
 import { withIncidents } from '../node/incidents/offline.js';
 import { createHydrator } from '../pipeline/hydrator.js';
 import { atomicIndexOf } from '../node/training/attach.js';
@@ -167,16 +170,36 @@ export function register(program: Command): void {
         false,
       );
       const reader = openEventReader(path.join(config.data, EVENTS_DB_FILE), createHydrator());
-      const records: IncidentRecord[] = [];
+      const events: { event: SocEvent; label: string }[] = [];
       try {
         for (const [eventId, technique] of eventIds) {
           const e = reader.getEvent(ctx, eventId);
-          if (e) records.push({ format: e.source.format, record: e.raw, label: technique });
+          if (e) events.push({ event: e, label: technique });
         }
       } finally {
         reader.close();
       }
-      const exercise = exerciseFromIncident(facts, records);
+      // No real user or host name reaches the exercise: the privacy module pseudonymises the
+      // incident (its facts and every event, raw text included) before it is stored.
+      const inventory = Inventory.of(config, ctx.tenant);
+      const view = new PseudonymView(
+        inventory,
+        new TenantPseudonyms(tenantPseudonymKey(config.data, ctx.tenant), ctx.tenant),
+      );
+      const db = openDatabase(path.join(config.data, NODE_DB_FILE));
+      let known: PersonalValue[];
+      try {
+        const KIND = { username: 'user', hostname: 'host', email: 'email', 'internal-ip': 'ip' } as const;
+        known = sharingValues(db, inventory, ctx.tenant).known.map((k): PersonalValue => ({
+          field: 'known',
+          kind: KIND[k.kind],
+          value: k.value,
+        }));
+      } finally {
+        db.close();
+      }
+      const { facts: anonymous, records } = anonymiseIncident(view, known, facts, events);
+      const exercise = exerciseFromIncident(anonymous, records);
       const out = await withService(flags, (s) => s.importExercise(ctx, exercise));
       print(flags, out, `exercise ${out.id}: ${out.title} (${out.levels} levels, ${records.length} events)`);
     });
