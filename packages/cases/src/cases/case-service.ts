@@ -72,6 +72,12 @@ export interface CaseServiceOptions {
   readonly maxAttachmentBytes?: number;
   /** Told about new suppression suggestions after a false positive. */
   readonly onSuggestions?: (ctx: AuthContext, s: readonly SuppressionSuggestion[]) => void;
+  /**
+   * Told after a case was opened or its fields changed (the node announces it on the bus, where
+   * respond starts the playbooks whose `on_case` triggers the case meets). Its failure never
+   * undoes the change.
+   */
+  readonly onChange?: (ctx: AuthContext, c: Case, change: 'opened' | 'updated') => void;
   readonly now?: () => number;
 }
 
@@ -170,7 +176,17 @@ export class CaseService {
     if (incidents.length > 0) this.incidents.setStatus(ctx, c.incidents, 'case', id);
     for (const inc of incidents) this.observablesFrom(ctx, id, inc);
     if (input.template !== 'none') this.applyTemplate(ctx, id, input.template);
-    return this.require(ctx, id);
+    const opened = this.require(ctx, id);
+    this.changed(ctx, opened, 'opened');
+    return opened;
+  }
+
+  private changed(ctx: AuthContext, c: Case, change: 'opened' | 'updated'): void {
+    try {
+      this.o.onChange?.(ctx, c, change);
+    } catch {
+      // A listener's failure is the listener's: the case change stands.
+    }
   }
 
   private observablesFrom(ctx: AuthContext, caseId: string, inc: Incident): void {
@@ -219,6 +235,7 @@ export class CaseService {
     const changes: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(patch)) changes[k] = v;
     this.history(ctx, id, 'case.update', { changes });
+    this.changed(ctx, next, 'updated');
     return next;
   }
 

@@ -61,6 +61,8 @@ export const PlaybookExtensionSchema = z
           .optional(),
         min_severity: z.enum(['informational', 'low', 'medium', 'high', 'critical']).optional(),
         on_case: z.boolean().optional(),
+        /** Case tags, any of which starts the playbook (with `on_case`). */
+        tags: z.array(z.string().min(1).max(128)).max(64).optional(),
       })
       .strict()
       .optional(),

@@ -1,9 +1,10 @@
 /**
  * @module
  * Which playbooks an incident or a case starts. A playbook says so in its INTERSOC extension
- * (`triggers`: RSIT classes or `class/type`, ATT&CK techniques, a minimum severity, `on_case`);
- * every listed condition must hold (an empty list is no condition). A playbook with no triggers
- * only runs by hand.
+ * (`triggers`: RSIT classes or `class/type`, ATT&CK techniques, a minimum severity, `on_case`,
+ * case `tags`); every listed condition must hold (an empty list is no condition). Cases start
+ * only playbooks with `on_case: true`, incidents only those without it; `tags` (any of them) are
+ * a case's. A playbook with no triggers only runs by hand.
  */
 import { SEVERITIES, type Severity } from '@intersoc/core';
 import { playbookExtension } from '../cacao/extension.js';
@@ -16,6 +17,8 @@ export interface TriggerSubject {
   readonly severity: Severity;
   readonly rsit?: { readonly class: string; readonly type: string };
   readonly techniques: readonly string[];
+  /** A case's tags. */
+  readonly tags?: readonly string[];
 }
 
 /** Why a playbook matches `subject`, or undefined when it does not. */
@@ -25,7 +28,13 @@ export function triggerReason(p: Playbook, subject: TriggerSubject): string | un
   const reasons: string[] = [];
   if (subject.kind === 'case') {
     if (t.on_case !== true) return undefined;
-    reasons.push('case opened');
+    reasons.push('case');
+  } else if (t.on_case === true) return undefined;
+  if (t.tags && t.tags.length > 0) {
+    const tags = (subject.tags ?? []).map((x) => x.toLowerCase());
+    const hit = t.tags.find((w) => tags.includes(w.toLowerCase()));
+    if (!hit) return undefined;
+    reasons.push(`tag ${hit}`);
   }
   if (t.rsit && t.rsit.length > 0) {
     const cls = subject.rsit?.class.toLowerCase() ?? '';

@@ -86,6 +86,10 @@ export function attachIncidents(app: FastifyInstance, w: IncidentWiring): Attach
     incidents: stage.incidents,
     enricher,
     feedback,
+    // Respond follows cases on `cases.<tenant>` (playbooks triggered by cases), as it follows incidents.
+    onChange: (_ctx, c, change) => {
+      w.bus.publish(`cases.${c.tenant}`, { id: c.id, change }).catch(w.onError);
+    },
   });
   const nis2 = new Nis2Service(cases);
   const triage = new SqliteAlertTriage(w.reader.db);

@@ -1,7 +1,8 @@
 /**
  * The respond API on a real API and engine: roles and tenants on every route, four-eyes approval
  * that one person with two login sessions cannot satisfy, the inbox, a dry run, an incident that
- * starts the playbook its RSIT class triggers, and the audit chain that records it all.
+ * starts the playbook its RSIT class triggers, a case (opened, then raised) that starts those its
+ * `on_case` triggers match, and the audit chain that records it all.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -321,5 +322,49 @@ describe('respond API', () => {
     const byRsit = runs.find((r) => r.playbookId === pb.id);
     expect(byRsit?.trigger).toMatchObject({ kind: 'incident', reason: 'RSIT intrusion-attempts, severity low ≥ low' });
     expect(byRsit?.requestedBy).toBe('system');
+  });
+
+  it('a case starts the playbooks its on_case triggers match, when opened and when raised, once each, on its timeline', async () => {
+    const bySeverity = noopPlaybook(7, 'auto', { on_case: true, min_severity: 'high' });
+    const byTag = noopPlaybook(8, 'auto', { on_case: true, tags: ['Ransomware'] });
+    // Not marked on_case: for incidents only, although a medium case meets its severity.
+    const incidentsOnly = noopPlaybook(9, 'auto', { min_severity: 'low' });
+    for (const p of [bySeverity, byTag, incidentsOnly])
+      expect((await call('alice', 'POST', '/api/respond/playbooks', { playbook: p })).status).toBe(200);
+    // Opened through the API: the case service announces it and respond starts what matches.
+    const opened = await call('alice', 'POST', '/api/cases', {
+      title: 'Encrypted file shares',
+      severity: 'medium',
+      tags: ['ransomware', 'finance'],
+      template: 'none',
+    });
+    expect(opened.status).toBeLessThan(300);
+    const caseId = String(opened.body['id']);
+    type Run = {
+      id: string;
+      playbookId: string;
+      status: string;
+      trigger: { kind: string; ref: string; reason: string };
+    };
+    const runsOf = async (): Promise<Run[]> =>
+      (await call('victor', 'GET', `/api/respond/runs?trigger=${caseId}`)).body['items'] as Run[];
+    await until(async () => (await runsOf()).some((r) => r.status === 'succeeded'));
+    let runs = await runsOf();
+    expect(runs.map((r) => r.playbookId)).toEqual([byTag.id]);
+    expect(runs[0]?.trigger).toMatchObject({ kind: 'case', ref: caseId, reason: 'case, tag Ransomware' });
+    // Raised to high: the severity playbook starts now; the tag one does not start a second time.
+    expect((await call('alice', 'PATCH', `/api/cases/${caseId}`, { severity: 'high' })).status).toBe(200);
+    await until(async () => (await runsOf()).filter((r) => r.status === 'succeeded').length === 2);
+    await new Promise((r) => setTimeout(r, 200));
+    runs = await runsOf();
+    expect(runs.map((r) => r.playbookId).sort()).toEqual([bySeverity.id, byTag.id].sort());
+    expect(runs.find((r) => r.playbookId === bySeverity.id)?.trigger.reason).toBe('case, severity high ≥ high');
+    // Both runs are on the case's timeline, started and finished.
+    await until(async () => {
+      const t = (await call('alice', 'GET', `/api/cases/${caseId}/timeline`)).body['items'] as { title: string }[];
+      return t.filter((e) => e.title === 'playbook run succeeded').length === 2;
+    });
+    const timeline = (await call('alice', 'GET', `/api/cases/${caseId}/timeline`)).body['items'] as { title: string }[];
+    expect(timeline.filter((e) => e.title === 'playbook run started')).toHaveLength(2);
   });
 });

@@ -3,9 +3,10 @@
  * Adds response to a running node: the engine (once this process holds the respond lock; a CLI
  * command holding it for a moment is waited for), requests queued by CLI commands, the routes
  * under `/api/respond/`, run updates on the bus (`respond.<tenant>`, the dashboard's live view),
- * playbooks started by incidents whose RSIT class, ATT&CK technique or severity match, runs noted
- * on the timeline of the incident's case, and playbooks shared by peers imported after their
- * signatures verify with the peer's key.
+ * playbooks started by incidents whose RSIT class, ATT&CK technique or severity match and by cases
+ * (opened or changed) that meet a playbook's `on_case` triggers, runs noted on the timeline of the
+ * case (the incident's case, or the case that started them), and playbooks shared by peers
+ * imported after their signatures verify with the peer's key.
  */
 import type { FastifyInstance } from 'fastify';
 import { systemContext, TENANT_PATTERN, type AuthContext, type Config } from '@intersoc/core';
@@ -22,6 +23,7 @@ import {
   type RespondRuntime,
   type RunOps,
   type RunSummary,
+  type TriggerSubject,
 } from '@intersoc/respond';
 import type { EventReader, SqliteDb, WriterLock } from '@intersoc/storage';
 import { openRespond } from './open.js';
@@ -129,24 +131,53 @@ export function attachRespond(app: FastifyInstance, w: RespondWiring): AttachedR
       triggering = triggering.then(() => onIncident(tenant, id)).catch(w.onError);
     }),
   ];
+  // Cases start the playbooks marked `on_case` whose severity, RSIT class, techniques (of the
+  // case's incidents) or tags they meet, when opened or changed (a severity raised later counts),
+  // once per case and playbook. The case service announces them on `cases.<tenant>`.
+  subs.push(
+    w.bus.subscribe('cases.*', (message, subject) => {
+      const tenant = subject.split('.')[1] ?? '';
+      const id = (message as { id?: unknown } | null)?.id;
+      if (!TENANT_PATTERN.test(tenant) || typeof id !== 'string' || !w.cases) return;
+      triggering = triggering.then(() => onCase(tenant, id)).catch(w.onError);
+    }),
+  );
+  async function onCase(tenant: string, id: string): Promise<void> {
+    const ctx: AuthContext = { ...systemContext(tenant), user: 'system' };
+    const c = w.cases?.store.get(ctx, id);
+    if (!c || c.status === 'closed') return;
+    const techniques = new Set<string>();
+    for (const inc of c.incidents) for (const t of w.incidents?.get(ctx, inc)?.techniques ?? []) techniques.add(t);
+    await startTriggered(ctx, {
+      kind: 'case',
+      id,
+      severity: c.severity,
+      ...(c.rsit ? { rsit: c.rsit } : {}),
+      techniques: [...techniques],
+      tags: c.tags,
+    });
+  }
+  async function startTriggered(ctx: AuthContext, subject: TriggerSubject): Promise<void> {
+    for (const brief of rt.store.listPlaybooks(ctx)) {
+      const stored = rt.store.getPlaybook(ctx, brief.id);
+      if (!stored) continue;
+      const reason = triggerReason(stored.playbook, subject);
+      if (!reason) continue;
+      if (rt.store.listRuns(ctx, { trigger: subject.id, playbook: brief.id, limit: 1 }).items.length > 0) continue;
+      await ops.startRun(ctx, { playbook: brief.id, trigger: { kind: subject.kind, ref: subject.id, reason } });
+    }
+  }
   async function onIncident(tenant: string, id: string): Promise<void> {
     const ctx: AuthContext = { ...systemContext(tenant), user: 'system' };
     const inc = w.incidents?.get(ctx, id);
     if (!inc) return;
-    for (const brief of rt.store.listPlaybooks(ctx)) {
-      const stored = rt.store.getPlaybook(ctx, brief.id);
-      if (!stored) continue;
-      const reason = triggerReason(stored.playbook, {
-        kind: 'incident',
-        id,
-        severity: inc.severity,
-        rsit: inc.rsit,
-        techniques: inc.techniques,
-      });
-      if (!reason) continue;
-      if (rt.store.listRuns(ctx, { trigger: id, playbook: brief.id, limit: 1 }).items.length > 0) continue;
-      await ops.startRun(ctx, { playbook: brief.id, trigger: { kind: 'incident', ref: id, reason } });
-    }
+    await startTriggered(ctx, {
+      kind: 'incident',
+      id,
+      severity: inc.severity,
+      rsit: inc.rsit,
+      techniques: inc.techniques,
+    });
   }
 
   // Playbooks shared by peers land in the CTI store; those signed by their sender are imported.
