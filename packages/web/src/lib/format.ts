@@ -72,13 +72,61 @@ export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }
 
-/** A raw record for reading: JSON objects indented, anything else as it came. */
+/**
+ * A raw record for reading: JSON objects indented, anything else as it came. The JSON is
+ * re-indented token by token, never parsed into numbers, so every value shows exactly as stored
+ * (a 64-bit id such as 18446744073709551615 keeps all its digits).
+ */
 export function prettyRaw(raw: string): string {
   const t = raw.trimStart();
   if (!t.startsWith('{') && !t.startsWith('[')) return raw;
   try {
-    return JSON.stringify(JSON.parse(raw), null, 2);
+    JSON.parse(raw);
   } catch {
     return raw;
   }
+  return indentJson(raw.trim());
+}
+
+/** Indents valid JSON text by two spaces per level, copying every token as written. */
+function indentJson(text: string): string {
+  let out = '';
+  let depth = 0;
+  let inString = false;
+  const newline = (): string => `\n${'  '.repeat(depth)}`;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (inString) {
+      out += c;
+      if (c === '\\') out += text[++i] ?? '';
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === ' ' || c === '\n' || c === '\r' || c === '\t') continue;
+    if (c === '"') {
+      inString = true;
+      out += c;
+    } else if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      let j = i + 1;
+      while (j < text.length && /\s/.test(text[j] as string)) j++;
+      if (text[j] === close) {
+        out += c + close;
+        i = j;
+        continue;
+      }
+      depth++;
+      out += c + newline();
+    } else if (c === '}' || c === ']') {
+      depth--;
+      out += newline() + c;
+    } else if (c === ',') {
+      out += c + newline();
+    } else if (c === ':') {
+      out += ': ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }

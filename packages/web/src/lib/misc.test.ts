@@ -94,6 +94,12 @@ describe('formats and badges', () => {
     expect(prettyRaw('{"a":1}')).toBe('{\n  "a": 1\n}');
     expect(prettyRaw('<13>Jan 1 host msg {')).toBe('<13>Jan 1 host msg {');
     expect(prettyRaw('{broken')).toBe('{broken');
+    // 64-bit integers keep every digit (JSON.parse would round them), and strings stay as written.
+    const raw = '{"EventRecordID":18446744073709551615,"a":[1, {"b":"x, y: {z}\\"q"}],"e":{},"f":[]}';
+    expect(prettyRaw(raw)).toBe(
+      '{\n  "EventRecordID": 18446744073709551615,\n  "a": [\n    1,\n    {\n      "b": "x, y: {z}\\"q"\n    }\n  ],\n  "e": {},\n  "f": []\n}',
+    );
+    expect(JSON.parse(prettyRaw(raw))).toEqual(JSON.parse(raw));
   });
 
   it('gives TLP 2.0 badges, with TLP:WHITE read as CLEAR', () => {

@@ -217,6 +217,16 @@ function Body(props: { d: AlertDetail; reload: () => void }): ReactNode {
                       ↗
                     </Link>
                   )}
+                  {en.type !== 'host' && en.type !== 'user' && en.type !== 'process' && en.type !== 'registry' && (
+                    <Link
+                      className="entity-page"
+                      to={href('/intel', { q: en.value })}
+                      aria-label={`Look up ${en.value} in threat intelligence`}
+                      title="Look up in threat intelligence"
+                    >
+                      TI
+                    </Link>
+                  )}
                 </li>
               ))}
             </ul>

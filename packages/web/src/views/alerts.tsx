@@ -289,8 +289,7 @@ function AlertQueue(): ReactNode {
       width: 'minmax(260px, 2.2fr)',
       render: (r) =>
         r.kind === 'group' ? (
-          <span className="clip">
-            <strong>{r.group.label}</strong>{' '}
+          <span className="group-label">
             <button
               type="button"
               className="link-button small"
@@ -302,6 +301,7 @@ function AlertQueue(): ReactNode {
             >
               select all {r.group.rows.length}
             </button>
+            <strong className="clip">{r.group.label}</strong>
           </span>
         ) : (
           <span className="clip" title={r.row.alert.detector.ruleTitle}>

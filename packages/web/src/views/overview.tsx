@@ -1,7 +1,8 @@
 /**
  * @module
  * Overview: events per second (live), alerts by severity over time, events over time, alert
- * states, top rules, techniques, hosts and users, and ingest health (dead letters, drops).
+ * states, open incidents, open cases and NIS2 due dates, top rules (titles on hover), techniques,
+ * hosts and users, and ingest health (dead letters, drops).
  * It refreshes every 10 seconds and whenever a new alert arrives.
  */
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
@@ -17,6 +18,7 @@ import { baseOption, Chart, chartColors } from '../components/chart';
 import { Async, Empty } from '../components/states';
 import { formatClock, formatCount, formatRate, formatTime } from '../lib/format';
 import { quoteValue } from '../lib/query-complete';
+import { RespondRow } from './overview-respond';
 
 const WINDOWS = [
   { id: '1h', label: 'Last hour', ms: 3_600_000, buckets: 60 },
@@ -48,7 +50,11 @@ function TopList(props: {
         <ol className="toplist">
           {props.items.map((i) => (
             <li key={i.key}>
-              <Link to={props.link(i)} className="toplist-link" title={i.key}>
+              <Link
+                to={props.link(i)}
+                className="toplist-link"
+                title={i.label !== undefined && i.label !== i.key ? `${i.label} (${i.key})` : i.key}
+              >
                 <span className="toplist-label">{i.label ?? i.key}</span>
                 <span className="toplist-count">{formatCount(i.count)}</span>
                 <span className="toplist-bar" style={{ width: `${(100 * i.count) / max}%` }} aria-hidden="true" />
@@ -233,6 +239,7 @@ function Body(props: { o: Overview; theme: string }): ReactNode {
           />
         )}
       </section>
+      <RespondRow />
       <div className="grid-4">
         <TopList
           title="Top rules"

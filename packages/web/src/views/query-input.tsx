@@ -1,8 +1,9 @@
 /**
  * @module
  * The query field with autocomplete (ARIA combobox): field names while typing, frequent values
- * after `field:`, operators between terms. Arrow keys move in the list, Enter or Tab accept,
- * Escape closes it; Enter without a list runs the search.
+ * after `field:`, operators between terms. Arrow keys move in the list and Tab accepts; Enter
+ * accepts only a suggestion picked with the arrows, else it runs the search even with the list
+ * open (typing a whole query and pressing Enter must search). Escape closes the list.
  */
 import { useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { FieldInfo } from '../api/types';
@@ -22,6 +23,8 @@ export function QueryInput(props: {
   const [caret, setCaret] = useState(props.value.length);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
+  // Whether the highlight was moved with the arrow keys since the last keystroke.
+  const [picked, setPicked] = useState(false);
   const completion = useMemo(() => complete(props.value, caret, props.fields), [props.value, caret, props.fields]);
   const items = open ? completion.items : [];
 
@@ -32,6 +35,7 @@ export function QueryInput(props: {
     props.onChange(next.text);
     setCaret(next.caret);
     setActive(0);
+    setPicked(false);
     setOpen(s.kind === 'field');
     requestAnimationFrame(() => {
       input.current?.setSelectionRange(next.caret, next.caret);
@@ -63,6 +67,7 @@ export function QueryInput(props: {
           setCaret(e.target.selectionStart ?? e.target.value.length);
           setOpen(true);
           setActive(0);
+          setPicked(false);
         }}
         onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
         onBlur={() => setOpen(false)}
@@ -71,14 +76,16 @@ export function QueryInput(props: {
             if (e.key === 'ArrowDown') {
               e.preventDefault();
               setActive((a) => (a + 1) % items.length);
+              setPicked(true);
               return;
             }
             if (e.key === 'ArrowUp') {
               e.preventDefault();
               setActive((a) => (a - 1 + items.length) % items.length);
+              setPicked(true);
               return;
             }
-            if (e.key === 'Enter' || e.key === 'Tab') {
+            if (e.key === 'Tab' || (e.key === 'Enter' && picked)) {
               e.preventDefault();
               accept(active);
               return;

@@ -2,7 +2,9 @@
  * @module
  * Event search: the node's query language with autocomplete, a time-range picker, a histogram
  * over time (click a bar to zoom into it), a virtualised results table whose rows expand to the
- * raw record and its fields, and export as NDJSON or CSV.
+ * raw record (exactly as stored) and its fields, a readable summary per row (addresses and ports of
+ * network rows), a field sidebar with filter-in and filter-out, saved queries (this browser's
+ * localStorage, per tenant and user), and export as NDJSON or CSV.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
@@ -28,6 +30,9 @@ import {
 } from '../lib/time-range';
 import { QueryInput } from './query-input';
 import { EntityPageLinks } from '../components/entity-page-links';
+import { useSession } from '../app/session';
+import { eventSummary } from '../lib/event-summary';
+import { FieldSidebar, SavedQueries } from './search-tools';
 
 const PAGE = 500;
 const EXPANDED = 300;
@@ -38,18 +43,14 @@ function fieldText(v: unknown): string {
   return v === null || v === undefined ? '' : String(v);
 }
 
-function summaryOf(e: SocEvent): string {
-  const m = e.ecs['message'];
-  if (typeof m === 'string' && m) return m;
-  return e.raw;
-}
-
 function Expanded(props: { e: SocEvent }): ReactNode {
   const e = props.e;
   return (
     <div className="expanded">
       <div className="expanded-col">
-        <h3 className="subhead">Raw record</h3>
+        <h3 className="subhead">
+          Raw record <span className="muted small">as stored, indented; no value rewritten</span>
+        </h3>
         <pre className="raw-pre">{prettyRaw(e.raw)}</pre>
       </div>
       <div className="expanded-col">
@@ -143,6 +144,7 @@ function RangePicker(props: { range: TimeRange; onChange: (r: TimeRange) => void
 /** The search view. */
 export default function SearchView(_props: ViewProps): ReactNode {
   const { location, navigate } = useRouter();
+  const { me } = useSession();
   const theme = useThemeName();
   const q = location.query.get('q') ?? '';
   const range = useMemo(() => decodeRange(location.query.get('range'), DEFAULT_RANGE), [location.query]);
@@ -270,7 +272,7 @@ export default function SearchView(_props: ViewProps): ReactNode {
           {e.ecs['host.name'] === undefined ? (
             ''
           ) : (
-            <EntityPageLinks kind="host" values={[fieldText(e.ecs['host.name'])]} />
+            <EntityPageLinks kind="host" values={[fieldText(e.ecs['host.name'])]} inTable />
           )}
         </span>
       ),
@@ -284,7 +286,7 @@ export default function SearchView(_props: ViewProps): ReactNode {
           {e.ecs['user.name'] === undefined ? (
             ''
           ) : (
-            <EntityPageLinks kind="user" values={[fieldText(e.ecs['user.name'])]} />
+            <EntityPageLinks kind="user" values={[fieldText(e.ecs['user.name'])]} inTable />
           )}
         </span>
       ),
@@ -298,9 +300,16 @@ export default function SearchView(_props: ViewProps): ReactNode {
     { key: 'fmt', header: 'Format', width: '90px', render: (e) => <span className="clip">{e.source.format}</span> },
     {
       key: 'msg',
-      header: 'Record',
+      header: 'Summary',
       width: 'minmax(300px, 1fr)',
-      render: (e) => <span className="clip mono small">{clip(summaryOf(e), 400)}</span>,
+      render: (e) => {
+        const text = eventSummary(e);
+        return (
+          <span className="clip small" title={clip(text, 2000)}>
+            {clip(text, 400)}
+          </span>
+        );
+      },
     },
   ];
 
@@ -351,6 +360,15 @@ export default function SearchView(_props: ViewProps): ReactNode {
           </a>
         </div>
       </form>
+      {me && (
+        <SavedQueries
+          tenant={me.tenant}
+          user={me.user}
+          q={q}
+          range={encodeRange(range)}
+          onRun={(sq) => go(sq.q, decodeRange(sq.range, DEFAULT_RANGE))}
+        />
+      )}
       {error ? (
         <ErrorState error={error} retry={run} />
       ) : loading ? (
@@ -381,24 +399,29 @@ export default function SearchView(_props: ViewProps): ReactNode {
             {rows.length.toLocaleString('en-US')} shown{cursor ? ', scroll for more' : ''} · Enter or double-click a row
             to expand its raw record
           </p>
-          <VirtualTable
-            label="Search results"
-            rows={rows}
-            columns={columns}
-            rowKey={(e) => e.id}
-            active={Math.min(active, Math.max(0, rows.length - 1))}
-            onActive={setActive}
-            onOpen={(e) => toggle(e.id)}
-            expandedHeight={(e) => (open.has(e.id) ? EXPANDED : undefined)}
-            renderExpanded={(e) => <Expanded e={e} />}
-            onNearEnd={loadMore}
-            empty={
-              <Empty title="No events match">
-                Try a wider time range or fewer terms. Field names autocomplete as you type; values are
-                case-insensitive.
-              </Empty>
-            }
-          />
+          <div className="split">
+            <FieldSidebar rows={rows} q={q} onQuery={(next) => go(next, range)} />
+            <div className="split-main">
+              <VirtualTable
+                label="Search results"
+                rows={rows}
+                columns={columns}
+                rowKey={(e) => e.id}
+                active={Math.min(active, Math.max(0, rows.length - 1))}
+                onActive={setActive}
+                onOpen={(e) => toggle(e.id)}
+                expandedHeight={(e) => (open.has(e.id) ? EXPANDED : undefined)}
+                renderExpanded={(e) => <Expanded e={e} />}
+                onNearEnd={loadMore}
+                empty={
+                  <Empty title="No events match">
+                    Try a wider time range or fewer terms. Field names autocomplete as you type; values are
+                    case-insensitive.
+                  </Empty>
+                }
+              />
+            </div>
+          </div>
         </>
       )}
     </div>
