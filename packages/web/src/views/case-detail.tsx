@@ -266,7 +266,6 @@ function Body(props: { d: CaseDetail; reload: () => void }): ReactNode {
           <option key={p} value={p} />
         ))}
       </datalist>
-      {canWrite && <CaseFields key={c.updated} c={c} act={act} />}
       <div className="grid-2">
         <section className="panel">
           <h2 className="panel-title">Incidents</h2>
@@ -297,8 +296,18 @@ function Body(props: { d: CaseDetail; reload: () => void }): ReactNode {
             </tbody>
           </table>
         </section>
-        <CaseTasks caseId={c.id} tasks={d.tasks} act={act} />
+        {canWrite ? (
+          <CaseFields key={c.updated} c={c} act={act} />
+        ) : (
+          <section className="panel">
+            <h2 className="panel-title">Properties</h2>
+            <p className="muted">
+              Aware since {c.awareAt !== undefined ? formatTime(c.awareAt) : '—'} · PAP:{c.pap.toUpperCase()}
+            </p>
+          </section>
+        )}
       </div>
+      <CaseTasks caseId={c.id} tasks={d.tasks} act={act} />
       <Nis2 d={d} canWrite={canWrite} act={act} />
       <section className="panel">
         <h2 className="panel-title">Observables</h2>

@@ -4,13 +4,14 @@
  * list in order (Move up / Move down buttons for the keyboard, drag and drop for the mouse), and
  * keep each task's work log. Viewers see the list and the logs read-only.
  */
-import { useState, type DragEvent, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type DragEvent, type FormEvent, type ReactNode } from 'react';
 import { caseTasks, type TaskLog } from '../api/case-work';
 import type { CaseTask } from '../api/incidents';
 import { useSession } from '../app/session';
 import { useAsync } from '../app/use-async';
 import { Async } from '../components/states';
 import { formatTime } from '../lib/format';
+import '../styles/cases.css';
 
 /** Phases of the built-in templates, in incident-response order. */
 const GROUPS = ['triage', 'containment', 'eradication', 'recovery', 'reporting'] as const;
@@ -84,7 +85,6 @@ function TaskRow(props: {
   drag: { from: number | undefined; setFrom: (i: number | undefined) => void };
 }): ReactNode {
   const { task: t, index, canWrite, act, caseId } = props;
-  const { me } = useSession();
   const [assignee, setAssignee] = useState(t.assignee ?? '');
   const [open, setOpen] = useState(false);
   const assign = (who: string): void => {
@@ -109,24 +109,48 @@ function TaskRow(props: {
     : {};
   return (
     <li className={`task-row task-${t.status}`} aria-label={t.title} {...dragProps}>
-      <div className="task-line">
-        <label>
+      <label className="task-name">
+        <input
+          type="checkbox"
+          checked={t.status === 'done'}
+          disabled={!canWrite}
+          onChange={(e) => act(() => caseTasks.update(caseId, t.id, { status: e.target.checked ? 'done' : 'todo' }))}
+          aria-label={`Done: ${t.title}`}
+        />
+        <span className="muted small">{t.group}</span> <span className="task-title">{t.title}</span>
+      </label>
+      {canWrite ? (
+        <form
+          className="task-assign"
+          aria-label={`Assign ${t.title}`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            assign(assignee);
+          }}
+        >
           <input
-            type="checkbox"
-            checked={t.status === 'done'}
-            disabled={!canWrite}
-            onChange={(e) => act(() => caseTasks.update(caseId, t.id, { status: e.target.checked ? 'done' : 'todo' }))}
-            aria-label={`Done: ${t.title}`}
-          />{' '}
-          <span className="muted small">{t.group}</span> <span className="task-title">{t.title}</span>
-        </label>
+            value={assignee}
+            onChange={(e) => setAssignee(e.target.value)}
+            aria-label={`Assignee of ${t.title}`}
+            placeholder="unassigned"
+            list="case-people"
+            size={12}
+          />
+          <button type="submit" className="btn btn-ghost" disabled={assignee.trim() === (t.assignee ?? '')}>
+            Assign
+          </button>
+        </form>
+      ) : (
         <span className="muted small">{t.assignee ? `assigned to ${t.assignee}` : 'unassigned'}</span>
+      )}
+      <span className="task-actions">
         {canWrite && (
-          <span className="task-actions">
+          <>
             <button
               type="button"
               className="btn btn-ghost"
               aria-label={`Move ${t.title} up`}
+              data-move={`${t.id}:up`}
               disabled={index === 0}
               onClick={() => props.move(index, index - 1)}
             >
@@ -136,54 +160,19 @@ function TaskRow(props: {
               type="button"
               className="btn btn-ghost"
               aria-label={`Move ${t.title} down`}
+              data-move={`${t.id}:down`}
               disabled={index === props.count - 1}
               onClick={() => props.move(index, index + 1)}
             >
               ↓
             </button>
-          </span>
+          </>
         )}
         <button type="button" className="btn btn-ghost" aria-expanded={open} onClick={() => setOpen(!open)}>
           {open ? 'Hide log' : 'Log'}
           <span className="sr-only"> of {t.title}</span>
         </button>
-      </div>
-      {canWrite && (
-        <form
-          className="toolbar"
-          aria-label={`Assign ${t.title}`}
-          onSubmit={(e) => {
-            e.preventDefault();
-            assign(assignee);
-          }}
-        >
-          <label className="inline-field">
-            <span className="small">Assignee</span>
-            <input
-              value={assignee}
-              onChange={(e) => setAssignee(e.target.value)}
-              aria-label={`Assignee of ${t.title}`}
-              list="case-people"
-              size={14}
-            />
-          </label>
-          <button type="submit" className="btn btn-ghost" disabled={assignee.trim() === (t.assignee ?? '')}>
-            Assign
-          </button>
-          {me && t.assignee !== me.user && (
-            <button
-              type="button"
-              className="btn btn-ghost"
-              onClick={() => {
-                setAssignee(me.user);
-                assign(me.user);
-              }}
-            >
-              Take it
-            </button>
-          )}
-        </form>
-      )}
+      </span>
       {open && <Logs caseId={caseId} task={t} canWrite={canWrite} act={act} />}
     </li>
   );
@@ -198,9 +187,23 @@ export function CaseTasks(props: { caseId: string; tasks: readonly CaseTask[]; a
   const [assignee, setAssignee] = useState('');
   const [dragFrom, setDragFrom] = useState<number | undefined>(undefined);
   const [status, setStatus] = useState('');
+  const [refocus, setRefocus] = useState<{ id: string; dir: 'up' | 'down'; at: number } | undefined>(undefined);
+  // Moving a row re-renders the list; once the task is where it was moved, the keyboard user gets
+  // the focus back on its move button (the other one when that end of the list is reached).
+  useEffect(() => {
+    if (refocus === undefined || props.tasks[refocus.at]?.id !== refocus.id) return;
+    setRefocus(undefined);
+    const other = refocus.dir === 'up' ? 'down' : 'up';
+    const button = [refocus.dir, other]
+      .map((d) => document.querySelector<HTMLButtonElement>(`[data-move="${CSS.escape(`${refocus.id}:${d}`)}"]`))
+      .find((b) => b !== null && !b.disabled);
+    button?.focus();
+  }, [props.tasks, refocus]);
   const move = (from: number, to: number): void => {
     if (to < 0 || to >= props.tasks.length) return;
     const order = moved(props.tasks, from, to);
+    const t = props.tasks[from];
+    if (t) setRefocus({ id: t.id, dir: to < from ? 'up' : 'down', at: to });
     act(() =>
       caseTasks.reorder(
         caseId,
