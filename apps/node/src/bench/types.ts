@@ -34,6 +34,8 @@ export interface BenchResult {
 export interface BenchOptions {
   /** Smaller input for smoke runs (`--quick`): same code paths, fewer events. */
   readonly quick: boolean;
+  /** Input size asked for with `--events N`, for benchmarks that take one (else their default). */
+  readonly events?: number;
   /** Path of the shared corpora (`../shared/corpora` beside the repository by default). */
   readonly corpora: string;
   /** Progress lines go here (stderr); the result goes to stdout. */

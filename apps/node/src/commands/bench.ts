@@ -45,7 +45,12 @@ export function register(program: Command): void {
     .argument('<name>', 'benchmark name, or "all"')
     .option('--json', 'print one JSON object per benchmark')
     .option('--quick', 'small input, for smoke runs')
-    .action(async (name: string, opts: { json?: boolean; quick?: boolean }) => {
+    .option('--events <n>', 'input size in events, for benchmarks that take one (search)')
+    .action(async (name: string, opts: { json?: boolean; quick?: boolean; events?: string }) => {
+      const events = opts.events === undefined ? undefined : Number(opts.events);
+      if (events !== undefined && !(Number.isInteger(events) && events > 0)) {
+        throw new AppError('VALIDATION', '--events must be a positive integer');
+      }
       const known = benchmarkNames();
       const names = name === 'all' ? known : [name];
       const corpora = corporaDir();
@@ -55,6 +60,7 @@ export function register(program: Command): void {
         const mod = await loadBenchmark(n);
         const result: BenchResult = await mod.run({
           quick: opts.quick === true,
+          ...(events === undefined ? {} : { events }),
           corpora,
           log: (line) => process.stderr.write(`[${n}] ${line}\n`),
         });

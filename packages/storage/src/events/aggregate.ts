@@ -10,7 +10,8 @@ import { checkQueryCost, type QueryLimits } from '../query/cost.js';
 import { compileQuery } from '../query/evaluate.js';
 import { parseQuery } from '../query/parse.js';
 import type { SqliteDb } from '../sqlite/database.js';
-import { BLOCK_META, eventDoc, idsOf, type BlockMeta, type SqliteEventReader } from './reader.js';
+import type { BlockEvent } from './block.js';
+import { BLOCK_META, eventDoc, type BlockMeta, type SqliteEventReader } from './reader.js';
 
 /** A time window cut into equal buckets. */
 export interface BucketWindow {
@@ -191,8 +192,7 @@ export function eventHistogram(
   if (req.limits) checkQueryCost(tree, req.limits, { from: req.from, to: req.to, now: Date.now() });
   const matchAll = tree.type === 'all';
   const pred = compileQuery(tree);
-  const byId = idsOf(tree) !== undefined;
-  const candidates = reader.candidateBlocks(ctx.tenant, tree);
+  const cand = reader.candidates(ctx.tenant, tree);
   const counts = new Array<number>(req.buckets).fill(0);
   const slot = (t: number): number => Math.min(req.buckets - 1, Math.floor((t - req.from) / bucketMs));
   let total = 0;
@@ -206,7 +206,7 @@ export function eventHistogram(
     )
     .iterate(ctx.tenant, req.from, req.to) as IterableIterator<BlockMeta>;
   for (const row of rows) {
-    if (candidates && (row.indexed === 1 || byId) && !candidates.has(row.id)) {
+    if (!cand.block(row)) {
       prunedBlocks++;
       continue;
     }
@@ -222,11 +222,15 @@ export function eventHistogram(
       break;
     }
     scannedBlocks++;
-    for (const b of reader.blockEvents(row)) {
+    const events = reader.blockEvents(row);
+    const keep = matchAll ? undefined : cand.events(row);
+    for (let i = 0; i < events.length; i++) {
+      const b = events[i] as BlockEvent;
       if (b.time < req.from || b.time > req.to) continue;
+      if (keep !== undefined && !keep(i)) continue;
       if (!matchAll && !pred(eventDoc(reader.toEvent(ctx.tenant, b)))) continue;
-      const i = slot(b.time);
-      counts[i] = (counts[i] ?? 0) + 1;
+      const k = slot(b.time);
+      counts[k] = (counts[k] ?? 0) + 1;
       total++;
     }
   }

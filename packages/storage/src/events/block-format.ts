@@ -49,6 +49,8 @@ export interface EncodedBlock {
    * encoder had the parsed values; the writer indexes it in the same transaction as the block.
    */
   readonly terms?: string;
+  /** Term documents of each group of `GROUP_EVENTS` events, in order (with `terms`). */
+  readonly groups?: readonly string[];
 }
 
 /** The JSON header line of a v1 payload. */

@@ -10,7 +10,7 @@
 import { brotliCompressSync } from 'node:zlib';
 import type { EventSource } from '@intersoc/core';
 import { BROTLI_OPTS, CODEC_BROTLI, type BlockEvent, type BlockHeader, type EncodedBlock } from './block-format.js';
-import { addDerivedTerms, type DerivedValues } from './terms.js';
+import { addDerivedTerms, GROUP_EVENTS, MAX_GROUPS, type DerivedValues } from './terms.js';
 
 /** Header bytes reserved per expected event (an id is 32, times about 28, the rest about 15). */
 const HEADER_BYTES_PER_EVENT = 96;
@@ -63,6 +63,9 @@ export class BlockPacker {
   private tMax = Number.NEGATIVE_INFINITY;
   /** Tokens of the events' values for the term index; undefined once one event came without them. */
   private terms: Set<string> | undefined = new Set();
+  /** Finished groups' term documents and the open group's tokens (see `GROUP_EVENTS`). */
+  private readonly groups: string[] = [];
+  private group = new Set<string>();
 
   /** `capacity` is the most events this block will hold (its header space is reserved for them). */
   constructor(
@@ -135,7 +138,11 @@ export class BlockPacker {
     this.n++;
     if (this.terms !== undefined) {
       if (derived === undefined) this.terms = undefined;
-      else addDerivedTerms(derived, this.terms);
+      else {
+        addDerivedTerms(derived, this.terms);
+        addDerivedTerms(derived, this.group);
+        if (this.n % GROUP_EVENTS === 0) this.closeGroup();
+      }
     }
   }
 
@@ -159,6 +166,17 @@ export class BlockPacker {
     this.buf = next;
     this.gap = gap;
     this.end = gap + body;
+  }
+
+  private termDocs(): { terms: string; groups?: string[] } {
+    if (this.n % GROUP_EVENTS !== 0) this.closeGroup();
+    const terms = Array.from(this.terms ?? []).join(' ');
+    return this.groups.length <= MAX_GROUPS ? { terms, groups: this.groups } : { terms };
+  }
+
+  private closeGroup(): void {
+    this.groups.push(Array.from(this.group).join(' '));
+    this.group = new Set();
   }
 
   /** Compresses the block. The packer must not be used afterwards. */
@@ -199,7 +217,7 @@ export class BlockPacker {
           ? new Uint8Array(data.buffer)
           : new Uint8Array(data),
       ids: this.ids.subarray(0, n * 16),
-      ...(this.terms === undefined || n === 0 ? {} : { terms: Array.from(this.terms).join(' ') }),
+      ...(this.terms === undefined || n === 0 ? {} : this.termDocs()),
     };
   }
 }

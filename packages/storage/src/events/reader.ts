@@ -15,6 +15,7 @@ import type { Statement } from 'better-sqlite3';
 import type { QueryNode } from '../query/ast.js';
 import { BlockCache, DEFAULT_CACHE_BYTES } from './block-cache.js';
 import type { BlockEvent } from './block.js';
+import { GROUP_EVENTS, MAX_GROUPS } from './terms.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { idTable, migrateEvents } from './schema.js';
 import type { DeadLetterView, EventHydrator, EventReader, SearchPage, SearchRequest, StoreStats } from './types.js';
@@ -39,6 +40,17 @@ interface BlockRow {
   codec: number;
   data: Uint8Array;
 }
+
+/** Where a query's matches can be, block by block. */
+export interface Candidates {
+  /** False when the block cannot hold a match. */
+  block(b: BlockMeta): boolean;
+  /** A test of event positions in the block, or undefined to evaluate every event. */
+  events(b: BlockMeta): ((i: number) => boolean) | undefined;
+}
+
+/** No narrowing: every block and event is evaluated. */
+const ALL: Candidates = { block: () => true, events: () => undefined };
 
 /** Columns of `BlockMeta`, for queries over `blocks`. */
 export const BLOCK_META = 'id, t_min, t_max, count, raw_bytes, ver, indexed';
@@ -163,28 +175,57 @@ export class SqliteEventReader implements EventReader {
   }
 
   /**
-   * Block ids that can hold a match of `tree`: from the id tables when the query names events by
-   * `_id`, from the term index otherwise; undefined when nothing narrows the search.
+   * Where a match of `tree` can be: from the id tables when the query names events by `_id`
+   * (exact positions), from the block and group term indexes otherwise.
    */
-  candidateBlocks(tenant: string, tree: QueryNode): Set<number> | undefined {
+  candidates(tenant: string, tree: QueryNode): Candidates {
     const ids = idsOf(tree);
-    if (ids !== undefined) return this.blocksOfIds(tenant, ids);
+    if (ids !== undefined) return this.positionsOfIds(tenant, ids);
     const plan = indexTerms(tree);
-    return plan === undefined ? undefined : this.blocksWithTerms(toFtsMatch(plan));
+    if (plan === undefined) return ALL;
+    const match = toFtsMatch(plan);
+    const matched = this.rowidsMatching('block_terms', match);
+    if (matched === undefined) return ALL;
+    const blocks = new Set(matched);
+    const groups = new Map<number, Set<number>>();
+    for (const rowid of this.rowidsMatching('group_terms', match) ?? []) {
+      const block = Math.floor(rowid / MAX_GROUPS);
+      let set = groups.get(block);
+      if (!set) groups.set(block, (set = new Set()));
+      set.add(rowid % MAX_GROUPS);
+    }
+    return {
+      // Blocks without terms (indexed = 0) may hold anything; group terms exist when indexed = 2.
+      block: (b) => b.indexed === 0 || blocks.has(b.id),
+      events: (b) => {
+        if (b.indexed !== 2) return undefined;
+        const set = groups.get(b.id);
+        return (i) => set !== undefined && set.has(Math.floor(i / GROUP_EVENTS));
+      },
+    };
   }
 
-  /** Blocks holding the given event ids, through each partition's id table (no scan). */
-  private blocksOfIds(tenant: string, ids: readonly string[]): Set<number> {
-    const out = new Set<number>();
+  /** Positions of the given event ids, through each partition's id table (no scan). */
+  private positionsOfIds(tenant: string, ids: readonly string[]): Candidates {
+    const at = new Map<number, Set<number>>();
     const days = this.db.prepare('SELECT day FROM partitions WHERE tenant = ?').all(tenant) as { day: number }[];
     for (const { day } of days) {
-      const st = this.db.prepare(`SELECT block FROM ${idTable(tenant, day)} WHERE id = ?`);
+      const st = this.db.prepare(`SELECT block, seq FROM ${idTable(tenant, day)} WHERE id = ?`);
       for (const id of ids) {
-        const hit = st.get(Buffer.from(id, 'hex')) as { block: number } | undefined;
-        if (hit) out.add(hit.block);
+        const hit = st.get(Buffer.from(id, 'hex')) as { block: number; seq: number } | undefined;
+        if (!hit) continue;
+        let set = at.get(hit.block);
+        if (!set) at.set(hit.block, (set = new Set()));
+        set.add(hit.seq);
       }
     }
-    return out;
+    return {
+      block: (b) => at.has(b.id),
+      events: (b) => {
+        const set = at.get(b.id);
+        return (i) => set !== undefined && set.has(i);
+      },
+    };
   }
 
   /** Builds a full event from a stored one. */
@@ -216,8 +257,7 @@ export class SqliteEventReader implements EventReader {
     const from = req.from ?? Number.MIN_SAFE_INTEGER;
     const to = req.to ?? Number.MAX_SAFE_INTEGER;
     const cur = req.cursor === undefined ? undefined : decodeCursor(req.cursor);
-    const ids = idsOf(tree);
-    const candidates = this.candidateBlocks(ctx.tenant, tree);
+    const cand = this.candidates(ctx.tenant, tree);
     // Metadata only: payloads are loaded for the blocks that survive time and term pruning.
     const rows = this.db
       .prepare(
@@ -241,7 +281,7 @@ export class SqliteEventReader implements EventReader {
     let next: string | undefined;
     let timedOut = false;
     for (const row of rows) {
-      if (candidates && (row.indexed === 1 || ids !== undefined) && !candidates.has(row.id)) {
+      if (!cand.block(row)) {
         prunedBlocks++;
         continue;
       }
@@ -254,9 +294,14 @@ export class SqliteEventReader implements EventReader {
       }
       scannedBlocks++;
       const matches: SocEvent[] = [];
-      for (const b of this.blockEvents(row)) {
+      const events = this.blockEvents(row);
+      const keep = cand.events(row);
+      for (let i = 0; i < events.length; i++) {
+        const b = events[i] as BlockEvent;
         if (b.time < from || b.time > to) continue;
         scannedEvents++;
+        // Events whose group holds none of the query's terms cannot match: no re-parse.
+        if (keep !== undefined && !keep(i)) continue;
         const e = this.toEvent(ctx.tenant, b);
         if (pred(eventDoc(e))) matches.push(e);
       }
@@ -286,16 +331,12 @@ export class SqliteEventReader implements EventReader {
     };
   }
 
-  /** Blocks whose term document matches an FTS5 expression; undefined when FTS5 rejects it. */
-  blocksWithTerms(match: string): Set<number> | undefined {
+  /** Rowids of an FTS5 term table matching an expression; undefined when FTS5 rejects it. */
+  private rowidsMatching(table: 'block_terms' | 'group_terms', match: string): number[] | undefined {
     try {
-      return new Set(
-        (
-          this.db.prepare('SELECT rowid AS id FROM block_terms WHERE block_terms MATCH ?').all(match) as {
-            id: number;
-          }[]
-        ).map((r) => r.id),
-      );
+      return (
+        this.db.prepare(`SELECT rowid AS id FROM ${table} WHERE ${table} MATCH ?`).all(match) as { id: number }[]
+      ).map((r) => r.id);
     } catch {
       // A term FTS5 cannot parse just disables pruning; the scan stays exact.
       return undefined;

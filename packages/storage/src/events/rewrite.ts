@@ -10,7 +10,7 @@
 import { openDatabase, type SqliteDb } from '../sqlite/database.js';
 import { decodeBlock, encodeBlock, type BlockEvent } from './block.js';
 import { idTable, migrateEvents } from './schema.js';
-import { addBlockTerms } from './terms.js';
+import { addBlockTerms, GROUP_EVENTS, MAX_GROUPS } from './terms.js';
 import type { EventHydrator } from './types.js';
 import { MAX_TOKEN, tokensOf } from '../query/tokens.js';
 
@@ -68,8 +68,8 @@ function ftsQuery(values: readonly string[]): string | undefined {
 export function rewriteEventDb(db: SqliteDb, hydrator: EventHydrator, rw: EventRewrite): RewriteOutcome {
   db.pragma('secure_delete = ON');
   const q = ftsQuery(rw.values);
-  let candidates: { id: number; day: number; codec: number; data: Uint8Array }[];
-  const cols = 'id, day, codec, data';
+  let candidates: { id: number; day: number; codec: number; data: Uint8Array; indexed: number }[];
+  const cols = 'id, day, codec, data, indexed';
   if (q === undefined) {
     candidates = db.prepare(`SELECT ${cols} FROM blocks WHERE tenant = ?`).all(rw.tenant) as typeof candidates;
   } else {
@@ -92,6 +92,7 @@ export function rewriteEventDb(db: SqliteDb, hydrator: EventHydrator, rw: EventR
   const delBlock = db.prepare('DELETE FROM blocks WHERE id = ?');
   const delTerms = db.prepare('DELETE FROM block_terms WHERE rowid = ?');
   const addTerms = db.prepare('INSERT INTO block_terms (rowid, terms) VALUES (?, ?)');
+  const delGroup = db.prepare('DELETE FROM group_terms WHERE rowid = ?');
   db.transaction(() => {
     for (const b of candidates) {
       const decoded = decodeBlock(b.codec, b.data);
@@ -129,6 +130,8 @@ export function rewriteEventDb(db: SqliteDb, hydrator: EventHydrator, rw: EventR
         for (const id of dropped) del.run(Buffer.from(id, 'hex'));
       }
       delTerms.run(b.id);
+      // Group terms follow event positions, which change: the block keeps block terms only.
+      if (b.indexed === 2) for (let g = 0; g * GROUP_EVENTS < decoded.length; g++) delGroup.run(b.id * MAX_GROUPS + g);
       if (kept.length === 0) {
         delBlock.run(b.id);
         continue;
@@ -139,7 +142,7 @@ export function rewriteEventDb(db: SqliteDb, hydrator: EventHydrator, rw: EventR
         const fix = db.prepare(`UPDATE ${ids} SET seq = ? WHERE id = ? AND block = ?`);
         kept.forEach((e, seq) => fix.run(seq, Buffer.from(e.id, 'hex'), b.id));
       }
-      addTerms.run(b.id, addBlockTerms(kept, hydrator));
+      addTerms.run(b.id, addBlockTerms(kept, hydrator).terms);
     }
     const setAlert = db.prepare('UPDATE alerts SET doc = ? WHERE id = ?');
     for (const a of db.prepare('SELECT id, doc FROM alerts WHERE tenant = ?').all(rw.tenant) as Array<{

@@ -9,6 +9,9 @@
  * - `block_terms`: a contentless FTS5 index with one document per block (its distinct tokens),
  *   written with the block in the same transaction (older databases' blocks are indexed in the
  *   background); search uses it to skip blocks that cannot match.
+ * - `group_terms`: the same for each group of 64 events of a block (rowid `block * 1024 + group`),
+ *   so a scanned block re-parses only the groups that can match. `blocks.indexed` is 0 (no terms),
+ *   1 (block terms only: older or rewritten blocks) or 2 (block and group terms).
  */
 import { migrate, type SqliteDb } from '../sqlite/database.js';
 
@@ -58,7 +61,8 @@ const STEPS = [
   // the table instead would read every block's payload pages (columns after the blob).
   `ALTER TABLE blocks ADD COLUMN ver INTEGER NOT NULL DEFAULT 0;
    DROP INDEX blocks_by_time;
-   CREATE INDEX blocks_meta ON blocks (tenant, t_max, id, t_min, count, raw_bytes, ver, indexed);`,
+   CREATE INDEX blocks_meta ON blocks (tenant, t_max, id, t_min, count, raw_bytes, ver, indexed);
+   CREATE VIRTUAL TABLE group_terms USING fts5(terms, content='', contentless_delete=1, detail='none', tokenize="unicode61 tokenchars '_'");`,
 ];
 
 /** Creates or upgrades the event schema. */

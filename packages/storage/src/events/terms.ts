@@ -22,11 +22,37 @@ export function addDerivedTerms(d: DerivedValues, set: Set<string>): void {
   for (const k in d.ecs) addValue((d.ecs as Record<string, unknown>)[k], set);
 }
 
-/** Space-separated distinct tokens of a block's events. */
-export function addBlockTerms(events: readonly BlockEvent[], hydrator: EventHydrator): string {
-  const set = new Set<string>();
-  for (const e of events) addDerivedTerms(hydrator.hydrate(e), set);
-  return Array.from(set).join(' ');
+/**
+ * Events per group of the second, finer term index: search decodes a block whole but re-parses
+ * (hydrates) only the groups whose terms can match, which is where a scan spends its time.
+ */
+export const GROUP_EVENTS = 64;
+/** Groups per block at most; `group_terms` rowids are `block * MAX_GROUPS + group`. */
+export const MAX_GROUPS = 1024;
+
+/** A block's term documents: the whole block's, and each group's when the block is small enough. */
+export interface BlockTerms {
+  readonly terms: string;
+  readonly groups?: readonly string[];
+}
+
+/** Term documents of a block's events, re-derived with the hydrator. */
+export function addBlockTerms(events: readonly BlockEvent[], hydrator: EventHydrator): BlockTerms {
+  const all = new Set<string>();
+  const grouped = events.length <= GROUP_EVENTS * MAX_GROUPS;
+  const groups: string[] = [];
+  let group = new Set<string>();
+  events.forEach((e, i) => {
+    const d = hydrator.hydrate(e);
+    addDerivedTerms(d, all);
+    if (!grouped) return;
+    addDerivedTerms(d, group);
+    if ((i + 1) % GROUP_EVENTS === 0 || i === events.length - 1) {
+      groups.push(Array.from(group).join(' '));
+      group = new Set();
+    }
+  });
+  return { terms: Array.from(all).join(' '), ...(grouped ? { groups } : {}) };
 }
 
 function addValue(v: unknown, set: Set<string>): void {

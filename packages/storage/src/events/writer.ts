@@ -8,7 +8,7 @@ import { dayOf } from '@intersoc/core';
 import type { Statement } from 'better-sqlite3';
 import { openDatabase, type SqliteDb } from '../sqlite/database.js';
 import { decodeBlock, encodeBlock, type BlockEvent, type EncodedBlock } from './block.js';
-import { addBlockTerms } from './terms.js';
+import { addBlockTerms, GROUP_EVENTS, MAX_GROUPS, type BlockTerms } from './terms.js';
 import { idTable, migrateEvents } from './schema.js';
 import type { EventHydrator, EventWriter, IndexStatus, RetentionPolicy, WriteBatch, WriteResult } from './types.js';
 
@@ -39,6 +39,7 @@ export class SqliteEventWriter implements EventWriter {
   private readonly insertDead: Statement;
   private readonly insertPartition: Statement;
   private readonly insertTerms: Statement;
+  private readonly insertGroup: Statement;
   readonly write: (batch: WriteBatch) => WriteResult;
 
   constructor(
@@ -47,9 +48,10 @@ export class SqliteEventWriter implements EventWriter {
   ) {
     this.nextBlock = ((db.prepare('SELECT MAX(id) AS m FROM blocks').get() as { m: number | null }).m ?? 0) + 1;
     this.insertBlock = db.prepare(
-      'INSERT INTO blocks (id, tenant, day, t_min, t_max, count, raw_bytes, codec, data, indexed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)',
+      'INSERT INTO blocks (id, tenant, day, t_min, t_max, count, raw_bytes, codec, data, indexed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertTerms = db.prepare('INSERT INTO block_terms (rowid, terms) VALUES (?, ?)');
+    this.insertGroup = db.prepare('INSERT INTO group_terms (rowid, terms) VALUES (?, ?)');
     this.insertAlert = db.prepare(
       'INSERT OR IGNORE INTO alerts (id, tenant, time, created, severity, rule_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -149,8 +151,12 @@ export class SqliteEventWriter implements EventWriter {
     // The term index is written with the block, in the same transaction: a committed block is
     // never "waiting for the index". The encoder's terms are a superset after dropping
     // duplicates, which keeps pruning sound; without them the records are re-derived here.
-    const terms = block.terms ?? addBlockTerms(kept ?? decodeBlock(block.codec, block.data), this.hydrator);
-    this.insertTerms.run(id, terms);
+    // Group terms must follow positions, which dropping duplicates shifts: those use the records.
+    const docs =
+      block.terms !== undefined && kept === undefined
+        ? { terms: block.terms, ...(block.groups ? { groups: block.groups } : {}) }
+        : addBlockTerms(kept ?? decodeBlock(block.codec, block.data), this.hydrator);
+    const indexed = this.insertTermDocs(id, docs);
     this.insertBlock.run(
       id,
       toStore.tenant,
@@ -161,9 +167,18 @@ export class SqliteEventWriter implements EventWriter {
       toStore.rawBytes,
       toStore.codec,
       toStore.data,
+      indexed,
     );
     this.nextBlock++;
     return { stored: toStore.count, dups: dupSeqs.length };
+  }
+
+  /** Inserts a block's term documents; returns its `indexed` state (1 block only, 2 with groups). */
+  private insertTermDocs(id: number, docs: BlockTerms): number {
+    this.insertTerms.run(id, docs.terms);
+    if (docs.groups === undefined) return 1;
+    docs.groups.forEach((g, i) => this.insertGroup.run(id * MAX_GROUPS + i, g));
+    return 2;
   }
 
   /** What the term index covers, over every tenant (for health). */
@@ -189,13 +204,11 @@ export class SqliteEventWriter implements EventWriter {
       codec: number;
       data: Uint8Array;
     }[];
-    const ins = this.db.prepare('INSERT INTO block_terms (rowid, terms) VALUES (?, ?)');
-    const mark = this.db.prepare('UPDATE blocks SET indexed = 1 WHERE id = ?');
+    const mark = this.db.prepare('UPDATE blocks SET indexed = ? WHERE id = ?');
     for (const r of rows) {
-      const terms = addBlockTerms(decodeBlock(r.codec, r.data), this.hydrator);
+      const docs = addBlockTerms(decodeBlock(r.codec, r.data), this.hydrator);
       this.db.transaction(() => {
-        ins.run(r.id, terms);
-        mark.run(r.id);
+        mark.run(this.insertTermDocs(r.id, docs), r.id);
       })();
     }
     return rows.length;
@@ -228,6 +241,7 @@ export class SqliteEventWriter implements EventWriter {
     let deletedBlocks = 0;
     let deletedEvents = 0;
     const delTerms = this.db.prepare('DELETE FROM block_terms WHERE rowid = ?');
+    const delGroup = this.db.prepare('DELETE FROM group_terms WHERE rowid = ?');
     this.db.transaction(() => {
       for (const day of drop) {
         const blocks = this.db
@@ -235,6 +249,7 @@ export class SqliteEventWriter implements EventWriter {
           .all(tenant, day) as { id: number; count: number; indexed: number }[];
         for (const b of blocks) {
           if (b.indexed) delTerms.run(b.id);
+          if (b.indexed === 2) for (let g = 0; g * GROUP_EVENTS < b.count; g++) delGroup.run(b.id * MAX_GROUPS + g);
           deletedEvents += b.count;
         }
         deletedBlocks += this.db.prepare('DELETE FROM blocks WHERE tenant = ? AND day = ?').run(tenant, day).changes;

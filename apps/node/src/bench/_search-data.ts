@@ -1,0 +1,215 @@
+/**
+ * @module
+ * The data set of `bench search`: N events, half mordor (repeated as often as the corpus needs,
+ * each copy with its own record keys and so its own event ids) and half simulator telemetry (fresh
+ * seeds and successive time windows, never repeated), ingested through the real pipeline. Beside
+ * it, the same events in the baseline: SQLite with a plain events table (id, time, raw record,
+ * the parsed fields as JSON) and an FTS5 index over the field values. Both are cached under the
+ * temp folder keyed by size, since building 10 million events takes a long time.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigSchema, systemContext } from '@intersoc/core';
+import { simulate } from '@intersoc/simulate';
+import { EVENTS_DB_FILE, openDatabase, openEventReader, type SqliteDb } from '@intersoc/storage';
+import { startPipeline } from '../node/start-pipeline.js';
+import { createHydrator } from '../pipeline/hydrator.js';
+import type { RecordsMessage } from '../pipeline/protocol.js';
+import { mordorLines } from './_corpus.js';
+
+/** Tenant of the benchmark's events. */
+export const TENANT = 'bench';
+/** Start of the simulated telemetry. */
+export const SIM_START = Date.UTC(2026, 0, 5);
+/** Bump when the data set's recipe changes, so stale caches are rebuilt. */
+const RECIPE = 3;
+/** Distinct mordor lines used at most (the corpus is repeated beyond this). */
+const MORDOR_MAX = 200_000;
+/** Simulated events per hour with 50 hosts at intensity 10 (measured: about 55,800). */
+const SIM_PER_HOUR = 55_000;
+const BATCH = 2_000;
+
+/** What was built, stored as `dataset.json` in the cache folder. */
+export interface SearchDataset {
+  readonly dir: string;
+  readonly dataDir: string;
+  /** The baseline database (SQLite FTS5 with a plain events table). */
+  readonly ftsFile: string;
+  readonly events: number;
+  readonly mordor: number;
+  readonly mordorDistinct: number;
+  readonly simulated: number;
+  readonly buildSeconds: number;
+  readonly baselineBuildSeconds: number;
+  readonly note?: string;
+}
+
+/** Bytes of a SQLite database with its WAL. */
+export function dbBytes(file: string): number {
+  let n = 0;
+  for (const f of [file, `${file}-wal`]) if (existsSync(f)) n += statSync(f).size;
+  return n;
+}
+
+/** The cached data set of `events` events, built first when absent. */
+export async function searchDataset(
+  events: number,
+  corpora: string,
+  log: (line: string) => void,
+): Promise<SearchDataset> {
+  const dir = path.join(tmpdir(), `intersoc-bench-search-r${RECIPE}-${events}`);
+  const manifest = path.join(dir, 'dataset.json');
+  if (existsSync(manifest)) {
+    log(`reusing the cached data set in ${dir}`);
+    return JSON.parse(readFileSync(manifest, 'utf8')) as SearchDataset;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const dataDir = path.join(dir, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  const t0 = Date.now();
+  const built = await ingest(dataDir, events, corpora, log);
+  const buildSeconds = (Date.now() - t0) / 1000;
+  const ftsFile = path.join(dir, 'baseline-fts5.db');
+  const t1 = Date.now();
+  buildBaseline(path.join(dataDir, EVENTS_DB_FILE), ftsFile, log);
+  const set: SearchDataset = {
+    dir,
+    dataDir,
+    ftsFile,
+    ...built,
+    buildSeconds,
+    baselineBuildSeconds: (Date.now() - t1) / 1000,
+  };
+  writeFileSync(manifest, JSON.stringify(set));
+  return set;
+}
+
+async function ingest(
+  dataDir: string,
+  n: number,
+  corpora: string,
+  log: (line: string) => void,
+): Promise<{ events: number; mordor: number; mordorDistinct: number; simulated: number; note?: string }> {
+  const pipeline = await startPipeline(ConfigSchema.parse({ data: dataDir }), {
+    workers: 1,
+    detectors: [],
+    idleFlushMs: 5_000,
+  });
+  let note: string | undefined;
+  let mordor = 0;
+  let mordorDistinct = 0;
+  try {
+    let batch: RecordsMessage['records'][number][] = [];
+    const send = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const out = batch;
+      batch = [];
+      await pipeline.submitRecords(TENANT, out);
+    };
+    const wantMordor = Math.floor(n / 2);
+    let lines: string[] = [];
+    try {
+      lines = mordorLines(corpora, Math.min(wantMordor, MORDOR_MAX));
+    } catch {
+      note = `mordor corpus not found under ${corpora}: simulator data only`;
+      log(note);
+    }
+    mordorDistinct = lines.length;
+    for (let copy = 0; lines.length > 0 && mordor < wantMordor; copy++) {
+      for (let i = 0; i < lines.length && mordor < wantMordor; i++) {
+        batch.push({
+          format: '',
+          source: { format: 'json', kind: 'file', name: `mordor-${copy}` },
+          record: lines[i] as string,
+          key: `mordor:${copy}:${i}`,
+        });
+        mordor++;
+        if (batch.length >= BATCH) await send();
+      }
+      log(`mordor: ${mordor} of ${wantMordor} submitted`);
+    }
+    const wantSim = n - mordor;
+    let simulated = 0;
+    // Fresh seeds and successive windows of 24 h, so no simulated record repeats.
+    for (let round = 0; simulated < wantSim; round++) {
+      const hours = Math.min(24, Math.max(1, Math.ceil((wantSim - simulated) / SIM_PER_HOUR)));
+      const start = SIM_START + round * 24 * 3_600_000;
+      for (const r of simulate({ seed: round + 1, hours, start, hosts: 50, intensity: 10 })) {
+        batch.push({
+          format: r.format,
+          source: { format: r.format, kind: 'demo', name: r.source, peer: r.host },
+          record: r.record,
+          label: r.label,
+          key: `sim:${round}:${simulated}`,
+        });
+        simulated++;
+        if (batch.length >= BATCH) await send();
+        if (simulated >= wantSim) break;
+      }
+      log(`simulator: ${simulated} of ${wantSim} submitted`);
+    }
+    await send();
+    await pipeline.flush();
+    const events = pipeline.stats.stored.events;
+    return { events, mordor, mordorDistinct, simulated, ...(note ? { note } : {}) };
+  } finally {
+    await pipeline.close();
+  }
+}
+
+/** The field values of an event as one text, for the baseline's FTS5 index. */
+function valuesText(doc: Record<string, unknown>): string {
+  const out: string[] = [];
+  for (const v of Object.values(doc)) {
+    if (v === null || v === undefined) continue;
+    if (Array.isArray(v)) for (const x of v) out.push(String(x));
+    else out.push(String(v));
+  }
+  return out.join(' ');
+}
+
+/** Copies every stored event into the baseline database (one row and one FTS5 document each). */
+function buildBaseline(eventsFile: string, ftsFile: string, log: (line: string) => void): void {
+  rmSync(ftsFile, { force: true });
+  const db: SqliteDb = openDatabase(ftsFile);
+  db.exec(`CREATE TABLE events (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, time INTEGER NOT NULL, raw TEXT NOT NULL, doc TEXT NOT NULL);
+     CREATE VIRTUAL TABLE events_fts USING fts5(body, content='', tokenize="unicode61 tokenchars '_'");`);
+  const reader = openEventReader(eventsFile, createHydrator());
+  const insEvent = db.prepare('INSERT INTO events (rowid, id, time, raw, doc) VALUES (?, ?, ?, ?, ?)');
+  const insFts = db.prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)');
+  const ctx = systemContext(TENANT);
+  let rowid = 0;
+  let cursor: string | undefined;
+  type Row = { id: string; time: number; raw: string; doc: Record<string, unknown>; text: string };
+  const flush = db.transaction((rows: Row[]) => {
+    for (const r of rows) {
+      rowid++;
+      insEvent.run(rowid, r.id, r.time, r.raw, JSON.stringify(r.doc));
+      insFts.run(rowid, r.text);
+    }
+  });
+  try {
+    do {
+      const page = reader.searchEvents(ctx, { q: '', limit: 10_000, ...(cursor === undefined ? {} : { cursor }) });
+      flush(
+        page.items.map((e) => ({
+          id: e.id,
+          time: e.time,
+          raw: e.raw,
+          doc: { ...e.fields, ...e.ecs },
+          text: `${valuesText(e.fields)} ${valuesText(e.ecs)}`,
+        })),
+      );
+      cursor = page.next;
+      if (rowid % 200_000 < 10_000) log(`baseline: ${rowid} events copied`);
+    } while (cursor !== undefined);
+    // Indexes after the load, as one would bulk-load a baseline.
+    db.exec('CREATE INDEX events_time ON events (time); CREATE INDEX events_id ON events (id);');
+    db.exec("INSERT INTO events_fts (events_fts) VALUES ('optimize')");
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    reader.close();
+    db.close();
+  }
+}
