@@ -7,6 +7,7 @@ import { Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
 import type { Tenant } from '../api/types';
 import { Dialog } from '../components/dialog';
+import { PseudonymHelper } from '../components/pseudonym-helper';
 import { Loading } from '../components/states';
 import LoginView from '../views/login';
 import { useLiveAlerts } from './live';
@@ -221,6 +222,7 @@ function Shell(props: { view: ViewDef; params: string[] }): ReactNode {
         </div>
       </div>
       {help && <Shortcuts onClose={() => setHelp(false)} />}
+      <PseudonymHelper />
     </ThemeContext.Provider>
   );
 }
