@@ -332,10 +332,11 @@ export function registerTrainingRoutes(
   app.get(
     '/api/training/runs',
     {
-      config: { access: ['admin', 'instructor', 'trainee'] },
+      config: { access: PLAYERS },
       schema: {
         tags: ['training'],
-        summary: "Runs of the tenant with their scores (instructors), or the caller's own (trainees)",
+        summary:
+          "Runs of the tenant with their scores (instructors), or the caller's own (trainees, also as their account in the training tenant)",
         querystring: z.object(TenantParam),
         response: { 200: z.object({ items: z.array(RunSummarySchema).readonly() }), ...ERROR_RESPONSES },
       },

@@ -377,18 +377,21 @@ export class TrainingService {
     return this.load(ctx, runId).actions;
   }
 
-  /** The runs of the caller's tenant (instructors), or the caller's own (trainees). */
+  /**
+   * The runs of the caller's tenant (instructors), or the caller's own (trainees: from their home
+   * tenant, or as their account in a training tenant, where it is that tenant's one run).
+   */
   runs(ctx: AuthContext): RunSummary[] {
-    requireRole(ctx, TRAINING_ROLES);
+    requireRole(ctx, [...TRAINING_ROLES, 'analyst', 'viewer']);
     const instructor = ctx.roles.some((r) => INSTRUCTOR_ROLES.includes(r));
     const titles = new Map<string, { title: string; ex: ReadyExercise }>();
-    return this.deps.store
-      .runs(ctx)
-      .filter((r) => instructor || r.trainee === ctx.user)
+    const runs = [...this.deps.store.runs(ctx), ...this.deps.store.runsIn(ctx.tenant)];
+    return runs
+      .filter((r) => (instructor && r.tenant === ctx.tenant) || r.trainee === ctx.user)
       .map((r) => {
         let e = titles.get(r.exercise);
         if (!e) {
-          const stored = this.deps.store.exercise(ctx, r.exercise);
+          const stored = this.deps.store.exercise(systemContext(r.tenant), r.exercise);
           if (!stored) return undefined;
           e = { title: stored.title, ex: readExercise(stored.exercise) };
           titles.set(r.exercise, e);

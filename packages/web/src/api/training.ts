@@ -58,6 +58,72 @@ export interface TrainingAnswer {
   readonly solution?: string;
 }
 
+/** A level's report: score, hints, attempts and time (the instructor's timings). */
+export interface TrainingLevelReport {
+  readonly id: string;
+  readonly title: string;
+  readonly type: string;
+  readonly score: number;
+  readonly max: number;
+  readonly hints: number;
+  readonly attempts: number;
+  readonly wrong: number;
+  readonly solved: boolean;
+  readonly solution_shown: boolean;
+  readonly seconds: number | null;
+}
+
+/** A run's report. */
+export interface TrainingReport {
+  readonly run: string;
+  readonly trainee: string;
+  readonly tenant: string;
+  readonly score: number;
+  readonly max: number;
+  readonly levels: readonly TrainingLevelReport[];
+}
+
+/** The run's answer key (instructors only). */
+export interface TrainingKey {
+  readonly run: string;
+  readonly trainee: string;
+  readonly variables: Readonly<Record<string, string>>;
+  readonly levels: readonly {
+    readonly id: string;
+    readonly title: string;
+    readonly type: string;
+    readonly accepts: readonly string[];
+    readonly mode: 'one' | 'set' | 'action' | 'none';
+    readonly tolerance?: number;
+    readonly check?: string;
+  }[];
+}
+
+/** A trainee's competence map over ATT&CK. */
+export interface CompetenceMap {
+  readonly trainee: string;
+  readonly runs: number;
+  readonly techniques: readonly {
+    readonly id: string;
+    readonly name?: string;
+    readonly tactics: readonly string[];
+    readonly asked: number;
+    readonly found: number;
+    readonly reliability: number;
+  }[];
+  readonly tactics: readonly {
+    readonly tactic: string;
+    readonly asked: number;
+    readonly found: number;
+    readonly reliability: number;
+  }[];
+  readonly weakest: readonly string[];
+  readonly next?: { readonly exercise: string; readonly title: string; readonly covers: readonly string[] };
+  readonly practice: readonly { readonly id: string; readonly name: string; readonly tests: number }[];
+}
+
+const runUrl = (run: string, what = ''): string => `/api/training/runs/${encodeURIComponent(run)}${what}`;
+
 const level = (run: string, id: string, what: string): string =>
   `/api/training/runs/${encodeURIComponent(run)}/levels/${encodeURIComponent(id)}/${what}`;
 
@@ -76,4 +142,16 @@ export const training = {
     ),
   solution: (run: string, id: string) =>
     call<{ solution: string; penalized: boolean; score: number }>('POST', level(run, id, 'solution')),
+  report: (run: string, signal?: AbortSignal) =>
+    call<TrainingReport>('GET', runUrl(run, '/report'), signal ? { signal } : {}),
+  key: (run: string, signal?: AbortSignal) =>
+    call<TrainingKey>('GET', runUrl(run, '/answers'), signal ? { signal } : {}),
+  access: (run: string, password: string) =>
+    call<{ tenant: string; user: string }>('POST', runUrl(run, '/access'), { body: { password } }),
+  competence: (trainee: string, signal?: AbortSignal) =>
+    call<CompetenceMap>(
+      'GET',
+      `/api/training/trainees/${encodeURIComponent(trainee)}/competence`,
+      signal ? { signal } : {},
+    ),
 };

@@ -2,7 +2,10 @@
  * @module
  * Training: the runs the caller may follow (an instructor's whole tenant, a trainee's own) with
  * their scores, and a run played level by level: the level's text in the trainee's names, an
- * answer box, hints at their penalty and the solution (a penalised one scores the level 0).
+ * answer box (a text area for hands-on tasks), hints at their penalty and the solution (a
+ * penalised one scores the level 0). Instructors also see the run's timings, answer key and the
+ * trainee's sign-in (`training-instructor.tsx`); `/training/competence/<trainee>` is the
+ * competence map.
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { training, type TrainingLevel } from '../api/training';
@@ -11,6 +14,10 @@ import { useAsync } from '../app/use-async';
 import type { ViewProps } from '../app/view-types';
 import { Async, Empty } from '../components/states';
 import { formatTime } from '../lib/format';
+import { useSession } from '../app/session';
+import { CompetenceView, InstructorPanel } from './training-instructor';
+
+const INSTRUCTOR_ROLES: readonly string[] = ['admin', 'instructor'];
 
 function LevelCard(props: { run: string; level: TrainingLevel; onChange: () => void }): ReactNode {
   const { run, level } = props;
@@ -60,15 +67,29 @@ function LevelCard(props: { run: string; level: TrainingLevel; onChange: () => v
         <p role="status">Solved: {level.score} points.</p>
       ) : (
         <form onSubmit={submit}>
-          {level.type !== 'info' && (
+          {level.type === 'task' ? (
+            // Hands-on: a Sigma rule is pasted here; other tasks are checked on what was done in the tool.
             <label>
-              Answer{' '}
-              <input
+              Answer (a case number, or a Sigma rule; may stay empty){' '}
+              <textarea
+                rows={6}
+                cols={60}
                 value={answer}
                 onChange={(e) => setAnswer(e.target.value)}
                 aria-label={`Answer to level ${level.id}`}
               />
             </label>
+          ) : (
+            level.type !== 'info' && (
+              <label>
+                Answer{' '}
+                <input
+                  value={answer}
+                  onChange={(e) => setAnswer(e.target.value)}
+                  aria-label={`Answer to level ${level.id}`}
+                />
+              </label>
+            )
           )}{' '}
           <button type="submit" disabled={busy}>
             {level.type === 'info' ? 'Done' : 'Submit'}
@@ -117,6 +138,8 @@ function LevelCard(props: { run: string; level: TrainingLevel; onChange: () => v
 
 function RunView(props: { run: string }): ReactNode {
   const state = useAsync((signal) => training.run(props.run, signal), [props.run]);
+  const { me } = useSession();
+  const instructor = me?.roles.some((r) => INSTRUCTOR_ROLES.includes(r)) === true;
   return (
     <Async state={state} label="Loading the run">
       {(r) => (
@@ -125,6 +148,7 @@ function RunView(props: { run: string }): ReactNode {
           <p>
             Score {r.score} of {r.max}. Your data is in training tenant <code>{r.tenant}</code>.
           </p>
+          {instructor && <InstructorPanel run={r.run} />}
           {r.levels.map((l) => (
             <LevelCard key={l.id} run={r.run} level={l} onChange={() => state.reload(true)} />
           ))}
@@ -138,10 +162,17 @@ function RunView(props: { run: string }): ReactNode {
 export default function TrainingView(props: ViewProps): ReactNode {
   const run = props.params[0];
   const state = useAsync((signal) => training.runs(signal), []);
+  const { me } = useSession();
+  if (run === 'competence' && props.params[1]) return <CompetenceView trainee={props.params[1]} />;
   if (run) return <RunView run={run} />;
   return (
     <>
       <h1>Training</h1>
+      {me?.roles.includes('trainee') && (
+        <p>
+          <Link to={`/training/competence/${encodeURIComponent(me.user)}`}>My competence map</Link>
+        </p>
+      )}
       <Async state={state} label="Loading training runs">
         {(d) =>
           d.items.length === 0 ? (
@@ -164,7 +195,9 @@ export default function TrainingView(props: ViewProps): ReactNode {
                     <td>
                       <Link to={`/training/${encodeURIComponent(r.id)}`}>{r.title}</Link>
                     </td>
-                    <td>{r.trainee}</td>
+                    <td>
+                      <Link to={`/training/competence/${encodeURIComponent(r.trainee)}`}>{r.trainee}</Link>
+                    </td>
                     <td>{formatTime(r.started)}</td>
                     <td>
                       {r.score} / {r.max}

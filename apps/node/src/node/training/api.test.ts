@@ -270,6 +270,10 @@ describe('training through the API', () => {
     tokens['tim@training'] = String(access.body['token']);
     const there = await call('tim@training', 'GET', `/api/training/runs/${run}/report`);
     expect(there.body).toMatchObject({ score: 38, tenant });
+    // The Training view lists the run there too (the training tenant's one run, the trainee's own).
+    expect((await call('tim@training', 'GET', '/api/training/runs')).body['items']).toMatchObject([
+      { id: run, trainee: 'tim', tenant },
+    ]);
     // That account sees its training tenant only: no exercise, no answer key, no other run, no other tenant.
     expect((await call('tim@training', 'GET', '/api/training/exercises')).status).toBe(403);
     expect((await call('tim@training', 'GET', `/api/training/runs/${run}/answers`)).status).toBe(403);
