@@ -11,6 +11,7 @@ export type { FitOptions, Forecaster, ModelName } from './models/types.js';
 export { seasonalNaive, seasonalNaiveModel, baselineSeason } from './models/seasonal-naive.js';
 export { etsForecast, etsModel } from './models/ets.js';
 export { dampedHolt, mstlForecast, mstlModel, usableSeasons } from './models/mstl.js';
+export { windowMedianForecast, windowMedianModel } from './models/window-median.js';
 
 // selection and intervals
 export { DEFAULT_CANDIDATES, forecastSeries, maseScale } from './select/backtest.js';

@@ -2,8 +2,8 @@
  * @module
  * `bench forecast`: 10,000 hourly count series of eight weeks each (1,344 points: a daily and a
  * weekly cycle, Poisson noise, different levels and phases), each forecast a week ahead with
- * model selection (rolling-origin backtest of seasonal naive, ETS and MSTL, three folds, and
- * the intervals). Reports series/s; the baseline is seasonal naive alone on the same series in
+ * model selection (rolling-origin backtest of seasonal naive, ETS, MSTL and the window median,
+ * three folds, and the intervals). Reports series/s; the baseline is seasonal naive alone on the same series in
  * the same run. Accuracy beside it: the chosen models against seasonal naive on the week after
  * each of 1,000 series (held out), and, without `--quick`, on the NAB series the issue names
  * (taxi, tweets, traffic: five one-day origins each, MAE relative to seasonal naive) and on
@@ -185,7 +185,7 @@ async function run(o: BenchOptions): Promise<BenchResult> {
       series: count,
       points_per_series: points,
       horizon: HORIZON,
-      candidates: ['snaive', 'ets', 'mstl'],
+      candidates: ['snaive', 'ets', 'mstl', 'median'],
       folds: 3,
       chosen: models,
       // `ratio` rounds to three decimals; seasonal naive is a copy, so the exact figure is here

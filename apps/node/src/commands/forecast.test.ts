@@ -45,7 +45,7 @@ describe('intersoc forecast (the contract)', () => {
     const file = path.join(dir, 'hourly.csv');
     writeFileSync(file, rows.join('\n'));
     const out = await forecast(['--input', file, '--horizon', '30', '--season', '24', '--json']);
-    expect(['snaive', 'ets', 'mstl']).toContain(out['model']);
+    expect(['snaive', 'ets', 'mstl', 'median']).toContain(out['model']);
     const points = out['forecast'] as Point[];
     expect(points).toHaveLength(30);
     expect(points[0]?.timestamp).toBe('2024-01-29 00:00:00');

@@ -9,7 +9,7 @@ import type { AuthContext } from '@intersoc/core';
 type Out<T extends z.ZodType> = z.output<T>;
 
 export const GranularitySchema = z.enum(['hour', 'day']);
-const Model = z.enum(['snaive', 'ets', 'mstl']);
+const Model = z.enum(['snaive', 'ets', 'mstl', 'median']);
 const Mase = z.number().nullable();
 
 /** A series' forecast in a list. */

@@ -3,6 +3,7 @@ import { hourlyCounts, rng } from '../internal/rng.js';
 import { etsForecast } from './ets.js';
 import { mstlForecast } from './mstl.js';
 import { seasonalNaive } from './seasonal-naive.js';
+import { windowMedianForecast } from './window-median.js';
 
 const mae = (a: Float64Array, b: Float64Array): number =>
   a.reduce((s, v, i) => s + Math.abs(v - (b[i] ?? 0)), 0) / a.length;
@@ -37,11 +38,32 @@ describe('candidate models', () => {
     expect(m / s).toBeLessThan(0.85);
   });
 
+  it('window median: a mean-reverting noisy level is forecast by its median, not its last value', () => {
+    const r = rng(11);
+    let med = 0;
+    let naive = 0;
+    for (let k = 0; k < 5; k++) {
+      // a level of 60 with noise and occasional spikes (a road speed with incidents)
+      const all = Float64Array.from({ length: 2000 }, () => 60 + 8 * (r() - 0.5) + (r() < 0.03 ? -30 : 0));
+      const y = all.subarray(0, 1900);
+      const truth = all.subarray(1900);
+      med += mae(windowMedianForecast(y, 100, { seasons: [] }), truth);
+      naive += mae(seasonalNaive(y, 100, { seasons: [] }), truth);
+    }
+    expect(med / naive).toBeLessThan(0.85);
+    // seasonal: each phase's median over the window its own history chose (4 cycles here: a
+    // spike two cycles back hurts windows of 1 and 2 cycles at the in-sample origins)
+    const y = Float64Array.from([5, 10, 5, 10, 5, 10, 5, 10, 5, 10, 5, 10, 50, 10, 5, 10]);
+    expect([...windowMedianForecast(y, 2, { seasons: [2] })]).toEqual([5, 10]);
+  });
+
   it('copes with series shorter than a season and with constant series', () => {
     const short = Float64Array.from([3, 4, 5]);
     expect(mstlForecast(short, 4, { seasons: [24] })).toHaveLength(4);
     expect(etsForecast(short, 4, { seasons: [24] })).toHaveLength(4);
+    expect([...windowMedianForecast(short, 4, { seasons: [24] })]).toEqual([4, 4, 4, 4]);
     const flat = new Float64Array(100).fill(5);
+    for (const v of windowMedianForecast(flat, 10, { seasons: [24] })) expect(v).toBeCloseTo(5, 6);
     for (const v of mstlForecast(flat, 10, { seasons: [24] })) expect(v).toBeCloseTo(5, 6);
     for (const v of etsForecast(flat, 10, { seasons: [24] })) expect(v).toBeCloseTo(5, 6);
   });

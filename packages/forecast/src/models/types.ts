@@ -13,11 +13,11 @@ export interface FitOptions {
 
 /** A candidate model: pure, deterministic, no I/O. */
 export interface Forecaster {
-  /** Stable name printed in forecasts (`snaive`, `ets`, `mstl`). */
+  /** Stable name printed in forecasts (`snaive`, `ets`, `mstl`, `median`). */
   readonly name: ModelName;
   /** Point forecasts for the `horizon` steps after `y`. */
   forecast(y: Float64Array, horizon: number, o: FitOptions): Float64Array;
 }
 
 /** The candidate model names. */
-export type ModelName = 'snaive' | 'ets' | 'mstl';
+export type ModelName = 'snaive' | 'ets' | 'mstl' | 'median';

@@ -11,9 +11,10 @@ import type { FitOptions, Forecaster, ModelName } from '../models/types.js';
 import { baselineSeason, seasonalNaiveModel } from '../models/seasonal-naive.js';
 import { etsModel } from '../models/ets.js';
 import { mstlModel } from '../models/mstl.js';
+import { windowMedianModel } from '../models/window-median.js';
 
 /** The candidates, baseline first. */
-export const DEFAULT_CANDIDATES: readonly Forecaster[] = [seasonalNaiveModel, etsModel, mstlModel];
+export const DEFAULT_CANDIDATES: readonly Forecaster[] = [seasonalNaiveModel, etsModel, mstlModel, windowMedianModel];
 
 /** z for the two-sided 80% and 95% normal intervals. */
 const Z80 = 1.2815515655446004;

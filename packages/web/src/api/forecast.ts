@@ -8,7 +8,7 @@ import { request as call } from './client';
 /** Hourly or daily. */
 export type Granularity = 'hour' | 'day';
 /** The candidate models. */
-export type ModelName = 'snaive' | 'ets' | 'mstl';
+export type ModelName = 'snaive' | 'ets' | 'mstl' | 'median';
 
 /** A series in the list. */
 export interface ForecastSummary {
