@@ -56,6 +56,18 @@ function scrub(value: JsonValue): JsonValue {
   return out;
 }
 
+/** Detail keys repeat (a busy domain writes the same few thousands of times): their verdicts are kept. */
+const secretKeys = new Map<string, boolean>();
+
+function secretKey(k: string): boolean {
+  let v = secretKeys.get(k);
+  if (v === undefined) {
+    v = SECRET_KEY.test(k);
+    if (secretKeys.size < 4096) secretKeys.set(k, v);
+  }
+  return v;
+}
+
 /** `canonicalJson(scrub(value))` in one walk (no scrubbed copy is built). */
 function scrubbedCanonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
@@ -70,7 +82,7 @@ function scrubbedCanonicalJson(value: unknown): string {
     const k = keys[i] as string;
     const v = obj[k];
     if (i > 0) out += ',';
-    out += `${JSON.stringify(k)}:${SECRET_KEY.test(k) && typeof v === 'string' ? '"[redacted]"' : scrubbedCanonicalJson(v)}`;
+    out += `${JSON.stringify(k)}:${typeof v === 'string' && secretKey(k) ? '"[redacted]"' : scrubbedCanonicalJson(v)}`;
   }
   return `${out}}`;
 }
