@@ -59,7 +59,8 @@ export interface ProcessorOptions {
 }
 
 /** A parsed event plus what its block needs beyond the envelope. */
-type PendingEvent = SocEvent & { context?: string; rawBytes?: Uint8Array };
+/** `rendered`: the parser stored a rendering of a binary record, which the hydrator re-parses. */
+type PendingEvent = SocEvent & { context?: string; rawBytes?: Uint8Array; rendered?: boolean };
 
 interface StreamState {
   plugin: FormatPlugin | undefined;
@@ -339,6 +340,7 @@ export class Processor {
     if (st?.contextText) e.context = st.contextText;
     // The framed bytes, when the record is stored as received: saves re-encoding it.
     if (data !== undefined && p.raw === undefined) e.rawBytes = data;
+    if (p.raw !== undefined) e.rendered = true;
     this.events.push(e);
     c.events++;
   }
@@ -390,7 +392,9 @@ export class Processor {
     // The builder copies what a block stores (framed bytes when there are any, else the text)
     // and keeps no reference, so the parsed event dies young.
     for (const e of events as PendingEvent[]) {
-      const b = this.builder.add(e.tenant, e, sameValuesOnRead(e.source.format) ? e : undefined);
+      // The term index takes the values just parsed when a re-parse of the stored record yields
+      // the same; for renderings of binary records the writer derives them from the stored text.
+      const b = this.builder.add(e.tenant, e, e.rendered || !sameValuesOnRead(e.source.format) ? undefined : e);
       if (b) blocks.push(b);
     }
     const dead = this.dead;
