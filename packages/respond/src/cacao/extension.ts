@@ -72,18 +72,37 @@ export const PlaybookExtensionSchema = z
 /** Playbook-level properties. */
 export type PlaybookExtension = z.infer<typeof PlaybookExtensionSchema>;
 
+/**
+ * Parsed extensions of frozen steps and playbooks (the store hands out frozen playbooks shared by
+ * every run of a version): the engine asks for them at every step, and a frozen object cannot
+ * change under its cached reading.
+ */
+const parsed = new WeakMap<object, Readonly<StepExtension | PlaybookExtension>>();
+
+function cachedParse<T extends object>(owner: object, parse: () => T): T {
+  const hit = parsed.get(owner);
+  if (hit) return hit as T;
+  const v = parse();
+  if (Object.isFrozen(owner)) parsed.set(owner, Object.freeze(v));
+  return v;
+}
+
 /** The step's extension properties; problems are reported by validation, here they fall back to none. */
 export function stepExtension(step: WorkflowStep): StepExtension {
-  const raw = step.step_extensions?.[RESPOND_EXTENSION_ID];
-  const r = StepExtensionSchema.safeParse(raw ?? {});
-  return r.success ? r.data : {};
+  return cachedParse(step, () => {
+    const raw = step.step_extensions?.[RESPOND_EXTENSION_ID];
+    const r = StepExtensionSchema.safeParse(raw ?? {});
+    return r.success ? r.data : {};
+  });
 }
 
 /** The playbook's extension properties. */
 export function playbookExtension(p: Playbook): PlaybookExtension {
-  const raw = p.playbook_extensions?.[RESPOND_EXTENSION_ID];
-  const r = PlaybookExtensionSchema.safeParse(raw ?? {});
-  return r.success ? r.data : {};
+  return cachedParse(p, () => {
+    const raw = p.playbook_extensions?.[RESPOND_EXTENSION_ID];
+    const r = PlaybookExtensionSchema.safeParse(raw ?? {});
+    return r.success ? r.data : {};
+  });
 }
 
 /** Problems with our extension's properties in a playbook, as `<pointer>: <message>`. */
