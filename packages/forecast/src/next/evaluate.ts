@@ -6,10 +6,11 @@
  * document, never by step, and the baselines are scored on the same cases: the best constant
  * tactics, a first-order Markov chain over tactics, and the most common techniques as a constant.
  */
+import { fitBlend, prepareCases, PreparedIndex, type FittedBlend, type PreparedCase } from './fit.js';
 import { calibrate, NextStepModel, ranked } from './model.js';
 import { buildModel, cleanSequence, type TrainingInput } from './train.js';
 import type { ReportSequence } from './corpus.js';
-import type { NextStepModelData } from './types.js';
+import type { Blend, NextStepModelData, TacticRanking } from './types.js';
 
 /** One prediction case. */
 export interface NextCase {
@@ -105,6 +106,11 @@ export interface CrossValidation {
   readonly model: HitRates;
   readonly markov: HitRates;
   readonly popular: HitRates;
+  /** The blend each outer fold chose on its own training documents (inner folds), and how it validated there. */
+  readonly selected: readonly FittedBlend[];
+  /** The blend and tactic ranking fitted on all documents' out-of-fold cases (for the released model). */
+  readonly blend: Blend;
+  readonly tactic: TacticRanking;
   /** Calibration powers fitted on the held-out predictions. */
   readonly calibration: { readonly techniques: number; readonly tactics: number };
   /** Mean negative log-likelihood of the true next technique, before and after calibration. */
@@ -114,39 +120,69 @@ export interface CrossValidation {
 const POWERS = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3];
 const FLOOR = 1e-6;
 
+/** Builds a model from `base` plus the reports `train`. */
+function modelOn(base: TrainingInput, train: readonly ReportSequence[], fitted?: FittedBlend): NextStepModelData {
+  return buildModel({
+    ...base,
+    ...(fitted ? { blend: fitted.blend, tactic: fitted.tactic } : {}),
+    sequences: [
+      ...(base.sequences ?? []),
+      { name: 'reports', kind: 'reports', sequences: train.map((r) => r.techniques) },
+    ],
+  });
+}
+
+/** Fits the blend on inner folds: each fold's cases scored by a model of the other folds. */
+function fitOnFolds(base: TrainingInput, folds: readonly (readonly ReportSequence[])[]): FittedBlend {
+  const all: PreparedCase[] = [];
+  let index: PreparedIndex | undefined;
+  for (let g = 0; g < folds.length; g++) {
+    const train = folds.flatMap((x, i) => (i === g ? [] : x));
+    const model = new NextStepModel(modelOn(base, train));
+    index ??= new PreparedIndex(model);
+    const cases = (folds[g] ?? []).flatMap((r) => casesOf(r.techniques, (t) => model.tacticsOf(t)));
+    all.push(...prepareCases(model, cases, index));
+  }
+  if (!index) throw new Error('no folds');
+  return fitBlend(all, index);
+}
+
 /**
- * k-fold cross-validation by document: each fold's reports are held out, the model is built from
- * the other reports plus `base` (flows and ATT&CK, which hold no report), and scored on the
- * held-out reports alone. The calibration powers are fitted on the pooled held-out predictions.
+ * Nested k-fold cross-validation by document. For each outer fold, its reports are held out;
+ * the blend weights and tactic ranking are fitted on the other folds alone (each scored by a
+ * model of the remaining ones), then a model of all the other reports plus `base` (flows and
+ * ATT&CK, which hold no report) with that blend is scored on the held-out reports. No held-out
+ * document takes part in choosing the weights. The calibration powers (which do not change
+ * rankings) are fitted on the pooled held-out predictions; the released blend on all folds.
  */
 export function crossValidate(base: TrainingInput, reports: readonly ReportSequence[], k = 5): CrossValidation {
   const folds = foldsOf(reports, k);
   const pooled: { tech: Map<string, number>; tac: Map<string, number>; c: NextCase }[] = [];
   const all = { model: [] as HitRates[], markov: [] as HitRates[], popular: [] as HitRates[] };
+  const selected: FittedBlend[] = [];
   for (let f = 0; f < k; f++) {
-    const train = folds.flatMap((x, i) => (i === f ? [] : x));
-    const data = buildModel({
-      ...base,
-      sequences: [
-        ...(base.sequences ?? []),
-        { name: 'reports', kind: 'reports', sequences: train.map((r) => r.techniques) },
-      ],
-    });
+    const inner = folds.filter((_, i) => i !== f);
+    const fitted = fitOnFolds(base, inner);
+    selected.push(fitted);
+    const data = modelOn(base, inner.flat(), fitted);
     const model = new NextStepModel(data);
     const cases = (folds[f] ?? []).flatMap((r) => casesOf(r.techniques, (t) => model.tacticsOf(t)));
     all.model.push(hitRates(cases, modelPredictor(model)));
     all.markov.push(hitRates(cases, markovPredictor(data)));
     // the most common new techniques of this fold's training data, as a constant
     const popular = ranked(new Map(Object.entries(data.pop))).map((x) => x.id);
-    const tacticPop = ranked(model.tacticScores(new Map(Object.entries(data.pop)))).map((x) => x.id);
+    const tacticPop = ranked(
+      model.tacticScores(new Map(Object.entries(data.pop)), new Map(), { mode: 'split', power: 1, markov: 0 }),
+    ).map((x) => x.id);
     all.popular.push(
       hitRates(cases, (prefix) => ({ tactics: tacticPop, techniques: popular.filter((t) => !prefix.includes(t)) })),
     );
     for (const c of cases) {
       const tech = model.techniqueScores(c.prefix);
-      pooled.push({ tech, tac: model.tacticScores(tech), c });
+      pooled.push({ tech, tac: model.tacticScores(tech, model.markovRow(c.prefix)), c });
     }
   }
+  const released = fitOnFolds(base, folds);
   const nll = (power: number, pick: 'tech' | 'tac'): number => {
     let s = 0;
     for (const p of pooled) {
@@ -181,6 +217,9 @@ export function crossValidate(base: TrainingInput, reports: readonly ReportSeque
     model: pool(all.model),
     markov: pool(all.markov),
     popular: pool(all.popular),
+    selected,
+    blend: released.blend,
+    tactic: released.tactic,
     calibration: { techniques: techPower, tactics: tacPower },
     nll: { raw: round(nll(1, 'tech')), calibrated: round(nll(techPower, 'tech')) },
   };

@@ -67,4 +67,29 @@ describe('NextStepModel', () => {
     expect(p.techniques.length).toBeGreaterThan(0);
     expect(model.predict(['T9999']).techniques.length).toBeGreaterThan(0);
   });
+
+  it('coverage ranking puts first the tactic that covers the most technique mass', () => {
+    const m = new NextStepModel({
+      ...data,
+      catalog: {
+        T1: { name: 'a', tactics: ['TA0001', 'TA0002'] },
+        T2: { name: 'b', tactics: ['TA0002', 'TA0005'] },
+        T3: { name: 'c', tactics: ['TA0040'] },
+      },
+    });
+    const dist = new Map([
+      ['T1', 0.3],
+      ['T2', 0.3],
+      ['T3', 0.4],
+    ]);
+    const split = m.tacticScores(dist, new Map(), { mode: 'split', power: 1, markov: 0 });
+    const cover = m.tacticScores(dist, new Map(), { mode: 'coverage', power: 1, markov: 0 });
+    const best = (x: Map<string, number>): string => [...x.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+    expect(best(split)).toBe('TA0040');
+    // execution holds T1 and T2: 0.6 of the mass against 0.4
+    expect(best(cover)).toBe('TA0002');
+    expect(cover.get('TA0002')).toBeCloseTo(0.6, 6);
+    expect(cover.get('TA0040')).toBeCloseTo(0.4, 6);
+    expect(cover.has('TA0001')).toBe(false);
+  });
 });

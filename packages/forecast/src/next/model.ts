@@ -1,25 +1,36 @@
 /**
  * @module
- * Next-step prediction. Given an incident's techniques in order, four views each give a
- * distribution over the next technique, and their blend is calibrated:
+ * Next-step prediction. Given an incident's techniques in order, six views each give a
+ * distribution over the next technique, and their weighted blend is calibrated:
  *
- * - popularity of techniques as *new* steps in ordered sequences (reports, flows, incidents),
- *   plus, at half weight, how many ATT&CK sets hold each technique (a prior that needs no order);
- * - the transition from the last technique;
- * - what followed each earlier technique anywhere later in a sequence;
- * - a neighbour vote: ATT&CK groups, software, campaigns and flows whose technique sets share
- *   the observed techniques (IDF-weighted overlap over the square root of the set size, the
- *   best `K_NEIGHBOURS`), which is how CTID's Technique Inference Engine recommends too.
+ * - `pop`: popularity of techniques as *new* steps in ordered sequences (reports, flows,
+ *   incidents); `sets`: how many ATT&CK sets hold each technique (a prior that needs no order);
+ * - `trans`: the transition from the last technique;
+ * - `after`: what followed each earlier technique anywhere later in a sequence;
+ * - `knn`: a neighbour vote of ATT&CK groups, software, campaigns and flows whose technique sets
+ *   share the observed techniques (IDF-weighted overlap over the square root of the set size,
+ *   the best `K_NEIGHBOURS`), which is how CTID's Technique Inference Engine recommends too;
+ * - `seqKnn`: the same vote over the technique sets of the ordered sequences (reports, closed
+ *   incidents), which are a different population from ATT&CK's curated sets.
  *
- * Techniques already seen are not predicted again. A tactic's score is the probability mass of
- * the techniques under it (split between a technique's tactics). Scores are raised to a power
- * fitted on held-out documents and normalised, so they read as probabilities.
+ * The weights are fitted by validation inside the training data (`fit.ts`). Techniques already
+ * seen are not predicted again. Tactics come from the technique distribution (see
+ * `TacticRanking`). Scores are raised to a power fitted on held-out documents and normalised, so
+ * they read as probabilities.
  */
-import type { Counts, NextStep, NextStepModelData, Scored } from './types.js';
+import type { Blend, Counts, NextStep, NextStepModelData, Scored, TacticRanking, ViewName } from './types.js';
 
-/** Blend weights (popularity, transition, after, neighbours), chosen by document-split CV. */
-export const BLEND = { pop: 1, trans: 0.5, after: 1, knn: 1, sets: 0.5 } as const;
+/** Blend weights of a model file that carries none (the weights of the first released model). */
+export const DEFAULT_BLEND: Blend = { pop: 1, sets: 0.5, trans: 0.5, after: 1, knn: 1, seqKnn: 0 };
+/** @deprecated the default blend; a model's own weights are in its `blend`. */
+export const BLEND = DEFAULT_BLEND;
+/** Tactic ranking of a model file that carries none. */
+export const DEFAULT_TACTIC_RANKING: TacticRanking = { mode: 'split', power: 1, markov: 0 };
+/** The views, in blend order. */
+export const VIEWS: readonly ViewName[] = ['pop', 'sets', 'trans', 'after', 'knn', 'seqKnn'];
 const K_NEIGHBOURS = 50;
+/** Neighbours among the ordered sequences (fewer and smaller sets than ATT&CK's). */
+const K_SEQUENCE_NEIGHBOURS = 20;
 const SIZE_EXPONENT = 0.5;
 /** Techniques returned by default. */
 export const DEFAULT_TOP = 20;
@@ -66,17 +77,12 @@ export function calibrate(m: Map<string, number>, power: number): Map<string, nu
   return out;
 }
 
-/** A trained next-step model. */
-export class NextStepModel {
-  readonly data: NextStepModelData;
+/** An inverted index of technique sets for the neighbour votes. */
+class SetIndex {
   private readonly index = new Map<string, number[]>();
-  private readonly df = new Map<string, number>();
-  /** How many sets hold each technique (a prior that needs no ordered data). */
-  private readonly setPopularity: Counts = {};
-
-  constructor(data: NextStepModelData) {
-    this.data = data;
-    data.sets.forEach((set, i) => {
+  readonly df = new Map<string, number>();
+  constructor(readonly sets: readonly (readonly string[])[]) {
+    sets.forEach((set, i) => {
       for (const t of set) {
         const l = this.index.get(t);
         if (l) l.push(i);
@@ -84,41 +90,11 @@ export class NextStepModel {
         this.df.set(t, (this.df.get(t) ?? 0) + 1);
       }
     });
-    for (const [t, v] of this.df) this.setPopularity[t] = v;
   }
 
-  /** The tactics of a technique (a sub-technique falls back to its parent's). */
-  tacticsOf(technique: string): readonly string[] {
-    return this.data.catalog[technique]?.tactics ?? this.data.catalog[parentOf(technique)]?.tactics ?? [];
-  }
-
-  /** Uncalibrated blended technique scores (sum to one), seen techniques removed. */
-  techniqueScores(observed: readonly string[]): Map<string, number> {
-    const seq = observed.slice(-MAX_QUERY_TECHNIQUES);
-    const sc = new Map<string, number>();
-    const d = this.data;
-    normalise(d.pop, sc, BLEND.pop);
-    if (BLEND.sets > 0) normalise(this.setPopularity, sc, BLEND.sets);
-    const last = seq[seq.length - 1];
-    if (last !== undefined) normalise(d.trans[last], sc, BLEND.trans);
-    const distinct = [...new Set(seq)];
-    if (distinct.length > 0) {
-      const after = new Map<string, number>();
-      for (const p of distinct) normalise(d.after[p], after, 1 / distinct.length);
-      for (const [k, v] of after) sc.set(k, (sc.get(k) ?? 0) + BLEND.after * v);
-      const knn = this.neighbours(distinct);
-      for (const [k, v] of knn) sc.set(k, (sc.get(k) ?? 0) + BLEND.knn * v);
-    }
-    for (const s of distinct) sc.delete(s);
-    let total = 0;
-    for (const v of sc.values()) total += v;
-    if (total > 0) for (const [k, v] of sc) sc.set(k, v / total);
-    return sc;
-  }
-
-  /** The neighbour vote, normalised to sum to one. */
-  private neighbours(distinct: readonly string[]): Map<string, number> {
-    const n = this.data.sets.length;
+  /** The neighbour vote of the `k` sets closest to `distinct`, normalised to sum to one. */
+  vote(distinct: readonly string[], k: number): Map<string, number> {
+    const n = this.sets.length;
     const query = new Set<string>();
     for (const t of distinct) {
       query.add(t);
@@ -132,28 +108,138 @@ export class NextStepModel {
       for (const i of sets) overlap.set(i, (overlap.get(i) ?? 0) + idf);
     }
     const sims = [...overlap.entries()]
-      .map(([i, o]) => [i, o / Math.pow(this.data.sets[i]?.length ?? 1, SIZE_EXPONENT)] as const)
+      .map(([i, o]) => [i, o / Math.pow(this.sets[i]?.length ?? 1, SIZE_EXPONENT)] as const)
       .filter(([, s]) => s > 0)
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .slice(0, K_NEIGHBOURS);
+      .slice(0, k);
     const out = new Map<string, number>();
     let total = 0;
     for (const [i, s] of sims)
-      for (const t of this.data.sets[i] ?? []) {
+      for (const t of this.sets[i] ?? []) {
         out.set(t, (out.get(t) ?? 0) + s);
         total += s;
       }
-    if (total > 0) for (const [k, v] of out) out.set(k, v / total);
+    if (total > 0) for (const [key, v] of out) out.set(key, v / total);
     return out;
   }
+}
 
-  /** Tactic mass of a technique distribution, split evenly between each technique's tactics. */
-  tacticScores(techniques: ReadonlyMap<string, number>): Map<string, number> {
-    const out = new Map<string, number>();
+/** A trained next-step model. */
+export class NextStepModel {
+  readonly data: NextStepModelData;
+  readonly blend: Blend;
+  readonly tacticRanking: TacticRanking;
+  private readonly attackSets: SetIndex;
+  private readonly sequenceSets: SetIndex;
+  /** How many sets hold each technique (a prior that needs no ordered data). */
+  private readonly setPopularity: Counts = {};
+
+  constructor(data: NextStepModelData) {
+    this.data = data;
+    this.blend = data.blend ?? DEFAULT_BLEND;
+    this.tacticRanking = data.tactic ?? DEFAULT_TACTIC_RANKING;
+    this.attackSets = new SetIndex(data.sets);
+    this.sequenceSets = new SetIndex(data.sequenceSets ?? []);
+    for (const [t, v] of this.attackSets.df) this.setPopularity[t] = v;
+  }
+
+  /** The tactics of a technique (a sub-technique falls back to its parent's). */
+  tacticsOf(technique: string): readonly string[] {
+    return this.data.catalog[technique]?.tactics ?? this.data.catalog[parentOf(technique)]?.tactics ?? [];
+  }
+
+  /** Each view's distribution over the next technique (each sums to one, or is empty). */
+  views(observed: readonly string[]): Record<ViewName, Map<string, number>> {
+    const seq = observed.slice(-MAX_QUERY_TECHNIQUES);
+    const d = this.data;
+    const one = (c: Counts | undefined): Map<string, number> => {
+      const m = new Map<string, number>();
+      normalise(c, m, 1);
+      return m;
+    };
+    const last = seq[seq.length - 1];
+    const distinct = [...new Set(seq)];
+    const after = new Map<string, number>();
+    for (const p of distinct) normalise(d.after[p], after, 1 / distinct.length);
+    const empty = distinct.length === 0;
+    return {
+      pop: one(d.pop),
+      sets: one(this.setPopularity),
+      trans: one(last === undefined ? undefined : d.trans[last]),
+      after,
+      knn: empty ? new Map() : this.attackSets.vote(distinct, K_NEIGHBOURS),
+      seqKnn: empty ? new Map() : this.sequenceSets.vote(distinct, K_SEQUENCE_NEIGHBOURS),
+    };
+  }
+
+  /** Uncalibrated blended technique scores (sum to one), seen techniques removed. */
+  techniqueScores(observed: readonly string[], blend: Blend = this.blend): Map<string, number> {
+    const views = this.views(observed);
+    const sc = new Map<string, number>();
+    for (const v of VIEWS) {
+      const w = blend[v];
+      if (w > 0) for (const [k, x] of views[v]) sc.set(k, (sc.get(k) ?? 0) + w * x);
+    }
+    for (const s of observed) sc.delete(s);
+    let total = 0;
+    for (const v of sc.values()) total += v;
+    if (total > 0) for (const [k, v] of sc) sc.set(k, v / total);
+    return sc;
+  }
+
+  /** The tactic chain's next-tactic row after the last technique (sums to one, or is empty). */
+  markovRow(observed: readonly string[]): Map<string, number> {
+    const last = observed[observed.length - 1];
+    const row = new Map<string, number>();
+    if (last === undefined) return row;
+    const tactics = this.tacticsOf(last);
+    for (const t of tactics) normalise(this.data.tacticTrans[t], row, 1 / tactics.length);
+    return row;
+  }
+
+  /**
+   * Tactic scores from a technique distribution (sum to one). `split` shares a technique's mass
+   * between its tactics. `coverage` scores each tactic by the mass it adds when tactics are
+   * picked greedily, a technique counting once for any of its tactics: the top k then cover as
+   * much of the distribution as a greedy pick can, which is what tactic hit@k rewards.
+   */
+  tacticScores(
+    techniques: ReadonlyMap<string, number>,
+    markov: ReadonlyMap<string, number> = new Map(),
+    r: TacticRanking = this.tacticRanking,
+  ): Map<string, number> {
+    const items: { w: number; tactics: readonly string[] }[] = [];
+    let total = 0;
     for (const [t, v] of techniques) {
       const tactics = this.tacticsOf(t);
-      for (const c of tactics) out.set(c, (out.get(c) ?? 0) + v / tactics.length);
+      const w = Math.pow(v, r.power);
+      if (tactics.length > 0 && w > 0) {
+        items.push({ w, tactics });
+        total += w;
+      }
     }
+    for (const it of items) it.w /= total;
+    if (r.markov > 0) for (const [c, v] of markov) items.push({ w: r.markov * v, tactics: [c] });
+    const out = new Map<string, number>();
+    if (r.mode === 'split') {
+      for (const it of items) for (const c of it.tactics) out.set(c, (out.get(c) ?? 0) + it.w / it.tactics.length);
+    } else {
+      let left = items;
+      for (;;) {
+        const gain = new Map<string, number>();
+        for (const it of left) for (const c of it.tactics) gain.set(c, (gain.get(c) ?? 0) + it.w);
+        let best: string | undefined;
+        let bv = 0;
+        for (const [c, g] of gain) if (g > bv || (g === bv && best !== undefined && c < best)) [best, bv] = [c, g];
+        if (best === undefined) break;
+        out.set(best, bv);
+        const picked = best;
+        left = left.filter((it) => !it.tactics.includes(picked));
+      }
+    }
+    let sum = 0;
+    for (const v of out.values()) sum += v;
+    if (sum > 0) for (const [k, v] of out) out.set(k, v / sum);
     return out;
   }
 
@@ -165,7 +251,7 @@ export class NextStepModel {
     const seq = observed.map(techniqueId).filter((t): t is string => t !== undefined);
     const raw = this.techniqueScores(seq);
     const tech = calibrate(raw, this.data.calibration.techniques);
-    const tac = calibrate(this.tacticScores(raw), this.data.calibration.tactics);
+    const tac = calibrate(this.tacticScores(raw, this.markovRow(seq)), this.data.calibration.tactics);
     return { tactics: ranked(tac), techniques: ranked(tech, top) };
   }
 }

@@ -33,11 +33,18 @@ export function trainReleased(corpora: string, log: (line: string) => void = () 
   const cv = crossValidate({ attack, flows }, reports, 5);
   log(`cross-validation by document: ${JSON.stringify(cv.model)} (Markov ${JSON.stringify(cv.markov)})`);
   // Without any report in training: what the model does on reports from a source it never saw.
-  const unseen = buildModel({ attack, flows });
+  const unseen = buildModel({ attack, flows, blend: cv.blend, tactic: cv.tactic });
   const um = new NextStepModel(unseen);
   const cases = reports.flatMap((r) => casesOf(r.techniques, (t) => um.tacticsOf(t)));
   const constant = hitRates(cases, constantPredictor(CONSTANT_TACTICS, []));
-  const data = buildModel({ attack, flows, sequences: [reportSource(reports)], calibration: cv.calibration });
+  const data = buildModel({
+    attack,
+    flows,
+    sequences: [reportSource(reports)],
+    calibration: cv.calibration,
+    blend: cv.blend,
+    tactic: cv.tactic,
+  });
   return {
     ...data,
     card: {
@@ -47,7 +54,7 @@ export function trainReleased(corpora: string, log: (line: string) => void = () 
         `TRAM annotated reports: ${reports.length} documents, sentence labels in document order (ml/tram/single_label.json)`,
       ],
       split:
-        '5-fold cross-validation by document over the TRAM reports (documents sorted by title, dealt round-robin); flows and ATT&CK sets are in every fold; a case is a prefix and the next technique it has not seen',
+        'nested 5-fold cross-validation by document over the TRAM reports (documents sorted by title, dealt round-robin): the blend weights and tactic ranking of each outer fold are fitted on its four training folds alone (each scored by a model of the other three), never on the held-out fold; flows and ATT&CK sets are in every fold; a case is a prefix and the next technique it has not seen; the released blend is fitted on all five folds',
       figures: {
         cross_validation: cv,
         reports_never_in_training: {

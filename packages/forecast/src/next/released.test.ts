@@ -27,8 +27,12 @@ describe.skipIf(!existsSync(path.join(corpora, 'ml', 'tram')))('released next-st
     expect(cv.model.tactic_hit3).toBeGreaterThan(cv.markov.tactic_hit3 + 0.03);
     expect(cv.model.tactic_hit3).toBeGreaterThan(cv.popular.tactic_hit3 + 0.03);
     expect(cv.model.technique_hit10).toBeGreaterThan(cv.popular.technique_hit10 + 0.03);
-    expect(cv.model.tactic_hit3).toBeGreaterThanOrEqual(0.62);
-    expect(cv.model.technique_hit10).toBeGreaterThanOrEqual(0.55);
+    // measured 0.663 and 0.608 (nested CV: each fold's blend fitted on its training folds alone)
+    expect(cv.model.tactic_hit3).toBeGreaterThanOrEqual(0.64);
+    expect(cv.model.technique_hit10).toBeGreaterThanOrEqual(0.59);
+    expect(cv.selected).toHaveLength(5);
+    expect(built.blend).toEqual(cv.blend);
+    expect(built.tactic).toEqual(cv.tactic);
     expect(cv.nll.calibrated).toBeLessThan(cv.nll.raw);
   });
 });

@@ -6,7 +6,7 @@
  */
 import type { AttackFlow } from './flows.js';
 import { techniqueId } from './model.js';
-import type { CatalogEntry, Counts, ModelSource, NextStepModelData } from './types.js';
+import type { Blend, CatalogEntry, Counts, ModelSource, NextStepModelData, TacticRanking } from './types.js';
 
 /** ATT&CK as the model needs it. */
 export interface AttackCatalog {
@@ -29,6 +29,9 @@ export interface TrainingInput {
   readonly flows?: readonly AttackFlow[];
   readonly sequences?: readonly SequenceSource[];
   readonly calibration?: { readonly techniques: number; readonly tactics: number };
+  /** Blend weights and tactic ranking (fitted by `fitBlend`); absent: the model's defaults. */
+  readonly blend?: Blend;
+  readonly tactic?: TacticRanking;
 }
 
 function bump(c: Counts, k: string, by = 1): void {
@@ -131,15 +134,17 @@ export function buildModel(input: TrainingInput): NextStepModelData {
     items: sets.length,
     examples: sets.length,
   });
+  const sequenceSets: string[][] = [];
   for (const src of input.sequences ?? []) {
     let examples = 0;
     for (const s of src.sequences) examples += addSequence(acc, s, tacticsOf);
     sources.push({ name: src.name, kind: src.kind, items: src.sequences.length, examples });
-    if (src.kind === 'incidents')
-      for (const s of src.sequences) {
-        const set = [...new Set(cleanSequence(s))].sort();
-        if (set.length >= 2) sets.push(set);
-      }
+    for (const s of src.sequences) {
+      const set = [...new Set(cleanSequence(s))].sort();
+      if (set.length < 2) continue;
+      sequenceSets.push(set);
+      if (src.kind === 'incidents') sets.push(set);
+    }
   }
   if (input.flows && input.flows.length > 0) {
     let examples = 0;
@@ -160,6 +165,9 @@ export function buildModel(input: TrainingInput): NextStepModelData {
     after: acc.after,
     tacticTrans: acc.tacticTrans,
     sets,
+    sequenceSets,
+    ...(input.blend ? { blend: input.blend } : {}),
+    ...(input.tactic ? { tactic: input.tactic } : {}),
     calibration: input.calibration ?? { techniques: 1, tactics: 1 },
   };
 }
@@ -180,15 +188,20 @@ export function extendModel(base: NextStepModelData, src: SequenceSource): NextS
     catalog[t]?.tactics ?? catalog[t.split('.')[0] ?? t]?.tactics ?? [];
   let examples = 0;
   const sets = [...base.sets];
+  const sequenceSets = [...(base.sequenceSets ?? [])];
   for (const s of src.sequences) {
     examples += addSequence(acc, s, tacticsOf);
     const set = [...new Set(cleanSequence(s))].sort();
-    if (set.length >= 2) sets.push(set);
+    if (set.length >= 2) {
+      sets.push(set);
+      sequenceSets.push(set);
+    }
   }
   return {
     ...base,
     ...acc,
     sets,
+    sequenceSets,
     sources: [...base.sources, { name: src.name, kind: src.kind, items: src.sequences.length, examples }],
   };
 }

@@ -38,6 +38,24 @@ export interface ModelSource {
   readonly examples: number;
 }
 
+/** Names of the views blended into the next-technique distribution. */
+export type ViewName = 'pop' | 'sets' | 'trans' | 'after' | 'knn' | 'seqKnn';
+
+/** Weight of each view in the blend (fitted by validation inside the training data). */
+export type Blend = Readonly<Record<ViewName, number>>;
+
+/**
+ * How tactics are ranked from the technique distribution: `split` shares each technique's mass
+ * between its tactics; `coverage` picks, greedily, the tactic that covers the most remaining
+ * mass (a technique counts once for any of its tactics, as tactic hit@k does). `power` sharpens
+ * the technique distribution first; `markov` mixes in the tactic chain's next-tactic row.
+ */
+export interface TacticRanking {
+  readonly mode: 'split' | 'coverage';
+  readonly power: number;
+  readonly markov: number;
+}
+
 /** The serialised model. */
 export interface NextStepModelData {
   readonly format: 'intersoc-next-step/1';
@@ -54,6 +72,12 @@ export interface NextStepModelData {
   readonly tacticTrans: Record<string, Counts>;
   /** Technique sets of ATT&CK groups, software, campaigns and flows (for the neighbour vote). */
   readonly sets: readonly (readonly string[])[];
+  /** Technique sets of ordered sequences (reports, closed incidents) for their own neighbour vote. */
+  readonly sequenceSets?: readonly (readonly string[])[];
+  /** Blend weights; absent in older files (then `DEFAULT_BLEND`). */
+  readonly blend?: Blend;
+  /** Tactic ranking; absent in older files (then `DEFAULT_TACTIC_RANKING`). */
+  readonly tactic?: TacticRanking;
   /** Power applied to the blended scores before normalising (fitted on held-out documents). */
   readonly calibration: { readonly techniques: number; readonly tactics: number };
   /** The released model's card: data, split, figures beside their baselines, weaknesses. */
