@@ -93,7 +93,7 @@ describe.skipIf(SKIP_BROWSER)(browserSuite('working a case to closure in Chromiu
     const start = order.indexOf(SECOND);
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await taskOrder()).indexOf(SECOND)).toBe(start - 1);
-    await expect.poll(() => up.evaluate((b) => b === document.activeElement)).toBe(true);
+    await expect.poll(() => up.evaluate((b) => b.matches(':focus'))).toBe(true);
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await taskOrder()).indexOf(SECOND)).toBe(start - 2);
     order = await taskOrder();
