@@ -61,3 +61,28 @@ describe('CaseService: working tasks', () => {
     }
   });
 });
+
+describe('CaseService: the case list filters', () => {
+  it('finds cases by severity, TLP, assignee, status and text together', () => {
+    const w = world();
+    const a = w.cases.create(analyst, {
+      title: 'Ransom note on FS-01',
+      severity: 'critical',
+      tlp: 'red',
+      template: 'none',
+    });
+    w.cases.create(analyst, { title: 'Ransom test', severity: 'critical', tlp: 'green', template: 'none' });
+    w.cases.create(analyst, { title: 'Phish', severity: 'low', tlp: 'red', template: 'none' });
+    w.cases.update(analyst, a.id, { assignee: 'ana' });
+    const titles = (q: Parameters<typeof w.cases.list>[1]): string[] =>
+      w.cases.list(viewer, q).items.map((c) => c.title);
+    expect(titles({ severities: ['critical'], tlps: ['red'] })).toEqual(['Ransom note on FS-01']);
+    expect(titles({ severities: ['critical', 'low'], tlps: ['red'] }).sort()).toEqual([
+      'Phish',
+      'Ransom note on FS-01',
+    ]);
+    expect(titles({ tlps: ['green'], q: 'ransom' })).toEqual(['Ransom test']);
+    expect(titles({ assignee: 'ana', statuses: ['new'], severities: ['critical'] })).toEqual(['Ransom note on FS-01']);
+    expect(titles({ assignee: 'ana', tlps: ['green'] })).toEqual([]);
+  });
+});

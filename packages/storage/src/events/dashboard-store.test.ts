@@ -161,6 +161,15 @@ describe('alert triage and dashboard aggregates', () => {
     ]);
     expect(triage.list(A, { statuses: ['new'] }).items).toHaveLength(9);
     expect(triage.counts(A, 0, Number.MAX_SAFE_INTEGER)).toEqual({ new: 9, acknowledged: 1, closed: 2 });
+    // Closures by when they were made (case metrics count them), with the reason, tenant's own only.
+    expect(
+      triage
+        .closedBetween(A, T0 + 99 * HOUR, T0 + 99 * HOUR)
+        .map((x) => `${x.id} ${x.reason}`)
+        .sort(),
+    ).toEqual(['acme-alert-0002 benign admin', 'acme-alert-0003 benign admin']);
+    expect(triage.closedBetween(A, T0 + 100 * HOUR, T0 + 101 * HOUR)).toEqual([]);
+    expect(triage.closedBetween(B, 0, Number.MAX_SAFE_INTEGER)).toEqual([]);
     expect(triage.states(A, ['acme-alert-0003', 'acme-alert-0004']).get('acme-alert-0003')?.status).toBe('closed');
     expect(() => triage.setStatus(viewer, ['acme-alert-0005'], { status: 'acknowledged' })).toThrow(/analyst/);
     expect(triage.get(A, 'acme-alert-0005')?.state.status).toBe('new');
