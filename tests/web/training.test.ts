@@ -85,4 +85,45 @@ describe.skipIf(SKIP_BROWSER)(browserSuite('a trainee plays a level in Chromium'
     expect((await page.request.get(`${h.node.url}/api/alerts`)).status()).toBe(403);
     await context.close();
   });
+
+  it("the instructor sees the run's timings and answer key and lets the trainee sign in to the training tenant", async () => {
+    await instructor.goto(`${h.node.url}/training/${run}`);
+    const panel = instructor.getByRole('region', { name: 'Instructor' });
+    const timings = panel.getByRole('table', { name: 'Timings per level' });
+    await timings.getByRole('row', { name: /Which technique runs PowerShell\? 15 \/ 20 1 2 1 no \d+ s/ }).waitFor();
+    await panel.getByRole('table', { name: 'Answer key' }).getByText('T1059.001').waitFor();
+    await panel.getByLabel('Trainee password in the training tenant').fill(PASSWORD);
+    await panel.getByRole('button', { name: 'Let the trainee sign in' }).click();
+    await panel.getByText(/tina signs in to tenant train-/).waitFor();
+    await shot(instructor, 'training-instructor');
+    // The competence map of the trainee, from the runs table.
+    await instructor.goto(`${h.node.url}/training`);
+    await instructor.getByRole('table', { name: 'Training runs' }).getByRole('link', { name: 'tina' }).click();
+    await instructor.getByRole('heading', { name: 'Competence of tina', level: 1 }).waitFor();
+    await instructor.getByText('1 runs played.').waitFor();
+    await shot(instructor, 'training-competence');
+
+    // The trainee signs in to the training tenant and finds the run there.
+    const tenant = String(
+      (
+        (await (await instructor.request.get(`${h.node.url}/api/training/runs/${run}/report`)).json()) as {
+          tenant: string;
+        }
+      ).tenant,
+    );
+    const context = await h.browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(h.node.url);
+    await page.getByLabel('Tenant').fill(tenant);
+    await page.getByLabel('User name').fill('tina');
+    await page.getByLabel('Password').fill(PASSWORD);
+    const signedIn = page.waitForResponse((r) => r.url().includes('/api/auth/login'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect((await signedIn).status()).toBe(200);
+    await page.goto(`${h.node.url}/training`);
+    await page.getByRole('table', { name: 'Training runs' }).getByRole('link', { name: 'Browser drill' }).waitFor();
+    // The answer key is the instructor's only.
+    expect((await page.request.get(`${h.node.url}/api/training/runs/${run}/answers`)).status()).toBe(403);
+    await context.close();
+  });
 });
