@@ -208,6 +208,14 @@ describe.skipIf(SKIP_BROWSER)(browserSuite("an analyst's day in Chromium"), () =
       .click();
     await page.waitForURL((u) => (u.searchParams.get('q') ?? '').startsWith(`${before} AND NOT `));
     await alive(page, 'pivot');
+    // Save this search under a name: it is offered again after a reload (this browser keeps it).
+    page.once('dialog', (d) => void d.accept('dc-01 around the PsExec'));
+    await page.getByRole('button', { name: 'Save query' }).click();
+    const saved = page.getByRole('combobox', { name: 'Run a saved search' });
+    await expect.poll(() => saved.inputValue()).toBe('dc-01 around the PsExec');
+    await page.reload();
+    await alive(page, 'pivot');
+    expect(await saved.locator('option', { hasText: 'dc-01 around the PsExec' }).count()).toBe(1);
     // Enter runs the search even while the autocomplete list is open.
     const box = page.getByRole('combobox', { name: 'Query', exact: true });
     await box.fill('host.na');

@@ -161,7 +161,8 @@ describe.skipIf(SKIP_BROWSER)(browserSuite('analyst dashboard in Chromium'), () 
       .getByRole('option', { name: /event\.code/ })
       .first()
       .waitFor();
-    await page.keyboard.press('Enter');
+    // Tab takes the suggestion (Enter would run the search as typed).
+    await page.keyboard.press('Tab');
     expect(await box.inputValue()).toBe('event.code:');
     await box.pressSequentially('4625');
     await page.keyboard.press('Escape');

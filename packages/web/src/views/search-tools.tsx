@@ -147,7 +147,7 @@ export function SavedQueries(props: {
     storeSaved(props.tenant, props.user, next);
   };
   return (
-    <div className="toolbar saved-queries" role="group" aria-label="Saved queries">
+    <div className="toolbar saved-queries" role="group" aria-label="Saved searches">
       <button
         type="button"
         className="btn btn-ghost"
@@ -165,7 +165,7 @@ export function SavedQueries(props: {
         Save query
       </button>
       <select
-        aria-label="Run a saved query"
+        aria-label="Run a saved search"
         value={picked}
         onChange={(e) => {
           setPicked(e.target.value);
