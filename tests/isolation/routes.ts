@@ -127,6 +127,8 @@ export const NUMBERS_ONLY: ReadonlySet<string> = new Set([
   // forecasts are counts; predictions name ATT&CK techniques and the node's rules for them
   // model versions of a tenant: names and figures
   '/api/reports/models',
+  // a model's input drift: PSI figures per feature of the model's own schema
+  '/api/ml/models/:name/drift',
   '/api/incidents/:id/next',
   '/api/forecast/series',
   '/api/forecast/detail',

@@ -65,5 +65,5 @@ export { loadRuleSet, parsePlaceholders } from './sigma/loader/load-rule-set.js'
 export type { LoadedRuleSet, LoadRuleSetOptions } from './sigma/loader/load-rule-set.js';
 
 // learned models (ml/)
-export { MlDetector } from './ml/ml-detector.js';
+export { MlDetector, modelFieldNames, readModelRow } from './ml/ml-detector.js';
 export type { DeployedModel, MlDetectorOptions, ModelSource } from './ml/ml-detector.js';

@@ -59,6 +59,10 @@ export type { GbdtRunner, TrainAlgorithm, TrainedModel, TrainingSource, TrainOpt
 export { datasetFor, evaluateModel, explainRow, predictRows } from './model/batch.js';
 export type { RowExplanation, RowPrediction } from './model/batch.js';
 
+// drift of a model's inputs (PSI against the training profile)
+export { DriftCounter, profileRows, PSI_DRIFTED, PSI_MODERATE } from './drift/psi.js';
+export type { DriftReport, DriftStatus, FeatureProfile } from './drift/psi.js';
+
 // metrics
 export { binaryMetrics, evaluate, rocAuc } from './metrics/metrics.js';
 export type { ClassMetrics, Evaluation } from './metrics/metrics.js';

@@ -1,6 +1,6 @@
 /**
  * @module
- * `intersoc ml train|import|predict|evaluate|explain|list|show|deploy|retire`: learned detection models
+ * `intersoc ml train|import|predict|evaluate|explain|drift|list|show|deploy|retire`: learned detection models
  * in the node's store (`@intersoc/learn`). `train` reads NSL-KDD, CIC-IDS CSV or any labelled CSV
  * and stores a new version with its features, training-data hash, parameters and validation
  * figures; `predict` writes one JSON line per input row in input order; `deploy` makes a version
@@ -9,7 +9,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError, systemContext } from '@intersoc/core';
-import { NODE_DB_FILE, openDatabase, type SqliteDb } from '@intersoc/storage';
+import { EVENTS_DB_FILE, NODE_DB_FILE, openDatabase, openEventReader, type SqliteDb } from '@intersoc/storage';
 import { configFor, dataOptions, tenantArg, type DataFlags } from '../node/options.js';
 import {
   algorithmArg,
@@ -24,6 +24,8 @@ import {
   trainAndStore,
 } from '../node/ml/ml-ops.js';
 import { importAndStore } from '../node/ml/ml-import.js';
+import { modelDrift } from '../node/ml/ml-drift.js';
+import { createHydrator } from '../pipeline/hydrator.js';
 
 interface Flags extends DataFlags {
   readonly tenant?: string;
@@ -259,6 +261,34 @@ export function register(program: Command): void {
               .join('\n'),
         )
         .join('\n'),
+    );
+  });
+
+  common(
+    ml
+      .command('drift <name>')
+      .description(
+        'input drift: PSI per feature between the training rows and the last hours of events the model reads',
+      )
+      .option('--version <n>', 'version (default: the deployed one, else the newest)')
+      .option('--hours <h>', 'window ending now, in hours', '24'),
+  ).action(async (name: string, flags: Flags & { hours: string }) => {
+    const version = versionArg(flags.version);
+    const hours = numberArg('hours', flags.hours, 0.001, 9600) ?? 24;
+    const r = await withDb(flags, async (ctx, db) => {
+      const reader = openEventReader(path.join(configFor(flags).data, EVENTS_DB_FILE), createHydrator());
+      try {
+        return await modelDrift(ctx, db, reader, name, { hours, ...(version ? { version } : {}) });
+      } finally {
+        reader.close();
+      }
+    });
+    print(flags, r, () =>
+      [
+        `${r.name} v${r.version}: ${r.status} (largest PSI ${r.maxPsi}) over ${r.rows} rows of ${r.scannedEvents} events` +
+          (r.reason ? ` — ${r.reason}` : ''),
+        ...r.features.slice(0, 10).map((f) => `  ${f.feature.padEnd(32)} ${f.psi.toFixed(4)}`),
+      ].join('\n'),
     );
   });
 

@@ -211,7 +211,7 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
     });
     closers.push(async () => forecasts.close());
     // Learned detection models: list, show, deploy, retire (the registry in the main database).
-    attachMl(app, db);
+    attachMl(app, db, reader);
     // Cascades across sectors: incident impact, what-if, warnings to and from peer SOCs.
     const cascade = attachCascade(app, {
       config,

@@ -2,6 +2,7 @@
  * @module
  * Learned detection models of the caller's tenant: `GET /api/ml/models` (every version),
  * `GET /api/ml/models/:name` (one version with its parameters, training record and features),
+ * `GET /api/ml/models/:name/drift` (PSI per feature against the training rows),
  * `POST /api/ml/models/:name/deploy` (run a version as the tenant's detector; the node's parse
  * workers pick it up within seconds) and `POST /api/ml/models/:name/retire`. Viewers read,
  * analysts and admins deploy and retire; every call is scoped to the caller's tenant.
@@ -52,7 +53,28 @@ export interface MlApiService {
   show(ctx: AuthContext, name: string, version?: number): Promise<Detail>;
   deploy(ctx: AuthContext, name: string, version?: number): Promise<Summary>;
   retire(ctx: AuthContext, name: string, version?: number): Promise<{ retired: number }>;
+  /** PSI per feature between the training rows and the window's rows of the model's kind. */
+  drift(
+    ctx: AuthContext,
+    name: string,
+    o: { version?: number; hours?: number; from?: number; to?: number },
+  ): Promise<Drift>;
 }
+
+/** A model's input drift over a window. */
+export const DriftSchema = z.object({
+  name: z.string(),
+  version: z.number().int(),
+  from: z.number(),
+  to: z.number(),
+  rows: z.number().int(),
+  scannedEvents: z.number().int(),
+  status: z.enum(['stable', 'moderate', 'drifted', 'unknown']),
+  maxPsi: z.number(),
+  features: z.array(z.object({ feature: z.string(), psi: z.number() })).readonly(),
+  reason: z.string().optional(),
+});
+type Drift = z.infer<typeof DriftSchema>;
 
 const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'not a model name');
 const Version = z.coerce.number().int().min(1).max(1_000_000);
@@ -89,6 +111,34 @@ export function registerMlRoutes(fastify: FastifyInstance, deps: { readonly ml: 
       },
     },
     async (request) => ml.show(scopeFor(request, request.query.tenant), request.params.name, request.query.version),
+  );
+
+  app.get(
+    '/api/ml/models/:name/drift',
+    {
+      config: { access: READERS },
+      schema: {
+        tags: ['ml'],
+        summary:
+          'Input drift of a model (the deployed version, else the newest): PSI per feature between its training rows and the events it reads in the window (`from`/`to`, else the last `hours`, default 24)',
+        params: z.object({ name: Name }),
+        querystring: z.object({
+          version: Version.optional(),
+          hours: z.coerce.number().positive().max(9600).optional(),
+          from: z.coerce.number().int().optional(),
+          to: z.coerce.number().int().optional(),
+          ...TenantParam,
+        }),
+        response: { 200: DriftSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) =>
+      ml.drift(scopeFor(request, request.query.tenant), request.params.name, {
+        ...(request.query.version === undefined ? {} : { version: request.query.version }),
+        ...(request.query.hours === undefined ? {} : { hours: request.query.hours }),
+        ...(request.query.from === undefined ? {} : { from: request.query.from }),
+        ...(request.query.to === undefined ? {} : { to: request.query.to }),
+      }),
   );
 
   app.post(

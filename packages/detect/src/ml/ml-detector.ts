@@ -49,6 +49,39 @@ interface Loaded {
   readonly names: readonly (readonly string[])[];
 }
 
+/** The event field names each of a model's features is read from, in order of preference. */
+export function modelFieldNames(model: Model): readonly (readonly string[])[] {
+  return model.features.map((f) => PREFIXES.map((p) => p + f.name));
+}
+
+/**
+ * Reads a model's features from an event into `row` (schema order); returns how many features
+ * the event carries. The detector and the drift monitor read events the same way through this.
+ */
+export function readModelRow(
+  model: Model,
+  names: readonly (readonly string[])[],
+  e: SocEvent,
+  row: Float64Array,
+): number {
+  let present = 0;
+  const fields = e.fields;
+  const specs = model.features;
+  for (let f = 0; f < specs.length; f++) {
+    let v: FieldValue | undefined;
+    for (const n of names[f] as readonly string[]) {
+      v = fields[n];
+      if (v !== undefined) break;
+    }
+    if (v !== undefined && v !== null && v !== '') present++;
+    row[f] = featureValue(
+      specs[f] as FeatureSpec,
+      typeof v === 'boolean' ? (v ? 1 : 0) : Array.isArray(v) ? null : (v as string | number | null | undefined),
+    );
+  }
+  return present;
+}
+
 function severityOf(score: number, threshold: number): Severity {
   // How far past the threshold, on the way to certainty.
   const past = threshold >= 1 ? 1 : (score - threshold) / (1 - threshold);
@@ -142,7 +175,7 @@ export class MlDetector implements Detector {
         version: d.version,
         model,
         row: new Float64Array(model.features.length),
-        names: model.features.map((f) => PREFIXES.map((p) => p + f.name)),
+        names: modelFieldNames(model),
       };
     });
     this.byTenant.set(tenant, l);
@@ -151,25 +184,8 @@ export class MlDetector implements Detector {
 
   /** Scores one event with one model; an alert draft when it crosses the threshold. */
   private score(m: Loaded, e: SocEvent): AlertDraft | undefined {
-    let present = 0;
-    const fields = e.fields;
-    const get = (f: number): FieldValue | undefined => {
-      for (const n of m.names[f] as readonly string[]) {
-        const v = fields[n];
-        if (v !== undefined) return v;
-      }
-      return undefined;
-    };
-    const specs = m.model.features;
-    for (let f = 0; f < specs.length; f++) {
-      const v = get(f);
-      if (v !== undefined && v !== null && v !== '') present++;
-      m.row[f] = featureValue(
-        specs[f] as FeatureSpec,
-        typeof v === 'boolean' ? (v ? 1 : 0) : Array.isArray(v) ? null : (v as string | number | null | undefined),
-      );
-    }
-    if (present < specs.length * this.minShare) return undefined;
+    const present = readModelRow(m.model, m.names, e, m.row);
+    if (present < m.model.features.length * this.minShare) return undefined;
     const p = m.model.predict(m.row);
     if (!p.attack) return undefined;
     const threshold = m.model.doc.threshold;

@@ -6,6 +6,7 @@
  * share of held-out benign rows (1% by default) would alert, and never above 0.5 for
  * probabilities; and the validation metrics. Deterministic for a seed.
  */
+import { profileRows } from '../drift/psi.js';
 import type { Dataset } from '../data/dataset.js';
 import { subset } from '../data/dataset.js';
 import { GBDT_DEFAULTS, trainGbdt, type GbdtParams, type LabelledMatrix } from '../gbdt/train.js';
@@ -313,6 +314,13 @@ function finish(f: Fitted): TrainedModel {
       dataHash: source.dataHash,
       ...(source.format ? { format: source.format } : {}),
       ...(source.files ? { files: [...source.files] } : {}),
+      // The training rows' distribution per feature, for the drift monitor (PSI).
+      profile: profileRows(
+        train.x,
+        train.cols,
+        schema.features.map((f) => f.name),
+        Array.from({ length: train.rows }, (_, i) => i),
+      ),
       classCounts: Object.fromEntries(
         schema.classes.map((c, k) => [c, labelled.y.reduce((a, v) => a + (v === k ? 1 : 0), 0)]),
       ),

@@ -6,21 +6,23 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { registerMlRoutes, type MlApiService } from '@intersoc/api';
-import type { SqliteDb } from '@intersoc/storage';
+import type { EventReader, SqliteDb } from '@intersoc/storage';
+import { modelDrift } from './ml-drift.js';
 import { deployModel, listModels, retireModel, showModel } from './ml-ops.js';
 
 /** The API service over the registry. */
-export function mlApiService(db: SqliteDb): MlApiService {
+export function mlApiService(db: SqliteDb, reader: EventReader): MlApiService {
   return {
     list: (ctx) => Promise.resolve(listModels(ctx, db)),
     show: (ctx, name, version) =>
       Promise.resolve(showModel(ctx, db, name, version) as Awaited<ReturnType<MlApiService['show']>>),
     deploy: (ctx, name, version) => Promise.resolve(deployModel(ctx, db, name, version)),
     retire: (ctx, name, version) => Promise.resolve(retireModel(ctx, db, name, version)),
+    drift: (ctx, name, o) => modelDrift(ctx, db, reader, name, o),
   };
 }
 
 /** Registers the model routes. */
-export function attachMl(app: FastifyInstance, db: SqliteDb): void {
-  registerMlRoutes(app, { ml: mlApiService(db) });
+export function attachMl(app: FastifyInstance, db: SqliteDb, reader: EventReader): void {
+  registerMlRoutes(app, { ml: mlApiService(db, reader) });
 }
