@@ -2,7 +2,7 @@
  * Free text scrubbed before it leaves (issue 20), between two real nodes (separate processes): a
  * threat report full of personal data, an indicator and a note about it are shared from one SOC
  * to its peer. The report and the indicator arrive; no e-mail address, internal address, profile
- * path, account name or workstation name of the sender's inventory arrives with them.
+ * path, account name, person's name or workstation name of the sender's inventory arrives with them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, importObjects, indicator, link, startNode, stopAll, syncRounds, TLP, type NodeProc } from './harness.js';
@@ -28,7 +28,7 @@ const REPORT = {
   object_refs: [IND['id']],
   object_marking_refs: [TLP.clear],
   description: [
-    'On Monday the account mkowalski (CORP\\mkowalski) opened a phishing attachment sent to',
+    'On Monday Marek Kowalski, account mkowalski (CORP\\mkowalski), opened a phishing attachment sent to',
     'm.kowalski@finance-corp.eu and anna.nowak@finance-corp.eu. The dropper ran from',
     'C:\\Users\\mkowalski\\AppData\\Local\\Temp\\inv.exe on LT-0042.corp.local (10.20.30.40),',
     'then copied /home/mkowalski/.ssh/id_rsa from srv-build.corp.local (192.168.7.12).',
@@ -42,11 +42,12 @@ const NOTE = {
   created: now,
   modified: now,
   abstract: 'Follow-up with mkowalski',
-  content: 'Called mkowalski at his desk (LT-0042); he confirmed opening the attachment.',
+  content: 'Called Kowalski, Marek (mkowalski) at his desk (LT-0042); he confirmed opening the attachment.',
   object_refs: [REPORT.id],
   object_marking_refs: [TLP.clear],
 };
 const PERSONAL = [
+  /Marek/i,
   /mkowalski/i,
   /kowalski@/i,
   /anna\.nowak/i,
@@ -68,7 +69,14 @@ beforeAll(async () => {
     method: 'PUT',
     body: {
       assets: [
-        { kind: 'user', name: 'mkowalski', aliases: ['CORP\\mkowalski'], criticality: 'medium' },
+        // The identity inventory names the person: their name in prose is known too.
+        {
+          kind: 'user',
+          name: 'mkowalski',
+          aliases: ['CORP\\mkowalski'],
+          owner: 'Marek Kowalski',
+          criticality: 'medium',
+        },
         { kind: 'host', name: 'LT-0042', role: 'workstation', ips: ['10.20.30.40'], criticality: 'medium' },
       ],
     },

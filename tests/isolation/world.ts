@@ -410,8 +410,8 @@ async function seedPrivacy(dir: string, d: TenantData): Promise<void> {
   if (r.status !== 200) throw new Error(`restriction of ${tenant}: ${r.status} ${r.text}`);
 }
 
-/** Starts the node and seeds both tenants. */
-export async function createWorld(): Promise<World> {
+/** Starts the node and seeds both tenants; `config` adds to the node's configuration (e.g. `privacy`). */
+export async function createWorld(o: { readonly config?: Readonly<Record<string, unknown>> } = {}): Promise<World> {
   const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-isolation-'));
   const peerDir = mkdtempSync(path.join(tmpdir(), 'intersoc-isolation-peer-'));
   const { tokens, operator } = await provision(dir);
@@ -426,6 +426,7 @@ export async function createWorld(): Promise<World> {
     log: { level: 'silent' },
     // forecasts only on request: an hourly refresh during the sweep would move every tenant's view
     forecast: { refreshMinutes: 0 },
+    ...o.config,
   });
   const node = await startNode(config, { say: () => undefined });
   const t = {} as Record<Tenant, TenantData>;

@@ -74,8 +74,14 @@ export interface DemoNode {
   close(): Promise<void>;
 }
 
+/** How a test wants its node: hours of demo data, and configuration beyond the defaults (e.g. `privacy`). */
+export interface HarnessOptions {
+  readonly demoHours?: number;
+  readonly config?: Readonly<Record<string, unknown>>;
+}
+
 /** Starts a node in a temporary folder with users and demo data, loaded through the node's own pipeline. */
-export async function startDemoNode(o: { readonly demoHours?: number } = {}): Promise<DemoNode> {
+export async function startDemoNode(o: HarnessOptions = {}): Promise<DemoNode> {
   const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-web-'));
   const db = openDatabase(path.join(dir, NODE_DB_FILE));
   const stores = openSqliteAuthStores(db);
@@ -90,6 +96,7 @@ export async function startDemoNode(o: { readonly demoHours?: number } = {}): Pr
     syslog: { enabled: false },
     ingest: { workers: 1 },
     log: { level: 'silent' },
+    ...o.config,
   });
   const pipeline = await startPipeline(config, { workers: 1 });
   const demo = await runDemo(pipeline, { tenant: DEFAULT_TENANT, hours: o.demoHours ?? 6, seed: 7 });
@@ -107,7 +114,7 @@ export async function startDemoNode(o: { readonly demoHours?: number } = {}): Pr
 }
 
 /** Starts the node and Debian's Chromium. */
-export async function startWebHarness(o: { readonly demoHours?: number } = {}): Promise<WebHarness> {
+export async function startWebHarness(o: HarnessOptions = {}): Promise<WebHarness> {
   if (!existsSync(CHROMIUM)) throw new Error(NO_CHROMIUM);
   mkdirSync(SCREENSHOTS, { recursive: true });
   const demo = await startDemoNode(o);

@@ -39,5 +39,5 @@ export { PseudonymView, TenantPseudonyms } from './view/pseudonyms.js';
 export type { PseudonymEntry } from './view/pseudonyms.js';
 export { SqlitePrivacyStore } from './view/store.js';
 export type { Reidentification, Restriction } from './view/store.js';
-export { sharingValues } from './view/known-values.js';
+export { personalNameForms, sharingValues } from './view/known-values.js';
 export type { SharedKind, SharingValues } from './view/known-values.js';

@@ -17,10 +17,12 @@ import {
   mentions,
   parseSubject,
   PseudonymView,
+  sharingValues,
   SqlitePrivacyStore,
   subjectValues,
   TenantPseudonyms,
   valuesPattern,
+  type PersonalValue,
   type Reidentification,
 } from '@intersoc/privacy';
 import { NODE_DB_FILE, openDatabase, type EventReader, type SqliteDb } from '@intersoc/storage';
@@ -40,6 +42,7 @@ export function tenantPseudonymKey(dataDir: string, tenant: string): Buffer {
 export class NodePrivacy {
   readonly store: SqlitePrivacyStore;
   private readonly views = new Map<string, PseudonymView>();
+  private readonly knownCache = new Map<string, { at: number; values: PersonalValue[] }>();
 
   constructor(
     private readonly config: Config,
@@ -68,6 +71,24 @@ export class NodePrivacy {
     return v;
   }
 
+  /**
+   * Values the node knows to be personal in `tenant` (asset inventory, pseudonyms shown before,
+   * personal names), replaced in every answer to a pseudonymised caller wherever they occur: the
+   * safeguard for answers whose shape the view does not know. Read again after 10 s.
+   */
+  known(tenant: string): PersonalValue[] {
+    const hit = this.knownCache.get(tenant);
+    if (hit && Date.now() - hit.at < 10_000) return hit.values;
+    const KIND = { username: 'user', hostname: 'host', email: 'email', 'internal-ip': 'ip' } as const;
+    const values = sharingValues(this.db, Inventory.of(this.config, tenant), tenant).known.map((k): PersonalValue => ({
+      field: 'known',
+      kind: KIND[k.kind],
+      value: k.value,
+    }));
+    this.knownCache.set(tenant, { at: Date.now(), values });
+    return values;
+  }
+
   /** An answer as `ctx` may see it: restricted subjects dropped from lists, then pseudonyms. */
   shape<T>(ctx: AuthContext, payload: T): T {
     let out = payload;
@@ -77,7 +98,7 @@ export class NodePrivacy {
       out = dropMentions(out, re);
     }
     if (!this.pseudonymises(ctx)) return out;
-    const { value, used } = this.view(ctx.tenant).apply(out);
+    const { value, used } = this.view(ctx.tenant).apply(out, this.known(ctx.tenant));
     this.store.remember(ctx.tenant, used);
     return value;
   }
@@ -85,8 +106,10 @@ export class NodePrivacy {
   /** The hook the API applies to every answer. */
   responseView(): ResponseView {
     return {
-      // Privacy answers carry what re-identification discloses on purpose.
-      apply: (ctx, route, payload) => (route.startsWith('/api/privacy/') ? payload : this.shape(ctx, payload)),
+      // Privacy answers carry what re-identification discloses on purpose; `/api/auth/` answers
+      // hold the caller's own identity, which the caller knows.
+      apply: (ctx, route, payload) =>
+        route.startsWith('/api/privacy/') || route.startsWith('/api/auth/') ? payload : this.shape(ctx, payload),
       query: (ctx, q) => this.query(ctx, q),
     };
   }
@@ -153,7 +176,7 @@ export class NodePrivacy {
         requireRole(ctx, WRITERS);
         const all = this.store.list(ctx.tenant);
         if (ctx.roles.includes('admin')) return all;
-        return all.filter((r) => r.requestedBy === ctx.user || r.status === 'pending');
+        return all.filter((r) => r.requestedBy === ctx.user || r.decidedBy === ctx.user || r.status === 'pending');
       },
       list: (ctx) => {
         if (!this.isDpo(ctx))

@@ -69,7 +69,7 @@ export interface PrivacyApiService {
   reidentify(ctx: AuthContext, r: { pseudonym: string; caseId: string; reason: string }): ReidentificationView;
   decide(ctx: AuthContext, id: string, approve: boolean): ReidentificationView;
   get(ctx: AuthContext, id: string): ReidentificationView;
-  /** The caller's own requests and the others' pending ones (to decide); admins get every request. */
+  /** The caller's own requests, those they decided, and the others' pending ones; admins get every request. */
   requests(ctx: AuthContext): ReidentificationView[];
   /** Every request of the tenant (data protection officer); throws FORBIDDEN for others. */
   list(ctx: AuthContext): ReidentificationView[];
@@ -154,7 +154,7 @@ export function registerPrivacyRoutes(fastify: FastifyInstance, deps: { readonly
       schema: {
         tags: ['privacy'],
         summary:
-          "The caller's own re-identification requests and the others' pending ones a second person may decide (no values)",
+          "The caller's own re-identification requests, those they decided, and the others' pending ones (no values)",
         querystring: z.object(TenantParam),
         response: { 200: z.object({ items: z.array(ReidentificationSchema) }), ...ERROR_RESPONSES },
       },

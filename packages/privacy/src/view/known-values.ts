@@ -1,9 +1,12 @@
 /**
  * @module
- * The personal values a node knows, for scrubbing free text before it leaves: account names and
- * workstation names (with their aliases and addresses) from the asset inventory, the values behind
+ * The personal values a node knows, for scrubbing free text before it leaves and as the safeguard
+ * of pseudonymised answers: account names and workstation names (with their aliases and addresses)
+ * from the asset inventory, personal names (the `owner` of an account or a workstation in the
+ * asset inventory, full names shown in triage, as `Anna Nowak` and `Nowak, Anna`), the values behind
  * pseudonyms shown in triage, and the values of subjects whose processing is restricted (their
- * objects are withheld from sharing).
+ * objects are withheld from sharing). A name the node has never seen is not known: prose naming a
+ * person the node has no record of is caught only by the patterns (e-mail, user paths).
  */
 import type { SqliteDb } from '@intersoc/storage';
 import type { Inventory } from '../inventory/inventory.js';
@@ -26,6 +29,20 @@ const KIND: Readonly<Record<string, SharedKind>> = {
   ip: 'internal-ip',
 };
 
+/**
+ * The forms of a personal name as prose writes it: `Anna Nowak` and `Nowak, Anna` (two or more
+ * words of letters); anything else (an account, a team) is taken as it is.
+ *
+ * @example personalNameForms('Anna Nowak') // ['Anna Nowak', 'Nowak, Anna']
+ */
+export function personalNameForms(name: string): string[] {
+  const n = name.trim().replace(/\s+/g, ' ');
+  const words = n.split(' ');
+  if (words.length < 2 || !words.every((w) => /^[\p{L}][\p{L}'.-]*$/u.test(w))) return n ? [n] : [];
+  const last = words[words.length - 1] as string;
+  return [n, `${last}, ${words.slice(0, -1).join(' ')}`];
+}
+
 /** The values of `tenant` known to be personal, and the restricted subjects' values. */
 export function sharingValues(db: SqliteDb, inventory: Inventory, tenant: string): SharingValues {
   const known = new Map<string, { kind: SharedKind; value: string }>();
@@ -34,20 +51,27 @@ export function sharingValues(db: SqliteDb, inventory: Inventory, tenant: string
     const value = v.trim();
     if (value.length >= 3 && !known.has(value.toLowerCase())) known.set(value.toLowerCase(), { kind, value });
   };
+  // A person's name as prose writes it: `Anna Nowak`, and the list form `Nowak, Anna`.
+  const addName = (v: unknown): void => {
+    if (typeof v !== 'string') return;
+    for (const n of personalNameForms(v)) add('username', n);
+  };
   for (const r of rowsOf<{ kind: string; name: string; doc: string }>(
     db,
     'assets',
     'SELECT kind, name, doc FROM assets WHERE tenant = ?',
     tenant,
   )) {
-    const d = JSON.parse(r.doc) as { aliases?: unknown[]; ips?: unknown[]; role?: string };
+    const d = JSON.parse(r.doc) as Record<string, unknown> & { aliases?: unknown[]; ips?: unknown[]; role?: string };
     if (r.kind === 'user') {
       for (const v of inventory.valuesOf('user.name', r.name)) add('username', v.value);
       for (const a of d.aliases ?? []) for (const v of inventory.valuesOf('user.name', a)) add('username', v.value);
+      addName(d['owner']);
     } else if (r.kind === 'host' && (d.role === 'workstation' || inventory.isWorkstation(r.name))) {
       add('hostname', r.name);
       for (const a of d.aliases ?? []) add('hostname', a);
       for (const ip of d.ips ?? []) if (typeof ip === 'string' && inventory.isInternalIp(ip)) add('internal-ip', ip);
+      addName(d['owner']);
     }
   }
   for (const r of rowsOf<{ kind: string; value: string }>(
@@ -56,7 +80,8 @@ export function sharingValues(db: SqliteDb, inventory: Inventory, tenant: string
     'SELECT kind, value FROM privacy_pseudonyms WHERE tenant = ?',
     tenant,
   ))
-    add(KIND[r.kind] ?? 'username', r.value);
+    if (r.kind === 'user' && /\s/.test(r.value)) addName(r.value);
+    else add(KIND[r.kind] ?? 'username', r.value);
   const restricted = rowsOf<{ subject: string }>(
     db,
     'privacy_restrictions',

@@ -78,3 +78,41 @@ describe('pseudonymised views', () => {
     expect(text).toContain('198.51.100.9');
   });
 });
+
+describe('shapes the view does not know by key', () => {
+  const view = new PseudonymView(inventory, new TenantPseudonyms(key, 'default'));
+
+  it('covers process-tree nodes, entity pages and intel matches', () => {
+    const tree = {
+      host: 'WKS-04',
+      process: {
+        key: 'pid:1',
+        executable: 'C:\\Windows\\System32\\cmd.exe',
+        commandLine: 'cmd.exe /c type C:\\Users\\jdoe\\secret.txt',
+        user: 'CORP\\kschmidt',
+      },
+      parents: [{ key: 'pid:0', commandLine: 'explorer.exe', user: 'mmeyer' }],
+    };
+    const t = JSON.stringify(view.apply(tree).value);
+    expect(t).not.toMatch(/kschmidt|jdoe|mmeyer|WKS-04/i);
+    const page = { kind: 'user', name: 'kschmidt', query: 'user:kschmidt', asset: { kind: 'host', name: 'wks-04' } };
+    expect(JSON.stringify(view.apply(page).value)).not.toMatch(/kschmidt|wks-04/i);
+    const alert = { intel: [{ type: 'ip', value: '10.1.2.3', source: 'misp' }], title: 'C2 from 10.1.2.3' };
+    expect(JSON.stringify(view.apply(alert).value)).not.toContain('10.1.2.3');
+  });
+
+  it('replaces values the node knows wherever they occur, and reports only those it replaced', () => {
+    const known = [
+      { field: 'known', kind: 'user' as const, value: 'Anna Nowak' },
+      { field: 'known', kind: 'user' as const, value: 'Nowak, Anna' },
+      { field: 'known', kind: 'user' as const, value: 'zkowalsk' },
+    ];
+    const answer = { title: 'Anna Nowak reported phishing', note: 'Nowak, Anna called; zkowalska is someone else' };
+    const { value, used } = view.apply(answer, known);
+    expect(JSON.stringify(value)).not.toMatch(/Anna|Nowak/);
+    expect(value.note).toContain('zkowalska');
+    expect(used.map((u) => u.value).sort()).toEqual(['Anna Nowak', 'Nowak, Anna']);
+    // The two spellings of one person get pseudonyms of the same kind.
+    expect(value.title).toMatch(/^user-[0-9a-f]{8} reported phishing$/);
+  });
+});
