@@ -69,7 +69,7 @@ describe.skipIf(SKIP_BROWSER)(browserSuite('working a case to closure in Chromiu
       .waitFor();
   });
 
-  it('adds two tasks, assigns one, reorders them from the keyboard and keeps a task log', async () => {
+  it('adds two tasks, assigns one, reorders them from the keyboard and by drag and drop, and keeps a task log', async () => {
     const add = page.getByRole('form', { name: 'Add a task' });
     await add.getByLabel('New task').fill(FIRST);
     await add.getByRole('button', { name: 'Add task' }).click();
@@ -102,6 +102,15 @@ describe.skipIf(SKIP_BROWSER)(browserSuite('working a case to closure in Chromiu
       .getByRole('status')
       .filter({ hasText: `${SECOND} moved to position` })
       .waitFor();
+    // And with the mouse: drag the first task onto the second one's place, then undo from the keyboard.
+    await page
+      .getByRole('listitem', { name: FIRST })
+      .locator('.task-title')
+      .dragTo(page.getByRole('listitem', { name: SECOND }).locator('.task-title'));
+    await expect.poll(async () => (await taskOrder()).indexOf(FIRST)).toBe(order.indexOf(SECOND));
+    await page.getByRole('button', { name: `Move ${SECOND} up` }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await taskOrder()).indexOf(SECOND)).toBe(order.indexOf(SECOND));
 
     await page.getByRole('button', { name: `Log of ${FIRST}` }).click();
     const log = page.getByRole('region', { name: `Log of ${FIRST}` });
