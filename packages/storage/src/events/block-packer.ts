@@ -10,7 +10,7 @@
 import { brotliCompressSync } from 'node:zlib';
 import type { EventSource } from '@intersoc/core';
 import { BROTLI_OPTS, CODEC_BROTLI, type BlockEvent, type BlockHeader, type EncodedBlock } from './block-format.js';
-import { addDerivedTerms, GROUP_EVENTS, MAX_GROUPS, type DerivedValues } from './terms.js';
+import { addDerivedTerms, addQualifiedTerms, GROUP_EVENTS, MAX_GROUPS, type DerivedValues } from './terms.js';
 
 /** Header bytes reserved per expected event (an id is 32, times about 28, the rest about 15). */
 const HEADER_BYTES_PER_EVENT = 96;
@@ -141,6 +141,7 @@ export class BlockPacker {
       else {
         addDerivedTerms(derived, this.terms);
         addDerivedTerms(derived, this.group);
+        addQualifiedTerms(derived, this.group);
         if (this.n % GROUP_EVENTS === 0) this.closeGroup();
       }
     }

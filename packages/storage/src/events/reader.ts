@@ -15,7 +15,7 @@ import type { Statement } from 'better-sqlite3';
 import type { QueryNode } from '../query/ast.js';
 import { BlockCache, DEFAULT_CACHE_BYTES } from './block-cache.js';
 import type { BlockEvent } from './block.js';
-import { GROUP_EVENTS, MAX_GROUPS } from './terms.js';
+import { GROUP_EVENTS, INDEXED_QUALIFIED, MAX_GROUPS } from './terms.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { idTable, migrateEvents } from './schema.js';
 import type { DeadLetterView, EventHydrator, EventReader, SearchPage, SearchRequest, StoreStats } from './types.js';
@@ -187,18 +187,32 @@ export class SqliteEventReader implements EventReader {
     const matched = this.rowidsMatching('block_terms', match);
     if (matched === undefined) return ALL;
     const blocks = new Set(matched);
-    const groups = new Map<number, Set<number>>();
-    for (const rowid of this.rowidsMatching('group_terms', match) ?? []) {
-      const block = Math.floor(rowid / MAX_GROUPS);
-      let set = groups.get(block);
-      if (!set) groups.set(block, (set = new Set()));
-      set.add(rowid % MAX_GROUPS);
-    }
+    // Group documents of blocks indexed = 3 hold field-qualified tokens; of blocks indexed = 2
+    // (written before those existed) plain ones only. Each map is built when first needed.
+    const byState = new Map<number, Map<number, Set<number>> | undefined>();
+    const groupsFor = (state: number): Map<number, Set<number>> | undefined => {
+      if (byState.has(state)) return byState.get(state);
+      const p = state === INDEXED_QUALIFIED ? indexTerms(tree, true) : plan;
+      const rowids = p === undefined ? undefined : this.rowidsMatching('group_terms', toFtsMatch(p));
+      let map: Map<number, Set<number>> | undefined;
+      if (rowids !== undefined) {
+        map = new Map();
+        for (const rowid of rowids) {
+          const block = Math.floor(rowid / MAX_GROUPS);
+          let set = map.get(block);
+          if (!set) map.set(block, (set = new Set()));
+          set.add(rowid % MAX_GROUPS);
+        }
+      }
+      byState.set(state, map);
+      return map;
+    };
     return {
-      // Blocks without terms (indexed = 0) may hold anything; group terms exist when indexed = 2.
+      // Blocks without terms (indexed = 0) may hold anything; group terms exist when indexed >= 2.
       block: (b) => b.indexed === 0 || blocks.has(b.id),
       events: (b) => {
-        if (b.indexed !== 2) return undefined;
+        const groups = b.indexed >= 2 ? groupsFor(b.indexed) : undefined;
+        if (groups === undefined) return undefined;
         const set = groups.get(b.id);
         return (i) => set !== undefined && set.has(Math.floor(i / GROUP_EVENTS));
       },

@@ -131,7 +131,7 @@ export function rewriteEventDb(db: SqliteDb, hydrator: EventHydrator, rw: EventR
       }
       delTerms.run(b.id);
       // Group terms follow event positions, which change: the block keeps block terms only.
-      if (b.indexed === 2) for (let g = 0; g * GROUP_EVENTS < decoded.length; g++) delGroup.run(b.id * MAX_GROUPS + g);
+      if (b.indexed >= 2) for (let g = 0; g * GROUP_EVENTS < decoded.length; g++) delGroup.run(b.id * MAX_GROUPS + g);
       if (kept.length === 0) {
         delBlock.run(b.id);
         continue;

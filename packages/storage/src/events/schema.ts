@@ -11,7 +11,8 @@
  *   background); search uses it to skip blocks that cannot match.
  * - `group_terms`: the same for each group of 64 events of a block (rowid `block * 1024 + group`),
  *   so a scanned block re-parses only the groups that can match. `blocks.indexed` is 0 (no terms),
- *   1 (block terms only: older or rewritten blocks) or 2 (block and group terms).
+ *   1 (block terms only: older or rewritten blocks), 2 (block and group terms) or 3 (group terms
+ *   with field-qualified tokens too, see `qualifier` in query/prune.ts).
  */
 import { migrate, type SqliteDb } from '../sqlite/database.js';
 

@@ -81,6 +81,7 @@ const QUERIES = [
   'powershell AND NOT host.name:wks-1',
   'rundll*',
   'nothing-like-this',
+  'port:5',
 ];
 
 describe('search with the block term index', () => {
@@ -131,6 +132,12 @@ describe('search with the block term index', () => {
     const page = r.searchEvents(A, { q: 'mimikatz', limit: 1000 });
     expect(hydrated).toBeLessThanOrEqual(31 * 64);
     expect(hydrated).toBeLessThan(page.scannedEvents);
+    // Field terms narrow by field-qualified tokens: "5" is in a host name of every seventh event,
+    // but in `port` of a few only.
+    hydrated = 0;
+    const port = r.searchEvents(A, { q: 'port:5', limit: 1000 });
+    expect(port.items.length).toBeGreaterThan(0);
+    expect(hydrated).toBeLessThan(port.scannedEvents / 4);
     // The same store without its index: every block is scanned.
     w.db.exec('UPDATE blocks SET indexed = 0; DELETE FROM block_terms; DELETE FROM group_terms');
     r.cache.clear();

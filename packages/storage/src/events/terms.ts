@@ -7,6 +7,7 @@
  */
 import type { EcsFields, FlatFields } from '@intersoc/core';
 import { addTokens } from '../query/tokens.js';
+import { qualifier } from '../query/prune.js';
 import type { BlockEvent } from './block.js';
 import type { EventHydrator } from './types.js';
 
@@ -23,10 +24,30 @@ export function addDerivedTerms(d: DerivedValues, set: Set<string>): void {
 }
 
 /**
+ * Adds, for group documents, each token of each field also qualified by its field name
+ * (`qualifier(field) + token`), so `process.name:net.exe` narrows to groups where `net` and `exe`
+ * are in `process.name`, not anywhere in the events.
+ */
+export function addQualifiedTerms(d: DerivedValues, set: Set<string>): void {
+  const tmp = new Set<string>();
+  const add = (k: string, v: unknown): void => {
+    tmp.clear();
+    addValue(v, tmp);
+    if (tmp.size === 0) return;
+    const q = qualifier(k);
+    for (const t of tmp) set.add(q + t);
+  };
+  for (const k in d.fields) add(k, d.fields[k]);
+  for (const k in d.ecs) add(k, (d.ecs as Record<string, unknown>)[k]);
+}
+
+/**
  * Events per group of the second, finer term index: search decodes a block whole but re-parses
  * (hydrates) only the groups whose terms can match, which is where a scan spends its time.
  */
 export const GROUP_EVENTS = 64;
+/** `blocks.indexed` of a block whose group documents hold field-qualified tokens too. */
+export const INDEXED_QUALIFIED = 3;
 /** Groups per block at most; `group_terms` rowids are `block * MAX_GROUPS + group`. */
 export const MAX_GROUPS = 1024;
 
@@ -47,6 +68,7 @@ export function addBlockTerms(events: readonly BlockEvent[], hydrator: EventHydr
     addDerivedTerms(d, all);
     if (!grouped) return;
     addDerivedTerms(d, group);
+    addQualifiedTerms(d, group);
     if ((i + 1) % GROUP_EVENTS === 0 || i === events.length - 1) {
       groups.push(Array.from(group).join(' '));
       group = new Set();

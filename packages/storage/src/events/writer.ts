@@ -8,7 +8,7 @@ import { dayOf } from '@intersoc/core';
 import type { Statement } from 'better-sqlite3';
 import { openDatabase, type SqliteDb } from '../sqlite/database.js';
 import { decodeBlock, encodeBlock, type BlockEvent, type EncodedBlock } from './block.js';
-import { addBlockTerms, GROUP_EVENTS, MAX_GROUPS, type BlockTerms } from './terms.js';
+import { addBlockTerms, GROUP_EVENTS, INDEXED_QUALIFIED, MAX_GROUPS, type BlockTerms } from './terms.js';
 import { idTable, migrateEvents } from './schema.js';
 import type { EventHydrator, EventWriter, IndexStatus, RetentionPolicy, WriteBatch, WriteResult } from './types.js';
 
@@ -173,12 +173,12 @@ export class SqliteEventWriter implements EventWriter {
     return { stored: toStore.count, dups: dupSeqs.length };
   }
 
-  /** Inserts a block's term documents; returns its `indexed` state (1 block only, 2 with groups). */
+  /** Inserts a block's term documents; returns its `indexed` state (1 block only, 3 with groups). */
   private insertTermDocs(id: number, docs: BlockTerms): number {
     this.insertTerms.run(id, docs.terms);
     if (docs.groups === undefined) return 1;
     docs.groups.forEach((g, i) => this.insertGroup.run(id * MAX_GROUPS + i, g));
-    return 2;
+    return INDEXED_QUALIFIED;
   }
 
   /** What the term index covers, over every tenant (for health). */
@@ -249,7 +249,7 @@ export class SqliteEventWriter implements EventWriter {
           .all(tenant, day) as { id: number; count: number; indexed: number }[];
         for (const b of blocks) {
           if (b.indexed) delTerms.run(b.id);
-          if (b.indexed === 2) for (let g = 0; g * GROUP_EVENTS < b.count; g++) delGroup.run(b.id * MAX_GROUPS + g);
+          if (b.indexed >= 2) for (let g = 0; g * GROUP_EVENTS < b.count; g++) delGroup.run(b.id * MAX_GROUPS + g);
           deletedEvents += b.count;
         }
         deletedBlocks += this.db.prepare('DELETE FROM blocks WHERE tenant = ? AND day = ?').run(tenant, day).changes;

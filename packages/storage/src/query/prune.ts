@@ -11,20 +11,37 @@ export type TermPlan =
   | { readonly op: 'and' | 'or'; readonly children: readonly TermPlan[] }
   | { readonly op: 'term'; readonly term: string; readonly prefix: boolean };
 
-/** The plan implied by `node`, or undefined when the node can match blocks without any term. */
-export function indexTerms(node: QueryNode): TermPlan | undefined {
+/** Fields whose query values come from several stored fields (entity aliases): never qualified. */
+const ALIASES = new Set(['host', 'user']);
+
+/**
+ * The prefix of a field-qualified token in group documents: `zq`, a 32-bit FNV-1a hash of the
+ * field name in base 36, `_`. Token characters only, so FTS5 keeps it whole; a collision only
+ * makes pruning weaker, never wrong.
+ */
+export function qualifier(field: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < field.length; i++) h = Math.imul(h ^ field.charCodeAt(i), 0x01000193) >>> 0;
+  return `zq${h.toString(36)}_`;
+}
+
+/**
+ * The plan implied by `node`, or undefined when the node can match blocks without any term.
+ * `qualified`: field terms use field-qualified tokens (for group documents that hold them).
+ */
+export function indexTerms(node: QueryNode, qualified = false): TermPlan | undefined {
   switch (node.type) {
     case 'all':
     case 'not':
       // A negation can match blocks lacking a term, so it never narrows the candidate set.
       return undefined;
     case 'and': {
-      const kids = node.children.map(indexTerms).filter((k): k is TermPlan => k !== undefined);
+      const kids = node.children.map((c) => indexTerms(c, qualified)).filter((k): k is TermPlan => k !== undefined);
       if (kids.length === 0) return undefined;
       return kids.length === 1 ? kids[0] : { op: 'and', children: kids };
     }
     case 'or': {
-      const kids = node.children.map(indexTerms);
+      const kids = node.children.map((c) => indexTerms(c, qualified));
       if (kids.some((k) => k === undefined)) return undefined;
       return { op: 'or', children: kids as TermPlan[] };
     }
@@ -44,9 +61,10 @@ export function indexTerms(node: QueryNode): TermPlan | undefined {
       } else {
         return undefined;
       }
+      const q = qualified && node.field !== undefined && !ALIASES.has(node.field) ? qualifier(node.field) : '';
       const kids: TermPlan[] = [
-        ...terms.exact.map((term) => ({ op: 'term', term, prefix: false }) as const),
-        ...terms.prefix.map((term) => ({ op: 'term', term, prefix: true }) as const),
+        ...terms.exact.map((term) => ({ op: 'term', term: q + term, prefix: false }) as const),
+        ...terms.prefix.map((term) => ({ op: 'term', term: q + term, prefix: true }) as const),
       ];
       if (kids.length === 0) return undefined;
       return kids.length === 1 ? kids[0] : { op: 'and', children: kids };
