@@ -218,12 +218,32 @@ describe.skipIf(SKIP_BROWSER)(browserSuite('working a case to closure in Chromiu
     await empty.context().close();
   });
 
-  it('counts the alerts closed with the case in the metrics', async () => {
+  it('counts the alerts closed with the case and those closed in the alert queue in the metrics', async () => {
+    // Two alerts closed in the queue, as an analyst triaging a noisy rule would.
+    const queue = (await (await page.request.get(`${h.node.url}/api/triage/alerts?limit=2`)).json()) as {
+      items: { alert: { id: string } }[];
+    };
+    const ids = queue.items.map((x) => x.alert.id);
+    expect(ids).toHaveLength(2);
+    const closedInQueue = await page.request.post(`${h.node.url}/api/triage/alerts/status`, {
+      headers: CSRF,
+      data: { ids, status: 'closed', reason: 'false-positive' },
+    });
+    expect(closedInQueue.status()).toBe(200);
     await page.goto(`${h.node.url}/case-metrics`);
     const closed = page.getByRole('region', { name: 'Alerts closed' });
-    const row = closed.getByRole('row', { name: /With their case/ });
-    await row.waitFor();
-    expect(Number(await row.getByRole('cell').innerText())).toBeGreaterThan(0);
+    const cell = async (name: RegExp): Promise<number> =>
+      Number(await closed.getByRole('row', { name }).getByRole('cell').innerText());
+    await closed.getByRole('row', { name: /With their case/ }).waitFor();
+    const inCases = await cell(/With their case/);
+    const inQueue = await cell(/In the alert queue/);
+    expect(inCases).toBeGreaterThan(0);
+    expect(inQueue).toBe(2);
+    // Each alert once: the total is at least the larger part and at most both parts.
+    const all = await cell(/Closed in all/);
+    expect(all).toBeGreaterThanOrEqual(Math.max(inCases, inQueue));
+    expect(all).toBeLessThanOrEqual(inCases + inQueue);
+    await closed.getByText(/Queue closures by reason: false-positive 2/).waitFor();
     await shot(page, 'case-metrics-alerts');
   });
 });
