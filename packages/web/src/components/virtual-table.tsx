@@ -99,7 +99,8 @@ export function VirtualTable<R>(p: VirtualTableProps<R>): ReactNode {
       if (e.key !== 't' || e.ctrlKey || e.metaKey || e.altKey || document.querySelector('dialog[open]')) return;
       const el = document.activeElement;
       if (el instanceof HTMLElement && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))) return;
-      if (el === scroller.current) return;
+      // With several tables on a page the first one takes it; one already focused keeps it.
+      if (el instanceof HTMLElement && el.classList.contains('vtable-body')) return;
       e.preventDefault();
       scroller.current?.focus();
     };
