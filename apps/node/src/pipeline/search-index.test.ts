@@ -52,7 +52,7 @@ beforeAll(async () => {
   pipeline = await startPipeline(ConfigSchema.parse({ data: dir }), { workers: 1, detectors: [], idleFlushMs: 50 });
   const records = [...simulate({ seed: 7, hours: 1, start: START, hosts: 8, intensity: 1 })].map((r, i) => ({
     format: r.format,
-    source: { format: r.format, kind: 'demo', name: r.source, peer: r.host },
+    source: { format: r.format, kind: 'demo' as const, name: r.source, peer: r.host },
     record: r.record,
     key: `sim:${i}`,
   }));
