@@ -12,6 +12,9 @@ import { toAppError } from '@intersoc/core';
 const program = new Command('intersoc')
   .description('INTERSOC: a SOC node for interconnected Security Operation Centres')
   .version('0.1.0')
+  // The program's own options (`--version`) only before a subcommand: `ml deploy --version 2`
+  // and `playbook show --version ...` name a model or playbook version, not the CLI's.
+  .enablePositionalOptions()
   .showHelpAfterError()
   .exitOverride();
 

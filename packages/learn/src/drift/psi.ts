@@ -122,6 +122,8 @@ export class DriftCounter {
 
   /** PSI per feature, largest first, and the model's status (`unknown` below `minRows`). */
   report(minRows = 100): DriftReport {
+    // Too few rows give no figure at all rather than large, meaningless ones.
+    if (this.n < minRows) return { rows: this.n, status: 'unknown', maxPsi: 0, features: [] };
     const features = this.profile.map((p, f) => {
       const c = this.counts[f] as Float64Array;
       let psi = 0;
@@ -134,8 +136,7 @@ export class DriftCounter {
     });
     features.sort((a, b) => b.psi - a.psi || a.feature.localeCompare(b.feature));
     const maxPsi = features[0]?.psi ?? 0;
-    const status: DriftStatus =
-      this.n < minRows ? 'unknown' : maxPsi >= PSI_DRIFTED ? 'drifted' : maxPsi >= PSI_MODERATE ? 'moderate' : 'stable';
+    const status: DriftStatus = maxPsi >= PSI_DRIFTED ? 'drifted' : maxPsi >= PSI_MODERATE ? 'moderate' : 'stable';
     return { rows: this.n, status, maxPsi, features };
   }
 }

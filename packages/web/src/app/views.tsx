@@ -128,6 +128,14 @@ export const VIEWS: readonly ViewDef[] = [
     component: lazy(() => import('../views/attack')),
   },
   {
+    id: 'models',
+    path: '/models',
+    title: 'Models',
+    group: 'Detect',
+    key: 'x',
+    component: lazy(() => import('../views/models')),
+  },
+  {
     id: 'forecast',
     path: '/forecast',
     title: 'Forecasts',

@@ -12,6 +12,9 @@ import { modelFieldNames, readModelRow } from '@intersoc/detect';
 import type { EventReader, SqliteDb } from '@intersoc/storage';
 import { DriftCounter, Model, SqliteModelStore, type DriftReport, type FeatureProfile } from '@intersoc/learn';
 
+/** Rows of the model's kind a window needs before its PSI means anything. */
+const MIN_ROWS = 100;
+
 /** What a drift check reports. */
 export interface ModelDrift extends DriftReport {
   readonly name: string;
@@ -97,5 +100,13 @@ export async function modelDrift(
     cursor = page.next;
     await new Promise<void>((r) => setImmediate(r));
   } while (cursor !== undefined && counter.rows < maxRows && scanned < maxEvents);
-  return { ...base, ...counter.report(), scannedEvents: scanned };
+  const report = counter.report(MIN_ROWS);
+  return {
+    ...base,
+    ...report,
+    scannedEvents: scanned,
+    ...(report.status === 'unknown'
+      ? { reason: `${report.rows} events of the model's kind in the window; at least ${MIN_ROWS} are needed` }
+      : {}),
+  };
 }
