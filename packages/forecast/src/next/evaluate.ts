@@ -10,14 +10,9 @@ import { fitBlend, prepareCases, PreparedIndex, type FittedBlend, type PreparedC
 import { calibrate, NextStepModel, ranked } from './model.js';
 import { buildModel, cleanSequence, type TrainingInput } from './train.js';
 import type { ReportSequence } from './corpus.js';
-import type { Blend, NextStepModelData, TacticRanking } from './types.js';
+import type { Blend, NextCase, NextStepModelData, TacticRanking } from './types.js';
 
-/** One prediction case. */
-export interface NextCase {
-  readonly prefix: readonly string[];
-  readonly next: string;
-  readonly tactics: readonly string[];
-}
+export type { NextCase } from './types.js';
 
 /** Cases of a sequence: every step to a technique the prefix has not seen. */
 export function casesOf(seq: readonly string[], tacticsOf: (t: string) => readonly string[]): NextCase[] {

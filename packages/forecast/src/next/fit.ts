@@ -6,9 +6,8 @@
  * takes part). The views of a case do not depend on the weights, so they are computed once and
  * kept as dense arrays; trying a set of weights is then a few multiply-adds per technique.
  */
-import type { NextCase } from './evaluate.js';
 import { DEFAULT_BLEND, VIEWS, type NextStepModel } from './model.js';
-import type { Blend, TacticRanking, ViewName } from './types.js';
+import type { Blend, NextCase, TacticRanking, ViewName } from './types.js';
 
 /** A validation case with its views over a shared technique index. */
 export interface PreparedCase {

@@ -92,3 +92,10 @@ export interface ModelCard {
   readonly weaknesses: readonly string[];
   readonly rebuild: string;
 }
+
+/** One prediction case. */
+export interface NextCase {
+  readonly prefix: readonly string[];
+  readonly next: string;
+  readonly tactics: readonly string[];
+}

@@ -5,7 +5,7 @@
  */
 import type { Alert, AuthContext, EcsFields, FlatFields, SocEvent } from '@intersoc/core';
 import type { QueryLimits } from '../query/cost.js';
-import type { BlockEvent, EncodedBlock } from './block.js';
+import type { BlockEvent, EncodedBlock } from './block-format.js';
 
 /** Re-derives fields and ECS projection from a stored record (injected: storage knows no parsers). */
 export interface EventHydrator {
