@@ -10,7 +10,7 @@
 import { brotliCompressSync } from 'node:zlib';
 import type { EventSource } from '@intersoc/core';
 import { BROTLI_OPTS, CODEC_BROTLI, type BlockEvent, type BlockHeader, type EncodedBlock } from './block-format.js';
-import { addDerivedTerms, addQualifiedTerms, GROUP_EVENTS, MAX_GROUPS, type DerivedValues } from './terms.js';
+import { addEventTerms, GROUP_EVENTS, groupDoc, MAX_GROUPS, type DerivedValues } from './terms.js';
 
 /** Header bytes reserved per expected event (an id is 32, times about 28, the rest about 15). */
 const HEADER_BYTES_PER_EVENT = 96;
@@ -65,7 +65,8 @@ export class BlockPacker {
   private terms: Set<string> | undefined = new Set();
   /** Finished groups' term documents and the open group's tokens (see `GROUP_EVENTS`). */
   private readonly groups: string[] = [];
-  private group = new Set<string>();
+  private groupPlain = new Set<string>();
+  private groupQualified = new Set<string>();
 
   /** `capacity` is the most events this block will hold (its header space is reserved for them). */
   constructor(
@@ -139,9 +140,7 @@ export class BlockPacker {
     if (this.terms !== undefined) {
       if (derived === undefined) this.terms = undefined;
       else {
-        addDerivedTerms(derived, this.terms);
-        addDerivedTerms(derived, this.group);
-        addQualifiedTerms(derived, this.group);
+        addEventTerms(derived, this.groupPlain, this.groupQualified);
         if (this.n % GROUP_EVENTS === 0) this.closeGroup();
       }
     }
@@ -176,8 +175,12 @@ export class BlockPacker {
   }
 
   private closeGroup(): void {
-    this.groups.push(Array.from(this.group).join(' '));
-    this.group = new Set();
+    // The block's document is the union of its groups' plain tokens.
+    const terms = this.terms;
+    if (terms !== undefined) for (const t of this.groupPlain) terms.add(t);
+    this.groups.push(groupDoc(this.groupPlain, this.groupQualified));
+    this.groupPlain = new Set();
+    this.groupQualified = new Set();
   }
 
   /** Compresses the block. The packer must not be used afterwards. */

@@ -2,13 +2,13 @@
  * @module
  * Builds one block's term document for the FTS5 pruning index: the distinct tokens of every
  * field value of every event in the block. The pipeline collects them from the values it has
- * just parsed (`addDerivedTerms`, no second parse); blocks without them (rewritten blocks,
+ * just parsed (`addEventTerms`, no second parse); blocks without them (rewritten blocks,
  * other writers) are re-derived with the injected hydrator (`addBlockTerms`).
  */
 import type { EcsFields, FlatFields } from '@intersoc/core';
-import { addTokens } from '../query/tokens.js';
+import { MAX_TOKEN } from '../query/tokens.js';
 import { qualifier } from '../query/prune.js';
-import type { BlockEvent } from './block.js';
+import type { BlockEvent } from './block-format.js';
 import type { EventHydrator } from './types.js';
 
 /** What an event's term set is built from: the same values search evaluates. */
@@ -17,28 +17,44 @@ export interface DerivedValues {
   readonly ecs: EcsFields;
 }
 
-/** Adds the tokens of every field and ECS value of one event to `set`. */
-export function addDerivedTerms(d: DerivedValues, set: Set<string>): void {
-  for (const k in d.fields) addValue(d.fields[k], set);
-  for (const k in d.ecs) addValue((d.ecs as Record<string, unknown>)[k], set);
+const TOKEN = /[\p{L}\p{N}_]+/gu;
+const qualifiers = new Map<string, string>();
+
+/** `qualifier(field)`, memoised: an event has the same few dozen field names as its neighbours. */
+function qualifierOf(field: string): string {
+  let q = qualifiers.get(field);
+  if (q === undefined) {
+    if (qualifiers.size > 4096) qualifiers.clear();
+    q = qualifier(field);
+    qualifiers.set(field, q);
+  }
+  return q;
 }
 
 /**
- * Adds, for group documents, each token of each field also qualified by its field name
- * (`qualifier(field) + token`), so `process.name:net.exe` narrows to groups where `net` and `exe`
- * are in `process.name`, not anywhere in the events.
+ * Adds the tokens of each field and ECS value of one event to `plain`, and the same tokens
+ * qualified by their field name (`qualifier(field) + token`) to `qualified`, tokenising each value
+ * once. Qualified tokens let `process.name:net.exe` narrow to groups where `net` and `exe` are in
+ * `process.name`, not anywhere in the events.
  */
-export function addQualifiedTerms(d: DerivedValues, set: Set<string>): void {
-  const tmp = new Set<string>();
-  const add = (k: string, v: unknown): void => {
-    tmp.clear();
-    addValue(v, tmp);
-    if (tmp.size === 0) return;
-    const q = qualifier(k);
-    for (const t of tmp) set.add(q + t);
-  };
-  for (const k in d.fields) add(k, d.fields[k]);
-  for (const k in d.ecs) add(k, (d.ecs as Record<string, unknown>)[k]);
+export function addEventTerms(d: DerivedValues, plain: Set<string>, qualified: Set<string>): void {
+  for (const k in d.fields) addField(k, d.fields[k], plain, qualified);
+  for (const k in d.ecs) addField(k, (d.ecs as Record<string, unknown>)[k], plain, qualified);
+}
+
+function addField(k: string, v: unknown, plain: Set<string>, qualified: Set<string>): void {
+  if (v === null || v === undefined) return;
+  if (Array.isArray(v)) {
+    for (const x of v) addField(k, x, plain, qualified);
+    return;
+  }
+  let q: string | undefined;
+  for (const m of String(v).toLowerCase().matchAll(TOKEN)) {
+    const t = m[0];
+    if (t.length > MAX_TOKEN) continue;
+    plain.add(t);
+    qualified.add((q ??= qualifierOf(k)) + t);
+  }
 }
 
 /**
@@ -62,26 +78,21 @@ export function addBlockTerms(events: readonly BlockEvent[], hydrator: EventHydr
   const all = new Set<string>();
   const grouped = events.length <= GROUP_EVENTS * MAX_GROUPS;
   const groups: string[] = [];
-  let group = new Set<string>();
+  let plain = new Set<string>();
+  let qualified = new Set<string>();
   events.forEach((e, i) => {
-    const d = hydrator.hydrate(e);
-    addDerivedTerms(d, all);
-    if (!grouped) return;
-    addDerivedTerms(d, group);
-    addQualifiedTerms(d, group);
+    addEventTerms(hydrator.hydrate(e), plain, qualified);
     if ((i + 1) % GROUP_EVENTS === 0 || i === events.length - 1) {
-      groups.push(Array.from(group).join(' '));
-      group = new Set();
+      for (const t of plain) all.add(t);
+      if (grouped) groups.push(groupDoc(plain, qualified));
+      plain = new Set();
+      qualified = new Set();
     }
   });
   return { terms: Array.from(all).join(' '), ...(grouped ? { groups } : {}) };
 }
 
-function addValue(v: unknown, set: Set<string>): void {
-  if (v === null || v === undefined) return;
-  if (Array.isArray(v)) {
-    for (const x of v) addValue(x, set);
-    return;
-  }
-  addTokens(String(v), set);
+/** A group's term document: its plain and its field-qualified tokens. */
+export function groupDoc(plain: Set<string>, qualified: Set<string>): string {
+  return `${Array.from(plain).join(' ')} ${Array.from(qualified).join(' ')}`;
 }
