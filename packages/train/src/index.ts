@@ -97,3 +97,6 @@ export { PROGRESS_COLUMNS, progressCsv, progressJson } from './scoring/export.js
 export type { ProgressRun } from './scoring/export.js';
 export { exerciseFromIncident } from './scenario/incident.js';
 export type { IncidentFacts, IncidentRecord } from './scenario/incident.js';
+
+// ground truth kept from trainees
+export { hidesTruth, hideTruth, queriesTruth, TRUTH_FIELD } from './truth/hide.js';

@@ -28,6 +28,7 @@ import { attachCascade } from './cascade/attach.js';
 import { attachRespond } from './respond/attach.js';
 import { attachText } from './text/attach.js';
 import { attachTraining } from './training/attach.js';
+import { withTruthHidden } from './training/truth-view.js';
 import { estateAssets } from './incidents/estate.js';
 import { runDemo } from './demo.js';
 import { openNodeAuthStores } from './audit-keys.js';
@@ -132,7 +133,8 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
     // Pseudonymised triage and restriction of processing, applied to every answer at one place.
     const privacy = new NodePrivacy(config, db, reader);
     const { app, authenticator, routes } = await buildApi({
-      view: privacy.responseView(),
+      // Trainees in training tenants see no ground-truth label of the replayed scenario.
+      view: withTruthHidden(privacy.responseView(), db),
       stores,
       services: { ingest: ingestService(journal), search: searchService(reader, searcher) },
       registry,
