@@ -252,6 +252,8 @@ describe('tenant isolation on a real node', () => {
           '/api/privacy/reidentify',
           { pseudonym: theirs('pseudonym'), caseId: own('caseId'), reason: 'borrowed pseudonym of the other tenant' },
         ],
+        // Erasure is scoped to the caller's tenant: the other tenant's account keeps its records.
+        ['POST', '/api/privacy/erase', { subject: `user:${theirs('personalValue')}`, reason: 'not ours to erase' }],
       ];
       const problems = await changesOf(me, async () => {
         const out: string[] = [];

@@ -388,11 +388,13 @@ async function seedModel(dir: string, d: TenantData): Promise<void> {
 async function seedPrivacy(dir: string, d: TenantData): Promise<void> {
   const { tenant, mark, ids } = d;
   ids['pseudonym'] = tenant === 'acme' ? 'user-0000aaaa' : 'user-0000bbbb';
+  // An account of the tenant's events, which the other tenant's admin tries to erase.
+  ids['personalValue'] = `${mark}-host1-user`;
   const db = openDatabase(path.join(dir, NODE_DB_FILE));
   try {
     db.prepare(
       'INSERT OR IGNORE INTO privacy_pseudonyms (tenant, pseudonym, kind, value, first_shown) VALUES (?, ?, ?, ?, ?)',
-    ).run(tenant, ids['pseudonym'], 'user', `${mark}-host1-user`, Date.now());
+    ).run(tenant, ids['pseudonym'], 'user', ids['personalValue'], Date.now());
   } finally {
     db.close();
   }

@@ -30,7 +30,7 @@ export { registerCaseRoutes } from './cases/routes.js';
 export { installResponseView, shapeForCaller } from './privacy/view-hook.js';
 export type { ResponseView } from './privacy/view-hook.js';
 export { registerPrivacyRoutes } from './privacy/routes.js';
-export type { PrivacyApiService, ReidentificationView } from './privacy/routes.js';
+export type { ErasureView, PrivacyApiService, ReidentificationView } from './privacy/routes.js';
 
 // learned detection models
 export { ModelDetailSchema, ModelSummarySchema, registerMlRoutes } from './ml/routes.js';

@@ -10,13 +10,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError, requireRole, type AuthContext, type Config, type Role } from '@intersoc/core';
-import type { PrivacyApiService, ReidentificationView, ResponseView } from '@intersoc/api';
+import type { ErasureView, PrivacyApiService, ReidentificationView, ResponseView } from '@intersoc/api';
 import {
   exportSubject,
   Inventory,
   mentions,
   parseSubject,
   PseudonymView,
+  renderRecord,
+  renderReport,
   sharingValues,
   SqlitePrivacyStore,
   subjectValues,
@@ -24,9 +26,17 @@ import {
   valuesPattern,
   type PersonalValue,
   type Reidentification,
+  type Subject,
 } from '@intersoc/privacy';
 import { NODE_DB_FILE, openDatabase, type EventReader, type SqliteDb } from '@intersoc/storage';
 import { recordOfProcessing } from './privacy.js';
+
+/** Erases a subject from one tenant where the node's writer lives (the server wires it to its pipeline). */
+export type TenantEraser = (
+  tenant: string,
+  subject: Subject,
+  o: { actor: string; reason?: string },
+) => Promise<Omit<ErasureView, 'subject'>>;
 
 /** The key of a tenant's pseudonyms (created once). */
 export function tenantPseudonymKey(dataDir: string, tenant: string): Buffer {
@@ -151,8 +161,8 @@ export class NodePrivacy {
       throw new AppError('NOT_FOUND', `no case ${caseId} in tenant ${ctx.tenant}: re-identification needs a case`);
   }
 
-  /** The privacy routes' service. */
-  service(): PrivacyApiService {
+  /** The privacy routes' service; `eraser` given, admins erase through the API too. */
+  service(eraser?: TenantEraser): PrivacyApiService {
     const WRITERS = ['admin', 'analyst'] as const;
     return {
       reidentify: (ctx, r) => {
@@ -207,11 +217,28 @@ export class NodePrivacy {
           },
           parseSubject(subject),
         );
-        return { subject: x.subject, counts: x.counts, items: [...x.items] };
+        return { subject: x.subject, counts: x.counts, items: [...x.items], report: renderReport(x) };
       },
+      ...(eraser
+        ? {
+            erase: async (ctx: AuthContext, subject: string, reason?: string) => {
+              requireRole(ctx, ['admin']);
+              const r = await eraser(ctx.tenant, parseSubject(subject), {
+                actor: ctx.user,
+                ...(reason === undefined ? {} : { reason }),
+              });
+              this.knownCache.delete(ctx.tenant);
+              return { ...r, subject };
+            },
+          }
+        : {}),
       record: (ctx) => {
         requireRole(ctx, ['admin', 'dpo']);
         return recordOfProcessing(this.config, ctx.tenant);
+      },
+      recordText: (ctx) => {
+        requireRole(ctx, ['admin', 'dpo']);
+        return renderRecord(recordOfProcessing(this.config, ctx.tenant));
       },
       inventory: (ctx) => Inventory.of(this.config, ctx.tenant).fields.map((f) => ({ ...f })),
     };

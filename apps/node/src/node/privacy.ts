@@ -109,6 +109,18 @@ export function privacyEraseArgs(args: Readonly<Record<string, unknown>>): Erasu
   };
 }
 
+/** True when the report (`.json`, or the `.md` beside its `.json`) covers one of `tenants`. */
+function reportWithin(file: string, tenants: readonly string[]): boolean {
+  const json = file.replace(/\.md$/, '.json');
+  try {
+    const covered = (JSON.parse(readFileSync(json, 'utf8')) as { tenants?: unknown }).tenants;
+    return Array.isArray(covered) && covered.some((t) => tenants.includes(String(t)));
+  } catch {
+    // A report without its machine-readable half cannot say whose it is: an erasure removes it.
+    return true;
+  }
+}
+
 /** Refuses while the ingest journal holds records naming the subject (a replay would restore them). */
 function checkJournal(config: Config, re: RegExp): void {
   const pending = filesMentioning(path.join(config.data, JOURNAL_DIR), re);
@@ -146,8 +158,9 @@ export async function eraseWith(
           }
         })();
   const r = await eraseSubject({ nodeDb, tenants, ...targets }, subject);
-  // Subject access reports this node wrote earlier hold the values too.
-  const reports = filesMentioning(exportDir(config), re);
+  // Subject access reports this node wrote earlier hold the values too: those that cover a tenant
+  // erased here (an erasure for one tenant leaves reports about other tenants only alone).
+  const reports = filesMentioning(exportDir(config), re).filter((f) => reportWithin(f, tenants));
   for (const f of reports) rmSync(f, { force: true });
   for (const f of reports) if (f.endsWith('.json')) rmSync(f.replace(/\.json$/, '.md'), { force: true });
   const requestId = randomUUID();

@@ -164,7 +164,12 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
     });
     closers.push(() => federation.close());
     if (federation.service) registerFederationRoutes(app, { federation: federation.service });
-    registerPrivacyRoutes(app, { privacy: privacy.service() });
+    // Erasure through the API runs here, where the single writer of the event store lives.
+    registerPrivacyRoutes(app, {
+      privacy: privacy.service((tenant, subject, o) =>
+        eraseWith(config, db, subject, { tenant, ...o }, { events: (spec) => pipeline.eraseEvents(spec) }),
+      ),
+    });
     // The dashboard: its API routes and the web app, on the same port as the API.
     const dashboard = attachDashboard(app, {
       config,

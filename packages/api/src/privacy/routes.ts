@@ -6,9 +6,10 @@
  * the caller's own and the pending ones listed by `GET /api/privacy/requests`),
  * the log of re-identifications for the data protection officer (`GET /api/privacy/reidentifications`),
  * restriction of processing (`GET|POST /api/privacy/restrictions`, `POST /api/privacy/restrictions/lift`),
- * subject access (`POST /api/privacy/export`), the Art. 30 record (`GET /api/privacy/record`) and the
- * inventory (`GET /api/privacy/inventory`). Every call is scoped to the caller's tenant and audited
- * when it discloses or changes something; erasure stays on the CLI (it needs the writer lock).
+ * subject access (`POST /api/privacy/export`, with the readable report), erasure (`POST /api/privacy/erase`,
+ * admins; the node's single writer rewrites the event store), the Art. 30 record (`GET /api/privacy/record`,
+ * `?format=md` for the text) and the inventory (`GET /api/privacy/inventory`). Every call is scoped to the
+ * caller's tenant and audited when it discloses or changes something.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -61,6 +62,16 @@ const PersonalFieldSchema = z.object({
   legalBasis: z.string(),
 });
 
+const HeldSchema = z.object({ kind: z.string(), tenant: z.string(), id: z.string(), reason: z.string() });
+
+/** What an erasure answers: counts per kind of record, and the records kept under legal hold. */
+export interface ErasureView {
+  readonly subject: string;
+  readonly erased: Readonly<Record<string, number>>;
+  readonly held: readonly z.infer<typeof HeldSchema>[];
+  readonly requestId: string;
+}
+
 /** Re-identification record as the API returns it. */
 export type ReidentificationView = z.infer<typeof ReidentificationSchema>;
 
@@ -76,8 +87,16 @@ export interface PrivacyApiService {
   restrictions(ctx: AuthContext): z.infer<typeof RestrictionSchema>[];
   restrict(ctx: AuthContext, subject: string, reason: string): z.infer<typeof RestrictionSchema>;
   lift(ctx: AuthContext, subject: string): boolean;
-  export(ctx: AuthContext, subject: string): { subject: string; counts: Record<string, number>; items: unknown[] };
+  /** Subject access: counts, items and `report`, the readable Markdown report. */
+  export(
+    ctx: AuthContext,
+    subject: string,
+  ): { subject: string; counts: Record<string, number>; items: unknown[]; report?: string };
+  /** Erasure of a subject from the caller's tenant (admins); absent where the node has no writer to do it. */
+  erase?(ctx: AuthContext, subject: string, reason?: string): Promise<ErasureView>;
   record(ctx: AuthContext): unknown;
+  /** The Art. 30 record as Markdown. */
+  recordText?(ctx: AuthContext): string;
   inventory(ctx: AuthContext): z.infer<typeof PersonalFieldSchema>[];
 }
 
@@ -234,7 +253,12 @@ export function registerPrivacyRoutes(fastify: FastifyInstance, deps: { readonly
         querystring: z.object(TenantParam),
         body: z.object({ subject: Subject }),
         response: {
-          200: z.object({ subject: z.string(), counts: z.record(z.string(), z.number()), items: z.array(z.unknown()) }),
+          200: z.object({
+            subject: z.string(),
+            counts: z.record(z.string(), z.number()),
+            items: z.array(z.unknown()),
+            report: z.string().optional(),
+          }),
           ...ERROR_RESPONSES,
         },
       },
@@ -246,18 +270,65 @@ export function registerPrivacyRoutes(fastify: FastifyInstance, deps: { readonly
     },
   );
 
+  const erase = privacy.erase?.bind(privacy);
+  if (erase)
+    app.post(
+      '/api/privacy/erase',
+      {
+        config: { access: ['admin'], audit: 'privacy.erase.request' },
+        schema: {
+          tags: ['privacy'],
+          summary:
+            "Erase a subject's personal data from the tenant (Art. 17); records under legal hold are kept and listed",
+          querystring: z.object(TenantParam),
+          body: z.object({ subject: Subject, reason: z.string().max(2000).optional() }),
+          response: {
+            200: z.object({
+              subject: z.string(),
+              erased: z.record(z.string(), z.number()),
+              held: z.array(HeldSchema),
+              requestId: z.string(),
+            }),
+            ...ERROR_RESPONSES,
+          },
+        },
+      },
+      async (request) => {
+        const { subject, reason } = request.body;
+        const r = await erase(scopeFor(request, request.query.tenant), subject, reason);
+        // Never the erased value: the kind of subject, the counts and the erasure's own audit entry id.
+        noteAudit(request, {
+          target: `${subject.split(':')[0] ?? 'subject'}:[erased]`,
+          details: { erased: r.erased, held: r.held.length, erasure: r.requestId },
+        });
+        return {
+          ...r,
+          erased: { ...r.erased },
+          held: [...r.held],
+          subject: `${subject.split(':')[0] ?? 'subject'}:[erased]`,
+        };
+      },
+    );
+
   app.get(
     '/api/privacy/record',
     {
       config: { access: REPORTERS },
       schema: {
         tags: ['privacy'],
-        summary: 'The record of processing activities (GDPR Art. 30) generated from the configuration',
-        querystring: z.object(TenantParam),
-        response: { 200: z.record(z.string(), z.unknown()), ...ERROR_RESPONSES },
+        summary:
+          'The record of processing activities (GDPR Art. 30) generated from the configuration (`format=md`: as Markdown)',
+        querystring: z.object({ ...TenantParam, format: z.enum(['json', 'md']).optional() }),
+        response: { 200: z.union([z.record(z.string(), z.unknown()), z.string()]), ...ERROR_RESPONSES },
       },
     },
-    async (request) => privacy.record(scopeFor(request, request.query.tenant)) as Record<string, unknown>,
+    async (request, reply) => {
+      const ctx = scopeFor(request, request.query.tenant);
+      if (request.query.format === 'md' && privacy.recordText) {
+        return reply.type('text/markdown; charset=utf-8').send(privacy.recordText(ctx));
+      }
+      return privacy.record(ctx) as Record<string, unknown>;
+    },
   );
 
   app.get(

@@ -4,7 +4,9 @@
  * second person (four eyes) with approve and deny, the caller's own requests with the value once
  * approved, and the data protection officer's log of every re-identification. The pseudonym comes
  * from the address (`/privacy?pseudonym=user-7f3a09bc`), which the selection helper of the shell
- * opens from any view.
+ * opens from any view. Further tabs, each shown to the roles the API serves: data-subject requests
+ * (access for admins and the DPO, erasure for admins), restriction of processing, and the Art. 30
+ * record with the personal-data inventory (`privacy-subjects.tsx`, `privacy-records.tsx`).
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
@@ -16,6 +18,17 @@ import { useAsync } from '../app/use-async';
 import type { ViewProps } from '../app/view-types';
 import { Async } from '../components/states';
 import { formatTime } from '../lib/format';
+import { Inventory, ProcessingRecord, Restrictions } from './privacy-records';
+import { SubjectAccess, SubjectErasure } from './privacy-subjects';
+
+type Tab = 'reidentify' | 'subjects' | 'restriction' | 'record';
+
+const TAB_LABEL: Record<Tab, string> = {
+  reidentify: 'Re-identification',
+  subjects: 'Data-subject requests',
+  restriction: 'Restriction',
+  record: 'Record and inventory',
+};
 
 function RequestForm(props: { initial: string; onDone: (r: Reidentification) => void }): ReactNode {
   const [pseudonym, setPseudonym] = useState(props.initial);
@@ -209,22 +222,17 @@ function DpoLog(props: { tick: number }): ReactNode {
   );
 }
 
-/** The privacy view. */
-export default function PrivacyView(_props: ViewProps): ReactNode {
-  const { location } = useRouter();
+/** Re-identification: the request form, the requests, and the DPO's log. */
+function Reidentify(props: { initial: string }): ReactNode {
   const { me, role, canWrite } = useSession();
   const [tick, setTick] = useState(0);
   const [last, setLast] = useState<Reidentification | undefined>(undefined);
-  const initial = location.query.get('pseudonym') ?? '';
   const dpo = role === 'admin' || role === 'dpo';
   return (
-    <div className="view">
-      <div className="view-head">
-        <h1>Privacy</h1>
-      </div>
+    <>
       {canWrite && (
         <RequestForm
-          initial={initial}
+          initial={props.initial}
           onDone={(r) => {
             setLast(r);
             setTick((n) => n + 1);
@@ -246,6 +254,50 @@ export default function PrivacyView(_props: ViewProps): ReactNode {
       {canWrite && <Requests tick={tick} me={me?.user ?? ''} />}
       {dpo && <DpoLog tick={tick} />}
       {!canWrite && !dpo && <p className="muted">Re-identification is for analysts; the log is for the DPO.</p>}
+    </>
+  );
+}
+
+/** The privacy view. */
+export default function PrivacyView(_props: ViewProps): ReactNode {
+  const { location } = useRouter();
+  const { role } = useSession();
+  const [tab, setTab] = useState<Tab>('reidentify');
+  const admin = role === 'admin';
+  const dpo = admin || role === 'dpo';
+  // The tabs each role's calls are served on (the API refuses the others anyway).
+  const tabs: Tab[] = [
+    'reidentify',
+    ...(dpo ? (['subjects'] as const) : []),
+    ...(role !== 'viewer' ? (['restriction'] as const) : []),
+    'record',
+  ];
+  return (
+    <div className="view">
+      <div className="view-head">
+        <h1>Privacy</h1>
+      </div>
+      <div className="tabs" role="tablist" aria-label="Privacy">
+        {tabs.map((t) => (
+          <button key={t} type="button" role="tab" aria-selected={tab === t} className="tab" onClick={() => setTab(t)}>
+            {TAB_LABEL[t]}
+          </button>
+        ))}
+      </div>
+      {tab === 'reidentify' && <Reidentify initial={location.query.get('pseudonym') ?? ''} />}
+      {tab === 'subjects' && dpo && (
+        <>
+          <SubjectAccess />
+          {admin && <SubjectErasure />}
+        </>
+      )}
+      {tab === 'restriction' && <Restrictions admin={admin} />}
+      {tab === 'record' && (
+        <>
+          {dpo && <ProcessingRecord />}
+          <Inventory />
+        </>
+      )}
     </div>
   );
 }
