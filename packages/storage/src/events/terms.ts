@@ -48,13 +48,32 @@ function addField(k: string, v: unknown, plain: Set<string>, qualified: Set<stri
     for (const x of v) addField(k, x, plain, qualified);
     return;
   }
-  let q: string | undefined;
-  for (const m of String(v).toLowerCase().matchAll(TOKEN)) {
-    const t = m[0];
-    if (t.length > MAX_TOKEN) continue;
-    plain.add(t);
-    qualified.add((q ??= qualifierOf(k)) + t);
+  const q = qualifierOf(k);
+  const lower = String(v).toLowerCase();
+  // ASCII runs of [a-z0-9_] without a regex match object per token: on ASCII text that is
+  // exactly what TOKEN finds (the hot case: most values are ASCII). Any other character sends the
+  // whole value through TOKEN; tokens added before are added again, which a set ignores.
+  let start = -1;
+  for (let i = 0; i <= lower.length; i++) {
+    const c = i < lower.length ? lower.charCodeAt(i) : 32;
+    if (c >= 128) {
+      for (const m of lower.matchAll(TOKEN)) addToken(m[0], q, plain, qualified);
+      return;
+    }
+    const word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
+    if (word) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      addToken(lower.slice(start, i), q, plain, qualified);
+      start = -1;
+    }
   }
+}
+
+function addToken(t: string, q: string, plain: Set<string>, qualified: Set<string>): void {
+  if (t.length > MAX_TOKEN) return;
+  plain.add(t);
+  qualified.add(q + t);
 }
 
 /**

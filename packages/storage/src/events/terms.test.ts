@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { qualifier } from '../query/prune.js';
+import { tokensOf } from '../query/tokens.js';
+import { addEventTerms } from './terms.js';
+
+// The ingest-side tokeniser must find exactly the tokens search finds (tokensOf), or pruning
+// would skip blocks that match.
+const VALUES = [
+  'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe -enc SQBFAFgA',
+  'CORP\\rconti',
+  'Straße Ünïcode café_NOIR 42',
+  'İstanbul \u212Aelvin ǅemal',
+  'under_score--dash..dot',
+  '',
+  'x'.repeat(70) + ' short',
+];
+
+describe('term collection at ingest', () => {
+  it('finds the tokens search finds, plain and qualified by field', () => {
+    for (const v of VALUES) {
+      const plain = new Set<string>();
+      const qualified = new Set<string>();
+      addEventTerms({ fields: { 'process.command_line': v }, ecs: { n: 7, list: [v, null] } }, plain, qualified);
+      const want = new Set([...tokensOf(v), '7'].filter((t) => t.length <= 64));
+      expect([...plain].sort(), v).toEqual([...want].sort());
+      for (const t of tokensOf(v).filter((x) => x.length <= 64)) {
+        expect(qualified.has(qualifier('process.command_line') + t)).toBe(true);
+        expect(qualified.has(qualifier('list') + t)).toBe(true);
+      }
+      expect(qualified.has(`${qualifier('n')}7`)).toBe(true);
+    }
+  });
+});
