@@ -20,14 +20,18 @@ describe('term collection at ingest', () => {
     for (const v of VALUES) {
       const plain = new Set<string>();
       const qualified = new Set<string>();
-      addEventTerms({ fields: { 'process.command_line': v }, ecs: { n: 7, list: [v, null] } }, plain, qualified);
+      addEventTerms(
+        { fields: { 'process.command_line': v, list: [v, null] }, ecs: { 'source.port': 7 } },
+        plain,
+        qualified,
+      );
       const want = new Set([...tokensOf(v), '7'].filter((t) => t.length <= 64));
       expect([...plain].sort(), v).toEqual([...want].sort());
       for (const t of tokensOf(v).filter((x) => x.length <= 64)) {
         expect(qualified.has(qualifier('process.command_line') + t)).toBe(true);
         expect(qualified.has(qualifier('list') + t)).toBe(true);
       }
-      expect(qualified.has(`${qualifier('n')}7`)).toBe(true);
+      expect(qualified.has(`${qualifier('source.port')}7`)).toBe(true);
     }
   });
 });
