@@ -122,6 +122,22 @@ export interface CompetenceMap {
   readonly practice: readonly { readonly id: string; readonly name: string; readonly tests: number }[];
 }
 
+/** An exercise of the tenant, in the list. */
+export interface ExerciseSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly created: number;
+  readonly author: string;
+  readonly levels: number;
+}
+
+/** A run just started. */
+export interface StartedRun {
+  readonly run: string;
+  readonly tenant: string;
+  readonly levels: readonly { id: string; title: string; type: string; max: number | null }[];
+}
+
 const runUrl = (run: string, what = ''): string => `/api/training/runs/${encodeURIComponent(run)}${what}`;
 
 const level = (run: string, id: string, what: string): string =>
@@ -148,6 +164,18 @@ export const training = {
     call<TrainingKey>('GET', runUrl(run, '/answers'), signal ? { signal } : {}),
   access: (run: string, password: string) =>
     call<{ tenant: string; user: string }>('POST', runUrl(run, '/access'), { body: { password } }),
+  exercises: (signal?: AbortSignal) =>
+    call<{ items: ExerciseSummary[] }>('GET', '/api/training/exercises', signal ? { signal } : {}),
+  /** An exercise as our JSON (what the builder edits). */
+  exercise: (id: string) =>
+    call<Record<string, unknown>>('GET', `/api/training/exercises/${encodeURIComponent(id)}/export`),
+  /** Saves an exercise document (ours or KYPO's) as a new exercise of the tenant. */
+  saveExercise: (doc: Record<string, unknown>) =>
+    call<{ id: string; title: string; levels: number; notes: string[] }>('POST', '/api/training/exercises', {
+      body: doc,
+    }),
+  start: (exercise: string, trainee: string) =>
+    call<StartedRun>('POST', '/api/training/runs', { body: { exercise, trainee } }),
   competence: (trainee: string, signal?: AbortSignal) =>
     call<CompetenceMap>(
       'GET',

@@ -5,7 +5,7 @@
  * answer box (a text area for hands-on tasks), hints at their penalty and the solution (a
  * penalised one scores the level 0). Instructors also see the run's timings, answer key and the
  * trainee's sign-in (`training-instructor.tsx`); `/training/competence/<trainee>` is the
- * competence map.
+ * competence map; `/training/new` builds an exercise (`training-builder.tsx`).
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { training, type TrainingLevel } from '../api/training';
@@ -16,6 +16,7 @@ import { Async, Empty } from '../components/states';
 import { formatTime } from '../lib/format';
 import { useSession } from '../app/session';
 import { CompetenceView, InstructorPanel } from './training-instructor';
+import { ExerciseBuilder } from './training-builder';
 
 const INSTRUCTOR_ROLES: readonly string[] = ['admin', 'instructor'];
 
@@ -164,10 +165,16 @@ export default function TrainingView(props: ViewProps): ReactNode {
   const state = useAsync((signal) => training.runs(signal), []);
   const { me } = useSession();
   if (run === 'competence' && props.params[1]) return <CompetenceView trainee={props.params[1]} />;
+  if (run === 'new') return <ExerciseBuilder />;
   if (run) return <RunView run={run} />;
   return (
     <>
       <h1>Training</h1>
+      {me?.roles.some((r) => INSTRUCTOR_ROLES.includes(r)) && (
+        <p>
+          <Link to="/training/new">Build an exercise</Link>
+        </p>
+      )}
       {me?.roles.includes('trainee') && (
         <p>
           <Link to={`/training/competence/${encodeURIComponent(me.user)}`}>My competence map</Link>
