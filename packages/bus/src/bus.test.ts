@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { busContract } from './_contract.js';
 import { BoundedQueue, InProcessBus, subjectMatches } from './index.js';
 
 describe('BoundedQueue', () => {
@@ -64,4 +65,8 @@ describe('InProcessBus', () => {
     expect(got).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
     expect(other).toEqual([]);
   });
+});
+
+describe('Bus contract: InProcessBus', () => {
+  busContract(() => Promise.resolve(new InProcessBus(4)));
 });

@@ -1,0 +1,135 @@
+/**
+ * @module
+ * `JetStreamBus`: the `Bus` seam on NATS JetStream, for the scale-out mode where stages run as
+ * separate processes. A publish returns once the stream has stored the message (durability) and
+ * blocks while the server is slow or unreachable (backpressure). Subscriptions are consumers
+ * with explicit acks: at-least-once delivery, redelivery on failure, dead letters for poison
+ * messages. Messages travel as JSON (see `codec.ts`).
+ *
+ * @example
+ * const bus = await JetStreamBus.connect({ servers: ['nats://127.0.0.1:4222'], stream: { subjects: ['events.>'] } });
+ * bus.subscribe('events.*.syslog.>', handle, { durable: 'detect' });
+ * await bus.publish('events.acme.syslog.3', batch, { msgID: batchId });
+ * await bus.close();
+ */
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { Bus } from '../bus.js';
+import { encodeMessage } from './codec.js';
+import { startSubscription, type JetStreamSubscription } from './consumer.js';
+import { resolveSubscribe, type JetStreamBusOptions, type SubscribeOptions } from './options.js';
+import { ensureStream, streamConfig } from './stream.js';
+
+/** Per-publish settings. */
+export interface PublishOptions {
+  /**
+   * Deterministic id (`Nats-Msg-Id`): a retry with the same id inside the stream's duplicate
+   * window is stored once. Derive it from the content (e.g. the event batch id).
+   */
+  readonly msgID?: string;
+}
+
+/** Outcome of a publish, for callers that care. */
+export interface PublishAck {
+  readonly seq: number;
+  /** True when the stream had already stored a message with this id. */
+  readonly duplicate: boolean;
+}
+
+/** The `Bus` on NATS JetStream. Create it with `JetStreamBus.connect`. */
+export class JetStreamBus implements Bus {
+  private readonly subs = new Set<JetStreamSubscription>();
+  /** Consumers being created: a publish waits for them, as the in-process bus's subscribe is immediate. */
+  private readonly pending = new Set<Promise<void>>();
+  private readonly errors: unknown[] = [];
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    /** The stream's name. */
+    readonly stream: string,
+    private readonly opts: JetStreamBusOptions,
+  ) {}
+
+  /** Connects, ensures the stream, and returns a ready bus. */
+  static async connect(opts: JetStreamBusOptions): Promise<JetStreamBus> {
+    const nc = await connect({
+      servers: [...opts.servers],
+      name: opts.name ?? 'intersoc',
+      // A node outlives server restarts: keep reconnecting, publishes wait meanwhile.
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+    });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const prefix = opts.deadLetterPrefix ?? 'deadletter';
+      const stream = await ensureStream(jsm, streamConfig(opts.stream, [`${prefix}.>`]));
+      const js = jetstream(nc, { timeout: opts.publishTimeoutMs ?? 5_000 });
+      return new JetStreamBus(nc, js, jsm, stream, opts);
+    } catch (err) {
+      await nc.close();
+      throw err;
+    }
+  }
+
+  /** Errors that stopped a subscription's delivery loop (it no longer receives). */
+  get subscriptionErrors(): readonly unknown[] {
+    return this.errors;
+  }
+
+  async publish(subject: string, message: unknown, opts: PublishOptions = {}): Promise<void> {
+    await this.publishAck(subject, message, opts);
+  }
+
+  /** `publish`, returning the stream sequence and whether the id was a duplicate. */
+  async publishAck(subject: string, message: unknown, opts: PublishOptions = {}): Promise<PublishAck> {
+    if (this.pending.size > 0) await Promise.all(this.pending);
+    const ack = await this.js.publish(
+      subject,
+      encodeMessage(message),
+      opts.msgID === undefined ? {} : { msgID: opts.msgID },
+    );
+    return { seq: ack.seq, duplicate: ack.duplicate };
+  }
+
+  subscribe(
+    pattern: string,
+    handler: (message: unknown, subject: string) => void | Promise<void>,
+    opts?: SubscribeOptions,
+  ): JetStreamSubscription {
+    const sub = startSubscription(
+      {
+        js: this.js,
+        jsm: this.jsm,
+        stream: this.stream,
+        deadLetterPrefix: this.opts.deadLetterPrefix ?? 'deadletter',
+        onError: (err) => this.errors.push(err),
+      },
+      pattern,
+      handler,
+      resolveSubscribe(opts, this.opts.subscribe),
+    );
+    const ready = sub.ready.catch((err: unknown) => void this.errors.push(err));
+    this.pending.add(ready);
+    void ready.finally(() => this.pending.delete(ready));
+    this.subs.add(sub);
+    return {
+      ...sub,
+      unsubscribe: () => {
+        this.subs.delete(sub);
+        sub.unsubscribe();
+      },
+    };
+  }
+
+  /** Stops the subscriptions after their current message, then drains the connection. */
+  async close(): Promise<void> {
+    const all = [...this.subs];
+    this.subs.clear();
+    for (const s of all) s.unsubscribe();
+    await Promise.all(all.map((s) => s.done));
+    await Promise.allSettled(this.pending);
+    if (!this.nc.isClosed()) await this.nc.drain();
+  }
+}
