@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { systemContext } from '@intersoc/core';
@@ -141,6 +142,39 @@ describe('intersoc training (the contract)', () => {
     ]);
     expect(await training(['progress'])).toMatchObject({ trainees: [{ trainee: 'tim', score: 19, max: 45 }] });
     expect(await training(['competence', 'tim'])).toMatchObject({ trainee: 'tim', runs: 1 });
+  });
+
+  it('access gives the trainee a token or a password for the training tenant only; answers is the key', async () => {
+    await addUsers(['tia']);
+    const { exercises } = (await training(['list'])) as { exercises: { id: string; title: string }[] };
+    const junior = exercises.find((e) => e.title === 'Junior');
+    const start = await training(['start', String(junior?.id), '--trainee', 'tia']);
+    const run = String(start['run']);
+    const tenant = String(start['tenant']);
+    const key = (await training(['answers', run])) as { trainee: string; levels: { id: string; accepts: string[] }[] };
+    expect(key.trainee).toBe('tia');
+    expect(key.levels.map((l) => [l.id, l.accepts])).toEqual([
+      ['1', []],
+      ['2', ['start']],
+      ['3', ['--help']],
+      ['4', ['2049']],
+      ['5', ['invoices2019.zip']],
+    ]);
+    const minted = await training(['access', run]);
+    expect(minted).toMatchObject({ tenant, user: 'tia' });
+    vi.spyOn(process, 'stdin', 'get').mockReturnValue(
+      Readable.from([Buffer.from('cli-password-17\n')]) as unknown as typeof process.stdin,
+    );
+    expect(await training(['access', run, '--password'])).toEqual({ tenant, user: 'tia' });
+    const db = openDatabase(path.join(dir, NODE_DB_FILE));
+    try {
+      const stores = openNodeAuthStores(db, dir);
+      expect(await stores.tokens.resolve(String(minted['token']))).toMatchObject({ tenant, user: 'tia' });
+      expect(await stores.users.verifyPassword(tenant, 'tia', 'cli-password-17')).toBeDefined();
+      expect(await stores.users.verifyPassword('default', 'tia', 'cli-password-17')).toBeUndefined();
+    } finally {
+      db.close();
+    }
   });
 
   it('replays a simulator scenario into each run’s own training tenant, renamed per trainee', async () => {

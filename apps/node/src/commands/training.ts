@@ -37,6 +37,7 @@ import { openNodeAuthStores } from '../node/audit-keys.js';
 import { configFor, dataOptions, tenantArg, workerCount, type DataFlags } from '../node/options.js';
 import { startPipeline } from '../node/start-pipeline.js';
 import { pipelineReplay } from '../node/training/replay.js';
+import { readPassword } from './admin.js';
 
 interface Flags extends DataFlags {
   readonly tenant?: string;
@@ -64,6 +65,7 @@ async function withService<T>(
       store,
       tenants: stores.tenants,
       users: stores.users,
+      tokens: stores.tokens,
       atomic: atomicIndexOf(config.data),
       ...(replay ? { replay } : {}),
     });
@@ -356,6 +358,47 @@ export function register(program: Command): void {
                 `  ${l.id}. ${l.title}: ${l.score}/${l.max}, ${l.hints} hints, ${l.attempts} attempts${l.solved ? ', solved' : ''}`,
             )
             .join('\n'),
+      );
+    });
+
+  dataOptions(training.command('access').argument('<run>'))
+    .option(
+      '--password',
+      "set the trainee's password in the training tenant (asked on a terminal, else the first line of standard input)",
+    )
+    .description(
+      "let the trainee sign in to the run's training tenant: a password, or (without --password) an API token for 7 days, shown once",
+    )
+    .action(async (run: string, flags: Flags & { password?: boolean }) => {
+      const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+      const password = flags.password ? await readPassword(io, `the trainee of run ${run}`) : undefined;
+      const out = await withService(flags, (s, store) => s.access(runContext(store, run), run, password));
+      print(
+        flags,
+        out,
+        out.token === undefined
+          ? `${out.user} signs in to tenant ${out.tenant} with that password`
+          : `API token for ${out.user} in tenant ${out.tenant} (shown once, expires ${new Date(out.expires ?? 0).toISOString()}):\n${out.token}`,
+      );
+    });
+
+  dataOptions(training.command('answers').argument('<run>'))
+    .description(
+      "the run's answer key (instructors): what each level accepts, in this trainee's names. Alerts to mark are listed by the node's API only",
+    )
+    .action(async (run: string, flags: Flags) => {
+      const out = await withService(flags, (s, store) => s.answers(runContext(store, run), run));
+      const vars = Object.entries(out.variables).map(([k, v]) => `  \${${k}} = ${v}`);
+      print(
+        flags,
+        out,
+        [
+          `run ${out.run} (${out.trainee})`,
+          ...vars,
+          ...out.levels.map(
+            (l) => `  ${l.id}. ${l.title} [${l.mode}${l.check ? ` ${l.check}` : ''}]: ${l.accepts.join(', ') || '-'}`,
+          ),
+        ].join('\n'),
       );
     });
 }
