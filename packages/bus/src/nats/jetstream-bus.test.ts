@@ -94,7 +94,10 @@ describe.skipIf(bin === undefined)('JetStreamBus on a real nats-server', () => {
     const attempts: unknown[] = [];
     const handled: unknown[] = [];
     const dead: { letter: DeadLetter; subject: string }[] = [];
-    bus.subscribe('deadletter.events.poison.>', (m, subject) => void dead.push({ letter: m as DeadLetter, subject }));
+    bus.subscribe(
+      'deadletter.EVENTS.events.poison.>',
+      (m, subject) => void dead.push({ letter: m as DeadLetter, subject }),
+    );
     bus.subscribe(
       'events.poison.>',
       (m) => {
@@ -110,7 +113,7 @@ describe.skipIf(bin === undefined)('JetStreamBus on a real nats-server', () => {
     await bus.close();
     expect(attempts).toEqual(['poison', 'poison', 'poison', 'fine']);
     expect(handled).toEqual(['fine']);
-    expect(dead[0]?.subject).toBe('deadletter.events.poison.s.1');
+    expect(dead[0]?.subject).toBe('deadletter.EVENTS.events.poison.s.1');
     expect(dead[0]?.letter).toEqual({
       subject: 'events.poison.s.1',
       reason: 'Error: cannot parse this batch',
@@ -118,6 +121,36 @@ describe.skipIf(bin === undefined)('JetStreamBus on a real nats-server', () => {
       consumer: 'poison-test',
       message: 'poison',
     });
+  });
+
+  it('creates the stream with its limits and widens an existing stream to new subjects', async () => {
+    const stream = {
+      name: 'LIMITS',
+      subjects: ['limits.a.>'],
+      retention: 'workqueue',
+      maxBytes: 1 << 20,
+      maxMessages: 1000,
+    } as const;
+    const first = await JetStreamBus.connect({ servers: [server.url], stream });
+    expect(await first.streamInfo()).toMatchObject({
+      name: 'LIMITS',
+      subjects: ['limits.a.>', 'deadletter.LIMITS.>'],
+      storage: 'file',
+      retention: 'workqueue',
+      maxBytes: 1 << 20,
+      maxMessages: 1000,
+    });
+    await first.close();
+    // A second role asking for more subjects converges the stream instead of failing.
+    const second = await JetStreamBus.connect({
+      servers: [server.url],
+      stream: { ...stream, subjects: ['limits.a.>', 'limits.b.>'] },
+    });
+    await second.publish('limits.b.x', { ok: true });
+    const info = await second.streamInfo();
+    await second.close();
+    expect([...info.subjects].sort()).toEqual(['deadletter.LIMITS.>', 'limits.a.>', 'limits.b.>']);
+    expect(info.messages).toBe(1);
   });
 
   it('refuses a message JSON cannot carry', async () => {

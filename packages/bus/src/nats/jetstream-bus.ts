@@ -36,6 +36,18 @@ export interface PublishAck {
   readonly duplicate: boolean;
 }
 
+/** What the stream holds and how it is set up, for health views and tests. */
+export interface StreamSummary {
+  readonly name: string;
+  readonly subjects: readonly string[];
+  readonly storage: string;
+  readonly retention: string;
+  readonly maxBytes: number;
+  readonly maxMessages: number;
+  readonly messages: number;
+  readonly bytes: number;
+}
+
 /** The `Bus` on NATS JetStream. Create it with `JetStreamBus.connect`. */
 export class JetStreamBus implements Bus {
   private readonly subs = new Set<JetStreamSubscription>();
@@ -49,7 +61,9 @@ export class JetStreamBus implements Bus {
     private readonly jsm: JetStreamManager,
     /** The stream's name. */
     readonly stream: string,
-    private readonly opts: JetStreamBusOptions,
+    /** Where poison messages go: `<deadLetterPrefix>.<original subject>`. */
+    readonly deadLetterPrefix: string,
+    private readonly defaults: SubscribeOptions | undefined,
   ) {}
 
   /** Connects, ensures the stream, and returns a ready bus. */
@@ -63,10 +77,11 @@ export class JetStreamBus implements Bus {
     });
     try {
       const jsm = await jetstreamManager(nc);
-      const prefix = opts.deadLetterPrefix ?? 'deadletter';
-      const stream = await ensureStream(jsm, streamConfig(opts.stream, [`${prefix}.>`]));
+      const name = opts.stream.name ?? 'INTERSOC';
+      const prefix = opts.deadLetterPrefix ?? `deadletter.${name}`;
+      const stream = await ensureStream(jsm, streamConfig({ ...opts.stream, name }, [`${prefix}.>`]));
       const js = jetstream(nc, { timeout: opts.publishTimeoutMs ?? 5_000 });
-      return new JetStreamBus(nc, js, jsm, stream, opts);
+      return new JetStreamBus(nc, js, jsm, stream, prefix, opts.subscribe);
     } catch (err) {
       await nc.close();
       throw err;
@@ -103,12 +118,12 @@ export class JetStreamBus implements Bus {
         js: this.js,
         jsm: this.jsm,
         stream: this.stream,
-        deadLetterPrefix: this.opts.deadLetterPrefix ?? 'deadletter',
+        deadLetterPrefix: this.deadLetterPrefix,
         onError: (err) => this.errors.push(err),
       },
       pattern,
       handler,
-      resolveSubscribe(opts, this.opts.subscribe),
+      resolveSubscribe(opts, this.defaults),
     );
     const ready = sub.ready.catch((err: unknown) => void this.errors.push(err));
     this.pending.add(ready);
@@ -120,6 +135,21 @@ export class JetStreamBus implements Bus {
         this.subs.delete(sub);
         sub.unsubscribe();
       },
+    };
+  }
+
+  /** The stream's configuration and size as the server reports them. */
+  async streamInfo(): Promise<StreamSummary> {
+    const { config, state } = await this.jsm.streams.info(this.stream);
+    return {
+      name: config.name,
+      subjects: config.subjects,
+      storage: config.storage,
+      retention: config.retention,
+      maxBytes: config.max_bytes,
+      maxMessages: config.max_msgs,
+      messages: state.messages,
+      bytes: state.bytes,
     };
   }
 

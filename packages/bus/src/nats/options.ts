@@ -34,7 +34,10 @@ export interface JetStreamBusOptions {
   readonly name?: string;
   /** How long a publish waits for the stream's ack before failing (5 s by default). */
   readonly publishTimeoutMs?: number;
-  /** Prefix of the dead-letter subjects (`deadletter` by default); added to the stream's subjects. */
+  /**
+   * Prefix of the dead-letter subjects, added to the stream's subjects. `deadletter.<stream>` by
+   * default, so two streams on one server never claim the same subjects.
+   */
   readonly deadLetterPrefix?: string;
   /** Defaults applied to every subscription. */
   readonly subscribe?: SubscribeOptions;
