@@ -160,6 +160,13 @@ describe.skipIf(SKIP_BROWSER)(browserSuite('data-subject requests in Chromium'),
     await shot(operator, 'privacy-erasure');
     const left = await events(operator, `"${victim}"`);
     expect(left.filter((e) => !held.some((row) => row.includes(e.id)))).toEqual([]);
+    // Audited by the operator, without the erased name: the request and the erasure itself.
+    for (const action of ['privacy.erase.request', 'privacy.erase']) {
+      const audit = await operator.request.get(`${h.node.url}/api/audit?action=${action}`);
+      const entries = ((await audit.json()) as { items: { actor: string }[] }).items;
+      expect(entries.map((e) => e.actor)).toEqual(['operator']);
+      expect(JSON.stringify(entries)).not.toContain(victim);
+    }
   }, 300_000);
 
   it('a viewer, an analyst and the DPO see only what their role is served', async () => {

@@ -52,7 +52,7 @@ export function tenantPseudonymKey(dataDir: string, tenant: string): Buffer {
 export class NodePrivacy {
   readonly store: SqlitePrivacyStore;
   private readonly views = new Map<string, PseudonymView>();
-  private readonly knownCache = new Map<string, { at: number; values: PersonalValue[] }>();
+  private readonly knownCache = new Map<string, { at: number; sources: string; values: PersonalValue[] }>();
 
   constructor(
     private readonly config: Config,
@@ -82,20 +82,41 @@ export class NodePrivacy {
   }
 
   /**
+   * What the known values of `tenant` are read from, in two counts: a new or updated asset or a
+   * new pseudonym changes it. (A time-only cache let answers in the seconds after an asset was
+   * added show its name to pseudonymised callers.)
+   */
+  private knownSources(tenant: string): string {
+    const one = (sql: string): string => {
+      try {
+        return JSON.stringify(this.db.prepare(sql).get(tenant));
+      } catch {
+        return '-'; // the table does not exist yet
+      }
+    };
+    return (
+      one('SELECT count(*) AS n, max(updated) AS u FROM assets WHERE tenant = ?') +
+      one('SELECT count(*) AS n FROM privacy_pseudonyms WHERE tenant = ?')
+    );
+  }
+
+  /**
    * Values the node knows to be personal in `tenant` (asset inventory, pseudonyms shown before,
    * personal names), replaced in every answer to a pseudonymised caller wherever they occur: the
-   * safeguard for answers whose shape the view does not know. Read again after 10 s.
+   * safeguard for answers whose shape the view does not know. Read again when their sources
+   * change, and after 10 s at the latest.
    */
   known(tenant: string): PersonalValue[] {
     const hit = this.knownCache.get(tenant);
-    if (hit && Date.now() - hit.at < 10_000) return hit.values;
+    const sources = this.knownSources(tenant);
+    if (hit && hit.sources === sources && Date.now() - hit.at < 10_000) return hit.values;
     const KIND = { username: 'user', hostname: 'host', email: 'email', 'internal-ip': 'ip' } as const;
     const values = sharingValues(this.db, Inventory.of(this.config, tenant), tenant).known.map((k): PersonalValue => ({
       field: 'known',
       kind: KIND[k.kind],
       value: k.value,
     }));
-    this.knownCache.set(tenant, { at: Date.now(), values });
+    this.knownCache.set(tenant, { at: Date.now(), sources, values });
     return values;
   }
 
