@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busContract } from './_contract.js';
+import { busContract } from './internal/testing.js';
 import { BoundedQueue, InProcessBus, subjectMatches } from './index.js';
 
 describe('BoundedQueue', () => {

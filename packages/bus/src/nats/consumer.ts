@@ -18,6 +18,11 @@ export interface JetStreamSubscription extends Subscription {
   readonly ready: Promise<void>;
   /** Resolves when the delivery loop has ended after `unsubscribe()` or a fatal error. */
   readonly done: Promise<void>;
+  /**
+   * Stops at once without finishing or acking the message in hand, as a crash would: the server
+   * redelivers it after ackWait. `unsubscribe()` instead lets the handler finish and acks.
+   */
+  abandon(): void;
 }
 
 type Handler = (message: unknown, subject: string) => void | Promise<void>;
@@ -39,6 +44,7 @@ export function startSubscription(
   opts: ResolvedSubscribeOptions,
 ): JetStreamSubscription {
   let stopped = false;
+  let abandoned = false;
   let stop: () => void = () => undefined;
   let consumerName: string | undefined;
 
@@ -70,26 +76,31 @@ export function startSubscription(
       if (stopped) break;
       // A failed ack or dead-letter publish (connection lost) is not fatal: the message stays
       // unacked and the server redelivers it after ackWait.
-      await deliver(ctx, consumerName, m, handler, opts).catch(() => undefined);
+      await deliver(ctx, consumerName, m, handler, opts, () => abandoned).catch(() => undefined);
       if (stopped) break;
     }
   })().catch((err: unknown) => {
     if (!stopped) ctx.onError(err);
   });
 
+  const unsubscribe = (): void => {
+    stopped = true;
+    stop();
+    // An ephemeral consumer would otherwise linger until its inactivity threshold.
+    if (opts.durable === undefined) {
+      void ready
+        .then(() => (consumerName === undefined ? false : ctx.jsm.consumers.delete(ctx.stream, consumerName)))
+        .catch(() => undefined);
+    }
+  };
   return {
     subject: pattern,
     ready,
     done,
-    unsubscribe: () => {
-      stopped = true;
-      stop();
-      // An ephemeral consumer would otherwise linger until its inactivity threshold.
-      if (opts.durable === undefined) {
-        void ready
-          .then(() => (consumerName === undefined ? false : ctx.jsm.consumers.delete(ctx.stream, consumerName)))
-          .catch(() => undefined);
-      }
+    unsubscribe,
+    abandon: () => {
+      abandoned = true;
+      unsubscribe();
     },
   };
 }
@@ -100,12 +111,21 @@ async function deliver(
   m: JsMsg,
   handler: Handler,
   opts: ResolvedSubscribeOptions,
+  isAbandoned: () => boolean,
 ): Promise<void> {
   let message: unknown;
+  // A handler slower than ackWait is not a crash: tell the server it is still working, so it
+  // does not hand the message to another subscriber meanwhile. (Only a process that is gone, or
+  // an abandoned subscription, stops vouching for it.)
+  const heartbeat = setInterval(
+    () => (isAbandoned() ? clearInterval(heartbeat) : m.working()),
+    Math.max(10, Math.floor(opts.ackWaitMs / 3)),
+  );
   try {
     message = decodeMessage(m.data);
     await handler(message, m.subject);
   } catch (err) {
+    if (isAbandoned()) return;
     if (m.info.deliveryCount >= opts.maxDeliver) {
       await publishDeadLetter(
         ctx.js,
@@ -120,7 +140,10 @@ async function deliver(
       m.nak(opts.nakDelayMs);
     }
     return;
+  } finally {
+    clearInterval(heartbeat);
   }
+  if (isAbandoned()) return;
   // Confirmed ack: returns once the server has recorded it, so "handled" means "won't come back".
   await m.ackAck();
 }

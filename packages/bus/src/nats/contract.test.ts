@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe } from 'vitest';
-import { busContract } from '../_contract.js';
+import { busContract } from '../internal/testing.js';
 import { JetStreamBus } from './index.js';
 import { findNatsServer, TestNatsServer } from './_test-server.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '../_contract.js';
+import { until } from '../internal/testing.js';
 import { JetStreamBus, type DeadLetter, type JetStreamBusOptions } from './index.js';
 import { findNatsServer, TestNatsServer } from './_test-server.js';
 
@@ -61,32 +61,54 @@ describe.skipIf(bin === undefined)('JetStreamBus on a real nats-server', () => {
     expect(done).toEqual(['x', 'y']);
   });
 
-  it('gives an unacked message to another member of the durable group when its subscriber goes away', async () => {
+  it('gives an unacked message to another member of the durable group when its holder crashes', async () => {
     const crashed = await JetStreamBus.connect(opts);
     const survivor = await JetStreamBus.connect(opts);
     const group = { durable: 'crash-group', deliver: 'all', ackWaitMs: 300 } as const;
     const held = gate();
     const seenByCrashed: unknown[] = [];
-    const sub = crashed.subscribe(
+    crashed.subscribe(
       'events.crash.>',
       async (m) => {
         seenByCrashed.push(m);
-        await held.wait; // never finishes before the subscription is gone: no ack is sent
+        await held.wait; // still running when its process "dies": no ack is ever sent
       },
       group,
     );
     await crashed.publish('events.crash.s.0', { id: 'm1' });
     await until(() => seenByCrashed.length === 1);
-    sub.unsubscribe();
+    // The connection goes away mid-handler, like a killed worker (`close()` would wait and ack).
+    await crashed.abort();
 
     const seenBySurvivor: unknown[] = [];
     survivor.subscribe('events.crash.>', (m) => void seenBySurvivor.push(m), group);
     await until(() => seenBySurvivor.length === 1);
     held.open();
     await survivor.close();
-    await crashed.close();
     expect(seenByCrashed).toEqual([{ id: 'm1' }]);
     expect(seenBySurvivor).toEqual([{ id: 'm1' }]);
+  });
+
+  it('does not redeliver a message while its slow handler is still working on it', async () => {
+    const buses = [await JetStreamBus.connect(opts), await JetStreamBus.connect(opts)];
+    const group = { durable: 'slow-group', ackWaitMs: 200 } as const;
+    const seen: unknown[] = [];
+    // Both members are slow (several ackWaits per message), so whichever gets a message holds it
+    // past ackWait: without progress heartbeats the server would hand it to the other too.
+    for (const bus of buses)
+      bus.subscribe(
+        'events.slow.>',
+        async (m) => {
+          seen.push(m);
+          await new Promise((r) => setTimeout(r, 1_000));
+        },
+        group,
+      );
+    await buses[0]?.publish('events.slow.s.0', 'a');
+    await buses[0]?.publish('events.slow.s.0', 'b');
+    await until(() => seen.length >= 2, 'two deliveries');
+    for (const bus of buses) await bus.close();
+    expect(seen).toEqual(['a', 'b']);
   });
 
   it('moves a poison message to the dead letters with its reason after maxDeliver attempts', async () => {
@@ -167,7 +189,11 @@ describe.skipIf(bin === undefined)('JetStreamBus across a nats-server kill -9', 
       const opts: JetStreamBusOptions = { servers: [server.url], stream: { name: 'DURABLE', subjects: ['events.>'] } };
       const bus = await JetStreamBus.connect(opts);
       const live = new Set<number>();
-      bus.subscribe('events.>', (m) => void live.add((m as { i: number }).i), { durable: 'live', deliver: 'all' });
+      bus.subscribe('events.>', (m) => void live.add((m as { i: number }).i), {
+        durable: 'live',
+        deliver: 'all',
+        ackWaitMs: 2_000,
+      });
       for (let i = 0; i < 100; i++) await bus.publish('events.acme.syslog.0', { i }, { msgID: `e${i}` });
 
       await server.kill();

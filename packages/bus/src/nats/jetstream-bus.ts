@@ -135,6 +135,10 @@ export class JetStreamBus implements Bus {
         this.subs.delete(sub);
         sub.unsubscribe();
       },
+      abandon: () => {
+        this.subs.delete(sub);
+        sub.abandon();
+      },
     };
   }
 
@@ -151,6 +155,18 @@ export class JetStreamBus implements Bus {
       messages: state.messages,
       bytes: state.bytes,
     };
+  }
+
+  /**
+   * Closes at once, as a crash would: handlers in flight are not awaited and their messages are
+   * not acked, so the server redelivers them (to another group member) after ackWait. For a hard
+   * shutdown when `close()` would wait too long on a stuck handler.
+   */
+  async abort(): Promise<void> {
+    const all = [...this.subs];
+    this.subs.clear();
+    for (const s of all) s.abandon();
+    if (!this.nc.isClosed()) await this.nc.close();
   }
 
   /** Stops the subscriptions after their current message, then drains the connection. */

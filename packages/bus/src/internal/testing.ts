@@ -4,7 +4,7 @@
  * (in-process and JetStream). Test-only, not exported from the package.
  */
 import { expect, it } from 'vitest';
-import type { Bus } from './bus.js';
+import type { Bus } from '../bus.js';
 
 /**
  * Resolves once `cond()` holds. The bound only turns a hang into a readable failure; nothing
