@@ -175,6 +175,15 @@ describe.skipIf(bin === undefined)('JetStreamBus on a real nats-server', () => {
     expect(info.messages).toBe(1);
   });
 
+  it('reports a subscription whose pattern lies outside the stream', async () => {
+    const bus = await JetStreamBus.connect(opts);
+    const sub = bus.subscribe('elsewhere.>', () => undefined);
+    await expect(sub.ready).rejects.toThrow();
+    await sub.done;
+    expect(bus.subscriptionErrors).toHaveLength(1);
+    await bus.close();
+  });
+
   it('refuses a message JSON cannot carry', async () => {
     const bus = await JetStreamBus.connect(opts);
     await expect(bus.publish('events.bad.s.0', undefined)).rejects.toThrow(TypeError);

@@ -125,7 +125,8 @@ export class JetStreamBus implements Bus {
       handler,
       resolveSubscribe(opts, this.defaults),
     );
-    const ready = sub.ready.catch((err: unknown) => void this.errors.push(err));
+    // A failed consumer creation is reported once, by the delivery loop (`subscriptionErrors`).
+    const ready = sub.ready.catch(() => undefined);
     this.pending.add(ready);
     void ready.finally(() => this.pending.delete(ready));
     this.subs.add(sub);
