@@ -67,7 +67,7 @@ export function startSubscription(
     await ready;
     if (stopped || consumerName === undefined) return;
     const consumer = await ctx.js.consumers.get(ctx.stream, consumerName);
-    // max_messages 1: nothing waits in a client buffer while its ack clock runs.
+    // max_messages 1: at most one pre-fetched message waits in the client while its ack clock runs.
     const messages = await consumer.consume({ max_messages: 1 });
     stop = () => void messages.stop();
     if (stopped) stop();
