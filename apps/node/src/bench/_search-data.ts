@@ -151,6 +151,8 @@ async function ingest(
     }
     await send();
     await pipeline.flush();
+    // Measure searches over a fully indexed store (the idle indexer's work, done now).
+    await pipeline.indexAll();
     const events = pipeline.stats.stored.events;
     return { events, mordor, mordorDistinct, simulated, ...(note ? { note } : {}) };
   } finally {

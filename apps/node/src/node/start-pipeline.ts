@@ -28,6 +28,7 @@ export function startPipeline(
     dataDir: config.data,
     workers: o.workers,
     blockEvents: config.storage.blockEvents,
+    indexAtIngest: config.storage.indexAtIngest,
     maxRecordBytes: config.ingest.maxRecordBytes,
     maxInflightBytes: 16 * 1024 * 1024,
     detectors: {

@@ -15,6 +15,7 @@ export interface ParseWorkerInit {
   readonly id: number;
   readonly writer: MessagePort;
   readonly blockEvents: number;
+  readonly indexAtIngest: boolean;
   readonly maxRecordBytes: number;
   readonly detectors: DetectorSpec;
   /** Idle time after which open blocks are flushed, ms. */
@@ -53,6 +54,7 @@ if (parentPort) {
   const detectors = await loadDetectors(init.detectors);
   const proc = new Processor({
     blockEvents: init.blockEvents,
+    indexAtIngest: init.indexAtIngest,
     maxRecordBytes: init.maxRecordBytes,
     detectors,
     sink,

@@ -23,9 +23,13 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function start(): Promise<Pipeline> {
+async function start(indexAtIngest = false): Promise<Pipeline> {
   dir = mkdtempSync(path.join(tmpdir(), 'intersoc-health-'));
-  pipeline = await startPipeline(ConfigSchema.parse({ data: dir }), { workers: 1, detectors: [], idleFlushMs: 50 });
+  pipeline = await startPipeline(ConfigSchema.parse({ data: dir, storage: { indexAtIngest } }), {
+    workers: 1,
+    detectors: [],
+    idleFlushMs: 50,
+  });
   return pipeline;
 }
 
@@ -67,8 +71,8 @@ describe('pipeline health', () => {
     expect(p.health(Date.now() + 31_000).store.status).toBe('ok');
   });
 
-  it('indexes blocks as they are written, and says exactly what the index covers', async () => {
-    const p = await start();
+  it('indexes blocks as they are written (storage.indexAtIngest), and says exactly what the index covers', async () => {
+    const p = await start(true);
     await p.submitChunk({
       stream: 's',
       tenant: 't',

@@ -34,6 +34,8 @@ export interface PipelineOptions {
   /** Parse worker threads; 0 runs everything on the calling thread. */
   readonly workers: number;
   readonly blockEvents: number;
+  /** Parse threads collect each block's terms (config `storage.indexAtIngest`). */
+  readonly indexAtIngest?: boolean;
   readonly maxRecordBytes: number;
   /** Bytes a worker may have queued before sources must wait (or UDP drops). */
   readonly maxInflightBytes: number;
@@ -237,6 +239,7 @@ export class Pipeline {
     const writer = openEventWriter(path.join(this.opts.dataDir, EVENTS_DB_FILE), createHydrator());
     const proc = new Processor({
       blockEvents: this.opts.blockEvents,
+      indexAtIngest: this.opts.indexAtIngest ?? false,
       maxRecordBytes: this.opts.maxRecordBytes,
       detectors: await loadDetectors(this.opts.detectors),
       sink: (out) => {
@@ -286,6 +289,7 @@ export class Pipeline {
       id,
       writer: writerPort,
       blockEvents: this.opts.blockEvents,
+      indexAtIngest: this.opts.indexAtIngest ?? false,
       maxRecordBytes: this.opts.maxRecordBytes,
       detectors: this.threadDetectors(),
       idleFlushMs: this.opts.idleFlushMs,

@@ -49,6 +49,8 @@ export interface StageOutput {
 /** Options of the stage. */
 export interface ProcessorOptions {
   readonly blockEvents: number;
+  /** Collect each block's terms here (else the writer's idle indexer derives them later). */
+  readonly indexAtIngest?: boolean;
   readonly maxRecordBytes: number;
   /** Initial detectors; `setDetectors` swaps them between batches (hot reload). */
   readonly detectors: readonly Detector[];
@@ -394,7 +396,11 @@ export class Processor {
     for (const e of events as PendingEvent[]) {
       // The term index takes the values just parsed when a re-parse of the stored record yields
       // the same; for renderings of binary records the writer derives them from the stored text.
-      const b = this.builder.add(e.tenant, e, e.rendered || !sameValuesOnRead(e.source.format) ? undefined : e);
+      const b = this.builder.add(
+        e.tenant,
+        e,
+        !this.opts.indexAtIngest || e.rendered || !sameValuesOnRead(e.source.format) ? undefined : e,
+      );
       if (b) blocks.push(b);
     }
     const dead = this.dead;

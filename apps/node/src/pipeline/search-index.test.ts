@@ -49,7 +49,12 @@ function all(q: string): string[] {
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'intersoc-search-index-'));
-  pipeline = await startPipeline(ConfigSchema.parse({ data: dir }), { workers: 1, detectors: [], idleFlushMs: 50 });
+  // Terms collected at ingest: the path this test checks against a scan.
+  pipeline = await startPipeline(ConfigSchema.parse({ data: dir, storage: { indexAtIngest: true } }), {
+    workers: 1,
+    detectors: [],
+    idleFlushMs: 50,
+  });
   const records = [...simulate({ seed: 7, hours: 1, start: START, hosts: 8, intensity: 1 })].map((r, i) => ({
     format: r.format,
     source: { format: r.format, kind: 'demo' as const, name: r.source, peer: r.host },

@@ -28,6 +28,8 @@ export interface WriterInit {
  * time, or rewritten) are indexed: a lull, so the catch-up never takes CPU from a sustained ingest.
  */
 const INDEX_IDLE_MS = 2_000;
+/** While ingest never pauses, an indexing step runs between batches at most this often. */
+const INDEX_BUSY_EVERY_MS = 5_000;
 
 if (parentPort) {
   const init = workerData as WriterInit;
@@ -38,12 +40,20 @@ if (parentPort) {
   let correlator = await loadCorrelator(init.detectors);
   let idleTimer: NodeJS.Timeout | undefined;
 
+  let lastIndexed = Date.now();
   const scheduleIndex = (): void => {
     if (idleTimer) clearTimeout(idleTimer);
+    // Under sustained ingest there is no lull: one indexing step every few seconds between
+    // batches keeps the index's lag bounded while ingest keeps most of this thread.
+    if (Date.now() - lastIndexed >= INDEX_BUSY_EVERY_MS) {
+      indexStep();
+      return;
+    }
     idleTimer = setTimeout(indexStep, INDEX_IDLE_MS);
   };
   const indexStep = (): void => {
     idleTimer = undefined;
+    lastIndexed = Date.now();
     try {
       const n = writer.indexPending(init.indexStep);
       if (n > 0) {

@@ -10,7 +10,14 @@
 import { brotliCompressSync } from 'node:zlib';
 import type { EventSource } from '@intersoc/core';
 import { BROTLI_OPTS, CODEC_BROTLI, type BlockEvent, type BlockHeader, type EncodedBlock } from './block-format.js';
-import { addEventTerms, GROUP_EVENTS, groupDoc, MAX_GROUPS, type DerivedValues } from './terms.js';
+import {
+  addEventTerms,
+  GROUP_EVENTS,
+  groupDoc,
+  MAX_GROUPS,
+  type DerivedValues,
+  type QualifiedTokens,
+} from './terms.js';
 
 /** Header bytes reserved per expected event (an id is 32, times about 28, the rest about 15). */
 const HEADER_BYTES_PER_EVENT = 96;
@@ -66,7 +73,7 @@ export class BlockPacker {
   /** Finished groups' term documents and the open group's tokens (see `GROUP_EVENTS`). */
   private readonly groups: string[] = [];
   private groupPlain = new Set<string>();
-  private groupQualified = new Set<string>();
+  private groupQualified: QualifiedTokens = new Map();
 
   /** `capacity` is the most events this block will hold (its header space is reserved for them). */
   constructor(
@@ -180,7 +187,7 @@ export class BlockPacker {
     if (terms !== undefined) for (const t of this.groupPlain) terms.add(t);
     this.groups.push(groupDoc(this.groupPlain, this.groupQualified));
     this.groupPlain = new Set();
-    this.groupQualified = new Set();
+    this.groupQualified = new Map();
   }
 
   /** Compresses the block. The packer must not be used afterwards. */

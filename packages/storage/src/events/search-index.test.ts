@@ -152,8 +152,12 @@ describe('search with the block term index', () => {
     r.close();
     w.close();
     rmSync(dir, { recursive: true, force: true });
-    // Blocks from encodeBlock carry no terms: the writer derives them in the same transaction.
+    // Blocks from encodeBlock carry no terms: searches scan them until the idle indexer derives
+    // the terms from the stored records, with the same results before and after.
     open(false);
+    expect(w.indexStatus().pendingBlocks).toBe(nb);
+    for (const x of indexed) expect(all(x.q), x.q).toEqual(x.ids);
+    expect(w.indexPending(1000)).toBe(nb);
     expect(w.indexStatus().pendingBlocks).toBe(0);
     for (const x of indexed) expect(all(x.q), x.q).toEqual(x.ids);
   });

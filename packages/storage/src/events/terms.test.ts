@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { qualifier } from '../query/prune.js';
 import { tokensOf } from '../query/tokens.js';
-import { addEventTerms } from './terms.js';
+import { addEventTerms, groupDoc } from './terms.js';
 
 // The ingest-side tokeniser must find exactly the tokens search finds (tokensOf), or pruning
 // would skip blocks that match.
@@ -19,12 +19,14 @@ describe('term collection at ingest', () => {
   it('finds the tokens search finds, plain and qualified by field', () => {
     for (const v of VALUES) {
       const plain = new Set<string>();
-      const qualified = new Set<string>();
+      const byField = new Map<string, Set<string>>();
       addEventTerms(
         { fields: { 'process.command_line': v, list: [v, null] }, ecs: { 'source.port': 7 } },
         plain,
-        qualified,
+        byField,
       );
+      // The group document's qualified tokens, as search's index sees them.
+      const qualified = new Set(groupDoc(new Set(), byField).split(' '));
       const want = new Set([...tokensOf(v), '7'].filter((t) => t.length <= 64));
       expect([...plain].sort(), v).toEqual([...want].sort());
       for (const t of tokensOf(v).filter((x) => x.length <= 64)) {

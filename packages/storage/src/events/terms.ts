@@ -32,24 +32,38 @@ function qualifierOf(field: string): string {
 }
 
 /**
- * Adds the tokens of each field and ECS value of one event to `plain`, and the same tokens
- * qualified by their field name (`qualifier(field) + token`) to `qualified`, tokenising each value
- * once. Qualified tokens let `process.name:net.exe` narrow to groups where `net` and `exe` are in
- * `process.name`, not anywhere in the events.
+ * A group's field-qualified tokens: the tokens per field qualifier. Kept apart until the group's
+ * document is written, so that `qualifier + token` is concatenated once per distinct pair rather
+ * than once per occurrence (the concatenations and their hashing were most of ingest's cost).
  */
-export function addEventTerms(d: DerivedValues, plain: Set<string>, qualified: Set<string>): void {
+export type QualifiedTokens = Map<string, Set<string>>;
+
+/**
+ * Adds the tokens of each field and ECS value of one event to `plain`, and the same tokens under
+ * their field's qualifier to `qualified`, tokenising each value once. Qualified tokens let
+ * `process.name:net.exe` narrow to groups where `net` and `exe` are in `process.name`, not
+ * anywhere in the events.
+ */
+export function addEventTerms(d: DerivedValues, plain: Set<string>, qualified: QualifiedTokens): void {
   for (const k in d.fields) addField(k, d.fields[k], plain, qualified);
   for (const k in d.ecs) addField(k, (d.ecs as Record<string, unknown>)[k], plain, qualified);
 }
 
-function addField(k: string, v: unknown, plain: Set<string>, qualified: Set<string>): void {
+function addField(k: string, v: unknown, plain: Set<string>, qualified: QualifiedTokens): void {
   if (v === null || v === undefined) return;
   if (Array.isArray(v)) {
     for (const x of v) addField(k, x, plain, qualified);
     return;
   }
   const q = qualifierOf(k);
-  const lower = String(v).toLowerCase();
+  let mine = qualified.get(q);
+  if (mine === undefined) qualified.set(q, (mine = new Set()));
+  addValue(String(v), plain, mine);
+}
+
+/** The tokens of one value into `plain` and the field's own set. */
+function addValue(v: string, plain: Set<string>, mine: Set<string>): void {
+  const lower = v.toLowerCase();
   // ASCII runs of [a-z0-9_] without a regex match object per token: on ASCII text that is
   // exactly what TOKEN finds (the hot case: most values are ASCII). Any other character sends the
   // whole value through TOKEN; tokens added before are added again, which a set ignores.
@@ -57,23 +71,23 @@ function addField(k: string, v: unknown, plain: Set<string>, qualified: Set<stri
   for (let i = 0; i <= lower.length; i++) {
     const c = i < lower.length ? lower.charCodeAt(i) : 32;
     if (c >= 128) {
-      for (const m of lower.matchAll(TOKEN)) addToken(m[0], q, plain, qualified);
+      for (const m of lower.matchAll(TOKEN)) addToken(m[0], plain, mine);
       return;
     }
     const word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
     if (word) {
       if (start < 0) start = i;
     } else if (start >= 0) {
-      addToken(lower.slice(start, i), q, plain, qualified);
+      addToken(lower.slice(start, i), plain, mine);
       start = -1;
     }
   }
 }
 
-function addToken(t: string, q: string, plain: Set<string>, qualified: Set<string>): void {
+function addToken(t: string, plain: Set<string>, mine: Set<string>): void {
   if (t.length > MAX_TOKEN) return;
   plain.add(t);
-  qualified.add(q + t);
+  mine.add(t);
 }
 
 /**
@@ -98,20 +112,22 @@ export function addBlockTerms(events: readonly BlockEvent[], hydrator: EventHydr
   const grouped = events.length <= GROUP_EVENTS * MAX_GROUPS;
   const groups: string[] = [];
   let plain = new Set<string>();
-  let qualified = new Set<string>();
+  let qualified: QualifiedTokens = new Map();
   events.forEach((e, i) => {
     addEventTerms(hydrator.hydrate(e), plain, qualified);
     if ((i + 1) % GROUP_EVENTS === 0 || i === events.length - 1) {
       for (const t of plain) all.add(t);
       if (grouped) groups.push(groupDoc(plain, qualified));
       plain = new Set();
-      qualified = new Set();
+      qualified = new Map();
     }
   });
   return { terms: Array.from(all).join(' '), ...(grouped ? { groups } : {}) };
 }
 
 /** A group's term document: its plain and its field-qualified tokens. */
-export function groupDoc(plain: Set<string>, qualified: Set<string>): string {
-  return `${Array.from(plain).join(' ')} ${Array.from(qualified).join(' ')}`;
+export function groupDoc(plain: Set<string>, qualified: QualifiedTokens): string {
+  const parts = [Array.from(plain).join(' ')];
+  for (const [q, tokens] of qualified) for (const t of tokens) parts.push(q + t);
+  return parts.join(' ');
 }

@@ -148,15 +148,15 @@ export class SqliteEventWriter implements EventWriter {
       const fix = this.db.prepare(`UPDATE ${idTable(block.tenant, block.day)} SET seq = ? WHERE id = ?`);
       kept.forEach((e, seq) => fix.run(seq, Buffer.from(e.id, 'hex')));
     }
-    // The term index is written with the block, in the same transaction: a committed block is
-    // never "waiting for the index". The encoder's terms are a superset after dropping
-    // duplicates, which keeps pruning sound; without them the records are re-derived here.
-    // Group terms must follow positions, which dropping duplicates shifts: those use the records.
-    const docs =
+    // Terms collected at ingest are written with the block, in the same transaction. Group terms
+    // follow positions, which dropping duplicates shifts: such a block, and a block that comes
+    // without terms, waits for the idle indexer (`indexPending`), which derives them from the
+    // stored records. Until then searches scan it, and health counts it as pending. Deriving them
+    // here would put the whole tokenisation on the single writer thread, in ingest's way.
+    const indexed =
       block.terms !== undefined && kept === undefined
-        ? { terms: block.terms, ...(block.groups ? { groups: block.groups } : {}) }
-        : addBlockTerms(kept ?? decodeBlock(block.codec, block.data), this.hydrator);
-    const indexed = this.insertTermDocs(id, docs);
+        ? this.insertTermDocs(id, { terms: block.terms, ...(block.groups ? { groups: block.groups } : {}) })
+        : 0;
     this.insertBlock.run(
       id,
       toStore.tenant,
