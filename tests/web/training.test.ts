@@ -51,7 +51,13 @@ afterAll(async () => {
 });
 
 describe.skipIf(SKIP_BROWSER)(browserSuite('a trainee plays a level in Chromium'), () => {
-  it('a wrong answer, a hint, the right answer; the report gives 20 − 5', async () => {
+  it('a wrong answer, a hint, the right answer; the report gives 20 − 5; the instructor follows it live', async () => {
+    // The instructor has the run open before the trainee starts, and never reloads it.
+    await instructor.goto(`${h.node.url}/training/${run}`);
+    const live = instructor
+      .getByRole('region', { name: 'Instructor' })
+      .getByRole('table', { name: 'Timings per level' });
+    await live.getByRole('row', { name: /Which technique runs PowerShell\? 0 \/ 20 0 0 0 no/ }).waitFor();
     const context = await h.browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     await page.goto(h.node.url);
@@ -81,6 +87,8 @@ describe.skipIf(SKIP_BROWSER)(browserSuite('a trainee plays a level in Chromium'
     };
     expect(report.score).toBe(15);
     expect(report.levels[0]).toMatchObject({ hints: 1, attempts: 2, solved: true });
+    // The instructor's open panel shows it without a reload (it refreshes every 5 s).
+    await live.getByRole('row', { name: /Which technique runs PowerShell\? 15 \/ 20 1 2 1 no \d+ s/ }).waitFor();
     // The trainee reads no production data of the tenant.
     expect((await page.request.get(`${h.node.url}/api/alerts`)).status()).toBe(403);
     await context.close();

@@ -5,7 +5,7 @@
  * never shown to the trainee: the API refuses them the key), the trainee's sign-in to the run's
  * training tenant, and a trainee's competence map over ATT&CK with the next exercise to play.
  */
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { training } from '../api/training';
 import { useAsync } from '../app/use-async';
 import { Async, Empty } from '../components/states';
@@ -16,6 +16,12 @@ const pct = (x: number): string => `${Math.round(x * 100)}%`;
 export function InstructorPanel(props: { run: string }): ReactNode {
   const report = useAsync((signal) => training.report(props.run, signal), [props.run]);
   const key = useAsync((signal) => training.key(props.run, signal), [props.run]);
+  // Live: the trainee's scores, hints, attempts and times as they play.
+  const { reload } = report;
+  useEffect(() => {
+    const t = window.setInterval(() => reload(true), 5000);
+    return () => window.clearInterval(t);
+  }, [reload]);
   const [password, setPassword] = useState('');
   const [message, setMessage] = useState<string | undefined>();
   const give = (e: FormEvent): void => {

@@ -3,11 +3,12 @@
  * Training: the runs the caller may follow (an instructor's whole tenant, a trainee's own) with
  * their scores, and a run played level by level: the level's text in the trainee's names, an
  * answer box (a text area for hands-on tasks), hints at their penalty and the solution (a
- * penalised one scores the level 0). Instructors also see the run's timings, answer key and the
+ * penalised one scores the level 0). The runs list and the instructor's panel refresh every 5 s,
+ * so an instructor follows the trainees live. Instructors also see the run's timings, answer key and the
  * trainee's sign-in (`training-instructor.tsx`); `/training/competence/<trainee>` is the
  * competence map; `/training/new` builds an exercise (`training-builder.tsx`).
  */
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { training, type TrainingLevel } from '../api/training';
 import { Link } from '../app/router';
 import { useAsync } from '../app/use-async';
@@ -164,6 +165,13 @@ export default function TrainingView(props: ViewProps): ReactNode {
   const run = props.params[0];
   const state = useAsync((signal) => training.runs(signal), []);
   const { me } = useSession();
+  // The runs list follows the trainees live (scores, levels solved, hints) while it is shown.
+  const { reload } = state;
+  useEffect(() => {
+    if (run) return undefined;
+    const t = window.setInterval(() => reload(true), 5000);
+    return () => window.clearInterval(t);
+  }, [reload, run]);
   if (run === 'competence' && props.params[1]) return <CompetenceView trainee={props.params[1]} />;
   if (run === 'new') return <ExerciseBuilder />;
   if (run) return <RunView run={run} />;
