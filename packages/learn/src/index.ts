@@ -59,6 +59,18 @@ export type { GbdtRunner, TrainAlgorithm, TrainedModel, TrainingSource, TrainOpt
 export { datasetFor, evaluateModel, explainRow, predictRows } from './model/batch.js';
 export type { RowExplanation, RowPrediction } from './model/batch.js';
 
+// continuous training from analysts' verdicts on alerts
+export {
+  alertVector,
+  concatRows,
+  feedbackDataset,
+  feedbackHash,
+  lineageDataHash,
+  MAX_VECTOR_FEATURES,
+  vectorOf,
+} from './model/retrain.js';
+export type { FeedbackOutcome, FeedbackRow, VectorCell } from './model/retrain.js';
+
 // drift of a model's inputs (PSI against the training profile)
 export { DriftCounter, profileRows, PSI_DRIFTED, PSI_MODERATE } from './drift/psi.js';
 export type { DriftReport, DriftStatus, FeatureProfile } from './drift/psi.js';
@@ -82,3 +94,18 @@ export { nabTime, readNabCorpus, readNabWindows, runSeries, scoreNab, writeNabRe
 export type { DetectorFactory, NabSeries, SeriesDetector } from './anomaly/nab-corpus.js';
 export { NAB_PROFILES, probationLength, scaledSigmoid, scoreCorpus } from './anomaly/nab-score.js';
 export type { CostMatrix, NabScore, ScoredSeries, ThresholdScore } from './anomaly/nab-score.js';
+
+// host behaviour baselines: observations in the parse threads, state and alerts in one stage
+export { BaselineObserver, noveltyObservations, personUser } from './baselines/observe.js';
+export { BaselineEngine } from './baselines/engine.js';
+export type { BaselineHit, BaselineSize } from './baselines/engine.js';
+export { BASELINES_DB_FILE } from './baselines/store.js';
+export { BASELINE_DEFAULTS, NOVELTY_KINDS } from './baselines/types.js';
+export type {
+  BaselineObservation,
+  BaselineSettings,
+  NoveltyKind,
+  NoveltyObservation,
+  RateKind,
+  RateObservation,
+} from './baselines/types.js';

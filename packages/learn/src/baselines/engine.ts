@@ -1,0 +1,313 @@
+/**
+ * @module
+ * The baseline stage: one instance (the node runs it on its writer thread, beside the Sigma
+ * correlation stage) receives every parse thread's observations, keeps each tenant's baselines in
+ * SQLite and returns alerts for departures. Learning and judging use event time, so a replayed
+ * file is judged as it happened. Novelty: an item never seen for an entity (or not within
+ * `expireDays`) alerts once the entity has warmed up (`warmupDays` of history and
+ * `warmupObservations` observations of that kind); before that it is learned silently. Rates: an
+ * hour's count per host or user outside its seasonal band (see `rate.ts`) alerts, once per hour.
+ */
+import type { AlertDraft } from '@intersoc/core';
+import type { SqliteDb } from '@intersoc/storage';
+import { noveltyAlert, rateAlert } from './explain.js';
+import { bandOf, fold, newProfile, profileBytes, profileFrom } from './rate.js';
+import { BaselineStatements, openBaselineDb, type ClockRow, type EntityRow } from './store.js';
+import {
+  BASELINE_DEFAULTS,
+  DAY_MS,
+  HOUR_MS,
+  type BaselineObservation,
+  type BaselineSettings,
+  type NoveltyObservation,
+  type RateObservation,
+} from './types.js';
+
+/** An alert with its tenant. */
+export interface BaselineHit {
+  readonly tenant: string;
+  readonly alert: AlertDraft;
+}
+
+/** Rows and bytes the baselines hold. */
+export interface BaselineSize {
+  readonly entities: number;
+  readonly items: number;
+  readonly rates: number;
+  readonly bytes: number;
+}
+
+/** Event ids kept per open rate bucket. */
+const RATE_IDS = 3;
+/** Zero hours folded at most when an entity was silent for long (a week covers every slot). */
+const MAX_FILL = 168;
+/** How far past the wall clock an event time may move a tenant's clock (a bogus future stamp must not). */
+const CLOCK_SKEW_MS = DAY_MS;
+
+interface RateState {
+  first_hour: number;
+  hour: number;
+  count: number;
+  alerted: number;
+  ids: string[];
+  profile: Float32Array;
+}
+
+/** Keeps per-tenant baselines and raises alerts on departures. */
+export class BaselineEngine {
+  readonly settings: BaselineSettings;
+  private readonly db: SqliteDb;
+  private readonly st: BaselineStatements;
+  private readonly owned: boolean;
+  /** Entities per tenant, table and kind, counted lazily (the caps). */
+  private readonly counts = new Map<string, number>();
+
+  /** Opens (or creates) the state in a file or an open handle. */
+  constructor(fileOrDb: string | SqliteDb, settings: Partial<BaselineSettings> = {}) {
+    this.settings = { ...BASELINE_DEFAULTS, ...settings };
+    this.owned = typeof fileOrDb === 'string';
+    this.db = openBaselineDb(fileOrDb);
+    this.st = new BaselineStatements(this.db);
+  }
+
+  /** The database handle (the privacy erasure runs on it in the owning thread). */
+  get database(): SqliteDb {
+    return this.db;
+  }
+
+  /** Forgets cached counts, after rows were deleted behind the engine's back (an erasure). */
+  invalidate(): void {
+    this.counts.clear();
+  }
+
+  /** Feeds observations (any tenant mix, any order); returns the alerts they raise. */
+  push(observations: readonly BaselineObservation[]): BaselineHit[] {
+    if (observations.length === 0) return [];
+    const out: BaselineHit[] = [];
+    const novelty: NoveltyObservation[] = [];
+    const rates: RateObservation[] = [];
+    for (const o of observations) {
+      if (o.type === 'novelty') novelty.push(o);
+      else rates.push(o);
+    }
+    // Threads' batches interleave: learn in event time order, so "first seen" is the earliest.
+    novelty.sort((a, b) => a.time - b.time);
+    rates.sort((a, b) => a.hour - b.hour);
+    const groups = new Map<string, { o: NoveltyObservation; n: number; last: number }>();
+    for (const o of novelty) {
+      const k = `${o.tenant}\u0000${o.kind}\u0000${o.entity}\u0000${o.item}`;
+      const g = groups.get(k);
+      if (g) {
+        g.n++;
+        g.last = Math.max(g.last, o.time);
+      } else groups.set(k, { o, n: 1, last: o.time });
+    }
+    const latest = new Map<string, number>();
+    const bump = (tenant: string, t: number): void => {
+      if (t > (latest.get(tenant) ?? -Infinity)) latest.set(tenant, t);
+    };
+    for (const o of novelty) bump(o.tenant, o.time);
+    for (const r of rates) bump(r.tenant, (r.hour + 1) * HOUR_MS - 1);
+    this.db.transaction(() => {
+      for (const g of groups.values()) this.novel(g.o, g.n, g.last, out);
+      for (const r of rates) this.rate(r, out);
+      for (const [tenant, t] of latest) this.tick(tenant, Math.min(t, Date.now() + CLOCK_SKEW_MS), out);
+    })();
+    return out;
+  }
+
+  private warmed(e: EntityRow, time: number): boolean {
+    const s = this.settings;
+    return e.observations >= s.warmupObservations && time - e.first_seen >= s.warmupDays * DAY_MS;
+  }
+
+  private novel(o: NoveltyObservation, n: number, last: number, out: BaselineHit[]): void {
+    const { tenant, kind, entity, item } = o;
+    const st = this.st;
+    let e = st.entity.get(tenant, kind, entity) as EntityRow | undefined;
+    if (st.item.get(tenant, kind, entity, item) !== undefined) {
+      st.touchItem.run(o.time, last, n, tenant, kind, entity, item);
+      // An item without its entity row (an erasure removed one but not the other): start the entity again.
+      e ??= { first_seen: o.time, last_seen: last, observations: 0, items: 1 };
+    } else {
+      if (e && this.warmed(e, o.time))
+        out.push({
+          tenant,
+          alert: noveltyAlert(o, {
+            firstSeen: e.first_seen,
+            lastSeen: e.last_seen,
+            observations: e.observations,
+            distinct: e.items,
+          }),
+        });
+      if (!e) this.makeRoom(tenant, 'e', kind);
+      e ??= { first_seen: o.time, last_seen: last, observations: 0, items: 0 };
+      st.insertItem.run(tenant, kind, entity, item, o.label, o.time, last, n);
+      e.items++;
+      const over = e.items - this.settings.maxItemsPerEntity;
+      if (over > 0) {
+        // The least recently seen items go: a bounded baseline forgets its oldest habits first.
+        for (const r of st.oldestItems.all(tenant, kind, entity, over) as { item: string }[])
+          st.deleteItem.run(tenant, kind, entity, r.item);
+        e.items -= over;
+      }
+    }
+    e.first_seen = Math.min(e.first_seen, o.time);
+    e.last_seen = Math.max(e.last_seen, last);
+    e.observations += n;
+    st.putEntity.run(tenant, kind, entity, e.first_seen, e.last_seen, e.observations, e.items);
+  }
+
+  /** Before a new entity of `kind` is added: evicts the least recently seen one when at the cap. */
+  private makeRoom(tenant: string, table: 'e' | 'r', kind: string): void {
+    const key = `${tenant}\u0000${table}\u0000${kind}`;
+    const st = this.st;
+    let n = this.counts.get(key);
+    if (n === undefined) n = ((table === 'e' ? st.entityCount : st.rateCount).get(tenant, kind) as { n: number }).n;
+    if (n >= this.settings.maxEntities) {
+      if (table === 'e') {
+        const old = st.oldestEntity.get(tenant, kind) as { entity: string } | undefined;
+        if (old) {
+          st.deleteEntityItems.run(tenant, kind, old.entity);
+          st.deleteEntity.run(tenant, kind, old.entity);
+          n--;
+        }
+      } else {
+        const old = st.oldestRate.get(tenant, kind) as { entity: string } | undefined;
+        if (old) {
+          st.deleteRate.run(tenant, kind, old.entity);
+          n--;
+        }
+      }
+    }
+    this.counts.set(key, n + 1);
+  }
+
+  private loadRate(tenant: string, kind: string, entity: string): RateState | undefined {
+    const r = this.st.rate.get(tenant, kind, entity) as
+      | { first_hour: number; hour: number; count: number; alerted: number; ids: string; profile: Uint8Array }
+      | undefined;
+    if (!r) return undefined;
+    return { ...r, ids: JSON.parse(r.ids) as string[], profile: profileFrom(r.profile) };
+  }
+
+  private saveRate(tenant: string, kind: string, entity: string, s: RateState): void {
+    this.st.putRate.run(
+      tenant,
+      kind,
+      entity,
+      s.first_hour,
+      s.hour,
+      s.count,
+      s.alerted,
+      JSON.stringify(s.ids),
+      profileBytes(s.profile),
+    );
+  }
+
+  private bandFor(s: RateState, hour: number): ReturnType<typeof bandOf> {
+    const o = this.settings;
+    if ((hour - s.first_hour) * HOUR_MS < o.warmupDays * DAY_MS) return undefined;
+    return bandOf(s.profile, hour, { sigma: o.rateSigma, minWeeks: o.rateMinWeeks, minDays: o.rateMinDays });
+  }
+
+  /** Closes the open hour (a low count alerts), folds it and the silent hours up to `to` into the profile. */
+  private advance(
+    tenant: string,
+    kind: 'host' | 'user',
+    entity: string,
+    s: RateState,
+    to: number,
+    out: BaselineHit[],
+  ): void {
+    if (to <= s.hour) return;
+    const band = s.count > 0 && s.alerted === 0 ? this.bandFor(s, s.hour) : undefined;
+    if (band && s.count < band.lower && band.expected - s.count >= this.settings.rateMinDelta)
+      out.push({ tenant, alert: rateAlert(kind, entity, s.hour, s.count, band, s.first_hour, s.ids, false) });
+    fold(s.profile, s.hour, s.count);
+    const fill = Math.min(to - s.hour - 1, MAX_FILL);
+    for (let i = 1; i <= fill; i++) fold(s.profile, s.hour + i, 0);
+    s.hour = to;
+    s.count = 0;
+    s.alerted = 0;
+    s.ids = [];
+  }
+
+  private rate(r: RateObservation, out: BaselineHit[]): void {
+    const { tenant, kind, entity } = r;
+    let s = this.loadRate(tenant, kind, entity);
+    if (!s) {
+      this.makeRoom(tenant, 'r', kind);
+      s = { first_hour: r.hour, hour: r.hour, count: 0, alerted: 0, ids: [], profile: newProfile() };
+    }
+    // An hour already closed (late by more than the open hour) no longer counts.
+    if (r.hour < s.hour) return;
+    this.advance(tenant, kind, entity, s, r.hour, out);
+    s.count += r.count;
+    for (const id of r.eventIds) if (s.ids.length < RATE_IDS) s.ids.push(id);
+    if (s.alerted === 0) {
+      const band = this.bandFor(s, s.hour);
+      // A spike alerts as soon as it leaves the band, not when its hour ends.
+      if (band && s.count > band.upper && s.count - band.expected >= this.settings.rateMinDelta) {
+        out.push({ tenant, alert: rateAlert(kind, entity, s.hour, s.count, band, s.first_hour, s.ids, true) });
+        s.alerted = 1;
+      }
+    }
+    this.saveRate(tenant, kind, entity, s);
+  }
+
+  /** Advances a tenant's clock: closes idle hours (once per hour) and forgets expired rows (once per day). */
+  private tick(tenant: string, time: number, out: BaselineHit[]): void {
+    const st = this.st;
+    const c = (st.clock.get(tenant) as ClockRow | undefined) ?? {
+      time,
+      swept_hour: Math.floor(time / HOUR_MS),
+      pruned: time,
+    };
+    c.time = Math.max(c.time, time);
+    const hour = Math.floor(c.time / HOUR_MS);
+    // One hour of grace: another thread may still hand in the previous hour's events.
+    if (hour - 1 > c.swept_hour) {
+      for (const r of st.staleRates.all(tenant, hour - 1) as { kind: 'host' | 'user'; entity: string }[]) {
+        const s = this.loadRate(tenant, r.kind, r.entity);
+        if (!s) continue;
+        this.advance(tenant, r.kind, r.entity, s, hour - 1, out);
+        this.saveRate(tenant, r.kind, r.entity, s);
+      }
+      c.swept_hour = hour - 1;
+    }
+    if (c.time - c.pruned >= DAY_MS) {
+      const horizon = c.time - this.settings.expireDays * DAY_MS;
+      st.expireItems.run(tenant, horizon);
+      st.expiredEntities.run(tenant, horizon);
+      st.countItems.run(tenant);
+      st.expireRates.run(tenant, Math.floor(horizon / HOUR_MS));
+      c.pruned = c.time;
+      for (const k of [...this.counts.keys()]) if (k.startsWith(`${tenant}\u0000`)) this.counts.delete(k);
+    }
+    st.putClock.run(tenant, c.time, c.swept_hour, c.pruned);
+  }
+
+  /** Rows held (all tenants, or one) and the file's size in bytes. */
+  size(tenant?: string): BaselineSize {
+    const n = (table: string): number =>
+      (
+        (tenant === undefined
+          ? this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get()
+          : this.db.prepare(`SELECT count(*) AS n FROM ${table} WHERE tenant = ?`).get(tenant)) as { n: number }
+      ).n;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    return {
+      entities: n('baseline_entities'),
+      items: n('baseline_items'),
+      rates: n('baseline_rates'),
+      bytes: pages * pageSize,
+    };
+  }
+
+  /** Closes the database when the engine opened it. */
+  close(): void {
+    if (this.owned) this.db.close();
+  }
+}

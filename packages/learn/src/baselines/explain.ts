@@ -1,0 +1,230 @@
+/**
+ * @module
+ * Baseline alerts: what is new, against which history, on which entity, and the ATT&CK technique
+ * where the departure has an obvious one (a new scheduled task is T1053.005 whatever its name; a
+ * new parent → child pair only when the child is an interpreter or a proxy binary).
+ */
+import type { AlertDraft, Entity, Severity } from '@intersoc/core';
+import type { RateBand } from './rate.js';
+import { DAY_MS, type NoveltyKind, type NoveltyObservation, type RateKind } from './types.js';
+
+/** The history an alert is judged against. */
+export interface History {
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  readonly observations: number;
+  readonly distinct: number;
+}
+
+const CHILD_TECHNIQUES: Readonly<Record<string, { technique: string; tactics: string[] }>> = {
+  'powershell.exe': { technique: 'T1059.001', tactics: ['execution'] },
+  'pwsh.exe': { technique: 'T1059.001', tactics: ['execution'] },
+  'cmd.exe': { technique: 'T1059.003', tactics: ['execution'] },
+  'wscript.exe': { technique: 'T1059.005', tactics: ['execution'] },
+  'cscript.exe': { technique: 'T1059.005', tactics: ['execution'] },
+  'mshta.exe': { technique: 'T1218.005', tactics: ['defense-evasion'] },
+  'rundll32.exe': { technique: 'T1218.011', tactics: ['defense-evasion'] },
+  'regsvr32.exe': { technique: 'T1218.010', tactics: ['defense-evasion'] },
+  'wmic.exe': { technique: 'T1047', tactics: ['execution'] },
+  'schtasks.exe': { technique: 'T1053.005', tactics: ['execution', 'persistence'] },
+  'sc.exe': { technique: 'T1543.003', tactics: ['persistence'] },
+  bash: { technique: 'T1059.004', tactics: ['execution'] },
+  sh: { technique: 'T1059.004', tactics: ['execution'] },
+  python: { technique: 'T1059.006', tactics: ['execution'] },
+  python3: { technique: 'T1059.006', tactics: ['execution'] },
+};
+const OFFICE = new Set(['winword.exe', 'excel.exe', 'powerpnt.exe', 'outlook.exe', 'msaccess.exe', 'mspub.exe']);
+
+const NOUN: Readonly<Record<NoveltyKind, string>> = {
+  'process-pair': 'parent → child process',
+  'logon-source': 'logon source address',
+  'logon-type': 'logon type',
+  'logon-host': 'host logged on to',
+  service: 'service',
+  task: 'scheduled task',
+};
+const OBSERVED: Readonly<Record<NoveltyKind, string>> = {
+  'process-pair': 'process starts',
+  'logon-source': 'logons',
+  'logon-type': 'logons',
+  'logon-host': 'logons',
+  service: 'service installs',
+  task: 'task creations',
+};
+
+function attackOf(o: NoveltyObservation): { techniques: string[]; tactics: string[]; severity: Severity } {
+  switch (o.kind) {
+    case 'process-pair': {
+      const [parent = '', child = ''] = o.item.split('>');
+      const techniques: string[] = [];
+      const tactics = new Set<string>();
+      const c = CHILD_TECHNIQUES[child];
+      if (c) {
+        techniques.push(c.technique);
+        c.tactics.forEach((t) => tactics.add(t));
+      }
+      if (OFFICE.has(parent)) {
+        techniques.push('T1204.002');
+        tactics.add('execution');
+      }
+      return { techniques, tactics: [...tactics], severity: techniques.length > 0 ? 'medium' : 'low' };
+    }
+    case 'logon-source':
+      return { techniques: ['T1078'], tactics: ['initial-access', 'defense-evasion'], severity: 'low' };
+    case 'logon-type':
+      return o.item.startsWith('10 ')
+        ? { techniques: ['T1021.001', 'T1078'], tactics: ['lateral-movement'], severity: 'medium' }
+        : { techniques: ['T1078'], tactics: ['defense-evasion'], severity: 'low' };
+    case 'logon-host':
+      return { techniques: ['T1021', 'T1078'], tactics: ['lateral-movement'], severity: 'low' };
+    case 'service':
+      return { techniques: ['T1543.003'], tactics: ['persistence', 'privilege-escalation'], severity: 'medium' };
+    case 'task':
+      return { techniques: ['T1053.005'], tactics: ['execution', 'persistence'], severity: 'medium' };
+  }
+}
+
+function days(ms: number): number {
+  return Math.max(0, Math.floor(ms / DAY_MS));
+}
+
+function historyText(h: History, now: number, kind: NoveltyKind): string {
+  const d = days(now - h.firstSeen);
+  const span =
+    d >= 1 ? `${d} day${d === 1 ? '' : 's'}` : `${Math.max(1, Math.round((now - h.firstSeen) / 3_600_000))} h`;
+  return `${span} of history since ${new Date(h.firstSeen).toISOString().slice(0, 10)}: ${h.observations} ${OBSERVED[kind]}, ${h.distinct} distinct ${NOUN[kind]}${h.distinct === 1 ? '' : 's'}`;
+}
+
+function entitiesOf(o: NoveltyObservation): Entity[] {
+  const hostKinds: readonly NoveltyKind[] = ['process-pair', 'service', 'task'];
+  if (hostKinds.includes(o.kind)) {
+    const out: Entity[] = [{ type: 'host', value: o.entity }];
+    const [parent, child] = o.label.split(' → ');
+    if (o.kind === 'process-pair' && parent && child) {
+      out.push({ type: 'process', value: parent, role: 'parent' }, { type: 'process', value: child });
+      const u = o.context?.['user.name'];
+      if (u) out.push({ type: 'user', value: u });
+    }
+    return out;
+  }
+  const out: Entity[] = [{ type: 'user', value: o.entity }];
+  const host = o.context?.['host.name'];
+  if (host) out.push({ type: 'host', value: host, role: 'target' });
+  const ip = o.context?.['source.ip'];
+  if (ip) out.push({ type: 'ip', value: ip, role: 'source' });
+  return out;
+}
+
+/** The sentence that says what is new: "first time in 30 days that WINWORD.EXE started powershell.exe on wks-04". */
+export function noveltySentence(o: NoveltyObservation, h: History): string {
+  const span = `${Math.max(1, days(o.time - h.firstSeen))} days`;
+  switch (o.kind) {
+    case 'process-pair': {
+      const [parent, child] = o.label.split(' → ');
+      return `first time in ${span} that ${parent} started ${child} on ${o.entity}`;
+    }
+    case 'logon-source':
+      return `first logon of ${o.entity} from ${o.label} in ${span}`;
+    case 'logon-type':
+      return `first logon of ${o.entity} with logon type ${o.label} in ${span}`;
+    case 'logon-host':
+      return `first logon of ${o.entity} to ${o.label} in ${span}`;
+    case 'service':
+      return `first time in ${span} that service ${o.label} was installed on ${o.entity}`;
+    case 'task':
+      return `first time in ${span} that scheduled task ${o.label} was created on ${o.entity}`;
+  }
+}
+
+/** The alert for an item never seen for an entity past its warm-up. */
+export function noveltyAlert(o: NoveltyObservation, h: History): AlertDraft {
+  const a = attackOf(o);
+  return {
+    time: o.time,
+    detector: {
+      kind: 'baseline',
+      ruleId: `baseline:${o.kind}`,
+      ruleTitle: `New ${NOUN[o.kind]} for this ${o.kind.startsWith('logon') ? 'user' : 'host'}`,
+    },
+    severity: a.severity,
+    tactics: a.tactics,
+    techniques: a.techniques,
+    entities: entitiesOf(o),
+    eventIds: [o.eventId],
+    summary: `${noveltySentence(o, h)} (${historyText(h, o.time, o.kind)})`,
+    details: {
+      baseline: {
+        kind: o.kind,
+        entity: o.entity,
+        new: o.label,
+        history: {
+          firstSeen: new Date(h.firstSeen).toISOString(),
+          lastSeen: new Date(h.lastSeen).toISOString(),
+          days: days(o.time - h.firstSeen),
+          observations: h.observations,
+          distinct: h.distinct,
+        },
+      },
+      ...(o.context ? { context: o.context } : {}),
+    },
+  };
+}
+
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** The alert for an hour whose event count left its seasonal band. */
+export function rateAlert(
+  tenantKind: RateKind,
+  entity: string,
+  hour: number,
+  count: number,
+  band: RateBand,
+  firstHour: number,
+  eventIds: readonly string[],
+  partial: boolean,
+): AlertDraft {
+  const start = new Date(hour * 3_600_000);
+  const weekday = WEEKDAYS[(((Math.floor(hour / 24) + 3) % 7) + 7) % 7] as string;
+  const hh = String(start.getUTCHours()).padStart(2, '0');
+  const high = count > band.upper;
+  const r = (x: number): number => Math.round(x);
+  const seasonText =
+    band.season === 'week'
+      ? `the same hour on ${band.history} previous ${weekday}s`
+      : `${hh}:00 on ${band.history} previous days`;
+  const observedDays = days((hour - firstHour) * 3_600_000);
+  return {
+    time: (hour + 1) * 3_600_000 - 1,
+    detector: {
+      kind: 'baseline',
+      ruleId: `baseline:rate-${tenantKind}`,
+      ruleTitle: `Event rate of a ${tenantKind} outside its seasonal band`,
+    },
+    severity: 'low',
+    tactics: [],
+    techniques: [],
+    entities: [{ type: tenantKind, value: entity }],
+    eventIds,
+    summary:
+      `${tenantKind} ${entity}: ${count} events ${partial ? 'so far ' : ''}in ${weekday} ${start.toISOString().slice(0, 10)} ${hh}:00–${hh}:59 UTC, ` +
+      `${high ? 'above' : 'below'} its band ${r(band.lower)}–${r(band.upper)} (expected ${r(band.expected)}), learned from ${seasonText} ` +
+      `(${observedDays} days observed)`,
+    details: {
+      baseline: {
+        kind: `rate-${tenantKind}`,
+        entity,
+        hour: start.toISOString(),
+        count,
+        direction: high ? 'above' : 'below',
+        band: {
+          lower: band.lower,
+          upper: band.upper,
+          expected: band.expected,
+          season: band.season,
+          history: band.history,
+        },
+        observedDays,
+      },
+    },
+  };
+}
