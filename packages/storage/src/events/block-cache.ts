@@ -62,6 +62,11 @@ export class BlockCache {
     return events;
   }
 
+  /** True when block `id` is cached at version `ver` (a reader that fetches payloads in batches asks first). */
+  has(id: number, ver: string): boolean {
+    return this.map.get(id)?.ver === ver;
+  }
+
   /** Forgets block `id` (rewritten or deleted by the writer). */
   drop(id: number): void {
     const e = this.map.get(id);

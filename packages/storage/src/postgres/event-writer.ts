@@ -1,0 +1,166 @@
+/**
+ * @module
+ * The write side of the PostgreSQL event store: one transaction per pipeline batch, like the
+ * SQLite writer, but safe with many writers at once (detect workers on a shared store).
+ *
+ * - Event ids of the whole batch go in one `INSERT ... SELECT ... ON CONFLICT DO NOTHING`, cut
+ *   server-side from one concatenated `bytea`, in id order so concurrent writers lock keys in the
+ *   same order and cannot deadlock each other. Ids already stored are duplicates, counted and
+ *   dropped from their block, exactly as the SQLite writer does.
+ * - Blocks, alerts and dead letters go as multi-row inserts; alerts are idempotent by id.
+ */
+import type { Alert } from '@intersoc/core';
+import { decodeBlock, encodeBlock } from '../events/block.js';
+import type { EncodedBlock } from '../events/block-format.js';
+import type { DeadLetter, WriteBatch, WriteResult } from '../events/types.js';
+import type { PgSql, PgTx as Tx } from './connect.js';
+import type { DayPartitions } from './partitions.js';
+
+/** Blocks per multi-row insert (12 parameters each, well under the protocol's 65,535). */
+const BLOCK_ROWS = 500;
+/** Alerts per multi-row insert (7 parameters each). */
+const ALERT_ROWS = 2_000;
+
+/** What the id insert says of one block. */
+interface Stored {
+  readonly id: number;
+  readonly block: EncodedBlock;
+  /** Positions that were already stored (by an earlier write or earlier in this batch). */
+  readonly dups: number[];
+}
+
+/** Writes one batch in one transaction (retried on deadlock or serialisation failure). */
+export async function writeBatch(sql: PgSql, days: DayPartitions, batch: WriteBatch): Promise<WriteResult> {
+  const blocks = batch.blocks.filter((b) => b.count > 0);
+  await days.ensure(blocks.map((b) => b.day));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sql.begin((tx) => writeInTx(tx, blocks, batch.alerts, batch.deadLetters));
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw err;
+    }
+  }
+}
+
+async function writeInTx(
+  tx: Tx,
+  blocks: readonly EncodedBlock[],
+  alerts: readonly Alert[],
+  dead: readonly DeadLetter[],
+): Promise<WriteResult> {
+  const stored = blocks.length === 0 ? [] : await insertIds(tx, blocks);
+  const rows: Record<string, unknown>[] = [];
+  let events = 0;
+  let duplicates = 0;
+  for (const s of stored) {
+    duplicates += s.dups.length;
+    if (s.dups.length === s.block.count) continue;
+    const b = s.dups.length === 0 ? s.block : await dropDuplicates(tx, s);
+    events += b.count;
+    rows.push({
+      id: s.id,
+      tenant: b.tenant,
+      day: b.day,
+      t_min: b.tMin,
+      t_max: b.tMax,
+      count: b.count,
+      raw_bytes: b.rawBytes,
+      stored_bytes: b.data.byteLength,
+      codec: b.codec,
+      data: Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
+    });
+  }
+  for (let i = 0; i < rows.length; i += BLOCK_ROWS) {
+    await tx`INSERT INTO ev_blocks ${tx(rows.slice(i, i + BLOCK_ROWS))}`;
+  }
+  let storedAlerts = 0;
+  for (let i = 0; i < alerts.length; i += ALERT_ROWS) {
+    const part = alerts.slice(i, i + ALERT_ROWS).map((a) => ({
+      id: a.id,
+      tenant: a.tenant,
+      time: a.time,
+      created: a.created,
+      severity: a.severity,
+      rule_id: a.detector.ruleId,
+      doc: JSON.stringify(a),
+    }));
+    storedAlerts += (await tx`INSERT INTO ev_alerts ${tx(part)} ON CONFLICT (id) DO NOTHING`).count;
+  }
+  if (dead.length > 0) {
+    const part = dead.map((d) => ({
+      tenant: d.tenant,
+      time: d.time,
+      source: JSON.stringify(d.source),
+      reason: d.reason,
+      raw: Buffer.from(d.raw),
+      offset: d.offset ?? null,
+    }));
+    for (let i = 0; i < part.length; i += ALERT_ROWS) {
+      await tx`INSERT INTO ev_dead_letters ${tx(part.slice(i, i + ALERT_ROWS))}`;
+    }
+  }
+  return { events, duplicates, alerts: storedAlerts, deadLetters: dead.length, blocks: rows.length };
+}
+
+/** Inserts every event id of the batch; returns each block's new id and duplicate positions. */
+async function insertIds(tx: Tx, blocks: readonly EncodedBlock[]): Promise<Stored[]> {
+  const ids = (
+    await tx<{ id: number }[]>`SELECT nextval('ev_block_ids') AS id FROM generate_series(1, ${blocks.length})`
+  ).map((r) => r.id);
+  const offs: number[] = [];
+  let off = 0;
+  for (const b of blocks) {
+    offs.push(off);
+    off += b.count;
+  }
+  const blob = Buffer.concat(blocks.map((b) => b.ids.subarray(0, b.count * 16)));
+  // Per block: how many of its ids this statement inserted.
+  const counts = await tx<{ block: number; n: number }[]>`
+    WITH src AS (
+      SELECT substring(${blob}::bytea FROM (u.off + g) * 16 + 1 FOR 16) AS id, u.day, u.block, g AS seq
+      FROM unnest(${ids}::int8[], ${blocks.map((b) => b.day)}::int4[], ${offs}::int4[],
+                  ${blocks.map((b) => b.count)}::int4[]) AS u(block, day, off, n),
+           generate_series(0, u.n - 1) AS g
+    ), ins AS (
+      INSERT INTO ev_ids (id, day, block, seq)
+      SELECT id, day, block, seq FROM src ORDER BY id, day, block, seq
+      ON CONFLICT DO NOTHING RETURNING block
+    )
+    SELECT block, count(*)::int4 AS n FROM ins GROUP BY block`;
+  const inserted = new Map(counts.map((r) => [r.block, r.n]));
+  const out: Stored[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i] as EncodedBlock;
+    const id = ids[i] as number;
+    const n = inserted.get(id) ?? 0;
+    if (n === block.count) out.push({ id, block, dups: [] });
+    else if (n === 0) out.push({ id, block, dups: Array.from({ length: block.count }, (_, k) => k) });
+    // Partly seen before (an overlapping replay): the positions whose id row is not this block's.
+    else out.push({ id, block, dups: await duplicatePositions(tx, id, block) });
+  }
+  return out;
+}
+
+async function duplicatePositions(tx: Tx, id: number, b: EncodedBlock): Promise<number[]> {
+  const ids = Buffer.from(b.ids.buffer, b.ids.byteOffset, b.count * 16);
+  const rows = await tx<{ seq: number }[]>`
+    SELECT g AS seq FROM generate_series(0, ${b.count - 1}::int4) AS g
+    WHERE NOT EXISTS (
+      SELECT 1 FROM ev_ids WHERE id = substring(${ids}::bytea FROM g * 16 + 1 FOR 16)
+        AND day = ${b.day} AND block = ${id} AND seq = g)`;
+  return rows.map((r) => r.seq);
+}
+
+/** Re-encodes a block without its duplicates and re-numbers the positions of the kept ids. */
+async function dropDuplicates(tx: Tx, s: Stored): Promise<EncodedBlock> {
+  const skip = new Set(s.dups);
+  const kept = decodeBlock(s.block.codec, s.block.data).filter((_, i) => !skip.has(i));
+  const blob = Buffer.from(kept.map((e) => e.id).join(''), 'hex');
+  await tx`
+    UPDATE ev_ids SET seq = g
+    FROM generate_series(0, ${kept.length - 1}::int4) AS g
+    WHERE ev_ids.id = substring(${blob}::bytea FROM g * 16 + 1 FOR 16)
+      AND ev_ids.day = ${s.block.day} AND ev_ids.block = ${s.id}`;
+  return encodeBlock(s.block.tenant, s.block.day, kept);
+}

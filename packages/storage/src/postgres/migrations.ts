@@ -1,0 +1,115 @@
+/**
+ * @module
+ * Versioned migrations of the PostgreSQL store. Each step has a version and a name and runs once,
+ * in its own transaction, recorded in `intersoc_migrations`. A transaction-level advisory lock
+ * serialises concurrent `migratePg` calls (several roles starting at once), so each step runs
+ * exactly once. Steps are append-only: never edit a released step, add a new one.
+ *
+ * The event schema mirrors the SQLite one (`events/schema.ts`):
+ * - `ev_blocks`: one row per compressed block (the same `EncodedBlock` payload, as `bytea` stored
+ *   out of line without TOAST compression, since it is brotli already), range-partitioned by day of
+ *   the block's events; partitions are created on demand by the writer (`ensureDays`).
+ * - `ev_ids`: event id → (block, position), partitioned the same way: the dedup key of a day.
+ * - `ev_alerts`, `ev_dead_letters`: as in SQLite (alert ids in byte order, as SQLite compares).
+ */
+import type { PgSql } from './connect.js';
+import { openPg, storageError } from './connect.js';
+
+/** One migration step. */
+interface Step {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+const STEPS: readonly Step[] = [
+  {
+    version: 1,
+    name: 'events',
+    sql: `
+      CREATE SEQUENCE ev_block_ids;
+      CREATE TABLE ev_blocks (
+        id bigint NOT NULL,
+        tenant text NOT NULL,
+        day integer NOT NULL,
+        t_min bigint NOT NULL,
+        t_max bigint NOT NULL,
+        count integer NOT NULL,
+        raw_bytes integer NOT NULL,
+        stored_bytes integer NOT NULL,
+        codec smallint NOT NULL,
+        ver integer NOT NULL DEFAULT 0,
+        data bytea NOT NULL,
+        PRIMARY KEY (id, day)
+      ) PARTITION BY RANGE (day);
+      CREATE INDEX ev_blocks_meta ON ev_blocks (tenant, t_max, id) INCLUDE (t_min, count, raw_bytes, stored_bytes, ver, day);
+      CREATE TABLE ev_ids (
+        id bytea NOT NULL,
+        day integer NOT NULL,
+        block bigint NOT NULL,
+        seq integer NOT NULL,
+        PRIMARY KEY (id, day)
+      ) PARTITION BY RANGE (day);
+      CREATE TABLE ev_alerts (
+        id text COLLATE "C" PRIMARY KEY,
+        tenant text NOT NULL,
+        time bigint NOT NULL,
+        created bigint NOT NULL,
+        severity text NOT NULL,
+        rule_id text NOT NULL,
+        doc text NOT NULL
+      );
+      CREATE INDEX ev_alerts_by_time ON ev_alerts (tenant, time, id);
+      CREATE TABLE ev_dead_letters (
+        id bigserial PRIMARY KEY,
+        tenant text NOT NULL,
+        time bigint NOT NULL,
+        source text NOT NULL,
+        reason text NOT NULL,
+        raw bytea NOT NULL,
+        "offset" bigint
+      );
+      CREATE INDEX ev_dead_letters_by_tenant ON ev_dead_letters (tenant, id);`,
+  },
+];
+
+/** Advisory lock key of schema changes (migrations and new partitions). */
+export const SCHEMA_LOCK = 0x1_50c_0001;
+
+/** Applies the steps `sql` has not run yet; returns the names of those it applied. */
+export async function migrateWith(sql: PgSql): Promise<string[]> {
+  return sql.begin(async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`;
+    await tx`CREATE TABLE IF NOT EXISTS intersoc_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`;
+    const done = new Set(
+      (await tx<{ version: number }[]>`SELECT version FROM intersoc_migrations`).map((r) => r.version),
+    );
+    const applied: string[] = [];
+    for (const step of STEPS) {
+      if (done.has(step.version)) continue;
+      // One transaction for the lock holder: a failing step leaves no step half-applied.
+      await tx.unsafe(step.sql);
+      await tx`INSERT INTO intersoc_migrations (version, name) VALUES (${step.version}, ${step.name})`;
+      applied.push(`${step.version}-${step.name}`);
+    }
+    return applied;
+  });
+}
+
+/**
+ * Prepares the PostgreSQL store at `url`: creates or upgrades its tables. Idempotent.
+ *
+ * @example
+ * const { applied } = await migratePg('postgres://postgres@127.0.0.1:5432/intersoc');
+ */
+export async function migratePg(url: string): Promise<{ applied: string[] }> {
+  const sql = openPg(url, { max: 1 });
+  try {
+    return { applied: await migrateWith(sql) };
+  } catch (err) {
+    throw storageError(url, 'migration failed', err);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
