@@ -50,6 +50,7 @@ export const BODIES: Readonly<Record<string, unknown>> = {
   'DELETE /api/cascade/graphs/:name': undefined,
   'POST /api/ml/models/:name/deploy': {},
   'POST /api/ml/models/:name/retire': {},
+  'POST /api/ml/models/:name/retrain': {},
   'POST /api/reports/:id/review': { decisions: [{ item: 'i1', decision: 'reject' }], add: [] },
   'POST /api/reports/:id/publish': undefined,
   'DELETE /api/reports/:id': undefined,

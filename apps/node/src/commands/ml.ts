@@ -1,6 +1,6 @@
 /**
  * @module
- * `intersoc ml train|import|predict|evaluate|explain|drift|list|show|deploy|retire`: learned detection models
+ * `intersoc ml train|import|predict|evaluate|explain|drift|retrain|list|show|deploy|retire`: learned detection models
  * in the node's store (`@intersoc/learn`). `train` reads NSL-KDD, CIC-IDS CSV or any labelled CSV
  * and stores a new version with its features, training-data hash, parameters and validation
  * figures; `predict` writes one JSON line per input row in input order; `deploy` makes a version
@@ -25,6 +25,7 @@ import {
 } from '../node/ml/ml-ops.js';
 import { importAndStore } from '../node/ml/ml-import.js';
 import { modelDrift } from '../node/ml/ml-drift.js';
+import { retrainModel } from '../node/ml/ml-retrain.js';
 import { createHydrator } from '../pipeline/hydrator.js';
 
 interface Flags extends DataFlags {
@@ -288,6 +289,63 @@ export function register(program: Command): void {
         `${r.name} v${r.version}: ${r.status} (largest PSI ${r.maxPsi}) over ${r.rows} rows of ${r.scannedEvents} events` +
           (r.reason ? ` — ${r.reason}` : ''),
         ...r.features.slice(0, 10).map((f) => `  ${f.feature.padEnd(32)} ${f.psi.toFixed(4)}`),
+      ].join('\n'),
+    );
+  });
+
+  common(
+    ml
+      .command('retrain <name>')
+      .description(
+        "a new version from the original data plus analysts' verdicts on the model's alerts (false positives, true positives)",
+      )
+      .option('--version <n>', 'parent version (default: the deployed one, else the newest)')
+      .option('--input <files...>', 'the original training data (default: the files the parent recorded)')
+      .option('--format <format>', 'nsl-kdd, cic-ids or csv (default: as the parent)')
+      .option('--repeat <n>', 'copies of each verdict row (1-100)', '1')
+      .option('--evaluate <files...>', 'labelled files both versions are also evaluated on'),
+  ).action(async (name: string, flags: Flags & { repeat: string; evaluate?: string[] }) => {
+    const version = versionArg(flags.version);
+    const format = formatArg(flags.format);
+    const repeat = numberArg('repeat', flags.repeat, 1, 100) ?? 1;
+    const r = await withDb(flags, async (ctx, db) => {
+      const reader = openEventReader(path.join(configFor(flags).data, EVENTS_DB_FILE), createHydrator());
+      try {
+        return await retrainModel(
+          ctx,
+          { db, events: reader.db },
+          {
+            name,
+            repeat: Math.trunc(repeat),
+            ...(version ? { version } : {}),
+            ...(flags.input && flags.input.length > 0 ? { inputs: flags.input } : {}),
+            ...(format ? { format } : {}),
+            ...(flags.evaluate && flags.evaluate.length > 0 ? { evaluate: flags.evaluate } : {}),
+            ...(flags.json ? {} : { log: (l: string) => process.stderr.write(`${l}\n`) }),
+          },
+        );
+      } finally {
+        reader.close();
+      }
+    });
+    const line = (label: string, p: Record<string, unknown>, c: Record<string, unknown>): string => {
+      const pb = p['binary'] as Record<string, unknown> | undefined;
+      const cb = c['binary'] as Record<string, unknown> | undefined;
+      return (
+        `  ${label.padEnd(22)} accuracy ${pct(p['accuracy'])} → ${pct(c['accuracy'])}, macro-F1 ${String(p['macroF1'])} → ${String(c['macroF1'])}` +
+        (pb && cb
+          ? `, false positives ${pct(pb['falsePositiveRate'])} → ${pct(cb['falsePositiveRate'])}, detection ${pct(pb['detectionRate'])} → ${pct(cb['detectionRate'])}`
+          : '')
+      );
+    };
+    print(flags, r, () =>
+      [
+        `${r.name} v${r.version} from v${r.parent}: +${r.added.falsePositives} false positives, +${r.added.truePositives} true positives` +
+          ` (×${r.added.repeat}; ${r.withoutVector} verdicts without a feature row) on ${r.baseRows} rows, ${r.seconds} s`,
+        line('held-out rows', r.validation.parent, r.validation.retrained),
+        ...(r.evaluation ? [line('--evaluate files', r.evaluation.parent, r.evaluation.retrained)] : []),
+        `  verdict rows still flagged: false positives ${r.verdictRows.parent.falsePositives} → ${r.verdictRows.retrained.falsePositives},` +
+          ` true positives ${r.verdictRows.parent.truePositives} → ${r.verdictRows.retrained.truePositives}`,
       ].join('\n'),
     );
   });

@@ -4,7 +4,8 @@
  * `GET /api/ml/models/:name` (one version with its parameters, training record and features),
  * `GET /api/ml/models/:name/drift` (PSI per feature against the training rows),
  * `POST /api/ml/models/:name/deploy` (run a version as the tenant's detector; the node's parse
- * workers pick it up within seconds) and `POST /api/ml/models/:name/retire`. Viewers read,
+ * workers pick it up within seconds), `POST /api/ml/models/:name/retrain` (a new version from
+ * analysts' verdicts on the model's alerts) and `POST /api/ml/models/:name/retire`. Viewers read,
  * analysts and admins deploy and retire; every call is scoped to the caller's tenant.
  */
 import type { FastifyInstance } from 'fastify';
@@ -29,6 +30,7 @@ export const ModelSummarySchema = z.object({
   threshold: z.number(),
   dataHash: z.string().optional(),
   metrics: z.record(z.string(), z.unknown()),
+  lineage: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** One version in full (without its trees). */
@@ -59,7 +61,31 @@ export interface MlApiService {
     name: string,
     o: { version?: number; hours?: number; from?: number; to?: number },
   ): Promise<Drift>;
+  /** A new version from the original data plus analysts' verdicts on the model's alerts. */
+  retrain(ctx: AuthContext, name: string, o: { version?: number; repeat?: number }): Promise<Retrain>;
 }
+
+/** What a retrain made: lineage and both versions' figures on the same held-out rows. */
+export const RetrainSchema = z.object({
+  name: z.string(),
+  version: z.number().int(),
+  parent: z.number().int(),
+  algorithm: z.string(),
+  baseRows: z.number().int(),
+  added: z.object({ falsePositives: z.number().int(), truePositives: z.number().int(), repeat: z.number().int() }),
+  withoutVector: z.number().int(),
+  verdictsHash: z.string(),
+  dataHash: z.string(),
+  baseDataHash: z.string(),
+  sameBaseData: z.boolean(),
+  seconds: z.number(),
+  validation: z.object({ parent: z.record(z.string(), z.unknown()), retrained: z.record(z.string(), z.unknown()) }),
+  verdictRows: z.object({
+    parent: z.object({ falsePositives: z.number().int(), truePositives: z.number().int() }),
+    retrained: z.object({ falsePositives: z.number().int(), truePositives: z.number().int() }),
+  }),
+});
+type Retrain = z.infer<typeof RetrainSchema>;
 
 /** A model's input drift over a window. */
 export const DriftSchema = z.object({
@@ -157,6 +183,33 @@ export function registerMlRoutes(fastify: FastifyInstance, deps: { readonly ml: 
     async (request) => {
       const r = await ml.deploy(scopeFor(request, request.query.tenant), request.params.name, request.body.version);
       noteAudit(request, { target: `model ${r.name}`, details: { version: r.version } });
+      return r;
+    },
+  );
+
+  app.post(
+    '/api/ml/models/:name/retrain',
+    {
+      config: { access: WRITERS, audit: 'ml.retrain' },
+      schema: {
+        tags: ['ml'],
+        summary:
+          "Train a new version from the parent's original data plus analysts' verdicts on its alerts (false positives closed in the queue or in cases, true positives in cases); the figures of both on the same held-out rows",
+        params: z.object({ name: Name }),
+        querystring: z.object(TenantParam),
+        body: z.object({ version: Version.optional(), repeat: z.number().int().min(1).max(100).optional() }).strict(),
+        response: { 200: RetrainSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const r = await ml.retrain(scopeFor(request, request.query.tenant), request.params.name, {
+        ...(request.body.version === undefined ? {} : { version: request.body.version }),
+        ...(request.body.repeat === undefined ? {} : { repeat: request.body.repeat }),
+      });
+      noteAudit(request, {
+        target: `model ${r.name}`,
+        details: { version: r.version, parent: r.parent, ...r.added, verdictsHash: r.verdictsHash },
+      });
       return r;
     },
   );

@@ -4,13 +4,14 @@
  * features by name from each event (the CIC-IDS columns of `cic-flow` events, or the `cic.`
  * fields of flows our pcap reader builds); events that carry fewer than half of a model's
  * features are not its kind of event and are skipped. An alert carries the score, the threshold,
- * the model's name and version, the predicted class and the five features that moved the score
- * most, with their values. Deployed models are reloaded when the registry's revision changes,
+ * the model's name and version, the predicted class, the five features that moved the score
+ * most, with their values, and the whole feature row (`vector`, for retraining from verdicts).
+ * Deployed models are reloaded when the registry's revision changes,
  * checked at most every few seconds, so a deploy or retire reaches a running node without a
  * restart.
  */
 import type { AlertDraft, Detector, Entity, FieldValue, Severity, SocEvent } from '@intersoc/core';
-import { featureValue, Model, type FeatureSpec, type ModelDoc } from '@intersoc/learn';
+import { alertVector, featureValue, Model, type FeatureSpec, type ModelDoc } from '@intersoc/learn';
 
 /** A deployed model as the registry hands it over. */
 export interface DeployedModel {
@@ -190,6 +191,7 @@ export class MlDetector implements Detector {
     if (!p.attack) return undefined;
     const threshold = m.model.doc.threshold;
     const features = m.model.explain(m.row, 0, 5);
+    const vector = alertVector(m.row);
     return {
       time: e.time,
       detector: { kind: 'ml', ruleId: `ml:${m.name}`, ruleTitle: `model ${m.name}`, ruleVersion: String(m.version) },
@@ -208,6 +210,8 @@ export class MlDetector implements Detector {
         score: Math.round(p.score * 1e6) / 1e6,
         threshold,
         features,
+        // The whole feature row (bounded), so an analyst's verdict on the alert can teach a retrain.
+        ...(vector ? { vector } : {}),
       },
     };
   }

@@ -14,6 +14,7 @@ import { IFOREST_DEFAULTS, iforestToJson, trainIforest, type IforestParams } fro
 import { rng, shuffle } from '../internal/rng.js';
 import { LOGREG_DEFAULTS, logregToJson, trainLogreg, type LogregParams } from '../logreg/logreg.js';
 import { evaluate, rocAuc, type Evaluation } from '../metrics/metrics.js';
+import { concatRows } from './retrain.js';
 import { ensembleToJson, Model, type EnsembleJson, type ModelDoc, type ScorerJson } from './model.js';
 
 /** Algorithms `trainModel` runs. */
@@ -39,6 +40,12 @@ export interface TrainOptions {
   readonly logreg?: Partial<LogregParams>;
   /** Progress lines. */
   readonly log?: (line: string) => void;
+  /**
+   * Rows added to the training part only, after the split (analysts' verdicts on alerts): the
+   * held-out rows stay those of the data alone, so a retrained version is measured on the same
+   * rows as its parent.
+   */
+  readonly extraTrain?: Dataset;
 }
 
 /** Where the training data came from. */
@@ -46,6 +53,10 @@ export interface TrainingSource {
   readonly dataHash: string;
   readonly format?: string;
   readonly files?: readonly string[];
+  /** Absolute paths of the files, so a retrain can read the same data again. */
+  readonly paths?: readonly string[];
+  /** Where this version came from when it is a retrain (kept as `training.lineage`). */
+  readonly lineage?: Readonly<Record<string, unknown>>;
 }
 
 /** A trained model and its figures on the held-out rows. */
@@ -108,7 +119,8 @@ function setup(data: Dataset, o: TrainOptions) {
     Array.from({ length: data.rows }, (_, i) => i).filter((i) => (data.y[i] as number) >= 0),
   );
   const split = stratifiedSplit(labelled.y, o.validFraction ?? 0.1, seed);
-  const train = subset(labelled, split.train);
+  const base = subset(labelled, split.train);
+  const train = o.extraTrain ? concatRows(base, o.extraTrain) : base;
   const valid = subset(labelled, split.valid);
   const isAttack = (y: Int32Array): Int32Array => Int32Array.from(y, (k) => (k === benign ? 0 : 1));
   const attackClasses = schema.classes.map((_, i) => i).filter((i) => i !== benign);
@@ -314,6 +326,8 @@ function finish(f: Fitted): TrainedModel {
       dataHash: source.dataHash,
       ...(source.format ? { format: source.format } : {}),
       ...(source.files ? { files: [...source.files] } : {}),
+      ...(source.paths ? { paths: [...source.paths] } : {}),
+      ...(source.lineage ? { lineage: source.lineage } : {}),
       // The training rows' distribution per feature, for the drift monitor (PSI).
       profile: profileRows(
         train.x,

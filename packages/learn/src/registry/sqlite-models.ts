@@ -50,6 +50,8 @@ export interface ModelSummary {
   readonly threshold: number;
   readonly dataHash?: string;
   readonly metrics: Readonly<Record<string, unknown>>;
+  /** For a retrained version: its parent, the verdicts added and their hash. */
+  readonly lineage?: Readonly<Record<string, unknown>>;
 }
 
 /** A stored model version with its document. */
@@ -69,6 +71,7 @@ interface Row {
 
 function summaryOf(r: Row, doc: ModelDoc): ModelSummary {
   const hash = doc.training['dataHash'];
+  const lineage = doc.training['lineage'] as Readonly<Record<string, unknown>> | undefined;
   return {
     name: r.name,
     version: r.version,
@@ -82,6 +85,7 @@ function summaryOf(r: Row, doc: ModelDoc): ModelSummary {
     threshold: doc.threshold,
     ...(typeof hash === 'string' ? { dataHash: hash } : {}),
     metrics: doc.metrics,
+    ...(lineage ? { lineage } : {}),
   };
 }
 

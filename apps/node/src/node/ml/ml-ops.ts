@@ -7,6 +7,7 @@
  * reloads within seconds), so these may run while the node serves.
  */
 import { createWriteStream } from 'node:fs';
+import path from 'node:path';
 import { once } from 'node:events';
 import { AppError, type AuthContext } from '@intersoc/core';
 import type { SqliteDb } from '@intersoc/storage';
@@ -101,7 +102,13 @@ export async function trainAndStore(ctx: AuthContext, db: SqliteDb, r: TrainRequ
       ...(r.rounds === undefined ? {} : { gbdt: { rounds: r.rounds } }),
       ...(r.log ? { log: r.log } : {}),
     },
-    { dataHash: table.hash, format: table.format, files: r.files.map((f) => f.split(/[\\/]/).pop() ?? f) },
+    {
+      dataHash: table.hash,
+      format: table.format,
+      files: r.files.map((f) => f.split(/[\\/]/).pop() ?? f),
+      // Where the data is, so `ml retrain` can read it again (its hash is checked then).
+      paths: r.files.map((f) => path.resolve(f)),
+    },
     trainGbdtInWorker,
   );
   const stored = new SqliteModelStore(db).add(ctx, r.name, trained.doc);
