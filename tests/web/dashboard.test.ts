@@ -260,13 +260,32 @@ describe.skipIf(SKIP_BROWSER)(browserSuite('analyst dashboard in Chromium'), () 
           source_ref: 'indicator--0f9c3c66-7e9a-4b5e-9a1e-2c1d8b6f4a11',
           target_ref: 'malware--4b1f6a2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b',
         },
+        // Two hops from the indicator: found only by expanding the malware.
+        {
+          type: 'intrusion-set',
+          spec_version: '2.1',
+          id: 'intrusion-set--7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d',
+          created: '2026-11-20T10:00:00.000Z',
+          modified: '2026-11-20T10:00:00.000Z',
+          name: 'E2E crew',
+        },
+        {
+          type: 'relationship',
+          spec_version: '2.1',
+          id: 'relationship--1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
+          created: '2026-11-20T10:00:00.000Z',
+          modified: '2026-11-20T10:00:00.000Z',
+          relationship_type: 'uses',
+          source_ref: 'intrusion-set--7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d',
+          target_ref: 'malware--4b1f6a2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b',
+        },
       ],
     };
     await page.goto(`${h.node.url}/intel`);
     await page.getByText('Import a STIX bundle or MISP event').click();
     await page.getByLabel('…or paste JSON').fill(JSON.stringify(bundle));
     await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await page.getByText('3 added, 0 already known, 0 rejected').waitFor();
+    await page.getByText('5 added, 0 already known, 0 rejected').waitFor();
     await page.getByPlaceholder('name, value, pattern, id or label').fill('command-and-control');
     await page.keyboard.press('Enter');
     await page.waitForURL(/q=command-and-control/);
@@ -281,10 +300,20 @@ describe.skipIf(SKIP_BROWSER)(browserSuite('analyst dashboard in Chromium'), () 
     await row.click();
     const detail = page.getByRole('region', { name: /Object E2E command-and-control address/ });
     await detail.waitFor();
-    await detail.getByRole('button', { name: 'malware: E2E implant' }).waitFor();
+    await detail.getByRole('button', { name: 'malware: E2E implant', exact: true }).waitFor();
     await page
       .getByRole('img', { name: /Relationship graph of E2E command-and-control address with 1 related/ })
       .waitFor();
+    // Step-by-step expansion: the crew is not shown until the malware is expanded.
+    expect(await detail.getByRole('button', { name: 'intrusion-set: E2E crew', exact: true }).count()).toBe(0);
+    await detail.getByRole('button', { name: 'Expand malware: E2E implant' }).click();
+    await detail.getByRole('button', { name: 'intrusion-set: E2E crew', exact: true }).waitFor();
+    await page
+      .getByRole('img', { name: /Relationship graph of E2E command-and-control address with 2 related/ })
+      .waitFor();
+    expect(await detail.getByRole('listitem').filter({ hasText: 'E2E crew' }).innerText()).toContain('2 hop');
+    await detail.getByRole('button', { name: /^Reset to / }).click();
+    await detail.getByRole('button', { name: 'intrusion-set: E2E crew', exact: true }).waitFor({ state: 'detached' });
     await shot(page, 'intel');
     const exported = await page.request.get(`${h.node.url}/api/intel/export?format=stix`);
     const ids = ((await exported.json()) as { objects: { id: string }[] }).objects.map((o) => o.id);

@@ -1,21 +1,20 @@
 /**
  * @module
  * Threat intelligence: indicators and STIX objects with TLP badges, search, the relationship
- * graph of the selected object, import of STIX bundles and MISP events, and export as either.
+ * graph of the selected object (expanded step by step), import of STIX bundles and MISP events, and export as either.
  */
-import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
 import type { IntelGraph, IntelImportResult, IntelObject } from '../api/types';
 import { href, Link, useRouter } from '../app/router';
 import { useSession } from '../app/session';
-import { useThemeName } from '../app/theme';
 import { useAsync } from '../app/use-async';
 import type { ViewProps } from '../app/view-types';
 import { TlpBadge } from '../components/badges';
-import { Graph } from '../components/graph';
 import { Async, Empty } from '../components/states';
 import { VirtualTable, type Column } from '../components/virtual-table';
 import { formatTime } from '../lib/format';
+import { IntelExplorer } from './intel-explorer';
 
 const TYPES = [
   'indicator',
@@ -43,16 +42,7 @@ function titleOf(o: IntelObject): string {
 }
 
 function Detail(props: { g: IntelGraph; onPick: (id: string) => void }): ReactNode {
-  const theme = useThemeName();
   const { g } = props;
-  const nodes = useMemo(
-    () => [
-      { id: g.object.id, label: nameOf(g.object), kind: g.object.type, focus: true },
-      ...g.nodes.map((n) => ({ id: n.id, label: nameOf(n), kind: n.type })),
-    ],
-    [g],
-  );
-  const edges = useMemo(() => g.edges.map((e) => ({ source: e.source, target: e.target, label: e.type })), [g]);
   const o = g.object;
   return (
     <section className="panel" aria-label={`Object ${nameOf(o)}`}>
@@ -70,35 +60,7 @@ function Detail(props: { g: IntelGraph; onPick: (id: string) => void }): ReactNo
         </p>
       )}
       {typeof o.object['description'] === 'string' && <p>{o.object['description']}</p>}
-      {g.nodes.length > 0 ? (
-        <>
-          <Graph
-            nodes={nodes}
-            edges={edges}
-            height={280}
-            label={`Relationship graph of ${nameOf(o)} with ${g.nodes.length} related objects`}
-            onSelect={props.onPick}
-            theme={theme}
-          />
-          <h3 className="subhead">Related ({g.edges.length})</h3>
-          <ul className="plain related">
-            {g.edges.map((e, i) => {
-              const other = e.source === o.id ? e.target : e.source;
-              const n = g.nodes.find((x) => x.id === other);
-              return (
-                <li key={`${e.source}-${e.target}-${i}`}>
-                  <span className="muted">{e.source === o.id ? e.type : `${e.type} (from)`}</span>{' '}
-                  <button type="button" className="linklike" onClick={() => props.onPick(other)}>
-                    {n ? `${n.type}: ${nameOf(n)}` : other}
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
-        </>
-      ) : (
-        <p className="muted small">No relationships stored for this object.</p>
-      )}
+      <IntelExplorer root={g} onOpen={props.onPick} />
       <details className="raw">
         <summary>STIX JSON</summary>
         <pre>{JSON.stringify(o.object, null, 2)}</pre>
