@@ -203,6 +203,31 @@ export const ConfigSchema = z
       })
       .prefault({}),
     /**
+     * Host behaviour baselines (issue 12, `packages/learn/src/baselines`): new parent → child
+     * processes, logon sources and types, services and tasks per host or user, and hourly event
+     * rates outside their seasonal band. Event time; state in `<data>/baselines.db`. See docs/ML.md.
+     */
+    baselines: z
+      .object({
+        /** Run the `baseline` detector kind and its stage on the writer thread. */
+        enabled: z.boolean().default(true),
+        /** An entity alerts only after this much history (event time), days. */
+        warmupDays: z.number().min(0).max(365).default(7),
+        /** ...and this many observations of the kind (process starts, logons...). */
+        warmupObservations: z.number().int().min(0).default(50),
+        /** Items and entities unseen this long are forgotten (a return is new again), days. */
+        expireDays: z.number().min(1).max(3650).default(90),
+        /** Distinct items kept per entity and kind (least recently seen dropped first). */
+        maxItemsPerEntity: z.number().int().min(1).default(2_000),
+        /** Entities kept per tenant and kind (least recently seen dropped first). */
+        maxEntities: z.number().int().min(1).default(50_000),
+        /** Half-width of the hourly rate band, in standard deviations of log counts. */
+        rateSigma: z.number().positive().default(3),
+        /** A rate alert also needs this many events more (or fewer) than expected. */
+        rateMinDelta: z.number().int().min(0).default(20),
+      })
+      .prefault({}),
+    /**
      * Privacy by design (issue 20): which fields carry personal data, who sees pseudonyms, how
      * re-identification is approved, and the facts of the GDPR Art. 30 record. See docs/PRIVACY.md.
      */
@@ -243,6 +268,33 @@ export const ConfigSchema = z
               .strict(),
           )
           .default({}),
+      })
+      .prefault({}),
+    /**
+     * Roles this process runs (`intersoc serve --role`): `all` (the embedded node) or a
+     * comma-separated list of `ingest`, `detect` (scale-out mode, needs `bus.url`).
+     */
+    roles: z.string().min(1).default('all'),
+    /** Scale-out bus: NATS JetStream (`INTERSOC_BUS_URL`). Absent: the embedded in-process node. */
+    bus: z
+      .object({
+        /** `nats://host:port` (several separated by commas). */
+        url: z
+          .string()
+          .regex(/^nats:\/\//, 'must start with nats://')
+          .optional(),
+        /** Partitions per tenant and source: a host's events always travel on one of them, in order. */
+        partitions: z.number().int().min(1).max(1024).default(16),
+        /** Batches in flight across the detect group before the stream holds the rest (backpressure). */
+        maxAckPending: z.number().int().min(1).default(8),
+        /** Longest a batch held by a silent detect worker waits before another worker gets it, ms. */
+        ackWaitMs: z.number().int().min(1_000).default(30_000),
+      })
+      .prefault({}),
+    /** Scale-out store (`INTERSOC_STORE_URL`): `postgres://…`, or `sqlite:DIR` shared by local workers. */
+    store: z
+      .object({
+        url: z.string().min(1).optional(),
       })
       .prefault({}),
   })

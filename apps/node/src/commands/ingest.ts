@@ -3,7 +3,8 @@
  * `intersoc ingest PATH...`: ingests files and directories (plain or .gz, any supported
  * format, detected per file unless `--format` is given) into the node's store, with a progress
  * bar on a terminal and a summary (JSON with `--json`). When a node serves the data folder, the
- * files are handed to it (only one process may write there).
+ * files are handed to it (only one process may write there). With a bus (`--bus`, `bus.url`,
+ * `INTERSOC_BUS_URL`) it publishes to the scale-out roles and waits until they stored it all.
  */
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
@@ -17,6 +18,7 @@ import { startPipeline } from '../node/start-pipeline.js';
 export { expandPaths } from '../node/ingest-files.js';
 
 interface IngestFlags extends DataFlags {
+  readonly bus?: string;
   readonly format?: string;
   readonly tenant?: string;
   readonly label?: string;
@@ -31,15 +33,30 @@ export function register(program: Command): void {
       .argument('<paths...>', 'files or directories')
       .option('--format <name>', 'force a format instead of detecting it')
       .option('--tenant <name>', 'tenant to ingest into')
-      .option('--label <label>', 'ground-truth label for every event (e.g. T1003.001 or benign)'),
+      .option('--label <label>', 'ground-truth label for every event (e.g. T1003.001 or benign)')
+      .option('--bus <url>', 'publish to the scale-out bus (nats://HOST:PORT) and wait until stored'),
   ).action(async (paths: string[], flags: IngestFlags) => {
-    const config = configFor(flags);
+    const config = configFor(flags, flags.bus ? { overrides: { bus: { url: flags.bus } } } : {});
     const req: IngestFilesRequest = {
       files: expandPaths(paths),
       tenant: tenantArg(flags.tenant, config),
       ...(flags.format ? { format: flags.format } : {}),
       ...(flags.label ? { label: flags.label } : {}),
     };
+    if (config.bus.url !== undefined) {
+      // Scale-out: parse here, publish, and return once the detect group stored everything.
+      const { ingestFilesToBus } = await import('../roles/ingest-files.js');
+      const s = await ingestFilesToBus(config, req);
+      if (flags.json) process.stdout.write(`${JSON.stringify(s)}\n`);
+      else
+        process.stdout.write(
+          `published ${s.events} events (${s.deadLetters} dead letters) of ${s.files} file(s) in ${s.batches} batches ` +
+            `(${Math.round(s.busBytes / 1024)} KiB) to ${s.bus}; all stored by the detect workers in ${s.seconds.toFixed(1)} s\n` +
+            s.failed.map((f) => `failed: ${f.path}: ${f.error}\n`).join(''),
+        );
+      if (s.failed.length > 0) process.exitCode = 1;
+      return;
+    }
     const bar =
       process.stderr.isTTY && !flags.json
         ? new SingleBar({

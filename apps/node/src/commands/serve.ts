@@ -1,12 +1,18 @@
 /**
  * @module
- * `intersoc serve`: runs the node (API, syslog listeners, pipeline) until SIGINT/SIGTERM.
+ * `intersoc serve`: runs the node (API, syslog listeners, pipeline) until SIGINT/SIGTERM. With
+ * `--role`, `--bus` or `--store` (or their config and environment settings) it runs scale-out
+ * roles instead (see `roles/roles.ts` and docs/SCALE-OUT.md).
  */
 import type { Command } from 'commander';
 import { configFor, intArg, type DataFlags } from '../node/options.js';
 import { startNode } from '../node/server.js';
+import { isScaleOut } from '../roles/mode.js';
 
 interface ServeFlags extends DataFlags {
+  readonly role?: string;
+  readonly bus?: string;
+  readonly store?: string;
   readonly host?: string;
   readonly port?: string;
   readonly demo?: boolean;
@@ -22,12 +28,24 @@ export function register(program: Command): void {
     .option('--host <host>', 'HTTP listen address (default 127.0.0.1)')
     .option('--port <n>', 'HTTP port (default 8080)')
     .option('--demo', 'load demo data on an empty node without asking')
+    .option('--role <roles>', 'scale-out roles: ingest, detect (comma-separated); default all (the embedded node)')
+    .option('--bus <url>', 'NATS JetStream bus of the scale-out roles (nats://HOST:PORT)')
+    .option('--store <url>', 'store of the detect role (postgres://… or sqlite:DIR)')
     .action(async (flags: ServeFlags) => {
       const http: { host?: string; port?: number } = {};
       if (flags.host) http.host = flags.host;
       if (flags.port !== undefined) http.port = intArg('port', flags.port, 8080);
-      const config = configFor(flags, { overrides: { http } });
-      const node = await startNode(config, { offerDemo: true, ...(flags.demo ? { demo: true } : {}) });
+      const config = configFor(flags, {
+        overrides: {
+          http,
+          ...(flags.role ? { roles: flags.role } : {}),
+          ...(flags.bus ? { bus: { url: flags.bus } } : {}),
+          ...(flags.store ? { store: { url: flags.store } } : {}),
+        },
+      });
+      const node = isScaleOut(config)
+        ? await (await import('../roles/roles.js')).startRoles(config, (m) => process.stderr.write(`${m}\n`))
+        : await startNode(config, { offerDemo: true, ...(flags.demo ? { demo: true } : {}) });
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.stderr.write('shutting down: flushing the pipeline...\n');

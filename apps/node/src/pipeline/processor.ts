@@ -10,9 +10,7 @@ import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import {
   eventId,
-  stableId,
   type Alert,
-  type AlertDraft,
   type Detector,
   type EventSource,
   type FormatPlugin,
@@ -22,6 +20,7 @@ import {
 } from '@intersoc/core';
 import type { DeadLetter, EncodedBlock } from '@intersoc/storage';
 import type { SigmaFeedItem } from '@intersoc/detect';
+import type { BaselineObservation } from '@intersoc/learn';
 import {
   chooseFramer,
   createJsonFramer,
@@ -34,8 +33,10 @@ import {
 } from '@intersoc/ingest';
 import { BlockBuilder } from './block-builder.js';
 import { sameValuesOnRead } from './hydrator.js';
-import { mergeProcessTwins } from './process-twins.js';
+import { runDetectors } from './run-detectors.js';
 import type { ChunkMessage, FileMessage, ParseCounters, RecordsMessage } from './protocol.js';
+
+export { toAlert } from './run-detectors.js';
 
 /** What the stage hands on. */
 export interface StageOutput {
@@ -44,6 +45,8 @@ export interface StageOutput {
   readonly deadLetters: DeadLetter[];
   /** Matches for the correlation stage (when detectors correlate externally). */
   readonly feed?: SigmaFeedItem[];
+  /** Observations for the baseline stage (the `baseline` detector kind). */
+  readonly observations?: BaselineObservation[];
 }
 
 /** Options of the stage. */
@@ -56,6 +59,11 @@ export interface ProcessorOptions {
   readonly detectors: readonly Detector[];
   /** Called whenever blocks, alerts or dead letters are ready. */
   readonly sink: (out: StageOutput) => void | Promise<void>;
+  /**
+   * The scale-out bus partition of an event (from its host), so a block holds one partition's
+   * events and a host's events stay in order on the bus. Absent in the embedded node.
+   */
+  readonly partitionOf?: (e: SocEvent) => number;
   /** Reports a detector failure (the events are kept). */
   readonly onDetectorError?: (detector: string, err: unknown) => void;
 }
@@ -106,6 +114,8 @@ export class Processor {
   private heldSince = 0;
   private detectors: readonly Detector[];
   private dead: DeadLetter[] = [];
+  /** Baseline observations taken from replaced detectors, for the next write. */
+  private carried: BaselineObservation[] = [];
 
   constructor(private readonly opts: ProcessorOptions) {
     this.builder = new BlockBuilder(opts.blockEvents);
@@ -119,6 +129,8 @@ export class Processor {
   setDetectors(next: readonly Detector[]): readonly Detector[] {
     const prev = this.detectors;
     this.detectors = next;
+    // Observations the old baseline observer still holds go with the next write, not with it.
+    this.carried.push(...takeObservations(prev));
     return prev;
   }
 
@@ -250,7 +262,17 @@ export class Processor {
     const blocks = this.builder.flush();
     const alerts = this.held;
     this.held = [];
-    if (blocks.length > 0 || alerts.length > 0) await this.opts.sink({ blocks, alerts, deadLetters: [] });
+    const observations = this.takeObservations();
+    if (blocks.length > 0 || alerts.length > 0 || observations.length > 0)
+      await this.opts.sink({ blocks, alerts, deadLetters: [], ...(observations.length > 0 ? { observations } : {}) });
+  }
+
+  private takeObservations(): BaselineObservation[] {
+    const out = takeObservations(this.detectors);
+    if (this.carried.length === 0) return out;
+    const all = [...this.carried, ...out];
+    this.carried = [];
+    return all;
   }
 
   private openStream(format: string | undefined, first: Uint8Array, name: string): StreamState {
@@ -370,23 +392,7 @@ export class Processor {
   private async detectAndEmit(c: ParseCounters): Promise<void> {
     const events = this.events;
     this.events = [];
-    const alerts: Alert[] = [];
-    // Detectors see one tenant at a time, so alerts can never mix tenants' events.
-    for (const [tenant, group] of groupByTenant(events)) {
-      let byId: Map<string, SocEvent> | undefined;
-      for (const d of this.detectors) {
-        let drafts: readonly AlertDraft[];
-        try {
-          drafts = await d.detect(group);
-        } catch (err) {
-          this.opts.onDetectorError?.(d.id, err);
-          continue;
-        }
-        // A rule that matched both the Sysmon 1 and the 4688 of one process start raises one alert.
-        if (drafts.length > 1) drafts = mergeProcessTwins(drafts, (byId ??= new Map(group.map((e) => [e.id, e]))));
-        for (const a of drafts) alerts.push(toAlert(tenant, a));
-      }
-    }
+    const alerts = await runDetectors(this.detectors, events, this.opts.onDetectorError);
     const feed: SigmaFeedItem[] = [];
     for (const d of this.detectors) if (hasFeed(d)) feed.push(...d.takeFeed());
     c.alerts += alerts.length;
@@ -400,6 +406,7 @@ export class Processor {
         e.tenant,
         e,
         !this.opts.indexAtIngest || e.rendered || !sameValuesOnRead(e.source.format) ? undefined : e,
+        this.opts.partitionOf?.(e),
       );
       if (b) blocks.push(b);
     }
@@ -421,24 +428,19 @@ export class Processor {
       }
     }
     if (blocks.length > 0 || out.length > 0 || dead.length > 0 || feed.length > 0) {
-      await this.opts.sink({ blocks, alerts: out, deadLetters: dead, ...(feed.length > 0 ? { feed } : {}) });
+      // Baseline observations ride with the next write (a block is ready, or an idle flush), not one
+      // write per detection batch: the observer keeps counting meanwhile, and most baseline alerts
+      // are then committed with the blocks of their events.
+      const observations = this.takeObservations();
+      await this.opts.sink({
+        blocks,
+        alerts: out,
+        deadLetters: dead,
+        ...(feed.length > 0 ? { feed } : {}),
+        ...(observations.length > 0 ? { observations } : {}),
+      });
     }
   }
-}
-
-/** An alert from a draft: deterministic id so replays do not duplicate alerts. */
-export function toAlert(tenant: string, d: AlertDraft): Alert {
-  return { ...d, id: stableId(tenant, d.detector.kind, d.detector.ruleId, ...d.eventIds), tenant, created: Date.now() };
-}
-
-function groupByTenant(events: readonly SocEvent[]): Map<string, SocEvent[]> {
-  const out = new Map<string, SocEvent[]>();
-  for (const e of events) {
-    const g = out.get(e.tenant);
-    if (g) g.push(e);
-    else out.set(e.tenant, [e]);
-  }
-  return out;
 }
 
 /** A record that needs no framing (datagram, pre-framed record). */
@@ -453,4 +455,15 @@ function idKeyBase(s: EventSource): string {
 
 function hasFeed(d: Detector): d is Detector & { takeFeed(): SigmaFeedItem[] } {
   return typeof (d as { takeFeed?: unknown }).takeFeed === 'function';
+}
+
+function hasObservations(d: Detector): d is Detector & { takeObservations(): BaselineObservation[] } {
+  return typeof (d as { takeObservations?: unknown }).takeObservations === 'function';
+}
+
+/** What the baseline observers among `detectors` queued since the last call. */
+function takeObservations(detectors: readonly Detector[]): BaselineObservation[] {
+  const out: BaselineObservation[] = [];
+  for (const d of detectors) if (hasObservations(d)) out.push(...d.takeObservations());
+  return out;
 }

@@ -9,7 +9,7 @@
 import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { Subscription } from '../bus.js';
-import { decodeMessage } from './codec.js';
+import { decodeMessage, isBinary } from './codec.js';
 import { publishDeadLetter, reasonOf } from './dead-letter.js';
 import type { ResolvedSubscribeOptions } from './options.js';
 
@@ -122,7 +122,7 @@ async function deliver(
     Math.max(10, Math.floor(opts.ackWaitMs / 3)),
   );
   try {
-    message = decodeMessage(m.data);
+    message = isBinary(m.headers) ? m.data : decodeMessage(m.data);
     await handler(message, m.subject);
   } catch (err) {
     if (isAbandoned()) return;

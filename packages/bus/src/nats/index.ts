@@ -4,7 +4,7 @@
  * embedded node never loads the NATS client.
  */
 export { JetStreamBus } from './jetstream-bus.js';
-export type { PublishAck, PublishOptions, StreamSummary } from './jetstream-bus.js';
+export type { ConsumerState, PublishAck, PublishOptions, StreamSummary } from './jetstream-bus.js';
 export type { JetStreamSubscription } from './consumer.js';
 export type { DeadLetter } from './dead-letter.js';
 export { deadLetterSubject } from './dead-letter.js';

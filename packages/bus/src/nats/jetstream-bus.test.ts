@@ -184,6 +184,20 @@ describe.skipIf(bin === undefined)('JetStreamBus on a real nats-server', () => {
     await bus.close();
   });
 
+  it('carries a Uint8Array as its raw bytes and hands it back as bytes', async () => {
+    const bus = await JetStreamBus.connect(opts);
+    const got: unknown[] = [];
+    bus.subscribe('events.bin.>', (m) => void got.push(m));
+    const bytes = new Uint8Array([0, 1, 2, 255, 123, 34]);
+    await bus.publish('events.bin.s.0', bytes);
+    await bus.publish('events.bin.s.0', { json: true });
+    await until(() => got.length === 2);
+    await bus.close();
+    expect(got[0]).toBeInstanceOf(Uint8Array);
+    expect([...(got[0] as Uint8Array)]).toEqual([...bytes]);
+    expect(got[1]).toEqual({ json: true });
+  });
+
   it('refuses a message JSON cannot carry', async () => {
     const bus = await JetStreamBus.connect(opts);
     await expect(bus.publish('events.bad.s.0', undefined)).rejects.toThrow(TypeError);

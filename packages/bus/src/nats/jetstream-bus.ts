@@ -4,7 +4,7 @@
  * separate processes. A publish returns once the stream has stored the message (durability) and
  * blocks while the server is slow or unreachable (backpressure). Subscriptions are consumers
  * with explicit acks: at-least-once delivery, redelivery on failure, dead letters for poison
- * messages. Messages travel as JSON (see `codec.ts`).
+ * messages. Messages travel as JSON, or as raw bytes when they are a `Uint8Array` (see `codec.ts`).
  *
  * @example
  * const bus = await JetStreamBus.connect({ servers: ['nats://127.0.0.1:4222'], stream: { subjects: ['events.>'] } });
@@ -15,7 +15,7 @@
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Bus } from '../bus.js';
-import { encodeMessage } from './codec.js';
+import { binaryHeaders, encodeMessage } from './codec.js';
 import { startSubscription, type JetStreamSubscription } from './consumer.js';
 import { resolveSubscribe, type JetStreamBusOptions, type SubscribeOptions } from './options.js';
 import { ensureStream, streamConfig } from './stream.js';
@@ -46,6 +46,21 @@ export interface StreamSummary {
   readonly maxMessages: number;
   readonly messages: number;
   readonly bytes: number;
+}
+
+/** Where a durable consumer stands, for lag metrics and "everything published is handled" waits. */
+export interface ConsumerState {
+  readonly name: string;
+  /** Matching messages not yet delivered. */
+  readonly pending: number;
+  /** Delivered and not yet acknowledged. */
+  readonly ackPending: number;
+  /** Messages delivered more than once. */
+  readonly redelivered: number;
+  /** Every matching message up to this stream sequence is acknowledged (or terminated). */
+  readonly ackFloor: number;
+  /** Last stream sequence delivered. */
+  readonly delivered: number;
 }
 
 /** The `Bus` on NATS JetStream. Create it with `JetStreamBus.connect`. */
@@ -100,11 +115,11 @@ export class JetStreamBus implements Bus {
   /** `publish`, returning the stream sequence and whether the id was a duplicate. */
   async publishAck(subject: string, message: unknown, opts: PublishOptions = {}): Promise<PublishAck> {
     if (this.pending.size > 0) await Promise.all(this.pending);
-    const ack = await this.js.publish(
-      subject,
-      encodeMessage(message),
-      opts.msgID === undefined ? {} : { msgID: opts.msgID },
-    );
+    const bin = message instanceof Uint8Array;
+    const ack = await this.js.publish(subject, bin ? message : encodeMessage(message), {
+      ...(opts.msgID === undefined ? {} : { msgID: opts.msgID }),
+      ...(bin ? { headers: binaryHeaders() } : {}),
+    });
     return { seq: ack.seq, duplicate: ack.duplicate };
   }
 
@@ -155,6 +170,25 @@ export class JetStreamBus implements Bus {
       maxMessages: config.max_msgs,
       messages: state.messages,
       bytes: state.bytes,
+    };
+  }
+
+  /** The state of durable consumer `name`, or undefined when it does not exist (yet). */
+  async consumerState(name: string): Promise<ConsumerState | undefined> {
+    let info;
+    try {
+      info = await this.jsm.consumers.info(this.stream, name);
+    } catch (err) {
+      if (/consumer not found/i.test((err as Error).message)) return undefined;
+      throw err;
+    }
+    return {
+      name: info.name,
+      pending: info.num_pending,
+      ackPending: info.num_ack_pending,
+      redelivered: info.num_redelivered,
+      ackFloor: info.ack_floor.stream_seq,
+      delivered: info.delivered.stream_seq,
     };
   }
 

@@ -1,0 +1,160 @@
+/**
+ * @module
+ * Which roles a process runs, from `--role` / `roles` / `INTERSOC_ROLES`, and starting the
+ * scale-out ones. `all` without a bus or store is the embedded node, unchanged. Built so far:
+ * `ingest` (syslog sources → parse → bus) and `detect` (bus → detectors → store). `api`,
+ * `correlate` and `respond` as separate roles are not built yet, and say so.
+ */
+import { AppError, type Config } from '@intersoc/core';
+import { startTcpSource, startUdpSource, type RunningSource } from '@intersoc/ingest';
+import type { JetStreamBus } from '@intersoc/bus/nats';
+import { loadDetectors } from '../pipeline/detectors.js';
+import { patternLimitsOf } from '../node/cti-limits.js';
+import { DEFAULT_DETECTORS } from '../node/start-pipeline.js';
+import { connectEventsBus } from './bus-setup.js';
+import { DetectWorker } from './detect-worker.js';
+import { openEventSink, type EventSink } from './event-sink.js';
+import { BusIngest } from './ingest-role.js';
+
+/** Role names of issue 19. */
+export const ROLES = ['all', 'api', 'ingest', 'detect', 'correlate', 'respond'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles that run as separate processes today. */
+const BUILT: readonly Role[] = ['ingest', 'detect'];
+
+/** Parses `ingest,detect`; refuses unknown roles and names the ones not built yet. */
+export function parseRoles(spec: string): Role[] {
+  const out: Role[] = [];
+  for (const raw of spec.split(',')) {
+    const r = raw.trim();
+    if (r === '') continue;
+    if (!(ROLES as readonly string[]).includes(r))
+      throw new AppError('VALIDATION', `unknown role "${r}" (one of ${ROLES.join(', ')})`);
+    out.push(r as Role);
+  }
+  if (out.length === 0) throw new AppError('VALIDATION', 'no role given');
+  if (out.includes('all') && out.length > 1) throw new AppError('VALIDATION', 'role "all" cannot be combined');
+  const missing = out.filter((r) => r !== 'all' && !BUILT.includes(r));
+  if (missing.length > 0)
+    throw new AppError(
+      'UNSUPPORTED',
+      `role ${missing.join(', ')} cannot run on its own yet (built: ${BUILT.join(', ')}; ` +
+        `the API, correlation and response run only in the embedded node, --role all)`,
+    );
+  return out;
+}
+
+/** Running scale-out roles. */
+export interface RunningRoles {
+  readonly roles: readonly Role[];
+  readonly ingest?: BusIngest;
+  readonly workers: readonly DetectWorker[];
+  readonly sources: readonly RunningSource[];
+  close(): Promise<void>;
+}
+
+/** The bus URL, or a CONFIG error naming the three ways to give it. */
+export function busUrl(config: Config): string {
+  const url = config.bus.url;
+  if (url === undefined)
+    throw new AppError('CONFIG', 'this role needs a bus: --bus nats://HOST:PORT, bus.url, or INTERSOC_BUS_URL');
+  return url;
+}
+
+/** Starts the roles `config.roles` names (`all` with a bus: ingest and detect in one process). */
+export async function startRoles(
+  config: Config,
+  log: (m: string) => void,
+  opts: { detectWorkers?: number } = {},
+): Promise<RunningRoles> {
+  let roles = parseRoles(config.roles);
+  if (roles.includes('all')) roles = ['ingest', 'detect'];
+  const closers: (() => Promise<void>)[] = [];
+  const bus: JetStreamBus = await connectEventsBus({ url: busUrl(config), name: `intersoc-${roles.join('+')}` });
+  closers.push(() => bus.close());
+  const workers: DetectWorker[] = [];
+  const sources: RunningSource[] = [];
+  let ingest: BusIngest | undefined;
+  try {
+    if (roles.includes('detect')) {
+      if (config.store.url === undefined)
+        throw new AppError(
+          'CONFIG',
+          'the detect role needs a store: --store postgres://…, store.url, or INTERSOC_STORE_URL',
+        );
+      const sink: EventSink = await openEventSink(config.store.url);
+      closers.unshift(() => sink.close());
+      const detectors = await loadDetectors({
+        dataDir: config.data,
+        kinds: DEFAULT_DETECTORS,
+        // Correlations need one owner per key: the correlate role's job (not built yet).
+        externalCorrelation: true,
+        iocBudgetMs: config.cti.iocBudgetMs,
+        patternLimits: patternLimitsOf(config),
+      });
+      for (let i = 0; i < (opts.detectWorkers ?? 1); i++) {
+        const w = new DetectWorker({
+          bus,
+          sink,
+          detectors,
+          maxAckPending: config.bus.maxAckPending,
+          ackWaitMs: config.bus.ackWaitMs,
+          onError: log,
+        });
+        await w.start();
+        workers.push(w);
+        closers.unshift(() => w.close());
+      }
+      log(`detect: worker in group on ${config.bus.url ?? ''}, store ${redact(config.store.url)}`);
+    }
+    if (roles.includes('ingest')) {
+      const bi = new BusIngest({
+        bus,
+        partitions: config.bus.partitions,
+        blockEvents: config.storage.blockEvents,
+        maxRecordBytes: config.ingest.maxRecordBytes,
+        onError: log,
+      });
+      ingest = bi;
+      closers.unshift(() => bi.close());
+      if (config.syslog.enabled) {
+        const base = { host: config.syslog.host, tenant: config.ingest.defaultTenant };
+        const sink = bi.recordSink();
+        sources.push(
+          await startUdpSource(
+            { ...base, port: config.syslog.udpPort, receiveBufferBytes: config.syslog.udpReceiveBufferBytes },
+            sink,
+          ),
+        );
+        sources.push(
+          await startTcpSource(
+            { ...base, port: config.syslog.tcpPort, maxMessageBytes: config.syslog.maxMessageBytes },
+            sink,
+          ),
+        );
+        for (const s of sources) closers.unshift(() => s.close());
+      }
+      log(
+        `ingest: syslog ${sources.map((s) => `${s.name} ${s.address}`).join(', ') || 'off'} → ${config.bus.url ?? ''}`,
+      );
+    }
+  } catch (err) {
+    for (const c of closers) await c().catch(() => undefined);
+    throw err;
+  }
+  return {
+    roles,
+    ...(ingest ? { ingest } : {}),
+    workers,
+    sources,
+    close: async () => {
+      for (const c of closers) await c();
+    },
+  };
+}
+
+/** A store URL without its password, for logs. */
+export function redact(url: string | undefined): string {
+  return (url ?? '').replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@');
+}
