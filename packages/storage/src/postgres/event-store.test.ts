@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventStoreSuite, jsonHydrator } from '../internal/event-store-suite.js';
 import { migratePg, openPgEventStore } from './index.js';
-import { createTestDb, type TestDb } from './test-db.js';
+import { createScratchDb, type ScratchDb } from './scratch.js';
 
-const db = await createTestDb();
+const db = await createScratchDb();
 if ('unavailable' in db) console.warn(`postgres store tests skipped: ${db.unavailable}`);
-const live = 'url' in db ? (db as TestDb) : undefined;
+const live = 'url' in db ? (db as ScratchDb) : undefined;
 
 describe.skipIf(live === undefined)('PostgreSQL store', () => {
   const url = live?.url ?? '';
@@ -28,7 +28,7 @@ describe.skipIf(live === undefined)('PostgreSQL store', () => {
   });
 
   it('refuses a store that was never migrated, naming the command', async () => {
-    const empty = await createTestDb();
+    const empty = await createScratchDb();
     if (!('url' in empty)) throw new Error(empty.unavailable);
     try {
       await expect(openPgEventStore(empty.url)).rejects.toThrow(/db migrate/);

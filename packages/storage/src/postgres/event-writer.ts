@@ -7,17 +7,17 @@
  *   server-side from one concatenated `bytea`, in id order so concurrent writers lock keys in the
  *   same order and cannot deadlock each other. Ids already stored are duplicates, counted and
  *   dropped from their block, exactly as the SQLite writer does.
- * - Blocks, alerts and dead letters go as multi-row inserts; alerts are idempotent by id.
+ * - Blocks go by binary COPY (payloads as bytes, not hex); alerts and dead letters as multi-row
+ *   inserts, alerts idempotent by id.
  */
 import type { Alert } from '@intersoc/core';
 import { decodeBlock, encodeBlock } from '../events/block.js';
 import type { EncodedBlock } from '../events/block-format.js';
 import type { DeadLetter, WriteBatch, WriteResult } from '../events/types.js';
 import type { PgSql, PgTx as Tx } from './connect.js';
+import { copyBinary, type CopyField } from './copy-binary.js';
 import type { DayPartitions } from './partitions.js';
 
-/** Blocks per multi-row insert (12 parameters each, well under the protocol's 65,535). */
-const BLOCK_ROWS = 500;
 /** Alerts per multi-row insert (7 parameters each). */
 const ALERT_ROWS = 2_000;
 
@@ -50,7 +50,7 @@ async function writeInTx(
   dead: readonly DeadLetter[],
 ): Promise<WriteResult> {
   const stored = blocks.length === 0 ? [] : await insertIds(tx, blocks);
-  const rows: Record<string, unknown>[] = [];
+  const rows: CopyField[][] = [];
   let events = 0;
   let duplicates = 0;
   for (const s of stored) {
@@ -58,22 +58,20 @@ async function writeInTx(
     if (s.dups.length === s.block.count) continue;
     const b = s.dups.length === 0 ? s.block : await dropDuplicates(tx, s);
     events += b.count;
-    rows.push({
-      id: s.id,
-      tenant: b.tenant,
-      day: b.day,
-      t_min: b.tMin,
-      t_max: b.tMax,
-      count: b.count,
-      raw_bytes: b.rawBytes,
-      stored_bytes: b.data.byteLength,
-      codec: b.codec,
-      data: Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
-    });
+    rows.push([
+      { int8: s.id },
+      { text: b.tenant },
+      { int4: b.day },
+      { int8: b.tMin },
+      { int8: b.tMax },
+      { int4: b.count },
+      { int4: b.rawBytes },
+      { int4: b.data.byteLength },
+      { int2: b.codec },
+      { bytea: b.data },
+    ]);
   }
-  for (let i = 0; i < rows.length; i += BLOCK_ROWS) {
-    await tx`INSERT INTO ev_blocks ${tx(rows.slice(i, i + BLOCK_ROWS))}`;
-  }
+  if (rows.length > 0) await copyBlocks(tx, rows);
   let storedAlerts = 0;
   for (let i = 0; i < alerts.length; i += ALERT_ROWS) {
     const part = alerts.slice(i, i + ALERT_ROWS).map((a) => ({
@@ -115,29 +113,28 @@ async function insertIds(tx: Tx, blocks: readonly EncodedBlock[]): Promise<Store
     off += b.count;
   }
   const blob = Buffer.concat(blocks.map((b) => b.ids.subarray(0, b.count * 16)));
-  // Per block: how many of its ids this statement inserted.
-  const counts = await tx<{ block: number; n: number }[]>`
-    WITH src AS (
-      SELECT substring(${blob}::bytea FROM (u.off + g) * 16 + 1 FOR 16) AS id, u.day, u.block, g AS seq
-      FROM unnest(${ids}::int8[], ${blocks.map((b) => b.day)}::int4[], ${offs}::int4[],
-                  ${blocks.map((b) => b.count)}::int4[]) AS u(block, day, off, n),
-           generate_series(0, u.n - 1) AS g
-    ), ins AS (
-      INSERT INTO ev_ids (id, day, block, seq)
-      SELECT id, day, block, seq FROM src ORDER BY id, day, block, seq
-      ON CONFLICT DO NOTHING RETURNING block
-    )
-    SELECT block, count(*)::int4 AS n FROM ins GROUP BY block`;
-  const inserted = new Map(counts.map((r) => [r.block, r.n]));
+  const res = await tx`
+    INSERT INTO ev_ids (id, day, block, seq)
+    SELECT substring(${blob}::bytea FROM (u.off + g) * 16 + 1 FOR 16), u.day, u.block, g
+    FROM unnest(${ids}::int8[], ${blocks.map((b) => b.day)}::int4[], ${offs}::int4[],
+                ${blocks.map((b) => b.count)}::int4[]) AS u(block, day, off, n),
+         generate_series(0, u.n - 1) AS g
+    ORDER BY 1, 2, 3, 4
+    ON CONFLICT DO NOTHING`;
   const out: Stored[] = [];
+  const all = res.count === off;
+  const none = res.count === 0;
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i] as EncodedBlock;
     const id = ids[i] as number;
-    const n = inserted.get(id) ?? 0;
-    if (n === block.count) out.push({ id, block, dups: [] });
-    else if (n === 0) out.push({ id, block, dups: Array.from({ length: block.count }, (_, k) => k) });
-    // Partly seen before (an overlapping replay): the positions whose id row is not this block's.
-    else out.push({ id, block, dups: await duplicatePositions(tx, id, block) });
+    // Every id new (the usual case) or none (a full replay): nothing to look up. Otherwise, per block, the positions
+    // whose id row is not this block's were stored before (a replay) or earlier in the batch.
+    const dups = all
+      ? []
+      : none
+        ? Array.from({ length: block.count }, (_, k) => k)
+        : await duplicatePositions(tx, id, block);
+    out.push({ id, block, dups });
   }
   return out;
 }
@@ -163,4 +160,16 @@ async function dropDuplicates(tx: Tx, s: Stored): Promise<EncodedBlock> {
     WHERE ev_ids.id = substring(${blob}::bytea FROM g * 16 + 1 FOR 16)
       AND ev_ids.day = ${s.block.day} AND ev_ids.block = ${s.id}`;
   return encodeBlock(s.block.tenant, s.block.day, kept);
+}
+
+/** Streams block rows into `ev_blocks` with binary COPY. */
+async function copyBlocks(tx: Tx, rows: readonly CopyField[][]): Promise<void> {
+  const w =
+    await tx`COPY ev_blocks (id, tenant, day, t_min, t_max, count, raw_bytes, stored_bytes, codec, data) FROM STDIN (FORMAT binary)`.writable();
+  await new Promise<void>((resolve, reject) => {
+    w.on('error', reject);
+    w.on('finish', resolve);
+    for (const part of copyBinary(rows)) w.write(part);
+    w.end();
+  });
 }

@@ -12,3 +12,5 @@
 export { migratePg } from './migrations.js';
 export { openPgEventStore } from './event-store.js';
 export type { PgEventStore, PgEventStoreOptions } from './event-store.js';
+export { createScratchDb, SCRATCH_PG_ADMIN } from './scratch.js';
+export type { ScratchDb } from './scratch.js';
