@@ -89,7 +89,7 @@ export type { FlowFeatures, FlowSource } from './flows/features.js';
 
 // streaming anomaly detection on numeric series, and NAB's scoring
 export { createContextDetector } from './anomaly/context-detector.js';
-export type { ContextDetectorOptions } from './anomaly/context-detector.js';
+export type { ContextDetector, ContextDetectorOptions, ContextState } from './anomaly/context-detector.js';
 export { nabTime, readNabCorpus, readNabWindows, runSeries, scoreNab, writeNabResult } from './anomaly/nab-corpus.js';
 export type { DetectorFactory, NabSeries, SeriesDetector } from './anomaly/nab-corpus.js';
 export { NAB_PROFILES, probationLength, scaledSigmoid, scoreCorpus } from './anomaly/nab-score.js';

@@ -16,6 +16,29 @@ function daily(rows: number, shiftAt = Infinity, shift = 0): number[] {
 }
 
 describe('context detector', () => {
+  it('continues from a snapshot exactly as without the restart, and says what it expects', () => {
+    const values = daily(1200, 1000, 60);
+    const whole = createContextDetector({ probation: 300 });
+    const expected = values.map((v, i) => whole.update(i * HOUR, v));
+    const first = createContextDetector({ probation: 300 });
+    const got = values.slice(0, 700).map((v, i) => first.update(i * HOUR, v));
+    // Through JSON, as the node keeps it.
+    const state = JSON.parse(JSON.stringify(first.snapshot())) as Parameters<typeof createContextDetector>[1];
+    const second = createContextDetector({ probation: 300 }, state);
+    got.push(...values.slice(700).map((v, j) => second.update((700 + j) * HOUR, v)));
+    expect(got).toEqual(expected);
+    // Before the shift, the next value lies in the range the detector expects; the shifted one does not.
+    const d = createContextDetector({ probation: 300 }, state);
+    for (let i = 700; i < 1000; i++) d.update(i * HOUR, values[i] as number);
+    const range = d.expected();
+    expect(range).toBeDefined();
+    expect(values[1000]).toBeGreaterThan(range?.high ?? Infinity);
+    expect(values[1000 - 24]).toBeGreaterThanOrEqual(range?.low ?? Infinity);
+    expect(values[1000 - 24]).toBeLessThanOrEqual(range?.high ?? -Infinity);
+    // A restore of another shape (other lags) starts afresh rather than misreading the state.
+    expect(createContextDetector({ probation: 300, lags: [1] }, state).snapshot().rows).toBe(0);
+  });
+
   it('is silent while learning and on a repeating pattern, fires once at a level shift, then rests', () => {
     const values = daily(1200, 1000, 60);
     const d = createContextDetector({ probation: 300 });

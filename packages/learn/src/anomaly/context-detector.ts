@@ -7,7 +7,9 @@
  * (time-of-day bucket, level) pair it has seen, and a row's score is the share of its
  * transitions never seen before. After a score at or above `fireAt`, it stays silent for a
  * rest period, so one event is reported once. One pass, in time order, never looking ahead;
- * memory grows with the number of distinct transitions (bounded by levels² × lags).
+ * memory grows with the number of distinct transitions (bounded by levels² × lags). The state
+ * can be saved (`snapshot`) and given back to a new detector (`restore`), so a node's live series
+ * survive restarts; `expected()` says which values the series has gone to from where it is now.
  */
 import type { SeriesDetector } from './nab-corpus.js';
 
@@ -32,13 +34,37 @@ export interface ContextDetectorOptions {
 const MAX_LEVEL = 2047;
 const LEVEL_SPAN = 4096;
 
+/** A detector's whole state, as plain JSON. */
+export interface ContextState {
+  readonly rows: number;
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly low: number;
+  readonly step: number;
+  /** Rows since the last firing (null: never fired). */
+  readonly sinceFired: number | null;
+  readonly history: readonly number[];
+  readonly seen: readonly number[];
+}
+
+/** A context detector with its state and its expectation. */
+export interface ContextDetector extends SeriesDetector {
+  /** The state to give back to `createContextDetector` (same options) after a restart. */
+  snapshot(): ContextState;
+  /**
+   * The range of values the series has gone to (one step later) from the level it is at now,
+   * else its learned range; undefined while nothing was seen.
+   */
+  expected(): { low: number; high: number } | undefined;
+}
+
 /**
  * Creates a detector; `update(time, value)` returns the row's score in [0, 1].
  * @example
  * const d = createContextDetector({ probation: 750 });
  * for (const [t, v] of rows) scores.push(d.update(t, v));
  */
-export function createContextDetector(options: ContextDetectorOptions): SeriesDetector {
+export function createContextDetector(options: ContextDetectorOptions, restore?: ContextState): ContextDetector {
   const probation = Math.max(options.probation, 50);
   const levels = options.levels ?? 16;
   const margin = options.margin ?? 0.1;
@@ -55,6 +81,16 @@ export function createContextDetector(options: ContextDetectorOptions): SeriesDe
   let low = 0;
   let step = 1;
   let sinceFired = Infinity;
+  if (restore && restore.history.length === history.length) {
+    rows = restore.rows;
+    min = restore.min ?? Infinity;
+    max = restore.max ?? -Infinity;
+    low = restore.low;
+    step = restore.step;
+    sinceFired = restore.sinceFired ?? Infinity;
+    history.set(restore.history);
+    for (const k of restore.seen) seen.add(k);
+  }
 
   const novel = (key: number): number => {
     if (seen.has(key)) return 0;
@@ -98,6 +134,33 @@ export function createContextDetector(options: ContextDetectorOptions): SeriesDe
       if (sinceFired <= rest) return 0;
       if (score >= fireAt) sinceFired = 0;
       return score;
+    },
+    snapshot(): ContextState {
+      return {
+        rows,
+        min: Number.isFinite(min) ? min : null,
+        max: Number.isFinite(max) ? max : null,
+        low,
+        step,
+        sinceFired: Number.isFinite(sinceFired) ? sinceFired : null,
+        history: Array.from(history),
+        seen: [...seen],
+      };
+    },
+    expected(): { low: number; high: number } | undefined {
+      if (rows === 0 || !Number.isFinite(min)) return undefined;
+      const before = history[rows % history.length] as number;
+      const base = (LEVEL_SPAN + before) * LEVEL_SPAN;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const k of seen) {
+        const next = k - base;
+        if (next < 0 || next >= LEVEL_SPAN) continue;
+        if (next < lo) lo = next;
+        if (next > hi) hi = next;
+      }
+      if (!Number.isFinite(lo)) return { low: min, high: max };
+      return { low: low + (lo - MAX_LEVEL) * step, high: low + (hi - MAX_LEVEL + 1) * step };
     },
   };
 }
