@@ -8,12 +8,15 @@ import { AppError, type Alert, type AuthContext, type FieldValue, type Scalar, t
 import { checkQueryCost } from '../query/cost.js';
 import { compileQuery, type Predicate, type QueryDoc } from '../query/evaluate.js';
 import { parseQuery } from '../query/parse.js';
-import { indexTerms, toFtsMatch } from '../query/prune.js';
+import { columnarPlan, type ColumnarPlan } from '../query/columnar.js';
+import { indexTerms, qualifier, toFtsMatch } from '../query/prune.js';
+import { MAX_TOKEN } from '../query/tokens.js';
 import { flattenForQuery } from './alert-doc.js';
 import { openDatabase, type SqliteDb } from '../sqlite/database.js';
 import type { Statement } from 'better-sqlite3';
 import type { QueryNode } from '../query/ast.js';
 import { BlockCache, DEFAULT_CACHE_BYTES } from './block-cache.js';
+import { ColumnReader, isColumnField, type ColumnMeta } from './columns.js';
 import type { BlockEvent } from './block.js';
 import { GROUP_EVENTS, INDEXED_QUALIFIED, MAX_GROUPS } from './terms.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -24,6 +27,10 @@ const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
 /** Blocks decoded per search call before it returns a partial page with a cursor. */
 const BLOCK_BUDGET = 4_000;
+/** Dictionary terms a wildcard may expand to; beyond this the wildcard does not prune. */
+const MAX_EXPANSION = 4_000;
+/** Shortest literal run of a wildcard worth expanding over the dictionary. */
+const MIN_INFIX = 3;
 
 /** A block's metadata: search walks these and loads a payload only for blocks it scans. */
 export interface BlockMeta {
@@ -47,6 +54,12 @@ export interface Candidates {
   block(b: BlockMeta): boolean;
   /** A test of event positions in the block, or undefined to evaluate every event. */
   events(b: BlockMeta): ((i: number) => boolean) | undefined;
+}
+
+/** A block's matches decided on its columns: event times and matching positions in block order. */
+export interface ColumnMatches {
+  readonly times: Float64Array;
+  readonly positions: readonly number[];
 }
 
 /** No narrowing: every block and event is evaluated. */
@@ -153,7 +166,10 @@ function clampLimit(limit: number | undefined): number {
 export class SqliteEventReader implements EventReader {
   /** Decoded blocks shared by searches, histograms and lookups of this reader. */
   readonly cache: BlockCache;
+  /** Blocks' columns of the most filtered fields and of event times. */
+  readonly columns: ColumnReader;
   private readonly payload: Statement;
+  private vocab: Statement | undefined;
 
   constructor(
     readonly db: SqliteDb,
@@ -162,6 +178,63 @@ export class SqliteEventReader implements EventReader {
   ) {
     this.cache = new BlockCache(cacheBytes);
     this.payload = db.prepare('SELECT codec, data FROM blocks WHERE id = ?');
+    this.columns = new ColumnReader(db);
+  }
+
+  /**
+   * The positions of a block's events in [from, to] that `plan` matches (and `keep` allows),
+   * decided on the block's columns without decoding it; null when its zone maps rule every event
+   * out; undefined when the block has no current columns for the plan's fields.
+   */
+  columnMatches(
+    b: BlockMeta,
+    plan: ColumnarPlan,
+    keep: ((i: number) => boolean) | undefined,
+    from: number,
+    to: number,
+  ): ColumnMatches | null | undefined {
+    const metas = this.columns.metas(b.id, b.ver);
+    if (metas === undefined) return undefined;
+    for (const f of plan.fields) if (!metas.has(f)) return undefined;
+    if (!plan.mayMatch((f) => metas.get(f))) return null;
+    const times = this.columns.times(b.id, b.ver);
+    if (times === undefined || times.length !== b.count) return undefined;
+    const test = plan.bind((f) => this.columns.column(b.id, b.ver, f));
+    const positions: number[] = [];
+    for (let i = 0; i < times.length; i++) {
+      const t = times[i] as number;
+      if (t < from || t > to) continue;
+      if (keep !== undefined && !keep(i)) continue;
+      if (test(i)) positions.push(i);
+    }
+    return { times, positions };
+  }
+
+  /**
+   * The tokens of `field` in the group term dictionary that a wildcard value can hold: a value
+   * matching `*whoami*` has a token containing `whoami` (a run of token characters lies inside one
+   * token). Only for fields with columns, whose `long` flag tells the blocks where a token too long
+   * for the index could hold the run (those blocks are not pruned).
+   */
+  private expandWildcard(field: string, pattern: string): string[] | undefined {
+    if (!isColumnField(field) || pattern.includes('\\')) return undefined;
+    let run = '';
+    for (const m of pattern.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)) if (m[0].length > run.length) run = m[0];
+    if (run.length < MIN_INFIX || run.length > MAX_TOKEN) return undefined;
+    if (this.vocab === undefined) {
+      this.db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.isoc_group_vocab USING fts5vocab(main, group_terms, row)');
+      this.vocab = this.db.prepare('SELECT term FROM temp.isoc_group_vocab WHERE term >= ? AND term < ?').pluck();
+    }
+    const q = qualifier(field);
+    // Every term starting with the qualifier (which ends in `_`) sorts below the qualifier with a backquote.
+    const out: string[] = [];
+    for (const term of this.vocab.iterate(q, `${q.slice(0, -1)}\``) as IterableIterator<string>) {
+      const t = term.slice(q.length);
+      if (!t.includes(run)) continue;
+      if (out.length >= MAX_EXPANSION) return undefined;
+      out.push(t);
+    }
+    return out;
   }
 
   /** The stored events of a block (from the cache when it holds this version). */
@@ -181,18 +254,36 @@ export class SqliteEventReader implements EventReader {
   candidates(tenant: string, tree: QueryNode): Candidates {
     const ids = idsOf(tree);
     if (ids !== undefined) return this.positionsOfIds(tenant, ids);
-    const plan = indexTerms(tree);
+    const expanded = new Map<string, readonly string[] | undefined>();
+    const expand = (field: string, pattern: string): readonly string[] | undefined => {
+      const key = `${field}\0${pattern}`;
+      if (!expanded.has(key)) expanded.set(key, this.expandWildcard(field, pattern));
+      return expanded.get(key);
+    };
+    const plan = indexTerms(tree, false, expand);
     if (plan === undefined) return ALL;
     const match = toFtsMatch(plan);
     const matched = this.rowidsMatching('block_terms', match);
     if (matched === undefined) return ALL;
     const blocks = new Set(matched);
+    // Expansions come from the qualified group dictionary: blocks without qualified group terms, or
+    // where an expanded field holds a token too long for the index, are not pruned by them.
+    const expandedFields = new Set<string>();
+    for (const [key, tokens] of expanded) if (tokens !== undefined) expandedFields.add(key.split('\0')[0] as string);
+    const unsafe = (b: BlockMeta): boolean => {
+      if (expandedFields.size === 0) return false;
+      if (b.indexed !== INDEXED_QUALIFIED) return true;
+      const metas: Map<string, ColumnMeta> | undefined = this.columns.metas(b.id, b.ver);
+      if (metas === undefined) return true;
+      for (const f of expandedFields) if (metas.get(f)?.long !== false) return true;
+      return false;
+    };
     // Group documents of blocks indexed = 3 hold field-qualified tokens; of blocks indexed = 2
     // (written before those existed) plain ones only. Each map is built when first needed.
     const byState = new Map<number, Map<number, Set<number>> | undefined>();
     const groupsFor = (state: number): Map<number, Set<number>> | undefined => {
       if (byState.has(state)) return byState.get(state);
-      const p = state === INDEXED_QUALIFIED ? indexTerms(tree, true) : plan;
+      const p = state === INDEXED_QUALIFIED ? indexTerms(tree, true, expand) : plan;
       const rowids = p === undefined ? undefined : this.rowidsMatching('group_terms', toFtsMatch(p));
       let map: Map<number, Set<number>> | undefined;
       if (rowids !== undefined) {
@@ -209,8 +300,9 @@ export class SqliteEventReader implements EventReader {
     };
     return {
       // Blocks without terms (indexed = 0) may hold anything; group terms exist when indexed >= 2.
-      block: (b) => b.indexed === 0 || blocks.has(b.id),
+      block: (b) => b.indexed === 0 || blocks.has(b.id) || unsafe(b),
       events: (b) => {
+        if (unsafe(b)) return undefined;
         const groups = b.indexed >= 2 ? groupsFor(b.indexed) : undefined;
         if (groups === undefined) return undefined;
         const set = groups.get(b.id);
@@ -272,6 +364,9 @@ export class SqliteEventReader implements EventReader {
     const to = req.to ?? Number.MAX_SAFE_INTEGER;
     const cur = req.cursor === undefined ? undefined : decodeCursor(req.cursor);
     const cand = this.candidates(ctx.tenant, tree);
+    // Queries on columned fields only are decided on the columns: a block is decoded only for
+    // the events it returns.
+    const plan = tree.type === 'all' ? undefined : columnarPlan(tree, isColumnField);
     // Metadata only: payloads are loaded for the blocks that survive time and term pruning.
     const rows = this.db
       .prepare(
@@ -290,6 +385,7 @@ export class SqliteEventReader implements EventReader {
 
     const items: SocEvent[] = [];
     let scannedBlocks = 0;
+    let decodedBlocks = 0;
     let scannedEvents = 0;
     let prunedBlocks = 0;
     let next: string | undefined;
@@ -301,29 +397,46 @@ export class SqliteEventReader implements EventReader {
       }
       // At least one block per call, so paging through a slow query always progresses.
       timedOut = scannedBlocks > 0 && req.deadline !== undefined && Date.now() > req.deadline;
-      if (scannedBlocks >= BLOCK_BUDGET || timedOut) {
+      // The budget bounds decoded blocks; a block decided on its columns costs a small fraction.
+      if (decodedBlocks >= BLOCK_BUDGET || timedOut) {
         // Bounded work per call: hand back what we have and where to resume.
         next = encodeCursor({ tMax: row.t_max, block: row.id, skip: 0 });
         break;
       }
-      scannedBlocks++;
-      const matches: SocEvent[] = [];
-      const events = this.blockEvents(row);
       const keep = cand.events(row);
-      for (let i = 0; i < events.length; i++) {
-        const b = events[i] as BlockEvent;
-        if (b.time < from || b.time > to) continue;
-        scannedEvents++;
-        // Events whose group holds none of the query's terms cannot match: no re-parse.
-        if (keep !== undefined && !keep(i)) continue;
-        const e = this.toEvent(ctx.tenant, b);
-        if (pred(eventDoc(e))) matches.push(e);
+      const byColumns = plan === undefined ? undefined : this.columnMatches(row, plan, keep, from, to);
+      if (byColumns === null) {
+        prunedBlocks++;
+        continue;
       }
-      matches.sort((a, b) => b.time - a.time || (a.id < b.id ? -1 : 1));
+      scannedBlocks++;
+      // Matches decided on columns are re-parsed only when they make the page (`e` unset).
+      const matches: { b: BlockEvent; e?: SocEvent }[] = [];
+      if (byColumns !== undefined) {
+        scannedEvents += row.count;
+        if (byColumns.positions.length > 0) {
+          decodedBlocks++;
+          const events = this.blockEvents(row);
+          for (const i of byColumns.positions) matches.push({ b: events[i] as BlockEvent });
+        }
+      } else {
+        decodedBlocks++;
+        const events = this.blockEvents(row);
+        for (let i = 0; i < events.length; i++) {
+          const b = events[i] as BlockEvent;
+          if (b.time < from || b.time > to) continue;
+          scannedEvents++;
+          // Events whose group holds none of the query's terms cannot match: no re-parse.
+          if (keep !== undefined && !keep(i)) continue;
+          const e = this.toEvent(ctx.tenant, b);
+          if (pred(eventDoc(e))) matches.push({ b, e });
+        }
+      }
+      matches.sort((x, y) => y.b.time - x.b.time || (x.b.id < y.b.id ? -1 : 1));
       const skip = cur && row.id === cur.block && row.t_max === cur.tMax ? cur.skip : 0;
       const room = limit - items.length;
       const page = matches.slice(skip, skip + room);
-      items.push(...page);
+      for (const m of page) items.push(m.e ?? this.toEvent(ctx.tenant, m.b));
       if (items.length >= limit) {
         const consumed = skip + page.length;
         // Resume inside this block if it has more matches, otherwise at the next block.

@@ -10,6 +10,7 @@
 import { openDatabase, type SqliteDb } from '../sqlite/database.js';
 import { decodeBlock, encodeBlock, type BlockEvent } from './block.js';
 import { idTable, migrateEvents } from './schema.js';
+import { deleteColumns } from './columns.js';
 import { addBlockTerms, GROUP_EVENTS, MAX_GROUPS } from './terms.js';
 import type { EventHydrator } from './types.js';
 import { MAX_TOKEN, tokensOf } from '../query/tokens.js';
@@ -134,6 +135,7 @@ export function rewriteEventDb(db: SqliteDb, hydrator: EventHydrator, rw: EventR
       if (b.indexed >= 2) for (let g = 0; g * GROUP_EVENTS < decoded.length; g++) delGroup.run(b.id * MAX_GROUPS + g);
       if (kept.length === 0) {
         delBlock.run(b.id);
+        deleteColumns(db, b.id);
         continue;
       }
       const enc = encodeBlock(rw.tenant, b.day, kept);

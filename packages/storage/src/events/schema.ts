@@ -13,6 +13,9 @@
  *   so a scanned block re-parses only the groups that can match. `blocks.indexed` is 0 (no terms),
  *   1 (block terms only: older or rewritten blocks), 2 (block and group terms) or 3 (group terms
  *   with field-qualified tokens too, see `qualifier` in query/prune.ts).
+ * - `block_columns`: per block, the values of the most filtered fields and the event times, so
+ *   queries on those fields and histograms need not re-parse records (see `columns.ts`). Built
+ *   by the idle indexer with the term documents; a row whose `ver` is not the block's is stale.
  */
 import { migrate, type SqliteDb } from '../sqlite/database.js';
 
@@ -64,6 +67,17 @@ const STEPS = [
    DROP INDEX blocks_by_time;
    CREATE INDEX blocks_meta ON blocks (tenant, t_max, id, t_min, count, raw_bytes, ver, indexed);
    CREATE VIRTUAL TABLE group_terms USING fts5(terms, content='', contentless_delete=1, detail='none', tokenize="unicode61 tokenchars '_'");`,
+  // Columns of the most filtered fields and of event times, per block (see events/columns.ts).
+  `CREATE TABLE block_columns (
+     block INTEGER NOT NULL,
+     field TEXT NOT NULL,
+     ver INTEGER NOT NULL,
+     lo REAL,
+     hi REAL,
+     long INTEGER NOT NULL DEFAULT 0,
+     data BLOB,
+     PRIMARY KEY (block, field)
+   );`,
 ];
 
 /** Creates or upgrades the event schema. */

@@ -106,15 +106,24 @@ export interface BlockTerms {
   readonly groups?: readonly string[];
 }
 
-/** Term documents of a block's events, re-derived with the hydrator. */
-export function addBlockTerms(events: readonly BlockEvent[], hydrator: EventHydrator): BlockTerms {
+/**
+ * Term documents of a block's events, re-derived with the hydrator. `onEvent` receives each
+ * event's derived values (the column builder shares this one hydration).
+ */
+export function addBlockTerms(
+  events: readonly BlockEvent[],
+  hydrator: EventHydrator,
+  onEvent?: (e: BlockEvent, d: DerivedValues) => void,
+): BlockTerms {
   const all = new Set<string>();
   const grouped = events.length <= GROUP_EVENTS * MAX_GROUPS;
   const groups: string[] = [];
   let plain = new Set<string>();
   let qualified: QualifiedTokens = new Map();
   events.forEach((e, i) => {
-    addEventTerms(hydrator.hydrate(e), plain, qualified);
+    const d = hydrator.hydrate(e);
+    onEvent?.(e, d);
+    addEventTerms(d, plain, qualified);
     if ((i + 1) % GROUP_EVENTS === 0 || i === events.length - 1) {
       for (const t of plain) all.add(t);
       if (grouped) groups.push(groupDoc(plain, qualified));

@@ -8,9 +8,25 @@ import { dayOf } from '@intersoc/core';
 import type { Statement } from 'better-sqlite3';
 import { openDatabase, type SqliteDb } from '../sqlite/database.js';
 import { decodeBlock, encodeBlock, type BlockEvent, type EncodedBlock } from './block.js';
-import { addBlockTerms, GROUP_EVENTS, INDEXED_QUALIFIED, MAX_GROUPS, type BlockTerms } from './terms.js';
+import { ColumnBuilder, deleteColumns, TIME_COLUMN } from './columns.js';
+import {
+  addBlockTerms,
+  GROUP_EVENTS,
+  INDEXED_QUALIFIED,
+  MAX_GROUPS,
+  type BlockTerms,
+  type DerivedValues,
+} from './terms.js';
 import { idTable, migrateEvents } from './schema.js';
 import type { EventHydrator, EventWriter, IndexStatus, RetentionPolicy, WriteBatch, WriteResult } from './types.js';
+
+/** A block waiting for its term documents or columns. */
+interface PendingBlock {
+  id: number;
+  ver: number;
+  codec: number;
+  data: Uint8Array;
+}
 
 /** Rows per multi-row id insert (3 parameters each, well under SQLite's limit). */
 const ID_ROWS = 64;
@@ -40,6 +56,7 @@ export class SqliteEventWriter implements EventWriter {
   private readonly insertPartition: Statement;
   private readonly insertTerms: Statement;
   private readonly insertGroup: Statement;
+  private readonly deleteColumns: Statement;
   readonly write: (batch: WriteBatch) => WriteResult;
 
   constructor(
@@ -52,6 +69,7 @@ export class SqliteEventWriter implements EventWriter {
     );
     this.insertTerms = db.prepare('INSERT INTO block_terms (rowid, terms) VALUES (?, ?)');
     this.insertGroup = db.prepare('INSERT INTO group_terms (rowid, terms) VALUES (?, ?)');
+    this.deleteColumns = db.prepare('DELETE FROM block_columns WHERE block = ?');
     this.insertAlert = db.prepare(
       'INSERT OR IGNORE INTO alerts (id, tenant, time, created, severity, rule_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -157,6 +175,8 @@ export class SqliteEventWriter implements EventWriter {
       block.terms !== undefined && kept === undefined
         ? this.insertTermDocs(id, { terms: block.terms, ...(block.groups ? { groups: block.groups } : {}) })
         : 0;
+    // A new block may reuse the id of a deleted one: its columns must not be taken for this one's.
+    this.deleteColumns.run(id);
     this.insertBlock.run(
       id,
       toStore.tenant,
@@ -197,19 +217,48 @@ export class SqliteEventWriter implements EventWriter {
     };
   }
 
-  /** Indexes blocks stored before the index was built at write time (older databases). */
+  /**
+   * Indexes blocks without term documents (written without terms, or before the index existed),
+   * building their columns from the same hydration; then, within `maxBlocks`, builds the columns
+   * of blocks that lack current ones (indexed at ingest, rewritten, or older databases).
+   */
   indexPending(maxBlocks: number): number {
-    const rows = this.db.prepare('SELECT id, codec, data FROM blocks WHERE indexed = 0 LIMIT ?').all(maxBlocks) as {
-      id: number;
-      codec: number;
-      data: Uint8Array;
-    }[];
+    const rows = this.db
+      .prepare('SELECT id, ver, codec, data FROM blocks WHERE indexed = 0 LIMIT ?')
+      .all(maxBlocks) as PendingBlock[];
     const mark = this.db.prepare('UPDATE blocks SET indexed = ? WHERE id = ?');
     for (const r of rows) {
-      const docs = addBlockTerms(decodeBlock(r.codec, r.data), this.hydrator);
+      const cols = new ColumnBuilder();
+      const docs = addBlockTerms(decodeBlock(r.codec, r.data), this.hydrator, (e, d) => cols.add(e.time, d));
       this.db.transaction(() => {
         mark.run(this.insertTermDocs(r.id, docs), r.id);
+        cols.write(this.db, r.id, r.ver);
       })();
+    }
+    return rows.length < maxBlocks ? rows.length + this.columnsPending(maxBlocks - rows.length) : rows.length;
+  }
+
+  /** Builds the columns of up to `maxBlocks` term-indexed blocks whose columns are missing or stale. */
+  private columnsPending(maxBlocks: number): number {
+    const rows = this.db
+      .prepare(
+        `SELECT id, ver, codec, data FROM blocks b WHERE indexed <> 0 AND NOT EXISTS
+           (SELECT 1 FROM block_columns c WHERE c.block = b.id AND c.field = ? AND c.ver = b.ver) LIMIT ?`,
+      )
+      .all(TIME_COLUMN, maxBlocks) as PendingBlock[];
+    for (const r of rows) {
+      const cols = new ColumnBuilder();
+      for (const e of decodeBlock(r.codec, r.data)) {
+        let d: DerivedValues;
+        try {
+          d = this.hydrator.hydrate(e);
+        } catch {
+          // As the reader does (`toEvent`): an event that cannot be re-parsed has no values.
+          d = { fields: {}, ecs: {} };
+        }
+        cols.add(e.time, d);
+      }
+      this.db.transaction(() => cols.write(this.db, r.id, r.ver))();
     }
     return rows.length;
   }
@@ -248,6 +297,7 @@ export class SqliteEventWriter implements EventWriter {
           .prepare('SELECT id, count, indexed FROM blocks WHERE tenant = ? AND day = ?')
           .all(tenant, day) as { id: number; count: number; indexed: number }[];
         for (const b of blocks) {
+          deleteColumns(this.db, b.id);
           if (b.indexed) delTerms.run(b.id);
           if (b.indexed >= 2) for (let g = 0; g * GROUP_EVENTS < b.count; g++) delGroup.run(b.id * MAX_GROUPS + g);
           deletedEvents += b.count;

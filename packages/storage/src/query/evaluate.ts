@@ -66,8 +66,17 @@ function valueTest(m: Match): (s: string) => boolean {
 }
 
 function fieldTerm(field: string, m: Match): Predicate {
+  const test = fieldValueTest(m);
+  return (d) => test(d.get(field));
+}
+
+/**
+ * The test a field term applies to the field's value (a value, a list, or undefined when absent).
+ * Column evaluation (`query/columnar.ts`) applies the same test to a column's distinct values.
+ */
+export function fieldValueTest(m: Match): (v: FieldValue | undefined) => boolean {
   const test = valueTest(m);
-  return (d) => eachString(d.get(field), test);
+  return (v) => eachString(v, test);
 }
 
 function fullText(m: Match): Predicate {
@@ -101,12 +110,12 @@ function rangeTest(m: Extract<Match, { kind: 'range' }>): (s: string) => boolean
   if (m.lt !== undefined) bounds.push([m.lt, (a, b) => a < b]);
   if (m.lte !== undefined) bounds.push([m.lte, (a, b) => a <= b]);
   const checks = bounds.map(([raw, cmp]) => {
-    const num = numeric(raw);
+    const num = numericValue(raw);
     const time = num === undefined ? parseTime(raw) : undefined;
     const text = raw.toLowerCase();
     return (s: string): boolean => {
       if (num !== undefined) {
-        const v = numeric(s);
+        const v = numericValue(s);
         if (v !== undefined) return cmp(v, num);
       }
       if (time !== undefined) {
@@ -119,7 +128,8 @@ function rangeTest(m: Extract<Match, { kind: 'range' }>): (s: string) => boolean
   return (s) => checks.every((c) => c(s));
 }
 
-function numeric(s: string): number | undefined {
+/** The number a range compares `s` as, or undefined when `s` is not a number. */
+export function numericValue(s: string): number | undefined {
   if (!/^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s.trim())) return undefined;
   return Number(s);
 }

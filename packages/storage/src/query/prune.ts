@@ -29,19 +29,30 @@ export function qualifier(field: string): string {
  * The plan implied by `node`, or undefined when the node can match blocks without any term.
  * `qualified`: field terms use field-qualified tokens (for group documents that hold them).
  */
-export function indexTerms(node: QueryNode, qualified = false): TermPlan | undefined {
+/**
+ * Expands a field wildcard that implies no whole or leading token (`*whoami*`) into the index
+ * tokens that can match it (from the term dictionary), or undefined when it cannot.
+ */
+export type WildcardExpander = (field: string, pattern: string) => readonly string[] | undefined;
+
+/** A token no document holds (longer than any indexed token): the plan of "no term can match". */
+export const NO_TERM = 'z'.repeat(100);
+
+export function indexTerms(node: QueryNode, qualified = false, expand?: WildcardExpander): TermPlan | undefined {
   switch (node.type) {
     case 'all':
     case 'not':
       // A negation can match blocks lacking a term, so it never narrows the candidate set.
       return undefined;
     case 'and': {
-      const kids = node.children.map((c) => indexTerms(c, qualified)).filter((k): k is TermPlan => k !== undefined);
+      const kids = node.children
+        .map((c) => indexTerms(c, qualified, expand))
+        .filter((k): k is TermPlan => k !== undefined);
       if (kids.length === 0) return undefined;
       return kids.length === 1 ? kids[0] : { op: 'and', children: kids };
     }
     case 'or': {
-      const kids = node.children.map((c) => indexTerms(c, qualified));
+      const kids = node.children.map((c) => indexTerms(c, qualified, expand));
       if (kids.some((k) => k === undefined)) return undefined;
       return { op: 'or', children: kids as TermPlan[] };
     }
@@ -62,6 +73,12 @@ export function indexTerms(node: QueryNode, qualified = false): TermPlan | undef
         return undefined;
       }
       const q = qualified && node.field !== undefined && !ALIASES.has(node.field) ? qualifier(node.field) : '';
+      if (m.kind === 'wildcard' && terms.exact.length === 0 && terms.prefix.length === 0 && node.field && expand) {
+        const tokens = expand(node.field, m.pattern);
+        if (tokens === undefined) return undefined;
+        if (tokens.length === 0) return { op: 'term', term: NO_TERM, prefix: false };
+        return { op: 'or', children: tokens.map((t) => ({ op: 'term', term: q + t, prefix: false }) as const) };
+      }
       const kids: TermPlan[] = [
         ...terms.exact.map((term) => ({ op: 'term', term: q + term, prefix: false }) as const),
         ...terms.prefix.map((term) => ({ op: 'term', term: q + term, prefix: true }) as const),
