@@ -27,6 +27,7 @@ export type { Subject, SubjectKind } from './subject/subject.js';
 export { exportSubject, RECORD_KINDS, renderReport, subjectQuery } from './export/export.js';
 export type { ExportSources, RecordKind, SubjectExport, SubjectItem } from './export/export.js';
 export { ERASED, eraseEventsIn, eraseSubject, subjectRewrite } from './erase/erase.js';
+export { eraseBaselinesIn } from './erase/baselines.js';
 export type { ErasureOutcome, ErasureTargets, EventErasureSpec, HeldRecord } from './erase/erase.js';
 export { tenantsOf } from './internal/tables.js';
 

@@ -9,7 +9,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import path from 'node:path';
 import { AppError, type Config } from '@intersoc/core';
 import { loadFederationConfig, PeerStore } from '@intersoc/federation';
+import { BASELINES_DB_FILE } from '@intersoc/learn';
 import {
+  eraseBaselinesIn,
   eraseEventsIn,
   eraseSubject,
   exportSubject,
@@ -141,7 +143,7 @@ export async function eraseWith(
   nodeDb: SqliteDb,
   subject: Subject,
   o: ErasureRequest,
-  targets: Pick<ErasureTargets, 'events' | 'correlationStateDb'>,
+  targets: Pick<ErasureTargets, 'events' | 'correlationStateDb' | 'baselines'>,
 ): Promise<ErasureAnswer> {
   const re = valuesPattern(subjectValues(subject)) as RegExp;
   checkJournal(config, re);
@@ -219,13 +221,17 @@ export async function eraseForSubject(
   const eventsDb = existsSync(eventsFile) ? openDatabase(eventsFile) : undefined;
   const stateFile = path.join(config.data, SIGMA_STATE_FILE);
   const correlationStateDb = existsSync(stateFile) ? openDatabase(stateFile) : undefined;
+  const baselinesFile = path.join(config.data, BASELINES_DB_FILE);
+  const baselinesDb = existsSync(baselinesFile) ? openDatabase(baselinesFile) : undefined;
   try {
     const hydrator = createHydrator();
     return await eraseWith(config, nodeDb, subject, o, {
       ...(eventsDb ? { events: (spec: EventErasureSpec) => eraseEventsIn(eventsDb, hydrator, spec) } : {}),
       ...(correlationStateDb ? { correlationStateDb } : {}),
+      ...(baselinesDb ? { baselines: (spec: EventErasureSpec) => eraseBaselinesIn(baselinesDb, spec) } : {}),
     });
   } finally {
+    baselinesDb?.close();
     correlationStateDb?.close();
     eventsDb?.close();
     nodeDb.close();

@@ -167,7 +167,13 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
     // Erasure through the API runs here, where the single writer of the event store lives.
     registerPrivacyRoutes(app, {
       privacy: privacy.service((tenant, subject, o) =>
-        eraseWith(config, db, subject, { tenant, ...o }, { events: (spec) => pipeline.eraseEvents(spec) }),
+        eraseWith(
+          config,
+          db,
+          subject,
+          { tenant, ...o },
+          { events: (spec) => pipeline.eraseEvents(spec), baselines: (spec) => pipeline.eraseBaselines(spec) },
+        ),
       ),
     });
     // The dashboard: its API routes and the web app, on the same port as the API.
@@ -262,6 +268,7 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
         'privacy-erase': (args) =>
           eraseWith(config, db, parseSubject(String(args['subject'])), privacyEraseArgs(args), {
             events: (spec) => pipeline.eraseEvents(spec),
+            baselines: (spec) => pipeline.eraseBaselines(spec),
           }),
         demo: (args) => {
           const job = demoJob(args);

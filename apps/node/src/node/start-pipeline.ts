@@ -4,11 +4,17 @@
  * options, for `serve`, `ingest`, `demo` and the benchmarks.
  */
 import type { Alert, Config } from '@intersoc/core';
+import type { BaselineSettings } from '@intersoc/learn';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { patternLimitsOf } from './cti-limits.js';
 
-/** Detector kinds the node enables by default. */
+/** Detector kinds the node enables by default (plus `baseline` when `baselines.enabled`). */
 export const DEFAULT_DETECTORS: readonly string[] = ['sigma', 'ioc', 'ml'];
+
+/** The detector kinds a node runs by default under `config`. */
+export function defaultDetectors(config: Config): readonly string[] {
+  return config.baselines.enabled ? [...DEFAULT_DETECTORS, 'baseline'] : DEFAULT_DETECTORS;
+}
 
 /** Starts a pipeline over `config.data`. */
 export function startPipeline(
@@ -33,9 +39,10 @@ export function startPipeline(
     maxInflightBytes: 16 * 1024 * 1024,
     detectors: {
       dataDir: config.data,
-      kinds: o.detectors ?? DEFAULT_DETECTORS,
+      kinds: o.detectors ?? defaultDetectors(config),
       iocBudgetMs: config.cti.iocBudgetMs,
       patternLimits: patternLimitsOf(config),
+      baselines: baselineSettings(config),
     },
     idleFlushMs: o.idleFlushMs ?? 500,
     ...(o.onAlerts ? { onAlerts: o.onAlerts } : {}),
@@ -43,4 +50,10 @@ export function startPipeline(
     ...(o.onWorkerLost ? { onWorkerLost: o.onWorkerLost } : {}),
     ...(o.lockedBy ? { lockedBy: o.lockedBy } : {}),
   });
+}
+
+/** The baseline stage's settings from `baselines.*`. */
+function baselineSettings(config: Config): Partial<BaselineSettings> {
+  const { enabled: _enabled, ...settings } = config.baselines;
+  return settings;
 }

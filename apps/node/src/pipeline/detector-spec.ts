@@ -3,6 +3,7 @@
  * The serialisable description of a thread's detectors (threads cannot be handed live objects).
  */
 import type { PatternLimits } from '@intersoc/cti';
+import type { BaselineSettings } from '@intersoc/learn';
 
 /** Which detectors to run, and where their rules and indicators live. */
 export interface DetectorSpec {
@@ -19,4 +20,6 @@ export interface DetectorSpec {
   readonly iocBudgetMs?: number;
   /** Limits on STIX patterns, applied in every thread that parses them. */
   readonly patternLimits?: Partial<PatternLimits>;
+  /** Settings of the baseline stage (kind `baseline`; config `baselines.*`). */
+  readonly baselines?: Partial<BaselineSettings>;
 }

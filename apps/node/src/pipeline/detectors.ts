@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { Detector } from '@intersoc/core';
 import type { SigmaCorrelator } from '@intersoc/detect';
+import type { BaselineEngine } from '@intersoc/learn';
 import type { DetectorSpec } from './detector-spec.js';
 
 export type { DetectorSpec } from './detector-spec.js';
@@ -41,7 +42,19 @@ const FACTORIES: Record<string, (spec: DetectorSpec) => Promise<Detector[]>> = {
   ioc: async (spec) => (await import('./ioc-factory.js')).iocDetectors(spec),
   // Each tenant's deployed models (`intersoc ml deploy`), reloaded when the registry changes.
   ml: async (spec) => (await import('./ml-factory.js')).mlDetectors(spec),
+  // Host behaviour baselines: observations here, state and alerts in the baseline stage (`loadBaselines`).
+  baseline: async () => [new (await import('@intersoc/learn')).BaselineObserver()],
 };
+
+/**
+ * The baseline stage: one engine per pipeline (on the writer thread, or inline), since a tenant's
+ * baselines must see every thread's observations. State in `<data>/baselines.db`.
+ */
+export async function loadBaselines(spec: DetectorSpec): Promise<BaselineEngine | undefined> {
+  if (!spec.kinds.includes('baseline')) return undefined;
+  const { BaselineEngine, BASELINES_DB_FILE } = await import('@intersoc/learn');
+  return new BaselineEngine(path.join(spec.dataDir, BASELINES_DB_FILE), spec.baselines ?? {});
+}
 
 /** Where Sigma correlation windows persist, so they survive a restart. */
 export const SIGMA_STATE_FILE = 'sigma-state.db';

@@ -16,13 +16,14 @@ import {
   type WriteResult,
   type WriterLock,
 } from '@intersoc/storage';
-import { eraseEventsIn, type EventErasureSpec } from '@intersoc/privacy';
+import { eraseBaselinesIn, eraseEventsIn, type EventErasureSpec } from '@intersoc/privacy';
+import type { BaselineEngine } from '@intersoc/learn';
 import { AppError, type Alert } from '@intersoc/core';
 import type { RecordSink } from '@intersoc/ingest';
 import type { DetectorSpec } from './detectors.js';
-import { loadDetectors } from './detectors.js';
+import { loadBaselines, loadDetectors } from './detectors.js';
 import { createHydrator } from './hydrator.js';
-import { Processor, zeroCounters } from './processor.js';
+import { Processor, toAlert, zeroCounters } from './processor.js';
 import type { ChunkMessage, FromWorker, FromWriter, ParseCounters, RecordsMessage, ToWorker } from './protocol.js';
 import type { ParseWorkerInit } from './parse-worker.js';
 import type { WriterInit } from './writer-thread.js';
@@ -138,7 +139,9 @@ export class Pipeline {
   private readonly fileWaiters: (() => void)[] = [];
   private lanes: Lane[] = [];
   private writerThread: Worker | undefined;
-  private inline: { proc: Processor; writer: SqliteEventWriter; idle?: NodeJS.Timeout } | undefined;
+  private inline:
+    | { proc: Processor; writer: SqliteEventWriter; baselines: BaselineEngine | undefined; idle?: NodeJS.Timeout }
+    | undefined;
   private readonly streamLane = new Map<string, number>();
   private lock: WriterLock | undefined;
   /** Why the pipeline stopped accepting work, once a commit failed or the writer died. */
@@ -237,6 +240,7 @@ export class Pipeline {
 
   private async startInline(): Promise<void> {
     const writer = openEventWriter(path.join(this.opts.dataDir, EVENTS_DB_FILE), createHydrator());
+    const baselines = await loadBaselines(this.opts.detectors);
     const proc = new Processor({
       blockEvents: this.opts.blockEvents,
       indexAtIngest: this.opts.indexAtIngest ?? false,
@@ -244,6 +248,11 @@ export class Pipeline {
       detectors: await loadDetectors(this.opts.detectors),
       sink: (out) => {
         let r: WriteResult;
+        if (out.observations && baselines) {
+          const hits = baselines.push(out.observations);
+          if (hits.length > 0)
+            out = { ...out, alerts: [...out.alerts, ...hits.map((h) => toAlert(h.tenant, h.alert))] };
+        }
         try {
           r = writer.write(out);
         } catch (err) {
@@ -255,7 +264,7 @@ export class Pipeline {
       },
       onDetectorError: (id, err) => this.opts.onError?.(`detector ${id}: ${(err as Error).message}`),
     });
-    this.inline = { proc, writer };
+    this.inline = { proc, writer, baselines };
     this.setIndexStatus(writer.indexStatus());
   }
 
@@ -695,6 +704,23 @@ export class Pipeline {
     return r;
   }
 
+  /** Erases a data subject's rows from the host behaviour baselines, where they live (see `eraseBaselinesIn`). */
+  async eraseBaselines(spec: EventErasureSpec): Promise<number> {
+    await this.flush();
+    if (this.inline) {
+      const b = this.inline.baselines;
+      if (!b) return 0;
+      const rows = eraseBaselinesIn(b.database, spec);
+      b.invalidate();
+      return rows;
+    }
+    const w = this.writerThread as Worker;
+    w.postMessage({ type: 'erase-baselines', spec });
+    const r = (await once(w, 'baselines-erased')) as { rows?: number; error?: string };
+    if (r.error !== undefined) throw new AppError('INTERNAL', `baseline erasure in the writer: ${r.error}`);
+    return r.rows ?? 0;
+  }
+
   /** Flushes and stops all threads, then releases the data folder. */
   async close(): Promise<void> {
     try {
@@ -711,6 +737,7 @@ export class Pipeline {
     if (this.inline) {
       if (this.inline.idle) clearTimeout(this.inline.idle);
       this.inline.writer.close();
+      this.inline.baselines?.close();
       return;
     }
     await Promise.all(

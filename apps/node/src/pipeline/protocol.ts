@@ -9,6 +9,7 @@ import type { Alert, EventSource } from '@intersoc/core';
 import type { DeadLetter, EncodedBlock, IndexStatus, WriteResult } from '@intersoc/storage';
 import type { SourceRecord } from '@intersoc/ingest';
 import type { SigmaFeedItem } from '@intersoc/detect';
+import type { BaselineObservation } from '@intersoc/learn';
 
 /** Bytes of one stream (TCP connection, HTTP body, UDP datagram). */
 export interface ChunkMessage {
@@ -90,6 +91,8 @@ export interface WriteMessage {
   readonly deadLetters: readonly DeadLetter[];
   /** Matches for the correlation stage on the writer thread. */
   readonly feed?: readonly SigmaFeedItem[];
+  /** Observations for the baseline stage on the writer thread. */
+  readonly observations?: readonly BaselineObservation[];
   /** Flush tokens completed by this write. */
   readonly tokens: readonly number[];
   /** Id of the sending worker, for its acknowledgement. */

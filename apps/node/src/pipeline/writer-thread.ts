@@ -5,9 +5,9 @@
  * Keeping commits here keeps them off the main event loop (sockets, API).
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { eraseEventsIn, type EventErasureSpec } from '@intersoc/privacy';
+import { eraseBaselinesIn, eraseEventsIn, type EventErasureSpec } from '@intersoc/privacy';
 import { openEventWriter } from '@intersoc/storage';
-import { loadCorrelator, type DetectorSpec } from './detectors.js';
+import { loadBaselines, loadCorrelator, type DetectorSpec } from './detectors.js';
 import { createHydrator } from './hydrator.js';
 import { toAlert } from './processor.js';
 import type { FromWriter, WriteMessage } from './protocol.js';
@@ -38,6 +38,8 @@ if (parentPort) {
   const writer = openEventWriter(init.file, hydrator);
   // The correlation stage: one instance sees every thread's matches, so windows are complete.
   let correlator = await loadCorrelator(init.detectors);
+  // The baseline stage: every thread's observations, so a host's baseline is complete.
+  const baselines = await loadBaselines(init.detectors);
   let idleTimer: NodeJS.Timeout | undefined;
 
   let lastIndexed = Date.now();
@@ -73,10 +75,14 @@ if (parentPort) {
     port.on('message', (m: WriteMessage) => {
       if (failed) return;
       try {
-        const alerts =
+        let alerts =
           m.feed && correlator
             ? [...m.alerts, ...correlator.push(m.feed).map((h) => toAlert(h.tenant, h.alert))]
             : m.alerts;
+        if (m.observations && baselines) {
+          const hits = baselines.push(m.observations);
+          if (hits.length > 0) alerts = [...alerts, ...hits.map((h) => toAlert(h.tenant, h.alert))];
+        }
         const result = writer.write({ ...m, alerts });
         const done: FromWriter = { type: 'written', from: m.from, result, tokens: m.tokens };
         port.postMessage(done);
@@ -123,6 +129,14 @@ if (parentPort) {
         } catch (err) {
           main.postMessage({ type: 'erased', error: (err as Error).message });
         }
+      } else if (m.type === 'erase-baselines' && m.spec) {
+        try {
+          const rows = baselines ? eraseBaselinesIn(baselines.database, m.spec) : 0;
+          baselines?.invalidate();
+          main.postMessage({ type: 'baselines-erased', rows });
+        } catch (err) {
+          main.postMessage({ type: 'baselines-erased', error: (err as Error).message });
+        }
       } else if (m.type === 'index-now') {
         indexStep();
         main.postMessage({ type: 'index-done' });
@@ -133,6 +147,7 @@ if (parentPort) {
         });
       } else if (m.type === 'close') {
         correlator?.close();
+        baselines?.close();
         if (idleTimer) clearTimeout(idleTimer);
         writer.close();
         process.exit(0);

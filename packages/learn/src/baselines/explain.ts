@@ -43,6 +43,14 @@ const NOUN: Readonly<Record<NoveltyKind, string>> = {
   service: 'service',
   task: 'scheduled task',
 };
+const NOUNS: Readonly<Record<NoveltyKind, string>> = {
+  'process-pair': 'parent → child processes',
+  'logon-source': 'logon source addresses',
+  'logon-type': 'logon types',
+  'logon-host': 'hosts logged on to',
+  service: 'services',
+  task: 'scheduled tasks',
+};
 const OBSERVED: Readonly<Record<NoveltyKind, string>> = {
   'process-pair': 'process starts',
   'logon-source': 'logons',
@@ -88,11 +96,17 @@ function days(ms: number): number {
   return Math.max(0, Math.floor(ms / DAY_MS));
 }
 
+/** "30 days", "1 day", or hours when the history is younger than a day. */
+function span(ms: number): string {
+  const d = days(ms);
+  if (d >= 1) return `${d} day${d === 1 ? '' : 's'}`;
+  const h = Math.max(1, Math.round(ms / 3_600_000));
+  return `${h} hour${h === 1 ? '' : 's'}`;
+}
+
 function historyText(h: History, now: number, kind: NoveltyKind): string {
-  const d = days(now - h.firstSeen);
-  const span =
-    d >= 1 ? `${d} day${d === 1 ? '' : 's'}` : `${Math.max(1, Math.round((now - h.firstSeen) / 3_600_000))} h`;
-  return `${span} of history since ${new Date(h.firstSeen).toISOString().slice(0, 10)}: ${h.observations} ${OBSERVED[kind]}, ${h.distinct} distinct ${NOUN[kind]}${h.distinct === 1 ? '' : 's'}`;
+  const noun = h.distinct === 1 ? NOUN[kind] : NOUNS[kind];
+  return `${span(now - h.firstSeen)} of history since ${new Date(h.firstSeen).toISOString().slice(0, 10)}: ${h.observations} ${OBSERVED[kind]}, ${h.distinct} distinct ${noun}`;
 }
 
 function entitiesOf(o: NoveltyObservation): Entity[] {
@@ -117,22 +131,22 @@ function entitiesOf(o: NoveltyObservation): Entity[] {
 
 /** The sentence that says what is new: "first time in 30 days that WINWORD.EXE started powershell.exe on wks-04". */
 export function noveltySentence(o: NoveltyObservation, h: History): string {
-  const span = `${Math.max(1, days(o.time - h.firstSeen))} days`;
+  const within = span(o.time - h.firstSeen);
   switch (o.kind) {
     case 'process-pair': {
       const [parent, child] = o.label.split(' → ');
-      return `first time in ${span} that ${parent} started ${child} on ${o.entity}`;
+      return `first time in ${within} that ${parent} started ${child} on ${o.entity}`;
     }
     case 'logon-source':
-      return `first logon of ${o.entity} from ${o.label} in ${span}`;
+      return `first logon of ${o.entity} from ${o.label} in ${within}`;
     case 'logon-type':
-      return `first logon of ${o.entity} with logon type ${o.label} in ${span}`;
+      return `first logon of ${o.entity} with logon type ${o.label} in ${within}`;
     case 'logon-host':
-      return `first logon of ${o.entity} to ${o.label} in ${span}`;
+      return `first logon of ${o.entity} to ${o.label} in ${within}`;
     case 'service':
-      return `first time in ${span} that service ${o.label} was installed on ${o.entity}`;
+      return `first time in ${within} that service ${o.label} was installed on ${o.entity}`;
     case 'task':
-      return `first time in ${span} that scheduled task ${o.label} was created on ${o.entity}`;
+      return `first time in ${within} that scheduled task ${o.label} was created on ${o.entity}`;
   }
 }
 

@@ -9,6 +9,7 @@
  * - the asset inventory: the subject's own entry deleted, entries naming it (as owner) redacted;
  * - pseudonyms shown for the values and restrictions naming the subject: deleted;
  * - open Sigma correlation windows keyed by the subject's values: dropped;
+ * - host behaviour baselines of the subject (its logon history, a host's process pairs, rates): deleted;
  * - every file is then VACUUMed, so no freed page keeps an old copy;
  * - alerts, dead letters, incidents (documents, search text, alert copies, observables), closed
  *   cases (documents, notes, tasks, history) and CTI objects: values replaced in place;
@@ -51,6 +52,8 @@ export interface ErasureOutcome {
     readonly correlationWindows: number;
     /** Asset-inventory entries of the subject deleted, or naming it (as owner) redacted. */
     readonly assets: number;
+    /** Rows of the host behaviour baselines deleted (they would keep the subject's habits). */
+    readonly baselineRows: number;
   };
   readonly held: readonly HeldRecord[];
 }
@@ -103,6 +106,11 @@ export interface ErasureTargets {
   readonly tenants: readonly string[];
   /** The Sigma correlation state (open windows keyed by group values); matching windows are dropped. */
   readonly correlationStateDb?: SqliteDb;
+  /**
+   * Erases from the host behaviour baselines (`eraseBaselinesIn` where this thread owns them, or a
+   * hand-over to the thread that does); returns the rows deleted.
+   */
+  readonly baselines?: (spec: EventErasureSpec) => number | Promise<number>;
 }
 
 /** Erases `subject` from every tenant of `t`. */
@@ -123,6 +131,7 @@ export async function eraseSubject(t: ErasureTargets, subject: Subject): Promise
     cti: 0,
     correlationWindows: 0,
     assets: 0,
+    baselineRows: 0,
   };
   const db = t.nodeDb;
   db.pragma('secure_delete = ON');
@@ -144,6 +153,7 @@ export async function eraseSubject(t: ErasureTargets, subject: Subject): Promise
       for (const id of r.keptAlerts)
         held.push({ kind: 'alerts', tenant, id, reason: 'alert of an incident under legal hold' });
     }
+    if (t.baselines) erased.baselineRows += await t.baselines({ tenant, subject, keepEvents: [], keepAlerts: [] });
     db.transaction(() => {
       const setInc = db.prepare('UPDATE incidents SET doc = ?, search = ? WHERE tenant = ? AND id = ?');
       for (const r of rowsOf<{ id: string; doc: string; search: string }>(
