@@ -203,6 +203,45 @@ export const ConfigSchema = z
       })
       .prefault({}),
     /**
+     * The node's watch over its learned models and its own series (issue 12, docs/ML.md): a periodic
+     * drift check of every deployed model, and the streaming anomaly detector on event rates per
+     * source and bytes per host.
+     */
+    ml: z
+      .object({
+        /** Minutes between drift checks of the deployed models (0: never). */
+        driftCheckMinutes: z
+          .number()
+          .int()
+          .min(0)
+          .max(7 * 24 * 60)
+          .default(60),
+        /** Hours of live events each drift check reads. */
+        driftHours: z
+          .number()
+          .positive()
+          .max(24 * 400)
+          .default(24),
+        /** PSI at or above which a model warns (0.25 is the usual "drifted"). */
+        driftPsi: z.number().positive().default(0.25),
+        /** Run the anomaly detector on the node's own series. */
+        anomalyEnabled: z.boolean().default(true),
+        /** Bucket of the live series, minutes (one row per bucket). */
+        anomalyBucketMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .default(5),
+        /** Buckets a series learns from before it scores (at least 50). */
+        anomalyProbation: z.number().int().min(50).default(288),
+        /** Anomaly score at or above which an alert is raised. */
+        anomalyThreshold: z.number().min(0).max(1).default(0.75),
+        /** Series per tenant and family (events per source, bytes per host). */
+        anomalyMaxSeries: z.number().int().min(1).max(1000).default(25),
+      })
+      .prefault({}),
+    /**
      * Host behaviour baselines (issue 12, `packages/learn/src/baselines`): new parent → child
      * processes, logon sources and types, services and tasks per host or user, and hourly event
      * rates outside their seasonal band. Event time; state in `<data>/baselines.db`. See docs/ML.md.
