@@ -49,7 +49,7 @@ export class BlockCache {
     this.misses++;
     const row = load();
     if (!row) return [];
-    const events = decodeBlock(row.codec, row.data);
+    const events = decodeBlock(row.codec, row.data, rawBytes);
     if (rawBytes <= this.maxBytes / 4) {
       this.map.set(id, { ver, events, bytes: rawBytes });
       this.bytes += rawBytes;
