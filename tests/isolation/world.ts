@@ -428,6 +428,8 @@ export async function createWorld(o: { readonly config?: Readonly<Record<string,
     log: { level: 'silent' },
     // forecasts only on request: an hourly refresh during the sweep would move every tenant's view
     forecast: { refreshMinutes: 0 },
+    // nor the ml watch's timers (drift checks, anomaly series), which would add alerts mid-sweep
+    ml: { driftCheckMinutes: 0, anomalyEnabled: false },
     ...o.config,
   });
   const node = await startNode(config, { say: () => undefined });

@@ -24,6 +24,7 @@ import { attachDashboard } from './dashboard/attach.js';
 import { attachIncidents } from './incidents/attach.js';
 import { attachForecasts } from './forecast/attach.js';
 import { attachMl } from './ml/attach.js';
+import { mlMonitorOptions, startMlMonitor, type MlMonitor } from './ml/monitor.js';
 import { attachCascade } from './cascade/attach.js';
 import { attachRespond } from './respond/attach.js';
 import { attachText } from './text/attach.js';
@@ -110,6 +111,8 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
   const reader = openEventReader(path.join(config.data, EVENTS_DB_FILE), createHydrator());
   const sources: RunningSource[] = [];
   const closers: (() => Promise<void>)[] = [];
+  // Started with the model routes below; the health check reads it from then on.
+  let mlWatch: MlMonitor | undefined;
   // Searches and exports run on reader threads, never on this event loop.
   const searcher = startSearcher(config.search, config.data, reader, (m) => logger.warn({ stage: 'search' }, m));
   closers.push(() => searcher.close());
@@ -188,7 +191,7 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
       stats: pipeline.stats,
       workers: workerCount(config),
       sources: () => sources,
-      health: () => nodeHealth({ pipeline, journal, sources }),
+      health: () => ({ ...nodeHealth({ pipeline, journal, sources }), ...(mlWatch ? { ml: mlWatch.health() } : {}) }),
       reloadDetectors: () => pipeline.reloadDetectors(),
       federation: federation.service,
       onError: (err) => logger.warn({ err }, 'dashboard'),
@@ -225,6 +228,21 @@ export async function startNode(config: Config, o: NodeOptions = {}): Promise<Ru
     closers.push(async () => forecasts.close());
     // Learned detection models: list, show, deploy, retire (the registry in the main database).
     attachMl(app, db, reader);
+    // The watch: drift of the deployed models (ml health stage), anomalies in the node's own series.
+    mlWatch = startMlMonitor(
+      {
+        db,
+        reader,
+        tenants: async () => (await stores.tenants.list(systemContext(DEFAULT_TENANT))).map((t) => t.name),
+        onAlerts: (alerts) => {
+          for (const a of alerts) void bus.publish(`alerts.${a.tenant}`, a);
+        },
+        onWarning: (x) => logger.warn({ stage: 'ml', tenant: x.tenant, kind: x.kind }, x.message),
+        onError: (err) => logger.warn({ err }, 'ml'),
+      },
+      mlMonitorOptions(config),
+    );
+    closers.push(async () => mlWatch?.close());
     // Cascades across sectors: incident impact, what-if, warnings to and from peer SOCs.
     const cascade = attachCascade(app, {
       config,

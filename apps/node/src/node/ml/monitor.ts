@@ -6,7 +6,7 @@
  * pipeline alerts by `onAlerts`) and warnings (`onWarning`, logged by the node); drifted models
  * make the `ml` health stage `degraded` until a check finds them stable again.
  */
-import type { Alert } from '@intersoc/core';
+import type { Alert, Config } from '@intersoc/core';
 import type { SqliteDb, SqliteEventReader } from '@intersoc/storage';
 import type { StageHealth } from '../../pipeline/pipeline.js';
 import { checkDrift, type DriftCheck } from './drift-watch.js';
@@ -23,6 +23,24 @@ export interface MlMonitorOptions {
   readonly psiThreshold?: number;
   /** Live anomaly series; `false` turns them off. */
   readonly live?: LiveSeriesOptions | false;
+}
+
+/** The watch's settings from the node configuration (`ml.*`). */
+export function mlMonitorOptions(config: Config): MlMonitorOptions {
+  const c = config.ml;
+  return {
+    driftMinutes: c.driftCheckMinutes,
+    driftHours: c.driftHours,
+    psiThreshold: c.driftPsi,
+    live: c.anomalyEnabled
+      ? {
+          bucketMs: c.anomalyBucketMinutes * 60_000,
+          probation: c.anomalyProbation,
+          threshold: c.anomalyThreshold,
+          maxSeries: c.anomalyMaxSeries,
+        }
+      : false,
+  };
 }
 
 /** What the watch needs from the node. */
