@@ -1,7 +1,7 @@
 /**
  * @module
  * The dashboard's client for learned detection models (`/api/ml/models*`): versions with their
- * validation figures, one version's detail, input drift, deploy and retire.
+ * validation figures and lineage, one version's detail, input drift, deploy, retrain and retire.
  */
 import { request as call } from './client';
 
@@ -19,6 +19,18 @@ export interface ModelSummary {
   readonly threshold: number;
   readonly dataHash?: string;
   readonly metrics: Readonly<Record<string, unknown>>;
+  /** For a retrained version: its parent and the analysts' verdicts it learnt from. */
+  readonly lineage?: Readonly<Record<string, unknown>>;
+}
+
+/** What a retrain made (both versions' figures on the same held-out rows). */
+export interface RetrainResult {
+  readonly name: string;
+  readonly version: number;
+  readonly parent: number;
+  readonly added: { readonly falsePositives: number; readonly truePositives: number; readonly repeat: number };
+  readonly withoutVector: number;
+  readonly validation: { readonly parent: Record<string, unknown>; readonly retrained: Record<string, unknown> };
 }
 
 /** A model's input drift over a window. */
@@ -44,6 +56,8 @@ export const ml = {
   drift: (name: string, hours: number, signal?: AbortSignal) =>
     call<ModelDrift>('GET', `${path(name)}/drift`, { query: { hours }, ...(signal ? { signal } : {}) }),
   deploy: (name: string, version: number) => call<ModelSummary>('POST', `${path(name)}/deploy`, { body: { version } }),
+  retrain: (name: string, version: number) =>
+    call<RetrainResult>('POST', `${path(name)}/retrain`, { body: { version } }),
   retire: (name: string, version: number) =>
     call<{ retired: number }>('POST', `${path(name)}/retire`, { body: { version } }),
 };

@@ -4,7 +4,9 @@
  * their validation figures side by side (accuracy, macro-F1, AUC, detection and false-positive
  * rates, threshold), which one is deployed, deploy and retire for analysts, and the input drift
  * of each model's deployed (else newest) version over a chosen window — PSI per feature against
- * its training rows, largest first.
+ * its training rows, largest first. A version retrained from analysts' verdicts (`Retrain` for
+ * analysts) shows its lineage — parent, false and true positives added — and its figures beside
+ * its parent's on the same held-out rows.
  */
 import { useState, type ReactNode } from 'react';
 import { ml, type ModelDrift, type ModelSummary } from '../api/ml';
@@ -18,6 +20,59 @@ const pct = (v: unknown): string => (typeof v === 'number' ? `${(v * 100).toFixe
 
 function validation(m: ModelSummary): Record<string, unknown> {
   return (m.metrics['validation'] as Record<string, unknown> | undefined) ?? {};
+}
+
+/** A retrained version's parent and its figures beside the parent's on the same held-out rows. */
+function Lineage(props: { versions: readonly ModelSummary[] }): ReactNode {
+  const children = props.versions.filter((m) => m.lineage !== undefined);
+  if (children.length === 0) return null;
+  return (
+    <table className="table" aria-label="Lineage">
+      <caption>Retrained from analysts' verdicts: each version beside its parent, on the same held-out rows</caption>
+      <thead>
+        <tr>
+          <th scope="col">Version</th>
+          <th scope="col">Parent</th>
+          <th scope="col">Verdicts added</th>
+          <th scope="col">Accuracy (parent → this)</th>
+          <th scope="col">Macro-F1</th>
+          <th scope="col">Detection</th>
+          <th scope="col">False positives</th>
+        </tr>
+      </thead>
+      <tbody>
+        {children.map((m) => {
+          const l = m.lineage ?? {};
+          const p = (m.metrics['parentValidation'] as Record<string, unknown> | undefined) ?? {};
+          const c = validation(m);
+          const pb = (p['binary'] as Record<string, unknown> | undefined) ?? {};
+          const cb = (c['binary'] as Record<string, unknown> | undefined) ?? {};
+          return (
+            <tr key={m.version}>
+              <td>v{m.version}</td>
+              <td>v{String(l['parent'])}</td>
+              <td>
+                {String(l['falsePositives'])} false positives, {String(l['truePositives'])} true positives
+                {l['repeat'] !== 1 ? ` (×${String(l['repeat'])})` : ''}
+              </td>
+              <td className="num">
+                {pct(p['accuracy'])} → {pct(c['accuracy'])}
+              </td>
+              <td className="num">
+                {num(p['macroF1'])} → {num(c['macroF1'])}
+              </td>
+              <td className="num">
+                {pct(pb['detectionRate'])} → {pct(cb['detectionRate'])}
+              </td>
+              <td className="num">
+                {pct(pb['falsePositiveRate'])} → {pct(cb['falsePositiveRate'])}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
 }
 
 const DRIFT_TEXT: Record<ModelDrift['status'], string> = {
@@ -73,11 +128,11 @@ function ModelGroup(props: { versions: readonly ModelSummary[]; hours: number; o
   const [busy, setBusy] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
   const name = props.versions[0]?.name ?? '';
-  const act = async (what: 'deploy' | 'retire', v: number): Promise<void> => {
+  const act = async (what: 'deploy' | 'retire' | 'retrain', v: number): Promise<void> => {
     setBusy(`${what}-${v}`);
     setError(undefined);
     try {
-      await (what === 'deploy' ? ml.deploy(name, v) : ml.retire(name, v));
+      await (what === 'deploy' ? ml.deploy(name, v) : what === 'retrain' ? ml.retrain(name, v) : ml.retire(name, v));
       props.onChange();
     } catch (err) {
       setError((err as Error).message);
@@ -106,6 +161,7 @@ function ModelGroup(props: { versions: readonly ModelSummary[]; hours: number; o
             <th scope="col">Detection</th>
             <th scope="col">False positives</th>
             <th scope="col">Threshold</th>
+            <th scope="col">From</th>
             {canWrite && <th scope="col">Actions</th>}
           </tr>
         </thead>
@@ -125,6 +181,11 @@ function ModelGroup(props: { versions: readonly ModelSummary[]; hours: number; o
                 <td className="num">{pct(bin['detectionRate'])}</td>
                 <td className="num">{pct(bin['falsePositiveRate'])}</td>
                 <td className="num">{num(m.threshold)}</td>
+                <td>
+                  {m.lineage
+                    ? `v${String(m.lineage['parent'])} +${String(m.lineage['falsePositives'])} FP +${String(m.lineage['truePositives'])} TP`
+                    : 'training data'}
+                </td>
                 {canWrite && (
                   <td>
                     {m.status !== 'deployed' && m.status !== 'retired' && (
@@ -136,6 +197,16 @@ function ModelGroup(props: { versions: readonly ModelSummary[]; hours: number; o
                       <button type="button" disabled={busy !== undefined} onClick={() => void act('retire', m.version)}>
                         Retire v{m.version}
                       </button>
+                    )}{' '}
+                    {m.status !== 'retired' && (
+                      <button
+                        type="button"
+                        disabled={busy !== undefined}
+                        title="Train a new version from this one's data plus the verdicts on the model's alerts"
+                        onClick={() => void act('retrain', m.version)}
+                      >
+                        {busy === `retrain-${m.version}` ? 'Retraining…' : `Retrain v${m.version}`}
+                      </button>
                     )}
                   </td>
                 )}
@@ -144,6 +215,7 @@ function ModelGroup(props: { versions: readonly ModelSummary[]; hours: number; o
           })}
         </tbody>
       </table>
+      <Lineage versions={props.versions} />
       <Drift
         name={name}
         hours={props.hours}
