@@ -61,7 +61,8 @@ if (parentPort) {
       if (n > 0) {
         const status = writer.indexStatus();
         main.postMessage({ type: 'indexed', blocks: n, status } satisfies FromWriter);
-        if (status.pendingBlocks > 0) setImmediate(indexStep);
+        // A full step may leave more: blocks without terms, or (not counted as pending) without columns.
+        if (status.pendingBlocks > 0 || n >= init.indexStep) setImmediate(indexStep);
       }
     } catch (err) {
       main.postMessage({ type: 'error', message: `indexer: ${(err as Error).message}` } satisfies FromWriter);
