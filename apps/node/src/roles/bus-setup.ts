@@ -6,7 +6,7 @@
  */
 import { JetStreamBus } from '@intersoc/bus/nats';
 
-/** Stream of event batches (work-queue retention: a batch is gone once a worker acknowledged it). */
+/** Stream of event batches and correlation matches (work-queue retention: a batch is gone once a worker acknowledged it). */
 export const EVENTS_STREAM = 'INTERSOC_EVENTS';
 /** The detect workers' shared durable consumer. */
 export const DETECT_GROUP = 'detect';
@@ -30,7 +30,7 @@ export async function connectEventsBus(s: BusSettings): Promise<JetStreamBus> {
     name: s.name,
     stream: {
       name: EVENTS_STREAM,
-      subjects: ['events.>'],
+      subjects: ['events.>', 'correlate.>'],
       retention: 'workqueue',
       maxBytes: s.maxBytes ?? 8 * 1024 * 1024 * 1024,
     },

@@ -7,14 +7,17 @@
  * message. A worker that dies before its commit leaves the batch unacknowledged, and the group
  * gets it again after `ackWaitMs`; event and alert ids are deterministic, so a batch committed
  * twice is stored once. `maxAckPending` bounds the batches in flight across the group: when the
- * store is slow, the stream fills and the ingest role's publishes wait.
+ * store is slow, the stream fills and the ingest role's publishes wait. Sigma correlation matches
+ * are published on `correlate.<tenant>` for the correlate role.
  */
 import type { Alert, Detector, SocEvent } from '@intersoc/core';
 import type { JetStreamBus, JetStreamSubscription } from '@intersoc/bus/nats';
 import { decodeBlock } from '@intersoc/storage';
 import { createHydrator } from '../pipeline/hydrator.js';
 import { runDetectors } from '../pipeline/run-detectors.js';
-import { decodeBatch } from './batch-codec.js';
+import type { SigmaFeedItem } from '@intersoc/detect';
+import { batchId, decodeBatch } from './batch-codec.js';
+import { correlateSubject, type FeedMessage } from './correlate-role.js';
 import { DETECT_GROUP } from './bus-setup.js';
 import type { EventSink } from './event-sink.js';
 
@@ -43,7 +46,11 @@ export interface DetectStats {
   deadLetters: number;
   /** Milliseconds spent in store writes. */
   storeMs: number;
+  /** Correlation matches handed to the correlate role. */
+  feed: number;
 }
+
+type FeedSource = { takeFeed?: () => SigmaFeedItem[] };
 
 /** One worker of the detect group. */
 export class DetectWorker {
@@ -55,6 +62,7 @@ export class DetectWorker {
     alerts: 0,
     deadLetters: 0,
     storeMs: 0,
+    feed: 0,
   };
   private readonly hydrator = createHydrator();
   private sub: JetStreamSubscription | undefined;
@@ -93,17 +101,30 @@ export class DetectWorker {
         alerts.push(...(await runDetectors(this.opts.detectors, slice, (id, err) => this.detectorError(id, err))));
       }
     }
-    // Correlations belong to the correlate role (not built yet): drop what the detectors queued for it.
-    for (const d of this.opts.detectors) (d as { takeFeed?: () => unknown }).takeFeed?.();
+    const feed: SigmaFeedItem[] = [];
+    for (const d of this.opts.detectors) feed.push(...((d as FeedSource).takeFeed?.() ?? []));
     const t0 = performance.now();
     const r = await this.opts.sink.write({ blocks: batch.blocks, alerts, deadLetters: batch.deadLetters });
     this.stats.storeMs += performance.now() - t0;
+    // Correlation matches go on to the correlate role after the commit and before the ack: a
+    // redelivered batch publishes them again under the same id, which the stream drops.
+    if (feed.length > 0) await this.publishFeed(feed, batchId(message));
     this.stats.batches++;
     this.stats.events += events;
     this.stats.stored += r.events;
     this.stats.duplicates += r.duplicates;
     this.stats.alerts += r.alerts;
     this.stats.deadLetters += r.deadLetters;
+  }
+
+  private async publishFeed(feed: readonly SigmaFeedItem[], id: string): Promise<void> {
+    const byTenant = new Map<string, SigmaFeedItem[]>();
+    for (const f of feed) byTenant.set(f.tenant, [...(byTenant.get(f.tenant) ?? []), f]);
+    for (const [tenant, items] of byTenant) {
+      const body: FeedMessage = { items };
+      await this.opts.bus.publish(correlateSubject(tenant), body, { msgID: `feed:${tenant}:${id}` });
+    }
+    this.stats.feed += feed.length;
   }
 
   /** Leaves the group after the batch in hand is committed and acknowledged. */

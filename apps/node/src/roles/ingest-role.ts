@@ -15,6 +15,7 @@ import type { PartitionedBlock } from '../pipeline/block-builder.js';
 import type { ParseCounters } from '../pipeline/protocol.js';
 import { batchId, encodeBatch } from './batch-codec.js';
 import { DETECT_GROUP } from './bus-setup.js';
+import { CORRELATE_GROUP } from './correlate-role.js';
 import { eventSubject, hostOf, partitionOfHost } from './partition.js';
 
 /** Settings of the ingest role. */
@@ -101,7 +102,7 @@ export class BusIngest {
     let movedAt = Date.now();
     for (;;) {
       const st = await this.opts.bus.consumerState(DETECT_GROUP);
-      if (st !== undefined && st.ackFloor >= target) return;
+      if (st !== undefined && st.ackFloor >= target) return this.waitCorrelated(stallMs, opts.pollMs ?? 100);
       const now = Date.now();
       if (st !== undefined && st.ackFloor !== floor) {
         floor = st.ackFloor;
@@ -116,6 +117,30 @@ export class BusIngest {
         );
       }
       await new Promise((r) => setTimeout(r, opts.pollMs ?? 100));
+    }
+  }
+
+  /**
+   * The detect workers published the batches' correlation matches before acknowledging them: wait
+   * until the correlate role (when one runs) has handled everything in its queue.
+   */
+  private async waitCorrelated(stallMs: number, pollMs: number): Promise<void> {
+    let left = -1;
+    let movedAt = Date.now();
+    for (;;) {
+      const st = await this.opts.bus.consumerState(CORRELATE_GROUP);
+      if (st === undefined || st.pending + st.ackPending === 0) return;
+      const now = Date.now();
+      if (st.pending + st.ackPending !== left) {
+        left = st.pending + st.ackPending;
+        movedAt = now;
+      }
+      if (now - movedAt > stallMs)
+        throw new AppError(
+          'UNAVAILABLE',
+          `all events are stored, but the correlate role has ${left} message(s) of matches left and made no progress for ${Math.round(stallMs / 1000)} s`,
+        );
+      await new Promise((r) => setTimeout(r, pollMs));
     }
   }
 

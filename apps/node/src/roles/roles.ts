@@ -2,13 +2,15 @@
  * @module
  * Which roles a process runs, from `--role` / `roles` / `INTERSOC_ROLES`, and starting the
  * scale-out ones. `all` without a bus or store is the embedded node, unchanged. Built so far:
- * `ingest` (syslog sources → parse → bus) and `detect` (bus → detectors → store). `api`,
- * `correlate` and `respond` as separate roles are not built yet, and say so.
+ * `ingest` (syslog sources → parse → bus), `detect` (bus → detectors → store) and `correlate`
+ * (one owner of all Sigma correlations). `api` and `respond` as separate roles are not built
+ * yet, and say so.
  */
 import { AppError, type Config } from '@intersoc/core';
 import { startTcpSource, startUdpSource, type RunningSource } from '@intersoc/ingest';
 import type { JetStreamBus } from '@intersoc/bus/nats';
-import { loadDetectors } from '../pipeline/detectors.js';
+import { loadCorrelator, loadDetectors } from '../pipeline/detectors.js';
+import { CorrelateRole } from './correlate-role.js';
 import { patternLimitsOf } from '../node/cti-limits.js';
 import { DEFAULT_DETECTORS } from '../node/start-pipeline.js';
 import { connectEventsBus } from './bus-setup.js';
@@ -21,7 +23,7 @@ export const ROLES = ['all', 'api', 'ingest', 'detect', 'correlate', 'respond'] 
 export type Role = (typeof ROLES)[number];
 
 /** Roles that run as separate processes today. */
-const BUILT: readonly Role[] = ['ingest', 'detect'];
+const BUILT: readonly Role[] = ['ingest', 'detect', 'correlate'];
 
 /** Parses `ingest,detect`; refuses unknown roles and names the ones not built yet. */
 export function parseRoles(spec: string): Role[] {
@@ -40,7 +42,7 @@ export function parseRoles(spec: string): Role[] {
     throw new AppError(
       'UNSUPPORTED',
       `role ${missing.join(', ')} cannot run on its own yet (built: ${BUILT.join(', ')}; ` +
-        `the API, correlation and response run only in the embedded node, --role all)`,
+        `the API and response run only in the embedded node, --role all)`,
     );
   return out;
 }
@@ -69,7 +71,7 @@ export async function startRoles(
   opts: { detectWorkers?: number } = {},
 ): Promise<RunningRoles> {
   let roles = parseRoles(config.roles);
-  if (roles.includes('all')) roles = ['ingest', 'detect'];
+  if (roles.includes('all')) roles = ['ingest', 'detect', 'correlate'];
   const closers: (() => Promise<void>)[] = [];
   const bus: JetStreamBus = await connectEventsBus({ url: busUrl(config), name: `intersoc-${roles.join('+')}` });
   closers.push(() => bus.close());
@@ -77,14 +79,27 @@ export async function startRoles(
   const sources: RunningSource[] = [];
   let ingest: BusIngest | undefined;
   try {
-    if (roles.includes('detect')) {
+    let sink: EventSink | undefined;
+    if (roles.includes('detect') || roles.includes('correlate')) {
       if (config.store.url === undefined)
         throw new AppError(
           'CONFIG',
-          'the detect role needs a store: --store postgres://…, store.url, or INTERSOC_STORE_URL',
+          `the ${roles.includes('detect') ? 'detect' : 'correlate'} role needs a store: --store postgres://…, store.url, or INTERSOC_STORE_URL`,
         );
-      const sink: EventSink = await openEventSink(config.store.url);
-      closers.unshift(() => sink.close());
+      const s = await openEventSink(config.store.url);
+      sink = s;
+      closers.unshift(() => s.close());
+    }
+    if (roles.includes('correlate') && sink) {
+      const correlator = await loadCorrelator({ dataDir: config.data, kinds: DEFAULT_DETECTORS });
+      if (correlator) {
+        const c = new CorrelateRole(bus, correlator, sink);
+        await c.start();
+        closers.unshift(() => c.close());
+      }
+      log(`correlate: owner of the Sigma correlations on ${config.bus.url ?? ''}, state in ${config.data}`);
+    }
+    if (roles.includes('detect') && sink) {
       const detectors = await loadDetectors({
         dataDir: config.data,
         kinds: DEFAULT_DETECTORS,
