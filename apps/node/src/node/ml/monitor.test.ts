@@ -126,6 +126,7 @@ describe('the ml watch', () => {
       expect(w?.features.map((f) => f.feature)).toEqual(expect.arrayContaining(['Flow Duration', 'Total Fwd Packet']));
       expect(w?.message).toMatch(/model flows v1: input drift, PSI \d+\.\d+ ≥ 0\.25 .*Flow Duration \d/);
       expect(warnings).toHaveLength(1);
+      console.log(warnings[0]);
       expect(m.health()).toMatchObject({ status: 'degraded' });
       expect(m.health().detail).toContain('model flows v1');
       const stored = storedAlerts('ml-drift:flows');
@@ -162,6 +163,7 @@ describe('the ml watch', () => {
     expect(bytes?.expected?.high).toBeLessThan(20_000);
     expect(bytes?.expected?.low).toBeGreaterThan(1000);
     expect(bytes?.alert.summary).toMatch(/^bytes from 10\.0\.0\.1: 3000000 in 1 min, expected \d+(\.\d+)?–\d+/);
+    console.log(found.map((a) => a.alert.summary).join('\n'));
     expect(bytes?.alert.entities).toEqual([{ type: 'ip', value: '10.0.0.1', role: 'source' }]);
     // Read up to date: nothing is read twice.
     expect(await second.run('live', START + 90 * MINUTE)).toEqual([]);
