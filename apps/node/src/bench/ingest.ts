@@ -9,7 +9,8 @@
  * for the baseline) and bytes stored.
  *
  * The headline runs have no detectors (the stage's own cost); `detectors_on` repeats them with the
- * starter detectors (Sigma starter pack, IOC), as a node runs by default. CPU-time ratios sit beside
+ * starter detectors (Sigma starter pack, IOC), and `baselines_on` adds the host behaviour baselines
+ * (the `baseline` kind and its stage on the writer thread), as a node runs by default. CPU-time ratios sit beside
  * the wall-clock ones: on a shared machine the wall clock moves with everyone else's load, the CPU
  * time much less. `profile_one_core` splits one more one-core run's time by stage.
  */
@@ -210,6 +211,8 @@ export const bench: BenchModule = {
       const base = { eps: 0, cpuEps: 0 };
       const off = await measure(o, files, warmup, lines, [], rounds, base);
       const on = await measure(o, files, warmup, lines, DEFAULT_DETECTORS, rounds, base);
+      const withBaselines = [...DEFAULT_DETECTORS, 'baseline'];
+      const bl = await measure(o, files, warmup, lines, withBaselines, rounds, base);
       const profileOff = await profile(o, files, warmup, lines.length, []);
       const profileOn = await profile(o, files, warmup, lines.length, DEFAULT_DETECTORS);
       const { one, multi } = off;
@@ -257,6 +260,19 @@ export const bench: BenchModule = {
             alerts_all_cores: on.multi['alerts'],
             peak_rss_mb_all_cores: Math.round(on.peakN.rss / 1e6),
             profile_one_core: profileOn,
+          },
+          baselines_on: {
+            detectors: withBaselines,
+            one_core_eps: Math.round(bl.one['eps'] as number),
+            all_cores_eps: Math.round(bl.multi['eps'] as number),
+            ratio_to_baseline: r3((bl.one['eps'] as number) / base.eps),
+            one_core_cpu_ratio_to_baseline: r3((bl.one['cpuEps'] as number) / base.cpuEps),
+            all_cores_cpu_eps: Math.round(bl.multi['cpuEps'] as number),
+            // Against detectors_on (the same detectors without baselines), same run: the baselines' cost.
+            one_core_cpu_ratio_to_detectors_on: r3((bl.one['cpuEps'] as number) / (on.one['cpuEps'] as number)),
+            all_cores_cpu_ratio_to_detectors_on: r3((bl.multi['cpuEps'] as number) / (on.multi['cpuEps'] as number)),
+            alerts_one_core: bl.one['alerts'],
+            alerts_all_cores: bl.multi['alerts'],
           },
         },
       });
