@@ -18,6 +18,9 @@ import { DETECT_GROUP } from './bus-setup.js';
 import { CORRELATE_GROUP } from './correlate-role.js';
 import { eventSubject, hostOf, partitionOfHost } from './partition.js';
 
+/** A consumer state the server did not give (unreachable, restarting). */
+const LOST = Symbol('lost');
+
 /** Settings of the ingest role. */
 export interface BusIngestOptions {
   readonly bus: JetStreamBus;
@@ -25,6 +28,8 @@ export interface BusIngestOptions {
   readonly blockEvents: number;
   readonly maxRecordBytes: number;
   readonly onError?: (message: string) => void;
+  /** How long a publish is retried (server down, stream full) before it fails, ms (2 min). */
+  readonly retryMs?: number;
 }
 
 /** What the role published. */
@@ -37,11 +42,21 @@ export interface PublishStats {
   duplicates: number;
   /** Highest stream sequence this process published. */
   lastSeq: number;
+  /** Publishes retried after a failure (server unreachable, stream full). */
+  retries: number;
 }
 
 /** Parses and publishes; one `Processor` per source kind (`file`, `syslog`), used one call at a time. */
 export class BusIngest {
-  readonly stats: PublishStats = { batches: 0, events: 0, deadLetters: 0, bytes: 0, duplicates: 0, lastSeq: 0 };
+  readonly stats: PublishStats = {
+    batches: 0,
+    events: 0,
+    deadLetters: 0,
+    bytes: 0,
+    duplicates: 0,
+    lastSeq: 0,
+    retries: 0,
+  };
   readonly parsed: ParseCounters = zeroCounters();
   private readonly procs = new Map<string, { proc: Processor; queue: Promise<unknown> }>();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -101,7 +116,14 @@ export class BusIngest {
     let floor = -1;
     let movedAt = Date.now();
     for (;;) {
-      const st = await this.opts.bus.consumerState(DETECT_GROUP);
+      // The server may be restarting: an unanswered question is no answer, not a failure.
+      const st = await this.opts.bus.consumerState(DETECT_GROUP).catch((): typeof LOST => LOST);
+      if (st === LOST) {
+        if (Date.now() - movedAt > stallMs)
+          throw new AppError('UNAVAILABLE', `the bus did not answer for ${Math.round(stallMs / 1000)} s`);
+        await new Promise((r) => setTimeout(r, 250));
+        continue;
+      }
       if (st !== undefined && st.ackFloor >= target) return this.waitCorrelated(stallMs, opts.pollMs ?? 100);
       const now = Date.now();
       if (st !== undefined && st.ackFloor !== floor) {
@@ -128,7 +150,13 @@ export class BusIngest {
     let left = -1;
     let movedAt = Date.now();
     for (;;) {
-      const st = await this.opts.bus.consumerState(CORRELATE_GROUP);
+      const st = await this.opts.bus.consumerState(CORRELATE_GROUP).catch((): typeof LOST => LOST);
+      if (st === LOST) {
+        if (Date.now() - movedAt > stallMs)
+          throw new AppError('UNAVAILABLE', `the bus did not answer for ${Math.round(stallMs / 1000)} s`);
+        await new Promise((r) => setTimeout(r, 250));
+        continue;
+      }
       if (st === undefined || st.pending + st.ackPending === 0) return;
       const now = Date.now();
       if (st.pending + st.ackPending !== left) {
@@ -193,7 +221,21 @@ export class BusIngest {
 
   private async send(subject: string, batch: Parameters<typeof encodeBatch>[0]): Promise<void> {
     const body = encodeBatch(batch);
-    const ack = await this.opts.bus.publishAck(subject, body, { msgID: batchId(body) });
+    const id = batchId(body);
+    // A server restart or a full stream fails the publish: retry with the same id (the stream
+    // stores it once) until `retryMs`, so a short outage slows ingest instead of failing it.
+    const until = Date.now() + (this.opts.retryMs ?? 120_000);
+    let ack;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
+      try {
+        ack = await this.opts.bus.publishAck(subject, body, { msgID: id });
+        break;
+      } catch (err) {
+        if (Date.now() + wait > until) throw err;
+        this.stats.retries++;
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
     this.stats.batches++;
     this.stats.bytes += body.length;
     if (ack.duplicate) this.stats.duplicates++;
