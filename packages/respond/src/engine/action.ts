@@ -21,6 +21,7 @@ import {
 import { approvalState } from './approvals.js';
 import { failStep, writeAndSettle, type FlowHost } from './flow.js';
 import type { LiveRun } from './live.js';
+import { StepAbort } from './step-abort.js';
 import { stepScope } from './scope.js';
 import type { BranchState } from './state.js';
 import type { ApprovalPolicy, RecordedAction, TransitionBody } from './types.js';
@@ -63,7 +64,7 @@ function contextOf(
   stepId: string,
   step: WorkflowStep,
   attempt: number,
-  signal: AbortSignal,
+  abort: { readonly signal: AbortSignal },
 ): CommandContext {
   const pb = live.playbook;
   const agentId = step.agent;
@@ -92,10 +93,21 @@ function contextOf(
       const key = typeof auth?.kms_key_identifier === 'string' ? auth.kms_key_identifier : ref;
       return host.directory.secret(live.ctx.tenant, key);
     },
-    signal,
+    // Made when a command asks for it (see step-abort.ts).
+    get signal() {
+      return abort.signal;
+    },
     timeoutMs: step.timeout ?? host.timeoutMs,
   };
 }
+
+let never: AbortSignal | undefined;
+/** A signal that never fires (deciding idempotence runs no command). */
+const NO_ABORT = {
+  get signal(): AbortSignal {
+    return (never ??= new AbortController().signal);
+  },
+};
 
 /** True when the step may run again after it was interrupted. */
 const idempotence = new WeakMap<WorkflowStep, boolean>();
@@ -114,7 +126,7 @@ function decideIdempotent(live: LiveRun, host: ActionHost, stepId: string, step:
   if (ext.idempotent !== undefined) return ext.idempotent;
   const cmds = (step.commands ?? []).filter((c) => c.type !== 'manual');
   if (cmds.length === 0) return true;
-  const c = contextOf(live, host, stepId, step, 1, new AbortController().signal);
+  const c = contextOf(live, host, stepId, step, 1, NO_ABORT);
   return cmds.every((cmd) => host.executors.get(cmd.type)?.idempotent(cmd, c) === true);
 }
 
@@ -217,13 +229,9 @@ async function execute(
   attempt: number,
 ): Promise<void> {
   const s = live.s;
-  const controller = new AbortController();
-  live.aborts.set(b.id, controller);
-  const c = contextOf(live, host, stepId, step, attempt, controller.signal);
-  const timer = setTimeout(
-    () => controller.abort(new CommandError(`step timed out after ${c.timeoutMs} ms`)),
-    c.timeoutMs,
-  );
+  const abort = new StepAbort(step.timeout ?? host.timeoutMs);
+  live.aborts.set(b.id, abort);
+  const c = contextOf(live, host, stepId, step, attempt, abort);
   const results: CommandResult[] = [];
   let failure: CommandError | undefined;
   try {
@@ -249,7 +257,7 @@ async function execute(
         });
         continue;
       }
-      if (controller.signal.aborted) throw controller.signal.reason;
+      abort.check();
       results.push(await exec.execute(cmd, c));
     }
   } catch (err) {
@@ -258,7 +266,7 @@ async function execute(
         ? err
         : new CommandError(err instanceof AppError || err instanceof Error ? err.message : String(err));
   } finally {
-    clearTimeout(timer);
+    abort.dispose();
     live.aborts.delete(b.id);
   }
   if (live.s.finished || live.broken) return; // cancelled meanwhile: the command's outcome is in its audit trail

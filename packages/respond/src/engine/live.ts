@@ -22,7 +22,7 @@ export class LiveRun {
   /** Branches with a task driving them. */
   readonly busy = new Set<string>();
   /** Aborts in-flight commands, by branch. */
-  readonly aborts = new Map<string, AbortController>();
+  readonly aborts = new Map<string, { abort(reason: unknown): void }>();
   readonly timers = new Set<NodeJS.Timeout>();
   /** Set when a commit failed: the run is no longer driven here (a restart resumes it from the store). */
   broken: Error | undefined;

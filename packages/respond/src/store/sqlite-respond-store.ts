@@ -1,6 +1,7 @@
 /**
  * @module
- * The respond store in the node's main database. Transitions are append-only; the run row, the
+ * The respond store in the node's main database. Transitions are append-only (in commit order,
+ * indexed by run number and seq, see `schema.ts`); the run row, the
  * open waits and the actions are indexes over them, maintained in the same transaction, together
  * with the audit entries (the node's hash-chained audit log, through a synchronous append on the
  * same database): a transition, its effects on the indexes and its audit entry commit at once.
@@ -9,84 +10,8 @@ import { AppError, type AuthContext } from '@intersoc/core';
 import { migrate, type AuditEntry, type AuditInput, type SqliteDb } from '@intersoc/storage';
 import type { Playbook } from '../cacao/types.js';
 import type { RunSummary, RunTrigger, Transition, TransitionBody } from '../engine/types.js';
+import { RESPOND_SCHEMA } from './schema.js';
 import type { OpenWait, PlaybookBrief, RunPage, RunWrite, StoredAction, StoredPlaybook } from './types.js';
-
-const STEPS = [
-  `CREATE TABLE respond_playbooks (
-     tenant TEXT NOT NULL,
-     id TEXT NOT NULL,
-     version TEXT NOT NULL,
-     name TEXT NOT NULL,
-     digest TEXT NOT NULL,
-     source TEXT NOT NULL,
-     tlp TEXT,
-     signed_by TEXT NOT NULL,
-     added_by TEXT NOT NULL,
-     added_at INTEGER NOT NULL,
-     doc TEXT NOT NULL,
-     PRIMARY KEY (tenant, id, version)
-   ) WITHOUT ROWID;
-   CREATE TABLE respond_runs (
-     tenant TEXT NOT NULL,
-     id TEXT NOT NULL,
-     playbook_id TEXT NOT NULL,
-     playbook_version TEXT NOT NULL,
-     playbook_name TEXT NOT NULL,
-     status TEXT NOT NULL,
-     dry_run INTEGER NOT NULL,
-     requested_by TEXT NOT NULL,
-     trigger TEXT NOT NULL,
-     parent_run TEXT,
-     created INTEGER NOT NULL,
-     updated INTEGER NOT NULL,
-     reason TEXT,
-     PRIMARY KEY (tenant, id)
-   ) WITHOUT ROWID;
-   CREATE INDEX respond_runs_by_created ON respond_runs (tenant, created);
-   CREATE INDEX respond_runs_by_status ON respond_runs (status);
-   CREATE TABLE respond_transitions (
-     tenant TEXT NOT NULL,
-     run TEXT NOT NULL,
-     seq INTEGER NOT NULL,
-     time INTEGER NOT NULL,
-     body TEXT NOT NULL,
-     PRIMARY KEY (tenant, run, seq)
-   ) WITHOUT ROWID;
-   CREATE TABLE respond_waits (
-     tenant TEXT NOT NULL,
-     run TEXT NOT NULL,
-     branch TEXT NOT NULL,
-     doc TEXT NOT NULL,
-     expires INTEGER,
-     PRIMARY KEY (tenant, run, branch)
-   ) WITHOUT ROWID;
-   CREATE TABLE respond_actions (
-     tenant TEXT NOT NULL,
-     run TEXT NOT NULL,
-     seq INTEGER NOT NULL,
-     state TEXT NOT NULL,
-     expires INTEGER,
-     doc TEXT NOT NULL,
-     PRIMARY KEY (tenant, run, seq)
-   ) WITHOUT ROWID;
-   CREATE INDEX respond_actions_by_expiry ON respond_actions (state, expires);`,
-  // Requests from processes that do not drive runs (the CLI beside a serving node) to the one that does.
-  `CREATE TABLE respond_requests (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     tenant TEXT NOT NULL,
-     caller TEXT NOT NULL,
-     op TEXT NOT NULL,
-     args TEXT NOT NULL,
-     created INTEGER NOT NULL,
-     done INTEGER NOT NULL DEFAULT 0,
-     result TEXT,
-     error TEXT
-   );
-   CREATE INDEX respond_requests_open ON respond_requests (done, id);`,
-  // Runs by what triggered them (an incident's or a case's runs).
-  `ALTER TABLE respond_runs ADD COLUMN trigger_ref TEXT;
-   CREATE INDEX respond_runs_by_trigger ON respond_runs (tenant, trigger_ref);`,
-];
 
 /** Appends audit entries synchronously on the same database (`SqliteAuditStore.appendSync`). */
 export interface SyncAuditLog {
@@ -169,12 +94,24 @@ function deepFreeze<T>(v: T): T {
 
 /** Parsed playbook versions kept (the oldest parsed goes first). */
 const PARSED_CACHE = 256;
+/** Run numbers of unfinished runs kept (all dropped when full: the row has them). */
+const NUMBER_CACHE = 65_536;
+/** Transitions per multi-row INSERT: one statement (one call into SQLite) per chunk. */
+const LOG_CHUNK = 64;
+const FINISHED_STATUS: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled']);
 
 /** The respond store. */
 export class SqliteRespondStore {
   readonly #db: SqliteDb;
   readonly #audit: SyncAuditLog;
   readonly #insertTransition;
+  readonly #insertTransitions;
+  readonly #maxNo;
+  readonly #runNo;
+  /** Run numbers (the log's key) by tenant and run id. */
+  readonly #numbers = new Map<string, number>();
+  /** The next run number, read once per write transaction (undefined outside one). */
+  #nextNo: number | undefined;
   readonly #upsertRun;
   readonly #getRun;
   readonly #closeWait;
@@ -188,13 +125,16 @@ export class SqliteRespondStore {
   constructor(db: SqliteDb, audit: SyncAuditLog) {
     this.#db = db;
     this.#audit = audit;
-    migrate(db, 'respond', STEPS);
-    this.#insertTransition = db.prepare(
-      'INSERT INTO respond_transitions (tenant, run, seq, time, body) VALUES (?, ?, ?, ?, ?)',
+    migrate(db, 'respond', RESPOND_SCHEMA);
+    this.#insertTransition = db.prepare('INSERT INTO respond_log (run_no, seq, time, body) VALUES (?, ?, ?, ?)');
+    this.#insertTransitions = db.prepare(
+      `INSERT INTO respond_log (run_no, seq, time, body) VALUES ${Array(LOG_CHUNK).fill('(?, ?, ?, ?)').join(', ')}`,
     );
+    this.#maxNo = db.prepare('SELECT coalesce(max(no), 0) AS n FROM respond_runs').pluck();
+    this.#runNo = db.prepare('SELECT no FROM respond_runs WHERE tenant = ? AND id = ?').pluck();
     this.#upsertRun = db.prepare(
       `INSERT INTO respond_runs (tenant, id, playbook_id, playbook_version, playbook_name, status, dry_run, requested_by,
-         trigger, parent_run, created, updated, reason, trigger_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         trigger, parent_run, created, updated, reason, trigger_ref, no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, id) DO UPDATE SET status = excluded.status, updated = excluded.updated, reason = excluded.reason`,
     );
     this.#getRun = db.prepare('SELECT * FROM respond_runs WHERE tenant = ? AND id = ?');
@@ -208,7 +148,11 @@ export class SqliteRespondStore {
        ON CONFLICT (tenant, run, seq) DO UPDATE SET state = excluded.state, expires = excluded.expires, doc = excluded.doc`,
     );
     this.#batch = db.transaction((writes: readonly RunWrite[]) => {
-      for (const w of writes) this.#writeOne(w);
+      // The write lock is held: the highest run number cannot change under us.
+      this.#nextNo = undefined;
+      const rows: (string | number)[] = [];
+      for (const w of writes) this.#writeOne(w, rows);
+      this.#appendLog(rows);
       // The batch's audit entries, in the order of its transitions, chained in this transaction.
       const audit: AuditInput[] = [];
       for (const w of writes) for (const e of w.audit) audit.push(e);
@@ -329,11 +273,44 @@ export class SqliteRespondStore {
 
   /** Writes runs' transitions, their index changes and audit entries in one transaction. */
   writeBatch(writes: readonly RunWrite[]): void {
-    this.#batch.immediate(writes);
+    try {
+      this.#batch.immediate(writes);
+    } catch (err) {
+      // Numbers handed out in a rolled-back transaction were never stored.
+      this.#numbers.clear();
+      throw err;
+    }
   }
 
-  #writeOne(w: RunWrite): void {
+  /** The run's number: a new one for a run being created, else the stored one. */
+  #numberOf(w: RunWrite): number {
+    const key = `${w.tenant}\0${w.run}`;
+    let no = this.#numbers.get(key);
+    if (no !== undefined) return no;
+    if (w.transitions[0]?.kind === 'run.created') {
+      this.#nextNo ??= (this.#maxNo.get() as number) + 1;
+      no = this.#nextNo++;
+    } else {
+      const stored = this.#runNo.get(w.tenant, w.run) as number | null | undefined;
+      if (typeof stored !== 'number') throw new AppError('NOT_FOUND', `no run ${w.run}`);
+      no = stored;
+    }
+    if (this.#numbers.size >= NUMBER_CACHE) this.#numbers.clear();
+    this.#numbers.set(key, no);
+    return no;
+  }
+
+  /** Inserts the batch's transitions (flat: run number, seq, time, body), a chunk per statement. */
+  #appendLog(log: readonly (string | number)[]): void {
+    const width = 4 * LOG_CHUNK;
+    let i = 0;
+    for (; i + width <= log.length; i += width) this.#insertTransitions.run(log.slice(i, i + width));
+    for (; i < log.length; i += 4) this.#insertTransition.run(log[i], log[i + 1], log[i + 2], log[i + 3]);
+  }
+
+  #writeOne(w: RunWrite, log: (string | number)[]): void {
     const last = w.transitions[w.transitions.length - 1];
+    const no = this.#numberOf(w);
     if (w.row) {
       const r = w.row;
       this.#upsertRun.run(
@@ -351,11 +328,14 @@ export class SqliteRespondStore {
         last?.time ?? r.created,
         r.reason ?? null,
         r.trigger.ref ?? null,
+        no,
       );
+      // A finished run rarely writes again (rollback): its number is read back then.
+      if (FINISHED_STATUS.has(r.status)) this.#numbers.delete(`${w.tenant}\0${w.run}`);
     }
     for (const t of w.transitions) {
       const { seq, time, ...body } = t;
-      this.#insertTransition.run(w.tenant, w.run, seq, time, JSON.stringify(body));
+      log.push(no, seq, time, JSON.stringify(body));
     }
     for (const wt of w.waits ?? []) {
       if (wt.close) this.#closeWait.run(w.tenant, w.run, wt.close.branch);
@@ -379,7 +359,8 @@ export class SqliteRespondStore {
     return (
       this.#db
         .prepare(
-          'SELECT seq, time, body FROM respond_transitions WHERE tenant = ? AND run = ? AND seq > ? ORDER BY seq',
+          `SELECT l.seq, l.time, l.body FROM respond_runs r JOIN respond_log l ON l.run_no = r.no
+           WHERE r.tenant = ? AND r.id = ? AND l.seq > ? ORDER BY l.seq`,
         )
         .all(ctx.tenant, run, after) as { seq: number; time: number; body: string }[]
     ).map((r) => ({ ...(JSON.parse(r.body) as TransitionBody), seq: r.seq, time: r.time }));

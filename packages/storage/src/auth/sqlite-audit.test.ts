@@ -107,7 +107,8 @@ describe('audit log', () => {
   });
 
   it("writes a batch byte for byte as the same entries appended one by one, inside the caller's transaction", async () => {
-    const inputs = [1, 2, 3, 4, 5, 6, 7].map((i) => ({
+    // Enough for the batch's multi-row INSERTs (32 rows each) and the single rows after them.
+    const inputs = Array.from({ length: 75 }, (_, k) => k + 1).map((i) => ({
       tenant: i % 3 === 0 ? 'other' : 'acme',
       actor: `user${i}`,
       actorTenant: 'acme',

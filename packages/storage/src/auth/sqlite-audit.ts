@@ -126,6 +126,10 @@ function toEntry(r: AuditRow): AuditEntry {
   };
 }
 
+/** Columns of an audit row, and rows per multi-row INSERT of a batch. */
+const AUDIT_COLUMNS = 13;
+const AUDIT_CHUNK = 32;
+
 /** The audit log in the node database. */
 export class SqliteAuditStore implements AuditStore {
   readonly #db: SqliteDb;
@@ -221,6 +225,7 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   #batch: ReturnType<SqliteDb['transaction']> | undefined;
+  #insertMany: Statement<unknown[]> | undefined;
 
   #appendBatchNow(inputs: readonly AuditInput[]): void {
     this.#head ??= this.#db.prepare('SELECT seq, hash FROM audit_log WHERE tenant = ? ORDER BY seq DESC LIMIT 1');
@@ -228,6 +233,12 @@ export class SqliteAuditStore implements AuditStore {
       `INSERT INTO audit_log (tenant, seq, time, actor, actor_tenant, action, target, outcome, status, request_id,
          details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    // Rows go in by chunks, one statement each: one call into SQLite per chunk, not per entry.
+    this.#insertMany ??= this.#db.prepare(
+      `INSERT INTO audit_log (tenant, seq, time, actor, actor_tenant, action, target, outcome, status, request_id,
+         details, prev_hash, hash) VALUES ${Array(AUDIT_CHUNK).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    );
+    const rows: unknown[] = [];
     const heads = new Map<string, { seq: number; hash: string }>();
     for (const input of inputs) {
       let head = heads.get(input.tenant);
@@ -252,7 +263,7 @@ export class SqliteAuditStore implements AuditStore {
         prevHash: head.hash,
       };
       const hash = builtEntryHash(e, detailsJson);
-      this.#insert.run(
+      rows.push(
         e.tenant,
         e.seq,
         e.time,
@@ -269,6 +280,10 @@ export class SqliteAuditStore implements AuditStore {
       );
       heads.set(input.tenant, { seq: e.seq, hash });
     }
+    const width = AUDIT_CHUNK * AUDIT_COLUMNS;
+    let i = 0;
+    for (; i + width <= rows.length; i += width) this.#insertMany.run(rows.slice(i, i + width));
+    for (; i < rows.length; i += AUDIT_COLUMNS) this.#insert.run(rows.slice(i, i + AUDIT_COLUMNS));
   }
 
   async list(
