@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppError, dayOf, eventId } from '@intersoc/core';
 import { BlockPacker, openEventWriter, type EncodedBlock, type WriteBatch } from '@intersoc/storage';
-import { createScratchDb, migratePg, openPgEventStore } from '@intersoc/storage/postgres';
+import { createScratchDb, migratePg, openPgEventStore, type PgEventStore } from '@intersoc/storage/postgres';
 import { createHydrator } from '../pipeline/hydrator.js';
 import { mordorLines } from './_corpus.js';
 import { benchResult, type BenchModule, type BenchResult } from './types.js';
@@ -66,6 +66,34 @@ async function timed(
   return { seconds: (performance.now() - t) / 1000, events, duplicates };
 }
 
+const rate = (n: number, r: { seconds: number }): number => Math.round(n / r.seconds);
+
+type Timed = Awaited<ReturnType<typeof timed>>;
+
+/**
+ * Runs `f` on `writers` stores (one connection each) over a fresh scratch database, then replays
+ * the same batches on the first store (every id a duplicate); drops the database after.
+ */
+async function onScratchStore(
+  writers: number,
+  batches: readonly WriteBatch[],
+  f: (stores: PgEventStore[]) => Promise<Timed>,
+): Promise<Timed & { replay: Timed }> {
+  const db = await createScratchDb('intersoc_bench');
+  if (!('url' in db)) throw new AppError('UNAVAILABLE', db.unavailable);
+  const stores: PgEventStore[] = [];
+  try {
+    await migratePg(db.url);
+    for (let i = 0; i < writers; i++) stores.push(await openPgEventStore(db.url, { max: 1 }));
+    const fresh = await f(stores);
+    const replay = await timed(batches, (b) => (stores[0] as PgEventStore).write(b));
+    return { ...fresh, replay };
+  } finally {
+    for (const s of stores) await s.close();
+    await db.drop();
+  }
+}
+
 export const bench: BenchModule = {
   description: 'event store writes: PostgreSQL vs the embedded SQLite writer, same batches',
   async run(o): Promise<BenchResult> {
@@ -80,43 +108,49 @@ export const bench: BenchModule = {
     const sqliteReplay = await timed(batches, (b) => Promise.resolve(w.write(b)));
     w.close();
     rmSync(dir, { recursive: true, force: true });
-    o.log(`sqlite: ${Math.round(n / sqliteFresh.seconds)} events/s fresh`);
+    o.log(`sqlite: ${rate(n, sqliteFresh)} events/s fresh`);
 
-    const db = await createScratchDb('intersoc_bench');
-    if (!('url' in db)) throw new AppError('UNAVAILABLE', db.unavailable);
-    try {
-      await migratePg(db.url);
-      const store = await openPgEventStore(db.url, { max: 2 });
-      try {
-        const pgFresh = await timed(batches, (b) => store.write(b));
-        const pgReplay = await timed(batches, (b) => store.write(b));
-        o.log(`postgres: ${Math.round(n / pgFresh.seconds)} events/s fresh`);
-        if (pgFresh.events !== n || pgReplay.duplicates !== n || sqliteFresh.events !== n)
-          throw new AppError('INTERNAL', 'a store lost or doubled events');
-        const rate = (r: { seconds: number }) => Math.round(n / r.seconds);
-        return benchResult({
-          name: 'store-write',
-          unit: 'events/s',
-          value: rate(pgFresh),
-          baseline_value: rate(sqliteFresh),
-          cores: 2,
-          extra: {
-            events: n,
-            batches: batches.length,
-            block_events: BLOCK_EVENTS,
-            raw_mb: Math.round(rawBytes / 1e5) / 10,
-            postgres_fresh_events_per_s: rate(pgFresh),
-            postgres_replay_events_per_s: rate(pgReplay),
-            sqlite_fresh_events_per_s: rate(sqliteFresh),
-            sqlite_replay_events_per_s: rate(sqliteReplay),
-            note: 'PostgreSQL on the same 2-core machine (synchronous_commit on); one writer connection',
-          },
-        });
-      } finally {
-        await store.close();
-      }
-    } finally {
-      await db.drop();
-    }
+    const pgFresh = await onScratchStore(1, batches, (stores) => timed(batches, (b) => stores[0]!.write(b)));
+    const pgReplay = pgFresh.replay;
+    o.log(`postgres: ${rate(n, pgFresh)} events/s fresh, one writer`);
+    // Detect workers write in parallel: two writers, each with its own connection, split the batches.
+    const pgTwo = await onScratchStore(2, batches, async (stores) => {
+      const t = performance.now();
+      const parts = await Promise.all(
+        stores.map((s, k) =>
+          timed(
+            batches.filter((_, i) => i % 2 === k),
+            (b) => s.write(b),
+          ),
+        ),
+      );
+      return {
+        seconds: (performance.now() - t) / 1000,
+        events: parts.reduce((a, p) => a + p.events, 0),
+        duplicates: 0,
+      };
+    });
+    o.log(`postgres: ${rate(n, pgTwo)} events/s fresh, two writers`);
+    if (pgFresh.events !== n || pgReplay.duplicates !== n || sqliteFresh.events !== n || pgTwo.events !== n)
+      throw new AppError('INTERNAL', 'a store lost or doubled events');
+    return benchResult({
+      name: 'store-write',
+      unit: 'events/s',
+      value: rate(n, pgFresh),
+      baseline_value: rate(n, sqliteFresh),
+      cores: 2,
+      extra: {
+        events: n,
+        batches: batches.length,
+        block_events: BLOCK_EVENTS,
+        raw_mb: Math.round(rawBytes / 1e5) / 10,
+        postgres_fresh_events_per_s: rate(n, pgFresh),
+        postgres_replay_events_per_s: rate(n, pgReplay),
+        postgres_two_writers_events_per_s: rate(n, pgTwo),
+        sqlite_fresh_events_per_s: rate(n, sqliteFresh),
+        sqlite_replay_events_per_s: rate(n, sqliteReplay),
+        note: 'PostgreSQL 15 on the same 2-core machine (synchronous_commit on); value = one writer connection',
+      },
+    });
   },
 };

@@ -32,9 +32,9 @@ interface Stored {
 /** Writes one batch in one transaction (retried on deadlock or serialisation failure). */
 export async function writeBatch(sql: PgSql, days: DayPartitions, batch: WriteBatch): Promise<WriteResult> {
   const blocks = batch.blocks.filter((b) => b.count > 0);
-  await days.ensure(blocks.map((b) => b.day));
   for (let attempt = 1; ; attempt++) {
     try {
+      await days.ensure(blocks.map((b) => b.day));
       return await sql.begin((tx) => writeInTx(tx, blocks, batch.alerts, batch.deadLetters));
     } catch (err) {
       const code = (err as { code?: string }).code;
