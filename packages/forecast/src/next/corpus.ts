@@ -3,7 +3,8 @@
  * Reading the training corpora from `../shared/corpora/ml`: ATT&CK (`attack-stix-derived`),
  * CTID's Attack Flow corpus (`attack-flow`, builder files and STIX bundles, one per flow) and
  * TRAM's annotated reports (`tram/single_label.json`: sentences labelled with one technique, in
- * document order). Each report becomes the sequence of its labels with repeats collapsed.
+ * document order). Each report becomes the sequence of its labels with repeats collapsed; reports
+ * that share a sentence are grouped, so that a split by document cannot put one text on both sides.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -98,7 +99,16 @@ export function loadFlows(ml: string): AttackFlow[] {
 export interface ReportSequence {
   readonly doc: string;
   readonly techniques: readonly string[];
+  /**
+   * Reports that share text (the same advisory under two titles, or two write-ups quoting each
+   * other) carry the same group, the first title among them; a split by document keeps a group
+   * on one side. Absent: the report is its own group.
+   */
+  readonly group?: string;
 }
+
+/** Sentences this long or longer that two reports share mark them as one group (short ones are boilerplate). */
+const SHARED_SENTENCE_CHARS = 40;
 
 /** Reads TRAM's `single_label.json` into one sequence per document, in document order. */
 export function loadTramReports(ml: string): ReportSequence[] {
@@ -106,13 +116,33 @@ export function loadTramReports(ml: string): ReportSequence[] {
   const rows = JSON.parse(readFileSync(file, 'utf8')) as unknown;
   if (!Array.isArray(rows)) throw new AppError('VALIDATION', `${file}: not a list`);
   const docs = new Map<string, string[]>();
-  for (const r of rows as { label?: unknown; doc_title?: unknown }[]) {
+  const bySentence = new Map<string, string>();
+  const parent = new Map<string, string>();
+  const root = (d: string): string => {
+    let r = d;
+    while (parent.get(r) !== undefined && parent.get(r) !== r) r = parent.get(r) ?? r;
+    return r;
+  };
+  for (const r of rows as { label?: unknown; doc_title?: unknown; text?: unknown }[]) {
     if (typeof r.label !== 'string' || typeof r.doc_title !== 'string') continue;
     const l = docs.get(r.doc_title);
     if (!l) docs.set(r.doc_title, [r.label]);
     else if (l[l.length - 1] !== r.label) l.push(r.label);
+    if (!parent.has(r.doc_title)) parent.set(r.doc_title, r.doc_title);
+    const text = typeof r.text === 'string' ? r.text.replace(/\s+/g, ' ').trim().toLowerCase() : '';
+    if (text.length < SHARED_SENTENCE_CHARS) continue;
+    const other = bySentence.get(text);
+    if (other === undefined) bySentence.set(text, r.doc_title);
+    else {
+      // union: the smaller title is the root, so groups do not depend on row order
+      const [a, b] = [root(other), root(r.doc_title)].sort();
+      if (a !== undefined && b !== undefined && a !== b) parent.set(b, a);
+    }
   }
-  return [...docs.entries()].map(([doc, techniques]) => ({ doc, techniques }));
+  return [...docs.entries()].map(([doc, techniques]) => {
+    const group = root(doc);
+    return group === doc ? { doc, techniques } : { doc, techniques, group };
+  });
 }
 
 /** The reports as a training source. */

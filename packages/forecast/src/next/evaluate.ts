@@ -3,8 +3,9 @@
  * Honest figures for next-step prediction. A case is a prefix of a sequence and the first
  * technique after it that the prefix has not seen (repeats are not predictions). Tactic hit@k
  * counts a hit when any tactic of the true technique is in the top k. Reports are split by
- * document, never by step, and the baselines are scored on the same cases: the best constant
- * tactics, a first-order Markov chain over tactics, and the most common techniques as a constant.
+ * document (reports that share text count as one), never by step, and the baselines are scored
+ * on the same cases: the best constant tactics, a first-order Markov chain over tactics, and the
+ * most common techniques as a constant.
  */
 import { fitBlend, prepareCases, PreparedIndex, type FittedBlend, type PreparedCase } from './fit.js';
 import { calibrate, NextStepModel, ranked } from './model.js';
@@ -33,6 +34,8 @@ export interface HitRates {
   readonly tactic_hit3: number;
   readonly technique_hit10: number;
   readonly cases: number;
+  /** The hit counts behind the rates (so pooled folds are exact, not sums of rounded rates). */
+  readonly hits: { readonly tactic3: number; readonly technique10: number };
 }
 
 /** A predictor under test: ranked tactic ids and technique ids. */
@@ -49,7 +52,12 @@ export function hitRates(cases: readonly NextCase[], p: Predictor): HitRates {
     if (r.techniques.slice(0, 10).includes(c.next)) k10++;
   }
   const n = Math.max(1, cases.length);
-  return { tactic_hit3: round(t3 / n), technique_hit10: round(k10 / n), cases: cases.length };
+  return {
+    tactic_hit3: round(t3 / n),
+    technique_hit10: round(k10 / n),
+    cases: cases.length,
+    hits: { tactic3: t3, technique10: k10 },
+  };
 }
 
 /** The model as a predictor. */
@@ -87,11 +95,21 @@ export function constantPredictor(tactics: readonly string[], techniques: readon
   return () => ({ tactics, techniques });
 }
 
-/** Deterministic document folds: documents sorted by name, dealt round-robin. */
+/**
+ * Deterministic document folds: groups of documents (a report and its duplicates, see
+ * `ReportSequence.group`) sorted by name and dealt round-robin, so a text is never on both sides.
+ */
 export function foldsOf(reports: readonly ReportSequence[], k: number): ReportSequence[][] {
-  const sorted = [...reports].sort((a, b) => (a.doc < b.doc ? -1 : a.doc > b.doc ? 1 : 0));
+  const groups = new Map<string, ReportSequence[]>();
+  for (const r of reports) {
+    const g = r.group ?? r.doc;
+    const l = groups.get(g);
+    if (l) l.push(r);
+    else groups.set(g, [r]);
+  }
+  const names = [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const folds: ReportSequence[][] = Array.from({ length: k }, () => []);
-  sorted.forEach((r, i) => folds[i % k]?.push(r));
+  names.forEach((g, i) => folds[i % k]?.push(...(groups.get(g) ?? [])));
   return folds;
 }
 
@@ -220,13 +238,17 @@ export function crossValidate(base: TrainingInput, reports: readonly ReportSeque
   };
 }
 
-/** Case-weighted mean of per-fold rates. */
+/** Pooled rates of the folds: their hits over their cases. */
 function pool(rs: readonly HitRates[]): HitRates {
-  const n = rs.reduce((a, r) => a + r.cases, 0) || 1;
+  const cases = rs.reduce((a, r) => a + r.cases, 0);
+  const t3 = rs.reduce((a, r) => a + r.hits.tactic3, 0);
+  const k10 = rs.reduce((a, r) => a + r.hits.technique10, 0);
+  const n = Math.max(1, cases);
   return {
-    tactic_hit3: round(rs.reduce((a, r) => a + r.tactic_hit3 * r.cases, 0) / n),
-    technique_hit10: round(rs.reduce((a, r) => a + r.technique_hit10 * r.cases, 0) / n),
-    cases: n,
+    tactic_hit3: round(t3 / n),
+    technique_hit10: round(k10 / n),
+    cases,
+    hits: { tactic3: t3, technique10: k10 },
   };
 }
 

@@ -27,9 +27,11 @@ describe.skipIf(!existsSync(path.join(corpora, 'ml', 'tram')))('released next-st
     expect(cv.model.tactic_hit3).toBeGreaterThan(cv.markov.tactic_hit3 + 0.03);
     expect(cv.model.tactic_hit3).toBeGreaterThan(cv.popular.tactic_hit3 + 0.03);
     expect(cv.model.technique_hit10).toBeGreaterThan(cv.popular.technique_hit10 + 0.03);
-    // measured 0.663 and 0.608 (nested CV: each fold's blend fitted on its training folds alone)
-    expect(cv.model.tactic_hit3).toBeGreaterThanOrEqual(0.64);
+    // measured 0.669 (802/1199) and 0.601 (720/1199): nested CV by document, reports that share
+    // text in one fold, each fold's blend fitted on its training folds alone
+    expect(cv.model.tactic_hit3).toBeGreaterThanOrEqual(0.65);
     expect(cv.model.technique_hit10).toBeGreaterThanOrEqual(0.59);
+    expect(cv.model.hits.technique10 / cv.model.cases).toBeCloseTo(cv.model.technique_hit10, 3);
     expect(cv.selected).toHaveLength(5);
     expect(built.blend).toEqual(cv.blend);
     expect(built.tactic).toEqual(cv.tactic);
