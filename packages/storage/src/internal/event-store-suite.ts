@@ -152,6 +152,41 @@ export function eventStoreSuite(name: string, open: () => Promise<SuiteStore>): 
       await expect(store.searchEvents(A, { q: 'a AND (' })).rejects.toThrow();
     });
 
+    it('walks many small blocks and many alerts in order, whatever the page size', async () => {
+      const c = `many${run}`;
+      const C = systemContext(c);
+      const es = Array.from({ length: 400 }, (_, i) =>
+        ev(c, i, T0 + i * 300_000, { host: `m-${i % 9}`, hit: i % 37 === 0 ? 'rare' : 'no' }),
+      );
+      // Blocks of 4 events: 100 blocks, several pages of block metadata.
+      expect((await store.write({ blocks: blocksOf(c, es, 4), ...noWrite })).events).toBe(400);
+      const walk = async (q: string, limit: number): Promise<string[]> => {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.searchEvents(C, { q, limit, ...(cursor ? { cursor } : {}) });
+          seen.push(...page.items.map((e) => e.id));
+          cursor = page.next;
+        } while (cursor);
+        return seen;
+      };
+      expect(await walk('', 33)).toEqual(ids(es));
+      expect(await walk('', 400)).toEqual(ids(es));
+      expect(await walk('hit:rare', 2)).toEqual(ids(es.filter((_, i) => i % 37 === 0)));
+      const alerts = Array.from({ length: 150 }, (_, i) =>
+        alertOf(c, `${c}-x${String(i).padStart(3, '0')}`, T0 + (i % 40) * 1000, 'm-1', [es[i]!.id]),
+      );
+      expect((await store.write({ blocks: [], alerts, deadLetters: [] })).alerts).toBe(150);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.searchAlerts(C, { q: 'host:m-1', limit: 45, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.items.map((x) => x.id));
+        cursor = page.next;
+      } while (cursor);
+      expect(seen).toEqual([...alerts].sort((x, y) => y.time - x.time || (x.id < y.id ? 1 : -1)).map((x) => x.id));
+    });
+
     it('never stores the same event twice and survives partial replays', async () => {
       expect(await store.write({ blocks: blocksOf(a, acme), ...noWrite })).toMatchObject({
         events: 0,
