@@ -6,20 +6,11 @@
  * it is idempotent, otherwise it waits for a person), fails approvals closed when they expire,
  * reverts time-boxed containment when its time is up, and rolls runs back in reverse order.
  */
-import { AppError, randomId, requireRole, type AuthContext, type Role } from '@intersoc/core';
-
-/**
- * Run ids: 32 hex digits, the first 12 the creation time in ms, the rest random. Ids in creation
- * order keep the transitions of concurrent runs close together in the store's index.
- */
-export function runId(now: number): string {
-  return `${Math.max(0, Math.floor(now)).toString(16).padStart(12, '0').slice(-12)}${randomId().slice(0, 20)}`;
-}
-import type { Playbook, WorkflowStep } from '../cacao/types.js';
+import { AppError, requireRole, type AuthContext, type Role } from '@intersoc/core';
+import type { WorkflowStep } from '../cacao/types.js';
 import type { AgentDirectory, CommandExecutor, Connector } from '../commands/types.js';
 import type { SqliteRespondStore } from '../store/sqlite-respond-store.js';
 import type { StoredPlaybook } from '../store/types.js';
-import { playbookDigest } from '../sign/playbook-signature.js';
 import { idempotentStep, readyAction, startAttempt, type ActionHost } from './action.js';
 import { approvalState, expiryReason, voteRefusal } from './approvals.js';
 import { failStep, flowStep, writeAndSettle } from './flow.js';
@@ -29,6 +20,7 @@ import { initialVars } from './scope.js';
 import { foldRun, statusOf, type BranchState } from './state.js';
 import { FINISHED, type RunStatus, type RunSummary, type RunTrigger } from './types.js';
 import { revertActions, type RevertOutcome } from './rollback.js';
+import { checkInputs, checkRunnable, digestOf, MAX_VALUE, runId, waitingAt } from './run-input.js';
 
 /** Who may start and steer runs, and who may read them. */
 export const RESPOND_WRITERS: readonly Role[] = ['admin', 'analyst'];
@@ -66,7 +58,6 @@ export interface StartRequest {
 }
 
 const NO_DIRECTORY: AgentDirectory = { agent: () => undefined, secret: () => undefined };
-const MAX_VALUE = 4096;
 
 /** The engine. */
 export class Engine {
@@ -684,47 +675,4 @@ export class Engine {
       }
     }
   }
-}
-
-/** Digests of parsed playbooks (the store hands out one frozen object per stored version). */
-const digests = new WeakMap<Playbook, string>();
-
-function digestOf(p: Playbook): string {
-  let d = digests.get(p);
-  if (d === undefined) {
-    d = playbookDigest(p);
-    if (Object.isFrozen(p)) digests.set(p, d);
-  }
-  return d;
-}
-
-/** Refuses playbooks that are revoked or outside their validity window. */
-function checkRunnable(p: Playbook, now: number): void {
-  if (p.revoked === true) throw new AppError('CONFLICT', `playbook ${p.id} is revoked`);
-  if (p.valid_from && Date.parse(p.valid_from) > now)
-    throw new AppError('CONFLICT', `playbook ${p.id} is valid from ${p.valid_from}`);
-  if (p.valid_until && Date.parse(p.valid_until) < now)
-    throw new AppError('CONFLICT', `playbook ${p.id} expired at ${p.valid_until}`);
-}
-
-/** Inputs must name playbook variables; constants cannot be set. */
-function checkInputs(p: Playbook, inputs: Readonly<Record<string, string>>): Record<string, string> {
-  const declared = p.playbook_variables ?? {};
-  for (const [k, v] of Object.entries(inputs)) {
-    const d = declared[k];
-    if (!d) throw new AppError('VALIDATION', `${k} is not a variable of playbook ${p.id}`);
-    if (d.constant === true) throw new AppError('VALIDATION', `${k} is a constant of playbook ${p.id}`);
-    if (typeof v !== 'string' || v.length > MAX_VALUE)
-      throw new AppError('VALIDATION', `value of ${k} must be text of at most ${MAX_VALUE} characters`);
-  }
-  return initialVars(p, inputs);
-}
-
-/** The branch waiting at `step` for a decision of `kind`. */
-function waitingAt(live: LiveRun, step: string, kind: 'manual' | 'in-doubt'): BranchState {
-  const b = [...live.s.branches.values()].find((x) => x.phase === 'waiting' && x.step === step);
-  if (!b?.wait) throw new AppError('CONFLICT', `step ${step} of run ${live.id} is not waiting`);
-  if (b.wait.kind !== kind)
-    throw new AppError('CONFLICT', `step ${step} of run ${live.id} waits for ${b.wait.kind}, not ${kind}`);
-  return b;
 }
