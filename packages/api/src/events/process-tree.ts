@@ -20,6 +20,12 @@ const HOUR = 3_600_000;
 const MAX_DEPTH = 8;
 /** Process starts read per lookup. */
 const PAGE = 500;
+/**
+ * Process starts of the host in the window read in one search. Up to this many, the tree is
+ * built in memory from them (one search instead of one per ancestor, children and siblings,
+ * ~10 in all); a host busier than that falls back to a search per lookup.
+ */
+const PREFETCH = 5_000;
 /** A Sysmon 1 and a 4688 this close (ms) with the same pid and program are one start. */
 const SAME_START_MS = 2_000;
 
@@ -124,27 +130,56 @@ function nodeOf(starts: readonly SocEvent[], fallback?: SocEvent): ProcessNode {
 
 /** Groups process starts into nodes: one per GUID, or per Sysmon 1 / 4688 pair of one start. */
 function groupStarts(starts: readonly SocEvent[]): SocEvent[][] {
-  const groups: SocEvent[][] = [];
+  // Two starts can only be one node when they share a GUID or a pid, so each start is compared
+  // with the groups holding its GUID or pid, not with every group: a busy parent's children
+  // number in the thousands over a day.
+  interface Start {
+    readonly e: SocEvent;
+    readonly entityId?: string;
+    readonly pid?: number;
+    readonly exe?: string;
+  }
+  const groups: Start[][] = [];
+  const byEntity = new Map<string, number[]>();
+  const byPid = new Map<number, number[]>();
+  const note = <K>(index: Map<K, number[]>, key: K, g: number): void => {
+    const list = index.get(key);
+    if (list === undefined) index.set(key, [g]);
+    else if (list[list.length - 1] !== g) list.push(g);
+  };
   const sorted = [...starts].sort((a, b) => a.time - b.time);
   for (const e of sorted) {
-    const me = selfOf(e);
     const exe = str(e, 'process.executable')?.toLowerCase();
-    const same = groups.find((g) =>
-      g.some((o) => {
-        const other = selfOf(o);
-        if (me.entityId !== undefined && other.entityId !== undefined) return me.entityId === other.entityId;
+    const me: Start = { e, ...selfOf(e), ...(exe === undefined ? {} : { exe }) };
+    const candidates = new Set<number>([
+      ...(me.entityId === undefined ? [] : (byEntity.get(me.entityId) ?? [])),
+      ...(me.pid === undefined ? [] : (byPid.get(me.pid) ?? [])),
+    ]);
+    let into: number | undefined;
+    for (const g of [...candidates].sort((x, y) => x - y)) {
+      const same = (groups[g] as Start[]).some((o) => {
+        if (me.entityId !== undefined && o.entityId !== undefined) return me.entityId === o.entityId;
         return (
           me.pid !== undefined &&
-          me.pid === other.pid &&
-          Math.abs(o.time - e.time) <= SAME_START_MS &&
-          (exe === undefined || str(o, 'process.executable')?.toLowerCase() === exe)
+          me.pid === o.pid &&
+          Math.abs(o.e.time - e.time) <= SAME_START_MS &&
+          (me.exe === undefined || o.exe === me.exe)
         );
-      }),
-    );
-    if (same) same.push(e);
-    else groups.push([e]);
+      });
+      if (same) {
+        into = g;
+        break;
+      }
+    }
+    if (into === undefined) {
+      into = groups.length;
+      groups.push([]);
+    }
+    (groups[into] as Start[]).push(me);
+    if (me.entityId !== undefined) note(byEntity, me.entityId, into);
+    if (me.pid !== undefined) note(byPid, me.pid, into);
   }
-  return groups;
+  return groups.map((g) => g.map((s) => s.e));
 }
 
 /** Builds the tree around `id`; undefined when the tenant has no such event. */
@@ -164,12 +199,15 @@ export async function processTree(
     // The event names no process on a host: a tree of its own event alone.
     return { event, host: host ?? '', from, to, process: nodeOf([], event), parents: [], children: [], siblings: [] };
   }
-  const starts = async (cond: string): Promise<SocEvent[]> => {
+  const hostStarts = `host.name:${quote(host)} AND event.action:process-created`;
+  const pool = await prefetch(search, ctx, hostStarts, from, to);
+  const starts = async (cond: string, match: (e: SocEvent) => boolean): Promise<SocEvent[]> => {
+    if (pool) return pool.filter(match);
     const out: SocEvent[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 4; page++) {
       const r = await search.searchEvents(ctx, {
-        q: `host.name:${quote(host)} AND event.action:process-created AND (${cond})`,
+        q: `${hostStarts} AND (${cond})`,
         from,
         to,
         limit: PAGE,
@@ -189,9 +227,15 @@ export async function processTree(
     if (who.pid !== undefined) terms.push(`${as}.pid:${quote(who.pid)}`);
     return terms.join(' OR ');
   };
+  /** The same condition as `byIdent`, for the prefetched starts (the query matches ids case-blind). */
+  const matchIdent =
+    (who: Ident, as: 'process' | 'process.parent') =>
+    (e: SocEvent): boolean =>
+      (who.entityId !== undefined && str(e, `${as}.entity_id`)?.toLowerCase() === who.entityId.toLowerCase()) ||
+      (who.pid !== undefined && num(e, `${as}.pid`) === who.pid);
   /** The start of `who`: the group with its GUID, else the latest at or before `t` (pids are reused). */
   const startOf = async (who: Ident, t: number): Promise<SocEvent[]> => {
-    const groups = groupStarts(await starts(byIdent(who, 'process')));
+    const groups = groupStarts(await starts(byIdent(who, 'process'), matchIdent(who, 'process')));
     if (who.entityId !== undefined) {
       const mine = groups.find((g) => g.some((e) => str(e, 'process.entity_id') === who.entityId));
       if (mine) return mine;
@@ -201,7 +245,7 @@ export async function processTree(
   };
   /** Starts whose parent is `who`, after `since`, without those a GUID says belong to another parent. */
   const childrenOf = async (who: Ident, since: number): Promise<ProcessNode[]> =>
-    groupStarts(await starts(byIdent(who, 'process.parent')))
+    groupStarts(await starts(byIdent(who, 'process.parent'), matchIdent(who, 'process.parent')))
       .filter((g) => (g[0]?.time ?? 0) >= since - SAME_START_MS)
       .filter((g) =>
         g.every((e) => {
@@ -252,6 +296,18 @@ export async function processTree(
       : (await childrenOf(parentIdent, parentStart?.time ?? from)).filter((n) => n.key !== process.key);
   await attachAlerts(search, ctx, [process, ...parents, ...children, ...siblings], from, to);
   return { event, host, from, to, process, parents, children, siblings };
+}
+
+/** The host's process starts in the window, newest first; undefined when there are more than `PREFETCH`. */
+async function prefetch(
+  search: SearchService,
+  ctx: AuthContext,
+  q: string,
+  from: number,
+  to: number,
+): Promise<SocEvent[] | undefined> {
+  const page = await search.searchEvents(ctx, { q, from, to, limit: PREFETCH });
+  return page.nextCursor === undefined ? [...page.items] : undefined;
 }
 
 /** Fills each node's alerts from the alerts raised on its events. */
