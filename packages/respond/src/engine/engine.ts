@@ -151,8 +151,11 @@ export class Engine {
       trigger: req.trigger ?? { kind: 'manual' },
       requestedBy: ctx.user,
     });
-    await live.done;
+    // Driven at once: its first steps up to the first action (start and flow steps, which act on
+    // nothing outside the run) join the commit of run.created; an action still runs only after
+    // the commit that stores what led to it.
     this.#pump(live.live);
+    await live.done;
     return this.#summary(ctx, live.live.id);
   }
 
