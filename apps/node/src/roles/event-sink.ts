@@ -2,12 +2,13 @@
  * @module
  * Where the detect role commits events and alerts: a small async seam, so a worker acknowledges
  * a bus message only after `write` resolved. `openEventSink(url)` picks the implementation:
- * `postgres://…` the shared PostgreSQL store (when `@intersoc/storage/postgres` is built in),
+ * `postgres://…` the shared PostgreSQL store (`@intersoc/storage/postgres`, migrated first with
+ * `intersoc db migrate`),
  * `sqlite:DIR` a SQLite events database that several worker processes share (tests, benchmark,
  * one-machine set-ups).
  */
 import path from 'node:path';
-import { AppError, systemContext, type AuthContext } from '@intersoc/core';
+import { AppError, systemContext } from '@intersoc/core';
 import {
   EVENTS_DB_FILE,
   openEventWriter,
@@ -71,27 +72,13 @@ export class SharedSqliteSink implements EventSink {
   }
 }
 
-/** What the PostgreSQL module offers (see `@intersoc/storage/postgres`). */
-interface PgModule {
-  openPgEventStore(url: string): Promise<{
-    write(batch: WriteBatch): Promise<WriteResult>;
-    stats(ctx: AuthContext): Promise<{ events: number; alerts: number }>;
-    close(): Promise<void>;
-  }>;
-}
-
 /** Opens the store named by `url` (`postgres://…` or `sqlite:DIR`). */
 export async function openEventSink(url: string): Promise<EventSink> {
   if (url.startsWith('sqlite:')) return SharedSqliteSink.open(url.slice('sqlite:'.length));
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    // Loaded by name at run time: the embedded node never loads the PostgreSQL client.
-    const specifier = '@intersoc/storage/postgres';
-    const mod = (await import(specifier).catch((err: unknown) => {
-      throw new AppError('CONFIG', `the PostgreSQL store is not available in this build (${specifier})`, {
-        cause: err,
-      });
-    })) as PgModule;
-    const store = await mod.openPgEventStore(url);
+    // Loaded only here: the embedded node never loads the PostgreSQL client.
+    const { openPgEventStore } = await import('@intersoc/storage/postgres');
+    const store = await openPgEventStore(url);
     return {
       write: (b) => store.write(b),
       counts: async (tenant) => {

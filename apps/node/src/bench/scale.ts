@@ -1,0 +1,160 @@
+/**
+ * @module
+ * `bench scale`: the same events end to end through three set-ups, each as real processes of the
+ * CLI: the embedded node (`intersoc ingest`), one ingest role plus one detect worker, and one
+ * ingest role plus two detect workers (`intersoc ingest --bus` returns once everything is stored).
+ * The bus is a nats-server started for the run (its own port and store); the store a scratch
+ * PostgreSQL database (`INTERSOC_TEST_PG`), else a shared SQLite folder. Detect workers are
+ * started and joined before the clock starts; the embedded run's clock includes its start-up.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AppError } from '@intersoc/core';
+import { mordorLines } from './_corpus.js';
+import { benchResult, type BenchModule } from './types.js';
+
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../bin/intersoc');
+
+function proc(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  return spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+async function waitFor(p: ChildProcess, text: string, what: string): Promise<void> {
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    const on = (b: Buffer): void => {
+      log += b.toString();
+      if (log.includes(text)) resolve();
+    };
+    p.stderr?.on('data', on);
+    p.stdout?.on('data', on);
+    p.once('exit', (code) => reject(new AppError('INTERNAL', `${what} exited (${String(code)}): ${log.slice(-1000)}`)));
+  });
+}
+
+async function exit(p: ChildProcess, what: string): Promise<string> {
+  let out = '';
+  let err = '';
+  p.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  p.stderr?.on('data', (b: Buffer) => (err += b.toString()));
+  const code = await new Promise<number | null>((r) => p.once('exit', r));
+  if (code !== 0) throw new AppError('INTERNAL', `${what} failed (${String(code)}): ${err.slice(-1000)}`);
+  return out;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+export const bench: BenchModule = {
+  description: 'events/s end to end: embedded vs 1 ingest + 1 detect vs 1 ingest + 2 detect on NATS JetStream',
+  async run(o) {
+    const n = o.events ?? (o.quick ? 20_000 : 100_000);
+    const work = mkdtempSync(path.join(tmpdir(), 'intersoc-bench-scale-'));
+    const children: ChildProcess[] = [];
+    try {
+      const input = path.join(work, 'input.jsonl');
+      const lines = mordorLines(o.corpora, n);
+      writeFileSync(input, `${lines.join('\n')}\n`);
+      const env = { ...process.env, INTERSOC_SYSLOG_ENABLED: 'false', INTERSOC_LOG_LEVEL: 'silent' };
+      o.log(`scale: ${lines.length} events`);
+
+      let t = performance.now();
+      await exit(
+        proc(process.execPath, [CLI, 'ingest', input, '--data', path.join(work, 'embedded'), '--json'], env),
+        'embedded ingest',
+      );
+      const embedded = lines.length / ((performance.now() - t) / 1000);
+      o.log(`scale: embedded ${Math.round(embedded)} events/s`);
+
+      const { createScratchDb, migratePg } = await import('@intersoc/storage/postgres');
+      let storeKind = 'SQLite (shared folder; PostgreSQL unreachable)';
+      const scaled = async (workers: number): Promise<number> => {
+        const port = await freePort();
+        const js = path.join(work, `nats-${workers}`);
+        const nats = proc('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', js]);
+        children.push(nats);
+        await waitFor(nats, 'Server is ready', 'nats-server');
+        const db = await createScratchDb('intersoc_bench_scale');
+        let store = `sqlite:${path.join(work, `store-${workers}`)}`;
+        if (!('unavailable' in db)) {
+          await migratePg(db.url);
+          store = db.url;
+          storeKind = 'PostgreSQL (scratch database)';
+        }
+        try {
+          const bus = `nats://127.0.0.1:${port}`;
+          const ws: ChildProcess[] = [];
+          for (let i = 0; i < workers; i++) {
+            const w = proc(
+              process.execPath,
+              [
+                CLI,
+                'serve',
+                '--role',
+                'detect',
+                '--bus',
+                bus,
+                '--store',
+                store,
+                '--data',
+                path.join(work, `d${workers}-${i}`),
+              ],
+              env,
+            );
+            children.push(w);
+            ws.push(w);
+            await waitFor(w, 'detect: worker in group', 'detect worker');
+          }
+          t = performance.now();
+          await exit(
+            proc(
+              process.execPath,
+              [CLI, 'ingest', input, '--bus', bus, '--data', path.join(work, `i${workers}`), '--json'],
+              env,
+            ),
+            'bus ingest',
+          );
+          const eps = lines.length / ((performance.now() - t) / 1000);
+          o.log(
+            `scale: 1 ingest + ${workers} detect: ${Math.round(eps)} events/s (${store.startsWith('sqlite') ? 'SQLite' : 'PostgreSQL'})`,
+          );
+          for (const w of ws) w.kill('SIGTERM');
+          nats.kill('SIGTERM');
+          return eps;
+        } finally {
+          if (!('unavailable' in db)) await db.drop();
+        }
+      };
+      const one = await scaled(1);
+      const two = await scaled(2);
+      return benchResult({
+        name: 'scale',
+        unit: 'events/s',
+        value: Math.round(two),
+        baseline_value: Math.round(embedded),
+        extra: {
+          events: lines.length,
+          embedded_events_per_s: Math.round(embedded),
+          one_detect_events_per_s: Math.round(one),
+          two_detect_events_per_s: Math.round(two),
+          ratio_two_vs_one: Math.round((two / one) * 1000) / 1000,
+          ratio_one_vs_embedded: Math.round((one / embedded) * 1000) / 1000,
+          store: storeKind,
+        },
+      });
+    } finally {
+      for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+};
