@@ -3,7 +3,8 @@
  * --role detect` workers and `intersoc ingest --bus`, against the embedded run of the same files.
  * A correlate role runs the Sigma correlations. A detect worker is killed with SIGKILL mid-stream: its batches go to the other worker, and the
  * store ends with exactly the embedded node's events and alerts, none doubled. Then the
- * nats-server itself is killed and restarted mid-stream: nothing is lost.
+ * nats-server itself is killed and restarted mid-stream: nothing is lost. The roles share a scratch
+ * PostgreSQL database (`INTERSOC_TEST_PG`), or a shared SQLite folder when PostgreSQL is unreachable.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { systemContext } from '@intersoc/core';
 import { EVENTS_DB_FILE, openDatabase } from '@intersoc/storage';
+import { createScratchDb, migratePg, openPgEventStore, type ScratchDb } from '@intersoc/storage/postgres';
 import { findNatsServer, TestNatsServer } from './_nats-server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,6 +32,9 @@ if (bin === undefined) console.warn('SKIP scale-out tests: nats-server not found
 if (!haveCorpus) console.warn(`SKIP scale-out tests: corpus files missing under ${MORDOR}`);
 
 const dirs: string[] = [];
+const scratch: ScratchDb[] = [];
+/** True when PostgreSQL is reachable: the roles then share a scratch PostgreSQL database. */
+let pg: true | undefined;
 const children: ChildProcess[] = [];
 
 function tempDir(): string {
@@ -64,7 +70,7 @@ function run(args: string[]): {
 
 /** Starts a role and resolves once it has joined its group. */
 async function role(name: 'detect' | 'correlate', bus: string, store: string, data: string): Promise<ChildProcess> {
-  const { child, done } = run(['serve', '--role', name, '--bus', bus, '--store', `sqlite:${store}`, '--data', data]);
+  const { child, done } = run(['serve', '--role', name, '--bus', bus, '--store', store, '--data', data]);
   let err = '';
   child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
   const end = Date.now() + 120_000;
@@ -100,20 +106,43 @@ function counts(dir: string): Counts {
   }
 }
 
-function storedEvents(dir: string): number {
-  if (!existsSync(path.join(dir, EVENTS_DB_FILE))) return 0;
+/** The same figures from a PostgreSQL store (its id table is the dedupe key, so `idRows` = events). */
+async function pgCounts(url: string): Promise<Counts> {
+  const store = await openPgEventStore(url);
   try {
-    return counts(dir).events;
-  } catch {
-    return 0; // not migrated yet
+    const ctx = systemContext('default');
+    const st = await store.stats(ctx);
+    const page = await store.searchAlerts(ctx, { q: '', limit: 1_000 });
+    const alertIds = page.items.map((a) => a.id).sort();
+    return { events: st.events, idRows: st.events, alerts: st.alerts, alertIds };
+  } finally {
+    await store.close();
   }
 }
 
-async function until(cond: () => boolean, what: string, ms = 180_000): Promise<void> {
+/** A store for the roles: a scratch PostgreSQL database when reachable, else a shared SQLite folder. */
+async function scaleStore(): Promise<{ url: string; counts: () => Promise<Counts> }> {
+  if (pg === undefined) {
+    const dir = tempDir();
+    return {
+      url: `sqlite:${dir}`,
+      counts: () => Promise.resolve(existsSync(path.join(dir, EVENTS_DB_FILE)) ? counts(dir) : EMPTY),
+    };
+  }
+  const db = await createScratchDb('intersoc_scale');
+  if ('unavailable' in db) throw new Error(db.unavailable);
+  scratch.push(db);
+  await migratePg(db.url);
+  return { url: db.url, counts: () => pgCounts(db.url) };
+}
+
+const EMPTY: Counts = { events: 0, idRows: 0, alerts: 0, alertIds: [] };
+
+async function until(cond: () => Promise<boolean>, what: string, ms = 180_000): Promise<void> {
   const end = Date.now() + ms;
-  while (!cond()) {
+  while (!(await cond().catch(() => false))) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -122,6 +151,12 @@ describe.skipIf(bin === undefined || !haveCorpus)('scale-out roles on a real nat
   let nats: TestNatsServer;
 
   beforeAll(async () => {
+    const probe = await createScratchDb('intersoc_probe');
+    if ('unavailable' in probe) console.warn(`scale-out tests on a shared SQLite store: ${probe.unavailable}`);
+    else {
+      pg = true;
+      await probe.drop();
+    }
     nats = await TestNatsServer.start(bin ?? '');
     const dir = tempDir();
     const r = await run(['ingest', ...FILES, '--data', dir, '--json']).done;
@@ -135,25 +170,26 @@ describe.skipIf(bin === undefined || !haveCorpus)('scale-out roles on a real nat
 
   afterAll(async () => {
     await nats?.stop();
+    for (const db of scratch.splice(0)) await db.drop();
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
   it('a detect worker killed mid-stream: the other stores its batches, counts equal the embedded run', async () => {
-    const store = tempDir();
-    await role('correlate', nats.url, store, tempDir());
-    const a = await role('detect', nats.url, store, tempDir());
-    const b = await role('detect', nats.url, store, tempDir());
+    const store = await scaleStore();
+    await role('correlate', nats.url, store.url, tempDir());
+    const a = await role('detect', nats.url, store.url, tempDir());
+    const b = await role('detect', nats.url, store.url, tempDir());
     const ingest = run(['ingest', ...FILES, '--bus', nats.url, '--data', tempDir(), '--json']);
     // Mid-stream: some batches committed, most not.
-    await until(() => storedEvents(store) > 0, 'a first committed batch');
-    const atKill = storedEvents(store);
+    await until(async () => (await store.counts()).events > 0, 'a first committed batch');
+    const atKill = (await store.counts()).events;
     a.kill('SIGKILL');
     const r = await ingest.done;
     expect(r.code, r.err).toBe(0);
     const summary = JSON.parse(r.out) as { events: number; stored: boolean };
     expect(summary.stored).toBe(true);
     expect(atKill).toBeLessThan(embedded.events);
-    const got = counts(store);
+    const got = await store.counts();
     expect(embedded.events).toBeGreaterThan(10_000);
     expect(got.events).toBe(embedded.events);
     // One stored event per distinct id: nothing doubled by the redelivery.
@@ -164,18 +200,18 @@ describe.skipIf(bin === undefined || !haveCorpus)('scale-out roles on a real nat
   }, 600_000);
 
   it('nats-server killed and restarted mid-stream: nothing is lost', async () => {
-    const store = tempDir();
-    await role('correlate', nats.url, store, tempDir());
-    await role('detect', nats.url, store, tempDir());
+    const store = await scaleStore();
+    await role('correlate', nats.url, store.url, tempDir());
+    await role('detect', nats.url, store.url, tempDir());
     const ingest = run(['ingest', ...FILES, '--bus', nats.url, '--data', tempDir(), '--json']);
-    await until(() => storedEvents(store) > 0, 'a first committed batch');
+    await until(async () => (await store.counts()).events > 0, 'a first committed batch');
     await nats.kill();
     await new Promise((r) => setTimeout(r, 1_000));
     await nats.launch();
     const r = await ingest.done;
     if (r.code !== 0) console.error(`ingest failed: ${r.err} ${r.out}`);
     expect(r.code, r.err).toBe(0);
-    const got = counts(store);
+    const got = await store.counts();
     expect(got.events).toBe(embedded.events);
     expect(got.idRows).toBe(got.events);
     expect(got.alertIds).toEqual(embedded.alertIds);
