@@ -115,6 +115,23 @@ describe('novelty baselines', () => {
     engine.close();
   });
 
+  it('judges the same stream the same way however it is batched', () => {
+    const stream = [
+      ...history('acme', 'wks-04').slice(0, 18),
+      spawn('acme', T0 + 8 * DAY_MS, 'wks-04', 'explorer.exe', 'chrome.exe'),
+      spawn('acme', T0 + 8 * DAY_MS + 1, 'wks-04', 'explorer.exe', 'notepad.exe'),
+      spawn('acme', T0 + 8 * DAY_MS + 2, 'wks-04', 'explorer.exe', 'chrome.exe'),
+      spawn('acme', T0 + 8 * DAY_MS + 3, 'wks-04', 'explorer.exe', 'mspaint.exe'),
+    ];
+    // 19 observations before notepad (warm-up needs 20), 21 before mspaint: only mspaint alerts.
+    const once = run(new BaselineEngine(tmpFile(), FAST), stream).map((h) => h.alert.summary);
+    const single = new BaselineEngine(tmpFile(), FAST);
+    const oneByOne = stream.flatMap((e) => run(single, [e])).map((h) => h.alert.summary);
+    expect(once).toEqual(oneByOne);
+    expect(once).toHaveLength(1);
+    expect(once[0]).toContain('started mspaint.exe');
+  });
+
   it('keeps its baselines across a restart', () => {
     const file = tmpFile();
     const first = new BaselineEngine(file, FAST);

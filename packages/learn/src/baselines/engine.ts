@@ -93,15 +93,6 @@ export class BaselineEngine {
     // Threads' batches interleave: learn in event time order, so "first seen" is the earliest.
     novelty.sort((a, b) => a.time - b.time);
     rates.sort((a, b) => a.hour - b.hour);
-    const groups = new Map<string, { o: NoveltyObservation; n: number; last: number }>();
-    for (const o of novelty) {
-      const k = `${o.tenant}\u0000${o.kind}\u0000${o.entity}\u0000${o.item}`;
-      const g = groups.get(k);
-      if (g) {
-        g.n++;
-        g.last = Math.max(g.last, o.time);
-      } else groups.set(k, { o, n: 1, last: o.time });
-    }
     const latest = new Map<string, number>();
     const bump = (tenant: string, t: number): void => {
       if (t > (latest.get(tenant) ?? -Infinity)) latest.set(tenant, t);
@@ -109,7 +100,7 @@ export class BaselineEngine {
     for (const o of novelty) bump(o.tenant, o.time);
     for (const r of rates) bump(r.tenant, (r.hour + 1) * HOUR_MS - 1);
     this.db.transaction(() => {
-      for (const g of groups.values()) this.novel(g.o, g.n, g.last, out);
+      this.novelties(novelty, out);
       for (const r of rates) this.rate(r, out);
       for (const [tenant, t] of latest) this.tick(tenant, Math.min(t, Date.now() + CLOCK_SKEW_MS), out);
     })();
@@ -121,47 +112,72 @@ export class BaselineEngine {
     return e.observations >= s.warmupObservations && time - e.first_seen >= s.warmupDays * DAY_MS;
   }
 
-  private novel(o: NoveltyObservation, n: number, last: number, out: BaselineHit[]): void {
-    const { tenant, kind, entity, item } = o;
+  /**
+   * One observation at a time, in time order, so an entity's warm-up count at a new item does not
+   * depend on how observations were batched; rows are read once per push and written at its end.
+   */
+  private novelties(novelty: readonly NoveltyObservation[], out: BaselineHit[]): void {
     const st = this.st;
-    let e = st.entity.get(tenant, kind, entity) as EntityRow | undefined;
-    if (st.item.get(tenant, kind, entity, item) !== undefined) {
-      st.touchItem.run(o.time, last, n, tenant, kind, entity, item);
-      // An item without its entity row (an erasure removed one but not the other): start the entity again.
-      e ??= { first_seen: o.time, last_seen: last, observations: 0, items: 1 };
-    } else {
-      if (e && this.warmed(e, o.time))
-        out.push({
-          tenant,
-          alert: noveltyAlert(o, {
-            firstSeen: e.first_seen,
-            lastSeen: e.last_seen,
-            observations: e.observations,
-            distinct: e.items,
-          }),
-        });
-      if (!e) this.makeRoom(tenant, 'e', kind);
-      e ??= { first_seen: o.time, last_seen: last, observations: 0, items: 0 };
-      st.insertItem.run(tenant, kind, entity, item, o.label, o.time, last, n);
-      e.items++;
-      const over = e.items - this.settings.maxItemsPerEntity;
-      if (over > 0) {
-        // The least recently seen items go: a bounded baseline forgets its oldest habits first.
-        for (const r of st.oldestItems.all(tenant, kind, entity, over) as { item: string }[])
-          st.deleteItem.run(tenant, kind, entity, r.item);
-        e.items -= over;
+    const entities = new Map<string, { o: NoveltyObservation; row: EntityRow }>();
+    const items = new Map<string, { o: NoveltyObservation; first: number; last: number; n: number }>();
+    for (const o of novelty) {
+      const { tenant, kind, entity, item } = o;
+      const ek = `${tenant}\u0000${kind}\u0000${entity}`;
+      let e = entities.get(ek)?.row ?? (st.entity.get(tenant, kind, entity) as EntityRow | undefined);
+      const ik = `${ek}\u0000${item}`;
+      const seen = items.get(ik);
+      if (seen) {
+        seen.first = Math.min(seen.first, o.time);
+        seen.last = Math.max(seen.last, o.time);
+        seen.n++;
+        e ??= { first_seen: o.time, last_seen: o.time, observations: 0, items: 1 };
+      } else if (st.item.get(tenant, kind, entity, item) !== undefined) {
+        items.set(ik, { o, first: o.time, last: o.time, n: 1 });
+        // An item without its entity row (an erasure removed one but not the other): start the entity again.
+        e ??= { first_seen: o.time, last_seen: o.time, observations: 0, items: 1 };
+      } else {
+        if (e && this.warmed(e, o.time))
+          out.push({
+            tenant,
+            alert: noveltyAlert(o, {
+              firstSeen: e.first_seen,
+              lastSeen: e.last_seen,
+              observations: e.observations,
+              distinct: e.items,
+            }),
+          });
+        if (!e) {
+          const evicted = this.makeRoom(tenant, 'e', kind);
+          if (evicted !== undefined) entities.delete(`${tenant}\u0000${kind}\u0000${evicted}`);
+        }
+        e ??= { first_seen: o.time, last_seen: o.time, observations: 0, items: 0 };
+        st.insertItem.run(tenant, kind, entity, item, o.label, o.time, o.time, 0);
+        items.set(ik, { o, first: o.time, last: o.time, n: 1 });
+        e.items++;
+        const over = e.items - this.settings.maxItemsPerEntity;
+        if (over > 0) {
+          // The least recently seen items go: a bounded baseline forgets its oldest habits first.
+          for (const r of st.oldestItems.all(tenant, kind, entity, over) as { item: string }[])
+            st.deleteItem.run(tenant, kind, entity, r.item);
+          e.items -= over;
+        }
       }
+      e.first_seen = Math.min(e.first_seen, o.time);
+      e.last_seen = Math.max(e.last_seen, o.time);
+      e.observations++;
+      entities.set(ek, { o, row: e });
     }
-    e.first_seen = Math.min(e.first_seen, o.time);
-    e.last_seen = Math.max(e.last_seen, last);
-    e.observations += n;
-    st.putEntity.run(tenant, kind, entity, e.first_seen, e.last_seen, e.observations, e.items);
+    for (const { o, first, last, n } of items.values())
+      st.touchItem.run(first, last, n, o.tenant, o.kind, o.entity, o.item);
+    for (const { o, row } of entities.values())
+      st.putEntity.run(o.tenant, o.kind, o.entity, row.first_seen, row.last_seen, row.observations, row.items);
   }
 
   /** Before a new entity of `kind` is added: evicts the least recently seen one when at the cap. */
-  private makeRoom(tenant: string, table: 'e' | 'r', kind: string): void {
+  private makeRoom(tenant: string, table: 'e' | 'r', kind: string): string | undefined {
     const key = `${tenant}\u0000${table}\u0000${kind}`;
     const st = this.st;
+    let evicted: string | undefined;
     let n = this.counts.get(key);
     if (n === undefined) n = ((table === 'e' ? st.entityCount : st.rateCount).get(tenant, kind) as { n: number }).n;
     if (n >= this.settings.maxEntities) {
@@ -170,17 +186,20 @@ export class BaselineEngine {
         if (old) {
           st.deleteEntityItems.run(tenant, kind, old.entity);
           st.deleteEntity.run(tenant, kind, old.entity);
+          evicted = old.entity;
           n--;
         }
       } else {
         const old = st.oldestRate.get(tenant, kind) as { entity: string } | undefined;
         if (old) {
           st.deleteRate.run(tenant, kind, old.entity);
+          evicted = old.entity;
           n--;
         }
       }
     }
     this.counts.set(key, n + 1);
+    return evicted;
   }
 
   private loadRate(tenant: string, kind: string, entity: string): RateState | undefined {
