@@ -6,8 +6,8 @@
  * hash chain, exactly as in production. Reports steps/s; the baseline is the same number of bare
  * store writes (one `INSERT` per write, each its own transaction) on the same database in the
  * same run. The goal is an engine overhead per step of at most 3 store writes: ratio ≥ 0.333
- * (not met yet: see packages/respond/README.md). The engine group-commits: the transitions of
- * all runs that move in one turn of the event loop are written in one transaction with their
+ * (figures and what they mean: packages/respond/README.md). The engine group-commits: the
+ * transitions of all runs that move in one turn of the event loop are written in one transaction with their
  * audit entries (`journal.ts`), and a run moves only after its transition is committed. The
  * figures split the engine phase into time in the store's batch writes and the engine's own
  * work, in wall time and in CPU time (steadier on a shared machine).
