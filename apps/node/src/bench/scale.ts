@@ -5,7 +5,8 @@
  * ingest role plus two detect workers (`intersoc ingest --bus` returns once everything is stored).
  * The bus is a nats-server started for the run (its own port and store); the store a scratch
  * PostgreSQL database (`INTERSOC_TEST_PG`), else a shared SQLite folder. Detect workers are
- * started and joined before the clock starts; the embedded run's clock includes its start-up.
+ * started and joined before the clock starts; the embedded figure is the ingest command's own clock
+ * (pipeline and detectors already loaded), with the wall time including start-up beside it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,12 +70,15 @@ export const bench: BenchModule = {
       o.log(`scale: ${lines.length} events`);
 
       let t = performance.now();
-      await exit(
+      const embeddedOut = await exit(
         proc(process.execPath, [CLI, 'ingest', input, '--data', path.join(work, 'embedded'), '--json'], env),
         'embedded ingest',
       );
-      const embedded = lines.length / ((performance.now() - t) / 1000);
-      o.log(`scale: embedded ${Math.round(embedded)} events/s`);
+      const embeddedWall = lines.length / ((performance.now() - t) / 1000);
+      // The command's own clock: from its pipeline running (detectors loaded) to the last commit,
+      // as the scaled runs' clock starts with their workers already joined.
+      const embedded = lines.length / (JSON.parse(embeddedOut) as { seconds: number }).seconds;
+      o.log(`scale: embedded ${Math.round(embedded)} events/s (${Math.round(embeddedWall)} with process start-up)`);
 
       const { createScratchDb, migratePg } = await import('@intersoc/storage/postgres');
       let storeKind = 'SQLite (shared folder; PostgreSQL unreachable)';
@@ -145,6 +149,7 @@ export const bench: BenchModule = {
         extra: {
           events: lines.length,
           embedded_events_per_s: Math.round(embedded),
+          embedded_with_startup_events_per_s: Math.round(embeddedWall),
           one_detect_events_per_s: Math.round(one),
           two_detect_events_per_s: Math.round(two),
           ratio_two_vs_one: Math.round((two / one) * 1000) / 1000,
