@@ -73,9 +73,14 @@ function contextOf(
   const scope = stepScope(pb, step, live.s.vars);
   const authId = typeof agent?.authentication_info === 'string' ? agent.authentication_info : undefined;
   const authDef = authId === undefined ? undefined : pb.authentication_info_definitions?.[authId];
-  const { password: _p, private_key: _k, token: _t, ...publicAuth } = authDef ?? { type: '' };
+  // Without its secret values (commands get those by reference); most steps have none.
+  let auth: CommandContext['auth'];
+  if (authId && authDef) {
+    const { password: _p, private_key: _k, token: _t, ...publicAuth } = authDef;
+    auth = { id: authId, def: publicAuth };
+  }
   return {
-    ...(authId && authDef ? { auth: { id: authId, def: publicAuth } } : {}),
+    ...(auth ? { auth } : {}),
     ctx: live.ctx,
     run: live.id,
     step: stepId,

@@ -76,7 +76,11 @@ export class LiveRun {
   write(bodies: readonly TransitionBody[]): Promise<void> {
     if (this.broken) return Promise.reject(this.broken);
     const time = this.now();
-    const transitions: Transition[] = bodies.map((b) => ({ ...b, seq: this.#nextSeq++, time }) as Transition);
+    // Object.assign, not a spread: spreading bodies of many shapes took about 4 µs each on Node 20
+    // (microbenchmark: 0.3 µs with Object.assign), once per transition.
+    const transitions: Transition[] = bodies.map(
+      (b) => Object.assign({}, b, { seq: this.#nextSeq++, time }) as Transition,
+    );
     const touched = new Set<string>();
     const actionSeqs = new Set<number>();
     let all = false;
