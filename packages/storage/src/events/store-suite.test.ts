@@ -1,11 +1,11 @@
 /**
- * The event store suite (internal/event-store-suite.ts) on the embedded SQLite store: the same
+ * The event store suite (internal/testing.ts) on the embedded SQLite store: the same
  * tests the PostgreSQL store passes in postgres/event-store.test.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { eventStoreSuite, jsonHydrator } from '../internal/event-store-suite.js';
+import { eventStoreSuite, jsonHydrator } from '../internal/testing.js';
 import { openEventReader } from './reader.js';
 import { openEventWriter } from './writer.js';
 

@@ -1,12 +1,12 @@
 /**
  * The PostgreSQL event store on a real server: migrations, then the event store suite that the
- * SQLite store also passes (internal/event-store-suite.ts), in a database of its own. Skips, and
+ * SQLite store also passes (internal/testing.ts), in a database of its own. Skips, and
  * says so, only when PostgreSQL is unreachable.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayOf, eventId, systemContext } from '@intersoc/core';
 import { encodeBlock } from '../events/block.js';
-import { eventStoreSuite, jsonHydrator } from '../internal/event-store-suite.js';
+import { eventStoreSuite, jsonHydrator } from '../internal/testing.js';
 import { migratePg, openPgEventStore } from './index.js';
 import { createScratchDb, type ScratchDb } from './scratch.js';
 

@@ -1,6 +1,6 @@
 /**
  * @module
- * The event store suite: one set of tests that every event store implementation must pass, run
+ * Test helpers of the storage package. The event store suite: one set of tests that every event store implementation must pass, run
  * against SQLite (`events/store-suite.test.ts`) and PostgreSQL (`postgres/event-store.test.ts`).
  * Expected results are computed from the written events, so both stores are held to the same
  * answers, order and cursors. Each test writes to fresh tenants, so one database serves the file.
