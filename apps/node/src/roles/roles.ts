@@ -72,6 +72,12 @@ export async function startRoles(
 ): Promise<RunningRoles> {
   let roles = parseRoles(config.roles);
   if (roles.includes('all')) roles = ['ingest', 'detect', 'correlate'];
+  // Settings first: a role refused for a missing store must not have touched the bus.
+  if ((roles.includes('detect') || roles.includes('correlate')) && config.store.url === undefined)
+    throw new AppError(
+      'CONFIG',
+      `the ${roles.includes('detect') ? 'detect' : 'correlate'} role needs a store: --store postgres://…, store.url, or INTERSOC_STORE_URL`,
+    );
   const closers: (() => Promise<void>)[] = [];
   const bus: JetStreamBus = await connectEventsBus({ url: busUrl(config), name: `intersoc-${roles.join('+')}` });
   closers.push(() => bus.close());
