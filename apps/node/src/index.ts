@@ -8,6 +8,8 @@ export { startNode } from './node/server.js';
 export type { NodeOptions, RunningNode } from './node/server.js';
 export { startPipeline } from './node/start-pipeline.js';
 export { runDemo } from './node/demo.js';
+// The simulated office's hours, for demos that need people at work whatever the clock says.
+export { lastWorkingHour } from '@intersoc/simulate';
 export { deployModel, trainAndStore } from './node/ml/ml-ops.js';
 export type { TrainReport, TrainRequest } from './node/ml/ml-ops.js';
 export type { DemoOptions, DemoSummary } from './node/demo.js';

@@ -8,6 +8,7 @@
 
 // generation
 export { simulate, simulation } from './simulate/simulate.js';
+export { lastWorkingHour } from './simulate/working-hours.js';
 export { parseSimulateOptions, SIMULATE_DEFAULTS, SimulateOptionsSchema } from './simulate/options.js';
 export { summary } from './summary/summary.js';
 export type { SimSummary } from './summary/summary.js';

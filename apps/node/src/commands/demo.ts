@@ -14,7 +14,7 @@ import { callControl } from '../node/control.js';
 import { runDemoJob, type DemoJob, type DemoJobResult } from '../node/demo-job.js';
 import { estateAssets } from '../node/incidents/estate.js';
 import { withIncidents } from '../node/incidents/offline.js';
-import { configFor, dataOptions, intArg, tenantArg, workerCount, type DataFlags } from '../node/options.js';
+import { configFor, dataOptions, intArg, tenantArg, timeArg, workerCount, type DataFlags } from '../node/options.js';
 import { startPipeline } from '../node/start-pipeline.js';
 
 interface DemoFlags extends DataFlags {
@@ -22,6 +22,7 @@ interface DemoFlags extends DataFlags {
   readonly seed?: string;
   readonly tenant?: string;
   readonly truth?: string;
+  readonly end?: string;
 }
 
 /** Adds the `demo` subcommand. */
@@ -34,6 +35,10 @@ export function register(program: Command): void {
       .option('--seed <n>', 'random seed (same seed, same data)', '1')
       .option('--tenant <name>', 'tenant to ingest into')
       .option(
+        '--end <time>',
+        'end of the simulated window: ISO-8601, epoch, or relative like 2h (default now); the office works 08-18 UTC',
+      )
+      .option(
         '--truth <file>',
         'also write the ground truth of the simulated attack chains, with their event ids (JSON)',
       ),
@@ -41,11 +46,13 @@ export function register(program: Command): void {
     const config = configFor(flags);
     const hours = Number(flags.hours ?? '24');
     if (!(hours > 0 && hours <= 24 * 31)) throw new AppError('VALIDATION', '--hours must be between 0 and 744');
+    const end = timeArg('end', flags.end);
     const job: DemoJob = {
       tenant: tenantArg(flags.tenant, config),
       hours,
       seed: intArg('seed', flags.seed, 1),
       truth: flags.truth !== undefined,
+      ...(end === undefined ? {} : { end }),
     };
     let result: DemoJobResult;
     let handedTo: string | undefined;

@@ -5,9 +5,9 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { AppError, isoTime, parseTime, systemContext, type SocEvent } from '@intersoc/core';
+import { isoTime, systemContext, type SocEvent } from '@intersoc/core';
 import { EVENTS_DB_FILE, openEventReader } from '@intersoc/storage';
-import { configFor, dataOptions, intArg, tenantArg, type DataFlags } from '../node/options.js';
+import { configFor, dataOptions, intArg, tenantArg, timeArg, type DataFlags } from '../node/options.js';
 import { openCliPrivacy } from '../node/privacy-api.js';
 import { createHydrator } from '../pipeline/hydrator.js';
 
@@ -19,16 +19,6 @@ interface SearchFlags extends DataFlags {
   readonly cursor?: string;
   readonly alerts?: boolean;
   readonly as?: string;
-}
-
-function timeArg(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const rel = /^-?(\d+)([smhd])$/.exec(v);
-  if (rel) return Date.now() - Number(rel[1]) * { s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[rel[2] as 's' | 'm' | 'h' | 'd'];
-  const t = parseTime(v);
-  if (t === undefined)
-    throw new AppError('VALIDATION', `--${name}: not a time: ${v} (ISO-8601, epoch, or relative like 24h)`);
-  return t;
 }
 
 /** One line per event for humans. */

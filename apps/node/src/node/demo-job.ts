@@ -21,6 +21,8 @@ export interface DemoJob {
   readonly seed: number;
   /** Also compute the chains' ground truth with their stored event ids. */
   readonly truth: boolean;
+  /** End of the simulated window, epoch ms (default now): with the seed, the same data every run. */
+  readonly end?: number;
 }
 
 /** Figures of a demo job (store figures are node-wide while it ran, when handed to a node). */
@@ -41,6 +43,7 @@ const JobSchema = z
       .max(24 * 31),
     seed: z.number().int().min(0),
     truth: z.boolean(),
+    end: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -48,7 +51,8 @@ const JobSchema = z
 export function demoJob(args: unknown): DemoJob {
   const r = JobSchema.safeParse(args);
   if (!r.success) throw new AppError('VALIDATION', `bad demo request: ${r.error.issues[0]?.message ?? 'invalid'}`);
-  return r.data;
+  const { end, ...job } = r.data;
+  return end === undefined ? job : { ...job, end };
 }
 
 /** Runs a demo job on `pipeline` (whose store is in `dataDir`). */
@@ -65,6 +69,7 @@ export async function runDemoJob(
     tenant: job.tenant,
     hours: job.hours,
     seed: job.seed,
+    ...(job.end === undefined ? {} : { end: job.end }),
     onEstate,
     ...(records ? { onRecord: (r: SimRecord) => records.see(r) } : {}),
     onTruth: (t) => {

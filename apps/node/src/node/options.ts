@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { AppError, TENANT_PATTERN, type Config } from '@intersoc/core';
+import { AppError, parseTime, TENANT_PATTERN, type Config } from '@intersoc/core';
 import { loadConfig } from '../config.js';
 import { applyCtiLimits } from './cti-limits.js';
 
@@ -53,4 +53,15 @@ export function intArg(name: string, v: string | undefined, fallback: number): n
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new AppError('VALIDATION', `--${name} must be a non-negative integer`);
   return n;
+}
+
+/** A time flag: ISO-8601, epoch, or relative to now like `24h`; undefined when absent. */
+export function timeArg(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const rel = /^-?(\d+)([smhd])$/.exec(v);
+  if (rel) return Date.now() - Number(rel[1]) * { s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[rel[2] as 's' | 'm' | 'h' | 'd'];
+  const t = parseTime(v);
+  if (t === undefined)
+    throw new AppError('VALIDATION', `--${name}: not a time: ${v} (ISO-8601, epoch, or relative like 24h)`);
+  return t;
 }

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigSchema, systemContext, type Role } from '@intersoc/core';
 import { buildApi, registerDashboardRoutes, registerPrivacyRoutes, type BuiltApi } from '@intersoc/api';
 import { Inventory } from '@intersoc/privacy';
+import { lastWorkingHour } from '@intersoc/simulate';
 import {
   EVENTS_DB_FILE,
   NODE_DB_FILE,
@@ -70,7 +71,8 @@ async function call(user: string, method: 'GET' | 'POST', url: string, body?: un
 }
 
 beforeAll(async () => {
-  cli('demo', '--hours', '2', '--seed', '1');
+  // Ends in office hours, so the demo's people are at work whatever time the test runs.
+  cli('demo', '--hours', '2', '--seed', '1', '--end', new Date(lastWorkingHour(Date.now())).toISOString());
   const incidents = JSON.parse(cli('incidents', 'list')) as { id: string }[];
   caseId = (JSON.parse(cli('cases', 'open', incidents[0]?.id ?? '')) as { id: string }).id;
   const config = ConfigSchema.parse({
