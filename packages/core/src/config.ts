@@ -328,6 +328,8 @@ export const ConfigSchema = z
         maxAckPending: z.number().int().min(1).default(8),
         /** Longest a batch held by a silent detect worker waits before another worker gets it, ms. */
         ackWaitMs: z.number().int().min(1_000).default(30_000),
+        /** Port of a scale-out role's own `/metrics` listener on `http.host` (0 = any free port; absent = off). */
+        metricsPort: z.number().int().min(0).max(65535).optional(),
       })
       .prefault({}),
     /** Scale-out store (`INTERSOC_STORE_URL`): `postgres://…`, or `sqlite:DIR` shared by local workers. */

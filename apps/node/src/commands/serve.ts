@@ -16,6 +16,7 @@ interface ServeFlags extends DataFlags {
   readonly host?: string;
   readonly port?: string;
   readonly demo?: boolean;
+  readonly metricsPort?: string;
 }
 
 /** Adds the `serve` subcommand. */
@@ -31,15 +32,19 @@ export function register(program: Command): void {
     .option('--role <roles>', 'scale-out roles: ingest, detect (comma-separated); default all (the embedded node)')
     .option('--bus <url>', 'NATS JetStream bus of the scale-out roles (nats://HOST:PORT)')
     .option('--store <url>', 'store of the detect role (postgres://… or sqlite:DIR)')
+    .option('--metrics-port <port>', 'scale-out roles: serve /metrics on http.host:PORT (0 = any free port)')
     .action(async (flags: ServeFlags) => {
       const http: { host?: string; port?: number } = {};
       if (flags.host) http.host = flags.host;
       if (flags.port !== undefined) http.port = intArg('port', flags.port, 8080);
+      const bus: { url?: string; metricsPort?: number } = {};
+      if (flags.bus) bus.url = flags.bus;
+      if (flags.metricsPort !== undefined) bus.metricsPort = intArg('metrics-port', flags.metricsPort, 0);
       const config = configFor(flags, {
         overrides: {
           http,
           ...(flags.role ? { roles: flags.role } : {}),
-          ...(flags.bus ? { bus: { url: flags.bus } } : {}),
+          ...(Object.keys(bus).length > 0 ? { bus } : {}),
           ...(flags.store ? { store: { url: flags.store } } : {}),
         },
       });

@@ -34,6 +34,8 @@ export interface DetectWorkerOptions {
   /** How long a batch held by a silent (dead) worker waits before another gets it. */
   readonly ackWaitMs?: number;
   readonly onError?: (message: string) => void;
+  /** Called with each store write's duration, seconds (the role's latency histogram). */
+  readonly onStoreWrite?: (seconds: number) => void;
 }
 
 /** Counters of one worker, for `/metrics` and the benchmark. */
@@ -48,6 +50,8 @@ export interface DetectStats {
   storeMs: number;
   /** Correlation matches handed to the correlate role. */
   feed: number;
+  /** Batches received with a delivery count above 1. */
+  redeliveries: number;
 }
 
 type FeedSource = { takeFeed?: () => SigmaFeedItem[] };
@@ -63,6 +67,7 @@ export class DetectWorker {
     deadLetters: 0,
     storeMs: 0,
     feed: 0,
+    redeliveries: 0,
   };
   private readonly hydrator = createHydrator();
   private sub: JetStreamSubscription | undefined;
@@ -71,7 +76,7 @@ export class DetectWorker {
 
   /** Joins the group; resolves once the consumer exists on the server. */
   async start(): Promise<void> {
-    this.sub = this.opts.bus.subscribe('events.>', (m) => this.handle(m), {
+    this.sub = this.opts.bus.subscribe('events.>', (m, _s, deliveries) => this.handle(m, deliveries), {
       durable: DETECT_GROUP,
       // A new group starts from the oldest batch still in the stream.
       deliver: 'all',
@@ -85,7 +90,8 @@ export class DetectWorker {
   }
 
   /** Detects over one batch and commits it; throws (so the bus redelivers) when the store fails. */
-  async handle(message: unknown): Promise<void> {
+  async handle(message: unknown, deliveries = 1): Promise<void> {
+    if (deliveries > 1) this.stats.redeliveries++;
     if (!(message instanceof Uint8Array)) throw new Error('detect: expected a binary event batch');
     const batch = decodeBatch(message);
     const alerts: Alert[] = [];
@@ -105,7 +111,9 @@ export class DetectWorker {
     for (const d of this.opts.detectors) feed.push(...((d as FeedSource).takeFeed?.() ?? []));
     const t0 = performance.now();
     const r = await this.opts.sink.write({ blocks: batch.blocks, alerts, deadLetters: batch.deadLetters });
-    this.stats.storeMs += performance.now() - t0;
+    const ms = performance.now() - t0;
+    this.stats.storeMs += ms;
+    this.opts.onStoreWrite?.(ms / 1000);
     // Correlation matches go on to the correlate role after the commit and before the ack: a
     // redelivered batch publishes them again under the same id, which the stream drops.
     if (feed.length > 0) await this.publishFeed(feed, batchId(message));

@@ -10,13 +10,14 @@ import { AppError, type Config } from '@intersoc/core';
 import { startTcpSource, startUdpSource, type RunningSource } from '@intersoc/ingest';
 import type { JetStreamBus } from '@intersoc/bus/nats';
 import { loadCorrelator, loadDetectors } from '../pipeline/detectors.js';
-import { CorrelateRole } from './correlate-role.js';
+import { CORRELATE_GROUP, CorrelateRole } from './correlate-role.js';
 import { patternLimitsOf } from '../node/cti-limits.js';
 import { DEFAULT_DETECTORS } from '../node/start-pipeline.js';
-import { connectEventsBus } from './bus-setup.js';
+import { connectEventsBus, DETECT_GROUP } from './bus-setup.js';
 import { DetectWorker } from './detect-worker.js';
 import { openEventSink, type EventSink } from './event-sink.js';
 import { BusIngest } from './ingest-role.js';
+import { RoleMetrics } from './role-metrics.js';
 
 /** Role names of issue 19. */
 export const ROLES = ['all', 'api', 'ingest', 'detect', 'correlate', 'respond'] as const;
@@ -53,6 +54,8 @@ export interface RunningRoles {
   readonly ingest?: BusIngest;
   readonly workers: readonly DetectWorker[];
   readonly sources: readonly RunningSource[];
+  /** `http://host:port/metrics` when `bus.metricsPort` is set. */
+  readonly metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -84,6 +87,17 @@ export async function startRoles(
   const workers: DetectWorker[] = [];
   const sources: RunningSource[] = [];
   let ingest: BusIngest | undefined;
+  let metricsUrl: string | undefined;
+  const metrics = new RoleMetrics({
+    roles,
+    bus,
+    groups: [
+      ...(roles.includes('ingest') || roles.includes('detect') ? [DETECT_GROUP] : []),
+      ...(roles.includes('correlate') ? [CORRELATE_GROUP] : []),
+    ],
+    ...(roles.includes('detect') ? { detect: () => sumDetect(workers) } : {}),
+    ...(roles.includes('ingest') ? { ingest: () => ingest?.stats ?? { batches: 0, bytes: 0, events: 0 } } : {}),
+  });
   try {
     let sink: EventSink | undefined;
     if (roles.includes('detect') || roles.includes('correlate')) {
@@ -122,6 +136,7 @@ export async function startRoles(
           maxAckPending: config.bus.maxAckPending,
           ackWaitMs: config.bus.ackWaitMs,
           onError: log,
+          onStoreWrite: (s) => metrics.storeWrite.observe(s),
         });
         await w.start();
         workers.push(w);
@@ -160,6 +175,12 @@ export async function startRoles(
         `ingest: syslog ${sources.map((s) => `${s.name} ${s.address}`).join(', ') || 'off'} → ${config.bus.url ?? ''}`,
       );
     }
+    if (config.bus.metricsPort !== undefined) {
+      const m = await metrics.listen(config.http.host, config.bus.metricsPort);
+      metricsUrl = m.url;
+      closers.push(m.close);
+      log(`metrics: ${m.url}`);
+    }
   } catch (err) {
     for (const c of closers) await c().catch(() => undefined);
     throw err;
@@ -169,6 +190,7 @@ export async function startRoles(
     ...(ingest ? { ingest } : {}),
     workers,
     sources,
+    ...(metricsUrl === undefined ? {} : { metricsUrl }),
     close: async () => {
       for (const c of closers) await c();
     },
@@ -178,4 +200,21 @@ export async function startRoles(
 /** A store URL without its password, for logs. */
 export function redact(url: string | undefined): string {
   return (url ?? '').replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@');
+}
+
+/** The detect workers' counters summed, for `/metrics`. */
+function sumDetect(workers: readonly DetectWorker[]): {
+  batches: number;
+  events: number;
+  stored: number;
+  redeliveries: number;
+} {
+  const t = { batches: 0, events: 0, stored: 0, redeliveries: 0 };
+  for (const w of workers) {
+    t.batches += w.stats.batches;
+    t.events += w.stats.events;
+    t.stored += w.stats.stored;
+    t.redeliveries += w.stats.redeliveries;
+  }
+  return t;
 }

@@ -25,7 +25,8 @@ export interface JetStreamSubscription extends Subscription {
   abandon(): void;
 }
 
-type Handler = (message: unknown, subject: string) => void | Promise<void>;
+/** `deliveries`: this message's delivery count (above 1 on a redelivery), for metrics. */
+type Handler = (message: unknown, subject: string, deliveries: number) => void | Promise<void>;
 
 interface Context {
   readonly js: JetStreamClient;
@@ -123,7 +124,7 @@ async function deliver(
   );
   try {
     message = isBinary(m.headers) ? m.data : decodeMessage(m.data);
-    await handler(message, m.subject);
+    await handler(message, m.subject, m.info.deliveryCount);
   } catch (err) {
     if (isAbandoned()) return;
     if (m.info.deliveryCount >= opts.maxDeliver) {

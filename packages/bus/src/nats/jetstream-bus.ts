@@ -125,7 +125,7 @@ export class JetStreamBus implements Bus {
 
   subscribe(
     pattern: string,
-    handler: (message: unknown, subject: string) => void | Promise<void>,
+    handler: (message: unknown, subject: string, deliveries: number) => void | Promise<void>,
     opts?: SubscribeOptions,
   ): JetStreamSubscription {
     const sub = startSubscription(

@@ -1,0 +1,161 @@
+/**
+ * @module
+ * `/metrics` of a scale-out role process (issue 19, operations): a small HTTP listener, off unless
+ * `bus.metricsPort` / `--metrics-port` / `INTERSOC_BUS_METRICS_PORT` is set (0 = any free port,
+ * printed at start). It listens on `http.host` (127.0.0.1 by default) and has no authentication,
+ * unlike the embedded node's `/metrics`: it carries only aggregate counts labelled by role and
+ * consumer group, no tenant names or data. Consumer lag is asked from the server at scrape time,
+ * so it is right even when this process is idle; the rest mirrors the roles' own counters.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { JetStreamBus } from '@intersoc/bus/nats';
+
+/** What a role process reports; every part is optional (a process runs only some roles). */
+export interface RoleMetricsSources {
+  readonly roles: readonly string[];
+  readonly bus: JetStreamBus;
+  /** Consumer groups whose lag is reported (`detect`, `correlate`). */
+  readonly groups: readonly string[];
+  readonly detect?: () => { batches: number; events: number; stored: number; redeliveries: number };
+  readonly ingest?: () => { batches: number; bytes: number; events: number };
+}
+
+/** Store-write latency buckets, seconds: a batch write is milliseconds on a quiet box, seconds under load. */
+const WRITE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** The registry of one role process. */
+export class RoleMetrics {
+  readonly registry = new Registry();
+  /** Observed by detect workers around each store write, seconds. */
+  readonly storeWrite = new Histogram({
+    name: 'intersoc_role_store_write_seconds',
+    help: 'time of one store write (a batch: blocks, alerts and dead letters in one transaction), seconds',
+    buckets: WRITE_BUCKETS,
+    registers: [this.registry],
+  });
+
+  constructor(s: RoleMetricsSources) {
+    const info = new Gauge({
+      name: 'intersoc_role_info',
+      help: 'the roles this process runs (1 per role)',
+      labelNames: ['role'],
+      registers: [this.registry],
+    });
+    for (const r of s.roles) info.set({ role: r }, 1);
+    const counter = (name: string, help: string, read: () => number): void => {
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          // prom-client counters cannot be set; reset-then-inc mirrors the roles' absolute totals.
+          this.reset();
+          this.inc(read());
+        },
+      });
+    };
+    if (s.detect) {
+      const d = s.detect;
+      counter(
+        'intersoc_role_batches_written_total',
+        'batches the detect workers committed to the store',
+        () => d().batches,
+      );
+      counter(
+        'intersoc_role_events_written_total',
+        'events of committed batches (duplicates included)',
+        () => d().events,
+      );
+      counter('intersoc_role_events_stored_total', 'events newly stored (not already in the store)', () => d().stored);
+      counter(
+        'intersoc_role_redeliveries_total',
+        'batches this process received with a delivery count above 1 (a worker died, or a write failed)',
+        () => d().redeliveries,
+      );
+    }
+    if (s.ingest) {
+      const i = s.ingest;
+      counter(
+        'intersoc_role_published_batches_total',
+        'batches the ingest role published to the bus',
+        () => i().batches,
+      );
+      counter('intersoc_role_published_bytes_total', 'bytes of published batches (encoded)', () => i().bytes);
+      counter('intersoc_role_published_events_total', 'events in published batches', () => i().events);
+    }
+    if (s.groups.length > 0) this.consumerGauges(s.bus, s.groups);
+  }
+
+  /** Lag, in-flight and redelivered messages per consumer group, read from the server on scrape. */
+  private consumerGauges(bus: JetStreamBus, groups: readonly string[]): void {
+    type State = Awaited<ReturnType<JetStreamBus['consumerState']>>;
+    // prom-client collects all metrics of a scrape concurrently: they share one round of questions.
+    let inFlight: Promise<Map<string, State>> | undefined;
+    const states = (): Promise<Map<string, State>> =>
+      (inFlight ??= (async () => {
+        const out = new Map<string, State>();
+        for (const g of groups) out.set(g, await bus.consumerState(g).catch(() => undefined));
+        return out;
+      })().finally(() => (inFlight = undefined)));
+    const gauge = (
+      name: string,
+      help: string,
+      read: (st: NonNullable<State> | undefined) => number | undefined,
+    ): void => {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['group'],
+        registers: [this.registry],
+        async collect() {
+          for (const [group, st] of await states()) {
+            const v = read(st);
+            if (v === undefined) this.remove({ group });
+            else this.set({ group }, v);
+          }
+        },
+      });
+    };
+    gauge('intersoc_role_consumer_up', '1 when the server answered for the group, 0 when not or no such group', (st) =>
+      st ? 1 : 0,
+    );
+    gauge('intersoc_role_consumer_pending', 'messages of the group not yet delivered (lag)', (st) => st?.pending);
+    gauge('intersoc_role_consumer_ack_pending', 'messages delivered and not yet acknowledged', (st) => st?.ackPending);
+    gauge(
+      'intersoc_role_consumer_redelivered',
+      'messages delivered more than once and not yet acknowledged',
+      (st) => st?.redelivered,
+    );
+    gauge(
+      'intersoc_role_consumer_ack_floor',
+      'stream sequence up to which every message of the group is acknowledged',
+      (st) => st?.ackFloor,
+    );
+  }
+
+  /** Serves `/metrics` on `host:port` (0 = any free port); resolves with the bound address. */
+  async listen(host: string, port: number): Promise<{ url: string; close: () => Promise<void> }> {
+    const server = http.createServer((req, res) => {
+      if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+        res.writeHead(404).end();
+        return;
+      }
+      this.registry.metrics().then(
+        (body) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(body),
+        (err: unknown) => res.writeHead(500).end(String((err as Error).message)),
+      );
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    const a = server.address() as AddressInfo;
+    const h = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+    return {
+      url: `http://${h}:${a.port}/metrics`,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+}
