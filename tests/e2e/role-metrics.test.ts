@@ -1,9 +1,9 @@
 /**
  * @module
- * `/metrics` of a scale-out role (issue 19, operations): a real `intersoc serve --role detect`
- * process with `--metrics-port 0` on a test-owned nats-server and a SQLite store; a Mordor file is
- * published with `intersoc ingest --bus`, and the role's /metrics then shows the detect group's
- * lag at 0, the batches and events written, and store-write latency observations.
+ * `/metrics` of a scale-out role (issue 19, operations): a real `intersoc serve --role
+ * detect,correlate` process with `--metrics-port 0` on a test-owned nats-server and a SQLite
+ * store; a Mordor file is published with `intersoc ingest --bus`, and the role's /metrics then
+ * shows both groups' lag at 0, the batches and events written, and store-write observations.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -58,47 +58,54 @@ afterAll(async () => {
 });
 
 describe.skipIf(bin === undefined || !haveCorpus)('role /metrics', { tags: ['corpus'] }, () => {
-  it('a detect role reports its lag going to 0 and its store writes', { timeout: 240_000 }, async () => {
-    nats = await TestNatsServer.start(bin as string);
-    const store = tempDir();
-    const detect = run([
-      'serve',
-      '--role',
-      'detect',
-      '--bus',
-      nats.url,
-      '--store',
-      `sqlite:${store}`,
-      '--data',
-      tempDir(),
-      '--metrics-port',
-      '0',
-    ]);
-    const end = Date.now() + 120_000;
-    let url: string | undefined;
-    while (url === undefined) {
-      url = /metrics: (http:\S+)/.exec(detect.err())?.[1];
-      if (detect.child.exitCode !== null) throw new Error(`detect role exited: ${detect.err()}`);
-      if (Date.now() > end) throw new Error(`detect role printed no metrics address: ${detect.err()}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const before = await (await fetch(url)).text();
-    expect(sample(before, 'intersoc_role_info', '{role="detect"}')).toBe(1);
-    expect(sample(before, 'intersoc_role_consumer_up', '{group="detect"}')).toBe(1);
-    expect(sample(before, 'intersoc_role_store_write_seconds_count')).toBe(0);
+  it(
+    'a detect (and correlate) role reports its lag going to 0 and its store writes',
+    { timeout: 240_000 },
+    async () => {
+      nats = await TestNatsServer.start(bin as string);
+      const store = tempDir();
+      const detect = run([
+        'serve',
+        '--role',
+        'detect,correlate',
+        '--bus',
+        nats.url,
+        '--store',
+        `sqlite:${store}`,
+        '--data',
+        tempDir(),
+        '--metrics-port',
+        '0',
+      ]);
+      const end = Date.now() + 120_000;
+      let url: string | undefined;
+      while (url === undefined) {
+        url = /metrics: (http:\S+)/.exec(detect.err())?.[1];
+        if (detect.child.exitCode !== null) throw new Error(`detect role exited: ${detect.err()}`);
+        if (Date.now() > end) throw new Error(`detect role printed no metrics address: ${detect.err()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const before = await (await fetch(url)).text();
+      expect(sample(before, 'intersoc_role_info', '{role="detect"}')).toBe(1);
+      expect(sample(before, 'intersoc_role_consumer_up', '{group="detect"}')).toBe(1);
+      expect(sample(before, 'intersoc_role_store_write_seconds_count')).toBe(0);
 
-    const ingest = run(['ingest', FILE, '--bus', nats.url, '--data', tempDir(), '--json']);
-    expect(await ingest.done, ingest.err()).toBe(0);
+      const ingest = run(['ingest', FILE, '--bus', nats.url, '--data', tempDir(), '--json']);
+      expect(await ingest.done, ingest.err()).toBe(0);
 
-    const page = await (await fetch(url)).text();
-    expect(sample(page, 'intersoc_role_consumer_pending', '{group="detect"}')).toBe(0);
-    expect(sample(page, 'intersoc_role_consumer_ack_pending', '{group="detect"}')).toBe(0);
-    const batches = sample(page, 'intersoc_role_batches_written_total') ?? 0;
-    expect(batches).toBeGreaterThan(0);
-    expect(sample(page, 'intersoc_role_events_written_total')).toBeGreaterThan(0);
-    expect(sample(page, 'intersoc_role_store_write_seconds_count')).toBe(batches);
-    expect(sample(page, 'intersoc_role_store_write_seconds_sum')).toBeGreaterThan(0);
-    expect(sample(page, 'intersoc_role_redeliveries_total')).toBe(0);
-    expect((await fetch(url.replace('/metrics', '/other'))).status).toBe(404);
-  });
+      const page = await (await fetch(url)).text();
+      expect(sample(page, 'intersoc_role_consumer_pending', '{group="detect"}')).toBe(0);
+      expect(sample(page, 'intersoc_role_consumer_ack_pending', '{group="detect"}')).toBe(0);
+      expect(sample(page, 'intersoc_role_info', '{role="correlate"}')).toBe(1);
+      expect(sample(page, 'intersoc_role_consumer_pending', '{group="correlate"}')).toBe(0);
+      expect(sample(page, 'intersoc_role_correlate_messages_total')).toBeDefined();
+      const batches = sample(page, 'intersoc_role_batches_written_total') ?? 0;
+      expect(batches).toBeGreaterThan(0);
+      expect(sample(page, 'intersoc_role_events_written_total')).toBeGreaterThan(0);
+      expect(sample(page, 'intersoc_role_store_write_seconds_count')).toBe(batches);
+      expect(sample(page, 'intersoc_role_store_write_seconds_sum')).toBeGreaterThan(0);
+      expect(sample(page, 'intersoc_role_redeliveries_total')).toBe(0);
+      expect((await fetch(url.replace('/metrics', '/other'))).status).toBe(404);
+    },
+  );
 });

@@ -20,6 +20,7 @@ export interface RoleMetricsSources {
   readonly groups: readonly string[];
   readonly detect?: () => { batches: number; events: number; stored: number; redeliveries: number };
   readonly ingest?: () => { batches: number; bytes: number; events: number };
+  readonly correlate?: () => { messages: number; matches: number; alerts: number };
 }
 
 /** Store-write latency buckets, seconds: a batch write is milliseconds on a quiet box, seconds under load. */
@@ -84,6 +85,16 @@ export class RoleMetrics {
       );
       counter('intersoc_role_published_bytes_total', 'bytes of published batches (encoded)', () => i().bytes);
       counter('intersoc_role_published_events_total', 'events in published batches', () => i().events);
+    }
+    if (s.correlate) {
+      const c = s.correlate;
+      counter(
+        'intersoc_role_correlate_messages_total',
+        'messages of matches the correlate role handled',
+        () => c().messages,
+      );
+      counter('intersoc_role_correlate_matches_total', 'rule matches fed to the correlations', () => c().matches);
+      counter('intersoc_role_correlate_alerts_total', 'correlation alerts written to the store', () => c().alerts);
     }
     if (s.groups.length > 0) this.consumerGauges(s.bus, s.groups);
   }

@@ -88,6 +88,7 @@ export async function startRoles(
   const sources: RunningSource[] = [];
   let ingest: BusIngest | undefined;
   let metricsUrl: string | undefined;
+  let correlate: CorrelateRole | undefined;
   const metrics = new RoleMetrics({
     roles,
     bus,
@@ -96,6 +97,9 @@ export async function startRoles(
       ...(roles.includes('correlate') ? [CORRELATE_GROUP] : []),
     ],
     ...(roles.includes('detect') ? { detect: () => sumDetect(workers) } : {}),
+    ...(roles.includes('correlate')
+      ? { correlate: () => correlate?.stats ?? { messages: 0, matches: 0, alerts: 0 } }
+      : {}),
     ...(roles.includes('ingest') ? { ingest: () => ingest?.stats ?? { batches: 0, bytes: 0, events: 0 } } : {}),
   });
   try {
@@ -114,6 +118,7 @@ export async function startRoles(
       const correlator = await loadCorrelator({ dataDir: config.data, kinds: DEFAULT_DETECTORS });
       if (correlator) {
         const c = new CorrelateRole(bus, correlator, sink);
+        correlate = c;
         await c.start();
         closers.unshift(() => c.close());
       }
