@@ -25,6 +25,8 @@ if (!haveCorpus) console.warn(`SKIP role metrics test: corpus file missing: ${FI
 if (bin === undefined) console.warn('SKIP role metrics test: no nats-server on PATH');
 
 const ENV = { ...process.env, INTERSOC_SYSLOG_ENABLED: 'false', INTERSOC_LOG_LEVEL: 'silent' };
+const TOKEN = 'role-metrics-test-token-0123456789';
+const AUTH = { headers: { authorization: `Bearer ${TOKEN}` } };
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 let nats: TestNatsServer | undefined;
@@ -35,8 +37,11 @@ function tempDir(): string {
   return d;
 }
 
-function run(args: string[]): { child: ChildProcess; err: () => string; done: Promise<number | null> } {
-  const child = spawn(process.execPath, [CLI, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv = ENV,
+): { child: ChildProcess; err: () => string; done: Promise<number | null> } {
+  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let err = '';
   child.stdout?.resume();
@@ -64,7 +69,7 @@ describe.skipIf(bin === undefined || !haveCorpus)('role /metrics', { tags: ['cor
     async () => {
       nats = await TestNatsServer.start(bin as string);
       const store = tempDir();
-      const detect = run([
+      const args = [
         'serve',
         '--role',
         'detect,correlate',
@@ -76,7 +81,12 @@ describe.skipIf(bin === undefined || !haveCorpus)('role /metrics', { tags: ['cor
         tempDir(),
         '--metrics-port',
         '0',
-      ]);
+      ];
+      // Without a token the listener is refused, with a clear reason.
+      const refused = run(args);
+      expect(await refused.done).not.toBe(0);
+      expect(refused.err()).toContain('bus.metricsToken');
+      const detect = run(args, { ...ENV, INTERSOC_BUS_METRICS_TOKEN: TOKEN });
       const end = Date.now() + 120_000;
       let url: string | undefined;
       while (url === undefined) {
@@ -85,7 +95,9 @@ describe.skipIf(bin === undefined || !haveCorpus)('role /metrics', { tags: ['cor
         if (Date.now() > end) throw new Error(`detect role printed no metrics address: ${detect.err()}`);
         await new Promise((r) => setTimeout(r, 50));
       }
-      const before = await (await fetch(url)).text();
+      expect((await fetch(url)).status).toBe(401);
+      expect((await fetch(url, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+      const before = await (await fetch(url, AUTH)).text();
       expect(sample(before, 'intersoc_role_info', '{role="detect"}')).toBe(1);
       expect(sample(before, 'intersoc_role_consumer_up', '{group="detect"}')).toBe(1);
       expect(sample(before, 'intersoc_role_store_write_seconds_count')).toBe(0);
@@ -93,7 +105,7 @@ describe.skipIf(bin === undefined || !haveCorpus)('role /metrics', { tags: ['cor
       const ingest = run(['ingest', FILE, '--bus', nats.url, '--data', tempDir(), '--json']);
       expect(await ingest.done, ingest.err()).toBe(0);
 
-      const page = await (await fetch(url)).text();
+      const page = await (await fetch(url, AUTH)).text();
       expect(sample(page, 'intersoc_role_consumer_pending', '{group="detect"}')).toBe(0);
       expect(sample(page, 'intersoc_role_consumer_ack_pending', '{group="detect"}')).toBe(0);
       expect(sample(page, 'intersoc_role_info', '{role="correlate"}')).toBe(1);

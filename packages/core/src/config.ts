@@ -330,6 +330,8 @@ export const ConfigSchema = z
         ackWaitMs: z.number().int().min(1_000).default(30_000),
         /** Port of a scale-out role's own `/metrics` listener on `http.host` (0 = any free port; absent = off). */
         metricsPort: z.number().int().min(0).max(65535).optional(),
+        /** Bearer token a role's `/metrics` requires (`INTERSOC_BUS_METRICS_TOKEN`; needed with `metricsPort`). */
+        metricsToken: z.string().min(16, 'bus.metricsToken: at least 16 characters').optional(),
       })
       .prefault({}),
     /** Scale-out store (`INTERSOC_STORE_URL`): `postgres://…`, or `sqlite:DIR` shared by local workers. */

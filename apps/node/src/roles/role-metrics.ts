@@ -2,11 +2,13 @@
  * @module
  * `/metrics` of a scale-out role process (issue 19, operations): a small HTTP listener, off unless
  * `bus.metricsPort` / `--metrics-port` / `INTERSOC_BUS_METRICS_PORT` is set (0 = any free port,
- * printed at start). It listens on `http.host` (127.0.0.1 by default) and has no authentication,
- * unlike the embedded node's `/metrics`: it carries only aggregate counts labelled by role and
- * consumer group, no tenant names or data. Consumer lag is asked from the server at scrape time,
+ * printed at start). It listens on `http.host` (127.0.0.1 by default) and answers only to the
+ * bearer token `bus.metricsToken`: a role process has no user store to check the embedded
+ * node's user tokens against. It carries only aggregate counts labelled by role and consumer
+ * group, no tenant names or data. Consumer lag is asked from the server at scrape time,
  * so it is right even when this process is idle; the rest mirrors the roles' own counters.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -146,11 +148,24 @@ export class RoleMetrics {
     );
   }
 
-  /** Serves `/metrics` on `host:port` (0 = any free port); resolves with the bound address. */
-  async listen(host: string, port: number): Promise<{ url: string; close: () => Promise<void> }> {
+  /**
+   * Serves `/metrics` on `host:port` (0 = any free port) to callers that send `token` as a bearer
+   * token (what Prometheus's `authorization: { credentials: … }` sends); resolves with the bound
+   * address.
+   */
+  async listen(host: string, port: number, token: string): Promise<{ url: string; close: () => Promise<void> }> {
+    // Compared as digests, so the comparison takes the same time whatever the caller sent.
+    const want = createHash('sha256').update(`Bearer ${token}`).digest();
     const server = http.createServer((req, res) => {
       if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
         res.writeHead(404).end();
+        return;
+      }
+      const got = createHash('sha256')
+        .update(req.headers.authorization ?? '')
+        .digest();
+      if (!timingSafeEqual(got, want)) {
+        res.writeHead(401, { 'www-authenticate': 'Bearer realm="intersoc role metrics"' }).end();
         return;
       }
       this.registry.metrics().then(

@@ -181,7 +181,13 @@ export async function startRoles(
       );
     }
     if (config.bus.metricsPort !== undefined) {
-      const m = await metrics.listen(config.http.host, config.bus.metricsPort);
+      const token = config.bus.metricsToken;
+      if (token === undefined)
+        throw new AppError(
+          'VALIDATION',
+          "bus.metricsPort needs bus.metricsToken (INTERSOC_BUS_METRICS_TOKEN): a role's /metrics answers only to that bearer token",
+        );
+      const m = await metrics.listen(config.http.host, config.bus.metricsPort, token);
       metricsUrl = m.url;
       closers.push(m.close);
       log(`metrics: ${m.url}`);
