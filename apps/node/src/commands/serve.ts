@@ -29,7 +29,10 @@ export function register(program: Command): void {
     .option('--host <host>', 'HTTP listen address (default 127.0.0.1)')
     .option('--port <n>', 'HTTP port (default 8080)')
     .option('--demo', 'load demo data on an empty node without asking')
-    .option('--role <roles>', 'scale-out roles: ingest, detect, correlate (comma-separated); default all (the embedded node)')
+    .option(
+      '--role <roles>',
+      'scale-out roles: ingest, detect, correlate (comma-separated); default all (the embedded node)',
+    )
     .option('--bus <url>', 'NATS JetStream bus of the scale-out roles (nats://HOST:PORT)')
     .option('--store <url>', 'store of the detect and correlate roles (postgres://… or sqlite:DIR)')
     .option('--metrics-port <port>', 'scale-out roles: serve /metrics on http.host:PORT (0 = any free port)')
