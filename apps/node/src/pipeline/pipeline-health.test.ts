@@ -120,4 +120,32 @@ describe('pipeline health', () => {
     expect(p.stats.index).toMatchObject({ pendingBlocks: 0, indexedEvents: 50 });
     expect(p.health(Date.now() + 6 * 60_000).index.status).toBe('ok');
   });
+  it('says how many blocks wait for their field columns, until the indexer builds them', async () => {
+    const first = await start();
+    await first.submitChunk({
+      stream: 's',
+      tenant: 't',
+      source: { format: 'json', kind: 'http', name: 'api' },
+      format: 'json',
+      bytes: body(50),
+      whole: false,
+      end: true,
+    });
+    await first.flush();
+    await first.indexAll();
+    expect(first.stats.index.columnPendingBlocks).toBe(0);
+    await first.close();
+    pipeline = undefined;
+    // Term-indexed blocks without columns: an older database, or blocks indexed at ingest.
+    const db = openDatabase(path.join(dir, EVENTS_DB_FILE));
+    db.exec('DELETE FROM block_columns');
+    db.close();
+    pipeline = await startPipeline(ConfigSchema.parse({ data: dir }), { workers: 1, detectors: [], idleFlushMs: 50 });
+    const p = pipeline;
+    expect(p.stats.index.columnPendingBlocks).toBeGreaterThan(0);
+    expect(p.health().index.detail).toMatch(/\d+ of them waiting for their field columns/);
+    await p.indexAll();
+    expect(p.stats.index.columnPendingBlocks).toBe(0);
+    expect(p.health().index.detail).not.toMatch(/field columns/);
+  });
 });

@@ -81,7 +81,13 @@ export interface PipelineStats {
   /** Blocks not yet in the term index (`index.pendingBlocks`; kept for metrics). */
   pendingIndexBlocks: number;
   /** What the term index covers, exactly (from the writer, plus what it committed since). */
-  index: { indexedBlocks: number; pendingBlocks: number; indexedEvents: number; pendingEvents: number };
+  index: {
+    indexedBlocks: number;
+    pendingBlocks: number;
+    indexedEvents: number;
+    pendingEvents: number;
+    columnPendingBlocks: number;
+  };
 }
 
 /** A stream chunk as sources submit it. */
@@ -124,7 +130,7 @@ export class Pipeline {
     udpDropped: 0,
     inflightBytes: 0,
     pendingIndexBlocks: 0,
-    index: { indexedBlocks: 0, pendingBlocks: 0, indexedEvents: 0, pendingEvents: 0 },
+    index: { indexedBlocks: 0, pendingBlocks: 0, indexedEvents: 0, pendingEvents: 0, columnPendingBlocks: 0 },
   };
   /** Since when blocks have been waiting for the index (undefined: none waiting). */
   private indexPendingSince: number | undefined;
@@ -228,12 +234,16 @@ export class Pipeline {
     const x = this.stats.index;
     const covered = `${x.indexedBlocks} blocks (${x.indexedEvents} events) in the term index`;
     const lag = this.indexPendingSince === undefined ? 0 : now - this.indexPendingSince;
+    const columns =
+      x.columnPendingBlocks === 0
+        ? ''
+        : `; ${x.columnPendingBlocks} of them waiting for their field columns (field queries and histograms re-parse them)`;
     const index: StageHealth =
       x.pendingBlocks === 0
-        ? { status: 'ok', detail: `${covered}, none pending` }
+        ? { status: 'ok', detail: `${covered}, none pending${columns}` }
         : {
             status: lag > INDEX_LAG_MS ? 'degraded' : 'ok',
-            detail: `${covered}; ${x.pendingBlocks} blocks (${x.pendingEvents} events) pending for ${Math.round(lag / 1000)} s (searches scan them)`,
+            detail: `${covered}${columns}; ${x.pendingBlocks} blocks (${x.pendingEvents} events) pending for ${Math.round(lag / 1000)} s (searches scan them)`,
           };
     return { parse, store, index };
   }

@@ -100,6 +100,8 @@ export interface IndexStatus {
   readonly pendingBlocks: number;
   readonly indexedEvents: number;
   readonly pendingEvents: number;
+  /** Term-indexed blocks whose field columns are not built yet: field queries and histograms re-parse them. */
+  readonly columnPendingBlocks: number;
 }
 
 /** Read side of the event store. Every call is scoped to `ctx.tenant`. */

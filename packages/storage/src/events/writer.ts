@@ -209,11 +209,20 @@ export class SqliteEventWriter implements EventWriter {
                 COALESCE(SUM(CASE WHEN indexed = 0 THEN count ELSE 0 END), 0) AS pe FROM blocks`,
       )
       .get() as { blocks: number; events: number; pb: number; pe: number };
+    // The same test the column backfill uses (`columnsPending`): no current time column.
+    const cp = this.db
+      .prepare(
+        `SELECT COUNT(*) FROM blocks b WHERE indexed <> 0 AND NOT EXISTS
+           (SELECT 1 FROM block_columns c WHERE c.block = b.id AND c.field = ? AND c.ver = b.ver)`,
+      )
+      .pluck()
+      .get(TIME_COLUMN) as number;
     return {
       indexedBlocks: r.blocks - r.pb,
       pendingBlocks: r.pb,
       indexedEvents: r.events - r.pe,
       pendingEvents: r.pe,
+      columnPendingBlocks: cp,
     };
   }
 
