@@ -20,6 +20,7 @@ import { ColumnReader, isColumnField, type ColumnMeta } from './columns.js';
 import type { BlockEvent } from './block.js';
 import { GROUP_EVENTS, INDEXED_QUALIFIED, MAX_GROUPS } from './terms.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { hydrateEvent } from './hydrate.js';
 import { idTable, migrateEvents } from './schema.js';
 import type { DeadLetterView, EventHydrator, EventReader, SearchPage, SearchRequest, StoreStats } from './types.js';
 
@@ -336,23 +337,7 @@ export class SqliteEventReader implements EventReader {
 
   /** Builds a full event from a stored one. */
   toEvent(tenant: string, b: BlockEvent): SocEvent {
-    let derived: ReturnType<EventHydrator['hydrate']>;
-    try {
-      derived = this.hydrator.hydrate(b);
-    } catch {
-      derived = { fields: {}, ecs: {} };
-    }
-    const e: SocEvent = {
-      id: b.id,
-      time: b.time,
-      ingested: b.ingested,
-      tenant,
-      source: b.source,
-      raw: b.raw,
-      fields: derived.fields,
-      ecs: derived.ecs,
-    };
-    return b.label === undefined ? e : { ...e, label: b.label };
+    return hydrateEvent(this.hydrator, tenant, b);
   }
 
   searchEvents(ctx: AuthContext, req: SearchRequest): SearchPage<SocEvent> {

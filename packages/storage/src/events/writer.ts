@@ -9,14 +9,8 @@ import type { Statement } from 'better-sqlite3';
 import { openDatabase, type SqliteDb } from '../sqlite/database.js';
 import { decodeBlock, encodeBlock, type BlockEvent, type EncodedBlock } from './block.js';
 import { ColumnBuilder, deleteColumns, TIME_COLUMN } from './columns.js';
-import {
-  addBlockTerms,
-  GROUP_EVENTS,
-  INDEXED_QUALIFIED,
-  MAX_GROUPS,
-  type BlockTerms,
-  type DerivedValues,
-} from './terms.js';
+import { deriveValues } from './hydrate.js';
+import { addBlockTerms, GROUP_EVENTS, INDEXED_QUALIFIED, MAX_GROUPS, type BlockTerms } from './terms.js';
 import { idTable, migrateEvents } from './schema.js';
 import type { EventHydrator, EventWriter, IndexStatus, RetentionPolicy, WriteBatch, WriteResult } from './types.js';
 
@@ -258,14 +252,7 @@ export class SqliteEventWriter implements EventWriter {
     for (const r of rows) {
       const cols = new ColumnBuilder();
       for (const e of decodeBlock(r.codec, r.data)) {
-        let d: DerivedValues;
-        try {
-          d = this.hydrator.hydrate(e);
-        } catch {
-          // As the reader does (`toEvent`): an event that cannot be re-parsed has no values.
-          d = { fields: {}, ecs: {} };
-        }
-        cols.add(e.time, d);
+        cols.add(e.time, deriveValues(this.hydrator, e));
       }
       this.db.transaction(() => cols.write(this.db, r.id, r.ver))();
     }

@@ -14,6 +14,7 @@ import { flattenForQuery } from '../events/alert-doc.js';
 import { BlockCache, DEFAULT_CACHE_BYTES } from '../events/block-cache.js';
 import type { BlockEvent } from '../events/block-format.js';
 import { decodeCursor, encodeCursor } from '../events/cursor.js';
+import { hydrateEvent } from '../events/hydrate.js';
 import { eventDoc, idsOf } from '../events/reader.js';
 import type { EventHydrator, SearchPage, SearchRequest, StoreStats } from '../events/types.js';
 import type { PgSql } from './connect.js';
@@ -55,23 +56,7 @@ export class PgEventReader {
 
   /** Builds a full event from a stored one (as `SqliteEventReader.toEvent`). */
   toEvent(tenant: string, b: BlockEvent): SocEvent {
-    let derived: ReturnType<EventHydrator['hydrate']>;
-    try {
-      derived = this.hydrator.hydrate(b);
-    } catch {
-      derived = { fields: {}, ecs: {} };
-    }
-    const e: SocEvent = {
-      id: b.id,
-      time: b.time,
-      ingested: b.ingested,
-      tenant,
-      source: b.source,
-      raw: b.raw,
-      fields: derived.fields,
-      ecs: derived.ecs,
-    };
-    return b.label === undefined ? e : { ...e, label: b.label };
+    return hydrateEvent(this.hydrator, tenant, b);
   }
 
   /** Decoded events of `metas`, loading the payloads the cache does not hold in one query. */
