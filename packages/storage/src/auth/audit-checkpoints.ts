@@ -58,7 +58,8 @@ export function checkpointPayload(c: Omit<AuditCheckpoint, 'keyId' | 'signature'
   return Buffer.from(`intersoc-audit-checkpoint/1\n${c.tenant}\n${c.seq}\n${c.head}\n${c.time}\n${c.prev}`, 'utf8');
 }
 
-function sigDigest(signature: string): string {
+/** SHA-256 of a signature: how a checkpoint names its predecessor. */
+export function sigDigest(signature: string): string {
   return createHash('sha256').update(signature).digest('hex');
 }
 

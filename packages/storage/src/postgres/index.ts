@@ -1,8 +1,11 @@
 /**
  * @module
  * `@intersoc/storage/postgres`: the PostgreSQL store for scaled-out roles. This slice holds the
- * event store (events, alerts, dead letters) with versioned migrations; the node's other stores
- * (incidents, cases, CTI, auth) stay on SQLite for now.
+ * event store (events, alerts, dead letters) and the identity and audit stores (tenants, users,
+ * tokens, sessions, the hash-chained audit log) with versioned migrations. The identity stores
+ * run over `openSyncPg`, a blocking bridge to a worker thread, so interfaces written
+ * synchronously for SQLite keep their shape; the node's other stores (incidents, cases, CTI)
+ * stay on SQLite for now.
  *
  * @example
  * import { migratePg, openPgEventStore } from '@intersoc/storage/postgres';
@@ -12,5 +15,10 @@
 export { migratePg } from './migrations.js';
 export { openPgEventStore } from './event-store.js';
 export type { PgEventStore, PgEventStoreOptions } from './event-store.js';
+export { openPgAuthStores } from './auth/stores.js';
+export type { PgAuthStores } from './auth/stores.js';
+export { PgAuditStore } from './auth/audit.js';
+export { openSyncPg } from './sync/bridge.js';
+export type { SqlParam, Statement, StatementResult, SyncPg, SyncPgOptions } from './sync/bridge.js';
 export { createScratchDb, SCRATCH_PG_ADMIN } from './scratch.js';
 export type { ScratchDb } from './scratch.js';

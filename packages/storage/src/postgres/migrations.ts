@@ -11,7 +11,10 @@
  *   the block's events; partitions are created on demand by the writer (`ensureDays`).
  * - `ev_ids`: event id → (block, position), partitioned the same way: the dedup key of a day.
  * - `ev_alerts`, `ev_dead_letters`: as in SQLite (alert ids in byte order, as SQLite compares).
+ *
+ * Step 2 holds the identity and audit tables (`auth/schema.ts`).
  */
+import { AUTH_STEP } from './auth/schema.js';
 import type { PgSql } from './connect.js';
 import { openPg, storageError } from './connect.js';
 
@@ -71,6 +74,7 @@ const STEPS: readonly Step[] = [
       );
       CREATE INDEX ev_dead_letters_by_tenant ON ev_dead_letters (tenant, id);`,
   },
+  { version: 2, name: 'auth', sql: AUTH_STEP },
 ];
 
 /** Advisory lock key of schema changes (migrations and new partitions). */

@@ -1,0 +1,206 @@
+/**
+ * @module
+ * The audit chain itself, shared by the SQLite and PostgreSQL audit stores so both write the
+ * same entries byte for byte and verify them the same way: secret scrubbing, canonical hashing,
+ * chaining an input onto a head, and walking a chain against its signed checkpoints. Private to
+ * the storage package.
+ */
+import { createHash, hash } from 'node:crypto';
+import { checkCheckpoints } from '../audit-checkpoints.js';
+import type { AuditCheckpoint, AuditKeyRing } from '../audit-checkpoints.js';
+import type { AuditEntry, AuditInput, AuditOutcome, AuditVerification, JsonValue } from '../types.js';
+import { canonicalJson } from './canonical-json.js';
+
+/** `prevHash` of the first entry of every chain. */
+export const AUDIT_GENESIS_HASH = '0'.repeat(64);
+
+/** An audit row as both stores keep it (same column names). */
+export interface AuditRow {
+  tenant: string;
+  seq: number;
+  time: number;
+  actor: string;
+  actor_tenant: string;
+  action: string;
+  target: string | null;
+  outcome: AuditOutcome;
+  status: number | null;
+  request_id: string | null;
+  details: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Keys whose values never enter the log, whatever a caller passes: defence in depth. */
+const SECRET_KEY = /pass(word|phrase)?|secret|authorization|cookie|^token$|credential/i;
+
+/** `value` with the text under secret-looking keys replaced by `[redacted]`. */
+export function scrub(value: JsonValue): JsonValue {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return (value as readonly JsonValue[]).map(scrub);
+  const out: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(value as Record<string, JsonValue>)) {
+    // Only text can hold a secret; a flag such as `passwordChanged: true` stays readable.
+    out[k] = SECRET_KEY.test(k) && typeof v === 'string' ? '[redacted]' : scrub(v);
+  }
+  return out;
+}
+
+/** Detail keys repeat (a busy domain writes the same few thousands of times): their verdicts are kept. */
+const secretKeys = new Map<string, boolean>();
+
+function secretKey(k: string): boolean {
+  let v = secretKeys.get(k);
+  if (v === undefined) {
+    v = SECRET_KEY.test(k);
+    if (secretKeys.size < 4096) secretKeys.set(k, v);
+  }
+  return v;
+}
+
+/** `canonicalJson(scrub(value))` in one walk (no scrubbed copy is built). */
+export function scrubbedCanonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value))
+    return `[${value.map((v: unknown) => (v === undefined ? 'null' : scrubbedCanonicalJson(v))).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const v = obj[k];
+    if (i > 0) out += ',';
+    out += `${JSON.stringify(k)}:${typeof v === 'string' && secretKey(k) ? '"[redacted]"' : scrubbedCanonicalJson(v)}`;
+  }
+  return `${out}}`;
+}
+
+/** The hash of an entry: SHA-256 over the previous hash, a newline and the entry's canonical JSON. */
+export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
+  const { prevHash, ...body } = entry;
+  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(body)).digest('hex');
+}
+
+/**
+ * The same hash as `auditEntryHash` for an entry built here (exactly the fields of `AuditEntry`,
+ * none undefined), with its details already in canonical JSON: the body's canonical JSON is
+ * written out field by field in sorted key order instead of walked generically, and the details
+ * are serialised once for both the hash and the stored column. A test holds the two equal.
+ */
+export function builtEntryHash(e: Omit<AuditEntry, 'hash' | 'details'>, detailsJson: string): string {
+  const j = JSON.stringify;
+  const body =
+    `{"action":${j(e.action)},"actor":${j(e.actor)},"actorTenant":${j(e.actorTenant)},"details":${detailsJson},` +
+    `"outcome":${j(e.outcome)},"requestId":${j(e.requestId)},"seq":${j(e.seq)},"status":${j(e.status)},` +
+    `"target":${j(e.target)},"tenant":${j(e.tenant)},"time":${j(e.time)}}`;
+  return hash('sha256', `${e.prevHash}\n${body}`);
+}
+
+/**
+ * The row that chains `input` onto `head` (seq and hash of the tenant's last entry), in column
+ * order: tenant, seq, time, actor, actor_tenant, action, target, outcome, status, request_id,
+ * details, prev_hash, hash.
+ */
+export function chainRow(input: AuditInput, head: { seq: number; hash: string }): AuditRow {
+  const detailsJson = input.details === undefined ? 'null' : scrubbedCanonicalJson(input.details);
+  const e = {
+    tenant: input.tenant,
+    seq: head.seq + 1,
+    time: input.time ?? Date.now(),
+    actor: input.actor,
+    actorTenant: input.actorTenant,
+    action: input.action,
+    target: input.target ?? null,
+    outcome: input.outcome,
+    status: input.status ?? null,
+    requestId: input.requestId ?? null,
+    prevHash: head.hash,
+  };
+  return {
+    tenant: e.tenant,
+    seq: e.seq,
+    time: e.time,
+    actor: e.actor,
+    actor_tenant: e.actorTenant,
+    action: e.action,
+    target: e.target,
+    outcome: e.outcome,
+    status: e.status,
+    request_id: e.requestId,
+    details: input.details === undefined ? null : detailsJson,
+    prev_hash: e.prevHash,
+    hash: builtEntryHash(e, detailsJson),
+  };
+}
+
+/** A row as an entry (details parsed). */
+export function toEntry(r: AuditRow): AuditEntry {
+  return {
+    tenant: r.tenant,
+    seq: r.seq,
+    time: r.time,
+    actor: r.actor,
+    actorTenant: r.actor_tenant,
+    action: r.action,
+    target: r.target,
+    outcome: r.outcome,
+    status: r.status,
+    requestId: r.request_id,
+    details: r.details === null ? null : (JSON.parse(r.details) as Record<string, JsonValue>),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+/**
+ * Walks `tenant`'s chain (`rows` in seq order) and checks it against its signed checkpoints:
+ * the first entry that is missing, out of place or does not match its hash, or the first
+ * checkpoint the chain contradicts, is reported.
+ */
+export function verifyChain(
+  tenant: string,
+  rows: Iterable<AuditRow>,
+  checkpoints: readonly AuditCheckpoint[],
+  keys: AuditKeyRing | undefined,
+): AuditVerification {
+  let prev = AUDIT_GENESIS_HASH;
+  let expectedSeq = 1;
+  let entries = 0;
+  const broken = (seq: number, reason: string): AuditVerification => ({
+    tenant,
+    ok: false,
+    entries,
+    head: prev,
+    brokenAt: seq,
+    reason,
+  });
+  const signedSeqs = new Set(checkpoints.map((c) => c.seq));
+  const hashes = new Map<number, string>();
+  for (const row of rows) {
+    let entry: AuditEntry;
+    try {
+      entry = toEntry(row);
+    } catch {
+      return broken(row.seq, 'entry details are not valid JSON');
+    }
+    if (entry.seq !== expectedSeq) return broken(expectedSeq, `entry ${expectedSeq} is missing`);
+    if (entry.prevHash !== prev) return broken(entry.seq, 'previous-hash link does not match');
+    const { hash: entryHash, ...unhashed } = entry;
+    if (auditEntryHash(unhashed) !== entryHash) return broken(entry.seq, 'entry content does not match its hash');
+    if (signedSeqs.has(entry.seq)) hashes.set(entry.seq, entryHash);
+    prev = entryHash;
+    expectedSeq += 1;
+    entries += 1;
+  }
+  // A chain can be consistent and still be shortened or recomputed: the signed checkpoints tell.
+  const found = checkCheckpoints(checkpoints, keys, (seq) => hashes.get(seq), entries);
+  const anchors = {
+    checkpoints: found.count,
+    ...(found.latest ? { latestCheckpoint: found.latest } : {}),
+    unanchored: entries - (found.latest?.seq ?? 0),
+  };
+  if (found.problem) return { ...broken(found.problem.seq, found.problem.reason), ...anchors };
+  return { tenant, ok: true, entries, head: prev, ...anchors };
+}

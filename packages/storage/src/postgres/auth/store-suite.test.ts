@@ -1,0 +1,100 @@
+/**
+ * The identity and audit store suite (auth/internal/testing.ts) on a real PostgreSQL server,
+ * each test in a database of its own, migrated by `migratePg` as `intersoc db migrate` does.
+ * Skips, and says so, only when PostgreSQL is unreachable.
+ */
+import { describe, expect, it } from 'vitest';
+import { isAppError } from '@intersoc/core';
+import { authStoreSuite } from '../../auth/internal/testing.js';
+import { openPg } from '../connect.js';
+import { migratePg } from '../migrations.js';
+import { createScratchDb } from '../scratch.js';
+import { openSyncPg } from '../sync/bridge.js';
+import { openPgAuthStores } from './stores.js';
+
+const probe = await createScratchDb('intersoc_auth');
+if ('unavailable' in probe) console.warn(`postgres auth store tests skipped: ${probe.unavailable}`);
+else await probe.drop();
+const live = 'url' in probe;
+
+describe.skipIf(!live)('PostgreSQL identity store plumbing', () => {
+  it('refuses a store that was never migrated, naming the command', async () => {
+    const db = await createScratchDb('intersoc_auth');
+    if (!('url' in db)) throw new Error(db.unavailable);
+    try {
+      expect(() => openPgAuthStores(db.url)).toThrow(/db migrate/);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('answers UNAVAILABLE without the password when the server is unreachable, and STORAGE for a bad statement', async () => {
+    const down = openSyncPg('postgres://intersoc:s3cr3t-pw@127.0.0.1:1/nothing', { timeoutMs: 5000 });
+    let err: unknown;
+    try {
+      down.query('SELECT 1');
+    } catch (e) {
+      err = e;
+    }
+    await down.close();
+    expect(isAppError(err) && err.code).toBe('UNAVAILABLE');
+    expect(String((err as Error).message)).not.toContain('s3cr3t-pw');
+    const db = await createScratchDb('intersoc_auth');
+    if (!('url' in db)) throw new Error(db.unavailable);
+    const pg = openSyncPg(db.url);
+    try {
+      expect(() => pg.query('SELECT no_such_column')).toThrow(expect.objectContaining({ code: 'STORAGE' }) as Error);
+      // The connection is still usable after a failed statement and after a rolled-back transaction.
+      expect(() =>
+        pg.transaction(() => {
+          pg.run('CREATE TABLE t (x int)');
+          throw new Error('caller fails');
+        }),
+      ).toThrow('caller fails');
+      expect(pg.query("SELECT to_regclass('t')::text AS t")).toEqual([{ t: null }]);
+    } finally {
+      await pg.close();
+      await db.drop();
+    }
+  });
+
+  it('gives up on a request after the timeout and works again with a fresh worker', async () => {
+    const db = await createScratchDb('intersoc_auth');
+    if (!('url' in db)) throw new Error(db.unavailable);
+    const pg = openSyncPg(db.url, { timeoutMs: 1000 });
+    try {
+      expect(pg.query<{ x: number }>('SELECT 1 AS x')).toEqual([{ x: 1 }]);
+      expect(() => pg.query('SELECT pg_sleep(5)')).toThrow(/did not answer within 1000 ms/);
+      expect(pg.query<{ x: number }>('SELECT 2 AS x')).toEqual([{ x: 2 }]);
+    } finally {
+      await pg.close();
+      await db.drop();
+    }
+  });
+});
+
+describe.skipIf(!live)('PostgreSQL', () => {
+  authStoreSuite('PostgreSQL', async ({ auditKeys }) => {
+    const db = await createScratchDb('intersoc_auth');
+    if (!('url' in db)) throw new Error(db.unavailable);
+    await migratePg(db.url);
+    const stores = openPgAuthStores(db.url, auditKeys ? { auditKeys } : {});
+    // Raw access on a connection of its own, as another client of the database would have.
+    const raw = openPg(db.url, { max: 1 });
+    return {
+      stores,
+      sql: async (text, params = []) => Array.from(await raw.unsafe(text, [...params])),
+      async dropGuards(table) {
+        await raw.unsafe(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+      },
+      inTransaction(fn) {
+        stores.pg.transaction(fn);
+      },
+      async close() {
+        await stores.close();
+        await raw.end({ timeout: 5 });
+        await db.drop();
+      },
+    };
+  });
+});
