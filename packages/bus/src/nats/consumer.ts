@@ -25,8 +25,11 @@ export interface JetStreamSubscription extends Subscription {
   abandon(): void;
 }
 
-/** `deliveries`: this message's delivery count (above 1 on a redelivery), for metrics. */
-type Handler = (message: unknown, subject: string, deliveries: number) => void | Promise<void>;
+/**
+ * `deliveries`: this message's delivery count (above 1 on a redelivery), for metrics. `seq`: its
+ * stream sequence, for handlers that record how far they got (the correlate partitions).
+ */
+type Handler = (message: unknown, subject: string, deliveries: number, seq: number) => void | Promise<void>;
 
 interface Context {
   readonly js: JetStreamClient;
@@ -124,7 +127,7 @@ async function deliver(
   );
   try {
     message = isBinary(m.headers) ? m.data : decodeMessage(m.data);
-    await handler(message, m.subject, m.info.deliveryCount);
+    await handler(message, m.subject, m.info.deliveryCount, m.info.streamSequence);
   } catch (err) {
     if (isAbandoned()) return;
     if (m.info.deliveryCount >= opts.maxDeliver) {

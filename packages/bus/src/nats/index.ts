@@ -10,3 +10,5 @@ export type { DeadLetter } from './dead-letter.js';
 export { deadLetterSubject } from './dead-letter.js';
 export { decodeMessage, encodeMessage } from './codec.js';
 export type { JetStreamBusOptions, StreamOptions, SubscribeOptions } from './options.js';
+export { KvLeases } from './lease.js';
+export type { Lease } from './lease.js';

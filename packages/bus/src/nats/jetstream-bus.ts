@@ -16,6 +16,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Bus } from '../bus.js';
 import { binaryHeaders, encodeMessage } from './codec.js';
+import { KvLeases } from './lease.js';
 import { startSubscription, type JetStreamSubscription } from './consumer.js';
 import { resolveSubscribe, type JetStreamBusOptions, type SubscribeOptions } from './options.js';
 import { ensureStream, streamConfig } from './stream.js';
@@ -125,7 +126,7 @@ export class JetStreamBus implements Bus {
 
   subscribe(
     pattern: string,
-    handler: (message: unknown, subject: string, deliveries: number) => void | Promise<void>,
+    handler: (message: unknown, subject: string, deliveries: number, seq: number) => void | Promise<void>,
     opts?: SubscribeOptions,
   ): JetStreamSubscription {
     const sub = startSubscription(
@@ -190,6 +191,29 @@ export class JetStreamBus implements Bus {
       ackFloor: info.ack_floor.stream_seq,
       delivered: info.delivered.stream_seq,
     };
+  }
+
+  /** Opens the lease bucket `name` (a NATS KV bucket whose TTL, `ttlMs`, is the lease time). */
+  leases(name: string, ttlMs: number): Promise<KvLeases> {
+    return KvLeases.open(this.nc, name, ttlMs);
+  }
+
+  /** Durable consumers of the stream whose name starts with `prefix`. */
+  async consumerNames(prefix = ''): Promise<string[]> {
+    const out: string[] = [];
+    for await (const c of this.jsm.consumers.list(this.stream)) if (c.name.startsWith(prefix)) out.push(c.name);
+    return out;
+  }
+
+  /**
+   * Messages still in the stream on subjects matching `filter`. On a work-queue stream that is
+   * what is not yet acknowledged (waiting or in flight), whoever consumes it.
+   */
+  async backlog(filter: string): Promise<number> {
+    const info = await this.jsm.streams.info(this.stream, { subjects_filter: filter });
+    let n = 0;
+    for (const v of Object.values(info.state.subjects ?? {})) n += v;
+    return n;
   }
 
   /**
