@@ -2,10 +2,11 @@
  * @module
  * SQLite session store for interactive logins. Like tokens, only the SHA-256 of the secret is kept.
  */
-import { AppError, randomId } from '@intersoc/core';
+import { randomId } from '@intersoc/core';
 import type { Role } from '@intersoc/core';
 import type { SqliteDb } from '../sqlite/database.js';
 import { constantTimeEqual, hashSecret, newSecret } from './internal/secrets.js';
+import { checkTtl } from './internal/validate.js';
 import type { ResolvedIdentity, Session, SessionStore } from './types.js';
 
 /** Sessions in the node database. */
@@ -20,9 +21,7 @@ export class SqliteSessionStore implements SessionStore {
     identity: { readonly tenant: string; readonly user: string },
     ttlSeconds: number,
   ): Promise<{ session: Session; secret: string }> {
-    if (!(Number.isSafeInteger(ttlSeconds) && ttlSeconds > 0)) {
-      throw new AppError('CONFIG', 'session lifetime must be a positive number of seconds');
-    }
+    checkTtl(ttlSeconds);
     const secret = newSecret('iss_');
     const now = Date.now();
     const session: Session = {

@@ -2,10 +2,11 @@
  * @module
  * SQLite tenant store.
  */
-import { AppError, DEFAULT_TENANT, TENANT_PATTERN } from '@intersoc/core';
+import { AppError, DEFAULT_TENANT } from '@intersoc/core';
 import type { AuthContext } from '@intersoc/core';
 import type { SqliteDb } from '../sqlite/database.js';
 import { isOperator, requireOperator } from './access.js';
+import { checkTenantName } from './internal/validate.js';
 import type { Tenant, TenantStore } from './types.js';
 
 interface TenantRow {
@@ -47,11 +48,7 @@ export class SqliteTenantStore implements TenantStore {
 
   async create(ctx: AuthContext, input: { readonly name: string; readonly displayName?: string }): Promise<Tenant> {
     requireOperator(ctx);
-    if (!TENANT_PATTERN.test(input.name)) {
-      throw new AppError('VALIDATION', `tenant name must match ${String(TENANT_PATTERN)}`, {
-        details: { field: 'name' },
-      });
-    }
+    checkTenantName(input.name);
     const displayName = input.displayName ?? input.name;
     const res = this.#db
       .prepare('INSERT OR IGNORE INTO tenants (name, display_name, created) VALUES (?, ?, ?)')

@@ -7,6 +7,7 @@ import { AppError, randomId } from '@intersoc/core';
 import type { AuthContext, Role } from '@intersoc/core';
 import type { SqliteDb } from '../sqlite/database.js';
 import { constantTimeEqual, hashSecret, newSecret } from './internal/secrets.js';
+import { checkExpiry, checkTokenOwner, tokenName } from './internal/validate.js';
 import type { ApiToken, NewToken, ResolvedIdentity, TokenStore } from './types.js';
 
 interface TokenRow {
@@ -52,19 +53,10 @@ export class SqliteTokenStore implements TokenStore {
 
   async create(ctx: AuthContext, input: NewToken): Promise<{ token: ApiToken; secret: string }> {
     const owner = input.user ?? ctx.user;
-    if (owner !== ctx.user && !ctx.roles.includes('admin')) {
-      throw new AppError('FORBIDDEN', 'only admins create tokens for other users');
-    }
-    const name = input.name.trim();
-    if (name.length === 0 || name.length > 100 || /\p{Cc}/u.test(name)) {
-      throw new AppError('VALIDATION', 'token name must be 1 to 100 printable characters', {
-        details: { field: 'name' },
-      });
-    }
+    checkTokenOwner(ctx, owner);
+    const name = tokenName(input.name);
     const now = Date.now();
-    if (input.expires !== undefined && !(Number.isSafeInteger(input.expires) && input.expires > now)) {
-      throw new AppError('VALIDATION', 'token expiry must be in the future', { details: { field: 'expires' } });
-    }
+    checkExpiry(input.expires, now);
     const user = this.#db.prepare('SELECT disabled FROM users WHERE tenant = ? AND name = ?').get(ctx.tenant, owner) as
       { disabled: number } | undefined;
     if (!user) throw new AppError('NOT_FOUND', `no user ${owner} in ${ctx.tenant}`);

@@ -4,13 +4,13 @@
  * keeps at least one enabled admin once it has one.
  */
 import { createHash } from 'node:crypto';
-import { AppError, ROLES } from '@intersoc/core';
+import { AppError } from '@intersoc/core';
 import type { AuthContext, Role } from '@intersoc/core';
 import type { SqliteDb } from '../sqlite/database.js';
 import { requireAdmin } from './access.js';
 import { hashPassword, verifyPassword } from './internal/secrets.js';
-import { passwordProblem } from './password-policy.js';
-import { MAX_PASSWORD_LENGTH, USER_NAME_PATTERN } from './types.js';
+import { checkPassword, checkRole, checkUserName } from './internal/validate.js';
+import { MAX_PASSWORD_LENGTH } from './types.js';
 import type { NewUser, User, UserPatch, UserStore } from './types.js';
 
 interface UserRow {
@@ -33,17 +33,6 @@ function toUser(r: UserRow): User {
     created: r.created,
     updated: r.updated,
   };
-}
-
-async function checkPassword(password: string, tenant: string, user: string): Promise<void> {
-  const problem = await passwordProblem(password, { tenant, user });
-  if (problem !== undefined) throw new AppError('VALIDATION', problem, { details: { field: 'password' } });
-}
-
-function checkRole(role: string): void {
-  if (!ROLES.includes(role as Role)) {
-    throw new AppError('VALIDATION', `role must be one of ${ROLES.join(', ')}`, { details: { field: 'role' } });
-  }
 }
 
 /** Users in the node database. */
@@ -76,11 +65,7 @@ export class SqliteUserStore implements UserStore {
 
   async create(ctx: AuthContext, input: NewUser): Promise<User> {
     requireAdmin(ctx);
-    if (!USER_NAME_PATTERN.test(input.name)) {
-      throw new AppError('VALIDATION', `user name must match ${String(USER_NAME_PATTERN)}`, {
-        details: { field: 'name' },
-      });
-    }
+    checkUserName(input.name);
     checkRole(input.role);
     if (input.password !== undefined) await checkPassword(input.password, ctx.tenant, input.name);
     const tenant = this.#db.prepare('SELECT disabled FROM tenants WHERE name = ?').get(ctx.tenant) as
