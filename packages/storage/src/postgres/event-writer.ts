@@ -72,19 +72,7 @@ async function writeInTx(
     ]);
   }
   if (rows.length > 0) await copyBlocks(tx, rows);
-  let storedAlerts = 0;
-  for (let i = 0; i < alerts.length; i += ALERT_ROWS) {
-    const part = alerts.slice(i, i + ALERT_ROWS).map((a) => ({
-      id: a.id,
-      tenant: a.tenant,
-      time: a.time,
-      created: a.created,
-      severity: a.severity,
-      rule_id: a.detector.ruleId,
-      doc: JSON.stringify(a),
-    }));
-    storedAlerts += (await tx`INSERT INTO ev_alerts ${tx(part)} ON CONFLICT (id) DO NOTHING`).count;
-  }
+  const storedAlerts = await insertAlerts(tx, alerts);
   if (dead.length > 0) {
     const part = dead.map((d) => ({
       tenant: d.tenant,
@@ -172,4 +160,22 @@ async function copyBlocks(tx: Tx, rows: readonly CopyField[][]): Promise<void> {
     for (const part of copyBinary(rows)) w.write(part);
     w.end();
   });
+}
+
+/** Inserts alerts in `tx`, idempotent by id; returns how many were new. */
+export async function insertAlerts(tx: Tx, alerts: readonly Alert[]): Promise<number> {
+  let stored = 0;
+  for (let i = 0; i < alerts.length; i += ALERT_ROWS) {
+    const part = alerts.slice(i, i + ALERT_ROWS).map((a) => ({
+      id: a.id,
+      tenant: a.tenant,
+      time: a.time,
+      created: a.created,
+      severity: a.severity,
+      rule_id: a.detector.ruleId,
+      doc: JSON.stringify(a),
+    }));
+    stored += (await tx`INSERT INTO ev_alerts ${tx(part)} ON CONFLICT (id) DO NOTHING`).count;
+  }
+  return stored;
 }

@@ -12,6 +12,8 @@
  * await migratePg(url);
  * const store = await openPgEventStore(url, { hydrator });
  */
+export { openPg } from './connect.js';
+export type { PgOptions, PgSql } from './connect.js';
 export { migratePg } from './migrations.js';
 export { openPgEventStore } from './event-store.js';
 export type { PgEventStore, PgEventStoreOptions } from './event-store.js';
@@ -20,5 +22,7 @@ export type { PgAuthStores } from './auth/stores.js';
 export { PgAuditStore } from './auth/audit.js';
 export { openSyncPg } from './sync/bridge.js';
 export type { SqlParam, Statement, StatementResult, SyncPg, SyncPgOptions } from './sync/bridge.js';
+export { PgCorrelationState } from './correlate/state.js';
+export type { CommitResult, PartitionClaim, PartitionCommit, PartitionGroup } from './correlate/state.js';
 export { createScratchDb, SCRATCH_PG_ADMIN } from './scratch.js';
 export type { ScratchDb } from './scratch.js';

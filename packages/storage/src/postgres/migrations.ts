@@ -16,6 +16,7 @@
  */
 import { AUTH_STEP } from './auth/schema.js';
 import type { PgSql } from './connect.js';
+import { CORRELATE_STEP } from './correlate/schema.js';
 import { openPg, storageError } from './connect.js';
 
 /** One migration step. */
@@ -75,6 +76,7 @@ const STEPS: readonly Step[] = [
       CREATE INDEX ev_dead_letters_by_tenant ON ev_dead_letters (tenant, id);`,
   },
   { version: 2, name: 'auth', sql: AUTH_STEP },
+  { version: 3, name: 'correlate', sql: CORRELATE_STEP },
 ];
 
 /** Advisory lock key of schema changes (migrations and new partitions). */
