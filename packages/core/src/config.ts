@@ -332,6 +332,11 @@ export const ConfigSchema = z
         metricsPort: z.number().int().min(0).max(65535).optional(),
         /** Bearer token a role's `/metrics` requires (`INTERSOC_BUS_METRICS_TOKEN`; needed with `metricsPort`). */
         metricsToken: z.string().min(16, 'bus.metricsToken: at least 16 characters').optional(),
+        /**
+         * Byte bound of the events stream (8 GiB by default): where batches wait while the detect
+         * workers cannot store them. At the bound publishes are refused and ingest slows down.
+         */
+        streamMaxBytes: z.number().int().min(65_536).optional(),
       })
       .prefault({}),
     /** Scale-out store (`INTERSOC_STORE_URL`): `postgres://…`, or `sqlite:DIR` shared by local workers. */

@@ -8,7 +8,9 @@
  * gets it again after `ackWaitMs`; event and alert ids are deterministic, so a batch committed
  * twice is stored once. `maxAckPending` bounds the batches in flight across the group: when the
  * store is slow, the stream fills and the ingest role's publishes wait. Sigma correlation matches
- * are published on `correlate.<tenant>` for the correlate role.
+ * are published on `correlate.<tenant>` for the correlate role. A store that cannot be reached
+ * is waited out with the batch in hand (`store-retry.ts`): not acknowledged, not re-detected,
+ * not dead-lettered.
  */
 import type { Alert, Detector, SocEvent } from '@intersoc/core';
 import type { JetStreamBus, JetStreamSubscription } from '@intersoc/bus/nats';
@@ -20,6 +22,7 @@ import { batchId, decodeBatch } from './batch-codec.js';
 import { correlateSubject, type FeedMessage } from './correlate-role.js';
 import { DETECT_GROUP } from './bus-setup.js';
 import type { EventSink } from './event-sink.js';
+import { withStoreRetry } from './store-retry.js';
 
 /** Events per detector call: the embedded stage's batch size, so rules see the same windows. */
 const DETECT_BATCH = 64;
@@ -52,6 +55,10 @@ export interface DetectStats {
   feed: number;
   /** Batches received with a delivery count above 1. */
   redeliveries: number;
+  /** Store writes that failed because the store was unreachable (each retry counts). */
+  storeErrors: number;
+  /** Batches in hand waiting for the store to come back (0 or 1 per worker). */
+  storeWaiting: number;
 }
 
 type FeedSource = { takeFeed?: () => SigmaFeedItem[] };
@@ -68,7 +75,10 @@ export class DetectWorker {
     storeMs: 0,
     feed: 0,
     redeliveries: 0,
+    storeErrors: 0,
+    storeWaiting: 0,
   };
+  private closing = false;
   private readonly hydrator = createHydrator();
   private sub: JetStreamSubscription | undefined;
 
@@ -110,7 +120,7 @@ export class DetectWorker {
     const feed: SigmaFeedItem[] = [];
     for (const d of this.opts.detectors) feed.push(...((d as FeedSource).takeFeed?.() ?? []));
     const t0 = performance.now();
-    const r = await this.opts.sink.write({ blocks: batch.blocks, alerts, deadLetters: batch.deadLetters });
+    const r = await this.write({ blocks: batch.blocks, alerts, deadLetters: batch.deadLetters });
     const ms = performance.now() - t0;
     this.stats.storeMs += ms;
     this.opts.onStoreWrite?.(ms / 1000);
@@ -125,6 +135,26 @@ export class DetectWorker {
     this.stats.deadLetters += r.deadLetters;
   }
 
+  /** Writes, waiting out a store outage (each failed attempt counted and logged once per outage). */
+  private async write(b: Parameters<EventSink['write']>[0]): ReturnType<EventSink['write']> {
+    let waiting = false;
+    try {
+      return await withStoreRetry(() => this.opts.sink.write(b), {
+        stopped: () => this.closing,
+        onUnavailable: (err, attempt) => {
+          this.stats.storeErrors++;
+          if (!waiting) this.stats.storeWaiting++;
+          waiting = true;
+          if (attempt === 1)
+            this.opts.onError?.(`detect: store unavailable, holding the batch and retrying: ${(err as Error).message}`);
+        },
+        onRecovered: (attempts) => this.opts.onError?.(`detect: store back after ${attempts} failed attempt(s)`),
+      });
+    } finally {
+      if (waiting) this.stats.storeWaiting--;
+    }
+  }
+
   private async publishFeed(feed: readonly SigmaFeedItem[], id: string): Promise<void> {
     const byTenant = new Map<string, SigmaFeedItem[]>();
     for (const f of feed) byTenant.set(f.tenant, [...(byTenant.get(f.tenant) ?? []), f]);
@@ -137,6 +167,8 @@ export class DetectWorker {
 
   /** Leaves the group after the batch in hand is committed and acknowledged. */
   async close(): Promise<void> {
+    // A batch waiting for the store is given back (not acknowledged) rather than held forever.
+    this.closing = true;
     this.sub?.unsubscribe();
     await this.sub?.done;
   }

@@ -21,6 +21,8 @@ export interface BusIngestSummary {
   /** Messages published, and their size on the wire. */
   readonly batches: number;
   readonly busBytes: number;
+  /** Publishes retried because the bus refused them (stream full at its bound, server unreachable). */
+  readonly publishRetries: number;
   /** Every published batch was acknowledged by the detect group (i.e. committed to the store). */
   readonly stored: true;
   readonly bus: string;
@@ -35,7 +37,11 @@ export async function ingestFilesToBus(
 ): Promise<BusIngestSummary> {
   const t0 = performance.now();
   const url = busUrl(config);
-  const bus = await connectEventsBus({ url, name: 'intersoc-ingest-cli' });
+  const bus = await connectEventsBus({
+    url,
+    name: 'intersoc-ingest-cli',
+    ...(config.bus.streamMaxBytes === undefined ? {} : { maxBytes: config.bus.streamMaxBytes }),
+  });
   const failed: { path: string; error: string }[] = [];
   try {
     const bi = new BusIngest({
@@ -64,6 +70,7 @@ export async function ingestFilesToBus(
       deadLetters: bi.parsed.deadLetters,
       batches: bi.stats.batches,
       busBytes: bi.stats.bytes,
+      publishRetries: bi.stats.retries,
       stored: true,
       bus: url,
       seconds: (performance.now() - t0) / 1000,

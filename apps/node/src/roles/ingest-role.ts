@@ -44,6 +44,8 @@ export interface PublishStats {
   lastSeq: number;
   /** Publishes retried after a failure (server unreachable, stream full). */
   retries: number;
+  /** Record submissions queued plus publishes waiting to retry: what the sources are held back by. */
+  waiting: number;
 }
 
 /** Parses and publishes; one `Processor` per source kind (`file`, `syslog`), used one call at a time. */
@@ -56,6 +58,7 @@ export class BusIngest {
     duplicates: 0,
     lastSeq: 0,
     retries: 0,
+    waiting: 0,
   };
   readonly parsed: ParseCounters = zeroCounters();
   private readonly procs = new Map<string, { proc: Processor; queue: Promise<unknown> }>();
@@ -89,10 +92,12 @@ export class BusIngest {
     this.flushTimer ??= setInterval(() => void this.flush().catch((e: unknown) => this.error(e)), idleFlushMs);
     const submit = async (tenant: string, records: readonly SourceRecord[]): Promise<void> => {
       queued++;
+      this.stats.waiting++;
       try {
         await this.run('syslog', (p) => p.records({ type: 'records', seq: 0, tenant, records }));
       } finally {
         queued--;
+        this.stats.waiting--;
       }
     };
     return {
@@ -233,7 +238,8 @@ export class BusIngest {
       } catch (err) {
         if (Date.now() + wait > until) throw err;
         this.stats.retries++;
-        await new Promise((r) => setTimeout(r, wait));
+        this.stats.waiting++;
+        await new Promise((r) => setTimeout(r, wait)).finally(() => this.stats.waiting--);
       }
     }
     this.stats.batches++;

@@ -20,8 +20,15 @@ export interface RoleMetricsSources {
   readonly bus: JetStreamBus;
   /** Consumer groups whose lag is reported (`detect`, `correlate`). */
   readonly groups: readonly string[];
-  readonly detect?: () => { batches: number; events: number; stored: number; redeliveries: number };
-  readonly ingest?: () => { batches: number; bytes: number; events: number };
+  readonly detect?: () => {
+    batches: number;
+    events: number;
+    stored: number;
+    redeliveries: number;
+    storeErrors: number;
+    storeWaiting: number;
+  };
+  readonly ingest?: () => { batches: number; bytes: number; events: number; retries: number; waiting: number };
   readonly correlate?: () => { messages: number; matches: number; alerts: number };
 }
 
@@ -34,7 +41,7 @@ export class RoleMetrics {
   /** Observed by detect workers around each store write, seconds. */
   readonly storeWrite = new Histogram({
     name: 'intersoc_role_store_write_seconds',
-    help: 'time of one store write (a batch: blocks, alerts and dead letters in one transaction), seconds',
+    help: 'time of one store write (a batch: blocks, alerts and dead letters in one transaction), from the first attempt to the commit (waits for an unreachable store included), seconds',
     buckets: WRITE_BUCKETS,
     registers: [this.registry],
   });
@@ -47,6 +54,16 @@ export class RoleMetrics {
       registers: [this.registry],
     });
     for (const r of s.roles) info.set({ role: r }, 1);
+    const gauge = (name: string, help: string, read: () => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    };
     const counter = (name: string, help: string, read: () => number): void => {
       new Counter({
         name,
@@ -77,6 +94,19 @@ export class RoleMetrics {
         'batches this process received with a delivery count above 1 (a worker died, or a write failed)',
         () => d().redeliveries,
       );
+      counter(
+        'intersoc_role_store_write_errors_total',
+        'store writes that failed because the store was unreachable (each retry counts; the batch is held, not acknowledged)',
+        () => d().storeErrors,
+      );
+      gauge(
+        'intersoc_role_store_waiting_batches',
+        'batches this process holds unacknowledged while it waits for the store to come back',
+        () => d().storeWaiting,
+      );
+      gauge('intersoc_role_store_up', '0 while a store write of this process is failing for an outage, else 1', () =>
+        d().storeWaiting > 0 ? 0 : 1,
+      );
     }
     if (s.ingest) {
       const i = s.ingest;
@@ -87,6 +117,16 @@ export class RoleMetrics {
       );
       counter('intersoc_role_published_bytes_total', 'bytes of published batches (encoded)', () => i().bytes);
       counter('intersoc_role_published_events_total', 'events in published batches', () => i().events);
+      counter(
+        'intersoc_role_publish_retries_total',
+        'publishes retried because the bus refused them (stream full at its byte bound, server unreachable)',
+        () => i().retries,
+      );
+      gauge(
+        'intersoc_role_publish_waiting',
+        'record submissions and block publishes waiting on the bus (sources slow down while this is high)',
+        () => i().waiting,
+      );
     }
     if (s.correlate) {
       const c = s.correlate;
@@ -99,6 +139,41 @@ export class RoleMetrics {
       counter('intersoc_role_correlate_alerts_total', 'correlation alerts written to the store', () => c().alerts);
     }
     if (s.groups.length > 0) this.consumerGauges(s.bus, s.groups);
+    this.streamGauges(s.bus);
+  }
+
+  /** How full the events stream is against its byte bound: where ingest buffers during an outage. */
+  private streamGauges(bus: JetStreamBus): void {
+    type Info = Awaited<ReturnType<JetStreamBus['streamInfo']>> | undefined;
+    let inFlight: Promise<Info> | undefined;
+    const info = (): Promise<Info> =>
+      (inFlight ??= bus
+        .streamInfo()
+        .catch(() => undefined)
+        .finally(() => (inFlight = undefined)));
+    const gauge = (name: string, help: string, read: (i: NonNullable<Info>) => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          const i = await info();
+          if (i === undefined) this.reset();
+          else this.set(read(i));
+        },
+      });
+    };
+    gauge(
+      'intersoc_role_stream_messages',
+      'messages in the events stream (batches not yet acknowledged)',
+      (i) => i.messages,
+    );
+    gauge('intersoc_role_stream_bytes', 'bytes in the events stream', (i) => i.bytes);
+    gauge(
+      'intersoc_role_stream_max_bytes',
+      'byte bound of the events stream (-1 unbounded); at the bound publishes are refused and ingest waits',
+      (i) => i.maxBytes,
+    );
   }
 
   /** Lag, in-flight and redelivered messages per consumer group, read from the server on scrape. */

@@ -82,7 +82,11 @@ export async function startRoles(
       `the ${roles.includes('detect') ? 'detect' : 'correlate'} role needs a store: --store postgres://…, store.url, or INTERSOC_STORE_URL`,
     );
   const closers: (() => Promise<void>)[] = [];
-  const bus: JetStreamBus = await connectEventsBus({ url: busUrl(config), name: `intersoc-${roles.join('+')}` });
+  const bus: JetStreamBus = await connectEventsBus({
+    url: busUrl(config),
+    name: `intersoc-${roles.join('+')}`,
+    ...(config.bus.streamMaxBytes === undefined ? {} : { maxBytes: config.bus.streamMaxBytes }),
+  });
   closers.push(() => bus.close());
   const workers: DetectWorker[] = [];
   const sources: RunningSource[] = [];
@@ -100,7 +104,9 @@ export async function startRoles(
     ...(roles.includes('correlate')
       ? { correlate: () => correlate?.stats ?? { messages: 0, matches: 0, alerts: 0 } }
       : {}),
-    ...(roles.includes('ingest') ? { ingest: () => ingest?.stats ?? { batches: 0, bytes: 0, events: 0 } } : {}),
+    ...(roles.includes('ingest')
+      ? { ingest: () => ingest?.stats ?? { batches: 0, bytes: 0, events: 0, retries: 0, waiting: 0 } }
+      : {}),
   });
   try {
     let sink: EventSink | undefined;
@@ -219,9 +225,13 @@ function sumDetect(workers: readonly DetectWorker[]): {
   events: number;
   stored: number;
   redeliveries: number;
+  storeErrors: number;
+  storeWaiting: number;
 } {
-  const t = { batches: 0, events: 0, stored: 0, redeliveries: 0 };
+  const t = { batches: 0, events: 0, stored: 0, redeliveries: 0, storeErrors: 0, storeWaiting: 0 };
   for (const w of workers) {
+    t.storeErrors += w.stats.storeErrors;
+    t.storeWaiting += w.stats.storeWaiting;
     t.batches += w.stats.batches;
     t.events += w.stats.events;
     t.stored += w.stats.stored;
