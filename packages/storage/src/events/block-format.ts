@@ -4,7 +4,9 @@
  * `decodeBlock`. Payload (before compression): one JSON header line with the envelope columns
  * (ids, times, sources, labels, stream contexts) and each record's byte length, then the raw
  * records' UTF-8 bytes concatenated. Blocks carry a codec id, so a new layout gets a new codec and
- * old blocks stay readable.
+ * old blocks stay readable: codec 1 compresses that payload in one piece, codec 2 (written since)
+ * compresses the header and each group of `GROUP_EVENTS` records apart (`block-groups.ts`), so a
+ * search that needs a few groups of a block decompresses only those.
  */
 import { constants } from 'node:zlib';
 import type { EventSource } from '@intersoc/core';
@@ -39,7 +41,7 @@ export interface EncodedBlock {
   readonly count: number;
   /** Uncompressed payload bytes. */
   readonly rawBytes: number;
-  /** Codec id; 1 = brotli. */
+  /** Codec id; 1 = brotli over the whole payload, 2 = brotli per group (`block-groups.ts`). */
   readonly codec: number;
   readonly data: Uint8Array;
   /** Event ids as 16-byte binary, in block order. */
@@ -70,6 +72,8 @@ export interface BlockHeader {
 
 /** Brotli over the v1 payload. */
 export const CODEC_BROTLI = 1;
+/** The v1 header and each group of records compressed apart (see `block-groups.ts`). */
+export const CODEC_BROTLI_GROUPS = 2;
 // Quality 1 compresses at >1 GB/s on log text with ratios above deflate's level 6 (measured on mordor).
 export const BROTLI_OPTS = {
   params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT },

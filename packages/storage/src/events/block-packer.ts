@@ -4,12 +4,12 @@
  * block's buffer at once and its envelope goes into column arrays, so an open block holds no
  * object per event: per-event objects kept while a block fills (2,048 events) outlive young-
  * generation collections and are copied and promoted, which cost more than the copy itself.
- * The payload is the same as `encodeBlock`'s (header line, then the records), so stored blocks
- * and `decodeBlock` are unchanged.
+ * The block is written with codec 2 (`block-groups.ts`): its header and each group of records
+ * compressed apart.
  */
-import { brotliCompressSync } from 'node:zlib';
 import type { EventSource } from '@intersoc/core';
-import { BROTLI_OPTS, CODEC_BROTLI, type BlockEvent, type BlockHeader, type EncodedBlock } from './block-format.js';
+import { CODEC_BROTLI_GROUPS, type BlockEvent, type BlockHeader, type EncodedBlock } from './block-format.js';
+import { encodeGrouped } from './block-groups.js';
 import {
   addEventTerms,
   GROUP_EVENTS,
@@ -19,9 +19,6 @@ import {
   type QualifiedTokens,
 } from './terms.js';
 
-/** Header bytes reserved per expected event (an id is 32, times about 28, the rest about 15). */
-const HEADER_BYTES_PER_EVENT = 96;
-const HEADER_SLACK = 4096;
 const FIRST_BUFFER = 64 * 1024;
 const FIRST_IDS = 64;
 /** Payload buffers kept for reuse by the next blocks of this thread. */
@@ -54,7 +51,7 @@ function giveBack(b: Buffer): void {
 /** Accumulates the events of one tenant and day into a block payload. */
 export class BlockPacker {
   private buf: Buffer;
-  /** Payload bytes start at `gap`; the header is written just before them when the block is finished. */
+  /** Record bytes start at `gap` (0 since the header is compressed apart, codec 2). */
   private gap: number;
   private end: number;
   private ids: Buffer;
@@ -83,8 +80,8 @@ export class BlockPacker {
   ) {
     // A block starts small (many partitions may be open at once) and grows like its records.
     this.buf = takeBuffer(FIRST_BUFFER);
-    this.gap = this.gapFor(this.buf.length);
-    this.end = this.gap;
+    this.gap = 0;
+    this.end = 0;
     this.ids = Buffer.allocUnsafeSlow(Math.min(capacity, FIRST_IDS) * 16);
     this.h = { v: 1, ids: '', t: [], ing: [], src: [], si: [], lab: [], li: [], ctx: [], ci: [], len: [] };
   }
@@ -153,26 +150,16 @@ export class BlockPacker {
     }
   }
 
-  /**
-   * Room for the header of a full block, but at most a quarter of the buffer: records are
-   * usually much longer than their ~75 header bytes, and when they are not, `finish` copies.
-   */
-  private gapFor(size: number): number {
-    return Math.min(this.capacity * HEADER_BYTES_PER_EVENT + HEADER_SLACK, size >>> 2);
-  }
-
   private reserve(len: number): void {
     if (this.end + len <= this.buf.length) return;
     const body = this.end - this.gap;
     const need = body + len;
-    // Large enough for the old gap, or for a new gap of at most a quarter, before the records.
-    const next = takeBuffer(Math.max(this.buf.length * 2, this.gap + need, Math.ceil((need * 4) / 3) + 16));
-    const gap = Math.max(this.gap, this.gapFor(next.length));
-    this.buf.copy(next, gap, this.gap, this.end);
+    const next = takeBuffer(Math.max(this.buf.length * 2, need + 16));
+    this.buf.copy(next, 0, this.gap, this.end);
     giveBack(this.buf);
     this.buf = next;
-    this.gap = gap;
-    this.end = gap + body;
+    this.gap = 0;
+    this.end = body;
   }
 
   private termDocs(): { terms: string; groups?: string[] } {
@@ -197,21 +184,11 @@ export class BlockPacker {
     const h = this.h;
     const n = this.n;
     h.ids = this.ids.toString('hex', 0, n * 16);
-    const head = `${JSON.stringify(h)}\n`;
-    const headLen = Buffer.byteLength(head, 'utf8');
+    const head = JSON.stringify(h);
+    // Counted as in codec 1 (header line, then records), so sizes stay comparable across codecs.
+    const headLen = Buffer.byteLength(head, 'utf8') + 1;
     const bodyLen = this.end - this.gap;
-    let plain: Buffer;
-    if (headLen <= this.gap) {
-      // The header goes right before the records: no copy of the payload.
-      this.buf.write(head, this.gap - headLen, headLen, 'utf8');
-      plain = this.buf.subarray(this.gap - headLen, this.end);
-    } else {
-      // No room before the records (short records, long sources or contexts): assemble.
-      plain = Buffer.allocUnsafe(headLen + bodyLen);
-      plain.write(head, 0, headLen, 'utf8');
-      this.buf.copy(plain, headLen, this.gap, this.end);
-    }
-    const data = brotliCompressSync(plain, BROTLI_OPTS);
+    const data = encodeGrouped(head, this.buf.subarray(this.gap, this.end), h.len);
     giveBack(this.buf);
     this.buf = EMPTY;
     return {
@@ -221,12 +198,8 @@ export class BlockPacker {
       tMax: n === 0 ? 0 : this.tMax,
       count: n,
       rawBytes: headLen + bodyLen,
-      codec: CODEC_BROTLI,
-      // The payload must own its ArrayBuffer: the pipeline transfers it between threads.
-      data:
-        data.byteOffset === 0 && data.byteLength === data.buffer.byteLength
-          ? new Uint8Array(data.buffer)
-          : new Uint8Array(data),
+      codec: CODEC_BROTLI_GROUPS,
+      data,
       ids: this.ids.subarray(0, n * 16),
       ...(this.terms === undefined || n === 0 ? {} : this.termDocs()),
     };

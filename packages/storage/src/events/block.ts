@@ -10,7 +10,14 @@
  */
 import { brotliDecompressSync } from 'node:zlib';
 import type { EventSource } from '@intersoc/core';
-import { CODEC_BROTLI, type BlockEvent, type BlockHeader, type EncodedBlock } from './block-format.js';
+import {
+  CODEC_BROTLI,
+  CODEC_BROTLI_GROUPS,
+  type BlockEvent,
+  type BlockHeader,
+  type EncodedBlock,
+} from './block-format.js';
+import { decodeGrouped } from './block-groups.js';
 import { BlockPacker } from './block-packer.js';
 
 export type { BlockEvent, EncodedBlock } from './block-format.js';
@@ -23,11 +30,13 @@ export function encodeBlock(tenant: string, day: number, events: readonly BlockE
 }
 
 /**
- * Decodes a block payload back into its events (in block order). `rawBytes`, the size of its
- * records when known, sizes the output buffer: decompressing into one buffer instead of 64 KiB
- * chunks joined afterwards took about 30% off a block's decode (blocks hold megabytes).
+ * Decodes a block payload back into its events (in block order). Codec 2 blocks decode their
+ * envelopes at once and each group's records on first read of an event's `raw`. For codec 1,
+ * `rawBytes`, the size of its records when known, sizes the output buffer: decompressing into one
+ * buffer instead of 64 KiB chunks joined afterwards took about 30% off a block's decode.
  */
 export function decodeBlock(codec: number, data: Uint8Array, rawBytes?: number): BlockEvent[] {
+  if (codec === CODEC_BROTLI_GROUPS) return decodeGrouped(data);
   if (codec !== CODEC_BROTLI) throw new Error(`unknown block codec ${codec}`);
   const plain =
     rawBytes === undefined

@@ -196,6 +196,17 @@ describe('block columns', () => {
     expect(all('process.command_line:*whoami* AND host:wks-3', 5)).toContain(events[1501]!.id);
   });
 
+  it("prunes a block with over-long tokens when none of them holds the wildcard's literal run", () => {
+    w.indexPending(1000);
+    hydrated = 0;
+    const q = 'process.command_line:*priv* AND host:wks-3';
+    const page = r.searchEvents(A, { q, limit: 1000 });
+    // `priv` is in 7 command lines, one per group of 64. The block of event 1501, whose over-long
+    // token does not hold `priv`, is pruned instead of re-parsed whole (100 more).
+    expect(hydrated).toBe(7 * 64);
+    expect(page.items.map((e) => e.id)).toEqual(reference(r, q).ids);
+  });
+
   it('ignores the columns of a rewritten block until they are rebuilt', () => {
     w.indexPending(1000);
     expect(all('process.command_line:*whoami*')).toHaveLength(8);

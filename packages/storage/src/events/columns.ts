@@ -10,7 +10,9 @@
  * of once per event. Beside the data: `lo`/`hi`, the smallest and largest value when every value
  * is a number (a zone map that rules out a numeric range without reading the column), and `long`,
  * whether a value holds a token longer than the term index keeps (wildcard expansion over the
- * term dictionary cannot see those). The row `@time` holds the event times. Rows carry the
+ * term dictionary cannot see those), and `longs`, those over-long tokens themselves (distinct,
+ * deflated), so an infix wildcard prunes such a block exactly when none of them holds its literal
+ * run instead of scanning every block that has one. The row `@time` holds the event times. Rows carry the
  * block's `ver`: a rewritten block's columns are stale until rebuilt, and readers then hydrate.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -71,11 +73,10 @@ function columnValue(v: FieldValue | undefined): ColumnValue | undefined {
   return String(v as unknown);
 }
 
-/** True when some token of `s` is longer than the term index keeps. */
-function hasLongToken(s: string): boolean {
-  if (s.length <= MAX_TOKEN) return false;
-  for (const m of s.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)) if (m[0].length > MAX_TOKEN) return true;
-  return false;
+/** Adds the (lower-case) tokens of `s` longer than the term index keeps to `out`. */
+function addLongTokens(s: string, out: Set<string>): void {
+  if (s.length <= MAX_TOKEN) return;
+  for (const m of s.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)) if (m[0].length > MAX_TOKEN) out.add(m[0]);
 }
 
 /** Collects a block's columns event by event (fed from the indexer's one hydration per event). */
@@ -112,23 +113,24 @@ export class ColumnBuilder {
   /** Writes the block's columns (replacing older ones) at version `ver`. */
   write(db: SqliteDb, block: number, ver: number): void {
     const put = db.prepare(
-      'INSERT OR REPLACE INTO block_columns (block, field, ver, lo, hi, long, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO block_columns (block, field, ver, lo, hi, long, data, longs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const t = new Float64Array(this.times);
-    put.run(block, TIME_COLUMN, ver, null, null, 0, deflateRawSync(Buffer.from(t.buffer, t.byteOffset, t.byteLength)));
+    const times = deflateRawSync(Buffer.from(t.buffer, t.byteOffset, t.byteLength));
+    put.run(block, TIME_COLUMN, ver, null, null, 0, times, null);
     COLUMN_FIELDS.forEach((f, k) => {
       const c = this.cols[k] as (typeof this.cols)[number];
       if (c.values.length === 0) {
-        put.run(block, f, ver, null, null, 0, null);
+        put.run(block, f, ver, null, null, 0, null, null);
         return;
       }
       let lo = Infinity;
       let hi = -Infinity;
       let numeric = true;
-      let long = false;
+      const long = new Set<string>();
       for (const v of c.values) {
         for (const s of typeof v === 'string' ? [v] : v) {
-          long ||= hasLongToken(s);
+          addLongTokens(s, long);
           const n = numeric ? numericValue(s.toLowerCase()) : undefined;
           if (n === undefined || Number.isNaN(n)) numeric = false;
           else {
@@ -146,7 +148,9 @@ export class ColumnBuilder {
         Buffer.concat([head, json, pad, Buffer.from(idx.buffer, idx.byteOffset, idx.byteLength)]),
       );
       const zone = numeric && lo <= hi;
-      put.run(block, f, ver, zone ? lo : null, zone ? hi : null, long ? 1 : 0, data);
+      // Tokens hold no space, so one space separates them.
+      const longs = long.size === 0 ? null : deflateRawSync(Buffer.from(Array.from(long).join(' ')));
+      put.run(block, f, ver, zone ? lo : null, zone ? hi : null, long.size > 0 ? 1 : 0, data, longs);
     });
   }
 }
@@ -186,6 +190,7 @@ const CACHE_BYTES = 64 * 1024 * 1024;
 export class ColumnReader {
   private readonly metaSt;
   private readonly dataSt;
+  private readonly longsSt;
   private readonly cache = new Map<string, { value: Column | Float64Array; bytes: number }>();
   private bytes = 0;
 
@@ -194,6 +199,17 @@ export class ColumnReader {
       'SELECT field, ver, lo, hi, long, data IS NULL AS absent FROM block_columns WHERE block = ?',
     );
     this.dataSt = db.prepare('SELECT data FROM block_columns WHERE block = ? AND field = ? AND ver = ?').pluck();
+    this.longsSt = db.prepare('SELECT longs FROM block_columns WHERE block = ? AND field = ? AND ver = ?').pluck();
+  }
+
+  /**
+   * The over-long tokens of a field's values in the block (see `long`), or undefined when the row
+   * is missing or was written before they were kept (its `long` flag is then all there is).
+   */
+  longTokens(block: number, ver: number, field: string): string[] | undefined {
+    const data = this.longsSt.get(block, field, ver) as Uint8Array | null | undefined;
+    if (data === null || data === undefined) return undefined;
+    return inflateRawSync(data).toString('utf8').split(' ');
   }
 
   /** The block's column rows at version `ver`, or undefined when its columns are missing or stale. */

@@ -33,6 +33,13 @@ const MAX_EXPANSION = 4_000;
 /** Shortest literal run of a wildcard worth expanding over the dictionary. */
 const MIN_INFIX = 3;
 
+/** The longest run of token characters of a wildcard pattern (lower case): a match's value holds it inside one token. */
+function longestRun(pattern: string): string {
+  let run = '';
+  for (const m of pattern.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)) if (m[0].length > run.length) run = m[0];
+  return run;
+}
+
 /** A block's metadata: search walks these and loads a payload only for blocks it scans. */
 export interface BlockMeta {
   id: number;
@@ -219,8 +226,7 @@ export class SqliteEventReader implements EventReader {
    */
   private expandWildcard(field: string, pattern: string): string[] | undefined {
     if (!isColumnField(field) || pattern.includes('\\')) return undefined;
-    let run = '';
-    for (const m of pattern.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)) if (m[0].length > run.length) run = m[0];
+    const run = longestRun(pattern);
     if (run.length < MIN_INFIX || run.length > MAX_TOKEN) return undefined;
     if (this.vocab === undefined) {
       this.db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.isoc_group_vocab USING fts5vocab(main, group_terms, row)');
@@ -268,16 +274,20 @@ export class SqliteEventReader implements EventReader {
     if (matched === undefined) return ALL;
     const blocks = new Set(matched);
     // Expansions come from the qualified group dictionary: blocks without qualified group terms, or
-    // where an expanded field holds a token too long for the index, are not pruned by them.
-    const expandedFields = new Set<string>();
-    for (const [key, tokens] of expanded) if (tokens !== undefined) expandedFields.add(key.split('\0')[0] as string);
+    // where an expanded field holds a token too long for the index that contains the wildcard's
+    // literal run (only such a token can match unseen by the dictionary), are not pruned by them.
+    const expandedRuns: [field: string, run: string][] = [];
+    for (const [key, tokens] of expanded) {
+      if (tokens === undefined) continue;
+      const [field, pattern] = key.split('\0') as [string, string];
+      expandedRuns.push([field, longestRun(pattern)]);
+    }
+    const unsafeMemo = new Map<number, boolean>();
     const unsafe = (b: BlockMeta): boolean => {
-      if (expandedFields.size === 0) return false;
-      if (b.indexed !== INDEXED_QUALIFIED) return true;
-      const metas: Map<string, ColumnMeta> | undefined = this.columns.metas(b.id, b.ver);
-      if (metas === undefined) return true;
-      for (const f of expandedFields) if (metas.get(f)?.long !== false) return true;
-      return false;
+      if (expandedRuns.length === 0) return false;
+      let v = unsafeMemo.get(b.id);
+      if (v === undefined) unsafeMemo.set(b.id, (v = this.expansionUnsafe(b, expandedRuns)));
+      return v;
     };
     // Group documents of blocks indexed = 3 hold field-qualified tokens; of blocks indexed = 2
     // (written before those existed) plain ones only. Each map is built when first needed.
@@ -310,6 +320,25 @@ export class SqliteEventReader implements EventReader {
         return (i) => set !== undefined && set.has(Math.floor(i / GROUP_EVENTS));
       },
     };
+  }
+
+  /**
+   * True when a wildcard expansion over the dictionary may miss a match in block `b`: the block
+   * lacks qualified group terms or current columns, or an expanded field holds an over-long token
+   * containing the wildcard's literal run (or was indexed before those tokens were kept).
+   */
+  private expansionUnsafe(b: BlockMeta, runs: readonly (readonly [string, string])[]): boolean {
+    if (b.indexed !== INDEXED_QUALIFIED) return true;
+    const metas: Map<string, ColumnMeta> | undefined = this.columns.metas(b.id, b.ver);
+    if (metas === undefined) return true;
+    for (const [field, run] of runs) {
+      const long = metas.get(field)?.long;
+      if (long === false) continue;
+      if (long === undefined) return true;
+      const tokens = this.columns.longTokens(b.id, b.ver, field);
+      if (tokens === undefined || tokens.some((t) => t.includes(run))) return true;
+    }
+    return false;
   }
 
   /** Positions of the given event ids, through each partition's id table (no scan). */

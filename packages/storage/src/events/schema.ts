@@ -78,6 +78,8 @@ const STEPS = [
      data BLOB,
      PRIMARY KEY (block, field)
    );`,
+  // The over-long tokens of a column's values (deflated, space-separated), for exact infix pruning.
+  `ALTER TABLE block_columns ADD COLUMN longs BLOB;`,
 ];
 
 /** Creates or upgrades the event schema. */
