@@ -157,6 +157,7 @@ async function run(o: BenchOptions): Promise<BenchResult> {
         block_cache: { hits: reader.cache.hits, misses: reader.cache.misses },
         build_seconds: set.buildSeconds,
         fts5_build_seconds: set.baselineBuildSeconds,
+        build_stages: set.stages,
         cached_data_set: set.dir,
         queries: timings,
         ...(set.note ? { note: set.note } : {}),
