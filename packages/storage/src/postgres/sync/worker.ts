@@ -22,7 +22,10 @@ async function run(req: BridgeRequest): Promise<BridgeReply> {
   const results: StatementResult[] = [];
   for (const [at, st] of req.statements.entries()) {
     try {
-      const res = await sql.unsafe(st.text, (st.params ?? []).map(param) as never[]);
+      const params = (st.params ?? []).map(param) as never[];
+      // Named prepared statements for parameterised ones: the stores send the same few texts over
+      // and over (parsed and planned once per connection). Without parameters, the simple protocol.
+      const res = await sql.unsafe(st.text, params, params.length > 0 ? { prepare: true } : {});
       // Plain rows: the driver's result array carries the statement and column metadata too.
       results.push({ rows: Array.from(res as unknown as Record<string, unknown>[]), count: res.count });
     } catch (err) {
