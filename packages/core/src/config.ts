@@ -330,6 +330,13 @@ export const ConfigSchema = z
         ackWaitMs: z.number().int().min(1_000).default(30_000),
         /** Port of a scale-out role's own `/metrics` listener on `http.host` (0 = any free port; absent = off). */
         metricsPort: z.number().int().min(0).max(65535).optional(),
+        /**
+         * Partitions of the correlation state (`correlate.<tenant>.<partition>`): each has one
+         * correlate owner at a time. Detect and correlate roles must all use the same number.
+         */
+        correlatePartitions: z.number().int().min(1).max(256).default(8),
+        /** A correlate partition's lease time, ms: how long a dead owner's partitions wait for another. */
+        correlateLeaseMs: z.number().int().min(1_000).max(300_000).default(15_000),
         /** Bearer token a role's `/metrics` requires (`INTERSOC_BUS_METRICS_TOKEN`; needed with `metricsPort`). */
         metricsToken: z.string().min(16, 'bus.metricsToken: at least 16 characters').optional(),
         /**

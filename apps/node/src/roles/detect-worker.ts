@@ -8,7 +8,7 @@
  * gets it again after `ackWaitMs`; event and alert ids are deterministic, so a batch committed
  * twice is stored once. `maxAckPending` bounds the batches in flight across the group: when the
  * store is slow, the stream fills and the ingest role's publishes wait. Sigma correlation matches
- * are published on `correlate.<tenant>` for the correlate role. A store that cannot be reached
+ * are published on `correlate.<tenant>.<partition>` for the correlate role. A store that cannot be reached
  * is waited out with the batch in hand (`store-retry.ts`): not acknowledged, not re-detected,
  * not dead-lettered.
  */
@@ -17,9 +17,9 @@ import type { JetStreamBus, JetStreamSubscription } from '@intersoc/bus/nats';
 import { decodeBlock } from '@intersoc/storage';
 import { createHydrator } from '../pipeline/hydrator.js';
 import { runDetectors } from '../pipeline/run-detectors.js';
-import type { SigmaFeedItem } from '@intersoc/detect';
+import type { FeedPartitioner, SigmaFeedItem } from '@intersoc/detect';
 import { batchId, decodeBatch } from './batch-codec.js';
-import { correlateSubject, type FeedMessage } from './correlate-role.js';
+import { publishFeed } from './correlate-feed.js';
 import { DETECT_GROUP } from './bus-setup.js';
 import type { EventSink } from './event-sink.js';
 import { withStoreRetry } from './store-retry.js';
@@ -32,6 +32,8 @@ export interface DetectWorkerOptions {
   readonly bus: JetStreamBus;
   readonly sink: EventSink;
   readonly detectors: readonly Detector[];
+  /** Cuts correlation matches into the correlate role's partitions. */
+  readonly partitioner: FeedPartitioner;
   /** Batches in flight across the whole group (backpressure); 2 per worker is plenty. */
   readonly maxAckPending?: number;
   /** How long a batch held by a silent (dead) worker waits before another gets it. */
@@ -156,12 +158,7 @@ export class DetectWorker {
   }
 
   private async publishFeed(feed: readonly SigmaFeedItem[], id: string): Promise<void> {
-    const byTenant = new Map<string, SigmaFeedItem[]>();
-    for (const f of feed) byTenant.set(f.tenant, [...(byTenant.get(f.tenant) ?? []), f]);
-    for (const [tenant, items] of byTenant) {
-      const body: FeedMessage = { items };
-      await this.opts.bus.publish(correlateSubject(tenant), body, { msgID: `feed:${tenant}:${id}` });
-    }
+    await publishFeed(this.opts.bus, this.opts.partitioner, feed, id);
     this.stats.feed += feed.length;
   }
 

@@ -15,7 +15,7 @@ import type { PartitionedBlock } from '../pipeline/block-builder.js';
 import type { ParseCounters } from '../pipeline/protocol.js';
 import { batchId, encodeBatch } from './batch-codec.js';
 import { DETECT_GROUP } from './bus-setup.js';
-import { CORRELATE_GROUP } from './correlate-role.js';
+import { correlateBacklog } from './correlate-feed.js';
 import { eventSubject, hostOf, partitionOfHost } from './partition.js';
 
 /** A consumer state the server did not give (unreachable, restarting). */
@@ -155,7 +155,7 @@ export class BusIngest {
     let left = -1;
     let movedAt = Date.now();
     for (;;) {
-      const st = await this.opts.bus.consumerState(CORRELATE_GROUP).catch((): typeof LOST => LOST);
+      const st = await correlateBacklog(this.opts.bus).catch((): typeof LOST => LOST);
       if (st === LOST) {
         if (Date.now() - movedAt > stallMs)
           throw new AppError('UNAVAILABLE', `the bus did not answer for ${Math.round(stallMs / 1000)} s`);

@@ -3,14 +3,14 @@
  * Which roles a process runs, from `--role` / `roles` / `INTERSOC_ROLES`, and starting the
  * scale-out ones. `all` without a bus or store is the embedded node, unchanged. Built so far:
  * `ingest` (syslog sources → parse → bus), `detect` (bus → detectors → store) and `correlate`
- * (one owner of all Sigma correlations). `api` and `respond` as separate roles are not built
+ * (Sigma correlations, partitioned by key with a lease per partition on PostgreSQL). `api` and `respond` as separate roles are not built
  * yet, and say so.
  */
 import { AppError, type Config } from '@intersoc/core';
 import { startTcpSource, startUdpSource, type RunningSource } from '@intersoc/ingest';
 import type { JetStreamBus } from '@intersoc/bus/nats';
-import { loadCorrelator, loadDetectors } from '../pipeline/detectors.js';
-import { CORRELATE_GROUP, CorrelateRole } from './correlate-role.js';
+import { loadDetectors } from '../pipeline/detectors.js';
+import { correlateGroups, feedPartitioner, startCorrelate, type RunningCorrelate } from './correlate-start.js';
 import { patternLimitsOf } from '../node/cti-limits.js';
 import { DEFAULT_DETECTORS } from '../node/start-pipeline.js';
 import { connectEventsBus, DETECT_GROUP } from './bus-setup.js';
@@ -92,17 +92,17 @@ export async function startRoles(
   const sources: RunningSource[] = [];
   let ingest: BusIngest | undefined;
   let metricsUrl: string | undefined;
-  let correlate: CorrelateRole | undefined;
+  let correlate: RunningCorrelate | undefined;
   const metrics = new RoleMetrics({
     roles,
     bus,
     groups: [
       ...(roles.includes('ingest') || roles.includes('detect') ? [DETECT_GROUP] : []),
-      ...(roles.includes('correlate') ? [CORRELATE_GROUP] : []),
+      ...(roles.includes('correlate') ? correlateGroups(config) : []),
     ],
     ...(roles.includes('detect') ? { detect: () => sumDetect(workers) } : {}),
     ...(roles.includes('correlate')
-      ? { correlate: () => correlate?.stats ?? { messages: 0, matches: 0, alerts: 0 } }
+      ? { correlate: () => correlate?.stats() ?? { messages: 0, matches: 0, alerts: 0 } }
       : {}),
     ...(roles.includes('ingest')
       ? { ingest: () => ingest?.stats ?? { batches: 0, bytes: 0, events: 0, retries: 0, waiting: 0 } }
@@ -121,20 +121,15 @@ export async function startRoles(
       closers.unshift(() => s.close());
     }
     if (roles.includes('correlate') && sink) {
-      const correlator = await loadCorrelator({ dataDir: config.data, kinds: DEFAULT_DETECTORS });
-      if (correlator) {
-        const c = new CorrelateRole(bus, correlator, sink);
-        correlate = c;
-        await c.start();
-        closers.unshift(() => c.close());
-      }
-      log(`correlate: owner of the Sigma correlations on ${config.bus.url ?? ''}, state in ${config.data}`);
+      const c = await startCorrelate(config, bus, sink, log);
+      correlate = c;
+      closers.unshift(() => c.close());
     }
     if (roles.includes('detect') && sink) {
       const detectors = await loadDetectors({
         dataDir: config.data,
         kinds: DEFAULT_DETECTORS,
-        // Correlations need one owner per key: the correlate role's job (not built yet).
+        // Correlations need one owner per key: the correlate role, partitioned by key.
         externalCorrelation: true,
         iocBudgetMs: config.cti.iocBudgetMs,
         patternLimits: patternLimitsOf(config),
@@ -145,6 +140,7 @@ export async function startRoles(
           sink,
           detectors,
           maxAckPending: config.bus.maxAckPending,
+          partitioner: feedPartitioner(config),
           ackWaitMs: config.bus.ackWaitMs,
           onError: log,
           onStoreWrite: (s) => metrics.storeWrite.observe(s),

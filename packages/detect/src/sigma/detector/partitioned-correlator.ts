@@ -80,6 +80,11 @@ export class PartitionCorrelator {
     private readonly partitioner: FeedPartitioner,
     readonly partition: number,
     private readonly store: CorrelationStateStore,
+    /**
+     * The state store's scope of a tenant's windows. The default, the tenant, suits a store kept
+     * per partition; a store shared by several partitions needs the partition in the scope.
+     */
+    private readonly scopeOf: (tenant: string) => string = (t) => t,
   ) {}
 
   /** Feeds this partition's share of `items`; returns alert drafts with their tenant. */
@@ -114,7 +119,11 @@ export class PartitionCorrelator {
   private engineFor(tenant: string, chain: CorrelationChain): CorrelationEngine {
     const k = `${tenant}\u0000${chain.id}`;
     let e = this.engines.get(k);
-    if (!e) this.engines.set(k, (e = new CorrelationEngine(chain.correlations, { store: this.store, scope: tenant })));
+    if (!e)
+      this.engines.set(
+        k,
+        (e = new CorrelationEngine(chain.correlations, { store: this.store, scope: this.scopeOf(tenant) })),
+      );
     return e;
   }
 }

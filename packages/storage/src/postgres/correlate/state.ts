@@ -127,11 +127,22 @@ export class PgCorrelationState {
     }
   }
 
-  /** Owners as the store last saw them (for tests and operators). */
-  async owners(): Promise<{ partition: number; epoch: number; holder: string; lastSeq: number }[]> {
-    const rows = await this.sql<{ partition: number; epoch: number; holder: string; last_seq: number }[]>`
-      SELECT partition, epoch, holder, last_seq FROM corr_partitions ORDER BY partition`;
-    return rows.map((r) => ({ partition: r.partition, epoch: r.epoch, holder: r.holder, lastSeq: r.last_seq }));
+  /** Owners as the store last saw them, with the correlations that have open windows (tests, operators). */
+  async owners(): Promise<
+    { partition: number; epoch: number; holder: string; lastSeq: number; correlations: string[] }[]
+  > {
+    const rows = await this.sql<
+      { partition: number; epoch: number; holder: string; last_seq: number; correlations: string[] | null }[]
+    >`SELECT p.partition, p.epoch, p.holder, p.last_seq,
+             (SELECT array_agg(DISTINCT s.correlation) FROM corr_state s WHERE s.partition = p.partition) AS correlations
+        FROM corr_partitions p ORDER BY p.partition`;
+    return rows.map((r) => ({
+      partition: r.partition,
+      epoch: r.epoch,
+      holder: r.holder,
+      lastSeq: r.last_seq,
+      correlations: r.correlations ?? [],
+    }));
   }
 
   async close(): Promise<void> {
