@@ -156,6 +156,7 @@ export type {
   IntelService,
   NodeStatus,
   NodeStatusService,
+  RoleInstanceStatus,
   Overview,
   OverviewService,
   Page,

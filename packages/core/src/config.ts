@@ -344,6 +344,14 @@ export const ConfigSchema = z
          * workers cannot store them. At the bound publishes are refused and ingest slows down.
          */
         streamMaxBytes: z.number().int().min(65_536).optional(),
+        /**
+         * A bus whose role instances the embedded node's health view lists (their heartbeats in the
+         * KV bucket `intersoc_roles`), without running any role itself (`INTERSOC_BUS_MONITOR_URL`).
+         */
+        monitorUrl: z
+          .string()
+          .regex(/^nats:\/\//, 'must start with nats://')
+          .optional(),
       })
       .prefault({}),
     /** Scale-out store (`INTERSOC_STORE_URL`): `postgres://…`, or `sqlite:DIR` shared by local workers. */

@@ -46,7 +46,11 @@ export class RoleMetrics {
     registers: [this.registry],
   });
 
+  /** The consumer groups whose lag this process reports (its heartbeat reports the same). */
+  readonly groups: readonly string[];
+
   constructor(s: RoleMetricsSources) {
+    this.groups = s.groups;
     const info = new Gauge({
       name: 'intersoc_role_info',
       help: 'the roles this process runs (1 per role)',

@@ -18,6 +18,7 @@ import { DetectWorker } from './detect-worker.js';
 import { openEventSink, type EventSink } from './event-sink.js';
 import { BusIngest } from './ingest-role.js';
 import { RoleMetrics } from './role-metrics.js';
+import { startHeartbeat } from './heartbeat.js';
 
 /** Role names of issue 19. */
 export const ROLES = ['all', 'api', 'ingest', 'detect', 'correlate', 'respond'] as const;
@@ -194,6 +195,15 @@ export async function startRoles(
       closers.push(m.close);
       log(`metrics: ${m.url}`);
     }
+    const hb = await startHeartbeat({
+      bus,
+      roles,
+      groups: metrics.groups,
+      ...(roles.includes('detect') ? { storeUp: () => sumDetect(workers).storeWaiting === 0 } : {}),
+      onError: log,
+    });
+    closers.unshift(() => hb.close());
+    log(`heartbeat: instance ${hb.instance} in the bus's KV bucket intersoc_roles`);
   } catch (err) {
     for (const c of closers) await c().catch(() => undefined);
     throw err;

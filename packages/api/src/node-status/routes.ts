@@ -40,6 +40,28 @@ export const NodeStatusSchema = z
       files: z.record(z.string(), z.number()).optional(),
     }),
     retention: z.object({ maxAgeDays: z.number(), maxBytes: z.number() }),
+    roles: z
+      .object({
+        bus: z.string(),
+        instances: z
+          .array(
+            z.object({
+              instance: z.string(),
+              roles: z.array(z.string()).readonly(),
+              host: z.string(),
+              pid: z.number(),
+              started: z.number(),
+              lastSeen: z.number(),
+              lag: z.record(z.string(), z.number()),
+              inFlight: z.record(z.string(), z.number()),
+              storeUp: z.boolean().optional(),
+              stale: z.boolean(),
+            }),
+          )
+          .readonly(),
+        error: z.string().optional(),
+      })
+      .optional(),
   })
   .meta({ id: 'NodeStatus' });
 

@@ -363,6 +363,32 @@ export interface NodeStatus {
     readonly files?: Readonly<Record<string, number>>;
   };
   readonly retention: { readonly maxAgeDays: number; readonly maxBytes: number };
+  /**
+   * Scale-out role instances seen on the monitored bus (default tenant only; absent when the node
+   * monitors no bus). `error` says why the list could not be read.
+   */
+  readonly roles?: {
+    readonly bus: string;
+    readonly instances: readonly RoleInstanceStatus[];
+    readonly error?: string;
+  };
+}
+
+/** One role process as its heartbeat reports it. */
+export interface RoleInstanceStatus {
+  readonly instance: string;
+  readonly roles: readonly string[];
+  readonly host: string;
+  readonly pid: number;
+  readonly started: number;
+  readonly lastSeen: number;
+  /** Messages not yet delivered, per consumer group. */
+  readonly lag: Readonly<Record<string, number>>;
+  /** Delivered, not yet acknowledged, per consumer group. */
+  readonly inFlight: Readonly<Record<string, number>>;
+  readonly storeUp?: boolean;
+  /** No heartbeat for more than three intervals (the process may be stuck or cut off). */
+  readonly stale: boolean;
 }
 
 /** Node health details for the dashboard. */

@@ -11,4 +11,6 @@ export { deadLetterSubject } from './dead-letter.js';
 export { decodeMessage, encodeMessage } from './codec.js';
 export type { JetStreamBusOptions, StreamOptions, SubscribeOptions } from './options.js';
 export { KvLeases } from './lease.js';
+export { KvBeacons, beaconKey } from './beacons.js';
+export type { Beacon } from './beacons.js';
 export type { Lease } from './lease.js';

@@ -17,6 +17,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Bus } from '../bus.js';
 import { binaryHeaders, encodeMessage } from './codec.js';
 import { KvLeases } from './lease.js';
+import { KvBeacons } from './beacons.js';
 import { startSubscription, type JetStreamSubscription } from './consumer.js';
 import { resolveSubscribe, type JetStreamBusOptions, type SubscribeOptions } from './options.js';
 import { ensureStream, streamConfig } from './stream.js';
@@ -196,6 +197,11 @@ export class JetStreamBus implements Bus {
   /** Opens the lease bucket `name` (a NATS KV bucket whose TTL, `ttlMs`, is the lease time). */
   leases(name: string, ttlMs: number): Promise<KvLeases> {
     return KvLeases.open(this.nc, name, ttlMs);
+  }
+
+  /** A beacon bucket on this connection (role heartbeats); keys expire `ttlMs` after their last put. */
+  beacons(name: string, ttlMs: number): Promise<KvBeacons> {
+    return KvBeacons.open(this.nc, name, ttlMs);
   }
 
   /** Durable consumers of the stream whose name starts with `prefix`. */

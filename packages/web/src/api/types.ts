@@ -289,6 +289,26 @@ export interface NodeStatus {
     readonly files?: Readonly<Record<string, number>>;
   };
   readonly retention: { readonly maxAgeDays: number; readonly maxBytes: number };
+  /** Scale-out role instances on the monitored bus (operator only; absent without `bus.monitorUrl`). */
+  readonly roles?: {
+    readonly bus: string;
+    readonly instances: readonly RoleInstance[];
+    readonly error?: string;
+  };
+}
+
+/** One scale-out role process, from its heartbeat. */
+export interface RoleInstance {
+  readonly instance: string;
+  readonly roles: readonly string[];
+  readonly host: string;
+  readonly pid: number;
+  readonly started: number;
+  readonly lastSeen: number;
+  readonly lag: Readonly<Record<string, number>>;
+  readonly inFlight: Readonly<Record<string, number>>;
+  readonly storeUp?: boolean;
+  readonly stale: boolean;
 }
 
 export interface Health {

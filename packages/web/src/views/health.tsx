@@ -1,7 +1,8 @@
 /**
  * @module
- * Health: the node's checks, pipeline stages, queue depths, counters, sources, storage use and
- * the retention policy. Refreshes every 5 seconds.
+ * Health: the node's checks, pipeline stages, queue depths, counters, sources, storage use, the
+ * retention policy and, when the node monitors a bus, the scale-out role instances with their
+ * lag. Refreshes every 5 seconds.
  */
 import { useEffect, type ReactNode } from 'react';
 import { api } from '../api/client';
@@ -11,6 +12,7 @@ import type { ViewProps } from '../app/view-types';
 import { HealthBadge } from '../components/badges';
 import { Async } from '../components/states';
 import { formatBytes, formatCount, formatDuration, formatTime } from '../lib/format';
+import { RoleInstancesPanel } from './health-roles';
 
 const COUNTER_LABEL: Readonly<Record<string, string>> = {
   parsedEvents: 'Events parsed',
@@ -187,6 +189,7 @@ function Body(props: { s: NodeStatus; h: Health | undefined }): ReactNode {
           )}
         </section>
       </div>
+      {s.roles && <RoleInstancesPanel roles={s.roles} now={s.generated} />}
     </>
   );
 }

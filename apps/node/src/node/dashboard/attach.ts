@@ -23,6 +23,7 @@ import { socNetworkService } from './network.js';
 import { stixValidationService } from './stix-validation.js';
 import type { StageHealth } from '../../pipeline/pipeline.js';
 import { nodeStatusService } from './node-status.js';
+import { roleInstancesReader } from '../role-instances.js';
 import { overviewService, RateSampler } from './overview.js';
 import { ruleService } from './rules.js';
 import { alertFeed, triageService } from './triage.js';
@@ -91,6 +92,7 @@ export function attachDashboard(app: FastifyInstance, w: DashboardWiring): { fil
   // Alerts also carry the indicators of the CTI store that match their entities.
   const queue = triageService(triage, w.searcher, incidents, new CtiObservableEnricher(cti));
   const overview = overviewService({ searcher: w.searcher, sampler, dropped: udpDropped });
+  const roleInstances = roleInstancesReader(w.config.bus.monitorUrl);
   registerDashboardRoutes(app, {
     search: w.search,
     triage: queue,
@@ -123,6 +125,7 @@ export function attachDashboard(app: FastifyInstance, w: DashboardWiring): { fil
       sources: w.sources,
       health: w.health,
       started: Date.now(),
+      ...(roleInstances ? { roleInstances } : {}),
     }),
   });
   const root = webRoot();

@@ -2,7 +2,7 @@
  * @module
  * The health view's data: pipeline stages and their state, queue depths, counters, sources,
  * the tenant's storage use and retention policy. Node-wide figures (sources, database files,
- * drops) are shown to the default tenant only.
+ * drops, scale-out role instances) are shown to the default tenant only.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import type { NodeStatus, NodeStatusService } from '@intersoc/api';
 import type { RunningSource } from '@intersoc/ingest';
 import { EVENTS_DB_FILE, NODE_DB_FILE, type SqliteEventReader } from '@intersoc/storage';
 import type { PipelineStats, StageHealth } from '../../pipeline/pipeline.js';
+import type { RoleInstances } from '../role-instances.js';
 
 /** What the status reads. */
 export interface NodeStatusDeps {
@@ -23,6 +24,8 @@ export interface NodeStatusDeps {
   /** The stages' own health checks (sources, parse, store, index, journal). */
   readonly health: () => Readonly<Record<string, StageHealth>>;
   readonly started: number;
+  /** Scale-out role instances on the monitored bus (`bus.monitorUrl`), shown to the operator only. */
+  readonly roleInstances?: () => Promise<RoleInstances>;
 }
 
 function fileSize(file: string): number {
@@ -113,6 +116,8 @@ export function nodeStatusService(d: NodeStatusDeps): NodeStatusService {
             : {}),
         },
         retention: retentionFor(d.config, ctx.tenant),
+        // Node-wide, like the sources: another tenant does not learn which machines run roles.
+        ...(operator && d.roleInstances ? { roles: await d.roleInstances() } : {}),
       };
     },
   };
