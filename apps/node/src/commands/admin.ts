@@ -1,8 +1,9 @@
 /**
  * @module
  * `intersoc admin tenant|user|token|audit ...`: manages tenants, users and API tokens in the
- * node database (`<data>/intersoc.db`) and checks the audit chain. Works beside a running server
- * (SQLite WAL). Passwords are read from standard input, never from arguments (which `ps` shows)
+ * node database (`<data>/intersoc.db`), or in the PostgreSQL store of a scale-out node
+ * (`--store postgres://…`, `store.url`, `INTERSOC_STORE_URL`), and checks the audit chain. Works
+ * beside a running server (SQLite WAL). Passwords are read from standard input, never from arguments (which `ps` shows)
  * and never echoed; token secrets are printed once. Every change is written to the audit log.
  */
 import { userInfo } from 'node:os';
@@ -12,9 +13,10 @@ import { AppError, DEFAULT_TENANT, isoTime, ROLES, systemContext, TENANT_PATTERN
 import type { AuthContext, Role } from '@intersoc/core';
 import { NODE_DB_FILE, openDatabase } from '@intersoc/storage';
 import type { AuthStores, JsonValue } from '@intersoc/storage';
-import { openNodeAuthStores } from '../node/audit-keys.js';
-import { configFor, dataOptions } from '../node/options.js';
+import { openAuditKeyRing, openNodeAuthStores } from '../node/audit-keys.js';
+import { configFor, dataOptions as nodeDataOptions } from '../node/options.js';
 import type { DataFlags } from '../node/options.js';
+import { storeTarget } from '../node/store-url.js';
 
 /** Where the command reads and writes; tests pass their own streams. */
 export interface AdminIo {
@@ -25,6 +27,12 @@ export interface AdminIo {
 
 interface AdminFlags extends DataFlags {
   readonly tenant?: string;
+  readonly store?: string;
+}
+
+/** `--data`, `--config`, `--json`, and `--store` for the identity stores of a scale-out node. */
+function dataOptions(cmd: Command): Command {
+  return nodeDataOptions(cmd).option('--store <url>', 'postgres://… (default: the node database in --data)');
 }
 
 const processIo: AdminIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -97,9 +105,20 @@ function promptHidden(io: AdminIo, prompt: string): Promise<string> {
   });
 }
 
-/** Opens the node database, runs `fn` with the identity stores, and closes it. */
+/** Opens the node database (or the PostgreSQL store), runs `fn` with the identity stores, and closes it. */
 async function withStores<T>(flags: AdminFlags, fn: (stores: AuthStores) => Promise<T>): Promise<T> {
   const config = configFor(flags);
+  const target = storeTarget(config, flags.store);
+  if (target.kind === 'postgres') {
+    // Loaded only here: the embedded node never loads the PostgreSQL client.
+    const { openPgAuthStores } = await import('@intersoc/storage/postgres');
+    const stores = openPgAuthStores(target.url, { auditKeys: openAuditKeyRing(config.data) });
+    try {
+      return await fn(stores);
+    } finally {
+      await stores.close();
+    }
+  }
   const db = openDatabase(path.join(config.data, NODE_DB_FILE));
   try {
     return await fn(openNodeAuthStores(db, config.data));
