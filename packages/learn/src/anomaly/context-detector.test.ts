@@ -52,6 +52,37 @@ describe('context detector', () => {
     expect(scores.slice(1001, 1061).every((s) => s === 0)).toBe(true);
   });
 
+  it('fires when a noisy series narrows inside its range only with the window-shift companion', () => {
+    // Uniform noise on 40–60, then on 45–55: by then every transition inside was seen before.
+    let seed = 1;
+    const uniform = (): number => {
+      seed = (seed * 48271) % 2147483647;
+      return seed / 2147483647;
+    };
+    const values = Array.from({ length: 1200 }, (_, i) => (i >= 1000 ? 45 + 10 * uniform() : 40 + 20 * uniform()));
+    const run = (shift: false | undefined): number[] => {
+      const d = createContextDetector(shift === false ? { probation: 300, shift } : { probation: 300 });
+      return values.map((v, i) => d.update(i * HOUR, v));
+    };
+    expect(Math.max(...run(false).slice(1000))).toBeLessThan(0.85);
+    const scores = run(undefined);
+    expect(Math.max(...scores.slice(600, 1000))).toBeLessThan(0.85);
+    // The spread halves: the log-sd z-score passes its firing level (0.85 × 5).
+    expect(Math.max(...scores.slice(1000, 1100))).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('restores a state saved before the companion existed, keeping what the transitions learned', () => {
+    const values = daily(1200, 1000, 60);
+    const first = createContextDetector({ probation: 300 });
+    for (let i = 0; i < 700; i++) first.update(i * HOUR, values[i] as number);
+    const { shift: _dropped, ...old } = first.snapshot();
+    const second = createContextDetector({ probation: 300 }, old);
+    expect(second.snapshot().rows).toBe(700);
+    const scores = values.slice(700).map((v, j) => second.update((700 + j) * HOUR, v));
+    expect(Math.max(...scores.slice(0, 300))).toBeLessThan(0.85);
+    expect(scores[300]).toBe(1);
+  });
+
   it('is deterministic and causal: a row’s score does not depend on later rows', () => {
     const a = daily(800, 700, -40);
     const b = [...a.slice(0, 650), ...daily(150).map((v) => v * 3)];
@@ -77,10 +108,16 @@ describe.skipIf(!existsSync(NAB))(`NAB (${NAB})`, { tags: ['corpus'] }, () => {
       Object.entries(NAB_PROFILES).map(([p, cost]) => [p, scoreNab(series, scores, windows, cost).normalized]),
     );
     console.log(`NAB context detector: ${JSON.stringify(r)}`);
-    // Measured 69.33 / 58.74 / 74.67 when written; margins allow small scorer-neutral changes.
-    expect(r['standard']).toBeGreaterThan(67);
-    expect(r['reward_low_FP_rate']).toBeGreaterThan(55);
-    expect(r['reward_low_FN_rate']).toBeGreaterThan(72);
+    // Measured 74.00 / 62.48 / 79.80 with the window-shift companion (69.33 / 58.74 / 74.67
+    // without it); margins allow small scorer-neutral changes, not a return to the old detector.
+    expect(r['standard']).toBeGreaterThan(73.5);
+    expect(r['reward_low_FP_rate']).toBeGreaterThan(61.5);
+    expect(r['reward_low_FN_rate']).toBeGreaterThan(79);
+    // Without the companion, the detector as first measured.
+    const alone = series.map((s) =>
+      runSeries(s, ({ probation }) => createContextDetector({ probation, shift: false })),
+    );
+    expect(scoreNab(series, alone, windows, NAB_PROFILES.standard).normalized).toBeCloseTo(69.33, 2);
     const nul = series.map((s) => s.values.map(() => 0.5));
     expect(scoreNab(series, nul, windows, NAB_PROFILES.standard).normalized).toBe(0);
     const perfect = series.map((s) => {

@@ -5,13 +5,17 @@
  * probationary period and then frozen (values beyond it get new levels of their own); the
  * detector remembers every (lag, earlier level → current level) transition and every
  * (time-of-day bucket, level) pair it has seen, and a row's score is the share of its
- * transitions never seen before. After a score at or above `fireAt`, it stays silent for a
- * rest period, so one event is reported once. One pass, in time order, never looking ahead;
+ * transitions never seen before. A companion window-shift detector (`window-shift.ts`) watches
+ * the mean and spread of the recent window, which catches what transitions miss (a series going
+ * flat, noisier, or drifting inside its usual range); the row's score is the larger of the two.
+ * After a score at or above `fireAt`, it stays silent for a rest period, so one event is
+ * reported once. One pass, in time order, never looking ahead;
  * memory grows with the number of distinct transitions (bounded by levels² × lags). The state
  * can be saved (`snapshot`) and given back to a new detector (`restore`), so a node's live series
  * survive restarts; `expected()` says which values the series has gone to from where it is now.
  */
 import type { SeriesDetector } from './nab-corpus.js';
+import { createWindowShift, type WindowShiftState } from './window-shift.js';
 
 /** Settings (defaults measured on NAB, see docs/ML-FLOWS.md). */
 export interface ContextDetectorOptions {
@@ -25,10 +29,17 @@ export interface ContextDetectorOptions {
   readonly lags?: readonly number[];
   /** Time-of-day buckets paired with the level (6, i.e. 4 h); 0 disables. */
   readonly dayBuckets?: number;
-  /** A score at or above this fires and starts a rest period (0.75). */
+  /** A score at or above this fires and starts a rest period (0.85; the transition share's levels are k/7, so 6 of 7). */
   readonly fireAt?: number;
   /** Rest period after firing, as a fraction of the probation length (0.2). */
   readonly rest?: number;
+  /**
+   * The window-shift companion: window length as a fraction of the probation length (1/8),
+   * weight of each window in its running estimates times the probation length (1, i.e.
+   * alpha = 1 / probation), and the z-score that maps to 1 (5). `false` turns it off (the
+   * detector as first measured, NAB standard 69.33).
+   */
+  readonly shift?: false | { readonly window?: number; readonly alpha?: number; readonly zmax?: number };
 }
 
 const MAX_LEVEL = 2047;
@@ -45,6 +56,8 @@ export interface ContextState {
   readonly sinceFired: number | null;
   readonly history: readonly number[];
   readonly seen: readonly number[];
+  /** The window-shift companion's state (absent in states saved before it existed). */
+  readonly shift?: WindowShiftState;
 }
 
 /** A context detector with its state and its expectation. */
@@ -70,26 +83,40 @@ export function createContextDetector(options: ContextDetectorOptions, restore?:
   const margin = options.margin ?? 0.1;
   const lags = options.lags ?? [1, 2, 3, 4, 5, 6];
   const buckets = options.dayBuckets ?? 6;
-  const fireAt = options.fireAt ?? 0.75;
+  const fireAt = options.fireAt ?? 0.85;
   const rest = Math.round(probation * (options.rest ?? 0.2));
   const maxLag = Math.max(...lags);
   const history = new Int32Array(maxLag + 1);
   const seen = new Set<number>();
+  // A state of another shape (other lags) is not misread: the detector starts afresh.
+  const accepted = restore !== undefined && restore.history.length === history.length ? restore : undefined;
+  const shiftOptions = options.shift ?? {};
+  const shift =
+    shiftOptions === false
+      ? undefined
+      : createWindowShift(
+          {
+            window: Math.max(4, Math.round(probation * (shiftOptions.window ?? 1 / 8))),
+            alpha: (shiftOptions.alpha ?? 1) / probation,
+            zmax: shiftOptions.zmax ?? 5,
+          },
+          accepted?.shift,
+        );
   let rows = 0;
   let min = Infinity;
   let max = -Infinity;
   let low = 0;
   let step = 1;
   let sinceFired = Infinity;
-  if (restore && restore.history.length === history.length) {
-    rows = restore.rows;
-    min = restore.min ?? Infinity;
-    max = restore.max ?? -Infinity;
-    low = restore.low;
-    step = restore.step;
-    sinceFired = restore.sinceFired ?? Infinity;
-    history.set(restore.history);
-    for (const k of restore.seen) seen.add(k);
+  if (accepted) {
+    rows = accepted.rows;
+    min = accepted.min ?? Infinity;
+    max = accepted.max ?? -Infinity;
+    low = accepted.low;
+    step = accepted.step;
+    sinceFired = accepted.sinceFired ?? Infinity;
+    history.set(accepted.history);
+    for (const k of accepted.seen) seen.add(k);
   }
 
   const novel = (key: number): number => {
@@ -128,8 +155,11 @@ export function createContextDetector(options: ContextDetectorOptions, restore?:
         total++;
       }
       history[rows % history.length] = current;
+      // The companion learns during the probation too; a state saved before it existed starts it
+      // afresh, and it stays at 0 until it has seen `window` windows.
+      const shifted = shift?.update(value) ?? 0;
       if (learning) return 0;
-      const score = total > 0 ? unseen / total : 0;
+      const score = Math.max(total > 0 ? unseen / total : 0, shifted);
       sinceFired++;
       if (sinceFired <= rest) return 0;
       if (score >= fireAt) sinceFired = 0;
@@ -145,6 +175,7 @@ export function createContextDetector(options: ContextDetectorOptions, restore?:
         sinceFired: Number.isFinite(sinceFired) ? sinceFired : null,
         history: Array.from(history),
         seen: [...seen],
+        ...(shift ? { shift: shift.snapshot() } : {}),
       };
     },
     expected(): { low: number; high: number } | undefined {

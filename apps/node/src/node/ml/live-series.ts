@@ -33,7 +33,7 @@ export interface LiveSeriesOptions {
   readonly bucketMs?: number;
   /** Buckets each series learns from before it scores (default 288, a day of 5-minute buckets; at least 50). */
   readonly probation?: number;
-  /** Score at or above which an alert is raised (default 0.75, the detector's own firing level). */
+  /** Score at or above which an alert is raised (default 0.85, the detector's own firing level). */
   readonly threshold?: number;
   /** Series kept per tenant and family (default 25). */
   readonly maxSeries?: number;
@@ -100,7 +100,7 @@ export class LiveSeries {
     migrate(db, 'ml-live', STEPS);
     this.bucketMs = o.bucketMs ?? 300_000;
     this.probation = Math.max(50, o.probation ?? 288);
-    this.threshold = o.threshold ?? 0.75;
+    this.threshold = o.threshold ?? 0.85;
     this.maxSeries = o.maxSeries ?? 25;
     this.maxEvents = o.maxEvents ?? 200_000;
     this.maxBuckets = o.maxBuckets ?? 288;

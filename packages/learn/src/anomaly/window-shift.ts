@@ -1,0 +1,106 @@
+/**
+ * @module
+ * A streaming detector of shifts in a series' recent window: the mean and the log standard
+ * deviation of the last `window` values are compared with exponentially weighted running
+ * estimates of their usual mean and spread, learned from earlier windows only (each window's
+ * statistics enter the estimates `window` rows after it closes, so an ongoing change is not
+ * absorbed into the yardstick it is measured against). The score is the larger of the two
+ * z-scores over `zmax`, clamped to [0, 1]. It sees what the context detector misses: a series
+ * that goes flat, gets noisier or denser in spikes, or drifts to a level inside its usual range.
+ * One pass, in time order, O(window) per row and O(window) memory.
+ */
+
+/** Settings of a window-shift detector. */
+export interface WindowShiftOptions {
+  /** Values per window. */
+  readonly window: number;
+  /** Weight of each new window in the running estimates (an exponential moving average). */
+  readonly alpha: number;
+  /** The z-score that maps to a score of 1. */
+  readonly zmax: number;
+}
+
+/** A window-shift detector's whole state, as plain JSON. */
+export interface WindowShiftState {
+  /** The last `window` values, oldest first. */
+  readonly values: readonly number[];
+  /** Statistics (mean, log sd) of the windows not yet in the estimates, oldest first. */
+  readonly pending: readonly (readonly [number, number])[];
+  /** Windows in the estimates. */
+  readonly count: number;
+  /** Running estimates: mean and variance of window means, of window log sds. */
+  readonly estimates: readonly [number, number, number, number];
+}
+
+/** A window-shift detector: `update` scores a value (0 until `window` windows are in its estimates). */
+export interface WindowShift {
+  update(value: number): number;
+  snapshot(): WindowShiftState;
+}
+
+// Keeps log(sd) finite for a flat window while still telling "flat" from "a little noise".
+const TINY = 1e-9;
+
+/** Creates a window-shift detector, optionally from a saved state of the same window length. */
+export function createWindowShift(options: WindowShiftOptions, restore?: WindowShiftState): WindowShift {
+  const { window: w, alpha, zmax } = options;
+  let values: number[] = [];
+  let pending: [number, number][] = [];
+  let count = 0;
+  let [meanM, varM, meanS, varS] = [0, 0, 0, 0];
+  if (restore && restore.values.length <= w && restore.pending.length <= w) {
+    values = [...restore.values];
+    pending = restore.pending.map(([m, s]) => [m, s]);
+    count = restore.count;
+    [meanM, varM, meanS, varS] = restore.estimates;
+  }
+  return {
+    update(value: number): number {
+      values.push(Number.isFinite(value) ? value : 0);
+      if (values.length > w) values.shift();
+      if (values.length < w) return 0;
+      // Two passes over the window: exact for large values with a small spread.
+      let sum = 0;
+      for (const v of values) sum += v;
+      const m = sum / w;
+      let sq = 0;
+      for (const v of values) sq += (v - m) * (v - m);
+      const s = Math.log(Math.sqrt(sq / w) + TINY);
+      // Scored against the estimates from windows that closed at least `window` rows ago; a few
+      // windows must be in before a spread means anything.
+      let score = 0;
+      if (count >= w) {
+        const z = Math.max(
+          Math.abs(m - meanM) / Math.sqrt(varM + 1e-12),
+          Math.abs(s - meanS) / Math.sqrt(varS + 1e-12),
+        );
+        score = Math.min(1, z / zmax);
+      }
+      pending.push([m, s]);
+      if (pending.length > w) {
+        const [pm, ps] = pending.shift() as [number, number];
+        if (count === 0) [meanM, varM, meanS, varS] = [pm, 0, ps, 0];
+        else {
+          // The first windows weigh 1/n, as a plain mean would, until alpha takes over.
+          const a = Math.max(alpha, 1 / (count + 1));
+          const dm = pm - meanM;
+          meanM += a * dm;
+          varM = (1 - a) * (varM + a * dm * dm);
+          const ds = ps - meanS;
+          meanS += a * ds;
+          varS = (1 - a) * (varS + a * ds * ds);
+        }
+        count++;
+      }
+      return score;
+    },
+    snapshot(): WindowShiftState {
+      return {
+        values: [...values],
+        pending: pending.map(([m, s]) => [m, s] as const),
+        count,
+        estimates: [meanM, varM, meanS, varS],
+      };
+    },
+  };
+}
