@@ -25,6 +25,20 @@ describe('query language', () => {
     expect(q('tags:b')).toBe(true);
     expect(q('missing:x')).toBe(false);
   });
+  it('matches full text exactly as lower-casing every value does, non-ASCII values included', () => {
+    const t = (text: string, values: FieldValue[]): boolean =>
+      compileQuery(parseQuery(text))({ get: () => undefined, values: () => values });
+    expect(t('mimikatz', ['C:\\Tools\\MiMiKaTz.exe'])).toBe(true);
+    expect(t('mimikatz', ['xmimikatzx', 'mimi katz', 42, null])).toBe(false);
+    expect(t('mimikatz', [['a', null, 'MIMIKATZ']])).toBe(true);
+    expect(t('4688', [4688])).toBe(true);
+    // U+212A KELVIN SIGN lower-cases to an ASCII k: the value is not ASCII, so it is tested exactly.
+    expect(t('kerberos', ['\u212Aerberos ticket'])).toBe(true);
+    expect(t('"ticket k"', ['kerberos TICKET \u212A'])).toBe(true);
+    expect(t('ünïcode', ['ÜNÏCODE'])).toBe(true);
+    expect(t('a.b', ['A.B'])).toBe(true);
+    expect(t('"a.b"', ['AxB'])).toBe(false);
+  });
   it('supports wildcards, Windows paths and quoted values', () => {
     expect(q('process.command_line:*-enc*')).toBe(true);
     expect(q('process.executable:C:\\Windows\\System32\\*\\powershell.exe')).toBe(true);
