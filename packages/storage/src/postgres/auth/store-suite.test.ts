@@ -3,8 +3,9 @@
  * each test in a database of its own, migrated by `migratePg` as `intersoc db migrate` does.
  * Skips, and says so, only when PostgreSQL is unreachable.
  */
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '@intersoc/core';
+import { isAppError, systemContext } from '@intersoc/core';
 import { authStoreSuite } from '../../auth/internal/testing.js';
 import { openPg } from '../connect.js';
 import { migratePg } from '../migrations.js';
@@ -68,6 +69,47 @@ describe.skipIf(!live)('PostgreSQL identity store plumbing', () => {
       expect(pg.query<{ x: number }>('SELECT 2 AS x')).toEqual([{ x: 2 }]);
     } finally {
       await pg.close();
+      await db.drop();
+    }
+  });
+});
+
+/** A thread that appends `n` entries to tenant acme's chain through a bridge of its own (built module). */
+function appender(url: string, n: number, actor: string): Promise<void> {
+  const index = new URL('../../../dist/postgres/index.js', import.meta.url).href;
+  const code = `
+    const { workerData } = require('node:worker_threads');
+    import(workerData.index).then(async ({ openPgAuthStores }) => {
+      const stores = openPgAuthStores(workerData.url);
+      for (let i = 0; i < workerData.n; i++) {
+        stores.audit.appendSync({ tenant: 'acme', actor: workerData.actor, actorTenant: 'acme', action: 'race', outcome: 'success', details: { i } });
+      }
+      await stores.close();
+    });`;
+  return new Promise((resolve, reject) => {
+    const w = new Worker(code, { eval: true, workerData: { index, url, n, actor } });
+    w.once('error', reject);
+    w.once('exit', (c) => (c === 0 ? resolve() : reject(new Error(`appender exited with ${c}`))));
+  });
+}
+
+describe.skipIf(!live)('PostgreSQL audit chain under concurrent writers', () => {
+  it('two threads extending one chain at once leave one valid chain with every entry', async () => {
+    const db = await createScratchDb('intersoc_auth');
+    if (!('url' in db)) throw new Error(db.unavailable);
+    try {
+      await migratePg(db.url);
+      await Promise.all([appender(db.url, 150, 'left'), appender(db.url, 150, 'right')]);
+      const stores = openPgAuthStores(db.url);
+      try {
+        expect(await stores.audit.verify(systemContext('acme'))).toMatchObject({ ok: true, entries: 300 });
+        expect((await stores.audit.list(systemContext('acme'), { actor: 'left', limit: 1000 })).items).toHaveLength(
+          150,
+        );
+      } finally {
+        await stores.close();
+      }
+    } finally {
       await db.drop();
     }
   });
