@@ -53,6 +53,19 @@ describe.skipIf(!live)('PostgreSQL identity store plumbing', () => {
         }),
       ).toThrow('caller fails');
       expect(pg.query("SELECT to_regclass('t')::text AS t")).toEqual([{ t: null }]);
+      // A constraint error names the constraint, never the value (the server's detail quotes it).
+      pg.run('CREATE TABLE secrets (v text PRIMARY KEY)');
+      pg.run('INSERT INTO secrets VALUES ($1)', ['hunter2-token-hash']);
+      let dup: unknown;
+      try {
+        pg.run('INSERT INTO secrets VALUES ($1)', ['hunter2-token-hash']);
+      } catch (e) {
+        dup = e;
+      }
+      expect(dup).toMatchObject({ code: 'STORAGE', details: { sqlState: '23505' } });
+      expect(JSON.stringify({ m: (dup as Error).message, d: (dup as { details?: unknown }).details })).not.toContain(
+        'hunter2',
+      );
     } finally {
       await pg.close();
       await db.drop();
