@@ -9,7 +9,7 @@
  */
 import { AppError } from '@intersoc/core';
 import { playbookExtension, stepExtension } from '../cacao/extension.js';
-import type { CommandData, WorkflowStep } from '../cacao/types.js';
+import type { CommandData, Playbook, WorkflowStep } from '../cacao/types.js';
 import {
   CommandError,
   type ActionRecord,
@@ -24,7 +24,10 @@ import type { LiveRun } from './live.js';
 import { StepAbort } from './step-abort.js';
 import { stepScope } from './scope.js';
 import type { BranchState } from './state.js';
-import type { ApprovalPolicy, RecordedAction, TransitionBody } from './types.js';
+import type { ApprovalPolicy, TransitionBody } from './types.js';
+
+/** `T` without `readonly`, to build a value field by field. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** What action steps need from the engine. */
 export interface ActionHost extends FlowHost {
@@ -41,8 +44,20 @@ export interface ActionHost extends FlowHost {
 const ORDER: readonly ApprovalPolicy[] = ['auto', 'one', 'four-eyes', 'never'];
 const MAX_OUTPUT = 8 * 1024;
 
+/** Policies of steps of frozen playbooks, per engine (its executors decide the defaults). */
+const policies = new WeakMap<ReadonlyMap<string, CommandExecutor>, WeakMap<WorkflowStep, ApprovalPolicy>>();
+
 /** The approval policy of an action step. */
 export function policyOf(live: LiveRun, host: ActionHost, step: WorkflowStep): ApprovalPolicy {
+  if (!Object.isFrozen(step) || !Object.isFrozen(live.playbook)) return decidePolicy(live, host, step);
+  let known = policies.get(host.executors);
+  if (!known) policies.set(host.executors, (known = new WeakMap()));
+  let p = known.get(step);
+  if (p === undefined) known.set(step, (p = decidePolicy(live, host, step)));
+  return p;
+}
+
+function decidePolicy(live: LiveRun, host: ActionHost, step: WorkflowStep): ApprovalPolicy {
   const ext = stepExtension(step);
   if (ext.approval) return ext.approval;
   const own = playbookExtension(live.playbook).approval;
@@ -57,6 +72,39 @@ export function policyOf(live: LiveRun, host: ActionHost, step: WorkflowStep): A
   return p;
 }
 
+/** What a step's command context holds that does not change from run to run (frozen playbooks). */
+interface StepStatics {
+  readonly agentId: string | undefined;
+  readonly agent: CommandContext['agent'];
+  readonly auth: CommandContext['auth'];
+  readonly targets: CommandContext['targets'];
+}
+
+const statics = new WeakMap<WorkflowStep, StepStatics>();
+
+function staticsOf(pb: Playbook, step: WorkflowStep): StepStatics {
+  const known = statics.get(step);
+  if (known) return known;
+  const agentId = step.agent;
+  const agent = agentId === undefined ? undefined : pb.agent_definitions?.[agentId];
+  const authId = typeof agent?.authentication_info === 'string' ? agent.authentication_info : undefined;
+  const authDef = authId === undefined ? undefined : pb.authentication_info_definitions?.[authId];
+  // Without its secret values (commands get those by reference); most steps have none.
+  let auth: CommandContext['auth'];
+  if (authId && authDef) {
+    const { password: _p, private_key: _k, token: _t, ...publicAuth } = authDef;
+    auth = { id: authId, def: publicAuth };
+  }
+  const targets = (step.targets ?? []).flatMap((id) => {
+    const def = pb.target_definitions?.[id];
+    return def ? [{ id, def }] : [];
+  });
+  const v: StepStatics = { agentId, agent, auth, targets };
+  // A step of a frozen playbook (every stored one) cannot change under its cached reading.
+  if (Object.isFrozen(step) && Object.isFrozen(pb)) statics.set(step, v);
+  return v;
+}
+
 /** The command context of a step. */
 function contextOf(
   live: LiveRun,
@@ -67,32 +115,19 @@ function contextOf(
   abort: { readonly signal: AbortSignal },
 ): CommandContext {
   const pb = live.playbook;
-  const agentId = step.agent;
-  const agent = agentId === undefined ? undefined : pb.agent_definitions?.[agentId];
-  const registration = agentId === undefined ? undefined : host.directory.agent(live.ctx.tenant, agentId, agent);
-  const scope = stepScope(pb, step, live.s.vars);
-  const authId = typeof agent?.authentication_info === 'string' ? agent.authentication_info : undefined;
-  const authDef = authId === undefined ? undefined : pb.authentication_info_definitions?.[authId];
-  // Without its secret values (commands get those by reference); most steps have none.
-  let auth: CommandContext['auth'];
-  if (authId && authDef) {
-    const { password: _p, private_key: _k, token: _t, ...publicAuth } = authDef;
-    auth = { id: authId, def: publicAuth };
-  }
-  return {
-    ...(auth ? { auth } : {}),
+  const st = staticsOf(pb, step);
+  const registration =
+    st.agentId === undefined ? undefined : host.directory.agent(live.ctx.tenant, st.agentId, st.agent);
+  // Built field by field (optional ones only when present) and the scope only when a command
+  // substitutes: one context per step attempt, on the engine's hot path.
+  let scope: ReturnType<typeof stepScope> | undefined;
+  const c: Mutable<CommandContext> = {
     ctx: live.ctx,
     run: live.id,
     step: stepId,
     attempt,
-    ...(agentId === undefined ? {} : { agentId }),
-    ...(agent ? { agent } : {}),
-    ...(registration ? { registration } : {}),
-    targets: (step.targets ?? []).flatMap((id) => {
-      const def = pb.target_definitions?.[id];
-      return def ? [{ id, def }] : [];
-    }),
-    substitute: scope.substitute,
+    targets: st.targets,
+    substitute: (text) => (scope ??= stepScope(pb, step, live.s.vars)).substitute(text),
     secret: (ref) => {
       const auth = pb.authentication_info_definitions?.[ref];
       const key = typeof auth?.kms_key_identifier === 'string' ? auth.kms_key_identifier : ref;
@@ -104,6 +139,11 @@ function contextOf(
     },
     timeoutMs: step.timeout ?? host.timeoutMs,
   };
+  if (st.auth) c.auth = st.auth;
+  if (st.agentId !== undefined) c.agentId = st.agentId;
+  if (st.agent) c.agent = st.agent;
+  if (registration) c.registration = registration;
+  return c;
 }
 
 let never: AbortSignal | undefined;
@@ -136,6 +176,7 @@ function decideIdempotent(live: LiveRun, host: ActionHost, stepId: string, step:
 }
 
 const manualOf = (step: WorkflowStep): CommandData[] => (step.commands ?? []).filter((c) => c.type === 'manual');
+const hasManual = (step: WorkflowStep): boolean => step.commands?.some((c) => c.type === 'manual') === true;
 
 /** A ready action branch: gate it, or start its next attempt. */
 export function readyAction(
@@ -187,8 +228,8 @@ export function startAttempt(
   step: WorkflowStep,
 ): Promise<void> {
   const s = live.s;
-  const manual = manualOf(step);
-  if (manual.length > 0 && !s.dryRun && b.answered === undefined) {
+  if (!s.dryRun && b.answered === undefined && hasManual(step)) {
+    const manual = manualOf(step);
     const scope = stepScope(live.playbook, step, s.vars);
     const task = manual
       .map((c) => scope.substitute(typeof c.command === 'string' ? c.command : (c.description ?? 'manual task')))
@@ -219,7 +260,30 @@ export function startAttempt(
   return started.then(() => execute(live, host, b, stepId, step, attempt));
 }
 
+/**
+ * An upper bound of the length of `JSON.stringify(v)`, which stops counting past `budget`: a
+ * character is at most 6 in JSON (`\u0000`), a number at most 24. Values with `toJSON` (or that
+ * JSON cannot hold) are not bounded here (Infinity).
+ */
+function jsonBound(v: unknown, budget: number): number {
+  if (typeof v === 'string') return 6 * v.length + 2;
+  if (v === null || typeof v === 'number' || typeof v === 'boolean' || v === undefined) return 24;
+  if (typeof v !== 'object' || typeof (v as { toJSON?: unknown }).toJSON === 'function') return Infinity;
+  let n = 2;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length && n <= budget; i++) n += jsonBound(v[i], budget - n) + 1;
+    return n;
+  }
+  for (const k in v) {
+    n += 6 * k.length + 4 + jsonBound((v as Record<string, unknown>)[k], budget - n);
+    if (n > budget) return n;
+  }
+  return n;
+}
+
 function bounded(output: Record<string, unknown>): Record<string, unknown> {
+  // Most outputs are small: a bound of their size spares serialising them only to measure.
+  if (jsonBound(output, MAX_OUTPUT) <= MAX_OUTPUT) return output;
   const text = JSON.stringify(output);
   return text.length <= MAX_OUTPUT ? output : { truncated: true, head: text.slice(0, MAX_OUTPUT) };
 }
@@ -305,28 +369,35 @@ export function finished(
   results: readonly CommandResult[],
 ): TransitionBody {
   const out = step.out_args ?? [];
-  const vars: Record<string, string> = { ...(b.answered ?? {}) };
+  let vars: Record<string, string> | undefined = b.answered ? { ...b.answered } : undefined;
+  let recorded: ActionRecord[] | undefined;
   for (const r of results) {
-    for (const [k, v] of Object.entries(r.values ?? {})) if (out.includes(k)) vars[k] = v;
-    if (r.text !== undefined && out[0] !== undefined && r.values?.[out[0]] === undefined) vars[out[0]] = r.text;
+    if (out.length > 0) {
+      for (const [k, v] of Object.entries(r.values ?? {})) if (out.includes(k)) (vars ??= {})[k] = v;
+      if (r.text !== undefined && out[0] !== undefined && r.values?.[out[0]] === undefined)
+        (vars ??= {})[out[0]] = r.text;
+    }
+    if (r.actions && r.actions.length > 0) (recorded ??= []).push(...r.actions);
   }
-  const timebox = stepExtension(step).timebox;
-  const now = Date.now();
-  const actions: Omit<RecordedAction, 'seq' | 'step'>[] = results
-    .flatMap((r) => r.actions ?? [])
-    .map((a: ActionRecord) => ({ ...a, ...(timebox ? { expires: now + timebox } : {}) }));
   const next = step.on_success ?? step.on_completion;
-  const output = bounded({ commands: results.map((r) => r.output) });
-  return {
+  const commands: unknown[] = new Array<unknown>(results.length);
+  for (let i = 0; i < results.length; i++) commands[i] = (results[i] as CommandResult).output;
+  // Built field by field, in the order the stored body has always had.
+  const body: Mutable<Extract<TransitionBody, { kind: 'step.finished' }>> = {
     kind: 'step.finished',
     branch: b.id,
     step: stepId,
     outcome: 'success',
-    ...(next ? { next } : {}),
-    ...(Object.keys(vars).length > 0 ? { vars } : {}),
-    output,
-    ...(actions.length > 0 ? { actions } : {}),
   };
+  if (next) body.next = next;
+  if (vars && Object.keys(vars).length > 0) body.vars = vars;
+  body.output = bounded({ commands });
+  if (recorded) {
+    const timebox = stepExtension(step).timebox;
+    const expires = timebox ? Date.now() + timebox : undefined;
+    body.actions = recorded.map((a) => (expires === undefined ? { ...a } : { ...a, expires }));
+  }
+  return body;
 }
 
 /** Whether the votes on a waiting approval grant it. */

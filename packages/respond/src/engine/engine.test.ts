@@ -244,6 +244,49 @@ describe('engine', () => {
     expect(t.script.reverted).toEqual([]);
   });
 
+  it('gives every step its audit entry (run and step in the target, transition in the details); a changed entry is named', async () => {
+    const t = testEngine();
+    const pb = oneAction({}, {}, 13);
+    addPlaybook(t.store, t.ctx, pb);
+    const run = await t.engine.startRun(t.ctx, { playbook: pb.id });
+    await t.engine.idle();
+    expect(t.store.getRun(t.ctx, run.id)?.status).toBe('succeeded');
+    const audit = systemContext('t1');
+    const entries = (await t.audit.list(audit, { limit: 100 })).items.slice().reverse();
+    expect(entries.map((e) => e.action)).toEqual([
+      'respond.run.created',
+      'respond.step.finished',
+      'respond.step.finished',
+      'respond.step.finished',
+      'respond.run.finished',
+    ]);
+    const finishes = t.store.transitions(t.ctx, run.id).filter((x) => x.kind === 'step.finished');
+    expect(finishes.map((x) => x.step)).toEqual([fid('start', 13), fid('action', 13), fid('end', 13)]);
+    for (const f of finishes) {
+      const e = entries.find((x) => x.action === 'respond.step.finished' && x.details?.['seq'] === f.seq);
+      expect(e?.target).toBe(`run:${run.id}/${f.step}`);
+    }
+    const act = entries.find((e) => e.target === `run:${run.id}/${fid('action', 13)}`);
+    expect(act?.details).toEqual({
+      name: 'act13',
+      next: fid('end', 13),
+      output: { commands: [{ ran: 'act13' }] },
+      // After the in-flight marker (seq 3) of this step, which is not idempotent.
+      seq: finishes[1]?.seq,
+    });
+    expect(finishes[1]?.seq).toBe(4);
+    expect(entries[0]?.target).toBe(`run:${run.id}`);
+    expect(entries[0]?.details).toMatchObject({ playbook: pb.id, version: pb.modified, seq: 1 });
+    expect((await t.audit.verify(audit)).ok).toBe(true);
+    // Someone with the database file changes where the action step went: verify names the entry.
+    t.db.exec('DROP TRIGGER audit_log_no_update');
+    const details = JSON.stringify({ ...act?.details, next: fid('action', 13) });
+    t.db.prepare('UPDATE audit_log SET details = ? WHERE tenant = ? AND seq = ?').run(details, 't1', act?.seq);
+    const v = await t.audit.verify(audit);
+    expect(v.ok).toBe(false);
+    expect(v.brokenAt).toBe(act?.seq);
+  });
+
   it('resumes after a crash: done steps are not run again; an in-flight idempotent step reruns, another waits for a person', async () => {
     const file = `/tmp/respond-engine-${process.pid}-${Date.now()}.db`;
     const [start, s1, s2, s3, end] = [

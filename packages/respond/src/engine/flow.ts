@@ -57,7 +57,8 @@ export function failStep(
  * and continues upwards (fork parents, the run). Returns the commit.
  */
 export function writeAndSettle(live: LiveRun, host: FlowHost, b: BranchState, bodies: TransitionBody[]): Promise<void> {
-  const all = [...bodies];
+  // Callers hand in a fresh array: the branch's end joins it rather than a copy.
+  const all = bodies;
   // Applying happens in write(); we must know now whether the branch ends, so look at the last body.
   const last = bodies[bodies.length - 1];
   const ends = last?.kind === 'step.finished' && last.branch === b.id && last.next === undefined;
@@ -142,7 +143,8 @@ export function flowStep(
   step: WorkflowStep,
 ): Promise<void> {
   const s = live.s;
-  const scope = stepScope(live.playbook, step, s.vars);
+  // Only conditions read variables: start and end steps (two per run) make no scope.
+  const scope = (): ReturnType<typeof stepScope> => stepScope(live.playbook, step, s.vars);
   const finish = (next: string | undefined, output?: Record<string, unknown>): Promise<void> =>
     writeAndSettle(live, host, b, [
       {
@@ -177,7 +179,7 @@ export function flowStep(
         ]);
       const c = parseCondition(step.condition ?? '');
       if (!c.ok) return fail(c.reason);
-      const r = evaluateCondition(c.value, scope.typed());
+      const r = evaluateCondition(c.value, scope().typed());
       if (!r.ok) return fail(r.reason);
       if (step.type === 'while-condition' && r.value) {
         const cap = stepExtension(step).max_iterations ?? host.maxIterations;
@@ -193,7 +195,7 @@ export function flowStep(
     }
     case 'switch-condition': {
       const name = (step.switch ?? '').replace(/:value$/, '');
-      const value = scope.value(name) ?? '';
+      const value = scope().value(name) ?? '';
       const target = step.cases?.[value] ?? step.cases?.['default'];
       if (target === undefined)
         return finish(step.on_completion ?? step.on_success, { switch: name, value, matched: false });

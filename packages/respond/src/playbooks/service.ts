@@ -7,7 +7,7 @@
  */
 import { AppError, requireRole, type AuthContext } from '@intersoc/core';
 import type { AuthenticationInfo, Playbook } from '../cacao/types.js';
-import { RESPOND_READERS, RESPOND_WRITERS } from '../engine/engine.js';
+import { RESPOND_READERS, RESPOND_WRITERS } from '../engine/options.js';
 import {
   playbookDigest,
   signPlaybook,

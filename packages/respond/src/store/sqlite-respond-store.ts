@@ -129,9 +129,11 @@ export class SqliteRespondStore {
   readonly #openWait;
   readonly #putAction;
   readonly #batch;
-  readonly #playbookLatest;
   readonly #playbookVersion;
-  readonly #parsed = new Map<string, { doc: string; signedBy: string; stored: StoredPlaybook }>();
+  readonly #parsed = new Map<string, StoredPlaybook>();
+  readonly #dataVersion;
+  /** `PRAGMA data_version` when `#parsed` was last known to match the table (see `getPlaybook`). */
+  #parsedAt = -1;
 
   constructor(db: SqliteDb, audit: SyncAuditLog) {
     this.#db = db;
@@ -171,11 +173,14 @@ export class SqliteRespondStore {
       if (log.appendBatchSync) log.appendBatchSync(audit);
       else for (const e of audit) log.appendSync(e);
     });
-    this.#playbookLatest = db.prepare(
-      'SELECT * FROM respond_playbooks WHERE tenant = ? AND id = ? ORDER BY version DESC LIMIT 1',
-    );
     this.#playbookVersion = db.prepare('SELECT * FROM respond_playbooks WHERE tenant = ? AND id = ? AND version = ?');
+    this.#latestVersion = db
+      .prepare('SELECT version FROM respond_playbooks WHERE tenant = ? AND id = ? ORDER BY version DESC LIMIT 1')
+      .pluck();
+    this.#dataVersion = db.prepare('PRAGMA data_version').pluck();
   }
+
+  readonly #latestVersion;
 
   /** The database (the engine's callers share it). */
   get db(): SqliteDb {
@@ -186,6 +191,7 @@ export class SqliteRespondStore {
 
   /** Stores a playbook version; false when that version is already stored (same digest), CONFLICT when it differs. */
   putPlaybook(ctx: AuthContext, p: Omit<StoredPlaybook, 'tenant'>): boolean {
+    this.#parsed.clear();
     const existing = this.#db
       .prepare('SELECT digest FROM respond_playbooks WHERE tenant = ? AND id = ? AND version = ?')
       .get(ctx.tenant, p.id, p.version) as { digest: string } | undefined;
@@ -225,22 +231,36 @@ export class SqliteRespondStore {
 
   /** One version of a playbook (the latest by default). */
   getPlaybook(ctx: AuthContext, id: string, version?: string): StoredPlaybook | undefined {
-    const row = (
-      version === undefined
-        ? this.#playbookLatest.get(ctx.tenant, id)
-        : this.#playbookVersion.get(ctx.tenant, id, version)
-    ) as PlaybookRow | undefined;
-    if (!row) return undefined;
-    // Every run reads its playbook: parse a stored version once, and again only when its row
-    // changed (a new signature rewrites the document). The row is still read each time.
-    const key = `${row.tenant}\0${row.id}\0${row.version}`;
+    // Every run reads its playbook. Parsed versions are kept while nothing else wrote to the
+    // database: `data_version` changes when another connection commits, and this store's own
+    // playbook writes (`putPlaybook`) clear the cache. Otherwise the row is read and parsed again.
+    const dv = this.#dataVersion.get() as number;
+    if (dv !== this.#parsedAt) {
+      this.#parsed.clear();
+      this.#parsedAt = dv;
+    }
+    // The latest version is kept under the version NUL (a `modified` time never holds one).
+    const key = `${ctx.tenant}\0${id}\0${version ?? '\0'}`;
     const hit = this.#parsed.get(key);
-    if (hit && hit.doc === row.doc && hit.signedBy === row.signed_by) return hit.stored;
-    // Frozen: runs share it, and none may change what another runs.
-    const stored = deepFreeze(toStored(row));
-    if (this.#parsed.size >= PARSED_CACHE) this.#parsed.delete(this.#parsed.keys().next().value as string);
-    this.#parsed.set(key, { doc: row.doc, signedBy: row.signed_by, stored });
+    if (hit) return hit;
+    const v = version ?? (this.#latestVersion.get(ctx.tenant, id) as string | undefined);
+    if (v === undefined) return undefined;
+    const exact = `${ctx.tenant}\0${id}\0${v}`;
+    let stored = this.#parsed.get(exact);
+    if (!stored) {
+      const row = this.#playbookVersion.get(ctx.tenant, id, v) as PlaybookRow | undefined;
+      if (!row) return undefined;
+      // Frozen: runs share it, and none may change what another runs.
+      stored = deepFreeze(toStored(row));
+      this.#keep(exact, stored);
+    }
+    if (version === undefined) this.#keep(key, stored);
     return stored;
+  }
+
+  #keep(key: string, stored: StoredPlaybook): void {
+    if (this.#parsed.size >= PARSED_CACHE) this.#parsed.delete(this.#parsed.keys().next().value as string);
+    this.#parsed.set(key, stored);
   }
 
   /** The versions of a playbook, newest first. */
@@ -344,7 +364,13 @@ export class SqliteRespondStore {
       // A finished run rarely writes again (rollback): its number is read back then.
       if (FINISHED_STATUS.has(r.status)) this.#numbers.delete(`${w.tenant}\0${w.run}`);
     }
-    for (const t of w.transitions) log.push(no, t.seq, t.time, bodyJson(t));
+    const ts = w.transitions;
+    const bodies = w.bodies;
+    for (let i = 0; i < ts.length; i++) {
+      const t = ts[i] as Transition;
+      const b = bodies?.[i];
+      log.push(no, t.seq, t.time, b === undefined ? bodyJson(t) : JSON.stringify(b));
+    }
     for (const wt of w.waits ?? []) {
       if (wt.close) this.#closeWait.run(w.tenant, w.run, wt.close.branch);
       if (wt.open)

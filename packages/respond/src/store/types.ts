@@ -6,7 +6,15 @@
  */
 import type { AuditInput } from '@intersoc/storage';
 import type { Playbook } from '../cacao/types.js';
-import type { RecordedAction, RunStatus, RunSummary, RunTrigger, Transition, Wait } from '../engine/types.js';
+import type {
+  RecordedAction,
+  RunStatus,
+  RunSummary,
+  RunTrigger,
+  Transition,
+  TransitionBody,
+  Wait,
+} from '../engine/types.js';
 
 /** A stored playbook version. */
 export interface StoredPlaybook {
@@ -68,6 +76,11 @@ export interface RunWrite {
   readonly tenant: string;
   readonly run: string;
   readonly transitions: readonly Transition[];
+  /**
+   * The transitions without seq and time, as the engine made them (same order): stored as they
+   * are, with no copy of each transition to strip its columns first.
+   */
+  readonly bodies?: readonly TransitionBody[];
   /** The run row: written with run.created, updated when status or reason changes. */
   readonly row?: {
     readonly playbookId: string;

@@ -118,22 +118,27 @@ export class SqliteAuditStore implements AuditStore {
       `INSERT INTO audit_log (tenant, seq, time, actor, actor_tenant, action, target, outcome, status, request_id,
          details, prev_hash, hash) VALUES ${Array(AUDIT_CHUNK).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     );
-    const rows: unknown[] = [];
     const heads = new Map<string, { seq: number; hash: string }>();
+    // Values go straight into the chunk being filled (no row arrays spread, no slices copied):
+    // a domain that commits its state with its entries (playbook runs) appends one per step.
+    const width = AUDIT_CHUNK * AUDIT_COLUMNS;
+    let chunk: unknown[] = [];
     for (const input of inputs) {
       const head = heads.get(input.tenant) ??
         (this.#head.get(input.tenant) as { seq: number; hash: string } | undefined) ?? {
           seq: 0,
           hash: AUDIT_GENESIS_HASH,
         };
-      const row = chainRow(input, head);
-      rows.push(...values(row));
-      heads.set(input.tenant, { seq: row.seq, hash: row.hash });
+      const r = chainRow(input, head);
+      chunk.push(r.tenant, r.seq, r.time, r.actor, r.actor_tenant, r.action, r.target, r.outcome, r.status);
+      chunk.push(r.request_id, r.details, r.prev_hash, r.hash);
+      if (chunk.length === width) {
+        this.#insertMany.run(chunk);
+        chunk = [];
+      }
+      heads.set(input.tenant, { seq: r.seq, hash: r.hash });
     }
-    const width = AUDIT_CHUNK * AUDIT_COLUMNS;
-    let i = 0;
-    for (; i + width <= rows.length; i += width) this.#insertMany.run(rows.slice(i, i + width));
-    for (; i < rows.length; i += AUDIT_COLUMNS) this.#insert.run(rows.slice(i, i + AUDIT_COLUMNS));
+    for (let i = 0; i < chunk.length; i += AUDIT_COLUMNS) this.#insert.run(chunk.slice(i, i + AUDIT_COLUMNS));
   }
 
   async list(

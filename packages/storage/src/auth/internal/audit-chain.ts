@@ -46,33 +46,58 @@ export function scrub(value: JsonValue): JsonValue {
   return out;
 }
 
-/** Detail keys repeat (a busy domain writes the same few thousands of times): their verdicts are kept. */
-const secretKeys = new Map<string, boolean>();
+/**
+ * Detail keys repeat (a busy domain writes the same few thousands of times): their JSON and
+ * whether they name a secret are kept.
+ */
+const knownKeys = new Map<string, { readonly json: string; readonly secret: boolean }>();
 
-function secretKey(k: string): boolean {
-  let v = secretKeys.get(k);
+function keyOf(k: string): { readonly json: string; readonly secret: boolean } {
+  let v = knownKeys.get(k);
   if (v === undefined) {
-    v = SECRET_KEY.test(k);
-    if (secretKeys.size < 4096) secretKeys.set(k, v);
+    v = { json: JSON.stringify(k), secret: SECRET_KEY.test(k) };
+    if (knownKeys.size < 4096) knownKeys.set(k, v);
   }
   return v;
 }
 
-/** `canonicalJson(scrub(value))` in one walk (no scrubbed copy is built). */
+/**
+ * `canonicalJson(scrub(value))` in one walk (no scrubbed copy is built). Written with loops and
+ * string appends, and keys that arrive sorted (as most producers write them) are not sorted
+ * again: the audit chain serialises every entry's details, once per step of a playbook run.
+ */
 export function scrubbedCanonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value))
-    return `[${value.map((v: unknown) => (v === undefined ? 'null' : scrubbedCanonicalJson(v))).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (i > 0) out += ',';
+      out += v === undefined ? 'null' : scrubbedCanonicalJson(v);
+    }
+    return `${out}]`;
+  }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
+  const keys = Object.keys(obj);
+  for (let i = 1; i < keys.length; i++) {
+    // The same order as Array.prototype.sort's default (UTF-16 code units).
+    if ((keys[i - 1] as string) > (keys[i] as string)) {
+      keys.sort();
+      break;
+    }
+  }
   let out = '{';
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string;
+  let first = true;
+  for (const k of keys) {
     const v = obj[k];
-    if (i > 0) out += ',';
-    out += `${JSON.stringify(k)}:${typeof v === 'string' && secretKey(k) ? '"[redacted]"' : scrubbedCanonicalJson(v)}`;
+    if (v === undefined) continue;
+    const key = keyOf(k);
+    if (!first) out += ',';
+    first = false;
+    out += key.json;
+    out += ':';
+    // Only text can hold a secret; a flag such as `passwordChanged: true` stays readable.
+    out += typeof v === 'string' && key.secret ? '"[redacted]"' : scrubbedCanonicalJson(v);
   }
   return `${out}}`;
 }
