@@ -5,44 +5,39 @@
  * quarantined intelligence and the status the dashboard shows. Sync is incremental (per-peer
  * cursors, advanced page by page), idempotent (objects are stored once per version) and
  * resumable: a peer that was offline is caught up at the next round, from where it stopped.
+ *
+ * This file is the `Federation` class: its state (the sync timer and the round running) and its
+ * public face. The work is done in the modules beside it: peering (`peer-admin.ts`), shares
+ * (`share-request.ts`, `share.ts`), request authentication (`peer-auth.ts`), the exchange with
+ * one peer (`exchange.ts`), receipts (`receive.ts`), review and status (`review.ts`) and the
+ * TAXII collections (`collections.ts`).
  */
-import { AppError, systemContext, type Alert, type AuthContext } from '@intersoc/core';
-import type { AddOutcome, IocKind, PapLevel, TaxiiCollection, TaxiiFilters, TlpLevel } from '@intersoc/cti';
-import { parseCard, type PeerCard } from '../identity/identity.js';
+import { AppError, type Alert, type AuthContext } from '@intersoc/core';
+import type { AddOutcome, IocKind, TaxiiCollection } from '@intersoc/cti';
 import { LookupService, type LookupAnswer, type PublishedSet } from '../lookup/service.js';
-import type { Distribution } from '../policy/terms.js';
-import { readIntelState, reportersOf, reviewIntel, type IntelState } from '../store/intel-state.js';
+import type { IntelState } from '../store/intel-state.js';
 import { Journal } from '../store/journal.js';
 import { PeerStore, type Peer } from '../store/peers.js';
 import { migrateFederation } from '../store/schema.js';
-import { landedSightings } from '../store/sightings.js';
-import { chainOf } from '../store/chains.js';
-import { BATCH_TYPE } from '../signing/batch.js';
 import type { Hop } from '../signing/provenance.js';
 import type { Reliability } from '../trust/trust.js';
-import { PeerClient, FEDERATION_ROOT } from '../transport/peer-client.js';
-import { isNodeAuth, RateLimiter, verifyRequest, type RequestRefusal } from '../transport/request-auth.js';
+import { PeerClient } from '../transport/peer-client.js';
+import { isNodeAuth, RateLimiter } from '../transport/request-auth.js';
+import { ensureCollections, ensureRoot } from './collections.js';
 import { audit, requireFederationRole, type FedContext, type FederationDeps } from './context.js';
+import { pullFrom, pushTo } from './exchange.js';
+import * as peering from './peer-admin.js';
+import { authenticatePeer, collectionAccess, type PeerAuthentication, type SignedRequest } from './peer-auth.js';
 import { receive, verifierFor, type BoundVerifier, type ReceiveSummary } from './receive.js';
-import { inboxOf, outboxOf, outgoingOf, place, termsFor, type Outgoing, type ShareReport } from './share.js';
+import * as reviewing from './review.js';
+import type { FederationStatus, QuarantinedItem } from './review.js';
+import { shareObjects, type ShareRequest } from './share-request.js';
+import type { ShareReport } from './share.js';
 import { noteAlerts, returnSightings } from './sightings.js';
 
-/** What an analyst asks to share. */
-export interface ShareRequest {
-  /** Object ids; or every object of `types` when omitted. */
-  readonly ids?: readonly string[];
-  readonly types?: readonly string[];
-  readonly distribution?: Distribution;
-  /** TLP floor of the share (objects can only become stricter). */
-  readonly tlp?: TlpLevel;
-  /** Named recipient node ids (TLP:AMBER and stricter). */
-  readonly recipients?: readonly string[];
-  /** Sharing group name. */
-  readonly group?: string;
-  readonly pap?: PapLevel;
-  /** An explicit send (needed for TLP:RED); explicit sends are not replayed to later peers. */
-  readonly explicit?: boolean;
-}
+export { isPeerContext, peerOf } from './peer-auth.js';
+export type { FederationStatus, QuarantinedItem } from './review.js';
+export type { ShareRequest } from './share-request.js';
 
 /** Outcome of one sync with a peer. */
 export interface SyncResult {
@@ -50,38 +45,6 @@ export interface SyncResult {
   readonly pushed: number;
   readonly pulled: ReceiveSummary;
   readonly error?: string;
-}
-
-/** A quarantined object with its state. */
-export interface QuarantinedItem {
-  readonly id: string;
-  readonly type: string;
-  readonly name?: string;
-  readonly confidence: number;
-  readonly reporters: readonly string[];
-}
-
-/** The status the dashboard shows. */
-export interface FederationStatus {
-  readonly nodeId: string;
-  readonly name: string;
-  readonly peers: readonly Peer[];
-  readonly exchanges: ReturnType<Journal['exchanges']>;
-  readonly quarantined: readonly QuarantinedItem[];
-  readonly landed: ReturnType<typeof landedSightings>;
-  readonly rejections: ReturnType<Journal['rejections']>;
-}
-
-const PEER_CONTEXTS = new WeakSet<AuthContext>();
-
-/** True for the context of an authenticated peer node (never a user). */
-export function isPeerContext(ctx: AuthContext): boolean {
-  return PEER_CONTEXTS.has(ctx);
-}
-
-/** The node id of a peer context. */
-export function peerOf(ctx: AuthContext): string | undefined {
-  return isPeerContext(ctx) ? ctx.user.slice('peer-'.length) : undefined;
 }
 
 /** The federation of a node. */
@@ -114,195 +77,64 @@ export class Federation {
     this.lookups = new LookupService(this.fx, deps.lookupSeed);
     this.verifier = verifierFor(this.fx);
     this.requests = new RateLimiter(deps.config.requestsPerMinute, now);
-    this.ensureRoot();
-    for (const p of this.fx.peers.active()) this.ensureCollections(p.nodeId);
+    ensureRoot(this.fx);
+    for (const p of this.fx.peers.active()) ensureCollections(this.fx, p.nodeId);
   }
 
   get me(): string {
     return this.fx.me;
   }
 
-  // peers ---------------------------------------------------------------------------------
+  // peers (peer-admin.ts) -----------------------------------------------------------------
 
   /** Adds (or updates) a peer from its card; replays the share ledger to it. */
-  addPeer(
-    ctx: AuthContext,
-    cardInput: unknown,
-    o: { reliability?: Reliability; communities?: readonly string[]; endpoint?: string } = {},
-  ): Peer {
-    requireFederationRole(this.fx, ctx, ['admin']);
-    const card: PeerCard = parseCard(cardInput);
-    if (card.node_id === this.me) throw new AppError('VALIDATION', 'that card is this node');
-    const peer = this.fx.peers.add(card, {
-      reliability: o.reliability ?? 'F',
-      ...(o.communities ? { communities: o.communities } : {}),
-      ...(o.endpoint ? { endpoint: o.endpoint } : {}),
-    });
-    this.ensureCollections(peer.nodeId);
-    audit(this.fx, {
-      action: 'federation.peer.add',
-      actor: ctx.user,
-      outcome: 'success',
-      target: peer.nodeId,
-      details: { name: peer.name, reliability: peer.reliability, communities: [...peer.communities] },
-    });
-    this.replayLedger(peer);
-    return peer;
+  addPeer(ctx: AuthContext, cardInput: unknown, o: peering.PeerOptions = {}): Peer {
+    return peering.addPeer(this.fx, ctx, cardInput, o);
   }
 
+  /** The peers, for any federation role. */
   listPeers(ctx: AuthContext): Peer[] {
-    requireFederationRole(this.fx, ctx, ['admin', 'analyst', 'viewer']);
-    return this.fx.peers.list();
+    return peering.listPeers(this.fx, ctx);
   }
 
   /** Forgets a peer (its collections are closed). */
   removePeer(ctx: AuthContext, nodeId: string): boolean {
-    requireFederationRole(this.fx, ctx, ['admin']);
-    const removed = this.fx.peers.remove(nodeId);
-    if (removed) this.closeCollections(nodeId);
-    audit(this.fx, {
-      action: 'federation.peer.remove',
-      actor: ctx.user,
-      outcome: removed ? 'success' : 'failure',
-      target: nodeId,
-    });
-    return removed;
+    return peering.removePeer(this.fx, ctx, nodeId);
   }
 
   /** Revokes a peer's key, at once for everything received later. */
   revokePeer(ctx: AuthContext, nodeId: string): Peer {
-    requireFederationRole(this.fx, ctx, ['admin']);
-    const p = this.fx.peers.revoke(nodeId);
-    this.closeCollections(nodeId);
-    audit(this.fx, { action: 'federation.peer.revoke', actor: ctx.user, outcome: 'success', target: nodeId });
-    return p;
+    return peering.revokePeer(this.fx, ctx, nodeId);
   }
 
   /** Sets the operator's admiralty grade of a peer. */
   setReliability(ctx: AuthContext, nodeId: string, reliability: Reliability): Peer {
-    requireFederationRole(this.fx, ctx, ['admin']);
-    const p = this.fx.peers.setReliability(nodeId, reliability);
-    audit(this.fx, {
-      action: 'federation.peer.trust',
-      actor: ctx.user,
-      outcome: 'success',
-      target: nodeId,
-      details: { reliability },
-    });
-    this.fx.onIntelChanged?.(this.fx.config.tenant);
-    return p;
+    return peering.setReliability(this.fx, ctx, nodeId, reliability);
   }
 
   /** Feedback on an indicator from peers: confirmed, or a false positive (which also takes it out of detection). */
   feedback(ctx: AuthContext, indicator: string, verdict: 'confirmed' | 'false-positive'): { peers: string[] } {
-    requireFederationRole(this.fx, ctx, ['admin', 'analyst']);
-    const tenant = this.fx.config.tenant;
-    const reporters = reportersOf(this.fx.db, tenant, indicator);
-    if (reporters.length === 0) throw new AppError('NOT_FOUND', `no peer reported ${indicator}`);
-    const peers = [...new Set(reporters.map((r) => (this.fx.peers.get(r.origin) ? r.origin : r.sender)))].filter(
-      (p) => this.fx.peers.get(p)?.status === 'active',
-    );
-    for (const p of peers) this.fx.peers.feedback(p, verdict === 'confirmed' ? 'confirmation' : 'false-positive');
-    if (verdict === 'false-positive') reviewIntel(this.fx.db, tenant, indicator, 'rejected', ctx.user, this.fx.now());
-    audit(this.fx, {
-      action: 'federation.feedback',
-      actor: ctx.user,
-      outcome: 'success',
-      target: indicator,
-      details: { verdict, peers },
-    });
-    this.fx.onIntelChanged?.(tenant);
-    return { peers };
+    return peering.peerFeedback(this.fx, ctx, indicator, verdict);
   }
 
-  // communities and groups -----------------------------------------------------------------
-
+  /** Sets (or generates) a community's key; returns it. */
   setCommunityKey(ctx: AuthContext, name: string, keyHex?: string): string {
-    requireFederationRole(this.fx, ctx, ['admin']);
-    const key = this.fx.journal.setCommunityKey(name, keyHex);
-    audit(this.fx, { action: 'federation.community.key', actor: ctx.user, outcome: 'success', target: name });
-    return key;
+    return peering.setCommunityKey(this.fx, ctx, name, keyHex);
   }
 
+  /** Sets a sharing group's members. */
   setGroup(ctx: AuthContext, name: string, members: readonly string[]): void {
-    requireFederationRole(this.fx, ctx, ['admin']);
-    this.fx.journal.setGroup({ name, members: [...members] });
-    audit(this.fx, {
-      action: 'federation.group.set',
-      actor: ctx.user,
-      outcome: 'success',
-      target: name,
-      details: { members: [...members] },
-    });
+    peering.setGroup(this.fx, ctx, name, members);
   }
 
-  // sharing ---------------------------------------------------------------------------------
+  // sharing and receiving -------------------------------------------------------------------
 
   /** Shares objects of the tenant under the given terms. */
   share(ctx: AuthContext, req: ShareRequest): ShareReport {
-    requireFederationRole(this.fx, ctx, ['admin', 'analyst']);
-    const group = req.group === undefined ? undefined : this.fx.journal.group(req.group);
-    if (req.group !== undefined && !group) throw new AppError('NOT_FOUND', `no sharing group ${req.group}`);
-    const terms = termsFor(this.fx, {
-      ...(req.distribution ? { distribution: req.distribution } : {}),
-      ...(req.tlp ? { tlp: req.tlp } : {}),
-      ...(req.recipients ? { recipients: req.recipients } : {}),
-      ...(group ? { group } : {}),
-      ...(req.pap ? { pap: req.pap } : {}),
-    });
-    if (terms.distribution === 'group' && !terms.group)
-      throw new AppError('VALIDATION', 'distribution group needs --group');
-    const explicit = req.explicit === true;
-    const fx = this.fx;
-    // Pages of the store, placed one after another: a large share never sits in memory whole.
-    function* pages(): Generator<Outgoing[]> {
-      if (req.ids && req.ids.length > 0) {
-        const found = req.ids.map((id) => {
-          const [o] = fx.cti.get(ctx, id, 'last');
-          if (!o) throw new AppError('NOT_FOUND', `no object ${id}`);
-          return o;
-        });
-        yield outgoingOf(fx, found, terms);
-        return;
-      }
-      let after: string | undefined;
-      for (;;) {
-        const page = fx.cti.query(ctx, {
-          ...(req.types ? { types: req.types } : {}),
-          includeRevoked: true,
-          limit: 2000,
-          ...(after === undefined ? {} : { after }),
-        });
-        yield outgoingOf(fx, page.objects, terms);
-        if (!page.next) return;
-        after = page.next;
-      }
-    }
-    const report = place(fx, pages(), { actor: ctx.user, explicit, ledger: !explicit, action: 'federation.share' });
+    const report = shareObjects(this.fx, ctx, req);
     this.syncSoon();
     return report;
   }
-
-  private replayLedger(peer: Peer): void {
-    const tenant = this.fx.config.tenant;
-    const entries = this.fx.journal.ledger(tenant);
-    if (entries.length === 0) return;
-    const ctx = systemContext(tenant);
-    const items = [];
-    for (const e of entries) {
-      const [o] = this.fx.cti.get(ctx, e.id, [e.version]);
-      if (o) items.push(...outgoingOf(this.fx, [o], e.terms));
-    }
-    place(this.fx, items, {
-      actor: 'system',
-      explicit: false,
-      peers: [peer],
-      ledger: false,
-      action: 'federation.replay',
-    });
-  }
-
-  // receiving -------------------------------------------------------------------------------
 
   /** Objects a peer pushed into its inbox. */
   receive(peerId: string, objects: readonly unknown[], mode: 'push' | 'pull' = 'push'): AddOutcome[] {
@@ -326,41 +158,11 @@ export class Federation {
     if (noteAlerts(this.fx, alerts) > 0) this.syncSoon(2000);
   }
 
-  // request authentication ----------------------------------------------------------------
+  // request authentication (peer-auth.ts) ---------------------------------------------------
 
   /** Authenticates a node-signed request; the context of the peer, or a refusal. */
-  authenticatePeer(r: {
-    method: string;
-    url: string;
-    authorization?: string;
-  }): { ok: true; ctx: AuthContext; peer: string } | { ok: false; refusal: RequestRefusal } {
-    const v = verifyRequest(
-      {
-        me: this.me,
-        peerKey: (id) => {
-          const p = this.fx.peers.get(id);
-          return p?.status === 'active' ? p.publicKey : undefined;
-        },
-        useNonce: (peer, nonce, expires) => this.fx.journal.useNonce(peer, nonce, expires),
-        skewSeconds: this.fx.config.clockSkewSeconds,
-        admit: (peer) => this.requests.admit(peer),
-        now: this.fx.now,
-      },
-      { method: r.method, target: r.url, authorization: r.authorization },
-    );
-    if (!v.ok) {
-      const claimed = /id="([0-9a-f]{32})"/.exec(r.authorization ?? '')?.[1] ?? 'unknown';
-      this.fx.journal.reject(claimed, '', 'request', `${r.method} ${r.url.slice(0, 200)}: ${v.reason.reason}`);
-      return { ok: false, refusal: v.reason };
-    }
-    const ctx: AuthContext = {
-      tenant: this.fx.config.tenant,
-      user: `peer-${v.value.id}`,
-      roles: ['partner'],
-      via: 'token',
-    };
-    PEER_CONTEXTS.add(ctx);
-    return { ok: true, ctx, peer: v.value.id };
+  authenticatePeer(r: SignedRequest): PeerAuthentication {
+    return authenticatePeer(this.fx, this.requests, r);
   }
 
   /** True when the Authorization header is node authentication. */
@@ -373,11 +175,8 @@ export class Federation {
     ctx: AuthContext,
     c: TaxiiCollection,
     fallback: (ctx: AuthContext, c: TaxiiCollection) => { read: boolean; write: boolean },
-  ) {
-    const peer = peerOf(ctx);
-    if (c.apiRoot !== FEDERATION_ROOT) return peer ? { read: false, write: false } : fallback(ctx, c);
-    if (!peer) return { read: false, write: false };
-    return { read: c.id === outboxOf(peer), write: c.id === inboxOf(peer) };
+  ): { read: boolean; write: boolean } {
+    return collectionAccess(ctx, c, fallback);
   }
 
   // sync ------------------------------------------------------------------------------------
@@ -451,8 +250,10 @@ export class Federation {
     let pushed = 0;
     const pulled = { ...empty };
     try {
-      pushed = await this.push(client);
-      await this.pull(client, peer, pulled);
+      pushed = await pushTo(this.fx, client);
+      await pullFrom(this.fx, this.verifier, client, peer, pulled);
+      if (pulled.added > 0) this.lookups.invalidate();
+      if (pulled.relayed > 0) this.syncSoon();
       this.fx.peers.contact(peer.nodeId);
       return { peer: peer.nodeId, pushed, pulled };
     } catch (err) {
@@ -463,126 +264,26 @@ export class Federation {
     }
   }
 
-  private async push(client: PeerClient): Promise<number> {
-    const peer = client.peer.nodeId;
-    const taxii = client.taxii();
-    let pushed = 0;
-    for (;;) {
-      const cursor = this.fx.journal.cursor(peer, 'push');
-      const rows = this.fx.taxii.queryObjects(FEDERATION_ROOT, outboxOf(peer), {
-        versions: 'all',
-        specVersions: ['2.0', '2.1'],
-        limit: this.fx.config.pushBatch,
-        ...(cursor === undefined ? {} : { addedAfter: Number(cursor) }),
-      });
-      const page = rows.slice(0, this.fx.config.pushBatch);
-      if (page.length === 0) return pushed;
-      const status = await taxii.push(
-        client.rootUrl,
-        inboxOf(this.me),
-        page.map((r) => JSON.parse(r.json) as unknown),
-      );
-      // Batch declarations ride with the objects but are not objects.
-      const objects = status.success_count - page.filter((r) => r.type === BATCH_TYPE).length;
-      pushed += Math.max(0, objects);
-      this.fx.journal.exchange({
-        peer,
-        direction: 'sent',
-        mode: 'push',
-        objects: Math.max(0, objects),
-        rejected: status.failure_count,
-      });
-      // The cursor moves once the peer answered for the page: what it refused is logged there.
-      this.fx.journal.setCursor(peer, 'push', String((page[page.length - 1] as { dateAdded: number }).dateAdded));
-      if (rows.length <= this.fx.config.pushBatch) return pushed;
-    }
-  }
-
-  private async pull(
-    client: PeerClient,
-    peer: Peer,
-    into: { added: number; duplicates: number; rejected: number; relayed: number },
-  ): Promise<void> {
-    const taxii = client.taxii();
-    const collection = await taxii.collection(client.rootUrl, outboxOf(this.me));
-    const cursor = this.fx.journal.cursor(peer.nodeId, 'pull');
-    const base: TaxiiFilters = { limit: 1000, ...(cursor === undefined ? {} : { added_after: cursor }) };
-    let filters = base;
-    // Page by page; the cursor advances with each stored page, so an interrupted pull resumes there.
-    for (;;) {
-      const p = await taxii.getObjects(client.rootUrl, collection, filters);
-      const r = receive(this.fx, this.verifier, peer, p.objects, 'pull');
-      into.added += r.summary.added;
-      into.duplicates += r.summary.duplicates;
-      into.rejected += r.summary.rejected;
-      into.relayed += r.summary.relayed;
-      if (p.dateAddedLast !== undefined) this.fx.journal.setCursor(peer.nodeId, 'pull', p.dateAddedLast);
-      if (!p.more || p.objects.length === 0) break;
-      if (p.next !== undefined) filters = { ...base, next: p.next };
-      else if (p.dateAddedLast !== undefined) filters = { ...base, added_after: p.dateAddedLast };
-      else break;
-    }
-    if (into.added > 0) this.lookups.invalidate();
-    if (into.relayed > 0) this.syncSoon();
-  }
-
-  // review and status -----------------------------------------------------------------------
+  // review and status (review.ts) ----------------------------------------------------------
 
   /** Received objects waiting in quarantine. */
   quarantined(ctx: AuthContext): QuarantinedItem[] {
-    requireFederationRole(this.fx, ctx, ['admin', 'analyst', 'viewer']);
-    const out: QuarantinedItem[] = [];
-    for (const [id, s] of readIntelState(this.fx.db, ctx.tenant, this.fx.config.quarantine)) {
-      if (!s.quarantined || s.review === 'rejected') continue;
-      const [o] = this.fx.cti.get(ctx, id, 'last');
-      out.push({
-        id,
-        type: o?.type ?? id.split('--')[0] ?? '',
-        ...(typeof o?.object['name'] === 'string' ? { name: o.object['name'] } : {}),
-        confidence: s.confidence,
-        reporters: reportersOf(this.fx.db, ctx.tenant, id).map((r) => r.origin),
-      });
-    }
-    return out;
+    return reviewing.quarantined(this.fx, ctx);
   }
 
   /** An analyst's decision on a quarantined object. */
   review(ctx: AuthContext, id: string, decision: 'released' | 'rejected'): IntelState | undefined {
-    requireFederationRole(this.fx, ctx, ['admin', 'analyst']);
-    if (reportersOf(this.fx.db, ctx.tenant, id).length === 0)
-      throw new AppError('NOT_FOUND', `no received object ${id}`);
-    reviewIntel(this.fx.db, ctx.tenant, id, decision, ctx.user, this.fx.now());
-    audit(this.fx, {
-      action: `federation.quarantine.${decision === 'released' ? 'release' : 'reject'}`,
-      actor: ctx.user,
-      outcome: 'success',
-      target: id,
-    });
-    this.fx.onIntelChanged?.(ctx.tenant);
-    return readIntelState(this.fx.db, ctx.tenant, this.fx.config.quarantine).get(id);
+    return reviewing.review(this.fx, ctx, id, decision);
   }
 
   /** The provenance chain of a received object (its latest version), hop by hop. */
   provenance(ctx: AuthContext, id: string): { version: string; chain: Hop[] } | undefined {
-    requireFederationRole(this.fx, ctx, ['admin', 'analyst', 'viewer']);
-    const [o] = this.fx.cti.get(ctx, id, 'last');
-    if (!o) throw new AppError('NOT_FOUND', `no object ${id}`);
-    const chain = chainOf(this.fx.db, ctx.tenant, id, o.version);
-    return chain ? { version: o.version, chain } : undefined;
+    return reviewing.provenance(this.fx, ctx, id);
   }
 
   /** Everything the dashboard shows about the federation. */
   status(ctx: AuthContext): FederationStatus {
-    requireFederationRole(this.fx, ctx, ['admin', 'analyst', 'viewer']);
-    return {
-      nodeId: this.me,
-      name: this.fx.keys.identity.name,
-      peers: this.fx.peers.list(),
-      exchanges: this.fx.journal.exchanges(50),
-      quarantined: this.quarantined(ctx),
-      landed: landedSightings(this.fx.db, ctx.tenant),
-      rejections: this.fx.journal.rejections(50),
-    };
+    return reviewing.status(this.fx, ctx);
   }
 
   /** Asks peers whether they saw a value, without revealing it. */
@@ -601,50 +302,5 @@ export class Federation {
   /** The lookup set published to a peer. */
   lookupSet(): PublishedSet {
     return this.lookups.published();
-  }
-
-  // collections -------------------------------------------------------------------------------
-
-  private ensureRoot(): void {
-    this.fx.taxii.putApiRoot({
-      name: FEDERATION_ROOT,
-      title: 'INTERSOC federation',
-      description: 'Exchange between peer nodes (node-key authentication only)',
-      maxContentLength: this.fx.config.maxContentLength,
-    });
-  }
-
-  private ensureCollections(peer: string): void {
-    const tenant = this.fx.config.tenant;
-    const base = { apiRoot: FEDERATION_ROOT, mediaTypes: ['application/stix+json;version=2.1'] };
-    this.fx.taxii.putCollection({
-      ...base,
-      id: outboxOf(peer),
-      title: `for ${peer}`,
-      acl: { tenant, read: [`partner:peer-${peer}`], write: [], maxTlp: 'red' },
-    });
-    this.fx.taxii.putCollection({
-      ...base,
-      id: inboxOf(peer),
-      title: `from ${peer}`,
-      acl: { tenant, read: [], write: [`partner:peer-${peer}`] },
-    });
-  }
-
-  private closeCollections(peer: string): void {
-    const tenant = this.fx.config.tenant;
-    const base = { apiRoot: FEDERATION_ROOT, mediaTypes: ['application/stix+json;version=2.1'] };
-    this.fx.taxii.putCollection({
-      ...base,
-      id: outboxOf(peer),
-      title: `closed ${peer}`,
-      acl: { tenant, read: [], write: [] },
-    });
-    this.fx.taxii.putCollection({
-      ...base,
-      id: inboxOf(peer),
-      title: `closed ${peer}`,
-      acl: { tenant, read: [], write: [] },
-    });
   }
 }
