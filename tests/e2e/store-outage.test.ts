@@ -6,14 +6,18 @@
  * at a few batches. The proxy is cut for 30 s after the first commit. During the cut the detect
  * role holds its batch unacknowledged and says so in /metrics (store down, write errors, batches
  * waiting, lag), and the stream sits at its bound while ingest's publishes are refused and
- * retried. After the proxy returns, the store holds exactly the embedded run's events and
- * alerts, each once.
+ * retried; a syslog ingest role (`serve --role ingest`, its own tenant) fed 1,500 of the file's
+ * lines over TCP during the cut shows its refused publishes in its /metrics. After the proxy
+ * returns, the store holds exactly the embedded run's events and alerts, each once, and every
+ * syslog record.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { systemContext } from '@intersoc/core';
 import { EVENTS_DB_FILE, openDatabase } from '@intersoc/storage';
@@ -28,6 +32,9 @@ const FILE = path.resolve(
   '../shared/corpora/mordor/windows/credential_access/host/empire_mimikatz_opth_2019-03-19131123.jsonl.gz',
 );
 const OUTAGE_MS = 30_000;
+/** Tenant and number of the file's lines sent to the syslog ingest role during the cut. */
+const SYSLOG_TENANT = 'syslog-feed';
+const SYSLOG_LINES = 1_500;
 const TOKEN = 'store-outage-test-token-0123456789';
 const AUTH = { headers: { authorization: `Bearer ${TOKEN}` } };
 
@@ -84,8 +91,9 @@ function run(
 async function role(
   args: string[],
   marker: RegExp,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<{ child: ChildProcess; err: () => string; match: RegExpExecArray }> {
-  const r = run(['serve', ...args], ROLE_ENV);
+  const r = run(['serve', ...args], { ...ROLE_ENV, ...env });
   const end = Date.now() + 120_000;
   for (;;) {
     const m = marker.exec(r.err());
@@ -133,14 +141,14 @@ function sqliteCounts(dir: string): Counts {
  * keys each event once, so a batch committed twice would add no block; a block stored twice
  * would show as more events than the embedded run.)
  */
-async function pgCounts(url: string): Promise<Counts> {
+async function pgCounts(url: string, tenant = 'default'): Promise<Counts & { deadLetters: number }> {
   const store = await openPgEventStore(url);
   try {
-    const ctx = systemContext('default');
+    const ctx = systemContext(tenant);
     const st = await store.stats(ctx);
     const page = await store.searchAlerts(ctx, { q: '', limit: 1_000 });
     const ids = page.items.map((a) => a.id).sort();
-    return { events: st.events, alerts: st.alerts, alertIds: ids };
+    return { events: st.events, alerts: st.alerts, alertIds: ids, deadLetters: st.deadLetters };
   } finally {
     await store.close();
   }
@@ -197,6 +205,28 @@ describe.skipIf(bin === undefined || !haveCorpus)('PostgreSQL unreachable for 30
       const metricsUrl = detect.match[1] as string;
       const scrape = async (): Promise<string> => (await fetch(metricsUrl, AUTH)).text();
 
+      // A syslog ingest role too, for its own tenant: its TCP source is fed during the cut.
+      const syslog = await role(
+        ['--role', 'ingest', '--bus', nats.url, '--data', tempDir(), '--metrics-port', '0'],
+        /metrics: (http:\S+)/,
+        {
+          INTERSOC_SYSLOG_ENABLED: 'true',
+          INTERSOC_SYSLOG_HOST: '127.0.0.1',
+          INTERSOC_SYSLOG_UDP_PORT: '0',
+          INTERSOC_SYSLOG_TCP_PORT: '0',
+          INTERSOC_INGEST_DEFAULT_TENANT: SYSLOG_TENANT,
+        },
+      );
+      const syslogMetrics = syslog.match[1] as string;
+      const scrapeSyslog = async (): Promise<string> => (await fetch(syslogMetrics, AUTH)).text();
+      const tcp = /tcp\S* (127\.0\.0\.1:\d+)/.exec(syslog.err())?.[1];
+      expect(tcp, syslog.err()).toBeDefined();
+      const lines = gunzipSync(readFileSync(FILE))
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .slice(0, SYSLOG_LINES);
+
       const ingest = run(['ingest', FILE, '--bus', nats.url, '--data', tempDir(), '--json'], ROLE_ENV);
       await until(async () => (await pgCounts(db.url)).events > 0, 'a first committed batch');
       await proxy.cut();
@@ -216,8 +246,19 @@ describe.skipIf(bin === undefined || !haveCorpus)('PostgreSQL unreachable for 30
         'batches waiting in the stream',
         OUTAGE_MS - 5_000,
       );
+      // Syslog records arrive while the store is away: the ingest role's publishes hit the bound.
+      const [host, port] = (tcp as string).split(':');
+      const sock = net.connect(Number(port), host);
+      sock.on('error', () => undefined);
+      sock.end(lines.map((l) => `${l}\n`).join(''));
+      await until(
+        async () => (sample(await scrapeSyslog(), 'intersoc_role_publish_retries_total') ?? 0) > 0,
+        'the ingest role retrying publishes',
+        Math.max(1_000, cutAt + OUTAGE_MS - 2_000 - Date.now()),
+      );
       await new Promise((r) => setTimeout(r, Math.max(0, cutAt + OUTAGE_MS - 1_000 - Date.now())));
       const during = await scrape();
+      const duringSyslog = await scrapeSyslog();
       const mid = await pgCounts(db.url);
       await new Promise((r) => setTimeout(r, Math.max(0, cutAt + OUTAGE_MS - Date.now())));
       await proxy.restore();
@@ -225,6 +266,12 @@ describe.skipIf(bin === undefined || !haveCorpus)('PostgreSQL unreachable for 30
 
       const r = await ingest.done;
       expect(r.code, r.err).toBe(0);
+      await until(async () => {
+        const c = await pgCounts(db.url, SYSLOG_TENANT);
+        return c.events + c.deadLetters >= lines.length;
+      }, 'the syslog records stored');
+      const syslogAfter = await pgCounts(db.url, SYSLOG_TENANT);
+      const syslogEnd = await scrapeSyslog();
       const summary = JSON.parse(r.out) as { events: number; batches: number; stored: boolean; publishRetries: number };
       const after = await pgCounts(db.url);
       const page = await scrape();
@@ -235,6 +282,22 @@ describe.skipIf(bin === undefined || !haveCorpus)('PostgreSQL unreachable for 30
         endOfCut: { events: mid.events, alerts: mid.alerts },
         after: { events: after.events, alerts: after.alerts },
         ingest: { batches: summary.batches, publishRetries: summary.publishRetries },
+        syslogRole: {
+          linesSent: lines.length,
+          duringCut: {
+            publishRetries: sample(duringSyslog, 'intersoc_role_publish_retries_total'),
+            publishWaiting: sample(duringSyslog, 'intersoc_role_publish_waiting'),
+            streamBytes: sample(duringSyslog, 'intersoc_role_stream_bytes'),
+          },
+          after: {
+            events: syslogAfter.events,
+            deadLetters: syslogAfter.deadLetters,
+            alerts: syslogAfter.alerts,
+            publishRetries: sample(syslogEnd, 'intersoc_role_publish_retries_total'),
+            publishWaiting: sample(syslogEnd, 'intersoc_role_publish_waiting'),
+            published: sample(syslogEnd, 'intersoc_role_published_events_total'),
+          },
+        },
         duringCut: {
           storeUp: sample(during, 'intersoc_role_store_up'),
           writeErrors: sample(during, 'intersoc_role_store_write_errors_total'),
@@ -267,6 +330,10 @@ describe.skipIf(bin === undefined || !haveCorpus)('PostgreSQL unreachable for 30
       expect(fig.duringCut.streamMaxBytes).toBe(256 * 1024);
       // Ingest was held back: the bounded stream refused its publishes while the store was away.
       expect(summary.publishRetries).toBeGreaterThan(0);
+      // The syslog role says so in its /metrics, and loses nothing either.
+      expect(fig.syslogRole.duringCut.publishRetries).toBeGreaterThan(0);
+      expect(fig.syslogRole.after.events + fig.syslogRole.after.deadLetters).toBe(lines.length);
+      expect(fig.syslogRole.after.publishWaiting).toBe(0);
       // After: every event and alert of the embedded run, each once.
       expect(summary.stored).toBe(true);
       expect(after.events).toBe(embedded.events);
