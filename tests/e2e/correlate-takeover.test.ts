@@ -195,6 +195,23 @@ describe.skipIf(live === undefined)('partitioned correlate: the owner killed mid
       }, 'the survivor holding every partition');
       expect(end).toHaveLength(PARTITIONS);
       expect(survivor.exitCode).toBeNull();
+
+      // A graceful stop (SIGTERM) gives the leases back at once: a third instance takes them on
+      // its next renewal round, well within the lease time.
+      const c = await role('correlate', nats.url, url);
+      await until(async () => {
+        const o = await state.owners();
+        return o.filter((x) => x.holder.split(':')[1] === String(c.pid)).length === PARTITIONS / 2 ? o : undefined;
+      }, 'the third instance taking half');
+      const stoppedAt = Date.now();
+      survivor.kill('SIGTERM');
+      await until(async () => {
+        const o = await state.owners();
+        return o.every((x) => x.holder.split(':')[1] === String(c.pid)) ? o : undefined;
+      }, 'the third instance holding every partition');
+      const handoverMs = Date.now() - stoppedAt;
+      console.log(`correlate graceful hand-over: all ${PARTITIONS} partitions ${handoverMs} ms after SIGTERM`);
+      expect(handoverMs).toBeLessThan(LEASE_MS);
     } finally {
       await state.close();
     }

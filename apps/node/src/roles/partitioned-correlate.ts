@@ -296,8 +296,9 @@ export class PartitionedCorrelate {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     await this.ticking.catch(() => undefined);
-    for (const p of this.partitions) await this.drop(p, true);
+    // Membership first: the others count one instance less and raise their share at once.
     if (this.member) await this.leases?.release(this.member).catch(() => undefined);
+    for (const p of this.partitions) await this.drop(p, true);
   }
 
   private log(m: string): void {
