@@ -108,11 +108,11 @@ describe.skipIf(!existsSync(NAB))(`NAB (${NAB})`, { tags: ['corpus'] }, () => {
       Object.entries(NAB_PROFILES).map(([p, cost]) => [p, scoreNab(series, scores, windows, cost).normalized]),
     );
     console.log(`NAB context detector: ${JSON.stringify(r)}`);
-    // Measured 74.00 / 62.48 / 79.80 with the window-shift companion (69.33 / 58.74 / 74.67
+    // Measured 74.19 / 62.85 / 79.92 with the window-shift companion (69.33 / 58.74 / 74.67
     // without it); margins allow small scorer-neutral changes, not a return to the old detector.
-    expect(r['standard']).toBeGreaterThan(73.5);
-    expect(r['reward_low_FP_rate']).toBeGreaterThan(61.5);
-    expect(r['reward_low_FN_rate']).toBeGreaterThan(79);
+    expect(r['standard']).toBeGreaterThan(73.7);
+    expect(r['reward_low_FP_rate']).toBeGreaterThan(62.3);
+    expect(r['reward_low_FN_rate']).toBeGreaterThan(79.4);
     // Without the companion, the detector as first measured.
     const alone = series.map((s) =>
       runSeries(s, ({ probation }) => createContextDetector({ probation, shift: false })),

@@ -99,6 +99,8 @@ export function createContextDetector(options: ContextDetectorOptions, restore?:
             window: Math.max(4, Math.round(probation * (shiftOptions.window ?? 1 / 8))),
             alpha: (shiftOptions.alpha ?? 1) / probation,
             zmax: shiftOptions.zmax ?? 5,
+            // It scores once its estimates hold a probation's worth of windows (rows after the first).
+            warmup: probation,
           },
           accepted?.shift,
         );

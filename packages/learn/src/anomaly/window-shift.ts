@@ -18,6 +18,11 @@ export interface WindowShiftOptions {
   readonly alpha: number;
   /** The z-score that maps to a score of 1. */
   readonly zmax: number;
+  /**
+   * Windows that must be in the estimates before it scores (default `window`). Overlapping
+   * windows are far from independent, so early estimates of the spread are too narrow.
+   */
+  readonly warmup?: number;
 }
 
 /** A window-shift detector's whole state, as plain JSON. */
@@ -32,7 +37,7 @@ export interface WindowShiftState {
   readonly estimates: readonly [number, number, number, number];
 }
 
-/** A window-shift detector: `update` scores a value (0 until `window` windows are in its estimates). */
+/** A window-shift detector: `update` scores a value (0 until `warmup` windows are in its estimates). */
 export interface WindowShift {
   update(value: number): number;
   snapshot(): WindowShiftState;
@@ -44,6 +49,7 @@ const TINY = 1e-9;
 /** Creates a window-shift detector, optionally from a saved state of the same window length. */
 export function createWindowShift(options: WindowShiftOptions, restore?: WindowShiftState): WindowShift {
   const { window: w, alpha, zmax } = options;
+  const warmup = options.warmup ?? w;
   let values: number[] = [];
   let pending: [number, number][] = [];
   let count = 0;
@@ -66,10 +72,10 @@ export function createWindowShift(options: WindowShiftOptions, restore?: WindowS
       let sq = 0;
       for (const v of values) sq += (v - m) * (v - m);
       const s = Math.log(Math.sqrt(sq / w) + TINY);
-      // Scored against the estimates from windows that closed at least `window` rows ago; a few
-      // windows must be in before a spread means anything.
+      // Scored against the estimates from windows that closed at least `window` rows ago, once
+      // enough windows are in for a spread to mean anything.
       let score = 0;
-      if (count >= w) {
+      if (count >= warmup) {
         const z = Math.max(
           Math.abs(m - meanM) / Math.sqrt(varM + 1e-12),
           Math.abs(s - meanS) / Math.sqrt(varS + 1e-12),
