@@ -56,13 +56,15 @@ export interface RunningHeartbeat {
   close(): Promise<void>;
 }
 
-/** Starts putting heartbeats; the first is put before this resolves. */
+/** Starts putting heartbeats; the first is tried before this resolves (a failure is logged, not thrown). */
 export async function startHeartbeat(o: HeartbeatOptions): Promise<RunningHeartbeat> {
   const host = hostname();
   const instance = `${host}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const started = Date.now();
   const intervalMs = o.intervalMs ?? HEARTBEAT_MS;
-  const bucket: KvBeacons = await o.bus.beacons(ROLES_BUCKET, HEARTBEAT_TTL_MS);
+  // Opened on the first beat that reaches the server: a bus without room for the bucket costs
+  // the health view this instance, not the role its work.
+  let bucket: KvBeacons | undefined;
   let failing = false;
   const beat = async (): Promise<RoleHeartbeat> => {
     const lag: Record<string, number> = {};
@@ -85,27 +87,30 @@ export async function startHeartbeat(o: HeartbeatOptions): Promise<RunningHeartb
       inFlight,
       ...(o.storeUp ? { storeUp: o.storeUp() } : {}),
     };
+    bucket ??= await o.bus.beacons(ROLES_BUCKET, HEARTBEAT_TTL_MS);
     await bucket.put(instance, hb);
     return hb;
   };
-  await beat();
-  const timer = setInterval(() => {
+  const tick = (): Promise<void> =>
     beat().then(
-      () => (failing = false),
+      () => {
+        failing = false;
+      },
       (err: unknown) => {
         // Logged once per failure streak: the bus being away is already visible elsewhere.
         if (!failing) o.onError?.(`heartbeat: ${(err as Error).message}`);
         failing = true;
       },
     );
-  }, intervalMs);
+  await tick();
+  const timer = setInterval(() => void tick(), intervalMs);
   timer.unref();
   return {
     instance,
     beat,
     close: async () => {
       clearInterval(timer);
-      await bucket.remove(instance).catch(() => undefined);
+      await bucket?.remove(instance).catch(() => undefined);
     },
   };
 }
