@@ -50,27 +50,45 @@ const TINY = 1e-9;
 export function createWindowShift(options: WindowShiftOptions, restore?: WindowShiftState): WindowShift {
   const { window: w, alpha, zmax } = options;
   const warmup = options.warmup ?? w;
-  let values: number[] = [];
-  let pending: [number, number][] = [];
+  // Ring buffers, oldest first from `head` / `pendingHead`: no shifting or allocation per row.
+  const values = new Float64Array(w);
+  let head = 0;
+  let filled = 0;
+  const pending = new Float64Array(2 * (w + 1));
+  let pendingHead = 0;
+  let pendingLength = 0;
   let count = 0;
   let [meanM, varM, meanS, varS] = [0, 0, 0, 0];
+  const push = (value: number): void => {
+    if (filled < w) values[(head + filled++) % w] = value;
+    else {
+      values[head] = value;
+      head = (head + 1) % w;
+    }
+  };
+  const pushPending = (m: number, sd: number): void => {
+    const at = ((pendingHead + pendingLength++) % (w + 1)) * 2;
+    pending[at] = m;
+    pending[at + 1] = sd;
+  };
   if (restore && restore.values.length <= w && restore.pending.length <= w) {
-    values = [...restore.values];
-    pending = restore.pending.map(([m, s]) => [m, s]);
+    for (const v of restore.values) push(v);
+    for (const [m, sd] of restore.pending) pushPending(m, sd);
     count = restore.count;
     [meanM, varM, meanS, varS] = restore.estimates;
   }
   return {
     update(value: number): number {
-      values.push(Number.isFinite(value) ? value : 0);
-      if (values.length > w) values.shift();
-      if (values.length < w) return 0;
-      // Two passes over the window: exact for large values with a small spread.
+      push(Number.isFinite(value) ? value : 0);
+      if (filled < w) return 0;
+      // Two passes over the window, oldest first: exact for large values with a small spread.
       let sum = 0;
-      for (const v of values) sum += v;
+      for (let i = head; i < w; i++) sum += values[i] as number;
+      for (let i = 0; i < head; i++) sum += values[i] as number;
       const m = sum / w;
       let sq = 0;
-      for (const v of values) sq += (v - m) * (v - m);
+      for (let i = head; i < w; i++) sq += ((values[i] as number) - m) ** 2;
+      for (let i = 0; i < head; i++) sq += ((values[i] as number) - m) ** 2;
       const s = Math.log(Math.sqrt(sq / w) + TINY);
       // Scored against the estimates from windows that closed at least `window` rows ago, once
       // enough windows are in for a spread to mean anything.
@@ -82,9 +100,12 @@ export function createWindowShift(options: WindowShiftOptions, restore?: WindowS
         );
         score = Math.min(1, z / zmax);
       }
-      pending.push([m, s]);
-      if (pending.length > w) {
-        const [pm, ps] = pending.shift() as [number, number];
+      pushPending(m, s);
+      if (pendingLength > w) {
+        const pm = pending[pendingHead * 2] as number;
+        const ps = pending[pendingHead * 2 + 1] as number;
+        pendingHead = (pendingHead + 1) % (w + 1);
+        pendingLength--;
         if (count === 0) [meanM, varM, meanS, varS] = [pm, 0, ps, 0];
         else {
           // The first windows weigh 1/n, as a plain mean would, until alpha takes over.
@@ -102,8 +123,11 @@ export function createWindowShift(options: WindowShiftOptions, restore?: WindowS
     },
     snapshot(): WindowShiftState {
       return {
-        values: [...values],
-        pending: pending.map(([m, s]) => [m, s] as const),
+        values: Array.from({ length: filled }, (_, i) => values[(head + i) % w] as number),
+        pending: Array.from({ length: pendingLength }, (_, i) => {
+          const at = ((pendingHead + i) % (w + 1)) * 2;
+          return [pending[at] as number, pending[at + 1] as number] as const;
+        }),
         count,
         estimates: [meanM, varM, meanS, varS],
       };
