@@ -111,6 +111,37 @@ function bodyJson(t: Transition): string {
   return JSON.stringify(body);
 }
 
+/**
+ * Run numbers of unfinished runs by tenant and run id: a map per tenant, so the lookup at every
+ * write takes the run's id as it is (its hash kept with the string) instead of a key built for it.
+ */
+class RunNumbers {
+  readonly #byTenant = new Map<string, Map<string, number>>();
+  #size = 0;
+
+  get(tenant: string, run: string): number | undefined {
+    return this.#byTenant.get(tenant)?.get(run);
+  }
+
+  set(tenant: string, run: string, no: number): void {
+    // All dropped when full: the rows have them.
+    if (this.#size >= NUMBER_CACHE) this.clear();
+    let m = this.#byTenant.get(tenant);
+    if (!m) this.#byTenant.set(tenant, (m = new Map()));
+    if (!m.has(run)) this.#size += 1;
+    m.set(run, no);
+  }
+
+  delete(tenant: string, run: string): void {
+    if (this.#byTenant.get(tenant)?.delete(run) === true) this.#size -= 1;
+  }
+
+  clear(): void {
+    this.#byTenant.clear();
+    this.#size = 0;
+  }
+}
+
 /** The respond store. */
 export class SqliteRespondStore {
   readonly #db: SqliteDb;
@@ -120,7 +151,7 @@ export class SqliteRespondStore {
   readonly #maxNo;
   readonly #runNo;
   /** Run numbers (the log's key) by tenant and run id. */
-  readonly #numbers = new Map<string, number>();
+  readonly #numbers = new RunNumbers();
   /** The next run number, read once per write transaction (undefined outside one). */
   #nextNo: number | undefined;
   readonly #upsertRun;
@@ -315,8 +346,7 @@ export class SqliteRespondStore {
 
   /** The run's number: a new one for a run being created, else the stored one. */
   #numberOf(w: RunWrite): number {
-    const key = `${w.tenant}\0${w.run}`;
-    let no = this.#numbers.get(key);
+    let no = this.#numbers.get(w.tenant, w.run);
     if (no !== undefined) return no;
     if (w.transitions[0]?.kind === 'run.created') {
       this.#nextNo ??= (this.#maxNo.get() as number) + 1;
@@ -326,8 +356,7 @@ export class SqliteRespondStore {
       if (typeof stored !== 'number') throw new AppError('NOT_FOUND', `no run ${w.run}`);
       no = stored;
     }
-    if (this.#numbers.size >= NUMBER_CACHE) this.#numbers.clear();
-    this.#numbers.set(key, no);
+    this.#numbers.set(w.tenant, w.run, no);
     return no;
   }
 
@@ -362,7 +391,7 @@ export class SqliteRespondStore {
         no,
       );
       // A finished run rarely writes again (rollback): its number is read back then.
-      if (FINISHED_STATUS.has(r.status)) this.#numbers.delete(`${w.tenant}\0${w.run}`);
+      if (FINISHED_STATUS.has(r.status)) this.#numbers.delete(w.tenant, w.run);
     }
     const ts = w.transitions;
     const bodies = w.bodies;

@@ -116,10 +116,12 @@ export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
  */
 export function builtEntryHash(e: Omit<AuditEntry, 'hash' | 'details'>, detailsJson: string): string {
   const j = JSON.stringify;
+  // Numbers as JSON writes them (finite ones as String does, the rest as null), without the call.
+  const n = (v: number | null): string => (v !== null && Number.isFinite(v) ? String(v) : 'null');
   const body =
     `{"action":${j(e.action)},"actor":${j(e.actor)},"actorTenant":${j(e.actorTenant)},"details":${detailsJson},` +
-    `"outcome":${j(e.outcome)},"requestId":${j(e.requestId)},"seq":${j(e.seq)},"status":${j(e.status)},` +
-    `"target":${j(e.target)},"tenant":${j(e.tenant)},"time":${j(e.time)}}`;
+    `"outcome":${j(e.outcome)},"requestId":${j(e.requestId)},"seq":${n(e.seq)},"status":${n(e.status)},` +
+    `"target":${j(e.target)},"tenant":${j(e.tenant)},"time":${n(e.time)}}`;
   return hash('sha256', `${e.prevHash}\n${body}`);
 }
 
