@@ -10,8 +10,9 @@
  *
  * Each instance announces itself (`m.<holder>`, leased too), takes at most its fair share
  * (partitions / live instances, rounded up) of the free partitions, and hands surplus back, so a
- * second instance gets half. On taking a partition it claims it in PostgreSQL under the lease's
- * epoch and loads the windows and the last committed stream sequence; then it consumes the
+ * second instance gets half. On taking a partition it claims it in PostgreSQL, which gives it a
+ * new epoch (the stored one plus one: the fencing token), the windows and the last committed
+ * stream sequence; then it consumes the
  * partition's durable consumer `correlate-p<p>` one message at a time. A message's effects —
  * changed windows, correlation alerts, its sequence — are one transaction (`PgCorrelationState`),
  * and the message is acknowledged only after it: a message redelivered after a crash between
@@ -113,6 +114,8 @@ class PendingStore implements CorrelationStateStore {
 /** A partition this instance holds. */
 interface Owned {
   lease: Lease;
+  /** The fencing epoch the store gave this claim. */
+  readonly epoch: number;
   renewedAt: number;
   lastSeq: number;
   correlator: PartitionCorrelator;
@@ -197,15 +200,18 @@ export class PartitionedCorrelate {
     const leases = this.leases as KvLeases;
     const lease = await leases.tryAcquire(`p.${p}`, this.holder);
     if (!lease) return;
-    const claim = await this.opts.state.claim(p, lease.epoch, this.holder);
-    if (!claim) {
-      // A higher epoch already claimed it in the store: this lease is older than the last owner's.
-      await leases.release(lease);
-      return;
+    let claim;
+    try {
+      claim = await this.opts.state.claim(p, this.holder);
+    } catch (err) {
+      // Store unreachable: give the lease back, try again on a later round.
+      await leases.release(lease).catch(() => undefined);
+      throw err;
     }
     const store = new PendingStore(claim.groups);
     const o: Owned = {
       lease,
+      epoch: claim.epoch,
       renewedAt: Date.now(),
       lastSeq: claim.lastSeq,
       store,
@@ -231,7 +237,7 @@ export class PartitionedCorrelate {
       },
     );
     await o.sub.ready;
-    this.log(`correlate: partition ${p} taken (epoch ${lease.epoch}, from sequence ${claim.lastSeq})`);
+    this.log(`correlate: partition ${p} taken (epoch ${claim.epoch}, from sequence ${claim.lastSeq})`);
   }
 
   /** One message of partition `p`: correlate, commit, and only then let the bus acknowledge it. */
@@ -246,7 +252,7 @@ export class PartitionedCorrelate {
     const changes = o.store.take();
     let r;
     try {
-      r = await this.opts.state.commit({ partition: p, epoch: o.lease.epoch, seq, ...changes, alerts });
+      r = await this.opts.state.commit({ partition: p, epoch: o.epoch, seq, ...changes, alerts });
     } catch (err) {
       o.stale = true;
       throw err;
@@ -264,7 +270,7 @@ export class PartitionedCorrelate {
 
   /** Reloads a partition's windows from the store after a failed commit. */
   private async reload(p: number, o: Owned): Promise<void> {
-    const claim = await this.opts.state.claim(p, o.lease.epoch, this.holder);
+    const claim = await this.opts.state.load(p, o.epoch);
     if (!claim) {
       o.lost = true;
       throw new Error(`partition ${p} fenced`);

@@ -1,6 +1,6 @@
 /**
  * Correlate partitions' state on a real PostgreSQL server, in a database of its own: claims,
- * one-transaction commits, fencing of a stale epoch, the partition count check. Skips, and says
+ * store-generated epochs, one-transaction commits, fencing of a stale epoch, the partition count check. Skips, and says
  * so, only when PostgreSQL is unreachable.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,23 +42,29 @@ describe.skipIf(live === undefined)('PgCorrelationState', () => {
   it('commits windows, alerts and the sequence together; a higher epoch fences the old owner', async () => {
     const a = await PgCorrelationState.open(url, 8);
     const b = await PgCorrelationState.open(url, 8);
-    expect(await a.claim(3, 10, 'a')).toEqual({ lastSeq: 0, groups: [] });
+    const ca = await a.claim(3, 'a');
+    expect(ca).toEqual({ epoch: 1, lastSeq: 0, groups: [] });
     expect(
-      await a.commit({ partition: 3, epoch: 10, seq: 41, upserts: [G], deletes: [], alerts: [alert('x1')] }),
-    ).toEqual({ ok: true, alerts: 1 });
-    // The new owner sees exactly what the old one committed.
-    expect(await b.claim(3, 12, 'b')).toEqual({ lastSeq: 41, groups: [G] });
-    // The old owner, paused past its lease, can no longer write.
+      await a.commit({ partition: 3, epoch: 1, seq: 41, upserts: [G], deletes: [], alerts: [alert('x1')] }),
+    ).toEqual({
+      ok: true,
+      alerts: 1,
+    });
+    // The new owner sees exactly what the old one committed, under a higher epoch.
+    expect(await b.claim(3, 'b')).toEqual({ epoch: 2, lastSeq: 41, groups: [G] });
+    // The old owner, paused past its lease, can no longer write, nor reload.
     expect(
-      await a.commit({ partition: 3, epoch: 10, seq: 42, upserts: [], deletes: [G], alerts: [alert('x2')] }),
+      await a.commit({ partition: 3, epoch: 1, seq: 42, upserts: [], deletes: [G], alerts: [alert('x2')] }),
     ).toEqual({ ok: false, reason: 'fenced' });
-    // Nor claim back with its stale epoch.
-    expect(await a.claim(3, 10, 'a')).toBeUndefined();
+    expect(await a.load(3, 1)).toBeUndefined();
     expect(
-      await b.commit({ partition: 3, epoch: 12, seq: 42, upserts: [], deletes: [G], alerts: [alert('x1')] }),
-    ).toEqual({ ok: true, alerts: 0 });
-    expect(await b.claim(3, 12, 'b')).toEqual({ lastSeq: 42, groups: [] });
-    expect((await b.owners()).map((o) => [o.partition, o.holder, o.lastSeq])).toEqual([[3, 'b', 42]]);
+      await b.commit({ partition: 3, epoch: 2, seq: 42, upserts: [], deletes: [G], alerts: [alert('x1')] }),
+    ).toEqual({
+      ok: true,
+      alerts: 0,
+    });
+    expect(await b.load(3, 2)).toEqual({ lastSeq: 42, groups: [] });
+    expect((await b.owners()).map((o) => [o.partition, o.holder, o.epoch, o.lastSeq])).toEqual([[3, 'b', 2, 42]]);
     await a.close();
     await b.close();
   });

@@ -1,14 +1,14 @@
 /**
  * @module
- * The durable state of correlate partitions on PostgreSQL. A partition's owner `claim`s it under
- * its lease epoch (and gets the windows and the last committed stream sequence back), then
+ * The durable state of correlate partitions on PostgreSQL. A partition's new owner `claim`s it
+ * and gets a new epoch, the windows and the last committed stream sequence back, then
  * `commit`s each message's effects — changed windows, correlation alerts, the message's sequence —
  * in one transaction, which PostgreSQL refuses once a higher epoch has claimed the partition.
  * So a holder that lost its lease without noticing (paused past the lease time) cannot overwrite
  * the new owner's state, and a message whose commit landed is never applied twice.
  */
 import { AppError, type Alert } from '@intersoc/core';
-import { openPg, storageError, type PgSql } from '../connect.js';
+import { openPg, storageError, type PgSql, type PgTx } from '../connect.js';
 import { insertAlerts } from '../event-writer.js';
 
 /** One correlation window of a partition, as the engine serialised it. */
@@ -73,33 +73,37 @@ export class PgCorrelationState {
   }
 
   /**
-   * Records `epoch` as the partition's owner and returns its state; undefined when a higher
-   * epoch already claimed it (this holder's lease is stale).
+   * Makes `holder` the partition's owner under a new epoch (the stored one plus one) and returns
+   * the epoch with the partition's state. The store generates the epoch, so it grows whatever
+   * happened to the lease bucket (a NATS store recreated restarts its revisions); the lease keeps
+   * a second claimer away, the epoch fences whoever claimed before.
    */
-  async claim(partition: number, epoch: number, holder: string): Promise<PartitionClaim | undefined> {
+  async claim(partition: number, holder: string): Promise<PartitionClaim & { readonly epoch: number }> {
     try {
       return await this.sql.begin(async (tx) => {
-        await tx`INSERT INTO corr_partitions (partition, epoch, holder) VALUES (${partition}, ${epoch}, ${holder})
-                 ON CONFLICT (partition) DO UPDATE SET epoch = excluded.epoch, holder = excluded.holder, claimed_at = now()
-                 WHERE corr_partitions.epoch <= excluded.epoch`;
         const [p] = await tx<{ epoch: number; last_seq: number }[]>`
-          SELECT epoch, last_seq FROM corr_partitions WHERE partition = ${partition}`;
-        if (!p || p.epoch !== epoch) return undefined;
-        const rows = await tx<{ scope: string; correlation: string; grp: string; state: string; expires: number }[]>`
-          SELECT scope, correlation, grp, state, expires FROM corr_state WHERE partition = ${partition}`;
-        return {
-          lastSeq: p.last_seq,
-          groups: rows.map((r) => ({
-            scope: r.scope,
-            correlation: r.correlation,
-            group: r.grp,
-            state: r.state,
-            expires: r.expires,
-          })),
-        };
+          INSERT INTO corr_partitions (partition, epoch, holder) VALUES (${partition}, 1, ${holder})
+          ON CONFLICT (partition) DO UPDATE SET epoch = corr_partitions.epoch + 1, holder = excluded.holder, claimed_at = now()
+          RETURNING epoch, last_seq`;
+        if (!p) throw new Error('no row returned');
+        return { epoch: p.epoch, ...(await loadPartition(tx, partition, p.last_seq)) };
       });
     } catch (err) {
       throw storageError(this.url, `claiming correlate partition ${partition} failed`, err);
+    }
+  }
+
+  /** The partition's state if `epoch` still owns it (after a failed commit); undefined when fenced. */
+  async load(partition: number, epoch: number): Promise<PartitionClaim | undefined> {
+    try {
+      return await this.sql.begin(async (tx) => {
+        const [p] = await tx<{ epoch: number; last_seq: number }[]>`
+          SELECT epoch, last_seq FROM corr_partitions WHERE partition = ${partition} FOR SHARE`;
+        if (!p || p.epoch !== epoch) return undefined;
+        return loadPartition(tx, partition, p.last_seq);
+      });
+    } catch (err) {
+      throw storageError(this.url, `loading correlate partition ${partition} failed`, err);
     }
   }
 
@@ -148,4 +152,19 @@ export class PgCorrelationState {
   async close(): Promise<void> {
     await this.sql.end({ timeout: 5 });
   }
+}
+
+async function loadPartition(tx: PgTx, partition: number, lastSeq: number): Promise<PartitionClaim> {
+  const rows = await tx<{ scope: string; correlation: string; grp: string; state: string; expires: number }[]>`
+    SELECT scope, correlation, grp, state, expires FROM corr_state WHERE partition = ${partition}`;
+  return {
+    lastSeq,
+    groups: rows.map((r) => ({
+      scope: r.scope,
+      correlation: r.correlation,
+      group: r.grp,
+      state: r.state,
+      expires: r.expires,
+    })),
+  };
 }
