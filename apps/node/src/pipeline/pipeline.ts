@@ -4,6 +4,10 @@
  * (or runs the stage inline for single-core mode and tests), routes work to workers (a stream
  * always to the same worker, files and datagrams to the least loaded), applies backpressure with
  * per-worker byte credit, and aggregates the counters behind `/metrics`.
+ *
+ * Beside it: its options, counters and health types (`pipeline-types.ts`, re-exported here), the
+ * health judgement (`pipeline-health.ts`) and the maintenance done in the writer (retention and
+ * erasure, `writer-ops.ts`).
  */
 import path from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
@@ -16,82 +20,37 @@ import {
   type WriteResult,
   type WriterLock,
 } from '@intersoc/storage';
-import { eraseBaselinesIn, eraseEventsIn, type EventErasureSpec } from '@intersoc/privacy';
+import type { EventErasureSpec } from '@intersoc/privacy';
 import type { BaselineEngine } from '@intersoc/learn';
-import { AppError, type Alert } from '@intersoc/core';
+import { AppError } from '@intersoc/core';
 import type { RecordSink } from '@intersoc/ingest';
 import type { DetectorSpec } from './detectors.js';
 import { loadBaselines, loadDetectors } from './detectors.js';
 import { createHydrator } from './hydrator.js';
 import { Processor, toAlert, zeroCounters } from './processor.js';
-import type { ChunkMessage, FromWorker, FromWriter, ParseCounters, RecordsMessage, ToWorker } from './protocol.js';
+import { pipelineHealth } from './pipeline-health.js';
+import {
+  addCounters,
+  type ChunkInput,
+  type OnDispatch,
+  type PipelineHealth,
+  type PipelineOptions,
+  type PipelineStats,
+} from './pipeline-types.js';
+import type { FromWorker, FromWriter, ParseCounters, RecordsMessage, ToWorker } from './protocol.js';
 import type { ParseWorkerInit } from './parse-worker.js';
 import type { WriterInit } from './writer-thread.js';
 import { workerUrl } from './worker-url.js';
+import { applyRetention, eraseBaselines, eraseEvents, once } from './writer-ops.js';
 
-/** Pipeline options. */
-export interface PipelineOptions {
-  readonly dataDir: string;
-  /** Parse worker threads; 0 runs everything on the calling thread. */
-  readonly workers: number;
-  readonly blockEvents: number;
-  /** Parse threads collect each block's terms (config `storage.indexAtIngest`). */
-  readonly indexAtIngest?: boolean;
-  readonly maxRecordBytes: number;
-  /** Bytes a worker may have queued before sources must wait (or UDP drops). */
-  readonly maxInflightBytes: number;
-  readonly detectors: DetectorSpec;
-  /** Open blocks are flushed after this much idle time, ms (bounds search latency). */
-  readonly idleFlushMs: number;
-  /** Called for every committed batch of alerts (bus, dashboard, correlation). */
-  readonly onAlerts?: (alerts: readonly Alert[]) => void;
-  /** Called for internal errors (detector failures, write errors). */
-  readonly onError?: (message: string) => void;
-  /**
-   * Called when a parse worker died: the work it held in memory (open blocks) is gone, so
-   * whoever can replay it (the ingest journal) should. The worker is replaced.
-   */
-  readonly onWorkerLost?: (lane: number, reason: string) => void;
-  /** Command named as the holder of the data folder's writer lock (default `pipeline`). */
-  readonly lockedBy?: string;
-}
-
-/** State of one pipeline stage, as health reports it. */
-export interface StageHealth {
-  readonly status: 'ok' | 'degraded' | 'down';
-  readonly detail: string;
-}
-
-/** Health of the pipeline's stages. */
-export interface PipelineHealth {
-  readonly parse: StageHealth;
-  readonly store: StageHealth;
-  readonly index: StageHealth;
-}
-
-/** Called synchronously just before work is handed to a thread (journaling happens here). */
-export type OnDispatch = () => void;
-
-/** Counters exported as metrics. */
-export interface PipelineStats {
-  parsed: ParseCounters;
-  stored: { events: number; duplicates: number; alerts: number; deadLetters: number; blocks: number };
-  udpDropped: number;
-  inflightBytes: number;
-  /** Blocks not yet in the term index (`index.pendingBlocks`; kept for metrics). */
-  pendingIndexBlocks: number;
-  /** What the term index covers, exactly (from the writer, plus what it committed since). */
-  index: {
-    indexedBlocks: number;
-    pendingBlocks: number;
-    indexedEvents: number;
-    pendingEvents: number;
-    columnPendingBlocks: number;
-  };
-}
-
-/** A stream chunk as sources submit it. */
-export type ChunkInput = Omit<ChunkMessage, 'type' | 'seq'>;
+export type {
+  ChunkInput,
+  OnDispatch,
+  PipelineHealth,
+  PipelineOptions,
+  PipelineStats,
+  StageHealth,
+} from './pipeline-types.js';
 
 /** Young-generation size of parse workers, MB. */
 const PARSE_WORKER_YOUNG_MB = 64;
@@ -103,16 +62,6 @@ interface Lane {
   /** False while a replacement worker starts. */
   alive: boolean;
 }
-
-/** Writes outstanding longer than this without any commit mean a stuck writer. */
-const STUCK_WRITER_MS = 30_000;
-/** A worker death stays visible in health this long. */
-const DEATH_VISIBLE_MS = 10 * 60_000;
-/**
- * Blocks waiting for the term index longer than this degrade health. Blocks are indexed as they
- * are written, so any wait beyond the background catch-up of an older database is a fault.
- */
-const INDEX_LAG_MS = 60_000;
 
 interface Pending {
   resolve: (c: ParseCounters) => void;
@@ -207,45 +156,19 @@ export class Pipeline {
 
   /** Health of parse, store and index stages, from what the threads last reported. */
   health(now = Date.now()): PipelineHealth {
-    const recentDeaths = this.deaths.filter((d) => now - d.at < DEATH_VISIBLE_MS);
-    const dead = this.lanes.filter((l) => !l.alive).length;
-    const parse: StageHealth =
-      dead > 0
-        ? {
-            status: dead === this.lanes.length ? 'down' : 'degraded',
-            detail: `${dead} parse worker(s) died (last: ${recentDeaths.at(-1)?.reason ?? 'unknown'}); restarting`,
-          }
-        : recentDeaths.length > 0
-          ? {
-              status: 'degraded',
-              detail: `${recentDeaths.length} parse worker(s) died in the last ${DEATH_VISIBLE_MS / 60_000} min (last: ${recentDeaths.at(-1)?.reason}); replaced`,
-            }
-          : { status: 'ok', detail: `${this.inline ? 'inline' : `${this.lanes.length} worker(s)`}` };
-    const busy = this.stats.inflightBytes > 0 || this.tokenWaiters.size > 0 || this.lanes.some((l) => l.files > 0);
-    const store: StageHealth =
-      this.failure !== undefined
-        ? { status: 'down', detail: this.failure }
-        : busy && now - this.lastCommit > STUCK_WRITER_MS
-          ? {
-              status: 'degraded',
-              detail: `no commit for ${Math.round((now - this.lastCommit) / 1000)} s with work waiting`,
-            }
-          : { status: 'ok', detail: `${this.stats.stored.events} events committed since start` };
-    const x = this.stats.index;
-    const covered = `${x.indexedBlocks} blocks (${x.indexedEvents} events) in the term index`;
-    const lag = this.indexPendingSince === undefined ? 0 : now - this.indexPendingSince;
-    const columns =
-      x.columnPendingBlocks === 0
-        ? ''
-        : `; ${x.columnPendingBlocks} of them waiting for their field columns (field queries and histograms re-parse them)`;
-    const index: StageHealth =
-      x.pendingBlocks === 0
-        ? { status: 'ok', detail: `${covered}, none pending${columns}` }
-        : {
-            status: lag > INDEX_LAG_MS ? 'degraded' : 'ok',
-            detail: `${covered}${columns}; ${x.pendingBlocks} blocks (${x.pendingEvents} events) pending for ${Math.round(lag / 1000)} s (searches scan them)`,
-          };
-    return { parse, store, index };
+    return pipelineHealth(
+      {
+        deaths: this.deaths,
+        lanes: this.lanes,
+        inline: this.inline !== undefined,
+        stats: this.stats,
+        flushesWaiting: this.tokenWaiters.size,
+        failure: this.failure,
+        lastCommit: this.lastCommit,
+        indexPendingSince: this.indexPendingSince,
+      },
+      now,
+    );
   }
 
   private async startInline(): Promise<void> {
@@ -697,38 +620,19 @@ export class Pipeline {
     tenant: string,
     policy: { maxAgeDays: number; maxBytes: number },
   ): Promise<{ deletedBlocks: number; deletedEvents: number }> {
-    if (this.inline) return this.inline.writer.applyRetention(tenant, policy, Date.now());
-    const w = this.writerThread as Worker;
-    w.postMessage({ type: 'retention', tenant, policy });
-    return (await once(w, 'retained')) as { deletedBlocks: number; deletedEvents: number };
+    return applyRetention(this.inline, this.writerThread, tenant, policy);
   }
 
   /** Erases a data subject from the event store, in the writer (see `eraseEventsIn`). */
   async eraseEvents(spec: EventErasureSpec): Promise<RewriteOutcome> {
     await this.flush();
-    if (this.inline) return eraseEventsIn(this.inline.writer.db, createHydrator(), spec);
-    const w = this.writerThread as Worker;
-    w.postMessage({ type: 'erase', spec });
-    const r = (await once(w, 'erased')) as RewriteOutcome & { error?: string };
-    if (r.error !== undefined) throw new AppError('INTERNAL', `erasure in the writer: ${r.error}`);
-    return r;
+    return eraseEvents(this.inline, this.writerThread, spec);
   }
 
   /** Erases a data subject's rows from the host behaviour baselines, where they live (see `eraseBaselinesIn`). */
   async eraseBaselines(spec: EventErasureSpec): Promise<number> {
     await this.flush();
-    if (this.inline) {
-      const b = this.inline.baselines;
-      if (!b) return 0;
-      const rows = eraseBaselinesIn(b.database, spec);
-      b.invalidate();
-      return rows;
-    }
-    const w = this.writerThread as Worker;
-    w.postMessage({ type: 'erase-baselines', spec });
-    const r = (await once(w, 'baselines-erased')) as { rows?: number; error?: string };
-    if (r.error !== undefined) throw new AppError('INTERNAL', `baseline erasure in the writer: ${r.error}`);
-    return r.rows ?? 0;
+    return eraseBaselines(this.inline, this.writerThread, spec);
   }
 
   /** Flushes and stops all threads, then releases the data folder. */
@@ -768,25 +672,4 @@ export class Pipeline {
 
 function unavailable(reason: string): AppError {
   return new AppError('UNAVAILABLE', `the pipeline cannot accept events: ${reason}`);
-}
-
-function addCounters(into: ParseCounters, c: ParseCounters): void {
-  into.records += c.records;
-  into.events += c.events;
-  into.deadLetters += c.deadLetters;
-  into.skipped += c.skipped;
-  into.alerts += c.alerts;
-  into.bytes += c.bytes;
-}
-
-/** Resolves with the first message of `type` from a worker. */
-function once(w: Worker, type: string): Promise<unknown> {
-  return new Promise((resolve) => {
-    const on = (m: { type?: string }): void => {
-      if (m.type !== type) return;
-      w.off('message', on);
-      resolve(m);
-    };
-    w.on('message', on);
-  });
 }
