@@ -10,8 +10,9 @@
 import { fitBlend, prepareCases, PreparedIndex, type FittedBlend, type PreparedCase } from './fit.js';
 import { calibrate, NextStepModel, ranked } from './model.js';
 import { buildModel, cleanSequence, type TrainingInput } from './train.js';
+import { fitTacticRanker, rankerCase, type RankerCase } from './tactic-ranker.js';
 import type { ReportSequence } from './corpus.js';
-import type { Blend, NextCase, NextStepModelData, TacticRanking } from './types.js';
+import type { Blend, NextCase, NextStepModelData, TacticRankerData, TacticRanking } from './types.js';
 
 export type { NextCase } from './types.js';
 
@@ -121,9 +122,13 @@ export interface CrossValidation {
   readonly popular: HitRates;
   /** The blend each outer fold chose on its own training documents (inner folds), and how it validated there. */
   readonly selected: readonly FittedBlend[];
+  /** Each outer fold's tactic ranker: the L2 strength chosen and its hit@3 by inner folds (out of fold). */
+  readonly rankers: readonly { readonly lambda: number; readonly tactic_hit3: number; readonly cases: number }[];
   /** The blend and tactic ranking fitted on all documents' out-of-fold cases (for the released model). */
   readonly blend: Blend;
   readonly tactic: TacticRanking;
+  /** The tactic ranker fitted on all documents' out-of-fold cases (for the released model). */
+  readonly tacticRanker: TacticRankerData;
   /** Calibration powers fitted on the held-out predictions. */
   readonly calibration: { readonly techniques: number; readonly tactics: number };
   /** Mean negative log-likelihood of the true next technique, before and after calibration. */
@@ -133,11 +138,18 @@ export interface CrossValidation {
 const POWERS = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3];
 const FLOOR = 1e-6;
 
+/** The blend, tactic ranking and tactic ranker fitted on inner folds. */
+type Fitted = FittedBlend & { readonly ranker: ReturnType<typeof fitTacticRanker> };
+
 /** Builds a model from `base` plus the reports `train`. */
-function modelOn(base: TrainingInput, train: readonly ReportSequence[], fitted?: FittedBlend): NextStepModelData {
+function modelOn(base: TrainingInput, train: readonly ReportSequence[], fitted?: Fitted): NextStepModelData {
+  const ranker = fitted
+    ? { tactics: fitted.ranker.tactics, lambda: fitted.ranker.lambda, weights: fitted.ranker.weights }
+    : undefined;
   return buildModel({
     ...base,
     ...(fitted ? { blend: fitted.blend, tactic: fitted.tactic } : {}),
+    ...(ranker ? { tacticRanker: ranker } : {}),
     sequences: [
       ...(base.sequences ?? []),
       { name: 'reports', kind: 'reports', sequences: train.map((r) => r.techniques) },
@@ -145,9 +157,13 @@ function modelOn(base: TrainingInput, train: readonly ReportSequence[], fitted?:
   });
 }
 
-/** Fits the blend on inner folds: each fold's cases scored by a model of the other folds. */
-function fitOnFolds(base: TrainingInput, folds: readonly (readonly ReportSequence[])[]): FittedBlend {
+/**
+ * Fits the blend and the tactic ranker on inner folds: each fold's cases scored by a model of
+ * the other folds.
+ */
+function fitOnFolds(base: TrainingInput, folds: readonly (readonly ReportSequence[])[]): Fitted {
   const all: PreparedCase[] = [];
+  const groups: RankerCase[][] = [];
   let index: PreparedIndex | undefined;
   for (let g = 0; g < folds.length; g++) {
     const train = folds.flatMap((x, i) => (i === g ? [] : x));
@@ -155,9 +171,10 @@ function fitOnFolds(base: TrainingInput, folds: readonly (readonly ReportSequenc
     index ??= new PreparedIndex(model);
     const cases = (folds[g] ?? []).flatMap((r) => casesOf(r.techniques, (t) => model.tacticsOf(t)));
     all.push(...prepareCases(model, cases, index));
+    groups.push(cases.map((c) => rankerCase(model, c)));
   }
   if (!index) throw new Error('no folds');
-  return fitBlend(all, index);
+  return { ...fitBlend(all, index), ranker: fitTacticRanker(groups) };
 }
 
 /**
@@ -173,10 +190,12 @@ export function crossValidate(base: TrainingInput, reports: readonly ReportSeque
   const pooled: { tech: Map<string, number>; tac: Map<string, number>; c: NextCase }[] = [];
   const all = { model: [] as HitRates[], markov: [] as HitRates[], popular: [] as HitRates[] };
   const selected: FittedBlend[] = [];
+  const rankers: CrossValidation['rankers'][number][] = [];
   for (let f = 0; f < k; f++) {
     const inner = folds.filter((_, i) => i !== f);
     const fitted = fitOnFolds(base, inner);
-    selected.push(fitted);
+    selected.push({ blend: fitted.blend, tactic: fitted.tactic, validation: fitted.validation });
+    rankers.push({ lambda: fitted.ranker.lambda, ...fitted.ranker.validation });
     const data = modelOn(base, inner.flat(), fitted);
     const model = new NextStepModel(data);
     const cases = (folds[f] ?? []).flatMap((r) => casesOf(r.techniques, (t) => model.tacticsOf(t)));
@@ -192,7 +211,7 @@ export function crossValidate(base: TrainingInput, reports: readonly ReportSeque
     );
     for (const c of cases) {
       const tech = model.techniqueScores(c.prefix);
-      pooled.push({ tech, tac: model.tacticScores(tech, model.markovRow(c.prefix)), c });
+      pooled.push({ tech, tac: model.tacticDistribution(c.prefix, tech), c });
     }
   }
   const released = fitOnFolds(base, folds);
@@ -231,8 +250,14 @@ export function crossValidate(base: TrainingInput, reports: readonly ReportSeque
     markov: pool(all.markov),
     popular: pool(all.popular),
     selected,
+    rankers,
     blend: released.blend,
     tactic: released.tactic,
+    tacticRanker: {
+      tactics: released.ranker.tactics,
+      lambda: released.ranker.lambda,
+      weights: released.ranker.weights,
+    },
     calibration: { techniques: techPower, tactics: tacPower },
     nll: { raw: round(nll(1, 'tech')), calibrated: round(nll(techPower, 'tech')) },
   };

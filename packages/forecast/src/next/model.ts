@@ -18,6 +18,7 @@
  * `TacticRanking`). Scores are raised to a power fitted on held-out documents and normalised, so
  * they read as probabilities.
  */
+import { rankTactics } from './tactic-ranker.js';
 import type { Blend, Counts, NextStep, NextStepModelData, Scored, TacticRanking, ViewName } from './types.js';
 
 /** Blend weights of a model file that carries none (the weights of the first released model). */
@@ -244,6 +245,15 @@ export class NextStepModel {
   }
 
   /**
+   * Uncalibrated tactic scores after `seq` (sum to one): the learnt ranker's when the model has
+   * one, else from the technique distribution `raw` (`techniqueScores(seq)`).
+   */
+  tacticDistribution(seq: readonly string[], raw?: ReadonlyMap<string, number>): Map<string, number> {
+    if (this.data.tacticRanker) return rankTactics(this, this.data.tacticRanker, seq);
+    return this.tacticScores(raw ?? this.techniqueScores(seq), this.markovRow(seq));
+  }
+
+  /**
    * The likely next techniques and tactics after `observed` (ids in order; unknown or malformed
    * ids are ignored), calibrated, best first.
    */
@@ -251,7 +261,7 @@ export class NextStepModel {
     const seq = observed.map(techniqueId).filter((t): t is string => t !== undefined);
     const raw = this.techniqueScores(seq);
     const tech = calibrate(raw, this.data.calibration.techniques);
-    const tac = calibrate(this.tacticScores(raw, this.markovRow(seq)), this.data.calibration.tactics);
+    const tac = calibrate(this.tacticDistribution(seq, raw), this.data.calibration.tactics);
     return { tactics: ranked(tac), techniques: ranked(tech, top) };
   }
 }

@@ -27,14 +27,17 @@ describe.skipIf(!existsSync(path.join(corpora, 'ml', 'tram')))('released next-st
     expect(cv.model.tactic_hit3).toBeGreaterThan(cv.markov.tactic_hit3 + 0.03);
     expect(cv.model.tactic_hit3).toBeGreaterThan(cv.popular.tactic_hit3 + 0.03);
     expect(cv.model.technique_hit10).toBeGreaterThan(cv.popular.technique_hit10 + 0.03);
-    // measured 0.669 (802/1199) and 0.601 (720/1199): nested CV by document, reports that share
-    // text in one fold, each fold's blend fitted on its training folds alone
-    expect(cv.model.tactic_hit3).toBeGreaterThanOrEqual(0.65);
+    // measured 0.676 (811/1199) and 0.601 (720/1199): nested CV by document, reports that share
+    // text in one fold, each fold's blend and tactic ranker fitted on its training folds alone
+    // (0.669 / 802 with tactics from the technique distribution, before the ranker)
+    expect(cv.model.tactic_hit3).toBeGreaterThanOrEqual(0.66);
     expect(cv.model.technique_hit10).toBeGreaterThanOrEqual(0.59);
     expect(cv.model.hits.technique10 / cv.model.cases).toBeCloseTo(cv.model.technique_hit10, 3);
     expect(cv.selected).toHaveLength(5);
+    expect(cv.rankers).toHaveLength(5);
     expect(built.blend).toEqual(cv.blend);
     expect(built.tactic).toEqual(cv.tactic);
+    expect(built.tacticRanker).toEqual(cv.tacticRanker);
     expect(cv.nll.calibrated).toBeLessThan(cv.nll.raw);
   });
 });

@@ -6,7 +6,15 @@
  */
 import type { AttackFlow } from './flows.js';
 import { techniqueId } from './model.js';
-import type { Blend, CatalogEntry, Counts, ModelSource, NextStepModelData, TacticRanking } from './types.js';
+import type {
+  Blend,
+  CatalogEntry,
+  Counts,
+  ModelSource,
+  NextStepModelData,
+  TacticRankerData,
+  TacticRanking,
+} from './types.js';
 
 /** ATT&CK as the model needs it. */
 export interface AttackCatalog {
@@ -32,6 +40,8 @@ export interface TrainingInput {
   /** Blend weights and tactic ranking (fitted by `fitBlend`); absent: the model's defaults. */
   readonly blend?: Blend;
   readonly tactic?: TacticRanking;
+  /** Learnt tactic ranker (fitted by `fitTacticRanker`); absent: tactics from the techniques. */
+  readonly tacticRanker?: TacticRankerData;
 }
 
 function bump(c: Counts, k: string, by = 1): void {
@@ -168,6 +178,7 @@ export function buildModel(input: TrainingInput): NextStepModelData {
     sequenceSets,
     ...(input.blend ? { blend: input.blend } : {}),
     ...(input.tactic ? { tactic: input.tactic } : {}),
+    ...(input.tacticRanker ? { tacticRanker: input.tacticRanker } : {}),
     calibration: input.calibration ?? { techniques: 1, tactics: 1 },
   };
 }

@@ -56,6 +56,15 @@ export interface TacticRanking {
   readonly markov: number;
 }
 
+/** A learnt next-tactic ranker (`tactic-ranker.ts`): one weight per feature, shared by the tactics. */
+export interface TacticRankerData {
+  /** The ranker's classes, in kill-chain order. */
+  readonly tactics: readonly string[];
+  /** The L2 strength chosen by cross-validation inside the training documents. */
+  readonly lambda: number;
+  readonly weights: readonly number[];
+}
+
 /** The serialised model. */
 export interface NextStepModelData {
   readonly format: 'intersoc-next-step/1';
@@ -78,6 +87,8 @@ export interface NextStepModelData {
   readonly blend?: Blend;
   /** Tactic ranking; absent in older files (then `DEFAULT_TACTIC_RANKING`). */
   readonly tactic?: TacticRanking;
+  /** Learnt tactic ranker; absent: tactics come from the technique distribution (`tactic`). */
+  readonly tacticRanker?: TacticRankerData;
   /** Power applied to the blended scores before normalising (fitted on held-out documents). */
   readonly calibration: { readonly techniques: number; readonly tactics: number };
   /** The released model's card: data, split, figures beside their baselines, weaknesses. */
