@@ -59,7 +59,7 @@ async function freePort(): Promise<number> {
 export const bench: BenchModule = {
   description: 'events/s end to end: embedded vs 1 ingest + 1 detect vs 1 ingest + 2 detect on NATS JetStream',
   async run(o) {
-    const n = o.events ?? (o.quick ? 20_000 : 100_000);
+    const n = o.events ?? (o.quick ? 20_000 : 500_000);
     const work = mkdtempSync(path.join(tmpdir(), 'intersoc-bench-scale-'));
     const children: ChildProcess[] = [];
     try {
