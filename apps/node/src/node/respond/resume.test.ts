@@ -117,6 +117,10 @@ beforeAll(async () => {
     if (hold.has(p)) hold.set(p, answer);
     else answer();
   });
+  // Node's default 5 s keep-alive lets the server drop an idle pooled connection just as a slow
+  // (loaded) node reuses it for the next step; a non-idempotent POST then fails with ECONNRESET,
+  // by design never retried. That race is the target's, not the resume path this test is about.
+  target.keepAliveTimeout = 300_000;
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(target.address() as AddressInfo).port}/`;
   mkdirSync(path.join(data, 'respond', 'default'), { recursive: true });
