@@ -10,26 +10,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '@intersoc/core';
 import { parseAfb, parseFlowBundle, type AttackFlow } from './flows.js';
+import { RANKER_TACTICS } from './tactic-ranker.js';
 import type { AttackCatalog, SequenceSource } from './train.js';
 import type { CatalogEntry } from './types.js';
 
 /** ATT&CK's tactic order (enterprise), for stable tactic lists. */
-const TACTIC_ORDER = [
-  'TA0043',
-  'TA0042',
-  'TA0001',
-  'TA0002',
-  'TA0003',
-  'TA0004',
-  'TA0005',
-  'TA0006',
-  'TA0007',
-  'TA0008',
-  'TA0009',
-  'TA0011',
-  'TA0010',
-  'TA0040',
-];
+const TACTIC_ORDER = RANKER_TACTICS;
 
 interface DerivedAttack {
   tactics: Record<string, { name: string; shortname: string }>;
