@@ -3,14 +3,17 @@
  * SQLite user store: users of one tenant, scrypt password hashes, and the rule that a tenant
  * keeps at least one enabled admin once it has one.
  */
-import { createHash } from 'node:crypto';
 import { AppError } from '@intersoc/core';
 import type { AuthContext, Role } from '@intersoc/core';
 import type { SqliteDb } from '../sqlite/database.js';
-import { requireAdmin } from './access.js';
-import { hashPassword, verifyPassword } from './internal/secrets.js';
-import { checkPassword, checkRole, checkUserName } from './internal/validate.js';
-import { MAX_PASSWORD_LENGTH } from './types.js';
+import {
+  checkNewUser,
+  checkUserPatch,
+  hashNewPassword,
+  passwordStampOf,
+  toUser,
+  verifyUserPassword,
+} from './internal/users.js';
 import type { NewUser, User, UserPatch, UserStore } from './types.js';
 
 interface UserRow {
@@ -21,18 +24,6 @@ interface UserRow {
   disabled: number;
   created: number;
   updated: number;
-}
-
-function toUser(r: UserRow): User {
-  return {
-    tenant: r.tenant,
-    name: r.name,
-    role: r.role,
-    disabled: r.disabled !== 0,
-    hasPassword: r.password_hash !== null,
-    created: r.created,
-    updated: r.updated,
-  };
 }
 
 /** Users in the node database. */
@@ -64,14 +55,11 @@ export class SqliteUserStore implements UserStore {
   }
 
   async create(ctx: AuthContext, input: NewUser): Promise<User> {
-    requireAdmin(ctx);
-    checkUserName(input.name);
-    checkRole(input.role);
-    if (input.password !== undefined) await checkPassword(input.password, ctx.tenant, input.name);
+    await checkNewUser(ctx, input);
     const tenant = this.#db.prepare('SELECT disabled FROM tenants WHERE name = ?').get(ctx.tenant) as
       { disabled: number } | undefined;
     if (!tenant) throw new AppError('NOT_FOUND', `no tenant ${ctx.tenant}`);
-    const hash = input.password === undefined ? null : await hashPassword(input.password);
+    const hash = await hashNewPassword(input.password);
     const now = Date.now();
     const res = this.#db
       .prepare(
@@ -83,10 +71,7 @@ export class SqliteUserStore implements UserStore {
   }
 
   async update(ctx: AuthContext, name: string, patch: UserPatch): Promise<User> {
-    requireAdmin(ctx);
-    if (patch.role !== undefined) checkRole(patch.role);
-    if (patch.password !== undefined) await checkPassword(patch.password, ctx.tenant, name);
-    const hash = patch.password === undefined ? undefined : await hashPassword(patch.password);
+    const hash = await checkUserPatch(ctx, name, patch);
     // Read, check and write in one immediate transaction so two admins cannot both demote
     // each other and leave the tenant without one.
     const apply = this.#db.transaction(() => {
@@ -133,14 +118,10 @@ export class SqliteUserStore implements UserStore {
   }
 
   async passwordStamp(tenant: string, name: string): Promise<{ user: User; stamp: string } | undefined> {
-    const row = this.#enabledRow(tenant, name);
-    if (!row || row.password_hash === null) return undefined;
-    return { user: toUser(row), stamp: createHash('sha256').update(row.password_hash).digest('base64url') };
+    return passwordStampOf(this.#enabledRow(tenant, name));
   }
 
   async verifyPassword(tenant: string, name: string, password: string): Promise<User | undefined> {
-    const row = password.length <= MAX_PASSWORD_LENGTH ? this.#enabledRow(tenant, name) : undefined;
-    const ok = await verifyPassword(password.slice(0, MAX_PASSWORD_LENGTH), row?.password_hash ?? undefined);
-    return ok && row ? toUser(row) : undefined;
+    return verifyUserPassword(password, () => this.#enabledRow(tenant, name));
   }
 }

@@ -4,13 +4,16 @@
  * hashes, and a tenant keeps an enabled admin once it has one, which a per-tenant advisory lock
  * makes hold across processes (two admins demoting each other at once cannot both win).
  */
-import { createHash } from 'node:crypto';
 import { AppError } from '@intersoc/core';
 import type { AuthContext, Role } from '@intersoc/core';
-import { requireAdmin } from '../../auth/access.js';
-import { hashPassword, verifyPassword } from '../../auth/internal/secrets.js';
-import { checkPassword, checkRole, checkUserName } from '../../auth/internal/validate.js';
-import { MAX_PASSWORD_LENGTH } from '../../auth/types.js';
+import {
+  checkNewUser,
+  checkUserPatch,
+  hashNewPassword,
+  passwordStampOf,
+  toUser,
+  verifyUserPassword,
+} from '../../auth/internal/users.js';
 import type { NewUser, User, UserPatch, UserStore } from '../../auth/types.js';
 import type { SyncPg } from '../sync/bridge.js';
 
@@ -22,18 +25,6 @@ interface UserRow {
   disabled: boolean;
   created: number;
   updated: number;
-}
-
-function toUser(r: UserRow): User {
-  return {
-    tenant: r.tenant,
-    name: r.name,
-    role: r.role,
-    disabled: r.disabled,
-    hasPassword: r.password_hash !== null,
-    created: r.created,
-    updated: r.updated,
-  };
 }
 
 /** Users in the PostgreSQL store. */
@@ -66,11 +57,8 @@ export class PgUserStore implements UserStore {
   }
 
   async create(ctx: AuthContext, input: NewUser): Promise<User> {
-    requireAdmin(ctx);
-    checkUserName(input.name);
-    checkRole(input.role);
-    if (input.password !== undefined) await checkPassword(input.password, ctx.tenant, input.name);
-    const hash = input.password === undefined ? null : await hashPassword(input.password);
+    await checkNewUser(ctx, input);
+    const hash = await hashNewPassword(input.password);
     const now = Date.now();
     const [tenant] = this.#pg.query('SELECT 1 FROM tenants WHERE name = $1', [ctx.tenant]);
     if (!tenant) throw new AppError('NOT_FOUND', `no tenant ${ctx.tenant}`);
@@ -84,10 +72,7 @@ export class PgUserStore implements UserStore {
   }
 
   async update(ctx: AuthContext, name: string, patch: UserPatch): Promise<User> {
-    requireAdmin(ctx);
-    if (patch.role !== undefined) checkRole(patch.role);
-    if (patch.password !== undefined) await checkPassword(patch.password, ctx.tenant, name);
-    const hash = patch.password === undefined ? undefined : await hashPassword(patch.password);
+    const hash = await checkUserPatch(ctx, name, patch);
     return this.#pg.transaction(() => {
       // Serialises changes to this tenant's users: the last-admin check reads what it guards.
       const locked = this.#pg.batch([
@@ -141,14 +126,10 @@ export class PgUserStore implements UserStore {
   }
 
   async passwordStamp(tenant: string, name: string): Promise<{ user: User; stamp: string } | undefined> {
-    const row = this.#enabledRow(tenant, name);
-    if (!row || row.password_hash === null) return undefined;
-    return { user: toUser(row), stamp: createHash('sha256').update(row.password_hash).digest('base64url') };
+    return passwordStampOf(this.#enabledRow(tenant, name));
   }
 
   async verifyPassword(tenant: string, name: string, password: string): Promise<User | undefined> {
-    const row = password.length <= MAX_PASSWORD_LENGTH ? this.#enabledRow(tenant, name) : undefined;
-    const ok = await verifyPassword(password.slice(0, MAX_PASSWORD_LENGTH), row?.password_hash ?? undefined);
-    return ok && row ? toUser(row) : undefined;
+    return verifyUserPassword(password, () => this.#enabledRow(tenant, name));
   }
 }
