@@ -2,11 +2,10 @@
  * @module
  * SQLite session store for interactive logins. Like tokens, only the SHA-256 of the secret is kept.
  */
-import { randomId } from '@intersoc/core';
 import type { Role } from '@intersoc/core';
 import type { SqliteDb } from '../sqlite/database.js';
-import { constantTimeEqual, hashSecret, newSecret } from './internal/secrets.js';
-import { checkTtl } from './internal/validate.js';
+import { hashSecret } from './internal/secrets.js';
+import { newSession, resolvedSession, sessionLookupHash } from './internal/sessions.js';
 import type { ResolvedIdentity, Session, SessionStore } from './types.js';
 
 /** Sessions in the node database. */
@@ -21,25 +20,16 @@ export class SqliteSessionStore implements SessionStore {
     identity: { readonly tenant: string; readonly user: string },
     ttlSeconds: number,
   ): Promise<{ session: Session; secret: string }> {
-    checkTtl(ttlSeconds);
-    const secret = newSecret('iss_');
-    const now = Date.now();
-    const session: Session = {
-      id: randomId(),
-      tenant: identity.tenant,
-      user: identity.user,
-      created: now,
-      expires: now + ttlSeconds * 1000,
-    };
+    const { session, secret, hash } = newSession(identity, ttlSeconds);
     this.#db
       .prepare('INSERT INTO sessions (id, hash, tenant, user, created, expires) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(session.id, hashSecret(secret), session.tenant, session.user, session.created, session.expires);
+      .run(session.id, hash, session.tenant, session.user, session.created, session.expires);
     return { session, secret };
   }
 
   async resolve(secret: string, now = Date.now()): Promise<ResolvedIdentity | undefined> {
-    if (!secret.startsWith('iss_') || secret.length > 100) return undefined;
-    const hash = hashSecret(secret);
+    const hash = sessionLookupHash(secret);
+    if (!hash) return undefined;
     const row = this.#db
       .prepare(
         `SELECT s.id, s.tenant, s.user, s.hash, s.expires, u.role
@@ -49,8 +39,7 @@ export class SqliteSessionStore implements SessionStore {
          WHERE s.hash = ? AND u.disabled = 0 AND t.disabled = 0`,
       )
       .get(hash) as { id: string; tenant: string; user: string; hash: Buffer; expires: number; role: Role } | undefined;
-    if (!row || !constantTimeEqual(row.hash, hash) || row.expires <= now) return undefined;
-    return { tenant: row.tenant, user: row.user, role: row.role, credentialId: row.id };
+    return resolvedSession(row, hash, now);
   }
 
   async revoke(secret: string): Promise<boolean> {

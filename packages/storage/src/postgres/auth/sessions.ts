@@ -2,10 +2,9 @@
  * @module
  * PostgreSQL session store over the synchronous bridge (same rules as `SqliteSessionStore`).
  */
-import { randomId } from '@intersoc/core';
 import type { Role } from '@intersoc/core';
-import { constantTimeEqual, hashSecret, newSecret } from '../../auth/internal/secrets.js';
-import { checkTtl } from '../../auth/internal/validate.js';
+import { hashSecret } from '../../auth/internal/secrets.js';
+import { newSession, resolvedSession, sessionLookupHash } from '../../auth/internal/sessions.js';
 import type { ResolvedIdentity, Session, SessionStore } from '../../auth/types.js';
 import type { SyncPg } from '../sync/bridge.js';
 
@@ -21,26 +20,17 @@ export class PgSessionStore implements SessionStore {
     identity: { readonly tenant: string; readonly user: string },
     ttlSeconds: number,
   ): Promise<{ session: Session; secret: string }> {
-    checkTtl(ttlSeconds);
-    const secret = newSecret('iss_');
-    const now = Date.now();
-    const session: Session = {
-      id: randomId(),
-      tenant: identity.tenant,
-      user: identity.user,
-      created: now,
-      expires: now + ttlSeconds * 1000,
-    };
+    const { session, secret, hash } = newSession(identity, ttlSeconds);
     this.#pg.run(
       'INSERT INTO sessions (id, hash, tenant, user_name, created, expires) VALUES ($1, $2, $3, $4, $5, $6)',
-      [session.id, hashSecret(secret), session.tenant, session.user, session.created, session.expires],
+      [session.id, hash, session.tenant, session.user, session.created, session.expires],
     );
     return { session, secret };
   }
 
   async resolve(secret: string, now = Date.now()): Promise<ResolvedIdentity | undefined> {
-    if (!secret.startsWith('iss_') || secret.length > 100) return undefined;
-    const hash = hashSecret(secret);
+    const hash = sessionLookupHash(secret);
+    if (!hash) return undefined;
     const [row] = this.#pg.query<{
       id: string;
       tenant: string;
@@ -56,8 +46,7 @@ export class PgSessionStore implements SessionStore {
        WHERE s.hash = $1 AND NOT u.disabled AND NOT t.disabled`,
       [hash],
     );
-    if (!row || !constantTimeEqual(Buffer.from(row.hash), hash) || row.expires <= now) return undefined;
-    return { tenant: row.tenant, user: row.user_name, role: row.role, credentialId: row.id };
+    return resolvedSession(row && { ...row, user: row.user_name, hash: Buffer.from(row.hash) }, hash, now);
   }
 
   async revoke(secret: string): Promise<boolean> {
