@@ -3,11 +3,21 @@
  * SQLite API token store. Secrets are 256 random bits shown once; only their SHA-256 is kept,
  * so a copy of the database does not let anyone call the API.
  */
-import { AppError, randomId } from '@intersoc/core';
-import type { AuthContext, Role } from '@intersoc/core';
+import { randomId } from '@intersoc/core';
+import type { AuthContext } from '@intersoc/core';
 import type { SqliteDb } from '../sqlite/database.js';
-import { constantTimeEqual, hashSecret, newSecret } from './internal/secrets.js';
-import { checkExpiry, checkTokenOwner, tokenName } from './internal/validate.js';
+import { hashSecret, newSecret } from './internal/secrets.js';
+import {
+  boundOf,
+  checkNewToken,
+  listedOwner,
+  requireEnabledOwner,
+  requireVisibleToken,
+  resolvedToken,
+  toToken,
+  tokenLookupHash,
+} from './internal/tokens.js';
+import type { TokenMatch } from './internal/tokens.js';
 import type { ApiToken, NewToken, ResolvedIdentity, TokenStore } from './types.js';
 
 interface TokenRow {
@@ -21,22 +31,7 @@ interface TokenRow {
   revoked: number | null;
 }
 
-/** last_used is written at most this often per token, so authentication rarely writes. */
-const LAST_USED_RESOLUTION_MS = 60_000;
 const TOKEN_COLUMNS = 'id, tenant, user, name, created, expires, last_used, revoked';
-
-function toToken(r: TokenRow): ApiToken {
-  return {
-    id: r.id,
-    tenant: r.tenant,
-    user: r.user,
-    name: r.name,
-    created: r.created,
-    expires: r.expires,
-    lastUsed: r.last_used,
-    revoked: r.revoked,
-  };
-}
 
 /** API tokens in the node database. */
 export class SqliteTokenStore implements TokenStore {
@@ -52,16 +47,11 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   async create(ctx: AuthContext, input: NewToken): Promise<{ token: ApiToken; secret: string }> {
-    const owner = input.user ?? ctx.user;
-    checkTokenOwner(ctx, owner);
-    const name = tokenName(input.name);
-    const now = Date.now();
-    checkExpiry(input.expires, now);
+    const { owner, name, now } = checkNewToken(ctx, input);
     const user = this.#db.prepare('SELECT disabled FROM users WHERE tenant = ? AND name = ?').get(ctx.tenant, owner) as
       { disabled: number } | undefined;
-    if (!user) throw new AppError('NOT_FOUND', `no user ${owner} in ${ctx.tenant}`);
-    if (user.disabled !== 0) throw new AppError('CONFLICT', `user ${owner} is disabled`);
-    const bound = this.#boundOf(input.mintedWith);
+    requireEnabledOwner(user, ctx.tenant, owner);
+    const bound = boundOf(input.mintedWith, (parent) => this.#binding(parent));
     const secret = newSecret('ist_');
     const id = randomId();
     this.#db
@@ -73,18 +63,13 @@ export class SqliteTokenStore implements TokenStore {
     return { token: toToken(this.#get(ctx.tenant, id) as TokenRow), secret };
   }
 
-  /** The password account a new token is bound to: the minter's, or its parent token's binding. */
-  #boundOf(m: NewToken['mintedWith']): { tenant: string | null; user: string | null } {
-    if (m === undefined) return { tenant: null, user: null };
-    if (m.kind === 'password') return { tenant: m.tenant, user: m.user };
-    const parent = this.#db.prepare('SELECT bound_tenant, bound_user FROM api_tokens WHERE id = ?').get(m.id) as
+  #binding(id: string): { bound_tenant: string | null; bound_user: string | null } | undefined {
+    return this.#db.prepare('SELECT bound_tenant, bound_user FROM api_tokens WHERE id = ?').get(id) as
       { bound_tenant: string | null; bound_user: string | null } | undefined;
-    return { tenant: parent?.bound_tenant ?? null, user: parent?.bound_user ?? null };
   }
 
   async list(ctx: AuthContext, filter: { readonly user?: string } = {}): Promise<ApiToken[]> {
-    // Non-admins only ever see their own tokens, whatever filter they pass.
-    const user = ctx.roles.includes('admin') ? filter.user : ctx.user;
+    const user = listedOwner(ctx, filter);
     const rows = (
       user === undefined
         ? this.#db
@@ -98,11 +83,7 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   async revoke(ctx: AuthContext, id: string): Promise<ApiToken> {
-    const row = this.#get(ctx.tenant, id);
-    // Someone else's token is reported as missing, not forbidden: its existence is not the caller's business.
-    if (!row || (row.user !== ctx.user && !ctx.roles.includes('admin'))) {
-      throw new AppError('NOT_FOUND', `no token ${id}`);
-    }
+    const row = requireVisibleToken(ctx, this.#get(ctx.tenant, id), id);
     if (row.revoked === null) {
       this.#db.prepare('UPDATE api_tokens SET revoked = ? WHERE id = ? AND revoked IS NULL').run(Date.now(), id);
     }
@@ -110,8 +91,8 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   async resolve(secret: string, now = Date.now()): Promise<ResolvedIdentity | undefined> {
-    if (!secret.startsWith('ist_') || secret.length > 100) return undefined;
-    const hash = hashSecret(secret);
+    const hash = tokenLookupHash(secret);
+    if (!hash) return undefined;
     const row = this.#db
       .prepare(
         `SELECT k.id, k.tenant, k.user, k.hash, k.expires, k.revoked, k.last_used, u.role
@@ -120,14 +101,9 @@ export class SqliteTokenStore implements TokenStore {
          JOIN tenants t ON t.name = k.tenant
          WHERE k.hash = ? AND u.disabled = 0 AND t.disabled = 0`,
       )
-      .get(hash) as
-      | (Pick<TokenRow, 'id' | 'tenant' | 'user' | 'expires' | 'revoked' | 'last_used'> & { hash: Buffer; role: Role })
-      | undefined;
-    if (!row || !constantTimeEqual(row.hash, hash)) return undefined;
-    if (row.revoked !== null || (row.expires !== null && row.expires <= now)) return undefined;
-    if (row.last_used === null || now - row.last_used >= LAST_USED_RESOLUTION_MS) {
-      this.#db.prepare('UPDATE api_tokens SET last_used = ? WHERE id = ?').run(now, row.id);
-    }
-    return { tenant: row.tenant, user: row.user, role: row.role, credentialId: row.id };
+      .get(hash) as TokenMatch | undefined;
+    return resolvedToken(row, hash, now, (tokenId) => {
+      this.#db.prepare('UPDATE api_tokens SET last_used = ? WHERE id = ?').run(now, tokenId);
+    });
   }
 }

@@ -3,10 +3,19 @@
  * PostgreSQL API token store over the synchronous bridge (same rules as `SqliteTokenStore`):
  * only the SHA-256 of a secret is kept, and resolving a secret rarely writes.
  */
-import { AppError, randomId } from '@intersoc/core';
+import { randomId } from '@intersoc/core';
 import type { AuthContext, Role } from '@intersoc/core';
-import { constantTimeEqual, hashSecret, newSecret } from '../../auth/internal/secrets.js';
-import { checkExpiry, checkTokenOwner, tokenName } from '../../auth/internal/validate.js';
+import { hashSecret, newSecret } from '../../auth/internal/secrets.js';
+import {
+  boundOf,
+  checkNewToken,
+  listedOwner,
+  requireEnabledOwner,
+  requireVisibleToken,
+  resolvedToken,
+  toToken,
+  tokenLookupHash,
+} from '../../auth/internal/tokens.js';
 import type { ApiToken, NewToken, ResolvedIdentity, TokenStore } from '../../auth/types.js';
 import type { SyncPg } from '../sync/bridge.js';
 
@@ -21,22 +30,7 @@ interface TokenRow {
   revoked: number | null;
 }
 
-/** last_used is written at most this often per token, so authentication rarely writes. */
-const LAST_USED_RESOLUTION_MS = 60_000;
 const TOKEN_COLUMNS = 'id, tenant, user_name, name, created, expires, last_used, revoked';
-
-function toToken(r: TokenRow): ApiToken {
-  return {
-    id: r.id,
-    tenant: r.tenant,
-    user: r.user_name,
-    name: r.name,
-    created: r.created,
-    expires: r.expires,
-    lastUsed: r.last_used,
-    revoked: r.revoked,
-  };
-}
 
 /** API tokens in the PostgreSQL store. */
 export class PgTokenStore implements TokenStore {
@@ -54,18 +48,13 @@ export class PgTokenStore implements TokenStore {
   }
 
   async create(ctx: AuthContext, input: NewToken): Promise<{ token: ApiToken; secret: string }> {
-    const owner = input.user ?? ctx.user;
-    checkTokenOwner(ctx, owner);
-    const name = tokenName(input.name);
-    const now = Date.now();
-    checkExpiry(input.expires, now);
+    const { owner, name, now } = checkNewToken(ctx, input);
     const [user] = this.#pg.query<{ disabled: boolean }>('SELECT disabled FROM users WHERE tenant = $1 AND name = $2', [
       ctx.tenant,
       owner,
     ]);
-    if (!user) throw new AppError('NOT_FOUND', `no user ${owner} in ${ctx.tenant}`);
-    if (user.disabled) throw new AppError('CONFLICT', `user ${owner} is disabled`);
-    const bound = this.#boundOf(input.mintedWith);
+    requireEnabledOwner(user, ctx.tenant, owner);
+    const bound = boundOf(input.mintedWith, (parent) => this.#binding(parent));
     const secret = newSecret('ist_');
     const [row] = this.#pg.query<TokenRow>(
       `INSERT INTO api_tokens (id, tenant, user_name, name, hash, created, expires, bound_tenant, bound_user)
@@ -75,20 +64,15 @@ export class PgTokenStore implements TokenStore {
     return { token: toToken(row as TokenRow), secret };
   }
 
-  /** The password account a new token is bound to: the minter's, or its parent token's binding. */
-  #boundOf(m: NewToken['mintedWith']): { tenant: string | null; user: string | null } {
-    if (m === undefined) return { tenant: null, user: null };
-    if (m.kind === 'password') return { tenant: m.tenant, user: m.user };
-    const [parent] = this.#pg.query<{ bound_tenant: string | null; bound_user: string | null }>(
+  #binding(id: string): { bound_tenant: string | null; bound_user: string | null } | undefined {
+    return this.#pg.query<{ bound_tenant: string | null; bound_user: string | null }>(
       'SELECT bound_tenant, bound_user FROM api_tokens WHERE id = $1',
-      [m.id],
-    );
-    return { tenant: parent?.bound_tenant ?? null, user: parent?.bound_user ?? null };
+      [id],
+    )[0];
   }
 
   async list(ctx: AuthContext, filter: { readonly user?: string } = {}): Promise<ApiToken[]> {
-    // Non-admins only ever see their own tokens, whatever filter they pass.
-    const user = ctx.roles.includes('admin') ? filter.user : ctx.user;
+    const user = listedOwner(ctx, filter);
     const rows =
       user === undefined
         ? this.#pg.query<TokenRow>(
@@ -104,11 +88,7 @@ export class PgTokenStore implements TokenStore {
   }
 
   async revoke(ctx: AuthContext, id: string): Promise<ApiToken> {
-    const row = this.#get(ctx.tenant, id);
-    // Someone else's token is reported as missing, not forbidden: its existence is not the caller's business.
-    if (!row || (row.user_name !== ctx.user && !ctx.roles.includes('admin'))) {
-      throw new AppError('NOT_FOUND', `no token ${id}`);
-    }
+    const row = requireVisibleToken(ctx, this.#get(ctx.tenant, id), id);
     if (row.revoked !== null) return toToken(row);
     // coalesce: a concurrent revoke keeps its own time (idempotent).
     const [updated] = this.#pg.query<TokenRow>(
@@ -119,8 +99,8 @@ export class PgTokenStore implements TokenStore {
   }
 
   async resolve(secret: string, now = Date.now()): Promise<ResolvedIdentity | undefined> {
-    if (!secret.startsWith('ist_') || secret.length > 100) return undefined;
-    const hash = hashSecret(secret);
+    const hash = tokenLookupHash(secret);
+    if (!hash) return undefined;
     const [row] = this.#pg.query<{
       id: string;
       tenant: string;
@@ -138,11 +118,9 @@ export class PgTokenStore implements TokenStore {
        WHERE k.hash = $1 AND NOT u.disabled AND NOT t.disabled`,
       [hash],
     );
-    if (!row || !constantTimeEqual(Buffer.from(row.hash), hash)) return undefined;
-    if (row.revoked !== null || (row.expires !== null && row.expires <= now)) return undefined;
-    if (row.last_used === null || now - row.last_used >= LAST_USED_RESOLUTION_MS) {
-      this.#pg.run('UPDATE api_tokens SET last_used = $2 WHERE id = $1', [row.id, now]);
-    }
-    return { tenant: row.tenant, user: row.user_name, role: row.role, credentialId: row.id };
+    const match = row && { ...row, user: row.user_name, hash: Buffer.from(row.hash) };
+    return resolvedToken(match, hash, now, (tokenId) => {
+      this.#pg.run('UPDATE api_tokens SET last_used = $2 WHERE id = $1', [tokenId, now]);
+    });
   }
 }
