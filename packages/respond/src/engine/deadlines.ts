@@ -4,21 +4,40 @@
  * or manual task that expires and fails closed, a time-boxed action to revert), and the sweep
  * that handles what is due when it fires.
  */
+import type { AuthContext } from '@intersoc/core';
 import type { WorkflowStep } from '../cacao/types.js';
+import type { Connector } from '../commands/types.js';
+import type { ActionHost } from './action.js';
 import { expiryReason } from './approvals.js';
 import { failStep, writeAndSettle } from './flow.js';
 import type { LiveRun } from './live.js';
 import { revertActions } from './rollback.js';
-import type { Runs } from './runs.js';
 import type { BranchState } from './state.js';
+import type { EngineOptions } from './options.js';
+
+/**
+ * What the deadline timer needs from the engine's run set. Declared here, not imported from
+ * runs.ts, because the run set owns a Deadlines: a type import back would be a module cycle.
+ */
+export interface DeadlineRuns {
+  readonly closed: boolean;
+  readonly host: ActionHost;
+  readonly o: EngineOptions;
+  readonly live: ReadonlyMap<string, LiveRun>;
+  readonly connectors: ReadonlyMap<string, Connector>;
+  pump(live: LiveRun): void;
+  load(ctx: AuthContext, run: string): LiveRun;
+  engineCtx(tenant: string): AuthContext;
+  log(level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>): void;
+}
 
 /** The timer and the sweep of due work. */
 export class Deadlines {
-  readonly #runs: Runs;
+  readonly #runs: DeadlineRuns;
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Infinity;
 
-  constructor(runs: Runs) {
+  constructor(runs: DeadlineRuns) {
     this.#runs = runs;
   }
 
