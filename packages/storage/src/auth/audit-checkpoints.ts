@@ -12,6 +12,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { SqliteDb } from '../sqlite/database.js';
+import { toCheckpoint } from './internal/audit-store.js';
+import type { CheckpointRow } from './internal/audit-store.js';
 
 /**
  * Signs checkpoints and checks signatures. The node builds it from its key (the federation
@@ -63,31 +65,11 @@ export function sigDigest(signature: string): string {
   return createHash('sha256').update(signature).digest('hex');
 }
 
-interface Row {
-  tenant: string;
-  seq: number;
-  head: string;
-  time: number;
-  prev: string;
-  key_id: string;
-  signature: string;
-}
-
-function toCheckpoint(r: Row): AuditCheckpoint {
-  return {
-    tenant: r.tenant,
-    seq: r.seq,
-    head: r.head,
-    time: r.time,
-    prev: r.prev,
-    keyId: r.key_id,
-    signature: r.signature,
-  };
-}
-
 /** Checkpoints of one tenant, oldest first. */
 export function checkpointsOf(db: SqliteDb, tenant: string): AuditCheckpoint[] {
-  const rows = db.prepare('SELECT * FROM audit_checkpoints WHERE tenant = ? ORDER BY seq').all(tenant) as Row[];
+  const rows = db
+    .prepare('SELECT * FROM audit_checkpoints WHERE tenant = ? ORDER BY seq')
+    .all(tenant) as CheckpointRow[];
   return rows.map(toCheckpoint);
 }
 

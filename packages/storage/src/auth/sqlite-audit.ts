@@ -12,32 +12,14 @@ import type { SqliteDb } from '../sqlite/database.js';
 import { checkpointsOf, writeCheckpoints } from './audit-checkpoints.js';
 import type { AuditKeyRing } from './audit-checkpoints.js';
 import { AUDIT_GENESIS_HASH, chainRow, toEntry, verifyChain } from './internal/audit-chain.js';
+import { AUDIT_COLUMNS, auditListPlan, auditPage, auditRowValues } from './internal/audit-store.js';
+import type { AuditListQuery } from './internal/audit-store.js';
 import type { AuditRow } from './internal/audit-chain.js';
 import type { AuditEntry, AuditInput, AuditPage, AuditStore, AuditVerification } from './types.js';
 
 export { AUDIT_GENESIS_HASH, auditEntryHash } from './internal/audit-chain.js';
 
-/** The values of a row in column order, for the INSERTs. */
-function values(r: AuditRow): unknown[] {
-  return [
-    r.tenant,
-    r.seq,
-    r.time,
-    r.actor,
-    r.actor_tenant,
-    r.action,
-    r.target,
-    r.outcome,
-    r.status,
-    r.request_id,
-    r.details,
-    r.prev_hash,
-    r.hash,
-  ];
-}
-
-/** Columns of an audit row, and rows per multi-row INSERT of a batch. */
-const AUDIT_COLUMNS = 13;
+/** Rows per multi-row INSERT of a batch. */
 const AUDIT_CHUNK = 32;
 
 /** The audit log in the node database. */
@@ -83,7 +65,7 @@ export class SqliteAuditStore implements AuditStore {
     );
     const last = this.#head.get(input.tenant) as { seq: number; hash: string } | undefined;
     const row = chainRow(input, last ?? { seq: 0, hash: AUDIT_GENESIS_HASH });
-    this.#insert.run(values(row));
+    this.#insert.run(auditRowValues(row));
     return toEntry(row);
   }
 
@@ -130,8 +112,7 @@ export class SqliteAuditStore implements AuditStore {
           hash: AUDIT_GENESIS_HASH,
         };
       const r = chainRow(input, head);
-      chunk.push(r.tenant, r.seq, r.time, r.actor, r.actor_tenant, r.action, r.target, r.outcome, r.status);
-      chunk.push(r.request_id, r.details, r.prev_hash, r.hash);
+      chunk.push(...auditRowValues(r));
       if (chunk.length === width) {
         this.#insertMany.run(chunk);
         chunk = [];
@@ -141,36 +122,14 @@ export class SqliteAuditStore implements AuditStore {
     for (let i = 0; i < chunk.length; i += AUDIT_COLUMNS) this.#insert.run(chunk.slice(i, i + AUDIT_COLUMNS));
   }
 
-  async list(
-    ctx: AuthContext,
-    query: {
-      readonly limit?: number;
-      readonly before?: number;
-      readonly action?: string;
-      readonly actor?: string;
-    } = {},
-  ): Promise<AuditPage> {
-    const limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), 1000);
-    const where = ['tenant = ?'];
-    const args: (string | number)[] = [ctx.tenant];
-    if (query.before !== undefined) {
-      where.push('seq < ?');
-      args.push(query.before);
-    }
-    if (query.action !== undefined) {
-      where.push('action = ?');
-      args.push(query.action);
-    }
-    if (query.actor !== undefined) {
-      where.push('actor = ?');
-      args.push(query.actor);
-    }
+  async list(ctx: AuthContext, query: AuditListQuery = {}): Promise<AuditPage> {
+    const { limit, filters } = auditListPlan(query);
+    const where = ['tenant = ?', ...filters.map((f) => `${f.clause} ?`)];
+    const args: (string | number)[] = [ctx.tenant, ...filters.map((f) => f.value)];
     const rows = this.#db
       .prepare(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`)
       .all(...args, limit + 1) as AuditRow[];
-    const items = rows.slice(0, limit).map(toEntry);
-    const last = items[items.length - 1];
-    return rows.length > limit && last ? { items, nextBefore: last.seq } : { items };
+    return auditPage(rows, limit);
   }
 
   async verify(ctx: AuthContext): Promise<AuditVerification> {

@@ -12,6 +12,14 @@ import type { AuditCheckpoint, AuditKeyRing } from '../../auth/audit-checkpoints
 import { checkpointPayload, sigDigest } from '../../auth/audit-checkpoints.js';
 import { AUDIT_GENESIS_HASH, chainRow, toEntry, verifyChain } from '../../auth/internal/audit-chain.js';
 import type { AuditRow } from '../../auth/internal/audit-chain.js';
+import {
+  AUDIT_COLUMNS,
+  auditListPlan,
+  auditPage,
+  auditRowValues,
+  toCheckpoint,
+} from '../../auth/internal/audit-store.js';
+import type { AuditListQuery, CheckpointRow } from '../../auth/internal/audit-store.js';
 import type { AuditEntry, AuditInput, AuditPage, AuditStore, AuditVerification } from '../../auth/types.js';
 import type { SqlParam, Statement, SyncPg } from '../sync/bridge.js';
 
@@ -22,29 +30,11 @@ const CHUNK = 100;
 /** Entries fetched per round trip while verifying. */
 const VERIFY_PAGE = 5000;
 
-function values(r: AuditRow): SqlParam[] {
-  return [
-    r.tenant,
-    r.seq,
-    r.time,
-    r.actor,
-    r.actor_tenant,
-    r.action,
-    r.target,
-    r.outcome,
-    r.status,
-    r.request_id,
-    r.details,
-    r.prev_hash,
-    r.hash,
-  ];
-}
-
 function insertOf(rows: readonly AuditRow[]): Statement {
   const params: SqlParam[] = [];
   const tuples = rows.map((r, i) => {
-    params.push(...values(r));
-    return `(${Array.from({ length: 13 }, (_, k) => `$${i * 13 + k + 1}`).join(', ')})`;
+    params.push(...auditRowValues(r));
+    return `(${Array.from({ length: AUDIT_COLUMNS }, (_, k) => `$${i * AUDIT_COLUMNS + k + 1}`).join(', ')})`;
   });
   return { text: `INSERT INTO audit_log (${COLUMNS}) VALUES ${tuples.join(', ')}`, params };
 }
@@ -111,33 +101,20 @@ export class PgAuditStore implements AuditStore {
     });
   }
 
-  async list(
-    ctx: AuthContext,
-    query: {
-      readonly limit?: number;
-      readonly before?: number;
-      readonly action?: string;
-      readonly actor?: string;
-    } = {},
-  ): Promise<AuditPage> {
-    const limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), 1000);
+  async list(ctx: AuthContext, query: AuditListQuery = {}): Promise<AuditPage> {
+    const { limit, filters } = auditListPlan(query);
     const where = ['tenant = $1'];
     const args: SqlParam[] = [ctx.tenant];
-    const add = (clause: string, v: SqlParam): void => {
-      args.push(v);
-      where.push(`${clause} $${args.length}`);
-    };
-    if (query.before !== undefined) add('seq <', query.before);
-    if (query.action !== undefined) add('action =', query.action);
-    if (query.actor !== undefined) add('actor =', query.actor);
+    for (const f of filters) {
+      args.push(f.value);
+      where.push(`${f.clause} $${args.length}`);
+    }
     args.push(limit + 1);
     const rows = this.#pg.query<AuditRow>(
       `SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${args.length}`,
       args,
     );
-    const items = rows.slice(0, limit).map(toEntry);
-    const last = items[items.length - 1];
-    return rows.length > limit && last ? { items, nextBefore: last.seq } : { items };
+    return auditPage(rows, limit);
   }
 
   async verify(ctx: AuthContext): Promise<AuditVerification> {
@@ -162,24 +139,10 @@ export class PgAuditStore implements AuditStore {
   }
 
   #checkpointsOf(tenant: string): AuditCheckpoint[] {
-    const rows = this.#pg.query<{
-      tenant: string;
-      seq: number;
-      head: string;
-      time: number;
-      prev: string;
-      key_id: string;
-      signature: string;
-    }>('SELECT * FROM audit_checkpoints WHERE tenant = $1 ORDER BY seq', [tenant]);
-    return rows.map((r) => ({
-      tenant: r.tenant,
-      seq: r.seq,
-      head: r.head,
-      time: r.time,
-      prev: r.prev,
-      keyId: r.key_id,
-      signature: r.signature,
-    }));
+    const rows = this.#pg.query<CheckpointRow>('SELECT * FROM audit_checkpoints WHERE tenant = $1 ORDER BY seq', [
+      tenant,
+    ]);
+    return rows.map(toCheckpoint);
   }
 
   async checkpoint(): Promise<number> {
