@@ -9,11 +9,10 @@
  * exactly the embedded run's alerts (same ids: a lost or restarted window would shift the event
  * ids of every later alert), none doubled.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '@intersoc/core';
 import { EVENTS_DB_FILE, openDatabase } from '@intersoc/storage';
@@ -25,9 +24,8 @@ import {
   type ScratchDb,
 } from '@intersoc/storage/postgres';
 import { findNatsServer, TestNatsServer } from './_nats-server.js';
+import { cliRunner, ROOT, startRole } from './_roles.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'bin/intersoc');
 const FILE = path.resolve(
   ROOT,
   '../shared/corpora/evtx/hayabusa-sample-evtx/DeepBlueCLI/smb-password-guessing-security.evtx.gz',
@@ -67,34 +65,11 @@ function tempDir(): string {
   return d;
 }
 
-function run(args: string[]): {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; out: string; err: string }>;
-} {
-  const child = spawn(process.execPath, [CLI, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
-  const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, out, err })),
-  );
-  return { child, done };
-}
+const run = cliRunner(ENV, children);
 
 /** Starts a role and resolves once it logged its start line. */
-async function role(name: 'detect' | 'correlate', bus: string, store: string): Promise<ChildProcess> {
-  const { child, done } = run(['serve', '--role', name, '--bus', bus, '--store', store, '--data', tempDir()]);
-  let err = '';
-  child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
-  const end = Date.now() + 120_000;
-  while (!err.includes(`${name}: `)) {
-    if (child.exitCode !== null) throw new Error(`${name} exited: ${(await done).err}`);
-    if (Date.now() > end) throw new Error(`${name} did not start: ${err}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return child;
+function role(name: 'detect' | 'correlate', bus: string, store: string): Promise<ChildProcess> {
+  return startRole(run, name, { bus, store, data: tempDir() });
 }
 
 async function until<T>(f: () => Promise<T | undefined>, what: string, ms = 180_000): Promise<T> {

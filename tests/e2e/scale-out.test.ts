@@ -6,19 +6,17 @@
  * nats-server itself is killed and restarted mid-stream: nothing is lost. The roles share a scratch
  * PostgreSQL database (`INTERSOC_TEST_PG`), or a shared SQLite folder when PostgreSQL is unreachable.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '@intersoc/core';
 import { EVENTS_DB_FILE, openDatabase } from '@intersoc/storage';
 import { createScratchDb, migratePg, openPgEventStore, type ScratchDb } from '@intersoc/storage/postgres';
 import { findNatsServer, TestNatsServer } from './_nats-server.js';
+import { cliRunner, ROOT, startRole } from './_roles.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'bin/intersoc');
 const MORDOR = path.resolve(ROOT, '../shared/corpora/mordor/windows');
 const FILES = [
   'credential_access/host/empire_mimikatz_opth_2019-03-19131123.jsonl.gz',
@@ -52,34 +50,12 @@ const ROLE_ENV = {
   INTERSOC_LOG_LEVEL: 'silent',
 };
 
-function run(args: string[]): {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; out: string; err: string }>;
-} {
-  const child = spawn(process.execPath, [CLI, ...args], { env: ROLE_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
-  const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, out, err })),
-  );
-  return { child, done };
-}
+const run = cliRunner(ROLE_ENV, children);
 
 /** Starts a role and resolves once it has joined its group. */
-async function role(name: 'detect' | 'correlate', bus: string, store: string, data: string): Promise<ChildProcess> {
-  const { child, done } = run(['serve', '--role', name, '--bus', bus, '--store', store, '--data', data]);
-  let err = '';
-  child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
-  const end = Date.now() + 120_000;
-  while (!err.includes(`${name}: `)) {
-    if (child.exitCode !== null) throw new Error(`detect worker exited: ${(await done).err}`);
-    if (Date.now() > end) throw new Error(`detect worker did not start: ${err}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return child;
+function role(name: 'detect' | 'correlate', bus: string, store: string, data: string): Promise<ChildProcess> {
+  // 'detect worker' whatever the role: the wording these errors always had.
+  return startRole(run, name, { bus, store, data, what: 'detect worker' });
 }
 
 interface Counts {
