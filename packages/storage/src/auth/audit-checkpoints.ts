@@ -65,6 +65,27 @@ export function sigDigest(signature: string): string {
   return createHash('sha256').update(signature).digest('hex');
 }
 
+/**
+ * The checkpoint of a chain head `m` (its tenant, seq and hash) signed at `now`, chained to the
+ * tenant's previous checkpoint by the digest of its signature `csig` (null for the first).
+ * Both stores sign this way; each writes the result with its own SQL.
+ */
+export function signCheckpoint(
+  keys: AuditKeyRing,
+  m: { tenant: string; seq: number; hash: string; csig: string | null },
+  now: number,
+): AuditCheckpoint {
+  const body = {
+    tenant: m.tenant,
+    seq: m.seq,
+    head: m.hash,
+    time: now,
+    prev: m.csig === null ? '' : sigDigest(m.csig),
+  };
+  const { keyId, signature } = keys.sign(checkpointPayload(body));
+  return { ...body, keyId, signature };
+}
+
 /** Checkpoints of one tenant, oldest first. */
 export function checkpointsOf(db: SqliteDb, tenant: string): AuditCheckpoint[] {
   const rows = db
@@ -90,15 +111,8 @@ export function writeCheckpoints(db: SqliteDb, keys: AuditKeyRing, now = Date.no
       'INSERT INTO audit_checkpoints (tenant, seq, head, time, prev, key_id, signature) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     for (const m of moved) {
-      const body = {
-        tenant: m.tenant,
-        seq: m.seq,
-        head: m.hash,
-        time: now,
-        prev: m.csig === null ? '' : sigDigest(m.csig),
-      };
-      const { keyId, signature } = keys.sign(checkpointPayload(body));
-      insert.run(body.tenant, body.seq, body.head, body.time, body.prev, keyId, signature);
+      const c = signCheckpoint(keys, m, now);
+      insert.run(c.tenant, c.seq, c.head, c.time, c.prev, c.keyId, c.signature);
     }
     return moved.length;
   });

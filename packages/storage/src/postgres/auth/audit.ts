@@ -9,7 +9,7 @@
  */
 import type { AuthContext } from '@intersoc/core';
 import type { AuditCheckpoint, AuditKeyRing } from '../../auth/audit-checkpoints.js';
-import { checkpointPayload, sigDigest } from '../../auth/audit-checkpoints.js';
+import { signCheckpoint } from '../../auth/audit-checkpoints.js';
 import { AUDIT_GENESIS_HASH, chainRow, toEntry, verifyChain } from '../../auth/internal/audit-chain.js';
 import type { AuditRow } from '../../auth/internal/audit-chain.js';
 import {
@@ -165,17 +165,10 @@ export class PgAuditStore implements AuditStore {
       ]);
       const heads = (moved?.rows ?? []) as { tenant: string; seq: number; hash: string; csig: string | null }[];
       const inserts = heads.map((m): Statement => {
-        const body = {
-          tenant: m.tenant,
-          seq: m.seq,
-          head: m.hash,
-          time: now,
-          prev: m.csig === null ? '' : sigDigest(m.csig),
-        };
-        const { keyId, signature } = keys.sign(checkpointPayload(body));
+        const c = signCheckpoint(keys, m, now);
         return {
           text: 'INSERT INTO audit_checkpoints (tenant, seq, head, time, prev, key_id, signature) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-          params: [body.tenant, body.seq, body.head, body.time, body.prev, keyId, signature],
+          params: [c.tenant, c.seq, c.head, c.time, c.prev, c.keyId, c.signature],
         };
       });
       this.#pg.batch(inserts);
