@@ -12,8 +12,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { SqliteDb } from '../sqlite/database.js';
-import { toCheckpoint } from './internal/audit-store.js';
-import type { CheckpointRow } from './internal/audit-store.js';
 
 /**
  * Signs checkpoints and checks signatures. The node builds it from its key (the federation
@@ -157,4 +155,29 @@ export function checkCheckpoints(
     if (hashAt(c.seq) !== c.head) return fail(`entry ${c.seq} differs from its signed checkpoint`);
   }
   return base;
+}
+
+/** An `audit_checkpoints` row as both stores read it (here, beside `AuditCheckpoint`, so the
+ * store helpers in internal/ import this file and not the other way round). */
+export interface CheckpointRow {
+  tenant: string;
+  seq: number;
+  head: string;
+  time: number;
+  prev: string;
+  key_id: string;
+  signature: string;
+}
+
+/** Maps an `audit_checkpoints` row to an `AuditCheckpoint`. */
+export function toCheckpoint(r: CheckpointRow): AuditCheckpoint {
+  return {
+    tenant: r.tenant,
+    seq: r.seq,
+    head: r.head,
+    time: r.time,
+    prev: r.prev,
+    keyId: r.key_id,
+    signature: r.signature,
+  };
 }

@@ -5,7 +5,6 @@
  * and the checkpoint row mapping, so the two stores differ only in their SQL. Private to the
  * storage package.
  */
-import type { AuditCheckpoint } from '../audit-checkpoints.js';
 import type { AuditPage, AuditStore } from '../types.js';
 import { toEntry } from './audit-chain.js';
 import type { AuditRow } from './audit-chain.js';
@@ -56,28 +55,4 @@ export function auditPage(rows: readonly AuditRow[], limit: number): AuditPage {
   const items = rows.slice(0, limit).map(toEntry);
   const last = items[items.length - 1];
   return rows.length > limit && last ? { items, nextBefore: last.seq } : { items };
-}
-
-/** An `audit_checkpoints` row as both stores read it. */
-export interface CheckpointRow {
-  tenant: string;
-  seq: number;
-  head: string;
-  time: number;
-  prev: string;
-  key_id: string;
-  signature: string;
-}
-
-/** Maps an `audit_checkpoints` row to an `AuditCheckpoint`. */
-export function toCheckpoint(r: CheckpointRow): AuditCheckpoint {
-  return {
-    tenant: r.tenant,
-    seq: r.seq,
-    head: r.head,
-    time: r.time,
-    prev: r.prev,
-    keyId: r.key_id,
-    signature: r.signature,
-  };
 }

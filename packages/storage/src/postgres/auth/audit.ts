@@ -12,14 +12,9 @@ import type { AuditCheckpoint, AuditKeyRing } from '../../auth/audit-checkpoints
 import { signCheckpoint } from '../../auth/audit-checkpoints.js';
 import { AUDIT_GENESIS_HASH, chainRow, toEntry, verifyChain } from '../../auth/internal/audit-chain.js';
 import type { AuditRow } from '../../auth/internal/audit-chain.js';
-import {
-  AUDIT_COLUMNS,
-  auditListPlan,
-  auditPage,
-  auditRowValues,
-  toCheckpoint,
-} from '../../auth/internal/audit-store.js';
-import type { AuditListQuery, CheckpointRow } from '../../auth/internal/audit-store.js';
+import { AUDIT_COLUMNS, auditListPlan, auditPage, auditRowValues } from '../../auth/internal/audit-store.js';
+import type { AuditListQuery } from '../../auth/internal/audit-store.js';
+import { toCheckpoint, type CheckpointRow } from '../../auth/audit-checkpoints.js';
 import type { AuditEntry, AuditInput, AuditPage, AuditStore, AuditVerification } from '../../auth/types.js';
 import type { SqlParam, Statement, SyncPg } from '../sync/bridge.js';
 
