@@ -82,4 +82,5 @@ export type { RuleFeedback, RuleOutcome, SuggestionAction, SuppressionSuggestion
 
 // stores
 export { SqliteCaseStore } from './store/sqlite-case-store.js';
+export { PgCaseStore } from './store/pg-case-store.js';
 export type { CasePage, CasePartKinds, CaseQuery, CaseStore } from './store/types.js';

@@ -57,4 +57,5 @@ export { CONFIG_ROLES, READ_ROLES, WORK_ROLES } from './access/roles.js';
 
 // stores
 export { alertOfCompact, compactAlert, SqliteIncidentStore } from './store/sqlite-incidents.js';
+export { PgIncidentStore } from './store/pg-incidents.js';
 export type { AlertIncidentRef, IncidentCounts, IncidentPage, IncidentQuery, IncidentStore } from './store/types.js';

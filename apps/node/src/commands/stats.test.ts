@@ -106,7 +106,7 @@ describe.skipIf(live === undefined)('intersoc stats and db migrate on PostgreSQL
 
   it('migrates once, then counts from --store or INTERSOC_STORE_URL', async () => {
     expect(JSON.parse(await cli(['db', 'migrate', '--store', url, '--data', dir, '--json']))).toEqual({
-      applied: ['1-events', '2-auth', '3-correlate'],
+      applied: ['1-events', '2-auth', '3-correlate', '4-incidents', '5-cases'],
     });
     expect(await cli(['db', 'migrate', '--store', url, '--data', dir])).toBe('the store is up to date\n');
     const store = await openPgEventStore(url, { max: 1 });

@@ -4,12 +4,13 @@
  */
 import type { Alert, AuthContext, Entity, Severity } from '@intersoc/core';
 import { systemContext } from '@intersoc/core';
-import { IncidentBuilder, SqliteIncidentStore } from '@intersoc/correlate';
+import { IncidentBuilder, SqliteIncidentStore, type IncidentStore } from '@intersoc/correlate';
 import { openDatabase, type SqliteDb } from '@intersoc/storage';
 import { CaseService } from '../cases/case-service.js';
 import { SqliteFeedbackStore } from '../feedback/feedback.js';
 import type { ObservableEnricher } from '../observables/enricher.js';
 import { SqliteCaseStore } from '../store/sqlite-case-store.js';
+import type { CaseStore } from '../store/types.js';
 
 let n = 0;
 
@@ -46,10 +47,27 @@ export function alert(o: {
   };
 }
 
+/** The incident and case stores a world runs on: SQLite in memory unless a test file sets another. */
+export interface WorldStores {
+  readonly incidents: IncidentStore & Pick<SqliteIncidentStore, 'incidentsOfAlerts' | 'closeWithReason'>;
+  readonly cases: CaseStore;
+}
+
+let storesOf: ((db: SqliteDb) => WorldStores) | undefined;
+
+/**
+ * Makes every later `world()` of this test file use other incident and case stores (emptied by
+ * the factory): `pg-case-store.test.ts` runs the service suites on PostgreSQL this way. The
+ * feedback store stays on the world's SQLite database.
+ */
+export function setWorldStores(factory: (db: SqliteDb) => WorldStores): void {
+  storesOf = factory;
+}
+
 /** A database with the stores and a case service over them. */
 export interface World {
   readonly db: SqliteDb;
-  readonly incidents: SqliteIncidentStore;
+  readonly incidents: WorldStores['incidents'];
   readonly feedback: SqliteFeedbackStore;
   readonly cases: CaseService;
   readonly clock: { now: number };
@@ -64,10 +82,11 @@ export function world(o: { enricher?: ObservableEnricher; maxAttachmentBytes?: n
   const db = openDatabase(':memory:');
   const clock = { now: T0 + 3_600_000 };
   const now = (): number => clock.now;
-  const incidents = new SqliteIncidentStore(db);
+  const stores = storesOf?.(db) ?? { incidents: new SqliteIncidentStore(db), cases: new SqliteCaseStore(db) };
+  const incidents = stores.incidents;
   const feedback = new SqliteFeedbackStore(db, now);
   const cases = new CaseService({
-    store: new SqliteCaseStore(db),
+    store: stores.cases,
     incidents,
     feedback,
     now,

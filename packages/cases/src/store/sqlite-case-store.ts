@@ -8,6 +8,7 @@ import { AppError, type AuthContext } from '@intersoc/core';
 import { migrate, type SqliteDb } from '@intersoc/storage';
 import type { TaskTemplate } from '../cases/templates.js';
 import type { Case, CaseAttachment, CaseHistoryEntry, CaseStatus } from '../cases/types.js';
+import { decodeCursor, encodeCursor, likePattern, searchText } from './case-rows.js';
 import type { CasePage, CasePartKinds, CaseQuery, CaseStore } from './types.js';
 
 const STEPS = [
@@ -60,24 +61,6 @@ const STEPS = [
      PRIMARY KEY (tenant, key)
    ) WITHOUT ROWID;`,
 ];
-
-function encodeCursor(created: number, id: string): string {
-  return Buffer.from(JSON.stringify([created, id])).toString('base64url');
-}
-
-function decodeCursor(s: string): [number, string] {
-  try {
-    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string') return [v[0], v[1]];
-  } catch {
-    // fall through
-  }
-  throw new AppError('VALIDATION', 'invalid cursor');
-}
-
-function searchText(c: Case): string {
-  return [`#${c.number}`, c.id, c.title, c.description, ...c.tags, c.assignee ?? ''].join(' ').toLowerCase();
-}
 
 /** The case store in SQLite. */
 export class SqliteCaseStore implements CaseStore {
@@ -151,12 +134,7 @@ export class SqliteCaseStore implements CaseStore {
     }
     if (q.q !== undefined && q.q.trim() !== '') {
       where.push("search LIKE ? ESCAPE '\\'");
-      args.push(
-        `%${q.q
-          .trim()
-          .toLowerCase()
-          .replace(/[\\%_]/g, (m) => `\\${m}`)}%`,
-      );
+      args.push(likePattern(q.q));
     }
     if (q.cursor !== undefined) {
       const [t, id] = decodeCursor(q.cursor);

@@ -6,7 +6,7 @@
  * SOCs' sightings) and `incident_links`. The builder's state (title, score, timeline) is written
  * as it is; status and case belong to analysts and are never overwritten by the builder.
  */
-import { AppError, requireRole, SEVERITIES, type Alert, type AuthContext, type Severity } from '@intersoc/core';
+import { AppError, requireRole, SEVERITIES, type AuthContext, type Severity } from '@intersoc/core';
 import { migrate, type SqliteDb } from '@intersoc/storage';
 import { READ_ROLES, WORK_ROLES } from '../access/roles.js';
 import type { BuilderChanges } from '../incidents/builder.js';
@@ -17,7 +17,19 @@ import {
   type IncidentAlert,
   type IncidentStatus,
 } from '../incidents/types.js';
+import {
+  compactAlert,
+  decodeCursor,
+  encodeCursor,
+  likePattern,
+  parseCompact,
+  searchText,
+  toIncident,
+  type IncidentRow,
+} from './incident-rows.js';
 import type { AlertIncidentRef, IncidentCounts, IncidentPage, IncidentQuery, IncidentStore } from './types.js';
+
+export { alertOfCompact, compactAlert } from './incident-rows.js';
 
 const STEPS = [
   `CREATE TABLE incidents (
@@ -67,65 +79,9 @@ const STEPS = [
   `ALTER TABLE incidents ADD COLUMN closed_reason TEXT;`,
 ];
 
-interface Row {
-  status: string;
-  closed_reason?: string | null;
-  case_id: string | null;
-  merged_into: string | null;
-  last_seen: number;
-  id: string;
-  doc: string;
-}
-
 const SEV_RANK = new Map(SEVERITIES.map((s, i) => [s, i]));
 
-/** Compact copy of an alert as an incident keeps it. */
-export function compactAlert(a: Alert): IncidentAlert {
-  return {
-    id: a.id,
-    time: a.time,
-    ruleId: a.detector.ruleId,
-    rule: a.detector.ruleTitle,
-    kind: a.detector.kind,
-    severity: a.severity,
-    summary: a.summary,
-    tactics: a.tactics,
-    techniques: a.techniques,
-    entities: a.entities,
-    eventIds: a.eventIds,
-  };
-}
-
-/** An alert again from its compact copy (for re-summarising after a split or a restart). */
-export function alertOfCompact(tenant: string, c: IncidentAlert): Alert {
-  return {
-    id: c.id,
-    tenant,
-    created: c.time,
-    time: c.time,
-    detector: { kind: c.kind, ruleId: c.ruleId, ruleTitle: c.rule },
-    severity: c.severity,
-    tactics: c.tactics,
-    techniques: c.techniques,
-    entities: c.entities,
-    eventIds: c.eventIds,
-    summary: c.summary,
-  };
-}
-
-function encodeCursor(lastSeen: number, id: string): string {
-  return Buffer.from(JSON.stringify([lastSeen, id])).toString('base64url');
-}
-
-function decodeCursor(s: string): [number, string] {
-  try {
-    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string') return [v[0], v[1]];
-  } catch {
-    // fall through
-  }
-  throw new AppError('VALIDATION', 'invalid cursor');
-}
+type Row = IncidentRow;
 
 /** The incident store in SQLite. */
 export class SqliteIncidentStore implements IncidentStore {
@@ -192,16 +148,7 @@ export class SqliteIncidentStore implements IncidentStore {
   }
 
   private toIncident(r: Row, links?: readonly CrossSocLink[]): Incident {
-    const doc = JSON.parse(r.doc) as Incident;
-    const { caseId: _c, mergedInto: _m, closedReason: _r, ...rest } = doc;
-    return {
-      ...rest,
-      status: r.status as IncidentStatus,
-      ...(r.closed_reason && r.status === 'closed' ? { closedReason: r.closed_reason } : {}),
-      ...(r.case_id === null ? {} : { caseId: r.case_id }),
-      ...(r.merged_into === null ? {} : { mergedInto: r.merged_into }),
-      links: links ?? this.links(doc.tenant, r.id),
-    };
+    return toIncident(r, (tenant) => links ?? this.links(tenant, r.id));
   }
 
   private links(tenant: string, id: string): CrossSocLink[] {
@@ -227,12 +174,7 @@ export class SqliteIncidentStore implements IncidentStore {
     }
     if (q.q !== undefined && q.q.trim() !== '') {
       where.push("search LIKE ? ESCAPE '\\'");
-      args.push(
-        `%${q.q
-          .trim()
-          .toLowerCase()
-          .replace(/[\\%_]/g, (m) => `\\${m}`)}%`,
-      );
+      args.push(likePattern(q.q));
     }
     if (q.cursor !== undefined) {
       const [t, id] = decodeCursor(q.cursor);
@@ -269,10 +211,7 @@ export class SqliteIncidentStore implements IncidentStore {
       this.db
         .prepare('SELECT doc FROM incident_alerts WHERE tenant = ? AND incident = ? ORDER BY time, alert_id LIMIT ?')
         .all(ctx.tenant, id, limit) as { doc: string }[]
-    ).map((r) => {
-      const a = JSON.parse(r.doc) as Omit<IncidentAlert, 'eventIds'> & { eventIds?: string[] };
-      return { ...a, eventIds: a.eventIds ?? [] };
-    });
+    ).map((r) => parseCompact(r.doc));
   }
 
   incidentOfAlert(ctx: AuthContext, alertId: string): string | undefined {
@@ -431,10 +370,4 @@ export class SqliteIncidentStore implements IncidentStore {
     }
     return { total, byStatus, bySeverity };
   }
-}
-
-function searchText(i: Incident): string {
-  return [i.id, i.title, ...i.hosts, ...i.users, ...i.ips, ...i.domains, ...i.techniques, i.rsit.type]
-    .join(' ')
-    .toLowerCase();
 }

@@ -21,7 +21,7 @@ describe.skipIf(live === undefined)('PostgreSQL store', () => {
   const url = live?.url ?? '';
   beforeAll(async () => {
     const first = await migratePg(url);
-    expect(first.applied).toEqual(['1-events', '2-auth', '3-correlate']);
+    expect(first.applied).toEqual(['1-events', '2-auth', '3-correlate', '4-incidents', '5-cases']);
   });
   afterAll(async () => {
     await live?.drop();

@@ -12,11 +12,14 @@
  * - `ev_ids`: event id → (block, position), partitioned the same way: the dedup key of a day.
  * - `ev_alerts`, `ev_dead_letters`: as in SQLite (alert ids in byte order, as SQLite compares).
  *
- * Step 2 holds the identity and audit tables (`auth/schema.ts`).
+ * Step 2 holds the identity and audit tables (`auth/schema.ts`), step 3 the correlate state,
+ * steps 4 and 5 the incident and case tables (`domains/`), whose stores live in their domains.
  */
 import { AUTH_STEP } from './auth/schema.js';
 import type { PgSql } from './connect.js';
 import { CORRELATE_STEP } from './correlate/schema.js';
+import { CASES_STEP } from './domains/cases-schema.js';
+import { INCIDENTS_STEP } from './domains/incidents-schema.js';
 import { openPg, storageError } from './connect.js';
 
 /** One migration step. */
@@ -77,6 +80,8 @@ const STEPS: readonly Step[] = [
   },
   { version: 2, name: 'auth', sql: AUTH_STEP },
   { version: 3, name: 'correlate', sql: CORRELATE_STEP },
+  { version: 4, name: 'incidents', sql: INCIDENTS_STEP },
+  { version: 5, name: 'cases', sql: CASES_STEP },
 ];
 
 /** Advisory lock key of schema changes (migrations and new partitions). */
