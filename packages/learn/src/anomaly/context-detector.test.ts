@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createContextDetector } from './context-detector.js';
+import { createContextDetector, type ContextDetectorOptions } from './context-detector.js';
 import { readNabCorpus, readNabWindows, runSeries, scoreNab } from './nab-corpus.js';
 import { NAB_PROFILES } from './nab-score.js';
 
@@ -83,6 +83,46 @@ describe('context detector', () => {
     expect(scores[300]).toBe(1);
   });
 
+  it('past the range, finds a spike a little larger than an earlier one familiar; a far larger one is new', () => {
+    // Spikes at the same phase of both the day and the wobble (120 rows apart): only their size differs.
+    const values = daily(1100);
+    values[800] = (values[800] as number) + 100;
+    values[920] = (values[920] as number) + 115;
+    values[1040] = (values[1040] as number) + 400;
+    const run = (outer: false | undefined): number[] => {
+      const d = createContextDetector(
+        outer === false ? { probation: 300, shift: false, outer } : { probation: 300, shift: false },
+      );
+      return values.map((v, i) => d.update(i * HOUR, v));
+    };
+    const widened = run(undefined);
+    const linear = run(false);
+    expect(widened[800]).toBe(1);
+    expect(linear[800]).toBe(1);
+    // 22 and 26 grid steps past the edge: one outer level, but four linear levels apart.
+    expect(widened[920]).toBeLessThan(0.5);
+    expect(linear[920]).toBe(1);
+    expect(widened[1040]).toBe(1);
+  });
+
+  it('maps a state saved before outer levels onto them, continuing as if it had always had them', () => {
+    const values = daily(1000);
+    values[500] = (values[500] as number) + 100;
+    values[620] = (values[620] as number) + 115;
+    values[740] = (values[740] as number) + 110;
+    const whole = createContextDetector({ probation: 300 });
+    const expected = values.map((v, i) => whole.update(i * HOUR, v));
+    const old = createContextDetector({ probation: 300, outer: false });
+    for (let i = 0; i < 700; i++) old.update(i * HOUR, values[i] as number);
+    // A state as saved before outer levels existed: no `outer` field.
+    const { outer: _absent, ...state } = old.snapshot();
+    const next = createContextDetector({ probation: 300 }, JSON.parse(JSON.stringify(state)) as typeof state);
+    const got = values.slice(700).map((v, j) => next.update((700 + j) * HOUR, v));
+    expect(got).toEqual(expected.slice(700));
+    // Same phase as the spikes at 500 and 620, and between them in size: familiar.
+    expect(got[40]).toBeLessThan(0.5);
+  });
+
   it('is deterministic and causal: a row’s score does not depend on later rows', () => {
     const a = daily(800, 700, -40);
     const b = [...a.slice(0, 650), ...daily(150).map((v) => v * 3)];
@@ -108,16 +148,19 @@ describe.skipIf(!existsSync(NAB))(`NAB (${NAB})`, { tags: ['corpus'] }, () => {
       Object.entries(NAB_PROFILES).map(([p, cost]) => [p, scoreNab(series, scores, windows, cost).normalized]),
     );
     console.log(`NAB context detector: ${JSON.stringify(r)}`);
-    // Measured 74.19 / 62.85 / 79.92 with the window-shift companion (69.33 / 58.74 / 74.67
-    // without it); margins allow small scorer-neutral changes, not a return to the old detector.
-    expect(r['standard']).toBeGreaterThan(73.7);
-    expect(r['reward_low_FP_rate']).toBeGreaterThan(62.3);
-    expect(r['reward_low_FN_rate']).toBeGreaterThan(79.4);
-    // Without the companion, the detector as first measured.
-    const alone = series.map((s) =>
-      runSeries(s, ({ probation }) => createContextDetector({ probation, shift: false })),
-    );
-    expect(scoreNab(series, alone, windows, NAB_PROFILES.standard).normalized).toBeCloseTo(69.33, 2);
+    // Measured 75.39 / 66.63 / 80.43 with outer levels and the window-shift companion (74.19 /
+    // 62.85 / 79.92 without outer levels, 69.33 / 58.74 / 74.67 without either). The standard
+    // margin is the goal itself (ARTime's 74.85, rounded up); the others allow small changes.
+    expect(r['standard']).toBeGreaterThan(74.9);
+    expect(r['reward_low_FP_rate']).toBeGreaterThan(66.1);
+    expect(r['reward_low_FN_rate']).toBeGreaterThan(79.9);
+    const standard = (options: Omit<ContextDetectorOptions, 'probation'>): number => {
+      const out = series.map((s) => runSeries(s, ({ probation }) => createContextDetector({ probation, ...options })));
+      return scoreNab(series, out, windows, NAB_PROFILES.standard).normalized;
+    };
+    // The two earlier versions, exactly as measured then.
+    expect(standard({ outer: false })).toBeCloseTo(74.19, 2);
+    expect(standard({ outer: false, shift: false })).toBeCloseTo(69.33, 2);
     const nul = series.map((s) => s.values.map(() => 0.5));
     expect(scoreNab(series, nul, windows, NAB_PROFILES.standard).normalized).toBe(0);
     const perfect = series.map((s) => {

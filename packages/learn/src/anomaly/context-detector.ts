@@ -5,7 +5,8 @@
  * probationary period and then frozen (values beyond it get new levels of their own); the
  * detector remembers every (lag, earlier level → current level) transition and every
  * (time-of-day bucket, level) pair it has seen, and a row's score is the share of its
- * transitions never seen before. A companion window-shift detector (`window-shift.ts`) watches
+ * transitions never seen before. Past the grid's edges, levels widen geometrically
+ * (`outer-levels.ts`), so a spike a little larger than earlier ones is not new. A companion window-shift detector (`window-shift.ts`) watches
  * the mean and spread of the recent window, which catches what transitions miss (a series going
  * flat, noisier, or drifting inside its usual range); the row's score is the larger of the two.
  * After a score at or above `fireAt`, it stays silent for a rest period, so one event is
@@ -15,6 +16,7 @@
  * survive restarts; `expected()` says which values the series has gone to from where it is now.
  */
 import type { SeriesDetector } from './nab-corpus.js';
+import { compressLevel, linearSpan, type OuterLevels } from './outer-levels.js';
 import { createWindowShift, type WindowShiftState } from './window-shift.js';
 
 /** Settings (defaults measured on NAB, see docs/ML-FLOWS.md). */
@@ -36,10 +38,16 @@ export interface ContextDetectorOptions {
   /**
    * The window-shift companion: window length as a fraction of the probation length (1/8),
    * weight of each window in its running estimates times the probation length (1, i.e.
-   * alpha = 1 / probation), and the z-score that maps to 1 (5). `false` turns it off (the
+   * alpha = 1 / probation), and the z-score that maps to 1 (5). `false` turns it off (with `outer: false`, the
    * detector as first measured, NAB standard 69.33).
    */
   readonly shift?: false | { readonly window?: number; readonly alpha?: number; readonly zmax?: number };
+  /**
+   * Levels past the grid widen: the k-th step past an edge is in outer level
+   * ⌈log(1 + k/scale) / log(ratio)⌉ (scale 2, ratio 1.5). `false` keeps one step per level there
+   * (the detector before this change, NAB standard 74.19).
+   */
+  readonly outer?: false | { readonly scale?: number; readonly ratio?: number };
 }
 
 const MAX_LEVEL = 2047;
@@ -58,6 +66,12 @@ export interface ContextState {
   readonly seen: readonly number[];
   /** The window-shift companion's state (absent in states saved before it existed). */
   readonly shift?: WindowShiftState;
+  /**
+   * How the levels in `history` and `seen` widen past the grid; null or absent: one step per
+   * level (every state saved before outer levels existed). A detector with other settings
+   * maps the state's levels onto its own when it restores.
+   */
+  readonly outer?: OuterLevels | null;
 }
 
 /** A context detector with its state and its expectation. */
@@ -85,6 +99,9 @@ export function createContextDetector(options: ContextDetectorOptions, restore?:
   const buckets = options.dayBuckets ?? 6;
   const fireAt = options.fireAt ?? 0.85;
   const rest = Math.round(probation * (options.rest ?? 0.2));
+  const outerOpt = options.outer ?? {};
+  const outerLevels: OuterLevels | undefined =
+    outerOpt === false ? undefined : { scale: outerOpt.scale ?? 2, ratio: outerOpt.ratio ?? 1.5 };
   const maxLag = Math.max(...lags);
   const history = new Int32Array(maxLag + 1);
   const seen = new Set<number>();
@@ -117,8 +134,9 @@ export function createContextDetector(options: ContextDetectorOptions, restore?:
     low = accepted.low;
     step = accepted.step;
     sinceFired = accepted.sinceFired ?? Infinity;
-    history.set(accepted.history);
-    for (const k of accepted.seen) seen.add(k);
+    const remap = levelMapper(accepted.outer ?? undefined, outerLevels, levels);
+    history.set(accepted.history.map((c) => remap(c - MAX_LEVEL) + MAX_LEVEL));
+    for (const k of accepted.seen) seen.add(remapKey(k, remap));
   }
 
   const novel = (key: number): number => {
@@ -140,7 +158,9 @@ export function createContextDetector(options: ContextDetectorOptions, restore?:
       }
       let level = Math.floor((value - low) / step);
       if (!Number.isFinite(level)) level = MAX_LEVEL;
-      level = learning ? Math.min(levels - 1, Math.max(0, level)) : Math.min(MAX_LEVEL, Math.max(-MAX_LEVEL, level));
+      level = learning
+        ? Math.min(levels - 1, Math.max(0, level))
+        : compressLevel(Math.min(MAX_LEVEL, Math.max(-MAX_LEVEL, level)), levels, outerLevels);
       const current = level + MAX_LEVEL;
       let unseen = 0;
       let total = 0;
@@ -178,6 +198,7 @@ export function createContextDetector(options: ContextDetectorOptions, restore?:
         history: Array.from(history),
         seen: [...seen],
         ...(shift ? { shift: shift.snapshot() } : {}),
+        outer: outerLevels ?? null,
       };
     },
     expected(): { low: number; high: number } | undefined {
@@ -193,7 +214,35 @@ export function createContextDetector(options: ContextDetectorOptions, restore?:
         if (next > hi) hi = next;
       }
       if (!Number.isFinite(lo)) return { low: min, high: max };
-      return { low: low + (lo - MAX_LEVEL) * step, high: low + (hi - MAX_LEVEL + 1) * step };
+      const first = linearSpan(lo - MAX_LEVEL, levels, outerLevels)[0];
+      const last = linearSpan(hi - MAX_LEVEL, levels, outerLevels)[1];
+      return { low: low + first * step, high: low + (last + 1) * step };
     },
   };
+}
+
+/** Maps a level written under one outer-level setting to the same values under another. */
+function levelMapper(
+  from: OuterLevels | undefined,
+  to: OuterLevels | undefined,
+  levels: number,
+): (level: number) => number {
+  const same = from?.scale === to?.scale && from?.ratio === to?.ratio;
+  if (same) return (level) => level;
+  // An outer level covers several linear ones when widened; its first (nearest the grid) is kept.
+  return (level) => compressLevel(linearSpan(level, levels, from)[0], levels, to);
+}
+
+/** A `seen` key with its levels mapped (transition keys ≥ 0, time-of-day keys < 0). */
+function remapKey(key: number, remap: (level: number) => number): number {
+  const level = (c: number): number => remap(c - MAX_LEVEL) + MAX_LEVEL;
+  if (key < 0) {
+    const bucket = Math.floor(-key / LEVEL_SPAN);
+    return -(bucket * LEVEL_SPAN + level(-key % LEVEL_SPAN));
+  }
+  const current = key % LEVEL_SPAN;
+  const rest = Math.floor(key / LEVEL_SPAN);
+  const before = rest % LEVEL_SPAN;
+  const lag = Math.floor(rest / LEVEL_SPAN);
+  return (lag * LEVEL_SPAN + level(before)) * LEVEL_SPAN + level(current);
 }
