@@ -7,11 +7,16 @@
  * `expireDays`) alerts once the entity has warmed up (`warmupDays` of history and
  * `warmupObservations` observations of that kind); before that it is learned silently. Rates: an
  * hour's count per host or user outside its seasonal band (see `rate.ts`) alerts, once per hour.
+ * Silence: a host or source (`web-01/auditd`) that stays quiet through hours at which it steadily
+ * reported alerts once per silent stretch (see `closeHour`). A tenant whose events arrive live
+ * also has its clock moved by the wall clock (`idle`), so a tenant that stops sending altogether
+ * is noticed too.
  */
 import type { AlertDraft } from '@intersoc/core';
 import type { SqliteDb } from '@intersoc/storage';
 import { noveltyAlert, rateAlert } from './explain.js';
-import { bandOf, fold, newProfile, profileBytes, profileFrom } from './rate.js';
+import { activityOf, bandOf, fold, newProfile, profileBytes, profileFrom } from './rate.js';
+import { silenceAlert, sourceParts } from './silence.js';
 import { BaselineStatements, openBaselineDb, type ClockRow, type EntityRow } from './store.js';
 import {
   BASELINE_DEFAULTS,
@@ -20,6 +25,7 @@ import {
   type BaselineObservation,
   type BaselineSettings,
   type NoveltyObservation,
+  type RateKind,
   type RateObservation,
 } from './types.js';
 
@@ -43,6 +49,12 @@ const RATE_IDS = 3;
 const MAX_FILL = 168;
 /** How far past the wall clock an event time may move a tenant's clock (a bogus future stamp must not). */
 const CLOCK_SKEW_MS = DAY_MS;
+/**
+ * A tenant is live when its latest event time was within this of the wall clock when it arrived;
+ * only then does an idle sweep move its clock (a replayed year-old file must not make every host
+ * of its tenant look silent since).
+ */
+const LIVE_MS = 2 * HOUR_MS;
 
 interface RateState {
   first_hour: number;
@@ -51,6 +63,11 @@ interface RateState {
   alerted: number;
   ids: string[];
   profile: Float32Array;
+  /** Natural log of the chance of the current silent stretch (0 when the last hour had events). */
+  silence: number;
+  silence_alerted: number;
+  /** Last closed hour with events; -1 when not known yet. */
+  active_hour: number;
 }
 
 /** Keeps per-tenant baselines and raises alerts on departures. */
@@ -80,8 +97,11 @@ export class BaselineEngine {
     this.counts.clear();
   }
 
-  /** Feeds observations (any tenant mix, any order); returns the alerts they raise. */
-  push(observations: readonly BaselineObservation[]): BaselineHit[] {
+  /**
+   * Feeds observations (any tenant mix, any order); returns the alerts they raise. `now` is the
+   * wall clock (epoch ms), which bounds how far a bogus future stamp can move a tenant's clock.
+   */
+  push(observations: readonly BaselineObservation[], now: number = Date.now()): BaselineHit[] {
     if (observations.length === 0) return [];
     const out: BaselineHit[] = [];
     const novelty: NoveltyObservation[] = [];
@@ -102,7 +122,25 @@ export class BaselineEngine {
     this.db.transaction(() => {
       this.novelties(novelty, out);
       for (const r of rates) this.rate(r, out);
-      for (const [tenant, t] of latest) this.tick(tenant, Math.min(t, Date.now() + CLOCK_SKEW_MS), out);
+      for (const [tenant, t] of latest) this.tick(tenant, Math.min(t, now + CLOCK_SKEW_MS), now, out);
+    })();
+    return out;
+  }
+
+  /**
+   * Moves the clock of every live tenant by the wall time that passed since its last event, and
+   * closes the hours that passed: how silence is found when a tenant's sources all stop. The node
+   * calls it every few minutes; tests pass `now`.
+   */
+  idle(now: number = Date.now()): BaselineHit[] {
+    const out: BaselineHit[] = [];
+    this.db.transaction(() => {
+      for (const c of this.st.clocks.all() as (ClockRow & { tenant: string })[]) {
+        if (c.wall - c.time > LIVE_MS || c.time - c.wall > CLOCK_SKEW_MS || now <= c.wall) continue;
+        const before = c.swept_hour;
+        this.sweep(c.tenant, c, Math.floor((c.time + (now - c.wall)) / HOUR_MS), out);
+        if (c.swept_hour !== before) this.st.putClock.run(c.tenant, c.time, c.swept_hour, c.pruned, c.wall);
+      }
     })();
     return out;
   }
@@ -204,8 +242,7 @@ export class BaselineEngine {
 
   private loadRate(tenant: string, kind: string, entity: string): RateState | undefined {
     const r = this.st.rate.get(tenant, kind, entity) as
-      | { first_hour: number; hour: number; count: number; alerted: number; ids: string; profile: Uint8Array }
-      | undefined;
+      (Omit<RateState, 'ids' | 'profile'> & { ids: string; profile: Uint8Array }) | undefined;
     if (!r) return undefined;
     return { ...r, ids: JSON.parse(r.ids) as string[], profile: profileFrom(r.profile) };
   }
@@ -221,6 +258,9 @@ export class BaselineEngine {
       s.alerted,
       JSON.stringify(s.ids),
       profileBytes(s.profile),
+      s.silence,
+      s.silence_alerted,
+      s.active_hour,
     );
   }
 
@@ -231,25 +271,67 @@ export class BaselineEngine {
   }
 
   /** Closes the open hour (a low count alerts), folds it and the silent hours up to `to` into the profile. */
-  private advance(
-    tenant: string,
-    kind: 'host' | 'user',
-    entity: string,
-    s: RateState,
-    to: number,
-    out: BaselineHit[],
-  ): void {
+  private advance(tenant: string, kind: RateKind, entity: string, s: RateState, to: number, out: BaselineHit[]): void {
     if (to <= s.hour) return;
-    const band = s.count > 0 && s.alerted === 0 ? this.bandFor(s, s.hour) : undefined;
+    // Sources are judged for silence only: their band would repeat their host's.
+    const band = kind !== 'source' && s.count > 0 && s.alerted === 0 ? this.bandFor(s, s.hour) : undefined;
     if (band && s.count < band.lower && band.expected - s.count >= this.settings.rateMinDelta)
       out.push({ tenant, alert: rateAlert(kind, entity, s.hour, s.count, band, s.first_hour, s.ids, false) });
-    fold(s.profile, s.hour, s.count);
+    const alive = kind === 'source' ? this.hostAlive(tenant, entity) : undefined;
+    this.closeHour(tenant, kind, entity, s, s.hour, s.count, alive, out);
     const fill = Math.min(to - s.hour - 1, MAX_FILL);
-    for (let i = 1; i <= fill; i++) fold(s.profile, s.hour + i, 0);
+    for (let i = 1; i <= fill; i++) this.closeHour(tenant, kind, entity, s, s.hour + i, 0, alive, out);
     s.hour = to;
     s.count = 0;
     s.alerted = 0;
     s.ids = [];
+  }
+
+  /**
+   * Folds one closed hour, after judging silence: an empty hour whose slot steadily had events
+   * (share of active past hours >= `steadyShare`) multiplies the stretch's chance by its share of
+   * empty hours; other empty hours are excused (they neither add nor reset). The stretch alerts
+   * once, when its chance falls below `silenceP`; an hour with events ends it.
+   */
+  private closeHour(
+    tenant: string,
+    kind: RateKind,
+    entity: string,
+    s: RateState,
+    hour: number,
+    count: number,
+    hostAlive: ((hour: number) => boolean) | undefined,
+    out: BaselineHit[],
+  ): void {
+    const o = this.settings;
+    if (count > 0) {
+      s.silence = 0;
+      s.silence_alerted = 0;
+      s.active_hour = hour;
+    } else if (kind !== 'user' && s.silence_alerted === 0 && s.active_hour >= 0 && (hostAlive?.(hour) ?? true)) {
+      const warm = (hour - s.first_hour) * HOUR_MS >= o.warmupDays * DAY_MS;
+      const act = warm ? activityOf(s.profile, hour, { minWeeks: o.rateMinWeeks, minDays: o.rateMinDays }) : undefined;
+      if (act && act.share >= o.steadyShare) {
+        s.silence += Math.log(1 - act.share);
+        if (s.silence <= Math.log(o.silenceP)) {
+          s.silence_alerted = 1;
+          const silent = { from: s.active_hour + 1, to: hour, logP: s.silence, last: act };
+          out.push({ tenant, alert: silenceAlert(kind, entity, silent, s.first_hour, s.ids) });
+        }
+      }
+    }
+    fold(s.profile, hour, count);
+  }
+
+  /**
+   * For a source: whether its host had events at or after an hour. A source's silence counts only
+   * while its host still reports, so a host that goes down raises one host alert, not one more
+   * per stream; a stream that stops on a live host (auditd killed, syslog still flowing) alerts.
+   */
+  private hostAlive(tenant: string, source: string): (hour: number) => boolean {
+    const h = this.loadRate(tenant, 'host', sourceParts(source).host);
+    if (!h) return () => false;
+    return (hour) => h.active_hour >= hour || (h.hour >= hour && h.count > 0);
   }
 
   private rate(r: RateObservation, out: BaselineHit[]): void {
@@ -257,14 +339,24 @@ export class BaselineEngine {
     let s = this.loadRate(tenant, kind, entity);
     if (!s) {
       this.makeRoom(tenant, 'r', kind);
-      s = { first_hour: r.hour, hour: r.hour, count: 0, alerted: 0, ids: [], profile: newProfile() };
+      s = {
+        first_hour: r.hour,
+        hour: r.hour,
+        count: 0,
+        alerted: 0,
+        ids: [],
+        profile: newProfile(),
+        silence: 0,
+        silence_alerted: 0,
+        active_hour: -1,
+      };
     }
     // An hour already closed (late by more than the open hour) no longer counts.
     if (r.hour < s.hour) return;
     this.advance(tenant, kind, entity, s, r.hour, out);
     s.count += r.count;
     for (const id of r.eventIds) if (s.ids.length < RATE_IDS) s.ids.push(id);
-    if (s.alerted === 0) {
+    if (s.alerted === 0 && kind !== 'source') {
       const band = this.bandFor(s, s.hour);
       // A spike alerts as soon as it leaves the band, not when its hour ends.
       if (band && s.count > band.upper && s.count - band.expected >= this.settings.rateMinDelta) {
@@ -275,26 +367,33 @@ export class BaselineEngine {
     this.saveRate(tenant, kind, entity, s);
   }
 
+  /** Closes the hours of a tenant's idle entities up to `hour` (exclusive of its grace hour), once per hour. */
+  private sweep(tenant: string, c: ClockRow, hour: number, out: BaselineHit[]): void {
+    // One hour of grace: another thread may still hand in the previous hour's events.
+    if (hour - 1 <= c.swept_hour) return;
+    for (const r of this.st.staleRates.all(tenant, hour - 1) as { kind: RateKind; entity: string }[]) {
+      const s = this.loadRate(tenant, r.kind, r.entity);
+      if (!s) continue;
+      this.advance(tenant, r.kind, r.entity, s, hour - 1, out);
+      this.saveRate(tenant, r.kind, r.entity, s);
+    }
+    c.swept_hour = hour - 1;
+  }
+
   /** Advances a tenant's clock: closes idle hours (once per hour) and forgets expired rows (once per day). */
-  private tick(tenant: string, time: number, out: BaselineHit[]): void {
+  private tick(tenant: string, time: number, now: number, out: BaselineHit[]): void {
     const st = this.st;
     const c = (st.clock.get(tenant) as ClockRow | undefined) ?? {
       time,
       swept_hour: Math.floor(time / HOUR_MS),
       pruned: time,
+      wall: now,
     };
-    c.time = Math.max(c.time, time);
-    const hour = Math.floor(c.time / HOUR_MS);
-    // One hour of grace: another thread may still hand in the previous hour's events.
-    if (hour - 1 > c.swept_hour) {
-      for (const r of st.staleRates.all(tenant, hour - 1) as { kind: 'host' | 'user'; entity: string }[]) {
-        const s = this.loadRate(tenant, r.kind, r.entity);
-        if (!s) continue;
-        this.advance(tenant, r.kind, r.entity, s, hour - 1, out);
-        this.saveRate(tenant, r.kind, r.entity, s);
-      }
-      c.swept_hour = hour - 1;
+    if (time >= c.time) {
+      c.time = time;
+      c.wall = now;
     }
+    this.sweep(tenant, c, Math.floor(c.time / HOUR_MS), out);
     if (c.time - c.pruned >= DAY_MS) {
       const horizon = c.time - this.settings.expireDays * DAY_MS;
       st.expireItems.run(tenant, horizon);
@@ -304,7 +403,7 @@ export class BaselineEngine {
       c.pruned = c.time;
       for (const k of [...this.counts.keys()]) if (k.startsWith(`${tenant}\u0000`)) this.counts.delete(k);
     }
-    st.putClock.run(tenant, c.time, c.swept_hour, c.pruned);
+    st.putClock.run(tenant, c.time, c.swept_hour, c.pruned, c.wall);
   }
 
   /** Rows held (all tenants, or one) and the file's size in bytes. */

@@ -6,6 +6,7 @@
  */
 import type { AlertDraft, Entity, Severity } from '@intersoc/core';
 import type { RateBand } from './rate.js';
+import { baseName } from './linux.js';
 import { DAY_MS, type NoveltyKind, type NoveltyObservation, type RateKind } from './types.js';
 
 /** The history an alert is judged against. */
@@ -32,8 +33,45 @@ const CHILD_TECHNIQUES: Readonly<Record<string, { technique: string; tactics: st
   sh: { technique: 'T1059.004', tactics: ['execution'] },
   python: { technique: 'T1059.006', tactics: ['execution'] },
   python3: { technique: 'T1059.006', tactics: ['execution'] },
+  dash: { technique: 'T1059.004', tactics: ['execution'] },
+  zsh: { technique: 'T1059.004', tactics: ['execution'] },
+  perl: { technique: 'T1059', tactics: ['execution'] },
+  nc: { technique: 'T1059', tactics: ['execution', 'command-and-control'] },
+  ncat: { technique: 'T1059', tactics: ['execution', 'command-and-control'] },
+  curl: { technique: 'T1105', tactics: ['command-and-control'] },
+  wget: { technique: 'T1105', tactics: ['command-and-control'] },
+  crontab: { technique: 'T1053.003', tactics: ['execution', 'persistence'] },
+  systemctl: { technique: 'T1543.002', tactics: ['persistence'] },
+  useradd: { technique: 'T1136.001', tactics: ['persistence'] },
 };
 const OFFICE = new Set(['winword.exe', 'excel.exe', 'powerpnt.exe', 'outlook.exe', 'msaccess.exe', 'mspub.exe']);
+/** Server programs that should not start shells: a new child of one is how a web shell shows. */
+const SERVERS = new Set([
+  'nginx',
+  'apache2',
+  'httpd',
+  'php-fpm',
+  'php',
+  'java',
+  'node',
+  'w3wp.exe',
+  'postgres',
+  'mysqld',
+  'tomcat',
+  'sqlservr.exe',
+]);
+const SHELLS = new Set([
+  'bash',
+  'sh',
+  'dash',
+  'zsh',
+  'cmd.exe',
+  'powershell.exe',
+  'pwsh.exe',
+  'python',
+  'python3',
+  'perl',
+]);
 
 const NOUN: Readonly<Record<NoveltyKind, string>> = {
   'process-pair': 'parent → child process',
@@ -42,6 +80,7 @@ const NOUN: Readonly<Record<NoveltyKind, string>> = {
   'logon-host': 'host logged on to',
   service: 'service',
   task: 'scheduled task',
+  cron: 'cron job',
 };
 const NOUNS: Readonly<Record<NoveltyKind, string>> = {
   'process-pair': 'parent → child processes',
@@ -50,20 +89,25 @@ const NOUNS: Readonly<Record<NoveltyKind, string>> = {
   'logon-host': 'hosts logged on to',
   service: 'services',
   task: 'scheduled tasks',
+  cron: 'cron jobs',
 };
 const OBSERVED: Readonly<Record<NoveltyKind, string>> = {
   'process-pair': 'process starts',
   'logon-source': 'logons',
   'logon-type': 'logons',
   'logon-host': 'logons',
-  service: 'service installs',
+  service: 'service starts and installs',
   task: 'task creations',
+  cron: 'cron runs',
 };
 
 function attackOf(o: NoveltyObservation): { techniques: string[]; tactics: string[]; severity: Severity } {
   switch (o.kind) {
     case 'process-pair': {
-      const [parent = '', child = ''] = o.item.split('>');
+      const [parentItem = '', childItem = ''] = o.item.split('>');
+      // Items are lower-case names (Windows) or paths (Linux); techniques go by program name.
+      const parent = baseName(parentItem).toLowerCase();
+      const child = baseName(childItem).toLowerCase();
       const techniques: string[] = [];
       const tactics = new Set<string>();
       const c = CHILD_TECHNIQUES[child];
@@ -75,6 +119,10 @@ function attackOf(o: NoveltyObservation): { techniques: string[]; tactics: strin
         techniques.push('T1204.002');
         tactics.add('execution');
       }
+      if (SERVERS.has(parent) && SHELLS.has(child)) {
+        techniques.push('T1505.003');
+        tactics.add('persistence');
+      }
       return { techniques, tactics: [...tactics], severity: techniques.length > 0 ? 'medium' : 'low' };
     }
     case 'logon-source':
@@ -85,10 +133,14 @@ function attackOf(o: NoveltyObservation): { techniques: string[]; tactics: strin
         : { techniques: ['T1078'], tactics: ['defense-evasion'], severity: 'low' };
     case 'logon-host':
       return { techniques: ['T1021', 'T1078'], tactics: ['lateral-movement'], severity: 'low' };
-    case 'service':
-      return { techniques: ['T1543.003'], tactics: ['persistence', 'privilege-escalation'], severity: 'medium' };
     case 'task':
       return { techniques: ['T1053.005'], tactics: ['execution', 'persistence'], severity: 'medium' };
+    case 'cron':
+      return { techniques: ['T1053.003'], tactics: ['execution', 'persistence'], severity: 'medium' };
+    case 'service':
+      return o.context?.['service.source'] === 'systemd'
+        ? { techniques: ['T1543.002'], tactics: ['persistence', 'privilege-escalation'], severity: 'medium' }
+        : { techniques: ['T1543.003'], tactics: ['persistence', 'privilege-escalation'], severity: 'medium' };
   }
 }
 
@@ -110,15 +162,15 @@ function historyText(h: History, now: number, kind: NoveltyKind): string {
 }
 
 function entitiesOf(o: NoveltyObservation): Entity[] {
-  const hostKinds: readonly NoveltyKind[] = ['process-pair', 'service', 'task'];
+  const hostKinds: readonly NoveltyKind[] = ['process-pair', 'service', 'task', 'cron'];
   if (hostKinds.includes(o.kind)) {
     const out: Entity[] = [{ type: 'host', value: o.entity }];
     const [parent, child] = o.label.split(' → ');
     if (o.kind === 'process-pair' && parent && child) {
       out.push({ type: 'process', value: parent, role: 'parent' }, { type: 'process', value: child });
-      const u = o.context?.['user.name'];
-      if (u) out.push({ type: 'user', value: u });
     }
+    const u = o.context?.['user.name'];
+    if (u && o.kind !== 'service' && o.kind !== 'task') out.push({ type: 'user', value: u });
     return out;
   }
   const out: Entity[] = [{ type: 'user', value: o.entity }];
@@ -144,9 +196,13 @@ export function noveltySentence(o: NoveltyObservation, h: History): string {
     case 'logon-host':
       return `first logon of ${o.entity} to ${o.label} in ${within}`;
     case 'service':
-      return `first time in ${within} that service ${o.label} was installed on ${o.entity}`;
+      return o.context?.['service.source'] === 'systemd'
+        ? `first time in ${within} that systemd unit ${o.label} started on ${o.entity}`
+        : `first time in ${within} that service ${o.label} was installed on ${o.entity}`;
     case 'task':
       return `first time in ${within} that scheduled task ${o.label} was created on ${o.entity}`;
+    case 'cron':
+      return `first time in ${within} that cron ran "${o.label}" as ${o.context?.['user.name'] ?? '?'} on ${o.entity}`;
   }
 }
 
@@ -217,7 +273,7 @@ export function rateAlert(
     severity: 'low',
     tactics: [],
     techniques: [],
-    entities: [{ type: tenantKind, value: entity }],
+    entities: [{ type: tenantKind === 'user' ? 'user' : 'host', value: entity }],
     eventIds,
     summary:
       `${tenantKind} ${entity}: ${count} events ${partial ? 'so far ' : ''}in ${weekday} ${start.toISOString().slice(0, 10)} ${hh}:00–${hh}:59 UTC, ` +

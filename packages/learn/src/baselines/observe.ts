@@ -4,10 +4,18 @@
  * event: the state lives in the baseline stage on the writer thread (`BaselineEngine`), which
  * sees every thread's observations of a tenant. Reads the entity model's ECS fields (`host.name`,
  * `user.name`, `process.parent.name`...) plus a few original Windows fields that ECS has no name
- * for (`LogonType`, `ServiceName`, `TaskName`).
+ * for (`LogonType`, `ServiceName`, `TaskName`). Linux events (auditd, systemd and cron syslog
+ * lines) go through `LinuxTracker` (`linux.ts`), which keeps pid → program per host for auditd.
  */
 import type { AlertDraft, Detector, SocEvent } from '@intersoc/core';
-import { HOUR_MS, type BaselineObservation, type NoveltyObservation, type RateObservation } from './types.js';
+import { baseName, LinuxTracker } from './linux.js';
+import {
+  HOUR_MS,
+  type BaselineObservation,
+  type NoveltyObservation,
+  type RateKind,
+  type RateObservation,
+} from './types.js';
 
 const CONTEXT_MAX = 300;
 /** Event ids kept per rate bucket (enough to open the hour's first events from the alert). */
@@ -47,17 +55,51 @@ export function personUser(name: string | undefined): string | undefined {
   return u;
 }
 
+/** The host an event is about: `host.name`, else the sending peer (auditd lines carry no host unless `node=`). */
+export function hostOf(e: SocEvent): string | undefined {
+  return (text(e.ecs['host.name']) ?? text(e.ecs['host.hostname']) ?? text(e.source.peer))?.toLowerCase();
+}
+
+/** The `source` rate entity of an event: its host and format, plus the Windows channel. */
+export function sourceOf(e: SocEvent, host: string): string {
+  const channel = text(e.ecs['winlog.channel']);
+  return `${host}/${e.source.format}${channel ? `:${channel.toLowerCase()}` : ''}`;
+}
+
+/**
+ * How a Linux logon happened: `ssh/publickey` from sshd's "Accepted publickey for ..." line, the
+ * program for an auditd USER_LOGIN record (`sshd`, `login`, `gdm-session-worker`).
+ */
+function linuxMethod(e: SocEvent, action: string): string {
+  if (action === 'ssh_login') {
+    const m = /^Accepted (\S+) for /.exec(text(e.ecs['message']) ?? '');
+    return m?.[1] ? `ssh/${m[1]}` : 'ssh';
+  }
+  const exe = text(e.ecs['process.executable']);
+  return exe ? baseName(exe) : 'login';
+}
+
 /** The observations of one event (novelty only; rates are counted by `BaselineObserver`). */
-export function noveltyObservations(e: SocEvent): NoveltyObservation[] {
+export function noveltyObservations(e: SocEvent, linux?: LinuxTracker): NoveltyObservation[] {
   const ecs = e.ecs;
-  const host = text(ecs['host.name'])?.toLowerCase();
+  const host = hostOf(e);
   const code = text(ecs['event.code']);
   const action = text(ecs['event.action']);
   const out: NoveltyObservation[] = [];
   const base = { type: 'novelty' as const, tenant: e.tenant, time: e.time, eventId: e.id };
+  // Linux: auditd lineage, systemd units, cron jobs (windows events never reach the tracker).
+  if (linux && host && e.source.format !== 'windows' && ecs['winlog.channel'] === undefined) {
+    linux.observe(e, host, out);
+    if (out.length > 0) return out;
+  }
   // Process starts with their parent (Sysmon 1, Security 4688, any source that names both).
-  const child = text(ecs['process.name']);
-  const parent = text(ecs['process.parent.name']);
+  // Linux sources name programs by path (Sysmon for Linux, auditd): the path is the item, so
+  // /tmp/bash is not /usr/bin/bash. Windows keeps names (its baselines were learned on them).
+  const childExe = text(ecs['process.executable']);
+  const parentExe = text(ecs['process.parent.executable']);
+  const paths = childExe?.startsWith('/') === true && parentExe?.startsWith('/') === true;
+  const child = paths ? childExe : text(ecs['process.name']);
+  const parent = paths ? parentExe : text(ecs['process.parent.name']);
   if (host && child && parent && (action === 'process-created' || action === 'process_started' || code === '1')) {
     const context: Record<string, string> = {};
     const cmd = text(ecs['process.command_line']);
@@ -68,7 +110,8 @@ export function noveltyObservations(e: SocEvent): NoveltyObservation[] {
       ...base,
       kind: 'process-pair',
       entity: host,
-      item: `${parent.toLowerCase()}>${child.toLowerCase()}`,
+      // Linux paths are case-sensitive.
+      item: paths ? `${parent}>${child}` : `${parent.toLowerCase()}>${child.toLowerCase()}`,
       label: `${parent} → ${child}`,
       context,
     });
@@ -79,9 +122,9 @@ export function noveltyObservations(e: SocEvent): NoveltyObservation[] {
   if (text(ecs['event.category']) === 'authentication' && text(ecs['event.outcome']) === 'success') {
     const user = personUser(text(ecs['user.name']));
     const windows = code === '4624';
-    const linux = action === 'ssh_login' || action === 'user_login';
-    if (user && (windows || linux)) {
-      const rawType = windows ? text(f['LogonType']) : action === 'ssh_login' ? 'ssh' : 'login';
+    const unix = action === 'ssh_login' || action === 'user_login';
+    if (user && (windows || unix)) {
+      const rawType = windows ? text(f['LogonType']) : linuxMethod(e, action ?? '');
       const type =
         rawType === undefined ? undefined : LOGON_TYPES[rawType] ? `${rawType} (${LOGON_TYPES[rawType]})` : rawType;
       const ip = text(ecs['source.ip']);
@@ -123,21 +166,26 @@ export class BaselineObserver implements Detector {
   readonly kind = 'baseline';
   readonly id = 'baseline:observer';
   private novelty: BaselineObservation[] = [];
+  /** Process lineage of the Linux hosts whose events this thread parses. */
+  readonly linux = new LinuxTracker();
   private readonly rates = new Map<string, { o: RateObservation & { count: number }; ids: string[] }>();
 
   detect(events: readonly SocEvent[]): readonly AlertDraft[] {
     for (const e of events) {
-      for (const o of noveltyObservations(e)) this.novelty.push(o);
+      for (const o of noveltyObservations(e, this.linux)) this.novelty.push(o);
       const hour = Math.floor(e.time / HOUR_MS);
-      const host = text(e.ecs['host.name'])?.toLowerCase();
-      if (host) this.count(e, 'host', host, hour);
+      const host = hostOf(e);
+      if (host) {
+        this.count(e, 'host', host, hour);
+        this.count(e, 'source', sourceOf(e, host), hour);
+      }
       const user = personUser(text(e.ecs['user.name']));
       if (user) this.count(e, 'user', user, hour);
     }
     return [];
   }
 
-  private count(e: SocEvent, kind: 'host' | 'user', entity: string, hour: number): void {
+  private count(e: SocEvent, kind: RateKind, entity: string, hour: number): void {
     const key = `${e.tenant}\u0000${kind}\u0000${entity}\u0000${hour}`;
     const r = this.rates.get(key);
     if (r) {

@@ -20,8 +20,16 @@ const STRIDE = 3;
 const WEEK_SLOTS = 168;
 const DAY_SLOTS = 24;
 
-/** Length of a profile array: 168 week slots then 24 day slots. */
-export const PROFILE_LENGTH = (WEEK_SLOTS + DAY_SLOTS) * STRIDE;
+/** Where the activity slots start: after the count slots, so profiles stored before they existed still read. */
+const ACTIVITY = (WEEK_SLOTS + DAY_SLOTS) * STRIDE;
+/** Numbers per activity slot: weight, share of past hours with at least one event. */
+const ACTIVITY_STRIDE = 2;
+
+/**
+ * Length of a profile array: 168 week slots then 24 day slots of (weight, mean, variance) of log
+ * counts, then the same 192 slots of (weight, share of active hours) for silence.
+ */
+export const PROFILE_LENGTH = ACTIVITY + (WEEK_SLOTS + DAY_SLOTS) * ACTIVITY_STRIDE;
 
 /** A fresh profile. */
 export function newProfile(): Float32Array {
@@ -44,11 +52,55 @@ function update(p: Float32Array, at: number, y: number, memory: number): void {
   p[at + 2] = (1 - a) * ((p[at + 2] ?? 0) + a * d * d);
 }
 
+function share(p: Float32Array, at: number, active: number, memory: number): void {
+  const n = Math.min((p[at] ?? 0) + 1, memory);
+  p[at] = n;
+  p[at + 1] = (p[at + 1] ?? 0) + (active - (p[at + 1] ?? 0)) / n;
+}
+
 /** Adds one closed hour's count to the profile. */
 export function fold(p: Float32Array, hour: number, count: number): void {
   const y = Math.log1p(count);
-  update(p, hourOfWeek(hour) * STRIDE, y, WEEK_MEMORY);
-  update(p, (WEEK_SLOTS + (((hour % 24) + 24) % 24)) * STRIDE, y, DAY_MEMORY);
+  const w = hourOfWeek(hour);
+  const d = ((hour % 24) + 24) % 24;
+  update(p, w * STRIDE, y, WEEK_MEMORY);
+  update(p, (WEEK_SLOTS + d) * STRIDE, y, DAY_MEMORY);
+  const active = count > 0 ? 1 : 0;
+  share(p, ACTIVITY + w * ACTIVITY_STRIDE, active, WEEK_MEMORY);
+  share(p, ACTIVITY + (WEEK_SLOTS + d) * ACTIVITY_STRIDE, active, DAY_MEMORY);
+}
+
+/** How regularly an entity reported at one hour of the week (or of the day), and on what history. */
+export interface Activity {
+  /**
+   * Share of past hours in this slot with at least one event, smoothed towards one half by one
+   * pseudo-observation, so a short perfect history never claims certainty ((k + 0.5) / (n + 1)).
+   */
+  readonly share: number;
+  readonly season: 'week' | 'day';
+  /** Past hours the share rests on (capped by the memory: 8 weeks, 14 days). */
+  readonly history: number;
+}
+
+/**
+ * The activity of `hour`: of its hour-of-week and hour-of-day slots that have enough history, the
+ * steadier one. A host steady around the clock is judged by its day slot while the week slots
+ * still fill; a weekday-only host is steady in neither slot at a weekend hour, so it is excused.
+ */
+export function activityOf(
+  p: Float32Array,
+  hour: number,
+  o: { minWeeks: number; minDays: number },
+): Activity | undefined {
+  const slot = (at: number, min: number, season: 'week' | 'day'): Activity | undefined => {
+    const n = p[at] ?? 0;
+    if (n < min) return undefined;
+    return { share: ((p[at + 1] ?? 0) * n + 0.5) / (n + 1), season, history: Math.round(n) };
+  };
+  const w = slot(ACTIVITY + hourOfWeek(hour) * ACTIVITY_STRIDE, o.minWeeks, 'week');
+  const d = slot(ACTIVITY + (WEEK_SLOTS + (((hour % 24) + 24) % 24)) * ACTIVITY_STRIDE, o.minDays, 'day');
+  if (!w || !d) return w ?? d;
+  return w.share >= d.share ? w : d;
 }
 
 /** The band for an hour, with the history it rests on. */

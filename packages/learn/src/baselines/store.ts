@@ -40,6 +40,12 @@ const MIGRATIONS = [
    CREATE TABLE baseline_clock (
      tenant TEXT PRIMARY KEY, time INTEGER NOT NULL, swept_hour INTEGER NOT NULL, pruned INTEGER NOT NULL
    ) WITHOUT ROWID;`,
+  // Silence: the log-probability of the current silent stretch, whether it alerted, the last
+  // hour with events; and the wall time at which the tenant's event clock last moved (idle sweeps).
+  `ALTER TABLE baseline_rates ADD COLUMN silence REAL NOT NULL DEFAULT 0;
+   ALTER TABLE baseline_rates ADD COLUMN silence_alerted INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE baseline_rates ADD COLUMN active_hour INTEGER NOT NULL DEFAULT -1;
+   ALTER TABLE baseline_clock ADD COLUMN wall INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** The file name of the baseline state in a node's data folder. */
@@ -61,13 +67,21 @@ export interface RateRow {
   alerted: number;
   ids: string;
   profile: Uint8Array;
+  silence: number;
+  silence_alerted: number;
+  active_hour: number;
 }
 
-/** A tenant's clock: the latest event time seen, and when idle buckets and old rows were last swept. */
+/**
+ * A tenant's clock: the latest event time seen, when idle buckets and old rows were last swept,
+ * and the wall time when the event time last moved (so an idle sweep can tell how long a live
+ * tenant has been quiet).
+ */
 export interface ClockRow {
   time: number;
   swept_hour: number;
   pruned: number;
+  wall: number;
 }
 
 /** Opens (or creates) the baseline tables in a file or an open handle. */
@@ -97,6 +111,7 @@ export class BaselineStatements {
   readonly oldestRate: SqliteStatement;
   readonly deleteRate: SqliteStatement;
   readonly clock: SqliteStatement;
+  readonly clocks: SqliteStatement;
   readonly putClock: SqliteStatement;
   readonly expireItems: SqliteStatement;
   readonly expiredEntities: SqliteStatement;
@@ -134,22 +149,27 @@ export class BaselineStatements {
     this.deleteEntity = p('DELETE FROM baseline_entities WHERE tenant = ? AND kind = ? AND entity = ?');
     this.deleteEntityItems = p('DELETE FROM baseline_items WHERE tenant = ? AND kind = ? AND entity = ?');
     this.rate = p(
-      'SELECT first_hour, hour, count, alerted, ids, profile FROM baseline_rates WHERE tenant = ? AND kind = ? AND entity = ?',
+      `SELECT first_hour, hour, count, alerted, ids, profile, silence, silence_alerted, active_hour
+       FROM baseline_rates WHERE tenant = ? AND kind = ? AND entity = ?`,
     );
     this.putRate = p(
-      `INSERT INTO baseline_rates (tenant, kind, entity, first_hour, hour, count, alerted, ids, profile)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO baseline_rates (tenant, kind, entity, first_hour, hour, count, alerted, ids, profile,
+         silence, silence_alerted, active_hour)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, kind, entity) DO UPDATE SET first_hour = excluded.first_hour, hour = excluded.hour,
-         count = excluded.count, alerted = excluded.alerted, ids = excluded.ids, profile = excluded.profile`,
+         count = excluded.count, alerted = excluded.alerted, ids = excluded.ids, profile = excluded.profile,
+         silence = excluded.silence, silence_alerted = excluded.silence_alerted, active_hour = excluded.active_hour`,
     );
     this.staleRates = p('SELECT kind, entity FROM baseline_rates WHERE tenant = ? AND hour < ?');
     this.rateCount = p('SELECT count(*) AS n FROM baseline_rates WHERE tenant = ? AND kind = ?');
     this.oldestRate = p('SELECT entity FROM baseline_rates WHERE tenant = ? AND kind = ? ORDER BY hour LIMIT 1');
     this.deleteRate = p('DELETE FROM baseline_rates WHERE tenant = ? AND kind = ? AND entity = ?');
-    this.clock = p('SELECT time, swept_hour, pruned FROM baseline_clock WHERE tenant = ?');
+    this.clock = p('SELECT time, swept_hour, pruned, wall FROM baseline_clock WHERE tenant = ?');
+    this.clocks = p('SELECT tenant, time, swept_hour, pruned, wall FROM baseline_clock');
     this.putClock = p(
-      `INSERT INTO baseline_clock (tenant, time, swept_hour, pruned) VALUES (?, ?, ?, ?)
-       ON CONFLICT (tenant) DO UPDATE SET time = excluded.time, swept_hour = excluded.swept_hour, pruned = excluded.pruned`,
+      `INSERT INTO baseline_clock (tenant, time, swept_hour, pruned, wall) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (tenant) DO UPDATE SET time = excluded.time, swept_hour = excluded.swept_hour,
+         pruned = excluded.pruned, wall = excluded.wall`,
     );
     this.expireItems = p('DELETE FROM baseline_items WHERE tenant = ? AND last_seen < ?');
     this.expiredEntities = p('DELETE FROM baseline_entities WHERE tenant = ? AND last_seen < ?');

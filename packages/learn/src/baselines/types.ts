@@ -5,10 +5,14 @@
  */
 
 /** What a novelty baseline learns, per entity: the set of items seen for it. */
-export type NoveltyKind = 'process-pair' | 'logon-source' | 'logon-type' | 'logon-host' | 'service' | 'task';
+export type NoveltyKind = 'process-pair' | 'logon-source' | 'logon-type' | 'logon-host' | 'service' | 'task' | 'cron';
 
-/** Entities whose event rate is baselined. */
-export type RateKind = 'host' | 'user';
+/**
+ * Entities whose event rate is baselined. `host` and `user` alert when an hour leaves its band;
+ * `source` (one host's stream of one format: `web-01/auditd`) and `host` alert when they fall
+ * silent against a steady history.
+ */
+export type RateKind = 'host' | 'user' | 'source';
 
 /** Every novelty kind, in a stable order. */
 export const NOVELTY_KINDS: readonly NoveltyKind[] = [
@@ -18,6 +22,7 @@ export const NOVELTY_KINDS: readonly NoveltyKind[] = [
   'logon-host',
   'service',
   'task',
+  'cron',
 ];
 
 /** One item seen for one entity (a parent → child pair on a host, a source address of a user...). */
@@ -73,6 +78,16 @@ export interface BaselineSettings {
   readonly rateMinWeeks: number;
   /** Past days needed before the hour-of-day band stands in for a young hour-of-week slot. */
   readonly rateMinDays: number;
+  /**
+   * Silence: an hour counts as evidence only when its slot reported in at least this share of
+   * its past hours (the host or source is steady at that hour); other hours are excused.
+   */
+  readonly steadyShare: number;
+  /**
+   * A silent stretch alerts once the chance of it under the history (the product of each steady
+   * hour's share of silent hours) falls below this.
+   */
+  readonly silenceP: number;
 }
 
 /** Defaults: a week of warm-up, three months of memory. */
@@ -86,6 +101,8 @@ export const BASELINE_DEFAULTS: BaselineSettings = {
   rateMinDelta: 20,
   rateMinWeeks: 3,
   rateMinDays: 7,
+  steadyShare: 0.9,
+  silenceP: 0.001,
 };
 
 /** Epoch ms per day. */
