@@ -68,6 +68,8 @@ interface RateState {
   silence_alerted: number;
   /** Last closed hour with events; -1 when not known yet. */
   active_hour: number;
+  /** Steady hours in the current silent stretch (the evidence). */
+  silence_hours: number;
 }
 
 /** Keeps per-tenant baselines and raises alerts on departures. */
@@ -261,6 +263,7 @@ export class BaselineEngine {
       s.silence,
       s.silence_alerted,
       s.active_hour,
+      s.silence_hours,
     );
   }
 
@@ -307,15 +310,17 @@ export class BaselineEngine {
     if (count > 0) {
       s.silence = 0;
       s.silence_alerted = 0;
+      s.silence_hours = 0;
       s.active_hour = hour;
     } else if (kind !== 'user' && s.silence_alerted === 0 && s.active_hour >= 0 && (hostAlive?.(hour) ?? true)) {
       const warm = (hour - s.first_hour) * HOUR_MS >= o.warmupDays * DAY_MS;
       const act = warm ? activityOf(s.profile, hour, { minWeeks: o.rateMinWeeks, minDays: o.rateMinDays }) : undefined;
       if (act && act.share >= o.steadyShare) {
         s.silence += Math.log(1 - act.share);
+        s.silence_hours++;
         if (s.silence <= Math.log(o.silenceP)) {
           s.silence_alerted = 1;
-          const silent = { from: s.active_hour + 1, to: hour, logP: s.silence, last: act };
+          const silent = { from: s.active_hour + 1, to: hour, steady: s.silence_hours, logP: s.silence, last: act };
           out.push({ tenant, alert: silenceAlert(kind, entity, silent, s.first_hour, s.ids) });
         }
       }
@@ -349,6 +354,7 @@ export class BaselineEngine {
         silence: 0,
         silence_alerted: 0,
         active_hour: -1,
+        silence_hours: 0,
       };
     }
     // An hour already closed (late by more than the open hour) no longer counts.

@@ -14,12 +14,21 @@ import { HOUR_MS, type RateKind } from './types.js';
 export interface SilentStretch {
   readonly from: number;
   readonly to: number;
+  /** Hours of the stretch at which the entity steadily reported (the others were excused). */
+  readonly steady: number;
   readonly logP: number;
   readonly last: Activity;
 }
 
 function hourText(hour: number): string {
   return `${new Date(hour * HOUR_MS).toISOString().slice(0, 13).replace('T', ' ')}:00`;
+}
+
+/** `2026-01-19 10:00–12:59`, with the end's date when the stretch crosses midnight. */
+function stretchText(from: number, to: number): string {
+  const end = hourText(to);
+  const sameDay = Math.floor(from / 24) === Math.floor(to / 24);
+  return `${hourText(from)}–${sameDay ? end.slice(11, 13) : end.slice(0, 13)}:59`;
 }
 
 /** "1 in 2,900": the chance of the stretch, rounded to two significant figures. */
@@ -69,8 +78,10 @@ export function silenceAlert(
     entities,
     eventIds,
     summary:
-      `${who}: none for ${hours} hour${hours === 1 ? '' : 's'} (${hourText(s.from)}–${hourText(s.to).slice(11, 13)}:59 UTC, ` +
-      `last event in the hour from ${hourText(s.from - 1)}), though it had events in ${pct}% of ${seasonText}; ` +
+      `${who}: none for ${hours} hour${hours === 1 ? '' : 's'} (${stretchText(s.from, s.to)} UTC, ` +
+      `last event in the hour from ${hourText(s.from - 1)})` +
+      (s.steady === hours ? '' : `, ${s.steady} of them at hours when it steadily reported`) +
+      `; the latest had events in ${pct}% of ${seasonText}; ` +
       `chance of such a silence under that history ${oneIn(s.logP)} (${observedDays} days observed)`,
     details: {
       baseline: {
@@ -80,6 +91,7 @@ export function silenceAlert(
         ...(format ? { format } : {}),
         silentFrom: new Date(s.from * HOUR_MS).toISOString(),
         silentHours: hours,
+        steadyHours: s.steady,
         chance: Math.exp(s.logP),
         history: { season: s.last.season, history: s.last.history, share: s.last.share },
         observedDays,

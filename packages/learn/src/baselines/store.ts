@@ -46,6 +46,8 @@ const MIGRATIONS = [
    ALTER TABLE baseline_rates ADD COLUMN silence_alerted INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE baseline_rates ADD COLUMN active_hour INTEGER NOT NULL DEFAULT -1;
    ALTER TABLE baseline_clock ADD COLUMN wall INTEGER NOT NULL DEFAULT 0;`,
+  // Silence: how many hours of the stretch were steady ones (the evidence, for the alert's text).
+  `ALTER TABLE baseline_rates ADD COLUMN silence_hours INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** The file name of the baseline state in a node's data folder. */
@@ -70,6 +72,7 @@ export interface RateRow {
   silence: number;
   silence_alerted: number;
   active_hour: number;
+  silence_hours: number;
 }
 
 /**
@@ -149,16 +152,17 @@ export class BaselineStatements {
     this.deleteEntity = p('DELETE FROM baseline_entities WHERE tenant = ? AND kind = ? AND entity = ?');
     this.deleteEntityItems = p('DELETE FROM baseline_items WHERE tenant = ? AND kind = ? AND entity = ?');
     this.rate = p(
-      `SELECT first_hour, hour, count, alerted, ids, profile, silence, silence_alerted, active_hour
-       FROM baseline_rates WHERE tenant = ? AND kind = ? AND entity = ?`,
+      `SELECT first_hour, hour, count, alerted, ids, profile, silence, silence_alerted, active_hour,
+         silence_hours FROM baseline_rates WHERE tenant = ? AND kind = ? AND entity = ?`,
     );
     this.putRate = p(
       `INSERT INTO baseline_rates (tenant, kind, entity, first_hour, hour, count, alerted, ids, profile,
-         silence, silence_alerted, active_hour)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         silence, silence_alerted, active_hour, silence_hours)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, kind, entity) DO UPDATE SET first_hour = excluded.first_hour, hour = excluded.hour,
          count = excluded.count, alerted = excluded.alerted, ids = excluded.ids, profile = excluded.profile,
-         silence = excluded.silence, silence_alerted = excluded.silence_alerted, active_hour = excluded.active_hour`,
+         silence = excluded.silence, silence_alerted = excluded.silence_alerted, active_hour = excluded.active_hour,
+         silence_hours = excluded.silence_hours`,
     );
     this.staleRates = p('SELECT kind, entity FROM baseline_rates WHERE tenant = ? AND hour < ?');
     this.rateCount = p('SELECT count(*) AS n FROM baseline_rates WHERE tenant = ? AND kind = ?');
