@@ -337,6 +337,11 @@ export const ConfigSchema = z
         correlatePartitions: z.number().int().min(1).max(256).default(8),
         /** A correlate partition's lease time, ms: how long a dead owner's partitions wait for another. */
         correlateLeaseMs: z.number().int().min(1_000).max(300_000).default(15_000),
+        /**
+         * How often the detect and correlate roles ask a PostgreSQL store whether its shared rule
+         * packs or tuning changed (`intersoc rules add --store`), ms; a change is applied without a restart.
+         */
+        rulesPollMs: z.number().int().min(200).max(600_000).default(5_000),
         /** Bearer token a role's `/metrics` requires (`INTERSOC_BUS_METRICS_TOKEN`; needed with `metricsPort`). */
         metricsToken: z.string().min(16, 'bus.metricsToken: at least 16 characters').optional(),
         /**

@@ -5,6 +5,9 @@
  * - `rules add PATH`: validates a rule tree and installs it as a pack under `<data>/rules/<tenant>/`;
  * - `rules list`: the installed packs and the tuning;
  * - `rules enable|disable ID`, `rules level ID LEVEL`: tuning stored as data (`tuning.json`).
+ *
+ * With a PostgreSQL store (`--store`, `store.url`, `INTERSOC_STORE_URL`) packs and tuning go to
+ * the store instead, where every scale-out role reads them (`rules-store.ts`).
  */
 import { cpSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +15,17 @@ import type { Command } from 'commander';
 import { AppError, SEVERITIES, type Severity } from '@intersoc/core';
 import { loadRuleSet, type RuleTuning } from '@intersoc/detect';
 import { readTuning, rulesHome, tenantRulePaths, writeTuning } from '../node/rules.js';
+import { addPackToStore, listFromStore, packFiles, rulesStoreUrl, tuneInStore } from './rules-store.js';
+
+/** Where a rule command writes: `--data`, or the store named by `--store` or the configuration. */
+interface Target {
+  data: string;
+  tenant: string;
+  store?: string;
+  config?: string;
+}
+
+const STORE_HELP = 'postgres://… store shared by the scale-out roles (default: store.url, INTERSOC_STORE_URL)';
 
 interface CommonOpts {
   mapping?: string[];
@@ -63,10 +77,33 @@ export function register(program: Command): void {
     .option('--data <dir>', 'data directory', process.env['INTERSOC_DATA'] ?? './data')
     .option('--tenant <tenant>', 'tenant the pack is for', 'default')
     .option('--name <name>', 'pack name (default: the folder name)')
+    .option('--store <url>', STORE_HELP)
+    .option('--config <file>', 'configuration file (JSON)')
     .option('--json', 'machine-readable output')
-    .action((src: string, opts: { data: string; tenant: string; name?: string; json?: boolean }) => {
+    .action(async (src: string, opts: Target & { name?: string; json?: boolean }) => {
       const r = checkPaths([src], {});
       const name = (opts.name ?? path.basename(path.resolve(src)).replace(/\.ya?ml$/i, '')).replace(/[^\w.-]/g, '_');
+      const loaded = r.tree.documents - r.allRejected.length;
+      const url = rulesStoreUrl(opts);
+      if (url !== undefined) {
+        const files = packFiles(src);
+        const revision = await addPackToStore(url, opts.tenant, name, files, loaded);
+        const out = {
+          pack: name,
+          store: 'postgres',
+          revision,
+          files: files.length,
+          documents: r.tree.documents,
+          loaded,
+          rejected: r.allRejected.length,
+        };
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify(out)}\n`
+            : `stored pack ${name} for every role: ${loaded} of ${out.documents} documents load (${out.rejected} rejected), rule revision ${revision}\n`,
+        );
+        return;
+      }
       const dest = path.join(rulesHome(opts.data, opts.tenant), 'packs', name);
       if (existsSync(dest))
         throw new AppError('CONFIG', `pack "${name}" already exists at ${dest}; remove it or pass --name`);
@@ -95,23 +132,30 @@ export function register(program: Command): void {
     .description('list rule packs and tuning of a tenant')
     .option('--data <dir>', 'data directory', process.env['INTERSOC_DATA'] ?? './data')
     .option('--tenant <tenant>', 'tenant', 'default')
+    .option('--store <url>', STORE_HELP)
+    .option('--config <file>', 'configuration file (JSON)')
     .option('--json', 'machine-readable output')
-    .action((opts: { data: string; tenant: string; json?: boolean }) => {
-      const home = rulesHome(opts.data, opts.tenant);
-      const tuning = readTuning(home);
-      const paths = tenantRulePaths(opts.data, opts.tenant);
-      const r = loadRuleSet(paths, { tuning });
-      const out = {
-        packs: paths,
-        rules: r.ruleSet.rules.length,
-        correlations: r.ruleSet.correlations.length,
-        rejected: r.allRejected.length,
-        tuning,
-      };
+    .action(async (opts: Target & { json?: boolean }) => {
+      const url = rulesStoreUrl(opts);
+      let out;
+      if (url !== undefined) out = await listFromStore(url, opts.tenant);
+      else {
+        const tuning = readTuning(rulesHome(opts.data, opts.tenant));
+        const paths = tenantRulePaths(opts.data, opts.tenant);
+        const r = loadRuleSet(paths, { tuning });
+        out = {
+          packs: paths,
+          rules: r.ruleSet.rules.length,
+          correlations: r.ruleSet.correlations.length,
+          rejected: r.allRejected.length,
+          tuning,
+        };
+      }
+      const tuning = out.tuning;
       if (opts.json) process.stdout.write(`${JSON.stringify(out)}\n`);
       else {
         process.stdout.write(`${out.rules} rules, ${out.correlations} correlations, ${out.rejected} rejected\n`);
-        for (const p of paths) process.stdout.write(`  pack ${p}\n`);
+        for (const p of out.packs) process.stdout.write(`  pack ${p}\n`);
         for (const d of tuning.disabled ?? []) process.stdout.write(`  disabled ${d}\n`);
         for (const [id, lvl] of Object.entries(tuning.levels ?? {})) process.stdout.write(`  level ${id} ${lvl}\n`);
       }
@@ -130,13 +174,19 @@ export function register(program: Command): void {
     if (level) c.argument('<level>', SEVERITIES.join('|'));
     c.option('--data <dir>', 'data directory', process.env['INTERSOC_DATA'] ?? './data')
       .option('--tenant <tenant>', 'tenant', 'default')
-      .action((id: string, ...rest: unknown[]) => {
+      .option('--store <url>', STORE_HELP)
+      .option('--config <file>', 'configuration file (JSON)')
+      .action(async (id: string, ...rest: unknown[]) => {
         const lvl = level ? (rest[0] as string) : undefined;
-        const opts = (level ? rest[1] : rest[0]) as { data: string; tenant: string };
+        const opts = (level ? rest[1] : rest[0]) as Target;
         if (lvl !== undefined && !SEVERITIES.includes(lvl as Severity))
           throw new AppError('BAD_REQUEST', `level must be one of ${SEVERITIES.join(', ')}`);
-        const home = rulesHome(opts.data, opts.tenant);
-        writeTuning(home, apply(readTuning(home), id, lvl));
+        const url = rulesStoreUrl(opts);
+        if (url !== undefined) await tuneInStore(url, opts.tenant, (t) => apply(t, id, lvl));
+        else {
+          const home = rulesHome(opts.data, opts.tenant);
+          writeTuning(home, apply(readTuning(home), id, lvl));
+        }
         process.stdout.write(`${name} ${id}${lvl ? ` ${lvl}` : ''} (tenant ${opts.tenant})\n`);
       });
   };

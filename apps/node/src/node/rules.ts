@@ -36,11 +36,16 @@ export function readTuning(home: string): RuleTuning {
   } catch (err) {
     throw new AppError('CONFIG', `cannot read ${file}: ${(err as Error).message}`);
   }
+  return parseTuning(json, file);
+}
+
+/** Validates tuning read from `where` (a file, the store); a CONFIG error names the field. */
+export function parseTuning(json: unknown, where: string): RuleTuning {
   const r = TuningSchema.safeParse(json);
   if (!r.success)
     throw new AppError(
       'CONFIG',
-      `${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      `${where}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   return r.data as RuleTuning;
 }

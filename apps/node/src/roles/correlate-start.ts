@@ -44,8 +44,8 @@ export async function startCorrelate(
   bus: JetStreamBus,
   sink: EventSink,
   log: (m: string) => void,
+  partitioner = feedPartitioner(config),
 ): Promise<RunningCorrelate> {
-  const partitioner = feedPartitioner(config);
   if (isPg(config)) {
     const { PgCorrelationState } = await import('@intersoc/storage/postgres');
     const state = await PgCorrelationState.open(config.store.url ?? '', config.bus.correlatePartitions);

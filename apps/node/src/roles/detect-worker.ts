@@ -83,8 +83,22 @@ export class DetectWorker {
   private closing = false;
   private readonly hydrator = createHydrator();
   private sub: JetStreamSubscription | undefined;
+  private detectors: readonly Detector[];
+  /** The batch in hand, if any. */
+  private current: Promise<void> | undefined;
 
-  constructor(private readonly opts: DetectWorkerOptions) {}
+  constructor(private readonly opts: DetectWorkerOptions) {
+    this.detectors = opts.detectors;
+  }
+
+  /**
+   * Runs `next` from the next batch on (rules changed); resolves once the batch in hand, still on
+   * the old detectors, is done, so the caller may close them.
+   */
+  async swapDetectors(next: readonly Detector[]): Promise<void> {
+    this.detectors = next;
+    await this.current?.catch(() => undefined);
+  }
 
   /** Joins the group; resolves once the consumer exists on the server. */
   async start(): Promise<void> {
@@ -103,7 +117,18 @@ export class DetectWorker {
 
   /** Detects over one batch and commits it; throws (so the bus redelivers) when the store fails. */
   async handle(message: unknown, deliveries = 1): Promise<void> {
+    const p = this.detect(message, deliveries);
+    this.current = p;
+    try {
+      await p;
+    } finally {
+      if (this.current === p) this.current = undefined;
+    }
+  }
+
+  private async detect(message: unknown, deliveries: number): Promise<void> {
     if (deliveries > 1) this.stats.redeliveries++;
+    const detectors = this.detectors;
     if (!(message instanceof Uint8Array)) throw new Error('detect: expected a binary event batch');
     const batch = decodeBatch(message);
     const alerts: Alert[] = [];
@@ -116,11 +141,11 @@ export class DetectWorker {
           const { fields, ecs } = this.hydrator.hydrate(e);
           return { ...e, tenant: block.tenant, fields, ecs };
         });
-        alerts.push(...(await runDetectors(this.opts.detectors, slice, (id, err) => this.detectorError(id, err))));
+        alerts.push(...(await runDetectors(detectors, slice, (id, err) => this.detectorError(id, err))));
       }
     }
     const feed: SigmaFeedItem[] = [];
-    for (const d of this.opts.detectors) feed.push(...((d as FeedSource).takeFeed?.() ?? []));
+    for (const d of detectors) feed.push(...((d as FeedSource).takeFeed?.() ?? []));
     const t0 = performance.now();
     const r = await this.write({ blocks: batch.blocks, alerts, deadLetters: batch.deadLetters });
     const ms = performance.now() - t0;

@@ -9,7 +9,7 @@
 import { AppError, type Config } from '@intersoc/core';
 import { startTcpSource, startUdpSource, type RunningSource } from '@intersoc/ingest';
 import type { JetStreamBus } from '@intersoc/bus/nats';
-import { loadDetectors } from '../pipeline/detectors.js';
+import { loadDetectors, type DetectorSpec } from '../pipeline/detectors.js';
 import { correlateGroups, feedPartitioner, startCorrelate, type RunningCorrelate } from './correlate-start.js';
 import { patternLimitsOf } from '../node/cti-limits.js';
 import { DEFAULT_DETECTORS } from '../node/start-pipeline.js';
@@ -19,6 +19,8 @@ import { openEventSink, type EventSink } from './event-sink.js';
 import { BusIngest } from './ingest-role.js';
 import { RoleMetrics } from './role-metrics.js';
 import { startHeartbeat } from './heartbeat.js';
+import { loadNodeRuleSets } from '../node/rules.js';
+import { startRuleSync } from './rule-sync.js';
 
 /** Role names of issue 19. */
 export const ROLES = ['all', 'api', 'ingest', 'detect', 'correlate', 'respond'] as const;
@@ -121,19 +123,36 @@ export async function startRoles(
       sink = s;
       closers.unshift(() => s.close());
     }
+    // Rules shared through a PostgreSQL store are mirrored into --data before any rule is loaded.
+    const rules =
+      sink && /^postgres(ql)?:\/\//.test(config.store.url ?? '')
+        ? await startRuleSync({ url: config.store.url ?? '', data: config.data, pollMs: config.bus.rulesPollMs, log })
+        : undefined;
+    if (rules) closers.unshift(() => rules.close());
+    // One partitioner for the process: a rule change re-routes the workers and the correlator alike.
+    const partitioner = feedPartitioner(config);
+    rules?.onChange(async () => partitioner.setRuleSets(loadNodeRuleSets(config.data)));
     if (roles.includes('correlate') && sink) {
-      const c = await startCorrelate(config, bus, sink, log);
+      const c = await startCorrelate(config, bus, sink, log, partitioner);
       correlate = c;
       closers.unshift(() => c.close());
     }
     if (roles.includes('detect') && sink) {
-      const detectors = await loadDetectors({
+      const spec: DetectorSpec = {
         dataDir: config.data,
         kinds: DEFAULT_DETECTORS,
         // Correlations need one owner per key: the correlate role, partitioned by key.
         externalCorrelation: true,
         iocBudgetMs: config.cti.iocBudgetMs,
         patternLimits: patternLimitsOf(config),
+      };
+      let detectors = await loadDetectors(spec);
+      // New rules in the store: build the detectors first, swap them between batches, then close the old.
+      rules?.onChange(async () => {
+        const old = detectors;
+        detectors = await loadDetectors(spec);
+        await Promise.all(workers.map((w) => w.swapDetectors(detectors)));
+        for (const d of old) await d.close?.();
       });
       for (let i = 0; i < (opts.detectWorkers ?? 1); i++) {
         const w = new DetectWorker({
@@ -141,7 +160,7 @@ export async function startRoles(
           sink,
           detectors,
           maxAckPending: config.bus.maxAckPending,
-          partitioner: feedPartitioner(config),
+          partitioner,
           ackWaitMs: config.bus.ackWaitMs,
           onError: log,
           onStoreWrite: (s) => metrics.storeWrite.observe(s),

@@ -26,3 +26,5 @@ export { PgCorrelationState } from './correlate/state.js';
 export type { CommitResult, PartitionClaim, PartitionCommit, PartitionGroup } from './correlate/state.js';
 export { createScratchDb, SCRATCH_PG_ADMIN } from './scratch.js';
 export type { ScratchDb } from './scratch.js';
+export { PgRulePacks } from './rules/packs.js';
+export type { RulePackFile, RulesSnapshot, StoredRulePack } from './rules/packs.js';

@@ -32,10 +32,18 @@ export class FeedPartitioner {
   private readonly chains = new WeakMap<SigmaRuleSet, CorrelationChain[]>();
 
   constructor(
-    private readonly sets: TenantRuleSets,
+    private sets: TenantRuleSets,
     /** Number of partitions; every detect and correlate role must use the same. */
     readonly partitions: number,
   ) {}
+
+  /**
+   * Routes by new rules from now on (rules changed in the store). Chains whose rules are
+   * unchanged keep their keys, so their matches keep going to the same partitions.
+   */
+  setRuleSets(sets: TenantRuleSets): void {
+    this.sets = sets;
+  }
 
   /** The chains of a tenant's rule set (cached per rule set). */
   chainsOf(tenant: string): readonly CorrelationChain[] {
@@ -74,7 +82,8 @@ export class FeedPartitioner {
 
 /** One partition's correlations. */
 export class PartitionCorrelator {
-  private readonly engines = new Map<string, CorrelationEngine>();
+  /** Engines by tenant and chain id, with the chain they were built for. */
+  private readonly engines = new Map<string, { chain: CorrelationChain; engine: CorrelationEngine }>();
 
   constructor(
     private readonly partitioner: FeedPartitioner,
@@ -112,18 +121,18 @@ export class PartitionCorrelator {
   /** Open groups across this partition's engines (metrics, tests). */
   openGroups(): number {
     let n = 0;
-    for (const e of this.engines.values()) n += e.openGroups();
+    for (const e of this.engines.values()) n += e.engine.openGroups();
     return n;
   }
 
   private engineFor(tenant: string, chain: CorrelationChain): CorrelationEngine {
     const k = `${tenant}\u0000${chain.id}`;
-    let e = this.engines.get(k);
-    if (!e)
-      this.engines.set(
-        k,
-        (e = new CorrelationEngine(chain.correlations, { store: this.store, scope: this.scopeOf(tenant) })),
-      );
-    return e;
+    const e = this.engines.get(k);
+    if (e?.chain === chain) return e.engine;
+    // New rules (`setRuleSets`): a new engine over the new chain. The old one checkpointed after
+    // its last push, so the new one starts from the stored windows of the correlations it keeps.
+    const engine = new CorrelationEngine(chain.correlations, { store: this.store, scope: this.scopeOf(tenant) });
+    this.engines.set(k, { chain, engine });
+    return engine;
   }
 }
