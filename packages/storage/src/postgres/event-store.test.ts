@@ -21,7 +21,15 @@ describe.skipIf(live === undefined)('PostgreSQL store', () => {
   const url = live?.url ?? '';
   beforeAll(async () => {
     const first = await migratePg(url);
-    expect(first.applied).toEqual(['1-events', '2-auth', '3-correlate', '4-incidents', '5-cases']);
+    // Every step once, in order (later steps may follow).
+    expect(first.applied.slice(0, 6)).toEqual([
+      '1-events',
+      '2-auth',
+      '3-correlate',
+      '4-incidents',
+      '5-cases',
+      '6-rules',
+    ]);
   });
   afterAll(async () => {
     await live?.drop();

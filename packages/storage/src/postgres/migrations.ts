@@ -82,10 +82,10 @@ const STEPS: readonly Step[] = [
   },
   { version: 2, name: 'auth', sql: AUTH_STEP },
   { version: 3, name: 'correlate', sql: CORRELATE_STEP },
-  // Shared Sigma rule packs and tuning (`rules/`); 4 and 5 are taken by the incident and case tables.
-  { version: 6, name: 'rules', sql: RULES_STEP },
   { version: 4, name: 'incidents', sql: INCIDENTS_STEP },
   { version: 5, name: 'cases', sql: CASES_STEP },
+  // Shared Sigma rule packs and tuning (`rules/`).
+  { version: 6, name: 'rules', sql: RULES_STEP },
 ];
 
 /** Advisory lock key of schema changes (migrations and new partitions). */
