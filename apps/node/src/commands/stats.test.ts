@@ -105,9 +105,18 @@ describe.skipIf(live === undefined)('intersoc stats and db migrate on PostgreSQL
   });
 
   it('migrates once, then counts from --store or INTERSOC_STORE_URL', async () => {
-    expect(JSON.parse(await cli(['db', 'migrate', '--store', url, '--data', dir, '--json']))).toEqual({
-      applied: ['1-events', '2-auth', '3-correlate', '4-incidents', '5-cases'],
-    });
+    const migrated = JSON.parse(await cli(['db', 'migrate', '--store', url, '--data', dir, '--json'])) as {
+      applied: string[];
+    };
+    // Every step once, in order (later steps may follow).
+    expect(migrated.applied.slice(0, 6)).toEqual([
+      '1-events',
+      '2-auth',
+      '3-correlate',
+      '4-incidents',
+      '5-cases',
+      '6-rules',
+    ]);
     expect(await cli(['db', 'migrate', '--store', url, '--data', dir])).toBe('the store is up to date\n');
     const store = await openPgEventStore(url, { max: 1 });
     await store.write(batch('acme'));
