@@ -2,17 +2,19 @@
  * @module
  * The data set of `bench search`: N events, half mordor (repeated as often as the corpus needs,
  * each copy with its own record keys and so its own event ids) and half simulator telemetry (fresh
- * seeds and successive time windows, never repeated), ingested through the real pipeline. Beside
+ * seeds and successive time windows, never repeated), loaded through the store's write path
+ * (`_search-load.ts`: parse, normalise, blocks with terms and columns; no detection). Beside
  * it, the same events in the baseline: SQLite with a plain events table (id, time, raw record,
  * the parsed fields as JSON) and an FTS5 index over the field values. Both are cached under the
  * temp folder keyed by size, since building 10 million events takes a long time; the baseline
  * apart from our store (keyed by the data's recipe, not the store's), so a change of our block
  * format rebuilds only our side. Every build stage logs its wall and CPU time (`stages`).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigSchema, type SocEvent } from '@intersoc/core';
+import type { SocEvent } from '@intersoc/core';
+import { detectFormat } from '@intersoc/ingest';
 import { simulate } from '@intersoc/simulate';
 import {
   EVENTS_DB_FILE,
@@ -21,17 +23,16 @@ import {
   type SqliteDb,
   type SqliteEventReader,
 } from '@intersoc/storage';
-import { startPipeline } from '../node/start-pipeline.js';
 import { createHydrator } from '../pipeline/hydrator.js';
-import type { RecordsMessage } from '../pipeline/protocol.js';
 import { mordorLines } from './_corpus.js';
+import { BulkLoader, type LoadRecord } from './_search-load.js';
 
 /** Tenant of the benchmark's events. */
 export const TENANT = 'bench';
 /** Start of the simulated telemetry. */
 export const SIM_START = Date.UTC(2026, 0, 5);
-/** Bump when our store's recipe changes, so stale caches are rebuilt (6: grouped blocks, codec 2). */
-const RECIPE = 6;
+/** Bump when our store's recipe changes, so stale caches are rebuilt (7: bulk load, columns at ingest). */
+const RECIPE = 7;
 /** Bump when the events themselves change (the baseline is rebuilt only then). */
 const DATA_RECIPE = 1;
 /** Distinct mordor lines used at most (the corpus is repeated beyond this). */
@@ -44,13 +45,17 @@ const BATCH = 2_000;
 export interface SearchDataset {
   readonly dir: string;
   readonly dataDir: string;
-  /** The baseline database (SQLite FTS5 with a plain events table). */
-  readonly ftsFile: string;
+  /** The baseline database (SQLite FTS5 with a plain events table); absent when it did not fit. */
+  readonly ftsFile?: string;
+  /** Why there is no baseline (the disk cannot hold it beside our store). */
+  readonly baselineSkipped?: string;
   readonly events: number;
   readonly mordor: number;
   readonly mordorDistinct: number;
   readonly simulated: number;
   readonly buildSeconds: number;
+  /** CPU seconds spent in our store's write path (parse, pack, index, commit), generation excluded. */
+  readonly storeCpuSeconds: number;
   readonly baselineBuildSeconds: number;
   /** Wall and CPU seconds (all threads of this process) of each build stage. */
   readonly stages: Record<string, { wall_s: number; cpu_s: number }>;
@@ -83,6 +88,25 @@ export function dbBytes(file: string): number {
   return n;
 }
 
+/**
+ * Bytes per event of the FTS5 baseline (measured: 7.37 GB for 1,000,000 events; the raw record,
+ * its fields as JSON and the FTS5 index of their values).
+ */
+const FTS5_BYTES_PER_EVENT = 7_400;
+
+/** Whether the baseline of `events` events fits on the disk of `dir`, with a fifth to spare. */
+function baselineFits(events: number, dir: string): { ok: true } | { ok: false; reason: string } {
+  const need = events * FTS5_BYTES_PER_EVENT * 1.2;
+  const st = statfsSync(dir);
+  const free = st.bavail * st.bsize;
+  if (need <= free) return { ok: true };
+  const gb = (b: number): string => `${(b / 1e9).toFixed(1)} GB`;
+  return {
+    ok: false,
+    reason: `FTS5 baseline skipped: ${events} events would take about ${gb(events * FTS5_BYTES_PER_EVENT)} (${FTS5_BYTES_PER_EVENT} bytes per event, measured at 1,000,000) and ${gb(free)} are free; compare against a run at a size where it fits`,
+  };
+}
+
 /** The cached data set of `events` events, built first when absent. */
 export async function searchDataset(
   events: number,
@@ -102,6 +126,21 @@ export async function searchDataset(
   const t0 = Date.now();
   const built = await ingest(dataDir, events, corpora, log, stages);
   const buildSeconds = (Date.now() - t0) / 1000;
+  const fit = baselineFits(events, dir);
+  if (!fit.ok) {
+    log(fit.reason);
+    const set: SearchDataset = {
+      dir,
+      dataDir,
+      ...built,
+      buildSeconds,
+      baselineBuildSeconds: 0,
+      baselineSkipped: fit.reason,
+      stages: stages.out,
+    };
+    writeFileSync(manifest, JSON.stringify(set));
+    return set;
+  }
   // The baseline holds the same events whatever our store's format: built once per data recipe.
   const baseDir = path.join(tmpdir(), `intersoc-bench-search-fts5-d${DATA_RECIPE}-${events}`);
   const ftsFile = path.join(baseDir, 'baseline-fts5.db');
@@ -137,23 +176,25 @@ async function ingest(
   corpora: string,
   log: (line: string) => void,
   stages: Stages,
-): Promise<{ events: number; mordor: number; mordorDistinct: number; simulated: number; note?: string }> {
-  const pipeline = await startPipeline(ConfigSchema.parse({ data: dataDir }), {
-    // Two parse threads: on a shared, loaded machine the build gets more of its CPU share.
-    workers: 2,
-    detectors: [],
-    idleFlushMs: 5_000,
-  });
+): Promise<{
+  events: number;
+  mordor: number;
+  mordorDistinct: number;
+  simulated: number;
+  storeCpuSeconds: number;
+  note?: string;
+}> {
+  const loader = new BulkLoader(dataDir, TENANT);
   let note: string | undefined;
   let mordor = 0;
   let mordorDistinct = 0;
   try {
-    let batch: RecordsMessage['records'][number][] = [];
+    let batch: LoadRecord[] = [];
     const send = async (): Promise<void> => {
       if (batch.length === 0) return;
       const out = batch;
       batch = [];
-      await pipeline.submitRecords(TENANT, out);
+      await loader.submit(out);
     };
     const wantMordor = Math.floor(n / 2);
     let lines: string[] = [];
@@ -164,19 +205,24 @@ async function ingest(
       log(note);
     }
     mordorDistinct = lines.length;
+    // Each distinct line's format, detected once (as a file's is): the copies are the same records.
+    const formats: string[] = [];
     for (let copy = 0; lines.length > 0 && mordor < wantMordor; copy++) {
       for (let i = 0; i < lines.length && mordor < wantMordor; i++) {
+        const line = lines[i] as string;
+        const format = formats[i] ?? (formats[i] = detectFormat(line, `mordor-${copy}`)?.name ?? '');
         batch.push({
-          format: '',
+          format,
           source: { format: 'json', kind: 'file', name: `mordor-${copy}` },
-          record: lines[i] as string,
+          record: line,
           key: `mordor:${copy}:${i}`,
         });
         mordor++;
         if (batch.length >= BATCH) await send();
       }
-      log(`mordor: ${mordor} of ${wantMordor} submitted`);
+      log(`mordor: ${mordor} of ${wantMordor} loaded (store ${loader.cpuSeconds.toFixed(1)} s CPU)`);
     }
+    await send();
     stages.end('ingest_mordor');
     const wantSim = n - mordor;
     let simulated = 0;
@@ -196,18 +242,24 @@ async function ingest(
         if (batch.length >= BATCH) await send();
         if (simulated >= wantSim) break;
       }
-      log(`simulator: ${simulated} of ${wantSim} submitted`);
+      log(`simulator: ${simulated} of ${wantSim} loaded (store ${loader.cpuSeconds.toFixed(1)} s CPU)`);
     }
     await send();
-    await pipeline.flush();
     stages.end('ingest_simulator');
-    // Measure searches over a fully indexed store (the idle indexer's work, done now).
-    await pipeline.indexAll();
+    // Blocks come with their terms and columns; whatever did not (none expected) is indexed now.
+    const { pendingIndexed } = await loader.finish();
+    if (pendingIndexed > 0) log(`indexed ${pendingIndexed} blocks written without terms`);
     stages.end('index');
-    const events = pipeline.stats.stored.events;
-    return { events, mordor, mordorDistinct, simulated, ...(note ? { note } : {}) };
+    return {
+      events: loader.stored,
+      mordor,
+      mordorDistinct,
+      simulated,
+      storeCpuSeconds: Math.round(loader.cpuSeconds * 100) / 100,
+      ...(note ? { note } : {}),
+    };
   } finally {
-    await pipeline.close();
+    loader.close();
   }
 }
 

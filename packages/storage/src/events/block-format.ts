@@ -53,6 +53,25 @@ export interface EncodedBlock {
   readonly terms?: string;
   /** Term documents of each group of `GROUP_EVENTS` events, in order (with `terms`). */
   readonly groups?: readonly string[];
+  /**
+   * The block's encoded columns (`columns.ts`), built from the same parsed values as `terms`;
+   * the writer stores them with the block, so it needs no re-parse to build them later.
+   */
+  readonly columns?: readonly ColumnRow[];
+}
+
+/** One encoded row of `block_columns` without its block id and version (`ColumnBuilder.rows`). */
+export interface ColumnRow {
+  readonly field: string;
+  /** Smallest and largest value when every value is a number, else null. */
+  readonly lo: number | null;
+  readonly hi: number | null;
+  /** True when a value holds a token longer than the term index keeps. */
+  readonly long: boolean;
+  /** Distinct values and per-event indexes, deflated; null when no event has the field. */
+  readonly data: Uint8Array | null;
+  /** The over-long tokens, deflated, or null. */
+  readonly longs: Uint8Array | null;
 }
 
 /** The JSON header line of a v1 payload. */

@@ -8,8 +8,15 @@
  * compressed apart.
  */
 import type { EventSource } from '@intersoc/core';
-import { CODEC_BROTLI_GROUPS, type BlockEvent, type BlockHeader, type EncodedBlock } from './block-format.js';
+import {
+  CODEC_BROTLI_GROUPS,
+  type BlockEvent,
+  type BlockHeader,
+  type ColumnRow,
+  type EncodedBlock,
+} from './block-format.js';
 import { encodeGrouped } from './block-groups.js';
+import { ColumnBuilder } from './columns.js';
 import {
   addEventTerms,
   GROUP_EVENTS,
@@ -71,6 +78,8 @@ export class BlockPacker {
   private readonly groups: string[] = [];
   private groupPlain = new Set<string>();
   private groupQualified: QualifiedTokens = new Map();
+  /** Columns from the same parsed values as the terms (dropped with them). */
+  private cols: ColumnBuilder | undefined = new ColumnBuilder();
 
   /** `capacity` is the most events this block will hold (its header space is reserved for them). */
   constructor(
@@ -142,9 +151,12 @@ export class BlockPacker {
     this.end += len;
     this.n++;
     if (this.terms !== undefined) {
-      if (derived === undefined) this.terms = undefined;
-      else {
+      if (derived === undefined) {
+        this.terms = undefined;
+        this.cols = undefined;
+      } else {
         addEventTerms(derived, this.groupPlain, this.groupQualified);
+        this.cols?.add(e.time, derived);
         if (this.n % GROUP_EVENTS === 0) this.closeGroup();
       }
     }
@@ -162,10 +174,12 @@ export class BlockPacker {
     this.end = body;
   }
 
-  private termDocs(): { terms: string; groups?: string[] } {
+  private termDocs(): { terms: string; groups?: string[]; columns?: ColumnRow[] } {
     if (this.n % GROUP_EVENTS !== 0) this.closeGroup();
     const terms = Array.from(this.terms ?? []).join(' ');
-    return this.groups.length <= MAX_GROUPS ? { terms, groups: this.groups } : { terms };
+    const columns = this.cols?.rows();
+    const docs = this.groups.length <= MAX_GROUPS ? { terms, groups: this.groups } : { terms };
+    return columns === undefined ? docs : { ...docs, columns };
   }
 
   private closeGroup(): void {

@@ -21,6 +21,7 @@ import type { Column, ColumnValue } from '../query/columnar.js';
 import { numericValue } from '../query/evaluate.js';
 import { MAX_TOKEN } from '../query/tokens.js';
 import type { SqliteDb } from '../sqlite/database.js';
+import type { ColumnRow } from './block-format.js';
 import type { DerivedValues } from './terms.js';
 
 /** The projected fields: the ones the query language's users filter, range and count on most. */
@@ -110,18 +111,26 @@ export class ColumnBuilder {
     });
   }
 
-  /** Writes the block's columns (replacing older ones) at version `ver`. */
-  write(db: SqliteDb, block: number, ver: number): void {
-    const put = db.prepare(
-      'INSERT OR REPLACE INTO block_columns (block, field, ver, lo, hi, long, data, longs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+  /**
+   * The block's column rows, encoded (plain data: they cross from a parse thread to the writer
+   * with the block when the columns are built at ingest, `BlockPacker`).
+   */
+  rows(): ColumnRow[] {
     const t = new Float64Array(this.times);
-    const times = deflateRawSync(Buffer.from(t.buffer, t.byteOffset, t.byteLength));
-    put.run(block, TIME_COLUMN, ver, null, null, 0, times, null);
+    const out: ColumnRow[] = [
+      {
+        field: TIME_COLUMN,
+        lo: null,
+        hi: null,
+        long: false,
+        data: deflateRawSync(Buffer.from(t.buffer, t.byteOffset, t.byteLength)),
+        longs: null,
+      },
+    ];
     COLUMN_FIELDS.forEach((f, k) => {
       const c = this.cols[k] as (typeof this.cols)[number];
       if (c.values.length === 0) {
-        put.run(block, f, ver, null, null, 0, null, null);
+        out.push({ field: f, lo: null, hi: null, long: false, data: null, longs: null });
         return;
       }
       let lo = Infinity;
@@ -150,9 +159,23 @@ export class ColumnBuilder {
       const zone = numeric && lo <= hi;
       // Tokens hold no space, so one space separates them.
       const longs = long.size === 0 ? null : deflateRawSync(Buffer.from(Array.from(long).join(' ')));
-      put.run(block, f, ver, zone ? lo : null, zone ? hi : null, long.size > 0 ? 1 : 0, data, longs);
+      out.push({ field: f, lo: zone ? lo : null, hi: zone ? hi : null, long: long.size > 0, data, longs });
     });
+    return out;
   }
+
+  /** Writes the block's columns (replacing older ones) at version `ver`. */
+  write(db: SqliteDb, block: number, ver: number): void {
+    writeColumnRows(db, block, ver, this.rows());
+  }
+}
+
+/** Writes encoded column rows of `block` at version `ver` (replacing older ones). */
+export function writeColumnRows(db: SqliteDb, block: number, ver: number, rows: readonly ColumnRow[]): void {
+  const put = db.prepare(
+    'INSERT OR REPLACE INTO block_columns (block, field, ver, lo, hi, long, data, longs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const r of rows) put.run(block, r.field, ver, r.lo, r.hi, r.long ? 1 : 0, r.data, r.longs);
 }
 
 /** Decodes a column blob. */

@@ -127,9 +127,15 @@ describe('search with the block term index', () => {
       pendingBlocks: 0,
       indexedEvents: 3000,
       pendingEvents: 0,
-      // Written with their terms; their columns come from the indexer, which has not run.
-      columnPendingBlocks: nb,
+      // Written with their terms and columns (the packer's, from the same parsed values).
+      columnPendingBlocks: 0,
     });
+    const columnRows = (): unknown[] =>
+      w.db
+        .prepare('SELECT block, field, ver, lo, hi, long, data, longs FROM block_columns ORDER BY block, field')
+        .all();
+    const packedColumns = columnRows();
+    expect(packedColumns.length).toBe(nb * 20);
     const indexed = QUERIES.map((q) => ({ q, ids: all(q), hist: histogram(q) }));
     expect(indexed.find((x) => x.q === 'mimikatz')?.ids.length).toBe(31);
     expect(indexed.find((x) => x.q === 'event.kind:alert')?.ids.length).toBe(12);
@@ -167,6 +173,8 @@ describe('search with the block term index', () => {
     expect(w.indexPending(1000)).toBe(nb);
     expect(w.indexStatus().pendingBlocks).toBe(0);
     for (const x of indexed) expect(all(x.q), x.q).toEqual(x.ids);
+    // The indexer's columns, from re-parsed records, are byte for byte the packer's.
+    expect(columnRows()).toEqual(packedColumns);
   });
 
   it('opens events by id through the id tables without scanning other blocks', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { qualifier } from '../query/prune.js';
 import { tokensOf } from '../query/tokens.js';
-import { addEventTerms, groupDoc } from './terms.js';
+import { addEventTerms, groupDoc, type QualifiedTokens } from './terms.js';
 
 // The ingest-side tokeniser must find exactly the tokens search finds (tokensOf), or pruning
 // would skip blocks that match.
@@ -19,7 +19,7 @@ describe('term collection at ingest', () => {
   it('finds the tokens search finds, plain and qualified by field', () => {
     for (const v of VALUES) {
       const plain = new Set<string>();
-      const byField = new Map<string, Set<string>>();
+      const byField: QualifiedTokens = new Map();
       addEventTerms(
         { fields: { 'process.command_line': v, list: [v, null] }, ecs: { 'source.port': 7 } },
         plain,
@@ -35,5 +35,29 @@ describe('term collection at ingest', () => {
       }
       expect(qualified.has(`${qualifier('source.port')}7`)).toBe(true);
     }
+  });
+
+  it('skips a repeated value of a field only: the same value under another field is still qualified', () => {
+    const plain = new Set<string>();
+    const byField: QualifiedTokens = new Map();
+    addEventTerms({ fields: { 'host.name': 'FS-01', 'user.name': 'alice' }, ecs: {} }, plain, byField);
+    addEventTerms(
+      { fields: { 'host.name': 'FS-01', 'user.name': 'fs-01', n: 12 }, ecs: { 'event.code': 12 } },
+      plain,
+      byField,
+    );
+    const qualified = new Set(groupDoc(new Set(), byField).split(' '));
+    expect([...plain].sort()).toEqual(['01', '12', 'alice', 'fs']);
+    for (const [f, t] of [
+      ['host.name', 'fs'],
+      ['user.name', 'fs'],
+      ['user.name', '01'],
+      ['user.name', 'alice'],
+      ['n', '12'],
+      ['event.code', '12'],
+    ] as const) {
+      expect(qualified.has(qualifier(f) + t), `${f}:${t}`).toBe(true);
+    }
+    expect(qualified.has(`${qualifier('host.name')}alice`)).toBe(false);
   });
 });

@@ -31,18 +31,30 @@ function qualifierOf(field: string): string {
   return q;
 }
 
+/** One field qualifier's tokens in a group, and the values they came from. */
+export interface FieldTokens {
+  readonly tokens: Set<string>;
+  /**
+   * The values already tokenised in this group: most values repeat from event to event (host,
+   * channel, event code, provider, parent image), and a repeat adds no token, so it is skipped
+   * with one set lookup instead of being lower-cased and tokenised again (which was most of the
+   * bulk load's CPU).
+   */
+  readonly values: Set<string>;
+}
+
 /**
  * A group's field-qualified tokens: the tokens per field qualifier. Kept apart until the group's
  * document is written, so that `qualifier + token` is concatenated once per distinct pair rather
  * than once per occurrence (the concatenations and their hashing were most of ingest's cost).
  */
-export type QualifiedTokens = Map<string, Set<string>>;
+export type QualifiedTokens = Map<string, FieldTokens>;
 
 /**
  * Adds the tokens of each field and ECS value of one event to `plain`, and the same tokens under
- * their field's qualifier to `qualified`, tokenising each value once. Qualified tokens let
- * `process.name:net.exe` narrow to groups where `net` and `exe` are in `process.name`, not
- * anywhere in the events.
+ * their field's qualifier to `qualified`, tokenising each distinct value of a field once per
+ * group. Qualified tokens let `process.name:net.exe` narrow to groups where `net` and `exe` are
+ * in `process.name`, not anywhere in the events. `plain` and `qualified` must be reset together.
  */
 export function addEventTerms(d: DerivedValues, plain: Set<string>, qualified: QualifiedTokens): void {
   for (const k in d.fields) addField(k, d.fields[k], plain, qualified);
@@ -57,8 +69,11 @@ function addField(k: string, v: unknown, plain: Set<string>, qualified: Qualifie
   }
   const q = qualifierOf(k);
   let mine = qualified.get(q);
-  if (mine === undefined) qualified.set(q, (mine = new Set()));
-  addValue(String(v), plain, mine);
+  if (mine === undefined) qualified.set(q, (mine = { tokens: new Set(), values: new Set() }));
+  const s = typeof v === 'string' ? v : String(v);
+  if (mine.values.has(s)) return;
+  mine.values.add(s);
+  addValue(s, plain, mine.tokens);
 }
 
 /** The tokens of one value into `plain` and the field's own set. */
@@ -137,6 +152,6 @@ export function addBlockTerms(
 /** A group's term document: its plain and its field-qualified tokens. */
 export function groupDoc(plain: Set<string>, qualified: QualifiedTokens): string {
   const parts = [Array.from(plain).join(' ')];
-  for (const [q, tokens] of qualified) for (const t of tokens) parts.push(q + t);
+  for (const [q, mine] of qualified) for (const t of mine.tokens) parts.push(q + t);
   return parts.join(' ');
 }

@@ -8,7 +8,7 @@ import { dayOf } from '@intersoc/core';
 import type { Statement } from 'better-sqlite3';
 import { openDatabase, type SqliteDb } from '../sqlite/database.js';
 import { decodeBlock, encodeBlock, type BlockEvent, type EncodedBlock } from './block.js';
-import { ColumnBuilder, deleteColumns, TIME_COLUMN } from './columns.js';
+import { ColumnBuilder, deleteColumns, TIME_COLUMN, writeColumnRows } from './columns.js';
 import { deriveValues } from './hydrate.js';
 import { addBlockTerms, GROUP_EVENTS, INDEXED_QUALIFIED, MAX_GROUPS, type BlockTerms } from './terms.js';
 import { idTable, migrateEvents } from './schema.js';
@@ -183,6 +183,9 @@ export class SqliteEventWriter implements EventWriter {
       toStore.data,
       indexed,
     );
+    // Columns built at ingest from the same values as the terms (a new block's `ver` is 0): the
+    // idle indexer then has nothing to re-parse for this block.
+    if (indexed !== 0 && block.columns !== undefined) writeColumnRows(this.db, id, 0, block.columns);
     this.nextBlock++;
     return { stored: toStore.count, dups: dupSeqs.length };
   }
