@@ -6,9 +6,10 @@
  * detector remembers every (lag, earlier level → current level) transition and every
  * (time-of-day bucket, level) pair it has seen, and a row's score is the share of its
  * transitions never seen before. Past the grid's edges, levels widen geometrically
- * (`outer-levels.ts`), so a spike a little larger than earlier ones is not new. A companion window-shift detector (`window-shift.ts`) watches
- * the mean and spread of the recent window, which catches what transitions miss (a series going
- * flat, noisier, or drifting inside its usual range); the row's score is the larger of the two.
+ * (`outer-levels.ts`), so a spike a little larger than earlier ones is not new. A companion
+ * window-shift detector (`window-shift.ts`) watches the mean and spread of the recent window,
+ * which catches what transitions miss (a series going flat, noisier, or drifting inside its
+ * usual range); the row's score is the larger of the two.
  * After a score at or above `fireAt`, it stays silent for a rest period, so one event is
  * reported once. One pass, in time order, never looking ahead;
  * memory grows with the number of distinct transitions (bounded by levels² × lags). The state
@@ -38,8 +39,8 @@ export interface ContextDetectorOptions {
   /**
    * The window-shift companion: window length as a fraction of the probation length (1/8),
    * weight of each window in its running estimates times the probation length (1, i.e.
-   * alpha = 1 / probation), and the z-score that maps to 1 (5). `false` turns it off (with `outer: false`, the
-   * detector as first measured, NAB standard 69.33).
+   * alpha = 1 / probation), and the z-score that maps to 1 (5). `false` turns it off (with
+   * `outer: false` too, the detector as first measured, NAB standard 69.33).
    */
   readonly shift?: false | { readonly window?: number; readonly alpha?: number; readonly zmax?: number };
   /**
