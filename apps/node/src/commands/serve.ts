@@ -31,10 +31,13 @@ export function register(program: Command): void {
     .option('--demo', 'load demo data on an empty node without asking')
     .option(
       '--role <roles>',
-      'scale-out roles: ingest, detect, correlate (comma-separated); default all (the embedded node)',
+      'scale-out roles: api, ingest, detect, correlate (comma-separated); default all (the embedded node)',
     )
     .option('--bus <url>', 'NATS JetStream bus of the scale-out roles (nats://HOST:PORT)')
-    .option('--store <url>', 'store of the detect and correlate roles (postgres://… or sqlite:DIR)')
+    .option(
+      '--store <url>',
+      'store of the api, detect and correlate roles (postgres://…; sqlite:DIR for detect/correlate)',
+    )
     .option('--metrics-port <port>', 'scale-out roles: serve /metrics on http.host:PORT (0 = any free port)')
     .action(async (flags: ServeFlags) => {
       const http: { host?: string; port?: number } = {};
@@ -52,7 +55,7 @@ export function register(program: Command): void {
         },
       });
       const node = isScaleOut(config)
-        ? await (await import('../roles/roles.js')).startRoles(config, (m) => process.stderr.write(`${m}\n`))
+        ? await (await import('../roles/start.js')).startScaleOut(config, (m) => process.stderr.write(`${m}\n`))
         : await startNode(config, { offerDemo: true, ...(flags.demo ? { demo: true } : {}) });
       await new Promise<void>((resolve) => {
         const stop = (): void => {

@@ -15,7 +15,7 @@ import {
   type ObservableEnricher,
   type SqliteFeedbackStore,
 } from '@intersoc/cases';
-import { CONFIG_ROLES, type Incident } from '@intersoc/correlate';
+import { CONFIG_ROLES, type Incident, type IncidentStore } from '@intersoc/correlate';
 import type { SqliteAlertTriage } from '@intersoc/storage';
 import { readTuning, rulesHome, writeTuning } from '../rules.js';
 import { intelMatcher } from '../intel-matches.js';
@@ -38,7 +38,7 @@ export function briefOf(
 
 /** The incident service of a node. */
 export function incidentApiService(
-  stage: IncidentStage,
+  stage: Pick<IncidentStage, 'split' | 'assets'> & { readonly incidents: IncidentStore },
   triage?: SqliteAlertTriage,
   intel?: ObservableEnricher,
 ): IncidentApiService {
