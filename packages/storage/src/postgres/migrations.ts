@@ -16,6 +16,7 @@
  * steps 4 and 5 the incident and case tables (`domains/`), whose stores live in their domains,
  * step 7 the place of the api role's incident builder.
  */
+import { AppError } from '@intersoc/core';
 import { AUTH_STEP } from './auth/schema.js';
 import type { PgSql } from './connect.js';
 import { CORRELATE_STEP } from './correlate/schema.js';
@@ -23,6 +24,7 @@ import { CASES_STEP } from './domains/cases-schema.js';
 import { INCIDENT_FEED_STEP } from './domains/incident-feed-schema.js';
 import { INCIDENTS_STEP } from './domains/incidents-schema.js';
 import { openPg, storageError } from './connect.js';
+import { RULES_STEP } from './rules/schema.js';
 
 /** One migration step. */
 interface Step {
@@ -84,6 +86,8 @@ const STEPS: readonly Step[] = [
   { version: 3, name: 'correlate', sql: CORRELATE_STEP },
   { version: 4, name: 'incidents', sql: INCIDENTS_STEP },
   { version: 5, name: 'cases', sql: CASES_STEP },
+  // Shared Sigma rule packs and tuning (`rules/`).
+  { version: 6, name: 'rules', sql: RULES_STEP },
   // The api role's incident builder: its place in ev_alerts (`domains/incident-feed-schema.ts`).
   { version: 7, name: 'incident-feed', sql: INCIDENT_FEED_STEP },
 ];
@@ -93,6 +97,9 @@ export const SCHEMA_LOCK = 0x1_50c_0001;
 
 /** Applies the steps `sql` has not run yet; returns the names of those it applied. */
 export async function migrateWith(sql: PgSql): Promise<string[]> {
+  // Two steps under one version would leave the second never applied on a fresh store.
+  if (new Set(STEPS.map((s) => s.version)).size !== STEPS.length)
+    throw new AppError('CONFIG', `migration versions repeat: ${STEPS.map((s) => s.version).join(', ')}`);
   return sql.begin(async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`;
     await tx`CREATE TABLE IF NOT EXISTS intersoc_migrations (
