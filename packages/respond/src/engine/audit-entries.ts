@@ -149,6 +149,18 @@ function stepFinished(
   return entry(t, run, `run:${run.id}/${t.step}`, t.outcome === 'success' ? 'success' : 'failure', details);
 }
 
+/**
+ * `respond.<kind>` per transition kind, made once: a string built per entry would be a new
+ * (unflattened) string that the audit chain then has to flatten to look up its kept JSON.
+ */
+const ACTIONS = new Map<string, string>();
+
+function actionOf(kind: Transition['kind']): string {
+  let a = ACTIONS.get(kind);
+  if (a === undefined) ACTIONS.set(kind, (a = `respond.${kind}`));
+  return a;
+}
+
 function entry(
   t: Transition,
   run: RunState,
@@ -160,7 +172,7 @@ function entry(
     tenant: run.tenant,
     actor: actorOf(t, run),
     actorTenant: run.tenant,
-    action: `respond.${t.kind}`,
+    action: actionOf(t.kind),
     time: t.time,
     target,
     outcome,

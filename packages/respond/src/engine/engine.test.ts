@@ -66,6 +66,26 @@ describe('engine', () => {
     expect(actions.filter((a) => a === 'respond.run.finished')).toHaveLength(2);
   });
 
+  it('answers a started run with its row as committed, field for field what the store reads', async () => {
+    const t = testEngine();
+    const [start, end] = [fid('start', 41), fid('end', 41)];
+    const bare = playbookOf(41, start, { [start]: { type: 'start', on_completion: end }, [end]: { type: 'end' } });
+    const one = oneAction({ approval: 'one' }, {}, 43);
+    for (const pb of [bare, one]) addPlaybook(t.store, t.ctx, pb);
+    for (const pb of [bare, one]) {
+      const run = await t.engine.startRun(t.ctx, { playbook: pb.id, trigger: { kind: 'incident', ref: 'inc-1' } });
+      // The answer comes from the run's own commit, not from reading its row back.
+      expect(run).toEqual(t.store.getRun(t.ctx, run.id));
+      expect(run).toMatchObject({
+        status: 'running',
+        trigger: { kind: 'incident', ref: 'inc-1' },
+        requestedBy: 'alice',
+      });
+    }
+    await t.engine.idle();
+    await t.engine.close();
+  });
+
   it('takes the other branches: if on_false and the switch default', async () => {
     const t = testEngine();
     const pb = everyStepPlaybook();

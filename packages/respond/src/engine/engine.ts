@@ -92,7 +92,8 @@ export class Engine {
     // the commit that stores what led to it.
     runs.pump(live.live);
     await live.done;
-    return runs.summary(ctx, live.live.id);
+    // The row as committed, kept by the run: no read back of what was just written.
+    return live.live.committedSummary ?? runs.summary(ctx, live.live.id);
   }
 
   /** Approves a step waiting for approval (or, for a step in doubt after a restart, runs it again). */

@@ -62,36 +62,38 @@ export function writeAndSettle(live: LiveRun, host: FlowHost, b: BranchState, bo
   // Applying happens in write(); we must know now whether the branch ends, so look at the last body.
   const last = bodies[bodies.length - 1];
   const ends = last?.kind === 'step.finished' && last.branch === b.id && last.next === undefined;
-  if (ends)
+  let finishes = false;
+  if (ends) {
     all.push({
       kind: 'branch.ended',
       branch: b.id,
       outcome: last.outcome,
       ...(last.error ? { error: last.error } : {}),
     });
+    // The root branch's end is the run's: run.finished joins the same write (one commit, one
+    // run row update, one write fewer per run). A write that ends a branch never sends the root
+    // to workflow_exception (that needs a next step), so `excepted` is already what it will be.
+    const s = live.s;
+    if (b.parent === undefined && !s.finished) {
+      const failed = last.outcome === 'failure' || s.excepted;
+      all.push({
+        kind: 'run.finished',
+        status: failed ? 'failed' : 'succeeded',
+        ...(failed ? { reason: last.error ?? 'failed' } : {}),
+      });
+      finishes = true;
+    }
+  }
   const done = live.write(all);
-  if (ends) settleUp(live, host, b);
+  if (finishes) void done.then(() => host.onRunFinished(live)).catch(() => undefined);
+  else if (ends) settleUp(live, host, b);
   return done;
 }
 
-/** After branch `b` ended (already applied): continue its parent fork, or finish the run. */
+/** After branch `b` ended (already applied): continue its parent fork (a root branch's end finished the run). */
 function settleUp(live: LiveRun, host: FlowHost, b: BranchState): void {
   const s = live.s;
-  if (b.parent === undefined) {
-    if (s.finished) return;
-    const failed = b.outcome === 'failure' || s.excepted;
-    void live
-      .write([
-        {
-          kind: 'run.finished',
-          status: failed ? 'failed' : 'succeeded',
-          ...(failed ? { reason: b.error ?? 'failed' } : {}),
-        },
-      ])
-      .then(() => host.onRunFinished(live))
-      .catch(() => undefined);
-    return;
-  }
+  if (b.parent === undefined) return;
   const parent = s.branches.get(b.parent);
   if (!parent || parent.phase !== 'forked') return;
   const children = parent.children.map((id) => s.branches.get(id));

@@ -16,7 +16,8 @@ export type BatchWriter = (writes: readonly RunWrite[]) => void;
  * write's promise settles): cheaper than a promise chained on every write.
  */
 export interface JournalOwner {
-  committed(): void;
+  /** `write` (one the owner handed in) is committed. */
+  committed(write: RunWrite): void;
   failed(err: unknown): void;
 }
 
@@ -85,7 +86,7 @@ export class Journal {
     for (const p of batch) {
       this.#transitions += p.write.transitions.length;
       try {
-        p.owner?.committed();
+        p.owner?.committed(p.write);
       } catch {
         // A listener's failure is its own: the batch is committed and every writer goes on.
       }

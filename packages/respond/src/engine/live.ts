@@ -13,7 +13,7 @@ import type { OpenWait, RunWrite, StoredAction, StoredPlaybook } from '../store/
 import { auditEntry } from './audit-entries.js';
 import type { Journal, JournalOwner } from './journal.js';
 import { apply, newRun, statusOf, type RunState } from './state.js';
-import type { RunStatus, Transition, TransitionBody } from './types.js';
+import type { RunStatus, RunSummary, Transition, TransitionBody } from './types.js';
 
 /** `T` without `readonly`, to build a value field by field. */
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -40,6 +40,8 @@ export class LiveRun implements JournalOwner {
   #reason: string | undefined;
   /** Called after each committed write of the run (the engine's live views). */
   onCommitted: ((live: LiveRun) => void) | undefined;
+  /** The run's stored row as of its last committed write that wrote it (see `committedSummary`). */
+  #committed: RunSummary | undefined;
 
   constructor(
     readonly id: string,
@@ -121,8 +123,18 @@ export class LiveRun implements JournalOwner {
   }
 
   /** The journal committed a write of this run: tell whoever watches runs. */
-  committed(): void {
+  committed(w: RunWrite): void {
+    if (w.row) this.#committed = committedSummary(w, w.row);
     this.onCommitted?.(this);
+  }
+
+  /**
+   * The run as its stored row reads after the last commit (what the store's `getRun` returns),
+   * kept from the writes themselves: starting a run answers without reading its row back.
+   * Undefined until run.created is committed.
+   */
+  get committedSummary(): RunSummary | undefined {
+    return this.#committed;
   }
 
   /** The journal could not commit a write of this run: it is no longer driven here. */
@@ -212,4 +224,26 @@ export class LiveRun implements JournalOwner {
     this.timers.clear();
     for (const a of this.aborts.values()) a.abort(new Error(reason));
   }
+}
+
+/** The summary the store's run row gives after `w` (which wrote `row`) committed. */
+function committedSummary(w: RunWrite, row: NonNullable<RunWrite['row']>): RunSummary {
+  const last = w.transitions[w.transitions.length - 1];
+  const s: Mutable<RunSummary> = {
+    tenant: w.tenant,
+    id: w.run,
+    playbookId: row.playbookId,
+    playbookVersion: row.playbookVersion,
+    playbookName: row.playbookName,
+    status: row.status,
+    dryRun: row.dryRun,
+    requestedBy: row.requestedBy,
+    trigger: row.trigger,
+    created: row.created,
+    // The row's `updated` is the time of the last transition of the write that wrote it.
+    updated: last?.time ?? row.created,
+  };
+  if (row.reason !== undefined) s.reason = row.reason;
+  if (row.parentRun !== undefined) s.parentRun = row.parentRun;
+  return s;
 }

@@ -11,7 +11,7 @@ import type { Statement } from 'better-sqlite3';
 import type { SqliteDb } from '../sqlite/database.js';
 import { checkpointsOf, writeCheckpoints } from './audit-checkpoints.js';
 import type { AuditKeyRing } from './audit-checkpoints.js';
-import { AUDIT_GENESIS_HASH, chainRow, toEntry, verifyChain } from './internal/audit-chain.js';
+import { AUDIT_GENESIS_HASH, chainInto, chainRow, toEntry, verifyChain } from './internal/audit-chain.js';
 import { AUDIT_COLUMNS, auditListPlan, auditPage, auditRowValues } from './internal/audit-store.js';
 import type { AuditListQuery } from './internal/audit-store.js';
 import type { AuditRow } from './internal/audit-chain.js';
@@ -100,24 +100,25 @@ export class SqliteAuditStore implements AuditStore {
       `INSERT INTO audit_log (tenant, seq, time, actor, actor_tenant, action, target, outcome, status, request_id,
          details, prev_hash, hash) VALUES ${Array(AUDIT_CHUNK).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     );
+    // Each tenant's head, moved on in place as its entries are chained.
     const heads = new Map<string, { seq: number; hash: string }>();
-    // Values go straight into the chunk being filled (no row arrays spread, no slices copied):
-    // a domain that commits its state with its entries (playbook runs) appends one per step.
+    // Values go straight into the chunk being filled (no row objects, value arrays or heads made
+    // per entry): a domain that commits its state with its entries (playbook runs) appends one
+    // per step.
     const width = AUDIT_CHUNK * AUDIT_COLUMNS;
     let chunk: unknown[] = [];
     for (const input of inputs) {
-      const head = heads.get(input.tenant) ??
-        (this.#head.get(input.tenant) as { seq: number; hash: string } | undefined) ?? {
-          seq: 0,
-          hash: AUDIT_GENESIS_HASH,
-        };
-      const r = chainRow(input, head);
-      chunk.push(...auditRowValues(r));
+      let head = heads.get(input.tenant);
+      if (head === undefined) {
+        const last = this.#head.get(input.tenant) as { seq: number; hash: string } | undefined;
+        head = { seq: last?.seq ?? 0, hash: last?.hash ?? AUDIT_GENESIS_HASH };
+        heads.set(input.tenant, head);
+      }
+      chainInto(chunk, input, head);
       if (chunk.length === width) {
         this.#insertMany.run(chunk);
         chunk = [];
       }
-      heads.set(input.tenant, { seq: r.seq, hash: r.hash });
     }
     for (let i = 0; i < chunk.length; i += AUDIT_COLUMNS) this.#insert.run(chunk.slice(i, i + AUDIT_COLUMNS));
   }

@@ -109,20 +109,72 @@ export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
 }
 
 /**
+ * JSON of the short texts that repeat from entry to entry (tenants, actors, actions, outcomes):
+ * kept, like detail keys, so each entry serialises only what is its own.
+ */
+const knownTexts = new Map<string, string>();
+
+function textJson(s: string): string {
+  let v = knownTexts.get(s);
+  if (v === undefined) {
+    v = JSON.stringify(s);
+    if (knownTexts.size < 4096) knownTexts.set(s, v);
+  }
+  return v;
+}
+
+/** A number as JSON writes it (finite ones as String does, the rest as null), without the call. */
+function numberJson(v: number | null): string {
+  return v !== null && Number.isFinite(v) ? String(v) : 'null';
+}
+
+/**
  * The same hash as `auditEntryHash` for an entry built here (exactly the fields of `AuditEntry`,
  * none undefined), with its details already in canonical JSON: the body's canonical JSON is
  * written out field by field in sorted key order instead of walked generically, and the details
  * are serialised once for both the hash and the stored column. A test holds the two equal.
  */
 export function builtEntryHash(e: Omit<AuditEntry, 'hash' | 'details'>, detailsJson: string): string {
-  const j = JSON.stringify;
-  // Numbers as JSON writes them (finite ones as String does, the rest as null), without the call.
-  const n = (v: number | null): string => (v !== null && Number.isFinite(v) ? String(v) : 'null');
-  const body =
-    `{"action":${j(e.action)},"actor":${j(e.actor)},"actorTenant":${j(e.actorTenant)},"details":${detailsJson},` +
-    `"outcome":${j(e.outcome)},"requestId":${j(e.requestId)},"seq":${n(e.seq)},"status":${n(e.status)},` +
-    `"target":${j(e.target)},"tenant":${j(e.tenant)},"time":${n(e.time)}}`;
-  return hash('sha256', `${e.prevHash}\n${body}`);
+  return fieldsHash(
+    e.tenant,
+    e.seq,
+    e.time,
+    e.actor,
+    e.actorTenant,
+    e.action,
+    e.target,
+    e.outcome,
+    e.status,
+    e.requestId,
+    detailsJson,
+    e.prevHash,
+  );
+}
+
+function fieldsHash(
+  tenant: string,
+  seq: number,
+  time: number,
+  actor: string,
+  actorTenant: string,
+  action: string,
+  target: string | null,
+  outcome: string,
+  status: number | null,
+  requestId: string | null,
+  detailsJson: string,
+  prevHash: string,
+): string {
+  // One template (not a body then the previous hash before it): fewer string pieces to join
+  // and flatten for the hash, once per entry.
+  return hash(
+    'sha256',
+    `${prevHash}\n{"action":${textJson(action)},"actor":${textJson(actor)},"actorTenant":${textJson(actorTenant)},` +
+      `"details":${detailsJson},"outcome":${textJson(outcome)},` +
+      `"requestId":${requestId === null ? 'null' : JSON.stringify(requestId)},"seq":${numberJson(seq)},` +
+      `"status":${numberJson(status)},"target":${target === null ? 'null' : JSON.stringify(target)},` +
+      `"tenant":${textJson(tenant)},"time":${numberJson(time)}}`,
+  );
 }
 
 /**
@@ -132,34 +184,85 @@ export function builtEntryHash(e: Omit<AuditEntry, 'hash' | 'details'>, detailsJ
  */
 export function chainRow(input: AuditInput, head: { seq: number; hash: string }): AuditRow {
   const detailsJson = input.details === undefined ? 'null' : scrubbedCanonicalJson(input.details);
-  const e = {
-    tenant: input.tenant,
-    seq: head.seq + 1,
-    time: input.time ?? Date.now(),
-    actor: input.actor,
-    actorTenant: input.actorTenant,
-    action: input.action,
-    target: input.target ?? null,
-    outcome: input.outcome,
-    status: input.status ?? null,
-    requestId: input.requestId ?? null,
-    prevHash: head.hash,
-  };
+  const seq = head.seq + 1;
+  const time = input.time ?? Date.now();
+  const target = input.target ?? null;
+  const status = input.status ?? null;
+  const requestId = input.requestId ?? null;
   return {
-    tenant: e.tenant,
-    seq: e.seq,
-    time: e.time,
-    actor: e.actor,
-    actor_tenant: e.actorTenant,
-    action: e.action,
-    target: e.target,
-    outcome: e.outcome,
-    status: e.status,
-    request_id: e.requestId,
+    tenant: input.tenant,
+    seq,
+    time,
+    actor: input.actor,
+    actor_tenant: input.actorTenant,
+    action: input.action,
+    target,
+    outcome: input.outcome,
+    status,
+    request_id: requestId,
     details: input.details === undefined ? null : detailsJson,
-    prev_hash: e.prevHash,
-    hash: builtEntryHash(e, detailsJson),
+    prev_hash: head.hash,
+    hash: fieldsHash(
+      input.tenant,
+      seq,
+      time,
+      input.actor,
+      input.actorTenant,
+      input.action,
+      target,
+      input.outcome,
+      status,
+      requestId,
+      detailsJson,
+      head.hash,
+    ),
   };
+}
+
+/**
+ * Chains `input` onto `head` like `chainRow`, but pushes the row's values (column order) onto
+ * `out` and moves `head` on in place: no row object, value array or head made per entry, for
+ * stores that insert many entries per statement (a playbook run appends one per step).
+ */
+export function chainInto(out: unknown[], input: AuditInput, head: { seq: number; hash: string }): void {
+  const detailsJson = input.details === undefined ? 'null' : scrubbedCanonicalJson(input.details);
+  const seq = head.seq + 1;
+  const time = input.time ?? Date.now();
+  const target = input.target ?? null;
+  const status = input.status ?? null;
+  const requestId = input.requestId ?? null;
+  const prev = head.hash;
+  const h = fieldsHash(
+    input.tenant,
+    seq,
+    time,
+    input.actor,
+    input.actorTenant,
+    input.action,
+    target,
+    input.outcome,
+    status,
+    requestId,
+    detailsJson,
+    prev,
+  );
+  out.push(
+    input.tenant,
+    seq,
+    time,
+    input.actor,
+    input.actorTenant,
+    input.action,
+    target,
+    input.outcome,
+    status,
+    requestId,
+    input.details === undefined ? null : detailsJson,
+    prev,
+    h,
+  );
+  head.seq = seq;
+  head.hash = h;
 }
 
 /** A row as an entry (details parsed). */
