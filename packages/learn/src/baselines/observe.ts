@@ -137,6 +137,12 @@ export function noveltyObservations(e: SocEvent, linux?: LinuxTracker): NoveltyO
       }
       if (type) out.push({ ...base, kind: 'logon-type', entity: user, item: type.toLowerCase(), label: type, context });
       if (host) out.push({ ...base, kind: 'logon-host', entity: user, item: host, label: host, context });
+      // Linux hosts: the users who log on to each (a service account that never used ssh before
+      // has no history of its own to judge; the host it logs on to has).
+      if (host && unix) {
+        const label = text(ecs['user.name']) ?? user;
+        out.push({ ...base, kind: 'logon-user', entity: host, item: user, label, context });
+      }
     }
     return out;
   }

@@ -5,7 +5,8 @@
  */
 
 /** What a novelty baseline learns, per entity: the set of items seen for it. */
-export type NoveltyKind = 'process-pair' | 'logon-source' | 'logon-type' | 'logon-host' | 'service' | 'task' | 'cron';
+export type NoveltyKind =
+  'process-pair' | 'logon-source' | 'logon-type' | 'logon-host' | 'logon-user' | 'service' | 'task' | 'cron';
 
 /**
  * Entities whose event rate is baselined. `host` and `user` alert when an hour leaves its band;
@@ -20,6 +21,7 @@ export const NOVELTY_KINDS: readonly NoveltyKind[] = [
   'logon-source',
   'logon-type',
   'logon-host',
+  'logon-user',
   'service',
   'task',
   'cron',
