@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dayOf, eventId, type Alert } from '@intersoc/core';
+import { dayOf, eventId, systemContext, type Alert } from '@intersoc/core';
+import { IncidentBuilder, PgIncidentStore } from '@intersoc/correlate';
 import { encodeBlock, EVENTS_DB_FILE, openEventWriter, type BlockEvent, type WriteBatch } from '@intersoc/storage';
-import { createScratchDb, openPgEventStore, type ScratchDb } from '@intersoc/storage/postgres';
+import { createScratchDb, openPgEventStore, openSyncPg, type ScratchDb } from '@intersoc/storage/postgres';
 import { createHydrator } from '../pipeline/hydrator.js';
 import { register as registerDb } from './db.js';
 import { register as registerStats } from './stats.js';
@@ -123,8 +124,16 @@ describe.skipIf(live === undefined)('intersoc stats and db migrate on PostgreSQL
     await store.write(batch('acme')); // a replay changes nothing
     await store.write(batch('beta'));
     await store.close();
+    // One incident of acme, as the api role's builder writes it.
+    const builder = new IncidentBuilder();
+    const [alert] = batch('acme').alerts;
+    if (!alert) throw new Error('no alert');
+    builder.add({ ...alert, entities: [{ type: 'host', value: 'wks-1' }] });
+    const pg = openSyncPg(url);
+    new PgIncidentStore(pg).apply(systemContext('acme'), builder.drain());
+    await pg.close();
     const out = await cli(['stats', '--tenant', 'acme', '--store', url, '--data', dir, '--json']);
-    expect(JSON.parse(out)).toEqual({ events: 120, alerts: 1, incidents: 0 });
+    expect(JSON.parse(out)).toEqual({ events: 120, alerts: 1, incidents: 1 });
     process.env['INTERSOC_STORE_URL'] = url;
     expect(JSON.parse(await cli(['stats', '--tenant', 'beta', '--data', dir, '--json']))).toEqual({
       events: 120,

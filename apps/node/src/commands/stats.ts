@@ -2,8 +2,8 @@
  * @module
  * `intersoc stats [--tenant T] [--store URL] [--json]`: how many events, alerts and incidents the
  * configured store holds for a tenant — the embedded SQLite node in `--data`, or the scale-out
- * store (`--store`, `store.url`, `INTERSOC_STORE_URL`). The PostgreSQL store holds no incidents
- * yet (issue 19's first slice): there they count 0.
+ * store (`--store`, `store.url`, `INTERSOC_STORE_URL`). On PostgreSQL, incidents are those the
+ * api role built (`PgIncidentStore`).
  */
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -41,13 +41,16 @@ export function register(program: Command): void {
     const target = storeTarget(config, flags.store);
     let counts: StoreCounts;
     if (target.kind === 'postgres') {
-      const { openPgEventStore } = await import('@intersoc/storage/postgres');
+      const { openPgEventStore, openSyncPg } = await import('@intersoc/storage/postgres');
+      const { PgIncidentStore } = await import('@intersoc/correlate');
       const store = await openPgEventStore(target.url, { max: 1 });
+      const pg = openSyncPg(target.url);
       try {
         const s = await store.stats(ctx);
-        counts = { events: s.events, alerts: s.alerts, incidents: 0 };
+        counts = { events: s.events, alerts: s.alerts, incidents: new PgIncidentStore(pg).counts(ctx).total };
       } finally {
         await store.close();
+        await pg.close();
       }
     } else {
       const reader = openEventReader(path.join(target.dir, EVENTS_DB_FILE), createHydrator());
