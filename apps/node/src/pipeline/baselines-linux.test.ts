@@ -190,6 +190,37 @@ describe('Linux baselines on simulated servers', () => {
   });
 });
 
+describe('silence on simulated servers', () => {
+  it('notices when auditd stops on web-01 while its syslog goes on, and nothing else', () => {
+    const stop = START + 8 * DAY + 12 * HOUR;
+    const records = simulate({ seed: 43, hours: DAYS * 24, start: START, intensity: 0.5 });
+    const parse = new Parse();
+    const evs: SocEvent[] = [];
+    for (const r of records) {
+      if (r.format !== 'auditd' && r.format !== 'syslog') continue;
+      if (r.format === 'auditd' && r.host === 'web-01' && r.time >= stop) continue;
+      const e = parse.event('lab', r.format, r.source, r.host, r.record);
+      if (e) evs.push(e);
+    }
+    const engine = new BaselineEngine(engineFile());
+    const hits = judge(engine, new BaselineObserver(), evs).filter((h) =>
+      h.alert.detector.ruleId.startsWith('baseline:silence'),
+    );
+    console.log(
+      `silence: web-01 auditd stopped at ${new Date(stop).toISOString()}; ${evs.length} events; ` +
+        `${hits.length} silence alerts\n` +
+        hits.map((h) => `  ${new Date(h.alert.time).toISOString()} ${h.alert.summary}`).join('\n'),
+    );
+    expect(hits.map((h) => h.alert.detector.ruleId)).toEqual(['baseline:silence-source']);
+    const b = (hits[0]?.alert.details as { baseline: { entity: string; silentFrom: string } }).baseline;
+    expect(b.entity).toBe('web-01/auditd');
+    expect(Date.parse(b.silentFrom)).toBe(stop);
+    // Found within a few hours of the stop.
+    expect((hits[0]?.alert.time ?? Infinity) - stop).toBeLessThan(6 * HOUR);
+    engine.close();
+  });
+});
+
 describe.skipIf(!existsSync(MORDOR_LINUX))(`Linux baselines on OTRF Security-Datasets auditd (${MORDOR_LINUX})`, () => {
   it('observes the captured execs; their shell was never seen exec, so no pair is guessed', () => {
     const files: string[] = [];
