@@ -35,21 +35,49 @@ export function cliRunner(env: NodeJS.ProcessEnv, children: ChildProcess[]): Cli
   };
 }
 
+const logs = new WeakMap<ChildProcess, () => string>();
+
+/** What a role started by `startRole` printed on stderr so far. */
+export function roleLog(child: ChildProcess): string {
+  return logs.get(child)?.() ?? '';
+}
+
+/** The `/metrics` address a role started with `--metrics-port` printed, or undefined. */
+export function roleMetricsUrl(child: ChildProcess): string | undefined {
+  return /metrics: (http:\S+)/.exec(roleLog(child))?.[1];
+}
+
 /**
  * Starts `serve --role name` and resolves once it logged its start line (`name: ...` on
- * stderr), within two minutes. `what` names the role in the errors.
+ * stderr), and its metrics address when `args` asks for `--metrics-port`, within two minutes.
+ * `args` are appended to the command line; `what` names the role in the errors.
  */
 export async function startRole(
   run: CliRun,
   name: 'detect' | 'correlate',
-  opts: { bus: string; store: string; data: string; what?: string },
+  opts: { bus: string; store: string; data: string; what?: string; args?: readonly string[] },
 ): Promise<ChildProcess> {
   const what = opts.what ?? name;
-  const { child, done } = run(['serve', '--role', name, '--bus', opts.bus, '--store', opts.store, '--data', opts.data]);
+  const extra = opts.args ?? [];
+  const { child, done } = run([
+    'serve',
+    '--role',
+    name,
+    '--bus',
+    opts.bus,
+    '--store',
+    opts.store,
+    '--data',
+    opts.data,
+    ...extra,
+  ]);
   let err = '';
   child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
+  logs.set(child, () => err);
   const end = Date.now() + 120_000;
-  while (!err.includes(`${name}: `)) {
+  const started = (): boolean =>
+    err.includes(`${name}: `) && (!extra.includes('--metrics-port') || err.includes('metrics: '));
+  while (!started()) {
     if (child.exitCode !== null) throw new Error(`${what} exited: ${(await done).err}`);
     if (Date.now() > end) throw new Error(`${what} did not start: ${err}`);
     await new Promise((r) => setTimeout(r, 50));

@@ -7,7 +7,9 @@
  * brute-force partition is killed with SIGKILL: the other instance must take the partition over
  * after the lease expires, continue its windows from PostgreSQL, and the store must end with
  * exactly the embedded run's alerts (same ids: a lost or restarted window would shift the event
- * ids of every later alert), none doubled.
+ * ids of every later alert), none doubled. Each correlate instance serves `/metrics`, whose
+ * `intersoc_role_correlate_partitions_held` gauge must follow the leases: 4 and 4, then 8 on the
+ * survivor, 4 and 4 with a third instance, and 8 on the third once the survivor stopped.
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +26,7 @@ import {
   type ScratchDb,
 } from '@intersoc/storage/postgres';
 import { findNatsServer, TestNatsServer } from './_nats-server.js';
-import { cliRunner, ROOT, startRole } from './_roles.js';
+import { cliRunner, roleMetricsUrl, ROOT, startRole } from './_roles.js';
 
 const FILE = path.resolve(
   ROOT,
@@ -34,6 +36,7 @@ const FILE = path.resolve(
 const BRUTE = '6b1e2f0a-3c4d-4e5f-8a9b-0c1d2e3f4a02';
 const LEASE_MS = 3_000;
 const PARTITIONS = 8;
+const TOKEN = 'correlate-takeover-metrics-token';
 
 const bin = findNatsServer();
 const haveCorpus = existsSync(FILE);
@@ -54,6 +57,7 @@ const ENV = {
   INTERSOC_STORAGE_BLOCK_EVENTS: '16',
   INTERSOC_SYSLOG_ENABLED: 'false',
   INTERSOC_LOG_LEVEL: 'silent',
+  INTERSOC_BUS_METRICS_TOKEN: TOKEN,
 };
 
 const dirs: string[] = [];
@@ -67,9 +71,27 @@ function tempDir(): string {
 
 const run = cliRunner(ENV, children);
 
-/** Starts a role and resolves once it logged its start line. */
+/** Starts a role and resolves once it logged its start line (correlate: and its metrics address). */
 function role(name: 'detect' | 'correlate', bus: string, store: string): Promise<ChildProcess> {
-  return startRole(run, name, { bus, store, data: tempDir() });
+  const args = name === 'correlate' ? ['--metrics-port', '0'] : [];
+  return startRole(run, name, { bus, store, data: tempDir(), args });
+}
+
+/** The instance's `intersoc_role_correlate_partitions_held`, scraped from its /metrics. */
+async function held(c: ChildProcess): Promise<number | undefined> {
+  const url = roleMetricsUrl(c);
+  if (url === undefined) throw new Error(`no metrics address from pid ${String(c.pid)}`);
+  const page = await (await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+  const line = page.split('\n').find((l) => l.startsWith('intersoc_role_correlate_partitions_held '));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+/** Resolves once every instance's gauge shows its count in `want`, and returns the last reading. */
+async function heldBy(want: readonly [ChildProcess, number][], what: string): Promise<number[]> {
+  return until(async () => {
+    const got = await Promise.all(want.map(([c]) => held(c)));
+    return got.every((n, i) => n === want[i]?.[1]) ? (got as number[]) : undefined;
+  }, what);
 }
 
 async function until<T>(f: () => Promise<T | undefined>, what: string, ms = 180_000): Promise<T> {
@@ -130,6 +152,16 @@ describe.skipIf(live === undefined)('partitioned correlate: the owner killed mid
         return o.length === PARTITIONS && by.size === 2 && [...by.values()].every((n) => n === 4) ? by : undefined;
       }, 'the partitions split 4/4');
       expect([...split.keys()].map((h) => h.split(':')[1]).sort()).toEqual([...pids.keys()].sort());
+      // Each instance's /metrics says what it holds.
+      expect(
+        await heldBy(
+          [
+            [a, 4],
+            [b, 4],
+          ],
+          'gauges 4 and 4',
+        ),
+      ).toEqual([4, 4]);
 
       const ingest = run(['ingest', FILE, '--bus', nats.url, '--data', tempDir(), '--json']);
       // Mid-stream: the brute-force partition has raised some of its alerts, not all.
@@ -170,6 +202,7 @@ describe.skipIf(live === undefined)('partitioned correlate: the owner killed mid
       }, 'the survivor holding every partition');
       expect(end).toHaveLength(PARTITIONS);
       expect(survivor.exitCode).toBeNull();
+      expect(await heldBy([[survivor, PARTITIONS]], 'the survivor gauge at 8')).toEqual([PARTITIONS]);
 
       // A graceful stop (SIGTERM) gives the leases back at once: a third instance takes them on
       // its next renewal round, well within the lease time.
@@ -178,6 +211,15 @@ describe.skipIf(live === undefined)('partitioned correlate: the owner killed mid
         const o = await state.owners();
         return o.filter((x) => x.holder.split(':')[1] === String(c.pid)).length === PARTITIONS / 2 ? o : undefined;
       }, 'the third instance taking half');
+      expect(
+        await heldBy(
+          [
+            [survivor, PARTITIONS / 2],
+            [c, PARTITIONS / 2],
+          ],
+          'gauges 4 and 4 with the third instance',
+        ),
+      ).toEqual([PARTITIONS / 2, PARTITIONS / 2]);
       const stoppedAt = Date.now();
       survivor.kill('SIGTERM');
       await until(async () => {
@@ -187,6 +229,7 @@ describe.skipIf(live === undefined)('partitioned correlate: the owner killed mid
       const handoverMs = Date.now() - stoppedAt;
       console.log(`correlate graceful hand-over: all ${PARTITIONS} partitions ${handoverMs} ms after SIGTERM`);
       expect(handoverMs).toBeLessThan(LEASE_MS);
+      expect(await heldBy([[c, PARTITIONS]], 'the third gauge at 8')).toEqual([PARTITIONS]);
     } finally {
       await state.close();
     }

@@ -111,6 +111,8 @@ describe.skipIf(bin === undefined || !haveCorpus)('role /metrics', { tags: ['cor
       expect(sample(page, 'intersoc_role_info', '{role="correlate"}')).toBe(1);
       expect(sample(page, 'intersoc_role_consumer_pending', '{group="correlate"}')).toBe(0);
       expect(sample(page, 'intersoc_role_correlate_messages_total')).toBeDefined();
+      // A SQLite store: the single owner holds every partition (bus.correlatePartitions, 8).
+      expect(sample(page, 'intersoc_role_correlate_partitions_held')).toBe(8);
       const batches = sample(page, 'intersoc_role_batches_written_total') ?? 0;
       expect(batches).toBeGreaterThan(0);
       expect(sample(page, 'intersoc_role_events_written_total')).toBeGreaterThan(0);

@@ -18,6 +18,8 @@ import { partitionConsumer, PartitionedCorrelate } from './partitioned-correlate
 /** A running correlate role. */
 export interface RunningCorrelate {
   readonly stats: () => { messages: number; matches: number; alerts: number };
+  /** Partitions this instance holds now (the single owner holds every one). */
+  readonly held: () => number;
   /** The partitioned role, when the store is PostgreSQL. */
   readonly partitioned?: PartitionedCorrelate;
   close(): Promise<void>;
@@ -62,6 +64,7 @@ export async function startCorrelate(
     );
     return {
       stats: () => role.stats,
+      held: () => role.partitions.length,
       partitioned: role,
       close: async () => {
         await role.close();
@@ -78,5 +81,5 @@ export async function startCorrelate(
   );
   await role.start();
   log(`correlate: owner of the Sigma correlations on ${config.bus.url ?? ''}, state in ${config.data}`);
-  return { stats: () => role.stats, close: () => role.close() };
+  return { stats: () => role.stats, held: () => config.bus.correlatePartitions, close: () => role.close() };
 }

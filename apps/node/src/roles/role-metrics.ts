@@ -30,6 +30,11 @@ export interface RoleMetricsSources {
   };
   readonly ingest?: () => { batches: number; bytes: number; events: number; retries: number; waiting: number };
   readonly correlate?: () => { messages: number; matches: number; alerts: number };
+  /**
+   * Correlate partitions this instance holds now: under lease with a PostgreSQL store, all of
+   * them for the single owner of a SQLite store.
+   */
+  readonly correlatePartitions?: () => number;
 }
 
 /** Store-write latency buckets, seconds: a batch write is milliseconds on a quiet box, seconds under load. */
@@ -141,6 +146,16 @@ export class RoleMetrics {
       );
       counter('intersoc_role_correlate_matches_total', 'rule matches fed to the correlations', () => c().matches);
       counter('intersoc_role_correlate_alerts_total', 'correlation alerts written to the store', () => c().alerts);
+    }
+    if (s.correlatePartitions) {
+      const held = s.correlatePartitions;
+      // Per instance: summed over the instances it is the partition count once the leases settled;
+      // a partition whose holder died counts nowhere until another instance takes it.
+      gauge(
+        'intersoc_role_correlate_partitions_held',
+        'correlate partitions this instance holds now (under lease with a PostgreSQL store; all of them for the single owner of a SQLite store)',
+        held,
+      );
     }
     if (s.groups.length > 0) this.consumerGauges(s.bus, s.groups);
     this.streamGauges(s.bus);

@@ -105,7 +105,10 @@ export async function startRoles(
     ],
     ...(roles.includes('detect') ? { detect: () => sumDetect(workers) } : {}),
     ...(roles.includes('correlate')
-      ? { correlate: () => correlate?.stats() ?? { messages: 0, matches: 0, alerts: 0 } }
+      ? {
+          correlate: () => correlate?.stats() ?? { messages: 0, matches: 0, alerts: 0 },
+          correlatePartitions: () => correlate?.held() ?? 0,
+        }
       : {}),
     ...(roles.includes('ingest')
       ? { ingest: () => ingest?.stats ?? { batches: 0, bytes: 0, events: 0, retries: 0, waiting: 0 } }
