@@ -70,6 +70,8 @@ interface RateState {
   active_hour: number;
   /** Steady hours in the current silent stretch (the evidence). */
   silence_hours: number;
+  /** First event ids of the last hour with events. */
+  active_ids: string[];
 }
 
 /** Keeps per-tenant baselines and raises alerts on departures. */
@@ -244,9 +246,15 @@ export class BaselineEngine {
 
   private loadRate(tenant: string, kind: string, entity: string): RateState | undefined {
     const r = this.st.rate.get(tenant, kind, entity) as
-      (Omit<RateState, 'ids' | 'profile'> & { ids: string; profile: Uint8Array }) | undefined;
+      | (Omit<RateState, 'ids' | 'profile' | 'active_ids'> & { ids: string; profile: Uint8Array; active_ids: string })
+      | undefined;
     if (!r) return undefined;
-    return { ...r, ids: JSON.parse(r.ids) as string[], profile: profileFrom(r.profile) };
+    return {
+      ...r,
+      ids: JSON.parse(r.ids) as string[],
+      active_ids: JSON.parse(r.active_ids) as string[],
+      profile: profileFrom(r.profile),
+    };
   }
 
   private saveRate(tenant: string, kind: string, entity: string, s: RateState): void {
@@ -264,6 +272,7 @@ export class BaselineEngine {
       s.silence_alerted,
       s.active_hour,
       s.silence_hours,
+      JSON.stringify(s.active_ids),
     );
   }
 
@@ -312,6 +321,8 @@ export class BaselineEngine {
       s.silence_alerted = 0;
       s.silence_hours = 0;
       s.active_hour = hour;
+      // Only the open hour is closed with a count, so `ids` are this hour's.
+      s.active_ids = [...s.ids];
     } else if (kind !== 'user' && s.silence_alerted === 0 && s.active_hour >= 0 && (hostAlive?.(hour) ?? true)) {
       const warm = (hour - s.first_hour) * HOUR_MS >= o.warmupDays * DAY_MS;
       const act = warm ? activityOf(s.profile, hour, { minWeeks: o.rateMinWeeks, minDays: o.rateMinDays }) : undefined;
@@ -321,7 +332,7 @@ export class BaselineEngine {
         if (s.silence <= Math.log(o.silenceP)) {
           s.silence_alerted = 1;
           const silent = { from: s.active_hour + 1, to: hour, steady: s.silence_hours, logP: s.silence, last: act };
-          out.push({ tenant, alert: silenceAlert(kind, entity, silent, s.first_hour, s.ids) });
+          out.push({ tenant, alert: silenceAlert(kind, entity, silent, s.first_hour, s.active_ids) });
         }
       }
     }
@@ -355,6 +366,7 @@ export class BaselineEngine {
         silence_alerted: 0,
         active_hour: -1,
         silence_hours: 0,
+        active_ids: [],
       };
     }
     // An hour already closed (late by more than the open hour) no longer counts.

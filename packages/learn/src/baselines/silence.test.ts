@@ -73,6 +73,8 @@ describe('silence baselines', () => {
     ]);
     expect(hits[0]?.alert.detector.ruleId).toBe('baseline:silence-source');
     expect(hits[0]?.alert.entities).toEqual([{ type: 'host', value: 'web-01' }]);
+    // It opens what the source sent last: the first events of its 09:00 hour.
+    expect(hits[0]?.alert.eventIds).toEqual([`web-01/auditd@${stop - 1}`]);
     // Once per stretch: a day more of silence raises nothing more.
     expect(feed(engine, 'acme', stop + 5, stop + 29, webServer(stop))).toEqual([]);
     // Another tenant with the same names has learned nothing of acme's.

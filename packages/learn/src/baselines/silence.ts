@@ -47,7 +47,11 @@ export function sourceParts(entity: string): { host: string; format: string } {
   return at < 0 ? { host: entity, format: '' } : { host: entity.slice(0, at), format: entity.slice(at + 1) };
 }
 
-/** The alert for a host or source that fell silent against a steady history. */
+/**
+ * The alert for a host or source that fell silent against a steady history. `eventIds` are the
+ * first events of its last hour with events (what it sent last; they also keep each silent
+ * stretch's alert id distinct).
+ */
 export function silenceAlert(
   kind: RateKind,
   entity: string,

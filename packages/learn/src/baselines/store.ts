@@ -48,6 +48,9 @@ const MIGRATIONS = [
    ALTER TABLE baseline_clock ADD COLUMN wall INTEGER NOT NULL DEFAULT 0;`,
   // Silence: how many hours of the stretch were steady ones (the evidence, for the alert's text).
   `ALTER TABLE baseline_rates ADD COLUMN silence_hours INTEGER NOT NULL DEFAULT 0;`,
+  // Silence: the first events of the last hour with events (the alert opens them, and they make
+  // each stretch's alert id its own).
+  `ALTER TABLE baseline_rates ADD COLUMN active_ids TEXT NOT NULL DEFAULT '[]';`,
 ];
 
 /** The file name of the baseline state in a node's data folder. */
@@ -73,6 +76,7 @@ export interface RateRow {
   silence_alerted: number;
   active_hour: number;
   silence_hours: number;
+  active_ids: string;
 }
 
 /**
@@ -153,16 +157,16 @@ export class BaselineStatements {
     this.deleteEntityItems = p('DELETE FROM baseline_items WHERE tenant = ? AND kind = ? AND entity = ?');
     this.rate = p(
       `SELECT first_hour, hour, count, alerted, ids, profile, silence, silence_alerted, active_hour,
-         silence_hours FROM baseline_rates WHERE tenant = ? AND kind = ? AND entity = ?`,
+         silence_hours, active_ids FROM baseline_rates WHERE tenant = ? AND kind = ? AND entity = ?`,
     );
     this.putRate = p(
       `INSERT INTO baseline_rates (tenant, kind, entity, first_hour, hour, count, alerted, ids, profile,
-         silence, silence_alerted, active_hour, silence_hours)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         silence, silence_alerted, active_hour, silence_hours, active_ids)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, kind, entity) DO UPDATE SET first_hour = excluded.first_hour, hour = excluded.hour,
          count = excluded.count, alerted = excluded.alerted, ids = excluded.ids, profile = excluded.profile,
          silence = excluded.silence, silence_alerted = excluded.silence_alerted, active_hour = excluded.active_hour,
-         silence_hours = excluded.silence_hours`,
+         silence_hours = excluded.silence_hours, active_ids = excluded.active_ids`,
     );
     this.staleRates = p('SELECT kind, entity FROM baseline_rates WHERE tenant = ? AND hour < ?');
     this.rateCount = p('SELECT count(*) AS n FROM baseline_rates WHERE tenant = ? AND kind = ?');
