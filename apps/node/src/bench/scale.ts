@@ -7,15 +7,22 @@
  * PostgreSQL database (`INTERSOC_TEST_PG`), else a shared SQLite folder. Detect workers are
  * started and joined before the clock starts; the embedded figure is the ingest command's own clock
  * (pipeline and detectors already loaded), with the wall time including start-up beside it.
+ * Input: the mordor corpus topped up to the count asked with simulator records (`_scale-input.ts`).
+ * Every set-up also reports the CPU seconds of each of its processes (ingest, detect workers,
+ * nats-server, the PostgreSQL backends of its database and the server's shared writers), the
+ * machine's busy cores and load average, and `_scale-projection.ts` reads them: CPU per event,
+ * whether the CPU was the wall, and the events/s more cores should give.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '@intersoc/core';
-import { mordorLines } from './_corpus.js';
+import { CpuSampler, type CpuReport } from './_proc-cpu.js';
+import { writeScaleInput } from './_scale-input.js';
+import { projectCores, readScaleRun } from './_scale-projection.js';
 import { benchResult, type BenchModule } from './types.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../bin/intersoc');
@@ -63,29 +70,32 @@ export const bench: BenchModule = {
     const work = mkdtempSync(path.join(tmpdir(), 'intersoc-bench-scale-'));
     const children: ChildProcess[] = [];
     try {
-      const input = path.join(work, 'input.jsonl');
-      const lines = mordorLines(o.corpora, n);
-      // In chunks: 500,000 records joined at once pass V8's maximum string length.
-      const fd = openSync(input, 'w');
-      for (let i = 0; i < lines.length; i += 10_000) writeSync(fd, `${lines.slice(i, i + 10_000).join('\n')}\n`);
-      closeSync(fd);
+      const data = writeScaleInput(o.corpora, n, path.join(work, 'input'));
+      const input = data.dir;
+      const events = data.events;
       const env = { ...process.env, INTERSOC_SYSLOG_ENABLED: 'false', INTERSOC_LOG_LEVEL: 'silent' };
-      o.log(`scale: ${lines.length} events`);
+      o.log(`scale: ${data.events} events (${data.mordor} mordor, ${data.simulated} simulated)`);
 
       let t = performance.now();
-      const embeddedOut = await exit(
-        proc(process.execPath, [CLI, 'ingest', input, '--data', path.join(work, 'embedded'), '--json'], env),
-        'embedded ingest',
+      const embeddedCpu = new CpuSampler();
+      embeddedCpu.start();
+      const embeddedProc = proc(
+        process.execPath,
+        [CLI, 'ingest', input, '--data', path.join(work, 'embedded'), '--json'],
+        env,
       );
-      const embeddedWall = lines.length / ((performance.now() - t) / 1000);
+      embeddedCpu.track(embeddedProc.pid, 'ingest');
+      const embeddedOut = await exit(embeddedProc, 'embedded ingest');
+      const embeddedReport = embeddedCpu.stop();
+      const embeddedWall = events / ((performance.now() - t) / 1000);
       // The command's own clock: from its pipeline running (detectors loaded) to the last commit,
       // as the scaled runs' clock starts with their workers already joined.
-      const embedded = lines.length / (JSON.parse(embeddedOut) as { seconds: number }).seconds;
+      const embedded = events / (JSON.parse(embeddedOut) as { seconds: number }).seconds;
       o.log(`scale: embedded ${Math.round(embedded)} events/s (${Math.round(embeddedWall)} with process start-up)`);
 
-      const { createScratchDb, migratePg } = await import('@intersoc/storage/postgres');
+      const { createScratchDb, migratePg, openPg, SCRATCH_PG_ADMIN } = await import('@intersoc/storage/postgres');
       let storeKind = 'SQLite (shared folder; PostgreSQL unreachable)';
-      const scaled = async (workers: number): Promise<number> => {
+      const scaled = async (workers: number): Promise<{ eps: number; cpu: CpuReport }> => {
         const port = await freePort();
         const js = path.join(work, `nats-${workers}`);
         const nats = proc('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', js]);
@@ -98,6 +108,22 @@ export const bench: BenchModule = {
           store = db.url;
           storeKind = 'PostgreSQL (scratch database)';
         }
+        // The backends of this run's database, and the server's writers every database shares.
+        const admin = 'unavailable' in db ? undefined : openPg(SCRATCH_PG_ADMIN, { max: 1 });
+        const dbName = 'unavailable' in db ? '' : new URL(db.url).pathname.slice(1);
+        const sampler = new CpuSampler(async () => {
+          if (admin === undefined) return [];
+          const rows = await admin<{ pid: number; datname: string | null; backend_type: string }[]>`
+            SELECT pid, datname, backend_type FROM pg_stat_activity WHERE pid <> pg_backend_pid()`;
+          return rows.flatMap((r) =>
+            r.datname === dbName
+              ? [{ pid: r.pid, group: 'postgres_backends' }]
+              : ['checkpointer', 'background writer', 'walwriter'].includes(r.backend_type)
+                ? [{ pid: r.pid, group: 'postgres_shared' }]
+                : [],
+          );
+        });
+        sampler.track(nats.pid, 'nats');
         try {
           const bus = `nats://127.0.0.1:${port}`;
           const ws: ChildProcess[] = [];
@@ -120,37 +146,44 @@ export const bench: BenchModule = {
             );
             children.push(w);
             ws.push(w);
+            sampler.track(w.pid, 'detect');
             await waitFor(w, 'detect: worker in group', 'detect worker');
           }
+          sampler.start();
           t = performance.now();
-          await exit(
-            proc(
-              process.execPath,
-              [CLI, 'ingest', input, '--bus', bus, '--data', path.join(work, `i${workers}`), '--json'],
-              env,
-            ),
-            'bus ingest',
+          const ingest = proc(
+            process.execPath,
+            [CLI, 'ingest', input, '--bus', bus, '--data', path.join(work, `i${workers}`), '--json'],
+            env,
           );
-          const eps = lines.length / ((performance.now() - t) / 1000);
+          sampler.track(ingest.pid, 'ingest');
+          await exit(ingest, 'bus ingest');
+          const eps = events / ((performance.now() - t) / 1000);
+          const cpu = sampler.stop();
           o.log(
             `scale: 1 ingest + ${workers} detect: ${Math.round(eps)} events/s (${store.startsWith('sqlite') ? 'SQLite' : 'PostgreSQL'})`,
           );
           for (const w of ws) w.kill('SIGTERM');
           nats.kill('SIGTERM');
-          return eps;
+          return { eps, cpu };
         } finally {
+          await admin?.end({ timeout: 5 });
           if (!('unavailable' in db)) await db.drop();
         }
       };
-      const one = await scaled(1);
-      const two = await scaled(2);
+      const oneRun = await scaled(1);
+      const twoRun = await scaled(2);
+      const one = oneRun.eps;
+      const two = twoRun.eps;
+      const readTwo = readScaleRun(events, two, twoRun.cpu);
       return benchResult({
         name: 'scale',
         unit: 'events/s',
         value: Math.round(two),
         baseline_value: Math.round(embedded),
         extra: {
-          events: lines.length,
+          events,
+          input: { mordor: data.mordor, simulated: data.simulated, simulated_by_format: data.simulatedByFormat },
           embedded_events_per_s: Math.round(embedded),
           embedded_with_startup_events_per_s: Math.round(embeddedWall),
           one_detect_events_per_s: Math.round(one),
@@ -158,6 +191,17 @@ export const bench: BenchModule = {
           ratio_two_vs_one: Math.round((two / one) * 1000) / 1000,
           ratio_one_vs_embedded: Math.round((one / embedded) * 1000) / 1000,
           store: storeKind,
+          // Per set-up: CPU seconds per process group over the run, machine busy cores, load.
+          cpu: { embedded: embeddedReport, one_detect: oneRun.cpu, two_detect: twoRun.cpu },
+          reading: {
+            embedded: readScaleRun(events, embedded, embeddedReport),
+            one_detect: readScaleRun(events, one, oneRun.cpu),
+            two_detect: readTwo,
+          },
+          // From the two-worker run's CPU per event, on cores given to the pipeline alone.
+          projection: projectCores(readTwo.cpu_us_per_event, [2, 4, 8, 16]),
+          shared_machine:
+            "the machine is shared with other engineers' work: untracked_cpu_s and the load averages say how much",
         },
       });
     } finally {
