@@ -25,6 +25,7 @@ import type { BaselineEngine } from '@intersoc/learn';
 import { AppError } from '@intersoc/core';
 import type { RecordSink } from '@intersoc/ingest';
 import type { DetectorSpec } from './detectors.js';
+import { startBaselineIdle } from './baseline-idle.js';
 import { loadBaselines, loadDetectors } from './detectors.js';
 import { createHydrator } from './hydrator.js';
 import { Processor, toAlert, zeroCounters } from './processor.js';
@@ -95,7 +96,14 @@ export class Pipeline {
   private lanes: Lane[] = [];
   private writerThread: Worker | undefined;
   private inline:
-    | { proc: Processor; writer: SqliteEventWriter; baselines: BaselineEngine | undefined; idle?: NodeJS.Timeout }
+    | {
+        proc: Processor;
+        writer: SqliteEventWriter;
+        baselines: BaselineEngine | undefined;
+        idle?: NodeJS.Timeout;
+        /** The baselines' idle sweep (silence of tenants that stopped sending). */
+        sweep?: NodeJS.Timeout;
+      }
     | undefined;
   private readonly streamLane = new Map<string, number>();
   private lock: WriterLock | undefined;
@@ -197,7 +205,18 @@ export class Pipeline {
       },
       onDetectorError: (id, err) => this.opts.onError?.(`detector ${id}: ${(err as Error).message}`),
     });
-    this.inline = { proc, writer, baselines };
+    const sweep = baselines
+      ? startBaselineIdle(
+          baselines,
+          (alerts) => {
+            if (this.failure !== undefined || this.closing) return;
+            writer.write({ blocks: [], alerts, deadLetters: [] });
+            this.opts.onAlerts?.(alerts);
+          },
+          (message) => this.opts.onError?.(message),
+        )
+      : undefined;
+    this.inline = { proc, writer, baselines, ...(sweep ? { sweep } : {}) };
     this.setIndexStatus(writer.indexStatus());
   }
 
@@ -650,6 +669,7 @@ export class Pipeline {
     this.closing = true;
     if (this.inline) {
       if (this.inline.idle) clearTimeout(this.inline.idle);
+      if (this.inline.sweep) clearInterval(this.inline.sweep);
       this.inline.writer.close();
       this.inline.baselines?.close();
       return;

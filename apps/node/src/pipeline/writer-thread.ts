@@ -7,6 +7,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { eraseBaselinesIn, eraseEventsIn, type EventErasureSpec } from '@intersoc/privacy';
 import { openEventWriter } from '@intersoc/storage';
+import { startBaselineIdle } from './baseline-idle.js';
 import { loadBaselines, loadCorrelator, type DetectorSpec } from './detectors.js';
 import { createHydrator } from './hydrator.js';
 import { toAlert } from './processor.js';
@@ -105,6 +106,18 @@ if (parentPort) {
   };
   let failed = false;
   init.ports.forEach((port, id) => listen(id, port));
+  // Silence of tenants that stopped sending altogether (see baseline-idle.ts).
+  const sweep = baselines
+    ? startBaselineIdle(
+        baselines,
+        (alerts) => {
+          if (failed) return;
+          writer.write({ blocks: [], alerts, deadLetters: [] });
+          main.postMessage({ type: 'alerts', alerts } satisfies FromWriter);
+        },
+        (message) => main.postMessage({ type: 'error', message } satisfies FromWriter),
+      )
+    : undefined;
   main.on(
     'message',
     (m: {
@@ -148,6 +161,7 @@ if (parentPort) {
         });
       } else if (m.type === 'close') {
         correlator?.close();
+        if (sweep) clearInterval(sweep);
         baselines?.close();
         if (idleTimer) clearTimeout(idleTimer);
         writer.close();
