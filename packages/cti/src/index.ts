@@ -123,7 +123,9 @@ export type {
   VersionSelector,
 } from './store/types.js';
 export { DEFAULT_SHARING_POLICY, isPartner, readCeiling, requireWriter, tlpReadable } from './store/policy.js';
-export { openSqliteCtiStore, SqliteCtiStore, versionOf } from './store/sqlite-store.js';
+export { openSqliteCtiStore, SqliteCtiStore } from './store/sqlite-store.js';
+export { versionOf } from './store/object-rows.js';
+export { PgCtiStore } from './store/pg-store.js';
 export type { SqliteCtiStoreOptions } from './store/sqlite-store.js';
 
 // MISP

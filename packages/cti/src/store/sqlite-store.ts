@@ -6,8 +6,7 @@
  */
 import { AppError, type AuthContext } from '@intersoc/core';
 import { migrate, openDatabase, type SqliteDb } from '@intersoc/storage';
-import { checkRules } from '../stix/rules.js';
-import { normaliseTlp, strictestTlp, type TlpLevel } from '../taxonomies/tlp.js';
+import { objectColumns, toStored, type CtiRow } from './object-rows.js';
 import { DEFAULT_SHARING_POLICY, readableLevels, readCeiling, requireWriter } from './policy.js';
 import type {
   CtiPage,
@@ -41,33 +40,13 @@ const MIGRATIONS = [
    CREATE INDEX cti_objects_added ON cti_objects (tenant, added);`,
 ];
 
-interface Row {
-  seq: number;
-  tenant: string;
-  id: string;
-  version: string;
-  type: string;
-  spec_version: string;
-  revoked: number;
-  tlp: string;
-  markings: string;
-  source: string;
-  via: string | null;
-  added: number;
-  json: string;
-}
+type Row = CtiRow;
 
 /** Options of the SQLite store. */
 export interface SqliteCtiStoreOptions {
   readonly policy?: SharingPolicy;
   /** Clock (tests). */
   readonly now?: () => number;
-}
-
-/** The version key of an object: `modified`, else `created`, else empty (SCOs). */
-export function versionOf(o: Readonly<Record<string, unknown>>): string {
-  const v = o['modified'] ?? o['created'];
-  return typeof v === 'string' ? v : '';
 }
 
 /** Opens (or creates) the store in a database file (or `:memory:`) or an open handle. */
@@ -101,37 +80,27 @@ export class SqliteCtiStore implements CtiStore {
     const added = this.now();
     this.db.transaction(() => {
       for (const raw of objects) {
-        if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-          out.push({ id: '', version: '', status: 'rejected', reason: 'not a JSON object' });
+        const c = objectColumns(raw);
+        if (!c.ok) {
+          out.push(c.outcome);
           continue;
         }
-        const o = raw as Record<string, unknown>;
-        const id = typeof o['id'] === 'string' ? o['id'] : '';
-        const version = versionOf(o);
-        const issues = checkRules(o);
-        if (issues.length > 0) {
-          const first = issues[0];
-          out.push({ id, version, status: 'rejected', reason: `${first?.path}: ${first?.message}` });
-          continue;
-        }
-        const markings = Array.isArray(o['object_marking_refs']) ? (o['object_marking_refs'] as string[]) : [];
-        const tlp =
-          o['type'] === 'marking-definition' ? (normaliseTlp(o) ?? strictestTlp(markings)) : strictestTlp(markings);
+        const v = c.value;
         const r = insert.run(
           ctx.tenant,
-          id,
-          version,
-          String(o['type']),
-          typeof o['spec_version'] === 'string' ? o['spec_version'] : '2.1',
-          o['revoked'] === true ? 1 : 0,
-          tlp ?? '',
-          JSON.stringify(markings),
+          v.id,
+          v.version,
+          v.type,
+          v.specVersion,
+          v.revoked ? 1 : 0,
+          v.tlp,
+          v.markings,
           provenance.source,
           provenance.via ?? null,
           added,
-          JSON.stringify(o),
+          v.json,
         );
-        out.push({ id, version, status: r.changes > 0 ? 'added' : 'duplicate' });
+        out.push({ id: v.id, version: v.version, status: r.changes > 0 ? 'added' : 'duplicate' });
       }
     })();
     return out;
@@ -225,20 +194,4 @@ export class SqliteCtiStore implements CtiStore {
   close(): void {
     if (this.owned) this.db.close();
   }
-}
-
-function toStored(r: Row): StoredObject {
-  const base = {
-    tenant: r.tenant,
-    id: r.id,
-    type: r.type,
-    version: r.version,
-    specVersion: r.spec_version,
-    revoked: r.revoked === 1,
-    markings: JSON.parse(r.markings) as string[],
-    provenance: r.via === null ? { source: r.source } : { source: r.source, via: r.via },
-    added: r.added,
-    object: JSON.parse(r.json) as Record<string, unknown>,
-  };
-  return r.tlp === '' ? base : { ...base, tlp: r.tlp as TlpLevel };
 }

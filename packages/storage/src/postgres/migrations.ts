@@ -21,6 +21,7 @@ import { AUTH_STEP } from './auth/schema.js';
 import type { PgSql } from './connect.js';
 import { CORRELATE_STEP } from './correlate/schema.js';
 import { CASES_STEP } from './domains/cases-schema.js';
+import { CTI_STEP } from './domains/cti-schema.js';
 import { INCIDENT_FEED_STEP } from './domains/incident-feed-schema.js';
 import { INCIDENTS_STEP } from './domains/incidents-schema.js';
 import { openPg, storageError } from './connect.js';
@@ -90,6 +91,8 @@ const STEPS: readonly Step[] = [
   { version: 6, name: 'rules', sql: RULES_STEP },
   // The api role's incident builder: its place in ev_alerts (`domains/incident-feed-schema.ts`).
   { version: 7, name: 'incident-feed', sql: INCIDENT_FEED_STEP },
+  // The CTI objects (`domains/cti-schema.ts`, `PgCtiStore` in @intersoc/cti).
+  { version: 9, name: 'cti', sql: CTI_STEP },
 ];
 
 /** Advisory lock key of schema changes (migrations and new partitions). */
