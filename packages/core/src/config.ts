@@ -243,8 +243,9 @@ export const ConfigSchema = z
       .prefault({}),
     /**
      * Host behaviour baselines (issue 12, `packages/learn/src/baselines`): new parent → child
-     * processes, logon sources and types, services and tasks per host or user, and hourly event
-     * rates outside their seasonal band. Event time; state in `<data>/baselines.db`. See docs/ML.md.
+     * processes, logon sources and types, services, tasks and cron jobs per host or user, hourly
+     * event rates outside their seasonal band, and hosts or sources gone silent. Event time; state
+     * in `<data>/baselines.db`. See docs/ML.md.
      */
     baselines: z
       .object({
@@ -264,6 +265,10 @@ export const ConfigSchema = z
         rateSigma: z.number().positive().default(3),
         /** A rate alert also needs this many events more (or fewer) than expected. */
         rateMinDelta: z.number().int().min(0).default(20),
+        /** Silence: an empty hour is evidence only where the host or source had events in this share of past hours. */
+        steadyShare: z.number().min(0.5).max(1).default(0.9),
+        /** Silence: a silent stretch alerts once its chance under the history falls below this. */
+        silenceP: z.number().positive().max(0.5).default(0.001),
       })
       .prefault({}),
     /**
