@@ -24,7 +24,8 @@ import {
   registerWebApp,
   type SearchService,
 } from '@intersoc/api';
-import { CaseService, Nis2Service, PgCaseStore, SqliteFeedbackStore } from '@intersoc/cases';
+import { CaseService, CtiObservableEnricher, Nis2Service, PgCaseStore, SqliteFeedbackStore } from '@intersoc/cases';
+import { PgCtiStore } from '@intersoc/cti';
 import { PgIncidentStore, SqliteAssetStore } from '@intersoc/correlate';
 import { NODE_DB_FILE, openDatabase } from '@intersoc/storage';
 import { openPgAuthStores, openPgEventStore, type PgEventStore } from '@intersoc/storage/postgres';
@@ -121,18 +122,24 @@ export async function startApiRole(config: Config, log: (m: string) => void): Pr
     // Incidents and cases share the identity stores' bridge: one connection, one transaction order.
     const incidents = new PgIncidentStore(stores.pg);
     const feedback = new SqliteFeedbackStore(local);
-    const cases = new CaseService({ store: new PgCaseStore(stores.pg), incidents, feedback });
+    // Observables and incident entities are matched against the store's CTI objects (`PgCtiStore`).
+    const enricher = new CtiObservableEnricher(new PgCtiStore(stores.pg));
+    const cases = new CaseService({ store: new PgCaseStore(stores.pg), incidents, feedback, enricher });
     registerIncidentRoutes(app, {
-      incidents: incidentApiService({
-        incidents,
-        assets: new SqliteAssetStore(local),
-        split: () => {
-          throw new AppError(
-            'UNSUPPORTED',
-            'splitting an incident needs the incident builder, not in the api role yet',
-          );
+      incidents: incidentApiService(
+        {
+          incidents,
+          assets: new SqliteAssetStore(local),
+          split: () => {
+            throw new AppError(
+              'UNSUPPORTED',
+              'splitting an incident needs the incident builder, not in the api role yet',
+            );
+          },
         },
-      }),
+        undefined,
+        enricher,
+      ),
     });
     registerCaseRoutes(app, {
       cases: caseApiService({
