@@ -3,8 +3,9 @@
  * Which roles a process runs, from `--role` / `roles` / `INTERSOC_ROLES`, and starting the
  * scale-out ones. `all` without a bus or store is the embedded node, unchanged. Built so far:
  * `ingest` (syslog sources → parse → bus), `detect` (bus → detectors → store) and `correlate`
- * (Sigma correlations, partitioned by key with a lease per partition on PostgreSQL). `api` and `respond` as separate roles are not built
- * yet, and say so.
+ * (Sigma correlations, partitioned by key with a lease per partition on PostgreSQL). The `api`
+ * role needs no bus and starts beside these (`start.ts`, `api-role.ts`); `respond` as a separate
+ * role is not built yet, and says so.
  */
 import { AppError, type Config } from '@intersoc/core';
 import { startTcpSource, startUdpSource, type RunningSource } from '@intersoc/ingest';
@@ -45,8 +46,8 @@ export function parseRoles(spec: string): Role[] {
   if (missing.length > 0)
     throw new AppError(
       'UNSUPPORTED',
-      `role ${missing.join(', ')} cannot run on its own yet (built: ${BUILT.join(', ')}; ` +
-        `the API and response run only in the embedded node, --role all)`,
+      `role ${missing.join(', ')} cannot run on its own yet (built: api, ${BUILT.join(', ')}; ` +
+        `playbooks and response run only in the embedded node, --role all)`,
     );
   return out;
 }
