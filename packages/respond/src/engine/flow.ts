@@ -70,8 +70,8 @@ export function writeAndSettle(live: LiveRun, host: FlowHost, b: BranchState, bo
       outcome: last.outcome,
       ...(last.error ? { error: last.error } : {}),
     });
-    // The root branch's end is the run's: run.finished joins the same write (one commit, one
-    // run row update, one write fewer per run). A write that ends a branch never sends the root
+    // The root branch's end is the run's: run.finished joins the same write (one journal write,
+    // promise and index walk fewer per run; it always landed in the same commit). A write that ends a branch never sends the root
     // to workflow_exception (that needs a next step), so `excepted` is already what it will be.
     const s = live.s;
     if (b.parent === undefined && !s.finished) {

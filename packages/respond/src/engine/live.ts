@@ -90,10 +90,13 @@ export class LiveRun implements JournalOwner {
     const touched: string[] = [];
     let actionSeqs: number[] | undefined;
     let all = false;
+    // The seq and time each transition gets, copied in from one object for the whole write.
+    const stamp = { seq: 0, time };
     for (let i = 0; i < n; i++) {
       // Object.assign, not a spread: spreading bodies of many shapes took about 4 µs each on
       // Node 20 (microbenchmark: 0.3 µs with Object.assign), once per transition.
-      const t = Object.assign({}, bodies[i], { seq: this.#nextSeq++, time }) as Transition;
+      stamp.seq = this.#nextSeq++;
+      const t = Object.assign({}, bodies[i], stamp) as Transition;
       transitions[i] = t;
       if (t.kind === 'run.created') this.state = newRun(this.ctx.tenant, this.id, t);
       else apply(this.s, t);

@@ -168,21 +168,24 @@ export function apply(s: RunState, t: Transition): void {
       return;
     case 'step.finished': {
       const b = branch(s, t.branch);
-      for (const [k, v] of Object.entries(t.vars ?? {})) s.vars.set(k, v);
-      for (const a of t.actions ?? []) {
-        s.actions.push({
-          ...a,
-          seq: t.seq,
-          step: t.step,
-          time: t.time,
-          state: 'active',
-          ...(a.expires ? { expiresAt: a.expires } : {}),
-        });
-      }
+      // Most steps set no variables, record no action and had no votes: nothing made for them
+      // (this runs once per step).
+      if (t.vars) for (const [k, v] of Object.entries(t.vars)) s.vars.set(k, v);
+      if (t.actions)
+        for (const a of t.actions) {
+          s.actions.push({
+            ...a,
+            seq: t.seq,
+            step: t.step,
+            time: t.time,
+            state: 'active',
+            ...(a.expires ? { expiresAt: a.expires } : {}),
+          });
+        }
       b.step = t.next;
       b.phase = 'ready';
       b.attempt = 0;
-      b.approvals = [];
+      if (b.approvals.length > 0) b.approvals = [];
       delete b.wait;
       delete b.retryAt;
       delete b.answered;
