@@ -4,7 +4,7 @@
  */
 import type { Role } from '@intersoc/core';
 import type { AgentDirectory, CommandExecutor, Connector } from '../commands/types.js';
-import type { SqliteRespondStore } from '../store/sqlite-respond-store.js';
+import type { RespondStore } from '../store/respond-store.js';
 import type { RunStatus, RunTrigger } from './types.js';
 
 /** Who may start and steer runs, and who may read them. */
@@ -13,7 +13,7 @@ export const RESPOND_READERS: readonly Role[] = ['admin', 'analyst', 'viewer'];
 
 /** How an engine is built. */
 export interface EngineOptions {
-  readonly store: SqliteRespondStore;
+  readonly store: RespondStore;
   readonly executors?: readonly CommandExecutor[];
   readonly connectors?: readonly Connector[];
   readonly directory?: AgentDirectory;

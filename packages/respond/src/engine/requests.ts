@@ -6,7 +6,7 @@
  * their checks are the engine's own, with the caller's context as given.
  */
 import { AppError, isAppError, type AuthContext } from '@intersoc/core';
-import type { SqliteRespondStore } from '../store/sqlite-respond-store.js';
+import type { RespondStore } from '../store/respond-store.js';
 import type { Engine, StartRequest } from './engine.js';
 
 /** The operations that change runs. */
@@ -25,7 +25,7 @@ type Op = keyof RunOps;
 const OPS: readonly Op[] = ['startRun', 'approve', 'deny', 'answer', 'resolve', 'cancel', 'rollback', 'extend'];
 
 /** Carries out queued requests with `engine`; returns how many it handled. */
-export async function serveRequests(store: SqliteRespondStore, engine: Engine): Promise<number> {
+export async function serveRequests(store: RespondStore, engine: Engine): Promise<number> {
   const open = store.openRequests();
   for (const r of open) {
     try {
@@ -42,7 +42,7 @@ export async function serveRequests(store: SqliteRespondStore, engine: Engine): 
 }
 
 /** Operations handed to the engine owner through the store; each waits up to `timeoutMs` for its outcome. */
-export function queuedOps(store: SqliteRespondStore, timeoutMs = 30_000): RunOps {
+export function queuedOps(store: RespondStore, timeoutMs = 30_000): RunOps {
   const call =
     (op: Op) =>
     async (ctx: AuthContext, ...args: unknown[]): Promise<unknown> => {

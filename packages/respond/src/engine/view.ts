@@ -5,7 +5,7 @@
  * its actions with their revert state; and the transitions themselves.
  */
 import { AppError, type AuthContext } from '@intersoc/core';
-import type { SqliteRespondStore } from '../store/sqlite-respond-store.js';
+import type { RespondStore } from '../store/respond-store.js';
 import type { OpenWait, StoredAction } from '../store/types.js';
 import type { RunSummary, Transition } from './types.js';
 
@@ -45,7 +45,7 @@ interface Acc {
 }
 
 /** Builds the view of a run (the caller checks roles). */
-export function runView(store: SqliteRespondStore, ctx: AuthContext, id: string, maxTransitions = 2000): RunView {
+export function runView(store: RespondStore, ctx: AuthContext, id: string, maxTransitions = 2000): RunView {
   const run = store.getRun(ctx, id);
   if (!run) throw new AppError('NOT_FOUND', `no run ${id}`);
   const transitions = store.transitions(ctx, id);

@@ -16,7 +16,8 @@ import {
   type PlaybookVerification,
   type TrustedKey,
 } from '../sign/playbook-signature.js';
-import type { SqliteRespondStore, SyncAuditLog } from '../store/sqlite-respond-store.js';
+import type { RespondStore } from '../store/respond-store.js';
+import type { SyncAuditLog } from '../store/sqlite-respond-store.js';
 import type { PlaybookBrief, StoredPlaybook } from '../store/types.js';
 import type { CacaoSchemaValidator } from '../validate/schemas.js';
 import { validatePlaybook, validatePlaybookText, type PlaybookValidation } from '../validate/validate.js';
@@ -25,7 +26,7 @@ const SECRET_FIELDS = ['password', 'private_key', 'token', 'client_secret'] as c
 
 /** What the playbook service needs. */
 export interface PlaybookServiceOptions {
-  readonly store: SqliteRespondStore;
+  readonly store: RespondStore;
   /** The OASIS schemas, when the node has them. */
   readonly schemas?: CacaoSchemaValidator | undefined;
   /** The node key (absent before `intersoc node init`: signing is then refused). */
@@ -200,7 +201,7 @@ export class PlaybookService {
     version?: string,
   ): {
     stored: StoredPlaybook;
-    versions: ReturnType<SqliteRespondStore['versions']>;
+    versions: ReturnType<RespondStore['versions']>;
     verification: PlaybookVerification;
   } {
     requireRole(ctx, RESPOND_READERS);

@@ -10,6 +10,7 @@ import { AppError, type AuthContext } from '@intersoc/core';
 import { migrate, type AuditEntry, type AuditInput, type SqliteDb } from '@intersoc/storage';
 import type { Playbook } from '../cacao/types.js';
 import type { RunSummary, RunTrigger, Transition, TransitionBody } from '../engine/types.js';
+import type { RespondStore } from './respond-store.js';
 import { RESPOND_SCHEMA } from './schema.js';
 import type { OpenWait, PlaybookBrief, RunPage, RunWrite, StoredAction, StoredPlaybook } from './types.js';
 
@@ -143,7 +144,7 @@ class RunNumbers {
 }
 
 /** The respond store. */
-export class SqliteRespondStore {
+export class SqliteRespondStore implements RespondStore {
   readonly #db: SqliteDb;
   readonly #audit: SyncAuditLog;
   readonly #insertTransition;

@@ -24,6 +24,7 @@ import { CASES_STEP } from './domains/cases-schema.js';
 import { CTI_STEP } from './domains/cti-schema.js';
 import { INCIDENT_FEED_STEP } from './domains/incident-feed-schema.js';
 import { INCIDENTS_STEP } from './domains/incidents-schema.js';
+import { RESPOND_STEP } from './domains/respond-schema.js';
 import { openPg, storageError } from './connect.js';
 import { RULES_STEP } from './rules/schema.js';
 
@@ -91,6 +92,8 @@ const STEPS: readonly Step[] = [
   { version: 6, name: 'rules', sql: RULES_STEP },
   // The api role's incident builder: its place in ev_alerts (`domains/incident-feed-schema.ts`).
   { version: 7, name: 'incident-feed', sql: INCIDENT_FEED_STEP },
+  // The playbook engine's store (`domains/respond-schema.ts`, `PgRespondStore` in @intersoc/respond).
+  { version: 8, name: 'respond', sql: RESPOND_STEP },
   // The CTI objects (`domains/cti-schema.ts`, `PgCtiStore` in @intersoc/cti).
   { version: 9, name: 'cti', sql: CTI_STEP },
 ];
