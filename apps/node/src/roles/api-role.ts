@@ -14,7 +14,7 @@
  */
 import path from 'node:path';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { AppError, SEVERITIES, type Config } from '@intersoc/core';
+import { AppError, SEVERITIES, systemContext, type Config } from '@intersoc/core';
 import {
   apiOptionsFromConfig,
   buildApi,
@@ -122,6 +122,7 @@ export async function startApiRole(config: Config, log: (m: string) => void): Pr
     // Incidents and cases share the identity stores' bridge: one connection, one transaction order.
     const incidents = new PgIncidentStore(stores.pg);
     const feedback = new SqliteFeedbackStore(local);
+    const assets = new SqliteAssetStore(local);
     // Observables and incident entities are matched against the store's CTI objects (`PgCtiStore`).
     const enricher = new CtiObservableEnricher(new PgCtiStore(stores.pg));
     const cases = new CaseService({ store: new PgCaseStore(stores.pg), incidents, feedback, enricher });
@@ -129,7 +130,7 @@ export async function startApiRole(config: Config, log: (m: string) => void): Pr
       incidents: incidentApiService(
         {
           incidents,
-          assets: new SqliteAssetStore(local),
+          assets,
           split: () => {
             throw new AppError(
               'UNSUPPORTED',
@@ -155,6 +156,10 @@ export async function startApiRole(config: Config, log: (m: string) => void): Pr
     const feed = startIncidentFeed({
       pg: stores.pg,
       incidents,
+      // As the embedded stage: events for enrichment, the inventory, accepted suppressions.
+      getEvent: (tenant, id) => events.getEvent(systemContext(tenant), id),
+      assets: (tenant) => assets.lookup(systemContext(tenant)),
+      suppress: (a) => feedback.suppresses(a.tenant, a),
       onError: (err) => log(`incidents: ${err instanceof Error ? err.message : String(err)}`),
     });
     closers.push(() => feed.close());

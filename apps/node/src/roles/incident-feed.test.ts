@@ -61,8 +61,8 @@ describe.skipIf(!('url' in db))('incident feed on PostgreSQL', () => {
     ];
     await events.write({ blocks: [], alerts: first, deadLetters: [] });
     const a = startIncidentFeed({ pg, incidents, now, onError: (e) => errors.push(e), everyMs: 3_600_000 });
-    expect(a.catchUp()).toBe(4);
-    expect(a.catchUp()).toBe(0);
+    expect(await a.catchUp()).toBe(4);
+    expect(await a.catchUp()).toBe(0);
     const listed = incidents.list(ctx).items;
     expect(listed.map((i) => i.alertCount).sort()).toEqual([1, 2]);
     expect(incidents.list(systemContext('beta')).items).toHaveLength(1);
@@ -80,10 +80,10 @@ describe.skipIf(!('url' in db))('incident feed on PostgreSQL', () => {
       onError: (e) => errors.push(e),
       everyMs: 3_600_000,
     });
-    expect(b.catchUp()).toBe(2);
+    expect(await b.catchUp()).toBe(2);
     // The first feed, run again, finds nothing left: the mark moved for everyone.
     const again = startIncidentFeed({ pg, incidents, now, onError: (e) => errors.push(e), everyMs: 3_600_000 });
-    expect(again.catchUp()).toBe(0);
+    expect(await again.catchUp()).toBe(0);
     b.close();
     again.close();
 

@@ -15,9 +15,16 @@
  * lock and writes only when it is where this builder started, so one instance's batch wins and
  * the other drops its batch, restores its windows from the store and reads on from the new mark.
  */
-import { systemContext, type Alert } from '@intersoc/core';
-import { alertOfCompact, IncidentBuilder, type BuilderChanges, type IncidentStore } from '@intersoc/correlate';
+import { systemContext, type Alert, type SocEvent } from '@intersoc/core';
+import {
+  alertOfCompact,
+  IncidentBuilder,
+  type AssetLookup,
+  type BuilderChanges,
+  type IncidentStore,
+} from '@intersoc/correlate';
 import type { SyncPg } from '@intersoc/storage/postgres';
+import { enrichAlert } from '../node/incidents/enrich.js';
 
 /** Options of the feed. */
 export interface IncidentFeedOptions {
@@ -31,6 +38,16 @@ export interface IncidentFeedOptions {
   readonly windowMs?: number;
   readonly onError: (err: unknown) => void;
   readonly now?: () => number;
+  /**
+   * Reads an event of the store, for the enrichment the embedded stage does (`enrichAlert`: the
+   * host of an alert that names none, remote targets of its command line). Without it alerts go
+   * to the builder as stored.
+   */
+  readonly getEvent?: (tenant: string, id: string) => Promise<SocEvent | undefined>;
+  /** The asset inventory of a tenant (criticality, aliases), as the embedded stage gives it. */
+  readonly assets?: (tenant: string) => AssetLookup;
+  /** Alerts to leave out (accepted false-positive suppressions). */
+  readonly suppress?: (alert: Alert) => boolean;
 }
 
 const FEED = 'alerts';
@@ -44,7 +61,7 @@ interface Mark {
 /** A running feed. */
 export interface IncidentFeed {
   /** Reads and applies every settled alert past the mark; returns how many it took. */
-  catchUp(): number;
+  catchUp(): Promise<number>;
   close(): void;
 }
 
@@ -61,7 +78,12 @@ export function startIncidentFeed(o: IncidentFeedOptions): IncidentFeed {
   let builder = restored();
 
   function restored(): IncidentBuilder {
-    const b = new IncidentBuilder({ windowMs, now });
+    const b = new IncidentBuilder({
+      windowMs,
+      now,
+      ...(o.assets ? { assets: o.assets } : {}),
+      ...(o.suppress ? { suppress: o.suppress } : {}),
+    });
     for (const { tenant, watermark } of o.pg.query<{ tenant: string; watermark: number }>(
       'SELECT tenant, watermark FROM incident_feed_tenants',
     )) {
@@ -115,7 +137,20 @@ export function startIncidentFeed(o: IncidentFeedOptions): IncidentFeed {
     });
   }
 
-  function catchUp(): number {
+  /** The first event of each alert that names no host, read ahead (the builder's calls are synchronous). */
+  async function firstEvents(alerts: readonly Alert[]): Promise<Map<string, SocEvent>> {
+    const out = new Map<string, SocEvent>();
+    if (!o.getEvent) return out;
+    for (const a of alerts) {
+      const id = a.eventIds[0];
+      if (id === undefined || a.entities.some((e) => e.type === 'host' && e.role !== 'target')) continue;
+      const ev = await o.getEvent(a.tenant, id).catch(() => undefined);
+      if (ev) out.set(id, ev);
+    }
+    return out;
+  }
+
+  async function catchUp(): Promise<number> {
     let total = 0;
     for (;;) {
       const from = mark(false);
@@ -127,15 +162,17 @@ export function startIncidentFeed(o: IncidentFeedOptions): IncidentFeed {
       const last = rows[rows.length - 1];
       if (!last) break;
       const watermarks = new Map<string, number>();
+      const alerts: Alert[] = [];
       for (const r of rows) {
-        let alert: Alert;
         try {
-          alert = JSON.parse(r.doc) as Alert;
+          alerts.push(JSON.parse(r.doc) as Alert);
         } catch (err) {
           o.onError(err);
-          continue;
         }
-        builder.add(alert);
+      }
+      const events = await firstEvents(alerts);
+      for (const alert of alerts) {
+        builder.add(enrichAlert(alert, (id) => events.get(id)));
         watermarks.set(alert.tenant, Math.max(watermarks.get(alert.tenant) ?? 0, alert.time));
       }
       if (!persist(builder.drain(), from, { created: last.created, id: last.id }, watermarks)) {
@@ -153,13 +190,11 @@ export function startIncidentFeed(o: IncidentFeedOptions): IncidentFeed {
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    try {
-      catchUp();
-    } catch (err) {
-      o.onError(err);
-    } finally {
-      busy = false;
-    }
+    catchUp()
+      .catch((err: unknown) => o.onError(err))
+      .finally(() => {
+        busy = false;
+      });
   }, o.everyMs ?? 1_000);
   timer.unref();
   return { catchUp, close: () => clearInterval(timer) };
