@@ -4,8 +4,9 @@
  * event store (events, alerts, dead letters) and the identity and audit stores (tenants, users,
  * tokens, sessions, the hash-chained audit log) with versioned migrations. The identity stores
  * run over `openSyncPg`, a blocking bridge to a worker thread, so interfaces written
- * synchronously for SQLite keep their shape; the node's other stores (incidents, cases, CTI)
- * stay on SQLite for now.
+ * synchronously for SQLite keep their shape. The domain stores built on the bridge live in their
+ * packages (`PgIncidentStore`, `PgCaseStore`, `PgCtiStore`); their tables are migration steps
+ * here (`domains/`), so `migratePg` creates every table in one versioned sequence.
  *
  * @example
  * import { migratePg, openPgEventStore } from '@intersoc/storage/postgres';
