@@ -97,6 +97,7 @@ export type { CostMatrix, NabScore, ScoredSeries, ThresholdScore } from './anoma
 
 // host behaviour baselines: observations in the parse threads, state and alerts in one stage
 export { BaselineObserver, noveltyObservations, personUser } from './baselines/observe.js';
+export { LinuxTracker, threadLinuxTracker } from './baselines/linux.js';
 export { BaselineEngine } from './baselines/engine.js';
 export type { BaselineHit, BaselineSize } from './baselines/engine.js';
 export { BASELINES_DB_FILE } from './baselines/store.js';

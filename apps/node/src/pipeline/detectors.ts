@@ -43,7 +43,11 @@ const FACTORIES: Record<string, (spec: DetectorSpec) => Promise<Detector[]>> = {
   // Each tenant's deployed models (`intersoc ml deploy`), reloaded when the registry changes.
   ml: async (spec) => (await import('./ml-factory.js')).mlDetectors(spec),
   // Host behaviour baselines: observations here, state and alerts in the baseline stage (`loadBaselines`).
-  baseline: async () => [new (await import('@intersoc/learn')).BaselineObserver()],
+  // The thread's Linux pid table outlives a rule reload (it rebuilds every detector).
+  baseline: async () => {
+    const learn = await import('@intersoc/learn');
+    return [new learn.BaselineObserver(learn.threadLinuxTracker())];
+  },
 };
 
 /**

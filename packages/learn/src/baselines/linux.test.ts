@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SocEvent } from '@intersoc/core';
 import { BaselineEngine, type BaselineHit } from './engine.js';
-import { cronJob, systemdUnit, unitKey } from './linux.js';
+import { cronJob, systemdUnit, threadLinuxTracker, unitKey } from './linux.js';
 import { BaselineObserver } from './observe.js';
 import { DAY_MS, HOUR_MS, type BaselineSettings } from './types.js';
 
@@ -279,6 +279,20 @@ describe('Linux baselines', () => {
     expect(rules).not.toContain('first time in 30 days that /usr/sbin/nginx started /bin/sh on web-01');
     expect(o2.linux.unresolved).toBe(1);
     second.close();
+  });
+
+  it('keeps the thread’s pid table when the detectors are rebuilt (a rule reload)', () => {
+    const first = new BaselineObserver(threadLinuxTracker());
+    first.detect(exec('acme', T0, 700, 1, '/usr/sbin/nginx', ['nginx']));
+    const rebuilt = new BaselineObserver(threadLinuxTracker());
+    rebuilt.detect(exec('acme', T0 + 1, 701, 700, '/bin/sh', ['sh', '-c', 'id']));
+    expect(rebuilt.takeObservations().filter((o) => o.type === 'novelty')).toMatchObject([
+      { kind: 'process-pair', item: '/usr/sbin/nginx>/bin/sh', context: { 'process.command_line': 'sh -c id' } },
+    ]);
+    // A fresh tracker would not have named the parent.
+    const fresh = new BaselineObserver();
+    fresh.detect(exec('acme', T0 + 1, 701, 700, '/bin/sh', ['sh', '-c', 'id']));
+    expect(fresh.linux.unresolved).toBe(1);
   });
 
   it('learns from each tenant’s own Linux events only', () => {

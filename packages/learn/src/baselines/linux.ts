@@ -208,6 +208,17 @@ export class LinuxTracker {
   }
 }
 
+let threadTracker: LinuxTracker | undefined;
+
+/**
+ * The tracker of the calling thread (module state is per worker thread): detectors rebuilt on a
+ * rule reload keep the lineage learned so far.
+ */
+export function threadLinuxTracker(): LinuxTracker {
+  threadTracker ??= new LinuxTracker();
+  return threadTracker;
+}
+
 /** A SYSCALL record of execve/execveat (numbered per architecture, or named in enriched logs). */
 function isExec(f: SocEvent['fields']): boolean {
   const named = text(f['SYSCALL']);

@@ -172,8 +172,12 @@ export class BaselineObserver implements Detector {
   readonly kind = 'baseline';
   readonly id = 'baseline:observer';
   private novelty: BaselineObservation[] = [];
-  /** Process lineage of the Linux hosts whose events this thread parses. */
-  readonly linux = new LinuxTracker();
+  /**
+   * @param linux Process lineage of the Linux hosts whose events this thread parses. The node
+   *   passes the thread's one tracker (`threadLinuxTracker()`), so rebuilding the detectors on a
+   *   rule reload keeps it; a fresh tracker by default.
+   */
+  constructor(readonly linux: LinuxTracker = new LinuxTracker()) {}
   private readonly rates = new Map<string, { o: RateObservation & { count: number }; ids: string[] }>();
 
   detect(events: readonly SocEvent[]): readonly AlertDraft[] {
