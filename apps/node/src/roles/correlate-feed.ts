@@ -30,8 +30,36 @@ export function partitionOfSubject(subject: string): number {
 }
 
 /**
- * Publishes a batch's matches, one message per tenant and partition. The id is derived from the
- * batch, so a redelivered batch publishes nothing twice (the stream drops the duplicate).
+ * Bytes of matches per message. nats-server refuses a message over its `max_payload` (1 MiB by
+ * default): one detect batch of 2,048 failed logons is 2,048 matches, 2.98 MB of JSON, which the
+ * server refused on every delivery, so the batch was never acknowledged. Half the default leaves
+ * room for the headers and for an item that alone passes the budget.
+ */
+export const FEED_MESSAGE_BYTES = 512 * 1024;
+
+/** Cuts `items` into runs whose JSON stays under `budget` bytes (at least one item per run), in order. */
+export function chunkFeed(items: readonly SigmaFeedItem[], budget = FEED_MESSAGE_BYTES): SigmaFeedItem[][] {
+  const out: SigmaFeedItem[][] = [];
+  let run: SigmaFeedItem[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = Buffer.byteLength(JSON.stringify(item)) + 1;
+    if (run.length > 0 && bytes + size > budget) {
+      out.push(run);
+      run = [];
+      bytes = 0;
+    }
+    run.push(item);
+    bytes += size;
+  }
+  if (run.length > 0) out.push(run);
+  return out;
+}
+
+/**
+ * Publishes a batch's matches, one message per tenant and partition, cut into several in order
+ * when they pass `FEED_MESSAGE_BYTES`. The ids are derived from the batch (and the run's place),
+ * so a redelivered batch publishes nothing twice (the stream drops the duplicate).
  */
 export async function publishFeed(
   bus: JetStreamBus,
@@ -47,8 +75,14 @@ export async function publishFeed(
   }
   for (const [tenant, items] of byTenant) {
     for (const [p, part] of partitioner.split(items)) {
-      const body: FeedMessage = { items: part };
-      await bus.publish(feedSubject(tenant, p), body, { msgID: `feed:${tenant}:${p}:${batch}` });
+      const runs = chunkFeed(part);
+      for (let i = 0; i < runs.length; i++) {
+        const body: FeedMessage = { items: runs[i] ?? [] };
+        // The first run keeps the id a batch had before runs existed.
+        await bus.publish(feedSubject(tenant, p), body, {
+          msgID: `feed:${tenant}:${p}:${batch}${i > 0 ? `:${i}` : ''}`,
+        });
+      }
     }
   }
 }
