@@ -124,5 +124,5 @@ export type { SyncAuditLog } from './store/sqlite-respond-store.js';
 export type { OpenWait, PlaybookBrief, RunPage, StoredAction, StoredPlaybook } from './store/types.js';
 
 // wiring
-export { respondRuntime } from './runtime.js';
+export { respondEngine, respondRuntime } from './runtime.js';
 export type { RespondRuntime, RuntimeOptions } from './runtime.js';

@@ -21,6 +21,7 @@ import { webhookConnector } from './connectors/webhook/index.js';
 import { Engine, type EngineOptions } from './engine/engine.js';
 import { PlaybookService } from './playbooks/service.js';
 import type { PlaybookSigner, TrustedKey } from './sign/playbook-signature.js';
+import type { RespondStore } from './store/respond-store.js';
 import { SqliteRespondStore, type SyncAuditLog } from './store/sqlite-respond-store.js';
 import type { CacaoSchemaValidator } from './validate/schemas.js';
 
@@ -45,14 +46,19 @@ export interface RespondRuntime {
   readonly directory: FileAgentDirectory;
 }
 
-/** Builds respond over the node's database and data folder. */
-export function respondRuntime(o: RuntimeOptions): RespondRuntime {
-  const store = new SqliteRespondStore(o.db, o.audit);
-  const directory = new FileAgentDirectory(o.dataDir);
-  const ports = o.ports ?? {};
+/**
+ * The engine over `store` with every executor and connector; agents and secrets from `directory`.
+ * The node builds it over its SQLite store (`respondRuntime`), the `respond` role over PostgreSQL.
+ */
+export function respondEngine(
+  store: RespondStore,
+  directory: FileAgentDirectory,
+  ports: NodePorts = {},
+  engine: RuntimeOptions['engine'] = {},
+): Engine {
   const secret = (tenant: string, ref: string) => directory.secret(tenant, ref);
-  const engine = new Engine({
-    ...o.engine,
+  return new Engine({
+    ...engine,
     store,
     directory,
     executors: [
@@ -76,6 +82,13 @@ export function respondRuntime(o: RuntimeOptions): RespondRuntime {
       detectorsConnector(ports),
     ],
   });
+}
+
+/** Builds respond over the node's database and data folder. */
+export function respondRuntime(o: RuntimeOptions): RespondRuntime {
+  const store = new SqliteRespondStore(o.db, o.audit);
+  const directory = new FileAgentDirectory(o.dataDir);
+  const engine = respondEngine(store, directory, o.ports ?? {}, o.engine ?? {});
   const playbooks = new PlaybookService({
     store,
     schemas: o.schemas,

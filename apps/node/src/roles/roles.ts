@@ -4,8 +4,8 @@
  * scale-out ones. `all` without a bus or store is the embedded node, unchanged. Built so far:
  * `ingest` (syslog sources → parse → bus), `detect` (bus → detectors → store) and `correlate`
  * (Sigma correlations, partitioned by key with a lease per partition on PostgreSQL). The `api`
- * role needs no bus and starts beside these (`start.ts`, `api-role.ts`); `respond` as a separate
- * role is not built yet, and says so.
+ * and `respond` roles need no bus and start beside these (`start.ts`, `api-role.ts`,
+ * `respond-role.ts`), so they never reach `parseRoles`.
  */
 import { AppError, type Config } from '@intersoc/core';
 import { startTcpSource, startUdpSource, type RunningSource } from '@intersoc/ingest';
@@ -46,8 +46,8 @@ export function parseRoles(spec: string): Role[] {
   if (missing.length > 0)
     throw new AppError(
       'UNSUPPORTED',
-      `role ${missing.join(', ')} cannot run on its own yet (built: api, ${BUILT.join(', ')}; ` +
-        `playbooks and response run only in the embedded node, --role all)`,
+      `role ${missing.join(', ')} is not a bus role (bus roles: ${BUILT.join(', ')}; ` +
+        `api and respond are started beside them by serve, roles/start.ts)`,
     );
   return out;
 }
