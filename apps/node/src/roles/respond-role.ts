@@ -59,13 +59,18 @@ export async function startRespondRole(config: Config, log: (m: string) => void)
         'the PostgreSQL store has no respond tables: run `intersoc db migrate --store <url>`',
       );
     const store = new PgRespondStore(stores.pg, stores.audit);
+    // No node ports: the `intersoc` executor and the detectors/federation connectors act on a
+    // node's own services, which a role process does not have; their steps fail with the reason.
     const eng = respondEngine(
       store,
       new FileAgentDirectory(config.data),
       {},
       {
+        // As the node: warnings and errors only (info is every step).
         log: (level, message, details) =>
-          log(`respond ${level}: ${message}${details ? ` ${JSON.stringify(details)}` : ''}`),
+          level === 'info'
+            ? undefined
+            : log(`respond ${level}: ${message}${details ? ` ${JSON.stringify(details)}` : ''}`),
       },
     );
     engine = eng;
