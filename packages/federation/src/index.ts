@@ -97,7 +97,8 @@ export type { LookupAnswer, PublishedSet } from './lookup/service.js';
 // stores
 export { migrateFederation } from './store/schema.js';
 export { PeerStore } from './store/peers.js';
-export type { Peer, PeerStatus } from './store/peers.js';
+export { PgPeerStore } from './store/pg-peers.js';
+export type { Peer, PeerRegistry, PeerStatus } from './store/peers.js';
 export { Journal } from './store/journal.js';
 export type { Decision, Exchange, LedgerEntry, RejectionRecord } from './store/journal.js';
 export { readIntelState, recordReports, reportersOf, reviewIntel, RELAY_DISCOUNT } from './store/intel-state.js';

@@ -34,7 +34,8 @@ export interface Peer {
   readonly lastError?: string;
 }
 
-interface Row {
+/** A `fed_peers` row, as both stores read it. */
+export interface PeerRow {
   node_id: string;
   public_key: string;
   name: string;
@@ -52,7 +53,8 @@ interface Row {
   last_error: string | null;
 }
 
-function toPeer(r: Row): Peer {
+/** A row as a peer, with its trust score. */
+export function toPeer(r: PeerRow): Peer {
   const reliability = r.reliability as Reliability;
   const f = { confirmations: r.confirmations, falsePositives: r.false_positives };
   return {
@@ -75,8 +77,28 @@ function toPeer(r: Row): Peer {
   };
 }
 
+/** The peer registry's operations (`PeerStore` on SQLite, `PgPeerStore` on PostgreSQL). */
+export interface PeerRegistry {
+  /** Adds a peer from its card, or updates its card data (same key only). */
+  add(card: PeerCard, o: { reliability: Reliability; communities?: readonly string[]; endpoint?: string }): Peer;
+  get(nodeId: string): Peer | undefined;
+  /** A peer that must exist. */
+  require(nodeId: string): Peer;
+  list(): Peer[];
+  active(): Peer[];
+  /** Forgets a peer. */
+  remove(nodeId: string): boolean;
+  /** Revokes a peer's key: from now on nothing it signs is accepted, and nothing goes to it. */
+  revoke(nodeId: string): Peer;
+  setReliability(nodeId: string, reliability: Reliability): Peer;
+  /** Records feedback on what the peer sent. */
+  feedback(nodeId: string, kind: 'confirmation' | 'false-positive', n?: number): Peer;
+  /** Notes a successful contact or an error. */
+  contact(nodeId: string, error?: string): void;
+}
+
 /** Peers in SQLite. Reads go to the database every time: revocation must bite at once. */
-export class PeerStore {
+export class PeerStore implements PeerRegistry {
   constructor(
     private readonly db: SqliteDb,
     private readonly now: () => number = Date.now,
@@ -115,7 +137,7 @@ export class PeerStore {
   }
 
   get(nodeId: string): Peer | undefined {
-    const r = stmt(this.db, 'SELECT * FROM fed_peers WHERE node_id = ?').get(nodeId) as Row | undefined;
+    const r = stmt(this.db, 'SELECT * FROM fed_peers WHERE node_id = ?').get(nodeId) as PeerRow | undefined;
     return r ? toPeer(r) : undefined;
   }
 
@@ -127,7 +149,7 @@ export class PeerStore {
   }
 
   list(): Peer[] {
-    return (stmt(this.db, 'SELECT * FROM fed_peers ORDER BY name, node_id').all() as Row[]).map(toPeer);
+    return (stmt(this.db, 'SELECT * FROM fed_peers ORDER BY name, node_id').all() as PeerRow[]).map(toPeer);
   }
 
   active(): Peer[] {

@@ -22,6 +22,7 @@ import type { PgSql } from './connect.js';
 import { CORRELATE_STEP } from './correlate/schema.js';
 import { CASES_STEP } from './domains/cases-schema.js';
 import { CTI_STEP } from './domains/cti-schema.js';
+import { FEDERATION_PEERS_STEP } from './domains/federation-schema.js';
 import { INCIDENT_FEED_STEP } from './domains/incident-feed-schema.js';
 import { INCIDENTS_STEP } from './domains/incidents-schema.js';
 import { RESPOND_STEP } from './domains/respond-schema.js';
@@ -96,6 +97,8 @@ const STEPS: readonly Step[] = [
   { version: 8, name: 'respond', sql: RESPOND_STEP },
   // The CTI objects (`domains/cti-schema.ts`, `PgCtiStore` in @intersoc/cti).
   { version: 9, name: 'cti', sql: CTI_STEP },
+  // The federation peer registry (`domains/federation-schema.ts`, `PgPeerStore` in @intersoc/federation).
+  { version: 10, name: 'federation-peers', sql: FEDERATION_PEERS_STEP },
 ];
 
 /** Advisory lock key of schema changes (migrations and new partitions). */
