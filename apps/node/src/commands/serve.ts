@@ -31,12 +31,12 @@ export function register(program: Command): void {
     .option('--demo', 'load demo data on an empty node without asking')
     .option(
       '--role <roles>',
-      'scale-out roles: api, ingest, detect, correlate (comma-separated); default all (the embedded node)',
+      'scale-out roles: api, ingest, detect, correlate, respond (comma-separated); default all (the embedded node)',
     )
     .option('--bus <url>', 'NATS JetStream bus of the scale-out roles (nats://HOST:PORT)')
     .option(
       '--store <url>',
-      'store of the api, detect and correlate roles (postgres://…; sqlite:DIR for detect/correlate)',
+      'store of the api, detect, correlate and respond roles (postgres://…; sqlite:DIR for detect/correlate)',
     )
     .option('--metrics-port <port>', 'scale-out roles: serve /metrics on http.host:PORT (0 = any free port)')
     .action(async (flags: ServeFlags) => {
