@@ -11,94 +11,14 @@
  */
 import { AppError, type AuthContext } from '@intersoc/core';
 import type { Statement, SyncPg } from '@intersoc/storage/postgres';
-import type { Playbook } from '../cacao/types.js';
-import type { RunSummary, RunTrigger, Transition, TransitionBody } from '../engine/types.js';
+import type { RunSummary, Transition, TransitionBody } from '../engine/types.js';
 import type { QueuedRequest, RequestOutcome, RespondStore, RunQuery } from './respond-store.js';
 import type { SyncAuditLog } from './sqlite-respond-store.js';
+import { bodyJson, deepFreeze, toStored, toSummary, type PlaybookRow, type RunRow } from './rows.js';
 import type { OpenWait, PlaybookBrief, RunPage, RunWrite, StoredAction, StoredPlaybook } from './types.js';
-
-interface RunRow {
-  tenant: string;
-  id: string;
-  playbook_id: string;
-  playbook_version: string;
-  playbook_name: string;
-  status: RunSummary['status'];
-  dry_run: boolean;
-  requested_by: string;
-  trigger: string;
-  parent_run: string | null;
-  created: number;
-  updated: number;
-  reason: string | null;
-}
-
-interface PlaybookRow {
-  tenant: string;
-  id: string;
-  version: string;
-  name: string;
-  digest: string;
-  source: string;
-  tlp: string | null;
-  signed_by: string;
-  added_by: string;
-  added_at: number;
-  doc: string;
-}
 
 const RUN_COLUMNS = `tenant, id, playbook_id, playbook_version, playbook_name, status, dry_run, requested_by, trigger,
   parent_run, created, updated, reason`;
-
-function toSummary(r: RunRow): RunSummary {
-  return {
-    tenant: r.tenant,
-    id: r.id,
-    playbookId: r.playbook_id,
-    playbookVersion: r.playbook_version,
-    playbookName: r.playbook_name,
-    status: r.status,
-    dryRun: r.dry_run,
-    requestedBy: r.requested_by,
-    trigger: JSON.parse(r.trigger) as RunTrigger,
-    created: r.created,
-    updated: r.updated,
-    ...(r.reason === null ? {} : { reason: r.reason }),
-    ...(r.parent_run === null ? {} : { parentRun: r.parent_run }),
-  };
-}
-
-function toStored(r: PlaybookRow): StoredPlaybook {
-  return {
-    tenant: r.tenant,
-    id: r.id,
-    version: r.version,
-    name: r.name,
-    digest: r.digest,
-    source: r.source,
-    ...(r.tlp === null ? {} : { tlp: r.tlp }),
-    signedBy: JSON.parse(r.signed_by) as string[],
-    addedBy: r.added_by,
-    addedAt: r.added_at,
-    playbook: JSON.parse(r.doc) as Playbook,
-  };
-}
-
-function deepFreeze<T>(v: T): T {
-  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v)) deepFreeze(x);
-  }
-  return v;
-}
-
-/** A transition's JSON without its seq and time (they have columns). */
-function bodyJson(t: Transition): string {
-  const body: Record<string, unknown> = {};
-  for (const k of Object.keys(t))
-    if (k !== 'seq' && k !== 'time') body[k] = (t as unknown as Record<string, unknown>)[k];
-  return JSON.stringify(body);
-}
 
 const UPSERT_RUN = `INSERT INTO respond_runs (${RUN_COLUMNS}, trigger_ref, no)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, nextval('respond_run_numbers'))

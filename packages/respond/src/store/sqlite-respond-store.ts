@@ -8,10 +8,10 @@
  */
 import { AppError, type AuthContext } from '@intersoc/core';
 import { migrate, type AuditEntry, type AuditInput, type SqliteDb } from '@intersoc/storage';
-import type { Playbook } from '../cacao/types.js';
-import type { RunSummary, RunTrigger, Transition, TransitionBody } from '../engine/types.js';
+import type { RunSummary, Transition, TransitionBody } from '../engine/types.js';
 import type { RespondStore } from './respond-store.js';
 import { RESPOND_SCHEMA } from './schema.js';
+import { bodyJson, deepFreeze, toStored, toSummary, type PlaybookRow, type RunRow } from './rows.js';
 import type { OpenWait, PlaybookBrief, RunPage, RunWrite, StoredAction, StoredPlaybook } from './types.js';
 
 /** Appends audit entries synchronously on the same database (`SqliteAuditStore.appendSync`). */
@@ -21,78 +21,6 @@ export interface SyncAuditLog {
   appendBatchSync?(inputs: readonly AuditInput[]): void;
 }
 
-interface RunRow {
-  tenant: string;
-  id: string;
-  playbook_id: string;
-  playbook_version: string;
-  playbook_name: string;
-  status: RunSummary['status'];
-  dry_run: number;
-  requested_by: string;
-  trigger: string;
-  parent_run: string | null;
-  created: number;
-  updated: number;
-  reason: string | null;
-}
-
-interface PlaybookRow {
-  tenant: string;
-  id: string;
-  version: string;
-  name: string;
-  digest: string;
-  source: string;
-  tlp: string | null;
-  signed_by: string;
-  added_by: string;
-  added_at: number;
-  doc: string;
-}
-
-function toSummary(r: RunRow): RunSummary {
-  return {
-    tenant: r.tenant,
-    id: r.id,
-    playbookId: r.playbook_id,
-    playbookVersion: r.playbook_version,
-    playbookName: r.playbook_name,
-    status: r.status,
-    dryRun: r.dry_run === 1,
-    requestedBy: r.requested_by,
-    trigger: JSON.parse(r.trigger) as RunTrigger,
-    created: r.created,
-    updated: r.updated,
-    ...(r.reason === null ? {} : { reason: r.reason }),
-    ...(r.parent_run === null ? {} : { parentRun: r.parent_run }),
-  };
-}
-
-function toStored(r: PlaybookRow): StoredPlaybook {
-  return {
-    tenant: r.tenant,
-    id: r.id,
-    version: r.version,
-    name: r.name,
-    digest: r.digest,
-    source: r.source,
-    ...(r.tlp === null ? {} : { tlp: r.tlp }),
-    signedBy: JSON.parse(r.signed_by) as string[],
-    addedBy: r.added_by,
-    addedAt: r.added_at,
-    playbook: JSON.parse(r.doc) as Playbook,
-  };
-}
-
-function deepFreeze<T>(v: T): T {
-  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v)) deepFreeze(x);
-  }
-  return v;
-}
-
 /** Parsed playbook versions kept (the oldest parsed goes first). */
 const PARSED_CACHE = 256;
 /** Run numbers of unfinished runs kept (all dropped when full: the row has them). */
@@ -100,17 +28,6 @@ const NUMBER_CACHE = 65_536;
 /** Transitions per multi-row INSERT: one statement (one call into SQLite) per chunk. */
 const LOG_CHUNK = 64;
 const FINISHED_STATUS: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled']);
-
-/**
- * A transition's JSON without its seq and time (they have columns). Copied key by key: an object
- * rest (`{ seq, time, ...body }`) over transitions of many shapes is slow on Node 20.
- */
-function bodyJson(t: Transition): string {
-  const body: Record<string, unknown> = {};
-  for (const k of Object.keys(t))
-    if (k !== 'seq' && k !== 'time') body[k] = (t as unknown as Record<string, unknown>)[k];
-  return JSON.stringify(body);
-}
 
 /**
  * Run numbers of unfinished runs by tenant and run id: a map per tenant, so the lookup at every
