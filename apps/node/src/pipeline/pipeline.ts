@@ -14,21 +14,16 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import {
   acquireWriterLock,
   EVENTS_DB_FILE,
-  openEventWriter,
   type RewriteOutcome,
-  type SqliteEventWriter,
   type WriteResult,
   type WriterLock,
 } from '@intersoc/storage';
 import type { EventErasureSpec } from '@intersoc/privacy';
-import type { BaselineEngine } from '@intersoc/learn';
 import { AppError } from '@intersoc/core';
 import type { RecordSink } from '@intersoc/ingest';
 import type { DetectorSpec } from './detectors.js';
-import { startBaselineIdle } from './baseline-idle.js';
-import { loadBaselines, loadDetectors } from './detectors.js';
-import { createHydrator } from './hydrator.js';
-import { Processor, toAlert, zeroCounters } from './processor.js';
+import { loadDetectors } from './detectors.js';
+import { zeroCounters } from './processor.js';
 import { pipelineHealth } from './pipeline-health.js';
 import {
   addCounters,
@@ -43,6 +38,8 @@ import type { ParseWorkerInit } from './parse-worker.js';
 import type { WriterInit } from './writer-thread.js';
 import { workerUrl } from './worker-url.js';
 import { applyRetention, eraseBaselines, eraseEvents, once } from './writer-ops.js';
+import { closeInlineStage, startInlineStage, type InlineStage } from './inline-stage.js';
+import { LaneRouter, type Lane } from './lane-router.js';
 
 export type {
   ChunkInput,
@@ -55,14 +52,6 @@ export type {
 
 /** Young-generation size of parse workers, MB. */
 const PARSE_WORKER_YOUNG_MB = 64;
-
-interface Lane {
-  worker: Worker;
-  inflight: number;
-  files: number;
-  /** False while a replacement worker starts. */
-  alive: boolean;
-}
 
 interface Pending {
   resolve: (c: ParseCounters) => void;
@@ -95,17 +84,9 @@ export class Pipeline {
   private readonly fileWaiters: (() => void)[] = [];
   private lanes: Lane[] = [];
   private writerThread: Worker | undefined;
-  private inline:
-    | {
-        proc: Processor;
-        writer: SqliteEventWriter;
-        baselines: BaselineEngine | undefined;
-        idle?: NodeJS.Timeout;
-        /** The baselines' idle sweep (silence of tenants that stopped sending). */
-        sweep?: NodeJS.Timeout;
-      }
-    | undefined;
-  private readonly streamLane = new Map<string, number>();
+  private inline: InlineStage | undefined;
+  /** Which lane takes what (reads `lanes`). */
+  private readonly router: LaneRouter;
   private lock: WriterLock | undefined;
   /** Why the pipeline stopped accepting work, once a commit failed or the writer died. */
   private failure: string | undefined;
@@ -114,7 +95,9 @@ export class Pipeline {
   private readonly deaths: { lane: number; at: number; reason: string }[] = [];
   private readonly channels: MessageChannel[] = [];
 
-  private constructor(private readonly opts: PipelineOptions) {}
+  private constructor(private readonly opts: PipelineOptions) {
+    this.router = new LaneRouter(() => this.lanes, opts.maxInflightBytes);
+  }
 
   /**
    * Takes the data folder's writer lock (AppError `CONFLICT` when another process writes to it),
@@ -180,44 +163,14 @@ export class Pipeline {
   }
 
   private async startInline(): Promise<void> {
-    const writer = openEventWriter(path.join(this.opts.dataDir, EVENTS_DB_FILE), createHydrator());
-    const baselines = await loadBaselines(this.opts.detectors);
-    const proc = new Processor({
-      blockEvents: this.opts.blockEvents,
-      indexAtIngest: this.opts.indexAtIngest ?? false,
-      maxRecordBytes: this.opts.maxRecordBytes,
-      detectors: await loadDetectors(this.opts.detectors),
-      sink: (out) => {
-        let r: WriteResult;
-        if (out.observations && baselines) {
-          const hits = baselines.push(out.observations);
-          if (hits.length > 0)
-            out = { ...out, alerts: [...out.alerts, ...hits.map((h) => toAlert(h.tenant, h.alert))] };
-        }
-        try {
-          r = writer.write(out);
-        } catch (err) {
-          this.fail(`write: ${(err as Error).message}`);
-          throw err;
-        }
-        this.onWritten(r);
-        if (out.alerts.length > 0) this.opts.onAlerts?.(out.alerts);
-      },
-      onDetectorError: (id, err) => this.opts.onError?.(`detector ${id}: ${(err as Error).message}`),
+    this.inline = await startInlineStage(this.opts, {
+      onWritten: (r) => this.onWritten(r),
+      fail: (reason) => this.fail(reason),
+      stopped: () => this.failure !== undefined || this.closing,
+      ...(this.opts.onAlerts ? { onAlerts: this.opts.onAlerts } : {}),
+      ...(this.opts.onError ? { onError: this.opts.onError } : {}),
     });
-    const sweep = baselines
-      ? startBaselineIdle(
-          baselines,
-          (alerts) => {
-            if (this.failure !== undefined || this.closing) return;
-            writer.write({ blocks: [], alerts, deadLetters: [] });
-            this.opts.onAlerts?.(alerts);
-          },
-          (message) => this.opts.onError?.(message),
-        )
-      : undefined;
-    this.inline = { proc, writer, baselines, ...(sweep ? { sweep } : {}) };
-    this.setIndexStatus(writer.indexStatus());
+    this.setIndexStatus(this.inline.writer.indexStatus());
   }
 
   private async startThreads(): Promise<void> {
@@ -291,7 +244,7 @@ export class Pipeline {
     this.opts.onError?.(`parse worker ${id} died: ${reason}; starting a new one`);
     const err = unavailable(`parse worker ${id} died: ${reason}`);
     for (const [seq, p] of [...this.pending]) if (p.lane === id) this.settle(seq, (x) => x.reject(err));
-    for (const [stream, l] of [...this.streamLane]) if (l === id) this.streamLane.delete(stream);
+    this.router.forgetLane(id);
     // A flush the dead lane was part of cannot vouch for what that lane held: it fails, so a
     // journal checkpoint waiting on it keeps its segments for the replay instead of deleting them.
     for (const [t, w] of this.tokenWaiters) {
@@ -391,22 +344,6 @@ export class Pipeline {
     for (const w of this.creditWaiters.splice(0)) w();
   }
 
-  private laneFor(stream: string | undefined): number {
-    if (stream !== undefined) {
-      const known = this.streamLane.get(stream);
-      if (known !== undefined) return known;
-    }
-    let best = this.lanes.findIndex((l) => l.alive);
-    if (best < 0) throw unavailable('no parse worker is running');
-    this.lanes.forEach((l, i) => {
-      const b = this.lanes[best] as Lane;
-      const load = (x: Lane): number => x.inflight + x.files * this.opts.maxInflightBytes;
-      if (l.alive && load(l) < load(b)) best = i;
-    });
-    if (stream !== undefined) this.streamLane.set(stream, best);
-    return best;
-  }
-
   private send(
     lane: number,
     m: ToWorker,
@@ -429,12 +366,6 @@ export class Pipeline {
     });
   }
 
-  /** True when the lane a chunk would go to has credit left. */
-  private hasCredit(lane: number, weight: number): boolean {
-    const l = this.lanes[lane] as Lane;
-    return l.inflight === 0 || l.inflight + weight <= this.opts.maxInflightBytes;
-  }
-
   /** Submits a stream chunk, waiting for credit (TCP, HTTP). Resolves when it is parsed. */
   async submitChunk(c: ChunkInput, timeoutMs?: number, onDispatch?: OnDispatch): Promise<ParseCounters> {
     this.assertUsable();
@@ -442,12 +373,12 @@ export class Pipeline {
       onDispatch?.();
       return this.runInline(() => this.inline!.proc.chunk({ type: 'chunk', seq: 0, ...c }));
     }
-    const lane = this.laneFor(c.whole ? undefined : c.stream);
+    const lane = this.router.laneFor(c.whole ? undefined : c.stream);
     const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
-    while (!this.hasCredit(lane, c.bytes.length)) {
+    while (!this.router.hasCredit(lane, c.bytes.length)) {
       this.assertUsable();
       if (Date.now() >= deadline) {
-        this.streamLane.delete(c.stream);
+        this.router.endStream(c.stream);
         throw new AppError('BACKPRESSURE', 'the pipeline is full; retry later', { details: { retryAfterSeconds: 5 } });
       }
       await new Promise<void>((r) => {
@@ -457,7 +388,7 @@ export class Pipeline {
     }
     this.assertUsable();
     const done = this.send(lane, { type: 'chunk', seq: ++this.seq, ...c }, c.bytes.length, undefined, onDispatch);
-    if (c.end) this.streamLane.delete(c.stream);
+    if (c.end) this.router.endStream(c.stream);
     return done;
   }
 
@@ -475,8 +406,8 @@ export class Pipeline {
       return true;
     }
     const weight = records.reduce((a, r) => a + r.record.length, 0);
-    const lane = this.laneFor(undefined);
-    if (!this.hasCredit(lane, weight)) {
+    const lane = this.router.laneFor(undefined);
+    if (!this.router.hasCredit(lane, weight)) {
       this.stats.udpDropped += records.length;
       return false;
     }
@@ -515,11 +446,11 @@ export class Pipeline {
     if (this.inline) return this.runInline(() => this.inline!.proc.file(msg, o.onProgress ?? (() => undefined)));
     // A file goes to a lane only once that lane has no file, so a lane that finishes early takes
     // the next one: handing every file out at once left lanes idle while another had a queue.
-    let lane = this.fileWaiters.length === 0 ? this.fileLane() : -1;
+    let lane = this.fileWaiters.length === 0 ? this.router.fileLane() : -1;
     while (lane < 0) {
       await new Promise<void>((r) => this.fileWaiters.push(r));
       this.assertUsable();
-      lane = this.fileLane();
+      lane = this.router.fileLane();
     }
     const l = this.lanes[lane] as Lane;
     l.files++;
@@ -529,15 +460,6 @@ export class Pipeline {
       l.files--;
       this.fileWaiters.shift()?.();
     }
-  }
-
-  /** The least loaded live lane without a file in progress, or -1. */
-  private fileLane(): number {
-    let best = -1;
-    this.lanes.forEach((l, i) => {
-      if (l.alive && l.files === 0 && (best < 0 || l.inflight < (this.lanes[best] as Lane).inflight)) best = i;
-    });
-    return best;
   }
 
   /** Submits pre-framed, labelled records (simulator, replays). */
@@ -552,8 +474,8 @@ export class Pipeline {
       onDispatch?.();
       return this.runInline(() => this.inline!.proc.records({ type: 'records', seq: 0, tenant, records }));
     }
-    const lane = this.laneFor(undefined);
-    while (!this.hasCredit(lane, weight)) {
+    const lane = this.router.laneFor(undefined);
+    while (!this.router.hasCredit(lane, weight)) {
       this.assertUsable();
       await new Promise<void>((r) => this.creditWaiters.push(r));
     }
@@ -668,10 +590,7 @@ export class Pipeline {
     if (this.failure === undefined) await this.flush().catch(() => undefined);
     this.closing = true;
     if (this.inline) {
-      if (this.inline.idle) clearTimeout(this.inline.idle);
-      if (this.inline.sweep) clearInterval(this.inline.sweep);
-      this.inline.writer.close();
-      this.inline.baselines?.close();
+      closeInlineStage(this.inline);
       return;
     }
     await Promise.all(
