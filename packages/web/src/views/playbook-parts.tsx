@@ -19,13 +19,17 @@ export function useRunStream(reload: () => void): void {
   useEffect(() => {
     const es = new EventSource(respond.streamUrl());
     let timer: ReturnType<typeof setTimeout> | undefined;
-    es.addEventListener('run', () => {
+    const soon = (): void => {
       // Coalesce bursts: a run moves many steps a second.
       timer ??= setTimeout(() => {
         timer = undefined;
         ref.current();
       }, 300);
-    });
+    };
+    es.addEventListener('run', soon);
+    // Changes between the page's first fetch and the stream's (re)connection sent no event to
+    // this page: fetch again once connected, or a run that started waiting meanwhile looks stuck.
+    es.addEventListener('open', soon);
     return () => {
       if (timer) clearTimeout(timer);
       es.close();
