@@ -96,130 +96,134 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe.skipIf(bin === undefined || !haveCorpus || !('url' in probe))('the api role on PostgreSQL', () => {
-  let api = '';
-  let auth: { authorization: string };
-  let url = '';
+describe.skipIf(bin === undefined || !haveCorpus || !('url' in probe))(
+  'the api role on PostgreSQL',
+  { tags: ['corpus'] },
+  () => {
+    let api = '';
+    let auth: { authorization: string };
+    let url = '';
 
-  beforeAll(async () => {
-    nats = await TestNatsServer.start(bin ?? '');
-    const scratch = await createScratchDb('intersoc_api');
-    if (!('url' in scratch)) throw new Error(scratch.unavailable);
-    db = scratch;
-    url = scratch.url;
-    await migratePg(url);
-    const data = tempDir();
-    // A token-only service account and its token, straight into the PostgreSQL identity store.
-    const user = await run([
-      'admin',
-      'user',
-      'add',
-      'reader',
-      '--role',
-      'analyst',
-      '--no-password',
-      '--store',
-      url,
-      '--data',
-      data,
-    ]).done;
-    expect(user.code, user.err).toBe(0);
-    const token = await run(['admin', 'token', 'add', '--user', 'reader', '--store', url, '--data', data]).done;
-    expect(token.code, token.err).toBe(0);
-    auth = { authorization: `Bearer ${token.out.trim()}` };
-    await startRole(run, 'correlate', { bus: nats.url, store: url, data: tempDir() });
-    await startRole(run, 'detect', { bus: nats.url, store: url, data: tempDir() });
-    [, api] = await serve(
-      ['--role', 'api', '--store', url, '--data', data, '--port', '0'],
-      /api: listening on (http:\S+)/,
-    );
-  }, 600_000);
+    beforeAll(async () => {
+      nats = await TestNatsServer.start(bin ?? '');
+      const scratch = await createScratchDb('intersoc_api');
+      if (!('url' in scratch)) throw new Error(scratch.unavailable);
+      db = scratch;
+      url = scratch.url;
+      await migratePg(url);
+      const data = tempDir();
+      // A token-only service account and its token, straight into the PostgreSQL identity store.
+      const user = await run([
+        'admin',
+        'user',
+        'add',
+        'reader',
+        '--role',
+        'analyst',
+        '--no-password',
+        '--store',
+        url,
+        '--data',
+        data,
+      ]).done;
+      expect(user.code, user.err).toBe(0);
+      const token = await run(['admin', 'token', 'add', '--user', 'reader', '--store', url, '--data', data]).done;
+      expect(token.code, token.err).toBe(0);
+      auth = { authorization: `Bearer ${token.out.trim()}` };
+      await startRole(run, 'correlate', { bus: nats.url, store: url, data: tempDir() });
+      await startRole(run, 'detect', { bus: nats.url, store: url, data: tempDir() });
+      [, api] = await serve(
+        ['--role', 'api', '--store', url, '--data', data, '--port', '0'],
+        /api: listening on (http:\S+)/,
+      );
+    }, 600_000);
 
-  it('serves events, alerts and incidents that ingest, detect and correlate roles wrote', async () => {
-    const tcp = await freePort();
-    const [ingestRole] = await serve(
-      ['--role', 'ingest', '--bus', nats?.url ?? '', '--data', tempDir()],
-      /ingest: syslog (.*tcp.*)/,
-      {
-        ...ENV,
-        INTERSOC_SYSLOG_ENABLED: 'true',
-        INTERSOC_SYSLOG_TCP_PORT: String(tcp),
-        INTERSOC_SYSLOG_UDP_PORT: String(await freePort()),
-      },
-    );
-    const file = await run(['ingest', FILE, '--bus', nats?.url ?? '', '--data', tempDir(), '--json']).done;
-    expect(file.code, file.err).toBe(0);
-    expect(JSON.parse(file.out)).toMatchObject({ events: 5792, stored: true });
-    const sock = connect(tcp, '127.0.0.1');
-    await new Promise<void>((resolve) => sock.once('connect', () => resolve()));
-    for (let i = 0; i < 3; i++)
-      sock.write(`<34>Oct 11 22:14:1${i} gw-api-role su: 'su root' failed for apirole${i} on /dev/pts/8\n`);
-    sock.end();
-
-    const get = async (p: string): Promise<{ status: number; body: Body }> => {
-      const r = await fetch(`${api}${p}`, { headers: auth });
-      return { status: r.status, body: (await r.json()) as Body };
-    };
-    // No token, no answer.
-    expect((await fetch(`${api}/api/events`)).status).toBe(401);
-
-    // The syslog lines arrive through the ingest role's sealed blocks.
-    const syslog = await until(
-      async () => {
-        const r = await get('/api/events?q=gw-api-role&limit=10');
-        return r.status === 200 && r.body.items.length === 3 ? r.body.items : undefined;
-      },
-      'the syslog events through the api',
-      120_000,
-    );
-    expect(JSON.stringify(syslog)).toContain('apirole2');
-
-    // Every event, page by page, equals the store's count.
-    let events = 0;
-    let cursor = '';
-    for (;;) {
-      const r = await get(`/api/events?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-      expect(r.status).toBe(200);
-      events += r.body.items.length;
-      if (!r.body.nextCursor) break;
-      cursor = r.body.nextCursor;
-    }
-    expect(events).toBe(5792 + 3);
-
-    const sql = openPg(url, { max: 1 });
-    try {
-      const stored = (await sql<{ id: string }[]>`SELECT id FROM ev_alerts ORDER BY id`).map((r) => r.id);
-      expect(stored.length).toBeGreaterThan(0);
-      const alerts = await get('/api/alerts?limit=1000');
-      expect(alerts.status).toBe(200);
-      expect(alerts.body.items.map((a) => a.id).sort()).toEqual(stored);
-      // One event the alerts name, by id.
-      const eventId = alerts.body.items[0]?.eventIds[0] ?? '';
-      expect((await get(`/api/events/${encodeURIComponent(eventId)}`)).body).toMatchObject({ id: eventId });
-
-      // The api role's incident builder takes every alert once they have settled.
-      const incidents = await until(
-        async () => {
-          const r = await get('/api/incidents?limit=100');
-          const n = r.body.items.reduce((s, i) => s + i.alertCount, 0);
-          return r.status === 200 && n === stored.length ? r.body.items : undefined;
+    it('serves events, alerts and incidents that ingest, detect and correlate roles wrote', async () => {
+      const tcp = await freePort();
+      const [ingestRole] = await serve(
+        ['--role', 'ingest', '--bus', nats?.url ?? '', '--data', tempDir()],
+        /ingest: syslog (.*tcp.*)/,
+        {
+          ...ENV,
+          INTERSOC_SYSLOG_ENABLED: 'true',
+          INTERSOC_SYSLOG_TCP_PORT: String(tcp),
+          INTERSOC_SYSLOG_UDP_PORT: String(await freePort()),
         },
-        'incidents holding every alert',
+      );
+      const file = await run(['ingest', FILE, '--bus', nats?.url ?? '', '--data', tempDir(), '--json']).done;
+      expect(file.code, file.err).toBe(0);
+      expect(JSON.parse(file.out)).toMatchObject({ events: 5792, stored: true });
+      const sock = connect(tcp, '127.0.0.1');
+      await new Promise<void>((resolve) => sock.once('connect', () => resolve()));
+      for (let i = 0; i < 3; i++)
+        sock.write(`<34>Oct 11 22:14:1${i} gw-api-role su: 'su root' failed for apirole${i} on /dev/pts/8\n`);
+      sock.end();
+
+      const get = async (p: string): Promise<{ status: number; body: Body }> => {
+        const r = await fetch(`${api}${p}`, { headers: auth });
+        return { status: r.status, body: (await r.json()) as Body };
+      };
+      // No token, no answer.
+      expect((await fetch(`${api}/api/events`)).status).toBe(401);
+
+      // The syslog lines arrive through the ingest role's sealed blocks.
+      const syslog = await until(
+        async () => {
+          const r = await get('/api/events?q=gw-api-role&limit=10');
+          return r.status === 200 && r.body.items.length === 3 ? r.body.items : undefined;
+        },
+        'the syslog events through the api',
         120_000,
       );
-      const members: string[] = [];
-      for (const inc of incidents) {
-        const r = await get(`/api/incidents/${inc.id}/alerts`);
+      expect(JSON.stringify(syslog)).toContain('apirole2');
+
+      // Every event, page by page, equals the store's count.
+      let events = 0;
+      let cursor = '';
+      for (;;) {
+        const r = await get(`/api/events?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
         expect(r.status).toBe(200);
-        members.push(...r.body.items.map((a) => a.id));
+        events += r.body.items.length;
+        if (!r.body.nextCursor) break;
+        cursor = r.body.nextCursor;
       }
-      expect(members.sort()).toEqual(stored);
-      console.info(`api role: ${events} events, ${stored.length} alerts in ${incidents.length} incidents`);
-      const rows = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM incidents WHERE status != 'merged'`;
-      expect(rows[0]?.n).toBe(incidents.length);
-    } finally {
-      await sql.end({ timeout: 5 });
-    }
-    expect(ingestRole.exitCode).toBeNull();
-  }, 600_000);
-});
+      expect(events).toBe(5792 + 3);
+
+      const sql = openPg(url, { max: 1 });
+      try {
+        const stored = (await sql<{ id: string }[]>`SELECT id FROM ev_alerts ORDER BY id`).map((r) => r.id);
+        expect(stored.length).toBeGreaterThan(0);
+        const alerts = await get('/api/alerts?limit=1000');
+        expect(alerts.status).toBe(200);
+        expect(alerts.body.items.map((a) => a.id).sort()).toEqual(stored);
+        // One event the alerts name, by id.
+        const eventId = alerts.body.items[0]?.eventIds[0] ?? '';
+        expect((await get(`/api/events/${encodeURIComponent(eventId)}`)).body).toMatchObject({ id: eventId });
+
+        // The api role's incident builder takes every alert once they have settled.
+        const incidents = await until(
+          async () => {
+            const r = await get('/api/incidents?limit=100');
+            const n = r.body.items.reduce((s, i) => s + i.alertCount, 0);
+            return r.status === 200 && n === stored.length ? r.body.items : undefined;
+          },
+          'incidents holding every alert',
+          120_000,
+        );
+        const members: string[] = [];
+        for (const inc of incidents) {
+          const r = await get(`/api/incidents/${inc.id}/alerts`);
+          expect(r.status).toBe(200);
+          members.push(...r.body.items.map((a) => a.id));
+        }
+        expect(members.sort()).toEqual(stored);
+        console.info(`api role: ${events} events, ${stored.length} alerts in ${incidents.length} incidents`);
+        const rows = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM incidents WHERE status != 'merged'`;
+        expect(rows[0]?.n).toBe(incidents.length);
+      } finally {
+        await sql.end({ timeout: 5 });
+      }
+      expect(ingestRole.exitCode).toBeNull();
+    }, 600_000);
+  },
+);

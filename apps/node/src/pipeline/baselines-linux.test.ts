@@ -221,39 +221,43 @@ describe('silence on simulated servers', () => {
   });
 });
 
-describe.skipIf(!existsSync(MORDOR_LINUX))(`Linux baselines on OTRF Security-Datasets auditd (${MORDOR_LINUX})`, () => {
-  it('observes the captured execs; their shell was never seen exec, so no pair is guessed', () => {
-    const files: string[] = [];
-    const walk = (d: string): void => {
-      for (const n of readdirSync(d).sort()) {
-        const p = path.join(d, n);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (n.endsWith('.log')) files.push(p);
-      }
-    };
-    walk(MORDOR_LINUX);
-    const parse = new Parse();
-    const events: SocEvent[] = [];
-    for (const f of files)
-      for (const line of readFileSync(f, 'utf8').split('\n')) {
-        // The captures carry no node=: the file's dataset stands for the host, as a peer would.
-        const e = parse.event('mordor', 'auditd', f, path.basename(f, '.log'), line);
-        if (e) events.push(e);
-      }
-    events.sort((a, b) => a.time - b.time);
-    const engine = new BaselineEngine(engineFile());
-    const obs = new BaselineObserver();
-    const hits = judge(engine, obs, events);
-    const execs = events.filter((e) => e.fields['type'] === 'SYSCALL' && e.fields['syscall'] === '59').length;
-    console.log(
-      `mordor linux: ${files.length} files, ${events.length} records, ${execs} execve, ` +
-        `${obs.linux.unresolved} with an unknown parent, ${hits.length} alerts`,
-    );
-    expect(parse.failures).toBe(0);
-    expect(execs).toBeGreaterThan(0);
-    // Every exec's parent (the atomic test's shell, pid 29002) started before the capture.
-    expect(obs.linux.unresolved).toBe(execs);
-    expect(hits).toEqual([]);
-    engine.close();
-  });
-});
+describe.skipIf(!existsSync(MORDOR_LINUX))(
+  `Linux baselines on OTRF Security-Datasets auditd (${MORDOR_LINUX})`,
+  { tags: ['corpus'] },
+  () => {
+    it('observes the captured execs; their shell was never seen exec, so no pair is guessed', () => {
+      const files: string[] = [];
+      const walk = (d: string): void => {
+        for (const n of readdirSync(d).sort()) {
+          const p = path.join(d, n);
+          if (statSync(p).isDirectory()) walk(p);
+          else if (n.endsWith('.log')) files.push(p);
+        }
+      };
+      walk(MORDOR_LINUX);
+      const parse = new Parse();
+      const events: SocEvent[] = [];
+      for (const f of files)
+        for (const line of readFileSync(f, 'utf8').split('\n')) {
+          // The captures carry no node=: the file's dataset stands for the host, as a peer would.
+          const e = parse.event('mordor', 'auditd', f, path.basename(f, '.log'), line);
+          if (e) events.push(e);
+        }
+      events.sort((a, b) => a.time - b.time);
+      const engine = new BaselineEngine(engineFile());
+      const obs = new BaselineObserver();
+      const hits = judge(engine, obs, events);
+      const execs = events.filter((e) => e.fields['type'] === 'SYSCALL' && e.fields['syscall'] === '59').length;
+      console.log(
+        `mordor linux: ${files.length} files, ${events.length} records, ${execs} execve, ` +
+          `${obs.linux.unresolved} with an unknown parent, ${hits.length} alerts`,
+      );
+      expect(parse.failures).toBe(0);
+      expect(execs).toBeGreaterThan(0);
+      // Every exec's parent (the atomic test's shell, pid 29002) started before the capture.
+      expect(obs.linux.unresolved).toBe(execs);
+      expect(hits).toEqual([]);
+      engine.close();
+    });
+  },
+);
