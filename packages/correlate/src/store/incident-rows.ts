@@ -6,6 +6,7 @@
  */
 import { AppError, type Alert } from '@intersoc/core';
 import type { CrossSocLink, Incident, IncidentAlert, IncidentStatus } from '../incidents/types.js';
+import type { AlertIncidentRef } from './types.js';
 
 /** The columns a listing reads. */
 export interface IncidentRow {
@@ -101,5 +102,23 @@ export function toIncident(r: IncidentRow, links: (tenant: string) => readonly C
     ...(r.case_id === null ? {} : { caseId: r.case_id }),
     ...(r.merged_into === null ? {} : { mergedInto: r.merged_into }),
     links: links(doc.tenant),
+  };
+}
+
+/** A row of the alert → incident lookup (`incidentsOfAlerts`). */
+export interface AlertIncidentRow {
+  readonly id: string;
+  readonly status: string;
+  readonly case_id: string | null;
+  readonly title: string | null;
+}
+
+/** The incident an alert belongs to, as the alert views show it. */
+export function toAlertIncidentRef(r: AlertIncidentRow): AlertIncidentRef {
+  return {
+    id: r.id,
+    title: r.title ?? r.id,
+    status: r.status as IncidentStatus,
+    ...(r.case_id === null ? {} : { caseId: r.case_id }),
   };
 }

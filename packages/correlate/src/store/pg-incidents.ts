@@ -25,6 +25,7 @@ import {
   parseCompact,
   ROW_COLUMNS,
   searchText,
+  toAlertIncidentRef,
   toIncident,
   type IncidentRow,
 } from './incident-rows.js';
@@ -240,12 +241,7 @@ export class PgIncidentStore implements IncidentStore {
         [ctx.tenant, ...chunk],
       );
       for (const r of rows) {
-        out.set(r.alert_id, {
-          id: r.id,
-          title: r.title ?? r.id,
-          status: r.status as IncidentStatus,
-          ...(r.case_id === null ? {} : { caseId: r.case_id }),
-        });
+        out.set(r.alert_id, toAlertIncidentRef(r));
       }
     }
     return out;

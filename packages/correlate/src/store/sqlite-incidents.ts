@@ -24,6 +24,7 @@ import {
   likePattern,
   parseCompact,
   searchText,
+  toAlertIncidentRef,
   toIncident,
   type IncidentRow,
 } from './incident-rows.js';
@@ -267,12 +268,7 @@ export class SqliteIncidentStore implements IncidentStore {
         title: string | null;
       }[];
       for (const r of rows) {
-        out.set(r.alert_id, {
-          id: r.id,
-          title: r.title ?? r.id,
-          status: r.status as IncidentStatus,
-          ...(r.case_id === null ? {} : { caseId: r.case_id }),
-        });
+        out.set(r.alert_id, toAlertIncidentRef(r));
       }
     }
     return out;
