@@ -13,7 +13,8 @@ import { parseQuery } from '../query/parse.js';
 import type { SqliteDb } from '../sqlite/database.js';
 import type { BlockEvent } from './block.js';
 import { isColumnField } from './columns.js';
-import { BLOCK_META, eventDoc, type BlockMeta, type SqliteEventReader } from './reader.js';
+import { eventDoc } from './event-doc.js';
+import { BLOCK_META, type BlockMeta, type SqliteEventReader } from './reader.js';
 
 /** A time window cut into equal buckets. */
 export interface BucketWindow {

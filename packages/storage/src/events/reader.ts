@@ -4,9 +4,9 @@
  * lookups by id, dead letters and statistics. Readers open their own connection; in WAL mode
  * they never block the writer. Every method takes the caller's context and reads only its tenant.
  */
-import { AppError, type Alert, type AuthContext, type FieldValue, type Scalar, type SocEvent } from '@intersoc/core';
+import { AppError, type Alert, type AuthContext, type SocEvent } from '@intersoc/core';
 import { checkQueryCost } from '../query/cost.js';
-import { compileQuery, type Predicate, type QueryDoc } from '../query/evaluate.js';
+import { compileQuery, type Predicate } from '../query/evaluate.js';
 import { parseQuery } from '../query/parse.js';
 import { columnarPlan, type ColumnarPlan } from '../query/columnar.js';
 import { indexTerms, qualifier, toFtsMatch } from '../query/prune.js';
@@ -21,6 +21,7 @@ import type { BlockEvent } from './block.js';
 import { GROUP_EVENTS, INDEXED_QUALIFIED, MAX_GROUPS } from './terms.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { hydrateEvent } from './hydrate.js';
+import { eventDoc, idsOf } from './event-doc.js';
 import { idTable, migrateEvents } from './schema.js';
 import type { DeadLetterView, EventHydrator, EventReader, SearchPage, SearchRequest, StoreStats } from './types.js';
 
@@ -81,87 +82,6 @@ export function openEventReader(file: string, hydrator: EventHydrator): SqliteEv
   const db = openDatabase(file);
   migrateEvents(db);
   return new SqliteEventReader(db, hydrator);
-}
-
-/** The values of the `host` / `user` aliases of an event: its ECS names, else its own field. */
-function entityAlias(
-  name: FieldValue | undefined,
-  full: FieldValue | undefined,
-  own: FieldValue | undefined,
-): FieldValue | undefined {
-  if (name === undefined) return own;
-  const out: Scalar[] = [];
-  for (const v of [name, full, own]) {
-    if (v === undefined) continue;
-    if (Array.isArray(v)) out.push(...(v as readonly Scalar[]));
-    else out.push(v as Scalar);
-  }
-  return out;
-}
-
-/**
- * The query document of an event: envelope pseudo-fields (`_id`, `_label`, ...), the entity
- * aliases `host` and `user`, ECS, originals.
- */
-export function eventDoc(e: SocEvent): QueryDoc {
-  const ecs = e.ecs as Record<string, FieldValue | undefined>;
-  return {
-    get(field) {
-      switch (field) {
-        case '_id':
-          return e.id;
-        case '_label':
-          return e.label;
-        case '_format':
-          return e.source.format;
-        case '_source':
-          return e.source.name;
-        case '_kind':
-          return e.source.kind;
-        case 'host':
-          return entityAlias(ecs['host.name'], ecs['host.hostname'], e.fields['host']);
-        case 'user':
-          return entityAlias(ecs['user.name'], undefined, e.fields['user']);
-        default:
-          return ecs[field] ?? e.fields[field];
-      }
-    },
-    *values() {
-      yield* Object.values(e.ecs);
-      yield* Object.values(e.fields);
-    },
-  };
-}
-
-/**
- * The event ids a query is restricted to: `_id:X`, an OR of those, or an AND with one of them
- * (the UI opens events and highlights alerts' events this way). Undefined for any other query.
- */
-export function idsOf(node: QueryNode): string[] | undefined {
-  switch (node.type) {
-    case 'term':
-      if (node.field !== '_id' || node.match.kind !== 'text') return undefined;
-      // A value that is not an id matches no event: an empty set prunes every block.
-      return /^[0-9a-f]{32}$/i.test(node.match.value) ? [node.match.value.toLowerCase()] : [];
-    case 'or': {
-      const out: string[] = [];
-      for (const c of node.children) {
-        const ids = idsOf(c);
-        if (ids === undefined) return undefined;
-        out.push(...ids);
-      }
-      return out;
-    }
-    case 'and': {
-      for (const c of node.children) {
-        const ids = idsOf(c);
-        if (ids !== undefined) return ids;
-      }
-      return undefined;
-    }
-    default:
-      return undefined;
-  }
 }
 
 function clampLimit(limit: number | undefined): number {

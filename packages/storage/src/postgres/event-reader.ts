@@ -15,7 +15,7 @@ import { BlockCache, DEFAULT_CACHE_BYTES } from '../events/block-cache.js';
 import type { BlockEvent } from '../events/block-format.js';
 import { decodeCursor, encodeCursor } from '../events/cursor.js';
 import { hydrateEvent } from '../events/hydrate.js';
-import { eventDoc, idsOf } from '../events/reader.js';
+import { eventDoc, idsOf } from '../events/event-doc.js';
 import type { EventHydrator, SearchPage, SearchRequest, StoreStats } from '../events/types.js';
 import type { PgSql } from './connect.js';
 
