@@ -40,6 +40,7 @@ import { workerUrl } from './worker-url.js';
 import { applyRetention, eraseBaselines, eraseEvents, once } from './writer-ops.js';
 import { closeInlineStage, startInlineStage, type InlineStage } from './inline-stage.js';
 import { LaneRouter, type Lane } from './lane-router.js';
+import { closeThreads, reloadThreads } from './thread-control.js';
 
 export type {
   ChunkInput,
@@ -521,24 +522,7 @@ export class Pipeline {
       for (const d of this.inline.proc.setDetectors(next)) await d.close?.();
       return;
     }
-    const token = ++this.token;
-    this.writerThread?.postMessage({ type: 'reload' });
-    await Promise.all(
-      this.lanes
-        .filter((l) => l.alive)
-        .map(async (l) => {
-          const done = new Promise<void>((resolve) => {
-            const on = (m: FromWorker): void => {
-              if (m.type !== 'reloaded' || m.token !== token) return;
-              l.worker.off('message', on);
-              resolve();
-            };
-            l.worker.on('message', on);
-          });
-          l.worker.postMessage({ type: 'reload', token } satisfies ToWorker);
-          await done;
-        }),
-    );
+    await reloadThreads(this.lanes, this.writerThread, ++this.token);
   }
 
   /** Builds the term index for every unindexed block now (benchmarks, tests). */
@@ -593,19 +577,7 @@ export class Pipeline {
       closeInlineStage(this.inline);
       return;
     }
-    await Promise.all(
-      this.lanes
-        .filter((l) => l.alive)
-        .map(async (l) => {
-          const exited = new Promise((r) => l.worker.once('exit', r));
-          l.worker.postMessage({ type: 'close' } satisfies ToWorker);
-          await exited;
-        }),
-    );
-    const w = this.writerThread as Worker;
-    const exited = new Promise((r) => w.once('exit', r));
-    w.postMessage({ type: 'close' });
-    await exited;
+    await closeThreads(this.lanes, this.writerThread as Worker);
   }
 }
 
