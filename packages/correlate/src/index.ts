@@ -46,6 +46,9 @@ export type { RsitType } from './classify/rsit.js';
 export { AssetIndex, EMPTY_ASSETS } from './assets/asset-index.js';
 export { canonicalHost, canonicalUser, isLocalBuiltin, isServiceAccount } from './assets/names.js';
 export { SqliteAssetStore } from './assets/sqlite-assets.js';
+/** The asset inventory on PostgreSQL (`migratePg` step 14), the same `AssetStore` as `SqliteAssetStore`. */
+export { PgAssetStore } from './assets/pg-assets.js';
+export type { LookupCacheOptions } from './assets/asset-docs.js';
 export { CRITICALITIES, CRITICALITY_WEIGHT } from './assets/types.js';
 export type { Asset, AssetInput, AssetKind, AssetLookup, AssetStore, Criticality } from './assets/types.js';
 

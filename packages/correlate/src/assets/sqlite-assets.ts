@@ -1,21 +1,23 @@
 /**
  * @module
  * SQLite implementation of the asset inventory (`assets` table in the node's main database).
- * Lookups for the builder come from an in-memory index per tenant, rebuilt after each change.
+ * Lookups for the builder come from an in-memory index per tenant, rebuilt after each change: at
+ * once for changes made through this instance, and within `refreshMs` for changes made by another
+ * process on the same file (seen through the tenant's row in `asset_versions`).
  */
-import { AppError, requireRole, type AuthContext } from '@intersoc/core';
+import { requireRole, type AuthContext } from '@intersoc/core';
 import { migrate, type SqliteDb } from '@intersoc/storage';
 import { CONFIG_ROLES, READ_ROLES } from '../access/roles.js';
-import { AssetIndex } from './asset-index.js';
-import { canonicalHost, canonicalUser } from './names.js';
 import {
-  CRITICALITIES,
-  type Asset,
-  type AssetInput,
-  type AssetKind,
-  type AssetLookup,
-  type AssetStore,
-} from './types.js';
+  assetDoc,
+  canonicalAssetName,
+  filterAssets,
+  LookupCache,
+  toAsset,
+  type AssetRow,
+  type LookupCacheOptions,
+} from './asset-docs.js';
+import type { Asset, AssetInput, AssetKind, AssetLookup, AssetStore } from './types.js';
 
 const STEPS = [
   `CREATE TABLE assets (
@@ -28,47 +30,54 @@ const STEPS = [
      doc TEXT NOT NULL,
      PRIMARY KEY (tenant, kind, name)
    ) WITHOUT ROWID;`,
+  // Bumped by every write, so other processes on the file know to rebuild their lookup index.
+  `CREATE TABLE asset_versions (tenant TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;`,
 ];
 
-interface Row {
-  doc: string;
-}
+const BUMP = `INSERT INTO asset_versions (tenant, version) VALUES (?, 1)
+  ON CONFLICT (tenant) DO UPDATE SET version = version + 1`;
 
 /** The inventory in SQLite. */
 export class SqliteAssetStore implements AssetStore {
-  private readonly indexes = new Map<string, AssetIndex>();
+  private readonly indexes: LookupCache;
 
   constructor(
     private readonly db: SqliteDb,
     private readonly now: () => number = Date.now,
+    o: LookupCacheOptions = {},
   ) {
     migrate(db, 'assets', STEPS);
+    this.indexes = new LookupCache(
+      (tenant) =>
+        (
+          db.prepare('SELECT version FROM asset_versions WHERE tenant = ?').get(tenant) as
+            { version: number } | undefined
+        )?.version ?? 0,
+      (tenant) => this.all(tenant),
+      o,
+    );
+  }
+
+  private all(tenant: string, kind?: AssetKind): Asset[] {
+    const rows = (
+      kind === undefined
+        ? this.db.prepare('SELECT doc FROM assets WHERE tenant = ? ORDER BY kind, name').all(tenant)
+        : this.db.prepare('SELECT doc FROM assets WHERE tenant = ? AND kind = ? ORDER BY name').all(tenant, kind)
+    ) as AssetRow[];
+    return rows.map(toAsset);
   }
 
   list(ctx: AuthContext, query: { readonly kind?: AssetKind; readonly q?: string } = {}): readonly Asset[] {
     requireRole(ctx, READ_ROLES);
-    const rows = (
-      query.kind === undefined
-        ? this.db.prepare('SELECT doc FROM assets WHERE tenant = ? ORDER BY kind, name').all(ctx.tenant)
-        : this.db
-            .prepare('SELECT doc FROM assets WHERE tenant = ? AND kind = ? ORDER BY name')
-            .all(ctx.tenant, query.kind)
-    ) as Row[];
-    const all = rows.map((r) => JSON.parse(r.doc) as Asset);
-    const q = query.q?.trim().toLowerCase();
-    if (!q) return all;
-    return all.filter(
-      (a) =>
-        a.name.includes(q) || a.aliases.some((x) => x.toLowerCase().includes(q)) || a.ips.some((x) => x.includes(q)),
-    );
+    return filterAssets(this.all(ctx.tenant, query.kind), query.q);
   }
 
   get(ctx: AuthContext, kind: AssetKind, name: string): Asset | undefined {
     requireRole(ctx, READ_ROLES);
     const row = this.db
       .prepare('SELECT doc FROM assets WHERE tenant = ? AND kind = ? AND name = ?')
-      .get(ctx.tenant, kind, canonical(kind, name)) as Row | undefined;
-    return row ? (JSON.parse(row.doc) as Asset) : undefined;
+      .get(ctx.tenant, kind, canonicalAssetName(kind, name)) as AssetRow | undefined;
+    return row ? toAsset(row) : undefined;
   }
 
   upsert(ctx: AuthContext, assets: readonly AssetInput[]): number {
@@ -81,49 +90,30 @@ export class SqliteAssetStore implements AssetStore {
     const now = this.now();
     this.db.transaction(() => {
       for (const a of assets) {
-        if (!CRITICALITIES.includes(a.criticality)) throw new AppError('VALIDATION', `criticality ${a.criticality}`);
-        const name = canonical(a.kind, a.name);
-        if (name.length === 0) throw new AppError('VALIDATION', 'asset name is empty');
-        const doc: Asset = {
-          tenant: ctx.tenant,
-          kind: a.kind,
-          name,
-          aliases: [...new Set([a.name, ...(a.aliases ?? [])].filter((x) => x !== name))],
-          ips: [...new Set(a.ips ?? [])],
-          criticality: a.criticality,
-          ...(a.role === undefined ? {} : { role: a.role }),
-          ...(a.owner === undefined ? {} : { owner: a.owner }),
-          tags: [...(a.tags ?? [])],
-          source: a.source ?? 'manual',
-          updated: now,
-        };
-        put.run(ctx.tenant, a.kind, name, a.criticality, doc.source, now, JSON.stringify(doc));
+        const doc = assetDoc(ctx.tenant, a, now);
+        put.run(ctx.tenant, doc.kind, doc.name, doc.criticality, doc.source, now, JSON.stringify(doc));
       }
+      this.db.prepare(BUMP).run(ctx.tenant);
     })();
-    this.indexes.delete(ctx.tenant);
+    this.indexes.invalidate(ctx.tenant);
     return assets.length;
   }
 
   remove(ctx: AuthContext, kind: AssetKind, name: string): boolean {
     requireRole(ctx, CONFIG_ROLES);
-    const r = this.db
-      .prepare('DELETE FROM assets WHERE tenant = ? AND kind = ? AND name = ?')
-      .run(ctx.tenant, kind, canonical(kind, name));
-    this.indexes.delete(ctx.tenant);
-    return r.changes > 0;
+    const changes = this.db.transaction(() => {
+      const r = this.db
+        .prepare('DELETE FROM assets WHERE tenant = ? AND kind = ? AND name = ?')
+        .run(ctx.tenant, kind, canonicalAssetName(kind, name));
+      if (r.changes > 0) this.db.prepare(BUMP).run(ctx.tenant);
+      return r.changes;
+    })();
+    this.indexes.invalidate(ctx.tenant);
+    return changes > 0;
   }
 
   lookup(ctx: AuthContext): AssetLookup {
     requireRole(ctx, READ_ROLES);
-    let idx = this.indexes.get(ctx.tenant);
-    if (!idx) {
-      idx = new AssetIndex(this.list(ctx));
-      this.indexes.set(ctx.tenant, idx);
-    }
-    return idx;
+    return this.indexes.get(ctx.tenant);
   }
-}
-
-function canonical(kind: AssetKind, name: string): string {
-  return kind === 'host' ? canonicalHost(name) : canonicalUser(name);
 }
