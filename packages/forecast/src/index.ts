@@ -52,6 +52,9 @@ export { CONSTANT_TACTICS, RELEASED_MODEL, releasedModelData, trainReleased } fr
 
 // store and service
 export { SqliteForecastStore } from './store/sqlite-forecast.js';
+/** The forecast store on PostgreSQL (migration step 16), for processes sharing one database. */
+export { PgForecastStore } from './store/pg-forecast.js';
+export type { ForecastStore, HourCount, SectorTotal } from './store/forecast-store.js';
 export type {
   ForecastWarning,
   Granularity,

@@ -1,10 +1,21 @@
 /**
  * @module
  * SQLite store of forecasts, warnings and sector counts, in the node's main database. Every
- * call takes the caller's context and touches only its tenant.
+ * call takes the caller's context and touches only its tenant. One writer per file makes each
+ * transaction exclusive; `PgForecastStore` is the same store on PostgreSQL.
  */
 import type { AuthContext } from '@intersoc/core';
 import { migrate, type SqliteDb } from '@intersoc/storage';
+import {
+  hourOf,
+  MAX_WARNINGS,
+  toForecast,
+  toWarning,
+  type DocRow,
+  type ForecastStore,
+  type HourCount,
+  type SectorTotal,
+} from './forecast-store.js';
 import type { ForecastWarning, Granularity, SectorCount, StoredForecast } from './types.js';
 
 const STEPS = [
@@ -43,16 +54,12 @@ const STEPS = [
    ) WITHOUT ROWID;`,
 ];
 
-/** Warnings kept per tenant (oldest dropped). */
-const MAX_WARNINGS = 5000;
-
-/** The forecast store. */
-export class SqliteForecastStore {
+/** The forecast store on SQLite. */
+export class SqliteForecastStore implements ForecastStore {
   constructor(private readonly db: SqliteDb) {
     migrate(db, 'forecast', STEPS);
   }
 
-  /** Replaces the stored forecasts of the caller's tenant that are in `list`. */
   putForecasts(ctx: AuthContext, list: readonly StoredForecast[]): void {
     const put = this.db.prepare(
       'INSERT OR REPLACE INTO forecast_series (tenant, series, granularity, made, doc) VALUES (?, ?, ?, ?, ?)',
@@ -62,27 +69,26 @@ export class SqliteForecastStore {
     })();
   }
 
-  /** Every stored forecast of the tenant (optionally of one granularity). */
   forecasts(ctx: AuthContext, granularity?: Granularity): StoredForecast[] {
     const rows = (
       granularity
         ? this.db
             .prepare('SELECT doc FROM forecast_series WHERE tenant = ? AND granularity = ? ORDER BY series')
             .all(ctx.tenant, granularity)
-        : this.db.prepare('SELECT doc FROM forecast_series WHERE tenant = ? ORDER BY series').all(ctx.tenant)
-    ) as { doc: string }[];
-    return rows.map((r) => JSON.parse(r.doc) as StoredForecast);
+        : this.db
+            .prepare('SELECT doc FROM forecast_series WHERE tenant = ? ORDER BY series, granularity')
+            .all(ctx.tenant)
+    ) as DocRow[];
+    return rows.map(toForecast);
   }
 
-  /** One stored forecast. */
   forecast(ctx: AuthContext, series: string, granularity: Granularity): StoredForecast | undefined {
     const row = this.db
       .prepare('SELECT doc FROM forecast_series WHERE tenant = ? AND series = ? AND granularity = ?')
-      .get(ctx.tenant, series, granularity) as { doc: string } | undefined;
-    return row ? (JSON.parse(row.doc) as StoredForecast) : undefined;
+      .get(ctx.tenant, series, granularity) as DocRow | undefined;
+    return row ? toForecast(row) : undefined;
   }
 
-  /** Adds warnings (an id already stored is kept as it was); returns those that were new. */
   addWarnings(ctx: AuthContext, list: readonly ForecastWarning[]): ForecastWarning[] {
     const put = this.db.prepare('INSERT OR IGNORE INTO forecast_warnings (tenant, id, time, doc) VALUES (?, ?, ?, ?)');
     const added: ForecastWarning[] = [];
@@ -91,23 +97,21 @@ export class SqliteForecastStore {
       this.db
         .prepare(
           `DELETE FROM forecast_warnings WHERE tenant = ? AND id IN (
-             SELECT id FROM forecast_warnings WHERE tenant = ? ORDER BY time DESC LIMIT -1 OFFSET ?)`,
+             SELECT id FROM forecast_warnings WHERE tenant = ? ORDER BY time DESC, id LIMIT -1 OFFSET ?)`,
         )
         .run(ctx.tenant, ctx.tenant, MAX_WARNINGS);
     })();
     return added;
   }
 
-  /** The tenant's warnings, newest first. */
   warnings(ctx: AuthContext, limit = 100): ForecastWarning[] {
     return (
       this.db
         .prepare('SELECT doc FROM forecast_warnings WHERE tenant = ? ORDER BY time DESC, id LIMIT ?')
-        .all(ctx.tenant, limit) as { doc: string }[]
-    ).map((r) => JSON.parse(r.doc) as ForecastWarning);
+        .all(ctx.tenant, limit) as DocRow[]
+    ).map(toWarning);
   }
 
-  /** Stores shared sector counts (a member's count for a day replaces the earlier one). */
   putSectorCounts(ctx: AuthContext, rows: readonly SectorCount[]): number {
     const put = this.db.prepare(
       `INSERT OR REPLACE INTO forecast_sector_counts (tenant, sector, technique, member, day, count)
@@ -119,9 +123,8 @@ export class SqliteForecastStore {
     return rows.length;
   }
 
-  /** Adds `by` to the count of `series` in the hour holding `time`. */
   bumpCount(ctx: AuthContext, series: string, time: number, by = 1): void {
-    const hour = Math.floor(time / 3_600_000) * 3_600_000;
+    const hour = hourOf(time);
     this.db
       .prepare(
         `INSERT INTO forecast_counts (tenant, series, hour, value) VALUES (?, ?, ?, ?)
@@ -130,26 +133,21 @@ export class SqliteForecastStore {
       .run(ctx.tenant, series, hour, by);
   }
 
-  /** Hourly counts of `series` in [from, to), as (hour, value) rows. */
-  counts(ctx: AuthContext, series: string, from: number, to: number): { hour: number; value: number }[] {
+  counts(ctx: AuthContext, series: string, from: number, to: number): HourCount[] {
     return this.db
       .prepare(
         'SELECT hour, value FROM forecast_counts WHERE tenant = ? AND series = ? AND hour >= ? AND hour < ? ORDER BY hour',
       )
-      .all(ctx.tenant, series, from, to) as { hour: number; value: number }[];
+      .all(ctx.tenant, series, from, to) as HourCount[];
   }
 
-  /** Daily totals per sector and technique since `from`, with the number of members reporting. */
-  sectorTotals(
-    ctx: AuthContext,
-    from: number,
-  ): { sector: string; technique: string; day: number; count: number; members: number }[] {
+  sectorTotals(ctx: AuthContext, from: number): SectorTotal[] {
     return this.db
       .prepare(
         `SELECT sector, technique, day, SUM(count) AS count, COUNT(DISTINCT member) AS members
            FROM forecast_sector_counts WHERE tenant = ? AND day >= ?
           GROUP BY sector, technique, day ORDER BY sector, technique, day`,
       )
-      .all(ctx.tenant, from) as { sector: string; technique: string; day: number; count: number; members: number }[];
+      .all(ctx.tenant, from) as SectorTotal[];
   }
 }
