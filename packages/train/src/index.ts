@@ -64,7 +64,9 @@ export type { AtomicIndex, AtomicTechnique } from './competence/atomic.js';
 
 // store
 export { SqliteTrainStore } from './store/sqlite-train.js';
-export type { RunState, StoredExercise, StoredRun } from './store/sqlite-train.js';
+/** The training store on PostgreSQL (migration step 20), used exactly as `SqliteTrainStore`. */
+export { PgTrainStore } from './store/pg-train.js';
+export type { RunState, StoredExercise, StoredRun, TrainStore } from './store/train-store.js';
 
 // runs
 export { resolveKeys } from './service/keys.js';

@@ -3,14 +3,24 @@
  * SQLite store of exercises, runs and every trainee action, in the node's main database.
  * Exercises and runs belong to the instructor's (home) tenant; a run also names the training
  * tenant created for it and its trainee. Actions are append-only: a run's score is always a
- * fold over them (`scoring/fold.ts`), never a stored number.
+ * fold over them (`scoring/fold.ts`), never a stored number. `PgTrainStore` is the same store on
+ * PostgreSQL (`train-store.ts` holds what both share).
  */
 import { AppError, type AuthContext } from '@intersoc/core';
 import { migrate, type SqliteDb } from '@intersoc/storage';
-import type { LevelKey } from '../answers/check.js';
 import type { Exercise } from '../exercise/schema.js';
-import type { ScenarioTruth } from '../scenario/replay.js';
 import type { RunAction } from '../scoring/fold.js';
+import {
+  exerciseOf,
+  runOf,
+  type ExerciseRow,
+  type RunRow,
+  type StoredExercise,
+  type StoredRun,
+  type TrainStore,
+} from './train-store.js';
+
+export type { RunState, StoredExercise, StoredRun } from './train-store.js';
 
 const STEPS = [
   `CREATE TABLE train_exercises (
@@ -44,66 +54,8 @@ const STEPS = [
    ) WITHOUT ROWID;`,
 ];
 
-/** An exercise as stored. */
-export interface StoredExercise {
-  readonly id: string;
-  readonly tenant: string;
-  readonly title: string;
-  readonly created: number;
-  readonly author: string;
-  readonly exercise: Exercise;
-}
-
-/** What a run keeps besides its actions: the keys, names and truth drawn for its trainee. */
-export interface RunState {
-  /** Level id → what its answers are checked against, in the trainee's names. */
-  readonly keys: Readonly<Record<string, LevelKey>>;
-  /** Original name (lower case) → the trainee's name. */
-  readonly names: Readonly<Record<string, string>>;
-  readonly truth?: ScenarioTruth;
-  /** Per-run values of variant answers. */
-  readonly variables: Readonly<Record<string, string>>;
-  /** Records replayed into the training tenant. */
-  readonly replayed: number;
-}
-
-/** A run as stored. */
-export interface StoredRun {
-  readonly id: string;
-  /** The instructor's tenant, which owns the exercise. */
-  readonly tenant: string;
-  readonly exercise: string;
-  readonly trainee: string;
-  readonly trainingTenant: string;
-  readonly started: number;
-  readonly finished: number | null;
-  readonly state: RunState;
-}
-
-interface RunRow {
-  id: string;
-  tenant: string;
-  exercise: string;
-  trainee: string;
-  training_tenant: string;
-  started: number;
-  finished: number | null;
-  state: string;
-}
-
-const runOf = (r: RunRow): StoredRun => ({
-  id: r.id,
-  tenant: r.tenant,
-  exercise: r.exercise,
-  trainee: r.trainee,
-  trainingTenant: r.training_tenant,
-  started: r.started,
-  finished: r.finished,
-  state: JSON.parse(r.state) as RunState,
-});
-
 /** The training store. Exercise calls act within `ctx.tenant`; run look-ups are by id and checked by the caller. */
-export class SqliteTrainStore {
+export class SqliteTrainStore implements TrainStore {
   constructor(private readonly db: SqliteDb) {
     migrate(db, 'train', STEPS);
   }
@@ -120,9 +72,8 @@ export class SqliteTrainStore {
   exercise(ctx: AuthContext, id: string): StoredExercise | undefined {
     const r = this.db
       .prepare('SELECT id, tenant, title, created, author, doc FROM train_exercises WHERE tenant = ? AND id = ?')
-      .get(ctx.tenant, id) as
-      { id: string; tenant: string; title: string; created: number; author: string; doc: string } | undefined;
-    return r && { ...r, exercise: JSON.parse(r.doc) as Exercise };
+      .get(ctx.tenant, id) as ExerciseRow | undefined;
+    return r && exerciseOf(r);
   }
 
   /** The exercises of the caller's tenant, newest first (without their documents' levels read). */
@@ -131,8 +82,8 @@ export class SqliteTrainStore {
       .prepare(
         'SELECT id, tenant, title, created, author, doc FROM train_exercises WHERE tenant = ? ORDER BY created DESC, id',
       )
-      .all(ctx.tenant) as { id: string; tenant: string; title: string; created: number; author: string; doc: string }[];
-    return rows.map((r) => ({ ...r, exercise: JSON.parse(r.doc) as Exercise }));
+      .all(ctx.tenant) as ExerciseRow[];
+    return rows.map(exerciseOf);
   }
 
   /** Stores a new run. */
