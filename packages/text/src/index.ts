@@ -59,10 +59,13 @@ export { stixId } from './stix/ids.js';
 
 // stored reports, reviews and retraining
 export { SqliteReportStore } from './store/sqlite-reports.js';
-export type { NewReport } from './store/sqlite-reports.js';
+/** The report store on PostgreSQL (migration step 18), the same `ReportStore` as `SqliteReportStore`. */
+export { PgReportStore } from './store/pg-reports.js';
 export type {
   ModelKind,
   ModelVersion,
+  NewReport,
+  ReportStore,
   ReportStatus,
   ReportSummary,
   Review,

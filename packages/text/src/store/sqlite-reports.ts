@@ -5,21 +5,39 @@
  * the caller's context and touches only its tenant. A report is keyed by the SHA-256 of its
  * bytes, so adding the same file twice gives the same report.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { AppError, type AuthContext } from '@intersoc/core';
-import type { TlpLevel } from '@intersoc/cti';
+import type { AuthContext } from '@intersoc/core';
 import { migrate, type SqliteDb } from '@intersoc/storage';
-import type { ReportFormat, TextDocument } from '../document/types.js';
+import type { TextDocument } from '../document/types.js';
 import type { ReportAnalysis } from '../reports/types.js';
+import {
+  checkModelVersion,
+  INSERT_COLUMNS,
+  INSERT_PARAMS,
+  insertParams,
+  pack,
+  SUMMARY_SELECT,
+  toLabel,
+  toModel,
+  toReview,
+  toSummary,
+  unpack,
+  type LabelRow,
+  type ModelRow,
+  type ReportRow,
+  type ReviewRow,
+} from './report-rows.js';
 import type {
   ModelKind,
   ModelVersion,
+  NewReport,
+  ReportStore,
   Review,
-  ReportStatus,
   ReportSummary,
   SentenceLabel,
   StoredReport,
 } from './types.js';
+
+export type { NewReport } from './types.js';
 
 const STEPS = [
   `CREATE TABLE text_reports (
@@ -43,66 +61,8 @@ const STEPS = [
      PRIMARY KEY (tenant, kind, version)) WITHOUT ROWID;`,
 ];
 
-interface ReportRow {
-  id: string;
-  sha256: string;
-  name: string;
-  title: string | null;
-  format: string;
-  tlp: string;
-  status: string;
-  bytes: number;
-  pages: number;
-  items: number;
-  model: string;
-  added: number;
-  added_by: string;
-  updated: number;
-  published: number | null;
-  reviewed: number;
-}
-
-const SUMMARY = `SELECT r.id, r.sha256, r.name, r.title, r.format, r.tlp, r.status, r.bytes, r.pages, r.items,
-  r.model, r.added, r.added_by, r.updated, r.published,
-  (SELECT COUNT(*) FROM text_reviews v WHERE v.tenant = r.tenant AND v.report = r.id) AS reviewed
-  FROM text_reports r`;
-
-function summary(r: ReportRow): ReportSummary {
-  return {
-    id: r.id,
-    sha256: r.sha256,
-    name: r.name,
-    ...(r.title ? { title: r.title } : {}),
-    format: r.format as ReportFormat,
-    tlp: r.tlp as TlpLevel,
-    status: r.status as ReportStatus,
-    bytes: r.bytes,
-    pages: r.pages,
-    items: r.items,
-    reviewed: r.reviewed,
-    model: r.model,
-    added: r.added,
-    addedBy: r.added_by,
-    updated: r.updated,
-    ...(r.published === null ? {} : { published: r.published }),
-  };
-}
-
-const pack = (v: unknown): Buffer => gzipSync(JSON.stringify(v));
-const unpack = <T>(b: Buffer): T => JSON.parse(gunzipSync(b).toString('utf8')) as T;
-
-/** What `put` stores. */
-export interface NewReport {
-  readonly sha256: string;
-  readonly name: string;
-  readonly tlp: TlpLevel;
-  readonly bytes: number;
-  readonly document: TextDocument;
-  readonly analysis: ReportAnalysis;
-}
-
-/** The store. */
-export class SqliteReportStore {
+/** The store in the node's SQLite database. */
+export class SqliteReportStore implements ReportStore {
   constructor(
     readonly db: SqliteDb,
     private readonly now: () => number = Date.now,
@@ -110,55 +70,38 @@ export class SqliteReportStore {
     migrate(db, 'text-reports', STEPS);
   }
 
-  /** Stores a new report; an identical file already stored is returned instead (`created: false`). */
+  /**
+   * Stores a new report; an identical file already stored is returned instead (`created: false`).
+   * The insert skips a conflict on the file's hash, so two processes adding one file both get it.
+   */
   put(ctx: AuthContext, r: NewReport): { summary: ReportSummary; created: boolean } {
-    const existing = this.db
-      .prepare('SELECT id FROM text_reports WHERE tenant = ? AND sha256 = ?')
-      .get(ctx.tenant, r.sha256) as { id: string } | undefined;
-    if (existing) return { summary: this.summary(ctx, existing.id) as ReportSummary, created: false };
-    const id = `r-${r.sha256.slice(0, 16)}`;
-    const now = this.now();
-    this.db
-      .prepare(
-        `INSERT INTO text_reports (tenant, id, sha256, name, title, format, tlp, status, bytes, pages, items, model,
-           added, added_by, updated, published, doc, analysis)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'analysed', ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
-      )
-      .run(
-        ctx.tenant,
-        id,
-        r.sha256,
-        r.name,
-        r.document.title ?? null,
-        r.document.format,
-        r.tlp,
-        r.bytes,
-        r.document.pages,
-        r.analysis.items.length,
-        r.analysis.model,
-        now,
-        ctx.user,
-        now,
-        pack(r.document),
-        pack(r.analysis),
-      );
-    return { summary: this.summary(ctx, id) as ReportSummary, created: true };
+    const created =
+      this.db
+        .prepare(
+          `INSERT INTO text_reports (${INSERT_COLUMNS}) VALUES (${INSERT_PARAMS.map(() => '?').join(', ')})
+           ON CONFLICT (tenant, sha256) DO NOTHING`,
+        )
+        .run(...insertParams(ctx, r, this.now())).changes > 0;
+    const row = this.db
+      .prepare(`${SUMMARY_SELECT} WHERE r.tenant = ? AND r.sha256 = ?`)
+      .get(ctx.tenant, r.sha256) as ReportRow;
+    return { summary: toSummary(row), created };
   }
 
   /** Reports of the tenant, newest first. */
   list(ctx: AuthContext, limit = 200): ReportSummary[] {
     return (
       this.db
-        .prepare(`${SUMMARY} WHERE r.tenant = ? ORDER BY r.added DESC, r.id LIMIT ?`)
+        .prepare(`${SUMMARY_SELECT} WHERE r.tenant = ? ORDER BY r.added DESC, r.id LIMIT ?`)
         .all(ctx.tenant, limit) as ReportRow[]
-    ).map(summary);
+    ).map(toSummary);
   }
 
   /** One report's summary. */
   summary(ctx: AuthContext, id: string): ReportSummary | undefined {
-    const r = this.db.prepare(`${SUMMARY} WHERE r.tenant = ? AND r.id = ?`).get(ctx.tenant, id) as
+    const r = this.db.prepare(`${SUMMARY_SELECT} WHERE r.tenant = ? AND r.id = ?`).get(ctx.tenant, id) as
       ReportRow | undefined;
-    return r ? summary(r) : undefined;
+    return r ? toSummary(r) : undefined;
   }
 
   /** One report with its document, analysis and reviews. */
@@ -192,15 +135,9 @@ export class SqliteReportStore {
   reviews(ctx: AuthContext, report: string): Review[] {
     return (
       this.db
-        .prepare('SELECT item, decision, value, by, at FROM text_reviews WHERE tenant = ? AND report = ?')
-        .all(ctx.tenant, report) as { item: string; decision: string; value: string | null; by: string; at: number }[]
-    ).map((r) => ({
-      item: r.item,
-      decision: r.decision as Review['decision'],
-      ...(r.value === null ? {} : { value: r.value }),
-      by: r.by,
-      at: r.at,
-    }));
+        .prepare('SELECT item, decision, value, by, at FROM text_reviews WHERE tenant = ? AND report = ? ORDER BY item')
+        .all(ctx.tenant, report) as ReviewRow[]
+    ).map(toReview);
   }
 
   /** Records reviews and the labelled sentences they make, in one transaction. */
@@ -268,22 +205,8 @@ export class SqliteReportStore {
         .prepare(
           'SELECT report, sentence, text, techniques, rejected, updated FROM text_labels WHERE tenant = ? ORDER BY report, sentence',
         )
-        .all(ctx.tenant) as {
-        report: string;
-        sentence: number;
-        text: string;
-        techniques: string;
-        rejected: string;
-        updated: number;
-      }[]
-    ).map((r) => ({
-      report: r.report,
-      sentence: r.sentence,
-      text: r.text,
-      techniques: JSON.parse(r.techniques) as string[],
-      rejected: JSON.parse(r.rejected) as string[],
-      updated: r.updated,
-    }));
+        .all(ctx.tenant) as LabelRow[]
+    ).map(toLabel);
   }
 
   /** Model versions of a kind, newest first. */
@@ -293,22 +216,8 @@ export class SqliteReportStore {
         .prepare(
           'SELECT kind, version, created, file, active, metrics FROM text_models WHERE tenant = ? AND kind = ? ORDER BY created DESC, version DESC',
         )
-        .all(ctx.tenant, kind) as {
-        kind: string;
-        version: string;
-        created: number;
-        file: string;
-        active: number;
-        metrics: string;
-      }[]
-    ).map((r) => ({
-      kind: r.kind as ModelKind,
-      version: r.version,
-      created: r.created,
-      file: r.file,
-      active: r.active === 1,
-      metrics: JSON.parse(r.metrics) as Record<string, unknown>,
-    }));
+        .all(ctx.tenant, kind) as ModelRow[]
+    ).map(toModel);
   }
 
   /** The active version of a kind, if the tenant has one (else the shipped model applies). */
@@ -318,7 +227,7 @@ export class SqliteReportStore {
 
   /** Records a model version; `activate` makes it the tenant's active one. */
   addModel(ctx: AuthContext, m: Omit<ModelVersion, 'active'>, activate: boolean): void {
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(m.version)) throw new AppError('VALIDATION', `bad model version ${m.version}`);
+    checkModelVersion(m.version);
     this.db.transaction(() => {
       if (activate)
         this.db.prepare('UPDATE text_models SET active = 0 WHERE tenant = ? AND kind = ?').run(ctx.tenant, m.kind);

@@ -1,7 +1,9 @@
 /**
  * @module
- * Stored reports, analysts' reviews and the labelled sentences they make, and model versions.
+ * Stored reports, analysts' reviews and the labelled sentences they make, and model versions, and
+ * `ReportStore`, the interface both stores implement (`SqliteReportStore`, `PgReportStore`).
  */
+import type { AuthContext } from '@intersoc/core';
 import type { TlpLevel } from '@intersoc/cti';
 import type { ReportFormat, TextDocument } from '../document/types.js';
 import type { ExtractedItem, ReportAnalysis } from '../reports/types.js';
@@ -79,4 +81,52 @@ export interface ModelVersion {
   readonly file: string;
   readonly active: boolean;
   readonly metrics: Readonly<Record<string, unknown>>;
+}
+
+/** What `put` stores. */
+export interface NewReport {
+  readonly sha256: string;
+  readonly name: string;
+  readonly tlp: TlpLevel;
+  readonly bytes: number;
+  readonly document: TextDocument;
+  readonly analysis: ReportAnalysis;
+}
+
+/**
+ * The store of reports, reviews, labelled sentences and model versions. Every call takes the
+ * caller's context and touches only its tenant; roles are checked by `ReportService` above it.
+ */
+export interface ReportStore {
+  /** Stores a new report; an identical file already stored is returned instead (`created: false`). */
+  put(ctx: AuthContext, r: NewReport): { summary: ReportSummary; created: boolean };
+  /** Reports of the tenant, newest first (then by id). */
+  list(ctx: AuthContext, limit?: number): ReportSummary[];
+  /** One report's summary. */
+  summary(ctx: AuthContext, id: string): ReportSummary | undefined;
+  /** One report with its document, analysis and reviews. */
+  get(ctx: AuthContext, id: string): StoredReport | undefined;
+  /** Replaces a report's analysis (items added by analysts are appended this way). */
+  setAnalysis(ctx: AuthContext, id: string, analysis: ReportAnalysis): void;
+  /** Reviews of a report. */
+  reviews(ctx: AuthContext, report: string): Review[];
+  /** Records reviews and the labelled sentences they make, in one transaction. */
+  review(
+    ctx: AuthContext,
+    report: string,
+    reviews: readonly Omit<Review, 'by' | 'at'>[],
+    labels: readonly Omit<SentenceLabel, 'report' | 'updated'>[],
+  ): void;
+  /** Marks a report published. */
+  published(ctx: AuthContext, id: string): void;
+  /** Deletes a report with its reviews and labels; false when there was none. */
+  remove(ctx: AuthContext, id: string): boolean;
+  /** Every labelled sentence of the tenant, by report then sentence. */
+  labels(ctx: AuthContext): SentenceLabel[];
+  /** Model versions of a kind, newest first. */
+  models(ctx: AuthContext, kind: ModelKind): ModelVersion[];
+  /** The active version of a kind, if the tenant has one (else the shipped model applies). */
+  activeModel(ctx: AuthContext, kind: ModelKind): ModelVersion | undefined;
+  /** Records a model version; `activate` makes it the tenant's only active one of its kind. */
+  addModel(ctx: AuthContext, m: Omit<ModelVersion, 'active'>, activate: boolean): void;
 }
