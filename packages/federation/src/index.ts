@@ -100,7 +100,17 @@ export { PeerStore } from './store/peers.js';
 export { PgPeerStore } from './store/pg-peers.js';
 export type { Peer, PeerRegistry, PeerStatus } from './store/peers.js';
 export { Journal } from './store/journal.js';
-export type { Decision, Exchange, LedgerEntry, RejectionRecord } from './store/journal.js';
+/** The federation journal (ledger, decisions, cursors, nonces, rejections, exchanges) on PostgreSQL. */
+export { PgJournal } from './store/pg-journal.js';
+export type {
+  Decision,
+  DecisionQuery,
+  DecisionRecord,
+  Exchange,
+  FederationJournal,
+  LedgerEntry,
+  RejectionRecord,
+} from './store/journal.js';
 export { readIntelState, recordReports, reportersOf, reviewIntel, RELAY_DISCOUNT } from './store/intel-state.js';
 export type { IntelState, ReportInput } from './store/intel-state.js';
 export { landedSightings } from './store/sightings.js';

@@ -1,110 +1,50 @@
 /**
  * @module
- * The federation's bookkeeping: community keys, sharing groups, the share ledger, the decision
- * journal (every policy decision, allowed or not), sync cursors, request nonces (replay
- * protection that survives restarts), rejected submissions with their reasons, and exchanges.
+ * The federation's bookkeeping on SQLite: community keys, sharing groups, the share ledger, the
+ * decision journal (every policy decision, allowed or not), sync cursors, request nonces (replay
+ * protection that survives restarts), rejected submissions with their reasons, and exchanges. The
+ * records, the `FederationJournal` interface and the row mappers are in `journal-model.ts`
+ * (shared with `PgJournal`).
  */
 import { randomBytes } from 'node:crypto';
-import { AppError } from '@intersoc/core';
 import type { SqliteDb } from '@intersoc/storage';
-import { SharingTermsSchema, type SharingGroup, type SharingTerms } from '../policy/terms.js';
+import type { SharingGroup, SharingTerms } from '../policy/terms.js';
 import { stmt } from '../internal/sql.js';
+import {
+  communityKeyOf,
+  decisionGroupParams,
+  membersJson,
+  objectPattern,
+  rejectionParams,
+  toDecisions,
+  toLedgerEntries,
+  toRejection,
+  type DecisionGroup,
+  type DecisionQuery,
+  type DecisionRecord,
+  type DecisionRow,
+  type Exchange,
+  type FederationJournal,
+  type LedgerEntry,
+  type LedgerRow,
+  type RejectionRecord,
+  type RejectionRow,
+} from './journal-model.js';
 
-/** One policy decision. */
-export interface Decision {
-  readonly tenant: string;
-  readonly objectId: string;
-  readonly version: string;
-  readonly peer: string;
-  readonly allowed: boolean;
-  readonly reason: string;
-  readonly tlp: string;
-  readonly distribution: string;
-  readonly hops: number;
-}
+export { DecisionLog } from './journal-model.js';
+export type {
+  Decision,
+  DecisionGroup,
+  DecisionQuery,
+  DecisionRecord,
+  Exchange,
+  FederationJournal,
+  LedgerEntry,
+  RejectionRecord,
+} from './journal-model.js';
 
-/** Decisions of one run with the same peer and outcome. */
-export interface DecisionGroup {
-  readonly tenant: string;
-  readonly peer: string;
-  readonly allowed: boolean;
-  readonly reason: string;
-  readonly tlp: string;
-  readonly distribution: string;
-  readonly hops: number;
-  /** `id@version` of each object. */
-  readonly objects: string[];
-}
-
-/** Collects a run's decisions into groups as they are taken. */
-export class DecisionLog {
-  private readonly byKey = new Map<string, DecisionGroup>();
-  total = 0;
-  denied = 0;
-
-  constructor(private readonly tenant: string) {}
-
-  add(
-    peer: string,
-    d: { readonly allow: boolean; readonly reason: string; readonly tlp: string; readonly distribution: string },
-    hops: number,
-    object: string,
-  ): void {
-    const key = `${peer}\0${d.allow ? 1 : 0}\0${d.reason}\0${d.tlp}\0${d.distribution}\0${hops}`;
-    let g = this.byKey.get(key);
-    if (!g) {
-      g = {
-        tenant: this.tenant,
-        peer,
-        allowed: d.allow,
-        reason: d.reason,
-        tlp: d.tlp,
-        distribution: d.distribution,
-        hops,
-        objects: [],
-      };
-      this.byKey.set(key, g);
-    }
-    g.objects.push(object);
-    this.total++;
-    if (!d.allow) this.denied++;
-  }
-
-  groups(): DecisionGroup[] {
-    return [...this.byKey.values()];
-  }
-}
-
-/** A rejected object or request. */
-export interface RejectionRecord {
-  readonly time: number;
-  readonly peer: string;
-  readonly objectId: string;
-  readonly code: string;
-  readonly reason: string;
-}
-
-/** An exchange with a peer. */
-export interface Exchange {
-  readonly time: number;
-  readonly peer: string;
-  readonly direction: 'sent' | 'received';
-  readonly mode: 'push' | 'pull';
-  readonly objects: number;
-  readonly rejected: number;
-}
-
-/** A ledger entry: an object the node decided to share, with its terms. */
-export interface LedgerEntry {
-  readonly tenant: string;
-  readonly id: string;
-  readonly version: string;
-  readonly terms: SharingTerms;
-  readonly explicit: boolean;
-}
-
-/** The journal. */
-export class Journal {
+/** The journal in the node's SQLite database. */
+export class Journal implements FederationJournal {
   constructor(
     private readonly db: SqliteDb,
     private readonly now: () => number = Date.now,
@@ -114,14 +54,13 @@ export class Journal {
 
   /** Sets a community's pseudonymisation key (hex, ≥ 128 bits); generates one when omitted. */
   setCommunityKey(name: string, keyHex?: string): string {
-    const key = keyHex ?? randomBytes(32).toString('hex');
-    if (!/^[0-9a-f]{32,128}$/i.test(key)) throw new AppError('VALIDATION', 'community keys are 32 to 128 hex digits');
+    const key = communityKeyOf(keyHex, () => randomBytes(32).toString('hex'));
     stmt(this.db, 'INSERT OR REPLACE INTO fed_communities (name, key, added) VALUES (?, ?, ?)').run(
       name,
-      key.toLowerCase(),
+      key,
       this.now(),
     );
-    return key.toLowerCase();
+    return key;
   }
 
   communityKey(name: string): Buffer | undefined {
@@ -140,7 +79,7 @@ export class Journal {
   setGroup(g: SharingGroup): void {
     stmt(this.db, 'INSERT OR REPLACE INTO fed_groups (name, members, changed) VALUES (?, ?, ?)').run(
       g.name,
-      JSON.stringify([...new Set(g.members)]),
+      membersJson(g),
       this.now(),
     );
   }
@@ -187,13 +126,8 @@ export class Journal {
       this.db,
       `SELECT l.id, l.version, r.terms FROM fed_ledger l JOIN fed_runs r ON r.run = l.run
        WHERE l.tenant = ? AND r.explicit = 0 ORDER BY r.time`,
-    ).all(tenant) as { id: string; version: string; terms: string }[];
-    const parsed = new Map<string, SharingTerms>();
-    return rows.map((r) => {
-      let terms = parsed.get(r.terms);
-      if (!terms) parsed.set(r.terms, (terms = SharingTermsSchema.parse(JSON.parse(r.terms))));
-      return { tenant, id: r.id, version: r.version, terms, explicit: false };
-    });
+    ).all(tenant) as LedgerRow[];
+    return toLedgerEntries(tenant, rows);
   }
 
   /** True when the node shared this object version itself. */
@@ -212,27 +146,12 @@ export class Journal {
     );
     const t = this.now();
     this.db.transaction(() => {
-      for (const g of groups)
-        st.run(
-          t,
-          run,
-          g.tenant,
-          g.peer,
-          g.allowed ? 1 : 0,
-          g.reason,
-          g.tlp,
-          g.distribution,
-          g.hops,
-          g.objects.length,
-          JSON.stringify(g.objects),
-        );
+      for (const g of groups) st.run(t, run, ...decisionGroupParams(g));
     })();
   }
 
   /** Decisions, newest first, one per object and peer (optionally of one peer or object). */
-  decisions(
-    q: { peer?: string; objectId?: string; limit?: number } = {},
-  ): (Decision & { time: number; run: string })[] {
+  decisions(q: DecisionQuery = {}): DecisionRecord[] {
     const limit = q.limit ?? 100;
     const where: string[] = [];
     const params: unknown[] = [];
@@ -242,46 +161,13 @@ export class Journal {
     }
     if (q.objectId) {
       where.push('objects LIKE ?');
-      params.push(`%"${q.objectId.replace(/[%_"\\]/g, '')}@%`);
+      params.push(objectPattern(q.objectId));
     }
     const rows = stmt(
       this.db,
       `SELECT * FROM fed_decisions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`,
-    ).all(...params, limit) as {
-      time: number;
-      run: string;
-      tenant: string;
-      peer: string;
-      allowed: number;
-      reason: string;
-      tlp: string;
-      distribution: string;
-      hops: number;
-      objects: string;
-    }[];
-    const out: (Decision & { time: number; run: string })[] = [];
-    for (const r of rows) {
-      for (const o of JSON.parse(r.objects) as string[]) {
-        const at = o.lastIndexOf('@');
-        const objectId = o.slice(0, at);
-        if (q.objectId && objectId !== q.objectId) continue;
-        out.push({
-          time: r.time,
-          run: r.run,
-          tenant: r.tenant,
-          objectId,
-          version: o.slice(at + 1),
-          peer: r.peer,
-          allowed: r.allowed === 1,
-          reason: r.reason,
-          tlp: r.tlp,
-          distribution: r.distribution,
-          hops: r.hops,
-        });
-        if (out.length >= limit) return out;
-      }
-    }
-    return out;
+    ).all(...params, limit) as DecisionRow[];
+    return toDecisions(rows, limit, q.objectId);
   }
 
   // cursors ------------------------------------------------------------------------------------
@@ -318,22 +204,14 @@ export class Journal {
     stmt(this.db, 'INSERT INTO fed_rejections (time, peer, object_id, code, reason) VALUES (?, ?, ?, ?, ?)').run(
       this.now(),
       peer,
-      objectId.slice(0, 200),
-      code,
-      reason.slice(0, 500),
+      ...rejectionParams(objectId, code, reason),
     );
   }
 
   rejections(limit = 100): RejectionRecord[] {
-    return (
-      stmt(this.db, 'SELECT * FROM fed_rejections ORDER BY seq DESC LIMIT ?').all(limit) as {
-        time: number;
-        peer: string;
-        object_id: string;
-        code: string;
-        reason: string;
-      }[]
-    ).map((r) => ({ time: r.time, peer: r.peer, objectId: r.object_id, code: r.code, reason: r.reason }));
+    return (stmt(this.db, 'SELECT * FROM fed_rejections ORDER BY seq DESC LIMIT ?').all(limit) as RejectionRow[]).map(
+      toRejection,
+    );
   }
 
   exchange(e: Omit<Exchange, 'time'>): void {

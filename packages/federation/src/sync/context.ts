@@ -9,8 +9,8 @@ import type { FederationConfig } from '../config/config.js';
 import type { NodeKeys } from '../identity/identity.js';
 import { DEFAULT_PRIVACY_POLICY, Minimiser, type KnownPersonalValue, type PrivacyPolicy } from '../privacy/minimise.js';
 import { Pseudonymiser } from '../privacy/pseudonymise.js';
-import type { Journal } from '../store/journal.js';
-import type { PeerStore } from '../store/peers.js';
+import type { FederationJournal } from '../store/journal-model.js';
+import type { PeerRegistry } from '../store/peers.js';
 
 /** Log levels of the federation's log hook. */
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -47,8 +47,8 @@ export interface FederationDeps {
 
 /** The shared context. */
 export interface FedContext extends FederationDeps {
-  readonly peers: PeerStore;
-  readonly journal: Journal;
+  readonly peers: PeerRegistry;
+  readonly journal: FederationJournal;
   readonly now: () => number;
   readonly me: string;
 }
