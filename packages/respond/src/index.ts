@@ -119,6 +119,7 @@ export { FileAgentDirectory, RegistrationSchema, respondDir } from './agents/dir
 // storage
 export { SqliteRespondStore } from './store/sqlite-respond-store.js';
 export { PgRespondStore } from './store/pg-respond-store.js';
+export { runWatcher, type RunSubscribe, type RunWatcherOptions } from './store/watch-runs.js';
 export type { QueuedRequest, RequestOutcome, RespondStore, RunQuery } from './store/respond-store.js';
 export type { SyncAuditLog } from './store/sqlite-respond-store.js';
 export type { OpenWait, PlaybookBrief, RunPage, StoredAction, StoredPlaybook } from './store/types.js';

@@ -9,8 +9,10 @@
  * refused (`UNSUPPORTED`, the ingest role takes the data), and it needs no bus.
  *
  * Not on PostgreSQL yet, so kept in this role's own `--data` SQLite (`intersoc.db`): the asset
- * inventory and the false-positive feedback of closed cases. Not served yet: the dashboard's own
- * routes (triage queue, overview), dead letters, TAXII, federation, respond, training, models.
+ * inventory and the false-positive feedback of closed cases. Playbooks and runs are served over
+ * the PostgreSQL respond store, their operations carried out by the `respond` role
+ * (`api-respond.ts`). Not served yet: the dashboard's own routes (triage queue, overview), dead
+ * letters, TAXII, federation, training, models.
  */
 import path from 'node:path';
 import { Registry, collectDefaultMetrics } from 'prom-client';
@@ -33,6 +35,7 @@ import { createHydrator } from '../pipeline/hydrator.js';
 import { openAuditKeyRing } from '../node/audit-keys.js';
 import { webRoot } from '../node/dashboard/attach.js';
 import { caseApiService, incidentApiService } from '../node/incidents/services.js';
+import { registerApiRespond } from './api-respond.js';
 import { startIncidentFeed } from './incident-feed.js';
 
 /** A running API role. */
@@ -124,7 +127,8 @@ export async function startApiRole(config: Config, log: (m: string) => void): Pr
     const feedback = new SqliteFeedbackStore(local);
     const assets = new SqliteAssetStore(local);
     // Observables and incident entities are matched against the store's CTI objects (`PgCtiStore`).
-    const enricher = new CtiObservableEnricher(new PgCtiStore(stores.pg));
+    const cti = new PgCtiStore(stores.pg);
+    const enricher = new CtiObservableEnricher(cti);
     const cases = new CaseService({ store: new PgCaseStore(stores.pg), incidents, feedback, enricher });
     registerIncidentRoutes(app, {
       incidents: incidentApiService(
@@ -151,6 +155,14 @@ export async function startApiRole(config: Config, log: (m: string) => void): Pr
         // No detectors here: accepted tuning is written to --data; the detect roles read theirs.
         reloadDetectors: async () => undefined,
       }),
+    });
+    // Playbooks and runs; the respond role's engine carries out what is asked here.
+    registerApiRespond(app, {
+      pg: stores.pg,
+      audit: stores.audit,
+      data: config.data,
+      cti,
+      onError: (err) => log(`respond: ${err instanceof Error ? err.message : String(err)}`),
     });
     // Incidents from the alerts the detect and correlate roles commit (see incident-feed.ts).
     const feed = startIncidentFeed({

@@ -21,6 +21,7 @@ import { CommandError, type CommandExecutor, type Connector } from '../commands/
 import { Engine, type EngineOptions } from '../engine/engine.js';
 import { playbookDigest } from '../sign/playbook-signature.js';
 import type { RespondStore } from '../store/respond-store.js';
+import { runWatcher } from '../store/watch-runs.js';
 import { SqliteRespondStore } from '../store/sqlite-respond-store.js';
 
 /** A store on a fresh database. */
@@ -333,6 +334,47 @@ export function respondStoreSuite(name: string, open: () => Promise<RespondHarne
         });
         expect(h.store.openRequests()).toEqual([]);
         await owner.engine.close();
+      } finally {
+        await h.close();
+      }
+    });
+
+    it('reports runs started, moved and finished by an engine on another handle (runWatcher)', async () => {
+      const h = await open();
+      try {
+        const t = engineOn(h);
+        const pb = chain(9, ['first', 'second'], { approval: 'one' });
+        addPlaybook(h.store, suiteCtx, pb);
+        // The api role's view: the store on its own connection, no engine.
+        const subscribe = runWatcher(h.another().store, { intervalMs: 10 });
+        const seen: [string, string][] = [];
+        const other: string[] = [];
+        const stop = subscribe('t1', (r) => seen.push([r.id, r.status]));
+        const stopOther = subscribe('t2', (r) => other.push(r.id));
+        const until = async (what: string, ok: () => boolean): Promise<void> => {
+          for (let i = 0; !ok(); i++) {
+            if (i > 1000) throw new Error(`the watcher never reported ${what}`);
+            await new Promise((r) => setTimeout(r, 10));
+          }
+        };
+        const run = await t.engine.startRun(person('alice'), { playbook: pb.id });
+        await t.engine.idle();
+        await until('the waiting run', () => seen.some(([id, s]) => id === run.id && s === 'waiting'));
+        // Approved, the run moves to its second step and waits again: same status, new transitions.
+        let mark = seen.length;
+        await t.engine.approve(person('bob'), run.id, fid('action', 90));
+        await t.engine.idle();
+        await until('the step moved', () => seen.slice(mark).some(([id, s]) => id === run.id && s === 'waiting'));
+        mark = seen.length;
+        await t.engine.approve(person('bob'), run.id, fid('action', 91));
+        await t.engine.idle();
+        await until('the finished run', () => seen.slice(mark).some(([id, s]) => id === run.id && s === 'succeeded'));
+        expect(t.calls.get('first')).toBe(1);
+        expect(t.calls.get('second')).toBe(1);
+        expect(other).toEqual([]);
+        stop();
+        stopOther();
+        await t.engine.close();
       } finally {
         await h.close();
       }

@@ -186,7 +186,16 @@ export function attachRespond(app: FastifyInstance, w: RespondWiring): AttachedR
   timers.push(importTimer);
 
   registerRespondRoutes(app, {
-    respond: respondApiService({ rt, ops, cti, bus: w.bus, ...(w.federation ? { federation: w.federation } : {}) }),
+    respond: respondApiService({
+      rt,
+      ops,
+      cti,
+      live: (tenant, fn) => {
+        const sub = w.bus.subscribe(`respond.${tenant}`, (m) => fn(m as RunSummary));
+        return () => sub.unsubscribe();
+      },
+      ...(w.federation ? { federation: w.federation } : {}),
+    }),
   });
 
   return {

@@ -9,7 +9,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '@intersoc/core';
-import { hasIdentity, loadIdentity, migrateFederation, PeerStore, stixIdentityId } from '@intersoc/federation';
+import {
+  hasIdentity,
+  loadIdentity,
+  migrateFederation,
+  PeerStore,
+  stixIdentityId,
+  type PeerRegistry,
+} from '@intersoc/federation';
 import {
   loadCacaoSchemas,
   respondRuntime,
@@ -64,7 +71,14 @@ export function trustedKeys(
   dataDir: string,
 ): (tenant: string) => (keyId: string) => TrustedKey | undefined {
   migrateFederation(db);
-  const peers = new PeerStore(db);
+  return trustedKeysOf(new PeerStore(db), dataDir);
+}
+
+/** The same over any peer registry (the `api` role's is on PostgreSQL). */
+export function trustedKeysOf(
+  peers: Pick<PeerRegistry, 'get'>,
+  dataDir: string,
+): (tenant: string) => (keyId: string) => TrustedKey | undefined {
   return () => (keyId) => {
     if (hasIdentity(dataDir)) {
       const own = loadIdentity(dataDir).identity;

@@ -1,9 +1,10 @@
 /**
  * @module
- * The respond API service over the runtime: playbooks through the playbook service, runs through
- * the engine that drives them (in this process, or the CLI's while it holds the engine).
+ * The respond API service: playbooks through the playbook service, runs through the engine that
+ * drives them (in this process, or through the store's request queue to the process that holds
+ * the engine: a CLI beside the node, or the `respond` role behind the `api` role), run updates
+ * from whoever can tell them (the node's bus, or a poller over the shared store).
  */
-import type { Bus } from '@intersoc/bus';
 import { requireRole } from '@intersoc/core';
 import type { RespondApiService, RunSummaryView } from '@intersoc/api';
 import type { CtiStore } from '@intersoc/cti';
@@ -12,7 +13,8 @@ import {
   RESPOND_READERS,
   runView,
   workflowEdges,
-  type RespondRuntime,
+  type PlaybookService,
+  type RespondStore,
   type RunOps,
   type RunSummary,
 } from '@intersoc/respond';
@@ -23,10 +25,11 @@ const json = (v: unknown): Json => JSON.parse(JSON.stringify(v)) as Json;
 
 /** Builds the service. */
 export function respondApiService(d: {
-  rt: RespondRuntime;
+  rt: { readonly store: RespondStore; readonly playbooks: PlaybookService };
   ops: RunOps;
   cti: CtiStore;
-  bus: Bus;
+  /** A tenant's run changes: `subscribe` answers with the unsubscribe function. */
+  live: (tenant: string, fn: (run: RunSummary) => void) => () => void;
   federation?: Federation;
 }): RespondApiService {
   const { rt, ops } = d;
@@ -100,8 +103,7 @@ export function respondApiService(d: {
     extend: async (ctx, run, action, ms) => summary(await ops.extend(ctx, run, action, ms)),
     subscribe: (ctx, fn) => {
       requireRole(ctx, RESPOND_READERS);
-      const sub = d.bus.subscribe(`respond.${ctx.tenant}`, (m) => fn(m as RunSummaryView));
-      return () => sub.unsubscribe();
+      return d.live(ctx.tenant, (run) => fn(summary(run)));
     },
   };
 }

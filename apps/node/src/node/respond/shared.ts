@@ -22,7 +22,7 @@ const TLP_ORDER = ['clear', 'green', 'amber', 'amber+strict', 'red'];
 
 /** Shares a stored playbook; returns the STIX id and the federation's report. */
 export function sharePlaybook(
-  rt: RespondRuntime,
+  rt: Pick<RespondRuntime, 'playbooks'>,
   cti: CtiStore,
   federation: Federation | undefined,
   ctx: AuthContext,
