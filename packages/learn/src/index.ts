@@ -80,8 +80,11 @@ export { binaryMetrics, evaluate, rocAuc } from './metrics/metrics.js';
 export type { ClassMetrics, Evaluation } from './metrics/metrics.js';
 
 // the model registry
-export { checkModelName, MODEL_NAME_PATTERN, SqliteModelStore } from './registry/sqlite-models.js';
-export type { ModelStatus, ModelSummary, StoredModel } from './registry/sqlite-models.js';
+export { checkModelName, MODEL_NAME_PATTERN } from './registry/models.js';
+export type { ModelStatus, ModelStore, ModelSummary, StoredModel } from './registry/models.js';
+export { SqliteModelStore } from './registry/sqlite-models.js';
+/** The model registry on PostgreSQL (migration step 12), same `ModelStore` contract as `SqliteModelStore`. */
+export { PgModelStore } from './registry/pg-models.js';
 
 // flow features from any flow event (pcap cic.*, CICFlowMeter CSV, Zeek conn, Suricata flow)
 export { CIC_FIELD_PREFIX, eveMicros, flowFeatures, fromSuricataFlow, fromZeekConn } from './flows/features.js';

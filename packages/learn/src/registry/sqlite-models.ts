@@ -7,9 +7,20 @@
  * and touches only its tenant. A per-tenant revision number changes on each deploy or retire, so
  * the pipeline reloads deployed models only when they changed.
  */
-import { AppError, type AuthContext } from '@intersoc/core';
+import type { AuthContext } from '@intersoc/core';
 import { migrate, type SqliteDb } from '@intersoc/storage';
 import type { ModelDoc } from '../model/model.js';
+import {
+  checkModelName,
+  noModel,
+  summaryOf,
+  toModelSummary,
+  toStoredModel,
+  type ModelRow,
+  type ModelStore,
+  type ModelSummary,
+  type StoredModel,
+} from './models.js';
 
 const STEPS = [
   `CREATE TABLE ml_models (
@@ -30,77 +41,12 @@ const STEPS = [
    ) WITHOUT ROWID;`,
 ];
 
-/** Where a model version stands. */
-export type ModelStatus = 'trained' | 'deployed' | 'retired';
-
-/** Model names: letters, digits, dot, dash and underscore. */
-export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** A stored model version without its trees. */
-export interface ModelSummary {
-  readonly name: string;
-  readonly version: number;
-  readonly algorithm: string;
-  readonly status: ModelStatus;
-  readonly created: number;
-  readonly deployed?: number;
-  readonly features: number;
-  readonly classes: readonly string[];
-  readonly benign: string;
-  readonly threshold: number;
-  readonly dataHash?: string;
-  readonly metrics: Readonly<Record<string, unknown>>;
-  /** For a retrained version: its parent, the verdicts added and their hash. */
-  readonly lineage?: Readonly<Record<string, unknown>>;
-}
-
-/** A stored model version with its document. */
-export interface StoredModel extends ModelSummary {
-  readonly doc: ModelDoc;
-}
-
-interface Row {
-  name: string;
-  version: number;
-  algorithm: string;
-  status: string;
-  created: number;
-  deployed: number | null;
-  doc: string;
-}
-
-function summaryOf(r: Row, doc: ModelDoc): ModelSummary {
-  const hash = doc.training['dataHash'];
-  const lineage = doc.training['lineage'] as Readonly<Record<string, unknown>> | undefined;
-  return {
-    name: r.name,
-    version: r.version,
-    algorithm: r.algorithm,
-    status: r.status as ModelStatus,
-    created: r.created,
-    ...(r.deployed === null ? {} : { deployed: r.deployed }),
-    features: doc.schema.features.length,
-    classes: doc.schema.classes,
-    benign: doc.schema.benign,
-    threshold: doc.threshold,
-    ...(typeof hash === 'string' ? { dataHash: hash } : {}),
-    metrics: doc.metrics,
-    ...(lineage ? { lineage } : {}),
-  };
-}
-
-/** Checks a model name. */
-export function checkModelName(name: string): void {
-  if (!MODEL_NAME_PATTERN.test(name))
-    throw new AppError('VALIDATION', `model name "${name}": use 1-64 letters, digits, '.', '-' or '_'`);
-}
-
 /**
- * The model registry.
+ * The model registry in SQLite (one writer per file: `add` numbers versions inside its transaction).
  * @example
  * const store = new SqliteModelStore(db); const v = store.add(ctx, 'nsl', doc).version; store.deploy(ctx, 'nsl', v);
  */
-export class SqliteModelStore {
+export class SqliteModelStore implements ModelStore {
   constructor(private readonly db: SqliteDb) {
     migrate(db, 'ml', STEPS);
   }
@@ -119,7 +65,7 @@ export class SqliteModelStore {
           'INSERT INTO ml_models (tenant, name, version, algorithm, status, created, deployed, doc) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)',
         )
         .run(ctx.tenant, name, version, doc.algorithm, 'trained', now, text);
-      const row: Row = {
+      const row: ModelRow = {
         name,
         version,
         algorithm: doc.algorithm,
@@ -136,8 +82,8 @@ export class SqliteModelStore {
   list(ctx: AuthContext): ModelSummary[] {
     const rows = this.db
       .prepare('SELECT * FROM ml_models WHERE tenant = ? ORDER BY name, version DESC')
-      .all(ctx.tenant) as Row[];
-    return rows.map((r) => summaryOf(r, JSON.parse(r.doc) as ModelDoc));
+      .all(ctx.tenant) as ModelRow[];
+    return rows.map(toModelSummary);
   }
 
   /** One version (the newest when `version` is undefined), or undefined. */
@@ -150,16 +96,14 @@ export class SqliteModelStore {
         : this.db
             .prepare('SELECT * FROM ml_models WHERE tenant = ? AND name = ? AND version = ?')
             .get(ctx.tenant, name, version)
-    ) as Row | undefined;
-    if (!row) return undefined;
-    const doc = JSON.parse(row.doc) as ModelDoc;
-    return { ...summaryOf(row, doc), doc };
+    ) as ModelRow | undefined;
+    return row ? toStoredModel(row) : undefined;
   }
 
   /** Like `get`, but a missing model is a NOT_FOUND error. */
   require(ctx: AuthContext, name: string, version?: number): StoredModel {
     const m = this.get(ctx, name, version);
-    if (!m) throw new AppError('NOT_FOUND', `no model ${name}${version === undefined ? '' : ` version ${version}`}`);
+    if (!m) throw noModel(name, version);
     return m;
   }
 
@@ -182,7 +126,7 @@ export class SqliteModelStore {
   retire(ctx: AuthContext, name: string, version?: number): number {
     return this.db.transaction(() => {
       if (version !== undefined) this.require(ctx, name, version);
-      else if (!this.get(ctx, name)) throw new AppError('NOT_FOUND', `no model ${name}`);
+      else if (!this.get(ctx, name)) throw noModel(name);
       const r =
         version === undefined
           ? this.db
@@ -202,11 +146,8 @@ export class SqliteModelStore {
   deployed(ctx: AuthContext): StoredModel[] {
     const rows = this.db
       .prepare("SELECT * FROM ml_models WHERE tenant = ? AND status = 'deployed' ORDER BY name")
-      .all(ctx.tenant) as Row[];
-    return rows.map((r) => {
-      const doc = JSON.parse(r.doc) as ModelDoc;
-      return { ...summaryOf(r, doc), doc };
-    });
+      .all(ctx.tenant) as ModelRow[];
+    return rows.map(toStoredModel);
   }
 
   /** The tenants that have a deployed model (for the node's pipeline). */
