@@ -93,4 +93,6 @@ export type { Categorisation, CategoriserFigures, LabelledIncident } from './cat
 export { iocCases, mispValues, scoreIocs } from './iocs/evaluate.js';
 export type { IocCase, IocFigures } from './iocs/evaluate.js';
 export { classificationInputOf, SqliteIncidentLabels } from './categorise/labels.js';
-export type { IncidentLabel } from './categorise/labels.js';
+export type { IncidentLabel, IncidentLabelStore } from './categorise/labels.js';
+/** Analysts' category corrections on PostgreSQL (migration step 19), the same `IncidentLabelStore`. */
+export { PgIncidentLabels } from './categorise/pg-labels.js';

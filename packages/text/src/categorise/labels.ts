@@ -2,7 +2,9 @@
  * @module
  * Analysts' corrections of incident categories, as labelled incidents for the categoriser: the
  * RSIT class/type and tactic an analyst gave an incident, with what the classifier saw of it
- * (rebuilt from the stored incident), per tenant in the node's main database.
+ * (rebuilt from the stored incident), per tenant. `IncidentLabelStore` is what both stores
+ * implement: `SqliteIncidentLabels` here (the node's main database) and `PgIncidentLabels`
+ * (`pg-labels.ts`); the checks and the row mapping below are shared by both.
  */
 import { AppError, requireRole, type AuthContext } from '@intersoc/core';
 import { rsitType, TACTIC_ORDER, type ClassificationInput, type Incident } from '@intersoc/correlate';
@@ -41,8 +43,47 @@ export interface IncidentLabel {
   readonly at: number;
 }
 
-/** The store of corrections. */
-export class SqliteIncidentLabels {
+/** The store of analysts' category corrections. */
+export interface IncidentLabelStore {
+  /**
+   * Records an analyst's category (an RSIT `class/type`) and tactic for an incident of the
+   * caller's tenant; a later correction of the same incident replaces it.
+   */
+  correct(ctx: AuthContext, incident: Incident, category: string, tactic?: string): IncidentLabel;
+  /** The tenant's corrections as labelled incidents, oldest first (then by incident id, byte-wise). */
+  labelled(ctx: AuthContext): LabelledIncident[];
+}
+
+/** Checks a correction: role, tenant, RSIT class/type and tactic. Throws `AppError`. */
+export function checkCorrection(ctx: AuthContext, incident: Incident, category: string, tactic: string): void {
+  requireRole(ctx, ['admin', 'analyst']);
+  if (incident.tenant !== ctx.tenant) throw new AppError('NOT_FOUND', `no incident ${incident.id}`);
+  const [cls = '', type = ''] = category.split('/');
+  if (!rsitType(cls, type)) throw new AppError('VALIDATION', `${category} is not an RSIT class/type`);
+  if (tactic !== 'none' && !(TACTIC_ORDER as readonly string[]).includes(tactic))
+    throw new AppError('VALIDATION', `${tactic} is not an ATT&CK tactic`);
+}
+
+/** A stored correction as read for training. */
+export interface IncidentLabelRow {
+  incident: string;
+  category: string;
+  tactic: string;
+  input: string;
+}
+
+/** A stored correction as a labelled incident (grouped by tenant and incident). */
+export function toLabelledIncident(tenant: string, r: IncidentLabelRow): LabelledIncident {
+  return {
+    input: JSON.parse(r.input) as ClassificationInput,
+    category: r.category,
+    tactic: r.tactic,
+    group: `corrections:${tenant}:${r.incident}`,
+  };
+}
+
+/** The store of corrections in the node's SQLite database. */
+export class SqliteIncidentLabels implements IncidentLabelStore {
   constructor(
     private readonly db: SqliteDb,
     private readonly now: () => number = Date.now,
@@ -50,14 +91,8 @@ export class SqliteIncidentLabels {
     migrate(db, 'text-incident-labels', STEPS);
   }
 
-  /** Records an analyst's category (and tactic) for an incident. */
   correct(ctx: AuthContext, incident: Incident, category: string, tactic = 'none'): IncidentLabel {
-    requireRole(ctx, ['admin', 'analyst']);
-    if (incident.tenant !== ctx.tenant) throw new AppError('NOT_FOUND', `no incident ${incident.id}`);
-    const [cls = '', type = ''] = category.split('/');
-    if (!rsitType(cls, type)) throw new AppError('VALIDATION', `${category} is not an RSIT class/type`);
-    if (tactic !== 'none' && !(TACTIC_ORDER as readonly string[]).includes(tactic))
-      throw new AppError('VALIDATION', `${tactic} is not an ATT&CK tactic`);
+    checkCorrection(ctx, incident, category, tactic);
     const at = this.now();
     this.db
       .prepare(
@@ -69,19 +104,13 @@ export class SqliteIncidentLabels {
     return { incident: incident.id, category, tactic, by: ctx.user, at };
   }
 
-  /** The tenant's corrections as labelled incidents (grouped by tenant). */
   labelled(ctx: AuthContext): LabelledIncident[] {
     return (
       this.db
         .prepare(
           'SELECT incident, category, tactic, input FROM text_incident_labels WHERE tenant = ? ORDER BY at, incident',
         )
-        .all(ctx.tenant) as { incident: string; category: string; tactic: string; input: string }[]
-    ).map((r) => ({
-      input: JSON.parse(r.input) as ClassificationInput,
-      category: r.category,
-      tactic: r.tactic,
-      group: `corrections:${ctx.tenant}:${r.incident}`,
-    }));
+        .all(ctx.tenant) as IncidentLabelRow[]
+    ).map((r) => toLabelledIncident(ctx.tenant, r));
   }
 }
