@@ -38,6 +38,7 @@ export { ALERT_STATUSES, SqliteAlertTriage } from './events/alert-triage.js';
 export type {
   AlertState,
   AlertStatus,
+  AlertTriage,
   StatusChange,
   StatusChangeResult,
   TriagedAlert,

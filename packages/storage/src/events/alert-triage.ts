@@ -4,10 +4,14 @@
  * (with a reason). The state lives in its own table beside `alerts` in the event database, so
  * the pipeline's writer never touches it and the queue can filter on it in SQL. Every method
  * takes the caller's context and reads or writes only its tenant.
+ *
+ * `AlertTriage` is the interface of this store and of `PgAlertTriage` (`@intersoc/storage/postgres`,
+ * over `ev_alerts`); the filter, the row mapping and the paging of the queue are shared below, so
+ * both build the same pages and cursors.
  */
 import { AppError, SEVERITIES, type Alert, type AuthContext, type Severity } from '@intersoc/core';
 import { checkQueryCost, type QueryLimits } from '../query/cost.js';
-import { compileQuery } from '../query/evaluate.js';
+import { compileQuery, type Predicate } from '../query/evaluate.js';
 import { parseQuery } from '../query/parse.js';
 import { migrate, type SqliteDb } from '../sqlite/database.js';
 import { flattenForQuery } from './alert-doc.js';
@@ -93,9 +97,30 @@ const DEFAULT_LIMIT = 500;
 /** Alert rows examined per call before a partial page is returned with a cursor. */
 const SCAN_BUDGET = 200_000;
 /** Ids per `IN (...)` statement (SQLite's variable limit is far above; this keeps statements small). */
-const ID_CHUNK = 500;
+export const TRIAGE_ID_CHUNK = 500;
+const ID_CHUNK = TRIAGE_ID_CHUNK;
 
-interface Row {
+/** The analyst's queue over alerts (`SqliteAlertTriage`, `PgAlertTriage`). Every method stays in `ctx.tenant`. */
+export interface AlertTriage {
+  /** The queue: alerts with their state, newest first, filtered in SQL and by the query language. */
+  list(ctx: AuthContext, q: TriageQuery): TriagePage;
+  /** One alert with its state; undefined when the caller's tenant has no such alert. */
+  get(ctx: AuthContext, id: string): TriagedAlert | undefined;
+  /** States of the given alerts (alerts without a stored state are `new`). */
+  states(ctx: AuthContext, ids: readonly string[]): Map<string, AlertState>;
+  /**
+   * Sets the state of alerts of the caller's tenant. Viewers and partners may not; closing
+   * needs a reason. Ids of other tenants are reported as missing, never touched.
+   */
+  setStatus(ctx: AuthContext, ids: readonly string[], change: StatusChange): StatusChangeResult;
+  /** Alerts closed in the queue between `from` and `to` (by when they were closed), with the reason. */
+  closedBetween(ctx: AuthContext, from: number, to: number): { readonly id: string; readonly reason: string }[];
+  /** Number of alerts per state within a time window. */
+  counts(ctx: AuthContext, from: number, to: number): Record<AlertStatus, number>;
+}
+
+/** An alert row with its state (alerts LEFT JOIN `alert_status`), as both stores read it. */
+export interface TriageRow {
   id: string;
   time: number;
   doc: string;
@@ -104,8 +129,10 @@ interface Row {
   actor: string | null;
   changed: number | null;
 }
+type Row = TriageRow;
 
-function stateOf(r: Pick<Row, 'status' | 'reason' | 'actor' | 'changed'>): AlertState {
+/** The state of a row (no stored state: `new`). */
+export function alertStateOf(r: Pick<TriageRow, 'status' | 'reason' | 'actor' | 'changed'>): AlertState {
   if (r.status === null) return { status: 'new' };
   return {
     status: r.status as AlertStatus,
@@ -114,9 +141,96 @@ function stateOf(r: Pick<Row, 'status' | 'reason' | 'actor' | 'changed'>): Alert
     ...(r.changed === null ? {} : { changed: r.changed }),
   };
 }
+const stateOf = alertStateOf;
+
+/** A queue listing planned: page size, query predicate, and where it resumes. */
+export interface TriagePlan {
+  readonly limit: number;
+  readonly pred: Predicate;
+  /** Where the listing resumes: rows strictly older than this time and id, newest first. */
+  readonly after: { readonly time: number; readonly id: string };
+}
+
+/** Parses and checks a listing (`VALIDATION`, `EXPENSIVE_QUERY`) before any row is read. */
+export function planTriage(q: TriageQuery): TriagePlan {
+  const limit = Math.min(Math.max(1, Math.trunc(q.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);
+  const tree = parseQuery(q.q ?? '');
+  if (q.limits) checkQueryCost(tree, q.limits);
+  const pred = compileQuery(tree);
+  const cur = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+  return { limit, pred, after: { time: cur?.tMax ?? Number.MAX_SAFE_INTEGER, id: cur?.id ?? '\uffff' } };
+}
+
+/**
+ * The WHERE conditions of a listing over `a` (alerts) joined with `s` (states), rows before
+ * `after` only. `param` binds a value and returns its placeholder (`?` or `$n`); it is called in
+ * the order the placeholders appear.
+ */
+export function triageConditions(
+  ctx: AuthContext,
+  q: TriageQuery,
+  after: TriagePlan['after'],
+  param: (v: string | number) => string,
+): string[] {
+  const where = [
+    `a.tenant = ${param(ctx.tenant)}`,
+    `a.time >= ${param(q.from ?? Number.MIN_SAFE_INTEGER)}`,
+    `a.time <= ${param(q.to ?? Number.MAX_SAFE_INTEGER)}`,
+    `(a.time < ${param(after.time)} OR (a.time = ${param(after.time)} AND a.id < ${param(after.id)}))`,
+  ];
+  if (q.minSeverity !== undefined) {
+    const sev = SEVERITIES.slice(SEVERITIES.indexOf(q.minSeverity));
+    where.push(`a.severity IN (${sev.map((v) => param(v)).join(', ')})`);
+  }
+  const statuses = q.statuses ?? [];
+  if (statuses.length > 0 && statuses.length < ALERT_STATUSES.length) {
+    where.push(`COALESCE(s.status, 'new') IN (${statuses.map((v) => param(v)).join(', ')})`);
+  }
+  return where;
+}
+
+/** Builds a page from rows read newest first; `add` says when to stop reading. */
+export class TriagePageBuilder {
+  readonly #items: TriagedAlert[] = [];
+  #scanned = 0;
+  #next: string | undefined;
+
+  constructor(
+    private readonly plan: TriagePlan,
+    private readonly deadline: number | undefined,
+  ) {}
+
+  /** Takes one row; true when the page is full, the scan budget spent or the deadline passed. */
+  add(r: TriageRow): boolean {
+    const alert = JSON.parse(r.doc) as Alert;
+    this.#scanned++;
+    if (this.plan.pred(flattenForQuery(alert))) this.#items.push({ alert, state: stateOf(r) });
+    const late = this.deadline !== undefined && Date.now() > this.deadline;
+    if (this.#items.length >= this.plan.limit || this.#scanned >= SCAN_BUDGET || late) {
+      this.#next = encodeCursor({ tMax: r.time, block: 0, skip: 0, id: r.id });
+      return true;
+    }
+    return false;
+  }
+
+  /** The page built so far, with a cursor when reading stopped early. */
+  page(): TriagePage {
+    return this.#next === undefined ? { items: this.#items } : { items: this.#items, next: this.#next };
+  }
+}
+
+/** Checks that the caller may change alert states, and the change itself; returns the trimmed reason. */
+export function checkStatusChange(ctx: AuthContext, change: StatusChange): string {
+  if (!ctx.roles.some((r) => r === 'admin' || r === 'analyst')) {
+    throw new AppError('FORBIDDEN', 'changing alerts requires role admin or analyst');
+  }
+  const reason = change.reason?.trim() ?? '';
+  if (change.status === 'closed' && reason === '') throw new AppError('VALIDATION', 'closing alerts needs a reason');
+  return reason;
+}
 
 /** Triage over the event database's alerts (open it with the event reader's handle). */
-export class SqliteAlertTriage {
+export class SqliteAlertTriage implements AlertTriage {
   constructor(
     readonly db: SqliteDb,
     private readonly now: () => number = Date.now,
@@ -126,30 +240,12 @@ export class SqliteAlertTriage {
 
   /** The queue: alerts with their state, newest first, filtered in SQL and by the query language. */
   list(ctx: AuthContext, q: TriageQuery): TriagePage {
-    const limit = Math.min(Math.max(1, Math.trunc(q.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);
-    const tree = parseQuery(q.q ?? '');
-    if (q.limits) checkQueryCost(tree, q.limits);
-    const pred = compileQuery(tree);
-    const cur = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    const where: string[] = ['a.tenant = ?', 'a.time >= ?', 'a.time <= ?', '(a.time < ? OR (a.time = ? AND a.id < ?))'];
-    const args: (string | number)[] = [
-      ctx.tenant,
-      q.from ?? Number.MIN_SAFE_INTEGER,
-      q.to ?? Number.MAX_SAFE_INTEGER,
-      cur?.tMax ?? Number.MAX_SAFE_INTEGER,
-      cur?.tMax ?? Number.MAX_SAFE_INTEGER,
-      cur?.id ?? '\uffff',
-    ];
-    if (q.minSeverity !== undefined) {
-      const sev = SEVERITIES.slice(SEVERITIES.indexOf(q.minSeverity));
-      where.push(`a.severity IN (${sev.map(() => '?').join(', ')})`);
-      args.push(...sev);
-    }
-    const statuses = q.statuses ?? [];
-    if (statuses.length > 0 && statuses.length < ALERT_STATUSES.length) {
-      where.push(`COALESCE(s.status, 'new') IN (${statuses.map(() => '?').join(', ')})`);
-      args.push(...statuses);
-    }
+    const plan = planTriage(q);
+    const args: (string | number)[] = [];
+    const where = triageConditions(ctx, q, plan.after, (v) => {
+      args.push(v);
+      return '?';
+    });
     const rows = this.db
       .prepare(
         `SELECT a.id, a.time, a.doc, s.status, s.reason, s.actor, s.changed
@@ -157,20 +253,9 @@ export class SqliteAlertTriage {
          WHERE ${where.join(' AND ')} ORDER BY a.time DESC, a.id DESC`,
       )
       .iterate(...args) as IterableIterator<Row>;
-    const items: TriagedAlert[] = [];
-    let scanned = 0;
-    let next: string | undefined;
-    for (const r of rows) {
-      const alert = JSON.parse(r.doc) as Alert;
-      scanned++;
-      if (pred(flattenForQuery(alert))) items.push({ alert, state: stateOf(r) });
-      const late = q.deadline !== undefined && Date.now() > q.deadline;
-      if (items.length >= limit || scanned >= SCAN_BUDGET || late) {
-        next = encodeCursor({ tMax: r.time, block: 0, skip: 0, id: r.id });
-        break;
-      }
-    }
-    return next === undefined ? { items } : { items, next };
+    const page = new TriagePageBuilder(plan, q.deadline);
+    for (const r of rows) if (page.add(r)) break;
+    return page.page();
   }
 
   /** One alert with its state; undefined when the caller's tenant has no such alert. */
@@ -207,11 +292,7 @@ export class SqliteAlertTriage {
    * needs a reason. Ids of other tenants are reported as missing, never touched.
    */
   setStatus(ctx: AuthContext, ids: readonly string[], change: StatusChange): StatusChangeResult {
-    if (!ctx.roles.some((r) => r === 'admin' || r === 'analyst')) {
-      throw new AppError('FORBIDDEN', 'changing alerts requires role admin or analyst');
-    }
-    const reason = change.reason?.trim() ?? '';
-    if (change.status === 'closed' && reason === '') throw new AppError('VALIDATION', 'closing alerts needs a reason');
+    const reason = checkStatusChange(ctx, change);
     const unique = [...new Set(ids)];
     const at = this.now();
     const upsert = this.db.prepare(

@@ -28,4 +28,6 @@ export type { CommitResult, PartitionClaim, PartitionCommit, PartitionGroup } fr
 export { createScratchDb, SCRATCH_PG_ADMIN } from './scratch.js';
 export type { ScratchDb } from './scratch.js';
 export { PgRulePacks } from './rules/packs.js';
+/** The analyst's triage state over `ev_alerts` (`migratePg` step 15), the same `AlertTriage` as `SqliteAlertTriage`. */
+export { PgAlertTriage } from './triage/alert-triage.js';
 export type { RulePackFile, RulesSnapshot, StoredRulePack } from './rules/packs.js';
