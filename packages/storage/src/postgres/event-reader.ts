@@ -3,11 +3,15 @@
  * The read side of the PostgreSQL event store. Search walks block metadata newest first from the
  * covering index, loads payloads in small batches and evaluates the same compiled predicate over
  * the same decoded blocks as the SQLite reader (`events/reader.ts`), so both stores give the same
- * results, order and cursors for a query. There is no term index here yet: every block in the
- * time range is scanned (`prunedBlocks` is 0), except for `_id` queries, which go through `ev_ids`.
+ * results, order and cursors for a query. Blocks whose term index rows (`event-terms.ts`) are
+ * current and have no group matching the query's term plan are skipped (`prunedBlocks`), and in
+ * the blocks it reads only the matching groups' events are re-parsed; blocks without current
+ * rows are scanned whole. `_id` queries go through `ev_ids`.
  */
 import { AppError, type Alert, type AuthContext, type SocEvent } from '@intersoc/core';
 import { checkQueryCost } from '../query/cost.js';
+import { indexTerms } from '../query/prune.js';
+import { GROUP_EVENTS } from '../events/terms.js';
 import { compileQuery } from '../query/evaluate.js';
 import { parseQuery } from '../query/parse.js';
 import { flattenForQuery } from '../events/alert-doc.js';
@@ -18,6 +22,7 @@ import { hydrateEvent } from '../events/hydrate.js';
 import { eventDoc, idsOf } from '../events/event-doc.js';
 import type { EventHydrator, SearchPage, SearchRequest, StoreStats } from '../events/types.js';
 import type { PgSql } from './connect.js';
+import { MARKER, TermMatches, toTsQuery } from './event-terms.js';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
@@ -35,7 +40,14 @@ interface Meta {
   count: number;
   raw_bytes: number;
   ver: number;
+  /** `ver` of the block's term marker (null: none). */
+  tver: number | null;
+  /** True when the marker says the block cannot be pruned. */
+  open: boolean;
 }
+
+/** What search reads of a block: all its events, the events of some groups, or nothing. */
+type Reading = 'all' | Set<number> | 'none';
 
 function clampLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;
@@ -52,6 +64,7 @@ export class PgEventReader {
   constructor(
     private readonly sql: PgSql,
     private readonly hydrator: EventHydrator,
+    private readonly termIndex = true,
   ) {}
 
   /** Builds a full event from a stored one (as `SqliteEventReader.toEvent`). */
@@ -107,15 +120,20 @@ export class PgEventReader {
     tMax: number,
     block: number,
     only: readonly number[] | undefined,
+    markers: boolean,
   ): AsyncGenerator<Meta[]> {
     let size = 16;
     for (;;) {
+      // The marker comes by primary key with each block (a small row: `terms` is empty or NULL).
       const rows = await this.sql<Meta[]>`
-        SELECT id, day, t_min, t_max, count, raw_bytes, ver FROM ev_blocks
-        WHERE tenant = ${tenant} AND t_max >= ${from} AND t_min <= ${to}
-          AND (t_max < ${tMax} OR (t_max = ${tMax} AND id <= ${block}::numeric))
-          ${only === undefined ? this.sql`` : this.sql`AND id = ANY(${only}::int8[])`}
-        ORDER BY t_max DESC, id DESC LIMIT ${size}`;
+        SELECT b.id, b.day, b.t_min, b.t_max, b.count, b.raw_bytes, b.ver,
+               ${markers ? this.sql`t.ver AS tver, t.terms IS NULL AS open` : this.sql`NULL::int4 AS tver, true AS open`}
+        FROM ev_blocks b
+        ${markers ? this.sql`LEFT JOIN ev_terms t ON t.day = b.day AND t.block = b.id AND t.grp = ${MARKER}` : this.sql``}
+        WHERE b.tenant = ${tenant} AND b.t_max >= ${from} AND b.t_min <= ${to}
+          AND (b.t_max < ${tMax} OR (b.t_max = ${tMax} AND b.id <= ${block}::numeric))
+          ${only === undefined ? this.sql`` : this.sql`AND b.id = ANY(${only}::int8[])`}
+        ORDER BY b.t_max DESC, b.id DESC LIMIT ${size}`;
       if (rows.length > 0) yield rows;
       const last = rows[rows.length - 1];
       if (rows.length < size || last === undefined) return;
@@ -140,16 +158,37 @@ export class PgEventReader {
     let scannedEvents = 0;
     let next: string | undefined;
     let timedOut = false;
+    let prunedBlocks = 0;
     const only = at === undefined ? undefined : [...at.keys()];
-    if (only !== undefined && only.length === 0) return { items, scannedBlocks, scannedEvents, prunedBlocks: 0 };
-    const pages = this.metaPages(ctx.tenant, from, to, cur?.tMax ?? MAX_SAFE, cur?.block ?? MAX_SAFE, only);
-    outer: for await (const metas of pages) {
+    if (only !== undefined && only.length === 0) return { items, scannedBlocks, scannedEvents, prunedBlocks };
+    // Field terms are qualified: every group document holds field-qualified tokens.
+    const plan = at === undefined && this.termIndex ? indexTerms(tree, true) : undefined;
+    const terms = plan === undefined ? undefined : new TermMatches(this.sql, toTsQuery(plan));
+    const pages = this.metaPages(
+      ctx.tenant,
+      from,
+      to,
+      cur?.tMax ?? MAX_SAFE,
+      cur?.block ?? MAX_SAFE,
+      only,
+      terms !== undefined,
+    );
+    outer: for await (const all of pages) {
+      if (terms !== undefined) await terms.load(all.map((m) => m.day));
+      const reading = new Map(all.map((m) => [m.id, this.reading(m, terms)]));
+      // Payloads load only for blocks that are read, with the blocks that follow, 2 then 4, 8, ...
+      // at a time: a first page that fills from one block does not fetch 31 more, and a long scan
+      // needs few round trips.
+      const metas = all.filter((m) => reading.get(m.id) !== 'none');
       let loaded = new Map<number, readonly BlockEvent[]>();
-      // Payloads load with the blocks that follow, 2 then 4, 8, ... at a time: a first page
-      // that fills from one block does not fetch 31 more, and a long scan needs few round trips.
       let ahead = 2;
-      for (let r = 0; r < metas.length; r++) {
-        const row = metas[r] as Meta;
+      let r = 0;
+      for (const row of all) {
+        const groups = reading.get(row.id) ?? 'all';
+        if (groups === 'none') {
+          prunedBlocks++;
+          continue;
+        }
         timedOut = scannedBlocks > 0 && req.deadline !== undefined && Date.now() > req.deadline;
         if (scannedBlocks >= BLOCK_BUDGET || timedOut) {
           next = encodeCursor({ tMax: row.t_max, block: row.id, skip: 0 });
@@ -160,6 +199,7 @@ export class PgEventReader {
           loaded = await this.load(metas.slice(r, r + Math.min(ahead, BLOCK_BUDGET - scannedBlocks + 1)));
           ahead = Math.min(ahead * 2, META_BATCH);
         }
+        r++;
         const events = loaded.get(row.id) ?? [];
         const keep = at?.get(row.id);
         const matches: SocEvent[] = [];
@@ -168,6 +208,8 @@ export class PgEventReader {
           if (b.time < from || b.time > to) continue;
           scannedEvents++;
           if (keep !== undefined && !keep.has(i)) continue;
+          // Events whose group holds none of the query's terms cannot match: no re-parse.
+          if (groups !== 'all' && !groups.has(Math.floor(i / GROUP_EVENTS))) continue;
           const e = this.toEvent(ctx.tenant, b);
           if (pred(eventDoc(e))) matches.push(e);
         }
@@ -190,9 +232,19 @@ export class PgEventReader {
       ...(next === undefined ? {} : { next }),
       scannedBlocks,
       scannedEvents,
-      prunedBlocks: 0,
+      prunedBlocks,
       ...(timedOut ? { timedOut } : {}),
     };
+  }
+
+  /**
+   * Which events of block `m` a search reads: all of them without a term plan or without a
+   * current, prunable marker (a stale or missing row means "scan"), else those of its matching
+   * groups, or none.
+   */
+  private reading(m: Meta, terms: TermMatches | undefined): Reading {
+    if (terms === undefined || m.tver !== m.ver || m.open) return 'all';
+    return terms.groups(m.id, m.ver) ?? 'none';
   }
 
   async getEvent(ctx: AuthContext, id: string): Promise<SocEvent | undefined> {
@@ -295,7 +347,11 @@ export class PgEventReader {
       FROM ev_blocks WHERE tenant = ${ctx.tenant}`;
     const [a] = await this.sql<{ n: number }[]>`SELECT count(*) AS n FROM ev_alerts WHERE tenant = ${ctx.tenant}`;
     const [d] = await this.sql<{ n: number }[]>`SELECT count(*) AS n FROM ev_dead_letters WHERE tenant = ${ctx.tenant}`;
-    if (!b || !a || !d) throw new AppError('STORAGE', 'stats query returned no row');
+    // Blocks search scans whole until `indexPending` derives their terms.
+    const [u] = await this.sql<{ n: number }[]>`
+      SELECT count(*) AS n FROM ev_blocks b WHERE b.tenant = ${ctx.tenant} AND NOT EXISTS (
+        SELECT 1 FROM ev_terms t WHERE t.day = b.day AND t.block = b.id AND t.grp = ${MARKER} AND t.ver = b.ver)`;
+    if (!b || !a || !d || !u) throw new AppError('STORAGE', 'stats query returned no row');
     return {
       events: b.events,
       blocks: b.blocks,
@@ -304,8 +360,7 @@ export class PgEventReader {
       days: b.days,
       alerts: a.n,
       deadLetters: d.n,
-      // No term index on this store yet: nothing waits for an indexer.
-      unindexedBlocks: 0,
+      unindexedBlocks: u.n,
       ...(b.tmin === null ? {} : { tMin: b.tmin }),
       ...(b.tmax === null ? {} : { tMax: b.tmax }),
     };

@@ -7,6 +7,7 @@ import { AppError, type Alert, type AuthContext, type SocEvent } from '@intersoc
 import type { EventHydrator, SearchPage, SearchRequest, StoreStats, WriteBatch, WriteResult } from '../events/types.js';
 import { openPg, storageError, type PgSql } from './connect.js';
 import { PgEventReader } from './event-reader.js';
+import { indexPendingBlocks } from './event-terms.js';
 import { writeBatch } from './event-writer.js';
 import { DayPartitions } from './partitions.js';
 
@@ -19,6 +20,13 @@ export interface PgEventStore {
   getEvent(ctx: AuthContext, id: string): Promise<SocEvent | undefined>;
   searchAlerts(ctx: AuthContext, req: SearchRequest): Promise<SearchPage<Alert>>;
   getAlert(ctx: AuthContext, id: string): Promise<Alert | undefined>;
+  /**
+   * Derives the term index rows of up to `maxBlocks` blocks that have none current (written
+   * without terms, with duplicates dropped, rewritten, or before the index existed); returns how
+   * many it did (0: nothing pending). Needs the `hydrator` option: without it, it does nothing,
+   * since terms of unparsed records would prune blocks that match. Until then search scans them.
+   */
+  indexPending(maxBlocks: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -31,6 +39,8 @@ export interface PgEventStoreOptions {
    * it, events come back with their raw record and envelope only, and field queries match nothing.
    */
   readonly hydrator?: EventHydrator;
+  /** Prune blocks and groups with the term index (default true; false scans every block, for tests and benchmarks). */
+  readonly termIndex?: boolean;
 }
 
 const NO_FIELDS: EventHydrator = { hydrate: () => ({ fields: {}, ecs: {} }) };
@@ -46,13 +56,15 @@ const NO_FIELDS: EventHydrator = { hydrate: () => ({ fields: {}, ecs: {} }) };
 export async function openPgEventStore(url: string, opts: PgEventStoreOptions = {}): Promise<PgEventStore> {
   const sql = openPg(url, opts.max === undefined ? {} : { max: opts.max });
   try {
-    const [row] = await sql<{ ok: string | null }[]>`SELECT to_regclass('ev_blocks')::text AS ok`;
+    const [row] = await sql<{ ok: string | null; terms: string | null }[]>`
+      SELECT to_regclass('ev_blocks')::text AS ok, to_regclass('ev_terms')::text AS terms`;
     if (!row?.ok) throw new Error('the store has no event tables: run `intersoc db migrate` first');
+    if (!row.terms) throw new Error('the store has no term index (migration 23): run `intersoc db migrate` first');
   } catch (err) {
     await sql.end({ timeout: 1 });
     throw storageError(url, 'cannot open the event store', err);
   }
-  return new PgStore(url, sql, opts.hydrator ?? NO_FIELDS);
+  return new PgStore(url, sql, opts.hydrator, opts.termIndex ?? true);
 }
 
 class PgStore implements PgEventStore {
@@ -62,10 +74,11 @@ class PgStore implements PgEventStore {
   constructor(
     private readonly url: string,
     private readonly sql: PgSql,
-    hydrator: EventHydrator,
+    private readonly hydrator: EventHydrator | undefined,
+    termIndex: boolean,
   ) {
     this.days = new DayPartitions(sql);
-    this.reader = new PgEventReader(sql, hydrator);
+    this.reader = new PgEventReader(sql, hydrator ?? NO_FIELDS, termIndex);
   }
 
   private async wrap<T>(what: string, f: () => Promise<T>): Promise<T> {
@@ -95,6 +108,11 @@ class PgStore implements PgEventStore {
   }
   getAlert(ctx: AuthContext, id: string): Promise<Alert | undefined> {
     return this.wrap('alert lookup failed', () => this.reader.getAlert(ctx, id));
+  }
+  indexPending(maxBlocks: number): Promise<number> {
+    const hydrator = this.hydrator;
+    if (hydrator === undefined) return Promise.resolve(0);
+    return this.wrap('term indexing failed', () => indexPendingBlocks(this.sql, this.days, hydrator, maxBlocks));
   }
   async close(): Promise<void> {
     await this.sql.end({ timeout: 5 });

@@ -9,6 +9,8 @@
  *   dropped from their block, exactly as the SQLite writer does.
  * - Blocks go by binary COPY (payloads as bytes, not hex); alerts and dead letters as multi-row
  *   inserts, alerts idempotent by id.
+ * - The groups' term documents the pipeline collected (`addEventTerms`) go into `ev_terms` in
+ *   the same transaction (`event-terms.ts`); blocks without them are indexed later.
  */
 import type { Alert } from '@intersoc/core';
 import { decodeBlock, encodeBlock } from '../events/block.js';
@@ -17,6 +19,7 @@ import type { DeadLetter, WriteBatch, WriteResult } from '../events/types.js';
 import type { PgSql, PgTx as Tx } from './connect.js';
 import { copyBinary, type CopyField } from './copy-binary.js';
 import type { DayPartitions } from './partitions.js';
+import { insertTermRows, termRowsOf, type BlockTermRows } from './event-terms.js';
 
 /** Alerts per multi-row insert (7 parameters each). */
 const ALERT_ROWS = 2_000;
@@ -51,6 +54,7 @@ async function writeInTx(
 ): Promise<WriteResult> {
   const stored = blocks.length === 0 ? [] : await insertIds(tx, blocks);
   const rows: CopyField[][] = [];
+  const terms: BlockTermRows[] = [];
   let events = 0;
   let duplicates = 0;
   for (const s of stored) {
@@ -58,6 +62,10 @@ async function writeInTx(
     if (s.dups.length === s.block.count) continue;
     const b = s.dups.length === 0 ? s.block : await dropDuplicates(tx, s);
     events += b.count;
+    // Term documents collected at ingest go in with the block. Dropping duplicates shifts the
+    // groups' positions: such a block waits for `indexPending`, and search scans it meanwhile.
+    const t = s.dups.length === 0 ? termRowsOf(s.id, s.block) : undefined;
+    if (t !== undefined) terms.push(t);
     rows.push([
       { int8: s.id },
       { text: b.tenant },
@@ -72,6 +80,7 @@ async function writeInTx(
     ]);
   }
   if (rows.length > 0) await copyBlocks(tx, rows);
+  if (terms.length > 0) await insertTermRows(tx, terms);
   const storedAlerts = await insertAlerts(tx, alerts);
   if (dead.length > 0) {
     const part = dead.map((d) => ({

@@ -1,6 +1,7 @@
 /**
  * @module
- * Day partitions of `ev_blocks` and `ev_ids`, created on demand before a write touches a day.
+ * Day partitions of `ev_blocks`, `ev_ids` and `ev_terms` (the term index, migration step 23),
+ * created on demand before a write touches a day.
  * Creation takes the schema advisory lock in its own short transaction, so concurrent writers
  * (several detect workers) neither race on `CREATE TABLE` nor hold the lock during their writes.
  */
@@ -9,22 +10,37 @@ import type { PgSql, PgTx } from './connect.js';
 import { SCHEMA_LOCK } from './migrations.js';
 
 /** Quoted name of a day partition of `table` (days may be negative before 1970). */
-export function partitionName(table: 'ev_blocks' | 'ev_ids', day: number): string {
+export function partitionName(table: PartitionedTable, day: number): string {
   return `"${table}_d${day}"`;
 }
 
+/** The tables partitioned by day, in the order their partitions are created. */
+const TABLES = ['ev_ids', 'ev_blocks', 'ev_terms'] as const;
+/** A table partitioned by day. */
+export type PartitionedTable = (typeof TABLES)[number];
+
 /** Remembers which day partitions exist, creating missing ones. */
 export class DayPartitions {
+  /** Days whose partitions of every table exist. */
   private readonly known = new Set<number>();
+  /** Partitions found by the last refresh, per table (a day may lack `ev_terms` only). */
+  private readonly found = new Map<PartitionedTable, Set<number>>();
 
   constructor(private readonly sql: PgSql) {}
 
-  /** Adds the days whose `ev_ids` partition exists to `known`. */
+  /** Adds the days whose partitions all exist to `known`. */
   private async refresh(sql: PgSql | PgTx): Promise<void> {
-    const rows = await sql<{ name: string }[]>`
-      SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-      WHERE i.inhparent = 'ev_ids'::regclass`;
-    for (const r of rows) this.known.add(Number(r.name.slice('ev_ids_d'.length)));
+    const rows = await sql<{ parent: PartitionedTable; name: string }[]>`
+      SELECT i.inhparent::regclass::text AS parent, c.relname AS name
+      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = ANY(${[...TABLES]}::regclass[])`;
+    for (const t of TABLES) this.found.set(t, new Set());
+    for (const r of rows) this.found.get(r.parent)?.add(Number(r.name.slice(`${r.parent}_d`.length)));
+    // Days written before the term index existed have `ev_ids` and `ev_blocks` partitions only
+    // (the migration creates theirs, but an older writer may still add days): not known yet.
+    for (const d of this.found.get('ev_terms') ?? []) {
+      if (TABLES.every((t) => this.found.get(t)?.has(d))) this.known.add(d);
+    }
   }
 
   /** Ensures partitions exist for every day in `days`. */
@@ -45,7 +61,8 @@ export class DayPartitions {
         // EXCLUSIVE lock on the parent, which writers' and readers' locks do not conflict with,
         // where CREATE TABLE ... PARTITION OF takes ACCESS EXCLUSIVE and deadlocked with a writer
         // holding the other table (measured with two writers in bench store-write).
-        for (const table of ['ev_ids', 'ev_blocks'] as const) {
+        for (const table of TABLES) {
+          if (this.found.get(table)?.has(d)) continue;
           const part = partitionName(table, d);
           await tx.unsafe(`CREATE TABLE ${part} (LIKE ${table} INCLUDING DEFAULTS INCLUDING STORAGE)`);
           // The payload is brotli already: store it out of line without a second compression pass.
