@@ -39,6 +39,8 @@ export type { ProcessingRecord, RecipientPeer } from './record/record.js';
 export { PseudonymView, TenantPseudonyms } from './view/pseudonyms.js';
 export type { PseudonymEntry } from './view/pseudonyms.js';
 export { SqlitePrivacyStore } from './view/store.js';
-export type { Reidentification, Restriction } from './view/store.js';
+/** The privacy state on PostgreSQL (migration step 21), used exactly as `SqlitePrivacyStore`. */
+export { PgPrivacyStore } from './view/pg-store.js';
+export type { PrivacyStore, Reidentification, Restriction } from './view/privacy-store.js';
 export { personalNameForms, sharingValues } from './view/known-values.js';
 export type { SharedKind, SharingValues } from './view/known-values.js';

@@ -3,12 +3,25 @@
  * What pseudonymised triage keeps in the node database: the pseudonyms shown (so a value can be
  * re-identified for a case), re-identification requests with their reason, approval and
  * disclosure (the data protection officer reads them all), and restrictions of processing.
+ * `PgPrivacyStore` is the same store on PostgreSQL (`privacy-store.ts` holds what both share).
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@intersoc/core';
 import { migrate, type SqliteDb } from '@intersoc/storage';
 import type { PersonalKind } from '../inventory/inventory.js';
+import {
+  reOf,
+  restrictionOf,
+  undecidable,
+  type PrivacyStore,
+  type Reidentification,
+  type ReRow,
+  type Restriction,
+  type RestrictionRow,
+} from './privacy-store.js';
 import type { PseudonymEntry } from './pseudonyms.js';
+
+export type { Reidentification, Restriction } from './privacy-store.js';
 
 const STEPS = [
   `CREATE TABLE privacy_pseudonyms (
@@ -42,63 +55,8 @@ const STEPS = [
    ) WITHOUT ROWID;`,
 ];
 
-/** A re-identification request. */
-export interface Reidentification {
-  readonly id: string;
-  readonly tenant: string;
-  readonly pseudonym: string;
-  readonly caseId: string;
-  readonly reason: string;
-  readonly requestedBy: string;
-  readonly requested: number;
-  /** `approved` shows the value to the requester; `pending` waits for a second person. */
-  readonly status: 'pending' | 'approved' | 'denied';
-  readonly decidedBy?: string;
-  readonly decided?: number;
-  /** The value, only on an approved request's answer to its requester. */
-  readonly value?: string;
-  readonly kind?: PersonalKind;
-}
-
-/** A restriction of processing (Art. 18). */
-export interface Restriction {
-  readonly tenant: string;
-  readonly subject: string;
-  readonly reason: string;
-  readonly createdBy: string;
-  readonly created: number;
-}
-
-interface ReRow {
-  id: string;
-  tenant: string;
-  pseudonym: string;
-  case_id: string;
-  reason: string;
-  requested_by: string;
-  requested: number;
-  status: Reidentification['status'];
-  decided_by: string | null;
-  decided: number | null;
-}
-
-function reOf(r: ReRow): Reidentification {
-  return {
-    id: r.id,
-    tenant: r.tenant,
-    pseudonym: r.pseudonym,
-    caseId: r.case_id,
-    reason: r.reason,
-    requestedBy: r.requested_by,
-    requested: r.requested,
-    status: r.status,
-    ...(r.decided_by === null ? {} : { decidedBy: r.decided_by }),
-    ...(r.decided === null ? {} : { decided: r.decided }),
-  };
-}
-
 /** The privacy tables of the node database. */
-export class SqlitePrivacyStore {
+export class SqlitePrivacyStore implements PrivacyStore {
   constructor(
     readonly db: SqliteDb,
     private readonly now: () => number = Date.now,
@@ -164,15 +122,20 @@ export class SqlitePrivacyStore {
     return reOf(r);
   }
 
-  /** A second person approves or denies a pending request. */
+  /**
+   * A second person approves or denies a pending request. One conditional UPDATE, so of two
+   * processes deciding at once only one decides; the other learns why from the row.
+   */
   decide(tenant: string, id: string, user: string, approve: boolean): Reidentification {
+    const changed = this.db
+      .prepare(
+        `UPDATE privacy_reidentifications SET status = ?, decided_by = ?, decided = ?
+           WHERE tenant = ? AND id = ? AND status = 'pending' AND requested_by <> ?`,
+      )
+      .run(approve ? 'approved' : 'denied', user, this.now(), tenant, id, user).changes;
     const r = this.require(tenant, id);
-    if (r.status !== 'pending') throw new AppError('CONFLICT', `re-identification ${id} is ${r.status}`);
-    if (r.requestedBy === user) throw new AppError('FORBIDDEN', 'four eyes: a second person must decide');
-    this.db
-      .prepare('UPDATE privacy_reidentifications SET status = ?, decided_by = ?, decided = ? WHERE id = ?')
-      .run(approve ? 'approved' : 'denied', user, this.now(), id);
-    return this.require(tenant, id);
+    if (changed === 0) throw undecidable(r, user);
+    return r;
   }
 
   /** Requests of a tenant, newest first (for the data protection officer). */
@@ -203,14 +166,14 @@ export class SqlitePrivacyStore {
     );
   }
 
-  /** Restrictions of a tenant. */
+  /** Restrictions of a tenant, oldest first (then by subject, so ties list alike on both stores). */
   restrictions(tenant: string): Restriction[] {
     return (
       this.db
         .prepare(
-          'SELECT tenant, subject, reason, created_by AS createdBy, created FROM privacy_restrictions WHERE tenant = ? ORDER BY created',
+          'SELECT tenant, subject, reason, created_by, created FROM privacy_restrictions WHERE tenant = ? ORDER BY created, subject',
         )
-        .all(tenant) as Restriction[]
-    ).map((r) => ({ ...r }));
+        .all(tenant) as RestrictionRow[]
+    ).map(restrictionOf);
   }
 }
