@@ -82,6 +82,9 @@ export { analyseImpact } from './analysis/impact.js';
 export type { Impact, ImpactFailure, ImpactOptions, OrgImpact, SectorImpact } from './analysis/impact.js';
 export { CASCADE_READ_ROLES, CASCADE_WRITE_ROLES, graphName, SqliteGraphStore } from './store/sqlite-graphs.js';
 export type { GraphInfo, LoadedGraph } from './store/sqlite-graphs.js';
+export type { GraphStore, PutOptions } from './store/graph-store.js';
+/** The dependency graph store on PostgreSQL (migration step 17), for processes sharing one database. */
+export { PgGraphStore } from './store/pg-graphs.js';
 
 // the SOC: service, settings, warnings
 export { CascadeService } from './service/cascade-service.js';
