@@ -169,6 +169,8 @@ export {
 } from './taxii/media.js';
 export type { MediaType, TaxiiError } from './taxii/media.js';
 export { openSqliteTaxiiBackend, SqliteTaxiiBackend } from './taxii/backend.js';
+/** The TAXII backend on PostgreSQL (migration step 22), same contract as `SqliteTaxiiBackend`. */
+export { openPgTaxiiBackend, PgTaxiiBackend } from './taxii/pg-backend.js';
 export type {
   AddOutcome,
   ApiRootInfo,
@@ -177,6 +179,7 @@ export type {
   TaxiiBackend,
   TaxiiCollection,
   TaxiiRecord,
+  TaxiiStore,
 } from './taxii/backend.js';
 export { collectionAccess, taxiiServer } from './taxii/server.js';
 export type { TaxiiAuthRequest, TaxiiServerOptions } from './taxii/server.js';

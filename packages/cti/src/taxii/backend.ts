@@ -3,108 +3,42 @@
  * Storage behind the TAXII server: API roots, collections with per-tenant/partner permissions,
  * the objects of each collection with their `date_added`, and status resources. `date_added`
  * is kept in microseconds and strictly increases per insert, so paging and `added_after` are
- * exact. The interface leaves room for a PostgreSQL implementation.
+ * exact. The contract (`backend-types.ts`) and the row mapping (`backend-rows.ts`) are shared
+ * with the PostgreSQL backend (`pg-backend.ts`).
  */
 import { randomUUID } from 'node:crypto';
 import { migrate, openDatabase, type SqliteDb } from '@intersoc/storage';
-import { strictestTlp, type TlpLevel } from '../taxonomies/tlp.js';
-import { taxiiTimestamp } from './media.js';
+import {
+  addedColumns,
+  assignDates,
+  collectionParams,
+  OBJ_COLUMNS,
+  toApiRoot,
+  toCollection,
+  toRecord,
+  type ApiRootRow,
+  type CollRow,
+  type ObjRow,
+} from './backend-rows.js';
+import type {
+  AddOutcome,
+  ApiRootInfo,
+  ObjectFilter,
+  TaxiiCollection,
+  TaxiiRecord,
+  TaxiiStore,
+} from './backend-types.js';
 
-/** Who may read or write a collection, besides the owner tenant's own members. */
-export interface CollectionAcl {
-  /** Owner tenant: its admins and analysts read and write, its viewers read. */
-  readonly tenant: string;
-  /** Principals allowed to read: `tenant:<name>`, `partner:<user>`, `user:<name>`, `*`. */
-  readonly read: readonly string[];
-  readonly write: readonly string[];
-  /** Most restrictive TLP that principals outside the owner tenant may read. */
-  readonly maxTlp?: TlpLevel;
-}
-
-/** A collection. */
-export interface TaxiiCollection {
-  readonly apiRoot: string;
-  readonly id: string;
-  readonly title: string;
-  readonly description?: string;
-  readonly alias?: string;
-  readonly mediaTypes: readonly string[];
-  readonly acl: CollectionAcl;
-}
-
-/** An API root's description. */
-export interface ApiRootInfo {
-  readonly name: string;
-  readonly title: string;
-  readonly description?: string;
-  readonly maxContentLength: number;
-}
-
-/** One stored object version. */
-export interface TaxiiRecord {
-  readonly seq: number;
-  readonly id: string;
-  readonly version: string;
-  readonly type: string;
-  readonly specVersion: string;
-  /** Epoch microseconds. */
-  readonly dateAdded: number;
-  readonly tlp?: TlpLevel;
-  readonly json: string;
-}
-
-/** Filters of object queries. */
-export interface ObjectFilter {
-  readonly ids?: readonly string[];
-  readonly types?: readonly string[];
-  /** `last` (default), `first`, `all`, or explicit version timestamps. */
-  readonly versions?: 'last' | 'first' | 'all' | readonly string[];
-  /** Spec versions; default: the latest spec version of each object. */
-  readonly specVersions?: readonly string[];
-  /** Epoch microseconds, exclusive. */
-  readonly addedAfter?: number;
-  /** Only records after this position in (date_added, seq) order (paging). */
-  readonly after?: { readonly dateAdded: number; readonly seq: number };
-  /** TLP levels readable ('' = unmarked); undefined = all. */
-  readonly tlps?: readonly string[];
-  readonly limit: number;
-}
-
-/** Outcome of adding one object. */
-export interface AddOutcome {
-  readonly id: string;
-  readonly version: string;
-  readonly added: boolean;
-  /** Why the object was refused (reported as a failure in the status resource). */
-  readonly error?: string;
-}
-
-/** Storage of the TAXII server. */
-export interface TaxiiBackend {
-  apiRoots(): ApiRootInfo[];
-  collections(apiRoot: string): TaxiiCollection[];
-  collection(apiRoot: string, id: string): TaxiiCollection | undefined;
-  putCollection(c: TaxiiCollection): void;
-  /**
-   * Adds objects; `dateAdded` (epoch µs per object) imports records with their original
-   * date_added, e.g. when migrating a collection; by default the node's clock is used.
-   */
-  addObjects(
-    apiRoot: string,
-    collection: string,
-    objects: readonly Readonly<Record<string, unknown>>[],
-    dateAdded?: readonly (number | undefined)[],
-  ): AddOutcome[];
-  /** Returns up to `limit + 1` records so callers know whether more follow. */
-  queryObjects(apiRoot: string, collection: string, f: ObjectFilter): TaxiiRecord[];
-  deleteObject(apiRoot: string, collection: string, id: string, versions?: readonly string[]): number;
-  /** Keeps a status resource for its `owner` (`tenant/user` of the poster). */
-  saveStatus(apiRoot: string, status: Readonly<Record<string, unknown>>, owner: string): void;
-  /** A status resource, only for the owner it was saved for. */
-  status(apiRoot: string, id: string, owner: string): Record<string, unknown> | undefined;
-  /** Removes status resources older than `maxAgeMs`. */
-  pruneStatus(maxAgeMs: number): number;
-}
+export type {
+  AddOutcome,
+  ApiRootInfo,
+  CollectionAcl,
+  ObjectFilter,
+  TaxiiBackend,
+  TaxiiCollection,
+  TaxiiRecord,
+  TaxiiStore,
+} from './backend-types.js';
 
 const MIGRATIONS = [
   `CREATE TABLE taxii_api_roots (name TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT, max_content_length INTEGER NOT NULL);
@@ -130,17 +64,6 @@ interface Stmt {
   all(...params: unknown[]): unknown[];
 }
 
-interface ObjRow {
-  seq: number;
-  id: string;
-  version: string;
-  type: string;
-  spec_version: string;
-  date_added: number;
-  tlp: string;
-  json: string;
-}
-
 /** Opens the SQLite TAXII backend, creating the given API roots when missing. */
 export function openSqliteTaxiiBackend(db: string | SqliteDb, roots: readonly ApiRootInfo[] = []): SqliteTaxiiBackend {
   const handle = typeof db === 'string' ? openDatabase(db) : db;
@@ -151,7 +74,7 @@ export function openSqliteTaxiiBackend(db: string | SqliteDb, roots: readonly Ap
 }
 
 /** SQLite implementation. */
-export class SqliteTaxiiBackend implements TaxiiBackend {
+export class SqliteTaxiiBackend implements TaxiiStore {
   private lastAdded = 0;
   private readonly statements = new Map<string, Stmt>();
 
@@ -171,7 +94,6 @@ export class SqliteTaxiiBackend implements TaxiiBackend {
     this.lastAdded = r.m ?? 0;
   }
 
-  /** Creates or updates an API root. */
   putApiRoot(r: ApiRootInfo): void {
     this.stmt(
       'INSERT OR REPLACE INTO taxii_api_roots (name, title, description, max_content_length) VALUES (?, ?, ?, ?)',
@@ -179,19 +101,7 @@ export class SqliteTaxiiBackend implements TaxiiBackend {
   }
 
   apiRoots(): ApiRootInfo[] {
-    return (
-      this.stmt('SELECT * FROM taxii_api_roots ORDER BY name').all() as {
-        name: string;
-        title: string;
-        description: string | null;
-        max_content_length: number;
-      }[]
-    ).map((r) => ({
-      name: r.name,
-      title: r.title,
-      maxContentLength: r.max_content_length,
-      ...(r.description === null ? {} : { description: r.description }),
-    }));
+    return (this.stmt('SELECT * FROM taxii_api_roots ORDER BY name').all() as ApiRootRow[]).map(toApiRoot);
   }
 
   collections(apiRoot: string): TaxiiCollection[] {
@@ -201,33 +111,17 @@ export class SqliteTaxiiBackend implements TaxiiBackend {
   }
 
   collection(apiRoot: string, id: string): TaxiiCollection | undefined {
-    const r = this.stmt('SELECT * FROM taxii_collections WHERE api_root = ? AND (id = ? OR alias = ?)').get(
-      apiRoot,
-      id,
-      id,
-    ) as CollRow | undefined;
+    // An id wins over another collection's alias of the same text.
+    const r = this.stmt(
+      'SELECT * FROM taxii_collections WHERE api_root = ? AND (id = ? OR alias = ?) ORDER BY id = ? DESC, id LIMIT 1',
+    ).get(apiRoot, id, id, id) as CollRow | undefined;
     return r ? toCollection(r) : undefined;
   }
 
   putCollection(c: TaxiiCollection): void {
     this.stmt(
       'INSERT OR REPLACE INTO taxii_collections (api_root, id, title, description, alias, media_types, acl) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(
-      c.apiRoot,
-      c.id,
-      c.title,
-      c.description ?? null,
-      c.alias ?? null,
-      JSON.stringify(c.mediaTypes),
-      JSON.stringify(c.acl),
-    );
-  }
-
-  /** Next strictly increasing date_added in microseconds. */
-  private nextAdded(): number {
-    const now = Date.now() * 1000;
-    this.lastAdded = Math.max(now, this.lastAdded + 1);
-    return this.lastAdded;
+    ).run(...collectionParams(c));
   }
 
   addObjects(
@@ -240,38 +134,29 @@ export class SqliteTaxiiBackend implements TaxiiBackend {
       `INSERT OR IGNORE INTO taxii_objects (api_root, collection, id, version, type, spec_version, date_added, tlp, json)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const exists = this.stmt(
-      'SELECT 1 FROM taxii_objects WHERE api_root = ? AND collection = ? AND id = ? AND (version = ? OR ? = 1) LIMIT 1',
-    );
+    const exists = this.stmt('SELECT 1 FROM taxii_objects WHERE api_root = ? AND collection = ? AND id = ? LIMIT 1');
+    const latest = this.stmt('SELECT MAX(date_added) AS m FROM taxii_objects WHERE api_root = ? AND collection = ?');
     const out: AddOutcome[] = [];
-    this.db.transaction(() => {
-      objects.forEach((o, i) => {
-        const id = String(o['id']);
-        const stamp = o['modified'] ?? o['created'];
-        // SCOs without created/modified have a single version; a repeat is the same object.
-        if (typeof stamp !== 'string' && exists.get(apiRoot, collection, id, '', 1)) {
-          out.push({ id, version: '', added: false });
-          return;
-        }
-        const given = dateAdded?.[i];
-        const added = given ?? this.nextAdded();
-        if (given !== undefined) this.lastAdded = Math.max(this.lastAdded, given);
-        const version = typeof stamp === 'string' ? stamp : taxiiTimestamp(added);
-        const markings = Array.isArray(o['object_marking_refs']) ? (o['object_marking_refs'] as string[]) : [];
-        const r = insert.run(
-          apiRoot,
-          collection,
-          id,
-          version,
-          String(o['type']),
-          specVersionOf(o),
-          added,
-          strictestTlp(markings) ?? '',
-          JSON.stringify(o),
-        );
-        out.push({ id, version, added: r.changes > 0 });
-      });
-    })();
+    // IMMEDIATE takes the write lock before reading the collection's latest date_added: another
+    // process adding to the same file cannot interleave, so values stay strictly increasing.
+    this.db
+      .transaction(() => {
+        const { m } = latest.get(apiRoot, collection) as { m: number | null };
+        const clock = assignDates(Math.max(this.lastAdded, m ?? 0), Date.now() * 1000, objects.length, dateAdded);
+        this.lastAdded = clock.last;
+        objects.forEach((o, i) => {
+          const added = clock.dates[i] ?? 0;
+          const c = addedColumns(o, added);
+          // SCOs without created/modified have a single version; a repeat is the same object.
+          if (!c.stamped && exists.get(apiRoot, collection, c.id)) {
+            out.push({ id: c.id, version: '', added: false });
+            return;
+          }
+          const r = insert.run(apiRoot, collection, c.id, c.version, c.type, c.specVersion, added, c.tlp, c.json);
+          out.push({ id: c.id, version: c.version, added: r.changes > 0 });
+        });
+      })
+      .immediate();
     return out;
   }
 
@@ -307,18 +192,9 @@ export class SqliteTaxiiBackend implements TaxiiBackend {
       params.push(f.after.dateAdded, f.after.seq);
     }
     const rows = this.stmt(
-      `SELECT seq, id, version, type, spec_version, date_added, tlp, json FROM taxii_objects WHERE ${where.join(' AND ')} ORDER BY date_added, seq LIMIT ?`,
+      `SELECT ${OBJ_COLUMNS} FROM taxii_objects WHERE ${where.join(' AND ')} ORDER BY date_added, seq LIMIT ?`,
     ).all(...params, f.limit + 1) as ObjRow[];
-    return rows.map((r) => ({
-      seq: r.seq,
-      id: r.id,
-      version: r.version,
-      type: r.type,
-      specVersion: r.spec_version,
-      dateAdded: r.date_added,
-      json: r.json,
-      ...(r.tlp === '' ? {} : { tlp: r.tlp as TlpLevel }),
-    }));
+    return rows.map(toRecord);
   }
 
   deleteObject(apiRoot: string, collection: string, id: string, versions?: readonly string[]): number {
@@ -359,32 +235,4 @@ export class SqliteTaxiiBackend implements TaxiiBackend {
   pruneStatus(maxAgeMs: number): number {
     return this.stmt('DELETE FROM taxii_status WHERE created < ?').run(Date.now() - maxAgeMs).changes;
   }
-}
-
-/** STIX 2.0 objects have no spec_version; 2.1 SCOs may omit it but also have no `created`. */
-function specVersionOf(o: Readonly<Record<string, unknown>>): string {
-  if (typeof o['spec_version'] === 'string') return o['spec_version'];
-  return o['created'] !== undefined ? '2.0' : '2.1';
-}
-
-interface CollRow {
-  api_root: string;
-  id: string;
-  title: string;
-  description: string | null;
-  alias: string | null;
-  media_types: string;
-  acl: string;
-}
-
-function toCollection(r: CollRow): TaxiiCollection {
-  return {
-    apiRoot: r.api_root,
-    id: r.id,
-    title: r.title,
-    mediaTypes: JSON.parse(r.media_types) as string[],
-    acl: JSON.parse(r.acl) as CollectionAcl,
-    ...(r.description === null ? {} : { description: r.description }),
-    ...(r.alias === null ? {} : { alias: r.alias }),
-  };
 }
