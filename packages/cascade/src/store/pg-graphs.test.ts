@@ -1,5 +1,5 @@
 /**
- * The graph store suite (internal/graph-store-suite.ts) on a real PostgreSQL server: a scratch
+ * The graph store suite (internal/testing.ts) on a real PostgreSQL server: a scratch
  * database per test migrated by `migratePg`, two bridges (two connections, as two processes). Then
  * what SQLite does not promise: a handle's cached compiled graph is dropped when another process
  * deletes and re-creates the graph (its version restarts at 1). Skips, and says so, only when
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { systemContext } from '@intersoc/core';
 import { createScratchDb, migratePg, openSyncPg } from '@intersoc/storage/postgres';
 import { importGraph } from '../import/detect.js';
-import { graphStoreSuite, type GraphStoreHandles } from '../internal/graph-store-suite.js';
+import { graphStoreSuite, type GraphStoreHandles } from '../internal/testing.js';
 import { PgGraphStore } from './pg-graphs.js';
 
 const probe = await createScratchDb('intersoc_cascade');

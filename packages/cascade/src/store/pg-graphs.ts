@@ -2,7 +2,7 @@
  * @module
  * The dependency graph store on PostgreSQL (migration step 17, `intersoc db migrate`), over the
  * synchronous bridge (`SyncPg` of `@intersoc/storage/postgres`), so callers use it exactly as
- * `SqliteGraphStore`: same tables, same answers, the shared suite (`internal/graph-store-suite.ts`)
+ * `SqliteGraphStore`: same tables, same answers, the shared suite (`internal/testing.ts`)
  * runs on both.
  *
  * Several processes may share the database. Where SQLite took the file's write lock for a whole

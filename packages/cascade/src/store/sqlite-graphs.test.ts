@@ -1,9 +1,9 @@
-/** The graph store suite (internal/graph-store-suite.ts) on SQLite: a database file opened twice. */
+/** The graph store suite (internal/testing.ts) on SQLite: a database file opened twice. */
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '@intersoc/storage';
-import { graphStoreSuite } from '../internal/graph-store-suite.js';
+import { graphStoreSuite } from '../internal/testing.js';
 import { SqliteGraphStore } from './sqlite-graphs.js';
 
 let n = 0;
