@@ -43,6 +43,8 @@ export function privacyStoreSuite(name: string, open: (now: () => number) => Pro
         expect(h.other.resolve('acme', kschmidt.pseudonym)).toEqual({ kind: 'user', value: 'kschmidt' });
         expect(h.store.resolve('globex', wks.pseudonym)).toEqual({ kind: 'host', value: 'GLX-01' });
         expect(h.store.resolve('globex', kschmidt.pseudonym)).toBeUndefined();
+        expect(h.other.shown('acme')).toEqual([wks, ip, kschmidt]);
+        expect(h.store.shown('globex')).toEqual([{ ...wks, value: 'GLX-01' }]);
         expect(h.store.forget('acme', (v) => v.toLowerCase().includes('wks') || v === 'kschmidt')).toBe(2);
         expect(h.other.resolve('acme', wks.pseudonym)).toBeUndefined();
         expect(h.other.resolve('acme', ip.pseudonym)?.value).toBe('10.10.20.232');

@@ -55,6 +55,13 @@ export class PgPrivacyStore implements PrivacyStore {
     return r;
   }
 
+  shown(tenant: string): PseudonymEntry[] {
+    return this.#pg.query<PseudonymEntry>(
+      'SELECT pseudonym, kind, value FROM privacy_pseudonyms WHERE tenant = $1 ORDER BY pseudonym',
+      [tenant],
+    );
+  }
+
   /** The test runs here, on the values read; the deletes go in one round trip. */
   forget(tenant: string, test: (value: string) => boolean): number {
     const rows = this.#pg.query<{ pseudonym: string; value: string }>(

@@ -46,6 +46,11 @@ export interface PrivacyStore {
   remember(tenant: string, used: readonly PseudonymEntry[]): void;
   /** The value behind a pseudonym (internal: only re-identification discloses it). */
   resolve(tenant: string, pseudonym: string): { kind: PersonalKind; value: string } | undefined;
+  /**
+   * Every pseudonym shown in `tenant` with its value, by pseudonym: what erasure and the known
+   * personal values (`sharingValues`) read, so they need not reach into the store's tables.
+   */
+  shown(tenant: string): PseudonymEntry[];
   /** Forgets pseudonyms of erased values; how many went. */
   forget(tenant: string, test: (value: string) => boolean): number;
   /** Records a request; `approved` at once unless four eyes are required. */

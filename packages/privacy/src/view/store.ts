@@ -83,6 +83,13 @@ export class SqlitePrivacyStore implements PrivacyStore {
       .get(tenant, pseudonym) as { kind: PersonalKind; value: string } | undefined;
   }
 
+  /** Every pseudonym shown in `tenant` with its value, by pseudonym. */
+  shown(tenant: string): PseudonymEntry[] {
+    return this.db
+      .prepare('SELECT pseudonym, kind, value FROM privacy_pseudonyms WHERE tenant = ? ORDER BY pseudonym')
+      .all(tenant) as PseudonymEntry[];
+  }
+
   /** Forgets pseudonyms of erased values. */
   forget(tenant: string, test: (value: string) => boolean): number {
     const rows = this.db.prepare('SELECT pseudonym, value FROM privacy_pseudonyms WHERE tenant = ?').all(tenant) as {
