@@ -1,9 +1,9 @@
-/** The incident label suite (internal/incident-labels-suite.ts) on SQLite: a database file opened twice. */
+/** The incident label suite (internal/testing.ts) on SQLite: a database file opened twice. */
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '@intersoc/storage';
-import { incidentLabelsSuite } from '../internal/incident-labels-suite.js';
+import { incidentLabelsSuite } from '../internal/testing.js';
 import { SqliteIncidentLabels } from './labels.js';
 
 let n = 0;

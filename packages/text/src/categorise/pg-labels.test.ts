@@ -1,11 +1,11 @@
 /**
- * The incident label suite (internal/incident-labels-suite.ts) on a real PostgreSQL server: a
+ * The incident label suite (internal/testing.ts) on a real PostgreSQL server: a
  * scratch database per test migrated by `migratePg`, two bridges (two connections). Skips, and
  * says so, only when PostgreSQL is unreachable.
  */
 import { describe } from 'vitest';
 import { createScratchDb, migratePg, openSyncPg } from '@intersoc/storage/postgres';
-import { incidentLabelsSuite } from '../internal/incident-labels-suite.js';
+import { incidentLabelsSuite } from '../internal/testing.js';
 import { PgIncidentLabels } from './pg-labels.js';
 
 const probe = await createScratchDb('intersoc_text_labels');

@@ -1,5 +1,5 @@
 /**
- * The report store suite (internal/report-store-suite.ts) on a real PostgreSQL server: a scratch
+ * The report store suite (internal/testing.ts) on a real PostgreSQL server: a scratch
  * database per test migrated by `migratePg`, two bridges (two connections). Then what only a
  * shared server shows: an activation that waits for another process's. Skips, and says so, only
  * when PostgreSQL is unreachable.
@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { systemContext } from '@intersoc/core';
 import { createScratchDb, migratePg, openPg, openSyncPg } from '@intersoc/storage/postgres';
-import { reportStoreSuite } from '../internal/report-store-suite.js';
+import { reportStoreSuite } from '../internal/testing.js';
 import { PgReportStore } from './pg-reports.js';
 
 const probe = await createScratchDb('intersoc_text_reports');

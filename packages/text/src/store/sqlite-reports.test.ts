@@ -1,9 +1,9 @@
-/** The report store suite (internal/report-store-suite.ts) on SQLite: a database file opened twice. */
+/** The report store suite (internal/testing.ts) on SQLite: a database file opened twice. */
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '@intersoc/storage';
-import { reportStoreSuite } from '../internal/report-store-suite.js';
+import { reportStoreSuite } from '../internal/testing.js';
 import { SqliteReportStore } from './sqlite-reports.js';
 
 let n = 0;

@@ -1,70 +1,40 @@
 /**
  * @module
- * The report store suite: the same tests on every `ReportStore` (`store/sqlite-reports.test.ts` on
- * SQLite, `store/pg-reports.test.ts` on PostgreSQL), so both stores answer alike. `open` gets a
- * clock the test moves and returns the store plus a second one on the same database (another
- * process, another connection).
+ * The store suites of this package, the same tests on every implementation of a store interface:
+ * `reportStoreSuite` (`ReportStore`: `store/sqlite-reports.test.ts` on SQLite,
+ * `store/pg-reports.test.ts` on PostgreSQL) and `incidentLabelsSuite` (`IncidentLabelStore`:
+ * `categorise/labels.test.ts`, `categorise/pg-labels.test.ts`). Each `open` gets a clock the test
+ * moves and returns the store plus a second one on the same database (another process, another
+ * connection).
  */
 import { describe, expect, it } from 'vitest';
-import { isAppError, systemContext, type AuthContext } from '@intersoc/core';
-import type { TextDocument } from '../document/types.js';
-import type { ExtractedItem, ReportAnalysis } from '../reports/types.js';
-import type { NewReport, ReportStore } from '../store/types.js';
+import { systemContext, type AuthContext } from '@intersoc/core';
+import type { IncidentLabelStore } from '../categorise/labels.js';
+import type { ReportStore } from '../store/types.js';
+import { codeOf, testIncident, testItem, testReport } from './fixtures.js';
 
-/** What a suite test opens. */
+/** What a report store suite test opens. */
 export interface ReportStoreHandle {
   readonly store: ReportStore;
   readonly other: ReportStore;
   close(): Promise<void>;
 }
 
+/** What an incident label suite test opens. */
+export interface IncidentLabelsHandle {
+  readonly labels: IncidentLabelStore;
+  readonly other: IncidentLabelStore;
+  close(): Promise<void>;
+}
+
 const acme: AuthContext = { tenant: 'acme', user: 'ann', roles: ['analyst'], via: 'token' };
 const globex = systemContext('globex');
+const ann = acme;
+const bob: AuthContext = { tenant: 'acme', user: 'bob', roles: ['admin'], via: 'token' };
+const gus: AuthContext = { tenant: 'globex', user: 'gus', roles: ['analyst'], via: 'token' };
+const viewer: AuthContext = { tenant: 'acme', user: 'vera', roles: ['viewer'], via: 'token' };
 
-function item(n: number, value: string): ExtractedItem {
-  return {
-    id: `i${n}`,
-    kind: 'technique',
-    type: 'attack-pattern',
-    value,
-    sentence: n,
-    start: 0,
-    end: 10,
-    confidence: 0.9,
-    source: 'explicit-id',
-  };
-}
-
-/** A small report whose SHA-256 is `hex` repeated (tests need not hash). */
-export function testReport(hex: string, o: { title?: string; items?: number } = {}): NewReport {
-  const document: TextDocument = {
-    format: 'text',
-    ...(o.title === undefined ? {} : { title: o.title }),
-    text: `Report ${hex}: the actor used T1059.001. Ünïcode ✓ survives.`,
-    paragraphs: [{ start: 0, end: 40, page: 1, part: 'body' }],
-    sentences: [{ start: 0, end: 40, paragraph: 0 }],
-    pages: 1,
-    attachments: [],
-    warnings: [],
-  };
-  const analysis: ReportAnalysis = {
-    items: Array.from({ length: o.items ?? 2 }, (_, i) => item(i, `T1059.00${i + 1}`)),
-    dropped: [{ type: 'ipv4-addr', value: '10.0.0.1', reason: 'private', sentence: 0, start: 1, end: 2 }],
-    model: 'shipped-1',
-  };
-  return { sha256: hex.repeat(64 / hex.length), name: `${hex}.txt`, tlp: 'amber', bytes: 1234, document, analysis };
-}
-
-/** The error code `f` throws, or undefined. */
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (err) {
-    return isAppError(err) ? err.code : 'not an AppError';
-  }
-  return undefined;
-}
-
+/** The `ReportStore` suite. */
 export function reportStoreSuite(name: string, open: (now: () => number) => Promise<ReportStoreHandle>): void {
   describe(`report store (${name})`, () => {
     it('stores a file once per tenant, and the other process gets the same report', async () => {
@@ -141,7 +111,7 @@ export function reportStoreSuite(name: string, open: (now: () => number) => Prom
         t = 5000;
         const more = {
           ...r.analysis,
-          items: [...r.analysis.items, { ...item(9, 'T1105'), source: 'analyst' as const }],
+          items: [...r.analysis.items, { ...testItem(9, 'T1105'), source: 'analyst' as const }],
         };
         h.other.setAnalysis(acme, summary.id, more);
         h.other.setAnalysis(globex, summary.id, { ...r.analysis, items: [] });
@@ -275,6 +245,78 @@ export function reportStoreSuite(name: string, open: (now: () => number) => Prom
         expect(h.store.activeModel(globex, 'attack')).toBeUndefined();
         expect(codeOf(() => h.store.addModel(acme, v('../evil', 500), true))).toBe('VALIDATION');
         expect(h.store.activeModel(acme, 'attack')?.version).toBe('v1');
+      } finally {
+        await h.close();
+      }
+    });
+  });
+}
+
+/** The `IncidentLabelStore` suite. */
+export function incidentLabelsSuite(name: string, open: (now: () => number) => Promise<IncidentLabelsHandle>): void {
+  describe(`incident labels (${name})`, () => {
+    it('records corrections per tenant, oldest first then by id byte-wise, the latest one per incident', async () => {
+      let t = 1000;
+      const h = await open(() => t);
+      try {
+        expect(h.labels.correct(ann, testIncident('inc-b'), 'malicious-code/infected-system', 'execution')).toEqual({
+          incident: 'inc-b',
+          category: 'malicious-code/infected-system',
+          tactic: 'execution',
+          by: 'ann',
+          at: 1000,
+        });
+        h.other.correct(bob, testIncident('inc-a', 'acme', ['ACME\\adm-joe']), 'malicious-code/c2-server');
+        h.other.correct(bob, testIncident('Inc-z'), 'abusive-content/spam');
+        t = 500;
+        h.labels.correct(gus, testIncident('inc-g', 'globex'), 'abusive-content/spam', 'none');
+        t = 2000;
+        h.other.correct(bob, testIncident('inc-c'), 'abusive-content/spam');
+        const got = h.labels.labelled(ann);
+        expect(got.map((l) => [l.group, l.category, l.tactic])).toEqual([
+          ['corrections:acme:Inc-z', 'abusive-content/spam', 'none'],
+          ['corrections:acme:inc-a', 'malicious-code/c2-server', 'none'],
+          ['corrections:acme:inc-b', 'malicious-code/infected-system', 'execution'],
+          ['corrections:acme:inc-c', 'abusive-content/spam', 'none'],
+        ]);
+        expect(got[1]?.input).toEqual({
+          tactics: ['execution', 'credential-access'],
+          techniques: ['T1059.001', 'T1003.001'],
+          rules: [{ title: 'Mimikatz', kind: 'sigma', count: 3 }],
+          maxSeverity: 'high',
+          users: ['ACME\\adm-joe'],
+          privileged: true,
+          sources: ['windows'],
+          alertCount: 4,
+        });
+        expect(got[2]?.input.privileged).toBe(false);
+        expect(h.other.labelled(gus).map((l) => l.group)).toEqual(['corrections:globex:inc-g']);
+
+        // A second correction of an incident replaces the first, and moves it to its new time.
+        t = 3000;
+        h.other.correct(ann, testIncident('inc-a'), 'malicious-code/infected-system', 'credential-access');
+        expect(h.labels.labelled(bob).map((l) => [l.group, l.category, l.tactic, l.input.privileged])).toEqual([
+          ['corrections:acme:Inc-z', 'abusive-content/spam', 'none', false],
+          ['corrections:acme:inc-b', 'malicious-code/infected-system', 'execution', false],
+          ['corrections:acme:inc-c', 'abusive-content/spam', 'none', false],
+          ['corrections:acme:inc-a', 'malicious-code/infected-system', 'credential-access', false],
+        ]);
+      } finally {
+        await h.close();
+      }
+    });
+
+    it('refuses viewers, other tenants’ incidents, unknown categories and tactics, and stores nothing then', async () => {
+      const h = await open(() => 1000);
+      try {
+        const inc = testIncident('inc-1');
+        expect(codeOf(() => h.labels.correct(viewer, inc, 'abusive-content/spam'))).toBe('FORBIDDEN');
+        expect(codeOf(() => h.labels.correct(gus, inc, 'abusive-content/spam'))).toBe('NOT_FOUND');
+        expect(codeOf(() => h.labels.correct(ann, inc, 'abusive-content/nope'))).toBe('VALIDATION');
+        expect(codeOf(() => h.labels.correct(ann, inc, 'abusive-content'))).toBe('VALIDATION');
+        expect(codeOf(() => h.labels.correct(ann, inc, 'abusive-content/spam', 'lateral'))).toBe('VALIDATION');
+        expect(h.other.labelled(ann)).toEqual([]);
+        expect(h.other.labelled(gus)).toEqual([]);
       } finally {
         await h.close();
       }
