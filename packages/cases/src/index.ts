@@ -79,6 +79,9 @@ export type { AlertClosures, CaseMetrics, MetricsBucket, TenantMetrics } from '.
 // false-positive feedback
 export { DISABLE_AT, LOWER_AT, sharedEntity, SqliteFeedbackStore } from './feedback/feedback.js';
 export type { RuleFeedback, RuleOutcome, SuggestionAction, SuppressionSuggestion } from './feedback/feedback.js';
+export type { CaseOutcome, FeedbackStore, FeedbackStoreOptions, SuppressionProbe } from './feedback/feedback.js';
+/** Rule feedback and suggestions on PostgreSQL (migration step 13), same `FeedbackStore` contract as SQLite. */
+export { PgFeedbackStore } from './feedback/pg-feedback.js';
 
 // stores
 export { SqliteCaseStore } from './store/sqlite-case-store.js';
