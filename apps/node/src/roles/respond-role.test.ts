@@ -2,13 +2,23 @@
  * The respond role in one process, on a real PostgreSQL server (scratch databases): refused
  * without a PostgreSQL store or on an unmigrated one, with the settings or the command to run; one
  * driver per store (a second instance stands by until the first lets go of the lock on close).
- * Killed processes and resumed runs: tests/e2e/respond-role.test.ts.
+ * The driving instance starts the playbooks that incidents call for, read from the store, once per
+ * incident and playbook. Killed processes and resumed runs: tests/e2e/respond-role.test.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createScratchDb, migratePg } from '@intersoc/storage/postgres';
+import { systemContext } from '@intersoc/core';
+import { PgIncidentStore, type Incident } from '@intersoc/correlate';
+import {
+  PgRespondStore,
+  playbookDigest,
+  RESPOND_EXTENSION_DEFINITION,
+  RESPOND_EXTENSION_ID,
+  type Playbook,
+} from '@intersoc/respond';
+import { createScratchDb, migratePg, openPgAuthStores } from '@intersoc/storage/postgres';
 import { loadConfig } from '../config.js';
 import { startRespondRole } from './respond-role.js';
 import { startScaleOut } from './start.js';
@@ -79,4 +89,143 @@ describe('respond role', () => {
       }
     },
   );
+
+  it.skipIf(!('url' in probe))(
+    'starts the playbooks an incident calls for, once, also for a replayed capture years old',
+    async () => {
+      const db = await createScratchDb('intersoc_respond_triggers');
+      if (!('url' in db)) throw new Error(db.unavailable);
+      await migratePg(db.url);
+      const stores = openPgAuthStores(db.url);
+      const pg = stores.pg;
+      try {
+        const store = new PgRespondStore(pg, stores.audit);
+        const incidents = new PgIncidentStore(pg);
+        const ctx = systemContext('t1');
+        const pb = triggered(1, { techniques: ['T1003.001'] });
+        store.putPlaybook(ctx, {
+          id: pb.id,
+          version: pb.modified,
+          name: pb.name,
+          digest: playbookDigest(pb),
+          source: 'local',
+          signedBy: [],
+          addedBy: 'alice',
+          addedAt: Date.now(),
+          playbook: pb,
+        });
+        // An incident of a 2019 capture, written now: its alert times are old, its write is new.
+        incidents.put(ctx, incident('inc-1', ['T1003.001'], Date.UTC(2019, 2, 19)));
+        incidents.put(ctx, incident('inc-2', ['T1059.001'], Date.UTC(2019, 2, 19)));
+        const role = await startRespondRole(config('respond', db.url), () => undefined);
+        await role.driving;
+        const runs = async (): Promise<string[]> => {
+          for (let i = 0; i < 600; i++) {
+            const items = store.listRuns(ctx).items;
+            if (items.length > 0) return items.map((r) => `${r.trigger.kind}:${r.trigger.ref ?? ''}`);
+            await new Promise((r) => setTimeout(r, 50));
+          }
+          return [];
+        };
+        expect(await runs()).toEqual(['incident:inc-1']);
+        // Changed again (a new alert): still one run per incident and playbook.
+        incidents.put(ctx, { ...incident('inc-1', ['T1003.001'], Date.UTC(2019, 2, 19)), alertCount: 3 });
+        const again = triggered(2, { techniques: ['T1059.001'] });
+        store.putPlaybook(ctx, {
+          id: again.id,
+          version: again.modified,
+          name: again.name,
+          digest: playbookDigest(again),
+          source: 'local',
+          signedBy: [],
+          addedBy: 'alice',
+          addedAt: Date.now(),
+          playbook: again,
+        });
+        incidents.put(ctx, { ...incident('inc-2', ['T1059.001'], Date.UTC(2019, 2, 19)), alertCount: 2 });
+        for (let i = 0; i < 600 && store.listRuns(ctx).items.length < 2; i++)
+          await new Promise((r) => setTimeout(r, 50));
+        expect(
+          store
+            .listRuns(ctx)
+            .items.map((r) => `${r.playbookId} ${r.trigger.ref ?? ''}`)
+            .sort(),
+        ).toEqual([`${pb.id} inc-1`, `${again.id} inc-2`]);
+        await role.close();
+      } finally {
+        await stores.close();
+        await db.drop();
+      }
+    },
+  );
 });
+
+const fid = (t: string, n: number) => `${t}--00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+
+/** start → a manual task → end, started by incidents that meet `triggers`. */
+function triggered(n: number, triggers: Record<string, unknown>): Playbook {
+  const [start, act, end] = [fid('start', n), fid('action', n), fid('end', n)];
+  return {
+    type: 'playbook',
+    spec_version: 'cacao-2.0',
+    id: fid('playbook', n),
+    name: `triggered ${n}`,
+    created_by: fid('identity', 1),
+    created: '2025-01-01T00:00:00.000Z',
+    modified: '2025-01-01T00:00:00.000Z',
+    workflow_start: start,
+    workflow: {
+      [start]: { type: 'start', on_completion: act },
+      [act]: {
+        type: 'action',
+        name: 'look',
+        commands: [{ type: 'manual', command: 'Look at the host' }],
+        agent: fid('individual', 1),
+        on_completion: end,
+      },
+      [end]: { type: 'end' },
+    },
+    agent_definitions: { [fid('individual', 1)]: { type: 'individual', name: 'duty analyst' } },
+    playbook_extensions: { [RESPOND_EXTENSION_ID]: { triggers } },
+    extension_definitions: { [RESPOND_EXTENSION_ID]: RESPOND_EXTENSION_DEFINITION },
+  };
+}
+
+function incident(id: string, techniques: string[], at: number): Incident {
+  return {
+    id,
+    tenant: 't1',
+    title: `incident ${id}`,
+    severity: 'high',
+    score: 70,
+    scoreParts: { severity: 0.8, criticality: 0.7, confidence: 0.9, spread: 1 },
+    status: 'open',
+    maxAlertSeverity: 'high',
+    firstSeen: at,
+    lastSeen: at,
+    created: Date.now(),
+    updated: Date.now(),
+    alertCount: 1,
+    hosts: ['ws-1'],
+    users: [],
+    ips: [],
+    domains: [],
+    tactics: ['credential-access'],
+    techniques,
+    rsit: {
+      class: 'intrusions',
+      type: 'system-compromise',
+      classLabel: 'Intrusions',
+      typeLabel: 'System compromise',
+      reason: 'test',
+      classifier: 'test/1',
+      confidence: 0.9,
+    },
+    rules: [],
+    sources: ['host'],
+    graph: { nodes: [], edges: [] },
+    timeline: [],
+    mergedFrom: [],
+    links: [],
+  };
+}

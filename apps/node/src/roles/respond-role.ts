@@ -8,13 +8,19 @@
  * next holder resumes every unfinished run from its transition log (`Engine.start`): steps done
  * are not done again, a non-idempotent step that was in flight waits for a person. Operations
  * (start, approve, resolve, …) reach it through the store's request queue (`queuedOps` of
- * `@intersoc/respond`), as a CLI beside the embedded node hands them over. Agents and secrets come
- * from `<data>/respond/<tenant>/` of this host.
+ * `@intersoc/respond`), as a CLI beside the embedded node hands them over; the `api` role queues
+ * them the same way. The driving instance also starts the playbooks that incidents and cases
+ * call for (`respond-triggers.ts`, read from the store). Agents and secrets come from
+ * `<data>/respond/<tenant>/` of this host.
  */
 import { AppError, type Config } from '@intersoc/core';
 import { FileAgentDirectory, PgRespondStore, respondEngine, serveRequests, type Engine } from '@intersoc/respond';
 import { openPg, openPgAuthStores, type PgAuthStores, type PgSql } from '@intersoc/storage/postgres';
+import { PgCaseStore } from '@intersoc/cases';
+import { PgIncidentStore } from '@intersoc/correlate';
 import { openAuditKeyRing } from '../node/audit-keys.js';
+import { playbookTriggers } from '../node/respond/triggers.js';
+import { startTriggerScan, type TriggerScan } from './respond-triggers.js';
 
 /** Key of the advisory lock that makes one engine the driver of a store's runs. */
 export const RESPOND_ENGINE_LOCK = 0x1_50c_0008;
@@ -42,9 +48,11 @@ export async function startRespondRole(config: Config, log: (m: string) => void)
   let engine: Engine | undefined;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
+  let scan: TriggerScan | undefined;
   const close = async (): Promise<void> => {
     closed = true;
     clearTimeout(timer);
+    scan?.close();
     // Finish what is in hand (a step's commit), then let go of the lock with the connection.
     await engine?.close();
     await stores?.close();
@@ -58,7 +66,8 @@ export async function startRespondRole(config: Config, log: (m: string) => void)
         'CONFIG',
         'the PostgreSQL store has no respond tables: run `intersoc db migrate --store <url>`',
       );
-    const store = new PgRespondStore(stores.pg, stores.audit);
+    const pg = stores.pg;
+    const store = new PgRespondStore(pg, stores.audit);
     // No node ports: the `intersoc` executor and the detectors/federation connectors act on a
     // node's own services, which a role process does not have; their steps fail with the reason.
     const eng = respondEngine(
@@ -87,6 +96,21 @@ export async function startRespondRole(config: Config, log: (m: string) => void)
       }
       const resumed = await eng.start();
       log(`respond: driving runs (resumed ${resumed.resumed}, ${resumed.inDoubt} step(s) in doubt)`);
+      // Incidents and cases start their playbooks here, where the engine is.
+      const incidents = new PgIncidentStore(pg);
+      const cases = new PgCaseStore(pg);
+      scan = startTriggerScan({
+        incidents,
+        cases,
+        triggers: playbookTriggers({
+          store,
+          ops: eng,
+          incident: (ctx, id) => incidents.get(ctx, id),
+          case: (ctx, id) => cases.get(ctx, id),
+          onError: (err) => log(`respond error: ${(err as Error).message}`),
+        }),
+        onError: (err) => log(`respond error: ${(err as Error).message}`),
+      });
       const poll = (): void => {
         if (closed) return;
         serveRequests(store, eng)

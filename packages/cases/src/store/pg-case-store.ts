@@ -102,6 +102,17 @@ export class PgCaseStore implements CaseStore {
     };
   }
 
+  /**
+   * Cases of every tenant written at or after `since`, oldest change first, up to `limit`:
+   * node-internal (the `respond` role's trigger scan), so no caller context.
+   */
+  changedSince(since: number, limit = 500): { tenant: string; id: string; updated: number }[] {
+    return this.#pg.query<{ tenant: string; id: string; updated: number }>(
+      'SELECT tenant, id, updated FROM cases WHERE updated >= $1 ORDER BY updated, tenant, id LIMIT $2',
+      [since, limit],
+    );
+  }
+
   all(ctx: AuthContext, since = Number.MIN_SAFE_INTEGER): readonly Case[] {
     return this.#pg
       .query<{ doc: string }>('SELECT doc FROM cases WHERE tenant = $1 AND updated >= $2 ORDER BY created, id', [

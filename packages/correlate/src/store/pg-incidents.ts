@@ -304,6 +304,18 @@ export class PgIncidentStore implements IncidentStore {
     return ids;
   }
 
+  /**
+   * Incidents of every tenant written at or after `since` (wall clock), oldest change first, up to
+   * `limit`: node-internal (the `respond` role's trigger scan), so no caller context.
+   */
+  changedSince(since: number, limit = 500): { tenant: string; id: string; updated: number }[] {
+    return this.#pg.query<{ tenant: string; id: string; updated: number }>(
+      `SELECT tenant, id, updated FROM incidents WHERE updated >= $1 AND status != 'merged'
+       ORDER BY updated, tenant, id LIMIT $2`,
+      [since, limit],
+    );
+  }
+
   openSince(ctx: AuthContext, since: number): readonly Incident[] {
     requireRole(ctx, READ_ROLES);
     return this.#pg

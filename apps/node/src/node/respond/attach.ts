@@ -16,20 +16,13 @@ import type { CaseService } from '@intersoc/cases';
 import type { SqliteIncidentStore } from '@intersoc/correlate';
 import { openSqliteCtiStore } from '@intersoc/cti';
 import type { Federation } from '@intersoc/federation';
-import {
-  queuedOps,
-  serveRequests,
-  triggerReason,
-  type RespondRuntime,
-  type RunOps,
-  type RunSummary,
-  type TriggerSubject,
-} from '@intersoc/respond';
+import { queuedOps, serveRequests, type RespondRuntime, type RunOps, type RunSummary } from '@intersoc/respond';
 import type { EventReader, SqliteDb, WriterLock } from '@intersoc/storage';
 import { openRespond } from './open.js';
 import { tryEngineLock } from './owner.js';
 import { nodePorts } from './ports.js';
 import { respondApiService } from './service.js';
+import { playbookTriggers } from './triggers.js';
 import { importSharedPlaybooks } from './shared.js';
 
 /** What respond is built from. */
@@ -120,65 +113,24 @@ export function attachRespond(app: FastifyInstance, w: RespondWiring): AttachedR
   };
   takeLock();
 
-  // Incidents start the playbooks whose triggers they meet, once per incident and playbook.
-  let triggering: Promise<void> = Promise.resolve();
-  const subs: Subscription[] = [
-    w.bus.subscribe('incidents.*', (message, subject) => {
+  // Incidents start the playbooks whose triggers they meet, once per incident and playbook; cases
+  // those marked `on_case` when opened or changed (a severity raised later counts). The case
+  // service announces cases on `cases.<tenant>`.
+  const triggers = playbookTriggers({
+    store: rt.store,
+    ops,
+    incident: (ctx, id) => w.incidents?.get(ctx, id),
+    ...(w.cases ? { case: (ctx: AuthContext, id: string) => w.cases?.store.get(ctx, id) } : {}),
+    onError: w.onError,
+  });
+  const subs: Subscription[] = (['incidents', 'cases'] as const).map((kind) =>
+    w.bus.subscribe(`${kind}.*`, (message, subject) => {
       const tenant = subject.split('.')[1] ?? '';
       const id = (message as { id?: unknown } | null)?.id;
-      if (!TENANT_PATTERN.test(tenant) || typeof id !== 'string' || !w.incidents) return;
-      // One at a time: an incident announced twice in a row must not start its playbooks twice.
-      triggering = triggering.then(() => onIncident(tenant, id)).catch(w.onError);
-    }),
-  ];
-  // Cases start the playbooks marked `on_case` whose severity, RSIT class, techniques (of the
-  // case's incidents) or tags they meet, when opened or changed (a severity raised later counts),
-  // once per case and playbook. The case service announces them on `cases.<tenant>`.
-  subs.push(
-    w.bus.subscribe('cases.*', (message, subject) => {
-      const tenant = subject.split('.')[1] ?? '';
-      const id = (message as { id?: unknown } | null)?.id;
-      if (!TENANT_PATTERN.test(tenant) || typeof id !== 'string' || !w.cases) return;
-      triggering = triggering.then(() => onCase(tenant, id)).catch(w.onError);
+      if (!TENANT_PATTERN.test(tenant) || typeof id !== 'string') return;
+      void (kind === 'incidents' ? triggers.incident(tenant, id) : triggers.case(tenant, id));
     }),
   );
-  async function onCase(tenant: string, id: string): Promise<void> {
-    const ctx: AuthContext = { ...systemContext(tenant), user: 'system' };
-    const c = w.cases?.store.get(ctx, id);
-    if (!c || c.status === 'closed') return;
-    const techniques = new Set<string>();
-    for (const inc of c.incidents) for (const t of w.incidents?.get(ctx, inc)?.techniques ?? []) techniques.add(t);
-    await startTriggered(ctx, {
-      kind: 'case',
-      id,
-      severity: c.severity,
-      ...(c.rsit ? { rsit: c.rsit } : {}),
-      techniques: [...techniques],
-      tags: c.tags,
-    });
-  }
-  async function startTriggered(ctx: AuthContext, subject: TriggerSubject): Promise<void> {
-    for (const brief of rt.store.listPlaybooks(ctx)) {
-      const stored = rt.store.getPlaybook(ctx, brief.id);
-      if (!stored) continue;
-      const reason = triggerReason(stored.playbook, subject);
-      if (!reason) continue;
-      if (rt.store.listRuns(ctx, { trigger: subject.id, playbook: brief.id, limit: 1 }).items.length > 0) continue;
-      await ops.startRun(ctx, { playbook: brief.id, trigger: { kind: subject.kind, ref: subject.id, reason } });
-    }
-  }
-  async function onIncident(tenant: string, id: string): Promise<void> {
-    const ctx: AuthContext = { ...systemContext(tenant), user: 'system' };
-    const inc = w.incidents?.get(ctx, id);
-    if (!inc) return;
-    await startTriggered(ctx, {
-      kind: 'incident',
-      id,
-      severity: inc.severity,
-      rsit: inc.rsit,
-      techniques: inc.techniques,
-    });
-  }
 
   // Playbooks shared by peers land in the CTI store; those signed by their sender are imported.
   const importTimer = setInterval(() => importSharedPlaybooks(rt, cti, w.onError), IMPORT_EVERY_MS);
