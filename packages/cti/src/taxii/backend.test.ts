@@ -1,12 +1,12 @@
 /**
- * The TAXII backend suite (internal/taxii-suite.ts) on SQLite: each test on a fresh database file
+ * The TAXII backend suite (internal/testing.ts) on SQLite: each test on a fresh database file
  * with two connections to it; the same suite runs on PostgreSQL in pg-backend.test.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '@intersoc/storage';
-import { taxiiBackendSuite } from '../internal/taxii-suite.js';
+import { taxiiBackendSuite } from '../internal/testing.js';
 import { openSqliteTaxiiBackend } from './backend.js';
 
 taxiiBackendSuite('SQLite', async () => {

@@ -1,12 +1,12 @@
 /**
- * The TAXII backend suite (internal/taxii-suite.ts) on a real PostgreSQL server: a scratch
+ * The TAXII backend suite (internal/testing.ts) on a real PostgreSQL server: a scratch
  * database per test migrated by `migratePg`, two bridges (two connections). Skips, and says so,
  * only when PostgreSQL is unreachable. One more test shows an add holding the clock row until it
  * commits: what keeps `date_added` in commit order across processes.
  */
 import { describe, expect, it } from 'vitest';
 import { createScratchDb, migratePg, openSyncPg } from '@intersoc/storage/postgres';
-import { taxiiBackendSuite } from '../internal/taxii-suite.js';
+import { taxiiBackendSuite } from '../internal/testing.js';
 import { PgTaxiiBackend } from './pg-backend.js';
 
 const probe = await createScratchDb('intersoc_taxii');
