@@ -8,13 +8,13 @@
  * API instances behind a load balancer see one state. It runs no pipeline: HTTP ingest is
  * refused (`UNSUPPORTED`, the ingest role takes the data), and it needs no bus.
  *
- * Not on PostgreSQL yet, so kept in this role's own `--data` SQLite (`intersoc.db`): the asset
- * inventory and the false-positive feedback of closed cases. Playbooks and runs are served over
+ * The asset inventory (`PgAssetStore`) and the false-positive feedback of closed cases
+ * (`PgFeedbackStore`) are in the same database, so every instance enriches and suppresses alike;
+ * this role keeps nothing in SQLite. Playbooks and runs are served over
  * the PostgreSQL respond store, their operations carried out by the `respond` role
  * (`api-respond.ts`). Not served yet: the dashboard's own routes (triage queue, overview), dead
  * letters, TAXII, federation, training, models.
  */
-import path from 'node:path';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { AppError, SEVERITIES, systemContext, type Config } from '@intersoc/core';
 import {
@@ -26,10 +26,9 @@ import {
   registerWebApp,
   type SearchService,
 } from '@intersoc/api';
-import { CaseService, CtiObservableEnricher, Nis2Service, PgCaseStore, SqliteFeedbackStore } from '@intersoc/cases';
+import { CaseService, CtiObservableEnricher, Nis2Service, PgCaseStore, PgFeedbackStore } from '@intersoc/cases';
 import { PgCtiStore } from '@intersoc/cti';
-import { PgIncidentStore, SqliteAssetStore } from '@intersoc/correlate';
-import { NODE_DB_FILE, openDatabase } from '@intersoc/storage';
+import { PgAssetStore, PgIncidentStore } from '@intersoc/correlate';
 import { openPgAuthStores, openPgEventStore, type PgEventStore } from '@intersoc/storage/postgres';
 import { createHydrator } from '../pipeline/hydrator.js';
 import { openAuditKeyRing } from '../node/audit-keys.js';
@@ -90,10 +89,6 @@ export async function startApiRole(config: Config, log: (m: string) => void): Pr
     closers.push(() => stores.close());
     const events = await openPgEventStore(url, { hydrator: createHydrator() });
     closers.push(() => events.close());
-    const local = openDatabase(path.join(config.data, NODE_DB_FILE));
-    closers.push(() => {
-      local.close();
-    });
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'intersoc_process_' });
     const { app } = await buildApi({
@@ -124,8 +119,8 @@ export async function startApiRole(config: Config, log: (m: string) => void): Pr
     closers.push(() => app.close());
     // Incidents and cases share the identity stores' bridge: one connection, one transaction order.
     const incidents = new PgIncidentStore(stores.pg);
-    const feedback = new SqliteFeedbackStore(local);
-    const assets = new SqliteAssetStore(local);
+    const feedback = new PgFeedbackStore(stores.pg);
+    const assets = new PgAssetStore(stores.pg);
     // Observables and incident entities are matched against the store's CTI objects (`PgCtiStore`).
     const cti = new PgCtiStore(stores.pg);
     const enricher = new CtiObservableEnricher(cti);

@@ -7,7 +7,7 @@
  */
 import { AppError, requireRole, type AuthContext } from '@intersoc/core';
 import { WORK_ROLES, type Incident } from '@intersoc/correlate';
-import type { RuleOutcome, SqliteFeedbackStore, SuppressionSuggestion } from '../feedback/feedback.js';
+import type { FeedbackStore, RuleOutcome, SuppressionSuggestion } from '../feedback/feedback.js';
 import { maxSeverity, type CaseCore } from './case-core.js';
 import type { CaseObservables } from './case-observables.js';
 import type { Case } from './types.js';
@@ -17,7 +17,7 @@ export class CaseIncidents {
   constructor(
     private readonly core: CaseCore,
     private readonly observables: CaseObservables,
-    private readonly feedback: SqliteFeedbackStore | undefined,
+    private readonly feedback: FeedbackStore | undefined,
     private readonly onSuggestions: ((ctx: AuthContext, s: readonly SuppressionSuggestion[]) => void) | undefined,
   ) {}
 

@@ -11,7 +11,7 @@
  */
 import { AppError, requireRole, type AuthContext, type Severity } from '@intersoc/core';
 import { READ_ROLES, WORK_ROLES, type Incident, type IncidentStore } from '@intersoc/correlate';
-import type { SqliteFeedbackStore, SuppressionSuggestion } from '../feedback/feedback.js';
+import type { FeedbackStore, SuppressionSuggestion } from '../feedback/feedback.js';
 import type { ObservableEnricher } from '../observables/enricher.js';
 import type { CasePage, CaseQuery, CaseStore } from '../store/types.js';
 import { isTimeZone } from '../nis2/zoned-time.js';
@@ -70,7 +70,7 @@ export interface CaseServiceOptions {
   readonly store: CaseStore;
   readonly incidents: IncidentStore;
   readonly enricher?: ObservableEnricher;
-  readonly feedback?: SqliteFeedbackStore;
+  readonly feedback?: FeedbackStore;
   /** Largest attachment, bytes (default 10 MiB). */
   readonly maxAttachmentBytes?: number;
   /** Told about new suppression suggestions after a false positive. */

@@ -13,10 +13,10 @@ import {
   type CaseService,
   type Nis2Service,
   type ObservableEnricher,
-  type SqliteFeedbackStore,
+  type FeedbackStore,
 } from '@intersoc/cases';
 import { CONFIG_ROLES, type Incident, type IncidentStore } from '@intersoc/correlate';
-import type { SqliteAlertTriage } from '@intersoc/storage';
+import type { AlertTriage } from '@intersoc/storage';
 import { readTuning, rulesHome, writeTuning } from '../rules.js';
 import { intelMatcher } from '../intel-matches.js';
 import type { IncidentStage } from './stage.js';
@@ -39,7 +39,7 @@ export function briefOf(
 /** The incident service of a node. */
 export function incidentApiService(
   stage: Pick<IncidentStage, 'split' | 'assets'> & { readonly incidents: IncidentStore },
-  triage?: SqliteAlertTriage,
+  triage?: AlertTriage,
   intel?: ObservableEnricher,
 ): IncidentApiService {
   const store = stage.incidents;
@@ -88,13 +88,13 @@ export function incidentApiService(
 export interface CaseApiDeps {
   readonly cases: CaseService;
   readonly nis2: Nis2Service;
-  readonly feedback: SqliteFeedbackStore;
+  readonly feedback: FeedbackStore;
   /** The node's data folder (rule tuning lives under it). */
   readonly data: string;
   /** Rebuilds detectors after tuning changed. */
   readonly reloadDetectors: () => Promise<void>;
   /** The alert queue, so metrics count alerts closed there as well as in cases. */
-  readonly triage?: SqliteAlertTriage;
+  readonly triage?: AlertTriage;
   readonly now?: () => number;
 }
 

@@ -15,6 +15,7 @@ import {
   SqliteAssetStore,
   SqliteIncidentStore,
   summarizeIncident,
+  type AssetStore,
   type BuilderChanges,
   type Incident,
   type IncidentClassifier,
@@ -50,7 +51,7 @@ const BATCH = 2_000;
 /** The incident stage of a node. */
 export class IncidentStage {
   readonly incidents: SqliteIncidentStore;
-  readonly assets: SqliteAssetStore;
+  readonly assets: AssetStore;
   private readonly builder: IncidentBuilder;
   private readonly windowMs: number;
   private readonly now: () => number;
