@@ -114,6 +114,12 @@ export type {
 export { readIntelState, recordReports, reportersOf, reviewIntel, RELAY_DISCOUNT } from './store/intel-state.js';
 export type { IntelState, ReportInput } from './store/intel-state.js';
 export { landedSightings } from './store/sightings.js';
+/** Reports, review, chains, sightings and lookup tags behind one interface, on SQLite. */
+export { SqliteFederationState } from './store/state.js';
+/** The same federation state on PostgreSQL (migration step 11). */
+export { PgFederationState } from './store/pg-state.js';
+export type { FederationStateStore } from './store/state-model.js';
+export type { ChainInput } from './store/chains.js';
 export type { ContextEntity, LandedSighting, LocalSighting } from './store/sightings.js';
 
 // transport

@@ -13,7 +13,8 @@ import {
 } from '@intersoc/cti';
 import { openDatabase, type SqliteDb } from '@intersoc/storage';
 import { FederationConfigSchema } from '../config/config.js';
-import { cardOf } from '../identity/identity.js';
+import { cardOf, type NodeKeys } from '../identity/identity.js';
+import type { FederationDeps } from '../sync/context.js';
 import { Federation } from '../sync/federation.js';
 import { federationHttp } from '../transport/http-plugin.js';
 import { TaxiiBridge } from '../transport/taxii-bridge.js';
@@ -44,9 +45,13 @@ export async function startTestNode(
     config?: Record<string, unknown>;
     now?: () => number;
     log?: (level: string, message: string, details?: Record<string, unknown>) => void;
+    /** Federation stores other than the node database's tables (PostgreSQL ones). */
+    stores?: FederationDeps['stores'];
+    /** The node's keys (another process of the same node), else new ones. */
+    keys?: NodeKeys;
   } = {},
 ): Promise<TestNode> {
-  const keys = testKeys(name, o.communities ?? []);
+  const keys = o.keys ?? testKeys(name, o.communities ?? []);
   const db = openDatabase(':memory:');
   const cti = openSqliteCtiStore(db);
   const taxii = openSqliteTaxiiBackend(db);
@@ -61,6 +66,7 @@ export async function startTestNode(
     onIntelChanged: (t) => changes.push(t),
     ...(o.now ? { now: o.now } : {}),
     ...(o.log ? { log: o.log } : {}),
+    ...(o.stores ? { stores: o.stores } : {}),
   });
   const app = Fastify();
   const backend = new TaxiiBridge({

@@ -109,16 +109,14 @@ export class LookupService {
   /** The tag set, computing missing tags within a time budget (ms). */
   published(budgetMs = 2000): PublishedSet {
     if (this.cached?.complete) return this.cached;
-    const db = this.fx.db;
-    const get = db.prepare('SELECT tag FROM fed_lookup_tags WHERE input = ?');
-    const put = db.prepare('INSERT OR REPLACE INTO fed_lookup_tags (input, tag) VALUES (?, ?)');
+    const state = this.fx.state;
     const deadline = Date.now() + budgetMs;
     const tags: Buffer[] = [];
     let complete = true;
     for (const input of this.inputs()) {
-      const row = get.get(input) as { tag: Buffer } | undefined;
-      if (row) {
-        tags.push(row.tag);
+      const cached = state.lookupTag(input);
+      if (cached) {
+        tags.push(cached);
         continue;
       }
       if (Date.now() > deadline) {
@@ -126,7 +124,7 @@ export class LookupService {
         continue;
       }
       const tag = this.server.tag(Buffer.from(input, 'utf8'));
-      put.run(input, tag);
+      state.setLookupTag(input, tag);
       tags.push(tag);
     }
     this.cached = { public_key: b64u(this.server.publicKey), tags: TagSet.pack(tags), size: tags.length, complete };

@@ -10,21 +10,64 @@ import { stmt } from '../internal/sql.js';
 import { batchResolver, parseBatch, type DeclaredBatch } from '../signing/batch.js';
 import { encodeProvenance, parseProvenance, type Hop } from '../signing/provenance.js';
 
+/** A chain to record: an object version, its hops, and its validated wire form when there is one. */
+export interface ChainInput {
+  readonly tenant: string;
+  readonly id: string;
+  readonly version: string;
+  readonly chain: readonly Hop[];
+  readonly wire?: unknown;
+}
+
+/** The stored text of a chain: its wire form as it arrived, else the hops encoded. */
+export function chainText(r: ChainInput): string {
+  return JSON.stringify(r.wire ?? encodeProvenance(r.chain));
+}
+
+/** How many hops a stored chain has. */
+export function chainLengthOf(text: string): number | undefined {
+  const chain = (JSON.parse(text) as { chain?: unknown }).chain;
+  return Array.isArray(chain) ? chain.length : undefined;
+}
+
+/** A stored batch declaration's text, parsed again (it verified when it was recorded). */
+export function batchFrom(text: string): DeclaredBatch | undefined {
+  const b = parseBatch(JSON.parse(text));
+  return typeof b === 'object' ? b : undefined;
+}
+
+/** A stored chain's hops, batch references resolved by `batch` (undefined when it no longer parses). */
+export function chainFrom(
+  text: string,
+  batch: (signer: string, root: string) => DeclaredBatch | undefined,
+): Hop[] | undefined {
+  const p = parseProvenance(JSON.parse(text), batchResolver(batch));
+  return p.ok ? [...p.value.chain] : undefined;
+}
+
+/** One batch map shared by many `chainOf` calls: a batch's declaration is read and rebuilt once. */
+export function cachedBatches(
+  batches: Map<string, DeclaredBatch | undefined>,
+  read: (signer: string, root: string) => DeclaredBatch | undefined,
+): (signer: string, root: string) => DeclaredBatch | undefined {
+  return (n, root) => {
+    const key = `${n}.${root}`;
+    if (!batches.has(key)) batches.set(key, read(n, root));
+    return batches.get(key);
+  };
+}
+
 /**
  * Records the chain an object version arrived with (the first one wins, unless `replace`: a
  * shorter chain that came later); `wire` is its validated wire form.
  */
-export function recordChains(
-  db: SqliteDb,
-  rows: readonly { tenant: string; id: string; version: string; chain: readonly Hop[]; wire?: unknown }[],
-  replace = false,
-): void {
+export function recordChains(db: SqliteDb, rows: readonly ChainInput[], replace = false): void {
   const st = stmt(
     db,
     `INSERT OR ${replace ? 'REPLACE' : 'IGNORE'} INTO fed_chains (tenant, id, version, chain) VALUES (?, ?, ?, ?)`,
   );
   db.transaction(() => {
-    for (const r of rows) st.run(r.tenant, r.id, r.version, JSON.stringify(r.wire ?? encodeProvenance(r.chain)));
+    for (const r of rows) st.run(r.tenant, r.id, r.version, chainText(r));
   })();
 }
 
@@ -35,8 +78,7 @@ export function chainLength(db: SqliteDb, tenant: string, id: string, version: s
     id,
     version,
   ) as { chain: string } | undefined;
-  const chain = r ? (JSON.parse(r.chain) as { chain?: unknown }).chain : undefined;
-  return Array.isArray(chain) ? chain.length : undefined;
+  return r ? chainLengthOf(r.chain) : undefined;
 }
 
 /** Records verified batch declarations (once each). */
@@ -51,8 +93,7 @@ export function recordBatches(db: SqliteDb, batches: readonly DeclaredBatch[]): 
 export function batchOf(db: SqliteDb, signer: string, root: string): DeclaredBatch | undefined {
   const r = stmt(db, 'SELECT batch FROM fed_batches WHERE signer = ? AND root = ?').get(signer, root) as
     { batch: string } | undefined;
-  const b = r ? parseBatch(JSON.parse(r.batch)) : undefined;
-  return typeof b === 'object' ? b : undefined;
+  return r ? batchFrom(r.batch) : undefined;
 }
 
 /**
@@ -71,14 +112,10 @@ export function chainOf(
     id,
     version,
   ) as { chain: string } | undefined;
-  if (!r) return undefined;
-  const p = parseProvenance(
-    JSON.parse(r.chain),
-    batchResolver((n, root) => {
-      const key = `${n}.${root}`;
-      if (!batches.has(key)) batches.set(key, batchOf(db, n, root));
-      return batches.get(key);
-    }),
-  );
-  return p.ok ? [...p.value.chain] : undefined;
+  return r
+    ? chainFrom(
+        r.chain,
+        cachedBatches(batches, (n, root) => batchOf(db, n, root)),
+      )
+    : undefined;
 }

@@ -73,7 +73,8 @@ export function reviewIntel(
   );
 }
 
-interface ReportRow {
+/** The columns of `fed_reports` the fusion reads. */
+export interface ReportRow {
   object_id: string;
   origin: string;
   sender: string;
@@ -92,24 +93,10 @@ export function readIntelState(
   /** Only these fusion keys (e.g. of objects just received). */
   keys?: readonly string[],
 ): Map<string, IntelState> {
-  const trust = new Map<string, number>();
-  for (const p of stmt(
+  const peers = stmt(
     db,
     'SELECT node_id, reliability, confirmations, false_positives, status FROM fed_peers',
-  ).all() as {
-    node_id: string;
-    reliability: string;
-    confirmations: number;
-    false_positives: number;
-    status: string;
-  }[]) {
-    const t = trustScore(p.reliability as Reliability, {
-      confirmations: p.confirmations,
-      falsePositives: p.false_positives,
-    });
-    trust.set(p.node_id, p.status === 'active' ? t : 0);
-  }
-  const weight = (r: ReportRow): number => trust.get(r.origin) ?? (trust.get(r.sender) ?? 0) * RELAY_DISCOUNT;
+  ).all() as PeerTrustRow[];
   let rows: ReportRow[];
   if (keys === undefined) {
     rows = stmt(db, 'SELECT object_id, origin, sender, confidence, value_key FROM fed_reports WHERE tenant = ?').all(
@@ -128,6 +115,41 @@ export function readIntelState(
       );
     }
   }
+  const reviews = stmt(db, 'SELECT object_id, decision FROM fed_review WHERE tenant = ?').all(tenant) as ReviewRow[];
+  return fuseIntelState(peers, rows, reviews, policy);
+}
+
+/** The columns of `fed_peers` trust is computed from. */
+export interface PeerTrustRow {
+  node_id: string;
+  reliability: string;
+  confirmations: number;
+  false_positives: number;
+  status: string;
+}
+
+/** A row of `fed_review`, as the fusion reads it. */
+export interface ReviewRow {
+  object_id: string;
+  decision: 'released' | 'rejected';
+}
+
+/** The state of each reported object, from the rows both stores read (the same logic on both). */
+export function fuseIntelState(
+  peers: readonly PeerTrustRow[],
+  rows: readonly ReportRow[],
+  reviewRows: readonly ReviewRow[],
+  policy: QuarantinePolicy,
+): Map<string, IntelState> {
+  const trust = new Map<string, number>();
+  for (const p of peers) {
+    const t = trustScore(p.reliability as Reliability, {
+      confirmations: p.confirmations,
+      falsePositives: p.false_positives,
+    });
+    trust.set(p.node_id, p.status === 'active' ? t : 0);
+  }
+  const weight = (r: ReportRow): number => trust.get(r.origin) ?? (trust.get(r.sender) ?? 0) * RELAY_DISCOUNT;
   // Per fusion key, one report per originator (the best-vouched copy).
   const byKey = new Map<string, Map<string, { confidence: number | undefined; trust: number }>>();
   const keyOf = new Map<string, string>();
@@ -141,14 +163,7 @@ export function readIntelState(
   }
   const fused = new Map<string, IntelState>();
   for (const [key, origins] of byKey) fused.set(key, fuseReports([...origins.values()], policy));
-  const reviews = new Map(
-    (
-      stmt(db, 'SELECT object_id, decision FROM fed_review WHERE tenant = ?').all(tenant) as {
-        object_id: string;
-        decision: 'released' | 'rejected';
-      }[]
-    ).map((r) => [r.object_id, r.decision]),
-  );
+  const reviews = new Map(reviewRows.map((r) => [r.object_id, r.decision]));
   const out = new Map<string, IntelState>();
   for (const [id, key] of keyOf) {
     const s = fused.get(key) as IntelState;

@@ -44,15 +44,35 @@ export function recordLocalSighting(db: SqliteDb, s: LocalSighting): boolean {
   const prev = stmt(
     db,
     'SELECT count, first, last, context FROM fed_local_sightings WHERE tenant = ? AND indicator = ?',
-  ).get(s.tenant, s.indicator) as { count: number; first: number; last: number; context: string } | undefined;
-  const context = [...(prev ? (JSON.parse(prev.context) as ContextEntity[]) : [])];
-  for (const e of s.context)
-    if (context.length < MAX_CONTEXT && !context.some((c) => c.type === e.type && c.value === e.value)) context.push(e);
+  ).get(s.tenant, s.indicator) as StoredAggregate | undefined;
   stmt(
     db,
     `INSERT OR REPLACE INTO fed_local_sightings (tenant, indicator, origin, via, count, first, last, context, dirty)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-  ).run(
+  ).run(...mergeLocalSighting(prev, s));
+  return prev === undefined;
+}
+
+/** The stored aggregate of an indicator, as `mergeLocalSighting` reads it. */
+export interface StoredAggregate {
+  count: number;
+  first: number;
+  last: number;
+  context: string;
+}
+
+/**
+ * The row (tenant, indicator, origin, via, count, first, last, context) after adding `s` to the
+ * stored aggregate: counts add up, times widen, context entities are kept once, at most 20.
+ */
+export function mergeLocalSighting(
+  prev: StoredAggregate | undefined,
+  s: LocalSighting,
+): [string, string, string, string, number, number, number, string] {
+  const context = [...(prev ? (JSON.parse(prev.context) as ContextEntity[]) : [])];
+  for (const e of s.context)
+    if (context.length < MAX_CONTEXT && !context.some((c) => c.type === e.type && c.value === e.value)) context.push(e);
+  return [
     s.tenant,
     s.indicator,
     s.origin,
@@ -61,25 +81,32 @@ export function recordLocalSighting(db: SqliteDb, s: LocalSighting): boolean {
     Math.min(prev?.first ?? s.first, s.first),
     Math.max(prev?.last ?? s.last, s.last),
     JSON.stringify(context),
-  );
-  return prev === undefined;
+  ];
+}
+
+/** A row of `fed_local_sightings`. */
+export interface LocalSightingRow {
+  tenant: string;
+  indicator: string;
+  origin: string;
+  via: string;
+  count: number;
+  first: number;
+  last: number;
+  context: string;
+}
+
+/** A local sighting row as returned: the context parsed (other columns as stored). */
+export function toLocalSighting(r: LocalSightingRow): LocalSighting {
+  return { ...r, context: JSON.parse(r.context) as ContextEntity[] };
 }
 
 /** Local sightings not yet returned since they last changed. */
 export function pendingSightings(db: SqliteDb, tenant: string): LocalSighting[] {
   const rows = stmt(db, 'SELECT * FROM fed_local_sightings WHERE tenant = ? AND dirty = 1 ORDER BY last').all(
     tenant,
-  ) as {
-    tenant: string;
-    indicator: string;
-    origin: string;
-    via: string;
-    count: number;
-    first: number;
-    last: number;
-    context: string;
-  }[];
-  return rows.map((r) => ({ ...r, context: JSON.parse(r.context) as ContextEntity[] }));
+  ) as LocalSightingRow[];
+  return rows.map(toLocalSighting);
 }
 
 /** Marks sightings as returned. */

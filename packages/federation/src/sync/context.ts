@@ -11,6 +11,7 @@ import { DEFAULT_PRIVACY_POLICY, Minimiser, type KnownPersonalValue, type Privac
 import { Pseudonymiser } from '../privacy/pseudonymise.js';
 import type { FederationJournal } from '../store/journal-model.js';
 import type { PeerRegistry } from '../store/peers.js';
+import type { FederationStateStore } from '../store/state-model.js';
 
 /** Log levels of the federation's log hook. */
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -35,6 +36,17 @@ export interface FederationDeps {
   readonly onIntelChanged?: (tenant: string) => void;
   readonly log?: (level: LogLevel, message: string, details?: Record<string, unknown>) => void;
   /**
+   * Stores to use instead of the node database's federation tables (the PostgreSQL ones,
+   * `PgPeerStore`, `PgJournal`, `PgFederationState`, where processes share one store). Their
+   * writes commit on their own, outside the SQLite transaction that holds a receipt's or a share
+   * chunk's CTI and TAXII writes.
+   */
+  readonly stores?: {
+    readonly peers?: PeerRegistry;
+    readonly journal?: FederationJournal;
+    readonly state?: FederationStateStore;
+  };
+  /**
    * Values the node knows to be personal (its privacy inventory: account and workstation names),
    * scrubbed out of free text before anything leaves, and values of subjects whose processing is
    * restricted, whose objects are withheld. Asked once per share run.
@@ -49,6 +61,8 @@ export interface FederationDeps {
 export interface FedContext extends FederationDeps {
   readonly peers: PeerRegistry;
   readonly journal: FederationJournal;
+  /** Reports, review, chains, sightings and lookup tags. */
+  readonly state: FederationStateStore;
   readonly now: () => number;
   readonly me: string;
 }

@@ -19,6 +19,7 @@ import type { IntelState } from '../store/intel-state.js';
 import { Journal } from '../store/journal.js';
 import { PeerStore, type Peer } from '../store/peers.js';
 import { migrateFederation } from '../store/schema.js';
+import { SqliteFederationState } from '../store/state.js';
 import type { Hop } from '../signing/provenance.js';
 import type { Reliability } from '../trust/trust.js';
 import { PeerClient } from '../transport/peer-client.js';
@@ -71,8 +72,9 @@ export class Federation {
       ...deps,
       now,
       me: deps.keys.identity.nodeId,
-      peers: new PeerStore(deps.db, now),
-      journal: new Journal(deps.db, now),
+      peers: deps.stores?.peers ?? new PeerStore(deps.db, now),
+      journal: deps.stores?.journal ?? new Journal(deps.db, now),
+      state: deps.stores?.state ?? new SqliteFederationState(deps.db),
     };
     this.lookups = new LookupService(this.fx, deps.lookupSeed);
     this.verifier = verifierFor(this.fx);

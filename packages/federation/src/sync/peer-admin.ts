@@ -7,7 +7,6 @@
  */
 import { AppError, type AuthContext } from '@intersoc/core';
 import { parseCard, type PeerCard } from '../identity/identity.js';
-import { reportersOf, reviewIntel } from '../store/intel-state.js';
 import type { Peer } from '../store/peers.js';
 import type { Reliability } from '../trust/trust.js';
 import { closeCollections, ensureCollections } from './collections.js';
@@ -96,13 +95,13 @@ export function peerFeedback(
 ): { peers: string[] } {
   requireFederationRole(fx, ctx, ['admin', 'analyst']);
   const tenant = fx.config.tenant;
-  const reporters = reportersOf(fx.db, tenant, indicator);
+  const reporters = fx.state.reportersOf(tenant, indicator);
   if (reporters.length === 0) throw new AppError('NOT_FOUND', `no peer reported ${indicator}`);
   const peers = [...new Set(reporters.map((r) => (fx.peers.get(r.origin) ? r.origin : r.sender)))].filter(
     (p) => fx.peers.get(p)?.status === 'active',
   );
   for (const p of peers) fx.peers.feedback(p, verdict === 'confirmed' ? 'confirmation' : 'false-positive');
-  if (verdict === 'false-positive') reviewIntel(fx.db, tenant, indicator, 'rejected', ctx.user, fx.now());
+  if (verdict === 'false-positive') fx.state.reviewIntel(tenant, indicator, 'rejected', ctx.user, fx.now());
   audit(fx, {
     action: 'federation.feedback',
     actor: ctx.user,

@@ -12,10 +12,8 @@ import { hashAlgorithm, indicatorsFromStix, normaliseValue, strictestTlp, type I
 import { decide } from '../policy/policy.js';
 import { isBatchObject, type DeclaredBatch } from '../signing/batch.js';
 import { ChainVerifier, type VerifiedObject } from '../signing/verify.js';
-import { batchOf, chainLength, recordBatches, recordChains } from '../store/chains.js';
-import { readIntelState, recordReports, type ReportInput } from '../store/intel-state.js';
+import type { ReportInput } from '../store/intel-state.js';
 import type { Peer } from '../store/peers.js';
-import { recordLanded } from '../store/sightings.js';
 import { audit, type FedContext } from './context.js';
 import { place } from './share.js';
 
@@ -39,7 +37,7 @@ export function verifierFor(fx: FedContext): BoundVerifier {
     skewSeconds: fx.config.clockSkewSeconds,
     maxTtlSeconds: 400 * 86_400,
     maxHops: fx.config.maxHops + 1,
-    batchOf: (signer, root) => batchOf(fx.db, signer, root),
+    batchOf: (signer, root) => fx.state.batchOf(signer, root),
   });
   const refresh = (): void => {
     verifier.forgetPaths();
@@ -166,7 +164,7 @@ function receiveInTransaction(
       } else {
         duplicates++;
         // A copy by a shorter path may entitle this node to pass it further than the first did.
-        const stored = chainLength(fx.db, tenant, p.id, p.version);
+        const stored = fx.state.chainLength(tenant, p.id, p.version);
         if (stored !== undefined && x.v.chain.length < stored) closer.push(x);
       }
     });
@@ -175,7 +173,7 @@ function receiveInTransaction(
   // Every batch a stored chain refers to is kept with it, wherever its declaration was read.
   const batches = new Set(declared);
   for (const x of [...fresh, ...closer]) if (x.v.batch) batches.add(x.v.batch);
-  if (batches.size > 0) recordBatches(fx.db, [...batches]);
+  if (batches.size > 0) fx.state.recordBatches([...batches]);
   const chainRow = (x: (typeof verified)[number]) => ({
     tenant,
     id: String(x.v.core['id']),
@@ -183,8 +181,8 @@ function receiveInTransaction(
     chain: x.v.chain,
     wire: x.v.wire,
   });
-  recordChains(fx.db, fresh.map(chainRow));
-  if (closer.length > 0) recordChains(fx.db, closer.map(chainRow), true);
+  fx.state.recordChains(fresh.map(chainRow));
+  if (closer.length > 0) fx.state.recordChains(closer.map(chainRow), true);
 
   // Reports for fusion, keyed by indicator value where the pattern is one simple value.
   const keys = valueKeys(fresh.map((x) => x.v.core));
@@ -198,7 +196,7 @@ function receiveInTransaction(
     hops: x.v.chain.length,
     valueKey: keys.get(String(x.v.core['id'])) ?? `id:${String(x.v.core['id'])}`,
   }));
-  if (reports.length > 0) recordReports(fx.db, reports, fx.now());
+  if (reports.length > 0) fx.state.recordReports(reports, fx.now());
 
   // Sightings of what this node shared: where its intelligence landed; others confirm their originator.
   for (const x of fresh) {
@@ -206,7 +204,7 @@ function receiveInTransaction(
     if (c['type'] !== 'sighting' || typeof c['sighting_of_ref'] !== 'string') continue;
     const of = c['sighting_of_ref'];
     if (fx.journal.isShared(tenant, of)) {
-      recordLanded(fx.db, tenant, {
+      fx.state.recordLanded(tenant, {
         indicator: of,
         peer: x.v.origin,
         count: typeof c['count'] === 'number' ? c['count'] : 1,
@@ -214,12 +212,10 @@ function receiveInTransaction(
         last: Date.parse(String(c['last_seen'] ?? c['modified'])) || fx.now(),
       });
     } else if (newSightings.has(String(c['id']))) {
-      const reporters = fx.db
-        .prepare('SELECT DISTINCT origin FROM fed_reports WHERE tenant = ? AND object_id = ?')
-        .all(tenant, of) as { origin: string }[];
-      for (const r of reporters)
-        if (r.origin !== x.v.origin && fx.peers.get(r.origin)?.status === 'active')
-          fx.peers.feedback(r.origin, 'confirmation');
+      const origins = new Set(fx.state.reportersOf(tenant, of).map((r) => r.origin));
+      for (const origin of origins)
+        if (origin !== x.v.origin && fx.peers.get(origin)?.status === 'active')
+          fx.peers.feedback(origin, 'confirmation');
     }
   }
 
@@ -229,7 +225,7 @@ function receiveInTransaction(
   const others =
     fx.config.autoRelay && candidates.length > 0 ? fx.peers.active().filter((p) => p.nodeId !== sender.nodeId) : [];
   if (others.length > 0) {
-    const state = readIntelState(fx.db, tenant, fx.config.quarantine, [
+    const state = fx.state.readIntelState(tenant, fx.config.quarantine, [
       ...new Set([...reports.map((r) => r.valueKey), ...valueKeys(closer.map((x) => x.v.core)).values()]),
     ]);
     // Peers that already got an object from this node keep their copy: the outbox holds each

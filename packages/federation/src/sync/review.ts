@@ -6,11 +6,10 @@
  * rejections). Reads are open to every federation role, decisions to admins and analysts.
  */
 import { AppError, type AuthContext } from '@intersoc/core';
-import { readIntelState, reportersOf, reviewIntel, type IntelState } from '../store/intel-state.js';
+import type { IntelState } from '../store/intel-state.js';
 import type { Journal } from '../store/journal.js';
 import type { Peer } from '../store/peers.js';
-import { landedSightings } from '../store/sightings.js';
-import { chainOf } from '../store/chains.js';
+import type { LandedSighting } from '../store/sightings.js';
 import type { Hop } from '../signing/provenance.js';
 import { audit, requireFederationRole, type FedContext } from './context.js';
 
@@ -30,7 +29,7 @@ export interface FederationStatus {
   readonly peers: readonly Peer[];
   readonly exchanges: ReturnType<Journal['exchanges']>;
   readonly quarantined: readonly QuarantinedItem[];
-  readonly landed: ReturnType<typeof landedSightings>;
+  readonly landed: LandedSighting[];
   readonly rejections: ReturnType<Journal['rejections']>;
 }
 
@@ -38,7 +37,7 @@ export interface FederationStatus {
 export function quarantined(fx: FedContext, ctx: AuthContext): QuarantinedItem[] {
   requireFederationRole(fx, ctx, ['admin', 'analyst', 'viewer']);
   const out: QuarantinedItem[] = [];
-  for (const [id, s] of readIntelState(fx.db, ctx.tenant, fx.config.quarantine)) {
+  for (const [id, s] of fx.state.readIntelState(ctx.tenant, fx.config.quarantine)) {
     if (!s.quarantined || s.review === 'rejected') continue;
     const [o] = fx.cti.get(ctx, id, 'last');
     out.push({
@@ -46,7 +45,7 @@ export function quarantined(fx: FedContext, ctx: AuthContext): QuarantinedItem[]
       type: o?.type ?? id.split('--')[0] ?? '',
       ...(typeof o?.object['name'] === 'string' ? { name: o.object['name'] } : {}),
       confidence: s.confidence,
-      reporters: reportersOf(fx.db, ctx.tenant, id).map((r) => r.origin),
+      reporters: fx.state.reportersOf(ctx.tenant, id).map((r) => r.origin),
     });
   }
   return out;
@@ -60,8 +59,8 @@ export function review(
   decision: 'released' | 'rejected',
 ): IntelState | undefined {
   requireFederationRole(fx, ctx, ['admin', 'analyst']);
-  if (reportersOf(fx.db, ctx.tenant, id).length === 0) throw new AppError('NOT_FOUND', `no received object ${id}`);
-  reviewIntel(fx.db, ctx.tenant, id, decision, ctx.user, fx.now());
+  if (fx.state.reportersOf(ctx.tenant, id).length === 0) throw new AppError('NOT_FOUND', `no received object ${id}`);
+  fx.state.reviewIntel(ctx.tenant, id, decision, ctx.user, fx.now());
   audit(fx, {
     action: `federation.quarantine.${decision === 'released' ? 'release' : 'reject'}`,
     actor: ctx.user,
@@ -69,7 +68,7 @@ export function review(
     target: id,
   });
   fx.onIntelChanged?.(ctx.tenant);
-  return readIntelState(fx.db, ctx.tenant, fx.config.quarantine).get(id);
+  return fx.state.readIntelState(ctx.tenant, fx.config.quarantine).get(id);
 }
 
 /** The provenance chain of a received object (its latest version), hop by hop. */
@@ -81,7 +80,7 @@ export function provenance(
   requireFederationRole(fx, ctx, ['admin', 'analyst', 'viewer']);
   const [o] = fx.cti.get(ctx, id, 'last');
   if (!o) throw new AppError('NOT_FOUND', `no object ${id}`);
-  const chain = chainOf(fx.db, ctx.tenant, id, o.version);
+  const chain = fx.state.chainOf(ctx.tenant, id, o.version);
   return chain ? { version: o.version, chain } : undefined;
 }
 
@@ -94,7 +93,7 @@ export function status(fx: FedContext, ctx: AuthContext): FederationStatus {
     peers: fx.peers.list(),
     exchanges: fx.journal.exchanges(50),
     quarantined: quarantined(fx, ctx),
-    landed: landedSightings(fx.db, ctx.tenant),
+    landed: fx.state.landedSightings(ctx.tenant),
     rejections: fx.journal.rejections(50),
   };
 }

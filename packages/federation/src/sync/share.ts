@@ -11,7 +11,6 @@ import { strictestTlp, type StoredObject, type TlpLevel } from '@intersoc/cti';
 import { attest, type AttestItem } from '../signing/attest.js';
 import type { DeclaredBatch } from '../signing/batch.js';
 import { parseProvenance, splitProvenance, type Hop } from '../signing/provenance.js';
-import { chainOf } from '../store/chains.js';
 import { decide, type PolicyDecision, type PolicyRecipient } from '../policy/policy.js';
 import type { Distribution, SharingTerms } from '../policy/terms.js';
 import type { Peer } from '../store/peers.js';
@@ -119,7 +118,7 @@ export function outgoingOf(fx: FedContext, objects: readonly StoredObject[], ter
   return objects.map((s) => {
     const { core, provenance } = splitProvenance(s.object);
     const stored = s.provenance.source.startsWith('peer:')
-      ? chainOf(fx.db, s.tenant, s.id, s.version, batches)
+      ? fx.state.chainOf(s.tenant, s.id, s.version, batches)
       : undefined;
     if (stored) return { kind: 'relay' as const, core, chain: stored };
     const parsed = provenance === undefined ? undefined : parseProvenance(provenance);

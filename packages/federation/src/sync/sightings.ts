@@ -10,14 +10,7 @@ import type { Alert } from '@intersoc/core';
 import { TLP_V2_MARKINGS } from '@intersoc/cti';
 import { stixIdentityId } from '../identity/identity.js';
 import { uuidv5 } from '../internal/uuid.js';
-import { reportersOf } from '../store/intel-state.js';
-import {
-  markSightingsSent,
-  pendingSightings,
-  recordLocalSighting,
-  type ContextEntity,
-  type LocalSighting,
-} from '../store/sightings.js';
+import type { ContextEntity, LocalSighting } from '../store/sightings.js';
 import type { FedContext } from './context.js';
 import { place, termsFor, type ShareReport } from './share.js';
 
@@ -27,14 +20,14 @@ export function noteAlerts(fx: FedContext, alerts: readonly Alert[]): number {
   for (const a of alerts) {
     if (a.tenant !== fx.config.tenant || a.detector.kind !== 'ioc') continue;
     const indicator = a.detector.ruleId;
-    const reporters = reportersOf(fx.db, a.tenant, indicator);
+    const reporters = fx.state.reportersOf(a.tenant, indicator);
     const first = reporters[0];
     if (!first) continue;
     n++;
     const context: ContextEntity[] = a.entities
       .filter((e) => e.type === 'host' || e.type === 'user' || e.type === 'ip')
       .map((e) => ({ type: e.type, value: e.value, ...(e.role === undefined ? {} : { role: e.role }) }));
-    const isFirst = recordLocalSighting(fx.db, {
+    const isFirst = fx.state.recordLocalSighting({
       tenant: a.tenant,
       indicator,
       origin: first.origin,
@@ -78,7 +71,7 @@ export function sightingObject(fx: FedContext, s: LocalSighting): Record<string,
 /** Returns pending sightings to their originators; what could not be addressed stays pending. */
 export function returnSightings(fx: FedContext): ShareReport | undefined {
   if (!fx.config.sightings.returnToOrigin) return undefined;
-  const pending = pendingSightings(fx.db, fx.config.tenant);
+  const pending = fx.state.pendingSightings(fx.config.tenant);
   if (pending.length === 0) return undefined;
   const items = [];
   const sent: string[] = [];
@@ -96,6 +89,6 @@ export function returnSightings(fx: FedContext): ShareReport | undefined {
   }
   if (items.length === 0) return undefined;
   const report = place(fx, items, { actor: 'system', explicit: false, ledger: false, action: 'federation.sightings' });
-  markSightingsSent(fx.db, fx.config.tenant, sent);
+  fx.state.markSightingsSent(fx.config.tenant, sent);
   return report;
 }

@@ -4,7 +4,7 @@
  * SQLite `federation` schema: keys and endpoints exchanged out of band, the operator's grade,
  * feedback counts and status. Names and node ids compare byte-wise (`COLLATE "C"`), as SQLite
  * orders the listing. The store class is `PgPeerStore` in `@intersoc/federation`; the rest of the
- * federation state (ledger, decisions, cursors, nonces, journal) is still SQLite-only.
+ * federation state is step 11 (`federation-state-schema.ts`: `PgJournal`, `PgFederationState`).
  */
 
 export const FEDERATION_PEERS_STEP = `
