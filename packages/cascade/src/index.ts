@@ -90,11 +90,17 @@ export { PgGraphStore } from './store/pg-graphs.js';
 export { CascadeService } from './service/cascade-service.js';
 export type {
   CascadeServiceOptions,
+  CascadeStateStore,
+  CascadeStores,
   GraphImpact,
   IncidentImpact,
   IncidentRef,
   WarningRecord,
 } from './service/cascade-service.js';
+/** The service's impacts, warnings and cursors in the node's SQLite database. */
+export { SqliteCascadeState } from './service/sqlite-state.js';
+/** The service's impacts, warnings and cursors on PostgreSQL (migration step 25), for processes sharing one database. */
+export { PgCascadeState } from './service/pg-state.js';
 export { CascadeSettingsSchema } from './service/settings.js';
 export type { CascadeSettings } from './service/settings.js';
 export { WARNING_TYPE, WarningBodySchema, warningFromStix, warningId, warningToStix } from './warning/warning.js';

@@ -4,6 +4,11 @@
  * `store/sqlite-graphs.test.ts` on SQLite and `store/pg-graphs.test.ts` on PostgreSQL. Each test
  * opens the store twice on one fresh database (two processes): one handle's writes must show in
  * the other's reads and in its cached compiled graphs, and no call may reach another tenant.
+ *
+ * The cascade state suite (`cascadeStateSuite`): the same tests on every `CascadeStateStore`,
+ * `service/sqlite-state.test.ts` on SQLite and `service/pg-state.test.ts` on PostgreSQL, again
+ * two handles on one database, and two `CascadeService`s over them (two processes sharing one
+ * store): an impact or warning one stores the other reads, and a warning is taken once.
  */
 import { describe, expect, it } from 'vitest';
 import { isAppError, systemContext, type AuthContext } from '@intersoc/core';
@@ -11,6 +16,9 @@ import { importGraph } from '../import/detect.js';
 import type { Dependency, GraphData } from '../model/types.js';
 import { cascadeRounds } from '../models/functional.js';
 import type { GraphStore } from '../store/graph-store.js';
+import { CascadeService } from '../service/cascade-service.js';
+import type { CascadeStateStore, IncidentImpact, WarningRecord } from '../service/state.js';
+import { warningId, warningToStix, type CascadeWarning } from '../warning/warning.js';
 
 /** Two handles on one fresh database, and how to close both. */
 export interface GraphStoreHandles {
@@ -199,6 +207,154 @@ export function graphStoreSuite(name: string, open: (now: () => number) => Promi
         expect(h.store.entitiesOfAsset(systemContext('other'), ['scada-01'])).toEqual([]);
         expect(h.store.entitiesOfAsset(acme, [])).toEqual([]);
         expect(h.store.entitiesOfAsset(acme, ['tel'])).toEqual([]);
+      } finally {
+        await h.close();
+      }
+    });
+  });
+}
+
+/** Two handles on one fresh database (state and graphs each), and how to close both. */
+export interface CascadeStateHandles {
+  readonly state: CascadeStateStore;
+  readonly other: CascadeStateStore;
+  readonly graphs: GraphStore;
+  readonly otherGraphs: GraphStore;
+  close(): Promise<void>;
+}
+
+const PEER = 'f'.repeat(32);
+const ME = 'e'.repeat(32);
+
+function warning(id: string, o: Partial<CascadeWarning> = {}): CascadeWarning {
+  return {
+    id,
+    fromOrg: 'energy-op',
+    fromSector: 'energy',
+    toOrg: 'telecom-op',
+    toPeer: PEER,
+    originTime: '2026-03-01T10:00:00.000Z',
+    failed: [{ entity: 'substation-1', hours: 0 }],
+    threatened: [{ entity: 'site-7', org: 'telecom-op', hours: 4.5, probability: 1 }],
+    confidence: 90,
+    hops: 0,
+    path: ['energy-op'],
+    summary: `warning ${id}`,
+    ...o,
+  };
+}
+
+function impact(incident: string, computed: number): IncidentImpact {
+  return { incident, computed, start: 500, hosts: ['scada-01'], graphs: [] };
+}
+
+/** The suite, on the stores `open` returns (a fresh database each call). */
+export function cascadeStateSuite(name: string, open: () => Promise<CascadeStateHandles>): void {
+  describe(`cascade state (${name})`, () => {
+    it('keeps impacts per tenant and incident; a later one replaces the earlier, seen by the other handle', async () => {
+      const h = await open();
+      try {
+        expect(h.state.impact('acme', 'inc-1')).toBeUndefined();
+        h.state.putImpact('acme', impact('inc-1', 1000));
+        h.state.putImpact('acme', impact('INC-1', 1001));
+        expect(h.other.impact('acme', 'inc-1')).toEqual(impact('inc-1', 1000));
+        expect(h.other.impact('globex', 'inc-1')).toBeUndefined();
+        h.other.putImpact('acme', { ...impact('inc-1', 2000), hosts: ['a', 'b'] });
+        expect(h.state.impact('acme', 'inc-1')).toEqual({ ...impact('inc-1', 2000), hosts: ['a', 'b'] });
+        expect(h.state.impact('acme', 'INC-1')).toEqual(impact('INC-1', 1001));
+      } finally {
+        await h.close();
+      }
+    });
+
+    it('records warnings sent (a repeat replaces) and received (once), newest first, per tenant', async () => {
+      const h = await open();
+      try {
+        h.state.putSent('acme', warning('w-1'), 1000);
+        h.other.putSent('acme', warning('w-1', { confidence: 50 }), 3000);
+        h.state.putSent('acme', warning('w-b'), 2000);
+        h.state.putSent('acme', warning('w-B'), 2000);
+        const local = impact('w-r', 2500);
+        const received: WarningRecord = { direction: 'received', peer: ME, time: 2000, warning: warning('w-b'), local };
+        expect(h.state.received('acme', 'w-b')).toBe(false);
+        expect(h.state.putReceived('acme', received)).toBe(true);
+        expect(h.other.received('acme', 'w-b')).toBe(true);
+        expect(h.other.received('globex', 'w-b')).toBe(false);
+        // Taken once: the other process's attempt stores nothing.
+        expect(h.other.putReceived('acme', { ...received, peer: 'someone', time: 9000 })).toBe(false);
+        h.other.putSent('globex', warning('w-g'), 5000);
+        const list = h.other.warnings('acme', 10);
+        // Ties of time by id, then direction, byte-wise: 'w-B' < 'w-b', 'received' < 'sent'.
+        expect(list.map((r) => [r.warning.id, r.direction, r.time])).toEqual([
+          ['w-1', 'sent', 3000],
+          ['w-B', 'sent', 2000],
+          ['w-b', 'received', 2000],
+          ['w-b', 'sent', 2000],
+        ]);
+        expect(list[0]).toEqual({
+          direction: 'sent',
+          peer: PEER,
+          time: 3000,
+          warning: warning('w-1', { confidence: 50 }),
+        });
+        expect(list[2]).toEqual(received);
+        expect(h.state.warnings('acme', 2).map((r) => r.warning.id)).toEqual(['w-1', 'w-B']);
+        expect(h.state.warnings('globex', 10).map((r) => r.warning.id)).toEqual(['w-g']);
+        expect(h.state.warnings('other', 10)).toEqual([]);
+      } finally {
+        await h.close();
+      }
+    });
+
+    it('keeps cursors per tenant and name, 0 until set', async () => {
+      const h = await open();
+      try {
+        expect(h.state.cursor('acme', 'delivered')).toBe(0);
+        h.state.setCursor('acme', 'delivered', 1_764_000_000_123);
+        h.other.setCursor('acme', 'other', 7);
+        h.other.setCursor('globex', 'delivered', 3);
+        expect(h.other.cursor('acme', 'delivered')).toBe(1_764_000_000_123);
+        h.other.setCursor('acme', 'delivered', 5);
+        expect(h.state.cursor('acme', 'delivered')).toBe(5);
+        expect(h.state.cursor('acme', 'other')).toBe(7);
+        expect(h.state.cursor('globex', 'delivered')).toBe(3);
+        expect(h.state.cursor('globex', 'other')).toBe(0);
+      } finally {
+        await h.close();
+      }
+    });
+
+    it('two services on one store: the impact of an incident and a received warning show in the other, taken once', async () => {
+      const h = await open();
+      try {
+        const settings = { runs: 0 };
+        const a = new CascadeService({ graphs: h.graphs, state: h.state, nodeId: ME, settings, now: () => 1000 });
+        const b = new CascadeService({ graphs: h.otherGraphs, state: h.other, nodeId: ME, settings, now: () => 2000 });
+        const data: GraphData = {
+          entities: [
+            { id: 'energy-op', kind: 'organisation', sector: 'energy', peer: ME, minInputs: 1, buffers: {} },
+            { id: 'site-7', kind: 'asset', org: 'energy-op', asset: 'bts-7', minInputs: 1, buffers: {} },
+            { id: 'feeder', kind: 'asset', org: 'energy-op', minInputs: 1, buffers: {} },
+          ],
+          dependencies: [dep('feeder', 'site-7')],
+        };
+        a.store.put(acme, 'main', data);
+        const done = a.assessIncident(acme, { id: 'inc-1', hosts: ['BTS-7'], firstSeen: 500 });
+        expect(done?.graphs[0]?.timeline.map((f) => f.id)).toEqual(['site-7', 'feeder']);
+        expect(b.incidentImpact(acme, 'inc-1')).toEqual(done);
+        expect(b.incidentImpact(globex, 'inc-1')).toBeUndefined();
+        expect(codeOf(() => b.incidentImpact({ ...viewer, roles: [] }, 'inc-1'))).toBe('FORBIDDEN');
+
+        const id = warningId('inc-9', ME, 0);
+        const stix = warningToStix(warning(id, { toPeer: ME }), { time: '2026-03-01T10:00:00.000Z' });
+        const got = a.receiveWarning(acme, stix, PEER);
+        expect(got.record?.local?.graphs[0]?.timeline.map((f) => f.id)).toEqual(['site-7', 'feeder']);
+        expect(b.receiveWarning(acme, stix, PEER).reason).toBe('already received');
+        expect(b.warnings(viewer).map((r) => [r.direction, r.peer, r.time, r.warning.id])).toEqual([
+          ['received', PEER, 1000, id],
+        ]);
+        expect(b.warnings(globex)).toEqual([]);
+        expect(b.receiveWarning(globex, stix, PEER).record?.warning.id).toBe(id);
       } finally {
         await h.close();
       }

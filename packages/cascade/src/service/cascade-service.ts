@@ -6,6 +6,10 @@
  * a graph), the warnings to send to the SOCs of threatened organisations, the warnings received
  * (with the local cascade they start and the warnings it relays onwards), and the dependency
  * edges that cross organisations, grouped by the peers on either side.
+ *
+ * The graphs and the service's own state are stores (`GraphStore`, `CascadeStateStore`): the
+ * embedded node passes its SQLite database and gets `SqliteGraphStore` and `SqliteCascadeState`;
+ * a process on the shared PostgreSQL store passes `PgGraphStore` and `PgCascadeState`.
  */
 import { AppError, requireRole, type AuthContext } from '@intersoc/core';
 import type { SqliteDb } from '@intersoc/storage';
@@ -19,13 +23,18 @@ import { monteCarlo } from '../models/monte-carlo.js';
 import {
   CASCADE_READ_ROLES,
   CASCADE_WRITE_ROLES,
-  SqliteGraphStore,
   type GraphInfo,
+  type GraphStore,
   type LoadedGraph,
-} from '../store/sqlite-graphs.js';
+} from '../store/graph-store.js';
+import { SqliteGraphStore } from '../store/sqlite-graphs.js';
 import { warningFromStix, warningId, type CascadeWarning, type WarningThreat } from '../warning/warning.js';
 import { CascadeSettingsSchema, type CascadeSettings } from './settings.js';
-import { migrateCascadeTables } from './tables.js';
+import { SqliteCascadeState } from './sqlite-state.js';
+import type { CascadeStateStore, GraphImpact, IncidentImpact, WarningRecord } from './state.js';
+
+// Where they were first defined: the package index imports them from here.
+export type { CascadeStateStore, GraphImpact, IncidentImpact, WarningRecord } from './state.js';
 
 /** What an incident gives the cascade. */
 export interface IncidentRef {
@@ -36,58 +45,34 @@ export interface IncidentRef {
   readonly title?: string;
 }
 
-/** The impact of an incident on one graph. */
-export interface GraphImpact {
-  readonly graph: string;
-  readonly seeds: readonly string[];
-  readonly failed: number;
-  readonly timeline: Impact['timeline'];
-  readonly sectors: Impact['sectors'];
-  readonly organisations: Impact['organisations'];
-  readonly atRisk: Impact['atRisk'];
-  /** Probability per failed entity (Monte Carlo), when runs > 0. */
-  readonly probability: Readonly<Record<string, number>>;
-}
-
-/** The stored cascade impact of an incident. */
-export interface IncidentImpact {
-  readonly incident: string;
-  readonly computed: number;
-  /** When the failures start (the incident's first alert), epoch ms. */
-  readonly start: number;
-  readonly hosts: readonly string[];
-  readonly graphs: readonly GraphImpact[];
-}
-
-/** A warning as stored, sent or received. */
-export interface WarningRecord {
-  readonly direction: 'sent' | 'received';
-  readonly peer: string;
-  readonly time: number;
-  readonly warning: CascadeWarning;
-  /** Received: the local cascade it starts. */
-  readonly local?: IncidentImpact;
-}
+/** Where the service keeps graphs and state: the node's SQLite database, or both stores. */
+export type CascadeStores =
+  { readonly db: SqliteDb } | { readonly graphs: GraphStore; readonly state: CascadeStateStore };
 
 /** Options of the service. */
-export interface CascadeServiceOptions {
-  readonly db: SqliteDb;
+export type CascadeServiceOptions = CascadeStores & {
   readonly settings?: Partial<CascadeSettings>;
   /** This node's federation id (to tell its own organisation from peers'). */
   readonly nodeId?: string;
   readonly now?: () => number;
-}
+};
 
 /** The cascade service of a node. */
 export class CascadeService {
-  readonly store: SqliteGraphStore;
+  readonly store: GraphStore;
+  readonly state: CascadeStateStore;
   readonly settings: CascadeSettings;
   private readonly now: () => number;
 
   constructor(private readonly o: CascadeServiceOptions) {
     this.now = o.now ?? Date.now;
-    this.store = new SqliteGraphStore(o.db, this.now);
-    migrateCascadeTables(o.db);
+    if ('db' in o) {
+      this.store = new SqliteGraphStore(o.db, this.now);
+      this.state = new SqliteCascadeState(o.db);
+    } else {
+      this.store = o.graphs;
+      this.state = o.state;
+    }
     this.settings = CascadeSettingsSchema.parse(o.settings ?? {});
   }
 
@@ -217,21 +202,14 @@ export class CascadeService {
       hosts: [...inc.hosts],
       graphs,
     };
-    this.o.db
-      .prepare(
-        'INSERT INTO cascade_impacts (tenant, incident, computed, doc) VALUES (?, ?, ?, ?) ON CONFLICT (tenant, incident) DO UPDATE SET computed = excluded.computed, doc = excluded.doc',
-      )
-      .run(ctx.tenant, inc.id, doc.computed, JSON.stringify(doc));
+    this.state.putImpact(ctx.tenant, doc);
     return doc;
   }
 
   /** The stored impact of an incident. */
   incidentImpact(ctx: AuthContext, incident: string): IncidentImpact | undefined {
     requireRole(ctx, CASCADE_READ_ROLES);
-    const r = this.o.db
-      .prepare('SELECT doc FROM cascade_impacts WHERE tenant = ? AND incident = ?')
-      .get(ctx.tenant, incident) as { doc: string } | undefined;
-    return r ? (JSON.parse(r.doc) as IncidentImpact) : undefined;
+    return this.state.impact(ctx.tenant, incident);
   }
 
   // warnings ------------------------------------------------------------------------------------
@@ -317,11 +295,7 @@ export class CascadeService {
   /** Records a sent warning. */
   recordSent(ctx: AuthContext, w: CascadeWarning): void {
     requireRole(ctx, CASCADE_READ_ROLES);
-    this.o.db
-      .prepare(
-        "INSERT OR REPLACE INTO cascade_warnings (tenant, id, direction, peer, time, doc) VALUES (?, ?, 'sent', ?, ?, ?)",
-      )
-      .run(ctx.tenant, w.id, w.toPeer, this.now(), JSON.stringify({ warning: w }));
+    this.state.putSent(ctx.tenant, w, this.now());
   }
 
   /**
@@ -340,10 +314,7 @@ export class CascadeService {
     const w = r.value;
     if (this.o.nodeId !== undefined && w.toPeer !== this.o.nodeId)
       return { relay: [], reason: 'addressed to another node' };
-    const seen = this.o.db
-      .prepare("SELECT 1 FROM cascade_warnings WHERE tenant = ? AND id = ? AND direction = 'received'")
-      .get(ctx.tenant, w.id);
-    if (seen) return { relay: [], reason: 'already received' };
+    if (this.state.received(ctx.tenant, w.id)) return { relay: [], reason: 'already received' };
     const at: Record<string, number> = {};
     for (const t of w.threatened) at[t.entity] = Math.min(at[t.entity] ?? Number.POSITIVE_INFINITY, t.hours);
     const start = Date.parse(w.originTime);
@@ -366,11 +337,8 @@ export class CascadeService {
       })),
     };
     const record: WarningRecord = { direction: 'received', peer: from, time: this.now(), warning: w, local: scaled };
-    this.o.db
-      .prepare(
-        "INSERT INTO cascade_warnings (tenant, id, direction, peer, time, doc) VALUES (?, ?, 'received', ?, ?, ?)",
-      )
-      .run(ctx.tenant, w.id, from, record.time, JSON.stringify({ warning: w, local: scaled }));
+    // Another process sharing the store may have taken it meanwhile: only the one that stored it relays.
+    if (!this.state.putReceived(ctx.tenant, record)) return { relay: [], reason: 'already received' };
     const relay =
       graphs.length === 0 ? [] : this.warningsOf(ctx, scaled, { key: w.id, hops: w.hops + 1, path: w.path });
     return { record, relay };
@@ -379,19 +347,7 @@ export class CascadeService {
   /** Warnings sent and received, newest first. */
   warnings(ctx: AuthContext, limit = 200): WarningRecord[] {
     requireRole(ctx, CASCADE_READ_ROLES);
-    const rows = this.o.db
-      .prepare('SELECT direction, peer, time, doc FROM cascade_warnings WHERE tenant = ? ORDER BY time DESC LIMIT ?')
-      .all(ctx.tenant, limit) as { direction: 'sent' | 'received'; peer: string; time: number; doc: string }[];
-    return rows.map((r) => {
-      const d = JSON.parse(r.doc) as { warning: CascadeWarning; local?: IncidentImpact };
-      return {
-        direction: r.direction,
-        peer: r.peer,
-        time: r.time,
-        warning: d.warning,
-        ...(d.local ? { local: d.local } : {}),
-      };
-    });
+    return this.state.warnings(ctx.tenant, limit);
   }
 
   // sharing edges ---------------------------------------------------------------------------
@@ -447,16 +403,10 @@ export class CascadeService {
   // cursors for the node's pollers ------------------------------------------------------------------
 
   cursor(tenant: string, name: string): number {
-    const r = this.o.db.prepare('SELECT value FROM cascade_cursor WHERE tenant = ? AND name = ?').get(tenant, name) as
-      { value: number } | undefined;
-    return r?.value ?? 0;
+    return this.state.cursor(tenant, name);
   }
 
   setCursor(tenant: string, name: string, value: number): void {
-    this.o.db
-      .prepare(
-        'INSERT INTO cascade_cursor (tenant, name, value) VALUES (?, ?, ?) ON CONFLICT (tenant, name) DO UPDATE SET value = excluded.value',
-      )
-      .run(tenant, name, value);
+    this.state.setCursor(tenant, name, value);
   }
 }
