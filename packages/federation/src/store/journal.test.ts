@@ -1,9 +1,9 @@
-/** The federation journal suite (`_journal-suite.ts`) on SQLite: a database file opened twice. */
+/** The federation journal suite (`journalSuite`, internal/testing.ts) on SQLite: one database file opened twice. */
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '@intersoc/storage';
-import { journalSuite } from './_journal-suite.js';
+import { journalSuite } from '../internal/testing.js';
 import { Journal } from './journal.js';
 import { migrateFederation } from './schema.js';
 

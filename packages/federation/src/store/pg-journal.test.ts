@@ -1,11 +1,11 @@
 /**
- * The federation journal suite (`_journal-suite.ts`) on a real PostgreSQL server: a scratch
+ * The federation journal suite (`journalSuite`, internal/testing.ts) on a real PostgreSQL server: a scratch
  * database per test migrated by `migratePg`, two bridges (two connections, as two processes).
  * Skips, and says so, only when PostgreSQL is unreachable.
  */
 import { describe } from 'vitest';
 import { createScratchDb, migratePg, openSyncPg } from '@intersoc/storage/postgres';
-import { journalSuite } from './_journal-suite.js';
+import { journalSuite } from '../internal/testing.js';
 import { PgJournal } from './pg-journal.js';
 
 const probe = await createScratchDb('intersoc_fed_journal');

@@ -1,11 +1,11 @@
 /**
- * The federation state suite (`_state-suite.ts`) on a real PostgreSQL server: a scratch database
- * per test migrated by `migratePg`, two bridges (two connections, as two processes). Skips, and
- * says so, only when PostgreSQL is unreachable.
+ * The federation state suite (`stateSuite`, store/internal/testing.ts) on a real PostgreSQL
+ * server: a scratch database per test migrated by `migratePg`, two bridges (two connections, as
+ * two processes). Skips, and says so, only when PostgreSQL is unreachable.
  */
 import { describe } from 'vitest';
 import { createScratchDb, migratePg, openSyncPg } from '@intersoc/storage/postgres';
-import { stateSuite } from './_state-suite.js';
+import { stateSuite } from './internal/testing.js';
 import { PgFederationState } from './pg-state.js';
 import { PgPeerStore } from './pg-peers.js';
 

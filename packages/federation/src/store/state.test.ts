@@ -1,9 +1,9 @@
-/** The federation state suite (`_state-suite.ts`) on SQLite: a database file opened twice. */
+/** The federation state suite (`stateSuite`, store/internal/testing.ts) on SQLite: one file opened twice. */
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '@intersoc/storage';
-import { stateSuite } from './_state-suite.js';
+import { stateSuite } from './internal/testing.js';
 import { PeerStore } from './peers.js';
 import { migrateFederation } from './schema.js';
 import { SqliteFederationState } from './state.js';

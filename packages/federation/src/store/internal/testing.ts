@@ -1,19 +1,19 @@
 /**
  * @module
- * The federation state suite: the same tests on every `FederationStateStore` (`state.test.ts` on
- * SQLite, `pg-state.test.ts` on PostgreSQL). `open` returns the store, a second handle on the same
+ * The federation state suite: the same tests on every `FederationStateStore` (`store/state.test.ts`
+ * on SQLite, `store/pg-state.test.ts` on PostgreSQL). `open` returns the store, a second handle on the same
  * database (another process) and the peer registry of that database (trust weighs reports).
  */
 import { describe, expect, it } from 'vitest';
-import { cardOf } from '../identity/identity.js';
-import { testIndicator, testKeys } from '../internal/testing.js';
-import type { SharingTerms } from '../policy/terms.js';
-import { attest } from '../signing/attest.js';
-import { BATCH_PROPERTY, parseBatch } from '../signing/batch.js';
-import { parseProvenance, PROVENANCE_PROPERTY, type Hop } from '../signing/provenance.js';
-import type { ReportInput } from './intel-state.js';
-import type { PeerRegistry } from './peers.js';
-import type { FederationStateStore } from './state-model.js';
+import { cardOf } from '../../identity/identity.js';
+import { testIndicator, testKeys } from '../../internal/testing.js';
+import type { SharingTerms } from '../../policy/terms.js';
+import { attest } from '../../signing/attest.js';
+import { BATCH_PROPERTY, parseBatch } from '../../signing/batch.js';
+import { parseProvenance, PROVENANCE_PROPERTY, type Hop } from '../../signing/provenance.js';
+import type { ReportInput } from '../intel-state.js';
+import type { PeerRegistry } from '../peers.js';
+import type { FederationStateStore } from '../state-model.js';
 
 /** What `open` returns. */
 export interface StateHandles {
