@@ -2,7 +2,9 @@
  * @module
  * `intersoc cascade import|list|impact|criticality|iim|export|delete`: dependency graphs and
  * cascading failures across sectors (`@intersoc/cascade`). Graphs live per tenant in the node's
- * main database, so the CLI and a running node share them.
+ * main database, so the CLI and a running node share them; with `--store postgres://…` they go to
+ * the shared PostgreSQL store (`PgGraphStore`, migrated by `intersoc db migrate`) that the api
+ * role serves. Only the flag selects PostgreSQL: a node's `store.url` does not move its graphs.
  *
  * Contract (checks rely on it): `cascade impact --graph G --fail A,B --model functional --json`
  * prints exactly `{"failed": [...], "steps": [[seeds], [round 1], ...]}`; `cascade iim --matrix
@@ -24,8 +26,10 @@ import {
   MAX_IMPORT_BYTES,
   monteCarlo,
   SECTORS,
+  PgGraphStore,
   SqliteGraphStore,
   toGraphml,
+  type GraphStore,
   toStixBundle,
   type ImportFormat,
 } from '@intersoc/cascade';
@@ -34,14 +38,31 @@ import { configFor, dataOptions, intArg, tenantArg, type DataFlags } from '../no
 
 interface TenantFlags extends DataFlags {
   readonly tenant?: string;
+  readonly store?: string;
 }
 
-function withStore<T>(
+const STORE_HELP = 'postgres://… : the shared PostgreSQL store of the scale-out roles (default: the node in --data)';
+
+async function withStore<T>(
   flags: TenantFlags,
-  fn: (store: SqliteGraphStore, ctx: ReturnType<typeof systemContext>) => T,
-): T {
+  fn: (store: GraphStore, ctx: ReturnType<typeof systemContext>) => T,
+): Promise<T> {
   const config = configFor(flags);
   const ctx = systemContext(tenantArg(flags.tenant, config));
+  if (flags.store !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(flags.store))
+      throw new AppError('CONFIG', '--store takes a postgres://… URL; graphs of a node are in its --data');
+    // Loaded only when asked for: the SQLite path needs no PostgreSQL driver.
+    const { openSyncPg } = await import('@intersoc/storage/postgres');
+    const pg = openSyncPg(flags.store);
+    try {
+      const [t] = pg.query<{ t: string | null }>("SELECT to_regclass('cascade_graphs')::text AS t");
+      if (!t?.t) throw new AppError('CONFIG', 'the store has no cascade tables: run intersoc db migrate --store …');
+      return fn(new PgGraphStore(pg), ctx);
+    } finally {
+      await pg.close();
+    }
+  }
   const db = openDatabase(path.join(config.data, NODE_DB_FILE));
   try {
     return fn(new SqliteGraphStore(db), ctx);
@@ -118,9 +139,10 @@ export function register(program: Command): void {
       )
       .option('--sector <name>', 'sector of every entity of an edge list (default energy)')
       .option('--merge', 'add to the graph instead of replacing it')
-      .option('--tenant <name>', 'tenant'),
+      .option('--tenant <name>', 'tenant')
+      .option('--store <url>', STORE_HELP),
   ).action(
-    (
+    async (
       file: string,
       flags: TenantFlags & { graph: string; format?: string; coords?: string; sector?: string; merge?: boolean },
     ) => {
@@ -135,7 +157,7 @@ export function register(program: Command): void {
         ...(coordsFile ? { coordinates: readText(coordsFile, 'coordinates file') } : {}),
         ...(flags.sector ? { sector: flags.sector } : {}),
       });
-      const info = withStore(flags, (store, ctx) =>
+      const info = await withStore(flags, (store, ctx) =>
         store.put(ctx, flags.graph, r.data, { mode: flags.merge ? 'merge' : 'replace', source: `import:${r.format}` }),
       );
       for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -148,18 +170,22 @@ export function register(program: Command): void {
     },
   );
 
-  dataOptions(cmd.command('list').description('the graphs of the tenant').option('--tenant <name>', 'tenant')).action(
-    (flags: TenantFlags) => {
-      const list = withStore(flags, (store, ctx) => store.list(ctx));
-      out(flags, list, () =>
-        list.length === 0
-          ? 'no graphs\n'
-          : list
-              .map((g) => `${g.name}  ${g.entities} entities  ${g.dependencies} dependencies  (${g.source})\n`)
-              .join(''),
-      );
-    },
-  );
+  dataOptions(
+    cmd
+      .command('list')
+      .description('the graphs of the tenant')
+      .option('--tenant <name>', 'tenant')
+      .option('--store <url>', STORE_HELP),
+  ).action(async (flags: TenantFlags) => {
+    const list = await withStore(flags, (store, ctx) => store.list(ctx));
+    out(flags, list, () =>
+      list.length === 0
+        ? 'no graphs\n'
+        : list
+            .map((g) => `${g.name}  ${g.entities} entities  ${g.dependencies} dependencies  (${g.source})\n`)
+            .join(''),
+    );
+  });
 
   dataOptions(
     cmd
@@ -170,54 +196,58 @@ export function register(program: Command): void {
       .option('--model <model>', 'functional (rounds), timed (hours) or montecarlo', 'functional')
       .option('--runs <n>', 'Monte Carlo runs', '1000')
       .option('--seed <n>', 'Monte Carlo seed', '1')
-      .option('--tenant <name>', 'tenant'),
-  ).action((flags: TenantFlags & { graph: string; fail: string; model: string; runs?: string; seed?: string }) => {
-    const seeds = ids(flags.fail);
-    withStore(flags, (store, ctx) => {
-      const g = store.load(ctx, flags.graph);
-      switch (flags.model) {
-        case 'functional': {
-          const r = analyseImpact(g.graph, g.compiled, seeds, { maxView: 0 });
-          out(
-            flags,
-            { failed: r.failed, steps: r.steps },
-            () =>
-              r.steps.map((s, i) => `${i === 0 ? 'seeds' : `round ${i}`}: ${s.join(', ')}\n`).join('') +
-              `${r.failed.length} failed\n`,
-          );
-          return;
+      .option('--tenant <name>', 'tenant')
+      .option('--store <url>', STORE_HELP),
+  ).action(
+    async (flags: TenantFlags & { graph: string; fail: string; model: string; runs?: string; seed?: string }) => {
+      const seeds = ids(flags.fail);
+      await withStore(flags, (store, ctx) => {
+        const g = store.load(ctx, flags.graph);
+        switch (flags.model) {
+          case 'functional': {
+            const r = analyseImpact(g.graph, g.compiled, seeds, { maxView: 0 });
+            out(
+              flags,
+              { failed: r.failed, steps: r.steps },
+              () =>
+                r.steps.map((s, i) => `${i === 0 ? 'seeds' : `round ${i}`}: ${s.join(', ')}\n`).join('') +
+                `${r.failed.length} failed\n`,
+            );
+            return;
+          }
+          case 'timed': {
+            const r = analyseImpact(g.graph, g.compiled, seeds, { maxView: 0 });
+            out(
+              flags,
+              { failed: r.failed, timeline: r.timeline, sectors: r.sectors, organisations: r.organisations },
+              () =>
+                r.timeline.map((f) => `+${f.at.toFixed(2)} h  ${f.id}${f.sector ? ` (${f.sector})` : ''}\n`).join('') +
+                r.sectors.map((s) => `sector ${s.sector}: ${s.failed}/${s.total} from +${s.firstHours} h\n`).join(''),
+            );
+            return;
+          }
+          case 'montecarlo': {
+            const r = monteCarlo(g.compiled, seeds, {
+              runs: intArg('runs', flags.runs, 1000),
+              seed: intArg('seed', flags.seed, 1),
+            });
+            out(flags, r, () =>
+              r.entities
+                .slice(0, 50)
+                .map(
+                  (e) =>
+                    `${e.id}  p=${e.probability}  median +${e.p50Hours} h  (p10 ${e.p10Hours}, p90 ${e.p90Hours})\n`,
+                )
+                .join(''),
+            );
+            return;
+          }
+          default:
+            throw new AppError('VALIDATION', '--model must be functional, timed or montecarlo');
         }
-        case 'timed': {
-          const r = analyseImpact(g.graph, g.compiled, seeds, { maxView: 0 });
-          out(
-            flags,
-            { failed: r.failed, timeline: r.timeline, sectors: r.sectors, organisations: r.organisations },
-            () =>
-              r.timeline.map((f) => `+${f.at.toFixed(2)} h  ${f.id}${f.sector ? ` (${f.sector})` : ''}\n`).join('') +
-              r.sectors.map((s) => `sector ${s.sector}: ${s.failed}/${s.total} from +${s.firstHours} h\n`).join(''),
-          );
-          return;
-        }
-        case 'montecarlo': {
-          const r = monteCarlo(g.compiled, seeds, {
-            runs: intArg('runs', flags.runs, 1000),
-            seed: intArg('seed', flags.seed, 1),
-          });
-          out(flags, r, () =>
-            r.entities
-              .slice(0, 50)
-              .map(
-                (e) => `${e.id}  p=${e.probability}  median +${e.p50Hours} h  (p10 ${e.p10Hours}, p90 ${e.p90Hours})\n`,
-              )
-              .join(''),
-          );
-          return;
-        }
-        default:
-          throw new AppError('VALIDATION', '--model must be functional, timed or montecarlo');
-      }
-    });
-  });
+      });
+    },
+  );
 
   dataOptions(
     cmd
@@ -225,9 +255,10 @@ export function register(program: Command): void {
       .description('what to protect first: removal impact, betweenness, articulation points')
       .requiredOption('--graph <name>', 'graph name')
       .option('--top <n>', 'entities to list', '25')
-      .option('--tenant <name>', 'tenant'),
-  ).action((flags: TenantFlags & { graph: string; top?: string }) => {
-    withStore(flags, (store, ctx) => {
+      .option('--tenant <name>', 'tenant')
+      .option('--store <url>', STORE_HELP),
+  ).action(async (flags: TenantFlags & { graph: string; top?: string }) => {
+    await withStore(flags, (store, ctx) => {
       const r = criticality(store.load(ctx, flags.graph).compiled, { top: intArg('top', flags.top, 25) });
       out(flags, r, () =>
         r.entities
@@ -299,9 +330,10 @@ export function register(program: Command): void {
       .requiredOption('--graph <name>', 'graph name')
       .option('--format <format>', 'graphml or stix', 'graphml')
       .option('--out <file>', 'write here instead of stdout')
-      .option('--tenant <name>', 'tenant'),
-  ).action((flags: TenantFlags & { graph: string; format: string; out?: string }) => {
-    const text = withStore(flags, (store, ctx) => {
+      .option('--tenant <name>', 'tenant')
+      .option('--store <url>', STORE_HELP),
+  ).action(async (flags: TenantFlags & { graph: string; format: string; out?: string }) => {
+    const text = await withStore(flags, (store, ctx) => {
       const data = store.data(ctx, flags.graph);
       if (flags.format === 'graphml') return toGraphml(data, flags.graph);
       if (flags.format === 'stix')
@@ -317,9 +349,10 @@ export function register(program: Command): void {
       .command('delete')
       .description('delete a graph')
       .requiredOption('--graph <name>', 'graph name')
-      .option('--tenant <name>', 'tenant'),
-  ).action((flags: TenantFlags & { graph: string }) => {
-    const deleted = withStore(flags, (store, ctx) => store.delete(ctx, flags.graph));
+      .option('--tenant <name>', 'tenant')
+      .option('--store <url>', STORE_HELP),
+  ).action(async (flags: TenantFlags & { graph: string }) => {
+    const deleted = await withStore(flags, (store, ctx) => store.delete(ctx, flags.graph));
     if (!deleted) throw new AppError('NOT_FOUND', `no graph ${flags.graph}`);
     out(flags, { deleted: flags.graph }, () => `deleted ${flags.graph}\n`);
   });

@@ -19,6 +19,7 @@ import {
   CascadeSettingsSchema,
   WARNING_TYPE,
   warningToStix,
+  type CascadeSettings,
   type CascadeWarning,
   type IncidentImpact,
 } from '@intersoc/cascade';
@@ -72,13 +73,19 @@ function loadSettings(data: string): unknown {
   }
 }
 
-/** Builds the cascade service, registers its routes and starts its hooks. */
-export function attachCascade(app: FastifyInstance, w: CascadeWiring): AttachedCascade {
-  const parsed = CascadeSettingsSchema.safeParse(loadSettings(w.config.data));
+/** The cascade settings of the data folder `data` (`cascade.json`, defaults when missing). */
+export function loadCascadeSettings(data: string): CascadeSettings {
+  const parsed = CascadeSettingsSchema.safeParse(loadSettings(data));
   if (!parsed.success)
     throw new AppError('CONFIG', `${CASCADE_CONFIG_FILE}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+/** Builds the cascade service, registers its routes and starts its hooks. */
+export function attachCascade(app: FastifyInstance, w: CascadeWiring): AttachedCascade {
+  const settings = loadCascadeSettings(w.config.data);
   const fed = w.federation;
-  const service = new CascadeService({ db: w.db, settings: parsed.data, ...(fed ? { nodeId: fed.me } : {}) });
+  const service = new CascadeService({ db: w.db, settings, ...(fed ? { nodeId: fed.me } : {}) });
   const fedTenant = fed?.fx.config.tenant;
 
   /** Puts objects in the CTI store and shares them with named peers under the cascade's TLP. */
