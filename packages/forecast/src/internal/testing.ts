@@ -157,6 +157,28 @@ export function forecastStoreSuite(name: string, open: () => Promise<ForecastSto
       }
     });
 
+    it('swaps a count for a new value and returns the old one, seen from both handles', async () => {
+      const h = await open();
+      try {
+        expect(h.store.swapCount(acme, '_total', 0, 40)).toBeUndefined();
+        expect(h.other.swapCount(acme, '_total', 0, 45)).toBe(40);
+        expect(h.store.swapCount(acme, '_total', 10, 43)).toBe(45);
+        // another tenant and another hour have their own counts
+        expect(h.other.swapCount(globex, '_total', 0, 7)).toBeUndefined();
+        expect(h.other.swapCount(acme, '_total', HOUR, 1)).toBeUndefined();
+        expect(h.store.counts(acme, '_total', 0, 2 * HOUR)).toEqual([
+          { hour: 0, value: 43 },
+          { hour: HOUR, value: 1 },
+        ]);
+        // a swap and a bump on one count: the bump adds to what the swap set
+        h.other.bumpCount(acme, '_total', 0, 2);
+        expect(h.store.swapCount(acme, '_total', 0, 0)).toBe(45);
+        expect(h.store.counts(globex, '_total', 0, HOUR)).toEqual([{ hour: 0, value: 7 }]);
+      } finally {
+        await h.close();
+      }
+    });
+
     it('replaces a member’s sector count for a day and sums per sector, technique and day', async () => {
       const h = await open();
       try {

@@ -16,7 +16,7 @@
  */
 import { AppError, requireRole, type AuthContext } from '@intersoc/core';
 import { forecastSeries, type SeriesForecast } from '../select/backtest.js';
-import type { SqliteForecastStore } from '../store/sqlite-forecast.js';
+import type { ForecastStore } from '../store/forecast-store.js';
 import type {
   ForecastWarning,
   Granularity,
@@ -53,7 +53,8 @@ export interface CountSource {
 
 /** Options of the service. */
 export interface ForecastServiceOptions {
-  readonly store: SqliteForecastStore;
+  /** `SqliteForecastStore` on a node, `PgForecastStore` on the shared PostgreSQL store. */
+  readonly store: ForecastStore;
   readonly source: CountSource;
   /** History fitted, in days (default 56: eight weeks). */
   readonly historyDays?: number;

@@ -70,6 +70,12 @@ export interface ForecastStore {
   putSectorCounts(ctx: AuthContext, rows: readonly SectorCount[]): number;
   /** Adds `by` to the count of `series` in the hour holding `time` (atomic: concurrent bumps add up). */
   bumpCount(ctx: AuthContext, series: string, time: number, by?: number): void;
+  /**
+   * Sets the count of `series` in the hour holding `time` to `value` and returns what it was
+   * (undefined when there was none), in one atomic step: of two processes swapping at once, the
+   * second gets the first's value, so a running total kept this way is never counted twice.
+   */
+  swapCount(ctx: AuthContext, series: string, time: number, value: number): number | undefined;
   /** Hourly counts of `series` in [from, to), by hour. */
   counts(ctx: AuthContext, series: string, from: number, to: number): HourCount[];
   /** Daily totals per sector and technique since `from`, with the number of members reporting. */

@@ -6,8 +6,9 @@
  * shared suite (`internal/testing.ts`) runs on both.
  *
  * Several processes may share the database. Upserts (`ON CONFLICT`) keep the last forecast and
- * sector count, and add concurrent count bumps up inside one row update. Adding warnings takes a
- * per-tenant advisory lock for its transaction: `ON CONFLICT DO NOTHING` alone already returns a
+ * sector count, and add concurrent count bumps up inside one row update; a count swap locks its
+ * row (`FOR UPDATE`) so the next swap reads what it wrote. Adding warnings takes a per-tenant
+ * advisory lock for its transaction: `ON CONFLICT DO NOTHING` alone already returns a
  * warning as new to one process only, and the lock keeps the trim to the newest `MAX_WARNINGS`
  * exact when two processes add at once.
  */
@@ -118,6 +119,27 @@ export class PgForecastStore implements ForecastStore {
        ON CONFLICT (tenant, series, hour) DO UPDATE SET value = forecast_counts.value + excluded.value`,
       [ctx.tenant, series, hourOf(time), by],
     );
+  }
+
+  swapCount(ctx: AuthContext, series: string, time: number, value: number): number | undefined {
+    const key = [ctx.tenant, series, hourOf(time)];
+    // FOR UPDATE holds the row until commit; a concurrent swap waits and then reads this value.
+    // Two first swaps (no row yet) both read none: the second's insert becomes an update.
+    const [old] = this.#pg.transaction(() =>
+      this.#pg.batch([
+        {
+          text: 'SELECT value FROM forecast_counts WHERE tenant = $1 AND series = $2 AND hour = $3 FOR UPDATE',
+          params: key,
+        },
+        {
+          text: `INSERT INTO forecast_counts (tenant, series, hour, value) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (tenant, series, hour) DO UPDATE SET value = excluded.value`,
+          params: [...key, value],
+        },
+      ]),
+    );
+    const row = old?.rows[0] as { value: number } | undefined;
+    return row?.value;
   }
 
   counts(ctx: AuthContext, series: string, from: number, to: number): HourCount[] {

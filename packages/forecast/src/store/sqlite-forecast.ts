@@ -133,6 +133,25 @@ export class SqliteForecastStore implements ForecastStore {
       .run(ctx.tenant, series, hour, by);
   }
 
+  swapCount(ctx: AuthContext, series: string, time: number, value: number): number | undefined {
+    const hour = hourOf(time);
+    // One transaction: a second connection to the file waits for the lock, then reads this value.
+    return this.db
+      .transaction(() => {
+        const row = this.db
+          .prepare('SELECT value FROM forecast_counts WHERE tenant = ? AND series = ? AND hour = ?')
+          .get(ctx.tenant, series, hour) as { value: number } | undefined;
+        this.db
+          .prepare(
+            `INSERT INTO forecast_counts (tenant, series, hour, value) VALUES (?, ?, ?, ?)
+             ON CONFLICT (tenant, series, hour) DO UPDATE SET value = excluded.value`,
+          )
+          .run(ctx.tenant, series, hour, value);
+        return row?.value;
+      })
+      .immediate();
+  }
+
   counts(ctx: AuthContext, series: string, from: number, to: number): HourCount[] {
     return this.db
       .prepare(

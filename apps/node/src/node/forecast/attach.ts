@@ -15,10 +15,8 @@ import type { SqliteDb, SqliteEventReader } from '@intersoc/storage';
 import { ruleService } from '../dashboard/rules.js';
 import { nodeCountSource } from './counts.js';
 import { sectorCounts, sectorKey } from './sector-share.js';
+import { refreshTenants, scheduleRefresh } from './refresh.js';
 import { forecastApiService } from './service.js';
-
-/** The first refresh, after the node settles. */
-const FIRST_REFRESH_MS = 60_000;
 
 /** What forecasting needs from the node. */
 export interface ForecastWiring {
@@ -74,36 +72,20 @@ export function attachForecasts(app: FastifyInstance, w: ForecastWiring): Attach
     }
   };
   const refreshAll = async (): Promise<ForecastWarning[]> => {
-    const out: ForecastWarning[] = [];
-    for (const t of await w.tenants()) {
-      try {
-        const ctx = systemContext(t);
-        out.push(...service.refresh(ctx).warnings);
-        if (store.sectorTotals(ctx, Date.now() - 56 * 86_400_000).length > 0)
-          out.push(...service.refreshSector(ctx).warnings);
-      } catch (err) {
-        w.onError(err);
-      }
-    }
+    const out = refreshTenants(service, store, await w.tenants(), w.onError);
     publish(out);
     return out;
   };
-  const run = (): void => {
-    refreshAll().catch(w.onError);
-  };
   // `forecast.refreshMinutes` (default 60); 0 forecasts only on request
-  const every = w.config.forecast.refreshMinutes * 60_000;
-  const first = every > 0 ? setTimeout(run, Math.min(FIRST_REFRESH_MS, every)) : undefined;
-  first?.unref();
-  const timer = every > 0 ? setInterval(run, every) : undefined;
-  timer?.unref();
+  const stop = scheduleRefresh(w.config.forecast.refreshMinutes, () => {
+    refreshAll().catch(w.onError);
+  });
 
   return {
     service,
     refreshAll,
     close: () => {
-      if (first) clearTimeout(first);
-      if (timer) clearInterval(timer);
+      stop();
       for (const s of subs) s.unsubscribe();
     },
   };

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { AuthContext, Config } from '@intersoc/core';
-import { SqliteIncidentStore, type Incident } from '@intersoc/correlate';
+import { SqliteIncidentStore, type Incident, type IncidentStore } from '@intersoc/correlate';
 import { extendModel, type NextStepModelData } from '@intersoc/forecast';
 import { NODE_DB_FILE, openDatabase } from '@intersoc/storage';
 
@@ -27,7 +27,7 @@ export function incidentSequence(i: Incident): string[] {
 }
 
 /** Closed incidents of the caller's tenant as sequences. */
-export function closedSequences(store: SqliteIncidentStore, ctx: AuthContext): string[][] {
+export function closedSequences(store: IncidentStore, ctx: AuthContext): string[][] {
   const page = store.list(ctx, { statuses: ['closed'], limit: MAX_INCIDENTS });
   return page.items.map(incidentSequence).filter((s) => s.length >= 2);
 }

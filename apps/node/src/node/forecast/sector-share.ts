@@ -35,6 +35,32 @@ export function memberPseudonym(key: Buffer, tenant: string, sector: string): st
   return `m-${createHmac('sha256', key).update(`${sector}\u0000${tenant}`).digest('hex').slice(0, 32)}`;
 }
 
+/** Alerts of one UTC day with one technique. */
+export interface DayTechniqueRow {
+  readonly day: number;
+  readonly tech: string;
+  readonly n: number;
+}
+
+/** The window of complete days shared: [from, to), `days` days before today (UTC). */
+export function sectorWindow(days: number, now = Date.now()): { from: number; to: number } {
+  const today = Math.floor(now / DAY) * DAY;
+  return { from: today - days * DAY, to: today };
+}
+
+/** Rows of day and technique as the tenant's shared counts (ATT&CK ids only) under its pseudonym. */
+export function toSectorCounts(
+  rows: readonly DayTechniqueRow[],
+  key: Buffer,
+  ctx: AuthContext,
+  sector: string,
+): SectorCount[] {
+  const member = memberPseudonym(key, ctx.tenant, sector);
+  return rows
+    .filter((r) => /^T\d{4}(\.\d{3})?$/.test(r.tech))
+    .map((r) => ({ sector, technique: r.tech, member, day: r.day, count: r.n }));
+}
+
 /** The tenant's complete days of alerts per technique over the last `days` days, as shared counts. */
 export function sectorCounts(
   events: SqliteDb,
@@ -44,17 +70,13 @@ export function sectorCounts(
   days: number,
   now = Date.now(),
 ): SectorCount[] {
-  const today = Math.floor(now / DAY) * DAY;
-  const member = memberPseudonym(key, ctx.tenant, sector);
-  return (
-    events
-      .prepare(
-        `SELECT (a.time / ${DAY}) * ${DAY} AS day, j.value AS tech, COUNT(*) AS n
-           FROM alerts a, json_each(a.doc, '$.techniques') j
-          WHERE a.tenant = ? AND a.time >= ? AND a.time < ? GROUP BY day, tech ORDER BY day, tech`,
-      )
-      .all(ctx.tenant, today - days * DAY, today) as { day: number; tech: string; n: number }[]
-  )
-    .filter((r) => /^T\d{4}(\.\d{3})?$/.test(r.tech))
-    .map((r) => ({ sector, technique: r.tech, member, day: r.day, count: r.n }));
+  const { from, to } = sectorWindow(days, now);
+  const rows = events
+    .prepare(
+      `SELECT (a.time / ${DAY}) * ${DAY} AS day, j.value AS tech, COUNT(*) AS n
+         FROM alerts a, json_each(a.doc, '$.techniques') j
+        WHERE a.tenant = ? AND a.time >= ? AND a.time < ? GROUP BY day, tech ORDER BY day, tech`,
+    )
+    .all(ctx.tenant, from, to) as DayTechniqueRow[];
+  return toSectorCounts(rows, key, ctx, sector);
 }

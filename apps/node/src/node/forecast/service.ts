@@ -7,7 +7,7 @@
  */
 import type { AuthContext } from '@intersoc/core';
 import type { ForecastApiService, RuleInfo, RuleService } from '@intersoc/api';
-import type { SqliteIncidentStore } from '@intersoc/correlate';
+import type { IncidentStore } from '@intersoc/correlate';
 import {
   extendModel,
   NextStepModel,
@@ -27,7 +27,8 @@ export interface ForecastServiceDeps {
   readonly forecasts: ForecastService;
   /** The tenant's daily technique counts for sharing with a sector (see `sector-share.ts`). */
   readonly sectorCounts: (ctx: AuthContext, sector: string, days: number) => SectorCount[];
-  readonly incidents: SqliteIncidentStore;
+  /** `SqliteIncidentStore` on a node, `PgIncidentStore` in the api role. */
+  readonly incidents: IncidentStore;
   readonly rules: RuleService;
   readonly now?: () => number;
 }
