@@ -8,9 +8,9 @@
  * counted as such.
  */
 import { systemContext, type Alert } from '@intersoc/core';
-import { PSI_DRIFTED, SqliteModelStore } from '@intersoc/learn';
-import type { EventReader, SqliteDb } from '@intersoc/storage';
-import { modelDrift, type ModelDrift } from './ml-drift.js';
+import { PSI_DRIFTED } from '@intersoc/learn';
+import { modelDrift, type DriftEvents, type ModelDrift } from './ml-drift.js';
+import { modelStoreOf, type ModelRegistry } from './ml-ops.js';
 import { nodeAlert } from './node-alerts.js';
 
 const DAY = 86_400_000;
@@ -47,14 +47,14 @@ export interface DriftCheck {
 
 /** Checks every deployed model of `tenants`. */
 export async function checkDrift(
-  db: SqliteDb,
-  reader: EventReader,
+  models: ModelRegistry,
+  reader: DriftEvents,
   tenants: readonly string[],
   o: DriftWatchOptions = {},
 ): Promise<DriftCheck> {
   const now = o.now ?? Date.now();
   const threshold = o.threshold ?? PSI_DRIFTED;
-  const store = new SqliteModelStore(db);
+  const store = modelStoreOf(models);
   const warnings: DriftWarning[] = [];
   const unknown: { tenant: string; name: string; reason: string }[] = [];
   let checked = 0;
@@ -62,7 +62,7 @@ export async function checkDrift(
     const ctx = systemContext(tenant);
     for (const m of store.deployed(ctx)) {
       checked++;
-      const d = await modelDrift(ctx, db, reader, m.name, {
+      const d = await modelDrift(ctx, store, reader, m.name, {
         version: m.version,
         hours: o.hours ?? 24,
         now,

@@ -5,12 +5,20 @@
  * in the model). The live rows are the tenant's stored events of the model's kind in the window
  * (newest first, up to a cap): events that carry at least half of the model's features, read by
  * the same field names the `ml` detector reads (`Flow Duration` or `cic.Flow Duration`). The
- * read yields to the event loop between pages, so it can run inside a serving node.
+ * read yields to the event loop between pages, so it can run inside a serving node. The events
+ * come from the node's SQLite reader or from the PostgreSQL event store (the api role): both
+ * answer the same search, one synchronously, one with a promise.
  */
-import { AppError, type AuthContext } from '@intersoc/core';
+import { AppError, type AuthContext, type SocEvent } from '@intersoc/core';
 import { modelFieldNames, readModelRow } from '@intersoc/detect';
-import type { EventReader, SqliteDb } from '@intersoc/storage';
-import { DriftCounter, Model, SqliteModelStore, type DriftReport, type FeatureProfile } from '@intersoc/learn';
+import type { SearchPage, SearchRequest } from '@intersoc/storage';
+import { DriftCounter, Model, type DriftReport, type FeatureProfile } from '@intersoc/learn';
+import { modelStoreOf, type ModelRegistry } from './ml-ops.js';
+
+/** Where the live events are read: `SqliteEventReader` or `PgEventStore`. */
+export interface DriftEvents {
+  searchEvents(ctx: AuthContext, req: SearchRequest): SearchPage<SocEvent> | Promise<SearchPage<SocEvent>>;
+}
 
 /** Rows of the model's kind a window needs before its PSI means anything. */
 const MIN_ROWS = 100;
@@ -45,12 +53,12 @@ export interface DriftOptions {
 /** The drift of one model version (the deployed one, else the newest) over the window. */
 export async function modelDrift(
   ctx: AuthContext,
-  db: SqliteDb,
-  reader: EventReader,
+  models: ModelRegistry,
+  reader: DriftEvents,
   name: string,
   o: DriftOptions = {},
 ): Promise<ModelDrift> {
-  const store = new SqliteModelStore(db);
+  const store = modelStoreOf(models);
   const stored =
     o.version === undefined
       ? (store.deployed(ctx).find((m) => m.name === name) ?? store.require(ctx, name))
@@ -83,7 +91,7 @@ export async function modelDrift(
   do {
     // Small pages with a deadline, and a turn of the event loop between them: a serving node's
     // API keeps answering while a long window is read.
-    const page = reader.searchEvents(ctx, {
+    const page = await reader.searchEvents(ctx, {
       q: '',
       from,
       to,

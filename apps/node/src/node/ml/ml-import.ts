@@ -7,16 +7,15 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { AppError, type AuthContext } from '@intersoc/core';
-import type { SqliteDb } from '@intersoc/storage';
 import {
   checkModelName,
   importedModelDoc,
   MAX_LIGHTGBM_BYTES,
   readLightgbmText,
   readXgboostJson,
-  SqliteModelStore,
   type ImportOptions,
 } from '@intersoc/learn';
+import { modelStoreOf, type ModelRegistry } from './ml-ops.js';
 
 /** Formats `ml import` reads. */
 export const IMPORT_FORMATS = ['xgboost', 'lightgbm'] as const;
@@ -51,7 +50,7 @@ export interface ImportReport {
 /** Reads a model file and stores it as the next version of `name`. */
 export function importAndStore(
   ctx: AuthContext,
-  db: SqliteDb,
+  models: ModelRegistry,
   name: string,
   file: string,
   o: ImportOptions & { format?: string },
@@ -62,7 +61,7 @@ export function importAndStore(
   const format = importFormat(text, o.format);
   const trees = format === 'xgboost' ? readXgboostJson(text) : readLightgbmText(text);
   const doc = importedModelDoc(trees, { ...o, source: file.split(/[\\/]/).pop() ?? file }, text);
-  const stored = new SqliteModelStore(db).add(ctx, name, doc);
+  const stored = modelStoreOf(models).add(ctx, name, doc);
   return {
     name: stored.name,
     version: stored.version,

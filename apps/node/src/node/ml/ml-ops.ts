@@ -3,6 +3,8 @@
  * What `intersoc ml ...` does, as functions over the node's main database: train a model from
  * files and store it as a new version, predict, evaluate, explain, list, show, deploy and retire.
  * Every function takes the caller's context; the registry keeps each tenant's models apart.
+ * The registry is any `ModelStore` (the api role passes `PgModelStore`), or the node's main
+ * database, whose `SqliteModelStore` is then opened per call (as the CLI and the embedded node do).
  * A serving node notices deploys and retirements by the registry's revision (its ML detector
  * reloads within seconds), so these may run while the node serves.
  */
@@ -26,12 +28,26 @@ import {
   toDataset,
   trainGbdtInWorker,
   trainModelInWorkers,
+  type ModelStore,
   type ModelSummary,
   type RowExplanation,
   type StoredModel,
   type TableFormat,
   type TrainAlgorithm,
 } from '@intersoc/learn';
+
+/** Where models are read and written: a store, or the node's main database (its SQLite registry). */
+export type ModelRegistry = ModelStore | SqliteDb;
+
+/** The store of a registry argument; opening the SQLite one on demand keeps an untouched node free of its tables. */
+export function modelStoreOf(r: ModelRegistry): ModelStore {
+  return isModelStore(r) ? r : new SqliteModelStore(r);
+}
+
+function isModelStore(r: ModelRegistry): r is ModelStore {
+  const s = r as Partial<ModelStore>;
+  return typeof s.deployed === 'function' && typeof s.revision === 'function';
+}
 
 /** Algorithms `ml train` accepts. */
 export const ML_ALGORITHMS: readonly TrainAlgorithm[] = ['gbdt', 'iforest', 'logreg'];
@@ -85,7 +101,7 @@ export interface TrainReport {
  * Trains a model and stores it as the next version of `name`. Boosted trees train the detector
  * and the attack classifier side by side on two worker threads.
  */
-export async function trainAndStore(ctx: AuthContext, db: SqliteDb, r: TrainRequest): Promise<TrainReport> {
+export async function trainAndStore(ctx: AuthContext, models: ModelRegistry, r: TrainRequest): Promise<TrainReport> {
   checkModelName(r.name);
   const started = Date.now();
   const table = readTable(r.files, r.format);
@@ -111,7 +127,7 @@ export async function trainAndStore(ctx: AuthContext, db: SqliteDb, r: TrainRequ
     },
     trainGbdtInWorker,
   );
-  const stored = new SqliteModelStore(db).add(ctx, r.name, trained.doc);
+  const stored = modelStoreOf(models).add(ctx, r.name, trained.doc);
   return {
     name: stored.name,
     version: stored.version,
@@ -127,21 +143,26 @@ export async function trainAndStore(ctx: AuthContext, db: SqliteDb, r: TrainRequ
   };
 }
 
-function load(ctx: AuthContext, db: SqliteDb, name: string, version?: number): { stored: StoredModel; model: Model } {
-  const stored = new SqliteModelStore(db).require(ctx, name, version);
+function load(
+  ctx: AuthContext,
+  models: ModelRegistry,
+  name: string,
+  version?: number,
+): { stored: StoredModel; model: Model } {
+  const stored = modelStoreOf(models).require(ctx, name, version);
   return { stored, model: new Model(stored.doc) };
 }
 
 /** Writes one JSON line per input row, in input order; returns the count and the attacks found. */
 export async function predictToFile(
   ctx: AuthContext,
-  db: SqliteDb,
+  models: ModelRegistry,
   name: string,
   files: readonly string[],
   output: string,
   o: { format?: TableFormat; version?: number } = {},
 ): Promise<{ rows: number; attacks: number; model: string; version: number }> {
-  const { stored, model } = load(ctx, db, name, o.version);
+  const { stored, model } = load(ctx, models, name, o.version);
   const table = readTable(files, o.format);
   const d = datasetFor(model, table);
   const out = createWriteStream(output);
@@ -165,12 +186,12 @@ export async function predictToFile(
 /** The model's figures on labelled files. */
 export function evaluateFiles(
   ctx: AuthContext,
-  db: SqliteDb,
+  models: ModelRegistry,
   name: string,
   files: readonly string[],
   o: { format?: TableFormat; version?: number } = {},
 ): Record<string, unknown> {
-  const { stored, model } = load(ctx, db, name, o.version);
+  const { stored, model } = load(ctx, models, name, o.version);
   const ev = evaluateModel(model, datasetFor(model, readTable(files, o.format)));
   return { model: stored.name, version: stored.version, threshold: stored.threshold, ...summary(ev) };
 }
@@ -178,25 +199,30 @@ export function evaluateFiles(
 /** Explanations of chosen rows of the input. */
 export function explainFiles(
   ctx: AuthContext,
-  db: SqliteDb,
+  models: ModelRegistry,
   name: string,
   files: readonly string[],
   rows: readonly number[],
   o: { format?: TableFormat; version?: number; top?: number } = {},
 ): { model: string; version: number; rows: RowExplanation[] } {
-  const { stored, model } = load(ctx, db, name, o.version);
+  const { stored, model } = load(ctx, models, name, o.version);
   const d = datasetFor(model, readTable(files, o.format));
   return { model: stored.name, version: stored.version, rows: rows.map((r) => explainRow(model, d, r, o.top ?? 5)) };
 }
 
 /** The tenant's model versions. */
-export function listModels(ctx: AuthContext, db: SqliteDb): ModelSummary[] {
-  return new SqliteModelStore(db).list(ctx);
+export function listModels(ctx: AuthContext, models: ModelRegistry): ModelSummary[] {
+  return modelStoreOf(models).list(ctx);
 }
 
 /** One version with its parameters, training record and schema (without its trees). */
-export function showModel(ctx: AuthContext, db: SqliteDb, name: string, version?: number): Record<string, unknown> {
-  const m = new SqliteModelStore(db).require(ctx, name, version);
+export function showModel(
+  ctx: AuthContext,
+  models: ModelRegistry,
+  name: string,
+  version?: number,
+): Record<string, unknown> {
+  const m = modelStoreOf(models).require(ctx, name, version);
   const { doc, ...rest } = m;
   return {
     ...rest,
@@ -213,12 +239,17 @@ export function showModel(ctx: AuthContext, db: SqliteDb, name: string, version?
 }
 
 /** Deploys a version (the newest by default). */
-export function deployModel(ctx: AuthContext, db: SqliteDb, name: string, version?: number): ModelSummary {
-  const { doc: _doc, ...rest } = new SqliteModelStore(db).deploy(ctx, name, version);
+export function deployModel(ctx: AuthContext, models: ModelRegistry, name: string, version?: number): ModelSummary {
+  const { doc: _doc, ...rest } = modelStoreOf(models).deploy(ctx, name, version);
   return rest;
 }
 
 /** Retires a version, or all versions of a name. */
-export function retireModel(ctx: AuthContext, db: SqliteDb, name: string, version?: number): { retired: number } {
-  return { retired: new SqliteModelStore(db).retire(ctx, name, version) };
+export function retireModel(
+  ctx: AuthContext,
+  models: ModelRegistry,
+  name: string,
+  version?: number,
+): { retired: number } {
+  return { retired: modelStoreOf(models).retire(ctx, name, version) };
 }

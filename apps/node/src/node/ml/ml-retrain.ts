@@ -34,6 +34,7 @@ import {
   type Dataset,
   type FeedbackOutcome,
   type FeedbackRow,
+  type ModelStore,
   type TableFormat,
   type TrainOptions,
 } from '@intersoc/learn';
@@ -64,6 +65,8 @@ export interface VerdictStores {
   readonly db: SqliteDb;
   /** The event database (alerts and their queue state), a read connection is enough. */
   readonly events: SqliteDb;
+  /** The registry the parent is read from and the new version written to (default: `db`'s). */
+  readonly models?: ModelStore;
 }
 
 /** Verdicts found, and why some could not be used. */
@@ -192,7 +195,7 @@ export async function retrainModel(ctx: AuthContext, s: VerdictStores, r: Retrai
   const repeat = r.repeat ?? 1;
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100)
     throw new AppError('VALIDATION', 'repeat must be an integer in [1, 100]');
-  const store = new SqliteModelStore(s.db);
+  const store = s.models ?? new SqliteModelStore(s.db);
   const parent =
     r.version === undefined
       ? (store.deployed(ctx).find((m) => m.name === r.name) ?? store.require(ctx, r.name))
