@@ -4,8 +4,9 @@
  * processes behind a load balancer. Eight weeks of alerts in `ev_alerts` are forecast through one
  * instance and read through the other, within the caller's tenant only; sector counts posted to
  * one are summed by the other; the periodic refresh of every tenant runs in one instance at a time
- * (a held advisory lock makes both skip it); an incident's likely next steps are refused as not
- * served. Skips, and says so, only when PostgreSQL is unreachable.
+ * (a held advisory lock makes both skip it), and a timer skips a round another instance began
+ * less than a period ago; an incident's likely next steps are refused as not served. Skips, and
+ * says so, only when PostgreSQL is unreachable.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,7 @@ const errors: unknown[] = [];
 let a: Instance;
 let b: Instance;
 
-async function instance(url: string): Promise<Instance> {
+async function instance(url: string, refreshMinutes = 0): Promise<Instance> {
   const stores = openPgAuthStores(url);
   const unsupported = (): never => {
     throw new AppError('UNSUPPORTED', 'not part of this test');
@@ -69,7 +70,7 @@ async function instance(url: string): Promise<Instance> {
   const forecast = registerApiForecast(api.app, {
     pg: stores.pg,
     data: dir,
-    refreshMinutes: 0,
+    refreshMinutes,
     tenants: async () => (await stores.tenants.list(systemContext('default'))).map((t) => t.name),
     onError: (err) => errors.push(err),
   });
@@ -208,6 +209,16 @@ describe.skipIf(!db)('forecast routes of the api role (PostgreSQL)', () => {
       expect(before.filter((f) => !JSON.stringify(f).includes('sector:'))).toEqual([]);
       expect(after.map((f) => f.series)).toContain('alerts');
       expect(after.map((f) => f.series)).toContain('sector:energy:T1486');
+      // a timer's round (every hour here) is skipped: another instance began one less than an hour ago
+      const c = await instance(db?.url ?? '', 60);
+      try {
+        expect(await c.forecast.refreshAll({ ifDue: true })).toEqual({ ran: false, warnings: [] });
+        expect((await c.forecast.refreshAll()).ran).toBe(true);
+      } finally {
+        c.forecast.close();
+        await c.api.app.close();
+        await c.stores.close();
+      }
     } finally {
       await holder.close();
     }

@@ -6,7 +6,9 @@
  * series as the node's), closed incidents for the next-step model from `PgIncidentStore`.
  *
  * Every tenant is refreshed every `forecast.refreshMinutes`, as on the node, by one api instance
- * at a time: a round runs only where `pg_try_advisory_lock` is won, and the others skip it.
+ * at a time: a round runs only where `pg_try_advisory_lock` is won, and the others skip it; a
+ * timer also skips its round when another instance began one less than a period ago (the time is
+ * kept in the store), so N instances refresh once a period, not N times.
  * Warnings are kept in the store (listed by `/api/forecast/warnings`) and handed to `onWarning`;
  * they are not published as `forecast.warnings.<tenant>` (no bus here), and peers' sightings
  * published on `federation.sightings.<tenant>` are not counted (only their totals in `fed_landed`).
@@ -15,7 +17,7 @@
  * (the same model without an incident) is served.
  */
 import type { FastifyInstance } from 'fastify';
-import { AppError, type AuthContext } from '@intersoc/core';
+import { AppError, DEFAULT_TENANT, systemContext, type AuthContext } from '@intersoc/core';
 import { registerForecastRoutes, type RuleService } from '@intersoc/api';
 import { PgIncidentStore } from '@intersoc/correlate';
 import { ForecastService, PgForecastStore, type ForecastWarning } from '@intersoc/forecast';
@@ -27,6 +29,10 @@ import { forecastApiService } from '../node/forecast/service.js';
 
 /** The advisory lock (two keys) an instance holds while it refreshes every tenant. */
 const REFRESH_LOCK = "hashtext('intersoc.forecast'), hashtext('refresh-all')";
+/** When the last round of any instance began: a count of the operator tenant, never forecast. */
+const LAST_ROUND = '_refresh_all';
+/** A round is due this much before a full period has passed, so timer drift skips none. */
+const DUE_SLACK_MS = 60_000;
 
 /** What the routes are built from. */
 export interface ApiForecastWiring {
@@ -47,10 +53,10 @@ export interface ApiForecastWiring {
 export interface ApiForecast {
   readonly service: ForecastService;
   /**
-   * Refreshes every tenant unless another instance is doing it (`ran: false`); resolves with the
-   * warnings that were new.
+   * Refreshes every tenant unless another instance is doing it, or (`ifDue`) one began a round
+   * less than a period ago (`ran: false`); resolves with the warnings that were new.
    */
-  refreshAll(): Promise<{ ran: boolean; warnings: ForecastWarning[] }>;
+  refreshAll(opts?: { readonly ifDue?: boolean }): Promise<{ ran: boolean; warnings: ForecastWarning[] }>;
   /** Stops the periodic refresh. */
   close(): void;
 }
@@ -88,7 +94,11 @@ export function registerApiForecast(app: FastifyInstance, w: ApiForecastWiring):
   });
 
   let running = false;
-  const refreshAll = async (): Promise<{ ran: boolean; warnings: ForecastWarning[] }> => {
+  const every = w.refreshMinutes * 60_000;
+  const operator = systemContext(DEFAULT_TENANT);
+  const refreshAll = async (
+    opts: { readonly ifDue?: boolean } = {},
+  ): Promise<{ ran: boolean; warnings: ForecastWarning[] }> => {
     // A session lock is re-entrant in its own session: one round at a time in this process too.
     if (running) return { ran: false, warnings: [] };
     running = true;
@@ -96,6 +106,11 @@ export function registerApiForecast(app: FastifyInstance, w: ApiForecastWiring):
       const [got] = w.pg.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${REFRESH_LOCK}) AS ok`);
       if (!got?.ok) return { ran: false, warnings: [] };
       try {
+        // Under the lock: the instances' timers keep their own phases, and one round a period is enough.
+        const now = Date.now();
+        const last = store.counts(operator, LAST_ROUND, 0, 1)[0]?.value;
+        if (opts.ifDue && last !== undefined && now - last < every - DUE_SLACK_MS) return { ran: false, warnings: [] };
+        store.swapCount(operator, LAST_ROUND, 0, now);
         const warnings = refreshTenants(service, store, await w.tenants(), w.onError);
         for (const x of warnings) w.onWarning?.(x);
         return { ran: true, warnings };
@@ -108,7 +123,7 @@ export function registerApiForecast(app: FastifyInstance, w: ApiForecastWiring):
     }
   };
   const stop = scheduleRefresh(w.refreshMinutes, () => {
-    refreshAll().catch(w.onError);
+    refreshAll({ ifDue: true }).catch(w.onError);
   });
   return { service, refreshAll, close: stop };
 }
