@@ -122,6 +122,55 @@ export function reportStoreSuite(name: string, open: (now: () => number) => Prom
       }
     });
 
+    it('updates an analysis from what is stored, in its tenant only, and writes nothing when the change throws', async () => {
+      let t = 1000;
+      const h = await open(() => t);
+      try {
+        const r = testReport('1e', { items: 2 });
+        const { summary } = h.store.put(acme, r);
+        t = 2000;
+        // Each change starts from what the other store (process) wrote before it.
+        const first = h.store.updateAnalysis(acme, summary.id, (cur) => ({
+          ...cur.analysis,
+          items: [...cur.analysis.items, testItem(cur.analysis.items.length, 'T1105')],
+        }));
+        t = 3000;
+        const second = h.other.updateAnalysis(acme, summary.id, (cur) => ({
+          ...cur.analysis,
+          items: [...cur.analysis.items, testItem(cur.analysis.items.length, 'T1021')],
+        }));
+        expect(first?.items).toBe(3);
+        expect([second?.items, second?.updated]).toEqual([4, 3000]);
+        expect(second?.analysis.items.map((i) => [i.id, i.value])).toEqual([
+          ['i0', 'T1059.001'],
+          ['i1', 'T1059.002'],
+          ['i2', 'T1105'],
+          ['i3', 'T1021'],
+        ]);
+        expect(h.store.get(acme, summary.id)).toEqual(second);
+        // Nothing to change, a change that throws, another tenant, no such report: nothing written.
+        t = 4000;
+        expect(h.store.updateAnalysis(acme, summary.id, () => undefined)).toEqual(second);
+        expect(() =>
+          h.store.updateAnalysis(acme, summary.id, (cur) => {
+            h.store.setAnalysis(acme, summary.id, { ...cur.analysis, items: [] });
+            throw new Error('refused');
+          }),
+        ).toThrow('refused');
+        let called = false;
+        const mark = (): undefined => {
+          called = true;
+          return undefined;
+        };
+        expect(h.store.updateAnalysis(globex, summary.id, mark)).toBeUndefined();
+        expect(h.store.updateAnalysis(acme, 'r-none', mark)).toBeUndefined();
+        expect(called).toBe(false);
+        expect(h.other.get(acme, summary.id)).toEqual(second);
+      } finally {
+        await h.close();
+      }
+    });
+
     it('records reviews and labelled sentences, and keeps a published report published', async () => {
       let t = 1000;
       const h = await open(() => t);

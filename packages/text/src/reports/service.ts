@@ -15,8 +15,7 @@ import type { TextDocument } from '../document/types.js';
 import type { ExtractOptions } from '../extract/extract.js';
 import type { BenignFilter } from '../iocs/benign.js';
 import { reportBundle, type StixJson } from '../stix/bundle.js';
-import type { SqliteReportStore } from '../store/sqlite-reports.js';
-import type { ReportSummary, ReviewDecision, SentenceLabel, StoredReport } from '../store/types.js';
+import type { ReportStore, ReportSummary, ReviewDecision, SentenceLabel, StoredReport } from '../store/types.js';
 import { analyseDocument } from './analyse.js';
 import type { ExtractedItem } from './types.js';
 
@@ -25,7 +24,8 @@ const READERS = ['admin', 'analyst', 'viewer'] as const;
 
 /** What the service needs. */
 export interface ReportServiceDeps {
-  readonly store: SqliteReportStore;
+  /** `SqliteReportStore` on a node, `PgReportStore` in the api role. */
+  readonly store: ReportStore;
   /** The tenant's sentence model (its active retrained version, else the shipped one). */
   readonly model: (ctx: AuthContext) => SentenceModel;
   readonly benign: BenignFilter;
@@ -123,32 +123,39 @@ export class ReportService {
     let r = this.get(ctx, id);
     const k = this.d.model(ctx).knowledge;
     if (added.length > 0) {
-      const items = [...r.analysis.items];
-      let n = items.length;
-      for (const a of added) {
-        if (!TECHNIQUE.test(a.technique) || !k.technique(a.technique))
-          throw new AppError('VALIDATION', `${a.technique} is not an ATT&CK technique`);
-        const s = r.document.sentences[a.sentence];
-        if (!s) throw new AppError('VALIDATION', `report ${id} has no sentence ${a.sentence}`);
-        // Already extracted there: adding it means accepting it.
-        if (items.some((i) => i.kind === 'technique' && i.sentence === a.sentence && i.value === a.technique)) continue;
-        const info = k.technique(a.technique);
-        items.push({
-          id: `i${++n}`,
-          kind: 'technique',
-          type: 'attack-pattern',
-          value: a.technique,
-          ref: a.technique,
-          ...(info ? { name: info.name } : {}),
-          sentence: a.sentence,
-          start: s.start,
-          end: s.end,
-          confidence: 1,
-          source: 'analyst',
-        });
-      }
-      this.d.store.setAnalysis(ctx, id, { ...r.analysis, items });
-      r = this.get(ctx, id);
+      // Read, append and write under the store's lock of the report: two analysts adding techniques
+      // at once would otherwise both number theirs from the same items, and the later write would
+      // drop the other's.
+      const updated = this.d.store.updateAnalysis(ctx, id, (cur) => {
+        const items = [...cur.analysis.items];
+        let n = items.length;
+        for (const a of added) {
+          if (!TECHNIQUE.test(a.technique) || !k.technique(a.technique))
+            throw new AppError('VALIDATION', `${a.technique} is not an ATT&CK technique`);
+          const s = cur.document.sentences[a.sentence];
+          if (!s) throw new AppError('VALIDATION', `report ${id} has no sentence ${a.sentence}`);
+          // Already extracted there: adding it means accepting it.
+          if (items.some((i) => i.kind === 'technique' && i.sentence === a.sentence && i.value === a.technique))
+            continue;
+          const info = k.technique(a.technique);
+          items.push({
+            id: `i${++n}`,
+            kind: 'technique',
+            type: 'attack-pattern',
+            value: a.technique,
+            ref: a.technique,
+            ...(info ? { name: info.name } : {}),
+            sentence: a.sentence,
+            start: s.start,
+            end: s.end,
+            confidence: 1,
+            source: 'analyst',
+          });
+        }
+        return items.length === cur.analysis.items.length ? undefined : { ...cur.analysis, items };
+      });
+      if (!updated) throw new AppError('NOT_FOUND', `no report ${id}`);
+      r = updated;
     }
     const byId = new Map(r.itemsReviewed.map((i) => [i.id, i]));
     for (const d of decisions) {

@@ -1,12 +1,13 @@
 /**
  * The report store suite (internal/testing.ts) on a real PostgreSQL server: a scratch
  * database per test migrated by `migratePg`, two bridges (two connections). Then what only a
- * shared server shows: an activation that waits for another process's. Skips, and says so, only
+ * shared server shows: an activation, and an analysis update, that wait for another process's. Skips, and says so, only
  * when PostgreSQL is unreachable.
  */
 import { describe, expect, it } from 'vitest';
 import { systemContext } from '@intersoc/core';
 import { createScratchDb, migratePg, openPg, openSyncPg } from '@intersoc/storage/postgres';
+import { testReport } from '../internal/fixtures.js';
 import { reportStoreSuite } from '../internal/testing.js';
 import { PgReportStore } from './pg-reports.js';
 
@@ -14,7 +15,7 @@ const probe = await createScratchDb('intersoc_text_reports');
 if ('unavailable' in probe) console.warn(`postgres report store tests skipped: ${probe.unavailable}`);
 else await probe.drop();
 
-async function openStores(now: () => number) {
+async function open(now: () => number) {
   const db = await createScratchDb('intersoc_text_reports');
   if (!('url' in db)) throw new Error(db.unavailable);
   await migratePg(db.url);
@@ -33,10 +34,10 @@ async function openStores(now: () => number) {
 }
 
 describe.skipIf(!('url' in probe))('PostgreSQL', () => {
-  reportStoreSuite('PostgreSQL', openStores);
+  reportStoreSuite('PostgreSQL', open);
 
   it('an activation waits for another process activating the same kind, and leaves one active version', async () => {
-    const h = await openStores(() => 1000);
+    const h = await open(() => 1000);
     const sql = openPg(h.url, { max: 2 });
     try {
       const acme = systemContext('acme');
@@ -75,8 +76,46 @@ describe.skipIf(!('url' in probe))('PostgreSQL', () => {
     }
   });
 
+  it('an analysis update waits for another process holding the report, and reads what it committed', async () => {
+    const h = await open(() => 1000);
+    const sql = openPg(h.url, { max: 2 });
+    try {
+      const acme = systemContext('acme');
+      const { summary } = h.store.put(acme, testReport('5c'));
+      // Another process changes the report's row, then holds it (advisory lock taken after the
+      // UPDATE, so seeing that lock granted means the row is locked) until the server ends it.
+      const held = sql.unsafe(`
+        UPDATE text_reports SET updated = 7777 WHERE tenant = 'acme' AND id = '${summary.id}';
+        SELECT pg_advisory_xact_lock(hashtext('intersoc.test'), 1);
+        SELECT pg_sleep(1.5);`);
+      let settled = false;
+      void held.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      while (!settled) {
+        const [r] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_locks
+          WHERE locktype = 'advisory' AND granted
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+        if ((r?.n ?? 0) > 0) break;
+      }
+      let seen = 0;
+      const after = h.store.updateAnalysis(acme, summary.id, (cur) => {
+        seen = cur.updated;
+        return { ...cur.analysis, items: cur.analysis.items.slice(1) };
+      });
+      await held;
+      // Read before the other commit, the change would have started from the report as it was.
+      expect(seen).toBe(7777);
+      expect([after?.items, h.other.summary(acme, summary.id)?.items]).toEqual([1, 1]);
+    } finally {
+      await sql.end({ timeout: 2 });
+      await h.close();
+    }
+  });
+
   it('the schema refuses a second active version of a kind', async () => {
-    const h = await openStores(() => 1000);
+    const h = await open(() => 1000);
     const pg = openSyncPg(h.url);
     try {
       const acme = systemContext('acme');

@@ -12,6 +12,7 @@
  * - `addModel` takes a per-tenant-and-kind advisory lock before it clears the active flag: under
  *   READ COMMITTED, a concurrent activation's new row would otherwise escape the other's UPDATE and
  *   leave two active versions (the partial unique index of the schema refuses that outright).
+ * - `updateAnalysis` locks the report's row (`FOR UPDATE`) before it reads the analysis it changes.
  * Reads that SQLite made one by one go in one round trip (`batch`).
  */
 import type { AuthContext } from '@intersoc/core';
@@ -125,6 +126,31 @@ export class PgReportStore implements ReportStore {
       ctx.tenant,
       id,
     ]);
+  }
+
+  /**
+   * Reads and replaces a report's analysis in one transaction that first locks the report's row
+   * (`FOR UPDATE`): another process's update (or review, or removal) of the report waits for this
+   * one to commit, and under READ COMMITTED the reads after the lock see what it committed.
+   */
+  updateAnalysis(
+    ctx: AuthContext,
+    id: string,
+    change: (current: StoredReport) => ReportAnalysis | undefined,
+  ): StoredReport | undefined {
+    return this.#pg.transaction(() => {
+      const [locked] = this.#pg.query('SELECT 1 FROM text_reports WHERE tenant = $1 AND id = $2 FOR UPDATE', [
+        ctx.tenant,
+        id,
+      ]);
+      if (!locked) return undefined;
+      const current = this.get(ctx, id);
+      if (!current) return undefined;
+      const next = change(current);
+      if (next === undefined) return current;
+      this.setAnalysis(ctx, id, next);
+      return this.get(ctx, id);
+    });
   }
 
   reviews(ctx: AuthContext, report: string): Review[] {

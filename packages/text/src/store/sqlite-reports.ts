@@ -131,6 +131,28 @@ export class SqliteReportStore implements ReportStore {
       .run(pack(analysis), analysis.items.length, this.now(), ctx.tenant, id);
   }
 
+  /**
+   * Reads and replaces a report's analysis in one `BEGIN IMMEDIATE` transaction: it takes the
+   * database's write lock before the read, so another process's update waits for this one to commit
+   * (a deferred transaction would read first and let both writers go on from the same analysis).
+   */
+  updateAnalysis(
+    ctx: AuthContext,
+    id: string,
+    change: (current: StoredReport) => ReportAnalysis | undefined,
+  ): StoredReport | undefined {
+    return this.db
+      .transaction(() => {
+        const current = this.get(ctx, id);
+        if (!current) return undefined;
+        const next = change(current);
+        if (next === undefined) return current;
+        this.setAnalysis(ctx, id, next);
+        return this.get(ctx, id);
+      })
+      .immediate();
+  }
+
   /** Reviews of a report. */
   reviews(ctx: AuthContext, report: string): Review[] {
     return (

@@ -108,6 +108,18 @@ export interface ReportStore {
   get(ctx: AuthContext, id: string): StoredReport | undefined;
   /** Replaces a report's analysis (items added by analysts are appended this way). */
   setAnalysis(ctx: AuthContext, id: string, analysis: ReportAnalysis): void;
+  /**
+   * Reads the report and replaces its analysis with what `change` makes of it, holding the report
+   * locked in between, so two processes changing one report's analysis at once run one after the
+   * other and neither loses the other's change (`setAnalysis` after `get` would: last writer wins).
+   * `change` must be synchronous; it returns `undefined` to write nothing, and what it throws
+   * leaves the report as it was. Returns the report as it then stands, `undefined` when there is none.
+   */
+  updateAnalysis(
+    ctx: AuthContext,
+    id: string,
+    change: (current: StoredReport) => ReportAnalysis | undefined,
+  ): StoredReport | undefined;
   /** Reviews of a report. */
   reviews(ctx: AuthContext, report: string): Review[];
   /** Records reviews and the labelled sentences they make, in one transaction. */

@@ -3,12 +3,15 @@
  * Ranking a tenant's alert queue by the learned probability that an alert is real: the tenant's
  * own triage model when it trained one, else the shipped one (trained on the simulator). Alerts
  * are scored in time order so that each one's context (other rules on its host, its rule's
- * frequency) comes from the alerts before it.
+ * frequency) comes from the alerts before it. The same ranking runs over the node's SQLite event
+ * store (`rankTenantAlerts`) and over the PostgreSQL store's `ev_alerts` and `alert_status`
+ * (`pgAlertWindow`, the tables `PgAlertTriage` reads), through `rankAlerts`.
  */
 import path from 'node:path';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { AppError, requireRole, type Alert, type AuthContext } from '@intersoc/core';
 import type { SqliteDb } from '@intersoc/storage';
+import type { SyncPg } from '@intersoc/storage/postgres';
 import {
   defaultModelPath,
   dispositionLabel,
@@ -16,6 +19,7 @@ import {
   TriageModel,
   type LabelledAlert,
   type RankingFigures,
+  type ReportStore,
   type TriageScore,
 } from '@intersoc/text';
 
@@ -49,39 +53,76 @@ export interface RankedAlert extends TriageScore {
 /** Most alerts read for one ranking (the newest). */
 const MAX_ALERTS = 5_000;
 
+/** A stored alert with its triage state. */
+export interface AlertStateRow {
+  readonly doc: string;
+  readonly status: RankedAlert['status'];
+}
+
+/** The tenant's newest alerts (at most `limit`) from `from` to `to`, newest first, with their states. */
+export type AlertWindow = (ctx: AuthContext, from: number, to: number, limit: number) => AlertStateRow[];
+
+/** What to rank. */
+export interface RankingStores {
+  /** Where the tenant's own triage model version is recorded. */
+  readonly models: Pick<ReportStore, 'activeModel'>;
+  readonly alerts: AlertWindow;
+  /** The data folder model files are under. */
+  readonly data: string;
+}
+
+/** What to rank: how many, in which states and time range. */
+export interface RankingQuery {
+  readonly limit: number;
+  readonly statuses?: readonly ('new' | 'acknowledged' | 'closed')[];
+  readonly from?: number;
+  readonly to?: number;
+}
+
+/** The alerts of the node's SQLite event store. */
+export function sqliteAlertWindow(events: SqliteDb): AlertWindow {
+  return (ctx, from, to, limit) => {
+    // Triage states live beside the alerts once the queue was first used; before that every alert is new.
+    const states = events.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_status'").get();
+    return events
+      .prepare(
+        states
+          ? `SELECT a.doc, COALESCE(s.status, 'new') AS status FROM alerts a
+             LEFT JOIN alert_status s ON s.tenant = a.tenant AND s.alert_id = a.id
+             WHERE a.tenant = ? AND a.time >= ? AND a.time <= ? ORDER BY a.time DESC, a.id DESC LIMIT ?`
+          : `SELECT a.doc, 'new' AS status FROM alerts a
+             WHERE a.tenant = ? AND a.time >= ? AND a.time <= ? ORDER BY a.time DESC, a.id DESC LIMIT ?`,
+      )
+      .all(ctx.tenant, from, to, limit) as AlertStateRow[];
+  };
+}
+
+/**
+ * The alerts of the PostgreSQL store: `ev_alerts` (the event store's) with `alert_status` (the
+ * states `PgAlertTriage` writes; both from `migratePg`), in the SQLite query's order (ids `COLLATE "C"`).
+ */
+export function pgAlertWindow(pg: SyncPg): AlertWindow {
+  return (ctx, from, to, limit) =>
+    pg.query<AlertStateRow>(
+      `SELECT a.doc, COALESCE(s.status, 'new') AS status FROM ev_alerts a
+       LEFT JOIN alert_status s ON s.tenant = a.tenant AND s.alert_id = a.id
+       WHERE a.tenant = $1 AND a.time >= $2 AND a.time <= $3 ORDER BY a.time DESC, a.id DESC LIMIT $4`,
+      [ctx.tenant, from, to, limit],
+    );
+}
+
 /** Ranks the tenant's alerts. */
-export function rankTenantAlerts(
+export function rankAlerts(
   ctx: AuthContext,
-  stores: { readonly db: SqliteDb; readonly events: SqliteDb; readonly data: string },
-  q: {
-    readonly limit: number;
-    readonly statuses?: readonly ('new' | 'acknowledged' | 'closed')[];
-    readonly from?: number;
-    readonly to?: number;
-  },
+  stores: RankingStores,
+  q: RankingQuery,
 ): { model: string; trained: boolean; items: RankedAlert[] } {
   requireRole(ctx, ['admin', 'analyst', 'viewer']);
-  const own = new SqliteReportStore(stores.db).activeModel(ctx, 'triage');
+  const own = stores.models.activeModel(ctx, 'triage');
   const file = own ? path.join(stores.data, own.file) : shippedTriagePath();
   if (!existsSync(file)) throw new AppError('UNAVAILABLE', 'no triage model: run intersoc triage train');
   const model = load(file);
-  // Triage states live beside the alerts once the queue was first used; before that every alert is new.
-  const states = stores.events
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_status'")
-    .get();
-  const rows = stores.events
-    .prepare(
-      states
-        ? `SELECT a.doc, COALESCE(s.status, 'new') AS status FROM alerts a
-           LEFT JOIN alert_status s ON s.tenant = a.tenant AND s.alert_id = a.id
-           WHERE a.tenant = ? AND a.time >= ? AND a.time <= ? ORDER BY a.time DESC, a.id DESC LIMIT ?`
-        : `SELECT a.doc, 'new' AS status FROM alerts a
-           WHERE a.tenant = ? AND a.time >= ? AND a.time <= ? ORDER BY a.time DESC, a.id DESC LIMIT ?`,
-    )
-    .all(ctx.tenant, q.from ?? Number.MIN_SAFE_INTEGER, q.to ?? Number.MAX_SAFE_INTEGER, MAX_ALERTS) as {
-    doc: string;
-    status: RankedAlert['status'];
-  }[];
+  const rows = stores.alerts(ctx, q.from ?? Number.MIN_SAFE_INTEGER, q.to ?? Number.MAX_SAFE_INTEGER, MAX_ALERTS);
   rows.reverse();
   const alerts = rows.map((r) => JSON.parse(r.doc) as Alert);
   const scores = model.scoreStream(alerts);
@@ -92,6 +133,20 @@ export function rankTenantAlerts(
     .sort((a, b) => b.probability - a.probability || b.alert.time - a.alert.time)
     .slice(0, q.limit);
   return { model: model.version, trained: own !== undefined, items };
+}
+
+/** Ranks the tenant's alerts of a node (its main database and SQLite event store). */
+export function rankTenantAlerts(
+  ctx: AuthContext,
+  stores: { readonly db: SqliteDb; readonly events: SqliteDb; readonly data: string },
+  q: RankingQuery,
+): { model: string; trained: boolean; items: RankedAlert[] } {
+  requireRole(ctx, ['admin', 'analyst', 'viewer']);
+  return rankAlerts(
+    ctx,
+    { models: new SqliteReportStore(stores.db), alerts: sqliteAlertWindow(stores.events), data: stores.data },
+    q,
+  );
 }
 
 /** The tenant's alerts with an analyst's disposition, in time order. */
@@ -135,7 +190,42 @@ export function learnFromDispositions(
   extra: readonly (readonly LabelledAlert[])[] = [],
 ): DispositionLearning {
   requireRole(ctx, ['admin', 'analyst']);
-  const all = dispositions(ctx, stores.events);
+  return learnTriage(
+    ctx,
+    {
+      models: new SqliteReportStore(stores.db),
+      dispositions: (c) => dispositions(c, stores.events),
+      data: stores.data,
+    },
+    extra,
+  );
+}
+
+/** The tenant's alerts with an analyst's disposition, in time order, from the PostgreSQL store. */
+export function pgDispositions(ctx: AuthContext, pg: SyncPg): LabelledAlert[] {
+  const rows = pg.query<{ doc: string; reason: string }>(
+    `SELECT a.doc, s.reason FROM ev_alerts a JOIN alert_status s ON s.tenant = a.tenant AND s.alert_id = a.id
+     WHERE a.tenant = $1 AND s.reason IS NOT NULL ORDER BY a.time, a.id`,
+    [ctx.tenant],
+  );
+  return rows.flatMap((r) => {
+    const label = dispositionLabel(r.reason);
+    return label === undefined ? [] : [{ alert: JSON.parse(r.doc) as Alert, label }];
+  });
+}
+
+/** `learnFromDispositions` over any report store (model versions) and source of dispositions. */
+export function learnTriage(
+  ctx: AuthContext,
+  stores: {
+    readonly models: Pick<ReportStore, 'activeModel' | 'addModel'>;
+    readonly dispositions: (ctx: AuthContext) => LabelledAlert[];
+    readonly data: string;
+  },
+  extra: readonly (readonly LabelledAlert[])[] = [],
+): DispositionLearning {
+  requireRole(ctx, ['admin', 'analyst']);
+  const all = stores.dispositions(ctx);
   const real = all.filter((a) => a.label === 1).length;
   if (all.length < MIN_DISPOSITIONS || real === 0 || real === all.length)
     throw new AppError(
@@ -145,7 +235,7 @@ export function learnFromDispositions(
   const cut = Math.floor(all.length * 0.7);
   const train = all.slice(0, cut);
   const held = all.slice(cut);
-  const store = new SqliteReportStore(stores.db);
+  const store = stores.models;
   const own = store.activeModel(ctx, 'triage');
   const currentFile = own ? path.join(stores.data, own.file) : shippedTriagePath();
   if (!existsSync(currentFile)) throw new AppError('UNAVAILABLE', 'no current triage model to compare with');

@@ -3,13 +3,14 @@
  * The node's text services, shared by the CLI (`intersoc reports`, `intersoc text`) and the
  * running node: the report store and service on the node's main database, each tenant's active
  * sentence model (a retrained version under `<data>/models/text/<tenant>/`, else the shipped
- * one), the known-benign filter, and retraining from reviews.
+ * one), the known-benign filter, and retraining from reviews. `openTextServices` builds them on
+ * any report store and CTI store (the api role's `PgReportStore`, `PgCtiStore`).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError, type AuthContext } from '@intersoc/core';
-import { openSqliteCtiStore } from '@intersoc/cti';
+import { openSqliteCtiStore, type CtiStore } from '@intersoc/cti';
 import type { SqliteDb } from '@intersoc/storage';
 import {
   BenignFilter,
@@ -19,6 +20,7 @@ import {
   ReportService,
   retrain,
   SqliteReportStore,
+  type ReportStore,
   type RetrainResult,
   type SentenceModel,
 } from '@intersoc/text';
@@ -48,7 +50,7 @@ export function warninglistsDir(flag?: string, data?: string): string | undefine
 
 /** The text services of a node. */
 export interface TextNode {
-  readonly store: SqliteReportStore;
+  readonly store: ReportStore;
   readonly reports: ReportService;
   readonly benign: BenignFilter;
   /** The tenant's active sentence model. */
@@ -59,8 +61,21 @@ export interface TextNode {
 
 /** Opens the text services on a node's main database and data folder. */
 export function openTextNode(db: SqliteDb, data: string, warninglists: string | undefined): TextNode {
-  const store = new SqliteReportStore(db);
-  const benign = BenignFilter.fromDirectory(warninglists);
+  return openTextServices({ store: new SqliteReportStore(db), cti: openSqliteCtiStore(db), data, warninglists });
+}
+
+/**
+ * The text services on a report store, a CTI store (where published reports go) and a data folder
+ * (retrained models are files under it; the store records which one is active).
+ */
+export function openTextServices(o: {
+  readonly store: ReportStore;
+  readonly cti: CtiStore;
+  readonly data: string;
+  readonly warninglists: string | undefined;
+}): TextNode {
+  const { store, data } = o;
+  const benign = BenignFilter.fromDirectory(o.warninglists);
   const modelFor = (ctx: AuthContext): SentenceModel => {
     const active = store.activeModel(ctx, 'attack');
     return active ? loadSentenceModel(path.join(data, active.file)) : loadSentenceModel();
@@ -69,7 +84,7 @@ export function openTextNode(db: SqliteDb, data: string, warninglists: string | 
     store,
     model: modelFor,
     benign,
-    cti: openSqliteCtiStore(db),
+    cti: o.cti,
     extract: (bytes, o) => extractIsolated(bytes, o),
   });
   return {
