@@ -15,6 +15,20 @@ import type { Searcher } from '../search/searcher.js';
 const KEEP_SAMPLES = 360;
 
 /**
+ * Where the sampler counts arrivals: marks and counts since a mark, per tenant. The SQLite event
+ * reader is one (`sqliteArrivals`); a PostgreSQL store gives another over its block and dead-letter ids.
+ */
+export interface ArrivalSource {
+  mark(ctx: AuthContext): Arrivals['mark'] | Promise<Arrivals['mark']>;
+  since(ctx: AuthContext, after: Arrivals['mark']): Arrivals | Promise<Arrivals>;
+}
+
+/** The arrivals of a SQLite event store (two primary-key range reads per tenant). */
+export function sqliteArrivals(reader: SqliteEventReader): ArrivalSource {
+  return { mark: (ctx) => arrivalMark(reader, ctx), since: (ctx, after) => arrivalsSince(reader, ctx, after) };
+}
+
+/**
  * Samples each tenant's stored events and dead letters every `intervalMs` from the store's
  * arrival marks (two primary-key range reads per tenant), so rates are per tenant and cost
  * nothing on the ingest path.
@@ -23,13 +37,16 @@ export class RateSampler {
   private readonly marks = new Map<string, { t: number; mark: Arrivals['mark'] }>();
   private readonly samples = new Map<string, RateSample[]>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly arrivals: ArrivalSource;
 
   constructor(
-    private readonly reader: SqliteEventReader,
+    source: SqliteEventReader | ArrivalSource,
     private readonly tenants: () => Promise<readonly string[]>,
     private readonly intervalMs = 5_000,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.arrivals = 'since' in source ? source : sqliteArrivals(source);
+  }
 
   /** Starts periodic sampling. */
   start(onError: (err: unknown) => void): void {
@@ -46,10 +63,10 @@ export class RateSampler {
       const ctx = systemContext(tenant);
       const prev = this.marks.get(tenant);
       if (!prev) {
-        this.marks.set(tenant, { t, mark: arrivalMark(this.reader, ctx) });
+        this.marks.set(tenant, { t, mark: await this.arrivals.mark(ctx) });
         continue;
       }
-      const got = arrivalsSince(this.reader, ctx, prev.mark);
+      const got = await this.arrivals.since(ctx, prev.mark);
       const seconds = Math.max(0.001, (t - prev.t) / 1000);
       const list = this.samples.get(tenant) ?? [];
       list.push({ t, events: got.events / seconds, deadLetters: got.deadLetters / seconds });

@@ -8,10 +8,23 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { AppError, requireRole, type AuthContext, type Severity } from '@intersoc/core';
 import type { RuleCatalogue, RuleInfo, RuleService, TechniqueCoverage } from '@intersoc/api';
-import { loadRuleSet, starterPackDir, type LoadedRuleSet, type SigmaDocument } from '@intersoc/detect';
+import { loadRuleSet, starterPackDir, type LoadedRuleSet, type RuleTuning, type SigmaDocument } from '@intersoc/detect';
 import { techniqueById } from '@intersoc/simulate';
 import { alertRuleCounts, alertTechniqueCounts, type SqliteEventReader } from '@intersoc/storage';
 import { readTuning, rulesHome, tenantRulePaths, writeTuning } from '../rules.js';
+
+/** Alert counts per rule and per technique over all stored alerts of the caller's tenant. */
+export interface AlertHitCounts {
+  rules(
+    ctx: AuthContext,
+  ): Map<string, { count: number; last: number }> | Promise<Map<string, { count: number; last: number }>>;
+  techniques(ctx: AuthContext): Map<string, number> | Promise<Map<string, number>>;
+}
+
+/** The hit counts of a SQLite event store. */
+export function sqliteHitCounts(reader: SqliteEventReader): AlertHitCounts {
+  return { rules: (ctx) => alertRuleCounts(reader, ctx), techniques: (ctx) => alertTechniqueCounts(reader, ctx) };
+}
 
 /** Field names a detection tests: map keys without their `|modifiers`, at any depth. */
 export function detectionFields(detection: unknown): string[] {
@@ -52,10 +65,21 @@ function keyOf(d: SigmaDocument): string {
 /** The rule service of a node data directory. */
 export function ruleService(d: {
   readonly data: string;
-  readonly reader: SqliteEventReader;
+  /** Hits are counted from this store's alerts (or from `hits`). */
+  readonly reader?: SqliteEventReader;
+  readonly hits?: AlertHitCounts;
+  /**
+   * Brings the data folder's rules and tuning up to date before each read (a role that mirrors
+   * the shared store's packs into `data`); absent: the folder is the truth.
+   */
+  readonly sync?: () => Promise<void>;
+  /** Stores a tenant's changed tuning (default: `<data>/rules/<tenant>/tuning.json`). */
+  readonly saveTuning?: (tenant: string, tuning: RuleTuning) => Promise<void>;
   /** Called after tuning changed, so running detectors pick it up (hot reload). */
   readonly onChange?: () => Promise<void>;
 }): RuleService {
+  const counts = d.hits ?? (d.reader ? sqliteHitCounts(d.reader) : undefined);
+  if (!counts) throw new AppError('INTERNAL', 'the rule service needs an event reader or hit counts');
   const cache = new Map<string, Loaded>();
   const starter = path.resolve(starterPackDir());
 
@@ -81,12 +105,13 @@ export function ruleService(d: {
     return rel[1] === 'packs' && rel[2] ? rel[2] : path.basename(path.dirname(abs));
   };
 
-  const catalogue = (ctx: AuthContext): RuleCatalogue => {
+  const catalogue = async (ctx: AuthContext): Promise<RuleCatalogue> => {
+    await d.sync?.();
     const loaded = load(ctx.tenant);
     const tuning = readTuning(rulesHome(d.data, ctx.tenant));
     const disabled = new Set(tuning.disabled ?? []);
     const levels = tuning.levels ?? {};
-    const hits = alertRuleCounts(d.reader, ctx);
+    const hits = await counts.rules(ctx);
     const info = (
       kind: RuleInfo['kind'],
       r: {
@@ -157,11 +182,11 @@ export function ruleService(d: {
       return catalogue(ctx);
     },
     async get(ctx, key) {
-      return catalogue(ctx).rules.find((r) => r.key === key || r.key === `title:${key}`);
+      return (await catalogue(ctx)).rules.find((r) => r.key === key || r.key === `title:${key}`);
     },
     async tune(ctx, key, change) {
       requireRole(ctx, ['admin', 'analyst']);
-      const rule = catalogue(ctx).rules.find((r) => r.key === key);
+      const rule = (await catalogue(ctx)).rules.find((r) => r.key === key);
       if (!rule) throw new AppError('NOT_FOUND', `no rule ${key}`);
       const tuning = readTuning(rulesHome(d.data, ctx.tenant));
       let disabled = [...(tuning.disabled ?? [])];
@@ -170,15 +195,17 @@ export function ruleService(d: {
       if (change.enabled === false && !disabled.includes(key)) disabled.push(key);
       if (change.level === null) delete levels[key];
       else if (change.level !== undefined) levels[key] = change.level;
-      writeTuning(rulesHome(d.data, ctx.tenant), { ...tuning, disabled, levels });
+      const changed = { ...tuning, disabled, levels };
+      if (d.saveTuning) await d.saveTuning(ctx.tenant, changed);
+      else writeTuning(rulesHome(d.data, ctx.tenant), changed);
       await d.onChange?.();
-      const updated = catalogue(ctx).rules.find((r) => r.key === key);
+      const updated = (await catalogue(ctx)).rules.find((r) => r.key === key);
       if (!updated) throw new AppError('INTERNAL', `rule ${key} vanished while tuning`);
       return updated;
     },
     async coverage(ctx) {
-      const rules = catalogue(ctx).rules.filter((r) => r.enabled);
-      const observed = alertTechniqueCounts(d.reader, ctx);
+      const rules = (await catalogue(ctx)).rules.filter((r) => r.enabled);
+      const observed = await counts.techniques(ctx);
       const byId = new Map<string, { tactics: Set<string>; rules: number; alerts: number }>();
       const entry = (id: string) => {
         let e = byId.get(id);

@@ -7,10 +7,16 @@ import type { Alert, AuthContext } from '@intersoc/core';
 import type { AlertFeed, AlertTriageService, TriagedAlert } from '@intersoc/api';
 import type { Bus } from '@intersoc/bus';
 import type { SqliteIncidentStore } from '@intersoc/correlate';
-import type { SqliteAlertTriage } from '@intersoc/storage';
+import type { AlertTriage } from '@intersoc/storage';
 import type { ObservableEnricher } from '@intersoc/cases';
 import { intelMatcher } from '../intel-matches.js';
 import type { Searcher } from '../search/searcher.js';
+
+/**
+ * What the queue reads of an incident store: the SQLite and PostgreSQL stores both have these
+ * (they are not part of `IncidentStore`, which the incident builder writes through).
+ */
+export type TriageIncidents = Pick<SqliteIncidentStore, 'incidentsOfAlerts' | 'alerts' | 'closeWithReason'>;
 
 /** Close reasons that say the alert was a false positive. */
 const FALSE_POSITIVE = /\bfalse[\s-]?positive\b/i;
@@ -22,9 +28,9 @@ const FALSE_POSITIVE = /\bfalse[\s-]?positive\b/i;
  * CTI enricher, each alert carries the indicators that match its entities.
  */
 export function triageService(
-  triage: SqliteAlertTriage,
+  triage: AlertTriage,
   searcher: Searcher,
-  incidents?: SqliteIncidentStore,
+  incidents?: TriageIncidents,
   intel?: ObservableEnricher,
 ): AlertTriageService {
   const withIncidents = (ctx: AuthContext, items: readonly TriagedAlert[]): TriagedAlert[] => {
@@ -77,8 +83,8 @@ export function triageService(
 /** Closes the open incidents (outside cases) of `ids` whose alerts are now all closed as false positives. */
 function closeFalsePositiveIncidents(
   ctx: AuthContext,
-  triage: SqliteAlertTriage,
-  incidents: SqliteIncidentStore,
+  triage: AlertTriage,
+  incidents: TriageIncidents,
   ids: readonly string[],
   reason: string,
 ): void {
