@@ -161,9 +161,13 @@ export class PgEventReader {
     let prunedBlocks = 0;
     const only = at === undefined ? undefined : [...at.keys()];
     if (only !== undefined && only.length === 0) return { items, scannedBlocks, scannedEvents, prunedBlocks };
-    // Field terms are qualified: every group document holds field-qualified tokens.
-    const plan = at === undefined && this.termIndex ? indexTerms(tree, true) : undefined;
-    const terms = plan === undefined ? undefined : new TermMatches(this.sql, toTsQuery(plan));
+    // Block documents hold plain tokens; group documents field-qualified tokens too.
+    const plan = at === undefined && this.termIndex ? indexTerms(tree, false) : undefined;
+    const qualified = plan === undefined ? undefined : indexTerms(tree, true);
+    const terms =
+      plan === undefined || qualified === undefined
+        ? undefined
+        : new TermMatches(this.sql, toTsQuery(plan), toTsQuery(qualified));
     const pages = this.metaPages(
       ctx.tenant,
       from,
@@ -174,7 +178,7 @@ export class PgEventReader {
       terms !== undefined,
     );
     outer: for await (const all of pages) {
-      if (terms !== undefined) await terms.load(all.map((m) => m.day));
+      if (terms !== undefined) await terms.load(all);
       const reading = new Map(all.map((m) => [m.id, this.reading(m, terms)]));
       // Payloads load only for blocks that are read, with the blocks that follow, 2 then 4, 8, ...
       // at a time: a first page that fills from one block does not fetch 31 more, and a long scan

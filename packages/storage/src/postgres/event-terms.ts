@@ -1,12 +1,13 @@
 /**
  * @module
  * The term index of the PostgreSQL event store (`ev_terms`, migration step 23, see
- * `domains/event-terms-schema.ts`): per block, a marker row, and per group of `GROUP_EVENTS`
- * events a `tsvector` of the group's plain and field-qualified tokens (the same documents the
- * SQLite store puts in `group_terms`), under one GIN index per day partition.
+ * `domains/event-terms-schema.ts`): per block, a marker row holding the block's document (its
+ * plain tokens, as SQLite's `block_terms`) under a partial GIN index, and per group of
+ * `GROUP_EVENTS` events a `tsvector` of the group's plain and field-qualified tokens (as SQLite's
+ * `group_terms`), not indexed: read by primary key for the blocks whose document matches.
  *
  * Soundness rule, as on SQLite: a block is pruned only when its marker row carries the block's
- * current `ver` and no group row of that `ver` matches the query's term plan. A missing or stale
+ * current `ver` and its document, or every group row of that `ver`, misses the query's term plan. A missing or stale
  * marker (a block written without terms, with duplicates dropped, rewritten, or written before the
  * index existed) means "scan"; `indexPendingBlocks` derives its rows from the stored records.
  */
@@ -30,38 +31,51 @@ const INSERT_BYTES = 8 << 20;
 /** `grp` of a block's marker row. */
 export const MARKER = -1;
 
-/** The term rows of one block version. `groups` undefined: an open marker (scan the block). */
+/** A block's term documents: its plain tokens, and each group's plain and qualified tokens. */
+export interface TermDocs {
+  readonly block: string;
+  readonly groups: readonly string[];
+}
+
+/** The term rows of one block version. `docs` undefined: an open marker (scan the block). */
 export interface BlockTermRows {
   readonly day: number;
   readonly block: number;
   readonly ver: number;
-  readonly groups: readonly string[] | undefined;
+  readonly docs: TermDocs | undefined;
 }
 
-/** The rows of a block whose groups' documents came with it (undefined when it has none). */
+/** The rows of a block whose term documents came with it (undefined when it has none). */
 export function termRowsOf(id: number, b: EncodedBlock): BlockTermRows | undefined {
-  if (b.groups === undefined || b.groups.length !== Math.ceil(b.count / GROUP_EVENTS)) return undefined;
-  return { day: b.day, block: id, ver: 0, groups: fitting(b.groups) };
+  const { terms, groups } = b;
+  if (terms === undefined || groups === undefined || groups.length !== Math.ceil(b.count / GROUP_EVENTS)) {
+    return undefined;
+  }
+  return { day: b.day, block: id, ver: 0, docs: fitting({ block: terms, groups }) };
 }
 
-function fitting(groups: readonly string[]): readonly string[] | undefined {
-  return groups.every((g) => g.length < MAX_DOC_BYTES / 4 || Buffer.byteLength(g) < MAX_DOC_BYTES) ? groups : undefined;
+const fits = (doc: string): boolean => doc.length < MAX_DOC_BYTES / 4 || Buffer.byteLength(doc) < MAX_DOC_BYTES;
+
+function fitting(docs: TermDocs): TermDocs | undefined {
+  return fits(docs.block) && docs.groups.every(fits) ? docs : undefined;
 }
 
-/** Group documents of stored events, re-derived with the hydrator (no cap on the group count). */
-export function groupDocsOf(events: readonly BlockEvent[], hydrator: EventHydrator): string[] {
+/** Term documents of stored events, re-derived with the hydrator (no cap on the group count). */
+export function termDocsOf(events: readonly BlockEvent[], hydrator: EventHydrator): TermDocs {
+  const all = new Set<string>();
   const groups: string[] = [];
   let plain = new Set<string>();
   let qualified: QualifiedTokens = new Map();
   events.forEach((e, i) => {
     addEventTerms(hydrator.hydrate(e), plain, qualified);
     if ((i + 1) % GROUP_EVENTS === 0 || i === events.length - 1) {
+      for (const t of plain) all.add(t);
       groups.push(groupDoc(plain, qualified));
       plain = new Set();
       qualified = new Map();
     }
   });
-  return groups;
+  return { block: Array.from(all).join(' '), groups };
 }
 
 /**
@@ -107,8 +121,8 @@ export async function insertTermRows(tx: PgTx, rows: readonly BlockTermRows[]): 
     bytes += text.length;
   };
   for (const r of rows) {
-    push(r, MARKER, r.groups === undefined, '');
-    r.groups?.forEach((g, i) => push(r, i, false, g));
+    push(r, MARKER, r.docs === undefined, r.docs?.block ?? '');
+    r.docs?.groups.forEach((g, i) => push(r, i, false, g));
     if (bytes >= INSERT_BYTES) await flush();
   }
   await flush();
@@ -136,7 +150,7 @@ export async function indexPendingBlocks(
     day: b.day,
     block: b.id,
     ver: b.ver,
-    groups: fitting(groupDocsOf(decodeBlock(b.codec, b.data, b.raw_bytes), hydrator)),
+    docs: fitting(termDocsOf(decodeBlock(b.codec, b.data, b.raw_bytes), hydrator)),
   }));
   // Days whose blocks a writer without the term index created have no `ev_terms` partition yet.
   await days.ensure(rows.map((r) => r.day));
@@ -159,30 +173,64 @@ export function toTsQuery(plan: TermPlan): string {
   return `(${plan.children.map(toTsQuery).join(plan.op === 'and' ? ' & ' : ' | ')})`;
 }
 
+/** What the matches of a page need to know of a block. */
+export interface TermMeta {
+  readonly id: number;
+  readonly day: number;
+  readonly ver: number;
+  readonly tver: number | null;
+  readonly open: boolean;
+}
+
 /**
- * The groups matching one query, loaded a day partition at a time as the search walks into it
- * (a GIN lookup per day, not a `tsvector` read per block), keyed by block then version.
+ * The groups matching one query. Blocks come from the GIN index of block documents, a day
+ * partition at a time as the search walks into it (a lookup per day, not a read per block); the
+ * groups of the matching blocks of a page then by primary key, their tsvectors read and matched
+ * against the field-qualified plan. Keyed by block, then version.
  */
 export class TermMatches {
   private readonly days = new Set<number>();
+  /** Blocks whose document matches, with the version of the matching row. */
+  private readonly blocks = new Map<number, Set<number>>();
   private readonly hits = new Map<number, Map<number, Set<number>>>();
 
   constructor(
     private readonly sql: PgSql,
-    private readonly query: string,
+    private readonly blockQuery: string,
+    private readonly groupQuery: string,
   ) {}
 
-  /** Loads the matches of the days in `days` not loaded before. */
-  async load(days: Iterable<number>): Promise<void> {
-    const need = [...new Set(days)].filter((d) => !this.days.has(d));
-    if (need.length === 0) return;
+  /** Loads the matches of the blocks of `metas` that have a current, prunable marker. */
+  async load(metas: readonly TermMeta[]): Promise<void> {
+    const current = metas.filter((m) => m.tver === m.ver && !m.open);
+    const need = [...new Set(current.map((m) => m.day))].filter((d) => !this.days.has(d));
+    if (need.length > 0) {
+      const rows = await this.sql.begin(async (tx) => {
+        // Once analysed, a day's heap looks tiny (a few hundred rows: the documents are TOASTed), so
+        // the planner prefers a sequential scan, which detoasts every block document of the day
+        // (measured: a 0-hit AND query went from 31 to 464 ms after ANALYZE). The GIN it is.
+        await tx`SET LOCAL enable_seqscan = off`;
+        return tx<{ block: number; ver: number }[]>`
+          SELECT block, ver FROM ev_terms
+          WHERE day = ANY(${need}::int4[]) AND grp = ${MARKER} AND terms @@ ${this.blockQuery}::tsquery`;
+      });
+      for (const d of need) this.days.add(d);
+      for (const r of rows) {
+        let vers = this.blocks.get(r.block);
+        if (!vers) this.blocks.set(r.block, (vers = new Set()));
+        vers.add(r.ver);
+      }
+    }
+    const cands = current.filter((m) => this.blocks.get(m.id)?.has(m.ver) === true && !this.hits.has(m.id));
+    if (cands.length === 0) return;
     const rows = await this.sql<{ block: number; grp: number; ver: number }[]>`
       SELECT block, grp, ver FROM ev_terms
-      WHERE day = ANY(${need}::int4[]) AND terms @@ ${this.query}::tsquery AND grp >= 0`;
-    for (const d of need) this.days.add(d);
+      WHERE day = ANY(${[...new Set(cands.map((m) => m.day))]}::int4[]) AND block = ANY(${cands.map((m) => m.id)}::int8[])
+        AND grp >= 0 AND terms @@ ${this.groupQuery}::tsquery`;
+    for (const m of cands) this.hits.set(m.id, new Map());
     for (const r of rows) {
-      let byVer = this.hits.get(r.block);
-      if (!byVer) this.hits.set(r.block, (byVer = new Map()));
+      const byVer = this.hits.get(r.block);
+      if (!byVer) continue;
       let set = byVer.get(r.ver);
       if (!set) byVer.set(r.ver, (set = new Set()));
       set.add(r.grp);
@@ -191,6 +239,7 @@ export class TermMatches {
 
   /** The matching groups of a block version (loaded), or undefined when none matches. */
   groups(block: number, ver: number): Set<number> | undefined {
-    return this.hits.get(block)?.get(ver);
+    const set = this.hits.get(block)?.get(ver);
+    return set === undefined || set.size === 0 ? undefined : set;
   }
 }
