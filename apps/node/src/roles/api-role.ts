@@ -34,6 +34,7 @@ import { createHydrator } from '../pipeline/hydrator.js';
 import { openAuditKeyRing } from '../node/audit-keys.js';
 import { webRoot } from '../node/dashboard/attach.js';
 import { caseApiService, incidentApiService } from '../node/incidents/services.js';
+import { registerApiCascade } from './api-cascade.js';
 import { registerApiRespond } from './api-respond.js';
 import { startIncidentFeed } from './incident-feed.js';
 
@@ -159,6 +160,8 @@ export async function startApiRole(config: Config, log: (m: string) => void): Pr
       cti,
       onError: (err) => log(`respond: ${err instanceof Error ? err.message : String(err)}`),
     });
+    // Dependency graphs, what-if, criticality, IIM; impacts and warnings stored in the database.
+    registerApiCascade(app, { pg: stores.pg, data: config.data });
     // Incidents from the alerts the detect and correlate roles commit (see incident-feed.ts).
     const feed = startIncidentFeed({
       pg: stores.pg,

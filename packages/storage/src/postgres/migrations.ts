@@ -14,16 +14,35 @@
  *
  * Step 2 holds the identity and audit tables (`auth/schema.ts`), step 3 the correlate state,
  * steps 4 and 5 the incident and case tables (`domains/`), whose stores live in their domains,
- * step 7 the place of the api role's incident builder.
+ * step 7 the place of the api role's incident builder. Steps 11–22 and 25 hold the other domain
+ * stores (federation state, models, feedback, assets, alert triage, forecasts, cascade graphs and
+ * state, reports, incident labels, training, privacy, TAXII), each with its `Pg…` class in its
+ * domain package; step 23 the event term index, step 24 the change-time indexes the respond role
+ * scans.
  */
 import { AppError } from '@intersoc/core';
 import { AUTH_STEP } from './auth/schema.js';
 import type { PgSql } from './connect.js';
 import { CORRELATE_STEP } from './correlate/schema.js';
 import { CASES_STEP } from './domains/cases-schema.js';
+import { CHANGE_SCAN_STEP } from './domains/change-scan-schema.js';
 import { CTI_STEP } from './domains/cti-schema.js';
 import { FEDERATION_PEERS_STEP } from './domains/federation-schema.js';
 import { INCIDENT_FEED_STEP } from './domains/incident-feed-schema.js';
+import { FEDERATION_STATE_STEP } from './domains/federation-state-schema.js';
+import { MODELS_STEP } from './domains/models-schema.js';
+import { FEEDBACK_STEP } from './domains/feedback-schema.js';
+import { ASSETS_STEP } from './domains/assets-schema.js';
+import { ALERT_TRIAGE_STEP } from './domains/alert-triage-schema.js';
+import { FORECAST_STEP } from './domains/forecast-schema.js';
+import { CASCADE_STEP } from './domains/cascade-schema.js';
+import { CASCADE_STATE_STEP } from './domains/cascade-state-schema.js';
+import { REPORTS_STEP } from './domains/reports-schema.js';
+import { INCIDENT_LABELS_STEP } from './domains/incident-labels-schema.js';
+import { TRAIN_STEP } from './domains/train-schema.js';
+import { PRIVACY_STEP } from './domains/privacy-schema.js';
+import { TAXII_STEP } from './domains/taxii-schema.js';
+import { EVENT_TERMS_STEP } from './domains/event-terms-schema.js';
 import { INCIDENTS_STEP } from './domains/incidents-schema.js';
 import { RESPOND_STEP } from './domains/respond-schema.js';
 import { openPg, storageError } from './connect.js';
@@ -99,6 +118,22 @@ const STEPS: readonly Step[] = [
   { version: 9, name: 'cti', sql: CTI_STEP },
   // The federation peer registry (`domains/federation-schema.ts`, `PgPeerStore` in @intersoc/federation).
   { version: 10, name: 'federation-peers', sql: FEDERATION_PEERS_STEP },
+  { version: 11, name: 'federation-state', sql: FEDERATION_STATE_STEP },
+  { version: 12, name: 'models', sql: MODELS_STEP },
+  { version: 13, name: 'feedback', sql: FEEDBACK_STEP },
+  { version: 14, name: 'assets', sql: ASSETS_STEP },
+  { version: 15, name: 'alert-triage', sql: ALERT_TRIAGE_STEP },
+  { version: 16, name: 'forecast', sql: FORECAST_STEP },
+  { version: 17, name: 'cascade', sql: CASCADE_STEP },
+  { version: 18, name: 'reports', sql: REPORTS_STEP },
+  { version: 19, name: 'incident-labels', sql: INCIDENT_LABELS_STEP },
+  { version: 20, name: 'train', sql: TRAIN_STEP },
+  { version: 21, name: 'privacy', sql: PRIVACY_STEP },
+  { version: 22, name: 'taxii', sql: TAXII_STEP },
+  { version: 23, name: 'event-terms', sql: EVENT_TERMS_STEP },
+  // Incidents and cases by their last change, for the respond role's triggers.
+  { version: 24, name: 'change-scan', sql: CHANGE_SCAN_STEP },
+  { version: 25, name: 'cascade-state', sql: CASCADE_STATE_STEP },
 ];
 
 /** Advisory lock key of schema changes (migrations and new partitions). */

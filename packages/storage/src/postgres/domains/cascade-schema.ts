@@ -7,8 +7,8 @@
  * ids compare byte-wise (`COLLATE "C"`), as SQLite orders them. `stamp`, which SQLite has not,
  * takes a new value of `cascade_graph_stamps` on every write, so a process that cached a compiled
  * graph sees any change by another, even a delete and re-create that restarts `version`. The store
- * class is `PgGraphStore` in `@intersoc/cascade`; the service's impacts, warnings and cursors are
- * still SQLite-only.
+ * class is `PgGraphStore` in `@intersoc/cascade`; the service's impacts, warnings and cursors
+ * are migration step 25 (`cascade-state-schema.ts`).
  */
 
 export const CASCADE_STEP = `
