@@ -12,9 +12,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { systemContext } from '@intersoc/core';
+import { dayOf, eventId, systemContext } from '@intersoc/core';
 import { buildApi } from '@intersoc/api';
 import type { MlDetector } from '@intersoc/detect';
+import { encodeBlock } from '@intersoc/storage';
 import { PgModelStore, type ModelDoc } from '@intersoc/learn';
 import {
   createScratchDb,
@@ -31,6 +32,8 @@ import { registerApiMl } from './api-ml.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-api-ml-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const SRC = { format: 'json', kind: 'file', name: 'flows' } as const;
 
 const probe = await createScratchDb('intersoc_api_ml_probe');
 if ('unavailable' in probe) console.warn(`api role model route tests on PostgreSQL skipped: ${probe.unavailable}`);
@@ -61,6 +64,21 @@ function doc(threshold: number): ModelDoc {
     },
     metrics: { validation: { accuracy: 0.9 } },
   } as ModelDoc;
+}
+
+/** `n` JSON events of the tenant with a `bytes` field, in the last minutes (one block per day). */
+async function writeFlows(events: PgEventStore, tenant: string, n: number): Promise<void> {
+  const now = Date.now();
+  const byDay = new Map<number, Parameters<typeof encodeBlock>[2][number][]>();
+  for (let i = 0; i < n; i++) {
+    const raw = JSON.stringify({ bytes: (i * 37) % 200, n: i });
+    const time = now - 1000 - i * 1000;
+    const list = byDay.get(dayOf(time)) ?? [];
+    list.push({ id: eventId(tenant, `f:${i}`, raw), time, ingested: now, source: SRC, raw });
+    byDay.set(dayOf(time), list);
+  }
+  const blocks = [...byDay].map(([day, list]) => encodeBlock(tenant, day, list));
+  expect(await events.write({ blocks, alerts: [], deadLetters: [] })).toMatchObject({ events: n });
 }
 
 interface Api {
@@ -174,10 +192,16 @@ describe.skipIf(!('url' in probe))('api role: model routes on PostgreSQL', () =>
       expect(detector?.models('acme')).toEqual([{ name: 'flows', version: 1 }]);
       expect(detector?.models('other')).toEqual([]);
 
-      // Drift reads the PostgreSQL event store (empty here: no figure, and why).
+      // Drift reads the PostgreSQL event store: nothing yet, no figure and why; then the
+      // tenant's own flows only (the other tenant's, more numerous, are not read).
+      const empty = await b.call(alice, 'GET', '/api/ml/models/flows/drift?hours=1');
+      expect(empty).toMatchObject({ status: 200, body: { name: 'flows', version: 1, rows: 0, status: 'unknown' } });
+      expect((empty.body as { reason: string }).reason).toMatch(/at least 100 are needed/);
+      await writeFlows(events, 'acme', 120);
+      await writeFlows(events, 'other', 200);
       const drift = await b.call(alice, 'GET', '/api/ml/models/flows/drift?hours=1');
-      expect(drift).toMatchObject({ status: 200, body: { name: 'flows', version: 1, rows: 0, status: 'unknown' } });
-      expect((drift.body as { reason: string }).reason).toMatch(/at least 100 are needed/);
+      expect(drift).toMatchObject({ status: 200, body: { name: 'flows', version: 1, rows: 120, scannedEvents: 120 } });
+      expect((drift.body as { status: string }).status).not.toBe('unknown');
 
       const retrain = await b.call(alice, 'POST', '/api/ml/models/flows/retrain', {});
       expect(retrain.body).toMatchObject({ error: { code: 'UNSUPPORTED' } });
