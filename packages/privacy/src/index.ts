@@ -43,4 +43,6 @@ export { SqlitePrivacyStore } from './view/store.js';
 export { PgPrivacyStore } from './view/pg-store.js';
 export type { PrivacyStore, Reidentification, Restriction } from './view/privacy-store.js';
 export { personalNameForms, sharingValues } from './view/known-values.js';
-export type { SharedKind, SharingValues } from './view/known-values.js';
+/** The known personal values from any asset inventory and privacy store (the api role reads PostgreSQL). */
+export { knownValuesOf } from './view/known-values.js';
+export type { KnownAsset, SharedKind, SharingValues } from './view/known-values.js';

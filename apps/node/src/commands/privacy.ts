@@ -8,7 +8,7 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '@intersoc/core';
-import { Inventory, parseSubject, renderRecord, SqlitePrivacyStore } from '@intersoc/privacy';
+import { Inventory, parseSubject, renderRecord, SqlitePrivacyStore, type PrivacyStore } from '@intersoc/privacy';
 import { NODE_DB_FILE, openDatabase } from '@intersoc/storage';
 import { eraseForSubject, exportForSubject, recordOfProcessing } from '../node/privacy.js';
 import { configFor, dataOptions, tenantArg, type DataFlags } from '../node/options.js';
@@ -22,7 +22,7 @@ interface Flags extends DataFlags {
 }
 
 /** Runs `f` with the privacy tables of the node database. */
-function withPrivacyStore<T>(config: ReturnType<typeof configFor>, f: (s: SqlitePrivacyStore) => T): T {
+function withPrivacyStore<T>(config: ReturnType<typeof configFor>, f: (s: PrivacyStore) => T): T {
   const db = openDatabase(path.join(config.data, NODE_DB_FILE));
   try {
     return f(new SqlitePrivacyStore(db));

@@ -25,6 +25,7 @@ import {
   SqliteTrainStore,
   TrainingService,
   type ReplaySink,
+  type TrainStore,
 } from '@intersoc/train';
 import type { SocEvent } from '@intersoc/core';
 import { Inventory, PseudonymView, sharingValues, TenantPseudonyms, type PersonalValue } from '@intersoc/privacy';
@@ -53,7 +54,7 @@ function print(flags: DataFlags, value: unknown, text: string): void {
 /** Runs `fn` with the training service over the node's main database. */
 async function withService<T>(
   flags: DataFlags,
-  fn: (service: TrainingService, store: SqliteTrainStore, db: SqliteDb) => Promise<T> | T,
+  fn: (service: TrainingService, store: TrainStore, db: SqliteDb) => Promise<T> | T,
   replay?: ReplaySink,
 ): Promise<T> {
   const config = configFor(flags);
@@ -76,7 +77,7 @@ async function withService<T>(
 }
 
 /** The context the CLI (the node operator) uses for a run: an admin of the run's home tenant. */
-function runContext(store: SqliteTrainStore, run: string) {
+function runContext(store: TrainStore, run: string) {
   const r = store.run(run);
   if (!r) throw new AppError('NOT_FOUND', `no training run ${run}`);
   return systemContext(r.tenant);

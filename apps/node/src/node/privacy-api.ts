@@ -25,8 +25,11 @@ import {
   TenantPseudonyms,
   valuesPattern,
   type PersonalValue,
+  type PrivacyStore,
   type Reidentification,
+  type SharingValues,
   type Subject,
+  type SubjectExport,
 } from '@intersoc/privacy';
 import { NODE_DB_FILE, openDatabase, type EventReader, type SqliteDb } from '@intersoc/storage';
 import { recordOfProcessing } from './privacy.js';
@@ -48,18 +51,76 @@ export function tenantPseudonymKey(dataDir: string, tenant: string): Buffer {
   return key;
 }
 
+/**
+ * Where a node's privacy state and the values it protects are read from: the node database
+ * (`sqlitePrivacySources`), or the shared PostgreSQL store of the api role (`api-privacy.ts`).
+ */
+export interface PrivacySources {
+  readonly store: PrivacyStore;
+  /**
+   * What the known values of `tenant` are read from, as a text that changes when they may have
+   * (a new or updated asset, a new pseudonym): the cache of `known` is keyed by it.
+   */
+  version(tenant: string): string;
+  /** The values of `tenant` known to be personal (asset inventory, pseudonyms shown, restrictions). */
+  known(tenant: string, inventory: Inventory): SharingValues;
+  /** True when `tenant` has the case (by id or number): a re-identification needs one. */
+  hasCase(tenant: string, caseId: string): boolean;
+  /** Everything held about a subject in `tenant`; absent where the node cannot read it all (UNSUPPORTED). */
+  exportSubject?(tenant: string, subject: Subject): SubjectExport;
+}
+
+/** The privacy sources of a node: its main database, and its event store for subject access. */
+export function sqlitePrivacySources(db: SqliteDb, reader?: EventReader): PrivacySources {
+  const store = new SqlitePrivacyStore(db);
+  return {
+    store,
+    version: (tenant) => {
+      let assets: string;
+      try {
+        assets = JSON.stringify(
+          db.prepare('SELECT count(*) AS n, max(updated) AS u FROM assets WHERE tenant = ?').get(tenant),
+        );
+      } catch {
+        assets = '-'; // the table does not exist yet
+      }
+      return `${assets}/${store.shown(tenant).length}`;
+    },
+    known: (tenant, inventory) => sharingValues(db, inventory, tenant),
+    hasCase: (tenant, caseId) => {
+      const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cases'").get();
+      return (
+        has !== undefined &&
+        db
+          .prepare('SELECT 1 FROM cases WHERE tenant = ? AND (id = ? OR CAST(number AS TEXT) = ?)')
+          .get(tenant, caseId, caseId) !== undefined
+      );
+    },
+    exportSubject: (tenant, subject) =>
+      exportSubject(
+        { nodeDb: db, tenants: [tenant], maxEvents: 10_000, ...(reader ? { events: reader } : {}) },
+        subject,
+      ),
+  };
+}
+
+const isSqlite = (x: SqliteDb | PrivacySources): x is SqliteDb => typeof (x as SqliteDb).prepare === 'function';
+
 /** Privacy of one node. */
 export class NodePrivacy {
-  readonly store: SqlitePrivacyStore;
+  readonly store: PrivacyStore;
+  private readonly sources: PrivacySources;
   private readonly views = new Map<string, PseudonymView>();
   private readonly knownCache = new Map<string, { at: number; sources: string; values: PersonalValue[] }>();
 
+  /** On the node database (`db`, with its event reader for subject access), or on other `PrivacySources`. */
   constructor(
     private readonly config: Config,
-    private readonly db: SqliteDb,
-    private readonly reader?: EventReader,
+    source: SqliteDb | PrivacySources,
+    reader?: EventReader,
   ) {
-    this.store = new SqlitePrivacyStore(db);
+    this.sources = isSqlite(source) ? sqlitePrivacySources(source, reader) : source;
+    this.store = this.sources.store;
   }
 
   /** True when the caller sees pseudonyms. */
@@ -82,25 +143,6 @@ export class NodePrivacy {
   }
 
   /**
-   * What the known values of `tenant` are read from, in two counts: a new or updated asset or a
-   * new pseudonym changes it. (A time-only cache let answers in the seconds after an asset was
-   * added show its name to pseudonymised callers.)
-   */
-  private knownSources(tenant: string): string {
-    const one = (sql: string): string => {
-      try {
-        return JSON.stringify(this.db.prepare(sql).get(tenant));
-      } catch {
-        return '-'; // the table does not exist yet
-      }
-    };
-    return (
-      one('SELECT count(*) AS n, max(updated) AS u FROM assets WHERE tenant = ?') +
-      one('SELECT count(*) AS n FROM privacy_pseudonyms WHERE tenant = ?')
-    );
-  }
-
-  /**
    * Values the node knows to be personal in `tenant` (asset inventory, pseudonyms shown before,
    * personal names), replaced in every answer to a pseudonymised caller wherever they occur: the
    * safeguard for answers whose shape the view does not know. Read again when their sources
@@ -108,10 +150,12 @@ export class NodePrivacy {
    */
   known(tenant: string): PersonalValue[] {
     const hit = this.knownCache.get(tenant);
-    const sources = this.knownSources(tenant);
+    // (A time-only cache let answers in the seconds after an asset was added show its name to
+    // pseudonymised callers: the sources' version is checked on every call.)
+    const sources = this.sources.version(tenant);
     if (hit && hit.sources === sources && Date.now() - hit.at < 10_000) return hit.values;
     const KIND = { username: 'user', hostname: 'host', email: 'email', 'internal-ip': 'ip' } as const;
-    const values = sharingValues(this.db, Inventory.of(this.config, tenant), tenant).known.map((k): PersonalValue => ({
+    const values = this.sources.known(tenant, Inventory.of(this.config, tenant)).known.map((k): PersonalValue => ({
       field: 'known',
       kind: KIND[k.kind],
       value: k.value,
@@ -172,13 +216,7 @@ export class NodePrivacy {
   }
 
   private requireCase(ctx: AuthContext, caseId: string): void {
-    const has = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cases'").get();
-    const found =
-      has &&
-      this.db
-        .prepare('SELECT 1 FROM cases WHERE tenant = ? AND (id = ? OR CAST(number AS TEXT) = ?)')
-        .get(ctx.tenant, caseId, caseId);
-    if (!found)
+    if (!this.sources.hasCase(ctx.tenant, caseId))
       throw new AppError('NOT_FOUND', `no case ${caseId} in tenant ${ctx.tenant}: re-identification needs a case`);
   }
 
@@ -229,15 +267,12 @@ export class NodePrivacy {
       },
       export: (ctx, subject) => {
         requireRole(ctx, ['admin', 'dpo']);
-        const x = exportSubject(
-          {
-            nodeDb: this.db,
-            tenants: [ctx.tenant],
-            maxEvents: 10_000,
-            ...(this.reader ? { events: this.reader } : {}),
-          },
-          parseSubject(subject),
-        );
+        if (!this.sources.exportSubject)
+          throw new AppError(
+            'UNSUPPORTED',
+            'subject access export is not served by this process (it reads a node database): run `intersoc privacy export` on a node',
+          );
+        const x = this.sources.exportSubject(ctx.tenant, parseSubject(subject));
         return { subject: x.subject, counts: x.counts, items: [...x.items], report: renderReport(x) };
       },
       ...(eraser

@@ -22,7 +22,9 @@
  */
 import type { EventHydrator, EventRewrite, RewriteOutcome, SqliteDb } from '@intersoc/storage';
 import { rewriteEventDb } from '@intersoc/storage';
-import { holdsOf, rowsOf } from '../internal/tables.js';
+import { hasTable, holdsOf, rowsOf } from '../internal/tables.js';
+import type { PrivacyStore } from '../view/privacy-store.js';
+import { SqlitePrivacyStore } from '../view/store.js';
 import { mentions, redactText, subjectLabel, subjectValues, valuesPattern, type Subject } from '../subject/subject.js';
 
 /** What replaces an erased value. */
@@ -111,6 +113,11 @@ export interface ErasureTargets {
    * hand-over to the thread that does); returns the rows deleted.
    */
   readonly baselines?: (spec: EventErasureSpec) => number | Promise<number>;
+  /**
+   * Where pseudonyms shown and restrictions live; by default the node database's own tables
+   * (`SqlitePrivacyStore` on `nodeDb`), so they go in the same transaction as the rest.
+   */
+  readonly privacy?: PrivacyStore;
 }
 
 /** Erases `subject` from every tenant of `t`. */
@@ -135,6 +142,8 @@ export async function eraseSubject(t: ErasureTargets, subject: Subject): Promise
   };
   const db = t.nodeDb;
   db.pragma('secure_delete = ON');
+  // The privacy store would create its tables: a node that never had them has nothing to forget.
+  const privacy = t.privacy ?? (hasTable(db, 'privacy_pseudonyms') ? new SqlitePrivacyStore(db) : undefined);
   for (const tenant of t.tenants) {
     const holds = holdsOf(db, tenant);
     if (t.events) {
@@ -250,23 +259,12 @@ export async function eraseSubject(t: ErasureTargets, subject: Subject): Promise
         else continue;
         erased.assets++;
       }
-      // Pseudonyms shown for the value, and restrictions naming it, go with it.
-      const delPseudonym = db.prepare('DELETE FROM privacy_pseudonyms WHERE tenant = ? AND pseudonym = ?');
-      for (const r of rowsOf<{ pseudonym: string; value: string }>(
-        db,
-        'privacy_pseudonyms',
-        'SELECT pseudonym, value FROM privacy_pseudonyms WHERE tenant = ?',
-        tenant,
-      ))
-        if (touches(r.value)) delPseudonym.run(tenant, r.pseudonym);
-      const delRestriction = db.prepare('DELETE FROM privacy_restrictions WHERE tenant = ? AND subject = ?');
-      for (const r of rowsOf<{ subject: string }>(
-        db,
-        'privacy_restrictions',
-        'SELECT subject FROM privacy_restrictions WHERE tenant = ?',
-        tenant,
-      ))
-        if (touches(r.subject)) delRestriction.run(tenant, r.subject);
+      // Pseudonyms shown for the value, and restrictions naming it, go with it (through the
+      // privacy store, inside this transaction when it is the node database's own).
+      if (privacy) {
+        privacy.forget(tenant, touches);
+        for (const r of privacy.restrictions(tenant)) if (touches(r.subject)) privacy.lift(tenant, r.subject);
+      }
       const setCti = db.prepare('UPDATE cti_objects SET json = ? WHERE seq = ?');
       for (const r of rowsOf<{ seq: number; json: string }>(
         db,

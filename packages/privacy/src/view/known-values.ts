@@ -10,8 +10,10 @@
  */
 import type { SqliteDb } from '@intersoc/storage';
 import type { Inventory } from '../inventory/inventory.js';
-import { rowsOf } from '../internal/tables.js';
+import { hasTable, rowsOf } from '../internal/tables.js';
 import { parseSubject, subjectValues } from '../subject/subject.js';
+import type { PrivacyStore } from './privacy-store.js';
+import { SqlitePrivacyStore } from './store.js';
 
 /** Kinds as federation's minimiser names them. */
 export type SharedKind = 'internal-ip' | 'username' | 'email' | 'hostname';
@@ -43,8 +45,49 @@ export function personalNameForms(name: string): string[] {
   return [n, `${last}, ${words.slice(0, -1).join(' ')}`];
 }
 
-/** The values of `tenant` known to be personal, and the restricted subjects' values. */
+/**
+ * An asset-inventory entry as the known values read it: the stored asset document (`Asset` of the
+ * correlate package, on SQLite and PostgreSQL alike); other fields are ignored.
+ */
+export interface KnownAsset {
+  readonly kind: string;
+  readonly name: string;
+  readonly aliases?: readonly unknown[];
+  readonly ips?: readonly unknown[];
+  readonly role?: unknown;
+  readonly owner?: unknown;
+}
+
+/**
+ * The values of `tenant` known to be personal, and the restricted subjects' values, from the node
+ * database's asset inventory and privacy tables (a table not created yet holds nothing).
+ */
 export function sharingValues(db: SqliteDb, inventory: Inventory, tenant: string): SharingValues {
+  const assets = rowsOf<{ kind: string; name: string; doc: string }>(
+    db,
+    'assets',
+    'SELECT kind, name, doc FROM assets WHERE tenant = ?',
+    tenant,
+  ).map((r): KnownAsset => ({
+    ...(JSON.parse(r.doc) as Omit<KnownAsset, 'kind' | 'name'>),
+    kind: r.kind,
+    name: r.name,
+  }));
+  // The privacy store would create its tables: a node that never had them has nothing to read.
+  const privacy = hasTable(db, 'privacy_pseudonyms') ? new SqlitePrivacyStore(db) : undefined;
+  return knownValuesOf(assets, privacy, inventory, tenant);
+}
+
+/**
+ * The values of `tenant` known to be personal, and the restricted subjects' values, from any
+ * asset inventory and privacy store (the api role reads both from PostgreSQL).
+ */
+export function knownValuesOf(
+  assets: Iterable<KnownAsset>,
+  privacy: PrivacyStore | undefined,
+  inventory: Inventory,
+  tenant: string,
+): SharingValues {
   const known = new Map<string, { kind: SharedKind; value: string }>();
   const add = (kind: SharedKind, v: unknown): void => {
     if (typeof v !== 'string') return;
@@ -56,37 +99,22 @@ export function sharingValues(db: SqliteDb, inventory: Inventory, tenant: string
     if (typeof v !== 'string') return;
     for (const n of personalNameForms(v)) add('username', n);
   };
-  for (const r of rowsOf<{ kind: string; name: string; doc: string }>(
-    db,
-    'assets',
-    'SELECT kind, name, doc FROM assets WHERE tenant = ?',
-    tenant,
-  )) {
-    const d = JSON.parse(r.doc) as Record<string, unknown> & { aliases?: unknown[]; ips?: unknown[]; role?: string };
-    if (r.kind === 'user') {
-      for (const v of inventory.valuesOf('user.name', r.name)) add('username', v.value);
+  for (const d of assets) {
+    if (d.kind === 'user') {
+      for (const v of inventory.valuesOf('user.name', d.name)) add('username', v.value);
       for (const a of d.aliases ?? []) for (const v of inventory.valuesOf('user.name', a)) add('username', v.value);
-      addName(d['owner']);
-    } else if (r.kind === 'host' && (d.role === 'workstation' || inventory.isWorkstation(r.name))) {
-      add('hostname', r.name);
+      addName(d.owner);
+    } else if (d.kind === 'host' && (d.role === 'workstation' || inventory.isWorkstation(d.name))) {
+      add('hostname', d.name);
       for (const a of d.aliases ?? []) add('hostname', a);
       for (const ip of d.ips ?? []) if (typeof ip === 'string' && inventory.isInternalIp(ip)) add('internal-ip', ip);
-      addName(d['owner']);
+      addName(d.owner);
     }
   }
-  for (const r of rowsOf<{ kind: string; value: string }>(
-    db,
-    'privacy_pseudonyms',
-    'SELECT kind, value FROM privacy_pseudonyms WHERE tenant = ?',
-    tenant,
-  ))
+  if (!privacy) return { known: [...known.values()], restricted: [] };
+  for (const r of privacy.shown(tenant))
     if (r.kind === 'user' && /\s/.test(r.value)) addName(r.value);
     else add(KIND[r.kind] ?? 'username', r.value);
-  const restricted = rowsOf<{ subject: string }>(
-    db,
-    'privacy_restrictions',
-    'SELECT subject FROM privacy_restrictions WHERE tenant = ?',
-    tenant,
-  ).flatMap((r) => subjectValues(parseSubject(r.subject)));
+  const restricted = privacy.restrictions(tenant).flatMap((r) => subjectValues(parseSubject(r.subject)));
   return { known: [...known.values()], restricted };
 }

@@ -17,7 +17,7 @@ import { fromKypo, isKypo } from '../kypo/import.js';
 import { toKypo, type KypoExport } from '../kypo/export.js';
 import { prepareReplay, type Replay } from '../scenario/replay.js';
 import { foldRun, reportOf, type RunAction, type RunReport } from '../scoring/fold.js';
-import type { SqliteTrainStore, StoredExercise, StoredRun } from '../store/sqlite-train.js';
+import type { StoredExercise, StoredRun, TrainStore } from '../store/train-store.js';
 import { competenceMap, type CompetenceMap, type PlayedRun } from '../competence/map.js';
 import type { AtomicIndex } from '../competence/atomic.js';
 import type { ProgressRun } from '../scoring/export.js';
@@ -35,7 +35,8 @@ export type ReplaySink = (tenant: string, replay: Replay) => Promise<number>;
 
 /** What the service needs. */
 export interface TrainingDeps {
-  readonly store: SqliteTrainStore;
+  /** `SqliteTrainStore` on a node, `PgTrainStore` on the shared PostgreSQL store. */
+  readonly store: TrainStore;
   readonly tenants: TenantStore;
   readonly users: UserStore;
   /** Mints the trainee's sign-in token for a training tenant (`access`). */

@@ -9,11 +9,18 @@
 import type { ResponseView } from '@intersoc/api';
 import { AppError, type AuthContext } from '@intersoc/core';
 import type { SqliteDb } from '@intersoc/storage';
-import { hidesTruth, hideTruth, queriesTruth, SqliteTrainStore } from '@intersoc/train';
+import { hidesTruth, hideTruth, queriesTruth, SqliteTrainStore, type TrainStore } from '@intersoc/train';
 
-/** `view` (the privacy view), then the ground truth hidden from trainees in training tenants. */
+/** `view` (the privacy view), then the ground truth hidden from trainees in training tenants (node database). */
 export function withTruthHidden(view: ResponseView, db: SqliteDb): ResponseView {
-  const store = new SqliteTrainStore(db);
+  return truthHiddenBy(view, new SqliteTrainStore(db));
+}
+
+/**
+ * `view`, then the ground truth hidden from trainees in the training tenants `store` knows: the
+ * node's SQLite store, or `PgTrainStore` in the api role, where every instance reads the same runs.
+ */
+export function truthHiddenBy(view: ResponseView, store: TrainStore): ResponseView {
   // Training tenants are named `train-…` when their run starts; only those are looked up.
   const isTraining = (tenant: string): boolean => tenant.startsWith('train-') && store.runsIn(tenant).length > 0;
   const hides = (ctx: AuthContext): boolean => hidesTruth(ctx, isTraining);

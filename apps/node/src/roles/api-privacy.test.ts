@@ -1,0 +1,185 @@
+/**
+ * The api role's privacy routes and view on a real PostgreSQL server (a scratch database): two API
+ * instances on two connections to one store, as behind a load balancer. A restriction written on
+ * one is read on the other and hidden from another tenant; a pseudonymised analyst sees a
+ * workstation of the shared inventory under a pseudonym, which the other instance re-identifies
+ * for a case; export and erasure answer UNSUPPORTED. Skipped only when PostgreSQL is unreachable.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError, systemContext, type Role } from '@intersoc/core';
+import { buildApi, type BuiltApi } from '@intersoc/api';
+import { CaseService, PgCaseStore } from '@intersoc/cases';
+import { PgAssetStore, PgIncidentStore } from '@intersoc/correlate';
+import { createScratchDb, migratePg, openPgAuthStores, type PgAuthStores } from '@intersoc/storage/postgres';
+import { loadConfig } from '../config.js';
+import { apiPrivacy, registerApiPrivacy } from './api-privacy.js';
+
+const probe = await createScratchDb('intersoc_api_privacy_probe');
+if ('unavailable' in probe) console.warn(`api privacy tests on PostgreSQL skipped: ${probe.unavailable}`);
+else await probe.drop();
+
+const USERS: readonly [string, string, Role][] = [
+  ['acme', 'ada', 'admin'],
+  ['acme', 'ann', 'analyst'],
+  ['acme', 'bob', 'analyst'],
+  ['globex', 'gus', 'admin'],
+];
+
+const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-api-privacy-'));
+const tokens: Record<string, string> = {};
+const apis: BuiltApi[] = [];
+const stores: PgAuthStores[] = [];
+let drop: (() => Promise<void>) | undefined;
+
+async function openApi(url: string): Promise<BuiltApi> {
+  const s = openPgAuthStores(url);
+  stores.push(s);
+  const config = loadConfig({
+    data: dir,
+    env: {},
+    overrides: { privacy: { pseudonymiseRoles: ['analyst'] } },
+  });
+  const privacy = apiPrivacy(config, s.pg);
+  const unsupported = (): never => {
+    throw new AppError('UNSUPPORTED', 'not part of this test');
+  };
+  const api = await buildApi({
+    view: privacy.responseView(),
+    stores: s,
+    services: {
+      ingest: { ingest: async () => unsupported() },
+      search: {
+        searchEvents: async () => unsupported(),
+        getEvent: async () => undefined,
+        searchAlerts: async () => unsupported(),
+        listDeadLetters: async () => unsupported(),
+      },
+    },
+    registry: new Registry(),
+  });
+  registerApiPrivacy(api.app, { config, pg: s.pg, privacy });
+  // An answer naming the workstation, shaped by the view as any answer outside /api/privacy/.
+  api.app.get('/api/test/host', { config: { access: ['admin', 'analyst'] } }, async () => ({
+    host: 'wks-anna',
+    note: 'seen on wks-anna',
+  }));
+  await api.app.ready();
+  apis.push(api);
+  return api;
+}
+
+async function call(
+  api: BuiltApi,
+  who: string,
+  method: 'GET' | 'POST',
+  url: string,
+  payload?: Record<string, unknown>,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await api.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${tokens[who] ?? ''}` },
+    ...(payload === undefined ? {} : { payload }),
+  });
+  return { status: res.statusCode, body: res.json() as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  if (!('url' in probe)) return;
+  const db = await createScratchDb('intersoc_api_privacy');
+  if (!('url' in db)) throw new Error(db.unavailable);
+  drop = db.drop;
+  await migratePg(db.url);
+  await openApi(db.url);
+  await openApi(db.url);
+  const s = stores[0] as PgAuthStores;
+  for (const t of ['acme', 'globex']) await s.tenants.create(systemContext('default'), { name: t });
+  for (const [tenant, name, role] of USERS) {
+    await s.users.create(systemContext(tenant), { name, role });
+    tokens[name] = (await s.tokens.create(systemContext(tenant), { user: name, name: 'test' })).secret;
+  }
+  new PgAssetStore(s.pg).upsert(systemContext('acme'), [
+    { kind: 'host', name: 'wks-anna', criticality: 'low', role: 'workstation', owner: 'Anna Nowak' },
+  ]);
+});
+
+afterAll(async () => {
+  for (const a of apis) await a.app.close();
+  for (const s of stores) await s.close();
+  await drop?.();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!('url' in probe))('api role privacy on PostgreSQL', () => {
+  it('restrictions: written on one instance, read on the other, not seen by another tenant', async () => {
+    const [a, b] = apis as [BuiltApi, BuiltApi];
+    const put = await call(a, 'ada', 'POST', '/api/privacy/restrictions', {
+      subject: 'user:jdoe',
+      reason: 'objection (Art. 21)',
+    });
+    expect(put.status).toBe(200);
+    const read = await call(b, 'ada', 'GET', '/api/privacy/restrictions');
+    expect(read.status).toBe(200);
+    expect(JSON.stringify(read.body)).toContain('user:jdoe');
+    const other = await call(b, 'gus', 'GET', '/api/privacy/restrictions');
+    expect(other.status).toBe(200);
+    expect(JSON.stringify(other.body)).not.toContain('jdoe');
+    const lifted = await call(b, 'ada', 'POST', '/api/privacy/restrictions/lift', { subject: 'user:jdoe' });
+    expect(lifted.status).toBe(200);
+    expect(JSON.stringify((await call(a, 'ada', 'GET', '/api/privacy/restrictions')).body)).not.toContain('jdoe');
+  });
+
+  it('pseudonymises the shared inventory and re-identifies on the other instance for a case', async () => {
+    const [a, b] = apis as [BuiltApi, BuiltApi];
+    const seen = await call(a, 'ann', 'GET', '/api/test/host');
+    expect(seen.status).toBe(200);
+    const pseudonym = String(seen.body['host']);
+    expect(pseudonym).toMatch(/^host-[0-9a-f]{8}$/);
+    expect(JSON.stringify(seen.body)).not.toContain('wks-anna');
+    // The admin is not pseudonymised.
+    expect((await call(b, 'ada', 'GET', '/api/test/host')).body['host']).toBe('wks-anna');
+    // Same key file, same store: the other instance shows the same pseudonym.
+    expect((await call(b, 'bob', 'GET', '/api/test/host')).body['host']).toBe(pseudonym);
+    // Re-identification needs a case of the tenant.
+    const noCase = await call(b, 'ann', 'POST', '/api/privacy/reidentify', {
+      pseudonym,
+      caseId: '1',
+      reason: 'containment of the phishing case',
+    });
+    expect(noCase.status).toBe(404);
+    const s = stores[0] as PgAuthStores;
+    const cases = new CaseService({ store: new PgCaseStore(s.pg), incidents: new PgIncidentStore(s.pg) });
+    const c = cases.create(systemContext('acme'), { title: 'phishing', template: 'none' });
+    const re = await call(b, 'ann', 'POST', '/api/privacy/reidentify', {
+      pseudonym,
+      caseId: String(c.number),
+      reason: 'containment of the phishing case',
+    });
+    expect(re.status).toBe(200);
+    expect(re.body).toMatchObject({ status: 'approved', value: 'wks-anna' });
+    // Another tenant has no such pseudonym.
+    const other = await call(a, 'gus', 'POST', '/api/privacy/reidentify', {
+      pseudonym,
+      caseId: String(c.number),
+      reason: 'containment of the phishing case',
+    });
+    expect(other.status).toBe(404);
+    // The DPO's log (an admin) on the first instance lists the request made on the second.
+    const log = await call(a, 'ada', 'GET', '/api/privacy/reidentifications');
+    expect(JSON.stringify(log.body)).toContain(pseudonym);
+    expect(JSON.stringify(log.body)).not.toContain('wks-anna');
+  });
+
+  it('answers subject export and erasure with UNSUPPORTED', async () => {
+    const [a] = apis as [BuiltApi, BuiltApi];
+    const x = await call(a, 'ada', 'POST', '/api/privacy/export', { subject: 'user:jdoe' });
+    expect(x.body).toMatchObject({ error: { code: 'UNSUPPORTED' } });
+    const e = await call(a, 'ada', 'POST', '/api/privacy/erase', { subject: 'user:jdoe' });
+    expect(e.body).toMatchObject({ error: { code: 'UNSUPPORTED' } });
+    expect(JSON.stringify(e.body)).toContain('event store');
+  });
+});
