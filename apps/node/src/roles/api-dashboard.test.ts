@@ -246,6 +246,14 @@ describe.skipIf(!db)('dashboard routes of the api role (PostgreSQL)', () => {
     );
     expect(h.status, JSON.stringify(h.body)).toBe(200);
     expect(h.body).toMatchObject({ counts: [2, 0, 0, 0], total: 2, partial: false });
+    // Every event, in buckets narrower than the block: counted from the decoded event times.
+    const all = await call(b, 'annie', 'GET', `/api/events/histogram?from=${T0}&to=${T0 + HOUR - 1}&buckets=60`);
+    expect(all.status, JSON.stringify(all.body)).toBe(200);
+    expect((all.body['counts'] as number[]).slice(0, 5)).toEqual([0, 1, 1, 1, 0]);
+    expect(all.body).toMatchObject({ total: 3, partial: false });
+    expect(
+      (await call(b, 'gina', 'GET', `/api/events/histogram?from=${T0}&to=${T0 + HOUR - 1}&buckets=60`)).body,
+    ).toMatchObject({ total: 1 });
   });
 
   it('shows a host page from alerts and events of the caller tenant only', async () => {

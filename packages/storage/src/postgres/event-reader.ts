@@ -251,6 +251,52 @@ export class PgEventReader {
     return terms.groups(m.id, m.ver) ?? 'none';
   }
 
+  /**
+   * Counts all the tenant's events per bucket of a window (the empty query's histogram, as the
+   * SQLite `eventHistogram` counts it): a block wholly inside one bucket counts from its metadata;
+   * other blocks are decoded for their event times only (no record is re-parsed). Stops between
+   * blocks after `BLOCK_BUDGET` decoded blocks or at `deadline`, with `partial`.
+   */
+  async countEvents(
+    ctx: AuthContext,
+    w: { readonly from: number; readonly to: number; readonly buckets: number; readonly bucketMs: number },
+    deadline?: number,
+  ): Promise<{ counts: number[]; total: number; partial: boolean; scannedBlocks: number }> {
+    const counts = new Array<number>(w.buckets).fill(0);
+    const slot = (t: number): number => Math.min(w.buckets - 1, Math.floor((t - w.from) / w.bucketMs));
+    let total = 0;
+    let scannedBlocks = 0;
+    let partial = false;
+    const pages = this.metaPages(ctx.tenant, w.from, w.to, MAX_SAFE, MAX_SAFE, undefined, false);
+    outer: for await (const all of pages) {
+      const straddling: Meta[] = [];
+      for (const m of all) {
+        if (m.t_min >= w.from && m.t_max <= w.to && slot(m.t_min) === slot(m.t_max)) {
+          counts[slot(m.t_min)] = (counts[slot(m.t_min)] ?? 0) + m.count;
+          total += m.count;
+        } else straddling.push(m);
+      }
+      for (let i = 0; i < straddling.length; i += META_BATCH) {
+        const late = scannedBlocks > 0 && deadline !== undefined && Date.now() > deadline;
+        if (scannedBlocks >= BLOCK_BUDGET || late) {
+          partial = true;
+          break outer;
+        }
+        const batch = straddling.slice(i, i + META_BATCH);
+        const loaded = await this.load(batch);
+        scannedBlocks += batch.length;
+        for (const m of batch)
+          for (const b of loaded.get(m.id) ?? []) {
+            if (b.time < w.from || b.time > w.to) continue;
+            const k = slot(b.time);
+            counts[k] = (counts[k] ?? 0) + 1;
+            total++;
+          }
+      }
+    }
+    return { counts, total, partial, scannedBlocks };
+  }
+
   async getEvent(ctx: AuthContext, id: string): Promise<SocEvent | undefined> {
     if (!/^[0-9a-f]{32}$/.test(id)) return undefined;
     const rows = await this.sql<(Meta & { seq: number })[]>`

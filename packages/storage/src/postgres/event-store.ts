@@ -21,6 +21,16 @@ export interface PgEventStore {
   searchAlerts(ctx: AuthContext, req: SearchRequest): Promise<SearchPage<Alert>>;
   getAlert(ctx: AuthContext, id: string): Promise<Alert | undefined>;
   /**
+   * All the tenant's events per bucket of a window (`bucketMs` wide from `from`), from block
+   * metadata and event times without re-parsing; `partial` when the block budget or `deadline`
+   * ran out first. The empty query's histogram (the dashboard overview).
+   */
+  countEvents(
+    ctx: AuthContext,
+    w: { readonly from: number; readonly to: number; readonly buckets: number; readonly bucketMs: number },
+    deadline?: number,
+  ): Promise<{ counts: number[]; total: number; partial: boolean; scannedBlocks: number }>;
+  /**
    * Derives the term index rows of up to `maxBlocks` blocks that have none current (written
    * without terms, with duplicates dropped, rewritten, or before the index existed); returns how
    * many it did (0: nothing pending). Needs the `hydrator` option: without it, it does nothing,
@@ -108,6 +118,13 @@ class PgStore implements PgEventStore {
   }
   getAlert(ctx: AuthContext, id: string): Promise<Alert | undefined> {
     return this.wrap('alert lookup failed', () => this.reader.getAlert(ctx, id));
+  }
+  countEvents(
+    ctx: AuthContext,
+    w: { readonly from: number; readonly to: number; readonly buckets: number; readonly bucketMs: number },
+    deadline?: number,
+  ): Promise<{ counts: number[]; total: number; partial: boolean; scannedBlocks: number }> {
+    return this.wrap('event count failed', () => this.reader.countEvents(ctx, w, deadline));
   }
   indexPending(maxBlocks: number): Promise<number> {
     const hydrator = this.hydrator;

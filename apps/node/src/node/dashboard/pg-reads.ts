@@ -6,9 +6,10 @@
  * (search) and on the tables the detect roles write (`ev_alerts`, `ev_blocks`,
  * `ev_dead_letters`, `alert_status`) for the aggregates SQLite computes in `events/aggregate.ts`.
  *
- * Histograms are counted from the event search's pages (the PostgreSQL reader has no columnar
- * count): exact when the search ends within the time budget, else `partial`, as on SQLite when
- * its block budget runs out.
+ * The empty query's histogram (the overview's events) is counted from block metadata and event
+ * times (`PgEventStore.countEvents`); other histograms from the event search's pages (the
+ * PostgreSQL reader has no columnar count): exact when the search ends within the time budget,
+ * else `partial`, as on SQLite when its block budget runs out.
  */
 import { accountName, SEVERITIES, shortHostName, type Alert, type AuthContext, type Severity } from '@intersoc/core';
 import type { AlertFeed } from '@intersoc/api';
@@ -40,6 +41,23 @@ export async function pgEventHistogram(
   req: BucketWindow & { readonly q: string; readonly limits?: QueryLimits; readonly deadline?: number },
 ): Promise<EventHistogram> {
   const bucketMs = bucketWidth(req);
+  if (req.q.trim() === '') {
+    // Every event: counted from block metadata and event times, nothing re-parsed.
+    const c = await events.countEvents(
+      ctx,
+      { from: req.from, to: req.to, buckets: req.buckets, bucketMs },
+      req.deadline,
+    );
+    return {
+      from: req.from,
+      bucketMs,
+      counts: c.counts,
+      total: c.total,
+      partial: c.partial,
+      scannedBlocks: c.scannedBlocks,
+      prunedBlocks: 0,
+    };
+  }
   const counts = new Array<number>(req.buckets).fill(0);
   let total = 0;
   let scannedBlocks = 0;
