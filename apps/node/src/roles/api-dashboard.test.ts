@@ -42,6 +42,7 @@ const USERS: readonly [string, string, Role][] = [
   ['acme', 'annie', 'analyst'],
   ['acme', 'victor', 'viewer'],
   ['globex', 'gina', 'admin'],
+  ['default', 'otto', 'admin'],
 ];
 const SRC = { format: 'json', kind: 'file', name: 'edr' } as const;
 
@@ -235,6 +236,10 @@ describe.skipIf(!db)('dashboard routes of the api role (PostgreSQL)', () => {
     expect(o.body['ingest']).toMatchObject({ storedEvents: 3, deadLetters: 0, deadLettersInWindow: 0 });
     const bySeverity = o.body['alertsBySeverity'] as Record<string, number>[];
     expect(bySeverity[0]).toMatchObject({ high: 1, low: 1 });
+    // The operator's overview shows no UDP drops: this role takes no data and cannot know them.
+    const op = await call(a, 'otto', 'GET', `/api/overview?${window}`);
+    expect(op.status, JSON.stringify(op.body)).toBe(200);
+    expect(op.body['ingest']).not.toHaveProperty('dropped');
     const g = await call(a, 'gina', 'GET', `/api/overview?${window}`);
     expect(g.body['alerts']).toMatchObject({ total: 1 });
     expect(g.body['ingest']).toMatchObject({ storedEvents: 1 });

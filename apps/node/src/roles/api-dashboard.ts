@@ -79,8 +79,8 @@ export function registerApiDashboard(app: FastifyInstance, w: ApiDashboardWiring
   sampler.start(w.onError);
   const incidents = new PgIncidentStore(w.pg);
   const queue = triageService(new PgAlertTriage(w.pg), searcher, incidents, new CtiObservableEnricher(w.cti));
-  // No UDP sources here: nothing is dropped by this role.
-  const overview = overviewService({ searcher, sampler, dropped: () => 0 });
+  // No sources here: UDP drops are the ingest role's, not known to this process (none shown).
+  const overview = overviewService({ searcher, sampler });
   const packs = PgRulePacks.open(w.url);
   const stixValidation = stixValidationService();
   registerDashboardRoutes(app, {

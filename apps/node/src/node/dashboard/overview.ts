@@ -90,8 +90,11 @@ export class RateSampler {
 export interface OverviewDeps {
   readonly searcher: Searcher;
   readonly sampler: RateSampler;
-  /** Node-wide drops (UDP without credit), shown to the default tenant. */
-  readonly dropped: () => number;
+  /**
+   * Node-wide drops (UDP without credit), shown to the default tenant; absent where this process
+   * takes no data (the api role), so no figure is shown rather than a zero it cannot know.
+   */
+  readonly dropped?: () => number;
 }
 
 const META_FIELDS = ['_format', '_source', '_kind', '_label'] as const;
@@ -158,7 +161,7 @@ export function overviewService(d: OverviewDeps): OverviewService {
           storedEvents: stats.events,
           deadLetters: stats.deadLetters,
           deadLettersInWindow,
-          ...(ctx.tenant === DEFAULT_TENANT ? { dropped: d.dropped() } : {}),
+          ...(ctx.tenant === DEFAULT_TENANT && d.dropped ? { dropped: d.dropped() } : {}),
         },
       };
     },
