@@ -10,7 +10,13 @@ import type { FastifyInstance } from 'fastify';
 import { AppError, DEFAULT_TENANT, systemContext, type Alert, type AuthContext, type Config } from '@intersoc/core';
 import type { FederationService, FederationPeerView } from '@intersoc/api';
 import type { Bus } from '@intersoc/bus';
-import { openSqliteCtiStore, openSqliteTaxiiBackend, type SqliteTaxiiBackend } from '@intersoc/cti';
+import {
+  openSqliteCtiStore,
+  openSqliteTaxiiBackend,
+  type CtiStore,
+  type TaxiiBackend,
+  type TaxiiStore,
+} from '@intersoc/cti';
 import {
   cardOf,
   Federation,
@@ -51,6 +57,12 @@ export interface NodeFederation {
 
 /** TAXII API root for users' collections. */
 export const USER_ROOT = 'default';
+/** The user API root as the node opens it. */
+export const USER_ROOT_INFO = {
+  name: USER_ROOT,
+  title: 'INTERSOC threat intelligence',
+  maxContentLength: 16 * 1024 * 1024,
+} as const;
 /** Delay that coalesces intelligence changes into one detector reload. */
 const RELOAD_DEBOUNCE_MS = 1000;
 /** How often the store is checked for indicator changes made elsewhere. */
@@ -65,7 +77,7 @@ export function indicatorGeneration(db: SqliteDb): string {
 }
 
 /** Creates a tenant's user collection (`intel-<tenant>`) when missing. */
-export function ensureTenantCollection(taxii: SqliteTaxiiBackend, tenant: string): void {
+export function ensureTenantCollection(taxii: TaxiiBackend, tenant: string): void {
   if (taxii.collection(USER_ROOT, `intel-${tenant}`)) return;
   taxii.putCollection({
     apiRoot: USER_ROOT,
@@ -77,12 +89,44 @@ export function ensureTenantCollection(taxii: SqliteTaxiiBackend, tenant: string
   });
 }
 
+/**
+ * Mounts the TAXII server at `/taxii2/` (users with their API credentials) and, with a federation,
+ * the peer endpoints (node keys), over `base` bridged to the CTI store: posts to a tenant's
+ * collection land in its CTI store, peers' inbox posts go through the federation.
+ */
+export async function mountFederationHttp(
+  app: FastifyInstance,
+  o: {
+    readonly base: TaxiiStore;
+    readonly cti: CtiStore;
+    readonly federation?: Federation;
+    readonly authenticate: FederationWiring['authenticate'];
+    readonly maxContentLength: number;
+    readonly onIntelChanged?: (tenant: string) => void;
+  },
+): Promise<void> {
+  const fed = o.federation;
+  const backend = new TaxiiBridge({
+    base: o.base,
+    cti: o.cti,
+    ...(fed ? { inbox: (peer, objects) => fed.receive(peer, objects, 'push') } : {}),
+    ...(o.onIntelChanged ? { onIntelChanged: o.onIntelChanged } : {}),
+  });
+  await app.register(federationHttp, {
+    backend,
+    authenticate: o.authenticate,
+    ...(fed ? { federation: fed } : {}),
+    bodyLimit: Math.max(o.maxContentLength, 16 * 1024 * 1024) + 1024,
+    // TAXII and peer routes authenticate themselves (API credentials or node keys).
+    routeConfig: (method) =>
+      method === 'GET' ? { access: 'public' } : { access: 'public', audit: `taxii.${method.toLowerCase()}` },
+  });
+}
+
 /** Mounts TAXII and the federation on the API app; call before `listen`. */
 export async function attachFederation(app: FastifyInstance, w: FederationWiring): Promise<NodeFederation> {
   const cti = openSqliteCtiStore(w.db);
-  const taxii = openSqliteTaxiiBackend(w.db, [
-    { name: USER_ROOT, title: 'INTERSOC threat intelligence', maxContentLength: 16 * 1024 * 1024 },
-  ]);
+  const taxii = openSqliteTaxiiBackend(w.db, [USER_ROOT_INFO]);
   for (const t of await w.stores.tenants.list(systemContext(DEFAULT_TENANT))) ensureTenantCollection(taxii, t.name);
 
   let reloadTimer: NodeJS.Timeout | undefined;
@@ -113,20 +157,13 @@ export async function attachFederation(app: FastifyInstance, w: FederationWiring
     });
   }
   const fed = federation;
-  const backend = new TaxiiBridge({
+  await mountFederationHttp(app, {
     base: taxii,
     cti,
-    ...(fed ? { inbox: (peer, objects) => fed.receive(peer, objects, 'push') } : {}),
-    onIntelChanged: intelChanged,
-  });
-  await app.register(federationHttp, {
-    backend,
-    authenticate: w.authenticate,
     ...(fed ? { federation: fed } : {}),
-    bodyLimit: Math.max(fedConfig.maxContentLength, 16 * 1024 * 1024) + 1024,
-    // TAXII and peer routes authenticate themselves (API credentials or node keys).
-    routeConfig: (method) =>
-      method === 'GET' ? { access: 'public' } : { access: 'public', audit: `taxii.${method.toLowerCase()}` },
+    authenticate: w.authenticate,
+    maxContentLength: fedConfig.maxContentLength,
+    onIntelChanged: intelChanged,
   });
 
   // Indicators also change outside the federation (imports, the CLI, other processes): a cheap

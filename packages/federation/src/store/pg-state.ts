@@ -265,3 +265,16 @@ export class PgFederationState implements FederationStateStore {
     );
   }
 }
+
+/**
+ * Changes whenever a peer is added, removed or changed (status, grade, feedback counts; contacts
+ * do not count) or a review decision is taken, by any process: what SQLite's `data_version`
+ * tells a sync round there. Counts catch deletions, maxima catch updates.
+ */
+export function federationChangeMark(pg: SyncPg): string {
+  const [r] = pg.query<{ m: string }>(
+    `SELECT (SELECT count(*) || ':' || coalesce(max(changed), 0) FROM fed_peers) || '/' ||
+            (SELECT count(*) || ':' || coalesce(max(time), 0) FROM fed_review) AS m`,
+  );
+  return r?.m ?? '';
+}

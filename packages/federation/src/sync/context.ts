@@ -3,8 +3,9 @@
  * What the federation's parts share: identity, settings, stores, and the node's hooks.
  */
 import { AppError, requireRole, type AuthContext } from '@intersoc/core';
-import type { CtiStore, SqliteTaxiiBackend } from '@intersoc/cti';
+import type { CtiStore, TaxiiStore } from '@intersoc/cti';
 import type { AuditStore, JsonValue, SqliteDb } from '@intersoc/storage';
+import type { SyncPg } from '@intersoc/storage/postgres';
 import type { FederationConfig } from '../config/config.js';
 import type { NodeKeys } from '../identity/identity.js';
 import { DEFAULT_PRIVACY_POLICY, Minimiser, type KnownPersonalValue, type PrivacyPolicy } from '../privacy/minimise.js';
@@ -22,14 +23,28 @@ export interface FederationDeps {
   readonly config: FederationConfig;
   /**
    * The node database: federation tables, and the same handle as the CTI store's and the TAXII
-   * backend's (receipts and shares are one transaction across them).
+   * backend's (receipts and shares are one transaction across them). Absent when every store is
+   * on PostgreSQL (`pg` and all of `stores`).
    */
-  readonly db: SqliteDb;
+  readonly db?: SqliteDb;
+  /**
+   * The bridge every PostgreSQL store given here was opened on (`stores`, and the CTI store and
+   * TAXII backend when they are `PgCtiStore` / `PgTaxiiBackend`): a receipt and a share chunk run
+   * in one of its transactions, so their writes across those stores commit or roll back together,
+   * and sync rounds notice peers' trust and reviews changed by other processes through it.
+   */
+  readonly pg?: SyncPg;
   readonly cti: CtiStore;
   /** The TAXII backend holding the per-peer collections. */
-  readonly taxii: SqliteTaxiiBackend;
+  readonly taxii: TaxiiStore;
   /** Hash-chained audit log for share runs, receipts and peer changes. */
   readonly audit?: AuditStore;
+  /**
+   * Where several processes share the stores (instances of the api role), a sync round runs only
+   * in the one that wins `tryLock` (e.g. a PostgreSQL advisory lock); the others skip theirs, as
+   * outboxes, cursors and sightings are shared and the winner syncs every peer.
+   */
+  readonly rounds?: { tryLock(): boolean; unlock(): void };
   readonly fetch?: typeof fetch;
   readonly now?: () => number;
   /** Called (at most once per receipt or change) when a tenant's indicators changed. */
@@ -37,9 +52,10 @@ export interface FederationDeps {
   readonly log?: (level: LogLevel, message: string, details?: Record<string, unknown>) => void;
   /**
    * Stores to use instead of the node database's federation tables (the PostgreSQL ones,
-   * `PgPeerStore`, `PgJournal`, `PgFederationState`, where processes share one store). Their
-   * writes commit on their own, outside the SQLite transaction that holds a receipt's or a share
-   * chunk's CTI and TAXII writes.
+   * `PgPeerStore`, `PgJournal`, `PgFederationState`, where processes share one store). Without
+   * `pg`, their writes commit on their own, outside the SQLite transaction that holds a receipt's
+   * or a share chunk's CTI and TAXII writes; with `pg` (the bridge they were opened on), inside
+   * its transaction too.
    */
   readonly stores?: {
     readonly peers?: PeerRegistry;
@@ -65,6 +81,10 @@ export interface FedContext extends FederationDeps {
   readonly state: FederationStateStore;
   readonly now: () => number;
   readonly me: string;
+  /** Runs `fn` as one transaction over the stores (SQLite's and/or PostgreSQL's). */
+  readonly atomically: <T>(fn: () => T) => T;
+  /** Changes when peers' trust or reviews were changed, by any process (the sync round's check). */
+  readonly changeMark: () => string;
 }
 
 /** Throws unless the caller acts for the federation's tenant with one of the roles. */

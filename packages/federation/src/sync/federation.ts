@@ -19,6 +19,7 @@ import type { IntelState } from '../store/intel-state.js';
 import { Journal } from '../store/journal.js';
 import { PeerStore, type Peer } from '../store/peers.js';
 import { migrateFederation } from '../store/schema.js';
+import { federationChangeMark } from '../store/pg-state.js';
 import { SqliteFederationState } from '../store/state.js';
 import type { Hop } from '../signing/provenance.js';
 import type { Reliability } from '../trust/trust.js';
@@ -26,6 +27,9 @@ import { PeerClient } from '../transport/peer-client.js';
 import { isNodeAuth, RateLimiter } from '../transport/request-auth.js';
 import { ensureCollections, ensureRoot } from './collections.js';
 import { audit, requireFederationRole, type FedContext, type FederationDeps } from './context.js';
+import type { FederationJournal } from '../store/journal-model.js';
+import type { PeerRegistry } from '../store/peers.js';
+import type { FederationStateStore } from '../store/state-model.js';
 import { pullFrom, pushTo } from './exchange.js';
 import * as peering from './peer-admin.js';
 import { authenticatePeer, collectionAccess, type PeerAuthentication, type SignedRequest } from './peer-auth.js';
@@ -57,24 +61,16 @@ export class Federation {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<SyncResult[]> | undefined;
   private soon: NodeJS.Timeout | undefined;
-  private dataVersion: number | undefined;
+  /** The stores' change mark at the last round. */
+  private changes: string | undefined;
 
   constructor(deps: FederationDeps & { readonly lookupSeed: Uint8Array }) {
-    const storeDb = (deps.cti as { db?: unknown }).db;
-    if (deps.taxii.db !== deps.db || (storeDb !== undefined && storeDb !== deps.db))
-      throw new AppError(
-        'CONFIG',
-        'the federation, its CTI store and its TAXII backend must share one database handle',
-      );
-    migrateFederation(deps.db);
     const now = deps.now ?? Date.now;
     this.fx = {
       ...deps,
       now,
       me: deps.keys.identity.nodeId,
-      peers: deps.stores?.peers ?? new PeerStore(deps.db, now),
-      journal: deps.stores?.journal ?? new Journal(deps.db, now),
-      state: deps.stores?.state ?? new SqliteFederationState(deps.db),
+      ...storesOf(deps, now),
     };
     this.lookups = new LookupService(this.fx, deps.lookupSeed);
     this.verifier = verifierFor(this.fx);
@@ -217,15 +213,19 @@ export class Federation {
     this.soon.unref();
   }
 
-  /** One round with every active peer that has an endpoint; rounds never overlap. */
+  /**
+   * One round with every active peer that has an endpoint; rounds never overlap, in this process
+   * nor (with `rounds`) across processes: a round another process holds is skipped (no results).
+   */
   async syncAll(): Promise<SyncResult[]> {
     while (this.running) await this.running.catch(() => undefined);
+    const lock = this.fx.rounds;
+    if (lock && !lock.tryLock()) return [];
     const run = (async () => {
-      // Another process (the CLI) changed the node database: peers' trust or reviews may differ.
-      const version = this.fx.db.pragma('data_version', { simple: true }) as number;
-      if (this.dataVersion !== undefined && version !== this.dataVersion)
-        this.fx.onIntelChanged?.(this.fx.config.tenant);
-      this.dataVersion = version;
+      // Another process (the CLI, another api instance) changed the store: peers' trust or reviews may differ.
+      const mark = this.fx.changeMark();
+      if (this.changes !== undefined && mark !== this.changes) this.fx.onIntelChanged?.(this.fx.config.tenant);
+      this.changes = mark;
       returnSightings(this.fx);
       this.fx.journal.pruneNonces();
       const out: SyncResult[] = [];
@@ -237,6 +237,7 @@ export class Federation {
       return await run;
     } finally {
       if (this.running === run) this.running = undefined;
+      lock?.unlock();
     }
   }
 
@@ -305,4 +306,49 @@ export class Federation {
   lookupSet(): PublishedSet {
     return this.lookups.published();
   }
+}
+
+/** What the context adds to the deps: the stores, their transaction and their change mark. */
+type ContextStores = Pick<FedContext, 'peers' | 'journal' | 'state' | 'atomically' | 'changeMark'>;
+
+/**
+ * The federation's stores. With a SQLite `db`, the CTI store and TAXII backend must be on the same
+ * handle (one transaction across them) and its federation tables are migrated; without one, every
+ * store must be given, with the PostgreSQL bridge they share (`pg`), whose transaction then holds
+ * a receipt or a share chunk. With both, the PostgreSQL transaction runs inside SQLite's.
+ */
+function storesOf(deps: FederationDeps, now: () => number): ContextStores {
+  const { db, pg, stores } = deps;
+  const handleOf = (x: unknown): unknown => (x as { db?: unknown }).db;
+  if (db === undefined) {
+    if (!pg || !stores?.peers || !stores.journal || !stores.state)
+      throw new AppError(
+        'CONFIG',
+        'a federation without a SQLite database needs the PostgreSQL bridge and its peer, journal and state stores',
+      );
+    if (handleOf(deps.cti) !== undefined || handleOf(deps.taxii) !== undefined)
+      throw new AppError('CONFIG', 'a federation on PostgreSQL was given a SQLite CTI store or TAXII backend');
+    return {
+      peers: stores.peers,
+      journal: stores.journal,
+      state: stores.state,
+      atomically: (fn) => pg.transaction(fn),
+      changeMark: () => federationChangeMark(pg),
+    };
+  }
+  const ctiDb = handleOf(deps.cti);
+  if (handleOf(deps.taxii) !== db || (ctiDb !== undefined && ctiDb !== db))
+    throw new AppError('CONFIG', 'the federation, its CTI store and its TAXII backend must share one database handle');
+  migrateFederation(db);
+  const peers: PeerRegistry = stores?.peers ?? new PeerStore(db, now);
+  const journal: FederationJournal = stores?.journal ?? new Journal(db, now);
+  const state: FederationStateStore = stores?.state ?? new SqliteFederationState(db);
+  const sqliteMark = (): string => String(db.pragma('data_version', { simple: true }));
+  return {
+    peers,
+    journal,
+    state,
+    atomically: pg ? (fn) => db.transaction(() => pg.transaction(fn))() : (fn) => db.transaction(fn)(),
+    changeMark: pg ? () => `${sqliteMark()}|${federationChangeMark(pg)}` : sqliteMark,
+  };
 }

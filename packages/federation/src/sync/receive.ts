@@ -65,7 +65,7 @@ export function receive(
 ): { outcomes: AddOutcome[]; summary: ReceiveSummary } {
   // One transaction per delivery: the store, chains, reports and journal commit together (and
   // a crash leaves none of them half-written).
-  return fx.db.transaction(() => receiveInTransaction(fx, bound, sender, objects, mode))();
+  return fx.atomically(() => receiveInTransaction(fx, bound, sender, objects, mode));
 }
 
 function receiveInTransaction(

@@ -141,7 +141,7 @@ export function place(
 ): ShareReport {
   const chunks: Iterable<readonly Outgoing[]> = isChunked(items) ? items : [items];
   const run = new Run(fx, mode);
-  for (const chunk of chunks) fx.db.transaction(() => run.place(chunk))();
+  for (const chunk of chunks) fx.atomically(() => run.place(chunk));
   return run.finish();
 }
 

@@ -11,16 +11,16 @@ import type {
   ApiRootInfo,
   CtiStore,
   ObjectFilter,
-  SqliteTaxiiBackend,
   TaxiiBackend,
   TaxiiCollection,
   TaxiiRecord,
+  TaxiiStore,
 } from '@intersoc/cti';
 import { FEDERATION_ROOT } from './peer-client.js';
 
 /** What the bridge connects. */
 export interface BridgeOptions {
-  readonly base: SqliteTaxiiBackend;
+  readonly base: TaxiiStore;
   readonly cti: CtiStore;
   /** Handles a peer's inbox posts (the federation); without it inboxes refuse everything. */
   readonly inbox?: (peer: string, objects: readonly Readonly<Record<string, unknown>>[]) => AddOutcome[];

@@ -1,0 +1,199 @@
+/**
+ * TAXII 2.1 and the federation of the api role on a real PostgreSQL server (a scratch database
+ * migrated by `migratePg`): two API instances over their own connections, as two processes behind
+ * a load balancer, sharing one `--data` folder with a node identity. A TAXII client with a user's
+ * API token posts a bundle through one and reads it back (objects, manifest, `added_after` paging)
+ * through the other; another tenant's token sees neither the collection nor its objects; a peer
+ * added through one instance's `/api/federation/peers` is listed by the other. Skips, and says so,
+ * only when PostgreSQL is unreachable.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError, ConfigSchema, DEFAULT_TENANT, systemContext, type Role } from '@intersoc/core';
+import { buildApi, registerFederationRoutes, type BuiltApi } from '@intersoc/api';
+import { PgCtiStore, TaxiiClient, TAXII_MEDIA_TYPE } from '@intersoc/cti';
+import { cardOf, initIdentity } from '@intersoc/federation';
+import {
+  createScratchDb,
+  migratePg,
+  openPgAuthStores,
+  type PgAuthStores,
+  type ScratchDb,
+} from '@intersoc/storage/postgres';
+import { registerApiFederation, type ApiFederation } from './api-federation.js';
+
+const probe = await createScratchDb('intersoc_api_fed');
+if (!('url' in probe)) console.warn(`api role federation tests on PostgreSQL skipped: ${probe.unavailable}`);
+const db = 'url' in probe ? (probe as ScratchDb) : undefined;
+
+const USERS: readonly [string, string, Role][] = [
+  ['acme', 'annie', 'analyst'],
+  ['globex', 'gina', 'admin'],
+  [DEFAULT_TENANT, 'opal', 'admin'],
+];
+
+interface Instance {
+  readonly api: BuiltApi;
+  readonly stores: PgAuthStores;
+  readonly fed: ApiFederation;
+  readonly url: string;
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-api-fed-'));
+const peerDir = mkdtempSync(path.join(tmpdir(), 'intersoc-api-fed-peer-'));
+const tokens: Record<string, string> = {};
+const instances: Instance[] = [];
+
+async function instance(url: string): Promise<Instance> {
+  const stores = openPgAuthStores(url);
+  const unsupported = (): never => {
+    throw new AppError('UNSUPPORTED', 'not part of this test');
+  };
+  const api = await buildApi({
+    stores,
+    services: {
+      ingest: { ingest: async () => unsupported() },
+      search: {
+        searchEvents: async () => unsupported(),
+        getEvent: async () => undefined,
+        searchAlerts: async () => unsupported(),
+        listDeadLetters: async () => unsupported(),
+      },
+    },
+    registry: new Registry(),
+  });
+  const fed = await registerApiFederation(api.app, {
+    pg: stores.pg,
+    cti: new PgCtiStore(stores.pg),
+    audit: stores.audit,
+    config: ConfigSchema.parse({ data: dir }),
+    tenants: async () => (await stores.tenants.list(systemContext(DEFAULT_TENANT))).map((t) => t.name),
+    authenticate: (c) => api.authenticator.authenticate(c),
+    log: () => undefined,
+  });
+  if (fed.service) registerFederationRoutes(api.app, { federation: fed.service });
+  const at = await api.app.listen({ host: '127.0.0.1', port: 0 });
+  const i = { api, stores, fed, url: at };
+  instances.push(i);
+  return i;
+}
+
+function indicator(n: number): Record<string, unknown> {
+  const hex = n.toString(16).padStart(12, '0');
+  return {
+    type: 'indicator',
+    spec_version: '2.1',
+    id: `indicator--00000000-0000-4000-8000-${hex}`,
+    created: '2024-01-01T00:00:00.000Z',
+    modified: '2024-01-01T00:00:00.000Z',
+    name: `test indicator ${n}`,
+    pattern: `[ipv4-addr:value = '198.51.100.${n}']`,
+    pattern_type: 'stix',
+    valid_from: '2024-01-01T00:00:00Z',
+  };
+}
+
+let a: Instance;
+let b: Instance;
+
+beforeAll(async () => {
+  if (!db) return;
+  await migratePg(db.url);
+  initIdentity(dir, { name: 'Bravo SOC', sector: 'energy', country: 'FR' });
+  const setup = openPgAuthStores(db.url);
+  try {
+    const operator = systemContext(DEFAULT_TENANT);
+    for (const t of ['acme', 'globex']) await setup.tenants.create(operator, { name: t });
+    for (const [tenant, name, role] of USERS) {
+      await setup.users.create(systemContext(tenant), { name, role });
+      tokens[name] = (await setup.tokens.create(systemContext(tenant), { user: name, name: 'test' })).secret;
+    }
+  } finally {
+    await setup.close();
+  }
+  a = await instance(db.url);
+  b = await instance(db.url);
+}, 60_000);
+
+afterAll(async () => {
+  for (const i of instances) {
+    await i.fed.close();
+    await i.api.app.close();
+    await i.stores.close();
+  }
+  await db?.drop();
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(peerDir, { recursive: true, force: true });
+});
+
+describe.skipIf(!db)('api role: TAXII and the federation on PostgreSQL', () => {
+  it('posts a bundle through one instance and reads it back through the other', async () => {
+    const annie = new TaxiiClient({ token: tokens['annie'] ?? '' });
+    const status = await annie.push(`${a.url}/taxii2/default/`, 'intel-acme', [1, 2, 3].map(indicator));
+    expect(status.success_count).toBe(3);
+    expect(status.failure_count).toBe(0);
+    // The objects landed in acme's CTI store, where the api role's other routes read them.
+    expect(new PgCtiStore(b.stores.pg).get(systemContext('acme'), String(indicator(2)['id']))).toHaveLength(1);
+
+    const root = `${b.url}/taxii2/default/`;
+    const pulled = await annie.pull(root, 'intel-acme', { pageSize: 2 });
+    expect(pulled.pages).toBe(2);
+    expect(pulled.objects.map((o) => o['id']).sort()).toEqual([1, 2, 3].map((n) => indicator(n)['id']).sort());
+
+    // A later post is all that a pull from the last date_added returns.
+    await annie.push(`${a.url}/taxii2/default/`, 'intel-acme', [indicator(4)]);
+    const since = await annie.pull(root, 'intel-acme', { filters: { added_after: pulled.addedAfter ?? '' } });
+    expect(since.objects.map((o) => o['id'])).toEqual([indicator(4)['id']]);
+
+    const manifest = await fetch(`${root}collections/intel-acme/manifest/`, {
+      headers: { authorization: `Bearer ${tokens['annie'] ?? ''}`, accept: TAXII_MEDIA_TYPE },
+    });
+    expect(manifest.status).toBe(200);
+    const m = (await manifest.json()) as { objects: { id: string; version: string }[] };
+    expect(m.objects.map((o) => o.id).sort()).toEqual([1, 2, 3, 4].map((n) => indicator(n)['id']).sort());
+    expect(m.objects.every((o) => o.version === '2024-01-01T00:00:00.000Z')).toBe(true);
+  });
+
+  it('keeps tenants apart', async () => {
+    const gina = new TaxiiClient({ token: tokens['gina'] ?? '' });
+    const listed = await gina.collections(`${b.url}/taxii2/default/`);
+    expect(listed.map((c) => c.id)).toEqual(['intel-globex']);
+    const r = await fetch(`${b.url}/taxii2/default/collections/intel-acme/objects/`, {
+      headers: { authorization: `Bearer ${tokens['gina'] ?? ''}`, accept: TAXII_MEDIA_TYPE },
+    });
+    expect([403, 404]).toContain(r.status);
+    expect((await gina.pull(`${a.url}/taxii2/default/`, 'intel-globex')).objects).toEqual([]);
+    expect(new PgCtiStore(a.stores.pg).get(systemContext('globex'), String(indicator(1)['id']))).toEqual([]);
+  });
+
+  it('serves the federation from the store: a peer added through one instance is listed by the other', async () => {
+    expect(a.fed.federation).toBeDefined();
+    const peer = initIdentity(peerDir, { name: 'Alpha SOC', sector: 'energy', country: 'DE' });
+    const add = await a.api.app.inject({
+      method: 'POST',
+      url: '/api/federation/peers',
+      headers: { authorization: `Bearer ${tokens['opal'] ?? ''}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ card: cardOf(peer.identity), reliability: 'B' }),
+    });
+    expect(add.statusCode).toBeLessThan(300);
+    const list = await b.api.app.inject({
+      method: 'GET',
+      url: '/api/federation/peers',
+      headers: { authorization: `Bearer ${tokens['opal'] ?? ''}` },
+    });
+    expect(list.statusCode).toBe(200);
+    const peers = JSON.parse(list.body) as { nodeId: string }[] | { items: { nodeId: string }[] };
+    const ids = (Array.isArray(peers) ? peers : peers.items).map((p) => p.nodeId);
+    expect(ids).toEqual([peer.identity.nodeId]);
+    // Another tenant's admin is refused: the federation acts for the default tenant only.
+    const other = await b.api.app.inject({
+      method: 'GET',
+      url: '/api/federation/peers',
+      headers: { authorization: `Bearer ${tokens['gina'] ?? ''}` },
+    });
+    expect(other.statusCode).toBe(403);
+  });
+});
