@@ -22,4 +22,9 @@ export interface DetectorSpec {
   readonly patternLimits?: Partial<PatternLimits>;
   /** Settings of the baseline stage (kind `baseline`; config `baselines.*`). */
   readonly baselines?: Partial<BaselineSettings>;
+  /**
+   * The shared PostgreSQL store when the node runs scaled out (`postgres://…`): the `ml` detector
+   * then reads the deployed models from its registry; anything else leaves the node's SQLite one.
+   */
+  readonly storeUrl?: string;
 }

@@ -2,21 +2,24 @@
  * @module
  * The `api` role: the HTTP API and the dashboard's web app over the shared PostgreSQL store
  * (`serve --role api --store postgres://…`). It reads what the detect and correlate roles wrote
- * (events, alerts), builds incidents from those alerts (`incident-feed.ts`), and serves
- * incidents and cases (`PgIncidentStore`, `PgCaseStore`) and
- * identity, tokens and the audit log (`openPgAuthStores`) from the same database, so several
- * API instances behind a load balancer see one state. It runs no pipeline: HTTP ingest is
- * refused (`UNSUPPORTED`, the ingest role takes the data), and it needs no bus.
+ * (events, alerts), builds incidents from those alerts (`incident-feed.ts`), and serves every
+ * domain from the same database, so several API instances behind a load balancer see one state:
+ * identity, tokens and audit (`openPgAuthStores`), search, incidents, cases, assets and feedback,
+ * the dashboard's triage queue, overview, entity pages, rules and intel (`api-dashboard.ts`),
+ * playbooks and runs (`api-respond.ts`, carried out by the `respond` role), forecasts
+ * (`api-forecast.ts`, refreshed by one instance at a time), cascades (`api-cascade.ts`), reports
+ * (`api-text.ts`), models (`api-ml.ts`), privacy (`api-privacy.ts`) and training
+ * (`api-training.ts`); one instance at a time backfills the term index (`term-backfill.ts`). It
+ * keeps nothing in SQLite and needs no bus: live views poll the store.
  *
- * The asset inventory (`PgAssetStore`) and the false-positive feedback of closed cases
- * (`PgFeedbackStore`) are in the same database, so every instance enriches and suppresses alike;
- * this role keeps nothing in SQLite. Playbooks and runs are served over
- * the PostgreSQL respond store, their operations carried out by the `respond` role
- * (`api-respond.ts`). Not served yet: the dashboard's own routes (triage queue, overview), dead
- * letters, TAXII, federation, training, models.
+ * It runs no pipeline, so HTTP ingest is refused (`UNSUPPORTED`, the ingest role takes the data),
+ * and so are the few operations that need one, each saying so: dead letters, splitting an
+ * incident, scenario replays and hands-on training levels, subject export and erasure, model
+ * retraining, an incident's likely next steps, sharing cascade dependencies. Not served yet: TAXII
+ * and federation.
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { AppError, SEVERITIES, systemContext, type Config } from '@intersoc/core';
+import { AppError, DEFAULT_TENANT, SEVERITIES, systemContext, type Config } from '@intersoc/core';
 import {
   apiOptionsFromConfig,
   buildApi,
@@ -35,8 +38,15 @@ import { openAuditKeyRing } from '../node/audit-keys.js';
 import { webRoot } from '../node/dashboard/attach.js';
 import { caseApiService, incidentApiService } from '../node/incidents/services.js';
 import { registerApiCascade } from './api-cascade.js';
+import { registerApiDashboard, tenantNames } from './api-dashboard.js';
+import { registerApiForecast } from './api-forecast.js';
+import { registerApiMl } from './api-ml.js';
+import { apiPrivacy, registerApiPrivacy } from './api-privacy.js';
 import { registerApiRespond } from './api-respond.js';
+import { registerApiText } from './api-text.js';
+import { apiTruthView, registerApiTraining } from './api-training.js';
 import { startIncidentFeed } from './incident-feed.js';
+import { startTermBackfill } from './term-backfill.js';
 
 /** A running API role. */
 export interface RunningApiRole {
@@ -90,10 +100,28 @@ export async function startApiRole(config: Config, log: (m: string) => void): Pr
     closers.push(() => stores.close());
     const events = await openPgEventStore(url, { hydrator: createHydrator() });
     closers.push(() => events.close());
+    // Term rows for blocks written without them; until then searches scan those blocks.
+    const backfill = startTermBackfill(stores.pg, events, {
+      onError: (err) => log(`term index: ${err instanceof Error ? err.message : String(err)}`),
+    });
+    closers.push(() => backfill.stop());
+    // Personal data shown pseudonymised (keys in <data>/privacy/keys, the same on every instance),
+    // and a trainee's answers hidden from the responses while an exercise runs.
+    const privacy = apiPrivacy(config, stores.pg);
+    const health = async () => {
+      try {
+        await stores.ping();
+        return { store: { status: 'ok' as const } };
+      } catch (err) {
+        return { store: { status: 'down' as const, detail: (err as Error).message } };
+      }
+    };
+    const search = pgSearchService(events);
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'intersoc_process_' });
     const { app } = await buildApi({
       stores,
+      view: apiTruthView(privacy.responseView(), stores.pg),
       services: {
         ingest: {
           ingest: async () => {
@@ -103,19 +131,12 @@ export async function startApiRole(config: Config, log: (m: string) => void): Pr
             );
           },
         },
-        search: pgSearchService(events),
+        search,
       },
       registry,
       logger: createLogger({ level: config.log.level }),
       options: apiOptionsFromConfig(config),
-      health: async () => {
-        try {
-          await stores.ping();
-          return { store: { status: 'ok' as const } };
-        } catch (err) {
-          return { store: { status: 'down' as const, detail: (err as Error).message } };
-        }
-      },
+      health,
     });
     closers.push(() => app.close());
     // Incidents and cases share the identity stores' bridge: one connection, one transaction order.
@@ -160,6 +181,27 @@ export async function startApiRole(config: Config, log: (m: string) => void): Pr
       cti,
       onError: (err) => log(`respond: ${err instanceof Error ? err.message : String(err)}`),
     });
+    // Forecasts of every tenant, refreshed by one api instance at a time (an advisory lock).
+    const forecast = registerApiForecast(app, {
+      pg: stores.pg,
+      data: config.data,
+      refreshMinutes: config.forecast.refreshMinutes,
+      tenants: async () => (await stores.tenants.list(systemContext(DEFAULT_TENANT))).map((t) => t.name),
+      onError: (err) => log(`forecast: ${err instanceof Error ? err.message : String(err)}`),
+    });
+    closers.push(() => forecast.close());
+    // Restrictions, pseudonyms and re-identification for a case; analyst training over PgTrainStore.
+    registerApiPrivacy(app, { config, pg: stores.pg, privacy });
+    registerApiTraining(app, { pg: stores.pg, stores, data: config.data });
+    // Reports in, STIX out, category corrections, the ranked alert queue, over the same bridge.
+    registerApiText(app, {
+      pg: stores.pg,
+      cti,
+      data: config.data,
+      onError: (err) => log(`text: ${err instanceof Error ? err.message : String(err)}`),
+    });
+    // The model registry (list, show, deploy, retire; drift over the PostgreSQL events).
+    registerApiMl(app, { pg: stores.pg, events });
     // Dependency graphs, what-if, criticality, IIM; impacts and warnings stored in the database.
     registerApiCascade(app, { pg: stores.pg, data: config.data });
     // Incidents from the alerts the detect and correlate roles commit (see incident-feed.ts).
@@ -173,6 +215,19 @@ export async function startApiRole(config: Config, log: (m: string) => void): Pr
       onError: (err) => log(`incidents: ${err instanceof Error ? err.message : String(err)}`),
     });
     closers.push(() => feed.close());
+    // The dashboard's own views: triage queue, overview, host and user pages, rules, intel, node status.
+    const dashboard = registerApiDashboard(app, {
+      config,
+      url,
+      pg: stores.pg,
+      events,
+      search,
+      cti,
+      tenants: tenantNames(stores.tenants),
+      health,
+      onError: (err) => log(`dashboard: ${err instanceof Error ? err.message : String(err)}`),
+    });
+    closers.push(() => dashboard.close());
     const { files } = registerWebApp(app, { root: webRoot() });
     await app.listen({ host: config.http.host, port: config.http.port });
     const addr = app.server.address();

@@ -149,6 +149,8 @@ export async function startRoles(
         externalCorrelation: true,
         iocBudgetMs: config.cti.iocBudgetMs,
         patternLimits: patternLimitsOf(config),
+        // Models deployed through the api role are in the shared store's registry.
+        ...(config.store.url ? { storeUrl: config.store.url } : {}),
       };
       let detectors = await loadDetectors(spec);
       // New rules in the store: build the detectors first, swap them between batches, then close the old.
