@@ -14,8 +14,16 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, ConfigSchema, DEFAULT_TENANT, systemContext, type Role } from '@intersoc/core';
 import { buildApi, registerFederationRoutes, type BuiltApi } from '@intersoc/api';
-import { PgCtiStore, TaxiiClient, TAXII_MEDIA_TYPE } from '@intersoc/cti';
-import { cardOf, initIdentity } from '@intersoc/federation';
+import {
+  openSqliteCtiStore,
+  openSqliteTaxiiBackend,
+  PgCtiStore,
+  TaxiiClient,
+  TAXII_MEDIA_TYPE,
+  TLP_V2_MARKINGS,
+} from '@intersoc/cti';
+import { cardOf, Federation, FederationConfigSchema, initIdentity, loadIdentity } from '@intersoc/federation';
+import { openDatabase } from '@intersoc/storage';
 import {
   createScratchDb,
   migratePg,
@@ -195,5 +203,62 @@ describe.skipIf(!db)('api role: TAXII and the federation on PostgreSQL', () => {
       headers: { authorization: `Bearer ${tokens['gina'] ?? ''}` },
     });
     expect(other.statusCode).toBe(403);
+  });
+
+  it('receives a peer push in one instance; the other sees the object, its chain and the exchange', async () => {
+    // Alpha: a node on SQLite in this process, with the peer identity added above.
+    const adb = openDatabase(':memory:');
+    const acti = openSqliteCtiStore(adb);
+    const alpha = new Federation({
+      keys: loadIdentity(peerDir),
+      config: FederationConfigSchema.parse({ syncIntervalSeconds: 3600 }),
+      db: adb,
+      cti: acti,
+      taxii: openSqliteTaxiiBackend(adb),
+      lookupSeed: new Uint8Array(32).fill(7),
+    });
+    try {
+      const operator = systemContext(DEFAULT_TENANT);
+      alpha.addPeer(operator, cardOf(loadIdentity(dir).identity), { reliability: 'B', endpoint: a.url });
+      const id = String(indicator(9)['id']);
+      acti.put(operator, [{ ...indicator(9), object_marking_refs: [TLP_V2_MARKINGS.clear] }], { source: 'local' });
+      expect(Object.values(alpha.share(operator, { ids: [id], distribution: 'all' }).queued)).toEqual([1]);
+      const [round] = await alpha.syncAll();
+      expect(round?.error).toBeUndefined();
+      expect(round?.pushed).toBe(1);
+
+      const bravo = b.fed.federation as Federation;
+      expect(new PgCtiStore(b.stores.pg).get(operator, id)).toHaveLength(1);
+      expect(bravo.provenance(operator, id)?.chain.map((h) => h.n)).toEqual([alpha.me]);
+      const status = bravo.status(operator);
+      expect(status.exchanges.some((e) => e.peer === alpha.me && e.direction === 'received' && e.objects === 1)).toBe(
+        true,
+      );
+      // Only the default tenant (the federation's) received it.
+      expect(new PgCtiStore(b.stores.pg).get(systemContext('acme'), id)).toEqual([]);
+    } finally {
+      await alpha.stop();
+      adb.close();
+    }
+  });
+
+  it('runs a sync round in one instance at a time', async () => {
+    const lock = "hashtext('intersoc.federation'), hashtext('sync-round')";
+    // The peer now has an endpoint where nobody answers: a round that runs reports it failed.
+    const fed = a.fed.federation as Federation;
+    const alpha = loadIdentity(peerDir).identity;
+    fed.addPeer(systemContext(DEFAULT_TENANT), cardOf(alpha), { reliability: 'B', endpoint: 'http://127.0.0.1:9' });
+    // Another instance holds the round: this one skips its own.
+    b.stores.pg.query(`SELECT pg_advisory_lock(${lock})`);
+    try {
+      expect(await fed.syncAll()).toEqual([]);
+    } finally {
+      b.stores.pg.query(`SELECT pg_advisory_unlock(${lock})`);
+    }
+    const ran = await fed.syncAll();
+    expect(ran.map((r) => [r.peer, r.error === undefined])).toEqual([[alpha.nodeId, false]]);
+    const [row] = b.stores.pg.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${lock}) AS ok`);
+    expect(row?.ok).toBe(true);
+    b.stores.pg.query(`SELECT pg_advisory_unlock(${lock})`);
   });
 });
