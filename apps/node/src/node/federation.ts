@@ -103,6 +103,8 @@ export async function mountFederationHttp(
     readonly authenticate: FederationWiring['authenticate'];
     readonly maxContentLength: number;
     readonly onIntelChanged?: (tenant: string) => void;
+    /** The transaction of the database `base` and `cti` share: a user's post lands in both or neither. */
+    readonly atomically?: <T>(fn: () => T) => T;
   },
 ): Promise<void> {
   const fed = o.federation;
@@ -111,6 +113,7 @@ export async function mountFederationHttp(
     cti: o.cti,
     ...(fed ? { inbox: (peer, objects) => fed.receive(peer, objects, 'push') } : {}),
     ...(o.onIntelChanged ? { onIntelChanged: o.onIntelChanged } : {}),
+    ...(o.atomically ? { atomically: o.atomically } : {}),
   });
   await app.register(federationHttp, {
     backend,
@@ -164,6 +167,7 @@ export async function attachFederation(app: FastifyInstance, w: FederationWiring
     authenticate: w.authenticate,
     maxContentLength: fedConfig.maxContentLength,
     onIntelChanged: intelChanged,
+    atomically: (fn) => w.db.transaction(fn)(),
   });
 
   // Indicators also change outside the federation (imports, the CLI, other processes): a cheap

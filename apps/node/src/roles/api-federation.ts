@@ -103,6 +103,7 @@ export async function registerApiFederation(app: FastifyInstance, w: ApiFederati
     ...(fed ? { federation: fed } : {}),
     authenticate: w.authenticate,
     maxContentLength: fedConfig.maxContentLength,
+    atomically: (fn) => w.pg.transaction(fn),
   });
   fed?.start();
   return {

@@ -26,6 +26,12 @@ export interface BridgeOptions {
   readonly inbox?: (peer: string, objects: readonly Readonly<Record<string, unknown>>[]) => AddOutcome[];
   /** Called when a tenant's intelligence changed. */
   readonly onIntelChanged?: (tenant: string) => void;
+  /**
+   * Runs a user's post as one transaction of the database `base` and `cti` share (SQLite's
+   * `db.transaction`, PostgreSQL's `pg.transaction`), so an object is in both or in neither;
+   * without it the CTI store and the collection commit one after the other.
+   */
+  readonly atomically?: <T>(fn: () => T) => T;
 }
 
 /** The bridged backend. */
@@ -73,6 +79,21 @@ export class TaxiiBridge implements TaxiiBackend {
     }
     const c = this.o.base.collection(apiRoot, collection);
     if (!c) return this.o.base.addObjects(apiRoot, collection, objects, dateAdded);
+    const { atomically } = this.o;
+    const out = atomically
+      ? atomically(() => this.addToTenant(c, objects, dateAdded))
+      : this.addToTenant(c, objects, dateAdded);
+    if (out.changed) this.o.onIntelChanged?.(c.acl.tenant);
+    return out.outcomes;
+  }
+
+  /** Stores a user's post in the tenant's CTI store and, what it accepts, in the collection. */
+  private addToTenant(
+    c: TaxiiCollection,
+    objects: readonly Readonly<Record<string, unknown>>[],
+    dateAdded: readonly (number | undefined)[] | undefined,
+  ): { outcomes: AddOutcome[]; changed: boolean } {
+    const { apiRoot } = c;
     // The CTI store validates; only what it accepts enters the collection too.
     const put = this.o.cti.put(systemContext(c.acl.tenant), objects, { source: 'taxii', via: `${apiRoot}/${c.id}` });
     const accepted: Readonly<Record<string, unknown>>[] = [];
@@ -88,12 +109,11 @@ export class TaxiiBridge implements TaxiiBackend {
     });
     const added = this.o.base.addObjects(
       apiRoot,
-      collection,
+      c.id,
       accepted,
       dateAdded === undefined ? undefined : acceptedAt.map((i) => dateAdded[i]),
     );
     added.forEach((a, k) => (out[acceptedAt[k] as number] = a));
-    if (put.some((p) => p.status === 'added')) this.o.onIntelChanged?.(c.acl.tenant);
-    return out;
+    return { outcomes: out, changed: put.some((p) => p.status === 'added') };
   }
 }
