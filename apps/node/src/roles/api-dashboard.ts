@@ -11,7 +11,7 @@
  *   no parse workers, sources, queues or pipeline counters (the ingest/detect roles have those);
  * - rules are the store's packs (`PgRulePacks`), mirrored into `--data` when their revision moved,
  *   and tuning is written to the store, so every detect role picks it up on its next poll;
- * - the SOC network view says it is not served here (the federation is not in this role yet).
+ * - the SOC network view is the federation's (`api-federation.ts`) when this host holds the identity.
  */
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_TENANT, retentionFor, systemContext, type Config } from '@intersoc/core';
@@ -20,7 +20,7 @@ import {
   type NodeStatus,
   type NodeStatusService,
   type SearchService,
-  type SocNetworkService,
+  type FederationService,
 } from '@intersoc/api';
 import { CtiObservableEnricher } from '@intersoc/cases';
 import { PgAssetStore, PgIncidentStore } from '@intersoc/correlate';
@@ -28,6 +28,7 @@ import type { CtiStore } from '@intersoc/cti';
 import { PgAlertTriage, PgRulePacks, type PgEventStore, type SyncPg } from '@intersoc/storage/postgres';
 import { entityService } from '../node/dashboard/entities.js';
 import { intelService } from '../node/dashboard/intel.js';
+import { socNetworkService } from '../node/dashboard/network.js';
 import { overviewService, RateSampler } from '../node/dashboard/overview.js';
 import { pgAlertFeed, pgArrivals, pgHitCounts, pgSearcher } from '../node/dashboard/pg-reads.js';
 import { ruleService } from '../node/dashboard/rules.js';
@@ -51,6 +52,8 @@ export interface ApiDashboardWiring {
   readonly tenants: () => Promise<readonly string[]>;
   /** The role's health checks (as /api/health): shown as stages of the node status. */
   readonly health: () => Promise<Readonly<Record<string, { status: 'ok' | 'degraded' | 'down'; detail?: string }>>>;
+  /** The federation service when this host holds a node identity (the SOC network view). */
+  readonly federation?: FederationService | undefined;
   readonly onError: (err: unknown) => void;
 }
 
@@ -58,18 +61,6 @@ export interface ApiDashboardWiring {
 export interface ApiDashboard {
   close(): Promise<void>;
 }
-
-const NETWORK_NOT_SERVED: SocNetworkService = {
-  status: async () => ({
-    configured: false,
-    detail:
-      'the SOC network (federation) is not served by the api role yet: open it on the node that holds the identity',
-    peers: [],
-    exchanges: [],
-    quarantined: [],
-    sightings: [],
-  }),
-};
 
 /** Registers the dashboard's routes on the api role's server. */
 export function registerApiDashboard(app: FastifyInstance, w: ApiDashboardWiring): ApiDashboard {
@@ -105,7 +96,7 @@ export function registerApiDashboard(app: FastifyInstance, w: ApiDashboardWiring
       },
     }),
     stixValidation,
-    network: NETWORK_NOT_SERVED,
+    network: socNetworkService(w.federation),
     node: apiNodeStatus(w, started),
   });
   return {

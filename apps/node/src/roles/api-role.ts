@@ -15,8 +15,8 @@
  * It runs no pipeline, so HTTP ingest is refused (`UNSUPPORTED`, the ingest role takes the data),
  * and so are the few operations that need one, each saying so: dead letters, splitting an
  * incident, scenario replays and hands-on training levels, subject export and erasure, model
- * retraining, an incident's likely next steps, sharing cascade dependencies. Not served yet: TAXII
- * and federation.
+ * retraining, an incident's likely next steps, sharing cascade dependencies. TAXII 2.1 and the
+ * federation run here too (`api-federation.ts`), sync rounds in one instance at a time.
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { AppError, DEFAULT_TENANT, SEVERITIES, systemContext, type Config } from '@intersoc/core';
@@ -25,6 +25,7 @@ import {
   buildApi,
   createLogger,
   registerCaseRoutes,
+  registerFederationRoutes,
   registerIncidentRoutes,
   registerWebApp,
   type SearchService,
@@ -39,6 +40,7 @@ import { webRoot } from '../node/dashboard/attach.js';
 import { caseApiService, incidentApiService } from '../node/incidents/services.js';
 import { registerApiCascade } from './api-cascade.js';
 import { registerApiDashboard, tenantNames } from './api-dashboard.js';
+import { registerApiFederation } from './api-federation.js';
 import { registerApiForecast } from './api-forecast.js';
 import { registerApiMl } from './api-ml.js';
 import { apiPrivacy, registerApiPrivacy } from './api-privacy.js';
@@ -119,7 +121,7 @@ export async function startApiRole(config: Config, log: (m: string) => void): Pr
     const search = pgSearchService(events);
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'intersoc_process_' });
-    const { app } = await buildApi({
+    const { app, authenticator } = await buildApi({
       stores,
       view: apiTruthView(privacy.responseView(), stores.pg),
       services: {
@@ -215,6 +217,20 @@ export async function startApiRole(config: Config, log: (m: string) => void): Pr
       onError: (err) => log(`incidents: ${err instanceof Error ? err.message : String(err)}`),
     });
     closers.push(() => feed.close());
+    // TAXII 2.1 at /taxii2/ and, with a node identity in --data, the federation (rounds in one
+    // instance at a time: an advisory lock).
+    const federation = await registerApiFederation(app, {
+      pg: stores.pg,
+      cti,
+      audit: stores.audit,
+      config,
+      tenants: tenantNames(stores.tenants),
+      authenticate: (c) => authenticator.authenticate(c),
+      log: (level, message, details) =>
+        log(`federation ${level}: ${message}${details ? ` ${JSON.stringify(details)}` : ''}`),
+    });
+    closers.push(() => federation.close());
+    if (federation.service) registerFederationRoutes(app, { federation: federation.service });
     // The dashboard's own views: triage queue, overview, host and user pages, rules, intel, node status.
     const dashboard = registerApiDashboard(app, {
       config,
@@ -225,6 +241,7 @@ export async function startApiRole(config: Config, log: (m: string) => void): Pr
       cti,
       tenants: tenantNames(stores.tenants),
       health,
+      federation: federation.service,
       onError: (err) => log(`dashboard: ${err instanceof Error ? err.message : String(err)}`),
     });
     closers.push(() => dashboard.close());
