@@ -7,18 +7,33 @@
  * which the node triggers (debounced) whenever indicators change. Pattern indicators that
  * overspend the detection budget are disabled and stay disabled across rebuilds in this thread
  * until they change (a new version gets a new chance).
+ *
+ * Embedded, the indicators are in the node's `<data>/node.db`. Scaled out (`storeUrl`, a
+ * PostgreSQL store), they are in the shared store's `cti_objects` (`PgCtiStore`), where TAXII
+ * posts and the api role's imports land, and the federation's trust and quarantine in its
+ * `fed_*` tables (`PgFederationState`); the detector reads them over a connection of its own,
+ * closed with it. The detect role rebuilds the detectors when the indicators move
+ * (`roles/intel-watch.ts`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { systemContext, type AlertDraft, type Detector, type SocEvent } from '@intersoc/core';
-import { configurePatternLimits, indicatorsFromStix, openSqliteCtiStore } from '@intersoc/cti';
+import {
+  configurePatternLimits,
+  indicatorsFromStix,
+  openSqliteCtiStore,
+  PgCtiStore,
+  type CtiStore,
+} from '@intersoc/cti';
 import { IocDetector, IocIndex, type DisabledIndicator } from '@intersoc/detect';
 import {
   federationDir,
   loadFederationConfig,
   NodeIdentitySchema,
+  PgFederationState,
   readIntelState,
   stixIdentityId,
+  type FederationConfig,
   type IntelState,
 } from '@intersoc/federation';
 import { NODE_DB_FILE, openDatabase, type SqliteDb } from '@intersoc/storage';
@@ -59,13 +74,21 @@ export interface TenantDetectorOptions {
   readonly onDisabled?: (tenant: string, d: DisabledIndicator) => void;
 }
 
-/** Builds the detector of one tenant; undefined when it has no active indicator. */
+/** Builds the detector of one tenant from the node's SQLite database; undefined when it has no active indicator. */
 export function buildTenantDetector(
   db: SqliteDb,
   tenant: string,
   o: TenantDetectorOptions = {},
 ): IocDetector | undefined {
-  const store = openSqliteCtiStore(db);
+  return buildTenantDetectorFrom(openSqliteCtiStore(db), tenant, o);
+}
+
+/** Builds the detector of one tenant from a CTI store (SQLite or PostgreSQL); undefined when it has no active indicator. */
+export function buildTenantDetectorFrom(
+  store: CtiStore,
+  tenant: string,
+  o: TenantDetectorOptions = {},
+): IocDetector | undefined {
   const ctx = systemContext(tenant);
   const objects: Readonly<Record<string, unknown>>[] = [];
   let after: string | undefined;
@@ -107,13 +130,13 @@ export class TenantIocDetector implements Detector {
 
   constructor(
     private readonly build: (tenant: string) => IocDetector | undefined,
-    private readonly release: () => void = () => undefined,
+    private readonly release: () => void | Promise<void> = () => undefined,
   ) {}
 
   /** Closes the store connection it read from. */
-  close(): void {
+  close(): void | Promise<void> {
     this.byTenant.clear();
-    this.release();
+    return this.release();
   }
 
   /** Builds a tenant's detector now (at load, so the first batch does not wait). */
@@ -129,39 +152,86 @@ export class TenantIocDetector implements Detector {
   }
 }
 
+/** The federation's settings, when the node has a federation. */
+function federationOf(dataDir: string): FederationConfig | undefined {
+  try {
+    return loadFederationConfig(dataDir);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Options of every tenant's detector, its intel state aside. */
+function tenantOptions(spec: DetectorSpec, identity: string | undefined): TenantDetectorOptions {
+  return {
+    ...(identity === undefined ? {} : { identity }),
+    ...(spec.iocBudgetMs === undefined ? {} : { budgetMs: spec.iocBudgetMs }),
+    onDisabled: (t, d) =>
+      process.emitWarning(
+        `tenant ${t}: indicator ${d.id} disabled, it used ${d.spentMs} ms of the ${d.budgetMs} ms pattern budget of a batch`,
+        { code: 'INTERSOC_IOC_DISABLED' },
+      ),
+  };
+}
+
+/** True for the URL of a PostgreSQL store. */
+const isPgUrl = (url: string | undefined): url is string => url !== undefined && /^postgres(ql)?:\/\//.test(url);
+
+/**
+ * The detector over the shared PostgreSQL store: indicators from `cti_objects`, the federation
+ * tenant's trust and quarantine from the `fed_*` tables (both come with `migratePg`), on one
+ * connection of its own.
+ */
+async function pgIocDetector(spec: DetectorSpec, url: string): Promise<TenantIocDetector> {
+  // Loaded only here: an embedded node's parse threads never load the PostgreSQL driver.
+  const { openSyncPg } = await import('@intersoc/storage/postgres');
+  const pg = openSyncPg(url);
+  try {
+    const store = new PgCtiStore(pg);
+    const state = new PgFederationState(pg);
+    const fed = federationOf(spec.dataDir);
+    const base = tenantOptions(spec, nodeIdentity(spec.dataDir));
+    const detector = new TenantIocDetector(
+      (tenant) =>
+        buildTenantDetectorFrom(store, tenant, {
+          ...base,
+          ...(fed && tenant === fed.tenant ? { state: state.readIntelState(tenant, fed.quarantine) } : {}),
+        }),
+      () => pg.close(),
+    );
+    const tenants = pg.query<{ tenant: string }>(
+      "SELECT DISTINCT tenant FROM cti_objects WHERE type = 'indicator' ORDER BY tenant",
+    );
+    for (const t of tenants) detector.warm(t.tenant);
+    return detector;
+  } catch (err) {
+    await pg.close();
+    throw err;
+  }
+}
+
 /** The factory behind the `ioc` kind. */
 export async function iocDetectors(spec: DetectorSpec): Promise<Detector[]> {
+  // Each thread parses the stored patterns again, under the node's limits.
+  if (isPgUrl(spec.storeUrl)) {
+    if (spec.patternLimits) configurePatternLimits(spec.patternLimits);
+    return [await pgIocDetector(spec, spec.storeUrl)];
+  }
   const file = path.join(spec.dataDir, NODE_DB_FILE);
   if (!existsSync(file)) return [];
-  // Each thread parses the stored patterns again, under the node's limits.
   if (spec.patternLimits) configurePatternLimits(spec.patternLimits);
   const db = openDatabase(file);
-  const identity = nodeIdentity(spec.dataDir);
-  const fedTenant = (() => {
-    try {
-      return loadFederationConfig(spec.dataDir);
-    } catch {
-      return undefined;
-    }
-  })();
+  const fedTenant = federationOf(spec.dataDir);
+  const base = tenantOptions(spec, nodeIdentity(spec.dataDir));
   const build = (tenant: string): IocDetector | undefined => {
     if (!hasTable(db, 'cti_objects')) return undefined;
     const state =
       fedTenant && tenant === fedTenant.tenant && hasTable(db, 'fed_reports')
         ? readIntelState(db, tenant, fedTenant.quarantine)
         : undefined;
-    return buildTenantDetector(db, tenant, {
-      ...(identity === undefined ? {} : { identity }),
-      ...(state === undefined ? {} : { state }),
-      ...(spec.iocBudgetMs === undefined ? {} : { budgetMs: spec.iocBudgetMs }),
-      onDisabled: (t, d) =>
-        process.emitWarning(
-          `tenant ${t}: indicator ${d.id} disabled, it used ${d.spentMs} ms of the ${d.budgetMs} ms pattern budget of a batch`,
-          { code: 'INTERSOC_IOC_DISABLED' },
-        ),
-    });
+    return buildTenantDetector(db, tenant, { ...base, ...(state === undefined ? {} : { state }) });
   };
-  const detector = new TenantIocDetector(build, () => db.close());
+  const detector = new TenantIocDetector(build, () => void db.close());
   if (hasTable(db, 'cti_objects')) {
     const tenants = db.prepare("SELECT DISTINCT tenant FROM cti_objects WHERE type = 'indicator'").all() as {
       tenant: string;

@@ -149,17 +149,30 @@ export async function startRoles(
         externalCorrelation: true,
         iocBudgetMs: config.cti.iocBudgetMs,
         patternLimits: patternLimitsOf(config),
-        // Models deployed through the api role are in the shared store's registry.
+        // Models deployed and indicators posted through the api role are in the shared store.
         ...(config.store.url ? { storeUrl: config.store.url } : {}),
       };
+      // The indicators' mark is read before the detectors are built, so none added meanwhile is missed.
+      const storeUrl = config.store.url ?? '';
+      const intel = /^postgres(ql)?:\/\//.test(storeUrl)
+        ? await (await import('./intel-watch.js')).startIntelWatch({ url: storeUrl, log })
+        : undefined;
+      if (intel) closers.unshift(() => intel.close());
       let detectors = await loadDetectors(spec);
-      // New rules in the store: build the detectors first, swap them between batches, then close the old.
-      rules?.onChange(async () => {
-        const old = detectors;
-        detectors = await loadDetectors(spec);
-        await Promise.all(workers.map((w) => w.swapDetectors(detectors)));
-        for (const d of old) await d.close?.();
-      });
+      // New rules or indicators in the store: build the detectors first, swap them between
+      // batches, then close the old; one rebuild at a time, so each old set is closed once.
+      let rebuilding: Promise<void> = Promise.resolve();
+      const rebuild = (): Promise<void> =>
+        (rebuilding = rebuilding
+          .catch(() => undefined)
+          .then(async () => {
+            const old = detectors;
+            detectors = await loadDetectors(spec);
+            await Promise.all(workers.map((w) => w.swapDetectors(detectors)));
+            for (const d of old) await d.close?.();
+          }));
+      rules?.onChange(rebuild);
+      intel?.onChange(rebuild);
       for (let i = 0; i < (opts.detectWorkers ?? 1); i++) {
         const w = new DetectWorker({
           bus,
