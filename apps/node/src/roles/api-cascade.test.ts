@@ -9,23 +9,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, systemContext, type Role } from '@intersoc/core';
-import { buildApi, type BuiltApi } from '@intersoc/api';
+import { systemContext, type Role } from '@intersoc/core';
 import { warningId, type CascadeService } from '@intersoc/cascade';
-import {
-  createScratchDb,
-  migratePg,
-  openPgAuthStores,
-  type PgAuthStores,
-  type ScratchDb,
-} from '@intersoc/storage/postgres';
+import { migratePg } from '@intersoc/storage/postgres';
 import { registerApiCascade } from './api-cascade.js';
+import { apiInstance, closeInstance, injectAs, scratchPg, seedUsers, type ApiInstance } from './internal/testing.js';
 
-const probe = await createScratchDb('intersoc_api_cascade');
-if (!('url' in probe)) console.warn(`api role cascade tests on PostgreSQL skipped: ${probe.unavailable}`);
-const db = 'url' in probe ? (probe as ScratchDb) : undefined;
+const db = await scratchPg('intersoc_api_cascade', 'api role cascade tests');
 
 const USERS: readonly [string, string, Role][] = [
   ['acme', 'annie', 'analyst'],
@@ -38,52 +29,19 @@ payments,telecom-site-7,cyber,0.5,1
 shop,payments,logical,1,1
 `;
 
-interface Instance {
-  readonly api: BuiltApi;
-  readonly stores: PgAuthStores;
-  readonly service: CascadeService;
-}
+type Instance = ApiInstance<CascadeService>;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-api-cascade-'));
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string> = {};
 let a: Instance;
 let b: Instance;
 
-async function instance(url: string): Promise<Instance> {
-  const stores = openPgAuthStores(url);
-  const unsupported = (): never => {
-    throw new AppError('UNSUPPORTED', 'not part of this test');
-  };
-  const api = await buildApi({
-    stores,
-    services: {
-      ingest: { ingest: async () => unsupported() },
-      search: {
-        searchEvents: async () => unsupported(),
-        getEvent: async () => undefined,
-        searchAlerts: async () => unsupported(),
-        listDeadLetters: async () => unsupported(),
-      },
-    },
-    registry: new Registry(),
-  });
-  const service = registerApiCascade(api.app, { pg: stores.pg, data: dir });
-  await api.app.ready();
-  return { api, stores, service };
-}
+const instance = (url: string): Promise<Instance> =>
+  apiInstance(url, { register: (app, stores) => registerApiCascade(app, { pg: stores.pg, data: dir }) });
 
 async function call(at: Instance, user: string, method: string, url: string, body?: unknown) {
-  const r = await at.api.app.inject({
-    method: method as 'GET',
-    url,
-    headers: { authorization: `Bearer ${tokens[user] ?? ''}` },
-    ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
-  });
-  return {
-    status: r.statusCode,
-    body: r.body.startsWith('{') ? (JSON.parse(r.body) as Record<string, unknown>) : r.body,
-    type: r.headers['content-type'],
-  };
+  const r = await injectAs(at, tokens[user], method, url, body);
+  return { status: r.status, body: r.text.startsWith('{') ? r.json() : r.text, type: r.type };
 }
 
 beforeAll(async () => {
@@ -92,21 +50,11 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'cascade.json'), JSON.stringify({ maxWork: 10_000 }));
   a = await instance(db.url);
   b = await instance(db.url);
-  const operator = systemContext('default');
-  await a.stores.tenants.create(operator, { name: 'acme' });
-  await a.stores.tenants.create(operator, { name: 'globex' });
-  for (const [tenant, name, role] of USERS) {
-    await a.stores.users.create(systemContext(tenant), { name, role });
-    tokens[name] = (await a.stores.tokens.create(systemContext(tenant), { user: name, name: 'test' })).secret;
-  }
+  tokens = await seedUsers(a.stores, USERS);
 });
 
 afterAll(async () => {
-  for (const i of [a, b]) {
-    if (!i) continue;
-    await i.api.app.close();
-    await i.stores.close();
-  }
+  for (const i of [a, b]) if (i) await closeInstance(i);
   await db?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -174,14 +122,14 @@ describe.skipIf(!db)('cascade routes of the api role (PostgreSQL)', () => {
         dependencies: [{ source: 'payments', target: 'substation-1', type: 'physical', ttiHours: 2 }],
       },
     });
-    expect(a.service.assessIncident(acme, { id: 'inc-1', hosts: ['WKS-1'], firstSeen: 1000 })).toBeDefined();
+    expect(a.domain.assessIncident(acme, { id: 'inc-1', hosts: ['WKS-1'], firstSeen: 1000 })).toBeDefined();
     const impact = await call(b, 'victor', 'GET', '/api/cascade/incidents/inc-1');
     expect(impact.status).toBe(200);
     expect((impact.body as { graphs: { graph: string }[] }).graphs.map((g) => g.graph)).toEqual(['plant']);
     expect((await call(b, 'gina', 'GET', '/api/cascade/incidents/inc-1')).status).toBe(404);
 
     const id = warningId('inc-1', 'f'.repeat(32), 0);
-    a.service.recordSent(acme, {
+    a.domain.recordSent(acme, {
       id,
       fromOrg: 'energy-op',
       toOrg: 'telecom-op',

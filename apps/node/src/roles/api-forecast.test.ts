@@ -11,23 +11,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, systemContext, type Role } from '@intersoc/core';
-import { buildApi, type BuiltApi } from '@intersoc/api';
-import {
-  createScratchDb,
-  migratePg,
-  openPgAuthStores,
-  openSyncPg,
-  type PgAuthStores,
-  type ScratchDb,
-} from '@intersoc/storage/postgres';
+import { systemContext, type Role } from '@intersoc/core';
+import { migratePg, openSyncPg } from '@intersoc/storage/postgres';
 import { registerApiForecast, type ApiForecast } from './api-forecast.js';
+import { apiInstance, closeInstance, injectAs, scratchPg, seedUsers, type ApiInstance } from './internal/testing.js';
 
-const probe = await createScratchDb('intersoc_api_forecast');
-if (!('url' in probe)) console.warn(`api role forecast tests on PostgreSQL skipped: ${probe.unavailable}`);
-const db = 'url' in probe ? (probe as ScratchDb) : undefined;
+const db = await scratchPg('intersoc_api_forecast', 'api role forecast tests');
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -37,55 +27,35 @@ const USERS: readonly [string, string, Role][] = [
   ['globex', 'gina', 'admin'],
 ];
 
-interface Instance {
-  readonly api: BuiltApi;
-  readonly stores: PgAuthStores;
-  readonly forecast: ApiForecast;
-}
+type Instance = ApiInstance<ApiForecast>;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-api-forecast-'));
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string> = {};
 const errors: unknown[] = [];
 let a: Instance;
 let b: Instance;
 
-async function instance(url: string, refreshMinutes = 0): Promise<Instance> {
-  const stores = openPgAuthStores(url);
-  const unsupported = (): never => {
-    throw new AppError('UNSUPPORTED', 'not part of this test');
-  };
-  const api = await buildApi({
-    stores,
-    services: {
-      ingest: { ingest: async () => unsupported() },
-      search: {
-        searchEvents: async () => unsupported(),
-        getEvent: async () => undefined,
-        searchAlerts: async () => unsupported(),
-        listDeadLetters: async () => unsupported(),
-      },
-    },
-    registry: new Registry(),
+const instance = (url: string, refreshMinutes = 0): Promise<Instance> =>
+  apiInstance(url, {
+    register: (app, stores) =>
+      registerApiForecast(app, {
+        pg: stores.pg,
+        data: dir,
+        refreshMinutes,
+        tenants: async () => (await stores.tenants.list(systemContext('default'))).map((t) => t.name),
+        onError: (err) => errors.push(err),
+      }),
   });
-  const forecast = registerApiForecast(api.app, {
-    pg: stores.pg,
-    data: dir,
-    refreshMinutes,
-    tenants: async () => (await stores.tenants.list(systemContext('default'))).map((t) => t.name),
-    onError: (err) => errors.push(err),
-  });
-  await api.app.ready();
-  return { api, stores, forecast };
+
+/** Closes the forecast's timer, then the instance. */
+async function close(i: Instance): Promise<void> {
+  i.domain.close();
+  await closeInstance(i);
 }
 
 async function call(at: Instance, user: string, method: string, url: string, body?: unknown) {
-  const r = await at.api.app.inject({
-    method: method as 'GET',
-    url,
-    headers: { authorization: `Bearer ${tokens[user] ?? ''}` },
-    ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
-  });
-  return { status: r.statusCode, body: JSON.parse(r.body) as Record<string, unknown> };
+  const r = await injectAs(at, tokens[user], method, url, body);
+  return { status: r.status, body: r.json() };
 }
 
 beforeAll(async () => {
@@ -93,13 +63,7 @@ beforeAll(async () => {
   await migratePg(db.url);
   a = await instance(db.url);
   b = await instance(db.url);
-  const operator = systemContext('default');
-  await a.stores.tenants.create(operator, { name: 'acme' });
-  await a.stores.tenants.create(operator, { name: 'globex' });
-  for (const [tenant, name, role] of USERS) {
-    await a.stores.users.create(systemContext(tenant), { name, role });
-    tokens[name] = (await a.stores.tokens.create(systemContext(tenant), { user: name, name: 'test' })).secret;
-  }
+  tokens = await seedUsers(a.stores, USERS);
   // Eight weeks of office-hours scanning alerts (1 to 3 an hour), as the detect roles store them.
   const start = Math.floor(Date.now() / DAY) * DAY - 56 * DAY;
   a.stores.pg.run(
@@ -118,12 +82,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const i of [a, b]) {
-    if (!i) continue;
-    i.forecast.close();
-    await i.api.app.close();
-    await i.stores.close();
-  }
+  for (const i of [a, b]) if (i) await close(i);
   await db?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -196,13 +155,13 @@ describe.skipIf(!db)('forecast routes of the api role (PostgreSQL)', () => {
     const holder = openSyncPg(db?.url ?? '');
     try {
       holder.query("SELECT pg_advisory_lock(hashtext('intersoc.forecast'), hashtext('refresh-all'))");
-      expect(await a.forecast.refreshAll()).toEqual({ ran: false, warnings: [] });
-      expect(await b.forecast.refreshAll()).toEqual({ ran: false, warnings: [] });
+      expect(await a.domain.refreshAll()).toEqual({ ran: false, warnings: [] });
+      expect(await b.domain.refreshAll()).toEqual({ ran: false, warnings: [] });
       holder.query("SELECT pg_advisory_unlock(hashtext('intersoc.forecast'), hashtext('refresh-all'))");
       const before = (await call(b, 'gina', 'GET', '/api/forecast/series')).body['items'] as unknown[];
-      expect((await a.forecast.refreshAll()).ran).toBe(true);
+      expect((await a.domain.refreshAll()).ran).toBe(true);
       // the lock was released: the other instance refreshes next
-      expect((await b.forecast.refreshAll()).ran).toBe(true);
+      expect((await b.domain.refreshAll()).ran).toBe(true);
       expect(errors).toEqual([]);
       // globex, never refreshed on request, now has its series (and its sector view)
       const after = (await call(a, 'gina', 'GET', '/api/forecast/series')).body['items'] as { series: string }[];
@@ -212,12 +171,10 @@ describe.skipIf(!db)('forecast routes of the api role (PostgreSQL)', () => {
       // a timer's round (every hour here) is skipped: another instance began one less than an hour ago
       const c = await instance(db?.url ?? '', 60);
       try {
-        expect(await c.forecast.refreshAll({ ifDue: true })).toEqual({ ran: false, warnings: [] });
-        expect((await c.forecast.refreshAll()).ran).toBe(true);
+        expect(await c.domain.refreshAll({ ifDue: true })).toEqual({ ran: false, warnings: [] });
+        expect((await c.domain.refreshAll()).ran).toBe(true);
       } finally {
-        c.forecast.close();
-        await c.api.app.close();
-        await c.stores.close();
+        await close(c);
       }
     } finally {
       await holder.close();

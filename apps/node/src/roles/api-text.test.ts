@@ -9,26 +9,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, systemContext, type Alert, type Role } from '@intersoc/core';
-import { buildApi, type BuiltApi } from '@intersoc/api';
+import { systemContext, type Alert, type Role } from '@intersoc/core';
 import { PgIncidentStore, type Incident } from '@intersoc/correlate';
 import { PgCtiStore } from '@intersoc/cti';
-import {
-  createScratchDb,
-  migratePg,
-  openPgAuthStores,
-  PgAlertTriage,
-  type PgAuthStores,
-  type ScratchDb,
-} from '@intersoc/storage/postgres';
+import { migratePg, PgAlertTriage } from '@intersoc/storage/postgres';
 import { PgIncidentLabels, writeSimplePdf } from '@intersoc/text';
 import { registerApiText } from './api-text.js';
+import { apiInstance, closeInstance, injectAs, scratchPg, seedUsers, type ApiInstance } from './internal/testing.js';
 
-const probe = await createScratchDb('intersoc_api_text');
-if (!('url' in probe)) console.warn(`api role text tests on PostgreSQL skipped: ${probe.unavailable}`);
-const db = 'url' in probe ? (probe as ScratchDb) : undefined;
+const db = await scratchPg('intersoc_api_text', 'api role text tests');
 
 const USERS: readonly [string, string, Role][] = [
   ['acme', 'annie', 'analyst'],
@@ -36,56 +26,35 @@ const USERS: readonly [string, string, Role][] = [
   ['globex', 'gina', 'admin'],
 ];
 
-interface Instance {
-  readonly api: BuiltApi;
-  readonly stores: PgAuthStores;
-}
+type Instance = ApiInstance<unknown>;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-api-text-'));
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string> = {};
 const errors: unknown[] = [];
 let a: Instance;
 let b: Instance;
 
-async function instance(url: string): Promise<Instance> {
-  const stores = openPgAuthStores(url);
-  const unsupported = (): never => {
-    throw new AppError('UNSUPPORTED', 'not part of this test');
-  };
-  const api = await buildApi({
-    stores,
-    services: {
-      ingest: { ingest: async () => unsupported() },
-      search: {
-        searchEvents: async () => unsupported(),
-        getEvent: async () => undefined,
-        searchAlerts: async () => unsupported(),
-        listDeadLetters: async () => unsupported(),
-      },
-    },
-    registry: new Registry(),
+const instance = (url: string): Promise<Instance> =>
+  apiInstance(url, {
+    register: (app, stores) =>
+      registerApiText(app, {
+        pg: stores.pg,
+        cti: new PgCtiStore(stores.pg),
+        data: dir,
+        onError: (err) => errors.push(err),
+      }),
   });
-  registerApiText(api.app, {
-    pg: stores.pg,
-    cti: new PgCtiStore(stores.pg),
-    data: dir,
-    onError: (err) => errors.push(err),
-  });
-  await api.app.ready();
-  return { api, stores };
-}
 
 async function call(at: Instance, user: string, method: string, url: string, body?: unknown, type?: string) {
-  const r = await at.api.app.inject({
-    method: method as 'GET',
+  const r = await injectAs(
+    at,
+    tokens[user],
+    method,
     url,
-    headers: {
-      authorization: `Bearer ${tokens[user] ?? ''}`,
-      ...(body === undefined ? {} : { 'content-type': type ?? 'application/json' }),
-    },
-    ...(body === undefined ? {} : { payload: Buffer.isBuffer(body) ? body : JSON.stringify(body) }),
-  });
-  return { status: r.statusCode, body: r.body, json: () => JSON.parse(r.body) as Record<string, unknown> };
+    body,
+    body === undefined ? undefined : (type ?? 'application/json'),
+  );
+  return { status: r.status, body: r.text, json: r.json };
 }
 
 const PDF = Buffer.from(
@@ -119,13 +88,7 @@ beforeAll(async () => {
   await migratePg(db.url);
   a = await instance(db.url);
   b = await instance(db.url);
-  const operator = systemContext('default');
-  await a.stores.tenants.create(operator, { name: 'acme' });
-  await a.stores.tenants.create(operator, { name: 'globex' });
-  for (const [tenant, name, role] of USERS) {
-    await a.stores.users.create(systemContext(tenant), { name, role });
-    tokens[name] = (await a.stores.tokens.create(systemContext(tenant), { user: name, name: 'test' })).secret;
-  }
+  tokens = await seedUsers(a.stores, USERS);
   // Alerts as the detect roles store them: two of acme (one closed), one of globex.
   const t0 = Date.UTC(2025, 2, 4, 9);
   for (const x of [
@@ -178,11 +141,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const i of [a, b]) {
-    if (!i) continue;
-    await i.api.app.close();
-    await i.stores.close();
-  }
+  for (const i of [a, b]) if (i) await closeInstance(i);
   await db?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
