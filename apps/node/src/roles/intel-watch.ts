@@ -5,19 +5,27 @@
  * detectors are built from them once, so the role polls a cheap generation mark (count and
  * highest `seq` of the indicator rows, as `indicatorGeneration` does on the embedded node's
  * SQLite) and rebuilds its detectors when it moves. A put or a delete of an indicator moves
- * the mark (a new row raises `seq`, a delete lowers the count); no tenant filter, since one
- * rebuild serves every tenant.
+ * the mark (a new row raises `seq`, a delete lowers the count), and so does a change of a
+ * peer's trust or an analyst's review, which decide what stays in quarantine; no tenant filter,
+ * since one rebuild serves every tenant.
  */
 import { openPg, type PgSql } from '@intersoc/storage/postgres';
 
 /** How often the role reads the mark by default, ms. */
 export const INTEL_POLL_MS = 2000;
 
-/** The indicators' generation in the store: `<count>:<max seq>`. */
+/**
+ * The indicators' generation in the store: `<count>:<max seq>` of the indicator rows, then what
+ * changes the federation tenant's trust and quarantine of them (peers, analyst reviews; the
+ * statement of `federationChangeMark`, here on the async client so the role's event loop never
+ * blocks on it).
+ */
 export async function pgIndicatorGeneration(sql: PgSql): Promise<string> {
-  const [r] = await sql<{ n: number; m: number }[]>`
-    SELECT count(*)::bigint AS n, coalesce(max(seq), 0)::bigint AS m FROM cti_objects WHERE type = 'indicator'`;
-  return `${r?.n ?? 0}:${r?.m ?? 0}`;
+  const [r] = await sql<{ m: string }[]>`
+    SELECT (SELECT count(*) || ':' || coalesce(max(seq), 0) FROM cti_objects WHERE type = 'indicator') || '/' ||
+           (SELECT count(*) || ':' || coalesce(max(changed), 0) FROM fed_peers) || '/' ||
+           (SELECT count(*) || ':' || coalesce(max(time), 0) FROM fed_review) AS m`;
+  return r?.m ?? '';
 }
 
 /** Options of `startIntelWatch`. */
