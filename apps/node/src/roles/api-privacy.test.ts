@@ -8,15 +8,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, systemContext, type Role } from '@intersoc/core';
-import { buildApi, type BuiltApi } from '@intersoc/api';
+import { systemContext, type Role } from '@intersoc/core';
+import type { BuiltApi } from '@intersoc/api';
 import { CaseService, PgCaseStore } from '@intersoc/cases';
 import { PgAssetStore, PgIncidentStore } from '@intersoc/correlate';
-import { createScratchDb, migratePg, openPgAuthStores, type PgAuthStores } from '@intersoc/storage/postgres';
+import { createScratchDb, migratePg, type PgAuthStores } from '@intersoc/storage/postgres';
 import { loadConfig } from '../config.js';
 import { apiPrivacy, registerApiPrivacy } from './api-privacy.js';
+import { apiInstance, injectAs, seedUsers } from './internal/testing.js';
 
 const probe = await createScratchDb('intersoc_api_privacy_probe');
 if ('unavailable' in probe) console.warn(`api privacy tests on PostgreSQL skipped: ${probe.unavailable}`);
@@ -30,44 +30,31 @@ const USERS: readonly [string, string, Role][] = [
 ];
 
 const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-api-privacy-'));
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string> = {};
 const apis: BuiltApi[] = [];
 const stores: PgAuthStores[] = [];
 let drop: (() => Promise<void>) | undefined;
 
 async function openApi(url: string): Promise<BuiltApi> {
-  const s = openPgAuthStores(url);
-  stores.push(s);
   const config = loadConfig({
     data: dir,
     env: {},
     overrides: { privacy: { pseudonymiseRoles: ['analyst'] } },
   });
-  const privacy = apiPrivacy(config, s.pg);
-  const unsupported = (): never => {
-    throw new AppError('UNSUPPORTED', 'not part of this test');
-  };
-  const api = await buildApi({
-    view: privacy.responseView(),
-    stores: s,
-    services: {
-      ingest: { ingest: async () => unsupported() },
-      search: {
-        searchEvents: async () => unsupported(),
-        getEvent: async () => undefined,
-        searchAlerts: async () => unsupported(),
-        listDeadLetters: async () => unsupported(),
-      },
+  // The view is built before the routes are registered: both use this one privacy service.
+  let privacy: ReturnType<typeof apiPrivacy> | undefined;
+  const { api, stores: s } = await apiInstance(url, {
+    view: (s) => (privacy = apiPrivacy(config, s.pg)).responseView(),
+    register: (app, s) => {
+      registerApiPrivacy(app, { config, pg: s.pg, privacy: privacy as ReturnType<typeof apiPrivacy> });
+      // An answer naming the workstation, shaped by the view as any answer outside /api/privacy/.
+      app.get('/api/test/host', { config: { access: ['admin', 'analyst'] } }, async () => ({
+        host: 'wks-anna',
+        note: 'seen on wks-anna',
+      }));
     },
-    registry: new Registry(),
   });
-  registerApiPrivacy(api.app, { config, pg: s.pg, privacy });
-  // An answer naming the workstation, shaped by the view as any answer outside /api/privacy/.
-  api.app.get('/api/test/host', { config: { access: ['admin', 'analyst'] } }, async () => ({
-    host: 'wks-anna',
-    note: 'seen on wks-anna',
-  }));
-  await api.app.ready();
+  stores.push(s);
   apis.push(api);
   return api;
 }
@@ -79,13 +66,8 @@ async function call(
   url: string,
   payload?: Record<string, unknown>,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await api.app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${tokens[who] ?? ''}` },
-    ...(payload === undefined ? {} : { payload }),
-  });
-  return { status: res.statusCode, body: res.json() as Record<string, unknown> };
+  const r = await injectAs({ api }, tokens[who], method, url, payload);
+  return { status: r.status, body: r.json() };
 }
 
 beforeAll(async () => {
@@ -97,11 +79,7 @@ beforeAll(async () => {
   await openApi(db.url);
   await openApi(db.url);
   const s = stores[0] as PgAuthStores;
-  for (const t of ['acme', 'globex']) await s.tenants.create(systemContext('default'), { name: t });
-  for (const [tenant, name, role] of USERS) {
-    await s.users.create(systemContext(tenant), { name, role });
-    tokens[name] = (await s.tokens.create(systemContext(tenant), { user: name, name: 'test' })).secret;
-  }
+  tokens = await seedUsers(s, USERS);
   new PgAssetStore(s.pg).upsert(systemContext('acme'), [
     { kind: 'host', name: 'wks-anna', criticality: 'low', role: 'workstation', owner: 'Anna Nowak' },
   ]);

@@ -8,13 +8,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, systemContext, type Role } from '@intersoc/core';
-import { buildApi, type BuiltApi } from '@intersoc/api';
-import { createScratchDb, migratePg, openPgAuthStores, type PgAuthStores } from '@intersoc/storage/postgres';
+import { systemContext, type Role } from '@intersoc/core';
+import type { BuiltApi } from '@intersoc/api';
+import { createScratchDb, migratePg, type PgAuthStores } from '@intersoc/storage/postgres';
 import { PgTrainStore } from '@intersoc/train';
 import { apiTruthView, registerApiTraining } from './api-training.js';
+import { apiInstance, injectAs, seedUsers } from './internal/testing.js';
 
 const probe = await createScratchDb('intersoc_api_training_probe');
 if ('unavailable' in probe) console.warn(`api training tests on PostgreSQL skipped: ${probe.unavailable}`);
@@ -59,33 +59,17 @@ const SCENARIO_EXERCISE = {
 };
 
 const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-api-training-'));
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string> = {};
 const apis: BuiltApi[] = [];
 const stores: PgAuthStores[] = [];
 let drop: (() => Promise<void>) | undefined;
 
 async function openApi(url: string): Promise<BuiltApi> {
-  const s = openPgAuthStores(url);
-  stores.push(s);
-  const unsupported = (): never => {
-    throw new AppError('UNSUPPORTED', 'not part of this test');
-  };
-  const api = await buildApi({
-    view: apiTruthView({ apply: (_ctx, _route, payload) => payload }, s.pg),
-    stores: s,
-    services: {
-      ingest: { ingest: async () => unsupported() },
-      search: {
-        searchEvents: async () => unsupported(),
-        getEvent: async () => undefined,
-        searchAlerts: async () => unsupported(),
-        listDeadLetters: async () => unsupported(),
-      },
-    },
-    registry: new Registry(),
+  const { api, stores: s } = await apiInstance(url, {
+    view: (s) => apiTruthView({ apply: (_ctx, _route, payload) => payload }, s.pg),
+    register: (app, s) => registerApiTraining(app, { pg: s.pg, stores: s, data: dir }),
   });
-  registerApiTraining(api.app, { pg: s.pg, stores: s, data: dir });
-  await api.app.ready();
+  stores.push(s);
   apis.push(api);
   return api;
 }
@@ -97,13 +81,8 @@ async function call(
   url: string,
   payload?: Record<string, unknown>,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await api.app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${tokens[who] ?? ''}` },
-    ...(payload === undefined ? {} : { payload }),
-  });
-  return { status: res.statusCode, body: res.json() as Record<string, unknown> };
+  const r = await injectAs({ api }, tokens[who], method, url, payload);
+  return { status: r.status, body: r.json() };
 }
 
 beforeAll(async () => {
@@ -115,11 +94,7 @@ beforeAll(async () => {
   await openApi(db.url);
   await openApi(db.url);
   const s = stores[0] as PgAuthStores;
-  for (const t of ['acme', 'globex']) await s.tenants.create(systemContext('default'), { name: t });
-  for (const [tenant, name, role] of USERS) {
-    await s.users.create(systemContext(tenant), { name, role });
-    tokens[name] = (await s.tokens.create(systemContext(tenant), { user: name, name: 'test' })).secret;
-  }
+  tokens = await seedUsers(s, USERS);
 });
 
 afterAll(async () => {
