@@ -10,30 +10,25 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AppError, ConfigSchema, dayOf, eventId, systemContext, type Alert, type Role } from '@intersoc/core';
-import { buildApi, type BuiltApi } from '@intersoc/api';
+import { ConfigSchema, dayOf, eventId, systemContext, type Alert, type Role } from '@intersoc/core';
+import type { BuiltApi } from '@intersoc/api';
 import { PgCtiStore } from '@intersoc/cti';
 import { encodeBlock } from '@intersoc/storage';
 import {
-  createScratchDb,
   migratePg,
-  openPgAuthStores,
   openPgEventStore,
   PgRulePacks,
   type PgAuthStores,
   type PgEventStore,
-  type ScratchDb,
 } from '@intersoc/storage/postgres';
 import { createHydrator } from '../pipeline/hydrator.js';
 import { pgAlertFeed } from '../node/dashboard/pg-reads.js';
 import { registerApiDashboard, tenantNames, type ApiDashboard } from './api-dashboard.js';
 import { pgSearchService } from './api-role.js';
+import { apiInstance, injectAs, scratchPg, seedUsers } from './internal/testing.js';
 
-const probe = await createScratchDb('intersoc_api_dashboard');
-if (!('url' in probe)) console.warn(`api role dashboard tests on PostgreSQL skipped: ${probe.unavailable}`);
-const db = 'url' in probe ? (probe as ScratchDb) : undefined;
+const db = await scratchPg('intersoc_api_dashboard', 'api role dashboard tests');
 
 const HOUR = 3_600_000;
 const T0 = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR;
@@ -54,51 +49,36 @@ interface Instance {
   readonly dir: string;
 }
 
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string> = {};
 const errors: unknown[] = [];
 let a: Instance;
 let b: Instance;
 
 async function instance(url: string): Promise<Instance> {
   const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-api-dashboard-'));
-  const stores = openPgAuthStores(url);
   const events = await openPgEventStore(url, { hydrator: createHydrator() });
   const search = pgSearchService(events);
-  const api = await buildApi({
-    stores,
-    services: {
-      ingest: {
-        ingest: async () => {
-          throw new AppError('UNSUPPORTED', 'not part of this test');
-        },
-      },
-      search,
-    },
-    registry: new Registry(),
-  });
-  const dashboard = registerApiDashboard(api.app, {
-    config: ConfigSchema.parse({ data: dir }),
-    url,
-    pg: stores.pg,
-    events,
+  const i = await apiInstance(url, {
     search,
-    cti: new PgCtiStore(stores.pg),
-    tenants: tenantNames(stores.tenants),
-    health: async () => ({ store: { status: 'ok' } }),
-    onError: (err) => errors.push(err),
+    register: (app, stores) =>
+      registerApiDashboard(app, {
+        config: ConfigSchema.parse({ data: dir }),
+        url,
+        pg: stores.pg,
+        events,
+        search,
+        cti: new PgCtiStore(stores.pg),
+        tenants: tenantNames(stores.tenants),
+        health: async () => ({ store: { status: 'ok' } }),
+        onError: (err) => errors.push(err),
+      }),
   });
-  await api.app.ready();
-  return { api, stores, events, dashboard, dir };
+  return { api: i.api, stores: i.stores, events, dashboard: i.domain, dir };
 }
 
 async function call(at: Instance, user: string, method: string, url: string, body?: unknown) {
-  const r = await at.api.app.inject({
-    method: method as 'GET',
-    url,
-    headers: { authorization: `Bearer ${tokens[user] ?? ''}` },
-    ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
-  });
-  return { status: r.statusCode, body: JSON.parse(r.body) as Record<string, unknown> };
+  const r = await injectAs(at, tokens[user], method, url, body);
+  return { status: r.status, body: r.json() };
 }
 
 function event(tenant: string, n: number, host: string) {
@@ -144,13 +124,7 @@ beforeAll(async () => {
   await migratePg(db.url);
   a = await instance(db.url);
   b = await instance(db.url);
-  const operator = systemContext('default');
-  await a.stores.tenants.create(operator, { name: 'acme' });
-  await a.stores.tenants.create(operator, { name: 'globex' });
-  for (const [tenant, name, role] of USERS) {
-    await a.stores.users.create(systemContext(tenant), { name, role });
-    tokens[name] = (await a.stores.tokens.create(systemContext(tenant), { user: name, name: 'test' })).secret;
-  }
+  tokens = await seedUsers(a.stores, USERS);
   const acme = [event('acme', 1, 'wks-03'), event('acme', 2, 'wks-03'), event('acme', 3, 'srv-01')];
   await a.events.write({
     blocks: [encodeBlock('acme', dayOf(T0), acme), encodeBlock('globex', dayOf(T0), [event('globex', 4, 'gx-01')])],
