@@ -10,10 +10,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, ConfigSchema, DEFAULT_TENANT, systemContext, type Role } from '@intersoc/core';
-import { buildApi, registerFederationRoutes, type BuiltApi } from '@intersoc/api';
+import { ConfigSchema, DEFAULT_TENANT, systemContext, type Role } from '@intersoc/core';
+import { registerFederationRoutes, type BuiltApi } from '@intersoc/api';
 import {
   openSqliteCtiStore,
   openSqliteTaxiiBackend,
@@ -24,18 +23,11 @@ import {
 } from '@intersoc/cti';
 import { cardOf, Federation, FederationConfigSchema, initIdentity, loadIdentity } from '@intersoc/federation';
 import { openDatabase } from '@intersoc/storage';
-import {
-  createScratchDb,
-  migratePg,
-  openPgAuthStores,
-  type PgAuthStores,
-  type ScratchDb,
-} from '@intersoc/storage/postgres';
+import { migratePg, openPgAuthStores, type PgAuthStores } from '@intersoc/storage/postgres';
 import { registerApiFederation, type ApiFederation } from './api-federation.js';
+import { apiInstance, scratchPg, seedUsers } from './internal/testing.js';
 
-const probe = await createScratchDb('intersoc_api_fed');
-if (!('url' in probe)) console.warn(`api role federation tests on PostgreSQL skipped: ${probe.unavailable}`);
-const db = 'url' in probe ? (probe as ScratchDb) : undefined;
+const db = await scratchPg('intersoc_api_fed', 'api role federation tests');
 
 const USERS: readonly [string, string, Role][] = [
   ['acme', 'annie', 'analyst'],
@@ -56,33 +48,25 @@ const tokens: Record<string, string> = {};
 const instances: Instance[] = [];
 
 async function instance(url: string): Promise<Instance> {
-  const stores = openPgAuthStores(url);
-  const unsupported = (): never => {
-    throw new AppError('UNSUPPORTED', 'not part of this test');
-  };
-  const api = await buildApi({
+  const {
+    api,
     stores,
-    services: {
-      ingest: { ingest: async () => unsupported() },
-      search: {
-        searchEvents: async () => unsupported(),
-        getEvent: async () => undefined,
-        searchAlerts: async () => unsupported(),
-        listDeadLetters: async () => unsupported(),
-      },
+    domain: fed,
+  } = await apiInstance(url, {
+    register: async (app, stores, api) => {
+      const fed = await registerApiFederation(app, {
+        pg: stores.pg,
+        cti: new PgCtiStore(stores.pg),
+        audit: stores.audit,
+        config: ConfigSchema.parse({ data: dir }),
+        tenants: async () => (await stores.tenants.list(systemContext(DEFAULT_TENANT))).map((t) => t.name),
+        authenticate: (c) => api.authenticator.authenticate(c),
+        log: () => undefined,
+      });
+      if (fed.service) registerFederationRoutes(app, { federation: fed.service });
+      return fed;
     },
-    registry: new Registry(),
   });
-  const fed = await registerApiFederation(api.app, {
-    pg: stores.pg,
-    cti: new PgCtiStore(stores.pg),
-    audit: stores.audit,
-    config: ConfigSchema.parse({ data: dir }),
-    tenants: async () => (await stores.tenants.list(systemContext(DEFAULT_TENANT))).map((t) => t.name),
-    authenticate: (c) => api.authenticator.authenticate(c),
-    log: () => undefined,
-  });
-  if (fed.service) registerFederationRoutes(api.app, { federation: fed.service });
   const at = await api.app.listen({ host: '127.0.0.1', port: 0 });
   const i = { api, stores, fed, url: at };
   instances.push(i);
@@ -113,12 +97,7 @@ beforeAll(async () => {
   initIdentity(dir, { name: 'Bravo SOC', sector: 'energy', country: 'FR' });
   const setup = openPgAuthStores(db.url);
   try {
-    const operator = systemContext(DEFAULT_TENANT);
-    for (const t of ['acme', 'globex']) await setup.tenants.create(operator, { name: t });
-    for (const [tenant, name, role] of USERS) {
-      await setup.users.create(systemContext(tenant), { name, role });
-      tokens[name] = (await setup.tokens.create(systemContext(tenant), { user: name, name: 'test' })).secret;
-    }
+    Object.assign(tokens, await seedUsers(setup, USERS));
   } finally {
     await setup.close();
   }
