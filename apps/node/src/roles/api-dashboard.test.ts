@@ -26,7 +26,7 @@ import { createHydrator } from '../pipeline/hydrator.js';
 import { pgAlertFeed } from '../node/dashboard/pg-reads.js';
 import { registerApiDashboard, tenantNames, type ApiDashboard } from './api-dashboard.js';
 import { pgSearchService } from './api-role.js';
-import { apiInstance, injectAs, scratchPg, seedUsers } from './internal/testing.js';
+import { apiInstance, injectJson, scratchPg, seedUsers } from './internal/testing.js';
 
 const db = await scratchPg('intersoc_api_dashboard', 'api role dashboard tests');
 
@@ -76,10 +76,8 @@ async function instance(url: string): Promise<Instance> {
   return { api: i.api, stores: i.stores, events, dashboard: i.domain, dir };
 }
 
-async function call(at: Instance, user: string, method: string, url: string, body?: unknown) {
-  const r = await injectAs(at, tokens[user], method, url, body);
-  return { status: r.status, body: r.json() };
-}
+const call = (at: Instance, user: string, method: string, url: string, body?: unknown) =>
+  injectJson(at, tokens[user], method, url, body);
 
 function event(tenant: string, n: number, host: string) {
   const raw = JSON.stringify({ n, host: { name: host }, event: { action: 'storetest' } });

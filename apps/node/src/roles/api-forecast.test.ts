@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext, type Role } from '@intersoc/core';
 import { migratePg, openSyncPg } from '@intersoc/storage/postgres';
 import { registerApiForecast, type ApiForecast } from './api-forecast.js';
-import { apiInstance, closeInstance, injectAs, scratchPg, seedUsers, type ApiInstance } from './internal/testing.js';
+import { apiInstance, closeInstance, injectJson, scratchPg, seedUsers, type ApiInstance } from './internal/testing.js';
 
 const db = await scratchPg('intersoc_api_forecast', 'api role forecast tests');
 
@@ -53,10 +53,8 @@ async function close(i: Instance): Promise<void> {
   await closeInstance(i);
 }
 
-async function call(at: Instance, user: string, method: string, url: string, body?: unknown) {
-  const r = await injectAs(at, tokens[user], method, url, body);
-  return { status: r.status, body: r.json() };
-}
+const call = (at: Instance, user: string, method: string, url: string, body?: unknown) =>
+  injectJson(at, tokens[user], method, url, body);
 
 beforeAll(async () => {
   if (!db) return;

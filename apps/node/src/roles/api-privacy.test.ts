@@ -13,14 +13,12 @@ import { systemContext, type Role } from '@intersoc/core';
 import type { BuiltApi } from '@intersoc/api';
 import { CaseService, PgCaseStore } from '@intersoc/cases';
 import { PgAssetStore, PgIncidentStore } from '@intersoc/correlate';
-import { createScratchDb, migratePg, type PgAuthStores } from '@intersoc/storage/postgres';
+import { migratePg, type PgAuthStores } from '@intersoc/storage/postgres';
 import { loadConfig } from '../config.js';
 import { apiPrivacy, registerApiPrivacy } from './api-privacy.js';
-import { apiInstance, injectAs, seedUsers } from './internal/testing.js';
+import { apiInstance, closeInstance, injectJson, scratchPg, seedUsers } from './internal/testing.js';
 
-const probe = await createScratchDb('intersoc_api_privacy_probe');
-if ('unavailable' in probe) console.warn(`api privacy tests on PostgreSQL skipped: ${probe.unavailable}`);
-else await probe.drop();
+const db = await scratchPg('intersoc_api_privacy', 'api privacy tests');
 
 const USERS: readonly [string, string, Role][] = [
   ['acme', 'ada', 'admin'],
@@ -33,7 +31,6 @@ const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-api-privacy-'));
 let tokens: Record<string, string> = {};
 const apis: BuiltApi[] = [];
 const stores: PgAuthStores[] = [];
-let drop: (() => Promise<void>) | undefined;
 
 async function openApi(url: string): Promise<BuiltApi> {
   const config = loadConfig({
@@ -59,22 +56,11 @@ async function openApi(url: string): Promise<BuiltApi> {
   return api;
 }
 
-async function call(
-  api: BuiltApi,
-  who: string,
-  method: 'GET' | 'POST',
-  url: string,
-  payload?: Record<string, unknown>,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const r = await injectAs({ api }, tokens[who], method, url, payload);
-  return { status: r.status, body: r.json() };
-}
+const call = (api: BuiltApi, who: string, method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) =>
+  injectJson({ api }, tokens[who], method, url, payload);
 
 beforeAll(async () => {
-  if (!('url' in probe)) return;
-  const db = await createScratchDb('intersoc_api_privacy');
-  if (!('url' in db)) throw new Error(db.unavailable);
-  drop = db.drop;
+  if (!db) return;
   await migratePg(db.url);
   await openApi(db.url);
   await openApi(db.url);
@@ -86,13 +72,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const a of apis) await a.app.close();
-  for (const s of stores) await s.close();
-  await drop?.();
+  for (const [i, api] of apis.entries()) await closeInstance({ api, stores: stores[i] as PgAuthStores });
+  await db?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!('url' in probe))('api role privacy on PostgreSQL', () => {
+describe.skipIf(!db)('api role privacy on PostgreSQL', () => {
   it('restrictions: written on one instance, read on the other, not seen by another tenant', async () => {
     const [a, b] = apis as [BuiltApi, BuiltApi];
     const put = await call(a, 'ada', 'POST', '/api/privacy/restrictions', {

@@ -11,14 +11,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext, type Role } from '@intersoc/core';
 import type { BuiltApi } from '@intersoc/api';
-import { createScratchDb, migratePg, type PgAuthStores } from '@intersoc/storage/postgres';
+import { migratePg, type PgAuthStores } from '@intersoc/storage/postgres';
 import { PgTrainStore } from '@intersoc/train';
 import { apiTruthView, registerApiTraining } from './api-training.js';
-import { apiInstance, injectAs, seedUsers } from './internal/testing.js';
+import { apiInstance, closeInstance, injectJson, scratchPg, seedUsers } from './internal/testing.js';
 
-const probe = await createScratchDb('intersoc_api_training_probe');
-if ('unavailable' in probe) console.warn(`api training tests on PostgreSQL skipped: ${probe.unavailable}`);
-else await probe.drop();
+const db = await scratchPg('intersoc_api_training', 'api training tests');
 
 const USERS: readonly [string, string, Role][] = [
   ['acme', 'ines', 'instructor'],
@@ -62,7 +60,6 @@ const dir = mkdtempSync(path.join(tmpdir(), 'intersoc-api-training-'));
 let tokens: Record<string, string> = {};
 const apis: BuiltApi[] = [];
 const stores: PgAuthStores[] = [];
-let drop: (() => Promise<void>) | undefined;
 
 async function openApi(url: string): Promise<BuiltApi> {
   const { api, stores: s } = await apiInstance(url, {
@@ -74,22 +71,11 @@ async function openApi(url: string): Promise<BuiltApi> {
   return api;
 }
 
-async function call(
-  api: BuiltApi,
-  who: string,
-  method: 'GET' | 'POST',
-  url: string,
-  payload?: Record<string, unknown>,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const r = await injectAs({ api }, tokens[who], method, url, payload);
-  return { status: r.status, body: r.json() };
-}
+const call = (api: BuiltApi, who: string, method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) =>
+  injectJson({ api }, tokens[who], method, url, payload);
 
 beforeAll(async () => {
-  if (!('url' in probe)) return;
-  const db = await createScratchDb('intersoc_api_training');
-  if (!('url' in db)) throw new Error(db.unavailable);
-  drop = db.drop;
+  if (!db) return;
   await migratePg(db.url);
   await openApi(db.url);
   await openApi(db.url);
@@ -98,13 +84,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const a of apis) await a.app.close();
-  for (const s of stores) await s.close();
-  await drop?.();
+  for (const [i, api] of apis.entries()) await closeInstance({ api, stores: stores[i] as PgAuthStores });
+  await db?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!('url' in probe))('api role training on PostgreSQL', () => {
+describe.skipIf(!db)('api role training on PostgreSQL', () => {
   let exercise = '';
   let run = '';
 

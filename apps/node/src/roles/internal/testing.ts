@@ -122,3 +122,15 @@ export async function injectAs(
     json: () => JSON.parse(r.body) as Record<string, unknown>,
   };
 }
+
+/** `injectAs` for routes that answer JSON: the status and the parsed body. */
+export async function injectJson(
+  instance: Pick<ApiInstance<unknown>, 'api'>,
+  token: string | undefined,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const r = await injectAs(instance, token, method, url, body);
+  return { status: r.status, body: r.json() };
+}
