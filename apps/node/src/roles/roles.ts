@@ -173,6 +173,11 @@ export async function startRoles(
           }));
       rules?.onChange(rebuild);
       intel?.onChange(rebuild);
+      // Registered before the workers, so it runs after they stopped: the last set's connections close.
+      closers.unshift(async () => {
+        await rebuilding.catch(() => undefined);
+        for (const d of detectors) await d.close?.();
+      });
       for (let i = 0; i < (opts.detectWorkers ?? 1); i++) {
         const w = new DetectWorker({
           bus,
