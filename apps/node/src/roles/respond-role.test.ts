@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { systemContext } from '@intersoc/core';
+import { CaseService, PgCaseStore } from '@intersoc/cases';
 import { PgIncidentStore, type Incident } from '@intersoc/correlate';
 import {
   PgRespondStore,
@@ -117,6 +118,9 @@ describe('respond role', () => {
         // An incident of a 2019 capture, written now: its alert times are old, its write is new.
         incidents.put(ctx, incident('inc-1', ['T1003.001'], Date.UTC(2019, 2, 19)));
         incidents.put(ctx, incident('inc-2', ['T1059.001'], Date.UTC(2019, 2, 19)));
+        // inc-1 is worked in a case: its run goes on the case's timeline.
+        const caseService = new CaseService({ store: new PgCaseStore(pg), incidents });
+        const worked = caseService.create({ ...ctx, user: 'alice' }, { incidents: ['inc-1'], template: 'none' });
         const role = await startRespondRole(config('respond', db.url), () => undefined);
         await role.driving;
         const runs = async (): Promise<string[]> => {
@@ -128,6 +132,18 @@ describe('respond role', () => {
           return [];
         };
         expect(await runs()).toEqual(['incident:inc-1']);
+        for (
+          let i = 0;
+          i < 600 && !caseService.historyOf(ctx, worked.id).some((h) => h.action.startsWith('playbook run'));
+          i++
+        )
+          await new Promise((r) => setTimeout(r, 50));
+        expect(
+          caseService
+            .historyOf(ctx, worked.id)
+            .filter((h) => h.action.startsWith('playbook run'))
+            .map((h) => h.action),
+        ).toEqual(['playbook run started']);
         // Changed again (a new alert): still one run per incident and playbook.
         incidents.put(ctx, { ...incident('inc-1', ['T1003.001'], Date.UTC(2019, 2, 19)), alertCount: 3 });
         const again = triggered(2, { techniques: ['T1059.001'] });

@@ -10,15 +10,16 @@
  * (start, approve, resolve, …) reach it through the store's request queue (`queuedOps` of
  * `@intersoc/respond`), as a CLI beside the embedded node hands them over; the `api` role queues
  * them the same way. The driving instance also starts the playbooks that incidents and cases
- * call for (`respond-triggers.ts`, read from the store). Agents and secrets come from
+ * call for (`respond-triggers.ts`, read from the store), and notes their runs on the case timeline. Agents and secrets come from
  * `<data>/respond/<tenant>/` of this host.
  */
-import { AppError, type Config } from '@intersoc/core';
+import { AppError, systemContext, type Config } from '@intersoc/core';
 import { FileAgentDirectory, PgRespondStore, respondEngine, serveRequests, type Engine } from '@intersoc/respond';
 import { openPg, openPgAuthStores, type PgAuthStores, type PgSql } from '@intersoc/storage/postgres';
-import { PgCaseStore } from '@intersoc/cases';
+import { CaseService, PgCaseStore, PgFeedbackStore } from '@intersoc/cases';
 import { PgIncidentStore } from '@intersoc/correlate';
 import { openAuditKeyRing } from '../node/audit-keys.js';
+import { caseNoter } from '../node/respond/case-notes.js';
 import { playbookTriggers } from '../node/respond/triggers.js';
 import { startTriggerScan, type TriggerScan } from './respond-triggers.js';
 
@@ -68,6 +69,15 @@ export async function startRespondRole(config: Config, log: (m: string) => void)
       );
     const pg = stores.pg;
     const store = new PgRespondStore(pg, stores.audit);
+    const incidents = new PgIncidentStore(pg);
+    const cases = new PgCaseStore(pg);
+    // Runs answering an incident in a case (or a case) go on that case's timeline, as on the node.
+    const caseService = new CaseService({ store: cases, incidents, feedback: new PgFeedbackStore(pg) });
+    const noteOnCase = caseNoter({
+      note: (ctx, id, text, details) => caseService.note(ctx, id, text, details),
+      incident: (ctx, id) => incidents.get(ctx, id),
+      onError: (err) => log(`respond error: ${(err as Error).message}`),
+    });
     // No node ports: the `intersoc` executor and the detectors/federation connectors act on a
     // node's own services, which a role process does not have; their steps fail with the reason.
     const eng = respondEngine(
@@ -80,6 +90,10 @@ export async function startRespondRole(config: Config, log: (m: string) => void)
           level === 'info'
             ? undefined
             : log(`respond ${level}: ${message}${details ? ` ${JSON.stringify(details)}` : ''}`),
+        onChange: (tenant, run) => {
+          const s = store.getRun(systemContext(tenant), run);
+          if (s) noteOnCase(s);
+        },
       },
     );
     engine = eng;
@@ -97,8 +111,6 @@ export async function startRespondRole(config: Config, log: (m: string) => void)
       const resumed = await eng.start();
       log(`respond: driving runs (resumed ${resumed.resumed}, ${resumed.inDoubt} step(s) in doubt)`);
       // Incidents and cases start their playbooks here, where the engine is.
-      const incidents = new PgIncidentStore(pg);
-      const cases = new PgCaseStore(pg);
       scan = startTriggerScan({
         incidents,
         cases,

@@ -21,6 +21,7 @@ import type { EventReader, SqliteDb, WriterLock } from '@intersoc/storage';
 import { openRespond } from './open.js';
 import { tryEngineLock } from './owner.js';
 import { nodePorts } from './ports.js';
+import { caseNoter } from './case-notes.js';
 import { respondApiService } from './service.js';
 import { playbookTriggers } from './triggers.js';
 import { importSharedPlaybooks } from './shared.js';
@@ -51,6 +52,14 @@ const IMPORT_EVERY_MS = 30_000;
 /** Builds respond, registers its routes and starts its engine. */
 export function attachRespond(app: FastifyInstance, w: RespondWiring): AttachedRespond {
   const cti = openSqliteCtiStore(w.db);
+  const cases = w.cases;
+  const noteOnCase = cases
+    ? caseNoter({
+        note: (ctx, id, text, details) => cases.note(ctx, id, text, details),
+        incident: (ctx, id) => w.incidents?.get(ctx, id),
+        onError: w.onError,
+      })
+    : () => undefined;
   const rt = openRespond(w.config, w.db, {
     ports: nodePorts({
       cti,
@@ -64,7 +73,7 @@ export function attachRespond(app: FastifyInstance, w: RespondWiring): AttachedR
       onChange: (tenant, run) => {
         const s = rt.store.getRun(systemContext(tenant), run);
         if (s) void w.bus.publish(`respond.${tenant}`, s);
-        if (s && (s.trigger.kind === 'incident' || s.trigger.kind === 'case')) noteOnCase(s);
+        if (s) noteOnCase(s);
       },
     },
   });
@@ -75,28 +84,6 @@ export function attachRespond(app: FastifyInstance, w: RespondWiring): AttachedR
   const ops: RunOps = new Proxy({} as RunOps, {
     get: (_t, k: keyof RunOps) => (lock ? rt.engine[k].bind(rt.engine) : queued[k]),
   });
-
-  const noted = new Set<string>();
-  function noteOnCase(s: RunSummary): void {
-    // Runs that answer an incident in a case (or a case itself) go on the case's timeline, once at start and once at the end.
-    if (!w.cases || !s.trigger.ref) return;
-    const key = `${s.id}:${s.status === 'running' || s.status === 'waiting' ? 'start' : s.status}`;
-    if (noted.has(key)) return;
-    noted.add(key);
-    const ctx = systemContext(s.tenant);
-    const caseId = s.trigger.kind === 'case' ? s.trigger.ref : w.incidents?.get(ctx, s.trigger.ref)?.caseId;
-    if (!caseId) return;
-    try {
-      w.cases.note(ctx, caseId, `playbook run ${key.endsWith('start') ? 'started' : s.status}`, {
-        run: s.id,
-        playbook: s.playbookName,
-        status: s.status,
-        ...(s.reason ? { reason: s.reason } : {}),
-      });
-    } catch (err) {
-      w.onError(err);
-    }
-  }
 
   const timers: NodeJS.Timeout[] = [];
   const takeLock = (): void => {
