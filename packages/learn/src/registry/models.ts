@@ -107,6 +107,20 @@ export function toStoredModel(r: ModelRow): StoredModel {
   return { ...summaryOf(r, doc), doc };
 }
 
+/** A version just added: trained, not deployed (what `add` answers on either store). */
+export function newModel(name: string, version: number, doc: ModelDoc, text: string, now: number): StoredModel {
+  const row: ModelRow = {
+    name,
+    version,
+    algorithm: doc.algorithm,
+    status: 'trained',
+    created: now,
+    deployed: null,
+    doc: text,
+  };
+  return { ...summaryOf(row, doc), doc };
+}
+
 /** Checks a model name. */
 export function checkModelName(name: string): void {
   if (!MODEL_NAME_PATTERN.test(name))

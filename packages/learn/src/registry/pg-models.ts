@@ -17,7 +17,7 @@ import type { ModelDoc } from '../model/model.js';
 import {
   checkModelName,
   noModel,
-  summaryOf,
+  newModel,
   toModelSummary,
   toStoredModel,
   type ModelRow,
@@ -63,16 +63,7 @@ export class PgModelStore implements ModelStore {
         },
       ]);
       const version = (ins?.rows[0] as { version: number }).version;
-      const row: ModelRow = {
-        name,
-        version,
-        algorithm: doc.algorithm,
-        status: 'trained',
-        created: now,
-        deployed: null,
-        doc: text,
-      };
-      return { ...summaryOf(row, doc), doc };
+      return newModel(name, version, doc, text, now);
     });
   }
 

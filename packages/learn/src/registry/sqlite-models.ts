@@ -13,7 +13,7 @@ import type { ModelDoc } from '../model/model.js';
 import {
   checkModelName,
   noModel,
-  summaryOf,
+  newModel,
   toModelSummary,
   toStoredModel,
   type ModelRow,
@@ -65,16 +65,7 @@ export class SqliteModelStore implements ModelStore {
           'INSERT INTO ml_models (tenant, name, version, algorithm, status, created, deployed, doc) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)',
         )
         .run(ctx.tenant, name, version, doc.algorithm, 'trained', now, text);
-      const row: ModelRow = {
-        name,
-        version,
-        algorithm: doc.algorithm,
-        status: 'trained',
-        created: now,
-        deployed: null,
-        doc: text,
-      };
-      return { ...summaryOf(row, doc), doc };
+      return newModel(name, version, doc, text, now);
     })();
   }
 

@@ -2,15 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  dayOf,
-  eventId,
-  flattenInto,
-  systemContext,
-  type Alert,
-  type AuthContext,
-  type FlatFields,
-} from '@intersoc/core';
+import { dayOf, eventId, flattenInto, systemContext, type AuthContext, type FlatFields } from '@intersoc/core';
 import {
   alertAggregates,
   alertRuleCounts,
@@ -24,6 +16,7 @@ import { encodeBlock, type BlockEvent } from './block.js';
 import { openEventReader, type SqliteEventReader } from './reader.js';
 import type { EventHydrator } from './types.js';
 import { openEventWriter, type SqliteEventWriter } from './writer.js';
+import { numberedAlert } from '../internal/fixtures.js';
 
 const hydrator: EventHydrator = {
   hydrate(e) {
@@ -51,30 +44,7 @@ function ev(tenant: string, i: number, time: number, rec: Record<string, unknown
   };
 }
 
-function alert(tenant: string, i: number, o: Partial<Alert> = {}): Alert {
-  return {
-    id: `${tenant}-alert-${String(i).padStart(4, '0')}`,
-    tenant,
-    created: T0 + i * HOUR,
-    time: T0 + i * HOUR,
-    detector: {
-      kind: 'sigma',
-      ruleId: i % 3 === 0 ? 'rule-a' : 'rule-b',
-      ruleTitle: i % 3 === 0 ? 'Rule A' : 'Rule B',
-    },
-    severity: i % 2 === 0 ? 'high' : 'low',
-    tactics: ['credential-access'],
-    techniques: i % 3 === 0 ? ['T1003.001'] : ['T1110.001', 'T1078'],
-    entities: [
-      // One host and one account under several spellings (they must count and match as one).
-      { type: 'host', value: i % 4 === 1 ? 'HOST-1.corp.example.com' : `host-${i % 2}` },
-      { type: 'user', value: i < 5 ? 'alice' : i === 6 ? 'CORP\\Bob' : 'bob' },
-    ],
-    eventIds: [],
-    summary: `alert ${i} of ${tenant}`,
-    ...o,
-  };
-}
+const alert = numberedAlert;
 
 describe('alert triage and dashboard aggregates', () => {
   let dir: string;

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError, systemContext, type Alert, type AuthContext } from '@intersoc/core';
 import type { AlertTriage } from '../../../events/alert-triage.js';
+import { numberedAlert } from '../../../internal/fixtures.js';
 
 /** Two triage instances on one database, and a way to store alerts as the pipeline does. */
 export interface TriageHarness {
@@ -26,29 +27,7 @@ const B = systemContext('beta');
 const analyst: AuthContext = { tenant: 'acme', user: 'annie', roles: ['analyst'], via: 'session' };
 const viewer: AuthContext = { tenant: 'acme', user: 'victor', roles: ['viewer'], via: 'session' };
 
-function alert(tenant: string, i: number, o: Partial<Alert> = {}): Alert {
-  return {
-    id: `${tenant}-alert-${String(i).padStart(4, '0')}`,
-    tenant,
-    created: T0 + i * HOUR,
-    time: T0 + i * HOUR,
-    detector: {
-      kind: 'sigma',
-      ruleId: i % 3 === 0 ? 'rule-a' : 'rule-b',
-      ruleTitle: i % 3 === 0 ? 'Rule A' : 'Rule B',
-    },
-    severity: i % 2 === 0 ? 'high' : 'low',
-    tactics: ['credential-access'],
-    techniques: i % 3 === 0 ? ['T1003.001'] : ['T1110.001', 'T1078'],
-    entities: [
-      { type: 'host', value: i % 4 === 1 ? 'HOST-1.corp.example.com' : `host-${i % 2}` },
-      { type: 'user', value: i < 5 ? 'alice' : i === 6 ? 'CORP\\Bob' : 'bob' },
-    ],
-    eventIds: [],
-    summary: `alert ${i} of ${tenant}`,
-    ...o,
-  };
-}
+const alert = numberedAlert;
 
 /** 12 acme alerts an hour apart and one beta alert. */
 const BASE = [...Array.from({ length: 12 }, (_, i) => alert('acme', i)), alert('beta', 0)];
