@@ -18,14 +18,14 @@
  * stores (federation state, models, feedback, assets, alert triage, forecasts, cascade graphs and
  * state, reports, incident labels, training, privacy, TAXII), each with its `Pg…` class in its
  * domain package; step 23 the event term index, step 24 the change-time indexes the respond role
- * scans.
+ * scans, step 26 the index behind the detect roles' indicator mark.
  */
 import { AppError } from '@intersoc/core';
 import { AUTH_STEP } from './auth/schema.js';
 import type { PgSql } from './connect.js';
 import { CORRELATE_STEP } from './correlate/schema.js';
 import { CASES_STEP } from './domains/cases-schema.js';
-import { CHANGE_SCAN_STEP } from './domains/change-scan-schema.js';
+import { CHANGE_SCAN_STEP, INDICATOR_MARK_STEP } from './domains/change-scan-schema.js';
 import { CTI_STEP } from './domains/cti-schema.js';
 import { FEDERATION_PEERS_STEP } from './domains/federation-schema.js';
 import { INCIDENT_FEED_STEP } from './domains/incident-feed-schema.js';
@@ -134,6 +134,8 @@ const STEPS: readonly Step[] = [
   // Incidents and cases by their last change, for the respond role's triggers.
   { version: 24, name: 'change-scan', sql: CHANGE_SCAN_STEP },
   { version: 25, name: 'cascade-state', sql: CASCADE_STATE_STEP },
+  // The detect roles' indicator mark over every tenant.
+  { version: 26, name: 'indicator-mark', sql: INDICATOR_MARK_STEP },
 ];
 
 /** Advisory lock key of schema changes (migrations and new partitions). */

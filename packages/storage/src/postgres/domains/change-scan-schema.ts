@@ -9,3 +9,12 @@
 export const CHANGE_SCAN_STEP = `
   CREATE INDEX incidents_by_updated ON incidents (updated);
   CREATE INDEX cases_by_updated ON cases (updated);`;
+
+/**
+ * The detect roles' indicator mark (migration step 26, `roles/intel-watch.ts`): count and newest
+ * `seq` of the indicators of every tenant, read every 2 s by each detect role. A partial index on
+ * the indicators alone makes that an index-only scan of the indicators, not a scan of every STIX
+ * object (the per-tenant `cti_objects_type` index cannot serve a query over all tenants).
+ */
+export const INDICATOR_MARK_STEP = `
+  CREATE INDEX cti_objects_indicator_seq ON cti_objects (seq) WHERE type = 'indicator';`;
