@@ -117,7 +117,7 @@ export { landedSightings } from './store/sightings.js';
 /** Reports, review, chains, sightings and lookup tags behind one interface, on SQLite. */
 export { SqliteFederationState } from './store/state.js';
 /** The same federation state on PostgreSQL (migration step 11). */
-export { PgFederationState } from './store/pg-state.js';
+export { FEDERATION_CHANGE_MARK, PgFederationState } from './store/pg-state.js';
 export type { FederationStateStore } from './store/state-model.js';
 export type { ChainInput } from './store/chains.js';
 export type { ContextEntity, LandedSighting, LocalSighting } from './store/sightings.js';

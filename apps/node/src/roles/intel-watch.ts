@@ -9,6 +9,7 @@
  * peer's trust or an analyst's review, which decide what stays in quarantine; no tenant filter,
  * since one rebuild serves every tenant.
  */
+import { FEDERATION_CHANGE_MARK } from '@intersoc/federation';
 import { openPg, type PgSql } from '@intersoc/storage/postgres';
 
 /** How often the role reads the mark by default, ms. */
@@ -16,15 +17,15 @@ export const INTEL_POLL_MS = 2000;
 
 /**
  * The indicators' generation in the store: `<count>:<max seq>` of the indicator rows, then what
- * changes the federation tenant's trust and quarantine of them (peers, analyst reviews; the
- * statement of `federationChangeMark`, here on the async client so the role's event loop never
+ * changes the federation tenant's trust and quarantine of them (peers, analyst reviews: the
+ * expression of `federationChangeMark`, here on the async client so the role's event loop never
  * blocks on it).
  */
 export async function pgIndicatorGeneration(sql: PgSql): Promise<string> {
-  const [r] = await sql<{ m: string }[]>`
-    SELECT (SELECT count(*) || ':' || coalesce(max(seq), 0) FROM cti_objects WHERE type = 'indicator') || '/' ||
-           (SELECT count(*) || ':' || coalesce(max(changed), 0) FROM fed_peers) || '/' ||
-           (SELECT count(*) || ':' || coalesce(max(time), 0) FROM fed_review) AS m`;
+  const [r] = await sql.unsafe<{ m: string }[]>(
+    `SELECT (SELECT count(*) || ':' || coalesce(max(seq), 0) FROM cti_objects WHERE type = 'indicator') || '/' ||
+            ${FEDERATION_CHANGE_MARK} AS m`,
+  );
   return r?.m ?? '';
 }
 

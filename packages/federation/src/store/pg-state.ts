@@ -267,14 +267,18 @@ export class PgFederationState implements FederationStateStore {
 }
 
 /**
+ * The mark's SQL expression (`<count>:<max changed>` of the peers, then of the reviews), for
+ * readers on another client that add their own parts (the detect roles' indicator mark).
+ */
+export const FEDERATION_CHANGE_MARK = `(SELECT count(*) || ':' || coalesce(max(changed), 0) FROM fed_peers) || '/' ||
+  (SELECT count(*) || ':' || coalesce(max(time), 0) FROM fed_review)`;
+
+/**
  * Changes whenever a peer is added, removed or changed (status, grade, feedback counts; contacts
  * do not count) or a review decision is taken, by any process: what SQLite's `data_version`
  * tells a sync round there. Counts catch deletions, maxima catch updates.
  */
 export function federationChangeMark(pg: SyncPg): string {
-  const [r] = pg.query<{ m: string }>(
-    `SELECT (SELECT count(*) || ':' || coalesce(max(changed), 0) FROM fed_peers) || '/' ||
-            (SELECT count(*) || ':' || coalesce(max(time), 0) FROM fed_review) AS m`,
-  );
+  const [r] = pg.query<{ m: string }>(`SELECT ${FEDERATION_CHANGE_MARK} AS m`);
   return r?.m ?? '';
 }
