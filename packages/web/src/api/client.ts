@@ -75,12 +75,39 @@ export function apiUrl(path: string, query: Query = {}): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-/** A JSON call to the API: CSRF header, tenant override, `ApiError` on failure (shared by every domain client). */
-export async function request<T>(
-  method: string,
-  path: string,
-  o: { query?: Query; body?: unknown; signal?: AbortSignal } = {},
-): Promise<T> {
+/** Options of one API call. */
+type RequestOptions = { query?: Query; body?: unknown; signal?: AbortSignal };
+
+/**
+ * A JSON call to the API: CSRF header, tenant override, `ApiError` on failure (shared by every
+ * domain client). A read refused by the user's concurrent-search limit (`RATE_LIMITED`: other
+ * views of the same user still counting) is asked again after a growing pause, at most 4 times,
+ * rather than shown as an error for a busy moment; writes are never repeated.
+ */
+export async function request<T>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await requestOnce<T>(method, path, o);
+    } catch (err) {
+      if (method !== 'GET' || !(err instanceof ApiError) || err.code !== 'RATE_LIMITED' || attempt >= 4) throw err;
+      await pause(500 * 2 ** attempt, o.signal);
+    }
+  }
+}
+
+/** Waits `ms`, or rejects with the signal's abort. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new DOMException('aborted', 'AbortError'));
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      reject(new DOMException('aborted', 'AbortError'));
+    });
+  });
+}
+
+async function requestOnce<T>(method: string, path: string, o: RequestOptions): Promise<T> {
   let res: Response;
   try {
     res = await fetch(apiUrl(path, o.query), {

@@ -7,7 +7,7 @@
  * localStorage, per tenant and user), and export as NDJSON or CSV.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { api, ApiError } from '../api/client';
+import { api } from '../api/client';
 import type { FieldInfo, Histogram, SocEvent } from '../api/types';
 import { href, useRouter } from '../app/router';
 import { useThemeName } from '../app/theme';
@@ -180,12 +180,8 @@ export default function SearchView(_props: ViewProps): ReactNode {
     setOpen(new Set());
     setActive(0);
     const isAll = range.kind === 'relative' && range.preset === 'all';
-    // Both are searches of this user: when the user's concurrent-search limit refuses one (other
-    // views still counting), wait and ask again rather than show an error for a busy moment.
-    const page = withRetryWhenBusy(() => api.events({ q, ...(isAll ? {} : b), limit: PAGE }));
-    const histogram = withRetryWhenBusy(() =>
-      api.histogram({ q, from: b.from, to: b.to, buckets: bucketsFor(b.from, b.to) }),
-    );
+    const page = api.events({ q, ...(isAll ? {} : b), limit: PAGE });
+    const histogram = api.histogram({ q, from: b.from, to: b.to, buckets: bucketsFor(b.from, b.to) });
     Promise.all([page, histogram])
       .then(([p, h]) => {
         if (g !== gen.current) return;
@@ -430,16 +426,4 @@ export default function SearchView(_props: ViewProps): ReactNode {
       )}
     </div>
   );
-}
-
-/** Runs `call`; while it is refused with RATE_LIMITED, tries again after a growing pause (at most 4 times). */
-async function withRetryWhenBusy<T>(call: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await call();
-    } catch (err) {
-      if (!(err instanceof ApiError && err.code === 'RATE_LIMITED') || attempt >= 4) throw err;
-      await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
-    }
-  }
 }
